@@ -28,8 +28,12 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o) $(B)/gen/harness.o \
 	$(B)/grammar/parser.o $(B)/grammar/scanner.o
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
+# Small programs over the daemon's modules for tests: tests/tools/NAME.c
+# becomes $(B)/tool-NAME (e.g. tool-index-dump, tool-translate).
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOLS := $(patsubst tests/tools/%.c,$(B)/tool-%,$(TOOL_SRC))
 
-.PHONY: all test unit e2e pytest asan valgrind bench fuzz install clean format lint grammar
+.PHONY: tools all test unit e2e pytest asan valgrind bench fuzz install clean format lint grammar
 all: $(B)/rustifyd $(B)/rustifyctl
 
 $(GRAMMAR)/parser.c:
@@ -63,12 +67,17 @@ $(B)/rustifyd: $(B)/daemon/main.o $(DAEMON_OBJ) $(B)/libproto.a
 $(B)/rustifyctl: $(CLIENT_OBJ) $(B)/libproto.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/tool-%: $(B)/tests/tools/%.o $(DAEMON_OBJ) $(B)/libproto.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+tools: $(TOOLS)
+
 $(B)/unit-tests: $(UNIT_OBJ) $(DAEMON_OBJ) $(B)/libproto.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 # `make test`: unit tests, then end-to-end and Python suites against real
 # daemons; ends with one "N passed, N failed" line over all of them.
-test: all $(B)/unit-tests
+test: all $(B)/unit-tests $(TOOLS)
 	python3 scripts/run-tests --build $(B)
 
 unit: $(B)/unit-tests
