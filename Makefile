@@ -55,6 +55,7 @@ $(GRAMMAR)/scanner.c: $(GRAMMAR)/parser.c
 $(B)/gen/harness.c: $(HARNESS) scripts/embed.py
 	@mkdir -p $(dir $@)
 	python3 scripts/embed.py $@ $(HARNESS)
+$(B)/daemon/harness.o: $(B)/gen/harness.c
 $(B)/gen/harness.o: $(B)/gen/harness.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -1,5 +1,5 @@
 /*
- * harness.h - the Python harness files (daemon/harness/*.py) embedded into
+ * harness.h - the Python harness files (the .py files in daemon/harness)
  * rustifyd at build time, and writing them out for a child interpreter.
  */
 #ifndef RUSTIFY_HARNESS_H

@@ -1,0 +1,107 @@
+/*
+ * daemon.h - the daemon's one top-level structure and the pieces of it
+ * that several modules touch: configuration, connections, subscriptions.
+ *
+ * Everything here lives on the loop thread. Worker-pool code never sees a
+ * struct daemon; it gets copies of what it needs.
+ */
+#ifndef RUSTIFY_DAEMON_H
+#define RUSTIFY_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#include "rustify/buf.h"
+#include "rustify/error.h"
+#include "rustify/proto.h"
+#include "store.h"
+
+struct daemon_config {
+	char *socket_path;
+	char *state_dir;
+	size_t max_message;     /* bytes of one message body */
+	size_t max_connections;
+	size_t max_outbuf;      /* queued outgoing bytes per connection */
+	size_t max_queue;       /* queued jobs */
+	unsigned jobs;          /* jobs running at once */
+	double grace;           /* seconds before running jobs are killed at shutdown */
+	double profile_timeout; /* seconds */
+	double build_timeout;   /* seconds */
+	size_t max_source;      /* bytes of a source file */
+	size_t max_log_lines;   /* per job, beyond which lines are counted only */
+	bool is_background;
+	int log_level;
+};
+
+struct conn {
+	struct daemon *d;
+	uv_pipe_t pipe;
+	struct frame_decoder dec;
+	uint64_t id;
+	size_t out_queued;      /* bytes handed to uv_write, not yet written */
+	bool is_closing;
+	bool is_draining;       /* a last reply is going out, then close */
+	struct conn *prev, *next;
+};
+
+/* A connection's interest in a job's events. */
+struct sub {
+	char *job_id;
+	struct conn *conn;
+	struct sub *next;
+};
+
+struct job_run;
+
+struct daemon {
+	uv_loop_t *loop;
+	struct daemon_config cfg;
+	struct store store;
+	uv_pipe_t listener;
+	bool has_listener;
+	uv_signal_t sig_term, sig_int, sig_pipe;
+	uv_timer_t grace_timer;
+	uv_idle_t queue_idle;  /* starts queued jobs outside callbacks */
+	struct conn *conns;
+	size_t nconns;
+	uint64_t next_conn_id;
+	struct sub *subs;
+	struct job_run *runs;  /* running jobs */
+	size_t nrunning;
+	bool is_shutting_down;
+	bool is_stopped;
+	int lock_fd;
+	double started_at;
+	char *work_root;       /* state_dir/work */
+	char *cargo_target;    /* state_dir/cargo-target */
+};
+
+double now_seconds(void);
+
+/* conn.c */
+void conn_accept(struct daemon *d);
+/* Queues a message; drops the connection when its outgoing cap is passed. */
+void conn_send(struct conn *c, json_t *msg);
+void conn_close(struct conn *c);
+/* Stops reading and closes once queued replies are written. */
+void conn_drain(struct conn *c);
+
+/* rpc.c: handles one decoded message body, replying on c. */
+void rpc_handle(struct conn *c, const char *body, size_t len);
+
+/* subscriptions (jobs.c) */
+void sub_add(struct daemon *d, struct conn *c, const char *job_id);
+void sub_remove(struct daemon *d, struct conn *c, const char *job_id);
+void sub_remove_conn(struct daemon *d, struct conn *c);
+
+/* server.c */
+int server_lock(struct daemon *d, int *socket_lock, struct err *err);
+int server_start(struct daemon *d, struct err *err);
+void server_jobs_drained(struct daemon *d);
+void daemon_shutdown(struct daemon *d, const char *why);
+
+#endif

@@ -1,0 +1,532 @@
+/*
+ * jobs.c - jobs on the loop thread: the queue, running jobs and their
+ * stage walk, cancel, events and subscriptions, recovery and shutdown.
+ *
+ * The store is the truth: a job is a row before anyone hears of it, every
+ * state change is written before it is announced, and every event is
+ * stored (with its sequence number) before it is sent, so a subscriber
+ * that reconnects can replay exactly what it missed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "jobs.h"
+#include "log.h"
+#include "pipeline.h"
+#include "proc.h"
+
+struct job_work {
+	uv_work_t req;
+	struct job_run *r;
+	job_work_fn fn;
+	job_after_fn after;
+	void (*cleanup)(void *arg);
+	void *arg;
+};
+
+
+static void job_advance(struct job_run *r);
+static void job_finish(struct job_run *r, const char *state,
+		       const char *error);
+
+/* ---- subscriptions ------------------------------------------------------ */
+
+void sub_add(struct daemon *d, struct conn *c, const char *job_id)
+{
+	struct sub *s;
+
+	for (s = d->subs; s; s = s->next)
+		if (s->conn == c && !strcmp(s->job_id, job_id))
+			return;
+	s = xcalloc(1, sizeof(*s));
+	s->conn = c;
+	s->job_id = xstrdup(job_id);
+	s->next = d->subs;
+	d->subs = s;
+}
+
+static void sub_remove_if(struct daemon *d, struct conn *c, const char *job_id)
+{
+	struct sub **pp = &d->subs;
+
+	while (*pp) {
+		struct sub *s = *pp;
+		if (s->conn == c && (!job_id || !strcmp(s->job_id, job_id))) {
+			*pp = s->next;
+			free(s->job_id);
+			free(s);
+		} else {
+			pp = &s->next;
+		}
+	}
+}
+
+void sub_remove(struct daemon *d, struct conn *c, const char *job_id)
+{
+	sub_remove_if(d, c, job_id);
+}
+
+void sub_remove_conn(struct daemon *d, struct conn *c)
+{
+	sub_remove_if(d, c, NULL);
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+void job_event(struct daemon *d, const char *id, const char *kind,
+	       json_t *params)
+{
+	struct err err = ERR_INIT;
+	json_t *full = NULL;
+
+	if (store_event_append(&d->store, id, kind, params, &full, &err) < 0) {
+		log_error("job %s: could not store %s event: %s", id, kind,
+			  err_msg(&err));
+		goto out;
+	}
+	for (struct sub *s = d->subs; s; s = s->next) {
+		if (strcmp(s->job_id, id))
+			continue;
+		json_t *n = jsonrpc_notification_new(kind, json_incref(full));
+		conn_send(s->conn, n);
+		json_decref(n);
+	}
+out:
+	json_decref(params);
+	json_decref(full);
+	err_release(&err);
+}
+
+void job_progress(struct job_run *r, int percent, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	struct err err = ERR_INIT;
+	const char *stage = r->stage >= 0 && (size_t)r->stage < pipeline_nstages
+				    ? pipeline_stages[r->stage].name
+				    : "job";
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	if (percent < 0)
+		percent = 0;
+	if (percent > 100)
+		percent = 100;
+	if (store_job_set_stage(&r->d->store, r->id, stage, percent, &err) < 0)
+		log_warn("job %s: %s", r->id, err_msg(&err));
+	job_event(r->d, r->id, "job/progress",
+		  json_pack("{s:s, s:i, s:s}", "stage", stage, "percent",
+			    percent, "message", msg.data));
+	buf_release(&msg);
+	err_release(&err);
+}
+
+void job_log(struct job_run *r, const char *stream, const char *line,
+	     size_t len)
+{
+	if (r->log_lines >= r->d->cfg.max_log_lines) {
+		r->log_dropped++;
+		return;
+	}
+	r->log_lines++;
+	/* Output of a user's program need not be UTF-8: keep what JSON can
+	 * carry. */
+	json_t *l = json_stringn(line, len);
+	if (!l) {
+		struct buf clean = BUF_INIT;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)line[i];
+			buf_addch(&clean, ch < 0x80 ? (char)ch : '?');
+		}
+		l = json_stringn(clean.data, clean.len);
+		buf_release(&clean);
+	}
+	job_event(r->d, r->id, "job/log",
+		  json_pack("{s:s, s:o}", "stream", stream, "line", l));
+}
+
+/* ---- runs ------------------------------------------------------------------ */
+
+static struct job_run *job_run_find(struct daemon *d, const char *id)
+{
+	for (struct job_run *r = d->runs; r; r = r->next)
+		if (!strcmp(r->id, id) && !r->is_finished)
+			return r;
+	return NULL;
+}
+
+bool jobs_any_running(struct daemon *d)
+{
+	return d->runs != NULL;
+}
+
+static void job_run_free(struct job_run *r)
+{
+	pipeline_release(r);
+	json_decref(r->request);
+	json_decref(r->result);
+	json_decref(r->data);
+	free(r->work_dir);
+	free(r->id);
+	free(r);
+}
+
+/* Frees finished runs that nothing refers to any more. Runs are never
+ * freed inside a callback chain that may still hold them: only here, from
+ * the idle callback. */
+static void jobs_sweep(struct daemon *d)
+{
+	struct job_run **pp = &d->runs;
+
+	while (*pp) {
+		struct job_run *r = *pp;
+		if (r->is_finished && !r->has_work && !r->proc) {
+			*pp = r->next;
+			job_run_free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+	if (d->is_shutting_down && !d->runs)
+		server_jobs_drained(d);
+}
+
+void jobs_run_maybe_free(struct job_run *r)
+{
+	jobs_kick(r->d);
+}
+
+static void job_finish(struct job_run *r, const char *state,
+		       const char *error)
+{
+	struct daemon *d = r->d;
+	struct err err = ERR_INIT;
+	json_t *job = NULL;
+
+	if (r->is_finished)
+		return;
+	r->is_finished = true;
+	d->nrunning--;
+	if (r->proc)
+		proc_kill(r->proc);
+	if (r->log_dropped) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%zu more output lines were not kept (limit %zu "
+			 "lines per job)", r->log_dropped,
+			 d->cfg.max_log_lines);
+		r->log_lines = 0;
+		job_log(r, "daemon", b.data, b.len);
+		buf_release(&b);
+	}
+	json_object_set_new(r->result, "state", json_string(state));
+	json_object_set_new(r->result, "error",
+			    error ? json_string(error) : json_null());
+	pipeline_finish_result(r);
+	if (store_job_set_result(&d->store, r->id, r->result, &err) < 0)
+		log_error("job %s: %s", r->id, err_msg(&err));
+	/* A cancel already wrote its state and announced it. */
+	if (store_job_get(&d->store, r->id, &job, &err) == 0 &&
+	    strcmp(json_string_value(json_object_get(job, "state")),
+		   JOB_RUNNING) == 0) {
+		if (store_job_set_state(&d->store, r->id, state, error,
+					&err) < 0)
+			log_error("job %s: %s", r->id, err_msg(&err));
+		json_t *ev = json_pack("{s:s}", "state", state);
+		if (error)
+			json_object_set_new(ev, "error", json_string(error));
+		job_event(d, r->id, "job/done", ev);
+	}
+	log_info("job %s: %s%s%s", r->id, state, error ? ": " : "",
+		 error ? error : "");
+	json_decref(job);
+	err_release(&err);
+	jobs_run_maybe_free(r);
+	jobs_kick(d);
+}
+
+static void job_record_stage(struct job_run *r, const char *status,
+			     const char *message)
+{
+	const char *name = pipeline_stages[r->stage].name;
+	double secs = now_seconds() - r->stage_started;
+
+	json_array_append_new(
+		json_object_get(r->result, "stages"),
+		json_pack("{s:s, s:s, s:f, s:s?}", "name", name, "status",
+			  status, "seconds", secs, "message", message));
+	json_object_set_new(json_object_get(r->result, "timings"), name,
+			    json_real(secs));
+}
+
+void job_stage_done(struct job_run *r, const char *status,
+		    const char *message)
+{
+	if (r->is_finished)
+		return;
+	job_record_stage(r, status, message);
+	if (!strcmp(status, STAGE_FAILED)) {
+		job_progress(r, 100, "failed: %s", message ? message : "");
+		job_finish(r, JOB_FAILED, message);
+		return;
+	}
+	job_progress(r, 100, "%s%s%s", status, message ? ": " : "",
+		     message ? message : "");
+	job_advance(r);
+}
+
+static void job_advance(struct job_run *r)
+{
+	while (!r->is_finished) {
+		if (r->is_done_early) {
+			job_finish(r, JOB_DONE, NULL);
+			return;
+		}
+		r->stage++;
+		if ((size_t)r->stage >= pipeline_nstages) {
+			job_finish(r, JOB_DONE, NULL);
+			return;
+		}
+		r->stage_started = now_seconds();
+		if (pipeline_stages[r->stage].start) {
+			job_progress(r, 0, "started");
+			pipeline_stages[r->stage].start(r);
+			return;
+		}
+		job_record_stage(r, STAGE_SKIPPED, "not implemented yet");
+		job_progress(r, 100, "skipped: not implemented yet");
+	}
+}
+
+/* Stages may end the job early with success (e.g. --list-targets): they
+ * call job_stage_done and then set the stage index to the end. */
+
+static void job_work_cb(uv_work_t *req)
+{
+	struct job_work *w = req->data;
+
+	w->fn(w->arg);
+}
+
+static void job_after_work_cb(uv_work_t *req, int status)
+{
+	struct job_work *w = req->data;
+	struct job_run *r = w->r;
+
+	r->has_work = false;
+	if (status == 0 && !r->is_finished)
+		w->after(r, w->arg);
+	if (w->cleanup)
+		w->cleanup(w->arg);
+	free(w);
+	jobs_run_maybe_free(r);
+}
+
+void job_queue_work(struct job_run *r, job_work_fn fn, job_after_fn after,
+		    void (*cleanup)(void *arg), void *arg)
+{
+	struct job_work *w = xcalloc(1, sizeof(*w));
+	int rc;
+
+	w->r = r;
+	w->fn = fn;
+	w->after = after;
+	w->cleanup = cleanup;
+	w->arg = arg;
+	w->req.data = w;
+	r->has_work = true;
+	rc = uv_queue_work(r->d->loop, &w->req, job_work_cb, job_after_work_cb);
+	if (rc < 0) {
+		r->has_work = false;
+		if (cleanup)
+			cleanup(arg);
+		free(w);
+		job_stage_done(r, STAGE_FAILED, uv_strerror(rc));
+	}
+}
+
+static int job_run_start(struct daemon *d, const char *id, struct err *err)
+{
+	struct job_run *r = NULL;
+	json_t *request = NULL;
+	int rc;
+
+	rc = store_job_get_request(&d->store, id, &request, err);
+	if (rc < 0)
+		goto out;
+	rc = store_job_set_state(&d->store, id, JOB_RUNNING, NULL, err);
+	if (rc < 0)
+		goto out;
+	r = xcalloc(1, sizeof(*r));
+	r->d = d;
+	r->id = xstrdup(id);
+	r->request = request;
+	request = NULL;
+	r->data = json_object();
+	r->result = json_pack(
+		"{s:s, s:s, s:n, s:n, s:n, s:n, s:b, s:i, s:{}, s:[], s:[]}",
+		"job", id, "state", JOB_RUNNING, "error", "module", "output",
+		"wheel", "cache_hit", 0, "fallbacks", 0, "timings", "stages",
+		"functions");
+	r->stage = -1;
+	r->started_at = now_seconds();
+	r->work_dir = xasprintf("%s/%s", d->work_root, id);
+	if (mkdir(r->work_dir, 0700) < 0 && errno != EEXIST)
+		log_warn("job %s: mkdir %s: %s", id, r->work_dir,
+			 strerror(errno));
+	r->next = d->runs;
+	d->runs = r;
+	d->nrunning++;
+	log_info("job %s: running", id);
+	job_advance(r);
+out:
+	json_decref(request);
+	return rc;
+}
+
+static void jobs_idle_cb(uv_idle_t *h)
+{
+	struct daemon *d = h->data;
+	struct err err = ERR_INIT;
+	json_t *ids = NULL, *idv;
+	size_t i;
+
+	uv_idle_stop(h);
+	jobs_sweep(d);
+	if (d->is_shutting_down || d->nrunning >= d->cfg.jobs)
+		goto out;
+	if (store_jobs_queued(&d->store, &ids, &err) < 0) {
+		log_error("queue: %s", err_msg(&err));
+		goto out;
+	}
+	json_array_foreach(ids, i, idv) {
+		if (d->nrunning >= d->cfg.jobs)
+			break;
+		if (job_run_start(d, json_string_value(idv), &err) < 0) {
+			log_error("job %s: could not start: %s",
+				  json_string_value(idv), err_msg(&err));
+			store_job_set_state(&d->store, json_string_value(idv),
+					    JOB_FAILED, err_msg(&err), &err);
+		}
+	}
+out:
+	json_decref(ids);
+	err_release(&err);
+}
+
+void jobs_kick(struct daemon *d)
+{
+	if (d->is_stopped)
+		return;
+	uv_idle_start(&d->queue_idle, jobs_idle_cb);
+}
+
+int jobs_submit(struct daemon *d, json_t *request, const char *retry_of,
+		char **id, struct err *err)
+{
+	json_t *queued = NULL;
+	int rc;
+
+	rc = store_jobs_queued(&d->store, &queued, err);
+	if (rc < 0)
+		goto out;
+	if (json_array_size(queued) >= d->cfg.max_queue) {
+		rc = err_set(err, RUSTIFY_EBUSY,
+			     "daemon busy: %zu jobs are queued (limit %zu, "
+			     "--max-queue); try again later",
+			     json_array_size(queued), d->cfg.max_queue);
+		goto out;
+	}
+	rc = store_job_insert(&d->store, request, retry_of, id, err);
+	if (rc < 0)
+		goto out;
+	log_info("job %s: queued%s%s", *id, retry_of ? " as a retry of " : "",
+		 retry_of ? retry_of : "");
+	jobs_kick(d);
+out:
+	json_decref(queued);
+	return rc;
+}
+
+int jobs_cancel(struct daemon *d, const char *id, struct err *err)
+{
+	json_t *job = NULL;
+	struct job_run *r;
+	const char *state;
+	int rc;
+
+	rc = store_job_get(&d->store, id, &job, err);
+	if (rc < 0)
+		goto out;
+	state = json_string_value(json_object_get(job, "state"));
+	if (strcmp(state, JOB_QUEUED) && strcmp(state, JOB_RUNNING)) {
+		rc = err_set(err, RUSTIFY_ESTATE,
+			     "job %s is %s: only queued or running jobs can be "
+			     "cancelled", id, state);
+		goto out;
+	}
+	rc = store_job_set_state(&d->store, id, JOB_CANCELLED,
+				 "cancelled by request", err);
+	if (rc < 0)
+		goto out;
+	job_event(d, id, "job/done",
+		  json_pack("{s:s, s:s}", "state", JOB_CANCELLED, "error",
+			    "cancelled by request"));
+	r = job_run_find(d, id);
+	if (r) {
+		r->is_cancelled = true;
+		if (r->stage >= 0 && (size_t)r->stage < pipeline_nstages)
+			job_record_stage(r, "cancelled", "cancelled by request");
+		job_finish(r, JOB_CANCELLED, "cancelled by request");
+	}
+	log_info("job %s: cancelled", id);
+out:
+	json_decref(job);
+	return rc;
+}
+
+bool jobs_stop_all(struct daemon *d, const char *why)
+{
+	struct err err = ERR_INIT;
+	struct job_run *r, *next;
+
+	for (r = d->runs; r; r = next) {
+		next = r->next;
+		if (r->is_finished)
+			continue;
+		r->is_cancelled = true;
+		if (store_job_set_state(&d->store, r->id, JOB_INTERRUPTED, why,
+					&err) < 0)
+			log_error("job %s: %s", r->id, err_msg(&err));
+		job_event(d, r->id, "job/done",
+			  json_pack("{s:s, s:s}", "state", JOB_INTERRUPTED,
+				    "error", why));
+		job_finish(r, JOB_INTERRUPTED, why);
+	}
+	err_release(&err);
+	return d->runs == NULL;
+}
+
+int jobs_start(struct daemon *d, struct err *err)
+{
+	json_t *ids = NULL, *idv;
+	size_t i;
+	int rc;
+
+	rc = store_jobs_recover(&d->store, &ids, err);
+	if (rc < 0)
+		goto out;
+	json_array_foreach(ids, i, idv)
+		log_warn("job %s: interrupted (the daemon stopped while it ran); "
+			 "job/retry runs it again", json_string_value(idv));
+	proc_reap_recorded(d);
+	uv_idle_init(d->loop, &d->queue_idle);
+	d->queue_idle.data = d;
+	jobs_kick(d);
+out:
+	json_decref(ids);
+	return rc;
+}

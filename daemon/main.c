@@ -1,0 +1,416 @@
+/*
+ * main.c - rustifyd: command line, paths, background start, and the loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "jobs.h"
+#include "log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: rustifyd [options]\n"
+		"Runs the rustify daemon: accepts JSON-RPC jobs on a Unix socket "
+		"and\naccelerates Python functions with Rust.\n\n"
+		"  --socket PATH         socket (default $RUSTIFY_SOCKET, else\n"
+		"                        $XDG_RUNTIME_DIR/rustify/rustifyd.sock, else\n"
+		"                        /tmp/rustify-$UID/rustifyd.sock)\n"
+		"  --state-dir DIR       databases, work folders, log (default\n"
+		"                        $RUSTIFY_HOME, else $XDG_CACHE_HOME/rustify,\n"
+		"                        else ~/.cache/rustify)\n"
+		"  --background          detach; log to STATE_DIR/rustifyd.log\n"
+		"  --log-level LEVEL     debug, info, warn, error (default info)\n"
+		"  --jobs N              jobs running at once (default 2)\n"
+		"  --max-message BYTES   largest message accepted (default 16777216)\n"
+		"  --max-connections N   open connections (default 256)\n"
+		"  --max-outbuf BYTES    unread bytes queued per connection before\n"
+		"                        it is dropped (default 8388608)\n"
+		"  --max-queue N         queued jobs (default 1000)\n"
+		"  --grace SECONDS       at shutdown, wait this long for running jobs\n"
+		"                        before interrupting them (default 10)\n"
+		"  --profile-timeout S   workload time limit (default 120)\n"
+		"  --build-timeout S     build time limit (default 600)\n"
+		"  --max-source BYTES    largest source file (default 8388608)\n"
+		"  --max-log-lines N     output lines kept per job (default 5000)\n"
+		"  --version, --help\n");
+}
+
+static char *default_socket(void)
+{
+	const char *e = getenv("RUSTIFY_SOCKET");
+
+	if (e && *e)
+		return xstrdup(e);
+	e = getenv("XDG_RUNTIME_DIR");
+	if (e && *e)
+		return xasprintf("%s/rustify/rustifyd.sock", e);
+	return xasprintf("/tmp/rustify-%u/rustifyd.sock", (unsigned)getuid());
+}
+
+static char *default_state_dir(void)
+{
+	const char *e = getenv("RUSTIFY_HOME");
+
+	if (e && *e)
+		return xstrdup(e);
+	e = getenv("XDG_CACHE_HOME");
+	if (e && *e)
+		return xasprintf("%s/rustify", e);
+	e = getenv("HOME");
+	return xasprintf("%s/.cache/rustify", e && *e ? e : "/tmp");
+}
+
+/* mkdir -p with the given mode for each created component. */
+static int mkdirs(const char *path, mode_t mode, struct err *err)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
+				     strerror(errno));
+			goto out;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
+			     strerror(errno));
+out:
+	free(p);
+	return rc;
+}
+
+static int parse_size(const char *opt, const char *v, size_t min, size_t *out)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n < min) {
+		fprintf(stderr, "rustifyd: %s: expected an integer >= %zu, got "
+				"'%s'\n", opt, min, v);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
+
+static int parse_seconds(const char *opt, const char *v, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (end == v || *end || !(d >= 0) || d > 1e7) {
+		fprintf(stderr, "rustifyd: %s: expected seconds, got '%s'\n",
+			opt, v);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct daemon_config *cfg)
+{
+	enum { O_SOCKET = 256, O_STATE, O_BG, O_LOG, O_JOBS, O_MSG, O_CONNS,
+	       O_OUTBUF, O_QUEUE, O_GRACE, O_PTIME, O_BTIME, O_SRC, O_LINES,
+	       O_VERSION, O_HELP };
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, O_SOCKET },
+		{ "state-dir", required_argument, NULL, O_STATE },
+		{ "background", no_argument, NULL, O_BG },
+		{ "log-level", required_argument, NULL, O_LOG },
+		{ "jobs", required_argument, NULL, O_JOBS },
+		{ "max-message", required_argument, NULL, O_MSG },
+		{ "max-connections", required_argument, NULL, O_CONNS },
+		{ "max-outbuf", required_argument, NULL, O_OUTBUF },
+		{ "max-queue", required_argument, NULL, O_QUEUE },
+		{ "grace", required_argument, NULL, O_GRACE },
+		{ "profile-timeout", required_argument, NULL, O_PTIME },
+		{ "build-timeout", required_argument, NULL, O_BTIME },
+		{ "max-source", required_argument, NULL, O_SRC },
+		{ "max-log-lines", required_argument, NULL, O_LINES },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case O_SOCKET:
+			free(cfg->socket_path);
+			cfg->socket_path = xstrdup(optarg);
+			break;
+		case O_STATE:
+			free(cfg->state_dir);
+			cfg->state_dir = xstrdup(optarg);
+			break;
+		case O_BG:
+			cfg->is_background = true;
+			break;
+		case O_LOG:
+			cfg->log_level = log_level_parse(optarg);
+			if (cfg->log_level < 0) {
+				fprintf(stderr, "rustifyd: --log-level: expected "
+						"debug, info, warn or error\n");
+				return 2;
+			}
+			break;
+		case O_JOBS:
+			if (parse_size("--jobs", optarg, 1, &n))
+				return 2;
+			cfg->jobs = (unsigned)(n > 64 ? 64 : n);
+			break;
+		case O_MSG:
+			if (parse_size("--max-message", optarg, 64,
+				       &cfg->max_message))
+				return 2;
+			break;
+		case O_CONNS:
+			if (parse_size("--max-connections", optarg, 1,
+				       &cfg->max_connections))
+				return 2;
+			break;
+		case O_OUTBUF:
+			if (parse_size("--max-outbuf", optarg, 1024,
+				       &cfg->max_outbuf))
+				return 2;
+			break;
+		case O_QUEUE:
+			if (parse_size("--max-queue", optarg, 1,
+				       &cfg->max_queue))
+				return 2;
+			break;
+		case O_GRACE:
+			if (parse_seconds("--grace", optarg, &cfg->grace))
+				return 2;
+			break;
+		case O_PTIME:
+			if (parse_seconds("--profile-timeout", optarg,
+					  &cfg->profile_timeout))
+				return 2;
+			break;
+		case O_BTIME:
+			if (parse_seconds("--build-timeout", optarg,
+					  &cfg->build_timeout))
+				return 2;
+			break;
+		case O_SRC:
+			if (parse_size("--max-source", optarg, 1,
+				       &cfg->max_source))
+				return 2;
+			break;
+		case O_LINES:
+			if (parse_size("--max-log-lines", optarg, 1,
+				       &cfg->max_log_lines))
+				return 2;
+			break;
+		case O_VERSION:
+			printf("rustifyd %s (protocol %d)\n", RUSTIFY_VERSION,
+			       RUSTIFY_PROTOCOL_VERSION);
+			return 1;
+		case O_HELP:
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "rustifyd: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+/*
+ * --background: the parent waits on a pipe until the child says it is
+ * listening (or why it could not), so `rustifyd --background && ...`
+ * can rely on the socket being there.
+ */
+static int ready_fd = -1;
+
+static int daemonize(const char *log_path)
+{
+	int fds[2], fd;
+	pid_t pid;
+	char msg[4096];
+	ssize_t n, total = 0;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0) {
+		close(fds[1]);
+		while ((n = read(fds[0], msg + total,
+				 sizeof(msg) - 1 - (size_t)total)) > 0)
+			total += n;
+		msg[total] = '\0';
+		if (!strncmp(msg, "ok", 2))
+			_exit(0);
+		fprintf(stderr, "rustifyd: %s\n",
+			total ? msg : "failed to start (see the log)");
+		_exit(1);
+	}
+	close(fds[0]);
+	ready_fd = fds[1];
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		close(fd);
+	}
+	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dup2(fd, 2);
+		close(fd);
+	}
+	return 0;
+}
+
+static void report_ready(const char *msg)
+{
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, msg, strlen(msg)) < 0)
+		log_warn("could not report readiness");
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+static void close_walk_cb(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d;
+	struct err err = ERR_INIT;
+	json_t *notes = NULL, *note;
+	char *sock_dir = NULL, *log_path = NULL, *slash;
+	int socket_lock = -1, rc = 1;
+	bool is_store_open = false, has_socket = false;
+	size_t i;
+
+	memset(&d, 0, sizeof(d));
+	d.lock_fd = -1;
+	d.cfg.socket_path = default_socket();
+	d.cfg.state_dir = default_state_dir();
+	d.cfg.max_message = RUSTIFY_DEFAULT_MAX_MESSAGE;
+	d.cfg.max_connections = 256;
+	d.cfg.max_outbuf = 8u << 20;
+	d.cfg.max_queue = 1000;
+	d.cfg.jobs = 2;
+	d.cfg.grace = 10;
+	d.cfg.profile_timeout = 120;
+	d.cfg.build_timeout = 600;
+	d.cfg.max_source = 8u << 20;
+	d.cfg.max_log_lines = 5000;
+	d.cfg.log_level = LOG_INFO;
+	rc = parse_args(argc, argv, &d.cfg);
+	if (rc) {
+		rc = rc == 1 ? 0 : 2;
+		goto out;
+	}
+	rc = 1;
+	log_set_level((enum log_level)d.cfg.log_level);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (mkdirs(d.cfg.state_dir, 0700, &err) < 0)
+		goto fail;
+	sock_dir = xstrdup(d.cfg.socket_path);
+	slash = strrchr(sock_dir, '/');
+	if (slash && slash != sock_dir) {
+		*slash = '\0';
+		if (mkdirs(sock_dir, 0700, &err) < 0)
+			goto fail;
+	}
+	log_path = xasprintf("%s/rustifyd.log", d.cfg.state_dir);
+	if (d.cfg.is_background && daemonize(log_path) < 0) {
+		err_set(&err, RUSTIFY_EIO, "could not go to the background: %s",
+			strerror(errno));
+		goto fail;
+	}
+	if (server_lock(&d, &socket_lock, &err) < 0)
+		goto fail;
+	d.work_root = xasprintf("%s/work", d.cfg.state_dir);
+	d.cargo_target = xasprintf("%s/cargo-target", d.cfg.state_dir);
+	if (mkdirs(d.work_root, 0700, &err) < 0)
+		goto fail;
+	if (store_open(&d.store, d.cfg.state_dir, &notes, &err) < 0)
+		goto fail;
+	is_store_open = true;
+	json_array_foreach(notes, i, note)
+		log_error("%s", json_string_value(note));
+	git_libgit2_init();
+	d.loop = uv_default_loop();
+	d.started_at = now_seconds();
+	if (jobs_start(&d, &err) < 0)
+		goto fail;
+	if (server_start(&d, &err) < 0)
+		goto fail;
+	has_socket = getenv("LISTEN_FDS") == NULL;
+	log_info("rustifyd %s listening on %s (state %s, pid %d)",
+		 RUSTIFY_VERSION, d.cfg.socket_path, d.cfg.state_dir,
+		 (int)getpid());
+	report_ready("ok");
+	uv_run(d.loop, UV_RUN_DEFAULT);
+	rc = 0;
+	goto cleanup;
+fail:
+	log_error("%s", err_msg(&err));
+	report_ready(err_msg(&err));
+cleanup:
+	if (d.loop) {
+		uv_walk(d.loop, close_walk_cb, NULL);
+		uv_run(d.loop, UV_RUN_DEFAULT);
+		uv_loop_close(d.loop);
+	}
+	if (rc == 0 && has_socket)
+		unlink(d.cfg.socket_path);
+	if (is_store_open)
+		store_close(&d.store);
+	if (socket_lock >= 0)
+		close(socket_lock);
+	if (d.lock_fd >= 0)
+		close(d.lock_fd);
+	if (rc == 0)
+		log_info("stopped");
+	git_libgit2_shutdown();
+out:
+	json_decref(notes);
+	free(sock_dir);
+	free(log_path);
+	free(d.work_root);
+	free(d.cargo_target);
+	free(d.cfg.socket_path);
+	free(d.cfg.state_dir);
+	err_release(&err);
+	return rc;
+}

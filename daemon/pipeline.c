@@ -1,0 +1,748 @@
+/*
+ * pipeline.c - the stages a job walks through, in order. A stage's start
+ * function runs on the loop thread and hands slow work to the worker pool
+ * (job_queue_work) or to a child process (proc_spawn); it ends with
+ * job_stage_done(). Stages that do not exist yet are listed with a NULL
+ * start and reported as skipped, never faked.
+ *
+ * Results are cached in the store keyed by a hash of everything that
+ * determines them: the index by source text and grammar version; the
+ * profile by source text, imported sibling modules, interpreter, workload
+ * and iterations.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "index.h"
+#include "log.h"
+#include "pipeline.h"
+#include "proc.h"
+#include "sha256.h"
+#include "source.h"
+
+struct pipeline_state {
+	struct source src;
+	char *src_path;  /* the file the workload runs (text: written out) */
+	char *src_dir;
+	json_t *index;
+	json_t *profile;
+	char *python;
+	char *profile_key;
+	bool has_profile_cache_hit;
+	bool is_list_only;
+};
+
+static struct pipeline_state *ps_get(struct job_run *r)
+{
+	if (!r->ps) {
+		r->ps = xcalloc(1, sizeof(*r->ps));
+		source_init(&r->ps->src);
+	}
+	return r->ps;
+}
+
+void pipeline_release(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+
+	if (!ps)
+		return;
+	source_release(&ps->src);
+	free(ps->src_path);
+	free(ps->src_dir);
+	json_decref(ps->index);
+	json_decref(ps->profile);
+	free(ps->python);
+	free(ps->profile_key);
+	free(ps);
+	r->ps = NULL;
+}
+
+void pipeline_finish_result(struct job_run *r)
+{
+	json_t *fns = json_object_get(r->result, "functions");
+	json_t *f;
+	size_t i;
+	int fallbacks = 0;
+
+	json_array_foreach(fns, i, f) {
+		if (json_is_true(json_object_get(f, "selected")) &&
+		    !json_is_true(json_object_get(f, "translated")))
+			fallbacks++;
+	}
+	json_object_set_new(r->result, "fallbacks", json_integer(fallbacks));
+	json_object_set_new(r->result, "seconds",
+			    json_real(now_seconds() - r->started_at));
+}
+
+/* ---- source --------------------------------------------------------------- */
+
+struct source_work {
+	json_t *request;
+	char *cache_dir;
+	char *checkout_dir;
+	size_t max_bytes;
+	struct source src;
+	struct err err;
+	int rc;
+};
+
+static void source_work(void *arg)
+{
+	struct source_work *w = arg;
+	json_t *git = json_object_get(w->request, "git");
+	const char *file = json_string_value(json_object_get(w->request, "file"));
+
+	if (file) {
+		w->rc = source_load_file(file, w->max_bytes, &w->src, &w->err);
+	} else if (git) {
+		w->rc = source_load_git(
+			w->cache_dir,
+			json_string_value(json_object_get(git, "url")),
+			json_string_value(json_object_get(git, "path")),
+			json_string_value(json_object_get(git, "ref")),
+			w->checkout_dir, w->max_bytes, &w->src, &w->err);
+	} else {
+		json_t *text = json_object_get(w->request, "text");
+		w->rc = source_load_text(
+			json_string_value(text), json_string_length(text),
+			json_string_value(json_object_get(w->request, "name")),
+			&w->src, &w->err);
+	}
+}
+
+static void source_cleanup(void *arg)
+{
+	struct source_work *w = arg;
+
+	json_decref(w->request);
+	free(w->cache_dir);
+	free(w->checkout_dir);
+	source_release(&w->src);
+	err_release(&w->err);
+	free(w);
+}
+
+static int write_file(const char *path, const char *data, size_t len,
+		      struct err *err)
+{
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (!f || fwrite(data, 1, len, f) != len)
+		rc = err_set(err, RUSTIFY_EIO, "%s: %s", path,
+			     strerror(errno));
+	if (f && fclose(f) != 0 && !rc)
+		rc = err_set(err, RUSTIFY_EIO, "%s: %s", path,
+			     strerror(errno));
+	return rc;
+}
+
+static void source_after(struct job_run *r, void *arg)
+{
+	struct source_work *w = arg;
+	struct pipeline_state *ps = ps_get(r);
+	struct err err = ERR_INIT;
+	struct buf msg = BUF_INIT;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		goto out;
+	}
+	ps->src = w->src;
+	source_init(&w->src);
+	if (ps->src.path) {
+		ps->src_path = xstrdup(ps->src.path);
+		ps->src_dir = xstrdup(ps->src.dir);
+	} else {
+		/* Text has no file: the workload runs a copy in the job's
+		 * own folder. */
+		ps->src_path = xasprintf("%s/%s.py", r->work_dir, ps->src.name);
+		ps->src_dir = xstrdup(r->work_dir);
+		if (write_file(ps->src_path, ps->src.text, ps->src.len, &err) <
+		    0) {
+			job_stage_done(r, STAGE_FAILED, err_msg(&err));
+			goto out;
+		}
+	}
+	json_object_set_new(r->result, "source",
+			    json_pack("{s:s, s:s?, s:s, s:I, s:s?}", "name",
+				      ps->src.name, "path", ps->src.path,
+				      "sha256", ps->src.sha256, "bytes",
+				      (json_int_t)ps->src.len, "git_commit",
+				      ps->src.git_commit));
+	buf_addf(&msg, "%s (%zu bytes, %s)", ps->src_path, ps->src.len,
+		 ps->src.encoding ? ps->src.encoding : "utf-8");
+	job_stage_done(r, STAGE_DONE, msg.data);
+out:
+	buf_release(&msg);
+	err_release(&err);
+}
+
+static void stage_source(struct job_run *r)
+{
+	struct source_work *w = xcalloc(1, sizeof(*w));
+
+	w->request = json_incref(r->request);
+	w->cache_dir = xstrdup(r->d->cfg.state_dir);
+	w->checkout_dir = xasprintf("%s/checkout", r->work_dir);
+	w->max_bytes = r->d->cfg.max_source;
+	source_init(&w->src);
+	job_queue_work(r, source_work, source_after, source_cleanup, w);
+}
+
+/* ---- index ----------------------------------------------------------------- */
+
+struct index_work {
+	char *text;
+	size_t len;
+	json_t *index;
+	struct err err;
+	int rc;
+};
+
+static char *index_cache_key(struct pipeline_state *ps)
+{
+	struct sha256 c;
+	char hex[65];
+
+	sha256_init(&c);
+	sha256_update(&c, "index\0", 6);
+	sha256_update(&c, index_grammar_version(),
+		      strlen(index_grammar_version()) + 1);
+	sha256_update(&c, ps->src.sha256, 64);
+	sha256_final_hex(&c, hex);
+	return xstrdup(hex);
+}
+
+static void index_work(void *arg)
+{
+	struct index_work *w = arg;
+
+	w->rc = index_source(w->text, w->len, &w->index, &w->err);
+}
+
+static void index_cleanup(void *arg)
+{
+	struct index_work *w = arg;
+
+	free(w->text);
+	json_decref(w->index);
+	err_release(&w->err);
+	free(w);
+}
+
+static void index_done(struct job_run *r, bool is_hit)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *errors = json_object_get(ps->index, "errors");
+	struct buf msg = BUF_INIT;
+
+	buf_addf(&msg, "%zu functions%s",
+		 json_array_size(json_object_get(ps->index, "functions")),
+		 is_hit ? " (cached)" : "");
+	if (json_array_size(errors)) {
+		json_t *e = json_array_get(errors, 0);
+		buf_addf(&msg, "; %zu syntax errors, the first at %s:%lld:%lld",
+			 json_array_size(errors), ps->src.name,
+			 (long long)json_integer_value(json_object_get(e, "line")),
+			 (long long)json_integer_value(
+				 json_object_get(e, "column")));
+	}
+	job_stage_done(r, STAGE_DONE, msg.data);
+	buf_release(&msg);
+}
+
+static void index_after(struct job_run *r, void *arg)
+{
+	struct index_work *w = arg;
+	struct err err = ERR_INIT;
+	char *key;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		return;
+	}
+	r->ps->index = w->index;
+	w->index = NULL;
+	key = index_cache_key(r->ps);
+	if (store_cache_put(&r->d->store, "source_index", key, r->ps->index,
+			    NULL, 0, &err) < 0)
+		log_warn("job %s: index cache: %s", r->id, err_msg(&err));
+	free(key);
+	err_release(&err);
+	index_done(r, false);
+}
+
+static void stage_index(struct job_run *r)
+{
+	struct pipeline_state *ps = ps_get(r);
+	struct err err = ERR_INIT;
+	char *key = index_cache_key(ps);
+	json_t *hit = NULL;
+
+	if (store_cache_get(&r->d->store, "source_index", key, &hit, NULL,
+			    NULL, &err) < 0)
+		log_warn("job %s: index cache: %s", r->id, err_msg(&err));
+	if (hit) {
+		ps->index = hit;
+		index_done(r, true);
+	} else {
+		struct index_work *w = xcalloc(1, sizeof(*w));
+		w->text = xstrndup(ps->src.text, ps->src.len);
+		w->len = ps->src.len;
+		job_queue_work(r, index_work, index_after, index_cleanup, w);
+	}
+	free(key);
+	err_release(&err);
+}
+
+/* ---- profile --------------------------------------------------------------- */
+
+/* The interpreter: the request's (the client resolved it in the user's
+ * environment), else python3 on the daemon's PATH. */
+static char *profile_python(struct job_run *r)
+{
+	const char *p = json_string_value(json_object_get(r->request, "python"));
+
+	return xstrdup(p ? p : "python3");
+}
+
+static bool has_workload(struct job_run *r)
+{
+	return json_object_get(r->request, "entry") ||
+	       json_object_get(r->request, "entry_cmd") ||
+	       strstr(r->ps->src.text, "__main__") != NULL;
+}
+
+/* Hash of everything that determines a profile. Sibling modules that the
+ * source imports are part of it: their code runs in the workload. */
+static char *profile_cache_key(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *imports = json_object_get(ps->index, "imports");
+	struct sha256 c;
+	struct stat st;
+	char hex[65], *s;
+	json_t *imp;
+	size_t i;
+
+	sha256_init(&c);
+	sha256_update(&c, "profile-v1\0", 11);
+	sha256_update(&c, ps->src.sha256, 64);
+	/* The request minus the options that do not change the profile. */
+	json_t *req = json_deep_copy(r->request);
+	json_object_del(req, "output");
+	json_object_del(req, "install");
+	json_object_del(req, "dry_run");
+	json_object_del(req, "module");
+	json_object_del(req, "threshold");
+	json_object_del(req, "all");
+	json_object_del(req, "functions");
+	json_object_del(req, "list_targets");
+	s = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
+	sha256_update(&c, s, strlen(s) + 1);
+	free(s);
+	json_decref(req);
+	sha256_update(&c, ps->python, strlen(ps->python) + 1);
+	if (ps->python[0] == '/' && stat(ps->python, &st) == 0)
+		sha256_update(&c, &st.st_mtime, sizeof(st.st_mtime));
+	json_array_foreach(imports, i, imp) {
+		const char *mod = json_string_value(json_object_get(imp, "module"));
+		if (!mod || !ps->src_dir)
+			continue;
+		char *top = xstrndup(mod, strcspn(mod, "."));
+		char *path = xasprintf("%s/%s.py", ps->src_dir, top);
+		FILE *f = top[0] ? fopen(path, "rb") : NULL;
+		if (f) {
+			char block[65536];
+			size_t n;
+			sha256_update(&c, path, strlen(path) + 1);
+			while ((n = fread(block, 1, sizeof(block), f)) > 0)
+				sha256_update(&c, block, n);
+			fclose(f);
+		}
+		free(path);
+		free(top);
+	}
+	sha256_final_hex(&c, hex);
+	return xstrdup(hex);
+}
+
+static void profile_line(struct proc *p, int stream, const char *line,
+			 size_t len, void *data)
+{
+	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
+}
+
+static json_t *load_json_file(const char *path, struct err *err)
+{
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+
+	if (!j)
+		err_set(err, RUSTIFY_ECHILD, "%s:%d: %s", path, je.line,
+			je.text);
+	return j;
+}
+
+static void profile_finish(struct job_run *r, bool is_hit)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *wl = json_object_get(ps->profile, "workload");
+	const char *kind = json_string_value(json_object_get(wl, "kind"));
+	json_t *exc = json_object_get(wl, "exception");
+	struct buf msg = BUF_INIT;
+
+	json_object_set(r->result, "python", json_object_get(ps->profile,
+							      "python"));
+	if (kind && !strcmp(kind, "none")) {
+		buf_addf(&msg, "%s",
+			 json_string_value(json_object_get(wl, "message")));
+		job_stage_done(r, STAGE_SKIPPED, msg.data);
+		goto out;
+	}
+	buf_addf(&msg, "%zu functions profiled over %.3f s%s",
+		 json_array_size(json_object_get(ps->profile, "functions")),
+		 json_number_value(json_object_get(wl, "wall_time")),
+		 is_hit ? " (cached)" : "");
+	if (json_is_object(exc))
+		buf_addf(&msg, "; the workload raised %s: %s",
+			 json_string_value(json_object_get(exc, "type")),
+			 json_string_value(json_object_get(exc, "message")));
+	job_stage_done(r, STAGE_DONE, msg.data);
+out:
+	buf_release(&msg);
+}
+
+static void profile_exit(struct proc *p, int64_t status, int sig,
+			 bool timed_out, void *data)
+{
+	struct job_run *r = data;
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	char *out = NULL;
+
+	r->proc = NULL;
+	if (r->is_finished)
+		goto out;
+	if (timed_out) {
+		err_set(&err, RUSTIFY_ETIMEOUT,
+			"the workload ran longer than %.0f s and was killed; "
+			"give a shorter workload (--entry, --entry-cmd) or "
+			"fewer --iterations",
+			r->d->cfg.profile_timeout);
+		goto fail;
+	}
+	if (sig || status != 0) {
+		if (sig)
+			err_set(&err, RUSTIFY_ECHILD,
+				"the profiler was killed by signal %d", sig);
+		else
+			err_set(&err, RUSTIFY_ECHILD,
+				"the profiler exited with status %lld (see "
+				"the job log)", (long long)status);
+		goto fail;
+	}
+	out = xasprintf("%s/profile.json", r->work_dir);
+	ps->profile = load_json_file(out, &err);
+	if (!ps->profile)
+		goto fail;
+	if (store_cache_put(&r->d->store, "profile", ps->profile_key,
+			    ps->profile, NULL, 0, &err) < 0) {
+		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));
+		err_release(&err);
+	}
+	profile_finish(r, false);
+	goto out;
+fail:
+	job_stage_done(r, STAGE_FAILED, err_msg(&err));
+out:
+	free(out);
+	err_release(&err);
+	if (r->is_finished)
+		jobs_run_maybe_free(r);
+}
+
+static void stage_profile(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	char *harness = NULL, *out = NULL, *samples = NULL, *iters = NULL;
+	char *entry_json = NULL;
+	json_t *hit = NULL;
+	const char *args[24];
+	int n = 0;
+
+	ps->python = profile_python(r);
+	if (!has_workload(r)) {
+		job_stage_done(r, STAGE_SKIPPED,
+			       "no workload: the file has no if __name__ == "
+			       "\"__main__\": block; add one, or pass --entry "
+			       "MODULE:FUNCTION or --entry-cmd \"SCRIPT ARGS\"");
+		goto out;
+	}
+	ps->profile_key = profile_cache_key(r);
+	if (store_cache_get(&r->d->store, "profile", ps->profile_key, &hit,
+			    NULL, NULL, &err) < 0)
+		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));
+	if (hit) {
+		ps->profile = hit;
+		ps->has_profile_cache_hit = true;
+		profile_finish(r, true);
+		goto out;
+	}
+	if (harness_write("profile.py", r->work_dir, &harness, &err) < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+		goto out;
+	}
+	out = xasprintf("%s/profile.json", r->work_dir);
+	samples = xasprintf("%s/samples.pkl", r->work_dir);
+	args[n++] = ps->python;
+	args[n++] = harness;
+	args[n++] = "--source";
+	args[n++] = ps->src_path;
+	args[n++] = "--name";
+	args[n++] = ps->src.name;
+	args[n++] = "--out";
+	args[n++] = out;
+	args[n++] = "--samples";
+	args[n++] = samples;
+	if (json_object_get(r->request, "entry")) {
+		args[n++] = "--entry";
+		args[n++] = json_string_value(json_object_get(r->request,
+							      "entry"));
+	}
+	if (json_object_get(r->request, "entry_cmd")) {
+		entry_json = json_dumps(json_object_get(r->request, "entry_cmd"),
+					JSON_COMPACT);
+		args[n++] = "--entry-cmd-json";
+		args[n++] = entry_json;
+	}
+	if (json_object_get(r->request, "iterations")) {
+		iters = xasprintf("%lld", (long long)json_integer_value(
+						  json_object_get(r->request,
+								  "iterations")));
+		args[n++] = "--iterations";
+		args[n++] = iters;
+	}
+	args[n] = NULL;
+	struct proc_opts o = {
+		.file = ps->python,
+		.args = (char **)args,
+		.cwd = ps->src_dir,
+		.timeout = r->d->cfg.profile_timeout,
+		.job_id = r->id,
+		.on_line = profile_line,
+		.on_exit = profile_exit,
+		.data = r,
+	};
+	job_progress(r, 10, "running the workload under cProfile (%s)",
+		     ps->python);
+	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
+		err_prefix(&err, "profile");
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+	}
+out:
+	free(harness);
+	free(out);
+	free(samples);
+	free(iters);
+	free(entry_json);
+	err_release(&err);
+}
+
+/* ---- select ---------------------------------------------------------------- */
+
+static json_t *profile_entry(struct pipeline_state *ps, const char *qualname)
+{
+	json_t *fns = json_object_get(ps->profile, "functions"), *f;
+	size_t i;
+
+	json_array_foreach(fns, i, f) {
+		if (!strcmp(json_string_value(json_object_get(f, "qualname")),
+			    qualname))
+			return f;
+	}
+	return NULL;
+}
+
+static char *signature_text(json_t *prof)
+{
+	json_t *sig = json_array_get(json_object_get(prof, "signatures"), 0);
+	json_t *args = json_object_get(sig, "args"), *t;
+	struct buf b = BUF_INIT;
+	const char *k;
+	bool first = true;
+
+	if (!sig)
+		return NULL;
+	buf_addch(&b, '(');
+	json_object_foreach(args, k, t) {
+		buf_addf(&b, "%s%s", first ? "" : ", ", json_string_value(t));
+		first = false;
+	}
+	buf_addf(&b, ") -> %s",
+		 json_is_string(json_object_get(sig, "return"))
+			 ? json_string_value(json_object_get(sig, "return"))
+			 : "?");
+	return buf_detach(&b, NULL);
+}
+
+static bool params_all_annotated(json_t *fn)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(json_object_get(fn, "params"), i, p) {
+		if (!json_is_string(json_object_get(p, "annotation")))
+			return false;
+	}
+	return true;
+}
+
+static bool name_listed(json_t *names, const char *qualname)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(names, i, v) {
+		if (!strcmp(json_string_value(v), qualname))
+			return true;
+	}
+	return false;
+}
+
+static void stage_select(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *names = json_object_get(r->request, "functions");
+	json_t *fns = json_object_get(ps->index, "functions"), *fn, *v;
+	json_t *out = json_object_get(r->result, "functions");
+	double threshold = 10.0;
+	bool is_all = json_is_true(json_object_get(r->request, "all"));
+	size_t i, nselected = 0;
+	struct buf msg = BUF_INIT;
+
+	if (json_is_number(json_object_get(r->request, "threshold")))
+		threshold = json_number_value(
+			json_object_get(r->request, "threshold"));
+	json_array_foreach(names, i, v) {
+		bool found = false;
+		size_t j;
+		json_array_foreach(fns, j, fn) {
+			found |= !strcmp(json_string_value(v),
+					 json_string_value(json_object_get(
+						 fn, "qualname")));
+		}
+		if (!found) {
+			buf_addf(&msg, "--function %s: no such function in %s",
+				 json_string_value(v), ps->src.name);
+			job_stage_done(r, STAGE_FAILED, msg.data);
+			goto out;
+		}
+	}
+	json_array_foreach(fns, i, fn) {
+		const char *q = json_string_value(json_object_get(fn, "qualname"));
+		json_t *prof = ps->profile ? profile_entry(ps, q) : NULL;
+		double share = prof ? json_number_value(json_object_get(
+					      prof, "share"))
+				    : 0.0;
+		json_int_t calls = prof ? json_integer_value(json_object_get(
+						  prof, "ncalls"))
+					: 0;
+		char *sig = prof ? signature_text(prof) : NULL;
+		const char *reason = NULL;
+		bool is_selected;
+
+		if (names)
+			is_selected = name_listed(names, q);
+		else if (is_all)
+			is_selected = true;
+		else
+			is_selected = share * 100.0 >= threshold;
+		if (!is_selected)
+			reason = names ? "not named by --function"
+				       : "below the time threshold";
+		if (is_selected && !ps->profile && !params_all_annotated(fn)) {
+			is_selected = false;
+			reason = "no workload ran and not every parameter is "
+				 "annotated, so its types are unknown";
+		}
+		if (is_selected && prof && calls == 0 && !params_all_annotated(fn)) {
+			is_selected = false;
+			reason = "never called by the workload, and not every "
+				 "parameter is annotated";
+		}
+		nselected += is_selected;
+		json_array_append_new(
+			out,
+			json_pack("{s:s, s:I, s:f, s:I, s:s?, s:b, s:s?,"
+				  " s:b, s:b, s:i, s:n}",
+				  "name", q, "line",
+				  json_integer_value(json_object_get(
+					  fn, "first_line")),
+				  "time_share", share, "calls", calls,
+				  "signature", sig, "selected", is_selected,
+				  "reason", reason, "translated", 0,
+				  "verified", 0, "checked_inputs", 0,
+				  "speedup"));
+		free(sig);
+	}
+	/* Hottest first, as the table shows them. */
+	json_t *sorted = json_array();
+	while (json_array_size(out)) {
+		size_t best = 0;
+		json_array_foreach(out, i, fn) {
+			if (json_number_value(json_object_get(fn, "time_share")) >
+			    json_number_value(json_object_get(
+				    json_array_get(out, best), "time_share")))
+				best = i;
+		}
+		json_array_append(sorted, json_array_get(out, best));
+		json_array_remove(out, best);
+	}
+	json_object_set_new(r->result, "functions", sorted);
+	buf_addf(&msg, "%zu of %zu functions selected", nselected,
+		 json_array_size(fns));
+	if (json_is_true(json_object_get(r->request, "list_targets"))) {
+		buf_adds(&msg, " (--list-targets: stopping here)");
+		/* The remaining stages are not run at all. */
+		r->is_done_early = true;
+		job_stage_done(r, STAGE_DONE, msg.data);
+		goto out;
+	}
+	if (!nselected && !ps->profile) {
+		job_stage_done(r, STAGE_FAILED,
+			       "nothing to accelerate: no workload ran, and no "
+			       "function has every parameter annotated; add an "
+			       "if __name__ == \"__main__\": block, or pass "
+			       "--entry MODULE:FUNCTION or --entry-cmd "
+			       "\"SCRIPT ARGS\"");
+		goto out;
+	}
+	job_stage_done(r, STAGE_DONE, msg.data);
+out:
+	buf_release(&msg);
+}
+
+const struct stage pipeline_stages[] = {
+	{ "source", stage_source },
+	{ "index", stage_index },
+	{ "profile", stage_profile },
+	{ "select", stage_select },
+	{ "translate", NULL },
+	{ "crate", NULL },
+	{ "build", NULL },
+	{ "verify", NULL },
+	{ "deliver", NULL },
+};
+const size_t pipeline_nstages =
+	sizeof(pipeline_stages) / sizeof(pipeline_stages[0]);

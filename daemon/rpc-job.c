@@ -1,0 +1,371 @@
+/*
+ * rpc-job.c - the job methods: submit (validates every parameter and
+ * names the bad one), status, list, cancel, retry, result, subscribe,
+ * unsubscribe.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "jobs.h"
+#include "rpc.h"
+
+static bool is_identifier(const char *s)
+{
+	if (!s || !(*s == '_' || isalpha((unsigned char)*s)))
+		return false;
+	for (s++; *s; s++)
+		if (!(*s == '_' || isalnum((unsigned char)*s)))
+			return false;
+	return true;
+}
+
+static int check_abs_path(json_t *params, const char *key, struct err *err)
+{
+	const char *s = NULL;
+	int rc = params_get_string(params, key, false, &s, err);
+
+	if (rc < 0 || !s)
+		return rc;
+	if (s[0] != '/')
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.%s: must be an absolute path, got '%s'",
+			       key, s);
+	if (strlen(s) > 4096)
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.%s: path longer than 4096 bytes", key);
+	return 0;
+}
+
+/* Every check of job/submit's params; the message names the field. */
+static int submit_validate(json_t *p, struct err *err)
+{
+	static const char *const keys[] = {
+		"file",	  "text",	  "name",	"git",
+		"functions", "threshold",   "all",	"output",
+		"python",	  "entry",	  "entry_cmd",	"iterations",
+		"list_targets", "dry_run",	  "module",	"install",
+		NULL
+	};
+	static const char *const git_keys[] = { "url", "path", "ref", NULL };
+	json_t *git = NULL, *list = NULL, *v;
+	const char *s = NULL;
+	double num;
+	json_int_t n;
+	bool b;
+	int rc, nsrc;
+	size_t i;
+
+	if (!p)
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params: expected an object with one source: "
+			       "file, text or git");
+	if ((rc = params_check_keys(p, keys, err)) < 0)
+		return rc;
+	nsrc = !!json_object_get(p, "file") + !!json_object_get(p, "text") +
+	       !!json_object_get(p, "git");
+	if (nsrc != 1)
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params: expected exactly one source (file, "
+			       "text or git), got %d", nsrc);
+	if ((rc = check_abs_path(p, "file", err)) < 0)
+		return rc;
+	if ((rc = params_get_string(p, "text", false, &s, err)) < 0)
+		return rc;
+	s = NULL;
+	if ((rc = params_get_string(p, "name", false, &s, err)) < 0)
+		return rc;
+	if (s && !json_object_get(p, "text"))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.name: only allowed with params.text");
+	if (s && !is_identifier(s))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.name: '%s' is not a valid module name",
+			       s);
+	if ((rc = params_get_object(p, "git", false, &git, err)) < 0)
+		return rc;
+	if (git) {
+		if ((rc = params_check_keys(git, git_keys, err)) < 0 ||
+		    (rc = params_get_string(git, "url", true, &s, err)) < 0 ||
+		    (rc = params_get_string(git, "path", true, &s, err)) < 0 ||
+		    (rc = params_get_string(git, "ref", false, &s, err)) < 0) {
+			err_prefix(err, "params.git");
+			return rc;
+		}
+	}
+	if ((rc = params_get_string_list(p, "functions", false, &list, err)) <
+	    0)
+		return rc;
+	json_array_foreach(list, i, v) {
+		if (!json_string_length(v))
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.functions[%zu]: empty name", i);
+	}
+	if ((rc = params_get_number(p, "threshold", false, 0, 100, &num,
+				    err)) < 0)
+		return rc;
+	if ((rc = params_get_bool(p, "all", false, &b, err)) < 0 ||
+	    (rc = params_get_bool(p, "list_targets", false, &b, err)) < 0 ||
+	    (rc = params_get_bool(p, "dry_run", false, &b, err)) < 0 ||
+	    (rc = params_get_bool(p, "install", false, &b, err)) < 0)
+		return rc;
+	if ((rc = check_abs_path(p, "output", err)) < 0 ||
+	    (rc = check_abs_path(p, "python", err)) < 0)
+		return rc;
+	s = NULL;
+	if ((rc = params_get_string(p, "entry", false, &s, err)) < 0)
+		return rc;
+	if (s) {
+		const char *colon = strchr(s, ':');
+		if (!colon || colon == s || !colon[1])
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.entry: expected MODULE:FUNCTION, "
+				       "got '%s'", s);
+	}
+	list = NULL;
+	if ((rc = params_get_string_list(p, "entry_cmd", false, &list, err)) <
+	    0)
+		return rc;
+	if (list && !json_array_size(list))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.entry_cmd: expected at least the script");
+	if (list && s)
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.entry_cmd: not allowed together with "
+			       "params.entry");
+	if ((rc = params_get_int(p, "iterations", false, 1, 1000000, &n,
+				 err)) < 0)
+		return rc;
+	s = NULL;
+	if ((rc = params_get_string(p, "module", false, &s, err)) < 0)
+		return rc;
+	if (s && !is_identifier(s))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.module: '%s' is not a valid Python "
+			       "module name", s);
+	return 0;
+}
+
+static int get_job_id(json_t *params, const char *const *keys,
+		      const char **id, struct err *err)
+{
+	int rc = params_check_keys(params, keys, err);
+
+	if (rc < 0)
+		return rc;
+	return params_get_string(params, "job", true, id, err);
+}
+
+static const char *const job_only[] = { "job", NULL };
+
+static int rpc_job_submit(struct rpc_ctx *ctx, json_t *params,
+			  json_t **result, struct err *err)
+{
+	char *id = NULL;
+	int rc;
+
+	rc = submit_validate(params, err);
+	if (rc < 0)
+		goto out;
+	rc = jobs_submit(ctx->d, params, NULL, &id, err);
+	if (rc < 0)
+		goto out;
+	sub_add(ctx->d, ctx->conn, id);
+	*result = json_pack("{s:s}", "job", id);
+out:
+	free(id);
+	return rc;
+}
+
+static int rpc_job_status(struct rpc_ctx *ctx, json_t *params,
+			  json_t **result, struct err *err)
+{
+	const char *id;
+	int rc = get_job_id(params, job_only, &id, err);
+
+	if (rc < 0)
+		return rc;
+	return store_job_get(&ctx->d->store, id, result, err);
+}
+
+static int rpc_job_list(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			struct err *err)
+{
+	static const char *const keys[] = { "state", "limit", NULL };
+	static const char *const states[] = { JOB_QUEUED,    JOB_RUNNING,
+					      JOB_DONE,	     JOB_FAILED,
+					      JOB_CANCELLED, JOB_INTERRUPTED };
+	const char *state = NULL;
+	json_int_t limit = 100;
+	json_t *jobs = NULL;
+	bool is_known = false;
+	int rc;
+
+	if ((rc = params_check_keys(params, keys, err)) < 0 ||
+	    (rc = params_get_string(params, "state", false, &state, err)) <
+		    0 ||
+	    (rc = params_get_int(params, "limit", false, 1, 100000, &limit,
+				 err)) < 0)
+		return rc;
+	for (size_t i = 0; state && i < 6; i++)
+		is_known |= !strcmp(state, states[i]);
+	if (state && !is_known)
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.state: unknown state '%s' (queued, "
+			       "running, done, failed, cancelled, interrupted)",
+			       state);
+	rc = store_job_list(&ctx->d->store, (int)limit, state, &jobs, err);
+	if (rc < 0)
+		return rc;
+	*result = json_pack("{s:o}", "jobs", jobs);
+	return 0;
+}
+
+static int rpc_job_cancel(struct rpc_ctx *ctx, json_t *params,
+			  json_t **result, struct err *err)
+{
+	const char *id;
+	int rc = get_job_id(params, job_only, &id, err);
+
+	if (rc < 0 || (rc = jobs_cancel(ctx->d, id, err)) < 0)
+		return rc;
+	return store_job_get(&ctx->d->store, id, result, err);
+}
+
+static bool is_finished_state(const char *s)
+{
+	return !strcmp(s, JOB_DONE) || !strcmp(s, JOB_FAILED) ||
+	       !strcmp(s, JOB_CANCELLED) || !strcmp(s, JOB_INTERRUPTED);
+}
+
+static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params,
+			 json_t **result, struct err *err)
+{
+	json_t *job = NULL, *request = NULL;
+	const char *id, *state;
+	char *new_id = NULL;
+	int rc = get_job_id(params, job_only, &id, err);
+
+	if (rc < 0)
+		goto out;
+	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
+		goto out;
+	state = json_string_value(json_object_get(job, "state"));
+	if (!is_finished_state(state)) {
+		rc = err_set(err, RUSTIFY_ESTATE,
+			     "job %s is %s: only a finished job can be retried",
+			     id, state);
+		goto out;
+	}
+	if ((rc = store_job_get_request(&ctx->d->store, id, &request, err)) <
+	    0)
+		goto out;
+	if ((rc = jobs_submit(ctx->d, request, id, &new_id, err)) < 0)
+		goto out;
+	sub_add(ctx->d, ctx->conn, new_id);
+	*result = json_pack("{s:s, s:s}", "job", new_id, "retry_of", id);
+out:
+	free(new_id);
+	json_decref(job);
+	json_decref(request);
+	return rc;
+}
+
+static int rpc_job_result(struct rpc_ctx *ctx, json_t *params,
+			  json_t **result, struct err *err)
+{
+	json_t *job = NULL, *res = NULL;
+	const char *id, *state;
+	int rc = get_job_id(params, job_only, &id, err);
+
+	if (rc < 0)
+		goto out;
+	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
+		goto out;
+	state = json_string_value(json_object_get(job, "state"));
+	if (!is_finished_state(state)) {
+		rc = err_set(err, RUSTIFY_ESTATE,
+			     "job %s is %s: its result is not there yet; "
+			     "job/subscribe waits for it", id, state);
+		goto out;
+	}
+	if ((rc = store_job_get_result(&ctx->d->store, id, &res, err)) < 0)
+		goto out;
+	if (!res)
+		res = json_pack("{s:s, s:[], s:[], s:{}, s:b, s:i}", "job", id,
+				"stages", "functions", "timings", "cache_hit",
+				0, "fallbacks", 0);
+	/* The job row is the truth about state (a cancel or a crash may
+	 * have ended it after the result was written). */
+	json_object_set(res, "state", json_object_get(job, "state"));
+	json_object_set(res, "error", json_object_get(job, "error"));
+	*result = res;
+	res = NULL;
+out:
+	json_decref(job);
+	json_decref(res);
+	return rc;
+}
+
+static int rpc_job_subscribe(struct rpc_ctx *ctx, json_t *params,
+			     json_t **result, struct err *err)
+{
+	static const char *const keys[] = { "job", "since_seq", NULL };
+	json_t *job = NULL, *events = NULL, *ev;
+	json_int_t since = 0;
+	const char *id;
+	size_t i;
+	int rc = get_job_id(params, keys, &id, err);
+
+	if (rc < 0)
+		goto out;
+	if ((rc = params_get_int(params, "since_seq", false, 0, INT64_MAX,
+				 &since, err)) < 0)
+		goto out;
+	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
+		goto out;
+	if ((rc = store_events_since(&ctx->d->store, id, since, &events,
+				     err)) < 0)
+		goto out;
+	json_array_foreach(events, i, ev) {
+		json_array_append_new(
+			ctx->after,
+			jsonrpc_notification_new(
+				json_string_value(json_object_get(ev, "method")),
+				json_incref(json_object_get(ev, "params"))));
+	}
+	if (!is_finished_state(json_string_value(json_object_get(job, "state"))))
+		sub_add(ctx->d, ctx->conn, id);
+	*result = json_pack("{s:s, s:O, s:O}", "job", id, "state",
+			    json_object_get(job, "state"), "last_seq",
+			    json_object_get(job, "last_seq"));
+out:
+	json_decref(job);
+	json_decref(events);
+	return rc;
+}
+
+static int rpc_job_unsubscribe(struct rpc_ctx *ctx, json_t *params,
+			       json_t **result, struct err *err)
+{
+	const char *id;
+	int rc = get_job_id(params, job_only, &id, err);
+
+	if (rc < 0)
+		return rc;
+	sub_remove(ctx->d, ctx->conn, id);
+	*result = json_pack("{s:b}", "ok", 1);
+	return 0;
+}
+
+const struct rpc_method rpc_job_methods[] = {
+	{ "job/submit", rpc_job_submit },
+	{ "job/status", rpc_job_status },
+	{ "job/list", rpc_job_list },
+	{ "job/cancel", rpc_job_cancel },
+	{ "job/retry", rpc_job_retry },
+	{ "job/result", rpc_job_result },
+	{ "job/subscribe", rpc_job_subscribe },
+	{ "job/unsubscribe", rpc_job_unsubscribe },
+	{ NULL, NULL },
+};

@@ -1,0 +1,40 @@
+/*
+ * rpc.h - the JSON-RPC method table. Each method family lives in its own
+ * file (rpc-daemon.c, rpc-job.c, rpc-cache.c, ...) and exports a table;
+ * rpc.c only looks names up.
+ */
+#ifndef RUSTIFY_RPC_H
+#define RUSTIFY_RPC_H
+
+#include <jansson.h>
+
+#include "daemon.h"
+
+struct rpc_ctx {
+	struct conn *conn;
+	struct daemon *d;
+	/* Messages to send after the reply (e.g. a subscription's replay). */
+	json_t *after;
+};
+
+/*
+ * A method fills *result (a new reference) and returns 0, or returns a
+ * negative RUSTIFY_E* code with err set; the code picks the JSON-RPC error.
+ */
+typedef int (*rpc_fn)(struct rpc_ctx *ctx, json_t *params, json_t **result,
+		      struct err *err);
+
+struct rpc_method {
+	const char *name;
+	rpc_fn fn;
+};
+
+extern const struct rpc_method rpc_daemon_methods[];
+extern const struct rpc_method rpc_job_methods[];
+extern const struct rpc_method rpc_cache_methods[];
+extern const struct rpc_method rpc_source_methods[];
+
+/* All method names, for initialize's capabilities. */
+json_t *rpc_method_names(void);
+
+#endif
