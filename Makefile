@@ -101,8 +101,9 @@ fuzz: $(GRAMMAR)/parser.c
 	$(FUZZ_CC) -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
 		-fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_proto.c \
 		$(PROTO_SRC) -o build/fuzz/fuzz_proto $(PKG_LIBS)
+	@mkdir -p build/fuzz/corpus
 	build/fuzz/fuzz_proto -max_total_time=$${FUZZ_SECONDS:-60} \
-		-max_len=65536 tests/fuzz/corpus
+		-max_len=65536 build/fuzz/corpus tests/fuzz/corpus
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/user \
