@@ -63,6 +63,7 @@ struct daemon {
 	struct store store;
 	uv_pipe_t listener;
 	bool has_listener;
+	bool is_socket_activated; /* systemd owns the socket file */
 	uv_signal_t sig_term, sig_int, sig_pipe;
 	uv_timer_t grace_timer;
 	uv_idle_t queue_idle;  /* starts queued jobs outside callbacks */

@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 		goto fail;
 	if (server_start(&d, &err) < 0)
 		goto fail;
-	has_socket = getenv("LISTEN_FDS") == NULL;
+	has_socket = !d.is_socket_activated;
 	log_info("rustifyd %s listening on %s (state %s, pid %d)",
 		 RUSTIFY_VERSION, d.cfg.socket_path, d.cfg.state_dir,
 		 (int)getpid());

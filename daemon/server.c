@@ -107,6 +107,7 @@ int server_start(struct daemon *d, struct err *err)
 				     uv_strerror(rc));
 			goto out;
 		}
+		d->is_socket_activated = true;
 		log_info("listening on the socket systemd passed (fd 3)");
 	} else {
 		if (strlen(path) >= sizeof(sa.sun_path)) {
