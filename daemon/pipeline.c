@@ -65,6 +65,8 @@ void pipeline_release(struct job_run *r)
 	r->ps = NULL;
 }
 
+static bool is_translate_built(void);
+
 void pipeline_finish_result(struct job_run *r)
 {
 	json_t *fns = json_object_get(r->result, "functions");
@@ -73,9 +75,18 @@ void pipeline_finish_result(struct job_run *r)
 	int fallbacks = 0;
 
 	json_array_foreach(fns, i, f) {
-		if (json_is_true(json_object_get(f, "selected")) &&
-		    !json_is_true(json_object_get(f, "translated")))
-			fallbacks++;
+		if (!json_is_true(json_object_get(f, "selected")) ||
+		    json_is_true(json_object_get(f, "translated")))
+			continue;
+		fallbacks++;
+		if (json_is_null(json_object_get(f, "reason")) ||
+		    !json_object_get(f, "reason"))
+			json_object_set_new(
+				f, "reason",
+				json_string(is_translate_built()
+						    ? "not translated"
+						    : "the translate stage is "
+						      "not implemented yet"));
 	}
 	json_object_set_new(r->result, "fallbacks", json_integer(fallbacks));
 	json_object_set_new(r->result, "seconds",
@@ -746,3 +757,11 @@ const struct stage pipeline_stages[] = {
 };
 const size_t pipeline_nstages =
 	sizeof(pipeline_stages) / sizeof(pipeline_stages[0]);
+
+static bool is_translate_built(void)
+{
+	for (size_t i = 0; i < pipeline_nstages; i++)
+		if (!strcmp(pipeline_stages[i].name, "translate"))
+			return pipeline_stages[i].start != NULL;
+	return false;
+}
