@@ -232,8 +232,11 @@ static enum codec codec_lookup(const char *declared)
 	struct buf low = BUF_INIT, key = BUF_INIT;
 	enum codec codec = CODEC_ICONV;
 
-	for (size_t i = 0; declared[i] && i < 12; i++)
-		buf_addch(&low, declared[i] == '_' ? '-' : (char)tolower((unsigned char)declared[i]));
+	for (size_t i = 0; declared[i] && i < 12; i++) {
+		unsigned char c = (unsigned char)declared[i];
+
+		buf_addch(&low, c == '_' ? '-' : (char)tolower(c));
+	}
 	if (!strcmp(low.data, "utf-8") || !strncmp(low.data, "utf-8-", 6)) {
 		codec = CODEC_UTF8;
 		goto out;
@@ -457,8 +460,8 @@ int source_decode(const char *bytes, size_t len, const char *origin,
 			}
 			if (!iconv_is_ascii_compatible(cd)) {
 				rc = err_set(err, RUSTIFY_ESOURCE,
-					     "%s: encoding '%s' declared on line %d cannot be used for "
-					     "Python source (it is not ASCII-compatible)",
+					     "%s: encoding '%s' declared on line %d cannot be "
+					     "used for Python source (it is not ASCII-compatible)",
 					     origin, declared.data, line);
 				goto out;
 			}
@@ -567,8 +570,8 @@ static int read_all(int fd, const char *path, size_t max, struct buf *data,
 
 			if (!fstat(fd, &st) && (size_t)st.st_size > size)
 				size = (size_t)st.st_size;
-			return err_set(err, RUSTIFY_ESOURCE, "%s: file is %zu bytes, the limit is %zu",
-				       path, size, max);
+			return err_set(err, RUSTIFY_ESOURCE,
+				       "%s: file is %zu bytes, the limit is %zu", path, size, max);
 		}
 	}
 	return 0;
@@ -659,11 +662,11 @@ int source_load_text(const char *text, size_t len, const char *name,
 			     name);
 		goto out;
 	}
-	if (!text && len) {
+	if (!text) {
 		rc = err_set(err, RUSTIFY_EPARAM, "text: missing");
 		goto out;
 	}
-	rc = source_decode(text ? text : "", len, name, &s, err);
+	rc = source_decode(text, len, name, &s, err);
 	if (rc)
 		goto out;
 	s.name = xstrdup(name);
@@ -817,6 +820,26 @@ static int git_credentials_cb(git_credential **out, const char *url, const char 
 }
 
 /*
+ * A remote for url (anonymous when name is NULL) with the mirror refspec.
+ * url.*.insteadOf is not applied: configuration must not turn an allowed
+ * URL into one url_check() refused. (That rewrite is also where libgit2 1.5
+ * runs a regex over every config entry, and it leaks ~20 KiB of pcre2 match
+ * data per entry that does not match; fixed upstream by libgit2 PR #6382.)
+ */
+static int remote_create(git_remote **out, git_repository *repo, const char *name,
+			 const char *url)
+{
+	git_remote_create_options opts;
+
+	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = repo;
+	opts.name = name;
+	opts.fetchspec = "+refs/heads/*:refs/heads/*";
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+	return git_remote_create_with_opts(out, url, &opts);
+}
+
+/*
  * Fetches every branch and tag of origin into the same names (a mirror)
  * and points HEAD at the remote's default branch.
  */
@@ -835,13 +858,8 @@ static int mirror_fetch(git_repository *repo, const char *url, struct err *err)
 
 	/* The _init functions, not the _INIT macros: those trip -Wextra. */
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
-	/*
-	 * An anonymous remote with explicit refspecs, not git_remote_lookup():
-	 * libgit2 1.5 leaks ~20 KiB of pcre2 match data per regex config
-	 * lookup that does not match (fixed upstream by libgit2 PR #6382),
-	 * which a long-lived daemon would pay on every job.
-	 */
-	if (git_remote_create_anonymous(&remote, repo, url) < 0) {
+	/* Anonymous, not git_remote_lookup(): see remote_create(). */
+	if (remote_create(&remote, repo, NULL, url) < 0) {
 		rc = git_fail(err, RUSTIFY_ESOURCE, "url: '%s'", url);
 		goto out;
 	}
@@ -907,8 +925,7 @@ static int mirror_clone(const char *dir, const char *url, struct err *err)
 		rc = git_fail(err, RUSTIFY_EIO, "git: cannot create %s", tmp);
 		goto out;
 	}
-	if (git_remote_create_with_fetchspec(&remote, repo, "origin", url,
-					     "+refs/heads/*:refs/heads/*") < 0) {
+	if (remote_create(&remote, repo, "origin", url) < 0) {
 		rc = git_fail(err, RUSTIFY_ESOURCE, "url: '%s'", url);
 		goto out;
 	}
@@ -1179,6 +1196,47 @@ static int path_is_inside(const char *root, const char *path)
 	return !strncmp(path, root, n) && path[n] == '/';
 }
 
+struct unlink_walk {
+	const char *root;
+	struct buf path;
+	int error;
+};
+
+static int unlink_symlink_cb(const char *dir, const git_tree_entry *entry, void *payload)
+{
+	struct unlink_walk *w = payload;
+	struct stat st;
+
+	buf_reset(&w->path);
+	buf_addf(&w->path, "%s/%s%s", w->root, dir, git_tree_entry_name(entry));
+	if (lstat(w->path.data, &st) == 0 && S_ISLNK(st.st_mode) && unlink(w->path.data) < 0) {
+		w->error = errno;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A checkout folder that is not fresh (a retried job) may hold symlinks
+ * where the tree has directories or files, and libgit2 1.5 writes through
+ * them, outside the folder. Removes every symlink found at a path the tree
+ * is about to fill; the tree's own symlinks are then made by the checkout.
+ */
+static int checkout_unlink_symlinks(git_tree *tree, const char *root, struct err *err)
+{
+	struct unlink_walk w = { root, BUF_INIT, 0 };
+	int rc = 0;
+
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, unlink_symlink_cb, &w) < 0) {
+		if (w.error)
+			rc = err_set(err, RUSTIFY_EIO, "%s: %s", w.path.data, strerror(w.error));
+		else
+			rc = git_fail(err, RUSTIFY_EIO, "git: walking the tree");
+	}
+	buf_release(&w.path);
+	return rc;
+}
+
 /* Writes the commit's whole tree into dir (no index, nothing in the mirror). */
 static int checkout_commit(git_repository *repo, git_commit *commit, const char *dir,
 			   struct err *err)
@@ -1231,6 +1289,10 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 	rc = url_check(url, err);
 	if (rc)
 		goto out;
+	if (!path) {
+		rc = err_set(err, RUSTIFY_EPARAM, "path: missing");
+		goto out;
+	}
 	repo_path_normalise(path, &rel);
 	if (!rel.len) {
 		rc = err_set(err, RUSTIFY_ESOURCE, "%s", path_outside);
@@ -1266,6 +1328,9 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 		rc = err_set(err, RUSTIFY_EIO, "%s: %s", checkout_dir, strerror(errno));
 		goto out;
 	}
+	rc = checkout_unlink_symlinks(tree, root, err);
+	if (rc)
+		goto out;
 	rc = checkout_commit(repo, commit, root, err);
 	if (rc)
 		goto out;
