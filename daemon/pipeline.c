@@ -348,6 +348,13 @@ static char *profile_cache_key(struct job_run *r)
 	sha256_init(&c);
 	sha256_update(&c, "profile-v1\0", 11);
 	sha256_update(&c, ps->src.sha256, 64);
+	/* A changed harness makes every old profile stale. */
+	{
+		size_t hlen = 0;
+		const char *h = harness_get("profile.py", &hlen);
+		if (h)
+			sha256_update(&c, h, hlen);
+	}
 	/* The request minus the options that do not change the profile. */
 	json_t *req = json_deep_copy(r->request);
 	json_object_del(req, "output");
@@ -482,6 +489,24 @@ out:
 		jobs_run_maybe_free(r);
 }
 
+static bool is_fully_annotated(struct pipeline_state *ps, const char *q);
+
+/* --function naming only fully annotated functions needs no types from a
+ * run: the annotations are the evidence. */
+static bool names_only_annotated(struct job_run *r)
+{
+	json_t *names = json_object_get(r->request, "functions"), *v;
+	size_t i;
+
+	if (!json_array_size(names))
+		return false;
+	json_array_foreach(names, i, v) {
+		if (!is_fully_annotated(r->ps, json_string_value(v)))
+			return false;
+	}
+	return true;
+}
+
 static void stage_profile(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
@@ -493,6 +518,12 @@ static void stage_profile(struct job_run *r)
 	int n = 0;
 
 	ps->python = profile_python(r);
+	if (names_only_annotated(r)) {
+		job_stage_done(r, STAGE_SKIPPED,
+			       "every function named by --function is fully "
+			       "annotated: types come from the annotations");
+		goto out;
+	}
 	if (!has_workload(r)) {
 		job_stage_done(r, STAGE_SKIPPED,
 			       "no workload: the file has no if __name__ == "
@@ -617,6 +648,19 @@ static bool params_all_annotated(json_t *fn)
 			return false;
 	}
 	return true;
+}
+
+static bool is_fully_annotated(struct pipeline_state *ps, const char *q)
+{
+	json_t *fn;
+	size_t i;
+
+	json_array_foreach(json_object_get(ps->index, "functions"), i, fn) {
+		if (!strcmp(json_string_value(json_object_get(fn, "qualname")),
+			    q))
+			return params_all_annotated(fn);
+	}
+	return false;
 }
 
 static bool name_listed(json_t *names, const char *qualname)
