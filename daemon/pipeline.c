@@ -557,6 +557,10 @@ static void stage_profile(struct job_run *r)
 	args[n++] = out;
 	args[n++] = "--samples";
 	args[n++] = samples;
+	/* One call's arguments of a real workload (two lists of 100k floats)
+	 * pickle to a few MB: keep a few of them for verification. */
+	args[n++] = "--max-sample-bytes";
+	args[n++] = "16777216";
 	if (json_object_get(r->request, "entry")) {
 		args[n++] = "--entry";
 		args[n++] = json_string_value(json_object_get(r->request,

@@ -1,0 +1,346 @@
+"""rustify_run: run a script with its accelerated functions swapped in.
+
+This file owns the drop-in runner that rustifyd delivers into an output
+folder DIR next to the built packages and the manifest DIR/rustify.json::
+
+    PYTHONPATH=DIR python -m rustify_run script.py [ARGS...]
+
+script.py runs as __main__ with sys.argv = ["script.py", ARGS...] and
+sys.path[0] = the script's folder, as "python script.py ARGS" would run it.
+Its output, exit status and exceptions are its own (an uncaught exception
+prints the usual traceback, without this runner's frames, and exits 1).
+Standard library only; CPython 3.8-3.13.
+
+Manifest (DIR/rustify.json, or the file named by $RUSTIFY_MANIFEST)::
+
+    {"version": 1,
+     "modules": [
+       {"module": "euclidean_rs",          accelerated package (import name)
+        "source": "/abs/path/euclidean.py", the original source file
+        "source_name": "euclidean",         its module name when imported
+        "functions": [
+          {"qualname": "euclidean",         function's __qualname__
+           "hash": "<64 hex digits>",       SHA-256 of its source text
+           "accelerated": true}]}]}         false: always stays Python
+
+Which functions are swapped: for every manifest source file that runs as
+the script or is imported (matched by real path, whatever the module
+name), each top-level, undecorated function with "accelerated": true whose
+current source hash equals the manifest's.  The hash is SHA-256 (lower-case
+hex) of the file's bytes from the start of the definition (the "@" of the
+first decorator, else the "def" or "async" keyword) to its end (ast's
+end_lineno/end_col_offset: the end of the last statement of the body).  A
+function edited since the build hashes differently and runs as Python.
+Methods, nested and decorated functions are not swapped (yet).
+
+How: the module's code is compiled from a syntax tree in which each such
+`def name` is followed by `name = __rustify_swap__("name", name)`, so the
+name is rebound as soon as it is defined (the script's own main block sees
+the fast version).  __rustify_swap__ imports the package, and before
+returning getattr(package, qualname) it calls
+package._rustify_bind(qualname, original_function) when the package has
+it, so that fallbacks run the very function the module defined; the
+originals are also kept in the module's __rustify_originals__ dict.  If the
+package cannot be imported or lacks the function, the original stays.  While
+a package is being imported, manifest sources it imports are loaded
+unchanged (so a shim that imports the original module gets originals).
+Transformed modules are never written to __pycache__.
+Set RUSTIFY_RUN_DEBUG=1 to get one stderr line per swap decision.
+"""
+
+import ast
+import builtins
+import hashlib
+import importlib
+import importlib.abc
+import importlib.machinery
+import json
+import os
+import sys
+import types
+
+SWAP_NAME = "__rustify_swap__"
+ORIGINALS_NAME = "__rustify_originals__"
+USAGE = "usage: python -m rustify_run SCRIPT.py [ARGS...]\n"
+
+
+def _debug(message):
+    if os.environ.get("RUSTIFY_RUN_DEBUG"):
+        sys.stderr.write("rustify_run: %s\n" % message)
+
+
+def line_starts(data):
+    """Byte offset of the start of each line (index 0 is line 1)."""
+    starts = [0]
+    for i, byte in enumerate(data):
+        if byte == 0x0A:
+            starts.append(i + 1)
+    return starts
+
+
+def definition_span(data, starts, node):
+    """(start, end) byte offsets of a function definition's text."""
+    if node.decorator_list:
+        first = min(node.decorator_list, key=lambda d: (d.lineno,
+                                                        d.col_offset))
+        line_start = starts[first.lineno - 1]
+        line = data[line_start:starts[first.lineno]
+                    if first.lineno < len(starts) else len(data)]
+        start = line_start + line.index(b"@")
+    else:
+        start = starts[node.lineno - 1] + node.col_offset
+    end = starts[node.end_lineno - 1] + node.end_col_offset
+    return start, end
+
+
+def function_hash(data, starts, node):
+    """SHA-256 hex digest of a function definition's source bytes."""
+    start, end = definition_span(data, starts, node)
+    return hashlib.sha256(data[start:end]).hexdigest()
+
+
+def load_manifest(path):
+    """Read the manifest; returns {realpath(source): module entry}."""
+    with open(path, "rb") as f:
+        manifest = json.loads(f.read().decode("utf-8"))
+    by_source = {}
+    for entry in manifest.get("modules", []):
+        source = entry.get("source")
+        if not isinstance(source, str) or not isinstance(
+                entry.get("module"), str):
+            continue
+        wanted = {}
+        for func in entry.get("functions", []):
+            if func.get("accelerated") and isinstance(func.get("hash"), str):
+                wanted[func.get("qualname")] = func["hash"].lower()
+        by_source[os.path.realpath(source)] = {"module": entry["module"],
+                                               "functions": wanted}
+    return by_source
+
+
+class Runner:
+    """Holds the manifest and performs the source transformation."""
+
+    def __init__(self, by_source):
+        self.by_source = by_source
+        self.importing_packages = 0
+        self.packages = {}
+
+    def entry_for(self, path):
+        """The manifest entry of a file, or None."""
+        if not path or self.importing_packages:
+            return None
+        return self.by_source.get(os.path.realpath(path))
+
+    def transform(self, data, path, entry):
+        """Compile source bytes, adding swaps for unchanged functions."""
+        tree = ast.parse(data, filename=path)
+        starts = line_starts(data)
+        swaps = []
+
+        def visit(body):
+            out = []
+            for node in body:
+                out.append(node)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    want = entry["functions"].get(node.name)
+                    if want is None:
+                        continue
+                    if node.decorator_list:
+                        _debug("%s: %s is decorated, stays Python"
+                               % (path, node.name))
+                        continue
+                    if function_hash(data, starts, node) != want:
+                        _debug("%s: %s changed since the build, stays Python"
+                               % (path, node.name))
+                        continue
+                    swaps.append(node.name)
+                    out.append(self._swap_stmt(node))
+                elif isinstance(node, ast.ClassDef):
+                    continue
+                else:
+                    for field in ("body", "orelse", "finalbody"):
+                        inner = getattr(node, field, None)
+                        if isinstance(inner, list) and inner and \
+                                isinstance(inner[0], ast.stmt):
+                            setattr(node, field, visit(inner))
+                    for handler in getattr(node, "handlers", []) or []:
+                        handler.body = visit(handler.body)
+                    for case in getattr(node, "cases", []) or []:
+                        case.body = visit(case.body)
+            return out
+
+        tree.body = visit(tree.body)
+        ast.fix_missing_locations(tree)
+        return compile(tree, path, "exec", dont_inherit=True), swaps
+
+    @staticmethod
+    def _swap_stmt(node):
+        """`name = __rustify_swap__("name", name)` placed after node."""
+        loc = {"lineno": node.end_lineno, "col_offset": node.col_offset,
+               "end_lineno": node.end_lineno,
+               "end_col_offset": node.end_col_offset}
+        call = ast.Call(
+            func=ast.Name(id=SWAP_NAME, ctx=ast.Load(), **loc),
+            args=[ast.Constant(value=node.name, **loc),
+                  ast.Name(id=node.name, ctx=ast.Load(), **loc)],
+            keywords=[], **loc)
+        return ast.Assign(targets=[ast.Name(id=node.name, ctx=ast.Store(),
+                                            **loc)],
+                          value=call, **loc)
+
+    def package(self, name):
+        """Import an accelerated package once; None when it fails."""
+        if name in self.packages:
+            return self.packages[name]
+        self.importing_packages += 1
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:
+            _debug("cannot import %s: %s: %s"
+                   % (name, type(exc).__name__, exc))
+            module = None
+        finally:
+            self.importing_packages -= 1
+        self.packages[name] = module
+        return module
+
+    def swapper(self, entry, namespace):
+        """The __rustify_swap__ function for one module namespace."""
+        originals = namespace.setdefault(ORIGINALS_NAME, {})
+
+        def swap(qualname, original):
+            originals[qualname] = original
+            package = self.package(entry["module"])
+            fast = getattr(package, qualname, None) if package else None
+            if fast is None:
+                _debug("%s.%s not available, stays Python"
+                       % (entry["module"], qualname))
+                return original
+            bind = getattr(package, "_rustify_bind", None)
+            if bind is not None:
+                try:
+                    bind(qualname, original)
+                except Exception as exc:
+                    _debug("%s._rustify_bind failed: %s"
+                           % (entry["module"], exc))
+                    return original
+            _debug("%s: using %s.%s" % (namespace.get("__name__"),
+                                        entry["module"], qualname))
+            return fast
+
+        return swap
+
+
+class SwapLoader(importlib.machinery.SourceFileLoader):
+    """Loads a manifest source with swaps; never writes bytecode."""
+
+    def __init__(self, fullname, path, runner, entry):
+        super().__init__(fullname, path)
+        self.runner = runner
+        self.entry = entry
+
+    def get_code(self, fullname):
+        data = self.get_data(self.path)
+        code, _swaps = self.runner.transform(data, self.path, self.entry)
+        return code
+
+    def exec_module(self, module):
+        module.__dict__[SWAP_NAME] = self.runner.swapper(self.entry,
+                                                         module.__dict__)
+        super().exec_module(module)
+
+
+class SwapFinder(importlib.abc.MetaPathFinder):
+    """Finds manifest sources first and gives them a SwapLoader."""
+
+    def __init__(self, runner):
+        self.runner = runner
+
+    def find_spec(self, fullname, path, target=None):
+        if self.runner.importing_packages:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not isinstance(
+                spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        entry = self.runner.entry_for(spec.origin)
+        if entry is None:
+            return None
+        spec.loader = SwapLoader(fullname, spec.origin, self.runner, entry)
+        return spec
+
+
+def _strip_own_frames(tb):
+    here = os.path.realpath(__file__)
+    while tb is not None and os.path.realpath(
+            tb.tb_frame.f_code.co_filename) == here:
+        tb = tb.tb_next
+    return tb
+
+
+def run_script(runner, script, args):
+    """Run script as __main__ with the swaps; returns nothing."""
+    path = os.path.abspath(script)
+    with open(path, "rb") as f:
+        data = f.read()
+    module = types.ModuleType("__main__")
+    module.__dict__.update({
+        "__file__": path, "__cached__": None, "__package__": None,
+        "__spec__": None, "__builtins__": builtins,
+        "__loader__": importlib.machinery.SourceFileLoader("__main__",
+                                                           path)})
+    entry = runner.entry_for(path)
+    if entry is not None:
+        code, _swaps = runner.transform(data, path, entry)
+        module.__dict__[SWAP_NAME] = runner.swapper(entry, module.__dict__)
+    else:
+        code = compile(data, path, "exec", dont_inherit=True)
+    sys.modules["__main__"] = module
+    sys.argv[:] = [script] + list(args)
+    exec(code, module.__dict__)
+
+
+def main(argv=None):
+    """Entry point of `python -m rustify_run`."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        sys.stderr.write(USAGE)
+        return 0 if argv else 2
+    script, args = argv[0], argv[1:]
+    if not os.path.isfile(script):
+        sys.stderr.write("rustify_run: can't open file %r\n" % script)
+        return 2
+    manifest = os.environ.get("RUSTIFY_MANIFEST") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "rustify.json")
+    by_source = {}
+    if os.path.exists(manifest):
+        try:
+            by_source = load_manifest(manifest)
+        except (OSError, ValueError, AttributeError, TypeError) as exc:
+            sys.stderr.write("rustify_run: ignoring bad manifest %s: %s\n"
+                             % (manifest, exc))
+    runner = Runner(by_source)
+    here = os.path.dirname(os.path.realpath(__file__))
+    script_dir = os.path.dirname(os.path.realpath(script))
+    if sys.path and os.path.realpath(sys.path[0] or os.curdir) != here:
+        sys.path[0] = script_dir
+    else:
+        sys.path.insert(0, script_dir)
+    sys.meta_path.insert(0, SwapFinder(runner))
+    try:
+        run_script(runner, script, args)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        tb = _strip_own_frames(exc.__traceback__)
+        exc.__traceback__ = tb
+        sys.excepthook(type(exc), exc, tb)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

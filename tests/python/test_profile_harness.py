@@ -1,0 +1,424 @@
+"""Tests of daemon/harness/profile.py, the profiling child process.
+
+The harness is run as the daemon runs it (a child interpreter, cwd = the
+source's folder) and its OUT.json and SAMPLES.pkl are checked; its pure
+helpers (type strings, function table) are also tested directly.
+"""
+
+import ast
+import importlib.util
+import json
+import os
+import pickle
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+HARNESS = os.path.join(ROOT, "daemon", "harness", "profile.py")
+# The interpreter that runs the harness (the harness supports 3.8-3.13).
+PYTHON = os.environ.get("RUSTIFY_HARNESS_PYTHON", sys.executable)
+
+
+def load_harness():
+    """Import profile.py under a name that does not shadow stdlib profile."""
+    spec = importlib.util.spec_from_file_location("rustify_profile_h",
+                                                  HARNESS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+H = load_harness()
+
+
+class MainUnpickler(pickle.Unpickler):
+    """Unpickles classes of the profiled __main__ as stand-in classes."""
+
+    def find_class(self, module, name):
+        if module == "__main__":
+            return type(name, (), {"__module__": "profiled_main"})
+        return super().find_class(module, name)
+
+
+def run_harness(tmp_path, source_text, *extra, name="prog", files=None):
+    """Write the source, run the harness; return (proc, report, samples)."""
+    src = tmp_path / (name + ".py")
+    src.write_text(textwrap.dedent(source_text))
+    for fname, text in (files or {}).items():
+        (tmp_path / fname).write_text(textwrap.dedent(text))
+    out = tmp_path / "out.json"
+    samples = tmp_path / "samples.pkl"
+    proc = subprocess.run(
+        [PYTHON, HARNESS, "--source", str(src), "--name", name,
+         "--out", str(out), "--samples", str(samples)] + list(extra),
+        cwd=str(tmp_path), capture_output=True, text=True, timeout=60)
+    report = json.loads(out.read_text()) if out.exists() else None
+    data = None
+    if samples.exists():
+        with open(str(samples), "rb") as f:
+            data = MainUnpickler(f).load()
+    return proc, report, data
+
+
+def func(report, qualname):
+    """The report entry of one function."""
+    found = [f for f in report["functions"] if f["qualname"] == qualname]
+    assert len(found) == 1, [f["qualname"] for f in report["functions"]]
+    return found[0]
+
+
+class Point:
+    """A user class for type-string tests."""
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1, "int"), (1.5, "float"), (True, "bool"), ("s", "str"),
+    (b"b", "bytes"), (None, "None"), (1j, "complex"),
+    ([1.0, 2.0], "list[float]"), ([], "list[Never]"),
+    ([1, 2.0, 3], "list[float | int]"),
+    ((1, "a"), "tuple[int, str]"), ((), "tuple[()]"),
+    (tuple(range(20)), "tuple[int, ...]"),
+    ({"a": 1}, "dict[str, int]"), ({}, "dict[Never, Never]"),
+    ({1, 2}, "set[int]"), (frozenset(), "frozenset[Never]"),
+    ([[1.0], []], "list[list[Never] | list[float]]"),
+    ([[[[[1]]]]], "list[list[list[list[...]]]]"),
+    (Point(), __name__ + ".Point"),
+    (bytearray(b"x"), "bytearray"),
+    ({("a", "b"): 1}, "dict[tuple[str, str], int]"),
+])
+def test_type_names(value, expected):
+    assert H.type_name(value) == expected
+
+
+def test_type_name_samples_long_lists_at_both_ends():
+    values = [1.0] * 1000
+    values[-1] = "end"
+    values[0] = 7
+    assert H.type_name(values) == "list[float | int | str]"
+
+
+def test_type_name_numpy_like_object_without_numpy():
+    fake = type("ndarray", (), {"__module__": "numpy"})()
+    fake.dtype = "float64"
+    fake.ndim = 2
+    assert H.type_name(fake) == "numpy.ndarray[float64, 2]"
+
+
+def test_function_table_qualnames_and_lines():
+    tree = ast.parse(textwrap.dedent("""\
+        import functools
+
+        def top(a, b=1, *args, c, **kw):
+            def inner(x, /, y):
+                return x
+            return inner
+
+        class C:
+            @staticmethod
+            @functools.lru_cache()
+            def m(self):
+                pass
+            class D:
+                async def n(self):
+                    pass
+        if True:
+            def cond():
+                pass
+        """))
+    table = {e["qualname"]: e for e in H.function_table(tree)}
+    assert set(table) == {"top", "top.<locals>.inner", "C.m", "C.D.n",
+                          "cond"}
+    assert table["top"]["params"] == ["a", "b", "args", "c", "kw"]
+    assert table["top.<locals>.inner"]["params"] == ["x", "y"]
+    assert table["C.m"]["line"] == 11
+    assert table["C.m"]["first_line"] == 9
+
+
+MAIN_PROGRAM = """\
+import functools
+
+
+def tracked(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def hot(xs, scale):
+    total = 0.0
+    for _ in range(60):
+        for x in xs:
+            total += x * scale
+    return total
+
+
+def clears(values):
+    out = list(values)
+    values.clear()
+    return out
+
+
+def picky(x):
+    if x < 0:
+        raise ValueError("negative")
+    return x
+
+
+def takes_fn(fn):
+    return fn(1)
+
+
+def never_called(a):
+    return a
+
+
+@tracked
+def decorated(a, b):
+    return a + b
+
+
+class Acc:
+    def add(self, v):
+        def helper(w):
+            return w * 2
+        return helper(v)
+
+
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+if __name__ == "__main__":
+    print("program output")
+    hot([0.5] * 5000, 2.0)
+    hot([1, 2, 3], 2)
+    clears([1, 2, 3])
+    picky(3)
+    try:
+        picky(-1)
+    except ValueError:
+        pass
+    takes_fn(lambda v: v)
+    decorated(1, 2)
+    Acc().add(4)
+    fib(10)
+"""
+
+
+def test_main_workload_report(tmp_path):
+    proc, report, samples = run_harness(tmp_path, MAIN_PROGRAM,
+                                        "--max-sample-bytes", "10000000")
+    assert proc.returncode == 0, proc.stderr
+    # The program owns stdout: its output appears (once per run), and
+    # nothing of the harness does.
+    assert proc.stdout == "program output\n" * 2
+    assert proc.stderr == ""
+    wl = report["workload"]
+    assert wl["kind"] == "main" and wl["exit_code"] == 0
+    assert wl["exception"] is None and wl["iterations"] == 1
+    assert wl["wall_time"] > 0
+    assert re.match(r"3\.\d+\.\d+", report["python"]["version"])
+    assert report["python"]["float_sum"] in ("naive", "compensated")
+
+    names = [f["qualname"] for f in report["functions"]]
+    assert names[0] == "hot"
+    assert set(names) == {"tracked", "tracked.<locals>.wrapper", "hot",
+                          "clears", "picky", "takes_fn", "never_called",
+                          "decorated", "Acc.add", "Acc.add.<locals>.helper",
+                          "fib"}
+    tottimes = [f["tottime"] for f in report["functions"]]
+    assert tottimes == sorted(tottimes, reverse=True)
+    hot = func(report, "hot")
+    assert hot["ncalls"] == 2 and hot["primitive_calls"] == 2
+    assert hot["line"] == 11
+    assert 0.5 < hot["share"] <= 1.0
+    assert hot["cumtime"] >= hot["tottime"] > 0
+    assert abs(hot["share"] - hot["tottime"] / report["total_time"]) < 1e-9
+    sigs = {(tuple(s["args"].items()), s["return"]): s["count"]
+            for s in hot["signatures"]}
+    assert sigs == {((("xs", "list[float]"), ("scale", "float")), "float"): 1,
+                    ((("xs", "list[int]"), ("scale", "int")), "float"): 1}
+
+    fib = func(report, "fib")
+    assert (fib["ncalls"], fib["primitive_calls"]) == (177, 1)
+    assert fib["cumtime"] >= fib["tottime"]
+    assert sum(s["count"] for s in fib["signatures"]) == 177
+    assert func(report, "never_called")["ncalls"] == 0
+    assert func(report, "never_called")["signatures"] == []
+    assert func(report, "decorated")["ncalls"] == 1
+    assert func(report, "decorated")["line"] == 40
+    assert func(report, "Acc.add.<locals>.helper")["ncalls"] == 1
+    add_sig = func(report, "Acc.add")["signatures"][0]
+    assert add_sig["args"] == {"self": "__main__.Acc", "v": "int"}
+
+    picky = {s["return"]: s["args"] for s in
+             func(report, "picky")["signatures"]}
+    assert picky == {"int": {"x": "int"}, "raises ValueError": {"x": "int"}}
+
+    # Samples are taken at call time: clears() empties its argument later.
+    assert samples["clears"] == [(([1, 2, 3],), {})]
+    assert samples["picky"] == [((3,), {}), ((-1,), {})]
+    assert samples["tracked.<locals>.wrapper"] == [((1, 2), {})]
+    (acc_args, acc_kwargs), = samples["Acc.add"]
+    assert type(acc_args[0]).__name__ == "Acc" and acc_args[1:] == (4,)
+    # A lambda cannot be pickled: counted, not stored.
+    takes = func(report, "takes_fn")
+    assert takes["samples"] == 0 and takes["unpicklable"] == 1
+    assert func(report, "hot")["samples"] == 2
+    assert len(samples["hot"][0][0][0]) == 5000
+
+
+def test_no_main_block_runs_nothing(tmp_path):
+    proc, report, samples = run_harness(tmp_path, """\
+        open("marker", "w").close()
+
+        def f(a):
+            return a
+        """)
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "marker").exists()
+    wl = report["workload"]
+    assert wl["kind"] == "none"
+    assert "__main__" in wl["message"] and "--entry" in wl["message"]
+    assert [f["qualname"] for f in report["functions"]] == ["f"]
+    assert report["functions"][0]["ncalls"] == 0
+    assert samples == {}
+
+
+def test_entry_function_with_iterations(tmp_path):
+    proc, report, samples = run_harness(tmp_path, """\
+        def square(x):
+            return x * x
+
+        def work():
+            for i in range(10):
+                square(float(i))
+        """, "--entry", "prog:work", "--iterations", "3")
+    assert proc.returncode == 0, proc.stderr
+    assert report["workload"]["kind"] == "entry"
+    assert report["workload"]["iterations"] == 3
+    assert func(report, "square")["ncalls"] == 30
+    assert func(report, "work")["ncalls"] == 3
+    sig = func(report, "square")["signatures"]
+    assert sig == [{"args": {"x": "float"}, "return": "float", "count": 10}]
+    assert samples["square"][:2] == [((0.0,), {}), ((1.0,), {})]
+
+
+def test_entry_cmd_json_runs_script_with_argv(tmp_path):
+    driver = """\
+        import sys
+        import prog
+        assert sys.argv == [sys.argv[0], "a", "b"], sys.argv
+        assert sys.argv[0].endswith("driver.py")
+        prog.count(sys.argv[1:])
+        """
+    source = """\
+        def count(tokens):
+            return len(tokens)
+        """
+    proc, report, _ = run_harness(
+        tmp_path, source, "--entry-cmd-json",
+        json.dumps(["driver.py", "a", "b"]), files={"driver.py": driver})
+    assert proc.returncode == 0, proc.stderr
+    assert report["workload"]["kind"] == "entry_cmd"
+    assert report["workload"]["exception"] is None
+    assert report["workload"]["exit_code"] == 0
+    assert func(report, "count")["ncalls"] == 1
+    assert func(report, "count")["signatures"][0]["args"] == {
+        "tokens": "list[str]"}
+
+
+def test_system_exit_is_an_exit_code(tmp_path):
+    proc, report, _ = run_harness(tmp_path, """\
+        import sys
+
+        def f():
+            return 1
+
+        if __name__ == "__main__":
+            f()
+            sys.exit(3)
+        """)
+    assert proc.returncode == 0, proc.stderr
+    assert report["workload"]["exit_code"] == 3
+    assert report["workload"]["exception"] is None
+    assert func(report, "f")["ncalls"] == 1
+
+
+def test_exception_is_recorded_and_profile_kept(tmp_path):
+    proc, report, _ = run_harness(tmp_path, """\
+        def f(n):
+            return n + 1
+
+        def boom():
+            raise KeyError("lost")
+
+        if __name__ == "__main__":
+            f(1)
+            boom()
+        """)
+    assert proc.returncode == 0, proc.stderr
+    exc = report["workload"]["exception"]
+    assert exc["type"] == "KeyError" and "lost" in exc["message"]
+    assert "boom" in exc["traceback"] and "profile.py" not in exc["traceback"]
+    assert report["workload"]["exit_code"] is None
+    assert func(report, "f")["ncalls"] == 1
+    assert func(report, "boom")["signatures"] == [
+        {"args": {}, "return": "raises KeyError", "count": 1}]
+
+
+def test_recording_is_bounded_and_hook_removed(tmp_path):
+    proc, report, samples = run_harness(tmp_path, """\
+        import sys
+
+        def f(x):
+            return x
+
+        if __name__ == "__main__":
+            for i in range(500):
+                f(i)
+            with open("trace_state", "a") as out:
+                out.write("%r\\n" % (sys.gettrace() is None))
+        """, "--max-recorded-calls", "20", "--max-samples", "5")
+    assert proc.returncode == 0, proc.stderr
+    f = func(report, "f")
+    assert f["ncalls"] == 500
+    assert sum(s["count"] for s in f["signatures"]) == 20
+    assert f["samples"] == 5 and len(samples["f"]) == 5
+    # Run 1 (cProfile) has no trace hook; in run 2 it was removed once f
+    # was saturated.
+    assert (tmp_path / "trace_state").read_text() == "True\nTrue\n"
+
+
+def test_sample_bytes_bound(tmp_path):
+    proc, report, samples = run_harness(tmp_path, """\
+        def f(xs):
+            return len(xs)
+
+        if __name__ == "__main__":
+            f([1.5] * 10)
+            f([1.5] * 100000)
+            f([2.5] * 10)
+        """, "--max-sample-bytes", "4096")
+    assert proc.returncode == 0, proc.stderr
+    f = func(report, "f")
+    assert f["samples"] == 2 and f["oversized"] == 1
+    assert [len(a[0][0]) for a in samples["f"]] == [10, 10]
+
+
+def test_harness_error_exits_2(tmp_path):
+    out = tmp_path / "out.json"
+    proc = subprocess.run(
+        [PYTHON, HARNESS, "--source", str(tmp_path / "missing.py"),
+         "--name", "missing", "--out", str(out),
+         "--samples", str(tmp_path / "s.pkl")],
+        cwd=str(tmp_path), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "cannot read source" in proc.stderr
+    assert not out.exists()
