@@ -119,7 +119,8 @@ format:
 
 lint:
 	cppcheck --quiet --enable=warning,portability --inline-suppr \
-		--suppress=missingIncludeSystem -Iinclude proto daemon client
+		--suppress=missingIncludeSystem --suppress=unknownMacro \
+		-Iinclude -Idaemon -i daemon/translate proto daemon client
 	clang-tidy --quiet $$(git ls-files 'proto/*.c' 'daemon/*.c' 'client/*.c') -- $(ALL_CFLAGS)
 
 clean:

@@ -232,7 +232,7 @@ static enum codec codec_lookup(const char *declared)
 	struct buf low = BUF_INIT, key = BUF_INIT;
 	enum codec codec = CODEC_ICONV;
 
-	for (size_t i = 0; declared[i] && i < 12; i++) {
+	for (size_t i = 0; i < 12 && declared[i]; i++) {
 		unsigned char c = (unsigned char)declared[i];
 
 		buf_addch(&low, c == '_' ? '-' : (char)tolower(c));
