@@ -55,6 +55,8 @@ static void write_cb(uv_write_t *req, int status)
 	w->c->out_queued -= w->len;
 	if (w->c->is_draining && !w->c->out_queued)
 		conn_close(w->c);
+	else if (status == 0 && !w->c->is_closing)
+		sub_pump(w->c);
 	else if (status < 0 && status != UV_ECANCELED && !w->c->is_closing) {
 		log_debug("conn %llu: write failed: %s",
 			  (unsigned long long)w->c->id, uv_strerror(status));
@@ -78,10 +80,13 @@ void conn_send(struct conn *c, json_t *msg)
 			  (unsigned long long)c->id);
 		goto out;
 	}
-	if (c->out_queued + b.len > c->d->cfg.max_outbuf) {
+	/* What counts is what the client has not read: bytes libuv could
+	 * not hand to the kernel yet. One message alone always goes. */
+	size_t unread = uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
+	if (unread && unread + b.len > c->d->cfg.max_outbuf) {
 		log_warn("conn %llu: dropped: %zu bytes queued and not read "
 			 "(limit %zu, --max-outbuf)",
-			 (unsigned long long)c->id, c->out_queued,
+			 (unsigned long long)c->id, unread,
 			 c->d->cfg.max_outbuf);
 		conn_close(c);
 		goto out;

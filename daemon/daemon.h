@@ -48,10 +48,17 @@ struct conn {
 	struct conn *prev, *next;
 };
 
-/* A connection's interest in a job's events. */
+/*
+ * A connection's interest in a job's events. A new subscriber first
+ * replays stored events (seq > sent_seq) in pages, as fast as the client
+ * reads them; live events are not sent to it meanwhile (they are in the
+ * store, and the replay picks them up), so order is kept. Then it is live.
+ */
 struct sub {
 	char *job_id;
 	struct conn *conn;
+	int64_t sent_seq;
+	bool is_replaying;
 	struct sub *next;
 };
 
@@ -96,8 +103,15 @@ void rpc_handle(struct conn *c, const char *body, size_t len);
 
 /* subscriptions (jobs.c) */
 void sub_add(struct daemon *d, struct conn *c, const char *job_id);
+/* Subscribes c and replays events with seq > since_seq before live ones. */
+void sub_add_replay(struct daemon *d, struct conn *c, const char *job_id,
+		    int64_t since_seq);
+/* Sends more of c's pending replays, while its write queue is short. */
+void sub_pump(struct conn *c);
 void sub_remove(struct daemon *d, struct conn *c, const char *job_id);
 void sub_remove_conn(struct daemon *d, struct conn *c);
+/* Frees every subscription (at exit). */
+void subs_release(struct daemon *d);
 
 /* server.c */
 int server_lock(struct daemon *d, int *socket_lock, struct err *err);

@@ -29,18 +29,28 @@ struct job_work {
 
 
 static void job_advance(struct job_run *r);
+static void subs_sweep(struct daemon *d);
 static void job_finish(struct job_run *r, const char *state,
 		       const char *error);
 
 /* ---- subscriptions ------------------------------------------------------ */
 
+static struct sub *sub_find(struct daemon *d, struct conn *c,
+			    const char *job_id)
+{
+	for (struct sub *s = d->subs; s; s = s->next)
+		if (s->conn == c && !strcmp(s->job_id, job_id))
+			return s;
+	return NULL;
+}
+
 void sub_add(struct daemon *d, struct conn *c, const char *job_id)
 {
-	struct sub *s;
+	struct sub *s = sub_find(d, c, job_id);
 
-	for (s = d->subs; s; s = s->next)
-		if (s->conn == c && !strcmp(s->job_id, job_id))
-			return;
+	if (s)
+		return;
+	subs_sweep(d);
 	s = xcalloc(1, sizeof(*s));
 	s->conn = c;
 	s->job_id = xstrdup(job_id);
@@ -48,13 +58,86 @@ void sub_add(struct daemon *d, struct conn *c, const char *job_id)
 	d->subs = s;
 }
 
-static void sub_remove_if(struct daemon *d, struct conn *c, const char *job_id)
+void sub_add_replay(struct daemon *d, struct conn *c, const char *job_id,
+		    int64_t since_seq)
+{
+	struct sub *s;
+
+	sub_add(d, c, job_id);
+	s = sub_find(d, c, job_id);
+	s->sent_seq = since_seq;
+	s->is_replaying = true;
+}
+
+/* Sends stored events of one replaying subscription until the client's
+ * unread bytes reach half the cap; returns true when it caught up. */
+static bool sub_replay(struct daemon *d, struct sub *s, bool *is_job_over)
+{
+	struct err err = ERR_INIT;
+	json_t *events = NULL, *ev;
+	size_t i, cap = d->cfg.max_outbuf / 2;
+	bool is_caught_up = true;
+
+	*is_job_over = false;
+	if (store_events_since(&d->store, s->job_id, s->sent_seq, &events,
+			       &err) < 0) {
+		log_warn("replay of job %s: %s", s->job_id, err_msg(&err));
+		goto out;
+	}
+	json_array_foreach(events, i, ev) {
+		if (!s->conn || uv_stream_get_write_queue_size(
+					(uv_stream_t *)&s->conn->pipe) > cap) {
+			is_caught_up = false;
+			break;
+		}
+		const char *method =
+			json_string_value(json_object_get(ev, "method"));
+		json_t *params = json_object_get(ev, "params");
+		json_t *n = jsonrpc_notification_new(method,
+						     json_incref(params));
+		conn_send(s->conn, n);
+		json_decref(n);
+		s->sent_seq = json_integer_value(json_object_get(params, "seq"));
+		if (!strcmp(method, "job/done"))
+			*is_job_over = true;
+	}
+out:
+	json_decref(events);
+	err_release(&err);
+	return is_caught_up;
+}
+
+void sub_pump(struct conn *c)
+{
+	struct daemon *d = c->d;
+
+	subs_sweep(d);
+	for (struct sub *s = d->subs; s; s = s->next) {
+		bool is_over = false;
+
+		if (s->conn != c || !s->is_replaying || c->is_closing ||
+		    c->is_draining)
+			continue;
+		if (sub_replay(d, s, &is_over))
+			s->is_replaying = false;
+		/* Nothing follows job/done: the subscription ends. */
+		if (is_over && !s->is_replaying)
+			s->conn = NULL;
+	}
+}
+
+/*
+ * Removing only marks (conn = NULL): a send may drop a connection in the
+ * middle of a walk over the list. subs_sweep() frees marked entries at the
+ * start of each walk.
+ */
+static void subs_sweep(struct daemon *d)
 {
 	struct sub **pp = &d->subs;
 
 	while (*pp) {
 		struct sub *s = *pp;
-		if (s->conn == c && (!job_id || !strcmp(s->job_id, job_id))) {
+		if (!s->conn) {
 			*pp = s->next;
 			free(s->job_id);
 			free(s);
@@ -66,12 +149,23 @@ static void sub_remove_if(struct daemon *d, struct conn *c, const char *job_id)
 
 void sub_remove(struct daemon *d, struct conn *c, const char *job_id)
 {
-	sub_remove_if(d, c, job_id);
+	for (struct sub *s = d->subs; s; s = s->next)
+		if (s->conn == c && !strcmp(s->job_id, job_id))
+			s->conn = NULL;
 }
 
 void sub_remove_conn(struct daemon *d, struct conn *c)
 {
-	sub_remove_if(d, c, NULL);
+	for (struct sub *s = d->subs; s; s = s->next)
+		if (s->conn == c)
+			s->conn = NULL;
+}
+
+void subs_release(struct daemon *d)
+{
+	for (struct sub *s = d->subs; s; s = s->next)
+		s->conn = NULL;
+	subs_sweep(d);
 }
 
 /* ---- events --------------------------------------------------------------- */
@@ -82,17 +176,21 @@ void job_event(struct daemon *d, const char *id, const char *kind,
 	struct err err = ERR_INIT;
 	json_t *full = NULL;
 
+	subs_sweep(d);
 	if (store_event_append(&d->store, id, kind, params, &full, &err) < 0) {
 		log_error("job %s: could not store %s event: %s", id, kind,
 			  err_msg(&err));
 		goto out;
 	}
 	for (struct sub *s = d->subs; s; s = s->next) {
-		if (strcmp(s->job_id, id))
+		/* A replaying subscriber gets this event from the store, in
+		 * order, when its replay reaches it. */
+		if (!s->conn || strcmp(s->job_id, id) || s->is_replaying)
 			continue;
 		json_t *n = jsonrpc_notification_new(kind, json_incref(full));
 		conn_send(s->conn, n);
 		json_decref(n);
+		s->sent_seq = json_integer_value(json_object_get(full, "seq"));
 	}
 out:
 	json_decref(params);

@@ -392,6 +392,7 @@ cleanup:
 		uv_run(d.loop, UV_RUN_DEFAULT);
 		uv_loop_close(d.loop);
 	}
+	subs_release(&d);
 	if (rc == 0 && has_socket)
 		unlink(d.cfg.socket_path);
 	if (is_store_open)

@@ -311,10 +311,9 @@ static int rpc_job_subscribe(struct rpc_ctx *ctx, json_t *params,
 			     json_t **result, struct err *err)
 {
 	static const char *const keys[] = { "job", "since_seq", NULL };
-	json_t *job = NULL, *events = NULL, *ev;
+	json_t *job = NULL;
 	json_int_t since = 0;
 	const char *id;
-	size_t i;
 	int rc = get_job_id(params, keys, &id, err);
 
 	if (rc < 0)
@@ -324,24 +323,16 @@ static int rpc_job_subscribe(struct rpc_ctx *ctx, json_t *params,
 		goto out;
 	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
 		goto out;
-	if ((rc = store_events_since(&ctx->d->store, id, since, &events,
-				     err)) < 0)
-		goto out;
-	json_array_foreach(events, i, ev) {
-		json_array_append_new(
-			ctx->after,
-			jsonrpc_notification_new(
-				json_string_value(json_object_get(ev, "method")),
-				json_incref(json_object_get(ev, "params"))));
-	}
-	if (!is_finished_state(json_string_value(json_object_get(job, "state"))))
-		sub_add(ctx->d, ctx->conn, id);
+	/* The replay goes out after the reply, in pages as the client reads
+	 * (rpc_handle pumps it), then live events follow. */
+	if (!is_finished_state(json_string_value(json_object_get(job, "state"))) ||
+	    since < json_integer_value(json_object_get(job, "last_seq")))
+		sub_add_replay(ctx->d, ctx->conn, id, since);
 	*result = json_pack("{s:s, s:O, s:O}", "job", id, "state",
 			    json_object_get(job, "state"), "last_seq",
 			    json_object_get(job, "last_seq"));
 out:
 	json_decref(job);
-	json_decref(events);
 	return rc;
 }
 

@@ -126,6 +126,7 @@ send:
 		conn_send(c, reply);
 	json_array_foreach(ctx.after, i, item)
 		conn_send(c, item);
+	sub_pump(c);
 	json_decref(reply);
 	json_decref(ctx.after);
 	json_decref(msg);

@@ -1,0 +1,2477 @@
+/*
+ * emit.c - typed IR -> Rust source, through a small emitter on struct buf
+ * that knows the indent level.
+ *
+ * Owns the shape of the generated code: one native function per
+ * translated Python function (working on native values, returning
+ * rt::R<T> where Err(Deopt) means "let Python answer"), and one #[pyfunction]
+ * entry point per selected function that checks exact argument types,
+ * copies arguments out, releases the GIL around loops and falls back to
+ * the original Python function on any mismatch. The Python rules
+ * themselves live in the rt runtime (prelude.rs); this file only decides
+ * which helper each IR node needs. It trusts types.c: anything it still
+ * cannot emit fails the function with a reason instead of emitting.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "translate/ir.h"
+
+void emit_init(struct emitter *e, struct buf *out)
+{
+	e->out = out;
+	e->indent = 0;
+}
+
+static void emit_vline(struct emitter *e, const char *fmt, va_list ap)
+{
+	for (int i = 0; i < e->indent; i++)
+		buf_adds(e->out, "    ");
+	buf_vaddf(e->out, fmt, ap);
+	buf_addch(e->out, '\n');
+}
+
+void emit_line(struct emitter *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_vline(e, fmt, ap);
+	va_end(ap);
+}
+
+void emit_open(struct emitter *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_vline(e, fmt, ap);
+	va_end(ap);
+	e->indent++;
+}
+
+void emit_close(struct emitter *e, const char *tail)
+{
+	if (e->indent > 0)
+		e->indent--;
+	emit_line(e, "}%s", tail ? tail : "");
+}
+
+struct loopctx {
+	char *broke; /* flag set before break when the loop has an else */
+};
+
+struct fe {
+	struct emitter *e;
+	struct ir_module *m;
+	struct ir_fn *fn;
+	int ntmp;
+	struct loopctx loops[128];
+	int nloops;
+	bool failed;
+};
+
+static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (!f->failed)
+		ir_fn_fail(f->fn, at ? at->line : f->fn->line,
+			   at ? at->col : f->fn->col, "%s", b.data);
+	buf_release(&b);
+	f->failed = true;
+	return -1;
+}
+
+static char *tmpname(struct fe *f, const char *stem)
+{
+	char *s = xasprintf("__%s%d", stem, ++f->ntmp);
+	char *r = arena_strdup(&f->m->arena, s);
+
+	free(s);
+	return r;
+}
+
+static char *rty(const struct ty *t)
+{
+	static _Thread_local char slots[8][256];
+	static _Thread_local int k;
+	struct buf b = BUF_INIT;
+	char *s = slots[k++ & 7];
+
+	ty_format_rust(&b, t);
+	snprintf(s, 256, "%s", b.data);
+	buf_release(&b);
+	return s;
+}
+
+static bool is_intlike(const struct ty *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL;
+}
+
+static bool is_call(const struct ex *e, const char *name)
+{
+	return e->kind == EX_CALL && !e->fn && !strcmp(e->sval, name);
+}
+
+static bool is_method(const struct ex *e, const char *name)
+{
+	return e->kind == EX_METHOD && !strcmp(e->sval, name);
+}
+
+static struct var *var_of(struct fe *f, const struct ex *e)
+{
+	return &f->fn->vars[e->var];
+}
+
+/* Parameters of non-Copy types arrive by reference unless rebound. */
+static bool var_is_ref(const struct var *v)
+{
+	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
+}
+
+/* The Rust name of a translated function's native code. */
+const char *emit_fn_rname(const struct ir_fn *fn)
+{
+	static const char *bad[] = {
+		"as", "async", "await", "box", "break", "const", "continue",
+		"crate", "do", "dyn", "else", "enum", "extern", "false", "fn",
+		"for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
+		"mod", "move", "mut", "priv", "pub", "ref", "return", "self",
+		"static", "struct", "super", "trait", "true", "try", "type",
+		"typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
+		"while", "yield", "rt", "main", "Ok", "Err", "Some", "None",
+		"abstract", "become", "final", "override", "Vec", "String",
+	};
+	bool rename = !strncmp(fn->name, "py_", 3) || !strncmp(fn->name, "f_", 2) ||
+		      fn->name[0] == '_';
+	for (const char *p = fn->name; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			rename = true;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (!strcmp(fn->name, bad[i]))
+			rename = true;
+	if (!rename)
+		return fn->name;
+	if (!fn->rname) {
+		char *s = xasprintf("f_%d", fn->index);
+		((struct ir_fn *)fn)->rname = s;
+	}
+	return fn->rname;
+}
+
+static void ex_own(struct fe *f, struct buf *b, struct ex *x);
+static void ex_ref(struct fe *f, struct buf *b, struct ex *x);
+static void ex_mut(struct fe *f, struct buf *b, struct ex *x);
+static void ex_cond(struct fe *f, struct buf *b, struct ex *x);
+static void ex_recv(struct fe *f, struct buf *b, struct ex *x);
+static void ex_recv_mut(struct fe *f, struct buf *b, struct ex *x);
+static void ex_slice(struct fe *f, struct buf *b, struct ex *x);
+
+static void add_float(struct buf *b, double v)
+{
+	char tmp[64];
+
+	if (isnan(v)) {
+		buf_adds(b, "f64::NAN");
+		return;
+	}
+	if (isinf(v)) {
+		buf_adds(b, v > 0 ? "f64::INFINITY" : "f64::NEG_INFINITY");
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	buf_adds(b, tmp);
+	if (!strpbrk(tmp, ".en"))
+		buf_adds(b, ".0");
+	else if (strchr(tmp, 'e') && !strchr(tmp, '.')) {
+		/* 1e+20 is not a Rust float literal without a dot */
+		struct buf t = BUF_INIT;
+		char *e = strchr(tmp, 'e');
+		buf_add(&t, tmp, (size_t)(e - tmp));
+		buf_adds(&t, ".0");
+		buf_adds(&t, e);
+		buf_truncate(b, b->len - strlen(tmp));
+		buf_adds(b, t.data);
+		buf_release(&t);
+	}
+	if (v == 0 && signbit(v) && !strchr(tmp, '-'))
+		buf_adds(b, "");
+}
+
+static void add_rust_str(struct buf *b, const char *s, size_t n)
+{
+	buf_adds(b, "String::from(\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				buf_addf(b, "\\u{%x}", c);
+			else
+				buf_addch(b, (char)c);
+		}
+	}
+	buf_adds(b, "\")");
+}
+
+/* An owned value of type t that a default-initialised local starts as. */
+static int add_default(struct fe *f, struct buf *b, const struct ty *t)
+{
+	switch (t->kind) {
+	case TY_INT:
+		buf_adds(b, "0");
+		return 0;
+	case TY_FLOAT:
+		buf_adds(b, "0.0");
+		return 0;
+	case TY_BOOL:
+		buf_adds(b, "false");
+		return 0;
+	case TY_NONE:
+		buf_adds(b, "()");
+		return 0;
+	case TY_STR:
+		buf_adds(b, "String::new()");
+		return 0;
+	case TY_LIST:
+		buf_adds(b, "Vec::new()");
+		return 0;
+	case TY_DICT:
+		buf_adds(b, "IndexMap::new()");
+		return 0;
+	case TY_SET:
+		buf_adds(b, "IndexSet::new()");
+		return 0;
+	case TY_TUPLE:
+		buf_addch(b, '(');
+		for (size_t i = 0; i < t->n; i++) {
+			if (add_default(f, b, t->sub[i]) < 0)
+				return -1;
+			buf_adds(b, t->n == 1 ? "," : i + 1 < t->n ? ", " : "");
+		}
+		buf_addch(b, ')');
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Empty displays take the type their context wants. */
+static bool is_empty_display(const struct ex *x)
+{
+	return ((x->kind == EX_LIST || x->kind == EX_DICT || x->kind == EX_SET) &&
+		x->n == 0) ||
+	       ((is_call(x, "list") || is_call(x, "dict") || is_call(x, "set")) &&
+		x->n == 0);
+}
+
+static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
+		      const struct ty *want)
+{
+	if (want && is_empty_display(x)) {
+		if (want->kind == TY_LIST)
+			buf_addf(b, "Vec::<%s>::new()", rty(want->sub[0]));
+		else if (want->kind == TY_DICT)
+			buf_addf(b, "IndexMap::<%s, %s>::new()", rty(want->sub[0]),
+				 rty(want->sub[1]));
+		else if (want->kind == TY_SET)
+			buf_addf(b, "IndexSet::<%s>::new()", rty(want->sub[0]));
+		else
+			efail(f, x, "empty display where %s is expected", rty(want));
+		return;
+	}
+	if (want && !ty_equal(x->ty, want)) {
+		efail(f, x, "value of type %s where %s is expected", rty(x->ty),
+		      rty(want));
+		return;
+	}
+	ex_own(f, b, x);
+}
+
+/* A numeric operand as f64 (Python converts int to float rounding to
+ * nearest, as Rust's `as` does). */
+static void ex_f64(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->kind == EX_INT) {
+		add_float(b, (double)x->ival);
+		return;
+	}
+	if (x->ty->kind == TY_FLOAT) {
+		ex_own(f, b, x);
+		return;
+	}
+	buf_addch(b, '(');
+	ex_own(f, b, x);
+	buf_adds(b, x->ty->kind == TY_BOOL ? " as i64 as f64)" : " as f64)");
+}
+
+static void ex_i64(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->ty->kind == TY_BOOL) {
+		buf_addch(b, '(');
+		ex_own(f, b, x);
+		buf_adds(b, " as i64)");
+		return;
+	}
+	ex_own(f, b, x);
+}
+
+static void emit_binop_num(struct fe *f, struct buf *b, int op, struct ex *x,
+			   struct ex *y, const struct ty *res)
+{
+	static const char *int_fn[] = {
+		[OP_ADD] = "add_i", [OP_SUB] = "sub_i", [OP_MUL] = "mul_i",
+		[OP_FLOORDIV] = "floordiv_i", [OP_MOD] = "mod_i",
+		[OP_POW] = "pow_i", [OP_LSHIFT] = "shl_i", [OP_RSHIFT] = "shr_i",
+		[OP_DIV] = "truediv_i",
+	};
+	bool is_f = x->ty->kind == TY_FLOAT || y->ty->kind == TY_FLOAT;
+
+	if (!is_f && res->kind == TY_BOOL) {
+		const char *o = op == OP_BITAND ? "&" : op == OP_BITOR ? "|" : "^";
+		buf_addch(b, '(');
+		ex_own(f, b, x);
+		buf_addf(b, " %s ", o);
+		ex_own(f, b, y);
+		buf_addch(b, ')');
+		return;
+	}
+	if (!is_f && op == OP_POW && res->kind == TY_FLOAT) {
+		buf_adds(b, "rt::pow_f(");
+		ex_f64(f, b, x);
+		buf_adds(b, ", ");
+		ex_f64(f, b, y);
+		buf_adds(b, ")?");
+		return;
+	}
+	if (!is_f) {
+		if (op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR) {
+			const char *o = op == OP_BITAND ? "&" :
+					op == OP_BITOR ? "|" : "^";
+			buf_addch(b, '(');
+			ex_i64(f, b, x);
+			buf_addf(b, " %s ", o);
+			ex_i64(f, b, y);
+			buf_addch(b, ')');
+			return;
+		}
+		buf_addf(b, "rt::%s(", int_fn[op]);
+		ex_i64(f, b, x);
+		buf_adds(b, ", ");
+		ex_i64(f, b, y);
+		buf_adds(b, ")?");
+		return;
+	}
+	switch (op) {
+	case OP_ADD:
+	case OP_SUB:
+	case OP_MUL:
+		buf_addch(b, '(');
+		ex_f64(f, b, x);
+		buf_addf(b, " %s ", binop_str(op));
+		ex_f64(f, b, y);
+		buf_addch(b, ')');
+		return;
+	case OP_DIV:
+	case OP_FLOORDIV:
+	case OP_MOD:
+	case OP_POW:
+		buf_addf(b, "rt::%s(", op == OP_DIV ? "div_f" :
+			 op == OP_FLOORDIV ? "floordiv_f" :
+			 op == OP_MOD ? "mod_f" : "pow_f");
+		ex_f64(f, b, x);
+		buf_adds(b, ", ");
+		ex_f64(f, b, y);
+		buf_adds(b, ")?");
+		return;
+	default:
+		efail(f, x, "operator %s on float", binop_str(op));
+	}
+}
+
+static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
+		       struct ex *y, const struct ty *res)
+{
+	const struct ty *tx = x->ty, *ty = y->ty;
+
+	if ((is_intlike(tx) || tx->kind == TY_FLOAT) &&
+	    (is_intlike(ty) || ty->kind == TY_FLOAT)) {
+		emit_binop_num(f, b, op, x, y, res);
+		return;
+	}
+	if (op == OP_ADD && tx->kind == TY_STR) {
+		buf_adds(b, "rt::cat(");
+		ex_ref(f, b, x);
+		buf_adds(b, ", ");
+		ex_ref(f, b, y);
+		buf_addch(b, ')');
+		return;
+	}
+	if (op == OP_ADD && tx->kind == TY_LIST) {
+		if (!ty_equal(tx, ty)) {
+			efail(f, x, "list + list of different types");
+			return;
+		}
+		buf_adds(b, "rt::lcat(");
+		ex_ref(f, b, x);
+		buf_adds(b, ", ");
+		ex_ref(f, b, y);
+		buf_addch(b, ')');
+		return;
+	}
+	if (op == OP_MUL && (tx->kind == TY_STR || tx->kind == TY_LIST)) {
+		buf_addf(b, "rt::%s(", tx->kind == TY_STR ? "srepeat" : "repeat");
+		ex_ref(f, b, x);
+		buf_adds(b, ", ");
+		ex_i64(f, b, y);
+		buf_adds(b, ")?");
+		return;
+	}
+	if (op == OP_ADD && tx->kind == TY_TUPLE && ty->kind == TY_TUPLE) {
+		char *t1 = tmpname(f, "t"), *t2 = tmpname(f, "t");
+		buf_addf(b, "{ let %s = ", t1);
+		ex_own(f, b, x);
+		buf_addf(b, "; let %s = ", t2);
+		ex_own(f, b, y);
+		buf_adds(b, "; (");
+		for (size_t i = 0; i < tx->n; i++)
+			buf_addf(b, "%s.%zu, ", t1, i);
+		for (size_t i = 0; i < ty->n; i++)
+			buf_addf(b, "%s.%zu, ", t2, i);
+		buf_adds(b, ") }");
+		return;
+	}
+	efail(f, x, "operator %s between %s and %s", binop_str(op), rty(tx),
+	      rty(ty));
+}
+
+static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
+			  const char *xs_own, const char *xs_ref, struct ex *y,
+			  const char *ys_own, const char *ys_ref)
+{
+	const struct ty *tx = x->ty, *ty = y->ty;
+	const char *o;
+
+	switch (op) {
+	case CMP_LT: o = "<"; break;
+	case CMP_LE: o = "<="; break;
+	case CMP_GT: o = ">"; break;
+	case CMP_GE: o = ">="; break;
+	case CMP_EQ: o = "=="; break;
+	case CMP_NE: o = "!="; break;
+	default: o = NULL; break;
+	}
+	if (op == CMP_IS || op == CMP_ISNOT) {
+		buf_adds(b, op == CMP_IS ? "true" : "false");
+		return;
+	}
+	if (op == CMP_IN || op == CMP_NOTIN) {
+		const char *neg = op == CMP_NOTIN ? "!" : "";
+		if (ty->kind == TY_LIST) {
+			if (ty_equal(tx, ty->sub[0]))
+				buf_addf(b, "%srt::contains(%s, %s)?", neg, ys_ref,
+					 xs_ref);
+			else if (is_intlike(tx) && ty->sub[0]->kind == TY_FLOAT)
+				buf_addf(b, "%srt::contains(%s, &rt::exact_f(%s%s)?)?",
+					 neg, ys_ref, xs_own,
+					 tx->kind == TY_BOOL ? " as i64" : "");
+			else if (ty->sub[0]->kind == TY_NEVER)
+				buf_addf(b, "%s(%s).is_empty()", op == CMP_IN ? "!" : "",
+					 ys_ref);
+			else
+				efail(f, x, "'in' between %s and %s", rty(tx),
+				      rty(ty));
+			return;
+		}
+		if (ty->kind == TY_DICT || ty->kind == TY_SET) {
+			if (!ty_equal(tx, ty->sub[0])) {
+				if (ty->sub[0]->kind == TY_NEVER) {
+					buf_adds(b, op == CMP_IN ? "false" : "true");
+					return;
+				}
+				efail(f, x, "'in' between %s and %s", rty(tx),
+				      rty(ty));
+				return;
+			}
+			buf_addf(b, "%s(%s).%s(%s)", neg, ys_ref,
+				 ty->kind == TY_DICT ? "contains_key" : "contains",
+				 xs_ref);
+			return;
+		}
+		if (ty->kind == TY_STR) {
+			buf_addf(b, "%s(%s).contains((%s).as_str())", neg, ys_ref,
+				 xs_ref);
+			return;
+		}
+		if (ty->kind == TY_TUPLE) {
+			buf_addf(b, "%s(false", neg);
+			for (size_t i = 0; i < ty->n; i++) {
+				if (!ty_equal(tx, ty->sub[i])) {
+					efail(f, x, "'in' a tuple of other types");
+					return;
+				}
+				buf_addf(b, " || rt::peq(%s, &(%s).%zu)?", xs_ref,
+					 ys_ref, i);
+			}
+			buf_addch(b, ')');
+			return;
+		}
+		efail(f, x, "'in' on %s", rty(ty));
+		return;
+	}
+	if ((is_intlike(tx) || tx->kind == TY_FLOAT) &&
+	    (is_intlike(ty) || ty->kind == TY_FLOAT)) {
+		bool fx = tx->kind == TY_FLOAT, fy = ty->kind == TY_FLOAT;
+		if (tx->kind == TY_BOOL && ty->kind == TY_BOOL) {
+			buf_addf(b, "(%s %s %s)", xs_own, o, ys_own);
+			return;
+		}
+		buf_addch(b, '(');
+		if (fx || !fy)
+			buf_addf(b, "%s%s", xs_own,
+				 tx->kind == TY_BOOL ? " as i64" : "");
+		else
+			buf_addf(b, "rt::exact_f(%s%s)?", xs_own,
+				 tx->kind == TY_BOOL ? " as i64" : "");
+		buf_addf(b, " %s ", o);
+		if (fy || !fx)
+			buf_addf(b, "%s%s", ys_own,
+				 ty->kind == TY_BOOL ? " as i64" : "");
+		else
+			buf_addf(b, "rt::exact_f(%s%s)?", ys_own,
+				 ty->kind == TY_BOOL ? " as i64" : "");
+		buf_addch(b, ')');
+		return;
+	}
+	if (tx->kind == TY_STR && ty->kind == TY_STR) {
+		buf_addf(b, "(%s %s %s)", xs_ref, o, ys_ref);
+		return;
+	}
+	if (tx->kind == TY_NONE && ty->kind == TY_NONE) {
+		buf_adds(b, op == CMP_EQ || op == CMP_LE || op == CMP_GE ? "true" :
+								       "false");
+		return;
+	}
+	if (!ty_equal(tx, ty)) {
+		efail(f, x, "comparison between %s and %s", rty(tx), rty(ty));
+		return;
+	}
+	switch (op) {
+	case CMP_EQ:
+		buf_addf(b, "rt::peq(%s, %s)?", xs_ref, ys_ref);
+		return;
+	case CMP_NE:
+		buf_addf(b, "!rt::peq(%s, %s)?", xs_ref, ys_ref);
+		return;
+	case CMP_LT:
+		buf_addf(b, "rt::plt(%s, %s)?", xs_ref, ys_ref);
+		return;
+	case CMP_LE:
+		buf_addf(b, "rt::ple(%s, %s)?", xs_ref, ys_ref);
+		return;
+	case CMP_GT:
+		buf_addf(b, "rt::plt(%s, %s)?", ys_ref, xs_ref);
+		return;
+	case CMP_GE:
+		buf_addf(b, "rt::ple(%s, %s)?", ys_ref, xs_ref);
+		return;
+	}
+}
+
+static char *str_of(struct fe *f, struct ex *x, bool ref)
+{
+	struct buf b = BUF_INIT;
+	char *s;
+
+	if (ref)
+		ex_ref(f, &b, x);
+	else
+		ex_own(f, &b, x);
+	s = arena_strdup(&f->m->arena, b.data);
+	buf_release(&b);
+	return s;
+}
+
+static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (e->n == 2) {
+		emit_cmp_pair(f, b, e->cmp[0], e->a[0], str_of(f, e->a[0], false),
+			      str_of(f, e->a[0], true), e->a[1],
+			      str_of(f, e->a[1], false), str_of(f, e->a[1], true));
+		return;
+	}
+	/* Chains evaluate each middle operand once. */
+	{
+		char **names = arena_alloc(&f->m->arena, e->n * sizeof(char *));
+		buf_adds(b, "{ ");
+		for (size_t i = 0; i < e->n; i++) {
+			names[i] = tmpname(f, "c");
+			buf_addf(b, "let %s = ", names[i]);
+			ex_own(f, b, e->a[i]);
+			buf_adds(b, "; ");
+		}
+		for (size_t i = 0; i + 1 < e->n; i++) {
+			char *ro = xasprintf("&%s", names[i]);
+			char *r1 = xasprintf("&%s", names[i + 1]);
+			if (i)
+				buf_adds(b, " && ");
+			emit_cmp_pair(f, b, e->cmp[i], e->a[i], names[i], ro,
+				      e->a[i + 1], names[i + 1], r1);
+			free(ro);
+			free(r1);
+		}
+		buf_adds(b, " }");
+	}
+}
+
+static void emit_math(struct fe *f, struct buf *b, struct ex *e)
+{
+	const char *fn = e->sval + 5;
+	static const char *checked[] = { "sqrt", "exp", "log2", "log10" };
+	static const char *math1[] = { "sin", "cos", "tan", "asin", "acos",
+				       "atan", "sinh", "cosh", "tanh", "expm1",
+				       "log1p" };
+
+	for (size_t i = 0; i < sizeof(checked) / sizeof(*checked); i++) {
+		if (strcmp(fn, checked[i]))
+			continue;
+		buf_addf(b, "rt::%s(", fn);
+		ex_f64(f, b, e->a[0]);
+		buf_adds(b, ")?");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(math1) / sizeof(*math1); i++) {
+		char *t;
+		if (strcmp(fn, math1[i]))
+			continue;
+		t = tmpname(f, "x");
+		buf_addf(b, "{ let %s = ", t);
+		ex_f64(f, b, e->a[0]);
+		buf_addf(b, "; rt::math1(%s, f64::%s(%s))? }",
+			 t, !strcmp(fn, "expm1") ? "exp_m1" :
+			    !strcmp(fn, "log1p") ? "ln_1p" : fn, t);
+		return;
+	}
+	if (!strcmp(fn, "log")) {
+		buf_adds(b, e->n == 2 ? "rt::log_base(" : "rt::log(");
+		ex_f64(f, b, e->a[0]);
+		if (e->n == 2) {
+			buf_adds(b, ", ");
+			ex_f64(f, b, e->a[1]);
+		}
+		buf_adds(b, ")?");
+		return;
+	}
+	if (!strcmp(fn, "fabs")) {
+		buf_adds(b, "f64::abs(");
+		ex_f64(f, b, e->a[0]);
+		buf_addch(b, ')');
+		return;
+	}
+	if (!strcmp(fn, "degrees") || !strcmp(fn, "radians")) {
+		buf_addch(b, '(');
+		ex_f64(f, b, e->a[0]);
+		buf_adds(b, fn[0] == 'd' ? " * (180.0 / std::f64::consts::PI))" :
+					   " * (std::f64::consts::PI / 180.0))");
+		return;
+	}
+	if (!strcmp(fn, "floor") || !strcmp(fn, "ceil") || !strcmp(fn, "trunc")) {
+		if (is_intlike(e->a[0]->ty)) {
+			ex_i64(f, b, e->a[0]);
+			return;
+		}
+		buf_addf(b, "rt::%s(", fn);
+		ex_own(f, b, e->a[0]);
+		buf_adds(b, ")?");
+		return;
+	}
+	if (!strcmp(fn, "isnan") || !strcmp(fn, "isinf") ||
+	    !strcmp(fn, "isfinite")) {
+		buf_addf(b, "f64::%s(", !strcmp(fn, "isnan") ? "is_nan" :
+			 !strcmp(fn, "isinf") ? "is_infinite" : "is_finite");
+		ex_f64(f, b, e->a[0]);
+		buf_addch(b, ')');
+		return;
+	}
+	if (!strcmp(fn, "copysign") || !strcmp(fn, "fmod") ||
+	    !strcmp(fn, "atan2")) {
+		buf_addf(b, "%s(", !strcmp(fn, "copysign") ? "f64::copysign" :
+			 !strcmp(fn, "fmod") ? "rt::fmod" : "rt::atan2");
+		ex_f64(f, b, e->a[0]);
+		buf_adds(b, ", ");
+		ex_f64(f, b, e->a[1]);
+		buf_adds(b, !strcmp(fn, "fmod") ? ")?" : ")");
+		return;
+	}
+	efail(f, e, "math.%s", fn);
+}
+
+/* An expression usable as &[T] / &Vec<T> for builtins over iterables. */
+static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (is_call(x, "range")) {
+		buf_adds(b, "&rt::range_vec(");
+		if (x->n == 1)
+			buf_adds(b, "0, ");
+		for (size_t i = 0; i < x->n; i++) {
+			if (i)
+				buf_adds(b, ", ");
+			ex_i64(f, b, x->a[i]);
+		}
+		buf_adds(b, x->n == 3 ? ")?" : ", 1)?");
+		return;
+	}
+	if (is_method(x, "keys") || is_method(x, "values") ||
+	    is_method(x, "items")) {
+		buf_addf(b, "&rt::d%s(", x->sval);
+		ex_ref(f, b, x->a[0]);
+		buf_addch(b, ')');
+		return;
+	}
+	if (is_call(x, "reversed") && x->n == 1 &&
+	    x->a[0]->ty->kind == TY_LIST) {
+		char *t = tmpname(f, "r");
+		buf_addf(b, "&{ let mut %s = ", t);
+		ex_own(f, b, x->a[0]);
+		buf_addf(b, "; %s.reverse(); %s }", t, t);
+		return;
+	}
+	if (x->kind == EX_CALL && !x->fn && (is_call(x, "enumerate") ||
+					     is_call(x, "zip") ||
+					     is_call(x, "reversed"))) {
+		efail(f, x, "%s() outside a for loop", x->sval);
+		return;
+	}
+	switch (x->ty->kind) {
+	case TY_LIST:
+		ex_ref(f, b, x);
+		return;
+	case TY_STR:
+		buf_adds(b, "&rt::chars(");
+		ex_ref(f, b, x);
+		buf_addch(b, ')');
+		return;
+	case TY_DICT:
+		buf_adds(b, "&rt::dkeys(");
+		ex_ref(f, b, x);
+		buf_addch(b, ')');
+		return;
+	case TY_TUPLE: {
+		char *t = tmpname(f, "t");
+		buf_addf(b, "&{ let %s = ", t);
+		ex_own(f, b, x);
+		buf_adds(b, "; vec![");
+		for (size_t i = 0; i < x->ty->n; i++)
+			buf_addf(b, "%s%s.%zu", i ? ", " : "", t, i);
+		buf_adds(b, "] }");
+		return;
+	}
+	default:
+		efail(f, x, "iterating %s here", rty(x->ty));
+	}
+}
+
+static const struct ty *iter_elem_ty(const struct ex *x)
+{
+	if (is_call(x, "range"))
+		return ty_basic(TY_INT);
+	if (is_method(x, "keys"))
+		return x->a[0]->ty->sub[0];
+	if (is_method(x, "values"))
+		return x->a[0]->ty->sub[1];
+	if (is_call(x, "reversed"))
+		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0] :
+						       ty_basic(TY_INT);
+	if (x->ty->kind == TY_LIST)
+		return x->ty->sub[0];
+	if (x->ty->kind == TY_STR)
+		return ty_basic(TY_STR);
+	if (x->ty->kind == TY_DICT)
+		return x->ty->sub[0];
+	if (x->ty->kind == TY_TUPLE && x->ty->n)
+		return x->ty->sub[0];
+	return ty_basic(TY_BAD);
+}
+
+static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
+{
+	const char *fn = e->sval;
+	struct ex *a0 = e->n > 0 ? e->a[0] : NULL;
+
+	if (!strncmp(fn, "math.", 5)) {
+		emit_math(f, b, e);
+		return;
+	}
+	if (!strcmp(fn, "len")) {
+		if (a0->ty->kind == TY_STR) {
+			buf_adds(b, "rt::slen(");
+			ex_ref(f, b, a0);
+			buf_addch(b, ')');
+		} else if (a0->ty->kind == TY_TUPLE) {
+			buf_addf(b, "%zu", a0->ty->n);
+		} else {
+			buf_addch(b, '(');
+			ex_recv(f, b, a0);
+			buf_adds(b, ".len() as i64)");
+		}
+		return;
+	}
+	if (!strcmp(fn, "abs")) {
+		if (a0->ty->kind == TY_FLOAT) {
+			buf_adds(b, "f64::abs(");
+			ex_own(f, b, a0);
+			buf_addch(b, ')');
+		} else if (a0->ty->kind == TY_BOOL) {
+			ex_i64(f, b, a0);
+		} else {
+			buf_adds(b, "rt::abs_i(");
+			ex_own(f, b, a0);
+			buf_adds(b, ")?");
+		}
+		return;
+	}
+	if (!strcmp(fn, "min") || !strcmp(fn, "max")) {
+		if (e->n == 1) {
+			buf_addf(b, "rt::%s_of(", fn);
+			ex_slice(f, b, a0);
+			buf_adds(b, ")?");
+			return;
+		}
+		for (size_t i = 1; i < e->n; i++)
+			buf_addf(b, "rt::%s2(", fn);
+		ex_own(f, b, a0);
+		for (size_t i = 1; i < e->n; i++) {
+			buf_adds(b, ", ");
+			ex_own(f, b, e->a[i]);
+			buf_addch(b, ')');
+		}
+		return;
+	}
+	if (!strcmp(fn, "sum")) {
+		const struct ty *el = iter_elem_ty(a0);
+		bool v12 = f->m->py_minor >= 12;
+		if (el->kind == TY_FLOAT || (e->n == 2 &&
+					     e->a[1]->ty->kind == TY_FLOAT)) {
+			if (el->kind != TY_FLOAT) {
+				efail(f, e, "sum() of %s from a float start",
+				      rty(el));
+				return;
+			}
+			if (e->n == 2) {
+				buf_addf(b, "rt::sum_fs%s(", v12 ? "12" : "");
+				ex_slice(f, b, a0);
+				buf_adds(b, ", ");
+				ex_own(f, b, e->a[1]);
+				buf_addch(b, ')');
+			} else {
+				buf_addf(b, "rt::sum_f%s(", v12 ? "12" : "");
+				ex_slice(f, b, a0);
+				buf_adds(b, ")?");
+			}
+			return;
+		}
+		if (e->n == 2)
+			buf_adds(b, "rt::add_i(");
+		if (el->kind == TY_BOOL) {
+			buf_adds(b, "rt::sum_b(");
+			ex_slice(f, b, a0);
+			buf_addch(b, ')');
+		} else if (el->kind == TY_INT) {
+			buf_adds(b, "rt::sum_i(");
+			ex_slice(f, b, a0);
+			buf_adds(b, ")?");
+		} else {
+			buf_adds(b, "0");
+		}
+		if (e->n == 2) {
+			buf_adds(b, ", ");
+			ex_i64(f, b, e->a[1]);
+			buf_adds(b, ")?");
+		}
+		return;
+	}
+	if (!strcmp(fn, "int")) {
+		if (!a0)
+			buf_adds(b, "0");
+		else if (a0->ty->kind == TY_FLOAT) {
+			buf_adds(b, "rt::trunc(");
+			ex_own(f, b, a0);
+			buf_adds(b, ")?");
+		} else if (a0->ty->kind == TY_STR) {
+			buf_adds(b, "rt::int_s(");
+			ex_ref(f, b, a0);
+			buf_adds(b, ")?");
+		} else {
+			ex_i64(f, b, a0);
+		}
+		return;
+	}
+	if (!strcmp(fn, "float")) {
+		if (!a0)
+			buf_adds(b, "0.0");
+		else if (a0->ty->kind == TY_STR) {
+			buf_adds(b, "rt::float_s(");
+			ex_ref(f, b, a0);
+			buf_adds(b, ")?");
+		} else {
+			ex_f64(f, b, a0);
+		}
+		return;
+	}
+	if (!strcmp(fn, "bool")) {
+		if (!a0)
+			buf_adds(b, "false");
+		else
+			ex_cond(f, b, a0);
+		return;
+	}
+	if (!strcmp(fn, "str")) {
+		if (!a0)
+			buf_adds(b, "String::new()");
+		else if (a0->ty->kind == TY_FLOAT) {
+			buf_adds(b, "rt::repr_f(");
+			ex_own(f, b, a0);
+			buf_addch(b, ')');
+		} else if (a0->ty->kind == TY_BOOL) {
+			buf_adds(b, "rt::repr_b(");
+			ex_own(f, b, a0);
+			buf_addch(b, ')');
+		} else if (a0->ty->kind == TY_INT) {
+			buf_adds(b, "i64::to_string(&");
+			ex_own(f, b, a0);
+			buf_addch(b, ')');
+		} else {
+			ex_own(f, b, a0);
+		}
+		return;
+	}
+	if (!strcmp(fn, "round")) {
+		if (a0->ty->kind == TY_FLOAT) {
+			buf_adds(b, "rt::round_f(");
+			ex_own(f, b, a0);
+			buf_adds(b, ")?");
+		} else {
+			ex_i64(f, b, a0);
+		}
+		return;
+	}
+	if (!strcmp(fn, "sorted")) {
+		buf_adds(b, "rt::sorted(");
+		ex_slice(f, b, a0);
+		buf_addf(b, ", %s)?", e->n == 2 && e->a[1]->ival ? "true" : "false");
+		return;
+	}
+	if (!strcmp(fn, "list")) {
+		if (!a0) {
+			buf_addf(b, "Vec::<%s>::new()", rty(e->ty->sub[0]));
+			return;
+		}
+		buf_addch(b, '(');
+		ex_slice(f, b, a0);
+		buf_adds(b, ").to_vec()");
+		return;
+	}
+	if (!strcmp(fn, "set")) {
+		if (!a0) {
+			buf_addf(b, "IndexSet::<%s>::new()", rty(e->ty->sub[0]));
+			return;
+		}
+		buf_adds(b, "rt::set_from((");
+		ex_slice(f, b, a0);
+		buf_adds(b, ").to_vec())");
+		return;
+	}
+	if (!strcmp(fn, "dict")) {
+		buf_addf(b, "IndexMap::<%s, %s>::new()", rty(e->ty->sub[0]),
+			 rty(e->ty->sub[1]));
+		return;
+	}
+	if (!strcmp(fn, "any") || !strcmp(fn, "all")) {
+		buf_addf(b, "rt::%s(", fn);
+		ex_slice(f, b, a0);
+		buf_addch(b, ')');
+		return;
+	}
+	if (!strcmp(fn, "divmod")) {
+		char *x = tmpname(f, "a"), *y = tmpname(f, "b");
+		bool fl = e->ty->sub[0]->kind == TY_FLOAT;
+		buf_addf(b, "{ let %s = ", x);
+		if (fl)
+			ex_f64(f, b, e->a[0]);
+		else
+			ex_i64(f, b, e->a[0]);
+		buf_addf(b, "; let %s = ", y);
+		if (fl)
+			ex_f64(f, b, e->a[1]);
+		else
+			ex_i64(f, b, e->a[1]);
+		if (fl)
+			buf_addf(b, "; (rt::floordiv_f(%s, %s)?, rt::mod_f(%s, %s)?) }",
+				 x, y, x, y);
+		else
+			buf_addf(b, "; (rt::floordiv_i(%s, %s)?, rt::mod_i(%s, %s)?) }",
+				 x, y, x, y);
+		return;
+	}
+	efail(f, e, "builtin %s()", fn);
+}
+
+/* Mutating methods evaluate their arguments before borrowing the
+ * receiver mutably (Rust would otherwise see two borrows). */
+static void emit_method(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+	const struct ty *rt = r->ty;
+	char *a1 = NULL, *a2 = NULL;
+
+	if (rt->kind == TY_LIST || rt->kind == TY_DICT || rt->kind == TY_SET) {
+		bool mut = !strcmp(m, "append") || !strcmp(m, "insert") ||
+			   !strcmp(m, "extend") || !strcmp(m, "pop") ||
+			   !strcmp(m, "reverse") || !strcmp(m, "clear") ||
+			   !strcmp(m, "sort") || !strcmp(m, "setdefault") ||
+			   !strcmp(m, "add") || !strcmp(m, "discard");
+		if (mut) {
+			buf_adds(b, "{ ");
+			if (e->n > 1) {
+				a1 = tmpname(f, "a");
+				buf_addf(b, "let %s = ", a1);
+				if (!strcmp(m, "extend")) {
+					buf_addch(b, '(');
+					ex_slice(f, b, e->a[1]);
+					buf_adds(b, ").to_vec()");
+				} else if (rt->kind == TY_LIST && (!strcmp(m, "insert") ||
+								   !strcmp(m, "pop"))) {
+					ex_i64(f, b, e->a[1]);
+				} else if (rt->kind == TY_LIST) {
+					ex_own_as(f, b, e->a[1], rt->sub[0]);
+				} else {
+					ex_own_as(f, b, e->a[1], rt->sub[0]);
+				}
+				buf_adds(b, "; ");
+			}
+			if (e->n > 2) {
+				a2 = tmpname(f, "a");
+				buf_addf(b, "let %s = ", a2);
+				ex_own_as(f, b, e->a[2], rt->kind == TY_DICT ?
+					  rt->sub[1] : rt->sub[0]);
+				buf_adds(b, "; ");
+			}
+			if (rt->kind == TY_LIST) {
+				if (!strcmp(m, "append")) {
+					ex_recv_mut(f, b, r);
+					buf_addf(b, ".push(%s)", a1);
+				} else if (!strcmp(m, "insert")) {
+					buf_adds(b, "rt::insert(");
+					ex_mut(f, b, r);
+					buf_addf(b, ", %s, %s)", a1, a2);
+				} else if (!strcmp(m, "extend")) {
+					ex_recv_mut(f, b, r);
+					buf_addf(b, ".extend(%s)", a1);
+				} else if (!strcmp(m, "pop")) {
+					buf_adds(b, a1 ? "rt::pop_at(" : "rt::pop(");
+					ex_mut(f, b, r);
+					if (a1)
+						buf_addf(b, ", %s", a1);
+					buf_adds(b, ")?");
+				} else if (!strcmp(m, "sort")) {
+					buf_adds(b, "rt::sort(");
+					ex_mut(f, b, r);
+					buf_adds(b, ", false)?");
+				} else {
+					ex_recv_mut(f, b, r);
+					buf_addf(b, ".%s()", m);
+				}
+			} else if (rt->kind == TY_DICT) {
+				if (!strcmp(m, "setdefault")) {
+					buf_adds(b, "rt::setdefault(");
+					ex_mut(f, b, r);
+					buf_addf(b, ", %s, %s)", a1, a2);
+				} else if (!strcmp(m, "pop")) {
+					buf_adds(b, a2 ? "rt::dpop_or(" : "rt::dpop(");
+					ex_mut(f, b, r);
+					buf_addf(b, ", &%s", a1);
+					if (a2)
+						buf_addf(b, ", %s)", a2);
+					else
+						buf_adds(b, ")?");
+				} else {
+					ex_recv_mut(f, b, r);
+					buf_addf(b, ".%s()", m);
+				}
+			} else {
+				if (!strcmp(m, "add")) {
+					ex_recv_mut(f, b, r);
+					buf_addf(b, ".insert(%s);", a1);
+				} else {
+					ex_recv_mut(f, b, r);
+					buf_addf(b, ".shift_remove(&%s);", a1);
+				}
+			}
+			buf_adds(b, " }");
+			return;
+		}
+		if (!strcmp(m, "index") || !strcmp(m, "count")) {
+			buf_addf(b, "rt::%s_of(", m);
+			ex_ref(f, b, r);
+			buf_adds(b, ", &");
+			ex_own_as(f, b, e->a[1], rt->sub[0]);
+			buf_adds(b, ")?");
+			return;
+		}
+		if (!strcmp(m, "copy")) {
+			ex_recv(f, b, r);
+			buf_adds(b, ".clone()");
+			return;
+		}
+		if (!strcmp(m, "get")) {
+			buf_adds(b, "rt::dget_or(");
+			ex_ref(f, b, r);
+			buf_adds(b, ", &");
+			ex_own_as(f, b, e->a[1], rt->sub[0]);
+			buf_adds(b, ", ");
+			ex_own_as(f, b, e->a[2], rt->sub[1]);
+			buf_addch(b, ')');
+			return;
+		}
+	}
+	if (rt->kind == TY_STR) {
+		static const char *fallible[] = { "split", "lower", "upper",
+						  "replace", "isdigit", "isalpha",
+						  "isalnum", "isspace", "count" };
+		bool q = false;
+		for (size_t i = 0; i < sizeof(fallible) / sizeof(*fallible); i++)
+			if (!strcmp(m, fallible[i]))
+				q = true;
+		if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+			ex_recv(f, b, r);
+			buf_addf(b, ".%s(", m[0] == 's' ? "starts_with" :
+						     "ends_with");
+			ex_recv(f, b, e->a[1]);
+			buf_adds(b, ".as_str())");
+			return;
+		}
+		if (!strcmp(m, "join")) {
+			buf_adds(b, "rt::join(");
+			ex_ref(f, b, r);
+			buf_adds(b, ", ");
+			ex_slice(f, b, e->a[1]);
+			buf_addch(b, ')');
+			return;
+		}
+		if ((!strcmp(m, "strip") || !strcmp(m, "lstrip") ||
+		     !strcmp(m, "rstrip"))) {
+			if (e->n == 2) {
+				buf_addf(b, "rt::%s_chars(", m);
+			} else {
+				buf_addf(b, "rt::%s(", m);
+				q = true;
+			}
+		} else if (!strcmp(m, "split") && e->n == 1) {
+			buf_adds(b, "rt::split_ws(");
+		} else if (!strcmp(m, "count")) {
+			buf_adds(b, "rt::scount(");
+		} else {
+			buf_addf(b, "rt::%s(", m);
+		}
+		ex_ref(f, b, r);
+		for (size_t i = 1; i < e->n; i++) {
+			buf_adds(b, ", ");
+			ex_ref(f, b, e->a[i]);
+		}
+		buf_adds(b, q ? ")?" : ")");
+		return;
+	}
+	efail(f, e, "method .%s() on %s", m, rty(rt));
+}
+
+static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ir_fn *g = e->fn;
+	size_t i;
+
+	buf_addf(b, "%s(", emit_fn_rname(g));
+	for (i = 0; i < g->nparams; i++) {
+		struct var *pv = &g->vars[g->params[i].var];
+		struct ex *a = i < e->n ? e->a[i] : g->params[i].def;
+		if (i)
+			buf_adds(b, ", ");
+		if (ty_is_copy(pv->ty)) {
+			ex_own_as(f, b, a, pv->ty);
+		} else if (pv->is_mutated && !pv->is_rebound) {
+			ex_mut(f, b, a);
+		} else if (is_empty_display(a)) {
+			buf_addch(b, '&');
+			ex_own_as(f, b, a, pv->ty);
+		} else {
+			if (!ty_equal(a->ty, pv->ty))
+				efail(f, a, "argument type %s for %s", rty(a->ty),
+				      rty(pv->ty));
+			ex_ref(f, b, a);
+		}
+	}
+	buf_adds(b, ")?");
+}
+
+static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
+{
+	switch (x->kind) {
+	case EX_INT:
+		buf_addf(b, "%lld", (long long)x->ival);
+		if (x->ival < 0) {
+			/* parenthesise negative literals */
+			char *s = xasprintf("%lld", (long long)x->ival);
+			buf_truncate(b, b->len - strlen(s));
+			buf_addf(b, "(%s)", s);
+			free(s);
+		}
+		return;
+	case EX_FLOAT:
+		if (x->fval < 0 || (x->fval == 0 && signbit(x->fval))) {
+			buf_addch(b, '(');
+			if (x->fval == 0)
+				buf_adds(b, "-0.0");
+			else
+				add_float(b, x->fval);
+			buf_addch(b, ')');
+		} else {
+			add_float(b, x->fval);
+		}
+		return;
+	case EX_BOOL:
+		buf_adds(b, x->ival ? "true" : "false");
+		return;
+	case EX_NONE:
+		buf_adds(b, "()");
+		return;
+	case EX_STR:
+		add_rust_str(b, x->sval, x->slen);
+		return;
+	case EX_NAME: {
+		struct var *v = var_of(f, x);
+		if (x->is_move && !var_is_ref(v) && !ty_is_copy(v->ty)) {
+			buf_addf(b, "std::mem::take(&mut %s)", v->rname);
+			return;
+		}
+		buf_adds(b, v->rname);
+		if (!ty_is_copy(v->ty))
+			buf_adds(b, ".clone()");
+		return;
+	}
+	case EX_BINOP:
+		emit_binop(f, b, x->op, x->a[0], x->a[1], x->ty);
+		return;
+	case EX_UNOP: {
+		struct ex *a = x->a[0];
+		if (x->op == '+') {
+			if (a->ty->kind == TY_FLOAT)
+				ex_own(f, b, a);
+			else
+				ex_i64(f, b, a);
+		} else if (x->op == '-') {
+			if (a->ty->kind == TY_FLOAT) {
+				buf_adds(b, "(-");
+				ex_own(f, b, a);
+				buf_addch(b, ')');
+			} else if (a->ty->kind == TY_BOOL) {
+				buf_adds(b, "(-");
+				ex_i64(f, b, a);
+				buf_addch(b, ')');
+			} else {
+				buf_adds(b, "rt::neg_i(");
+				ex_own(f, b, a);
+				buf_adds(b, ")?");
+			}
+		} else {
+			buf_adds(b, "(!");
+			ex_i64(f, b, a);
+			buf_addch(b, ')');
+		}
+		return;
+	}
+	case EX_NOT:
+		buf_adds(b, "!");
+		ex_cond(f, b, x->a[0]);
+		return;
+	case EX_AND:
+	case EX_OR:
+		if (x->ty->kind == TY_BOOL) {
+			buf_addch(b, '(');
+			ex_own(f, b, x->a[0]);
+			buf_adds(b, x->kind == EX_AND ? " && " : " || ");
+			ex_own(f, b, x->a[1]);
+			buf_addch(b, ')');
+		} else {
+			char *t = tmpname(f, "v");
+			buf_addf(b, "{ let %s = ", t);
+			ex_own(f, b, x->a[0]);
+			buf_addf(b, "; if rt::Truthy::truthy(&%s) { ", t);
+			if (x->kind == EX_AND)
+				ex_own(f, b, x->a[1]);
+			else
+				buf_adds(b, t);
+			buf_adds(b, " } else { ");
+			if (x->kind == EX_AND)
+				buf_adds(b, t);
+			else
+				ex_own(f, b, x->a[1]);
+			buf_adds(b, " } }");
+		}
+		return;
+	case EX_CMP:
+		emit_cmp(f, b, x);
+		return;
+	case EX_IFEXP:
+		buf_adds(b, "(if ");
+		ex_cond(f, b, x->a[1]);
+		buf_adds(b, " { ");
+		ex_own_as(f, b, x->a[0], x->ty);
+		buf_adds(b, " } else { ");
+		ex_own_as(f, b, x->a[2], x->ty);
+		buf_adds(b, " })");
+		return;
+	case EX_CALL:
+		if (x->fn)
+			emit_call_fn(f, b, x);
+		else
+			emit_builtin(f, b, x);
+		return;
+	case EX_METHOD:
+		emit_method(f, b, x);
+		return;
+	case EX_INDEX:
+	case EX_SLICE:
+		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR) {
+			buf_adds(b, "rt::sget(");
+			ex_ref(f, b, x->a[0]);
+			buf_adds(b, ", ");
+			ex_i64(f, b, x->a[1]);
+			buf_adds(b, ")?");
+			return;
+		}
+		if (x->kind == EX_SLICE) {
+			buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice(" :
+								   "rt::slice(");
+			ex_ref(f, b, x->a[0]);
+			for (int i = 1; i < 4; i++) {
+				buf_adds(b, ", ");
+				if (!x->a[i]) {
+					buf_adds(b, "None");
+					continue;
+				}
+				buf_adds(b, "Some(");
+				ex_i64(f, b, x->a[i]);
+				buf_addch(b, ')');
+			}
+			buf_adds(b, ")?");
+			return;
+		}
+		if (ty_is_copy(x->ty)) {
+			buf_addch(b, '*');
+			ex_ref(f, b, x);
+		} else {
+			buf_addch(b, '(');
+			ex_ref(f, b, x);
+			buf_adds(b, ").clone()");
+		}
+		return;
+	case EX_LIST:
+		if (!x->n) {
+			buf_addf(b, "Vec::<%s>::new()", rty(x->ty->sub[0]));
+			return;
+		}
+		buf_adds(b, "vec![");
+		for (size_t i = 0; i < x->n; i++) {
+			if (i)
+				buf_adds(b, ", ");
+			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
+		}
+		buf_addch(b, ']');
+		return;
+	case EX_SET:
+		buf_addf(b, "rt::set_from::<%s>(vec![", rty(x->ty->sub[0]));
+		for (size_t i = 0; i < x->n; i++) {
+			if (i)
+				buf_adds(b, ", ");
+			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
+		}
+		buf_adds(b, "])");
+		return;
+	case EX_TUPLE:
+		buf_addch(b, '(');
+		for (size_t i = 0; i < x->n; i++) {
+			if (i)
+				buf_adds(b, ", ");
+			ex_own(f, b, x->a[i]);
+		}
+		buf_adds(b, x->n == 1 ? ",)" : ")");
+		return;
+	case EX_DICT:
+		if (!x->n) {
+			buf_addf(b, "IndexMap::<%s, %s>::new()", rty(x->ty->sub[0]),
+				 rty(x->ty->sub[1]));
+			return;
+		}
+		buf_adds(b, "rt::dict_from(vec![");
+		for (size_t i = 0; i + 1 < x->n; i += 2) {
+			if (i)
+				buf_adds(b, ", ");
+			buf_addch(b, '(');
+			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
+			buf_adds(b, ", ");
+			ex_own_as(f, b, x->a[i + 1], x->ty->sub[1]);
+			buf_addch(b, ')');
+		}
+		buf_adds(b, "])");
+		return;
+	case EX_LISTCOMP:
+		if (!x->tmp) {
+			efail(f, x, "comprehension in this position");
+			return;
+		}
+		buf_adds(b, x->tmp);
+		return;
+	}
+}
+
+static void ex_own(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (f->failed)
+		return;
+	ex_inner(f, b, x);
+}
+
+static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (f->failed)
+		return;
+	if (x->kind == EX_NAME) {
+		struct var *v = var_of(f, x);
+		if (var_is_ref(v))
+			buf_addf(b, "&*%s", v->rname);
+		else
+			buf_addf(b, "&%s", v->rname);
+		return;
+	}
+	if (x->kind == EX_LISTCOMP && x->tmp) {
+		buf_addf(b, "&%s", x->tmp);
+		return;
+	}
+	if (x->kind == EX_INDEX) {
+		const struct ty *ot = x->a[0]->ty;
+		if (ot->kind == TY_LIST) {
+			buf_adds(b, "rt::get(");
+			ex_ref(f, b, x->a[0]);
+			buf_adds(b, ", ");
+			ex_i64(f, b, x->a[1]);
+			buf_adds(b, ")?");
+			return;
+		}
+		if (ot->kind == TY_DICT) {
+			buf_adds(b, "rt::dget(");
+			ex_ref(f, b, x->a[0]);
+			buf_adds(b, ", &");
+			ex_own_as(f, b, x->a[1], ot->sub[0]);
+			buf_adds(b, ")?");
+			return;
+		}
+		if (ot->kind == TY_TUPLE) {
+			int64_t k = x->a[1]->ival;
+			if (k < 0)
+				k += (int64_t)ot->n;
+			buf_adds(b, "&(");
+			ex_ref(f, b, x->a[0]);
+			buf_addf(b, ").%lld", (long long)k);
+			return;
+		}
+	}
+	buf_adds(b, "&");
+	ex_own(f, b, x);
+}
+
+static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (f->failed)
+		return;
+	if (x->kind == EX_NAME) {
+		struct var *v = var_of(f, x);
+		if (var_is_ref(v))
+			buf_addf(b, "&mut *%s", v->rname);
+		else
+			buf_addf(b, "&mut %s", v->rname);
+		return;
+	}
+	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_LIST) {
+		char *t = tmpname(f, "i");
+		buf_addf(b, "{ let %s = ", t);
+		ex_i64(f, b, x->a[1]);
+		buf_adds(b, "; rt::get_mut(");
+		ex_mut(f, b, x->a[0]);
+		buf_addf(b, ", %s)? }", t);
+		return;
+	}
+	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_DICT) {
+		char *t = tmpname(f, "k");
+		buf_addf(b, "{ let %s = ", t);
+		ex_own_as(f, b, x->a[1], x->a[0]->ty->sub[0]);
+		buf_adds(b, "; rt::dget_mut(");
+		ex_mut(f, b, x->a[0]);
+		buf_addf(b, ", &%s)? }", t);
+		return;
+	}
+	efail(f, x, "this expression cannot be changed in place");
+}
+
+/* Receiver of a method call: names auto-deref, anything else in parens. */
+static void ex_recv(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->kind == EX_NAME) {
+		buf_adds(b, var_of(f, x)->rname);
+		return;
+	}
+	buf_addch(b, '(');
+	ex_ref(f, b, x);
+	buf_addch(b, ')');
+}
+
+static void ex_recv_mut(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->kind == EX_NAME) {
+		buf_adds(b, var_of(f, x)->rname);
+		return;
+	}
+	buf_addch(b, '(');
+	ex_mut(f, b, x);
+	buf_addch(b, ')');
+}
+
+static void ex_cond(struct fe *f, struct buf *b, struct ex *x)
+{
+	switch (x->ty->kind) {
+	case TY_BOOL:
+		ex_own(f, b, x);
+		return;
+	case TY_INT:
+		buf_addch(b, '(');
+		ex_own(f, b, x);
+		buf_adds(b, " != 0)");
+		return;
+	case TY_FLOAT:
+		buf_addch(b, '(');
+		ex_own(f, b, x);
+		buf_adds(b, " != 0.0)");
+		return;
+	case TY_NONE:
+		buf_adds(b, "false");
+		return;
+	default:
+		buf_adds(b, "rt::Truthy::truthy(");
+		ex_ref(f, b, x);
+		buf_addch(b, ')');
+		return;
+	}
+}
+
+/* ---- statements ---- */
+
+static int emit_block(struct fe *f, struct block *blk);
+static void hoist(struct fe *f, struct ex *x);
+static void emit_bind(struct fe *f, struct ex *t, const char *val,
+		      const struct ty *vt);
+
+typedef void (*body_fn)(struct fe *f, void *ctx);
+
+static bool block_assigns(const struct block *blk, int var);
+
+static bool ex_assigns(const struct ex *t, int var)
+{
+	if (t->kind == EX_NAME)
+		return t->var == var;
+	if (t->kind == EX_TUPLE)
+		for (size_t i = 0; i < t->n; i++)
+			if (ex_assigns(t->a[i], var))
+				return true;
+	return false;
+}
+
+static bool block_assigns(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_assigns(s->targets[k], var))
+				return true;
+		if ((s->kind == ST_AUG || s->kind == ST_FOR) &&
+		    ex_assigns(s->target, var))
+			return true;
+		if (block_assigns(&s->body, var) || block_assigns(&s->orelse, var))
+			return true;
+	}
+	return false;
+}
+
+/* A loop source that can be read live through its name each iteration
+ * (Python's list iterator re-checks the length every step). */
+static bool live_name(struct fe *f, const struct ex *src, const struct block *body)
+{
+	return src->kind == EX_NAME && (!body || !block_assigns(body, src->var));
+}
+
+static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
+		     struct block *body, body_fn inner, void *ctx)
+{
+	struct emitter *e = f->e;
+	struct buf b = BUF_INIT;
+	char *v = tmpname(f, "v");
+	const struct ty *elt;
+	char *enum_n = NULL;
+	struct ex *src = iter;
+
+	if (is_call(iter, "enumerate")) {
+		enum_n = tmpname(f, "n");
+		if (iter->n == 2) {
+			ex_i64(f, &b, iter->a[1]);
+			emit_line(e, "let mut %s: i64 = %s;", enum_n, b.data);
+			buf_reset(&b);
+		} else {
+			emit_line(e, "let mut %s: i64 = 0;", enum_n);
+		}
+		src = iter->a[0];
+	}
+	if (is_call(src, "range") || (is_call(src, "reversed") &&
+				      is_call(src->a[0], "range"))) {
+		struct ex *r = is_call(src, "range") ? src : src->a[0];
+		bool rev = src != r;
+		if (r->n <= 2 && !rev) {
+			if (r->n == 1)
+				buf_adds(&b, "0");
+			else
+				ex_i64(f, &b, r->a[0]);
+			buf_adds(&b, "..");
+			ex_i64(f, &b, r->a[r->n - 1]);
+		} else {
+			buf_addf(&b, "rt::range%s(", rev ? "_rev" : "");
+			if (r->n == 1)
+				buf_adds(&b, "0, ");
+			for (size_t i = 0; i < r->n; i++) {
+				if (i)
+					buf_adds(&b, ", ");
+				ex_i64(f, &b, r->a[i]);
+			}
+			buf_adds(&b, r->n == 3 ? ")?" : ", 1)?");
+		}
+		emit_open(e, "for %s in %s {", v, b.data);
+		elt = ty_basic(TY_INT);
+	} else if (is_call(src, "zip")) {
+		char **names = arena_alloc(&f->m->arena, src->n * sizeof(char *));
+		char *i = tmpname(f, "i");
+		struct buf cond = BUF_INIT, tup = BUF_INIT;
+		for (size_t k = 0; k < src->n; k++) {
+			struct ex *s = src->a[k];
+			if (s->ty->kind == TY_LIST && live_name(f, s, body)) {
+				names[k] = var_of(f, s)->rname;
+			} else if (s->ty->kind == TY_LIST || s->ty->kind == TY_STR) {
+				names[k] = tmpname(f, "z");
+				buf_reset(&b);
+				if (s->ty->kind == TY_STR) {
+					buf_adds(&b, "rt::chars(");
+					ex_ref(f, &b, s);
+					buf_addch(&b, ')');
+				} else {
+					ex_own(f, &b, s);
+				}
+				emit_line(e, "let %s = %s;", names[k], b.data);
+			} else {
+				efail(f, s, "zip() over %s", rty(s->ty));
+				buf_release(&cond);
+				buf_release(&tup);
+				goto out;
+			}
+			buf_addf(&cond, "%s%s < %s.len()", k ? " && " : "", i,
+				 names[k]);
+			buf_addf(&tup, "%s%s[%s].clone()", k ? ", " : "", names[k], i);
+		}
+		emit_line(e, "let mut %s = 0usize;", i);
+		emit_open(e, "while %s {", cond.data);
+		emit_line(e, "let %s = (%s);", v, tup.data);
+		emit_line(e, "%s += 1;", i);
+		buf_release(&cond);
+		buf_release(&tup);
+		elt = NULL;
+		{
+			struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, src->n);
+			for (size_t k = 0; k < src->n; k++)
+				tt->sub[k] = (struct ty *)iter_elem_ty(src->a[k]);
+			elt = tt;
+		}
+	} else if (is_method(src, "keys") || is_method(src, "values") ||
+		   is_method(src, "items") || src->ty->kind == TY_DICT) {
+		struct ex *d = src->kind == EX_METHOD ? src->a[0] : src;
+		char *n = tmpname(f, "n"), *i = tmpname(f, "i"), *dn;
+		const struct ty *dt = d->ty;
+		if (live_name(f, d, body)) {
+			dn = var_of(f, d)->rname;
+		} else {
+			dn = tmpname(f, "d");
+			ex_own(f, &b, d);
+			emit_line(e, "let %s = %s;", dn, b.data);
+		}
+		emit_line(e, "let %s = %s.len();", n, dn);
+		emit_line(e, "let mut %s = 0usize;", i);
+		emit_open(e, "loop {");
+		emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn, n);
+		emit_line(e, "if %s >= %s { break; }", i, n);
+		if (is_method(src, "values")) {
+			emit_line(e, "let %s = %s.get_index(%s).map(|(_, v)| v.clone()).ok_or(rt::Deopt)?;",
+				  v, dn, i);
+			elt = dt->sub[1];
+		} else if (is_method(src, "items")) {
+			emit_line(e, "let %s = %s.get_index(%s).map(|(k, v)| (k.clone(), v.clone())).ok_or(rt::Deopt)?;",
+				  v, dn, i);
+			{
+				struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, 2);
+				tt->sub[0] = dt->sub[0];
+				tt->sub[1] = dt->sub[1];
+				elt = tt;
+			}
+		} else {
+			emit_line(e, "let %s = %s.get_index(%s).map(|(k, _)| k.clone()).ok_or(rt::Deopt)?;",
+				  v, dn, i);
+			elt = dt->sub[0];
+		}
+		emit_line(e, "%s += 1;", i);
+	} else if (src->ty->kind == TY_STR) {
+		char *s = tmpname(f, "s"), *c = tmpname(f, "c");
+		ex_own(f, &b, src);
+		emit_line(e, "let %s = %s;", s, b.data);
+		emit_open(e, "for %s in %s.chars() {", c, s);
+		emit_line(e, "let %s = %s.to_string();", v, c);
+		elt = ty_basic(TY_STR);
+	} else if (src->ty->kind == TY_LIST ||
+		   (is_call(src, "reversed") && src->a[0]->ty->kind == TY_LIST)) {
+		bool rev = is_call(src, "reversed");
+		struct ex *l = rev ? src->a[0] : src;
+		char *i = tmpname(f, "i"), *ln;
+		if (live_name(f, l, body)) {
+			ln = var_of(f, l)->rname;
+		} else {
+			int root = -1;
+			const struct ex *p = l;
+			while (p->kind == EX_INDEX)
+				p = p->a[0];
+			if (p->kind == EX_NAME)
+				root = p->var;
+			if (root >= 0 && f->fn->vars[root].is_mutated && body &&
+			    l->kind == EX_INDEX) {
+				efail(f, l, "loop over an item of '%s', which is "
+				      "changed in place", f->fn->vars[root].name);
+				goto out;
+			}
+			ln = tmpname(f, "l");
+			if (l->kind == EX_LISTCOMP || l->kind == EX_NAME ||
+			    !(l->kind == EX_INDEX)) {
+				ex_own(f, &b, l);
+				emit_line(e, "let %s = %s;", ln, b.data);
+			} else {
+				ex_ref(f, &b, l);
+				emit_line(e, "let %s = (%s).clone();", ln, b.data);
+			}
+		}
+		if (rev) {
+			emit_line(e, "let mut %s = %s.len();", i, ln);
+			emit_open(e, "while %s > 0 {", i);
+			emit_line(e, "%s -= 1;", i);
+			emit_line(e, "if %s >= %s.len() { break; }", i, ln);
+			emit_line(e, "let %s = %s[%s]%s;", v, ln, i,
+				  ty_is_copy(l->ty->sub[0]) ? "" : ".clone()");
+		} else {
+			emit_line(e, "let mut %s = 0usize;", i);
+			emit_open(e, "while %s < %s.len() {", i, ln);
+			emit_line(e, "let %s = %s[%s]%s;", v, ln, i,
+				  ty_is_copy(l->ty->sub[0]) ? "" : ".clone()");
+			emit_line(e, "%s += 1;", i);
+		}
+		elt = l->ty->sub[0];
+	} else if (src->ty->kind == TY_TUPLE) {
+		char *t = tmpname(f, "t");
+		struct buf arr = BUF_INIT;
+		ex_own(f, &b, src);
+		emit_line(e, "let %s = %s;", t, b.data);
+		for (size_t k = 0; k < src->ty->n; k++)
+			buf_addf(&arr, "%s%s.%zu", k ? ", " : "", t, k);
+		emit_open(e, "for %s in [%s] {", v, arr.data);
+		buf_release(&arr);
+		elt = src->ty->sub[0];
+	} else {
+		efail(f, src, "for loop over %s", rty(src->ty));
+		goto out;
+	}
+	if (enum_n) {
+		char *w = tmpname(f, "v");
+		struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, 2);
+		tt->sub[0] = ty_basic(TY_INT);
+		tt->sub[1] = (struct ty *)elt;
+		emit_line(e, "let %s = (%s, %s);", w, enum_n, v);
+		emit_line(e, "%s += 1;", enum_n);
+		v = w;
+		elt = tt;
+	}
+	emit_bind(f, target, v, elt);
+	inner(f, ctx);
+	emit_close(e, NULL);
+out:
+	buf_release(&b);
+}
+
+/* Binds a value (a Rust expression that may be moved) to a target. */
+static void emit_bind(struct fe *f, struct ex *t, const char *val,
+		      const struct ty *vt)
+{
+	struct emitter *e = f->e;
+	struct buf b = BUF_INIT;
+
+	if (f->failed)
+		return;
+	if (t->kind == EX_NAME) {
+		struct var *v = var_of(f, t);
+		if (!ty_equal(v->ty, vt))
+			efail(f, t, "binding %s to '%s' of type %s", rty(vt),
+			      v->name, rty(v->ty));
+		else
+			emit_line(e, "%s = %s;", v->rname, val);
+	} else if (t->kind == EX_TUPLE) {
+		char *u = tmpname(f, "u");
+		emit_line(e, "let %s = %s;", u, val);
+		if (vt->kind == TY_TUPLE) {
+			for (size_t i = 0; i < t->n; i++) {
+				char *s = xasprintf("%s.%zu", u, i);
+				emit_bind(f, t->a[i], s, vt->sub[i]);
+				free(s);
+			}
+		} else if (vt->kind == TY_LIST) {
+			emit_line(e, "if %s.len() != %zu { return Err(rt::Deopt); }",
+				  u, t->n);
+			for (size_t i = 0; i < t->n; i++) {
+				char *s = xasprintf("%s[%zu]%s", u, i,
+						    ty_is_copy(vt->sub[0]) ? "" :
+						    ".clone()");
+				emit_bind(f, t->a[i], s, vt->sub[0]);
+				free(s);
+			}
+		} else {
+			efail(f, t, "unpacking %s", rty(vt));
+		}
+	} else if (t->kind == EX_INDEX) {
+		const struct ty *ot = t->a[0]->ty;
+		char *v = tmpname(f, "w");
+		emit_line(e, "let %s = %s;", v, val);
+		if (ot->kind == TY_LIST) {
+			if (!ty_equal(ot->sub[0], vt)) {
+				efail(f, t, "storing %s into %s", rty(vt), rty(ot));
+				goto out;
+			}
+			buf_adds(&b, "*");
+			ex_mut(f, &b, t);
+			emit_line(e, "%s = %s;", b.data, v);
+		} else if (ot->kind == TY_DICT) {
+			char *k = tmpname(f, "k");
+			if (!ty_equal(ot->sub[1], vt)) {
+				efail(f, t, "storing %s into %s", rty(vt), rty(ot));
+				goto out;
+			}
+			ex_own_as(f, &b, t->a[1], ot->sub[0]);
+			emit_line(e, "let %s = %s;", k, b.data);
+			buf_reset(&b);
+			ex_mut(f, &b, t->a[0]);
+			emit_line(e, "(%s).insert(%s, %s);", b.data, k, v);
+		} else {
+			efail(f, t, "item assignment on %s", rty(ot));
+		}
+	} else {
+		efail(f, t, "assignment target");
+	}
+out:
+	buf_release(&b);
+}
+
+/* Comprehensions become loops filling a temporary before the statement
+ * that uses them (their element and conditions are hoisted inside). */
+struct comp_ctx {
+	struct ex *x;
+	size_t level;
+};
+
+static void comp_body(struct fe *f, void *vctx)
+{
+	struct comp_ctx *c = vctx;
+	struct ir_comp *cl = c->x->comp[c->level];
+	struct buf b = BUF_INIT;
+
+	for (size_t k = 0; k < cl->nconds; k++) {
+		hoist(f, cl->conds[k]);
+		ex_cond(f, &b, cl->conds[k]);
+		emit_line(f->e, "if !%s { continue; }", b.data);
+		buf_reset(&b);
+	}
+	if (c->level + 1 < c->x->ncomp) {
+		struct comp_ctx next = { c->x, c->level + 1 };
+		struct ir_comp *nc = c->x->comp[c->level + 1];
+		hoist(f, nc->iter);
+		emit_for(f, nc->target, nc->iter, NULL, comp_body, &next);
+	} else {
+		hoist(f, c->x->a[0]);
+		ex_own_as(f, &b, c->x->a[0], c->x->ty->sub[0]);
+		emit_line(f->e, "%s.push(%s);", c->x->tmp, b.data);
+	}
+	buf_release(&b);
+}
+
+static void hoist(struct fe *f, struct ex *x)
+{
+	if (!x || f->failed)
+		return;
+	if (x->kind == EX_LISTCOMP) {
+		struct comp_ctx c = { x, 0 };
+		char *t = tmpname(f, "lc");
+		hoist(f, x->comp[0]->iter);
+		emit_line(f->e, "let mut %s: %s = Vec::new();", t, rty(x->ty));
+		x->tmp = t;
+		emit_for(f, x->comp[0]->target, x->comp[0]->iter, NULL, comp_body,
+			 &c);
+		return;
+	}
+	for (size_t i = 0; i < x->n; i++)
+		hoist(f, x->a[i]);
+}
+
+/* The comprehension's own temp must be known while its body is emitted. */
+static void hoist_fix(struct fe *f, struct ex *x);
+
+static void stmt_line(struct fe *f, const struct st *s)
+{
+	emit_line(f->e, "// line %d", s->line);
+}
+
+struct block_ctx {
+	struct block *blk;
+};
+
+static void block_body(struct fe *f, void *vctx)
+{
+	struct block_ctx *c = vctx;
+
+	emit_block(f, c->blk);
+}
+
+static void emit_assign(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+
+	hoist_fix(f, s->value);
+	if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME) {
+		struct var *v = var_of(f, s->targets[0]);
+		ex_own_as(f, &b, s->value, v->ty);
+		emit_line(f->e, "%s = %s;", v->rname, b.data);
+	} else if (s->ntargets == 1 && s->targets[0]->kind == EX_TUPLE &&
+		   s->value->kind == EX_TUPLE &&
+		   s->value->n == s->targets[0]->n) {
+		/* a, b = b, a: evaluate all, then bind */
+		char **t = arena_alloc(&f->m->arena, s->value->n * sizeof(char *));
+		for (size_t i = 0; i < s->value->n; i++) {
+			t[i] = tmpname(f, "e");
+			buf_reset(&b);
+			ex_own(f, &b, s->value->a[i]);
+			emit_line(f->e, "let %s = %s;", t[i], b.data);
+		}
+		for (size_t i = 0; i < s->value->n; i++)
+			emit_bind(f, s->targets[0]->a[i], t[i], s->value->a[i]->ty);
+	} else {
+		char *t = tmpname(f, "e");
+		const struct ty *want = s->targets[0]->kind == EX_NAME ?
+			var_of(f, s->targets[0])->ty : s->value->ty;
+		ex_own_as(f, &b, s->value, want);
+		emit_line(f->e, "let %s = %s;", t, b.data);
+		for (size_t i = 0; i < s->ntargets; i++) {
+			char *val = xasprintf("%s%s", t,
+					      i + 1 < s->ntargets &&
+					      !ty_is_copy(want) ? ".clone()" : "");
+			emit_bind(f, s->targets[i], val, want);
+			free(val);
+		}
+	}
+	buf_release(&b);
+}
+
+static void emit_aug(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+	struct ex left = *s->target;
+	struct ex fake = { 0 };
+	struct ex *pair[2];
+
+	hoist_fix(f, s->value);
+	fake.kind = EX_BINOP;
+	fake.op = s->op;
+	fake.line = s->line;
+	fake.col = s->col;
+	fake.ty = s->target->ty;
+	pair[0] = &left;
+	pair[1] = s->value;
+	fake.a = pair;
+	fake.n = 2;
+	if (s->target->kind == EX_NAME) {
+		struct var *v = var_of(f, s->target);
+		if (v->ty->kind == TY_FLOAT && (s->op == OP_ADD || s->op == OP_SUB ||
+						s->op == OP_MUL)) {
+			ex_f64(f, &b, s->value);
+			emit_line(f->e, "%s %s= %s;", v->rname, binop_str(s->op),
+				  b.data);
+		} else {
+			emit_binop(f, &b, s->op, &left, s->value, v->ty);
+			emit_line(f->e, "%s = %s;", v->rname, b.data);
+		}
+	} else {
+		char *val = tmpname(f, "w"), *p = tmpname(f, "p");
+		ex_own(f, &b, s->value);
+		emit_line(f->e, "let %s = %s;", val, b.data);
+		buf_reset(&b);
+		ex_mut(f, &b, s->target);
+		emit_line(f->e, "let %s = %s;", p, b.data);
+		buf_reset(&b);
+		{
+			const struct ty *t = s->target->ty;
+			const struct ty *vt = s->value->ty;
+			bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
+			const char *cast = vt->kind == TY_BOOL ? " as i64" : "";
+			if (t->kind == TY_STR && s->op == OP_ADD) {
+				emit_line(f->e, "*%s = rt::cat(&*%s, &%s);", p, p, val);
+			} else if (fl && (s->op == OP_ADD || s->op == OP_SUB ||
+					  s->op == OP_MUL)) {
+				emit_line(f->e, "*%s %s= %s%s;", p,
+					  binop_str(s->op), val,
+					  vt->kind == TY_FLOAT ? "" :
+					  vt->kind == TY_BOOL ? " as i64 as f64" :
+					  " as f64");
+			} else if (fl) {
+				emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p,
+					  s->op == OP_DIV ? "div_f" :
+					  s->op == OP_FLOORDIV ? "floordiv_f" :
+					  s->op == OP_MOD ? "mod_f" : "pow_f",
+					  p, val,
+					  vt->kind == TY_FLOAT ? "" :
+					  vt->kind == TY_BOOL ? " as i64 as f64" :
+					  " as f64");
+			} else if (t->kind == TY_INT) {
+				static const char *int_fn[] = {
+					[OP_ADD] = "add_i", [OP_SUB] = "sub_i",
+					[OP_MUL] = "mul_i",
+					[OP_FLOORDIV] = "floordiv_i",
+					[OP_MOD] = "mod_i", [OP_POW] = "pow_i",
+					[OP_LSHIFT] = "shl_i",
+					[OP_RSHIFT] = "shr_i",
+				};
+				if (s->op == OP_BITAND || s->op == OP_BITOR ||
+				    s->op == OP_BITXOR)
+					emit_line(f->e, "*%s %s= %s%s;", p,
+						  binop_str(s->op), val, cast);
+				else if (s->op <= OP_RSHIFT && int_fn[s->op])
+					emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;",
+						  p, int_fn[s->op], p, val, cast);
+				else
+					efail(f, s->target, "augmented %s on an "
+					      "item", binop_str(s->op));
+			} else {
+				efail(f, s->target, "augmented assignment on %s",
+				      rty(t));
+			}
+		}
+	}
+	(void)fake;
+	buf_release(&b);
+}
+
+static void hoist_fix(struct fe *f, struct ex *x)
+{
+	hoist(f, x);
+}
+
+static void emit_loop_else(struct fe *f, struct st *s, char *broke)
+{
+	if (!s->orelse.n)
+		return;
+	emit_open(f->e, "if !%s {", broke);
+	emit_block(f, &s->orelse);
+	emit_close(f->e, NULL);
+}
+
+static bool needs_hoist(const struct ex *x)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_LISTCOMP)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (needs_hoist(x->a[i]))
+			return true;
+	return false;
+}
+
+static int emit_stmt(struct fe *f, struct st *s)
+{
+	struct emitter *e = f->e;
+	struct buf b = BUF_INIT;
+
+	if (f->failed)
+		goto out;
+	switch (s->kind) {
+	case ST_EXPR:
+		stmt_line(f, s);
+		hoist_fix(f, s->value);
+		ex_own(f, &b, s->value);
+		if (s->value->ty->kind == TY_NONE)
+			emit_line(e, "%s;", b.data);
+		else
+			emit_line(e, "let _ = %s;", b.data);
+		break;
+	case ST_ASSIGN:
+		stmt_line(f, s);
+		emit_assign(f, s);
+		break;
+	case ST_AUG:
+		stmt_line(f, s);
+		emit_aug(f, s);
+		break;
+	case ST_IF:
+		stmt_line(f, s);
+		hoist_fix(f, s->cond);
+		ex_cond(f, &b, s->cond);
+		emit_open(e, "if %s {", b.data);
+		emit_block(f, &s->body);
+		if (s->orelse.n) {
+			e->indent--;
+			emit_open(e, "} else {");
+			emit_block(f, &s->orelse);
+		}
+		emit_close(e, NULL);
+		break;
+	case ST_WHILE: {
+		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
+		bool forever = s->cond->kind == EX_BOOL && s->cond->ival;
+		stmt_line(f, s);
+		if (broke)
+			emit_line(e, "let mut %s = false;", broke);
+		f->loops[f->nloops++].broke = broke;
+		if (forever) {
+			emit_open(e, "loop {");
+		} else if (needs_hoist(s->cond)) {
+			emit_open(e, "loop {");
+			hoist_fix(f, s->cond);
+			ex_cond(f, &b, s->cond);
+			emit_line(e, "if !%s { break; }", b.data);
+		} else {
+			ex_cond(f, &b, s->cond);
+			emit_open(e, "while %s {", b.data);
+		}
+		emit_block(f, &s->body);
+		emit_close(e, NULL);
+		f->nloops--;
+		if (broke)
+			emit_loop_else(f, s, broke);
+		break;
+	}
+	case ST_FOR: {
+		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
+		struct block_ctx bc = { &s->body };
+		stmt_line(f, s);
+		if (broke)
+			emit_line(e, "let mut %s = false;", broke);
+		hoist_fix(f, s->iter);
+		if (f->nloops >= 127) {
+			efail(f, s->iter, "loops nested too deeply");
+			break;
+		}
+		f->loops[f->nloops++].broke = broke;
+		emit_for(f, s->target, s->iter, &s->body, block_body, &bc);
+		f->nloops--;
+		if (broke)
+			emit_loop_else(f, s, broke);
+		break;
+	}
+	case ST_BREAK:
+		if (f->nloops && f->loops[f->nloops - 1].broke)
+			emit_line(e, "%s = true;", f->loops[f->nloops - 1].broke);
+		emit_line(e, "break;");
+		break;
+	case ST_CONTINUE:
+		emit_line(e, "continue;");
+		break;
+	case ST_RETURN:
+		stmt_line(f, s);
+		if (s->value) {
+			hoist_fix(f, s->value);
+			if (s->value->kind == EX_NAME &&
+			    !var_is_ref(var_of(f, s->value)) &&
+			    ty_equal(s->value->ty, f->fn->ret))
+				buf_adds(&b, var_of(f, s->value)->rname);
+			else
+				ex_own_as(f, &b, s->value, f->fn->ret);
+			emit_line(e, "return Ok(%s);", b.data);
+		} else {
+			emit_line(e, "return Ok(());");
+		}
+		break;
+	case ST_PASS:
+		break;
+	case ST_ASSERT:
+		stmt_line(f, s);
+		hoist_fix(f, s->cond);
+		ex_cond(f, &b, s->cond);
+		emit_line(e, "if !%s { return Err(rt::Deopt); }", b.data);
+		break;
+	case ST_RAISE:
+		stmt_line(f, s);
+		emit_line(e, "return Err(rt::Deopt); // raise: Python raises it");
+		break;
+	case ST_DEL: {
+		struct ex *t = s->target;
+		stmt_line(f, s);
+		if (t->a[0]->ty->kind == TY_DICT) {
+			char *k = tmpname(f, "k");
+			ex_own_as(f, &b, t->a[1], t->a[0]->ty->sub[0]);
+			emit_line(e, "let %s = %s;", k, b.data);
+			buf_reset(&b);
+			ex_mut(f, &b, t->a[0]);
+			emit_line(e, "rt::dpop(%s, &%s)?;", b.data, k);
+		} else {
+			char *k = tmpname(f, "k");
+			ex_i64(f, &b, t->a[1]);
+			emit_line(e, "let %s = %s;", k, b.data);
+			buf_reset(&b);
+			ex_mut(f, &b, t->a[0]);
+			emit_line(e, "rt::del_at(%s, %s)?;", b.data, k);
+		}
+		break;
+	}
+	}
+out:
+	buf_release(&b);
+	return f->failed ? -1 : 0;
+}
+
+static int emit_block(struct fe *f, struct block *blk)
+{
+	for (size_t i = 0; i < blk->n; i++)
+		if (emit_stmt(f, blk->v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static bool calls_loop(struct ir_fn *fn, int depth);
+
+static bool ex_calls_loop(const struct ex *x, int depth)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_CALL && x->fn && calls_loop(x->fn, depth + 1))
+		return true;
+	if (x->kind == EX_LISTCOMP)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_calls_loop(x->a[i], depth))
+			return true;
+	return false;
+}
+
+static bool block_calls_loop(const struct block *b, int depth)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct st *s = b->v[i];
+		if (ex_calls_loop(s->value, depth) || ex_calls_loop(s->cond, depth) ||
+		    ex_calls_loop(s->iter, depth) ||
+		    block_calls_loop(&s->body, depth) ||
+		    block_calls_loop(&s->orelse, depth))
+			return true;
+	}
+	return false;
+}
+
+static bool calls_loop(struct ir_fn *fn, int depth)
+{
+	if (fn->has_loop)
+		return true;
+	if (depth > 8)
+		return false;
+	return block_calls_loop(&fn->body, depth);
+}
+
+int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
+{
+	struct fe f = { 0 };
+	struct buf sig = BUF_INIT, b = BUF_INIT;
+	int ret = 0;
+
+	f.e = e;
+	f.m = m;
+	f.fn = fn;
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct var *v = &fn->vars[fn->params[i].var];
+		if (i)
+			buf_adds(&sig, ", ");
+		if (ty_is_copy(v->ty))
+			buf_addf(&sig, "%s%s: %s", v->is_rebound ? "mut " : "",
+				 v->rname, rty(v->ty));
+		else
+			buf_addf(&sig, "%s: &%s%s", v->rname,
+				 v->is_mutated && !v->is_rebound ? "mut " : "",
+				 rty(v->ty));
+	}
+	emit_line(e, "// line %d: def %s", fn->line, fn->name);
+	emit_open(e, "fn %s(%s) -> rt::R<%s> {", emit_fn_rname(fn), sig.data,
+		  rty(fn->ret));
+	if (fn->is_recursive)
+		emit_line(e, "let _depth = rt::Depth::enter()?;");
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct var *v = &fn->vars[fn->params[i].var];
+		if (!ty_is_copy(v->ty) && v->is_rebound)
+			emit_line(e, "let mut %s: %s = %s.clone();", v->rname,
+				  rty(v->ty), v->rname);
+	}
+	for (size_t i = 0; i < fn->nvars; i++) {
+		struct var *v = &fn->vars[i];
+		if (v->is_param)
+			continue;
+		buf_reset(&b);
+		if (add_default(&f, &b, v->ty) < 0) {
+			efail(&f, NULL, "variable '%s' of type %s", v->name,
+			      rty(v->ty));
+			ret = -1;
+			goto out;
+		}
+		emit_line(e, "let mut %s: %s = %s;", v->rname, rty(v->ty), b.data);
+	}
+	if (emit_block(&f, &fn->body) < 0) {
+		ret = -1;
+		goto out;
+	}
+	if (fn->may_fall_off_end && fn->ret->kind == TY_NONE)
+		emit_line(e, "Ok(())");
+	else
+		emit_line(e, "Err(rt::Deopt) // not reached: Python returns above");
+	emit_close(e, NULL);
+out:
+	if (f.failed)
+		ret = -1;
+	buf_release(&sig);
+	buf_release(&b);
+	return ret;
+}
+
+int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
+{
+	struct buf names = BUF_INIT, pat = BUF_INIT, vals = BUF_INIT,
+		   call = BUF_INIT, b = BUF_INIT, slots = BUF_INIT;
+	bool any_mut = false;
+
+	(void)m;
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct param *p = &fn->params[i];
+		struct var *v = &fn->vars[p->var];
+		buf_addf(&names, "%s\"%s\"", i ? ", " : "", v->name);
+		buf_addf(&pat, "%sSome(%s%s)", i ? ", " : "",
+			 v->is_mutated && !v->is_rebound ? "mut " : "", v->rname);
+		buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ", i ? ", " : "",
+			 rty(v->ty), i);
+		if (p->def) {
+			struct fe f = { 0 };
+			f.e = e;
+			f.m = m;
+			f.fn = fn;
+			buf_reset(&b);
+			ex_own(&f, &b, p->def);
+			buf_addf(&vals, "Some(%s))", b.data);
+		} else {
+			buf_adds(&vals, "None)");
+		}
+		if (ty_is_copy(v->ty))
+			buf_addf(&call, "%s%s", i ? ", " : "", v->rname);
+		else
+			buf_addf(&call, "%s&%s%s", i ? ", " : "",
+				 v->is_mutated && !v->is_rebound ? "mut " : "",
+				 v->rname);
+		if (!ty_is_copy(v->ty))
+			buf_addf(&slots, "%s&p[%zu]", slots.len ? ", " : "", i);
+		if (v->is_mutated && !v->is_rebound)
+			any_mut = true;
+	}
+	emit_line(e, "#[pyfunction]");
+	emit_line(e, "#[pyo3(name = \"%s\", pass_module, signature = (*args, **kwargs))]",
+		  fn->name);
+	emit_open(e, "fn py_%d(m: &Bound<'_, PyModule>, args: &Bound<'_, PyTuple>, "
+		  "kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {",
+		  fn->index);
+	emit_line(e, "let py = m.py();");
+	emit_open(e, "if let Some(p) = rt::bind(args, kwargs, [%s]) {", names.data);
+	if (fn->nparams)
+		emit_open(e, "if let (%s,) = (%s,) {", pat.data, vals.data);
+	if (any_mut)
+		emit_open(e, "if rt::distinct(&[%s]) {", slots.data);
+	if (calls_loop(fn, 0))
+		emit_line(e, "let r = py.detach(|| %s(%s));", emit_fn_rname(fn),
+			  call.data);
+	else
+		emit_line(e, "let r = %s(%s);", emit_fn_rname(fn), call.data);
+	emit_open(e, "if let Ok(v) = r {");
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct var *v = &fn->vars[fn->params[i].var];
+		if (v->is_mutated && !v->is_rebound)
+			emit_line(e, "if let Some(o) = &p[%zu] { rt::WriteBack::write_back(&%s, o)?; }",
+				  i, v->rname);
+	}
+	emit_line(e, "return v.into_py_any(py);");
+	emit_close(e, NULL);
+	if (any_mut)
+		emit_close(e, NULL);
+	if (fn->nparams)
+		emit_close(e, NULL);
+	emit_close(e, NULL);
+	emit_line(e, "rt::call_original(m, \"%s\", args, kwargs)", fn->name);
+	emit_close(e, NULL);
+	buf_release(&names);
+	buf_release(&pat);
+	buf_release(&vals);
+	buf_release(&call);
+	buf_release(&b);
+	buf_release(&slots);
+	return 0;
+}

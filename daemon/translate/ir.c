@@ -1,0 +1,753 @@
+/*
+ * ir.c - the IR's arena, type values, node constructors and dumps.
+ *
+ * Owns memory management of the IR (one arena per module) and the two
+ * spellings of a type (Python's and Rust's). Knows nothing about
+ * tree-sitter or about how Rust is emitted beyond type names.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "translate/ir.h"
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define ARENA_BLOCK 65536
+
+void arena_init(struct arena *a)
+{
+	a->head = NULL;
+}
+
+void arena_release(struct arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+	size_t align = sizeof(max_align_t);
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		b = xmalloc(sizeof(*b) + cap);
+		b->cap = cap;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+void arena_push(struct arena *a, void ***v, size_t *n, size_t *cap, void *p)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		void **nv = arena_alloc(a, ncap * sizeof(*nv));
+		if (*n)
+			memcpy(nv, *v, *n * sizeof(*nv));
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = p;
+}
+
+/* Types without parameters are shared singletons. */
+static struct ty basic_types[] = {
+	[TY_UNKNOWN] = { TY_UNKNOWN, 0, NULL }, [TY_NEVER] = { TY_NEVER, 0, NULL },
+	[TY_NONE] = { TY_NONE, 0, NULL },       [TY_BOOL] = { TY_BOOL, 0, NULL },
+	[TY_INT] = { TY_INT, 0, NULL },         [TY_FLOAT] = { TY_FLOAT, 0, NULL },
+	[TY_STR] = { TY_STR, 0, NULL },         [TY_LIST] = { TY_BAD, 0, NULL },
+	[TY_TUPLE] = { TY_BAD, 0, NULL },       [TY_DICT] = { TY_BAD, 0, NULL },
+	[TY_SET] = { TY_BAD, 0, NULL },         [TY_BAD] = { TY_BAD, 0, NULL },
+};
+
+struct ty *ty_basic(enum ty_kind kind)
+{
+	return &basic_types[kind];
+}
+
+struct ty *ty_new(struct arena *a, enum ty_kind kind, size_t n)
+{
+	struct ty *t = arena_alloc(a, sizeof(*t));
+
+	t->kind = kind;
+	t->n = n;
+	t->sub = n ? arena_alloc(a, n * sizeof(*t->sub)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		t->sub[i] = ty_basic(TY_UNKNOWN);
+	return t;
+}
+
+struct ty *ty_list(struct arena *a, struct ty *elem)
+{
+	struct ty *t = ty_new(a, TY_LIST, 1);
+
+	t->sub[0] = elem;
+	return t;
+}
+
+struct ty *ty_dict(struct arena *a, struct ty *k, struct ty *v)
+{
+	struct ty *t = ty_new(a, TY_DICT, 2);
+
+	t->sub[0] = k;
+	t->sub[1] = v;
+	return t;
+}
+
+bool ty_equal(const struct ty *x, const struct ty *y)
+{
+	if (x == y)
+		return true;
+	if (x->kind != y->kind || x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++)
+		if (!ty_equal(x->sub[i], y->sub[i]))
+			return false;
+	return true;
+}
+
+bool ty_is_complete(const struct ty *t)
+{
+	if (t->kind == TY_UNKNOWN || t->kind == TY_BAD)
+		return false;
+	for (size_t i = 0; i < t->n; i++)
+		if (!ty_is_complete(t->sub[i]))
+			return false;
+	return true;
+}
+
+bool ty_is_container(const struct ty *t)
+{
+	return t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET;
+}
+
+bool ty_is_copy(const struct ty *t)
+{
+	switch (t->kind) {
+	case TY_NONE:
+	case TY_BOOL:
+	case TY_INT:
+	case TY_FLOAT:
+	case TY_NEVER:
+		return true;
+	case TY_TUPLE:
+		for (size_t i = 0; i < t->n; i++)
+			if (!ty_is_copy(t->sub[i]))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Floats are left out: f64 is not Eq/Hash in Rust, and Python's
+ * -0.0 == 0.0 / NaN keys would need care. */
+bool ty_is_hashable(const struct ty *t)
+{
+	switch (t->kind) {
+	case TY_BOOL:
+	case TY_INT:
+	case TY_STR:
+		return true;
+	case TY_TUPLE:
+		for (size_t i = 0; i < t->n; i++)
+			if (!ty_is_hashable(t->sub[i]))
+				return false;
+		return t->n > 0;
+	default:
+		return false;
+	}
+}
+
+void ty_format(struct buf *b, const struct ty *t)
+{
+	static const char *names[] = {
+		[TY_UNKNOWN] = "?",     [TY_NEVER] = "Never", [TY_NONE] = "None",
+		[TY_BOOL] = "bool",     [TY_INT] = "int",     [TY_FLOAT] = "float",
+		[TY_STR] = "str",       [TY_LIST] = "list",   [TY_TUPLE] = "tuple",
+		[TY_DICT] = "dict",     [TY_SET] = "set",     [TY_BAD] = "object",
+	};
+
+	buf_adds(b, names[t->kind]);
+	if (t->kind == TY_TUPLE && t->n == 0) {
+		buf_adds(b, "[()]");
+		return;
+	}
+	if (!t->n)
+		return;
+	buf_addch(b, '[');
+	for (size_t i = 0; i < t->n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		ty_format(b, t->sub[i]);
+	}
+	buf_addch(b, ']');
+}
+
+void ty_format_rust(struct buf *b, const struct ty *t)
+{
+	switch (t->kind) {
+	case TY_NONE:
+		buf_adds(b, "()");
+		break;
+	case TY_NEVER:
+		buf_adds(b, "rt::Never");
+		break;
+	case TY_BOOL:
+		buf_adds(b, "bool");
+		break;
+	case TY_INT:
+		buf_adds(b, "i64");
+		break;
+	case TY_FLOAT:
+		buf_adds(b, "f64");
+		break;
+	case TY_STR:
+		buf_adds(b, "String");
+		break;
+	case TY_LIST:
+		buf_adds(b, "Vec<");
+		ty_format_rust(b, t->sub[0]);
+		buf_addch(b, '>');
+		break;
+	case TY_SET:
+		buf_adds(b, "IndexSet<");
+		ty_format_rust(b, t->sub[0]);
+		buf_addch(b, '>');
+		break;
+	case TY_DICT:
+		buf_adds(b, "IndexMap<");
+		ty_format_rust(b, t->sub[0]);
+		buf_adds(b, ", ");
+		ty_format_rust(b, t->sub[1]);
+		buf_addch(b, '>');
+		break;
+	case TY_TUPLE:
+		buf_addch(b, '(');
+		for (size_t i = 0; i < t->n; i++) {
+			if (i)
+				buf_adds(b, ", ");
+			ty_format_rust(b, t->sub[i]);
+		}
+		if (t->n == 1)
+			buf_addch(b, ',');
+		buf_addch(b, ')');
+		break;
+	default:
+		buf_adds(b, "()");
+		break;
+	}
+}
+
+/* A tiny recursive-descent parser over type strings. */
+struct typarse {
+	struct arena *a;
+	const char *s;
+	bool bad_syntax;
+};
+
+static void typarse_ws(struct typarse *p)
+{
+	while (*p->s == ' ' || *p->s == '\t')
+		p->s++;
+}
+
+static struct ty *typarse_union(struct typarse *p);
+
+static struct ty *typarse_one(struct typarse *p)
+{
+	static const struct {
+		const char *name;
+		enum ty_kind kind;
+		int nargs; /* -1: any count (tuple) */
+	} names[] = {
+		{ "int", TY_INT, 0 },       { "float", TY_FLOAT, 0 },
+		{ "bool", TY_BOOL, 0 },     { "str", TY_STR, 0 },
+		{ "None", TY_NONE, 0 },     { "NoneType", TY_NONE, 0 },
+		{ "Never", TY_NEVER, 0 },   { "list", TY_LIST, 1 },
+		{ "List", TY_LIST, 1 },     { "tuple", TY_TUPLE, -1 },
+		{ "Tuple", TY_TUPLE, -1 },  { "dict", TY_DICT, 2 },
+		{ "Dict", TY_DICT, 2 },     { "set", TY_SET, 1 },
+		{ "Set", TY_SET, 1 },
+	};
+	const char *start;
+	size_t len, i;
+	struct ty *t, *args[16];
+	size_t nargs = 0;
+	bool bad = false;
+
+	typarse_ws(p);
+	start = p->s;
+	while ((*p->s >= 'a' && *p->s <= 'z') || (*p->s >= 'A' && *p->s <= 'Z') ||
+	       (*p->s >= '0' && *p->s <= '9') || *p->s == '_' || *p->s == '.')
+		p->s++;
+	len = (size_t)(p->s - start);
+	if (!len) {
+		if (*p->s == '(' && p->s[1] == ')') {
+			p->s += 2;
+			return ty_new(p->a, TY_TUPLE, 0);
+		}
+		p->bad_syntax = true;
+		return ty_basic(TY_BAD);
+	}
+	typarse_ws(p);
+	if (*p->s == '[') {
+		p->s++;
+		for (;;) {
+			struct ty *sub;
+			typarse_ws(p);
+			if (*p->s == ']' && nargs == 0)
+				break;
+			if (!strncmp(p->s, "...", 3)) {
+				p->s += 3;
+				bad = true;
+				sub = ty_basic(TY_BAD);
+			} else {
+				sub = typarse_union(p);
+			}
+			if (p->bad_syntax)
+				return ty_basic(TY_BAD);
+			if (nargs < 16)
+				args[nargs++] = sub;
+			else
+				bad = true;
+			typarse_ws(p);
+			if (*p->s == ',') {
+				p->s++;
+				continue;
+			}
+			break;
+		}
+		if (*p->s != ']') {
+			p->bad_syntax = true;
+			return ty_basic(TY_BAD);
+		}
+		p->s++;
+	}
+	if (bad)
+		return ty_basic(TY_BAD);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i].name) != len ||
+		    strncmp(names[i].name, start, len))
+			continue;
+		if (names[i].nargs == 0) {
+			if (nargs)
+				return ty_basic(TY_BAD);
+			return ty_basic(names[i].kind);
+		}
+		if (names[i].nargs > 0 && (size_t)names[i].nargs != nargs)
+			return ty_basic(TY_BAD);
+		if (names[i].nargs < 0 && nargs == 1 && args[0]->kind == TY_TUPLE &&
+		    args[0]->n == 0)
+			nargs = 0; /* tuple[()] */
+		t = ty_new(p->a, names[i].kind, nargs);
+		for (size_t k = 0; k < nargs; k++)
+			t->sub[k] = args[k];
+		return t;
+	}
+	return ty_basic(TY_BAD);
+}
+
+static struct ty *typarse_union(struct typarse *p)
+{
+	struct ty *t = typarse_one(p);
+
+	typarse_ws(p);
+	while (*p->s == '|') {
+		struct ty *u;
+		p->s++;
+		u = typarse_one(p);
+		if (p->bad_syntax)
+			return ty_basic(TY_BAD);
+		if (!ty_equal(t, u))
+			t = ty_basic(TY_BAD);
+		typarse_ws(p);
+	}
+	return t;
+}
+
+struct ty *ty_parse(struct arena *a, const char *s)
+{
+	struct typarse p = { a, s, false };
+	struct ty *t = typarse_union(&p);
+
+	typarse_ws(&p);
+	if (p.bad_syntax || *p.s)
+		return NULL;
+	return t;
+}
+
+void ir_module_init(struct ir_module *m)
+{
+	memset(m, 0, sizeof(*m));
+	arena_init(&m->arena);
+	m->py_minor = 11;
+}
+
+void ir_module_release(struct ir_module *m)
+{
+	for (size_t i = 0; i < m->nfns; i++) {
+		free(m->fns[i]->reason);
+		free(m->fns[i]->rname);
+	}
+	arena_release(&m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+struct ir_fn *ir_module_find(struct ir_module *m, const char *name)
+{
+	for (size_t i = 0; i < m->nfns; i++)
+		if (!strcmp(m->fns[i]->name, name))
+			return m->fns[i];
+	return NULL;
+}
+
+int ir_fn_fail(struct ir_fn *fn, int line, int col, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	if (fn->reason)
+		return -1;
+	buf_addf(&b, "line %d:%d ", line, col);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	fn->reason = buf_detach(&b, NULL);
+	fn->is_ok = false;
+	return -1;
+}
+
+struct ex *ex_new(struct arena *a, enum ex_kind kind, int line, int col)
+{
+	struct ex *e = arena_alloc(a, sizeof(*e));
+
+	e->kind = kind;
+	e->line = line;
+	e->col = col;
+	e->ty = ty_basic(TY_UNKNOWN);
+	e->var = -1;
+	return e;
+}
+
+void ex_push(struct arena *a, struct ex *e, struct ex *child, size_t *cap)
+{
+	arena_push(a, (void ***)&e->a, &e->n, cap, child);
+}
+
+struct st *st_new(struct arena *a, enum st_kind kind, int line, int col)
+{
+	struct st *s = arena_alloc(a, sizeof(*s));
+
+	s->kind = kind;
+	s->line = line;
+	s->col = col;
+	return s;
+}
+
+void block_push(struct arena *a, struct block *b, struct st *s)
+{
+	arena_push(a, (void ***)&b->v, &b->n, &b->cap, s);
+}
+
+static bool is_rust_keyword(const char *s)
+{
+	static const char *kw[] = {
+		"as", "async", "await", "box", "crate", "do", "dyn", "enum",
+		"extern", "fn", "impl", "let", "loop", "macro", "match", "mod",
+		"move", "mut", "priv", "pub", "ref", "self", "Self", "static",
+		"struct", "super", "trait", "true", "false", "type", "typeof",
+		"unsafe", "unsized", "use", "virtual", "where", "abstract",
+		"become", "final", "override", "yield", "try", "gen", "union",
+		"m", "py", "args", "kwargs", "r", "p", "rt", "Ok", "Err",
+		"Some", "None", "Vec", "String", "R", "Self", "IndexMap",
+		"IndexSet", "PyResult",
+	};
+	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (!strcmp(s, kw[i]))
+			return true;
+	return false;
+}
+
+int ir_fn_add_var(struct arena *a, struct ir_fn *fn, const char *name,
+		  int line, int col)
+{
+	struct var *v;
+
+	if (fn->nvars == fn->capvars) {
+		size_t ncap = fn->capvars ? fn->capvars * 2 : 8;
+		struct var *nv = arena_alloc(a, ncap * sizeof(*nv));
+		if (fn->nvars)
+			memcpy(nv, fn->vars, fn->nvars * sizeof(*nv));
+		fn->vars = nv;
+		fn->capvars = ncap;
+	}
+	v = &fn->vars[fn->nvars];
+	v->name = arena_strdup(a, name);
+	/* Leading underscores are reserved for generated temporaries. */
+	bool ascii = true;
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			ascii = false;
+	if (!ascii) {
+		char *r = xasprintf("v_%zu", fn->nvars);
+		v->rname = arena_strdup(a, r);
+		free(r);
+	} else if (name[0] == '_' || is_rust_keyword(name)) {
+		char *r = xasprintf("v%s_%zu", name, fn->nvars);
+		v->rname = arena_strdup(a, r);
+		free(r);
+	} else {
+		v->rname = v->name;
+	}
+	v->ty = ty_basic(TY_UNKNOWN);
+	v->line = line;
+	v->col = col;
+	return (int)fn->nvars++;
+}
+
+int ir_fn_find_var(const struct ir_fn *fn, const char *name)
+{
+	for (size_t i = 0; i < fn->nvars; i++)
+		if (!fn->vars[i].is_comp && !strcmp(fn->vars[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+const char *binop_str(int op)
+{
+	static const char *s[] = { "?", "+", "-", "*", "/", "//", "%", "**",
+				   "<<", ">>", "&", "|", "^" };
+	return op > 0 && op <= OP_BITXOR ? s[op] : "?";
+}
+
+const char *cmpop_str(int op)
+{
+	static const char *s[] = { "?",  "<",  "<=", ">",      ">",
+				   "==", "!=", "in", "not in", "is",
+				   "is not" };
+	if (op == CMP_GE)
+		return ">=";
+	return op > 0 && op <= CMP_ISNOT ? s[op] : "?";
+}
+
+static void dump_ty_suffix(struct buf *b, const struct ex *e)
+{
+	if (e->ty->kind == TY_UNKNOWN)
+		return;
+	buf_addch(b, ':');
+	ty_format(b, e->ty);
+}
+
+void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e)
+{
+	size_t i;
+
+	if (!e) {
+		buf_adds(b, "_");
+		return;
+	}
+	switch (e->kind) {
+	case EX_INT:
+		buf_addf(b, "%lld", (long long)e->ival);
+		break;
+	case EX_FLOAT:
+		buf_addf(b, "%.17g", e->fval);
+		break;
+	case EX_BOOL:
+		buf_adds(b, e->ival ? "True" : "False");
+		break;
+	case EX_NONE:
+		buf_adds(b, "None");
+		break;
+	case EX_STR:
+		buf_addf(b, "'%s'", e->sval);
+		break;
+	case EX_NAME:
+		buf_adds(b, fn->vars[e->var].name);
+		break;
+	case EX_BINOP:
+		buf_addf(b, "(%s ", binop_str(e->op));
+		ir_dump_ex(b, fn, e->a[0]);
+		buf_addch(b, ' ');
+		ir_dump_ex(b, fn, e->a[1]);
+		buf_addch(b, ')');
+		break;
+	case EX_UNOP:
+		buf_addf(b, "(%c ", e->op);
+		ir_dump_ex(b, fn, e->a[0]);
+		buf_addch(b, ')');
+		break;
+	case EX_NOT:
+	case EX_AND:
+	case EX_OR:
+	case EX_IFEXP:
+	case EX_LIST:
+	case EX_TUPLE:
+	case EX_DICT:
+	case EX_SET:
+	case EX_INDEX:
+	case EX_SLICE: {
+		static const char *names[] = {
+			[EX_NOT] = "not", [EX_AND] = "and",   [EX_OR] = "or",
+			[EX_IFEXP] = "ifexp", [EX_LIST] = "list", [EX_TUPLE] = "tuple",
+			[EX_DICT] = "dict", [EX_SET] = "set", [EX_INDEX] = "index",
+			[EX_SLICE] = "slice",
+		};
+		buf_addf(b, "(%s", names[e->kind]);
+		for (i = 0; i < e->n; i++) {
+			buf_addch(b, ' ');
+			ir_dump_ex(b, fn, e->a[i]);
+		}
+		buf_addch(b, ')');
+		break;
+	}
+	case EX_CMP:
+		buf_adds(b, "(cmp ");
+		ir_dump_ex(b, fn, e->a[0]);
+		for (i = 1; i < e->n; i++) {
+			buf_addf(b, " %s ", cmpop_str(e->cmp[i - 1]));
+			ir_dump_ex(b, fn, e->a[i]);
+		}
+		buf_addch(b, ')');
+		break;
+	case EX_CALL:
+	case EX_METHOD:
+		buf_addf(b, "(%s %s", e->kind == EX_CALL ? "call" : "method",
+			 e->sval);
+		for (i = 0; i < e->n; i++) {
+			buf_addch(b, ' ');
+			ir_dump_ex(b, fn, e->a[i]);
+		}
+		if (e->kwname)
+			buf_addf(b, " %s=", e->kwname);
+		buf_addch(b, ')');
+		break;
+	case EX_LISTCOMP:
+		buf_adds(b, "(listcomp ");
+		ir_dump_ex(b, fn, e->a[0]);
+		for (i = 0; i < e->ncomp; i++) {
+			buf_adds(b, " for ");
+			ir_dump_ex(b, fn, e->comp[i]->target);
+			buf_adds(b, " in ");
+			ir_dump_ex(b, fn, e->comp[i]->iter);
+			for (size_t k = 0; k < e->comp[i]->nconds; k++) {
+				buf_adds(b, " if ");
+				ir_dump_ex(b, fn, e->comp[i]->conds[k]);
+			}
+		}
+		buf_addch(b, ')');
+		break;
+	}
+	dump_ty_suffix(b, e);
+}
+
+static void dump_block(struct buf *b, const struct ir_fn *fn,
+		       const struct block *blk, int depth);
+
+static void dump_st(struct buf *b, const struct ir_fn *fn, const struct st *s,
+		    int depth)
+{
+	static const char *names[] = {
+		[ST_EXPR] = "expr",     [ST_ASSIGN] = "assign", [ST_AUG] = "aug",
+		[ST_IF] = "if",         [ST_WHILE] = "while",   [ST_FOR] = "for",
+		[ST_BREAK] = "break",   [ST_CONTINUE] = "continue",
+		[ST_RETURN] = "return", [ST_PASS] = "pass",     [ST_ASSERT] = "assert",
+		[ST_RAISE] = "raise",   [ST_DEL] = "del",
+	};
+
+	buf_addf(b, "%*s%d: %s", depth * 2, "", s->line, names[s->kind]);
+	for (size_t i = 0; i < s->ntargets; i++) {
+		buf_addch(b, ' ');
+		ir_dump_ex(b, fn, s->targets[i]);
+	}
+	if (s->target) {
+		buf_addch(b, ' ');
+		ir_dump_ex(b, fn, s->target);
+	}
+	if (s->kind == ST_AUG)
+		buf_addf(b, " %s=", binop_str(s->op));
+	if (s->iter) {
+		buf_adds(b, " in ");
+		ir_dump_ex(b, fn, s->iter);
+	}
+	if (s->cond) {
+		buf_addch(b, ' ');
+		ir_dump_ex(b, fn, s->cond);
+	}
+	if (s->value) {
+		buf_addch(b, ' ');
+		ir_dump_ex(b, fn, s->value);
+	}
+	buf_addch(b, '\n');
+	dump_block(b, fn, &s->body, depth + 1);
+	if (s->orelse.n) {
+		buf_addf(b, "%*selse\n", depth * 2, "");
+		dump_block(b, fn, &s->orelse, depth + 1);
+	}
+}
+
+static void dump_block(struct buf *b, const struct ir_fn *fn,
+		       const struct block *blk, int depth)
+{
+	for (size_t i = 0; i < blk->n; i++)
+		dump_st(b, fn, blk->v[i], depth);
+}
+
+void ir_dump_fn(struct buf *b, const struct ir_fn *fn)
+{
+	buf_addf(b, "def %s(", fn->name);
+	for (size_t i = 0; i < fn->nparams; i++) {
+		const struct var *v = &fn->vars[fn->params[i].var];
+		if (i)
+			buf_adds(b, ", ");
+		buf_addf(b, "%s: ", v->name);
+		ty_format(b, v->ty);
+	}
+	buf_adds(b, ") -> ");
+	ty_format(b, fn->ret ? fn->ret : ty_basic(TY_UNKNOWN));
+	buf_addch(b, '\n');
+	for (size_t i = 0; i < fn->nvars; i++) {
+		if (fn->vars[i].is_param)
+			continue;
+		buf_addf(b, "  var %s: ", fn->vars[i].name);
+		ty_format(b, fn->vars[i].ty);
+		buf_addch(b, '\n');
+	}
+	dump_block(b, fn, &fn->body, 1);
+}

@@ -1,0 +1,309 @@
+/*
+ * ir.h - the typed intermediate representation between the tree-sitter
+ * syntax tree and the emitted Rust.
+ *
+ * lower.c builds it (one struct ir_fn per Python function, every node
+ * carrying its line:column), types.c fills in the types and checks what
+ * the Rust side can keep exact, emit.c turns it into Rust text. Everything
+ * is allocated from one arena per module, so nothing is freed piecemeal.
+ * This header owns no code beyond the arena and the dump helpers (ir.c).
+ */
+#ifndef RUSTIFY_TRANSLATE_IR_H
+#define RUSTIFY_TRANSLATE_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rustify/buf.h"
+
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+};
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+/* Zeroed memory that lives as long as the arena. */
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+/* Appends p to a growable arena-backed pointer array. */
+void arena_push(struct arena *a, void ***v, size_t *n, size_t *cap, void *p);
+
+enum ty_kind {
+	TY_UNKNOWN, /* not inferred yet */
+	TY_NEVER,   /* element of an empty container: fits anything */
+	TY_NONE,
+	TY_BOOL,
+	TY_INT,
+	TY_FLOAT,
+	TY_STR,
+	TY_LIST,  /* sub[0] */
+	TY_TUPLE, /* sub[0..n) */
+	TY_DICT,  /* sub[0] key, sub[1] value */
+	TY_SET,   /* sub[0] */
+	TY_BAD,   /* not representable (union, object, ...) */
+};
+
+struct ty {
+	enum ty_kind kind;
+	size_t n;
+	struct ty **sub;
+};
+
+struct ty *ty_new(struct arena *a, enum ty_kind kind, size_t n);
+struct ty *ty_basic(enum ty_kind kind);
+struct ty *ty_list(struct arena *a, struct ty *elem);
+struct ty *ty_dict(struct arena *a, struct ty *k, struct ty *v);
+bool ty_equal(const struct ty *x, const struct ty *y);
+/* Fully known: no TY_UNKNOWN or TY_BAD inside (TY_NEVER counts as known). */
+bool ty_is_complete(const struct ty *t);
+bool ty_is_container(const struct ty *t);
+bool ty_is_copy(const struct ty *t);
+bool ty_is_hashable(const struct ty *t);
+/* Python spelling: list[float], tuple[int, str], dict[str, int]. */
+void ty_format(struct buf *b, const struct ty *t);
+/* Rust spelling: Vec<f64>, (i64, String), IndexMap<String, i64>. */
+void ty_format_rust(struct buf *b, const struct ty *t);
+/* Parses a type string ("list[float]", "int | float", ...). TY_BAD on
+ * anything outside the supported set; NULL on a syntax error. */
+struct ty *ty_parse(struct arena *a, const char *s);
+
+enum ex_kind {
+	EX_INT,
+	EX_FLOAT,
+	EX_BOOL,
+	EX_NONE,
+	EX_STR,
+	EX_NAME,     /* var */
+	EX_BINOP,    /* op, a[0] a[1] */
+	EX_UNOP,     /* op: '-' '+' '~', a[0] */
+	EX_NOT,      /* a[0] */
+	EX_AND,      /* a[0] a[1] */
+	EX_OR,       /* a[0] a[1] */
+	EX_CMP,      /* cmp[0..n-1] between a[0..n) (chained) */
+	EX_IFEXP,    /* a[0] if a[1] else a[2] */
+	EX_CALL,     /* name: builtin "len", "math.sqrt" or fn (callee) */
+	EX_METHOD,   /* a[0].name(a[1..]) */
+	EX_INDEX,    /* a[0][a[1]] */
+	EX_SLICE,    /* a[0][a[1]:a[2]:a[3]], missing parts NULL */
+	EX_LIST,     /* [a...] */
+	EX_TUPLE,    /* (a...) */
+	EX_DICT,     /* {a[0]: a[1], a[2]: a[3], ...} */
+	EX_SET,      /* {a...} */
+	EX_LISTCOMP, /* a[0] = element, comp clauses */
+};
+
+enum binop {
+	OP_ADD = 1,
+	OP_SUB,
+	OP_MUL,
+	OP_DIV,
+	OP_FLOORDIV,
+	OP_MOD,
+	OP_POW,
+	OP_LSHIFT,
+	OP_RSHIFT,
+	OP_BITAND,
+	OP_BITOR,
+	OP_BITXOR,
+};
+
+enum cmpop {
+	CMP_LT = 1,
+	CMP_LE,
+	CMP_GT,
+	CMP_GE,
+	CMP_EQ,
+	CMP_NE,
+	CMP_IN,
+	CMP_NOTIN,
+	CMP_IS,
+	CMP_ISNOT,
+};
+
+struct ir_fn;
+struct ir_comp;
+
+struct ex {
+	enum ex_kind kind;
+	int line, col;
+	struct ty *ty;
+	int op;
+	int64_t ival;
+	double fval;
+	char *sval; /* EX_STR text (decoded UTF-8), EX_CALL/EX_METHOD name */
+	size_t slen;
+	int var;            /* EX_NAME */
+	struct ir_fn *fn;   /* EX_CALL of a translated function */
+	int *cmp;           /* EX_CMP operators, n - 1 of them */
+	struct ex **a;
+	size_t n;
+	struct ir_comp **comp; /* EX_LISTCOMP clauses */
+	size_t ncomp;
+	char *kwname;       /* single supported keyword argument (sum start) */
+	char *tmp;          /* emit.c: Rust temporary holding a hoisted value */
+	bool is_move;       /* types.c: last use of a local container: move it */
+};
+
+/* One "for target in iter if c1 if c2" clause of a comprehension. */
+struct ir_comp {
+	struct ex *target;
+	struct ex *iter;
+	struct ex **conds;
+	size_t nconds;
+};
+
+enum st_kind {
+	ST_EXPR,
+	ST_ASSIGN,   /* targets[0..n) = value (chained a = b = v) */
+	ST_AUG,      /* target op= value */
+	ST_IF,       /* cond, body, orelse */
+	ST_WHILE,    /* cond, body, orelse */
+	ST_FOR,      /* target in iter, body, orelse */
+	ST_BREAK,
+	ST_CONTINUE,
+	ST_RETURN,   /* value or NULL */
+	ST_PASS,
+	ST_ASSERT,   /* cond */
+	ST_RAISE,    /* value: the exception (ignored: any raise re-runs Python) */
+	ST_DEL,      /* target: d[k] or xs[i] */
+};
+
+struct st;
+struct block {
+	struct st **v;
+	size_t n, cap;
+};
+
+struct st {
+	enum st_kind kind;
+	int line, col;
+	int op;
+	struct ex **targets;
+	size_t ntargets;
+	struct ex *value;
+	struct ex *cond;
+	struct ex *target;
+	struct ex *iter;
+	struct block body, orelse;
+};
+
+struct var {
+	char *name;      /* Python name */
+	char *rname;     /* Rust name */
+	struct ty *ty;
+	int line, col;   /* first binding */
+	bool is_param;
+	bool is_mutated; /* container changed in place */
+	bool is_rebound; /* assigned after entry (params) */
+	bool is_comp;    /* comprehension variable */
+};
+
+struct param {
+	int var;
+	struct ex *def; /* literal default or NULL */
+	struct ty *ann; /* annotation, NULL when absent */
+	struct ty *obs; /* observed while profiling, NULL when absent */
+};
+
+struct ir_fn {
+	char *name;
+	int line, col;
+	int index;
+	struct param *params;
+	size_t nparams;
+	struct ty *ret_ann;
+	struct ty *ret_obs;
+	struct ty *ret;
+	struct var *vars;
+	size_t nvars, capvars;
+	struct block body;
+	bool is_selected;
+	bool is_ok;            /* translated */
+	bool has_loop;         /* releases the GIL around its call */
+	bool may_fall_off_end; /* implicit return None */
+	bool is_recursive;
+	char *reason;          /* "line L:C why" when !is_ok */
+	char *rname;           /* emit.c: malloc'd Rust name when renamed */
+	int ntemps;            /* fresh Rust temporaries */
+};
+
+struct ir_const {
+	char *name;
+	struct ex *value; /* a literal */
+};
+
+struct ir_module {
+	struct arena arena;
+	struct ir_fn **fns;
+	size_t nfns, capfns;
+	struct ir_const *consts;
+	size_t nconsts, capconsts;
+	char **math_names; /* names bound to the math module */
+	size_t nmath, capmath;
+	char **math_funcs; /* from math import sqrt: local -> "sqrt" */
+	char **math_locals;
+	size_t nmathf, capmathf, capmathl;
+	char **globals_bad; /* module names that are not constants */
+	size_t nbad, capbad;
+	int py_minor; /* 11 for 3.11.7 */
+};
+
+void ir_module_init(struct ir_module *m);
+void ir_module_release(struct ir_module *m);
+struct ir_fn *ir_module_find(struct ir_module *m, const char *name);
+
+/* Records the first reason a function cannot be translated. Returns -1. */
+int ir_fn_fail(struct ir_fn *fn, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+struct ex *ex_new(struct arena *a, enum ex_kind kind, int line, int col);
+void ex_push(struct arena *a, struct ex *e, struct ex *child, size_t *cap);
+struct st *st_new(struct arena *a, enum st_kind kind, int line, int col);
+void block_push(struct arena *a, struct block *b, struct st *s);
+int ir_fn_add_var(struct arena *a, struct ir_fn *fn, const char *name,
+		  int line, int col);
+int ir_fn_find_var(const struct ir_fn *fn, const char *name);
+
+const char *binop_str(int op);
+const char *cmpop_str(int op);
+
+/* Human-readable dumps used by tests and --dump-ir. */
+void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e);
+void ir_dump_fn(struct buf *b, const struct ir_fn *fn);
+
+/* lower.c: parse src and lower every top-level function. Functions that
+ * cannot be lowered are kept with is_ok false and a reason. */
+int lower_module(struct ir_module *m, const char *src, size_t len,
+		 struct buf *errmsg);
+
+/* types.c: infer and check the types of one function. selected fns with
+ * observed signatures get those as evidence. Returns 0 or -1 (reason set). */
+struct json_t;
+int types_infer_fn(struct ir_module *m, struct ir_fn *fn);
+/* Propagates failures to callers (a call to a function that is not
+ * translated makes the caller fail) until nothing changes. */
+void types_check_calls(struct ir_module *m);
+
+/* emit.c */
+struct emitter {
+	struct buf *out;
+	int indent;
+};
+void emit_init(struct emitter *e, struct buf *out);
+void emit_line(struct emitter *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void emit_open(struct emitter *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void emit_close(struct emitter *e, const char *tail);
+/* Rust for the native function and its Python entry point. */
+int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
+int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
+const char *emit_fn_rname(const struct ir_fn *fn);
+
+/* prelude.c: the rt runtime module emitted into every crate. */
+extern const char translate_prelude_rs[];
+
+#endif

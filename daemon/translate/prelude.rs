@@ -1,0 +1,687 @@
+/// rustify runtime: Python's rules for the operations the translated
+/// functions use. Every helper either returns Python's exact answer or
+/// Err(Deopt), after which the entry point re-runs the original Python
+/// function on the untouched arguments.
+#[allow(dead_code)]
+pub mod rt {
+    use indexmap::{IndexMap, IndexSet};
+    use pyo3::ffi;
+    use pyo3::prelude::*;
+    use pyo3::types::{PyDict, PyTuple};
+    use pyo3::IntoPyObjectExt;
+    use std::hash::Hash;
+
+    #[derive(Debug)]
+    pub struct Deopt;
+    pub type R<T> = Result<T, Deopt>;
+
+    /// Element type of a list only ever seen empty.
+    #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+    pub enum Never {}
+
+    // ---- int: i64 with checked arithmetic (overflow: Python's big int) ----
+    #[inline] pub fn add_i(a: i64, b: i64) -> R<i64> { a.checked_add(b).ok_or(Deopt) }
+    #[inline] pub fn sub_i(a: i64, b: i64) -> R<i64> { a.checked_sub(b).ok_or(Deopt) }
+    #[inline] pub fn mul_i(a: i64, b: i64) -> R<i64> { a.checked_mul(b).ok_or(Deopt) }
+    #[inline] pub fn neg_i(a: i64) -> R<i64> { a.checked_neg().ok_or(Deopt) }
+    #[inline] pub fn abs_i(a: i64) -> R<i64> { a.checked_abs().ok_or(Deopt) }
+    #[inline]
+    pub fn floordiv_i(a: i64, b: i64) -> R<i64> {
+        if b == 0 { return Err(Deopt); }
+        let q = a.checked_div(b).ok_or(Deopt)?;
+        if a % b != 0 && ((a < 0) != (b < 0)) { Ok(q - 1) } else { Ok(q) }
+    }
+    #[inline]
+    pub fn mod_i(a: i64, b: i64) -> R<i64> {
+        if b == 0 { return Err(Deopt); }
+        if b == -1 { return Ok(0); }
+        let r = a % b;
+        if r != 0 && ((r < 0) != (b < 0)) { Ok(r + b) } else { Ok(r) }
+    }
+    pub fn pow_i(a: i64, b: i64) -> R<i64> {
+        if b < 0 { return Err(Deopt); }
+        if b > u32::MAX as i64 {
+            return match a { 0 | 1 => Ok(a), -1 => Ok(if b % 2 == 0 { 1 } else { -1 }), _ => Err(Deopt) };
+        }
+        a.checked_pow(b as u32).ok_or(Deopt)
+    }
+    pub fn shl_i(a: i64, b: i64) -> R<i64> {
+        if b < 0 { return Err(Deopt); }
+        if a == 0 { return Ok(0); }
+        if b >= 63 { return Err(Deopt); }
+        let r = a << b;
+        if (r >> b) != a { Err(Deopt) } else { Ok(r) }
+    }
+    pub fn shr_i(a: i64, b: i64) -> R<i64> {
+        if b < 0 { return Err(Deopt); }
+        if b >= 63 { return Ok(if a < 0 { -1 } else { 0 }); }
+        Ok(a >> b)
+    }
+    const EXACT: u64 = 1 << 53;
+    /// int / int: correctly rounded when both are exact doubles.
+    #[inline]
+    pub fn truediv_i(a: i64, b: i64) -> R<f64> {
+        if b == 0 { return Err(Deopt); }
+        if a.unsigned_abs() <= EXACT && b.unsigned_abs() <= EXACT { Ok(a as f64 / b as f64) } else { Err(Deopt) }
+    }
+    /// An int compared with a float: exact only up to 2**53.
+    #[inline]
+    pub fn exact_f(a: i64) -> R<f64> {
+        if a.unsigned_abs() <= EXACT { Ok(a as f64) } else { Err(Deopt) }
+    }
+    pub fn to_i64(f: f64) -> R<i64> {
+        if f >= -9.223372036854775808e18 && f < 9.223372036854775808e18 { Ok(f as i64) } else { Err(Deopt) }
+    }
+
+    // ---- float: CPython's floatobject.c rules ----
+    #[inline]
+    pub fn div_f(a: f64, b: f64) -> R<f64> { if b == 0.0 { Err(Deopt) } else { Ok(a / b) } }
+    pub fn mod_f(vx: f64, wx: f64) -> R<f64> {
+        if wx == 0.0 { return Err(Deopt); }
+        let mut m = vx % wx;
+        if m != 0.0 {
+            if (wx < 0.0) != (m < 0.0) { m += wx; }
+        } else {
+            m = 0.0f64.copysign(wx);
+        }
+        Ok(m)
+    }
+    pub fn floordiv_f(vx: f64, wx: f64) -> R<f64> {
+        if wx == 0.0 { return Err(Deopt); }
+        let m = vx % wx;
+        let mut div = (vx - m) / wx;
+        if m != 0.0 && ((wx < 0.0) != (m < 0.0)) { div -= 1.0; }
+        if div != 0.0 {
+            let mut fd = div.floor();
+            if div - fd > 0.5 { fd += 1.0; }
+            Ok(fd)
+        } else {
+            Ok(0.0f64.copysign(vx / wx))
+        }
+    }
+    fn is_odd_int(x: f64) -> bool { (x.abs() % 2.0) == 1.0 }
+    pub fn pow_f(iv: f64, iw: f64) -> R<f64> {
+        if iw == 0.0 { return Ok(1.0); }
+        if iv.is_nan() { return Ok(iv); }
+        if iw.is_nan() { return Ok(if iv == 1.0 { 1.0 } else { iw }); }
+        if iw.is_infinite() {
+            let a = iv.abs();
+            return Ok(if a == 1.0 { 1.0 } else if (iw > 0.0) == (a > 1.0) { iw.abs() } else { 0.0 });
+        }
+        let odd = is_odd_int(iw);
+        if iv.is_infinite() {
+            return Ok(if iw > 0.0 { if odd { iv } else { iv.abs() } } else if odd { 0.0f64.copysign(iv) } else { 0.0 });
+        }
+        if iv == 0.0 {
+            if iw < 0.0 { return Err(Deopt); }
+            return Ok(if odd { iv } else { 0.0 });
+        }
+        let mut v = iv;
+        let mut neg = false;
+        if v < 0.0 {
+            if iw != iw.floor() { return Err(Deopt); } // complex result
+            v = -v;
+            neg = odd;
+        }
+        if v == 1.0 { return Ok(if neg { -1.0 } else { 1.0 }); }
+        let r = v.powf(iw);
+        if r.is_infinite() { return Err(Deopt); } // OverflowError
+        Ok(if neg { -r } else { r })
+    }
+
+    // ---- math module: math_1's domain and range checks ----
+    #[inline]
+    pub fn math1(x: f64, r: f64) -> R<f64> {
+        if r.is_nan() && !x.is_nan() { return Err(Deopt); }
+        if r.is_infinite() && x.is_finite() { return Err(Deopt); }
+        Ok(r)
+    }
+    pub fn sqrt(x: f64) -> R<f64> { math1(x, x.sqrt()) }
+    pub fn exp(x: f64) -> R<f64> { math1(x, x.exp()) }
+    pub fn log(x: f64) -> R<f64> { math1(x, x.ln()) }
+    pub fn log2(x: f64) -> R<f64> { math1(x, x.log2()) }
+    pub fn log10(x: f64) -> R<f64> { math1(x, x.log10()) }
+    pub fn log_base(x: f64, b: f64) -> R<f64> { div_f(log(x)?, log(b)?) }
+    pub fn floor(x: f64) -> R<i64> { if x.is_nan() { Err(Deopt) } else { to_i64(x.floor()) } }
+    pub fn ceil(x: f64) -> R<i64> { if x.is_nan() { Err(Deopt) } else { to_i64(x.ceil()) } }
+    pub fn trunc(x: f64) -> R<i64> { if x.is_nan() { Err(Deopt) } else { to_i64(x.trunc()) } }
+    pub fn round_f(x: f64) -> R<i64> { if x.is_nan() { Err(Deopt) } else { to_i64(x.round_ties_even()) } }
+    pub fn fmod(x: f64, y: f64) -> R<f64> {
+        if y.is_infinite() && x.is_finite() { return Ok(x); }
+        let r = x % y;
+        if r.is_nan() && !x.is_nan() && !y.is_nan() { return Err(Deopt); }
+        Ok(r)
+    }
+    pub fn atan2(y: f64, x: f64) -> f64 {
+        use std::f64::consts::PI;
+        if x.is_nan() || y.is_nan() { return f64::NAN; }
+        if y.is_infinite() {
+            if x.is_infinite() {
+                return if 1.0f64.copysign(x) == 1.0 { (0.25 * PI).copysign(y) } else { (0.75 * PI).copysign(y) };
+            }
+            return (0.5 * PI).copysign(y);
+        }
+        if x.is_infinite() || y == 0.0 {
+            return if 1.0f64.copysign(x) == 1.0 { 0.0f64.copysign(y) } else { PI.copysign(y) };
+        }
+        y.atan2(x)
+    }
+
+    // ---- min / max: CPython keeps the first of equals, compares with < / > ----
+    #[inline] pub fn min2<T: PartialOrd>(a: T, b: T) -> T { if b < a { b } else { a } }
+    #[inline] pub fn max2<T: PartialOrd>(a: T, b: T) -> T { if b > a { b } else { a } }
+    pub fn min_of<T: PartialOrd + Clone>(v: &[T]) -> R<T> {
+        let mut it = v.iter();
+        let mut best = it.next().ok_or(Deopt)?;
+        for x in it { if *x < *best { best = x; } }
+        Ok(best.clone())
+    }
+    pub fn max_of<T: PartialOrd + Clone>(v: &[T]) -> R<T> {
+        let mut it = v.iter();
+        let mut best = it.next().ok_or(Deopt)?;
+        for x in it { if *x > *best { best = x; } }
+        Ok(best.clone())
+    }
+
+    // ---- sum ----
+    pub fn sum_i(v: &[i64]) -> R<i64> {
+        let mut s: i64 = 0;
+        for &x in v { s = s.checked_add(x).ok_or(Deopt)?; }
+        Ok(s)
+    }
+    pub fn sum_b(v: &[bool]) -> i64 { v.iter().filter(|b| **b).count() as i64 }
+    /// Python < 3.12: left to right from int 0 (empty: the int 0, so re-run).
+    pub fn sum_f(v: &[f64]) -> R<f64> {
+        if v.is_empty() { return Err(Deopt); }
+        let mut s = 0.0f64;
+        for &x in v { s += x; }
+        Ok(s)
+    }
+    pub fn sum_fs(v: &[f64], start: f64) -> f64 {
+        let mut s = start;
+        for &x in v { s += x; }
+        s
+    }
+    /// Python >= 3.12: Neumaier compensated summation.
+    fn neumaier(mut s: f64, v: &[f64]) -> f64 {
+        let mut c = 0.0f64;
+        for &x in v {
+            let t = s + x;
+            if s.abs() >= x.abs() { c += (s - t) + x; } else { c += (x - t) + s; }
+            s = t;
+        }
+        if c != 0.0 && c.is_finite() { s += c; }
+        s
+    }
+    pub fn sum_f12(v: &[f64]) -> R<f64> {
+        if v.is_empty() { return Err(Deopt); }
+        Ok(neumaier(0.0 + v[0], &v[1..]))
+    }
+    pub fn sum_fs12(v: &[f64], start: f64) -> f64 { neumaier(start, v) }
+
+    // ---- equality with Python's identity shortcut: NaN inside containers re-runs ----
+    pub trait Nan { fn has_nan(&self) -> bool; }
+    impl Nan for f64 { fn has_nan(&self) -> bool { self.is_nan() } }
+    impl Nan for i64 { fn has_nan(&self) -> bool { false } }
+    impl Nan for bool { fn has_nan(&self) -> bool { false } }
+    impl Nan for String { fn has_nan(&self) -> bool { false } }
+    impl Nan for () { fn has_nan(&self) -> bool { false } }
+    impl Nan for Never { fn has_nan(&self) -> bool { false } }
+    impl<T: Nan> Nan for Vec<T> { fn has_nan(&self) -> bool { self.iter().any(|x| x.has_nan()) } }
+    impl<K, V: Nan> Nan for IndexMap<K, V> { fn has_nan(&self) -> bool { self.values().any(|x| x.has_nan()) } }
+    impl<K> Nan for IndexSet<K> { fn has_nan(&self) -> bool { false } }
+    macro_rules! nan_tuple {
+        ($($n:tt $t:ident),+) => {
+            impl<$($t: Nan),+> Nan for ($($t,)+) { fn has_nan(&self) -> bool { false $(|| self.$n.has_nan())+ } }
+        };
+    }
+    nan_tuple!(0 A);
+    nan_tuple!(0 A, 1 B);
+    nan_tuple!(0 A, 1 B, 2 C);
+    nan_tuple!(0 A, 1 B, 2 C, 3 D);
+    nan_tuple!(0 A, 1 B, 2 C, 3 D, 4 E);
+    nan_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+
+    pub fn peq<T: PartialEq + Nan>(a: &T, b: &T) -> R<bool> {
+        if a.has_nan() || b.has_nan() { return Err(Deopt); }
+        Ok(a == b)
+    }
+    pub fn plt<T: PartialOrd + Nan>(a: &T, b: &T) -> R<bool> {
+        if a.has_nan() || b.has_nan() { return Err(Deopt); }
+        Ok(a < b)
+    }
+    pub fn ple<T: PartialOrd + Nan>(a: &T, b: &T) -> R<bool> {
+        if a.has_nan() || b.has_nan() { return Err(Deopt); }
+        Ok(a <= b)
+    }
+    pub fn contains<T: PartialEq + Nan>(v: &[T], x: &T) -> R<bool> {
+        if x.has_nan() { return Err(Deopt); }
+        for y in v {
+            if y.has_nan() { return Err(Deopt); }
+            if y == x { return Ok(true); }
+        }
+        Ok(false)
+    }
+    pub fn index_of<T: PartialEq + Nan>(v: &[T], x: &T) -> R<i64> {
+        if x.has_nan() { return Err(Deopt); }
+        for (i, y) in v.iter().enumerate() {
+            if y.has_nan() { return Err(Deopt); }
+            if y == x { return Ok(i as i64); }
+        }
+        Err(Deopt)
+    }
+    pub fn count_of<T: PartialEq + Nan>(v: &[T], x: &T) -> R<i64> {
+        if x.has_nan() || v.has_nan_any() { return Err(Deopt); }
+        Ok(v.iter().filter(|y| *y == x).count() as i64)
+    }
+    pub trait AnyNan { fn has_nan_any(&self) -> bool; }
+    impl<T: Nan> AnyNan for [T] { fn has_nan_any(&self) -> bool { self.iter().any(|x| x.has_nan()) } }
+
+    // ---- truthiness ----
+    pub trait Truthy { fn truthy(&self) -> bool; }
+    impl Truthy for f64 { fn truthy(&self) -> bool { *self != 0.0 } }
+    impl Truthy for i64 { fn truthy(&self) -> bool { *self != 0 } }
+    impl Truthy for bool { fn truthy(&self) -> bool { *self } }
+    impl Truthy for String { fn truthy(&self) -> bool { !self.is_empty() } }
+    impl Truthy for () { fn truthy(&self) -> bool { false } }
+    impl<T> Truthy for Vec<T> { fn truthy(&self) -> bool { !self.is_empty() } }
+    impl<K, V> Truthy for IndexMap<K, V> { fn truthy(&self) -> bool { !self.is_empty() } }
+    impl<K> Truthy for IndexSet<K> { fn truthy(&self) -> bool { !self.is_empty() } }
+    impl<A> Truthy for (A,) { fn truthy(&self) -> bool { true } }
+    impl<A, B> Truthy for (A, B) { fn truthy(&self) -> bool { true } }
+    impl<A, B, C> Truthy for (A, B, C) { fn truthy(&self) -> bool { true } }
+    impl<A, B, C, D> Truthy for (A, B, C, D) { fn truthy(&self) -> bool { true } }
+    pub fn any<T: Truthy>(v: &[T]) -> bool { v.iter().any(|x| x.truthy()) }
+    pub fn all<T: Truthy>(v: &[T]) -> bool { v.iter().all(|x| x.truthy()) }
+
+    // ---- sequences ----
+    #[inline]
+    pub fn ix(len: usize, i: i64) -> R<usize> {
+        let j = if i < 0 { i + len as i64 } else { i };
+        if j < 0 || j >= len as i64 { Err(Deopt) } else { Ok(j as usize) }
+    }
+    #[inline] pub fn get<T>(v: &[T], i: i64) -> R<&T> { Ok(&v[ix(v.len(), i)?]) }
+    #[inline] pub fn get_mut<T>(v: &mut [T], i: i64) -> R<&mut T> { let k = ix(v.len(), i)?; Ok(&mut v[k]) }
+    /// PySlice_AdjustIndices: (start, stop, step, count).
+    pub fn slice_indices(len: usize, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<(i64, i64, i64, usize)> {
+        let len = len as i64;
+        let step = step.unwrap_or(1);
+        if step == 0 { return Err(Deopt); }
+        let fix = |v: Option<i64>, dflt: i64| -> i64 {
+            match v {
+                None => dflt,
+                Some(mut x) => {
+                    if x < 0 {
+                        x += len;
+                        if x < 0 { x = if step < 0 { -1 } else { 0 }; }
+                    } else if x >= len {
+                        x = if step < 0 { len - 1 } else { len };
+                    }
+                    x
+                }
+            }
+        };
+        let (start, stop) = if step > 0 { (fix(lo, 0), fix(hi, len)) } else { (fix(lo, len - 1), fix(hi, -1)) };
+        let n = if step > 0 {
+            if start < stop { ((stop - start - 1) / step + 1) as usize } else { 0 }
+        } else if stop < start { ((start - stop - 1) / (-step) + 1) as usize } else { 0 };
+        Ok((start, stop, step, n))
+    }
+    pub fn slice<T: Clone>(v: &[T], lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<Vec<T>> {
+        let (start, _, step, n) = slice_indices(v.len(), lo, hi, step)?;
+        if step == 1 { return Ok(v[start as usize..start as usize + n].to_vec()); }
+        let mut out = Vec::with_capacity(n);
+        let mut i = start;
+        for _ in 0..n { out.push(v[i as usize].clone()); i += step; }
+        Ok(out)
+    }
+    pub fn repeat<T: Clone>(v: &[T], n: i64) -> R<Vec<T>> {
+        if n <= 0 || v.is_empty() { return Ok(Vec::new()); }
+        let total = (v.len() as u64).checked_mul(n as u64).ok_or(Deopt)?;
+        if total > (1u64 << 32) { return Err(Deopt); }
+        let mut out = Vec::with_capacity(total as usize);
+        for _ in 0..n { out.extend_from_slice(v); }
+        Ok(out)
+    }
+    pub fn lcat<T: Clone>(a: &[T], b: &[T]) -> Vec<T> {
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b);
+        out
+    }
+    pub fn pop<T>(v: &mut Vec<T>) -> R<T> { v.pop().ok_or(Deopt) }
+    pub fn pop_at<T>(v: &mut Vec<T>, i: i64) -> R<T> { let k = ix(v.len(), i)?; Ok(v.remove(k)) }
+    pub fn insert<T>(v: &mut Vec<T>, i: i64, x: T) {
+        let n = v.len() as i64;
+        let mut k = i;
+        if k < 0 { k += n; if k < 0 { k = 0; } } else if k > n { k = n; }
+        v.insert(k as usize, x);
+    }
+    pub fn del_at<T>(v: &mut Vec<T>, i: i64) -> R<()> { let k = ix(v.len(), i)?; v.remove(k); Ok(()) }
+    pub fn sort<T: PartialOrd + Nan>(v: &mut Vec<T>, reverse: bool) -> R<()> {
+        if v.iter().any(|x| x.has_nan()) { return Err(Deopt); }
+        if reverse {
+            v.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+        } else {
+            v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        }
+        Ok(())
+    }
+    pub fn sorted<T: PartialOrd + Nan + Clone>(v: &[T], reverse: bool) -> R<Vec<T>> {
+        let mut out = v.to_vec();
+        sort(&mut out, reverse)?;
+        Ok(out)
+    }
+
+    /// range(start, stop, step) as an iterator (step 0: ValueError).
+    pub struct Range { cur: i64, left: u64, step: i64 }
+    impl Iterator for Range {
+        type Item = i64;
+        #[inline]
+        fn next(&mut self) -> Option<i64> {
+            if self.left == 0 { return None; }
+            let v = self.cur;
+            self.left -= 1;
+            self.cur = self.cur.wrapping_add(self.step);
+            Some(v)
+        }
+    }
+    pub fn range(start: i64, stop: i64, step: i64) -> R<Range> {
+        if step == 0 { return Err(Deopt); }
+        let (s, e, st) = (start as i128, stop as i128, step as i128);
+        let n = if st > 0 { if s < e { (e - s - 1) / st + 1 } else { 0 } } else if e < s { (s - e - 1) / (-st) + 1 } else { 0 };
+        Ok(Range { cur: start, left: n as u64, step })
+    }
+    pub fn range_rev(start: i64, stop: i64, step: i64) -> R<Range> {
+        let r = range(start, stop, step)?;
+        if r.left == 0 { return Ok(r); }
+        let last = (start as i128 + (r.left as i128 - 1) * step as i128) as i64;
+        Ok(Range { cur: last, left: r.left, step: step.checked_neg().ok_or(Deopt)? })
+    }
+    pub fn range_vec(start: i64, stop: i64, step: i64) -> R<Vec<i64>> {
+        let r = range(start, stop, step)?;
+        if r.left > (1u64 << 32) { return Err(Deopt); }
+        Ok(r.collect())
+    }
+
+    // ---- dicts and sets (insertion ordered, as Python's) ----
+    pub fn dget<'a, K: Hash + Eq, V>(d: &'a IndexMap<K, V>, k: &K) -> R<&'a V> { d.get(k).ok_or(Deopt) }
+    pub fn dget_mut<'a, K: Hash + Eq, V>(d: &'a mut IndexMap<K, V>, k: &K) -> R<&'a mut V> { d.get_mut(k).ok_or(Deopt) }
+    pub fn dget_or<K: Hash + Eq, V: Clone>(d: &IndexMap<K, V>, k: &K, dflt: V) -> V {
+        match d.get(k) { Some(v) => v.clone(), None => dflt }
+    }
+    pub fn setdefault<K: Hash + Eq, V: Clone>(d: &mut IndexMap<K, V>, k: K, v: V) -> V { d.entry(k).or_insert(v).clone() }
+    pub fn dpop<K: Hash + Eq, V>(d: &mut IndexMap<K, V>, k: &K) -> R<V> { d.shift_remove(k).ok_or(Deopt) }
+    pub fn dpop_or<K: Hash + Eq, V>(d: &mut IndexMap<K, V>, k: &K, dflt: V) -> V { d.shift_remove(k).unwrap_or(dflt) }
+    pub fn dict_from<K: Hash + Eq, V>(items: Vec<(K, V)>) -> IndexMap<K, V> {
+        let mut d = IndexMap::with_capacity(items.len());
+        for (k, v) in items { d.insert(k, v); }
+        d
+    }
+    pub fn set_from<K: Hash + Eq>(items: Vec<K>) -> IndexSet<K> { items.into_iter().collect() }
+    pub fn dkeys<K: Clone, V>(d: &IndexMap<K, V>) -> Vec<K> { d.keys().cloned().collect() }
+    pub fn dvalues<K, V: Clone>(d: &IndexMap<K, V>) -> Vec<V> { d.values().cloned().collect() }
+    pub fn ditems<K: Clone, V: Clone>(d: &IndexMap<K, V>) -> Vec<(K, V)> { d.iter().map(|(k, v)| (k.clone(), v.clone())).collect() }
+
+    // ---- str: code point semantics; non-ASCII corner cases re-run ----
+    pub fn slen(s: &str) -> i64 { if s.is_ascii() { s.len() as i64 } else { s.chars().count() as i64 } }
+    pub fn sget(s: &str, i: i64) -> R<String> {
+        if s.is_ascii() { let k = ix(s.len(), i)?; return Ok(s[k..k + 1].to_string()); }
+        let cs: Vec<char> = s.chars().collect();
+        Ok(cs[ix(cs.len(), i)?].to_string())
+    }
+    pub fn sslice(s: &str, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<String> {
+        let cs: Vec<char> = s.chars().collect();
+        Ok(slice(&cs, lo, hi, step)?.into_iter().collect())
+    }
+    pub fn chars(s: &str) -> Vec<String> { s.chars().map(|c| c.to_string()).collect() }
+    pub fn cat(a: &str, b: &str) -> String { let mut s = String::with_capacity(a.len() + b.len()); s.push_str(a); s.push_str(b); s }
+    pub fn srepeat(a: &str, n: i64) -> R<String> {
+        if n <= 0 { return Ok(String::new()); }
+        if (a.len() as u64).saturating_mul(n as u64) > (1u64 << 32) { return Err(Deopt); }
+        Ok(a.repeat(n as usize))
+    }
+    fn py_ws(c: char) -> bool { matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\x1f') }
+    pub fn split_ws(s: &str) -> R<Vec<String>> {
+        if !s.is_ascii() { return Err(Deopt); }
+        Ok(s.split(py_ws).filter(|p| !p.is_empty()).map(|p| p.to_string()).collect())
+    }
+    pub fn split(s: &str, sep: &str) -> R<Vec<String>> {
+        if sep.is_empty() { return Err(Deopt); }
+        Ok(s.split(sep).map(|p| p.to_string()).collect())
+    }
+    pub fn strip(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.trim_matches(py_ws).to_string()) }
+    pub fn lstrip(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.trim_start_matches(py_ws).to_string()) }
+    pub fn rstrip(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.trim_end_matches(py_ws).to_string()) }
+    pub fn strip_chars(s: &str, cs: &str) -> String { s.trim_matches(|c| cs.contains(c)).to_string() }
+    pub fn lstrip_chars(s: &str, cs: &str) -> String { s.trim_start_matches(|c| cs.contains(c)).to_string() }
+    pub fn rstrip_chars(s: &str, cs: &str) -> String { s.trim_end_matches(|c| cs.contains(c)).to_string() }
+    pub fn lower(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.to_ascii_lowercase()) }
+    pub fn upper(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.to_ascii_uppercase()) }
+    pub fn replace(s: &str, a: &str, b: &str) -> R<String> { if a.is_empty() { return Err(Deopt); } Ok(s.replace(a, b)) }
+    pub fn find(s: &str, sub: &str) -> i64 {
+        match s.find(sub) { Some(b) => s[..b].chars().count() as i64, None => -1 }
+    }
+    pub fn scount(s: &str, sub: &str) -> R<i64> { if sub.is_empty() { return Err(Deopt); } Ok(s.matches(sub).count() as i64) }
+    fn ascii_pred(s: &str, f: fn(&u8) -> bool) -> R<bool> {
+        if !s.is_ascii() { return Err(Deopt); }
+        Ok(!s.is_empty() && s.as_bytes().iter().all(f))
+    }
+    pub fn isdigit(s: &str) -> R<bool> { ascii_pred(s, u8::is_ascii_digit) }
+    pub fn isalpha(s: &str) -> R<bool> { ascii_pred(s, u8::is_ascii_alphabetic) }
+    pub fn isalnum(s: &str) -> R<bool> { ascii_pred(s, u8::is_ascii_alphanumeric) }
+    pub fn isspace(s: &str) -> R<bool> { if !s.is_ascii() { return Err(Deopt); } Ok(!s.is_empty() && s.chars().all(py_ws)) }
+    pub fn join(sep: &str, parts: &[String]) -> String { parts.join(sep) }
+    pub fn int_s(s: &str) -> R<i64> {
+        if !s.is_ascii() || s.contains('_') { return Err(Deopt); }
+        s.trim_matches(py_ws).parse::<i64>().map_err(|_| Deopt)
+    }
+    pub fn float_s(s: &str) -> R<f64> {
+        if !s.is_ascii() || s.contains('_') { return Err(Deopt); }
+        s.trim_matches(py_ws).parse::<f64>().map_err(|_| Deopt)
+    }
+    pub fn repr_b(b: bool) -> String { if b { "True".into() } else { "False".into() } }
+    /// repr(float): shortest round-trip digits, Python's layout.
+    pub fn repr_f(x: f64) -> String {
+        if x.is_nan() { return "nan".into(); }
+        if x.is_infinite() { return if x > 0.0 { "inf".into() } else { "-inf".into() }; }
+        let s = format!("{:e}", x);
+        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let neg = mant.starts_with('-');
+        let digits: String = mant.trim_start_matches('-').chars().filter(|c| *c != '.').collect();
+        let nd = digits.len() as i32;
+        let mut out = String::new();
+        if neg { out.push('-'); }
+        if (-4..16).contains(&exp) {
+            if exp >= 0 {
+                if nd <= exp + 1 {
+                    out.push_str(&digits);
+                    for _ in 0..(exp + 1 - nd) { out.push('0'); }
+                    out.push_str(".0");
+                } else {
+                    out.push_str(&digits[..(exp + 1) as usize]);
+                    out.push('.');
+                    out.push_str(&digits[(exp + 1) as usize..]);
+                }
+            } else {
+                out.push_str("0.");
+                for _ in 0..(-exp - 1) { out.push('0'); }
+                out.push_str(&digits);
+            }
+        } else {
+            out.push_str(&digits[..1]);
+            if nd > 1 { out.push('.'); out.push_str(&digits[1..]); }
+            out.push('e');
+            out.push(if exp < 0 { '-' } else { '+' });
+            out.push_str(&format!("{:02}", exp.abs()));
+        }
+        out
+    }
+
+    // ---- recursion: deep native recursion re-runs Python ----
+    thread_local! { static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) }; }
+    pub struct Depth;
+    impl Depth {
+        pub fn enter() -> R<Depth> {
+            let d = DEPTH.with(|c| { let v = c.get() + 1; c.set(v); v });
+            let g = Depth;
+            if d > 400 { return Err(Deopt); }
+            Ok(g)
+        }
+    }
+    impl Drop for Depth { fn drop(&mut self) { DEPTH.with(|c| c.set(c.get() - 1)); } }
+
+    // ---- the Python boundary ----
+    /// Exact-type extraction straight from the object (lists through their
+    /// item pointers); None on any mismatch, so the caller falls back.
+    pub trait Ext: Sized {
+        /// # Safety
+        /// `o` must be a valid object pointer and the GIL held.
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<Self>;
+    }
+    impl Ext for f64 {
+        #[inline]
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<f64> {
+            if ffi::PyFloat_CheckExact(o) != 0 { Some(ffi::PyFloat_AS_DOUBLE(o)) } else { None }
+        }
+    }
+    impl Ext for i64 {
+        #[inline]
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<i64> {
+            if ffi::PyLong_CheckExact(o) == 0 { return None; }
+            let mut overflow: std::os::raw::c_int = 0;
+            let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+            if overflow != 0 { return None; }
+            if v == -1 && !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); return None; }
+            Some(v)
+        }
+    }
+    impl Ext for bool {
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<bool> {
+            if o == ffi::Py_True() { Some(true) } else if o == ffi::Py_False() { Some(false) } else { None }
+        }
+    }
+    impl Ext for () {
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<()> { if o == ffi::Py_None() { Some(()) } else { None } }
+    }
+    impl Ext for Never {
+        unsafe fn ext(_o: *mut ffi::PyObject) -> Option<Never> { None }
+    }
+    impl Ext for String {
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<String> {
+            if ffi::PyUnicode_CheckExact(o) == 0 { return None; }
+            let mut n: ffi::Py_ssize_t = 0;
+            let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
+            if p.is_null() { ffi::PyErr_Clear(); return None; }
+            let bytes = std::slice::from_raw_parts(p as *const u8, n as usize);
+            std::str::from_utf8(bytes).ok().map(|s| s.to_string())
+        }
+    }
+    impl<T: Ext> Ext for Vec<T> {
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<Vec<T>> {
+            if ffi::PyList_CheckExact(o) == 0 { return None; }
+            let n = ffi::PyList_GET_SIZE(o);
+            let mut v = Vec::with_capacity(n as usize);
+            for i in 0..n { v.push(T::ext(ffi::PyList_GET_ITEM(o, i))?); }
+            Some(v)
+        }
+    }
+    impl<K: Ext + Hash + Eq, V: Ext> Ext for IndexMap<K, V> {
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<IndexMap<K, V>> {
+            if ffi::PyDict_CheckExact(o) == 0 { return None; }
+            let mut d = IndexMap::with_capacity(ffi::PyDict_Size(o) as usize);
+            let mut pos: ffi::Py_ssize_t = 0;
+            let mut k: *mut ffi::PyObject = std::ptr::null_mut();
+            let mut v: *mut ffi::PyObject = std::ptr::null_mut();
+            while ffi::PyDict_Next(o, &mut pos, &mut k, &mut v) != 0 {
+                d.insert(K::ext(k)?, V::ext(v)?);
+            }
+            Some(d)
+        }
+    }
+    macro_rules! ext_tuple {
+        ($n:expr; $($i:tt $t:ident),+) => {
+            impl<$($t: Ext),+> Ext for ($($t,)+) {
+                unsafe fn ext(o: *mut ffi::PyObject) -> Option<Self> {
+                    if ffi::PyTuple_CheckExact(o) == 0 || ffi::PyTuple_GET_SIZE(o) != $n { return None; }
+                    Some(($($t::ext(ffi::PyTuple_GET_ITEM(o, $i))?,)+))
+                }
+            }
+        };
+    }
+    ext_tuple!(1; 0 A);
+    ext_tuple!(2; 0 A, 1 B);
+    ext_tuple!(3; 0 A, 1 B, 2 C);
+    ext_tuple!(4; 0 A, 1 B, 2 C, 3 D);
+    ext_tuple!(5; 0 A, 1 B, 2 C, 3 D, 4 E);
+    ext_tuple!(6; 0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+
+    impl<'py> IntoPyObject<'py> for Never {
+        type Target = PyAny;
+        type Output = Bound<'py, PyAny>;
+        type Error = PyErr;
+        fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> { match self {} }
+    }
+
+    /// Binds positional and keyword arguments to parameter slots as Python
+    /// would; None when Python would raise (the original then does).
+    pub fn bind<'py, const N: usize>(args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>,
+                                     names: [&str; N]) -> Option<[Option<Bound<'py, PyAny>>; N]> {
+        let n = args.len();
+        if n > N { return None; }
+        let mut out: [Option<Bound<'py, PyAny>>; N] = std::array::from_fn(|_| None);
+        for (i, slot) in out.iter_mut().enumerate().take(n) { *slot = Some(args.get_item(i).ok()?); }
+        if let Some(kw) = kwargs {
+            for (k, v) in kw.iter() {
+                let k: String = k.extract().ok()?;
+                let pos = names.iter().position(|nm| *nm == k)?;
+                if out[pos].is_some() { return None; }
+                out[pos] = Some(v);
+            }
+        }
+        Some(out)
+    }
+    /// One argument: its exact-type native copy, or the default when absent.
+    pub fn arg<T: Ext>(slot: &Option<Bound<'_, PyAny>>, dflt: Option<T>) -> Option<T> {
+        match slot {
+            Some(o) => unsafe { T::ext(o.as_ptr()) },
+            None => dflt,
+        }
+    }
+    /// Distinct objects (a mutated argument must not alias another).
+    pub fn distinct(slots: &[&Option<Bound<'_, PyAny>>]) -> bool {
+        for i in 0..slots.len() {
+            for j in (i + 1)..slots.len() {
+                if let (Some(a), Some(b)) = (slots[i], slots[j]) {
+                    if a.as_ptr() == b.as_ptr() { return false; }
+                }
+            }
+        }
+        true
+    }
+    /// Writes a mutated list or dict argument back into the caller's object.
+    pub trait WriteBack { fn write_back(&self, o: &Bound<'_, PyAny>) -> PyResult<()>; }
+    impl<T: Clone + for<'py> IntoPyObject<'py>> WriteBack for Vec<T> {
+        fn write_back(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+            let py = o.py();
+            let new = self.clone().into_bound_py_any(py)?;
+            let r = unsafe { ffi::PyList_SetSlice(o.as_ptr(), 0, ffi::PY_SSIZE_T_MAX, new.as_ptr()) };
+            if r != 0 { return Err(PyErr::fetch(py)); }
+            Ok(())
+        }
+    }
+    impl<K: Clone + for<'py> IntoPyObject<'py>, V: Clone + for<'py> IntoPyObject<'py>> WriteBack for IndexMap<K, V> {
+        fn write_back(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+            let d = o.cast::<PyDict>().map_err(|e| PyErr::from(e))?;
+            d.clear();
+            for (k, v) in self.iter() { d.set_item(k.clone(), v.clone())?; }
+            Ok(())
+        }
+    }
+    pub fn call_original(m: &Bound<'_, PyModule>, name: &str, args: &Bound<'_, PyTuple>,
+                         kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        let f = m.getattr(format!("_orig_{}", name))?;
+        Ok(f.call(args, kwargs)?.unbind())
+    }
+}

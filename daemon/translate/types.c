@@ -1,0 +1,2338 @@
+/*
+ * types.c - type inference and the exactness checks on the IR.
+ *
+ * Evidence, strongest first: annotations, types observed while profiling,
+ * then literals and operators, iterated to a fixpoint over the locals. A
+ * variable that would hold two Python types (int then float, say) makes
+ * its function fall back, since one Rust type cannot give back both.
+ *
+ * After inference, the final pass checks what emit.c relies on: every
+ * type known, containers never aliased where Python would share them,
+ * mutated arguments simple enough to write back, variables assigned
+ * before use, and calls only to translated functions. Owns no memory:
+ * types live in the module arena.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "translate/ir.h"
+
+struct tctx {
+	struct ir_module *m;
+	struct arena *a;
+	struct ir_fn *fn;
+	bool final;
+	bool changed;
+	bool failed;
+	struct ty *ret;
+};
+
+static int tfail(struct tctx *c, const struct ex *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int tfail(struct tctx *c, const struct ex *at, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	ir_fn_fail(c->fn, at ? at->line : c->fn->line, at ? at->col : c->fn->col,
+		   "%s", b.data);
+	buf_release(&b);
+	c->failed = true;
+	return -1;
+}
+
+static char *tyname(const struct ty *t)
+{
+	static _Thread_local char slots[4][128];
+	static _Thread_local int k;
+	struct buf b = BUF_INIT;
+	char *s = slots[k++ & 3];
+
+	ty_format(&b, t);
+	snprintf(s, 128, "%s", b.data);
+	buf_release(&b);
+	return s;
+}
+
+/* Least upper bound in the "same Python type" order: unknown and Never
+ * fit anything, otherwise kinds must agree. NULL on conflict. */
+static struct ty *ty_unify(struct arena *a, struct ty *x, struct ty *y)
+{
+	struct ty *t;
+
+	if (x->kind == TY_UNKNOWN)
+		return y;
+	if (y->kind == TY_UNKNOWN)
+		return x;
+	if (x->kind == TY_NEVER)
+		return y;
+	if (y->kind == TY_NEVER)
+		return x;
+	if (x->kind == TY_BAD || y->kind == TY_BAD)
+		return NULL;
+	if (x->kind != y->kind || x->n != y->n)
+		return NULL;
+	if (!x->n)
+		return x;
+	t = ty_new(a, x->kind, x->n);
+	for (size_t i = 0; i < x->n; i++) {
+		t->sub[i] = ty_unify(a, x->sub[i], y->sub[i]);
+		if (!t->sub[i])
+			return NULL;
+	}
+	if (ty_equal(t, x))
+		return x;
+	return t;
+}
+
+static bool is_num(const struct ty *t)
+{
+	return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL;
+}
+
+static bool is_intlike(const struct ty *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL;
+}
+
+static int unify_var(struct tctx *c, int v, struct ty *t, const struct ex *at)
+{
+	struct var *var = &c->fn->vars[v];
+	struct ty *u = ty_unify(c->a, var->ty, t);
+
+	if (!u)
+		return tfail(c, at, "variable '%s' would hold both %s and %s; "
+			     "Python keeps both types, one Rust type cannot",
+			     var->name, tyname(var->ty), tyname(t));
+	if (!ty_equal(u, var->ty)) {
+		var->ty = u;
+		c->changed = true;
+	}
+	return 0;
+}
+
+static struct ty *tx(struct tctx *c, struct ex *e);
+
+/* The variable a place expression (x, x[i], x[i][j]) is rooted in. */
+static int place_root(const struct ex *e)
+{
+	while (e && e->kind == EX_INDEX)
+		e = e->a[0];
+	return e && e->kind == EX_NAME ? e->var : -1;
+}
+
+static void mark_mutated(struct tctx *c, const struct ex *place)
+{
+	int v = place_root(place);
+
+	if (v >= 0)
+		c->fn->vars[v].is_mutated = true;
+}
+
+/* Makes the type of a place at least t (x.append(1.0) makes x list[float]). */
+static int refine_place(struct tctx *c, struct ex *place, struct ty *t)
+{
+	if (place->kind == EX_NAME)
+		return unify_var(c, place->var, t, place);
+	if (place->kind == EX_INDEX) {
+		struct ty *ot = place->a[0]->ty;
+		if (ot->kind == TY_LIST)
+			return refine_place(c, place->a[0], ty_list(c->a, t));
+		if (ot->kind == TY_DICT)
+			return refine_place(c, place->a[0],
+					    ty_dict(c->a, place->a[1]->ty, t));
+		return 0;
+	}
+	if (!ty_unify(c->a, place->ty, t))
+		return tfail(c, place, "%s where %s is expected", tyname(t),
+			     tyname(place->ty));
+	return 0;
+}
+
+static bool is_call(const struct ex *e, const char *name)
+{
+	return e->kind == EX_CALL && !e->fn && !strcmp(e->sval, name);
+}
+
+static bool is_method(const struct ex *e, const char *name)
+{
+	return e->kind == EX_METHOD && !strcmp(e->sval, name);
+}
+
+/* Element type of iterating e (for loops, comprehensions, builtins that
+ * take iterables). Handles the lazy forms range/enumerate/zip/reversed
+ * and dict views, which are not values of their own here. */
+static struct ty *iter_elem(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if (is_call(e, "range")) {
+		if (e->n < 1 || e->n > 3 || e->kwname)
+			return tfail(c, e, "range() takes 1 to 3 arguments"), NULL;
+		for (size_t i = 0; i < e->n; i++) {
+			t = tx(c, e->a[i]);
+			if (!t)
+				return NULL;
+			if (t->kind != TY_UNKNOWN && !is_intlike(t))
+				return tfail(c, e->a[i], "range() of %s",
+					     tyname(t)), NULL;
+		}
+		e->ty = ty_basic(TY_NONE);
+		return ty_basic(TY_INT);
+	}
+	if (is_call(e, "enumerate")) {
+		struct ty *el;
+		if (e->n < 1 || e->n > 2)
+			return tfail(c, e, "enumerate() takes 1 or 2 arguments"), NULL;
+		if (e->kwname && strcmp(e->kwname, "start"))
+			return tfail(c, e, "enumerate(%s=) is not supported",
+				     e->kwname), NULL;
+		el = iter_elem(c, e->a[0]);
+		if (!el)
+			return NULL;
+		if (e->n == 2) {
+			t = tx(c, e->a[1]);
+			if (!t)
+				return NULL;
+			if (t->kind != TY_UNKNOWN && !is_intlike(t))
+				return tfail(c, e->a[1], "enumerate start of %s",
+					     tyname(t)), NULL;
+		}
+		t = ty_new(c->a, TY_TUPLE, 2);
+		t->sub[0] = ty_basic(TY_INT);
+		t->sub[1] = el;
+		e->ty = ty_basic(TY_NONE);
+		return t;
+	}
+	if (is_call(e, "zip")) {
+		if (e->n < 1)
+			return tfail(c, e, "zip() needs arguments"), NULL;
+		t = ty_new(c->a, TY_TUPLE, e->n);
+		for (size_t i = 0; i < e->n; i++) {
+			t->sub[i] = iter_elem(c, e->a[i]);
+			if (!t->sub[i])
+				return NULL;
+			if (is_call(e->a[i], "range") ||
+			    is_call(e->a[i], "enumerate") ||
+			    is_call(e->a[i], "zip") ||
+			    is_call(e->a[i], "reversed") ||
+			    e->a[i]->kind == EX_METHOD)
+				return tfail(c, e->a[i], "zip() over this "
+					     "iterable is not supported"), NULL;
+		}
+		e->ty = ty_basic(TY_NONE);
+		return t;
+	}
+	if (is_call(e, "reversed")) {
+		if (e->n != 1)
+			return tfail(c, e, "reversed() takes one argument"), NULL;
+		if (is_call(e->a[0], "range")) {
+			t = iter_elem(c, e->a[0]);
+			e->ty = ty_basic(TY_NONE);
+			return t;
+		}
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		if (t->kind == TY_UNKNOWN)
+			return t;
+		if (t->kind != TY_LIST)
+			return tfail(c, e, "reversed() of %s is not supported",
+				     tyname(t)), NULL;
+		e->ty = ty_basic(TY_NONE);
+		return t->sub[0];
+	}
+	if (e->kind == EX_METHOD && (is_method(e, "items") ||
+				     is_method(e, "keys") ||
+				     is_method(e, "values"))) {
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		if (t->kind == TY_UNKNOWN)
+			return t;
+		if (t->kind != TY_DICT || e->n != 1)
+			return tfail(c, e, ".%s() of %s is not supported", e->sval,
+				     tyname(t)), NULL;
+		e->ty = ty_basic(TY_NONE);
+		if (is_method(e, "keys"))
+			return t->sub[0];
+		if (is_method(e, "values"))
+			return t->sub[1];
+		{
+			struct ty *tt = ty_new(c->a, TY_TUPLE, 2);
+			tt->sub[0] = t->sub[0];
+			tt->sub[1] = t->sub[1];
+			return tt;
+		}
+	}
+	t = tx(c, e);
+	if (!t)
+		return NULL;
+	switch (t->kind) {
+	case TY_UNKNOWN:
+		return t;
+	case TY_LIST:
+		return t->sub[0];
+	case TY_STR:
+		return ty_basic(TY_STR);
+	case TY_DICT:
+		return t->sub[0];
+	case TY_TUPLE:
+		for (size_t i = 1; i < t->n; i++)
+			if (!ty_equal(t->sub[i], t->sub[0]))
+				return tfail(c, e, "iteration over a tuple of "
+					     "mixed types"), NULL;
+		if (!t->n)
+			return tfail(c, e, "iteration over an empty tuple"), NULL;
+		return t->sub[0];
+	case TY_SET:
+		return tfail(c, e, "iteration over a set: its order cannot be "
+			     "matched"), NULL;
+	default:
+		return tfail(c, e, "iteration over %s", tyname(t)), NULL;
+	}
+}
+
+static bool is_lazy_iter(const struct ex *e)
+{
+	return is_call(e, "range") || is_call(e, "enumerate") ||
+	       is_call(e, "zip") || is_call(e, "reversed") ||
+	       is_method(e, "items") || is_method(e, "keys") ||
+	       is_method(e, "values");
+}
+
+/* Binds an assignment or loop target to a value type. */
+static int bind_target(struct tctx *c, struct ex *t, struct ty *vt)
+{
+	if (t->kind == EX_NAME) {
+		struct var *v = &c->fn->vars[t->var];
+		if (unify_var(c, t->var, vt, t) < 0)
+			return -1;
+		if (v->is_param)
+			v->is_rebound = true;
+		t->ty = v->ty;
+		return 0;
+	}
+	if (t->kind == EX_TUPLE) {
+		if (vt->kind == TY_UNKNOWN) {
+			for (size_t i = 0; i < t->n; i++)
+				if (bind_target(c, t->a[i], vt) < 0)
+					return -1;
+			return 0;
+		}
+		if (vt->kind == TY_TUPLE) {
+			if (vt->n != t->n)
+				return tfail(c, t, "unpacking %zu values into %zu "
+					     "targets", vt->n, t->n);
+			for (size_t i = 0; i < t->n; i++)
+				if (bind_target(c, t->a[i], vt->sub[i]) < 0)
+					return -1;
+			t->ty = vt;
+			return 0;
+		}
+		if (vt->kind == TY_LIST) {
+			for (size_t i = 0; i < t->n; i++)
+				if (bind_target(c, t->a[i], vt->sub[0]) < 0)
+					return -1;
+			t->ty = vt;
+			return 0;
+		}
+		return tfail(c, t, "unpacking %s is not supported", tyname(vt));
+	}
+	if (t->kind == EX_INDEX) {
+		struct ty *ot = tx(c, t->a[0]), *it;
+		if (!ot)
+			return -1;
+		it = tx(c, t->a[1]);
+		if (!it)
+			return -1;
+		mark_mutated(c, t);
+		if (ot->kind == TY_LIST) {
+			if (it->kind != TY_UNKNOWN && !is_intlike(it))
+				return tfail(c, t->a[1], "list index of %s",
+					     tyname(it));
+			if (refine_place(c, t->a[0], ty_list(c->a, vt)) < 0)
+				return -1;
+		} else if (ot->kind == TY_DICT) {
+			if (refine_place(c, t->a[0], ty_dict(c->a, it, vt)) < 0)
+				return -1;
+		} else if (ot->kind != TY_UNKNOWN) {
+			return tfail(c, t, "item assignment on %s", tyname(ot));
+		}
+		t->ty = vt;
+		return 0;
+	}
+	return tfail(c, t, "unsupported assignment target");
+}
+
+static struct ty *tx_binop(struct tctx *c, struct ex *e)
+{
+	struct ty *x = tx(c, e->a[0]), *y;
+	int op = e->op;
+
+	if (!x)
+		return NULL;
+	y = tx(c, e->a[1]);
+	if (!y)
+		return NULL;
+	if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
+		return ty_basic(TY_UNKNOWN);
+	if (is_num(x) && is_num(y)) {
+		bool f = x->kind == TY_FLOAT || y->kind == TY_FLOAT;
+		switch (op) {
+		case OP_ADD:
+		case OP_SUB:
+		case OP_MUL:
+		case OP_FLOORDIV:
+		case OP_MOD:
+			return ty_basic(f ? TY_FLOAT : TY_INT);
+		case OP_DIV:
+			return ty_basic(TY_FLOAT);
+		case OP_POW:
+			if (f)
+				return ty_basic(TY_FLOAT);
+			if (e->a[1]->kind == EX_INT || e->a[1]->kind == EX_BOOL)
+				return ty_basic(e->a[1]->ival >= 0 ? TY_INT :
+								      TY_FLOAT);
+			tfail(c, e, "int ** int with a non-constant exponent: "
+			      "the result is int or float depending on its sign");
+			return NULL;
+		default:
+			if (f) {
+				tfail(c, e, "operator %s on float", binop_str(op));
+				return NULL;
+			}
+			if ((op == OP_BITAND || op == OP_BITOR ||
+			     op == OP_BITXOR) && x->kind == TY_BOOL &&
+			    y->kind == TY_BOOL)
+				return ty_basic(TY_BOOL);
+			return ty_basic(TY_INT);
+		}
+	}
+	if (op == OP_ADD && x->kind == y->kind &&
+	    (x->kind == TY_STR || x->kind == TY_LIST)) {
+		struct ty *u = ty_unify(c->a, x, y);
+		if (!u) {
+			tfail(c, e, "%s + %s", tyname(x), tyname(y));
+			return NULL;
+		}
+		return u;
+	}
+	if (op == OP_ADD && x->kind == TY_TUPLE && y->kind == TY_TUPLE) {
+		struct ty *t = ty_new(c->a, TY_TUPLE, x->n + y->n);
+		for (size_t i = 0; i < x->n; i++)
+			t->sub[i] = x->sub[i];
+		for (size_t i = 0; i < y->n; i++)
+			t->sub[x->n + i] = y->sub[i];
+		return t;
+	}
+	if (op == OP_MUL && (x->kind == TY_STR || x->kind == TY_LIST) &&
+	    is_intlike(y)) {
+		if (x->kind == TY_LIST && ty_is_container(x->sub[0])) {
+			tfail(c, e, "[list] * n makes the rows one shared "
+			      "object; not supported");
+			return NULL;
+		}
+		return x;
+	}
+	if (op == OP_MUL && (y->kind == TY_STR || y->kind == TY_LIST) &&
+	    is_intlike(x)) {
+		tfail(c, e, "n * sequence is not supported (write sequence * n)");
+		return NULL;
+	}
+	tfail(c, e, "operator %s between %s and %s is not supported",
+	      binop_str(op), tyname(x), tyname(y));
+	return NULL;
+}
+
+static bool comparable(const struct ty *x, const struct ty *y, bool order)
+{
+	if (is_num(x) && is_num(y))
+		return true;
+	if (x->kind != y->kind)
+		return false;
+	if (x->kind == TY_STR)
+		return true;
+	if (x->kind == TY_TUPLE || x->kind == TY_LIST) {
+		if (x->kind == TY_TUPLE && x->n != y->n)
+			return !order;
+		for (size_t i = 0; i < x->n; i++) {
+			/* Element comparisons must not mix int and float
+			 * in tuples/lists: keep it simple. */
+			if (!ty_equal(x->sub[i], y->sub[i]) &&
+			    x->sub[i]->kind != TY_NEVER &&
+			    y->sub[i]->kind != TY_NEVER)
+				return false;
+			if (!comparable(x->sub[i], x->sub[i], order) &&
+			    x->sub[i]->kind != TY_NEVER)
+				return false;
+		}
+		return true;
+	}
+	if (!order && (x->kind == TY_DICT || x->kind == TY_NONE ||
+		       x->kind == TY_BOOL))
+		return x->kind != TY_DICT || ty_equal(x, y);
+	return false;
+}
+
+static struct ty *tx_cmp(struct tctx *c, struct ex *e)
+{
+	bool unknown = false;
+
+	for (size_t i = 0; i < e->n; i++) {
+		struct ty *t = tx(c, e->a[i]);
+		if (!t)
+			return NULL;
+		if (!ty_is_complete(t) && t->kind != TY_LIST && t->kind != TY_DICT)
+			unknown = true;
+	}
+	if (unknown)
+		return ty_basic(TY_BOOL);
+	for (size_t i = 0; i + 1 < e->n; i++) {
+		struct ty *x = e->a[i]->ty, *y = e->a[i + 1]->ty;
+		int op = e->cmp[i];
+		if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
+			continue;
+		switch (op) {
+		case CMP_IN:
+		case CMP_NOTIN:
+			if (y->kind == TY_LIST || y->kind == TY_SET) {
+				if (y->sub[0]->kind == TY_UNKNOWN ||
+				    y->sub[0]->kind == TY_NEVER)
+					break;
+				if (!comparable(x, y->sub[0], false) ||
+				    (ty_is_container(x) && !ty_equal(x, y->sub[0])))
+					goto bad;
+			} else if (y->kind == TY_DICT) {
+				if (!ty_equal(x, y->sub[0]) &&
+				    y->sub[0]->kind != TY_UNKNOWN &&
+				    y->sub[0]->kind != TY_NEVER)
+					goto bad;
+			} else if (y->kind == TY_STR) {
+				if (x->kind != TY_STR)
+					goto bad;
+			} else if (y->kind == TY_TUPLE) {
+				for (size_t k = 0; k < y->n; k++)
+					if (!comparable(x, y->sub[k], false))
+						goto bad;
+			} else {
+				goto bad;
+			}
+			break;
+		case CMP_IS:
+		case CMP_ISNOT:
+			if (x->kind != TY_NONE || y->kind != TY_NONE) {
+				tfail(c, e, "'is' is only supported between None "
+				      "values");
+				return NULL;
+			}
+			break;
+		case CMP_EQ:
+		case CMP_NE:
+			if (!comparable(x, y, false))
+				goto bad;
+			break;
+		default:
+			if (!comparable(x, y, true) || x->kind == TY_BOOL ||
+			    y->kind == TY_BOOL)
+				goto bad;
+			break;
+		}
+		continue;
+bad:
+		tfail(c, e->a[i + 1], "comparison %s between %s and %s is not "
+		      "supported", cmpop_str(op), tyname(x), tyname(y));
+		return NULL;
+	}
+	return ty_basic(TY_BOOL);
+}
+
+static int want_args(struct tctx *c, struct ex *e, size_t lo, size_t hi)
+{
+	size_t n = e->n - (e->kind == EX_METHOD ? 1 : 0);
+
+	if (n < lo || n > hi) {
+		tfail(c, e, "%s() with %zu arguments is not supported", e->sval, n);
+		return -1;
+	}
+	if (e->kwname && !is_call(e, "sum") && !is_call(e, "sorted")) {
+		tfail(c, e, "keyword argument %s= is not supported", e->kwname);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *math1_float[] = {
+	"sqrt", "exp", "log2", "log10", "sin", "cos", "tan", "asin", "acos",
+	"atan", "sinh", "cosh", "tanh", "fabs", "degrees", "radians",
+	"expm1", "log1p", "asinh", "acosh", "atanh",
+};
+
+static struct ty *tx_math(struct tctx *c, struct ex *e)
+{
+	const char *f = e->sval + 5;
+	struct ty *ts[2] = { NULL, NULL };
+
+	for (size_t i = 0; i < e->n && i < 2; i++) {
+		ts[i] = tx(c, e->a[i]);
+		if (!ts[i])
+			return NULL;
+		if (ts[i]->kind == TY_UNKNOWN)
+			return ts[i];
+		if (!is_num(ts[i])) {
+			tfail(c, e->a[i], "math.%s of %s", f, tyname(ts[i]));
+			return NULL;
+		}
+	}
+	if (e->kwname) {
+		tfail(c, e, "keyword arguments to math.%s", f);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(math1_float) / sizeof(*math1_float); i++)
+		if (!strcmp(f, math1_float[i]))
+			return want_args(c, e, 1, 1) < 0 ? NULL :
+							    ty_basic(TY_FLOAT);
+	if (!strcmp(f, "log"))
+		return want_args(c, e, 1, 2) < 0 ? NULL : ty_basic(TY_FLOAT);
+	if (!strcmp(f, "floor") || !strcmp(f, "ceil") || !strcmp(f, "trunc"))
+		return want_args(c, e, 1, 1) < 0 ? NULL : ty_basic(TY_INT);
+	if (!strcmp(f, "isnan") || !strcmp(f, "isinf") || !strcmp(f, "isfinite"))
+		return want_args(c, e, 1, 1) < 0 ? NULL : ty_basic(TY_BOOL);
+	if (!strcmp(f, "copysign") || !strcmp(f, "fmod") || !strcmp(f, "atan2"))
+		return want_args(c, e, 2, 2) < 0 ? NULL : ty_basic(TY_FLOAT);
+	tfail(c, e, "math.%s is not supported", f);
+	return NULL;
+}
+
+static struct ty *tx_builtin(struct tctx *c, struct ex *e)
+{
+	const char *f = e->sval;
+	struct ty *t, *el;
+
+	if (!strncmp(f, "math.", 5))
+		return tx_math(c, e);
+	if (!strcmp(f, "len")) {
+		if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
+			return NULL;
+		if (t->kind == TY_UNKNOWN || t->kind == TY_LIST ||
+		    t->kind == TY_STR || t->kind == TY_DICT ||
+		    t->kind == TY_SET || t->kind == TY_TUPLE)
+			return ty_basic(TY_INT);
+		tfail(c, e, "len() of %s", tyname(t));
+		return NULL;
+	}
+	if (!strcmp(f, "abs")) {
+		if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
+			return NULL;
+		if (t->kind == TY_UNKNOWN || t->kind == TY_FLOAT)
+			return t;
+		if (is_intlike(t))
+			return ty_basic(TY_INT);
+		tfail(c, e, "abs() of %s", tyname(t));
+		return NULL;
+	}
+	if (!strcmp(f, "min") || !strcmp(f, "max")) {
+		if (want_args(c, e, 1, 64) < 0)
+			return NULL;
+		if (e->n == 1) {
+			el = iter_elem(c, e->a[0]);
+			if (!el)
+				return NULL;
+			t = el;
+		} else {
+			t = ty_basic(TY_UNKNOWN);
+			for (size_t i = 0; i < e->n; i++) {
+				struct ty *u = tx(c, e->a[i]);
+				if (!u)
+					return NULL;
+				if (u->kind == TY_UNKNOWN)
+					return u;
+				if (t->kind != TY_UNKNOWN && !ty_equal(t, u)) {
+					tfail(c, e->a[i], "%s() of %s and %s "
+					      "returns either type", f,
+					      tyname(t), tyname(u));
+					return NULL;
+				}
+				t = u;
+			}
+		}
+		if (t->kind == TY_UNKNOWN || t->kind == TY_INT ||
+		    t->kind == TY_FLOAT || t->kind == TY_STR)
+			return t;
+		tfail(c, e, "%s() of %s is not supported", f, tyname(t));
+		return NULL;
+	}
+	if (!strcmp(f, "sum")) {
+		if (want_args(c, e, 1, 2) < 0)
+			return NULL;
+		if (e->kwname && strcmp(e->kwname, "start")) {
+			tfail(c, e, "sum(%s=) is not supported", e->kwname);
+			return NULL;
+		}
+		el = iter_elem(c, e->a[0]);
+		if (!el)
+			return NULL;
+		if (e->n == 2) {
+			t = tx(c, e->a[1]);
+			if (!t)
+				return NULL;
+			if (t->kind == TY_UNKNOWN || el->kind == TY_UNKNOWN)
+				return ty_basic(TY_UNKNOWN);
+			if (t->kind == TY_FLOAT && is_num(el))
+				return t;
+			if (is_intlike(t) && is_intlike(el))
+				return ty_basic(TY_INT);
+			tfail(c, e, "sum() of %s starting from %s", tyname(el),
+			      tyname(t));
+			return NULL;
+		}
+		if (el->kind == TY_UNKNOWN)
+			return el;
+		if (el->kind == TY_NEVER)
+			return ty_basic(TY_INT);
+		if (is_intlike(el))
+			return ty_basic(TY_INT);
+		if (el->kind == TY_FLOAT)
+			return el;
+		tfail(c, e, "sum() of %s", tyname(el));
+		return NULL;
+	}
+	if (!strcmp(f, "int") || !strcmp(f, "float") || !strcmp(f, "bool") ||
+	    !strcmp(f, "str")) {
+		enum ty_kind k = f[0] == 'i' ? TY_INT : f[0] == 'f' ? TY_FLOAT :
+				 f[0] == 'b' ? TY_BOOL : TY_STR;
+		if (want_args(c, e, 0, 1) < 0)
+			return NULL;
+		if (e->n == 0)
+			return ty_basic(k);
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		if (t->kind == TY_UNKNOWN || k == TY_BOOL)
+			return ty_basic(k);
+		if (k == TY_STR && (is_num(t) || t->kind == TY_STR))
+			return ty_basic(k);
+		if ((k == TY_INT || k == TY_FLOAT) &&
+		    (is_num(t) || t->kind == TY_STR))
+			return ty_basic(k);
+		tfail(c, e, "%s() of %s is not supported", f, tyname(t));
+		return NULL;
+	}
+	if (!strcmp(f, "round")) {
+		if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
+			return NULL;
+		if (t->kind == TY_UNKNOWN)
+			return t;
+		if (is_num(t))
+			return ty_basic(TY_INT);
+		tfail(c, e, "round() of %s", tyname(t));
+		return NULL;
+	}
+	if (!strcmp(f, "sorted") || !strcmp(f, "list")) {
+		if (want_args(c, e, f[0] == 'l' ? 0 : 1, 1) < 0)
+			return NULL;
+		if (e->kwname && (f[0] == 'l' || strcmp(e->kwname, "reverse"))) {
+			tfail(c, e, "%s(%s=) is not supported", f, e->kwname);
+			return NULL;
+		}
+		if (e->n == 0)
+			return ty_list(c->a, ty_basic(TY_UNKNOWN));
+		if (f[0] == 's' && e->kwname) {
+			/* sorted(xs, reverse=<bool literal>) */
+			if (e->n != 2 || e->a[1]->kind != EX_BOOL) {
+				tfail(c, e, "sorted(reverse=) needs a literal");
+				return NULL;
+			}
+		}
+		el = iter_elem(c, e->a[0]);
+		if (!el)
+			return NULL;
+		if (f[0] == 's' && el->kind != TY_UNKNOWN &&
+		    el->kind != TY_NEVER && !comparable(el, el, true)) {
+			tfail(c, e, "sorted() of %s", tyname(el));
+			return NULL;
+		}
+		return ty_list(c->a, el);
+	}
+	if (!strcmp(f, "set") || !strcmp(f, "dict")) {
+		if (want_args(c, e, 0, f[0] == 's' ? 1 : 0) < 0)
+			return NULL;
+		if (f[0] == 'd')
+			return ty_dict(c->a, ty_basic(TY_UNKNOWN),
+				       ty_basic(TY_UNKNOWN));
+		if (e->n == 0) {
+			t = ty_new(c->a, TY_SET, 1);
+			return t;
+		}
+		el = iter_elem(c, e->a[0]);
+		if (!el)
+			return NULL;
+		t = ty_new(c->a, TY_SET, 1);
+		t->sub[0] = el;
+		return t;
+	}
+	if (!strcmp(f, "any") || !strcmp(f, "all")) {
+		if (want_args(c, e, 1, 1) < 0 || !iter_elem(c, e->a[0]))
+			return NULL;
+		return ty_basic(TY_BOOL);
+	}
+	if (!strcmp(f, "divmod")) {
+		struct ty *x, *y;
+		if (want_args(c, e, 2, 2) < 0 || !(x = tx(c, e->a[0])) ||
+		    !(y = tx(c, e->a[1])))
+			return NULL;
+		if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
+			return ty_basic(TY_UNKNOWN);
+		if (!is_num(x) || !is_num(y)) {
+			tfail(c, e, "divmod() of %s and %s", tyname(x), tyname(y));
+			return NULL;
+		}
+		t = ty_new(c->a, TY_TUPLE, 2);
+		t->sub[0] = t->sub[1] = ty_basic(x->kind == TY_FLOAT ||
+						 y->kind == TY_FLOAT ?
+						 TY_FLOAT : TY_INT);
+		return t;
+	}
+	if (is_lazy_iter(e)) {
+		tfail(c, e, "%s() as a value is not supported (only in loops)", f);
+		return NULL;
+	}
+	tfail(c, e, "builtin %s() is not supported", f);
+	return NULL;
+}
+
+static struct ty *tx_method(struct tctx *c, struct ex *e)
+{
+	struct ex *recv = e->a[0];
+	struct ty *rt = tx(c, recv), *t;
+	const char *f = e->sval;
+	size_t nargs = e->n - 1;
+
+	if (!rt)
+		return NULL;
+	if (e->kwname) {
+		tfail(c, e, "keyword arguments to .%s()", f);
+		return NULL;
+	}
+	for (size_t i = 1; i < e->n; i++)
+		if (!tx(c, e->a[i]))
+			return NULL;
+	if (rt->kind == TY_UNKNOWN)
+		return rt;
+	if (rt->kind == TY_LIST) {
+		struct ty *el = rt->sub[0];
+		bool is_place = place_root(recv) >= 0;
+		if (!strcmp(f, "append") && nargs == 1) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			if (refine_place(c, recv, ty_list(c->a, e->a[1]->ty)) < 0)
+				return NULL;
+			return ty_basic(TY_NONE);
+		}
+		if (!strcmp(f, "insert") && nargs == 2) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			if (!is_intlike(e->a[1]->ty) &&
+			    e->a[1]->ty->kind != TY_UNKNOWN) {
+				tfail(c, e->a[1], "insert() index of %s",
+				      tyname(e->a[1]->ty));
+				return NULL;
+			}
+			if (refine_place(c, recv, ty_list(c->a, e->a[2]->ty)) < 0)
+				return NULL;
+			return ty_basic(TY_NONE);
+		}
+		if (!strcmp(f, "extend") && nargs == 1) {
+			struct ty *it;
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			it = iter_elem(c, e->a[1]);
+			if (!it)
+				return NULL;
+			if (is_lazy_iter(e->a[1])) {
+				tfail(c, e->a[1], "extend() from a lazy "
+				      "iterable is not supported");
+				return NULL;
+			}
+			if (refine_place(c, recv, ty_list(c->a, it)) < 0)
+				return NULL;
+			return ty_basic(TY_NONE);
+		}
+		if (!strcmp(f, "pop") && nargs <= 1) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			return el;
+		}
+		if ((!strcmp(f, "reverse") || !strcmp(f, "clear") ||
+		     !strcmp(f, "sort")) && nargs == 0) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			if (f[0] == 's' && el->kind != TY_UNKNOWN &&
+			    el->kind != TY_NEVER && !comparable(el, el, true)) {
+				tfail(c, e, "sort() of %s", tyname(rt));
+				return NULL;
+			}
+			return ty_basic(TY_NONE);
+		}
+		if ((!strcmp(f, "index") || !strcmp(f, "count")) && nargs == 1) {
+			if (!comparable(e->a[1]->ty, el, false) &&
+			    el->kind != TY_UNKNOWN && el->kind != TY_NEVER) {
+				tfail(c, e, ".%s() of %s in %s", f,
+				      tyname(e->a[1]->ty), tyname(rt));
+				return NULL;
+			}
+			return ty_basic(TY_INT);
+		}
+		if (!strcmp(f, "copy") && nargs == 0)
+			return rt;
+	} else if (rt->kind == TY_DICT) {
+		struct ty *k = rt->sub[0], *v = rt->sub[1];
+		bool is_place = place_root(recv) >= 0;
+		if (!strcmp(f, "get") && nargs == 2) {
+			t = ty_unify(c->a, v, e->a[2]->ty);
+			if (!t) {
+				tfail(c, e, "get() default of %s for values of %s",
+				      tyname(e->a[2]->ty), tyname(v));
+				return NULL;
+			}
+			if (ty_is_container(t)) {
+				tfail(c, e, "get() of a container value");
+				return NULL;
+			}
+			if (is_place && refine_place(c, recv,
+						     ty_dict(c->a, e->a[1]->ty, t)) < 0)
+				return NULL;
+			return t;
+		}
+		if (!strcmp(f, "get") && nargs == 1) {
+			tfail(c, e, "dict.get() without a default may return None");
+			return NULL;
+		}
+		if (!strcmp(f, "setdefault") && nargs == 2) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			if (refine_place(c, recv, ty_dict(c->a, e->a[1]->ty,
+							  e->a[2]->ty)) < 0)
+				return NULL;
+			return ((struct ty *)recv->ty)->sub[1];
+		}
+		if (!strcmp(f, "pop") && (nargs == 1 || nargs == 2)) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			if (nargs == 2 && !ty_unify(c->a, v, e->a[2]->ty)) {
+				tfail(c, e, "pop() default of another type");
+				return NULL;
+			}
+			return v;
+		}
+		if (!strcmp(f, "clear") && nargs == 0) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			return ty_basic(TY_NONE);
+		}
+		if (!strcmp(f, "copy") && nargs == 0)
+			return rt;
+		(void)k;
+		if (is_lazy_iter(e)) {
+			tfail(c, e, ".%s() as a value is not supported (only in "
+			      "loops, list() and sorted())", f);
+			return NULL;
+		}
+	} else if (rt->kind == TY_STR) {
+		static const char *to_str[] = { "strip", "lstrip", "rstrip",
+						"lower", "upper" };
+		for (size_t i = 0; i < sizeof(to_str) / sizeof(*to_str); i++) {
+			if (strcmp(f, to_str[i]))
+				continue;
+			if (nargs > (i < 3 ? 1u : 0u))
+				break;
+			if (nargs == 1 && e->a[1]->ty->kind != TY_STR)
+				break;
+			return ty_basic(TY_STR);
+		}
+		if (!strcmp(f, "split") && nargs <= 1) {
+			if (nargs == 1 && e->a[1]->ty->kind != TY_STR)
+				goto bad;
+			return ty_list(c->a, ty_basic(TY_STR));
+		}
+		if ((!strcmp(f, "startswith") || !strcmp(f, "endswith")) &&
+		    nargs == 1 && e->a[1]->ty->kind == TY_STR)
+			return ty_basic(TY_BOOL);
+		if ((!strcmp(f, "find") || !strcmp(f, "count")) && nargs == 1 &&
+		    e->a[1]->ty->kind == TY_STR)
+			return ty_basic(TY_INT);
+		if (!strcmp(f, "replace") && nargs == 2 &&
+		    e->a[1]->ty->kind == TY_STR && e->a[2]->ty->kind == TY_STR)
+			return ty_basic(TY_STR);
+		if ((!strcmp(f, "isdigit") || !strcmp(f, "isalpha") ||
+		     !strcmp(f, "isspace") || !strcmp(f, "isalnum")) &&
+		    nargs == 0)
+			return ty_basic(TY_BOOL);
+		if (!strcmp(f, "join") && nargs == 1) {
+			struct ty *el = iter_elem(c, e->a[1]);
+			if (!el)
+				return NULL;
+			if (el->kind != TY_STR && el->kind != TY_UNKNOWN &&
+			    el->kind != TY_NEVER)
+				goto bad;
+			if (is_lazy_iter(e->a[1]))
+				goto bad;
+			return ty_basic(TY_STR);
+		}
+	} else if (rt->kind == TY_SET) {
+		bool is_place = place_root(recv) >= 0;
+		if ((!strcmp(f, "add") || !strcmp(f, "discard")) && nargs == 1) {
+			if (!is_place)
+				goto notplace;
+			mark_mutated(c, recv);
+			t = ty_new(c->a, TY_SET, 1);
+			t->sub[0] = e->a[1]->ty;
+			if (refine_place(c, recv, t) < 0)
+				return NULL;
+			return ty_basic(TY_NONE);
+		}
+	}
+bad:
+	tfail(c, e, "method .%s() on %s is not supported", f, tyname(rt));
+	return NULL;
+notplace:
+	tfail(c, e, ".%s() on a temporary value is not supported", f);
+	return NULL;
+}
+
+static struct ty *tx_call_fn(struct tctx *c, struct ex *e)
+{
+	struct ir_fn *g = e->fn;
+	size_t need = 0;
+
+	for (size_t i = 0; i < g->nparams; i++)
+		if (!g->params[i].def)
+			need++;
+	for (size_t i = 0; i < e->n; i++)
+		if (!tx(c, e->a[i]))
+			return NULL;
+	if (e->n < need || e->n > g->nparams) {
+		tfail(c, e, "call to %s() with %zu arguments", g->name, e->n);
+		return NULL;
+	}
+	if (!c->final)
+		return g->ret ? g->ret : ty_basic(TY_UNKNOWN);
+	if (!g->is_ok) {
+		tfail(c, e, "calls %s(), which is not translated", g->name);
+		return NULL;
+	}
+	for (size_t i = 0; i < e->n; i++) {
+		struct ty *pt = g->vars[g->params[i].var].ty;
+		struct ty *at = e->a[i]->ty;
+		if (!ty_equal(pt, at) && !(at->kind == TY_LIST &&
+					   at->sub[0]->kind == TY_NEVER &&
+					   pt->kind == TY_LIST)) {
+			tfail(c, e->a[i], "passes %s where %s() takes %s",
+			      tyname(at), g->name, tyname(pt));
+			return NULL;
+		}
+		if (g->vars[g->params[i].var].is_mutated) {
+			if (place_root(e->a[i]) < 0) {
+				tfail(c, e->a[i], "%s() changes this argument: "
+				      "pass a variable", g->name);
+				return NULL;
+			}
+			mark_mutated(c, e->a[i]);
+		}
+	}
+	return g->ret ? g->ret : ty_basic(TY_UNKNOWN);
+}
+
+static struct ty *tx_inner(struct tctx *c, struct ex *e)
+{
+	struct ty *t, *u;
+	size_t i;
+
+	switch (e->kind) {
+	case EX_INT:
+		return ty_basic(TY_INT);
+	case EX_FLOAT:
+		return ty_basic(TY_FLOAT);
+	case EX_BOOL:
+		return ty_basic(TY_BOOL);
+	case EX_NONE:
+		return ty_basic(TY_NONE);
+	case EX_STR:
+		return ty_basic(TY_STR);
+	case EX_NAME:
+		return c->fn->vars[e->var].ty;
+	case EX_BINOP:
+		return tx_binop(c, e);
+	case EX_UNOP:
+		t = tx(c, e->a[0]);
+		if (!t || t->kind == TY_UNKNOWN)
+			return t;
+		if (t->kind == TY_FLOAT && e->op != '~')
+			return t;
+		if (is_intlike(t))
+			return ty_basic(TY_INT);
+		tfail(c, e, "unary %c on %s", e->op, tyname(t));
+		return NULL;
+	case EX_NOT:
+		if (!tx(c, e->a[0]))
+			return NULL;
+		return ty_basic(TY_BOOL);
+	case EX_AND:
+	case EX_OR:
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		u = tx(c, e->a[1]);
+		if (!u)
+			return NULL;
+		if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
+			return ty_basic(TY_UNKNOWN);
+		if (!ty_equal(t, u) || ty_is_container(t)) {
+			tfail(c, e, "'%s' of %s and %s returns one operand or "
+			      "the other", e->kind == EX_AND ? "and" : "or",
+			      tyname(t), tyname(u));
+			return NULL;
+		}
+		return t;
+	case EX_CMP:
+		return tx_cmp(c, e);
+	case EX_IFEXP:
+		if (!tx(c, e->a[1]))
+			return NULL;
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		u = tx(c, e->a[2]);
+		if (!u)
+			return NULL;
+		t = ty_unify(c->a, t, u);
+		if (!t) {
+			tfail(c, e, "conditional expression of %s or %s",
+			      tyname(e->a[0]->ty), tyname(e->a[2]->ty));
+			return NULL;
+		}
+		return t;
+	case EX_CALL:
+		if (e->fn)
+			return tx_call_fn(c, e);
+		return tx_builtin(c, e);
+	case EX_METHOD:
+		return tx_method(c, e);
+	case EX_INDEX:
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		u = tx(c, e->a[1]);
+		if (!u)
+			return NULL;
+		if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
+			return ty_basic(TY_UNKNOWN);
+		if (t->kind == TY_LIST || t->kind == TY_STR) {
+			if (!is_intlike(u)) {
+				tfail(c, e->a[1], "index of %s", tyname(u));
+				return NULL;
+			}
+			return t->kind == TY_LIST ? t->sub[0] : t;
+		}
+		if (t->kind == TY_DICT) {
+			if (!ty_unify(c->a, t->sub[0], u)) {
+				tfail(c, e->a[1], "key of %s for %s", tyname(u),
+				      tyname(t));
+				return NULL;
+			}
+			return t->sub[1];
+		}
+		if (t->kind == TY_TUPLE) {
+			int64_t k;
+			if (e->a[1]->kind != EX_INT) {
+				tfail(c, e->a[1], "tuple index that is not a "
+				      "literal");
+				return NULL;
+			}
+			k = e->a[1]->ival;
+			if (k < 0)
+				k += (int64_t)t->n;
+			if (k < 0 || k >= (int64_t)t->n) {
+				tfail(c, e->a[1], "tuple index out of range");
+				return NULL;
+			}
+			return t->sub[k];
+		}
+		tfail(c, e, "indexing %s", tyname(t));
+		return NULL;
+	case EX_SLICE:
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		for (i = 1; i < 4; i++) {
+			if (!e->a[i])
+				continue;
+			u = tx(c, e->a[i]);
+			if (!u)
+				return NULL;
+			if (u->kind != TY_UNKNOWN && !is_intlike(u)) {
+				tfail(c, e->a[i], "slice bound of %s", tyname(u));
+				return NULL;
+			}
+		}
+		if (t->kind == TY_UNKNOWN || t->kind == TY_LIST ||
+		    t->kind == TY_STR)
+			return t;
+		tfail(c, e, "slicing %s", tyname(t));
+		return NULL;
+	case EX_LIST:
+	case EX_SET:
+		t = ty_basic(TY_UNKNOWN);
+		for (i = 0; i < e->n; i++) {
+			u = tx(c, e->a[i]);
+			if (!u)
+				return NULL;
+			t = ty_unify(c->a, t, u);
+			if (!t) {
+				tfail(c, e->a[i], "%s display mixing types",
+				      e->kind == EX_LIST ? "list" : "set");
+				return NULL;
+			}
+		}
+		u = ty_new(c->a, e->kind == EX_LIST ? TY_LIST : TY_SET, 1);
+		u->sub[0] = t;
+		/* Keep what the context settled (settle_ex) if it is more. */
+		if (e->ty && e->ty->kind == u->kind) {
+			struct ty *w = ty_unify(c->a, e->ty, u);
+			if (w)
+				return w;
+		}
+		return u;
+	case EX_TUPLE:
+		t = ty_new(c->a, TY_TUPLE, e->n);
+		for (i = 0; i < e->n; i++) {
+			t->sub[i] = tx(c, e->a[i]);
+			if (!t->sub[i])
+				return NULL;
+		}
+		return t;
+	case EX_DICT: {
+		struct ty *k = ty_basic(TY_UNKNOWN), *v = ty_basic(TY_UNKNOWN);
+		for (i = 0; i + 1 < e->n; i += 2) {
+			struct ty *kt = tx(c, e->a[i]), *vt;
+			if (!kt)
+				return NULL;
+			vt = tx(c, e->a[i + 1]);
+			if (!vt)
+				return NULL;
+			k = ty_unify(c->a, k, kt);
+			v = ty_unify(c->a, v, vt);
+			if (!k || !v) {
+				tfail(c, e->a[i], "dict display mixing types");
+				return NULL;
+			}
+		}
+		t = ty_dict(c->a, k, v);
+		if (e->ty && e->ty->kind == TY_DICT) {
+			struct ty *w = ty_unify(c->a, e->ty, t);
+			if (w)
+				return w;
+		}
+		return t;
+	}
+	case EX_LISTCOMP:
+		for (i = 0; i < e->ncomp; i++) {
+			struct ir_comp *cl = e->comp[i];
+			struct ty *el = iter_elem(c, cl->iter);
+			if (!el)
+				return NULL;
+			if (bind_target(c, cl->target, el) < 0)
+				return NULL;
+			for (size_t k = 0; k < cl->nconds; k++)
+				if (!tx(c, cl->conds[k]))
+					return NULL;
+		}
+		t = tx(c, e->a[0]);
+		if (!t)
+			return NULL;
+		return ty_list(c->a, t);
+	}
+	return NULL;
+}
+
+static struct ty *tx(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if (c->failed)
+		return NULL;
+	t = tx_inner(c, e);
+	if (!t) {
+		if (!c->failed)
+			tfail(c, e, "unsupported expression");
+		return NULL;
+	}
+	e->ty = t;
+	return t;
+}
+
+/* Pushes an expected type into empty displays ([] / {} / list()). */
+static void settle_ex(struct tctx *c, struct ex *e, struct ty *want)
+{
+	struct ty *u;
+
+	if (!want || ty_is_complete(e->ty))
+		return;
+	u = ty_unify(c->a, e->ty, want);
+	if (u)
+		e->ty = u;
+	if (e->kind == EX_TUPLE && want->kind == TY_TUPLE && want->n == e->n)
+		for (size_t i = 0; i < e->n; i++)
+			settle_ex(c, e->a[i], want->sub[i]);
+	if ((e->kind == EX_LIST || e->kind == EX_SET) && e->ty->n == 1)
+		for (size_t i = 0; i < e->n; i++)
+			settle_ex(c, e->a[i], e->ty->sub[0]);
+	if (e->kind == EX_IFEXP) {
+		settle_ex(c, e->a[0], e->ty);
+		settle_ex(c, e->a[2], e->ty);
+	}
+}
+
+static void settle_target(struct tctx *c, struct ex *t, struct ex *v)
+{
+	if (t->kind == EX_NAME)
+		settle_ex(c, v, c->fn->vars[t->var].ty);
+	else if (t->kind == EX_INDEX)
+		settle_ex(c, v, t->ty);
+	else if (t->kind == EX_TUPLE && v->kind == EX_TUPLE && t->n == v->n)
+		for (size_t i = 0; i < t->n; i++)
+			settle_target(c, t->a[i], v->a[i]);
+}
+
+static int tblock(struct tctx *c, struct block *b);
+
+static int tstmt(struct tctx *c, struct st *s)
+{
+	struct ty *t;
+
+	switch (s->kind) {
+	case ST_EXPR:
+		return tx(c, s->value) ? 0 : -1;
+	case ST_ASSIGN:
+		t = tx(c, s->value);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < s->ntargets; i++) {
+			if (bind_target(c, s->targets[i], t) < 0)
+				return -1;
+			settle_target(c, s->targets[i], s->value);
+		}
+		return 0;
+	case ST_AUG: {
+		/* x op= v types as x = x op v (no in-place list ops on
+		 * names: "+=" on a list extends it in place). */
+		struct ex tmp;
+		struct ex *pair[2];
+		struct ty *tt = tx(c, s->target), *vt;
+		if (!tt)
+			return -1;
+		vt = tx(c, s->value);
+		if (!vt)
+			return -1;
+		if (tt->kind == TY_LIST || tt->kind == TY_DICT ||
+		    tt->kind == TY_SET) {
+			tfail(c, s->target, "augmented assignment on %s",
+			      tyname(tt));
+			return -1;
+		}
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.kind = EX_BINOP;
+		tmp.op = s->op;
+		tmp.line = s->line;
+		tmp.col = s->col;
+		pair[0] = s->target;
+		pair[1] = s->value;
+		tmp.a = pair;
+		tmp.n = 2;
+		tmp.ty = ty_basic(TY_UNKNOWN);
+		t = tx(c, &tmp);
+		if (!t)
+			return -1;
+		if (s->target->kind == EX_NAME)
+			return bind_target(c, s->target, t);
+		if (s->target->kind == EX_INDEX) {
+			mark_mutated(c, s->target);
+			if (tt->kind != TY_UNKNOWN && t->kind != TY_UNKNOWN &&
+			    !ty_equal(tt, t)) {
+				tfail(c, s->target, "augmented assignment turns "
+				      "an item of %s into %s", tyname(tt),
+				      tyname(t));
+				return -1;
+			}
+			return 0;
+		}
+		tfail(c, s->target, "unsupported augmented assignment target");
+		return -1;
+	}
+	case ST_IF:
+	case ST_WHILE:
+		if (!tx(c, s->cond))
+			return -1;
+		if (tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0)
+			return -1;
+		return 0;
+	case ST_FOR:
+		t = iter_elem(c, s->iter);
+		if (!t)
+			return -1;
+		if (bind_target(c, s->target, t) < 0)
+			return -1;
+		if (tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0)
+			return -1;
+		return 0;
+	case ST_RETURN:
+		if (s->value) {
+			t = tx(c, s->value);
+			if (!t)
+				return -1;
+		} else {
+			t = ty_basic(TY_NONE);
+		}
+		{
+			struct ty *u = ty_unify(c->a, c->ret, t);
+			if (!u)
+				return tfail(c, s->value, "returns %s here and %s "
+					     "elsewhere", tyname(t),
+					     tyname(c->ret));
+			if (!ty_equal(u, c->ret))
+				c->changed = true;
+			c->ret = u;
+			if (s->value)
+				settle_ex(c, s->value, c->ret);
+		}
+		return 0;
+	case ST_ASSERT:
+		return tx(c, s->cond) ? 0 : -1;
+	case ST_DEL: {
+		struct ex *tg = s->target;
+		if (!tx(c, tg->a[0]) || !tx(c, tg->a[1]))
+			return -1;
+		if (tg->a[0]->ty->kind == TY_UNKNOWN)
+			return 0;
+		if (tg->a[0]->ty->kind != TY_DICT &&
+		    tg->a[0]->ty->kind != TY_LIST)
+			return tfail(c, tg, "del on %s", tyname(tg->a[0]->ty));
+		if (place_root(tg->a[0]) < 0)
+			return tfail(c, tg, "del on a temporary");
+		mark_mutated(c, tg);
+		return 0;
+	}
+	case ST_BREAK:
+	case ST_CONTINUE:
+	case ST_PASS:
+	case ST_RAISE:
+		return 0;
+	}
+	return 0;
+}
+
+static int tblock(struct tctx *c, struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (tstmt(c, b->v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- checks after inference ---- */
+
+/* Can control reach the end of this block? (conservative: yes) */
+static bool block_falls_through(const struct block *b);
+
+static bool loop_has_break(const struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct st *s = b->v[i];
+		if (s->kind == ST_BREAK)
+			return true;
+		if (s->kind == ST_IF &&
+		    (loop_has_break(&s->body) || loop_has_break(&s->orelse)))
+			return true;
+	}
+	return false;
+}
+
+static bool st_falls_through(const struct st *s)
+{
+	switch (s->kind) {
+	case ST_RETURN:
+	case ST_RAISE:
+	case ST_BREAK:
+	case ST_CONTINUE:
+		return false;
+	case ST_IF:
+		return block_falls_through(&s->body) ||
+		       block_falls_through(&s->orelse);
+	case ST_WHILE:
+		/* while True without break never falls through */
+		if (s->cond->kind == EX_BOOL && s->cond->ival &&
+		    !loop_has_break(&s->body))
+			return false;
+		return true;
+	case ST_ASSERT:
+		return !(s->cond->kind == EX_BOOL && !s->cond->ival);
+	default:
+		return true;
+	}
+}
+
+static bool block_falls_through(const struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!st_falls_through(b->v[i]))
+			return false;
+	return true;
+}
+
+/* Walks every expression of a function. */
+typedef int (*ex_visit)(struct tctx *c, struct ex *e, struct st *s);
+
+static int walk_ex(struct tctx *c, struct ex *e, struct st *s, ex_visit f)
+{
+	if (!e)
+		return 0;
+	if (f(c, e, s) < 0)
+		return -1;
+	for (size_t i = 0; i < e->n; i++)
+		if (walk_ex(c, e->a[i], s, f) < 0)
+			return -1;
+	for (size_t i = 0; i < e->ncomp; i++) {
+		if (walk_ex(c, e->comp[i]->iter, s, f) < 0 ||
+		    walk_ex(c, e->comp[i]->target, s, f) < 0)
+			return -1;
+		for (size_t k = 0; k < e->comp[i]->nconds; k++)
+			if (walk_ex(c, e->comp[i]->conds[k], s, f) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int walk_block(struct tctx *c, struct block *b, ex_visit f)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct st *s = b->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (walk_ex(c, s->targets[k], s, f) < 0)
+				return -1;
+		if (walk_ex(c, s->value, s, f) < 0 ||
+		    walk_ex(c, s->cond, s, f) < 0 ||
+		    walk_ex(c, s->target, s, f) < 0 ||
+		    walk_ex(c, s->iter, s, f) < 0 ||
+		    walk_block(c, &s->body, f) < 0 ||
+		    walk_block(c, &s->orelse, f) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_complete(struct tctx *c, struct ex *e, struct st *s)
+{
+	if (e->kind == EX_CALL && !e->fn && e->ty->kind == TY_NONE &&
+	    is_lazy_iter(e))
+		return 0;
+	if (e->kind == EX_METHOD && is_lazy_iter(e))
+		return 0;
+	if (!ty_is_complete(e->ty)) {
+		if (e->ty->kind == TY_LIST || e->ty->kind == TY_DICT ||
+		    e->ty->kind == TY_SET) {
+			/* An empty display whose element type nothing
+			 * decides: Never works as long as it stays empty;
+			 * be safe and refuse. */
+			return tfail(c, e, "cannot infer the element type of "
+				     "this %s", tyname(e->ty));
+		}
+		return tfail(c, e, "cannot infer the type of this expression");
+	}
+	if ((e->ty->kind == TY_DICT || e->ty->kind == TY_SET) &&
+	    e->ty->sub[0]->kind != TY_NEVER && !ty_is_hashable(e->ty->sub[0]))
+		return tfail(c, e, "%s keys are not supported (only int, str, "
+			     "bool and tuples of them)", tyname(e->ty->sub[0]));
+	if (e->kind == EX_CALL && e->fn && e->fn == c->fn)
+		c->fn->is_recursive = true;
+	return 0;
+}
+
+/* Container places copied into a second name/slot share one object in
+ * Python. Allowed only when neither side is changed in place, or when the
+ * source is a local that is dead afterwards (a move). */
+struct alias_site {
+	struct ex *src;
+	int dest; /* var receiving it, -1 for a container slot */
+	struct st *st;
+};
+
+struct alias_ctx {
+	struct alias_site *v;
+	size_t n, cap;
+};
+
+static void alias_add(struct tctx *c, struct alias_ctx *ac, struct ex *src,
+		      int dest, struct st *s)
+{
+	if (!ty_is_container(src->ty) && !(src->ty->kind == TY_TUPLE &&
+					   !ty_is_copy(src->ty) &&
+					   src->ty->kind != TY_STR))
+		return;
+	if (src->kind == EX_IFEXP) {
+		alias_add(c, ac, src->a[0], dest, s);
+		alias_add(c, ac, src->a[2], dest, s);
+		return;
+	}
+	if (src->kind == EX_TUPLE || src->kind == EX_LIST) {
+		for (size_t i = 0; i < src->n; i++)
+			alias_add(c, ac, src->a[i], -1, s);
+		return;
+	}
+	if (place_root(src) < 0 && !(src->kind == EX_METHOD &&
+				     (is_method(src, "pop") ||
+				      is_method(src, "setdefault") ||
+				      is_method(src, "get"))))
+		return;
+	if (ac->n == ac->cap) {
+		ac->cap = ac->cap ? ac->cap * 2 : 8;
+		ac->v = xrealloc(ac->v, ac->cap * sizeof(*ac->v));
+	}
+	ac->v[ac->n].src = src;
+	ac->v[ac->n].dest = dest;
+	ac->v[ac->n].st = s;
+	ac->n++;
+}
+
+static void alias_target(struct tctx *c, struct alias_ctx *ac, struct ex *t,
+			 struct ex *v, struct st *s)
+{
+	if (t->kind == EX_TUPLE && v->kind == EX_TUPLE && t->n == v->n) {
+		for (size_t i = 0; i < t->n; i++)
+			alias_target(c, ac, t->a[i], v->a[i], s);
+		return;
+	}
+	alias_add(c, ac, v, t->kind == EX_NAME ? t->var : -1, s);
+}
+
+static _Thread_local struct alias_ctx *cur_alias;
+
+static int alias_visit(struct tctx *c, struct ex *e, struct st *s)
+{
+	struct alias_ctx *ac = cur_alias;
+
+	if (e->kind == EX_METHOD) {
+		if (is_method(e, "append") || is_method(e, "insert") ||
+		    is_method(e, "setdefault") || is_method(e, "add"))
+			alias_add(c, ac, e->a[e->n - 1], -1, s);
+		if (is_method(e, "extend") && e->n == 2 &&
+		    e->a[1]->ty->kind == TY_LIST &&
+		    ty_is_container(e->a[1]->ty->sub[0]) &&
+		    place_root(e->a[1]) >= 0)
+			return tfail(c, e, "extend() with lists of containers "
+				     "shares them");
+	}
+	if (e->kind == EX_LIST || e->kind == EX_TUPLE || e->kind == EX_SET ||
+	    e->kind == EX_DICT) {
+		for (size_t i = 0; i < e->n; i++)
+			alias_add(c, ac, e->a[i], -1, s);
+	}
+	if (e->kind == EX_LISTCOMP)
+		alias_add(c, ac, e->a[0], -1, s);
+	if (e->kind == EX_CALL && e->fn)
+		for (size_t i = 0; i < e->n; i++)
+			alias_add(c, ac, e->a[i], -2, s);
+	return 0;
+}
+
+/* ---- liveness (for moves) ---- */
+
+struct bits {
+	uint64_t *w;
+	size_t n;
+};
+
+static void bits_init(struct bits *b, size_t nvars)
+{
+	b->n = (nvars + 63) / 64 + 1;
+	b->w = xcalloc(b->n, sizeof(uint64_t));
+}
+
+static void bits_copy(struct bits *d, const struct bits *s)
+{
+	memcpy(d->w, s->w, s->n * sizeof(uint64_t));
+}
+
+static bool bits_or(struct bits *d, const struct bits *s)
+{
+	bool ch = false;
+
+	for (size_t i = 0; i < d->n; i++) {
+		uint64_t o = d->w[i];
+		d->w[i] |= s->w[i];
+		ch |= o != d->w[i];
+	}
+	return ch;
+}
+
+static void bits_set(struct bits *b, int v, bool on)
+{
+	if (on)
+		b->w[v / 64] |= 1ULL << (v % 64);
+	else
+		b->w[v / 64] &= ~(1ULL << (v % 64));
+}
+
+static bool bits_has(const struct bits *b, int v)
+{
+	return b->w[v / 64] >> (v % 64) & 1;
+}
+
+static void uses_ex(const struct ex *e, struct bits *live)
+{
+	if (!e)
+		return;
+	if (e->kind == EX_NAME)
+		bits_set(live, e->var, true);
+	for (size_t i = 0; i < e->n; i++)
+		uses_ex(e->a[i], live);
+	for (size_t i = 0; i < e->ncomp; i++) {
+		uses_ex(e->comp[i]->iter, live);
+		for (size_t k = 0; k < e->comp[i]->nconds; k++)
+			uses_ex(e->comp[i]->conds[k], live);
+	}
+}
+
+/* Target subexpressions that are read (x[i] = v reads x and i). */
+static void uses_target(const struct ex *t, struct bits *live)
+{
+	if (t->kind == EX_TUPLE) {
+		for (size_t i = 0; i < t->n; i++)
+			uses_target(t->a[i], live);
+	} else if (t->kind != EX_NAME) {
+		uses_ex(t, live);
+	}
+}
+
+static void defs_target(const struct ex *t, struct bits *live)
+{
+	if (t->kind == EX_NAME)
+		bits_set(live, t->var, false);
+	else if (t->kind == EX_TUPLE)
+		for (size_t i = 0; i < t->n; i++)
+			defs_target(t->a[i], live);
+}
+
+struct live_ctx {
+	struct alias_ctx *ac;
+	bool *dead_after; /* per alias site */
+	size_t nvars;
+	struct bits *brk, *cont; /* live at loop exit / loop head */
+};
+
+static void live_block(struct live_ctx *lc, struct block *b, struct bits *live);
+
+static void live_record(struct live_ctx *lc, struct st *s,
+			const struct bits *after)
+{
+	for (size_t i = 0; i < lc->ac->n; i++) {
+		struct alias_site *as = &lc->ac->v[i];
+		if (as->st != s || as->src->kind != EX_NAME)
+			continue;
+		lc->dead_after[i] = !bits_has(after, as->src->var);
+	}
+}
+
+static void live_loop(struct live_ctx *lc, struct st *s, struct bits *live)
+{
+	struct bits exit, head, body, *sb = lc->brk, *sc = lc->cont;
+
+	bits_init(&exit, lc->nvars);
+	bits_init(&head, lc->nvars);
+	bits_init(&body, lc->nvars);
+	/* exit: what is live after the loop, or after its else */
+	bits_copy(&exit, live);
+	{
+		struct bits els;
+		bits_init(&els, lc->nvars);
+		bits_copy(&els, live);
+		live_block(lc, &s->orelse, &els);
+		bits_copy(&head, &els);
+		free(els.w);
+	}
+	if (s->kind == ST_WHILE)
+		uses_ex(s->cond, &head);
+	for (int iter = 0; iter < 64; iter++) {
+		bool ch;
+		lc->brk = &exit;
+		lc->cont = &head;
+		bits_copy(&body, &head);
+		live_block(lc, &s->body, &body);
+		if (s->kind == ST_FOR)
+			defs_target(s->target, &body);
+		ch = bits_or(&head, &body);
+		if (!ch)
+			break;
+	}
+	lc->brk = sb;
+	lc->cont = sc;
+	bits_copy(live, &head);
+	if (s->kind == ST_FOR)
+		uses_ex(s->iter, live);
+	free(exit.w);
+	free(head.w);
+	free(body.w);
+}
+
+static void live_stmt(struct live_ctx *lc, struct st *s, struct bits *live)
+{
+	live_record(lc, s, live);
+	switch (s->kind) {
+	case ST_ASSIGN:
+		for (size_t i = 0; i < s->ntargets; i++)
+			defs_target(s->targets[i], live);
+		for (size_t i = 0; i < s->ntargets; i++)
+			uses_target(s->targets[i], live);
+		uses_ex(s->value, live);
+		break;
+	case ST_AUG:
+		uses_ex(s->target, live);
+		uses_ex(s->value, live);
+		break;
+	case ST_EXPR:
+	case ST_ASSERT:
+		uses_ex(s->value, live);
+		uses_ex(s->cond, live);
+		break;
+	case ST_DEL:
+		uses_ex(s->target, live);
+		break;
+	case ST_RETURN:
+		memset(live->w, 0, live->n * sizeof(uint64_t));
+		uses_ex(s->value, live);
+		break;
+	case ST_RAISE:
+		memset(live->w, 0, live->n * sizeof(uint64_t));
+		break;
+	case ST_BREAK:
+		if (lc->brk)
+			bits_copy(live, lc->brk);
+		break;
+	case ST_CONTINUE:
+		if (lc->cont)
+			bits_copy(live, lc->cont);
+		break;
+	case ST_IF: {
+		struct bits other;
+		bits_init(&other, lc->nvars);
+		bits_copy(&other, live);
+		live_block(lc, &s->body, live);
+		live_block(lc, &s->orelse, &other);
+		bits_or(live, &other);
+		uses_ex(s->cond, live);
+		free(other.w);
+		break;
+	}
+	case ST_WHILE:
+	case ST_FOR:
+		live_loop(lc, s, live);
+		break;
+	case ST_PASS:
+		break;
+	}
+}
+
+static void live_block(struct live_ctx *lc, struct block *b, struct bits *live)
+{
+	for (size_t i = b->n; i-- > 0;)
+		live_stmt(lc, b->v[i], live);
+}
+
+static int alias_collect_stmts(struct tctx *c, struct alias_ctx *ac,
+			       struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct st *s = b->v[i];
+		if (s->kind == ST_ASSIGN)
+			for (size_t k = 0; k < s->ntargets; k++)
+				alias_target(c, ac, s->targets[k], s->value, s);
+		if (s->kind == ST_FOR && place_root(s->iter) >= 0 &&
+		    s->iter->ty->kind == TY_LIST &&
+		    (ty_is_container(s->iter->ty->sub[0]) ||
+		     (s->iter->ty->sub[0]->kind == TY_TUPLE &&
+		      !ty_is_copy(s->iter->ty->sub[0])))) {
+			/* for row in rows: row shares rows' items */
+			int root = place_root(s->iter);
+			bool changed = c->fn->vars[root].is_mutated;
+			if (s->target->kind == EX_NAME &&
+			    c->fn->vars[s->target->var].is_mutated)
+				changed = true;
+			if (s->target->kind == EX_TUPLE)
+				for (size_t k = 0; k < s->target->n; k++)
+					if (s->target->a[k]->kind == EX_NAME &&
+					    c->fn->vars[s->target->a[k]->var].is_mutated)
+						changed = true;
+			if (changed)
+				return tfail(c, s->target, "loop variable shares "
+					     "items of '%s', which are changed "
+					     "in place", c->fn->vars[root].name);
+		}
+		if (s->kind == ST_RETURN && s->value) {
+			int root = place_root(s->value);
+			if (root >= 0 && c->fn->vars[root].is_param &&
+			    (ty_is_container(s->value->ty) ||
+			     !ty_is_copy(s->value->ty)) &&
+			    s->value->ty->kind != TY_STR)
+				return tfail(c, s->value, "returns (part of) "
+					     "argument '%s' itself; the caller "
+					     "would get a copy",
+					     c->fn->vars[root].name);
+			if (s->value->kind == EX_TUPLE)
+				for (size_t k = 0; k < s->value->n; k++) {
+					int r = place_root(s->value->a[k]);
+					if (r >= 0 && c->fn->vars[r].is_param &&
+					    ty_is_container(s->value->a[k]->ty))
+						return tfail(c, s->value->a[k],
+							     "returns argument "
+							     "'%s' itself",
+							     c->fn->vars[r].name);
+				}
+		}
+		if (alias_collect_stmts(c, ac, &s->body) < 0 ||
+		    alias_collect_stmts(c, ac, &s->orelse) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static size_t count_var(const struct ex *e, int var)
+{
+	size_t n = 0;
+
+	if (!e)
+		return 0;
+	if (e->kind == EX_NAME && e->var == var)
+		n++;
+	for (size_t i = 0; i < e->n; i++)
+		n += count_var(e->a[i], var);
+	for (size_t i = 0; i < e->ncomp; i++) {
+		n += count_var(e->comp[i]->iter, var);
+		for (size_t k = 0; k < e->comp[i]->nconds; k++)
+			n += count_var(e->comp[i]->conds[k], var);
+	}
+	return n;
+}
+
+static size_t count_var_st(const struct st *s, int var)
+{
+	size_t n = count_var(s->value, var) + count_var(s->cond, var) +
+		   count_var(s->target, var) + count_var(s->iter, var);
+
+	for (size_t i = 0; i < s->ntargets; i++)
+		n += count_var(s->targets[i], var);
+	return n;
+}
+
+static int check_aliasing(struct tctx *c)
+{
+	struct alias_ctx ac = { 0 };
+	struct live_ctx lc = { 0 };
+	struct bits live;
+	int ret = 0;
+
+	cur_alias = &ac;
+	if (alias_collect_stmts(c, &ac, &c->fn->body) < 0 ||
+	    walk_block(c, &c->fn->body, alias_visit) < 0) {
+		ret = -1;
+		goto out;
+	}
+	lc.ac = &ac;
+	lc.nvars = c->fn->nvars;
+	lc.dead_after = xcalloc(ac.n + 1, sizeof(bool));
+	bits_init(&live, c->fn->nvars);
+	live_block(&lc, &c->fn->body, &live);
+	free(live.w);
+	for (size_t i = 0; i < ac.n; i++) {
+		struct alias_site *as = &ac.v[i];
+		int root = place_root(as->src);
+		bool src_mut, dest_mut;
+		if (as->dest == -2) {
+			/* argument to a translated function: passed by
+			 * reference, no copy */
+			continue;
+		}
+		if (root < 0) {
+			/* pop()/get() results: fresh values moved out */
+			continue;
+		}
+		src_mut = c->fn->vars[root].is_mutated;
+		dest_mut = as->dest >= 0 ? c->fn->vars[as->dest].is_mutated : true;
+		if (as->src->kind == EX_NAME && !c->fn->vars[root].is_param &&
+		    lc.dead_after[i] && count_var_st(as->st, root) == 1 &&
+		    as->st->kind != ST_FOR && as->st->kind != ST_WHILE &&
+		    as->st->kind != ST_IF) {
+			as->src->is_move = true;
+			continue;
+		}
+		if (as->dest < 0) {
+			/* Stored into a container: the container may be
+			 * changed later through another path. Fine as long
+			 * as the source object is never changed in place
+			 * and nothing reaches into the container's items. */
+			dest_mut = false;
+			if (c->fn->vars[root].is_param && !src_mut)
+				continue;
+		}
+		if (!src_mut && !dest_mut)
+			continue;
+		ret = tfail(c, as->src, "'%s' would share one %s with another "
+			    "name that is changed in place",
+			    c->fn->vars[root].name, tyname(as->src->ty));
+		goto out;
+	}
+out:
+	free(lc.dead_after);
+	free(ac.v);
+	cur_alias = NULL;
+	return ret;
+}
+
+/* Nested items reached through a container slot and then changed
+ * (rows[i].append(x) after rows.append(row)) are caught by requiring that
+ * the item of a mutated container is not itself mutated via a path that
+ * another name also reaches. The simple rule used: mutation through a
+ * nested place (x[i].append, x[i][j] = v) is allowed only when x is never
+ * given items that are places of other names; alias sites cover that. */
+
+/* ---- definite assignment ---- */
+
+static int da_ex(struct tctx *c, struct ex *e, const struct bits *as)
+{
+	if (!e)
+		return 0;
+	if (e->kind == EX_NAME && !c->fn->vars[e->var].is_comp &&
+	    !bits_has(as, e->var))
+		return tfail(c, e, "'%s' may be used before it is assigned",
+			     c->fn->vars[e->var].name);
+	if (e->kind == EX_LISTCOMP) {
+		for (size_t i = 0; i < e->ncomp; i++) {
+			if (da_ex(c, e->comp[i]->iter, as) < 0)
+				return -1;
+			for (size_t k = 0; k < e->comp[i]->nconds; k++)
+				if (da_ex(c, e->comp[i]->conds[k], as) < 0)
+					return -1;
+		}
+	}
+	for (size_t i = 0; i < e->n; i++)
+		if (da_ex(c, e->a[i], as) < 0)
+			return -1;
+	return 0;
+}
+
+static void da_def(struct ex *t, struct bits *as)
+{
+	if (t->kind == EX_NAME)
+		bits_set(as, t->var, true);
+	else if (t->kind == EX_TUPLE)
+		for (size_t i = 0; i < t->n; i++)
+			da_def(t->a[i], as);
+}
+
+static int da_target_uses(struct tctx *c, struct ex *t, struct bits *as)
+{
+	if (t->kind == EX_TUPLE) {
+		for (size_t i = 0; i < t->n; i++)
+			if (da_target_uses(c, t->a[i], as) < 0)
+				return -1;
+		return 0;
+	}
+	if (t->kind == EX_NAME)
+		return 0;
+	return da_ex(c, t, as);
+}
+
+/* Returns whether the block can fall through; *as is updated. */
+static int da_block(struct tctx *c, struct block *b, struct bits *as,
+		    bool *falls)
+{
+	*falls = true;
+	for (size_t i = 0; i < b->n; i++) {
+		struct st *s = b->v[i];
+		switch (s->kind) {
+		case ST_ASSIGN:
+			if (da_ex(c, s->value, as) < 0)
+				return -1;
+			for (size_t k = 0; k < s->ntargets; k++) {
+				if (da_target_uses(c, s->targets[k], as) < 0)
+					return -1;
+				da_def(s->targets[k], as);
+			}
+			break;
+		case ST_AUG:
+			if (da_ex(c, s->target, as) < 0 ||
+			    da_ex(c, s->value, as) < 0)
+				return -1;
+			break;
+		case ST_EXPR:
+		case ST_RETURN:
+			if (da_ex(c, s->value, as) < 0)
+				return -1;
+			break;
+		case ST_ASSERT:
+			if (da_ex(c, s->cond, as) < 0)
+				return -1;
+			break;
+		case ST_DEL:
+			if (da_ex(c, s->target, as) < 0)
+				return -1;
+			break;
+		case ST_IF: {
+			struct bits b2;
+			bool f1, f2;
+			if (da_ex(c, s->cond, as) < 0)
+				return -1;
+			bits_init(&b2, c->fn->nvars);
+			bits_copy(&b2, as);
+			if (da_block(c, &s->body, as, &f1) < 0 ||
+			    da_block(c, &s->orelse, &b2, &f2) < 0) {
+				free(b2.w);
+				return -1;
+			}
+			if (!f1)
+				bits_copy(as, &b2);
+			else if (f2)
+				for (size_t k = 0; k < as->n; k++)
+					as->w[k] &= b2.w[k];
+			free(b2.w);
+			if (!f1 && !f2)
+				*falls = false;
+			break;
+		}
+		case ST_WHILE:
+		case ST_FOR: {
+			struct bits body;
+			bool f;
+			if (da_ex(c, s->kind == ST_WHILE ? s->cond : s->iter,
+				  as) < 0)
+				return -1;
+			bits_init(&body, c->fn->nvars);
+			bits_copy(&body, as);
+			if (s->kind == ST_FOR)
+				da_def(s->target, &body);
+			if (da_block(c, &s->body, &body, &f) < 0) {
+				free(body.w);
+				return -1;
+			}
+			free(body.w);
+			if (!loop_has_break(&s->body)) {
+				bool f2;
+				if (da_block(c, &s->orelse, as, &f2) < 0)
+					return -1;
+			}
+			if (!st_falls_through(s))
+				*falls = false;
+			break;
+		}
+		case ST_BREAK:
+		case ST_CONTINUE:
+		case ST_RAISE:
+			*falls = false;
+			/* everything after is unreachable: treat as assigned */
+			memset(as->w, 0xff, as->n * sizeof(uint64_t));
+			return 0;
+		case ST_PASS:
+			break;
+		}
+		if (s->kind == ST_RETURN) {
+			*falls = false;
+			memset(as->w, 0xff, as->n * sizeof(uint64_t));
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int check_defs(struct tctx *c)
+{
+	struct bits as;
+	bool falls;
+	int ret;
+
+	bits_init(&as, c->fn->nvars);
+	for (size_t i = 0; i < c->fn->nparams; i++)
+		bits_set(&as, c->fn->params[i].var, true);
+	ret = da_block(c, &c->fn->body, &as, &falls);
+	free(as.w);
+	return ret;
+}
+
+static int check_params(struct tctx *c)
+{
+	for (size_t i = 0; i < c->fn->nparams; i++) {
+		struct var *v = &c->fn->vars[c->fn->params[i].var];
+		if (!v->is_mutated)
+			continue;
+		if (v->is_rebound)
+			return tfail(c, NULL, "argument '%s' is both changed in "
+				     "place and rebound", v->name);
+		if (v->ty->kind == TY_LIST || v->ty->kind == TY_DICT) {
+			for (size_t k = 0; k < v->ty->n; k++)
+				if (!ty_is_copy(v->ty->sub[k]) &&
+				    v->ty->sub[k]->kind != TY_STR)
+					return tfail(c, NULL, "argument '%s' (%s) "
+						     "is changed in place and "
+						     "holds containers",
+						     v->name, tyname(v->ty));
+		} else {
+			return tfail(c, NULL, "argument '%s' (%s) is changed "
+				     "in place", v->name, tyname(v->ty));
+		}
+	}
+	return 0;
+}
+
+static void reset_flags(struct ir_fn *fn)
+{
+	for (size_t i = 0; i < fn->nvars; i++) {
+		fn->vars[i].is_mutated = false;
+		fn->vars[i].is_rebound = false;
+	}
+}
+
+static int infer_pass(struct tctx *c)
+{
+	c->changed = false;
+	reset_flags(c->fn);
+	c->ret = c->fn->ret_ann ? c->fn->ret_ann :
+		 c->fn->ret_obs ? c->fn->ret_obs : ty_basic(TY_UNKNOWN);
+	if (c->fn->ret && !c->fn->ret_ann && !c->fn->ret_obs)
+		c->ret = c->fn->ret;
+	if (tblock(c, &c->fn->body) < 0)
+		return -1;
+	if (block_falls_through(&c->fn->body)) {
+		struct ty *u = ty_unify(c->a, c->ret, ty_basic(TY_NONE));
+		c->fn->may_fall_off_end = true;
+		if (!u)
+			return tfail(c, NULL, "returns %s but may also reach the "
+				     "end of the function (None)",
+				     tyname(c->ret));
+		c->ret = u;
+	}
+	if (!c->fn->ret || !ty_equal(c->fn->ret, c->ret))
+		c->changed = true;
+	c->fn->ret = c->ret;
+	return 0;
+}
+
+static int infer_params(struct tctx *c)
+{
+	for (size_t i = 0; i < c->fn->nparams; i++) {
+		struct param *p = &c->fn->params[i];
+		struct var *v = &c->fn->vars[p->var];
+		struct ty *t = p->ann ? p->ann : p->obs;
+		if (!t && p->def)
+			t = tx(c, p->def);
+		if (!t)
+			return tfail(c, NULL, "no type for parameter '%s' "
+				     "(neither annotated nor observed)", v->name);
+		if (!ty_is_complete(t) || t->kind == TY_NEVER)
+			return tfail(c, NULL, "parameter '%s' has type %s, "
+				     "which is not supported", v->name,
+				     tyname(t));
+		if (p->def) {
+			struct ty *dt = tx(c, p->def);
+			if (!dt || !ty_equal(dt, t))
+				return tfail(c, p->def, "default of parameter "
+					     "'%s' is not a %s", v->name,
+					     tyname(t));
+		}
+		v->ty = t;
+	}
+	return 0;
+}
+
+int types_infer_fn(struct ir_module *m, struct ir_fn *fn)
+{
+	struct tctx c = { 0 };
+
+	c.m = m;
+	c.a = &m->arena;
+	c.fn = fn;
+	if (!fn->is_ok || fn->reason)
+		return -1;
+	if (infer_params(&c) < 0)
+		return -1;
+	for (int round = 0; round < 30; round++) {
+		if (infer_pass(&c) < 0)
+			return -1;
+		if (!c.changed)
+			break;
+	}
+	return 0;
+}
+
+/* Final pass: every type known, then the exactness checks. */
+static int types_final_fn(struct ir_module *m, struct ir_fn *fn)
+{
+	struct tctx c = { 0 };
+
+	c.m = m;
+	c.a = &m->arena;
+	c.fn = fn;
+	c.final = true;
+	if (!fn->is_ok || fn->reason)
+		return -1;
+	if (infer_pass(&c) < 0)
+		return -1;
+	if (!ty_is_complete(fn->ret))
+		return tfail(&c, NULL, "cannot infer the return type");
+	for (size_t i = 0; i < fn->nvars; i++) {
+		struct var *v = &fn->vars[i];
+		if (!ty_is_complete(v->ty)) {
+			struct ex at = { 0 };
+			at.line = v->line;
+			at.col = v->col;
+			return tfail(&c, &at, "cannot infer the type of '%s'",
+				     v->name);
+		}
+	}
+	if (walk_block(&c, &fn->body, check_complete) < 0)
+		return -1;
+	if (check_params(&c) < 0 || check_defs(&c) < 0 ||
+	    check_aliasing(&c) < 0)
+		return -1;
+	return 0;
+}
+
+void types_check_calls(struct ir_module *m)
+{
+	/* Fixpoint: a function calling one that failed fails too. */
+	for (int round = 0; round < 64; round++) {
+		bool changed = false;
+		for (size_t i = 0; i < m->nfns; i++) {
+			struct ir_fn *fn = m->fns[i];
+			if (!fn->is_ok || fn->reason)
+				continue;
+			if (types_final_fn(m, fn) < 0)
+				changed = true;
+		}
+		if (!changed)
+			break;
+	}
+	for (size_t i = 0; i < m->nfns; i++)
+		if (m->fns[i]->reason)
+			m->fns[i]->is_ok = false;
+}
