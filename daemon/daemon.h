@@ -79,6 +79,8 @@ struct daemon {
 	uint64_t next_conn_id;
 	struct sub *subs;
 	struct job_run *runs;  /* running jobs */
+	struct job_run *build_owner;   /* the job whose cargo runs now */
+	struct job_run *build_waiters; /* queued behind it, in order */
 	size_t nrunning;
 	bool is_shutting_down;
 	bool is_stopped;

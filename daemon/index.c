@@ -33,7 +33,9 @@
  *     def_line         line of def/async (ast's lineno)
  *     last_line        line of the last token of the body (comments after
  *                      it are not part of the function)
- *     start, end       {line, column} of the span below
+ *     start, end       {line, column} of the span below; end is exclusive
+ *                      (just past the last byte, so end.column - 1 is
+ *                      ast's end_col_offset)
  *     byte_start, byte_end, hash
  *                      the span from the first decorator's '@' (or from
  *                      def/async) to the end of the body's last token, and
@@ -56,7 +58,10 @@
  * by U+FFFD, so the document is always valid JSON.
  *
  * The tree is walked with a TSTreeCursor and explicit heap stacks, never by
- * recursion, so deeply nested input cannot exhaust the thread's stack.
+ * recursion, so deeply nested input cannot exhaust the thread's stack. The
+ * parse has a time limit (RUSTIFY_ETIMEOUT), and a tree that Debian's
+ * tree-sitter 0.20.7 runtime has corrupted is detected, reported as one
+ * error and not walked (see index_source()).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -73,6 +78,13 @@ const TSLanguage *tree_sitter_python(void);
 #define INDEX_GRAMMAR "tree-sitter-python 0.23.6/abi14"
 /* Scope stack marker for a lambda body: yields there are the lambda's. */
 #define INDEX_SCOPE_LAMBDA (-2)
+/*
+ * Parse time limit: 2 s plus 2 ms per KiB. Ordinary code parses at several
+ * MB/s; the grammar's scanner is quadratic in runs of comment lines inside
+ * indented blocks, and this bounds what such input can cost a worker.
+ */
+#define INDEX_PARSE_MICROS	   2000000ULL
+#define INDEX_PARSE_MICROS_PER_KIB 2000ULL
 /* Longest excerpt of source quoted in a syntax error message. */
 #define INDEX_ERROR_EXCERPT 32
 
@@ -93,7 +105,7 @@ struct index_def {
 /* One level of the cursor's path from the root. */
 struct index_level {
 	TSNode node;
-	int def;	/* index into defs when node is a def/class, else -1 */
+	int def;       /* index into defs when node is a def/class, else -1 */
 	bool is_scope; /* entering it pushed the scope stack */
 };
 
@@ -112,8 +124,8 @@ struct index_walk {
 	bool errors_truncated;
 };
 
-static const char *const index_libraries[] = { "numpy", "torch", "sklearn",
-					       "pandas" };
+static const char *const index_libraries[] = {"numpy", "torch", "sklearn",
+					      "pandas"};
 
 const char *index_grammar_version(void)
 {
@@ -190,7 +202,7 @@ out:
 
 static bool index_is(TSNode node, const char *type)
 {
-	return !strcmp(ts_node_type(node), type);
+	return !ts_node_is_null(node) && !strcmp(ts_node_type(node), type);
 }
 
 /* The node's bytes, clamped to the source (the tree never exceeds it). */
@@ -208,6 +220,11 @@ static const char *index_node_bytes(const struct index_walk *w, TSNode node,
 		end = w->len;
 	*n = end - start;
 	return w->src + start;
+}
+
+static TSNode index_field(TSNode node, const char *name)
+{
+	return ts_node_child_by_field_name(node, name, (uint32_t)strlen(name));
 }
 
 static json_t *index_node_text(const struct index_walk *w, TSNode node)
@@ -250,8 +267,8 @@ static void index_scope_push(struct index_walk *w, int scope)
 {
 	if (w->nscopes == w->cap_scopes) {
 		w->cap_scopes = w->cap_scopes ? 2 * w->cap_scopes : 32;
-		w->scopes = xrealloc(w->scopes,
-				     w->cap_scopes * sizeof(*w->scopes));
+		w->scopes =
+		    xrealloc(w->scopes, w->cap_scopes * sizeof(*w->scopes));
 	}
 	w->scopes[w->nscopes++] = scope;
 }
@@ -283,7 +300,9 @@ static void index_error_add(struct index_walk *w, TSNode node)
 		if (i) {
 			buf_adds(&msg, "syntax error: unexpected '");
 			buf_add(&msg, s, i);
-			buf_adds(&msg, i == INDEX_ERROR_EXCERPT && i < n ? "...'" : "'");
+			buf_adds(&msg, i == INDEX_ERROR_EXCERPT && i < n
+					   ? "...'"
+					   : "'");
 		} else {
 			buf_adds(&msg, "syntax error");
 		}
@@ -313,7 +332,8 @@ static void index_def_add(struct index_walk *w, TSNode node, size_t depth)
 	memset(d, 0, sizeof(*d));
 	d->node = node;
 	d->outer = node;
-	if (depth > 0 && index_is(w->path[depth - 1].node, "decorated_definition"))
+	if (depth > 0 &&
+	    index_is(w->path[depth - 1].node, "decorated_definition"))
 		d->outer = w->path[depth - 1].node;
 	d->parent = parent_index;
 	d->is_class = index_is(node, "class_definition");
@@ -337,9 +357,11 @@ static void index_global_add(struct index_walk *w, TSNode node)
 		if (!index_is(id, "identifier"))
 			continue;
 		if (d->nglobals == d->cap_globals) {
-			d->cap_globals = d->cap_globals ? 2 * d->cap_globals : 4;
-			d->globals = xrealloc(d->globals, d->cap_globals * 2 *
-								  sizeof(*d->globals));
+			d->cap_globals =
+			    d->cap_globals ? 2 * d->cap_globals : 4;
+			d->globals =
+			    xrealloc(d->globals,
+				     d->cap_globals * 2 * sizeof(*d->globals));
 		}
 		d->globals[2 * d->nglobals] = ts_node_start_byte(id);
 		d->globals[2 * d->nglobals + 1] = ts_node_end_byte(id);
@@ -348,12 +370,15 @@ static void index_global_add(struct index_walk *w, TSNode node)
 }
 
 /* "a.b.c" from a dotted_name, ignoring any whitespace or comments in it. */
-static void index_dotted_name(struct index_walk *w, TSNode node, struct buf *out)
+static void index_dotted_name(struct index_walk *w, TSNode node,
+			      struct buf *out)
 {
 	uint32_t i, count = ts_node_named_child_count(node);
 	const char *s;
 	size_t n;
 
+	if (ts_node_is_null(node))
+		return;
 	if (!index_is(node, "dotted_name")) {
 		s = index_node_bytes(w, node, &n);
 		buf_add(out, s, n);
@@ -378,10 +403,12 @@ static void index_uses_note(json_t *uses, const char *module, size_t level)
 	if (level || !module)
 		return;
 	n = strcspn(module, ".");
-	for (i = 0; i < sizeof(index_libraries) / sizeof(index_libraries[0]); i++)
+	for (i = 0; i < sizeof(index_libraries) / sizeof(index_libraries[0]);
+	     i++)
 		if (strlen(index_libraries[i]) == n &&
 		    !memcmp(module, index_libraries[i], n))
-			json_object_set_new(uses, index_libraries[i], json_true());
+			json_object_set_new(uses, index_libraries[i],
+					    json_true());
 }
 
 static json_t *index_import_new(const char *kind, TSNode stmt)
@@ -403,9 +430,8 @@ static void index_import_name(struct index_walk *w, TSNode node,
 	buf_reset(name);
 	*alias = json_null();
 	if (index_is(node, "aliased_import")) {
-		alias_node = ts_node_child_by_field_name(node, "alias", 5);
-		index_dotted_name(w, ts_node_child_by_field_name(node, "name", 4),
-				  name);
+		alias_node = index_field(node, "alias");
+		index_dotted_name(w, index_field(node, "name"), name);
 		if (!ts_node_is_null(alias_node)) {
 			json_decref(*alias);
 			*alias = index_node_text(w, alias_node);
@@ -413,6 +439,31 @@ static void index_import_name(struct index_walk *w, TSNode node,
 	} else {
 		index_dotted_name(w, node, name);
 	}
+}
+
+/* `..a.b` of `from ..a.b import c`: level 2, module "a.b"; false if no module.
+ */
+static bool index_relative_import(struct index_walk *w, TSNode node,
+				  struct buf *module, size_t *level)
+{
+	uint32_t i, count = ts_node_named_child_count(node);
+	bool has_module = false;
+	const char *s;
+	size_t n;
+
+	for (i = 0; i < count; i++) {
+		TSNode part = ts_node_named_child(node, i);
+
+		if (index_is(part, "import_prefix")) {
+			s = index_node_bytes(w, part, &n);
+			while (n--)
+				*level += s[n] == '.';
+		} else if (index_is(part, "dotted_name")) {
+			index_dotted_name(w, part, module);
+			has_module = true;
+		}
+	}
+	return has_module;
 }
 
 static void index_import_add(struct index_walk *w, TSNode stmt, json_t *uses)
@@ -438,58 +489,47 @@ static void index_import_add(struct index_walk *w, TSNode stmt, json_t *uses)
 		const char *field = ts_tree_cursor_current_field_name(&c);
 
 		if (field && !strcmp(field, "module_name")) {
-			has_module = index_is(child, "dotted_name");
-			if (has_module)
+			if (index_is(child, "relative_import")) {
+				has_module = index_relative_import(
+				    w, child, &module, &level);
+			} else {
 				index_dotted_name(w, child, &module);
-			/* relative_import: import_prefix, then maybe a dotted_name */
-			for (uint32_t i = 0; i < ts_node_named_child_count(child) &&
-					     !has_module;
-			     i++) {
-				TSNode part = ts_node_named_child(child, i);
-				const char *s;
-				size_t n;
-
-				if (index_is(part, "import_prefix")) {
-					s = index_node_bytes(w, part, &n);
-					while (n--)
-						level += s[n] == '.';
-				} else if (index_is(part, "dotted_name")) {
-					index_dotted_name(w, part, &module);
-					has_module = true;
-				}
+				has_module = true;
 			}
 		} else if (field && !strcmp(field, "name")) {
 			index_import_name(w, child, &name, &alias);
 			if (is_from) {
 				json_array_append_new(
-					json_object_get(imp, "names"),
-					json_pack("{s:o,s:o}", "name",
-						  index_json_text(name.data,
-								  name.len),
-						  "alias", alias));
+				    json_object_get(imp, "names"),
+				    json_pack(
+					"{s:o,s:o}", "name",
+					index_json_text(name.data, name.len),
+					"alias", alias));
 				continue;
 			}
 			imp = index_import_new("import", stmt);
-			json_object_set_new(imp, "module",
-					    index_json_text(name.data, name.len));
+			json_object_set_new(
+			    imp, "module",
+			    index_json_text(name.data, name.len));
 			json_object_set_new(imp, "alias", alias);
 			index_uses_note(uses, name.data, 0);
 			json_array_append_new(w->imports, imp);
 			imp = NULL;
 		} else if (index_is(child, "wildcard_import")) {
-			json_array_append_new(json_object_get(imp, "names"),
-					      json_pack("{s:s,s:n}", "name", "*",
-							"alias"));
+			json_array_append_new(
+			    json_object_get(imp, "names"),
+			    json_pack("{s:s,s:n}", "name", "*", "alias"));
 		}
 	} while (ts_tree_cursor_goto_next_sibling(&c));
 	if (is_from) {
 		if (has_module) {
-			json_object_set_new(imp, "module",
-					    index_json_text(module.data,
-							    module.len));
+			json_object_set_new(
+			    imp, "module",
+			    index_json_text(module.data, module.len));
 			index_uses_note(uses, module.data, level);
 		}
-		json_object_set_new(imp, "level", json_integer((json_int_t)level));
+		json_object_set_new(imp, "level",
+				    json_integer((json_int_t)level));
 	}
 out:
 	if (imp)
@@ -615,7 +655,7 @@ static void index_qualnames_set(struct index_walk *w)
 	for (i = 0; i < w->ndefs; i++) {
 		struct index_def *d = &w->defs[i];
 		const struct index_def *p;
-		TSNode id = ts_node_child_by_field_name(d->node, "name", 4);
+		TSNode id = index_field(d->node, "name");
 
 		name = "";
 		n = 0;
@@ -623,8 +663,10 @@ static void index_qualnames_set(struct index_walk *w)
 			name = index_node_bytes(w, id, &n);
 		p = d->parent >= 0 ? &w->defs[d->parent] : NULL;
 		if (p && !index_def_is_global(w, p, name, n)) {
-			buf_add(&d->qualname, p->qualname.data, p->qualname.len);
-			buf_adds(&d->qualname, p->is_class ? "." : ".<locals>.");
+			buf_add(&d->qualname, p->qualname.data,
+				p->qualname.len);
+			buf_adds(&d->qualname,
+				 p->is_class ? "." : ".<locals>.");
 		}
 		buf_add(&d->qualname, name, n);
 	}
@@ -743,11 +785,17 @@ static void index_unescape(const char *s, size_t n, bool is_raw,
 		case 'v':
 			buf_addch(out, '\v');
 			break;
-		case '0': case '1': case '2': case '3':
-		case '4': case '5': case '6': case '7':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
 			cp = (uint32_t)(c - '0');
-			for (k = 0; k < 2 && i < n && s[i] >= '0' && s[i] <= '7';
-			     k++)
+			for (k = 0;
+			     k < 2 && i < n && s[i] >= '0' && s[i] <= '7'; k++)
 				cp = cp * 8 + (uint32_t)(s[i++] - '0');
 			index_unescape_codepoint(out, cp);
 			break;
@@ -759,7 +807,8 @@ static void index_unescape(const char *s, size_t n, bool is_raw,
 			for (k = 0; k < digits && i + k < n &&
 				    index_hex_digit(s[i + k]) >= 0;
 			     k++)
-				cp = cp * 16 + (uint32_t)index_hex_digit(s[i + k]);
+				cp = cp * 16 +
+				     (uint32_t)index_hex_digit(s[i + k]);
 			if (k < digits || cp > 0x10ffff) {
 				/* CPython rejects it: keep what was written */
 				buf_addch(out, '\\');
@@ -783,7 +832,8 @@ static bool index_string_value(struct index_walk *w, TSNode str,
 			       struct buf *out)
 {
 	TSNode open = ts_node_named_child(str, 0);
-	TSNode close = ts_node_named_child(str, ts_node_named_child_count(str) - 1);
+	TSNode close =
+	    ts_node_named_child(str, ts_node_named_child_count(str) - 1);
 	bool is_raw = false;
 	const char *s;
 	size_t n, i, start, end;
@@ -810,7 +860,7 @@ static bool index_string_value(struct index_walk *w, TSNode str,
 static json_t *index_docstring(struct index_walk *w, TSNode body)
 {
 	struct buf doc = BUF_INIT;
-	TSNode first = { 0 }, expr = { 0 };
+	TSNode first = {0}, expr = {0};
 	json_t *result = NULL;
 	uint32_t i, count;
 
@@ -834,7 +884,8 @@ static json_t *index_docstring(struct index_walk *w, TSNode body)
 			goto out; /* a tuple or several expressions */
 		expr = child;
 	}
-	while (!ts_node_is_null(expr) && index_is(expr, "parenthesized_expression"))
+	while (!ts_node_is_null(expr) &&
+	       index_is(expr, "parenthesized_expression"))
 		expr = ts_node_named_child(expr, 0);
 	if (ts_node_is_null(expr))
 		goto out;
@@ -880,21 +931,22 @@ static json_t *index_params(struct index_walk *w, TSNode params)
 	count = ts_node_named_child_count(params);
 	for (i = 0; i < count; i++) {
 		TSNode p = ts_node_named_child(params, i);
-		const char *type = ts_node_type(p);
-		const char *plain = after_star ? "keyword_only" :
-						 "positional_or_keyword";
-		TSNode name = p, ann = { 0 }, def = { 0 };
+		const char *type = ts_node_is_null(p) ? "" : ts_node_type(p);
+		const char *plain =
+		    after_star ? "keyword_only" : "positional_or_keyword";
+		TSNode name = p, ann = {0}, def = {0};
 		const char *kind = plain;
 
 		if (!strcmp(type, "positional_separator")) {
 			size_t k;
 			json_t *q;
 
-			json_array_foreach(list, k, q)
-				if (!strcmp(json_string_value(json_object_get(q, "kind")),
-					    "positional_or_keyword"))
-					json_object_set_new(q, "kind",
-							    json_string("positional_only"));
+			json_array_foreach(list, k, q) if (
+			    !strcmp(
+				json_string_value(json_object_get(q, "kind")),
+				"positional_or_keyword"))
+			    json_object_set_new(q, "kind",
+						json_string("positional_only"));
 			continue;
 		}
 		if (!strcmp(type, "keyword_separator")) {
@@ -902,16 +954,16 @@ static json_t *index_params(struct index_walk *w, TSNode params)
 			continue;
 		}
 		if (!strcmp(type, "typed_parameter")) {
-			ann = ts_node_child_by_field_name(p, "type", 4);
+			ann = index_field(p, "type");
 			name = ts_node_named_child(p, 0);
 			if (ts_node_is_null(name))
 				continue;
 			type = ts_node_type(name);
 		} else if (!strcmp(type, "default_parameter") ||
 			   !strcmp(type, "typed_default_parameter")) {
-			name = ts_node_child_by_field_name(p, "name", 4);
-			ann = ts_node_child_by_field_name(p, "type", 4);
-			def = ts_node_child_by_field_name(p, "value", 5);
+			name = index_field(p, "name");
+			ann = index_field(p, "type");
+			def = index_field(p, "value");
 			type = "identifier";
 		} else if (strcmp(type, "identifier") &&
 			   strcmp(type, "list_splat_pattern") &&
@@ -927,10 +979,10 @@ static json_t *index_params(struct index_walk *w, TSNode params)
 			kind = "var_keyword";
 			name = ts_node_named_child(name, 0);
 		}
-		json_array_append_new(list,
-				      index_param_new(index_node_text(w, name),
-						      kind, index_node_text(w, def),
-						      index_node_text(w, ann)));
+		json_array_append_new(
+		    list, index_param_new(index_node_text(w, name), kind,
+					  index_node_text(w, def),
+					  index_node_text(w, ann)));
 	}
 	return list;
 }
@@ -963,7 +1015,7 @@ static json_t *index_decorators(struct index_walk *w, TSNode outer)
 
 static json_t *index_type_params(struct index_walk *w, TSNode def)
 {
-	TSNode tp = ts_node_child_by_field_name(def, "type_parameters", 15);
+	TSNode tp = index_field(def, "type_parameters");
 	json_t *list = json_array();
 	uint32_t i, count;
 
@@ -983,12 +1035,14 @@ static json_t *index_function_json(struct index_walk *w,
 				   const struct index_def *d)
 {
 	const struct index_def *p = d->parent >= 0 ? &w->defs[d->parent] : NULL;
-	TSNode first = ts_node_child(d->node, 0);
-	TSNode last = index_last_token(d->node);
+	TSNode node = d->node;
+	TSNode last = index_last_token(node);
 	TSPoint start = ts_node_start_point(d->outer);
 	TSPoint end = ts_node_end_point(last);
 	size_t byte_start = ts_node_start_byte(d->outer);
 	size_t byte_end = ts_node_end_byte(last);
+	const char *kind = "function";
+	json_t *f = json_object();
 	char hash[65];
 
 	if (byte_start > w->len)
@@ -998,45 +1052,52 @@ static json_t *index_function_json(struct index_walk *w,
 	if (byte_end < byte_start)
 		byte_end = byte_start;
 	sha256_hex(w->src + byte_start, byte_end - byte_start, hash);
-	return json_pack(
-		"{s:o,s:o,s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
-		"s:I,s:I,s:I,s:o,s:o,s:I,s:I,s:s,s:b,s:b}",
-		"name",
-		index_node_text(w, ts_node_child_by_field_name(d->node, "name", 4)),
-		"qualname", index_json_text(d->qualname.data, d->qualname.len),
-		"kind", !p ? "function" : p->is_class ? "method" : "nested",
-		"is_async", !ts_node_is_null(first) && index_is(first, "async"),
-		"class",
-		p && p->is_class ? index_json_text(p->qualname.data, p->qualname.len) :
-				   json_null(),
-		"params",
-		index_params(w, ts_node_child_by_field_name(d->node, "parameters", 10)),
-		"returns",
-		index_node_text(w, ts_node_child_by_field_name(d->node, "return_type", 11)),
-		"type_params", index_type_params(w, d->node),
-		"decorators", index_decorators(w, d->outer),
-		"docstring",
-		index_docstring(w, ts_node_child_by_field_name(d->node, "body", 4)),
-		"first_line", (json_int_t)start.row + 1,
-		"def_line", (json_int_t)ts_node_start_point(d->node).row + 1,
-		"last_line", (json_int_t)end.row + 1,
-		"start", index_json_point(start),
-		"end", index_json_point(end),
-		"byte_start", (json_int_t)byte_start,
-		"byte_end", (json_int_t)byte_end,
-		"hash", hash,
-		"has_yield", d->has_yield,
-		"has_nested", d->has_nested);
+	if (p)
+		kind = p->is_class ? "method" : "nested";
+
+	json_object_set_new(f, "name",
+			    index_node_text(w, index_field(node, "name")));
+	json_object_set_new(f, "qualname",
+			    index_json_text(d->qualname.data, d->qualname.len));
+	json_object_set_new(f, "kind", json_string(kind));
+	json_object_set_new(
+	    f, "is_async",
+	    json_boolean(index_is(ts_node_child(node, 0), "async")));
+	json_object_set_new(f, "class",
+			    p && p->is_class ? index_json_text(p->qualname.data,
+							       p->qualname.len)
+					     : json_null());
+	json_object_set_new(f, "params",
+			    index_params(w, index_field(node, "parameters")));
+	json_object_set_new(
+	    f, "returns", index_node_text(w, index_field(node, "return_type")));
+	json_object_set_new(f, "type_params", index_type_params(w, node));
+	json_object_set_new(f, "decorators", index_decorators(w, d->outer));
+	json_object_set_new(f, "docstring",
+			    index_docstring(w, index_field(node, "body")));
+	json_object_set_new(f, "first_line", json_integer(start.row + 1));
+	json_object_set_new(f, "def_line",
+			    json_integer(ts_node_start_point(node).row + 1));
+	json_object_set_new(f, "last_line", json_integer(end.row + 1));
+	json_object_set_new(f, "start", index_json_point(start));
+	json_object_set_new(f, "end", index_json_point(end));
+	json_object_set_new(f, "byte_start",
+			    json_integer((json_int_t)byte_start));
+	json_object_set_new(f, "byte_end", json_integer((json_int_t)byte_end));
+	json_object_set_new(f, "hash", json_string(hash));
+	json_object_set_new(f, "has_yield", json_boolean(d->has_yield));
+	json_object_set_new(f, "has_nested", json_boolean(d->has_nested));
+	return f;
 }
 
 static json_t *index_class_json(struct index_walk *w, const struct index_def *d)
 {
 	return json_pack(
-		"{s:o,s:o,s:I,s:I}", "name",
-		index_node_text(w, ts_node_child_by_field_name(d->node, "name", 4)),
-		"qualname", index_json_text(d->qualname.data, d->qualname.len),
-		"first_line", (json_int_t)ts_node_start_point(d->outer).row + 1,
-		"line", (json_int_t)ts_node_start_point(d->node).row + 1);
+	    "{s:o,s:o,s:I,s:I}", "name",
+	    index_node_text(w, index_field(d->node, "name")), "qualname",
+	    index_json_text(d->qualname.data, d->qualname.len), "first_line",
+	    (json_int_t)ts_node_start_point(d->outer).row + 1, "line",
+	    (json_int_t)ts_node_start_point(d->node).row + 1);
 }
 
 static json_int_t index_count_lines(const char *src, size_t len)
@@ -1051,11 +1112,41 @@ static json_int_t index_count_lines(const char *src, size_t len)
 	return lines + (p < end);
 }
 
+/*
+ * End of the source once trailing bytes the lexer skips (whitespace, the
+ * zero-width characters the grammar treats as space, line continuations,
+ * NULs) are dropped: a whole tree's root reaches at least this far.
+ */
+static size_t index_source_end(const char *src, size_t len)
+{
+	static const char *const wide[] = {"\xe2\x80\x8b", "\xe2\x81\xa0",
+					   "\xef\xbb\xbf"};
+	size_t i;
+
+	while (len) {
+		char c = src[len - 1];
+
+		if (c == ' ' || (c >= '\t' && c <= '\r') || c == '\\' ||
+		    c == '\0') {
+			len--;
+			continue;
+		}
+		for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+			if (len >= 3 && !memcmp(src + len - 3, wide[i], 3))
+				break;
+		if (i == sizeof(wide) / sizeof(wide[0]))
+			break;
+		len -= 3;
+	}
+	return len;
+}
+
 int index_source(const char *src, size_t len, json_t **index, struct err *err)
 {
 	struct index_walk w;
 	TSParser *parser = NULL;
 	TSTree *tree = NULL;
+	TSNode root;
 	json_t *doc = NULL, *functions, *classes, *uses;
 	char hash[65];
 	size_t i;
@@ -1071,15 +1162,28 @@ int index_source(const char *src, size_t len, json_t **index, struct err *err)
 	}
 	parser = ts_parser_new();
 	if (!ts_parser_set_language(parser, tree_sitter_python())) {
-		ret = err_set(err, RUSTIFY_EINTERNAL,
-			      "%s: grammar ABI %u does not suit the tree-sitter runtime",
-			      INDEX_GRAMMAR,
-			      ts_language_version(tree_sitter_python()));
+		ret = err_set(
+		    err, RUSTIFY_EINTERNAL,
+		    "%s: grammar ABI %u does not suit the tree-sitter runtime",
+		    INDEX_GRAMMAR, ts_language_version(tree_sitter_python()));
 		goto out;
 	}
-	tree = ts_parser_parse_string(parser, NULL, len ? src : "", (uint32_t)len);
+	ts_parser_set_timeout_micros(parser, INDEX_PARSE_MICROS +
+						 INDEX_PARSE_MICROS_PER_KIB *
+						     (uint64_t)(len / 1024));
+	tree =
+	    ts_parser_parse_string(parser, NULL, len ? src : "", (uint32_t)len);
 	if (!tree) {
-		ret = err_set(err, RUSTIFY_EINTERNAL, "tree-sitter parse failed");
+		ret = err_set(
+		    err, RUSTIFY_ETIMEOUT,
+		    "parsing %zu bytes took over %llu ms: the source is "
+		    "too complex for the parser (long runs of comment "
+		    "lines inside indented code are the usual cause)",
+		    len,
+		    (unsigned long long)ts_parser_timeout_micros(parser) /
+			1000);
+		/* The parser's stack may hold trees it cannot free (below). */
+		parser = NULL;
 		goto out;
 	}
 
@@ -1088,10 +1192,32 @@ int index_source(const char *src, size_t len, json_t **index, struct err *err)
 	w.imports = json_array();
 	w.errors = json_array();
 	uses = json_object();
-	for (i = 0; i < sizeof(index_libraries) / sizeof(index_libraries[0]); i++)
+	for (i = 0; i < sizeof(index_libraries) / sizeof(index_libraries[0]);
+	     i++)
 		json_object_set_new(uses, index_libraries[i], json_false());
-	index_walk_tree(&w, ts_tree_root_node(tree), uses);
-	index_qualnames_set(&w);
+	root = ts_tree_root_node(tree);
+	if (ts_node_end_byte(root) < index_source_end(w.src, len)) {
+		/*
+		 * libtree-sitter 0.20.7 corrupts any node given more than 65535
+		 * direct children (e.g. 65536 comment lines or line
+		 * continuations in a row, or that many unclosed brackets at the
+		 * end): it keeps the count modulo 65536, so sizes shrink and
+		 * the root stops short of the source's end, and deleting such a
+		 * tree frees a pointer inside a block. Leak it instead, and
+		 * index nothing from positions that are known to be wrong.
+		 */
+		json_array_append_new(
+		    w.errors,
+		    json_pack("{s:i,s:i,s:s}", "line", 1, "column", 1,
+			      "message",
+			      "parser limit: over 65535 comments, line "
+			      "continuations or nested brackets in a row; "
+			      "nothing in this file was indexed"));
+		tree = NULL;
+	} else {
+		index_walk_tree(&w, root, uses);
+		index_qualnames_set(&w);
+	}
 
 	functions = json_array();
 	classes = json_array();
@@ -1100,8 +1226,8 @@ int index_source(const char *src, size_t len, json_t **index, struct err *err)
 			json_array_append_new(classes,
 					      index_class_json(&w, &w.defs[i]));
 		else
-			json_array_append_new(functions,
-					      index_function_json(&w, &w.defs[i]));
+			json_array_append_new(
+			    functions, index_function_json(&w, &w.defs[i]));
 	}
 	sha256_hex(w.src, len, hash);
 	doc = json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:b}", "grammar",
@@ -1110,9 +1236,11 @@ int index_source(const char *src, size_t len, json_t **index, struct err *err)
 			"classes", classes, "imports", w.imports, "uses", uses,
 			"errors", w.errors, "errors_truncated",
 			w.errors_truncated);
-	w.imports = w.errors = NULL; /* json_pack's "o" took them, even on failure */
+	w.imports = w.errors =
+	    NULL; /* json_pack's "o" took them, even on failure */
 	if (!doc) {
-		ret = err_set(err, RUSTIFY_EINTERNAL, "cannot build the index document");
+		ret = err_set(err, RUSTIFY_EINTERNAL,
+			      "cannot build the index document");
 		goto out;
 	}
 	*index = doc;

@@ -22,9 +22,10 @@
  * Indexes len bytes of UTF-8 Python source (NUL bytes and invalid UTF-8 are
  * tolerated). Syntax errors are not a failure: they are listed in the
  * document, which covers whatever could be parsed. Returns 0 and a new
- * reference in *index, or a negative RUSTIFY_E* code with *index NULL
- * (RUSTIFY_ELIMIT when the source is over 4 GiB, RUSTIFY_EINTERNAL when the
- * grammar cannot be loaded).
+ * reference in *index, or a negative RUSTIFY_E* code with *index NULL:
+ * RUSTIFY_ELIMIT when the source is over 4 GiB, RUSTIFY_ETIMEOUT when the
+ * parse runs over its time limit (2 s + 2 ms per KiB), RUSTIFY_EINTERNAL
+ * when the grammar cannot be loaded.
  */
 int index_source(const char *src, size_t len, json_t **index, struct err *err);
 

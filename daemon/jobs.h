@@ -11,6 +11,7 @@
 #define RUSTIFY_JOBS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <jansson.h>
 #include <uv.h>
@@ -19,6 +20,11 @@
 
 struct proc;
 struct pipeline_state;
+struct build_state;
+
+struct job_run;
+typedef void (*job_child_done)(struct job_run *r, int64_t status, int sig,
+			       bool timed_out);
 
 struct job_run {
 	struct daemon *d;
@@ -27,6 +33,8 @@ struct job_run {
 	json_t *result;      /* the result document being built */
 	json_t *data;        /* stage outputs kept between stages */
 	struct pipeline_state *ps; /* owned by pipeline.c */
+	struct build_state *bs;    /* owned by build.c */
+	struct job_run *build_next; /* in the daemon's build queue */
 	int stage;           /* index into the pipeline's stage table */
 	double stage_started;
 	double started_at;
@@ -36,6 +44,8 @@ struct job_run {
 	bool is_cancelled;
 	bool is_finished;
 	bool is_done_early;  /* a stage ended the job with success */
+	bool is_dry_run;     /* build and verify are skipped, deliver runs */
+	job_child_done child_done; /* stage_child's callback (pipeline.c) */
 	size_t log_lines;
 	size_t log_dropped;
 	struct job_run *next;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "harness.h"
 #include "index.h"
 #include "log.h"
@@ -26,20 +27,10 @@
 #include "proc.h"
 #include "sha256.h"
 #include "source.h"
+#include "translate/translate.h"
 
-struct pipeline_state {
-	struct source src;
-	char *src_path;  /* the file the workload runs (text: written out) */
-	char *src_dir;
-	json_t *index;
-	json_t *profile;
-	char *python;
-	char *profile_key;
-	bool has_profile_cache_hit;
-	bool is_list_only;
-};
 
-static struct pipeline_state *ps_get(struct job_run *r)
+struct pipeline_state *ps_get(struct job_run *r)
 {
 	if (!r->ps) {
 		r->ps = xcalloc(1, sizeof(*r->ps));
@@ -61,11 +52,14 @@ void pipeline_release(struct job_run *r)
 	json_decref(ps->profile);
 	free(ps->python);
 	free(ps->profile_key);
+	free(ps->module);
+	free(ps->out_dir);
+	free(ps->output);
+	json_decref(ps->translate);
 	free(ps);
 	r->ps = NULL;
+	build_release(r);
 }
-
-static bool is_translate_built(void);
 
 void pipeline_finish_result(struct job_run *r)
 {
@@ -76,22 +70,27 @@ void pipeline_finish_result(struct job_run *r)
 
 	json_array_foreach(fns, i, f) {
 		if (!json_is_true(json_object_get(f, "selected")) ||
-		    json_is_true(json_object_get(f, "translated")))
+		    (json_is_true(json_object_get(f, "translated")) &&
+		     json_is_true(json_object_get(f, "verified"))))
 			continue;
 		fallbacks++;
 		if (json_is_null(json_object_get(f, "reason")) ||
 		    !json_object_get(f, "reason"))
 			json_object_set_new(
 				f, "reason",
-				json_string(is_translate_built()
-						    ? "not translated"
-						    : "the translate stage is "
-						      "not implemented yet"));
+				json_string(json_is_true(json_object_get(
+						    f, "translated"))
+						    ? "translated, not verified"
+						    : "not translated"));
 	}
 	json_object_set_new(r->result, "fallbacks", json_integer(fallbacks));
 	json_object_set_new(r->result, "seconds",
 			    json_real(now_seconds() - r->started_at));
 }
+
+static void stage_translate(struct job_run *r);
+static void stage_crate(struct job_run *r);
+static json_t *profile_entry(struct pipeline_state *ps, const char *qualname);
 
 /* ---- source --------------------------------------------------------------- */
 
@@ -141,8 +140,8 @@ static void source_cleanup(void *arg)
 	free(w);
 }
 
-static int write_file(const char *path, const char *data, size_t len,
-		      struct err *err)
+int write_file(const char *path, const char *data, size_t len,
+	       struct err *err)
 {
 	FILE *f = fopen(path, "wb");
 	int rc = 0;
@@ -400,7 +399,23 @@ static void profile_line(struct proc *p, int stream, const char *line,
 	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
 }
 
-static json_t *load_json_file(const char *path, struct err *err)
+char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char block[65536];
+	size_t n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	while ((n = fread(block, 1, sizeof(block), f)) > 0)
+		buf_add(&b, block, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+json_t *load_json_file(const char *path, struct err *err)
 {
 	json_error_t je;
 	json_t *j = json_load_file(path, 0, &je);
@@ -446,7 +461,8 @@ static void profile_exit(struct proc *p, int64_t status, int sig,
 	struct job_run *r = data;
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
-	char *out = NULL;
+	char *out = NULL, *samples_path = NULL, *samples = NULL;
+	size_t samples_len = 0;
 
 	r->proc = NULL;
 	if (r->is_finished)
@@ -473,8 +489,12 @@ static void profile_exit(struct proc *p, int64_t status, int sig,
 	ps->profile = load_json_file(out, &err);
 	if (!ps->profile)
 		goto fail;
+	/* The captured arguments go with the profile: verification of a
+	 * later job that hits this cache entry needs them. */
+	samples_path = xasprintf("%s/samples.pkl", r->work_dir);
+	samples = read_all(samples_path, &samples_len);
 	if (store_cache_put(&r->d->store, "profile", ps->profile_key,
-			    ps->profile, NULL, 0, &err) < 0) {
+			    ps->profile, samples, samples_len, &err) < 0) {
 		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));
 		err_release(&err);
 	}
@@ -484,9 +504,10 @@ fail:
 	job_stage_done(r, STAGE_FAILED, err_msg(&err));
 out:
 	free(out);
+	free(samples_path);
+	free(samples);
 	err_release(&err);
-	if (r->is_finished)
-		jobs_run_maybe_free(r);
+	jobs_run_maybe_free(r);
 }
 
 static bool is_fully_annotated(struct pipeline_state *ps, const char *q);
@@ -514,6 +535,8 @@ static void stage_profile(struct job_run *r)
 	char *harness = NULL, *out = NULL, *samples = NULL, *iters = NULL;
 	char *entry_json = NULL;
 	json_t *hit = NULL;
+	void *blob = NULL;
+	size_t blob_len = 0;
 	const char *args[24];
 	int n = 0;
 
@@ -533,9 +556,14 @@ static void stage_profile(struct job_run *r)
 	}
 	ps->profile_key = profile_cache_key(r);
 	if (store_cache_get(&r->d->store, "profile", ps->profile_key, &hit,
-			    NULL, NULL, &err) < 0)
+			    &blob, &blob_len, &err) < 0)
 		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));
 	if (hit) {
+		samples = xasprintf("%s/samples.pkl", r->work_dir);
+		if (blob && write_file(samples, blob, blob_len, &err) < 0) {
+			log_warn("job %s: %s", r->id, err_msg(&err));
+			err_release(&err);
+		}
 		ps->profile = hit;
 		ps->has_profile_cache_hit = true;
 		profile_finish(r, true);
@@ -597,6 +625,7 @@ static void stage_profile(struct job_run *r)
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 	}
 out:
+	free(blob);
 	free(harness);
 	free(out);
 	free(samples);
@@ -792,24 +821,238 @@ out:
 	buf_release(&msg);
 }
 
+/* ---- child helper ------------------------------------------------------------ */
+
+static void stage_child_line(struct proc *p, int stream, const char *line,
+			     size_t len, void *data)
+{
+	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
+}
+
+static void stage_child_exit(struct proc *p, int64_t status, int sig,
+			     bool timed_out, void *data)
+{
+	struct job_run *r = data;
+	job_child_done done = r->child_done;
+
+	r->proc = NULL;
+	r->child_done = NULL;
+	if (!r->is_finished && done)
+		done(r, status, sig, timed_out);
+	jobs_run_maybe_free(r);
+}
+
+void stage_child(struct job_run *r, const char *const *args, const char *cwd,
+		 double timeout, job_child_done done)
+{
+	struct err err = ERR_INIT;
+	struct proc_opts o = {
+		.file = args[0],
+		.args = (char **)args,
+		.cwd = cwd,
+		.timeout = timeout,
+		.job_id = r->id,
+		.on_line = stage_child_line,
+		.on_exit = stage_child_exit,
+		.data = r,
+	};
+
+	r->child_done = done;
+	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
+		r->child_done = NULL;
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+	}
+	err_release(&err);
+}
+
+/* ---- translate ------------------------------------------------------------- */
+
+json_t *pipeline_result_fn(struct job_run *r, const char *qualname)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		if (!strcmp(json_string_value(json_object_get(f, "name")),
+			    qualname))
+			return f;
+	}
+	return NULL;
+}
+
+struct translate_work {
+	char *text;
+	size_t len;
+	json_t *request;
+	char *out_dir;
+	json_t *report;
+	struct err err;
+	int rc;
+};
+
+static void translate_work(void *arg)
+{
+	struct translate_work *w = arg;
+
+	w->rc = translate_module(w->text, w->len, w->request, w->out_dir,
+				 &w->report, &w->err);
+}
+
+static void translate_cleanup(void *arg)
+{
+	struct translate_work *w = arg;
+
+	free(w->text);
+	json_decref(w->request);
+	free(w->out_dir);
+	json_decref(w->report);
+	err_release(&w->err);
+	free(w);
+}
+
+static void translate_after(struct job_run *r, void *arg)
+{
+	struct translate_work *w = arg;
+	struct pipeline_state *ps = r->ps;
+	json_t *f;
+	size_t i, ntranslated = 0, nfns = 0;
+	struct buf msg = BUF_INIT;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		goto out;
+	}
+	ps->translate = json_incref(w->report);
+	json_array_foreach(json_object_get(w->report, "functions"), i, f) {
+		const char *name = json_string_value(json_object_get(f, "name"));
+		json_t *rf = name ? pipeline_result_fn(r, name) : NULL;
+		bool ok = json_is_true(json_object_get(f, "translated"));
+
+		nfns++;
+		ntranslated += ok;
+		if (!rf)
+			continue;
+		json_object_set_new(rf, "translated", json_boolean(ok));
+		json_object_set(rf, "reason", json_object_get(f, "reason"));
+		if (json_is_string(json_object_get(f, "signature")) &&
+		    !json_is_string(json_object_get(rf, "signature")))
+			json_object_set(rf, "signature",
+					json_object_get(f, "signature"));
+	}
+	json_object_set_new(r->result, "module", json_string(ps->module));
+	buf_addf(&msg, "%zu of %zu selected functions translated",
+		 ntranslated, nfns);
+	if (!ntranslated) {
+		buf_adds(&msg, "; nothing to build");
+		r->is_done_early = true;
+	}
+	job_stage_done(r, STAGE_DONE, msg.data);
+out:
+	buf_release(&msg);
+}
+
+/* The most frequent observed signature of each selected function. */
+static json_t *observed_signatures(struct pipeline_state *ps, json_t *names)
+{
+	json_t *out = json_object(), *v;
+	size_t i;
+
+	json_array_foreach(names, i, v) {
+		json_t *prof = ps->profile
+				       ? profile_entry(ps, json_string_value(v))
+				       : NULL;
+		json_t *sig = json_array_get(json_object_get(prof, "signatures"),
+					     0);
+		if (sig)
+			json_object_set_new(
+				out, json_string_value(v),
+				json_pack("{s:O, s:O}", "args",
+					  json_object_get(sig, "args"),
+					  "return",
+					  json_object_get(sig, "return")));
+	}
+	return out;
+}
+
+static void stage_translate(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct translate_work *w;
+	json_t *names = json_array(), *f;
+	const char *module = json_string_value(json_object_get(r->request,
+							       "module"));
+	const char *pyver = json_string_value(json_object_get(
+		json_object_get(ps->profile, "python"), "version"));
+	size_t i;
+
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		if (json_is_true(json_object_get(f, "selected")))
+			json_array_append(names, json_object_get(f, "name"));
+	}
+	if (!json_array_size(names)) {
+		json_decref(names);
+		r->is_done_early = true;
+		job_stage_done(r, STAGE_SKIPPED, "no function was selected");
+		return;
+	}
+	ps->module = module ? xstrdup(module)
+			    : xasprintf("%s_rs", ps->src.name);
+	ps->out_dir = xasprintf("%s/out", r->work_dir);
+	w = xcalloc(1, sizeof(*w));
+	w->text = xstrndup(ps->src.text, ps->src.len);
+	w->len = ps->src.len;
+	w->out_dir = xstrdup(ps->out_dir);
+	/* Without a profile the interpreter's version is unknown: sum() of
+	 * floats is then translated for Python < 3.12 only if it is safe. */
+	w->request = json_pack("{s:s, s:s, s:s?, s:o, s:o, s:s, s:s}",
+			       "module", ps->module, "source_name",
+			       ps->src.name, "source_path", ps->src.path,
+			       "functions", names, "signatures",
+			       observed_signatures(ps, names),
+			       "python_version", pyver ? pyver : "3.11.0",
+			       "pyo3_version", RUSTIFY_PYO3_VERSION);
+	job_queue_work(r, translate_work, translate_after, translate_cleanup,
+		       w);
+}
+
+/* ---- crate --------------------------------------------------------------- */
+
+static void crate_fmt_done(struct job_run *r, int64_t status, int sig,
+			   bool timed_out)
+{
+	bool is_dry = json_is_true(json_object_get(r->request, "dry_run"));
+	struct buf msg = BUF_INIT;
+
+	buf_addf(&msg, "%s/crate%s", r->ps->out_dir,
+		 status == 0 ? " (rustfmt)" : " (rustfmt failed; unformatted)");
+	if (is_dry) {
+		buf_adds(&msg, "; --dry-run: not building");
+		/* deliver still copies the crate to the output dir */
+		r->is_dry_run = true;
+	}
+	job_stage_done(r, STAGE_DONE, msg.data);
+	buf_release(&msg);
+}
+
+static void stage_crate(struct job_run *r)
+{
+	char *lib = xasprintf("%s/crate/src/lib.rs", r->ps->out_dir);
+	const char *args[] = { "rustfmt", "--edition", "2021", lib, NULL };
+
+	stage_child(r, args, r->ps->out_dir, 60, crate_fmt_done);
+	free(lib);
+}
+
 const struct stage pipeline_stages[] = {
 	{ "source", stage_source },
 	{ "index", stage_index },
 	{ "profile", stage_profile },
 	{ "select", stage_select },
-	{ "translate", NULL },
-	{ "crate", NULL },
-	{ "build", NULL },
-	{ "verify", NULL },
-	{ "deliver", NULL },
+	{ "translate", stage_translate },
+	{ "crate", stage_crate },
+	{ "build", stage_build },
+	{ "verify", stage_verify },
+	{ "deliver", stage_deliver },
 };
 const size_t pipeline_nstages =
 	sizeof(pipeline_stages) / sizeof(pipeline_stages[0]);
-
-static bool is_translate_built(void)
-{
-	for (size_t i = 0; i < pipeline_nstages; i++)
-		if (!strcmp(pipeline_stages[i].name, "translate"))
-			return pipeline_stages[i].start != NULL;
-	return false;
-}

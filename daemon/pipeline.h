@@ -6,12 +6,54 @@
 #ifndef RUSTIFY_PIPELINE_H
 #define RUSTIFY_PIPELINE_H
 
+#include <jansson.h>
+
 #include "jobs.h"
+#include "source.h"
+
+/* What the stages of one job hand to each other (loop thread only). */
+struct pipeline_state {
+	struct source src;
+	char *src_path;  /* the file the workload runs (text: written out) */
+	char *src_dir;
+	json_t *index;
+	json_t *profile;
+	char *python;
+	char *profile_key;
+	bool has_profile_cache_hit;
+	bool is_list_only;
+	char *module;      /* the accelerated package's import name */
+	char *out_dir;     /* work/<id>/out: crate/ and <module>/ */
+	char *output;      /* the user's output dir (deliver) */
+	json_t *translate; /* the translator's report */
+};
+
+struct pipeline_state *ps_get(struct job_run *r);
+/* The entry of result.functions for a qualname, or NULL. */
+json_t *pipeline_result_fn(struct job_run *r, const char *qualname);
 
 struct stage {
 	const char *name;
 	void (*start)(struct job_run *r); /* NULL: not implemented yet */
 };
+
+/*
+ * Runs a short child (rustfmt, unzip through python, pip) for a stage; its
+ * output goes to the job log. done() runs on exit unless the job ended.
+ */
+void stage_child(struct job_run *r, const char *const *args, const char *cwd,
+		 double timeout, job_child_done done);
+
+/* Small file helpers for stages (any thread). */
+char *read_all(const char *path, size_t *len);
+json_t *load_json_file(const char *path, struct err *err);
+int write_file(const char *path, const char *data, size_t len,
+	       struct err *err);
+
+/* Stages that live in their own files. */
+void stage_build(struct job_run *r);
+void stage_verify(struct job_run *r);
+void stage_deliver(struct job_run *r);
 
 extern const struct stage pipeline_stages[];
 extern const size_t pipeline_nstages;

@@ -11,19 +11,20 @@
 
 #include "sha256.h"
 
-/* First 32 bits of the fractional parts of the cube roots of the first 64 primes. */
+/* First 32 bits of the fractional parts of the cube roots of the first 64
+ * primes. */
 static const uint32_t sha256_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
 static uint32_t sha256_rotr(uint32_t x, unsigned n)
@@ -71,12 +72,12 @@ static void sha256_compress(uint32_t h[8], const unsigned char block[64])
 	g = h[6];
 	hh = h[7];
 	for (t = 0; t < 64; t++) {
-		uint32_t big_s1 = sha256_rotr(e, 6) ^ sha256_rotr(e, 11) ^
-				  sha256_rotr(e, 25);
+		uint32_t big_s1 =
+		    sha256_rotr(e, 6) ^ sha256_rotr(e, 11) ^ sha256_rotr(e, 25);
 		uint32_t ch = (e & f) ^ (~e & g);
 		uint32_t t1 = hh + big_s1 + ch + sha256_k[t] + w[t];
-		uint32_t big_s0 = sha256_rotr(a, 2) ^ sha256_rotr(a, 13) ^
-				  sha256_rotr(a, 22);
+		uint32_t big_s0 =
+		    sha256_rotr(a, 2) ^ sha256_rotr(a, 13) ^ sha256_rotr(a, 22);
 		uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
 		uint32_t t2 = big_s0 + maj;
 
@@ -101,10 +102,11 @@ static void sha256_compress(uint32_t h[8], const unsigned char block[64])
 
 void sha256_init(struct sha256 *c)
 {
-	/* First 32 bits of the fractional parts of the square roots of the first 8 primes. */
+	/* First 32 bits of the fractional parts of the square roots of the
+	 * first 8 primes. */
 	static const uint32_t iv[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
 
 	memcpy(c->h, iv, sizeof(iv));
@@ -143,7 +145,8 @@ void sha256_update(struct sha256 *c, const void *data, size_t len)
 	}
 }
 
-/* Padding (FIPS 180-4 5.1.1): a 1 bit, zeros, then the bit length as 64 bits. */
+/* Padding (FIPS 180-4 5.1.1): a 1 bit, zeros, then the bit length as 64 bits.
+ */
 void sha256_final(struct sha256 *c, unsigned char out[32])
 {
 	uint64_t bits = c->len * 8;

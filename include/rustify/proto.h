@@ -20,6 +20,8 @@
 
 #define RUSTIFY_PROTOCOL_VERSION 1
 #define RUSTIFY_VERSION "0.1.0"
+/* The pyo3 release generated crates pin (newest on the crate registry). */
+#define RUSTIFY_PYO3_VERSION "0.30.1"
 #define RUSTIFY_DEFAULT_MAX_MESSAGE (16u * 1024u * 1024u)
 /* Longest header section accepted before the blank line. */
 #define RUSTIFY_MAX_HEADER 8192u

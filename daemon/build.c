@@ -1,0 +1,543 @@
+/*
+ * build.c - the build stage (see build.h).
+ *
+ * Work on the pool: preflight (python, maturin, cargo, rustc present, their
+ * versions) and the artifact key (SHA-256 over the crate's files, the pyo3
+ * version in Cargo.toml, `rustc -vV`, the interpreter's SOABI). Then on the
+ * loop thread: a cached wheel is written out, or the job takes the build
+ * lock (or queues behind it) and runs maturin as a child process group.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "pipeline.h"
+#include "log.h"
+#include "proc.h"
+#include "sha256.h"
+
+extern char **environ;
+
+#define BUILD_LOG_KEEP (256u * 1024u)
+
+struct build_state {
+	char *crate_dir;
+	char *wheel_dir;
+	char *python;
+	char *key;
+	char *toolchain;     /* rustc -vV, maturin and cargo versions */
+	struct buf log;      /* the build's output, bounded, for errors */
+	int ncompiled;
+	double started;
+	bool is_waiting;
+};
+
+/* ---- work on the pool ---------------------------------------------------- */
+
+struct build_prep {
+	char *crate_dir;
+	char *python;
+	char *key;
+	struct buf toolchain;
+	struct err err;
+};
+
+/* Runs argv through popen (the pool thread may block) and appends its
+ * first lines of output to out; false when it could not run. */
+static bool capture(const char *cmd, struct buf *out)
+{
+	FILE *p = popen(cmd, "r");
+	char line[512];
+	bool got = false;
+
+	if (!p)
+		return false;
+	while (fgets(line, sizeof(line), p)) {
+		buf_adds(out, line);
+		got = true;
+	}
+	return pclose(p) == 0 && got;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Hashes every regular file under dir (names sorted, path and bytes). */
+static void hash_tree(struct sha256 *c, const char *dir, const char *rel)
+{
+	char *path = rel[0] ? xasprintf("%s/%s", dir, rel) : xstrdup(dir);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!d)
+		goto out;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "target") ||
+		    !strcmp(e->d_name, "__pycache__"))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char *sub = rel[0] ? xasprintf("%s/%s", rel, names[i])
+				   : xstrdup(names[i]);
+		char *full = xasprintf("%s/%s", dir, sub);
+		struct stat st;
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			hash_tree(c, dir, sub);
+		} else if (S_ISREG(st.st_mode)) {
+			FILE *f = fopen(full, "rb");
+			char block[65536];
+			size_t got;
+			sha256_update(c, sub, strlen(sub) + 1);
+			while (f && (got = fread(block, 1, sizeof(block), f)))
+				sha256_update(c, block, got);
+			if (f)
+				fclose(f);
+		}
+		free(full);
+		free(sub);
+		free(names[i]);
+	}
+	free(names);
+out:
+	free(path);
+}
+
+static void build_prep_work(void *arg)
+{
+	struct build_prep *w = arg;
+	struct buf cmd = BUF_INIT, v = BUF_INIT;
+	struct sha256 c;
+	char hex[65];
+
+	if (!capture("rustc -vV 2>/dev/null", &v) ||
+	    !capture("cargo --version 2>/dev/null", &v)) {
+		err_set(&w->err, RUSTIFY_ECHILD,
+			"cargo and rustc are needed to build: install the Rust "
+			"toolchain (https://rustup.rs), then resubmit");
+		goto out;
+	}
+	if (!capture("maturin --version 2>/dev/null", &v)) {
+		err_set(&w->err, RUSTIFY_ECHILD,
+			"maturin is needed to build: pip install "
+			"maturin==1.16.0 (or scripts/bootstrap), then resubmit");
+		goto out;
+	}
+	buf_addf(&cmd, "'%s' -c 'import sysconfig; "
+		 "print(sysconfig.get_config_var(\"SOABI\"))' 2>/dev/null",
+		 w->python);
+	if (strchr(w->python, '\'') || !capture(cmd.data, &v)) {
+		err_set(&w->err, RUSTIFY_ECHILD,
+			"the interpreter %s could not be run; pass --python "
+			"with a working python3", w->python);
+		goto out;
+	}
+	sha256_init(&c);
+	sha256_update(&c, "artifact-v1\0", 12);
+	sha256_update(&c, v.data, v.len);
+	hash_tree(&c, w->crate_dir, "");
+	sha256_final_hex(&c, hex);
+	w->key = xstrdup(hex);
+	buf_add(&w->toolchain, v.data, v.len);
+out:
+	buf_release(&cmd);
+	buf_release(&v);
+}
+
+static void build_prep_cleanup(void *arg)
+{
+	struct build_prep *w = arg;
+
+	free(w->crate_dir);
+	free(w->python);
+	free(w->key);
+	buf_release(&w->toolchain);
+	err_release(&w->err);
+	free(w);
+}
+
+/* ---- the build itself ------------------------------------------------------- */
+
+static void build_spawn(struct job_run *r);
+
+static void build_lock_next(struct daemon *d)
+{
+	struct job_run *next;
+
+	d->build_owner = NULL;
+	while ((next = d->build_waiters)) {
+		d->build_waiters = next->build_next;
+		next->build_next = NULL;
+		if (next->is_finished || !next->bs)
+			continue;
+		next->bs->is_waiting = false;
+		d->build_owner = next;
+		build_spawn(next);
+		return;
+	}
+}
+
+void build_release(struct job_run *r)
+{
+	struct daemon *d = r->d;
+	struct job_run **pp;
+
+	for (pp = &d->build_waiters; *pp; pp = &(*pp)->build_next) {
+		if (*pp == r) {
+			*pp = r->build_next;
+			break;
+		}
+	}
+	if (d->build_owner == r && !r->proc)
+		build_lock_next(d);
+	if (r->bs) {
+		free(r->bs->crate_dir);
+		free(r->bs->wheel_dir);
+		free(r->bs->python);
+		free(r->bs->key);
+		free(r->bs->toolchain);
+		buf_release(&r->bs->log);
+		free(r->bs);
+		r->bs = NULL;
+	}
+}
+
+char *build_first_error(const char *log, const char *lib_rs)
+{
+	const char *e = strstr(log, "error[");
+	const char *plain = strstr(log, "error: ");
+	struct buf b = BUF_INIT;
+	const char *arrow;
+	long gen_line = 0, py_line = 0;
+
+	if (!e || (plain && plain < e && strncmp(plain, "error: could not",
+						    16)))
+		e = plain ? plain : e;
+	if (!e)
+		return NULL;
+	buf_add(&b, e, strcspn(e, "\n"));
+	arrow = strstr(e, "--> src/lib.rs:");
+	if (arrow)
+		gen_line = strtol(arrow + 15, NULL, 10);
+	if (gen_line > 0 && lib_rs) {
+		/* Walk back from the generated line to the nearest
+		 * "// line N" comment the emitter wrote. */
+		const char *p = lib_rs;
+		for (long ln = 1; *p && ln <= gen_line; ln++) {
+			const char *c = strstr(p, "// line ");
+			const char *eol = strchr(p, '\n');
+			if (c && (!eol || c < eol))
+				py_line = strtol(c + 8, NULL, 10);
+			if (!eol)
+				break;
+			p = eol + 1;
+		}
+		buf_addf(&b, " (generated src/lib.rs:%ld", gen_line);
+		if (py_line > 0)
+			buf_addf(&b, ", Python line %ld", py_line);
+		buf_addch(&b, ')');
+	}
+	return buf_detach(&b, NULL);
+}
+
+static void build_line(struct proc *p, int stream, const char *line,
+		       size_t len, void *data)
+{
+	struct job_run *r = data;
+	struct build_state *bs = r->bs;
+	const char *s = line;
+
+	job_log(r, stream == 1 ? "stdout" : "stderr", line, len);
+	if (!bs)
+		return;
+	if (bs->log.len < BUILD_LOG_KEEP) {
+		buf_add(&bs->log, line, len);
+		buf_addch(&bs->log, '\n');
+	}
+	while (*s == ' ')
+		s++;
+	if (!strncmp(s, "Compiling ", 10)) {
+		bs->ncompiled++;
+		int pct = 5 + bs->ncompiled * 3;
+		job_progress(r, pct > 90 ? 90 : pct, "%.*s (%d crates)",
+			     (int)(len - (size_t)(s - line)), s,
+			     bs->ncompiled);
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char block[65536];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(block, 1, sizeof(block), f)) > 0)
+		buf_add(&b, block, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+/* The one .whl maturin wrote into dir (malloc'd name), or NULL. */
+static char *find_wheel(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *name = NULL;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n > 4 && !strcmp(e->d_name + n - 4, ".whl")) {
+			free(name);
+			name = xstrdup(e->d_name);
+		}
+	}
+	closedir(d);
+	return name;
+}
+
+static void build_exit(struct proc *p, int64_t status, int sig,
+		       bool timed_out, void *data)
+{
+	struct job_run *r = data;
+	struct build_state *bs = r->bs;
+	struct daemon *d = r->d;
+	struct err err = ERR_INIT;
+	char *wheel = NULL, *path = NULL, *blob = NULL, *lib = NULL;
+	char *first = NULL, *lib_path = NULL;
+	size_t len = 0;
+
+	r->proc = NULL;
+	if (d->build_owner == r)
+		build_lock_next(d);
+	if (r->is_finished || !bs)
+		goto out;
+	if (timed_out) {
+		err_set(&err, RUSTIFY_ETIMEOUT,
+			"the build ran longer than %.0f s and was killed "
+			"(--build-timeout)", d->cfg.build_timeout);
+		goto fail;
+	}
+	if (sig || status != 0) {
+		lib_path = xasprintf("%s/src/lib.rs", bs->crate_dir);
+		lib = slurp(lib_path, NULL);
+		first = build_first_error(bs->log.data, lib);
+		err_set(&err, RUSTIFY_ECHILD,
+			"the build failed: %s. This is a translator bug: the "
+			"generated crate must always build; the full log is in "
+			"the job log",
+			first ? first : sig ? "maturin was killed"
+					    : "maturin exited with an error");
+		goto fail;
+	}
+	wheel = find_wheel(bs->wheel_dir);
+	if (!wheel) {
+		err_set(&err, RUSTIFY_ECHILD, "maturin wrote no wheel into %s",
+			bs->wheel_dir);
+		goto fail;
+	}
+	path = xasprintf("%s/%s", bs->wheel_dir, wheel);
+	blob = slurp(path, &len);
+	if (blob && bs->key) {
+		double secs = now_seconds() - bs->started;
+		json_t *meta = json_pack("{s:s, s:I, s:f, s:s}", "wheel_name",
+					 wheel, "size", (json_int_t)len,
+					 "build_seconds", secs, "toolchain",
+					 bs->toolchain ? bs->toolchain : "");
+		if (store_cache_put(&d->store, "artifact", bs->key, meta, blob,
+				    len, &err) < 0) {
+			log_warn("job %s: artifact cache: %s", r->id,
+				 err_msg(&err));
+			err_release(&err);
+		}
+		json_decref(meta);
+	}
+	json_object_set_new(r->result, "wheel", json_string(path));
+	{
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "built %s in %.1f s", wheel,
+			 now_seconds() - bs->started);
+		job_stage_done(r, STAGE_DONE, msg.data);
+		buf_release(&msg);
+	}
+	goto out;
+fail:
+	job_stage_done(r, STAGE_FAILED, err_msg(&err));
+out:
+	free(wheel);
+	free(path);
+	free(blob);
+	free(lib);
+	free(lib_path);
+	free(first);
+	err_release(&err);
+	jobs_run_maybe_free(r);
+}
+
+static void build_spawn(struct job_run *r)
+{
+	struct build_state *bs = r->bs;
+	struct err err = ERR_INIT;
+	char *manifest = xasprintf("%s/Cargo.toml", bs->crate_dir);
+	char *target = xasprintf("CARGO_TARGET_DIR=%s", r->d->cargo_target);
+	const char *args[] = { "maturin", "build", "--release", "-i",
+			       bs->python, "--out", bs->wheel_dir,
+			       "--manifest-path", manifest, NULL };
+	size_t n = 0;
+	char **env;
+
+	for (char **e = environ; *e; e++)
+		n++;
+	env = xcalloc(n + 2, sizeof(*env));
+	n = 0;
+	for (char **e = environ; *e; e++)
+		if (strncmp(*e, "CARGO_TARGET_DIR=", 17))
+			env[n++] = *e;
+	env[n++] = target;
+	env[n] = NULL;
+	mkdir(bs->wheel_dir, 0700);
+	bs->started = now_seconds();
+	struct proc_opts o = {
+		.file = "maturin",
+		.args = (char **)args,
+		.env = env,
+		.cwd = bs->crate_dir,
+		.timeout = r->d->cfg.build_timeout,
+		.job_id = r->id,
+		.on_line = build_line,
+		.on_exit = build_exit,
+		.data = r,
+	};
+	job_progress(r, 5, "maturin build --release (shared target dir %s)",
+		     r->d->cargo_target);
+	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
+		r->d->build_owner = NULL;
+		build_lock_next(r->d);
+		err_prefix(&err, "build");
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+	}
+	free(env);
+	free(manifest);
+	free(target);
+	err_release(&err);
+}
+
+static void build_prep_after(struct job_run *r, void *arg)
+{
+	struct build_prep *w = arg;
+	struct build_state *bs = r->bs;
+	struct daemon *d = r->d;
+	struct err err = ERR_INIT;
+	json_t *hit = NULL;
+	void *blob = NULL;
+	size_t len = 0;
+
+	if (w->err.code) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		goto out;
+	}
+	bs->key = w->key;
+	w->key = NULL;
+	bs->toolchain = buf_detach(&w->toolchain, NULL);
+	json_object_set_new(r->result, "toolchain",
+			    json_string(bs->toolchain));
+	if (store_cache_get(&d->store, "artifact", bs->key, &hit, &blob, &len,
+			    &err) < 0)
+		log_warn("job %s: artifact cache: %s", r->id, err_msg(&err));
+	if (hit && blob) {
+		const char *name =
+			json_string_value(json_object_get(hit, "wheel_name"));
+		char *path = xasprintf("%s/%s", bs->wheel_dir,
+				       name ? name : "module.whl");
+		FILE *f;
+		mkdir(bs->wheel_dir, 0700);
+		f = fopen(path, "wb");
+		if (f && fwrite(blob, 1, len, f) == len && fclose(f) == 0) {
+			json_object_set_new(r->result, "wheel",
+					    json_string(path));
+			json_object_set_new(r->result, "build_cache_hit",
+					    json_true());
+			job_stage_done(r, STAGE_DONE,
+				       "wheel from the artifact cache");
+			free(path);
+			goto out;
+		}
+		if (f)
+			fclose(f);
+		log_warn("job %s: could not write cached wheel %s", r->id,
+			 path);
+		free(path);
+	}
+	if (d->build_owner && d->build_owner != r) {
+		struct job_run **pp = &d->build_waiters;
+		while (*pp)
+			pp = &(*pp)->build_next;
+		*pp = r;
+		bs->is_waiting = true;
+		job_progress(r, 2, "waiting for the build lock (job %s is "
+			     "building)", d->build_owner->id);
+		goto out;
+	}
+	d->build_owner = r;
+	build_spawn(r);
+out:
+	json_decref(hit);
+	free(blob);
+	err_release(&err);
+}
+
+void build_start(struct job_run *r, const char *crate_dir,
+		 const char *wheel_dir, const char *python,
+		 const char *python_soabi)
+{
+	struct build_prep *w = xcalloc(1, sizeof(*w));
+
+	(void)python_soabi;
+	r->bs = xcalloc(1, sizeof(*r->bs));
+	r->bs->crate_dir = xstrdup(crate_dir);
+	r->bs->wheel_dir = xstrdup(wheel_dir);
+	r->bs->python = xstrdup(python);
+	buf_init(&r->bs->log);
+	w->crate_dir = xstrdup(crate_dir);
+	w->python = xstrdup(python);
+	buf_init(&w->toolchain);
+	job_progress(r, 1, "checking the toolchain");
+	job_queue_work(r, build_prep_work, build_prep_after,
+		       build_prep_cleanup, w);
+}
+
+void stage_build(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	char *crate = NULL, *wheels = NULL;
+
+	if (r->is_dry_run) {
+		job_stage_done(r, STAGE_SKIPPED, "--dry-run");
+		return;
+	}
+	crate = xasprintf("%s/crate", ps->out_dir);
+	wheels = xasprintf("%s/wheels", r->work_dir);
+	build_start(r, crate, wheels, ps->python ? ps->python : "python3",
+		    NULL);
+	free(crate);
+	free(wheels);
+}

@@ -1,0 +1,27 @@
+/*
+ * build.h - the build stage: `maturin build --release` of a job's generated
+ * crate, for the job's interpreter, with one cargo target dir shared by all
+ * builds in the state dir, behind a build lock (one cargo at a time; other
+ * jobs wait and say so), and a wheel cache in cache.db keyed by SHA-256 of
+ * the crate's files and the toolchain.
+ */
+#ifndef RUSTIFY_BUILD_H
+#define RUSTIFY_BUILD_H
+
+#include "jobs.h"
+
+/*
+ * Builds r's crate (crate_dir) into wheel_dir. On success the result gets
+ * "wheel" (path) and the stage message says whether it was a cache hit.
+ * When done, calls job_stage_done().
+ */
+void build_start(struct job_run *r, const char *crate_dir,
+		 const char *wheel_dir, const char *python,
+		 const char *python_soabi);
+/* The job ended (done, failed, cancelled): let the next waiter build. */
+void build_release(struct job_run *r);
+/* First rustc error of a build log, mapped to the Python line through the
+ * generated "// line N" comments of lib.rs. Exposed for tests. */
+char *build_first_error(const char *log, const char *lib_rs);
+
+#endif

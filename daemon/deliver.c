@@ -1,0 +1,374 @@
+/*
+ * deliver.c - the deliver stage: put what the job made into the output dir
+ * (request "output", else rustify-out/ beside a source file, else the
+ * job's own folder), then pip-install the wheel when asked.
+ *
+ * Layout of DIR (README "Output"):
+ *   DIR/<module>/          the importable package: shim, extension, copy of
+ *                          the original, .pyi
+ *   DIR/crate/<module>/    the generated crate (rustifyctl rebuild)
+ *   DIR/NAME.whl             the wheel
+ *   DIR/rustify.json       the manifest, shared by every module in DIR
+ *   DIR/rustify_run.py     the drop-in runner (python -m rustify_run)
+ * Each directory is built beside its final place and renamed into it, so
+ * a reader never sees half of a package.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "log.h"
+#include "pipeline.h"
+
+static int copy_file(const char *from, const char *to, mode_t mode,
+		     struct err *err)
+{
+	size_t len;
+	char *data = read_all(from, &len);
+	int rc;
+
+	if (!data)
+		return err_set(err, RUSTIFY_EIO, "%s: %s", from,
+			       strerror(errno));
+	rc = write_file(to, data, len, err);
+	if (!rc)
+		chmod(to, mode & 0777);
+	free(data);
+	return rc;
+}
+
+static int copy_tree(const char *from, const char *to, struct err *err)
+{
+	DIR *d = opendir(from);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d)
+		return err_set(err, RUSTIFY_EIO, "%s: %s", from,
+			       strerror(errno));
+	if (mkdir(to, 0755) < 0 && errno != EEXIST) {
+		rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", to,
+			     strerror(errno));
+		goto out;
+	}
+	while (!rc && (e = readdir(d))) {
+		struct stat st;
+		char *a, *b;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, "__pycache__") ||
+		    !strcmp(e->d_name, "target"))
+			continue;
+		a = xasprintf("%s/%s", from, e->d_name);
+		b = xasprintf("%s/%s", to, e->d_name);
+		if (lstat(a, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = copy_tree(a, b, err);
+		else if (S_ISREG(st.st_mode))
+			rc = copy_file(a, b, st.st_mode, err);
+		free(a);
+		free(b);
+	}
+out:
+	closedir(d);
+	return rc;
+}
+
+static void remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *p = xasprintf("%s/%s", path, e->d_name);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(p);
+		else
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* Copies from into dest through a sibling temporary, then swaps it in. */
+static int place_tree(const char *from, const char *dest, struct err *err)
+{
+	char *tmp = xasprintf("%s.tmp-%d", dest, (int)getpid());
+	char *old = xasprintf("%s.old-%d", dest, (int)getpid());
+	int rc;
+
+	remove_tree(tmp);
+	rc = copy_tree(from, tmp, err);
+	if (rc)
+		goto out;
+	if (rename(dest, old) < 0 && errno != ENOENT) {
+		rc = err_set(err, RUSTIFY_EIO, "rename %s: %s", dest,
+			     strerror(errno));
+		goto out;
+	}
+	if (rename(tmp, dest) < 0) {
+		rc = err_set(err, RUSTIFY_EIO, "rename %s: %s", tmp,
+			     strerror(errno));
+		goto out;
+	}
+	remove_tree(old);
+out:
+	if (rc)
+		remove_tree(tmp);
+	free(tmp);
+	free(old);
+	return rc;
+}
+
+static int mkdirs(const char *path, struct err *err)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
+				     strerror(errno));
+		*s = '/';
+		if (rc)
+			goto out;
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
+			     strerror(errno));
+out:
+	free(p);
+	return rc;
+}
+
+struct deliver_work {
+	char *output;
+	char *module;
+	char *package_from; /* built package (site/) or the dry run's */
+	char *crate_from;
+	char *wheel_from;   /* NULL for a dry run */
+	char *runner;       /* path of rustify_run.py to copy */
+	json_t *entry;      /* this module's manifest entry */
+	char *wheel_to;
+	struct err err;
+	int rc;
+};
+
+static int manifest_merge(const char *output, json_t *entry, struct err *err)
+{
+	char *path = xasprintf("%s/rustify.json", output);
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je), *mods, *m;
+	const char *module = json_string_value(json_object_get(entry, "module"));
+	char *text = NULL;
+	size_t i;
+	int rc;
+
+	if (!json_is_object(doc) ||
+	    !json_is_array(json_object_get(doc, "modules"))) {
+		json_decref(doc);
+		doc = json_pack("{s:i, s:[]}", "version", 1, "modules");
+	}
+	mods = json_object_get(doc, "modules");
+	json_array_foreach(mods, i, m) {
+		if (!strcmp(json_string_value(json_object_get(m, "module"))
+				    ? json_string_value(json_object_get(m,
+								      "module"))
+				    : "",
+			    module)) {
+			json_array_remove(mods, i);
+			break;
+		}
+	}
+	json_array_append(mods, entry);
+	text = json_dumps(doc, JSON_INDENT(2));
+	rc = write_file(path, text, strlen(text), err);
+	free(text);
+	json_decref(doc);
+	free(path);
+	return rc;
+}
+
+static void deliver_work(void *arg)
+{
+	struct deliver_work *w = arg;
+	char *dest = NULL, *crates = NULL, *crate_dest = NULL;
+	const char *base;
+
+	if ((w->rc = mkdirs(w->output, &w->err)) < 0)
+		goto out;
+	dest = xasprintf("%s/%s", w->output, w->module);
+	if ((w->rc = place_tree(w->package_from, dest, &w->err)) < 0)
+		goto out;
+	crates = xasprintf("%s/crate", w->output);
+	if ((w->rc = mkdirs(crates, &w->err)) < 0)
+		goto out;
+	crate_dest = xasprintf("%s/%s", crates, w->module);
+	if ((w->rc = place_tree(w->crate_from, crate_dest, &w->err)) < 0)
+		goto out;
+	if (w->wheel_from) {
+		base = strrchr(w->wheel_from, '/');
+		w->wheel_to = xasprintf("%s/%s", w->output,
+					base ? base + 1 : w->wheel_from);
+		if ((w->rc = copy_file(w->wheel_from, w->wheel_to, 0644,
+				       &w->err)) < 0)
+			goto out;
+	}
+	if (w->runner) {
+		char *to = xasprintf("%s/rustify_run.py", w->output);
+		w->rc = copy_file(w->runner, to, 0644, &w->err);
+		free(to);
+		if (w->rc < 0)
+			goto out;
+	}
+	w->rc = manifest_merge(w->output, w->entry, &w->err);
+out:
+	free(dest);
+	free(crates);
+	free(crate_dest);
+}
+
+static void deliver_cleanup(void *arg)
+{
+	struct deliver_work *w = arg;
+
+	free(w->output);
+	free(w->module);
+	free(w->package_from);
+	free(w->crate_from);
+	free(w->wheel_from);
+	free(w->runner);
+	free(w->wheel_to);
+	json_decref(w->entry);
+	err_release(&w->err);
+	free(w);
+}
+
+static void install_done(struct job_run *r, int64_t status, int sig,
+			 bool timed_out)
+{
+	if (timed_out || sig || status != 0) {
+		job_stage_done(r, STAGE_FAILED,
+			       "pip install of the wheel failed (see the job "
+			       "log)");
+		return;
+	}
+	json_object_set_new(r->result, "installed", json_true());
+	job_stage_done(r, STAGE_DONE, "delivered and pip-installed");
+}
+
+static void deliver_after(struct job_run *r, void *arg)
+{
+	struct deliver_work *w = arg;
+	struct pipeline_state *ps = r->ps;
+	struct buf msg = BUF_INIT;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		goto out;
+	}
+	json_object_set_new(r->result, "output", json_string(w->output));
+	json_object_set_new(r->result, "wheel",
+			    w->wheel_to ? json_string(w->wheel_to)
+					: json_null());
+	if (w->wheel_to &&
+	    json_is_true(json_object_get(r->request, "install"))) {
+		const char *args[] = { ps->python, "-m", "pip", "install",
+				       "--no-deps", "--force-reinstall", "-q",
+				       w->wheel_to, NULL };
+		job_progress(r, 60, "pip install %s", w->wheel_to);
+		stage_child(r, args, r->work_dir, 300, install_done);
+		goto out;
+	}
+	buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"", w->output,
+		 w->output, ps->module);
+	job_stage_done(r, STAGE_DONE, msg.data);
+out:
+	buf_release(&msg);
+}
+
+/* This module's entry of DIR/rustify.json (read by rustify_run). */
+static json_t *manifest_entry(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *fns = json_array(), *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(ps->index, "functions"), i, f) {
+		const char *q = json_string_value(json_object_get(f, "qualname"));
+		json_t *rf = pipeline_result_fn(r, q);
+		if (!rf || !json_is_true(json_object_get(rf, "selected")))
+			continue;
+		bool ok = json_is_true(json_object_get(rf, "translated")) &&
+			  json_is_true(json_object_get(rf, "verified"));
+		json_array_append_new(
+			fns, json_pack("{s:s, s:O, s:O, s:b, s:O}", "qualname",
+				       q, "line", json_object_get(f, "first_line"),
+				       "hash", json_object_get(f, "hash"),
+				       "accelerated", ok, "reason",
+				       json_object_get(rf, "reason")));
+	}
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o, s:{s:O, s:s, s:O}}",
+			 "module", ps->module, "source", ps->src.path,
+			 "source_name", ps->src.name, "source_sha256",
+			 ps->src.sha256, "job", r->id, "functions", fns,
+			 "versions", "python",
+			 json_object_get(json_object_get(ps->profile, "python"),
+					 "version"),
+			 "pyo3", RUSTIFY_PYO3_VERSION, "toolchain",
+			 json_object_get(r->result, "toolchain"));
+}
+
+void stage_deliver(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	const char *output = json_string_value(json_object_get(r->request,
+							       "output"));
+	const char *wheel = json_string_value(json_object_get(r->result,
+							      "wheel"));
+	struct deliver_work *w;
+	struct err err = ERR_INIT;
+
+	if (!ps->out_dir) {
+		job_stage_done(r, STAGE_SKIPPED, "nothing was generated");
+		return;
+	}
+	w = xcalloc(1, sizeof(*w));
+	if (output)
+		w->output = xstrdup(output);
+	else if (ps->src.path && !ps->src.git_commit)
+		w->output = xasprintf("%s/rustify-out", ps->src_dir);
+	else
+		w->output = xasprintf("%s/rustify-out", r->work_dir);
+	w->module = xstrdup(ps->module);
+	w->package_from = r->is_dry_run || !wheel
+				  ? xasprintf("%s/%s", ps->out_dir, ps->module)
+				  : xasprintf("%s/site/%s", r->work_dir,
+					      ps->module);
+	w->crate_from = xasprintf("%s/crate", ps->out_dir);
+	w->wheel_from = wheel && !r->is_dry_run ? xstrdup(wheel) : NULL;
+	if (harness_write("rustify_run.py", r->work_dir, &w->runner, &err) <
+	    0) {
+		log_warn("job %s: %s", r->id, err_msg(&err));
+		w->runner = NULL;
+	}
+	w->entry = manifest_entry(r);
+	err_release(&err);
+	job_queue_work(r, deliver_work, deliver_after, deliver_cleanup, w);
+}

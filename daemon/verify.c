@@ -1,0 +1,194 @@
+/*
+ * verify.c - the verify stage: unpack the built wheel into the job's work
+ * folder, run the verify harness (daemon/harness/verify.py) in a child of
+ * the job's interpreter to call the original and the accelerated version
+ * of every translated function on the captured arguments and generated
+ * edge cases, then record per function whether it verified, on how many
+ * inputs, the first difference, and the speed-up. A function that fails
+ * is switched back to the original in the shim before delivery.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "log.h"
+#include "pipeline.h"
+
+/* Rewrites the shim so that qualname is the original function. The shim
+ * (translate/crate.c) binds every translated name on one line:
+ *   NAME = _native.NAME if _native is not None else _original.NAME */
+static int shim_disable(const char *init_py, const char *name,
+			const char *why, struct err *err)
+{
+	size_t len;
+	char *text = read_all(init_py, &len);
+	struct buf want = BUF_INIT, out = BUF_INIT;
+	const char *at;
+	int rc = 0;
+
+	if (!text)
+		return err_set(err, RUSTIFY_EIO, "%s: cannot read", init_py);
+	buf_addf(&want, "%s = _native.%s if _native is not None else "
+		 "_original.%s\n", name, name, name);
+	at = strstr(text, want.data);
+	if (!at) {
+		rc = err_set(err, RUSTIFY_EINTERNAL,
+			     "%s: no binding line for %s", init_py, name);
+		goto out;
+	}
+	buf_add(&out, text, (size_t)(at - text));
+	buf_addf(&out, "%s = _original.%s  # disabled: %s\n", name, name, why);
+	buf_adds(&out, at + want.len);
+	rc = write_file(init_py, out.data, out.len, err);
+out:
+	free(text);
+	buf_release(&want);
+	buf_release(&out);
+	return rc;
+}
+
+static void verify_done(struct job_run *r, int64_t status, int sig,
+			bool timed_out)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	char *path = xasprintf("%s/verify.json", r->work_dir);
+	char *init_py = xasprintf("%s/site/%s/__init__.py", r->work_dir,
+				  ps->module);
+	json_t *doc = NULL, *f;
+	size_t i, nok = 0, nall = 0;
+	struct buf msg = BUF_INIT;
+
+	if (timed_out || sig || status != 0) {
+		job_stage_done(r, STAGE_FAILED,
+			       timed_out ? "verification timed out"
+					 : "the verify harness failed (see the "
+					   "job log)");
+		goto out;
+	}
+	doc = load_json_file(path, &err);
+	if (!doc) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+		goto out;
+	}
+	json_array_foreach(json_object_get(doc, "functions"), i, f) {
+		const char *q = json_string_value(json_object_get(f, "qualname"));
+		json_t *rf = q ? pipeline_result_fn(r, q) : NULL;
+		bool ok = json_is_true(json_object_get(f, "verified"));
+
+		if (!rf)
+			continue;
+		nall++;
+		nok += ok;
+		json_object_set_new(rf, "verified", json_boolean(ok));
+		json_object_set(rf, "checked_inputs",
+				json_object_get(f, "checked_inputs"));
+		json_object_set(rf, "speedup", json_object_get(f, "speedup"));
+		json_object_set(rf, "time_original_ns",
+				json_object_get(f, "time_original_ns"));
+		json_object_set(rf, "time_accelerated_ns",
+				json_object_get(f, "time_accelerated_ns"));
+		if (ok)
+			continue;
+		json_t *ff = json_object_get(f, "first_failure");
+		struct buf why = BUF_INIT;
+		buf_addf(&why, "verification failed (%s): input %s: Python "
+			 "gave %s, Rust gave %s; a translator bug, the "
+			 "function stays in Python",
+			 json_string_value(json_object_get(ff, "kind")),
+			 json_string_value(json_object_get(ff, "input")),
+			 json_string_value(json_object_get(ff, "expected")),
+			 json_string_value(json_object_get(ff, "got")));
+		json_object_set_new(rf, "reason", json_string(why.data));
+		json_object_set(rf, "verify_failure", ff);
+		if (shim_disable(init_py, q, "verification failed", &err) < 0) {
+			log_warn("job %s: %s", r->id, err_msg(&err));
+			err_release(&err);
+		}
+		buf_release(&why);
+	}
+	buf_addf(&msg, "%zu of %zu translated functions verified", nok, nall);
+	job_stage_done(r, STAGE_DONE, msg.data);
+out:
+	json_decref(doc);
+	free(path);
+	free(init_py);
+	buf_release(&msg);
+	err_release(&err);
+}
+
+static void verify_unpacked(struct job_run *r, int64_t status, int sig,
+			    bool timed_out)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	char *harness = NULL, *site = NULL, *samples = NULL, *out = NULL;
+	char *fns = NULL;
+	json_t *list = json_array(), *f;
+	size_t i;
+
+	if (timed_out || sig || status != 0) {
+		job_stage_done(r, STAGE_FAILED, "could not unpack the wheel");
+		goto done;
+	}
+	if (harness_write("verify.py", r->work_dir, &harness, &err) < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+		goto done;
+	}
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		if (!json_is_true(json_object_get(f, "translated")))
+			continue;
+		json_array_append_new(list,
+				      json_pack("{s:O, s:n}", "qualname",
+						json_object_get(f, "name"),
+						"signature"));
+	}
+	fns = json_dumps(list, JSON_COMPACT);
+	site = xasprintf("%s/site", r->work_dir);
+	samples = xasprintf("%s/samples.pkl", r->work_dir);
+	if (access(samples, R_OK) != 0)
+		write_file(samples, "\x80\x04}\x94.", 5, &err); /* {} */
+	out = xasprintf("%s/verify.json", r->work_dir);
+	{
+		const char *args[] = { ps->python, harness, "--source",
+				       ps->src_path, "--package-dir", site,
+				       "--module", ps->module, "--samples",
+				       samples, "--functions-json", fns,
+				       "--out", out, NULL };
+		job_progress(r, 30, "comparing Python and Rust on the captured "
+			     "and generated inputs");
+		stage_child(r, args, ps->src_dir, r->d->cfg.profile_timeout,
+			    verify_done);
+	}
+done:
+	json_decref(list);
+	free(fns);
+	free(harness);
+	free(site);
+	free(samples);
+	free(out);
+	err_release(&err);
+}
+
+void stage_verify(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	const char *wheel = json_string_value(json_object_get(r->result,
+							      "wheel"));
+	char *site;
+
+	if (r->is_dry_run || !wheel) {
+		job_stage_done(r, STAGE_SKIPPED,
+			       r->is_dry_run ? "--dry-run" : "nothing built");
+		return;
+	}
+	site = xasprintf("%s/site", r->work_dir);
+	{
+		const char *args[] = { ps->python, "-m", "zipfile", "-e", wheel,
+				       site, NULL };
+		stage_child(r, args, r->work_dir, 120, verify_unpacked);
+	}
+	free(site);
+}
