@@ -88,6 +88,7 @@ struct daemon {
 	double started_at;
 	char *work_root;       /* state_dir/work */
 	char *cargo_target;    /* state_dir/cargo-target */
+	char build_id[65];     /* SHA-256 of this rustifyd executable */
 };
 
 double now_seconds(void);

@@ -270,6 +270,7 @@ static void install_done(struct job_run *r, int64_t status, int sig,
 		return;
 	}
 	json_object_set_new(r->result, "installed", json_true());
+	pipeline_remember(r);
 	job_stage_done(r, STAGE_DONE, "delivered and pip-installed");
 }
 
@@ -298,6 +299,7 @@ static void deliver_after(struct job_run *r, void *arg)
 	}
 	buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"", w->output,
 		 w->output, ps->module);
+	pipeline_remember(r);
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	buf_release(&msg);
@@ -324,10 +326,12 @@ static json_t *manifest_entry(struct job_run *r)
 				       "accelerated", ok, "reason",
 				       json_object_get(rf, "reason")));
 	}
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o, s:{s:O, s:s, s:O}}",
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:o,"
+			 " s:{s:O, s:s, s:O}}",
 			 "module", ps->module, "source", ps->src.path,
 			 "source_name", ps->src.name, "source_sha256",
-			 ps->src.sha256, "job", r->id, "functions", fns,
+			 ps->src.sha256, "job", r->id, "job_key",
+			 r->is_dry_run ? NULL : ps->job_key, "functions", fns,
 			 "versions", "python",
 			 json_object_get(json_object_get(ps->profile, "python"),
 					 "version"),
@@ -338,8 +342,6 @@ static json_t *manifest_entry(struct job_run *r)
 void stage_deliver(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
-	const char *output = json_string_value(json_object_get(r->request,
-							       "output"));
 	const char *wheel = json_string_value(json_object_get(r->result,
 							      "wheel"));
 	struct deliver_work *w;
@@ -350,12 +352,7 @@ void stage_deliver(struct job_run *r)
 		return;
 	}
 	w = xcalloc(1, sizeof(*w));
-	if (output)
-		w->output = xstrdup(output);
-	else if (ps->src.path && !ps->src.git_commit)
-		w->output = xasprintf("%s/rustify-out", ps->src_dir);
-	else
-		w->output = xasprintf("%s/rustify-out", r->work_dir);
+	w->output = xstrdup(ps->output);
 	w->module = xstrdup(ps->module);
 	w->package_from = r->is_dry_run || !wheel
 				  ? xasprintf("%s/%s", ps->out_dir, ps->module)

@@ -14,6 +14,7 @@
 #include <git2.h>
 
 #include "jobs.h"
+#include "sha256.h"
 #include "log.h"
 
 static void usage(FILE *f)
@@ -368,6 +369,21 @@ int main(int argc, char **argv)
 	is_store_open = true;
 	json_array_foreach(notes, i, note)
 		log_error("%s", json_string_value(note));
+	/* Cached deliveries are tied to the daemon that made them: a new
+	 * translator must not serve an old build. */
+	{
+		FILE *f = fopen("/proc/self/exe", "rb");
+		struct sha256 c;
+		char block[65536];
+		size_t n;
+		sha256_init(&c);
+		sha256_update(&c, RUSTIFY_VERSION, strlen(RUSTIFY_VERSION));
+		while (f && (n = fread(block, 1, sizeof(block), f)) > 0)
+			sha256_update(&c, block, n);
+		if (f)
+			fclose(f);
+		sha256_final_hex(&c, d.build_id);
+	}
 	git_libgit2_init();
 	d.loop = uv_default_loop();
 	d.started_at = now_seconds();

@@ -52,6 +52,7 @@ void pipeline_release(struct job_run *r)
 	json_decref(ps->profile);
 	free(ps->python);
 	free(ps->profile_key);
+	free(ps->job_key);
 	free(ps->module);
 	free(ps->out_dir);
 	free(ps->output);
@@ -535,8 +536,6 @@ static void stage_profile(struct job_run *r)
 	char *harness = NULL, *out = NULL, *samples = NULL, *iters = NULL;
 	char *entry_json = NULL;
 	json_t *hit = NULL;
-	void *blob = NULL;
-	size_t blob_len = 0;
 	const char *args[24];
 	int n = 0;
 
@@ -555,15 +554,11 @@ static void stage_profile(struct job_run *r)
 		goto out;
 	}
 	ps->profile_key = profile_cache_key(r);
+	/* The samples stay in the cache until verify needs them. */
 	if (store_cache_get(&r->d->store, "profile", ps->profile_key, &hit,
-			    &blob, &blob_len, &err) < 0)
+			    NULL, NULL, &err) < 0)
 		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));
 	if (hit) {
-		samples = xasprintf("%s/samples.pkl", r->work_dir);
-		if (blob && write_file(samples, blob, blob_len, &err) < 0) {
-			log_warn("job %s: %s", r->id, err_msg(&err));
-			err_release(&err);
-		}
 		ps->profile = hit;
 		ps->has_profile_cache_hit = true;
 		profile_finish(r, true);
@@ -625,7 +620,6 @@ static void stage_profile(struct job_run *r)
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 	}
 out:
-	free(blob);
 	free(harness);
 	free(out);
 	free(samples);
@@ -974,6 +968,144 @@ static json_t *observed_signatures(struct pipeline_state *ps, json_t *names)
 	return out;
 }
 
+/* Key of a whole delivery: the daemon build, the source, the request
+ * (minus where it goes), the profile and the selection. */
+static char *job_cache_key(struct job_run *r, json_t *names)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *req = json_deep_copy(r->request);
+	struct sha256 c;
+	char hex[65], *s;
+
+	json_object_del(req, "output");
+	json_object_del(req, "install");
+	sha256_init(&c);
+	sha256_update(&c, "job-v1\0", 7);
+	sha256_update(&c, r->d->build_id, 64);
+	sha256_update(&c, ps->src.sha256, 64);
+	if (ps->profile_key)
+		sha256_update(&c, ps->profile_key, strlen(ps->profile_key));
+	s = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
+	sha256_update(&c, s, strlen(s) + 1);
+	free(s);
+	s = json_dumps(names, JSON_COMPACT);
+	sha256_update(&c, s, strlen(s) + 1);
+	free(s);
+	sha256_update(&c, ps->python, strlen(ps->python) + 1);
+	sha256_final_hex(&c, hex);
+	json_decref(req);
+	return xstrdup(hex);
+}
+
+static char *output_dir(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	const char *output = json_string_value(json_object_get(r->request,
+							       "output"));
+
+	if (output)
+		return xstrdup(output);
+	if (ps->src.path && !ps->src.git_commit)
+		return xasprintf("%s/rustify-out", ps->src_dir);
+	return xasprintf("%s/rustify-out", r->work_dir);
+}
+
+/*
+ * A whole-job cache hit: the same delivery is already in the output dir
+ * (its manifest names this job key, and the package and wheel are there).
+ * Nothing is profiled, built, verified or copied again.
+ */
+static bool job_cache_hit(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	json_t *hit = NULL, *man = NULL, *m, *f;
+	char *out = output_dir(r), *path = NULL, *pkg = NULL, *wheel = NULL;
+	json_error_t je;
+	bool ok = false;
+	size_t i;
+	struct stat st;
+
+	if (store_cache_get(&r->d->store, "artifact", ps->job_key, &hit, NULL,
+			    NULL, &err) < 0 || !hit)
+		goto out;
+	path = xasprintf("%s/rustify.json", out);
+	man = json_load_file(path, 0, &je);
+	json_array_foreach(json_object_get(man, "modules"), i, m) {
+		const char *k = json_string_value(json_object_get(m, "job_key"));
+		if (k && !strcmp(k, ps->job_key))
+			ok = true;
+	}
+	if (!ok)
+		goto out;
+	pkg = xasprintf("%s/%s", out, json_string_value(json_object_get(hit, "module")));
+	ok = stat(pkg, &st) == 0 && S_ISDIR(st.st_mode);
+	if (ok && json_is_string(json_object_get(hit, "wheel"))) {
+		wheel = xasprintf("%s/%s", out, json_string_value(
+						json_object_get(hit, "wheel")));
+		ok = stat(wheel, &st) == 0;
+	}
+	if (!ok)
+		goto out;
+	json_array_foreach(json_object_get(hit, "functions"), i, f) {
+		json_t *rf = pipeline_result_fn(
+			r, json_string_value(json_object_get(f, "name")));
+		if (rf)
+			json_object_update(rf, f);
+	}
+	ps->module = xstrdup(json_string_value(json_object_get(hit, "module")));
+	json_object_set(r->result, "module", json_object_get(hit, "module"));
+	json_object_set_new(r->result, "output", json_string(out));
+	json_object_set_new(r->result, "wheel",
+			    wheel ? json_string(wheel) : json_null());
+	json_object_set(r->result, "cached_from", json_object_get(hit, "job"));
+	json_object_set_new(r->result, "cache_hit", json_true());
+out:
+	json_decref(hit);
+	json_decref(man);
+	free(out);
+	free(path);
+	free(pkg);
+	free(wheel);
+	err_release(&err);
+	return ok;
+}
+
+void pipeline_remember(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	const char *wheel = json_string_value(json_object_get(r->result,
+							      "wheel"));
+	const char *base = wheel ? strrchr(wheel, '/') : NULL;
+	json_t *fns = json_array(), *f, *v;
+	size_t i;
+
+	if (!ps || !ps->job_key || r->is_dry_run)
+		return;
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		json_t *keep = json_object();
+		static const char *const keys[] = {
+			"translated", "verified", "checked_inputs", "speedup",
+			"reason", "signature", "time_original_ns",
+			"time_accelerated_ns", NULL
+		};
+		for (const char *const *k = keys; *k; k++)
+			if ((v = json_object_get(f, *k)))
+				json_object_set(keep, *k, v);
+		json_object_set(keep, "name", json_object_get(f, "name"));
+		json_array_append_new(fns, keep);
+	}
+	json_t *val = json_pack("{s:s, s:s?, s:o, s:s}", "module", ps->module,
+				"wheel", base ? base + 1 : NULL, "functions",
+				fns, "job", r->id);
+	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL,
+			    0, &err) < 0)
+		log_warn("job %s: %s", r->id, err_msg(&err));
+	json_decref(val);
+	err_release(&err);
+}
+
 static void stage_translate(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
@@ -995,9 +1127,27 @@ static void stage_translate(struct job_run *r)
 		job_stage_done(r, STAGE_SKIPPED, "no function was selected");
 		return;
 	}
+	if (!ps->python)
+		ps->python = profile_python(r);
+	ps->job_key = job_cache_key(r, names);
+	/* --install wants a pip install, which a hit would skip. */
+	if (!json_is_true(json_object_get(r->request, "install")) &&
+	    job_cache_hit(r)) {
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "cache hit: the delivery of job %s is current; "
+			 "nothing to rebuild",
+			 json_string_value(json_object_get(r->result,
+							   "cached_from")));
+		json_decref(names);
+		r->is_done_early = true;
+		job_stage_done(r, STAGE_DONE, msg.data);
+		buf_release(&msg);
+		return;
+	}
 	ps->module = module ? xstrdup(module)
 			    : xasprintf("%s_rs", ps->src.name);
 	ps->out_dir = xasprintf("%s/out", r->work_dir);
+	ps->output = output_dir(r);
 	w = xcalloc(1, sizeof(*w));
 	w->text = xstrndup(ps->src.text, ps->src.len);
 	w->len = ps->src.len;

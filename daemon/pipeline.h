@@ -26,6 +26,7 @@ struct pipeline_state {
 	char *out_dir;     /* work/<id>/out: crate/ and <module>/ */
 	char *output;      /* the user's output dir (deliver) */
 	json_t *translate; /* the translator's report */
+	char *job_key;     /* everything that determines the delivery */
 };
 
 struct pipeline_state *ps_get(struct job_run *r);
@@ -43,6 +44,9 @@ struct stage {
  */
 void stage_child(struct job_run *r, const char *const *args, const char *cwd,
 		 double timeout, job_child_done done);
+
+/* After a successful delivery: remember it under ps->job_key. */
+void pipeline_remember(struct job_run *r);
 
 /* Small file helpers for stages (any thread). */
 char *read_all(const char *path, size_t *len);
