@@ -23,6 +23,7 @@
 struct daemon_config {
 	char *socket_path;
 	char *state_dir;
+	char *cargo_target;     /* NULL: state_dir/cargo-target */
 	size_t max_message;     /* bytes of one message body */
 	size_t max_connections;
 	size_t max_outbuf;      /* queued outgoing bytes per connection */

@@ -43,6 +43,8 @@ static void usage(FILE *f)
 		"  --build-timeout S     build time limit (default 600)\n"
 		"  --max-source BYTES    largest source file (default 8388608)\n"
 		"  --max-log-lines N     output lines kept per job (default 5000)\n"
+		"  --cargo-target-dir D  cargo target dir shared by all builds\n"
+		"                        (default STATE_DIR/cargo-target)\n"
 		"  --version, --help\n");
 }
 
@@ -130,7 +132,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 {
 	enum { O_SOCKET = 256, O_STATE, O_BG, O_LOG, O_JOBS, O_MSG, O_CONNS,
 	       O_OUTBUF, O_QUEUE, O_GRACE, O_PTIME, O_BTIME, O_SRC, O_LINES,
-	       O_VERSION, O_HELP };
+	       O_TARGET, O_VERSION, O_HELP };
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, O_SOCKET },
 		{ "state-dir", required_argument, NULL, O_STATE },
@@ -146,6 +148,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		{ "build-timeout", required_argument, NULL, O_BTIME },
 		{ "max-source", required_argument, NULL, O_SRC },
 		{ "max-log-lines", required_argument, NULL, O_LINES },
+		{ "cargo-target-dir", required_argument, NULL, O_TARGET },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -222,6 +225,10 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 			if (parse_size("--max-log-lines", optarg, 1,
 				       &cfg->max_log_lines))
 				return 2;
+			break;
+		case O_TARGET:
+			free(cfg->cargo_target);
+			cfg->cargo_target = xstrdup(optarg);
 			break;
 		case O_VERSION:
 			printf("rustifyd %s (protocol %d)\n", RUSTIFY_VERSION,
@@ -361,7 +368,9 @@ int main(int argc, char **argv)
 	if (server_lock(&d, &socket_lock, &err) < 0)
 		goto fail;
 	d.work_root = xasprintf("%s/work", d.cfg.state_dir);
-	d.cargo_target = xasprintf("%s/cargo-target", d.cfg.state_dir);
+	d.cargo_target = d.cfg.cargo_target
+				 ? xstrdup(d.cfg.cargo_target)
+				 : xasprintf("%s/cargo-target", d.cfg.state_dir);
 	if (mkdirs(d.work_root, 0700, &err) < 0)
 		goto fail;
 	if (store_open(&d.store, d.cfg.state_dir, &notes, &err) < 0)
@@ -428,6 +437,7 @@ out:
 	free(d.cargo_target);
 	free(d.cfg.socket_path);
 	free(d.cfg.state_dir);
+	free(d.cfg.cargo_target);
 	err_release(&err);
 	return rc;
 }

@@ -31,6 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BUILD = os.environ.get("RUSTIFY_BUILD", "build")
 DAEMON = os.path.join(ROOT, BUILD, "rustifyd")
+CARGO_TARGET = os.path.join(ROOT, "build", "cargo-target")
 EXAMPLES = os.path.join(ROOT, "examples")
 STOP_TIMEOUT = 20.0
 # Generous: the suite also runs under AddressSanitizer.
@@ -98,8 +99,11 @@ class Daemon:
         self.returncode = None
 
     def argv(self):
+        # One cargo target dir for every test daemon: pyo3 compiles once.
+        target = ["--cargo-target-dir", CARGO_TARGET]
         return self.wrapper + [DAEMON, "--socket", self.socket,
-                               "--state-dir", self.state_dir] + self.args
+                               "--state-dir", self.state_dir] + target + \
+            self.args
 
     def start(self, wait=True):
         log = open(self.log_path, "ab")

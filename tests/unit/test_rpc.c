@@ -262,11 +262,11 @@ TEST(jobs_run_to_done_and_replay)
 
 	fx_init(&f);
 	r = fx_call(&f, "job/submit",
-		    json_pack("{s:s, s:s}", "text",
+		    json_pack("{s:s, s:s, s:b}", "text",
 			      "def sq(x):\n    return x * x\n\n"
 			      "if __name__ == '__main__':\n"
 			      "    for i in range(1000):\n        sq(i)\n",
-			      "name", "sq"));
+			      "name", "sq", "dry_run", 1));
 	id = xstrdup(json_string_value(
 		json_object_get(json_object_get(r, "result"), "job")));
 	json_decref(r);
@@ -282,7 +282,11 @@ TEST(jobs_run_to_done_and_replay)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(stages, 2),
 						    "status")),
 		  "done");
+	/* --dry-run: translated and the crate written, nothing built. */
 	CHECK_STR(json_string_value(json_object_get(json_array_get(stages, 4),
+						    "status")),
+		  "done");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(stages, 6),
 						    "status")),
 		  "skipped");
 	json_t *fn = json_array_get(json_object_get(res, "functions"), 0);
