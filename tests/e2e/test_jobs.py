@@ -5,6 +5,7 @@ cancel (with its process group), and jobs that outlive their connection
 
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -15,7 +16,7 @@ from rpc import request
 EUCLIDEAN = os.path.join(EXAMPLES, "euclidean.py")
 STAGES = ["source", "index", "profile", "select", "translate", "crate",
           "build", "verify", "deliver"]
-IMPLEMENTED = STAGES[:4]
+IMPLEMENTED = STAGES
 
 
 def assert_seqs_contiguous(events, start=1):
@@ -44,7 +45,7 @@ def euclidean_job(daemon):
     """examples/euclidean.py run once: (job id, its notifications)."""
     with daemon.connect() as c:
         job = c.call("job/submit", {"file": EUCLIDEAN})["job"]
-        return job, c.job_events(job, timeout=120)
+        return job, c.job_events(job, timeout=600)
 
 
 def test_submit_reply(euclidean_job, conn):
@@ -100,6 +101,48 @@ def test_result(conn, euclidean_job):
     assert f["signature"] == "(list[float], list[float]) -> float"
     assert res["source"]["path"] == EUCLIDEAN
     assert res["source"]["bytes"] == os.path.getsize(EUCLIDEAN)
+    # Translated, verified on real inputs, delivered.
+    assert f["translated"] is True and f["reason"] is None
+    assert f["verified"] is True and f["checked_inputs"] > 0
+    assert f["speedup"] > 0
+    assert res["fallbacks"] == 0 and res["module"] == "euclidean_rs"
+    assert os.path.isdir(os.path.join(res["output"], "euclidean_rs"))
+    assert os.path.isfile(res["wheel"])
+
+
+def test_delivered_module_matches_python(conn, euclidean_job):
+    job, _ = euclidean_job
+    res = conn.call("job/result", {"job": job})
+    code = (
+        "import random, struct, sys\n"
+        "sys.path.insert(0, %r)\n"
+        "import euclidean, euclidean_rs\n"
+        "rnd = random.Random(7)\n"
+        "for n in (0, 1, 5, 1000):\n"
+        "    a = [rnd.uniform(-1e6, 1e6) for _ in range(n)]\n"
+        "    b = [rnd.uniform(-1e6, 1e6) for _ in range(n)]\n"
+        "    x, y = euclidean.euclidean(a, b), euclidean_rs.euclidean(a, b)\n"
+        "    assert type(x) is type(y)\n"
+        "    assert struct.pack('<d', x) == struct.pack('<d', y), (x, y)\n"
+        "print(type(euclidean_rs.euclidean).__name__)\n"
+        % os.path.dirname(EUCLIDEAN))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                       text=True, env=dict(os.environ,
+                                           PYTHONPATH=res["output"]))
+    assert r.returncode == 0, r.stderr
+    # The extension's function, not the Python fallback.
+    assert r.stdout.strip() == "builtin_function_or_method"
+
+
+def test_second_submit_is_a_cache_hit(conn, euclidean_job):
+    euclidean_job  # the first, uncached run delivered
+    job = conn.call("job/submit", {"file": EUCLIDEAN})["job"]
+    conn.job_events(job, timeout=120)
+    res = conn.call("job/result", {"job": job})
+    assert res["state"] == "done" and res["cache_hit"] is True
+    names = [s["name"] for s in res["stages"]]
+    assert "build" not in names and "verify" not in names
+    assert res["functions"][0]["verified"] is True
 
 
 def test_status_and_list(conn, euclidean_job):
