@@ -320,9 +320,13 @@ static json_t *manifest_entry(struct job_run *r)
 		bool ok = json_is_true(json_object_get(rf, "translated")) &&
 			  json_is_true(json_object_get(rf, "verified"));
 		json_array_append_new(
-			fns, json_pack("{s:s, s:O, s:O, s:b, s:O}", "qualname",
-				       q, "line", json_object_get(f, "first_line"),
+			fns, json_pack("{s:s, s:O, s:O, s:b, s:b, s:O}",
+				       "qualname", q, "line",
+				       json_object_get(f, "first_line"),
 				       "hash", json_object_get(f, "hash"),
+				       "translated",
+				       json_is_true(json_object_get(rf,
+								    "translated")),
 				       "accelerated", ok, "reason",
 				       json_object_get(rf, "reason")));
 	}
@@ -331,7 +335,11 @@ static json_t *manifest_entry(struct job_run *r)
 			 "module", ps->module, "source", ps->src.path,
 			 "source_name", ps->src.name, "source_sha256",
 			 ps->src.sha256, "job", r->id, "job_key",
-			 r->is_dry_run ? NULL : ps->job_key, "functions", fns,
+			 r->is_dry_run || json_is_true(json_object_get(
+						  r->request, "rebuild"))
+				 ? NULL
+				 : ps->job_key,
+			 "functions", fns,
 			 "versions", "python",
 			 json_object_get(json_object_get(ps->profile, "python"),
 					 "version"),

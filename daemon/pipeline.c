@@ -365,6 +365,7 @@ static char *profile_cache_key(struct job_run *r)
 	json_object_del(req, "all");
 	json_object_del(req, "functions");
 	json_object_del(req, "list_targets");
+	json_object_del(req, "rebuild");
 	s = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
 	sha256_update(&c, s, strlen(s) + 1);
 	free(s);
@@ -1081,7 +1082,8 @@ void pipeline_remember(struct job_run *r)
 	json_t *fns = json_array(), *f, *v;
 	size_t i;
 
-	if (!ps || !ps->job_key || r->is_dry_run)
+	if (!ps || !ps->job_key || r->is_dry_run ||
+	    json_is_true(json_object_get(r->request, "rebuild")))
 		return;
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
 		json_t *keep = json_object();
@@ -1104,6 +1106,92 @@ void pipeline_remember(struct job_run *r)
 		log_warn("job %s: %s", r->id, err_msg(&err));
 	json_decref(val);
 	err_release(&err);
+}
+
+/* crate/rebuild: the crate the user edited replaces translation. */
+struct rebuild_work {
+	char *from;
+	char *to;
+	struct err err;
+	int rc;
+};
+
+static void rebuild_work(void *arg)
+{
+	struct rebuild_work *w = arg;
+	char *cmd = xasprintf("rm -rf '%s' && mkdir -p '%s' && cp -R '%s' "
+			      "'%s/crate'", w->to, w->to, w->from, w->to);
+
+	/* Paths come from the manifest the daemon wrote and were checked for
+	 * quotes; the copy is a one-off, so cp does it. */
+	if (strchr(w->from, '\'') || strchr(w->to, '\'') || system(cmd) != 0)
+		w->rc = err_set(&w->err, RUSTIFY_EIO,
+				"could not copy the crate %s", w->from);
+	free(cmd);
+}
+
+static void rebuild_cleanup(void *arg)
+{
+	struct rebuild_work *w = arg;
+
+	free(w->from);
+	free(w->to);
+	err_release(&w->err);
+	free(w);
+}
+
+static void rebuild_after(struct job_run *r, void *arg)
+{
+	struct rebuild_work *w = arg;
+	struct pipeline_state *ps = r->ps;
+	char *man_path = xasprintf("%s/rustify.json", ps->output);
+	json_error_t je;
+	json_t *man = json_load_file(man_path, 0, &je), *m, *f;
+	size_t i, j;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		goto out;
+	}
+	/* Which functions the crate exports: what the manifest says was
+	 * translated when it was generated. */
+	json_array_foreach(json_object_get(man, "modules"), i, m) {
+		if (strcmp(json_string_value(json_object_get(m, "module")) ?: "",
+			   ps->module))
+			continue;
+		json_array_foreach(json_object_get(m, "functions"), j, f) {
+			json_t *rf = pipeline_result_fn(
+				r, json_string_value(json_object_get(f,
+								    "qualname")));
+			if (!rf)
+				continue;
+			json_t *t = json_object_get(f, "translated");
+			json_object_set(rf, "translated",
+					t ? t : json_object_get(f, "accelerated"));
+			json_object_set(rf, "reason", json_object_get(f,
+								      "reason"));
+		}
+	}
+	json_object_set_new(r->result, "module", json_string(ps->module));
+	job_stage_done(r, STAGE_DONE,
+		       "rebuild: the crate is kept as edited, not regenerated");
+out:
+	json_decref(man);
+	free(man_path);
+}
+
+static void stage_translate_rebuild(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct rebuild_work *w = xcalloc(1, sizeof(*w));
+
+	ps->module = xstrdup(json_string_value(json_object_get(r->request,
+							       "module")));
+	ps->out_dir = xasprintf("%s/out", r->work_dir);
+	ps->output = output_dir(r);
+	w->from = xasprintf("%s/crate/%s", ps->output, ps->module);
+	w->to = xstrdup(ps->out_dir);
+	job_queue_work(r, rebuild_work, rebuild_after, rebuild_cleanup, w);
 }
 
 static void stage_translate(struct job_run *r)
@@ -1130,6 +1218,11 @@ static void stage_translate(struct job_run *r)
 	if (!ps->python)
 		ps->python = profile_python(r);
 	ps->job_key = job_cache_key(r, names);
+	if (json_is_true(json_object_get(r->request, "rebuild"))) {
+		json_decref(names);
+		stage_translate_rebuild(r);
+		return;
+	}
 	/* --install wants a pip install, which a hit would skip. */
 	if (!json_is_true(json_object_get(r->request, "install")) &&
 	    job_cache_hit(r)) {

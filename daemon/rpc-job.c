@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "jobs.h"
 #include "rpc.h"
@@ -349,7 +350,116 @@ static int rpc_job_unsubscribe(struct rpc_ctx *ctx, json_t *params,
 	return 0;
 }
 
+/*
+ * crate/rebuild {dir}: rebuild a delivered crate the user edited by hand,
+ * without regenerating it, then verify and deliver it like any build.
+ * dir is an output dir holding one module, or DIR/crate/<module>.
+ */
+static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
+			     json_t **result, struct err *err)
+{
+	static const char *const keys[] = { "dir", NULL };
+	const char *dir = NULL, *module = NULL;
+	char *out = NULL, *mpath = NULL, *id = NULL, *slash;
+	json_t *man = NULL, *entry = NULL, *m, *req = NULL;
+	json_error_t je;
+	struct stat st;
+	size_t i;
+	int rc;
+
+	if ((rc = params_check_keys(params, keys, err)) < 0 ||
+	    (rc = params_get_string(params, "dir", true, &dir, err)) < 0)
+		goto out;
+	if (dir[0] != '/') {
+		rc = err_set(err, RUSTIFY_EPARAM,
+			     "params.dir: must be an absolute path");
+		goto out;
+	}
+	out = xstrdup(dir);
+	while (strlen(out) > 1 && out[strlen(out) - 1] == '/')
+		out[strlen(out) - 1] = '\0';
+	/* DIR/crate/<module>: the output dir is two levels up. */
+	mpath = xasprintf("%s/Cargo.toml", out);
+	if (stat(mpath, &st) == 0 && (slash = strrchr(out, '/')) &&
+	    slash > out) {
+		module = NULL;
+		*slash = '\0';
+		char *mod = xstrdup(slash + 1);
+		slash = strrchr(out, '/');
+		if (slash && !strcmp(slash + 1, "crate"))
+			*slash = '\0';
+		free(mpath);
+		mpath = xasprintf("%s/rustify.json", out);
+		man = json_load_file(mpath, 0, &je);
+		json_array_foreach(json_object_get(man, "modules"), i, m) {
+			if (!strcmp(json_string_value(json_object_get(m, "module"))
+					    ?: "", mod))
+				entry = m;
+		}
+		free(mod);
+	} else {
+		free(mpath);
+		mpath = xasprintf("%s/rustify.json", out);
+		man = json_load_file(mpath, 0, &je);
+		if (json_array_size(json_object_get(man, "modules")) == 1)
+			entry = json_array_get(json_object_get(man, "modules"),
+					       0);
+		else if (json_array_size(json_object_get(man, "modules")) > 1) {
+			rc = err_set(err, RUSTIFY_EPARAM,
+				     "params.dir: %s holds several modules; "
+				     "pass DIR/crate/<module>", out);
+			goto out;
+		}
+	}
+	if (!man) {
+		rc = err_set(err, RUSTIFY_EPARAM,
+			     "params.dir: %s: no rustify.json (%s); pass an "
+			     "output dir of rustify or DIR/crate/<module>",
+			     mpath, je.text);
+		goto out;
+	}
+	if (!entry) {
+		rc = err_set(err, RUSTIFY_EPARAM,
+			     "params.dir: %s lists no such module", mpath);
+		goto out;
+	}
+	module = json_string_value(json_object_get(entry, "module"));
+	/* The original job's request, else the source file alone. */
+	if (!json_is_string(json_object_get(entry, "job")) ||
+	    store_job_get_request(&ctx->d->store,
+				  json_string_value(json_object_get(entry,
+								   "job")),
+				  &req, err) < 0) {
+		err_release(err);
+		if (!json_is_string(json_object_get(entry, "source"))) {
+			rc = err_set(err, RUSTIFY_EPARAM,
+				     "params.dir: the manifest names no source "
+				     "file for %s", module);
+			goto out;
+		}
+		req = json_pack("{s:O}", "file",
+				json_object_get(entry, "source"));
+	}
+	json_object_del(req, "install");
+	json_object_del(req, "dry_run");
+	json_object_set_new(req, "output", json_string(out));
+	json_object_set_new(req, "module", json_string(module));
+	json_object_set_new(req, "rebuild", json_true());
+	if ((rc = jobs_submit(ctx->d, req, NULL, &id, err)) < 0)
+		goto out;
+	sub_add(ctx->d, ctx->conn, id);
+	*result = json_pack("{s:s}", "job", id);
+out:
+	json_decref(man);
+	json_decref(req);
+	free(out);
+	free(mpath);
+	free(id);
+	return rc;
+}
+
 const struct rpc_method rpc_job_methods[] = {
+	{ "crate/rebuild", rpc_crate_rebuild },
 	{ "job/submit", rpc_job_submit },
 	{ "job/status", rpc_job_status },
 	{ "job/list", rpc_job_list },

@@ -34,7 +34,8 @@ static int shim_disable(const char *init_py, const char *name,
 		 "_original.%s\n", name, name, name);
 	at = strstr(text, want.data);
 	if (!at) {
-		rc = err_set(err, RUSTIFY_EINTERNAL,
+		/* Not bound to the extension: nothing to disable. */
+		rc = err_set(err, RUSTIFY_ENOJOB,
 			     "%s: no binding line for %s", init_py, name);
 		goto out;
 	}
@@ -103,11 +104,19 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 			 json_string_value(json_object_get(ff, "got")));
 		json_object_set_new(rf, "reason", json_string(why.data));
 		json_object_set(rf, "verify_failure", ff);
-		if (shim_disable(init_py, q, "verification failed", &err) < 0) {
-			log_warn("job %s: %s", r->id, err_msg(&err));
-			err_release(&err);
-		}
 		buf_release(&why);
+	}
+	/* Only what verified stays native: every other binding in the shim
+	 * (a failure, or a function the harness did not check) goes back to
+	 * the original. */
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		const char *q = json_string_value(json_object_get(f, "name"));
+		if (json_is_true(json_object_get(f, "verified")))
+			continue;
+		if (shim_disable(init_py, q, "not verified", &err) < 0 &&
+		    err.code != RUSTIFY_ENOJOB)
+			log_warn("job %s: %s", r->id, err_msg(&err));
+		err_release(&err);
 	}
 	buf_addf(&msg, "%zu of %zu translated functions verified", nok, nall);
 	job_stage_done(r, STAGE_DONE, msg.data);

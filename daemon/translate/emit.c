@@ -115,6 +115,24 @@ static char *rty(const struct ty *t)
 	return s;
 }
 
+static bool ty_has_none(const struct ty *t)
+{
+	if (t->kind == TY_NONE)
+		return true;
+	for (size_t i = 0; i < t->n; i++)
+		if (ty_has_none(t->sub[i]))
+			return true;
+	return false;
+}
+
+static bool ty_has_nested_none(const struct ty *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (ty_has_none(t->sub[i]))
+			return true;
+	return false;
+}
+
 static bool is_intlike(const struct ty *t)
 {
 	return t->kind == TY_INT || t->kind == TY_BOOL;
@@ -2356,6 +2374,15 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 				 v->is_mutated && !v->is_rebound ? "mut " : "",
 				 rty(v->ty));
 	}
+	for (size_t i = 0; i < fn->nvars; i++) {
+		if (ty_has_nested_none(fn->vars[i].ty) ||
+		    ty_has_nested_none(fn->ret)) {
+			efail(&f, NULL, "None inside a container or tuple is not "
+			      "supported");
+			ret = -1;
+			goto out;
+		}
+	}
 	emit_line(e, "// line %d: def %s", fn->line, fn->name);
 	emit_open(e, "fn %s(%s) -> rt::R<%s> {", emit_fn_rname(fn), sig.data,
 		  rty(fn->ret));
@@ -2458,7 +2485,11 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			emit_line(e, "if let Some(o) = &p[%zu] { rt::WriteBack::write_back(&%s, o)?; }",
 				  i, v->rname);
 	}
-	emit_line(e, "return v.into_py_any(py);");
+	if (fn->ret->kind == TY_NONE)
+		emit_line(e, "let () = v;\n%*sreturn Ok(py.None());",
+			  e->indent * 4, "");
+	else
+		emit_line(e, "return v.into_py_any(py);");
 	emit_close(e, NULL);
 	if (any_mut)
 		emit_close(e, NULL);
