@@ -341,6 +341,16 @@ static void build_exit(struct proc *p, int64_t status, int sig,
 		lib_path = xasprintf("%s/src/lib.rs", bs->crate_dir);
 		lib = slurp(lib_path, NULL);
 		first = build_first_error(bs->log.data, lib);
+		if (!first && bs->log.len) {
+			/* No rustc error: maturin's own last words say why. */
+			const char *end = bs->log.data + bs->log.len;
+			while (end > bs->log.data && end[-1] == '\n')
+				end--;
+			const char *start = end;
+			while (start > bs->log.data && start[-1] != '\n')
+				start--;
+			first = xstrndup(start, (size_t)(end - start));
+		}
 		err_set(&err, RUSTIFY_ECHILD,
 			"the build failed: %s. This is a translator bug: the "
 			"generated crate must always build; the full log is in "
