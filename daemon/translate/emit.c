@@ -1344,6 +1344,13 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	case EX_AND:
 	case EX_OR:
+		if (x->op == 1) {
+			efail(f, x, "'%s' of %s and %s used as a value returns "
+			      "one operand or the other",
+			      x->kind == EX_AND ? "and" : "or", rty(x->a[0]->ty),
+			      rty(x->a[1]->ty));
+			return;
+		}
 		if (x->ty->kind == TY_BOOL) {
 			buf_addch(b, '(');
 			ex_own(f, b, x->a[0]);
@@ -1596,6 +1603,19 @@ static void ex_recv_mut(struct fe *f, struct buf *b, struct ex *x)
 
 static void ex_cond(struct fe *f, struct buf *b, struct ex *x)
 {
+	if (x->kind == EX_AND || x->kind == EX_OR) {
+		buf_addch(b, '(');
+		ex_cond(f, b, x->a[0]);
+		buf_adds(b, x->kind == EX_AND ? " && " : " || ");
+		ex_cond(f, b, x->a[1]);
+		buf_addch(b, ')');
+		return;
+	}
+	if (x->kind == EX_NOT) {
+		buf_addch(b, '!');
+		ex_cond(f, b, x->a[0]);
+		return;
+	}
 	switch (x->ty->kind) {
 	case TY_BOOL:
 		ex_own(f, b, x);

@@ -1102,11 +1102,12 @@ static struct ty *tx_inner(struct tctx *c, struct ex *e)
 		if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
 			return ty_basic(TY_UNKNOWN);
 		if (!ty_equal(t, u) || ty_is_container(t)) {
-			tfail(c, e, "'%s' of %s and %s returns one operand or "
-			      "the other", e->kind == EX_AND ? "and" : "or",
-			      tyname(t), tyname(u));
-			return NULL;
+			/* Fine as a condition (only truthiness is used);
+			 * emit.c refuses it as a value. */
+			e->op = 1;
+			return ty_basic(TY_BOOL);
 		}
+		e->op = 0;
 		return t;
 	case EX_CMP:
 		return tx_cmp(c, e);
@@ -1424,7 +1425,7 @@ static int tstmt(struct tctx *c, struct st *s)
 		return tx(c, s->cond) ? 0 : -1;
 	case ST_DEL: {
 		struct ex *tg = s->target;
-		if (!tx(c, tg->a[0]) || !tx(c, tg->a[1]))
+		if (!tx(c, tg))
 			return -1;
 		if (tg->a[0]->ty->kind == TY_UNKNOWN)
 			return 0;
@@ -2064,6 +2065,14 @@ static int da_target_uses(struct tctx *c, struct ex *t, struct bits *as)
 	return da_ex(c, t, as);
 }
 
+/* Assigned-sets at the breaks of the innermost loop being checked. */
+struct da_breaks {
+	struct bits acc;
+	bool any;
+};
+
+static _Thread_local struct da_breaks *da_brk;
+
 /* Returns whether the block can fall through; *as is updated. */
 static int da_block(struct tctx *c, struct block *b, struct bits *as,
 		    bool *falls)
@@ -2123,30 +2132,56 @@ static int da_block(struct tctx *c, struct block *b, struct bits *as,
 		}
 		case ST_WHILE:
 		case ST_FOR: {
-			struct bits body;
-			bool f;
+			struct bits body, els;
+			struct da_breaks brk, *saved = da_brk;
+			bool f, f2 = true;
+			int rc;
 			if (da_ex(c, s->kind == ST_WHILE ? s->cond : s->iter,
 				  as) < 0)
 				return -1;
 			bits_init(&body, c->fn->nvars);
+			bits_init(&els, c->fn->nvars);
+			bits_init(&brk.acc, c->fn->nvars);
+			brk.any = false;
 			bits_copy(&body, as);
+			bits_copy(&els, as);
 			if (s->kind == ST_FOR)
 				da_def(s->target, &body);
-			if (da_block(c, &s->body, &body, &f) < 0) {
-				free(body.w);
-				return -1;
+			da_brk = &brk;
+			rc = da_block(c, &s->body, &body, &f);
+			da_brk = saved;
+			if (!rc)
+				rc = da_block(c, &s->orelse, &els, &f2);
+			if (!rc) {
+				/* after the loop: through else, or a break */
+				if (!f2)
+					memset(els.w, 0xff, els.n * sizeof(uint64_t));
+				if (brk.any)
+					for (size_t k = 0; k < els.n; k++)
+						els.w[k] &= brk.acc.w[k];
+				bits_copy(as, &els);
 			}
 			free(body.w);
-			if (!loop_has_break(&s->body)) {
-				bool f2;
-				if (da_block(c, &s->orelse, as, &f2) < 0)
-					return -1;
-			}
+			free(els.w);
+			free(brk.acc.w);
+			if (rc < 0)
+				return -1;
 			if (!st_falls_through(s))
 				*falls = false;
 			break;
 		}
 		case ST_BREAK:
+			if (da_brk) {
+				if (!da_brk->any)
+					bits_copy(&da_brk->acc, as);
+				else
+					for (size_t k = 0; k < as->n; k++)
+						da_brk->acc.w[k] &= as->w[k];
+				da_brk->any = true;
+			}
+			*falls = false;
+			memset(as->w, 0xff, as->n * sizeof(uint64_t));
+			return 0;
 		case ST_CONTINUE:
 		case ST_RAISE:
 			*falls = false;

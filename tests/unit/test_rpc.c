@@ -373,6 +373,15 @@ TEST(jobs_cancel_kills_child_and_queue_limit)
 		json_decref(m);
 	}
 	CHECK(kill(pid, 0) != 0);
+	/* Reaped; the record goes once its pipes are closed too. */
+	for (int i = 0; i < 200; i++) {
+		CHECK(store_children_list(&f.d.store, &children, &err) == 0);
+		size_t n = json_array_size(children);
+		json_decref(children);
+		if (!n)
+			break;
+		json_decref(fx_read(&f, 0.05));
+	}
 	CHECK(store_children_list(&f.d.store, &children, &err) == 0);
 	CHECK_INT(json_array_size(children), 0);
 	json_decref(children);
