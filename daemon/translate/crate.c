@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "translate/crate.h"
-#include "translate/ir.h"
+#include "crate.h"
+#include "ir.h"
 
 static int mkdir_p(const char *path, struct err *err)
 {

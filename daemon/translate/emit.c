@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "translate/ir.h"
+#include "ir.h"
 
 void emit_init(struct emitter *e, struct buf *out)
 {

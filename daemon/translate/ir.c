@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "translate/ir.h"
+#include "ir.h"
 
 struct arena_block {
 	struct arena_block *next;

@@ -17,7 +17,7 @@
 
 #include <tree_sitter/api.h>
 
-#include "translate/ir.h"
+#include "ir.h"
 
 const TSLanguage *tree_sitter_python(void);
 

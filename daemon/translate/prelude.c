@@ -2,7 +2,7 @@
  * prelude.c - generated from prelude.rs by gen_prelude.py; do not edit.
  * The rt runtime module written at the top of every generated lib.rs.
  */
-#include "translate/ir.h"
+#include "ir.h"
 
 const char translate_prelude_rs[] =
 	"/// rustify runtime: Python's rules for the operations the translated\n"

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "translate/crate.h"
-#include "translate/ir.h"
-#include "translate/translate.h"
+#include "crate.h"
+#include "ir.h"
+#include "translate.h"
 
 static bool is_identifier(const char *s)
 {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "translate/ir.h"
+#include "ir.h"
 
 struct tctx {
 	struct ir_module *m;
@@ -735,7 +735,8 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 		return NULL;
 	}
 	if (!strcmp(f, "sorted") || !strcmp(f, "list")) {
-		if (want_args(c, e, f[0] == 'l' ? 0 : 1, 1) < 0)
+		if (want_args(c, e, f[0] == 'l' ? 0 : 1,
+			      f[0] == 's' && e->kwname ? 2 : 1) < 0)
 			return NULL;
 		if (e->kwname && (f[0] == 'l' || strcmp(e->kwname, "reverse"))) {
 			tfail(c, e, "%s(%s=) is not supported", f, e->kwname);
@@ -749,6 +750,8 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 				tfail(c, e, "sorted(reverse=) needs a literal");
 				return NULL;
 			}
+			if (!tx(c, e->a[1]))
+				return NULL;
 		}
 		el = iter_elem(c, e->a[0]);
 		if (!el)

@@ -1,0 +1,117 @@
+"""Dicts (insertion ordered), strings and tuples."""
+
+
+def count_words(words: list[str]) -> dict[str, int]:
+    counts = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def count_pairs(tokens: list[str]) -> dict[tuple[str, str], int]:
+    pairs = {}
+    for i in range(len(tokens) - 1):
+        p = (tokens[i], tokens[i + 1])
+        if p in pairs:
+            pairs[p] += 1
+        else:
+            pairs[p] = 1
+    return pairs
+
+
+def parse_csv_row(line: str) -> list[float]:
+    out = []
+    for part in line.split(","):
+        part = part.strip()
+        if part == "":
+            continue
+        out.append(float(part))
+    return out
+
+
+def bpe_merge(tokens: list[str], a: str, b: str) -> list[str]:
+    out = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens) and tokens[i] == a and tokens[i + 1] == b:
+            out.append(a + b)
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def most_common(counts: dict[str, int]) -> str:
+    best = ""
+    best_n = -1
+    for k, v in counts.items():
+        if v > best_n:
+            best = k
+            best_n = v
+    return best
+
+
+def invert(d: dict[str, int]) -> dict[int, str]:
+    out = {}
+    for k in d:
+        out[d[k]] = k
+    return out
+
+
+def join_upper(words: list[str]) -> str:
+    return "-".join([w.upper() for w in words if len(w) > 1])
+
+
+def char_hist(s: str) -> dict[str, int]:
+    h = {}
+    for ch in s:
+        if ch.isalpha():
+            h[ch] = h.get(ch, 0) + 1
+    return h
+
+
+def min_max_pair(xs: list[int]) -> tuple[int, int]:
+    lo = xs[0]
+    hi = xs[0]
+    for x in xs:
+        lo = min(lo, x)
+        hi = max(hi, x)
+    return lo, hi
+
+
+def parse_ints(s: str) -> int:
+    total = 0
+    for tok in s.split():
+        total += int(tok)
+    return total
+
+
+def remove_keys(d: dict[str, int], keys: list[str]) -> int:
+    for k in keys:
+        if k in d:
+            del d[k]
+    return len(d)
+
+
+def str_ops(s: str) -> str:
+    t = s.replace("a", "b")
+    if t.startswith("b") and not t.endswith("x"):
+        t = t + "!" * 2
+    return t[1:] + str(len(s)) + s[-1]
+
+
+INPUTS = {
+    "count_words": [(["a", "b", "a", "c", "b", "a"],), ([],)],
+    "count_pairs": [(["a", "b", "a", "b", "c"],), (["x"],), ([],)],
+    "parse_csv_row": [("1.5, 2,3e2,,-inf",), ("",), ("1,abc",), (" nan ",), ("1_0",)],
+    "bpe_merge": [(["l", "o", "w", "e", "r"], "l", "o"), ([], "a", "b"), (["a", "a", "a"], "a", "a")],
+    "most_common": [({"a": 1, "b": 3, "c": 3},), ({},)],
+    "invert": [({"a": 1, "b": 2, "c": 1},), ({},)],
+    "join_upper": [(["ab", "c", "def"],), ([],), (["ß", "éé"],)],
+    "char_hist": [("hello world",), ("",), ("héllo",)],
+    "min_max_pair": [([3, 1, 4, 1, 5],), ([],), ([7],)],
+    "parse_ints": [("1 2 3",), ("",), ("  -4\t5\n",), ("1 x",), ("99999999999999999999",)],
+    "remove_keys": [({"a": 1, "b": 2}, ["a", "z"]), ({}, ["a"])],
+    "str_ops": [("abc",), ("x",), ("",), ("bax",)],
+}

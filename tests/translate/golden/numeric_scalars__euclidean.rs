@@ -1,0 +1,19 @@
+// line 5: def euclidean
+fn euclidean(a: &Vec<f64>, b: &Vec<f64>) -> rt::R<f64> {
+    let mut s: f64 = 0.0;
+    let mut i: i64 = 0;
+    let mut d: f64 = 0.0;
+    // line 6
+    s = 0.0;
+    // line 7
+    for __v1 in 0..(a.len() as i64) {
+        i = __v1;
+        // line 8
+        d = (*rt::get(&*a, i)? - *rt::get(&*b, i)?);
+        // line 9
+        s += (d * d);
+    }
+    // line 10
+    return Ok(rt::sqrt(s)?);
+    Err(rt::Deopt) // not reached: Python returns above
+}

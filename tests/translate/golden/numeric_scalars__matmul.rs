@@ -1,0 +1,36 @@
+// line 20: def matmul
+fn matmul(a: &Vec<Vec<f64>>, b: &Vec<Vec<f64>>) -> rt::R<Vec<Vec<f64>>> {
+    let mut result: Vec<Vec<f64>> = Vec::new();
+    let mut i: i64 = 0;
+    let mut row: Vec<f64> = Vec::new();
+    let mut j: i64 = 0;
+    let mut s: f64 = 0.0;
+    let mut k: i64 = 0;
+    // line 21
+    result = Vec::<Vec<f64>>::new();
+    // line 22
+    for __v1 in 0..(a.len() as i64) {
+        i = __v1;
+        // line 23
+        row = Vec::<f64>::new();
+        // line 24
+        for __v2 in 0..((rt::get(&*b, 0)?).len() as i64) {
+            j = __v2;
+            // line 25
+            s = 0.0;
+            // line 26
+            for __v3 in 0..(b.len() as i64) {
+                k = __v3;
+                // line 27
+                s += (*rt::get(rt::get(&*a, i)?, k)? * *rt::get(rt::get(&*b, k)?, j)?);
+            }
+            // line 28
+            { let __a4 = s; row.push(__a4) };
+        }
+        // line 29
+        { let __a5 = std::mem::take(&mut row); result.push(__a5) };
+    }
+    // line 30
+    return Ok(result);
+    Err(rt::Deopt) // not reached: Python returns above
+}

@@ -1,0 +1,184 @@
+"""Differential tests of the translator: every corpus file in this folder
+is translated with build/tool-translate, built with maturin (one crate per
+file, once per session), and each function is run on its INPUTS both as
+the original Python and as the built extension. Values must be equal with
+the same types (floats bit-exact, NaN equal to NaN), exceptions of the same
+type, and mutated arguments equal afterwards. Expected answers always come
+from running CPython here, never from stored files.
+
+Corpus files may define:
+  INPUTS = {"f": [(args...), ...]}          inputs per function
+  FALLBACK = {"f": "words in the reason"}    functions that must stay Python
+  SIGNATURES = {"f": {"args": {...}, "return": "..."}}  observed types
+"""
+import copy
+import importlib.util
+import json
+import math
+import os
+import pathlib
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+TOOL = ROOT / "build" / "tool-translate"
+CORPUS = sorted(p for p in HERE.glob("*.py")
+                if not p.name.startswith(("test_", "conftest")))
+
+
+def load_source(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def build_tool():
+    if TOOL.exists():
+        return
+    subprocess.run(["make", "build/tool-translate"], cwd=ROOT, check=True)
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("translate")
+
+
+_built = {}
+
+
+def build_module(path, workdir):
+    """Translates and builds one corpus file; returns (report, package)."""
+    if path in _built:
+        return _built[path]
+    build_tool()
+    orig = load_source(path, "orig_" + path.stem)
+    module = path.stem + "_rs"
+    out = workdir / path.stem
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [str(TOOL), "--source", str(path), "--module", module,
+           "--out", str(out), "--python-version",
+           "%d.%d.%d" % sys.version_info[:3]]
+    sigs = getattr(orig, "SIGNATURES", None)
+    if sigs:
+        sigfile = workdir / (path.stem + ".sig.json")
+        sigfile.write_text(json.dumps(sigs))
+        cmd += ["--signatures", str(sigfile)]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    report = json.loads(res.stdout)
+    env = dict(os.environ, CARGO_BUILD_JOBS="2",
+               CARGO_TARGET_DIR=str(ROOT / "build" / "cargo-target"))
+    wheels = out / "wheels"
+    b = subprocess.run(["maturin", "build", "--release", "-i", sys.executable,
+                        "--out", str(wheels)], cwd=out / "crate", env=env,
+                       capture_output=True, text=True)
+    assert b.returncode == 0, b.stdout + b.stderr
+    warnings = [ln for ln in (b.stdout + b.stderr).splitlines()
+                if ln.startswith("warning") and "maturin" not in ln]
+    site = out / "site"
+    for whl in wheels.glob("*.whl"):
+        with zipfile.ZipFile(whl) as z:
+            z.extractall(site)
+    sys.path.insert(0, str(site))
+    pkg = importlib.import_module(module)
+    _built[path] = (report, pkg, orig, warnings)
+    return _built[path]
+
+
+def same(a, b):
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        if math.isnan(a) and math.isnan(b):
+            return True
+        return struct.pack("<d", a) == struct.pack("<d", b)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return (list(a.keys()) == list(b.keys()) and
+                all(same(a[k], b[k]) for k in a))
+    return a == b
+
+
+def run(fn, args):
+    args = copy.deepcopy(args)
+    try:
+        return ("ok", fn(*args), args)
+    except Exception as exc:  # the type is what must match
+        return ("raise", type(exc), args)
+
+
+def cases():
+    for path in CORPUS:
+        mod = load_source(path, "scan_" + path.stem)
+        for name, inputs in getattr(mod, "INPUTS", {}).items():
+            for i, args in enumerate(inputs):
+                yield pytest.param(path, name, i, id=f"{path.stem}:{name}:{i}")
+
+
+@pytest.mark.parametrize("path,name,index", list(cases()))
+def test_same_as_python(path, name, index, workdir):
+    report, pkg, orig, _ = build_module(path, workdir)
+    args = orig.INPUTS[name][index]
+    want = run(getattr(orig, name), args)
+    got = run(getattr(pkg, name), args)
+    assert want[0] == got[0], f"{name}{args!r}: python {want[:2]}, rust {got[:2]}"
+    if want[0] == "raise":
+        assert want[1] is got[1], f"{name}{args!r}: {want[1]} vs {got[1]}"
+    else:
+        assert same(want[1], got[1]), f"{name}{args!r}: {want[1]!r} vs {got[1]!r}"
+    assert same(want[2], got[2]), f"{name}{args!r}: arguments after the call differ"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_report(path, workdir):
+    report, pkg, orig, warnings = build_module(path, workdir)
+    assert not warnings, warnings
+    fallback = getattr(orig, "FALLBACK", {})
+    for f in report["functions"]:
+        if f["name"] in fallback:
+            assert not f["translated"], f
+            assert re.match(r"^line \d+:\d+ ", f["reason"]), f
+            assert fallback[f["name"]] in f["reason"], f
+        elif f["name"] in getattr(orig, "INPUTS", {}):
+            assert f["translated"], f
+            assert f["reason"] is None
+    names = {f["name"] for f in report["functions"]}
+    assert set(fallback) <= names
+
+
+GOLDEN = HERE / "golden"
+
+
+def native_fn_text(lib_rs, name):
+    """The emitted native function `name` (from its `// line` header to
+    its closing brace)."""
+    m = re.search(r"^// line \d+: def %s\n.*?^}\n" % re.escape(name), lib_rs,
+                  re.S | re.M)
+    return m.group(0) if m else None
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.rs")),
+                         ids=lambda p: p.stem)
+def test_golden_rust(golden, tmp_path):
+    """Emitted Rust for a few functions, compared with reviewed text.
+    RUSTIFY_UPDATE_GOLDEN=1 rewrites the files."""
+    build_tool()
+    source, name = golden.stem.split("__")
+    subprocess.run([str(TOOL), "--source", str(HERE / (source + ".py")),
+                    "--module", "golden_rs", "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    lib = (tmp_path / "crate" / "src" / "lib.rs").read_text()
+    text = native_fn_text(lib, name)
+    assert text is not None, f"{name} not emitted"
+    if os.environ.get("RUSTIFY_UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()

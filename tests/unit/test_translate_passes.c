@@ -1,0 +1,189 @@
+/*
+ * test_translate_passes.c - unit tests of the translator's passes:
+ * Python snippet -> IR dump (lower.c + types.c) -> Rust text (emit.c),
+ * plus reasons with line:column for what is not translated.
+ */
+#include <string.h>
+
+#include "rustify/buf.h"
+#include "test.h"
+#include "../../daemon/translate/ir.h"
+#include "../../daemon/translate/translate.h"
+
+/* Lowers and types src; returns the IR dump (caller releases). */
+static void dump(const char *src, struct buf *out)
+{
+	CHECK(translate_dump_ir(src, strlen(src), 11, out) == 0);
+}
+
+/* Lowers, types and emits the native function named fn. */
+static int rust_of(const char *src, const char *name, struct buf *out,
+		   char **reason)
+{
+	struct ir_module m;
+	struct buf msg = BUF_INIT;
+	struct emitter e;
+	struct ir_fn *fn;
+	int ret = -1;
+
+	ir_module_init(&m);
+	CHECK(lower_module(&m, src, strlen(src), &msg) == 0);
+	for (int r = 0; r < 4; r++)
+		for (size_t i = 0; i < m.nfns; i++)
+			if (m.fns[i]->is_ok && !m.fns[i]->reason)
+				types_infer_fn(&m, m.fns[i]);
+	types_check_calls(&m);
+	fn = ir_module_find(&m, name);
+	CHECK(fn != NULL);
+	emit_init(&e, out);
+	if (fn->is_ok && !fn->reason)
+		ret = emit_fn(&e, &m, fn);
+	*reason = fn->reason ? xstrdup(fn->reason) : NULL;
+	buf_release(&msg);
+	ir_module_release(&m);
+	return ret;
+}
+
+TEST(translate_lower_dump_types)
+{
+	struct buf b = BUF_INIT;
+
+	dump("def f(xs: list[float]) -> float:\n"
+	     "    s = 0.0\n"
+	     "    for x in xs:\n"
+	     "        s += x * 2\n"
+	     "    return s\n", &b);
+	CHECK(strstr(b.data, "def f(xs: list[float]) -> float") != NULL);
+	CHECK(strstr(b.data, "var s: float") != NULL);
+	CHECK(strstr(b.data, "var x: float") != NULL);
+	CHECK(strstr(b.data, "for x:float in xs:list[float]") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_int_then_float_reason)
+{
+	struct buf b = BUF_INIT;
+
+	dump("def f(xs: list[float]):\n"
+	     "    t = 0\n"
+	     "    for x in xs:\n"
+	     "        t += x\n"
+	     "    return t\n", &b);
+	CHECK(strstr(b.data, "not translated: line 4:9 variable 't' would hold "
+		     "both int and float") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_reasons_have_positions)
+{
+	struct buf b = BUF_INIT;
+
+	dump("def g(x: int) -> int:\n"
+	     "    try:\n"
+	     "        return x\n"
+	     "    except Exception:\n"
+	     "        return 0\n"
+	     "def h(n):\n"
+	     "    yield n\n", &b);
+	CHECK(strstr(b.data, "line 2:5 try/except is not supported") != NULL);
+	CHECK(strstr(b.data, "line 7:5 generators") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_emit_checked_int)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	CHECK(rust_of("def f(a: int, b: int) -> int:\n"
+		      "    return a * b // 3 - a % b\n", "f", &b, &reason) == 0);
+	CHECK(reason == NULL);
+	CHECK(strstr(b.data, "fn f(a: i64, b: i64) -> rt::R<i64> {") != NULL);
+	CHECK(strstr(b.data, "rt::sub_i(rt::floordiv_i(rt::mul_i(a, b)?, 3)?, "
+		     "rt::mod_i(a, b)?)?") != NULL);
+	CHECK(strstr(b.data, "// line 2") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_emit_float_division)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	CHECK(rust_of("def f(a: float, n: int) -> float:\n"
+		      "    return a / n + a // 2.0 + a ** 2\n", "f", &b,
+		      &reason) == 0);
+	CHECK(strstr(b.data, "rt::div_f(a, (n as f64))?") != NULL);
+	CHECK(strstr(b.data, "rt::floordiv_f(a, 2.0)?") != NULL);
+	CHECK(strstr(b.data, "rt::pow_f(a, 2.0)?") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_emit_move_of_dead_row)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	CHECK(rust_of("def f(n: int) -> list[list[int]]:\n"
+		      "    out = []\n"
+		      "    for i in range(n):\n"
+		      "        row = []\n"
+		      "        row.append(i)\n"
+		      "        out.append(row)\n"
+		      "    return out\n", "f", &b, &reason) == 0);
+	CHECK(strstr(b.data, "std::mem::take(&mut row)") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_alias_refused)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	CHECK(rust_of("def f(n: int) -> list[list[int]]:\n"
+		      "    row = [0]\n"
+		      "    out = [row, row]\n"
+		      "    row.append(n)\n"
+		      "    return out\n", "f", &b, &reason) < 0);
+	CHECK(reason != NULL);
+	CHECK(strstr(reason, "line 3:") == reason);
+	CHECK(strstr(reason, "share") != NULL);
+	free(reason);
+	buf_release(&b);
+}
+
+TEST(translate_garbage_does_not_crash)
+{
+	static const char *srcs[] = {
+		"def (:\n", "def f(x: int) -> int:\n    return x +\n",
+		"\xff\xfe" "def", "def f(a=[]):\n    return a\n",
+		"class C:\n    def m(self):\n        return 1\n",
+		"def f(x: int) -> int:\n    return 99999999999999999999999\n",
+		"def f(s: str) -> str:\n    return f'{s}'\n", "",
+	};
+	for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
+		struct buf b = BUF_INIT;
+		translate_dump_ir(srcs[i], strlen(srcs[i]), 11, &b);
+		buf_release(&b);
+	}
+}
+
+TEST(translate_type_parse)
+{
+	struct arena a;
+	struct buf b = BUF_INIT;
+	struct ty *t;
+
+	arena_init(&a);
+	t = ty_parse(&a, "dict[tuple[str, str], int]");
+	CHECK(t && t->kind == TY_DICT);
+	ty_format_rust(&b, t);
+	CHECK_STR(b.data, "IndexMap<(String, String), i64>");
+	t = ty_parse(&a, "int | float");
+	CHECK(t && t->kind == TY_BAD);
+	t = ty_parse(&a, "list[Never]");
+	CHECK(t && t->kind == TY_LIST && t->sub[0]->kind == TY_NEVER);
+	CHECK(ty_parse(&a, "list[") == NULL);
+	buf_release(&b);
+	arena_release(&a);
+}
