@@ -280,21 +280,6 @@ static void build_line(struct proc *p, int stream, const char *line,
 	}
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char block[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(block, 1, sizeof(block), f)) > 0)
-		buf_add(&b, block, n);
-	fclose(f);
-	return buf_detach(&b, len);
-}
-
 /* The one .whl maturin wrote into dir (malloc'd name), or NULL. */
 static char *find_wheel(const char *dir)
 {
@@ -339,7 +324,7 @@ static void build_exit(struct proc *p, int64_t status, int sig,
 	}
 	if (sig || status != 0) {
 		lib_path = xasprintf("%s/src/lib.rs", bs->crate_dir);
-		lib = slurp(lib_path, NULL);
+		lib = fs_read_all(lib_path, NULL);
 		first = build_first_error(bs->log.data, lib);
 		if (!first && bs->log.len) {
 			/* No rustc error: maturin's own last words say why. */
@@ -366,7 +351,7 @@ static void build_exit(struct proc *p, int64_t status, int sig,
 		goto fail;
 	}
 	path = xasprintf("%s/%s", bs->wheel_dir, wheel);
-	blob = slurp(path, &len);
+	blob = fs_read_all(path, &len);
 	if (blob && bs->key) {
 		double secs = now_seconds() - bs->started;
 		json_t *meta = json_pack("{s:s, s:I, s:f, s:s}", "wheel_name",

@@ -30,13 +30,13 @@ static int copy_file(const char *from, const char *to, mode_t mode,
 		     struct err *err)
 {
 	size_t len;
-	char *data = read_all(from, &len);
+	char *data = fs_read_all(from, &len);
 	int rc;
 
 	if (!data)
 		return err_set(err, RUSTIFY_EIO, "%s: %s", from,
 			       strerror(errno));
-	rc = write_file(to, data, len, err);
+	rc = fs_write_file(to, data, len, err);
 	if (!rc)
 		chmod(to, mode & 0777);
 	free(data);
@@ -79,30 +79,6 @@ out:
 	return rc;
 }
 
-static void remove_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-
-	if (!d) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *p = xasprintf("%s/%s", path, e->d_name);
-		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			remove_tree(p);
-		else
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
 /* Copies from into dest through a sibling temporary, then swaps it in. */
 static int place_tree(const char *from, const char *dest, struct err *err)
 {
@@ -110,7 +86,7 @@ static int place_tree(const char *from, const char *dest, struct err *err)
 	char *old = xasprintf("%s.old-%d", dest, (int)getpid());
 	int rc;
 
-	remove_tree(tmp);
+	fs_remove_tree(tmp);
 	rc = copy_tree(from, tmp, err);
 	if (rc)
 		goto out;
@@ -124,36 +100,12 @@ static int place_tree(const char *from, const char *dest, struct err *err)
 			     strerror(errno));
 		goto out;
 	}
-	remove_tree(old);
+	fs_remove_tree(old);
 out:
 	if (rc)
-		remove_tree(tmp);
+		fs_remove_tree(tmp);
 	free(tmp);
 	free(old);
-	return rc;
-}
-
-static int mkdirs(const char *path, struct err *err)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
-				     strerror(errno));
-		*s = '/';
-		if (rc)
-			goto out;
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
-			     strerror(errno));
-out:
-	free(p);
 	return rc;
 }
 
@@ -198,7 +150,7 @@ static int manifest_merge(const char *output, json_t *entry, struct err *err)
 	}
 	json_array_append(mods, entry);
 	text = json_dumps(doc, JSON_INDENT(2));
-	rc = write_file(path, text, strlen(text), err);
+	rc = fs_write_file(path, text, strlen(text), err);
 	free(text);
 	json_decref(doc);
 	free(path);
@@ -211,13 +163,13 @@ static void deliver_work(void *arg)
 	char *dest = NULL, *crates = NULL, *crate_dest = NULL;
 	const char *base;
 
-	if ((w->rc = mkdirs(w->output, &w->err)) < 0)
+	if ((w->rc = fs_mkdirs(w->output, 0755, &w->err)) < 0)
 		goto out;
 	dest = xasprintf("%s/%s", w->output, w->module);
 	if ((w->rc = place_tree(w->package_from, dest, &w->err)) < 0)
 		goto out;
 	crates = xasprintf("%s/crate", w->output);
-	if ((w->rc = mkdirs(crates, &w->err)) < 0)
+	if ((w->rc = fs_mkdirs(crates, 0755, &w->err)) < 0)
 		goto out;
 	crate_dest = xasprintf("%s/%s", crates, w->module);
 	if ((w->rc = place_tree(w->crate_from, crate_dest, &w->err)) < 0)

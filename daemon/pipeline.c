@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "fs.h"
 #include "harness.h"
 #include "index.h"
 #include "log.h"
@@ -141,20 +142,6 @@ static void source_cleanup(void *arg)
 	free(w);
 }
 
-int write_file(const char *path, const char *data, size_t len,
-	       struct err *err)
-{
-	FILE *f = fopen(path, "wb");
-	int rc = 0;
-
-	if (!f || fwrite(data, 1, len, f) != len)
-		rc = err_set(err, RUSTIFY_EIO, "%s: %s", path,
-			     strerror(errno));
-	if (f && fclose(f) != 0 && !rc)
-		rc = err_set(err, RUSTIFY_EIO, "%s: %s", path,
-			     strerror(errno));
-	return rc;
-}
 
 static void source_after(struct job_run *r, void *arg)
 {
@@ -177,7 +164,7 @@ static void source_after(struct job_run *r, void *arg)
 		 * own folder. */
 		ps->src_path = xasprintf("%s/%s.py", r->work_dir, ps->src.name);
 		ps->src_dir = xstrdup(r->work_dir);
-		if (write_file(ps->src_path, ps->src.text, ps->src.len, &err) <
+		if (fs_write_file(ps->src_path, ps->src.text, ps->src.len, &err) <
 		    0) {
 			job_stage_done(r, STAGE_FAILED, err_msg(&err));
 			goto out;
@@ -401,22 +388,6 @@ static void profile_line(struct proc *p, int stream, const char *line,
 	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
 }
 
-char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char block[65536];
-	size_t n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	while ((n = fread(block, 1, sizeof(block), f)) > 0)
-		buf_add(&b, block, n);
-	fclose(f);
-	return buf_detach(&b, len);
-}
-
 json_t *load_json_file(const char *path, struct err *err)
 {
 	json_error_t je;
@@ -494,7 +465,7 @@ static void profile_exit(struct proc *p, int64_t status, int sig,
 	/* The captured arguments go with the profile: verification of a
 	 * later job that hits this cache entry needs them. */
 	samples_path = xasprintf("%s/samples.pkl", r->work_dir);
-	samples = read_all(samples_path, &samples_len);
+	samples = fs_read_all(samples_path, &samples_len);
 	if (store_cache_put(&r->d->store, "profile", ps->profile_key,
 			    ps->profile, samples, samples_len, &err) < 0) {
 		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "fs.h"
 #include "jobs.h"
 #include "source.h"
 
@@ -48,11 +49,8 @@ void stage_child(struct job_run *r, const char *const *args, const char *cwd,
 /* After a successful delivery: remember it under ps->job_key. */
 void pipeline_remember(struct job_run *r);
 
-/* Small file helpers for stages (any thread). */
-char *read_all(const char *path, size_t *len);
+/* A JSON file; NULL with err saying where it is malformed. */
 json_t *load_json_file(const char *path, struct err *err);
-int write_file(const char *path, const char *data, size_t len,
-	       struct err *err);
 
 /* Stages that live in their own files. */
 void stage_build(struct job_run *r);

@@ -23,7 +23,7 @@ static int shim_disable(const char *init_py, const char *name,
 			const char *why, struct err *err)
 {
 	size_t len;
-	char *text = read_all(init_py, &len);
+	char *text = fs_read_all(init_py, &len);
 	struct buf want = BUF_INIT, out = BUF_INIT;
 	const char *at;
 	int rc = 0;
@@ -42,7 +42,7 @@ static int shim_disable(const char *init_py, const char *name,
 	buf_add(&out, text, (size_t)(at - text));
 	buf_addf(&out, "%s = _original.%s  # disabled: %s\n", name, name, why);
 	buf_adds(&out, at + want.len);
-	rc = write_file(init_py, out.data, out.len, err);
+	rc = fs_write_file(init_py, out.data, out.len, err);
 out:
 	free(text);
 	buf_release(&want);
@@ -168,9 +168,9 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 					&err);
 		err_release(&err);
 		if (blob)
-			write_file(samples, blob, len, &err);
+			fs_write_file(samples, blob, len, &err);
 		else /* no workload ran: an empty pickled dict */
-			write_file(samples, "\x80\x04}\x94.", 5, &err);
+			fs_write_file(samples, "\x80\x04}\x94.", 5, &err);
 		err_release(&err);
 		free(blob);
 		json_decref(hit);
