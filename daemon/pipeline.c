@@ -206,7 +206,7 @@ struct index_work {
 	int rc;
 };
 
-static char *index_cache_key(struct pipeline_state *ps)
+char *pipeline_index_key(const char *source_sha256)
 {
 	struct sha256 c;
 	char hex[65];
@@ -215,7 +215,7 @@ static char *index_cache_key(struct pipeline_state *ps)
 	sha256_update(&c, "index\0", 6);
 	sha256_update(&c, index_grammar_version(),
 		      strlen(index_grammar_version()) + 1);
-	sha256_update(&c, ps->src.sha256, 64);
+	sha256_update(&c, source_sha256, 64);
 	sha256_final_hex(&c, hex);
 	return xstrdup(hex);
 }
@@ -270,7 +270,7 @@ static void index_after(struct job_run *r, void *arg)
 	}
 	r->ps->index = w->index;
 	w->index = NULL;
-	key = index_cache_key(r->ps);
+	key = pipeline_index_key(r->ps->src.sha256);
 	if (store_cache_put(&r->d->store, "source_index", key, r->ps->index,
 			    NULL, 0, &err) < 0)
 		log_warn("job %s: index cache: %s", r->id, err_msg(&err));
@@ -283,7 +283,7 @@ static void stage_index(struct job_run *r)
 {
 	struct pipeline_state *ps = ps_get(r);
 	struct err err = ERR_INIT;
-	char *key = index_cache_key(ps);
+	char *key = pipeline_index_key(ps->src.sha256);
 	json_t *hit = NULL;
 
 	if (store_cache_get(&r->d->store, "source_index", key, &hit, NULL,

@@ -49,6 +49,8 @@ void stage_child(struct job_run *r, const char *const *args, const char *cwd,
 /* After a successful delivery: remember it under ps->job_key. */
 void pipeline_remember(struct job_run *r);
 
+/* Cache key of a source's index: its text's hash and the grammar. */
+char *pipeline_index_key(const char *source_sha256);
 /* A JSON file; NULL with err saying where it is malformed. */
 json_t *load_json_file(const char *path, struct err *err);
 

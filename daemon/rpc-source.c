@@ -4,7 +4,10 @@
  */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "index.h"
+#include "pipeline.h"
 #include "rpc.h"
 #include "sha256.h"
 #include "source.h"
@@ -15,9 +18,8 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 	static const char *const keys[] = { "file", "text", "name", NULL };
 	const char *file = NULL, *text = NULL, *name = NULL;
 	struct source src;
-	struct sha256 c;
 	json_t *hit = NULL;
-	char key[65];
+	char *key = NULL;
 	int rc;
 
 	source_init(&src);
@@ -46,12 +48,7 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 				      name, &src, err);
 	if (rc < 0)
 		goto out;
-	sha256_init(&c);
-	sha256_update(&c, "index\0", 6);
-	sha256_update(&c, index_grammar_version(),
-		      strlen(index_grammar_version()) + 1);
-	sha256_update(&c, src.sha256, 64);
-	sha256_final_hex(&c, key);
+	key = pipeline_index_key(src.sha256);
 	if (store_cache_get(&ctx->d->store, "source_index", key, &hit, NULL,
 			    NULL, err) == 0 && hit) {
 		*result = hit;
@@ -65,6 +62,7 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 	err_release(err);
 	rc = 0;
 out:
+	free(key);
 	source_release(&src);
 	return rc;
 }
