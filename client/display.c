@@ -409,6 +409,14 @@ static void display_functions(json_t *functions, FILE *f)
 	}
 	table_print(&t, f);
 	table_release(&t);
+	/* A translated function that still runs as Python (it failed
+	 * verification, or was slower) says why under the table. */
+	json_array_foreach (functions, i, fn) {
+		const char *reason = json_get_str(fn, "reason", NULL);
+		if (json_get_bool(fn, "translated") && reason && *reason)
+			fprintf(f, "  %s: %s\n", json_get_str(fn, "name", "?"),
+				reason);
+	}
 }
 
 static void display_stages(json_t *stages, FILE *f)

@@ -270,7 +270,8 @@ static json_t *manifest_entry(struct job_run *r)
 		if (!rf || !json_is_true(json_object_get(rf, "selected")))
 			continue;
 		bool ok = json_is_true(json_object_get(rf, "translated")) &&
-			  json_is_true(json_object_get(rf, "verified"));
+			  json_is_true(json_object_get(rf, "verified")) &&
+			  !json_is_false(json_object_get(rf, "enabled"));
 		json_array_append_new(
 			fns, json_pack("{s:s, s:O, s:O, s:b, s:b, s:O}",
 				       "qualname", q, "line",

@@ -73,7 +73,8 @@ void pipeline_finish_result(struct job_run *r)
 	json_array_foreach(fns, i, f) {
 		if (!json_is_true(json_object_get(f, "selected")) ||
 		    (json_is_true(json_object_get(f, "translated")) &&
-		     json_is_true(json_object_get(f, "verified"))))
+		     json_is_true(json_object_get(f, "verified")) &&
+		     !json_is_false(json_object_get(f, "enabled"))))
 			continue;
 		fallbacks++;
 		if (json_is_null(json_object_get(f, "reason")) ||
@@ -1061,7 +1062,7 @@ void pipeline_remember(struct job_run *r)
 		static const char *const keys[] = {
 			"translated", "verified", "checked_inputs", "speedup",
 			"reason", "signature", "time_original_ns",
-			"time_accelerated_ns", NULL
+			"time_accelerated_ns", "enabled", NULL
 		};
 		for (const char *const *k = keys; *k; k++)
 			if ((v = json_object_get(f, *k)))

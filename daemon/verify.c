@@ -91,8 +91,26 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 				json_object_get(f, "time_original_ns"));
 		json_object_set(rf, "time_accelerated_ns",
 				json_object_get(f, "time_accelerated_ns"));
-		if (ok)
+		if (ok) {
+			double sp = json_number_value(json_object_get(f,
+								      "speedup"));
+			/* Exact but slower than CPython (string code where
+			 * CPython's C already does the work): no reason to
+			 * swap it in. */
+			if (json_is_number(json_object_get(f, "speedup")) &&
+			    sp < 1.0) {
+				struct buf why = BUF_INIT;
+				buf_addf(&why, "translated and verified, but "
+					 "slower than Python (%.2fx): kept in "
+					 "Python", sp);
+				json_object_set_new(rf, "enabled",
+						    json_false());
+				json_object_set_new(rf, "reason",
+						    json_string(why.data));
+				buf_release(&why);
+			}
 			continue;
+		}
 		json_t *ff = json_object_get(f, "first_failure");
 		struct buf why = BUF_INIT;
 		buf_addf(&why, "verification failed (%s): input %s: Python "
@@ -111,14 +129,25 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	 * the original. */
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
 		const char *q = json_string_value(json_object_get(f, "name"));
-		if (json_is_true(json_object_get(f, "verified")))
+		bool is_off = json_is_false(json_object_get(f, "enabled"));
+		if (json_is_true(json_object_get(f, "verified")) && !is_off)
 			continue;
-		if (shim_disable(init_py, q, "not verified", &err) < 0 &&
+		if (shim_disable(init_py, q,
+				 is_off ? "slower than Python" : "not verified",
+				 &err) < 0 &&
 		    err.code != RUSTIFY_ENOJOB)
 			log_warn("job %s: %s", r->id, err_msg(&err));
 		err_release(&err);
 	}
 	buf_addf(&msg, "%zu of %zu translated functions verified", nok, nall);
+	{
+		size_t nslow = 0;
+		json_array_foreach(json_object_get(r->result, "functions"), i,
+				   f)
+			nslow += json_is_false(json_object_get(f, "enabled"));
+		if (nslow)
+			buf_addf(&msg, "; %zu kept in Python as slower", nslow);
+	}
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	json_decref(doc);
