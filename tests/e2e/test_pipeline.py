@@ -144,3 +144,38 @@ def test_dry_run_and_list_targets(conn, tmpdir_short):
     assert [s["name"] for s in res["stages"]] == \
         ["source", "index", "profile", "select"]
     assert res["functions"][0]["name"] == "dot"
+
+
+def test_cache_gc_removes_entries_and_work_dirs(daemons, tmpdir_short):
+    d = daemons.new(["--jobs", "1"])
+    src = write(tmpdir_short, "gcme.py", HOT)
+    out = os.path.join(tmpdir_short, "gcout")
+    with d.connect() as c:
+        res = run(c, {"file": src, "output": out})
+        assert res["state"] == "done"
+        work = os.path.join(d.state_dir, "work")
+        assert os.listdir(work)
+        stats = c.call("cache/stats")
+        assert stats["tables"]["artifact"]["entries"] >= 1
+        rep = c.call("cache/gc", {"max_bytes": 0})
+        assert rep["removed_entries"] >= 3 and rep["remaining_bytes"] == 0
+        assert rep["removed_work_dirs"] >= 1
+        # A --cargo-target-dir given to the daemon is shared: never removed.
+        assert rep["removed_cargo_target_bytes"] == 0
+        for _ in range(200):
+            if not os.listdir(work):
+                break
+            import time
+            time.sleep(0.05)
+        assert os.listdir(work) == []
+        stats = c.call("cache/stats")
+        assert all(t["entries"] == 0 for t in stats["tables"].values())
+        # Everything comes back on the next submit: no stale state.
+        res = run(c, {"file": src, "output": out})
+        assert res["state"] == "done" and res["cache_hit"] is False
+        dot = [f for f in res["functions"] if f["name"] == "dot"][0]
+        assert dot["verified"] is True
+    err = None
+    with d.connect() as c:
+        err = c.call_error("cache/gc", {"max_bytes": -1})
+    assert err.code == -32602
