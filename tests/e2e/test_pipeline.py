@@ -179,3 +179,19 @@ def test_cache_gc_removes_entries_and_work_dirs(daemons, tmpdir_short):
     with d.connect() as c:
         err = c.call_error("cache/gc", {"max_bytes": -1})
     assert err.code == -32602
+
+
+def test_install_into_the_jobs_interpreter(conn, tmpdir_short):
+    venv = os.path.join(tmpdir_short, "venv")
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    python = os.path.join(venv, "bin", "python")
+    src = write(tmpdir_short, "inst.py", HOT)
+    res = run(conn, {"file": src, "output": os.path.join(tmpdir_short, "o"),
+                     "python": python, "install": True})
+    assert res["state"] == "done", res
+    assert res.get("installed") is True
+    r = subprocess.run([python, "-c", "import inst_rs; print(inst_rs.dot("
+                        "[1.0, 2.0], [3.0, 4.0]))"], capture_output=True,
+                       text=True, cwd="/")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "11.0"
