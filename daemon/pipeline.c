@@ -1051,12 +1051,13 @@ void pipeline_remember(struct job_run *r)
 	const char *wheel = json_string_value(json_object_get(r->result,
 							      "wheel"));
 	const char *base = wheel ? strrchr(wheel, '/') : NULL;
-	json_t *fns = json_array(), *f, *v;
+	json_t *fns, *f, *v;
 	size_t i;
 
 	if (!ps || !ps->job_key || r->is_dry_run ||
 	    json_is_true(json_object_get(r->request, "rebuild")))
 		return;
+	fns = json_array();
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
 		json_t *keep = json_object();
 		static const char *const keys[] = {
