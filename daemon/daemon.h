@@ -34,6 +34,7 @@ struct daemon_config {
 	double build_timeout;   /* seconds */
 	size_t max_source;      /* bytes of a source file */
 	size_t max_log_lines;   /* per job, beyond which lines are counted only */
+	size_t max_watch_dirs;  /* watched directories over all watches */
 	bool is_background;
 	int log_level;
 };
@@ -64,6 +65,7 @@ struct sub {
 };
 
 struct job_run;
+struct watch_set;
 
 struct daemon {
 	uv_loop_t *loop;
@@ -89,6 +91,7 @@ struct daemon {
 	double started_at;
 	char *work_root;       /* state_dir/work */
 	char *cargo_target;    /* state_dir/cargo-target */
+	struct watch_set *watches; /* watch.c */
 	char build_id[65];     /* SHA-256 of this rustifyd executable */
 };
 

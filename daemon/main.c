@@ -16,6 +16,7 @@
 #include "jobs.h"
 #include "sha256.h"
 #include "log.h"
+#include "watch.h"
 
 static void usage(FILE *f)
 {
@@ -45,6 +46,8 @@ static void usage(FILE *f)
 		"  --max-log-lines N     output lines kept per job (default 5000)\n"
 		"  --cargo-target-dir D  cargo target dir shared by all builds\n"
 		"                        (default STATE_DIR/cargo-target)\n"
+		"  --max-watch-dirs N    directories watched at once, over all\n"
+		"                        watches (default 4096)\n"
 		"  --version, --help\n");
 }
 
@@ -132,7 +135,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 {
 	enum { O_SOCKET = 256, O_STATE, O_BG, O_LOG, O_JOBS, O_MSG, O_CONNS,
 	       O_OUTBUF, O_QUEUE, O_GRACE, O_PTIME, O_BTIME, O_SRC, O_LINES,
-	       O_TARGET, O_VERSION, O_HELP };
+	       O_TARGET, O_WDIRS, O_VERSION, O_HELP };
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, O_SOCKET },
 		{ "state-dir", required_argument, NULL, O_STATE },
@@ -149,6 +152,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		{ "max-source", required_argument, NULL, O_SRC },
 		{ "max-log-lines", required_argument, NULL, O_LINES },
 		{ "cargo-target-dir", required_argument, NULL, O_TARGET },
+		{ "max-watch-dirs", required_argument, NULL, O_WDIRS },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -229,6 +233,11 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		case O_TARGET:
 			free(cfg->cargo_target);
 			cfg->cargo_target = xstrdup(optarg);
+			break;
+		case O_WDIRS:
+			if (parse_size("--max-watch-dirs", optarg, 1,
+				       &cfg->max_watch_dirs))
+				return 2;
 			break;
 		case O_VERSION:
 			printf("rustifyd %s (protocol %d)\n", RUSTIFY_VERSION,
@@ -340,6 +349,7 @@ int main(int argc, char **argv)
 	d.cfg.build_timeout = 600;
 	d.cfg.max_source = 8u << 20;
 	d.cfg.max_log_lines = 5000;
+	d.cfg.max_watch_dirs = WATCH_MAX_DIRS_DEFAULT;
 	d.cfg.log_level = LOG_INFO;
 	rc = parse_args(argc, argv, &d.cfg);
 	if (rc) {
@@ -398,6 +408,8 @@ int main(int argc, char **argv)
 	d.started_at = now_seconds();
 	if (jobs_start(&d, &err) < 0)
 		goto fail;
+	if (watch_start(&d, &err) < 0)
+		goto fail;
 	if (server_start(&d, &err) < 0)
 		goto fail;
 	has_socket = !d.is_socket_activated;
@@ -413,10 +425,12 @@ fail:
 	report_ready(err_msg(&err));
 cleanup:
 	if (d.loop) {
+		watch_stop(&d);
 		uv_walk(d.loop, close_walk_cb, NULL);
 		uv_run(d.loop, UV_RUN_DEFAULT);
 		uv_loop_close(d.loop);
 	}
+	watch_free(&d);
 	subs_release(&d);
 	if (rc == 0 && has_socket)
 		unlink(d.cfg.socket_path);

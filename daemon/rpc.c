@@ -13,6 +13,7 @@ static const struct rpc_method *const families[] = {
 	rpc_job_methods,
 	rpc_cache_methods,
 	rpc_source_methods,
+	rpc_watch_methods,
 };
 
 static rpc_fn rpc_lookup(const char *name)

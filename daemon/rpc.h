@@ -33,6 +33,7 @@ extern const struct rpc_method rpc_daemon_methods[];
 extern const struct rpc_method rpc_job_methods[];
 extern const struct rpc_method rpc_cache_methods[];
 extern const struct rpc_method rpc_source_methods[];
+extern const struct rpc_method rpc_watch_methods[];
 
 /* All method names, for initialize's capabilities. */
 json_t *rpc_method_names(void);

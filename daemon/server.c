@@ -16,6 +16,7 @@
 
 #include "jobs.h"
 #include "log.h"
+#include "watch.h"
 
 double now_seconds(void)
 {
@@ -191,6 +192,7 @@ void server_jobs_drained(struct daemon *d)
 		return;
 	d->is_stopped = true;
 	log_info("stopping");
+	watch_stop(d);
 	for (struct conn *c = d->conns, *next; c; c = next) {
 		next = c->next;
 		conn_drain(c);
