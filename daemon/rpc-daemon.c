@@ -37,18 +37,20 @@ static int rpc_initialize(struct rpc_ctx *ctx, json_t *params,
 					  pipeline_stages[i].start != NULL));
 	*result = json_pack(
 		"{s:i, s:s, s:i, s:s, s:s, s:f,"
-		" s:{s:o, s:[s,s,s], s:o},"
-		" s:{s:I, s:I, s:I, s:I, s:i}}",
+		" s:{s:o, s:[s,s,s,s], s:o},"
+		" s:{s:I, s:I, s:I, s:I, s:i, s:I}}",
 		"protocol_version", RUSTIFY_PROTOCOL_VERSION, "daemon_version",
 		RUSTIFY_VERSION, "pid", (int)getpid(), "socket",
 		cfg->socket_path, "state_dir", cfg->state_dir, "started_at",
 		ctx->d->started_at, "capabilities", "methods",
 		rpc_method_names(), "notifications", "job/progress", "job/log",
-		"job/done", "stages", stages, "limits", "max_message_bytes",
+		"job/done", "watch/event", "stages", stages, "limits",
+		"max_message_bytes",
 		(json_int_t)cfg->max_message, "max_connections",
 		(json_int_t)cfg->max_connections, "max_queue",
 		(json_int_t)cfg->max_queue, "max_outbuf_bytes",
-		(json_int_t)cfg->max_outbuf, "jobs", (int)cfg->jobs);
+		(json_int_t)cfg->max_outbuf, "jobs", (int)cfg->jobs,
+		"max_watch_dirs", (json_int_t)cfg->max_watch_dirs);
 	return 0;
 }
 

@@ -38,6 +38,64 @@ static int check_abs_path(json_t *params, const char *key, struct err *err)
 	return 0;
 }
 
+int rpc_options_check(json_t *p, struct err *err)
+{
+	json_t *list = NULL, *v;
+	const char *s = NULL;
+	double num;
+	json_int_t n;
+	bool b;
+	size_t i;
+	int rc;
+
+	if ((rc = params_get_string_list(p, "functions", false, &list, err)) <
+	    0)
+		return rc;
+	json_array_foreach(list, i, v) {
+		if (!json_string_length(v))
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.functions[%zu]: empty name", i);
+	}
+	if ((rc = params_get_number(p, "threshold", false, 0, 100, &num,
+				    err)) < 0 ||
+	    (rc = params_get_bool(p, "all", false, &b, err)) < 0 ||
+	    (rc = params_get_bool(p, "list_targets", false, &b, err)) < 0 ||
+	    (rc = params_get_bool(p, "dry_run", false, &b, err)) < 0 ||
+	    (rc = params_get_bool(p, "install", false, &b, err)) < 0 ||
+	    (rc = check_abs_path(p, "output", err)) < 0 ||
+	    (rc = check_abs_path(p, "python", err)) < 0 ||
+	    (rc = params_get_int(p, "iterations", false, 1, 1000000, &n,
+				 err)) < 0 ||
+	    (rc = params_get_string(p, "entry", false, &s, err)) < 0)
+		return rc;
+	if (s) {
+		const char *colon = strchr(s, ':');
+		if (!colon || colon == s || !colon[1])
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.entry: expected MODULE:FUNCTION, "
+				       "got '%s'", s);
+	}
+	list = NULL;
+	if ((rc = params_get_string_list(p, "entry_cmd", false, &list, err)) <
+	    0)
+		return rc;
+	if (list && !json_array_size(list))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.entry_cmd: expected at least the script");
+	if (list && s)
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.entry_cmd: not allowed together with "
+			       "params.entry");
+	s = NULL;
+	if ((rc = params_get_string(p, "module", false, &s, err)) < 0)
+		return rc;
+	if (s && !is_identifier(s))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.module: '%s' is not a valid Python "
+			       "module name", s);
+	return 0;
+}
+
 /* Every check of job/submit's params; the message names the field. */
 static int submit_validate(json_t *p, struct err *err)
 {
@@ -49,13 +107,9 @@ static int submit_validate(json_t *p, struct err *err)
 		NULL
 	};
 	static const char *const git_keys[] = { "url", "path", "ref", NULL };
-	json_t *git = NULL, *list = NULL, *v;
+	json_t *git = NULL;
 	const char *s = NULL;
-	double num;
-	json_int_t n;
-	bool b;
 	int rc, nsrc;
-	size_t i;
 
 	if (!p)
 		return err_set(err, RUSTIFY_EPARAM,
@@ -94,57 +148,7 @@ static int submit_validate(json_t *p, struct err *err)
 			return rc;
 		}
 	}
-	if ((rc = params_get_string_list(p, "functions", false, &list, err)) <
-	    0)
-		return rc;
-	json_array_foreach(list, i, v) {
-		if (!json_string_length(v))
-			return err_set(err, RUSTIFY_EPARAM,
-				       "params.functions[%zu]: empty name", i);
-	}
-	if ((rc = params_get_number(p, "threshold", false, 0, 100, &num,
-				    err)) < 0)
-		return rc;
-	if ((rc = params_get_bool(p, "all", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "list_targets", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "dry_run", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "install", false, &b, err)) < 0)
-		return rc;
-	if ((rc = check_abs_path(p, "output", err)) < 0 ||
-	    (rc = check_abs_path(p, "python", err)) < 0)
-		return rc;
-	s = NULL;
-	if ((rc = params_get_string(p, "entry", false, &s, err)) < 0)
-		return rc;
-	if (s) {
-		const char *colon = strchr(s, ':');
-		if (!colon || colon == s || !colon[1])
-			return err_set(err, RUSTIFY_EPARAM,
-				       "params.entry: expected MODULE:FUNCTION, "
-				       "got '%s'", s);
-	}
-	list = NULL;
-	if ((rc = params_get_string_list(p, "entry_cmd", false, &list, err)) <
-	    0)
-		return rc;
-	if (list && !json_array_size(list))
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.entry_cmd: expected at least the script");
-	if (list && s)
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.entry_cmd: not allowed together with "
-			       "params.entry");
-	if ((rc = params_get_int(p, "iterations", false, 1, 1000000, &n,
-				 err)) < 0)
-		return rc;
-	s = NULL;
-	if ((rc = params_get_string(p, "module", false, &s, err)) < 0)
-		return rc;
-	if (s && !is_identifier(s))
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.module: '%s' is not a valid Python "
-			       "module name", s);
-	return 0;
+	return rpc_options_check(p, err);
 }
 
 static int get_job_id(json_t *params, const char *const *keys,

@@ -26,25 +26,8 @@ static int options_fail(struct err *err, int rc)
 	return rc;
 }
 
-static int check_abs_path(json_t *o, const char *key, struct err *err)
-{
-	const char *s = NULL;
-	int rc = params_get_string(o, key, false, &s, err);
-
-	if (rc < 0 || !s)
-		return rc;
-	if (s[0] != '/')
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.%s: must be an absolute path, got '%s'",
-			       key, s);
-	if (strlen(s) > 4096)
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.%s: path longer than 4096 bytes", key);
-	return 0;
-}
-
 /* The submit options of job/submit that make sense for many files, plus
- * debounce_ms; checked as job/submit checks them. */
+ * debounce_ms; checked by job/submit's own checks. */
 static int options_check(json_t *o, struct err *err)
 {
 	static const char *const keys[] = {
@@ -55,11 +38,7 @@ static int options_check(json_t *o, struct err *err)
 	};
 	static const char *const sources[] = { "file", "text", "git", "name",
 					       NULL };
-	json_t *list = NULL, *v;
-	const char *s = NULL;
 	json_int_t n;
-	double num;
-	bool b;
 	size_t i;
 	int rc;
 
@@ -75,48 +54,10 @@ static int options_check(json_t *o, struct err *err)
 			       "covers many files, each gets its own module "
 			       "(<stem>_rs)");
 	if ((rc = params_check_keys(o, keys, err)) < 0 ||
-	    (rc = params_get_string_list(o, "functions", false, &list, err)) <
-		    0)
-		return rc;
-	json_array_foreach(list, i, v) {
-		if (!json_string_length(v))
-			return err_set(err, RUSTIFY_EPARAM,
-				       "params.functions[%zu]: empty name", i);
-	}
-	if ((rc = params_get_number(o, "threshold", false, 0, 100, &num,
-				    err)) < 0 ||
-	    (rc = params_get_bool(o, "all", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(o, "list_targets", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(o, "dry_run", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(o, "install", false, &b, err)) < 0 ||
-	    (rc = check_abs_path(o, "output", err)) < 0 ||
-	    (rc = check_abs_path(o, "python", err)) < 0 ||
-	    (rc = params_get_int(o, "iterations", false, 1, 1000000, &n,
-				 err)) < 0 ||
 	    (rc = params_get_int(o, "debounce_ms", false, 0,
-				 WATCH_DEBOUNCE_MS_MAX, &n, err)) < 0 ||
-	    (rc = params_get_string(o, "entry", false, &s, err)) < 0)
+				 WATCH_DEBOUNCE_MS_MAX, &n, err)) < 0)
 		return rc;
-	if (s) {
-		const char *colon = strchr(s, ':');
-
-		if (!colon || colon == s || !colon[1])
-			return err_set(err, RUSTIFY_EPARAM,
-				       "params.entry: expected MODULE:FUNCTION, "
-				       "got '%s'", s);
-	}
-	list = NULL;
-	if ((rc = params_get_string_list(o, "entry_cmd", false, &list, err)) <
-	    0)
-		return rc;
-	if (list && !json_array_size(list))
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.entry_cmd: expected at least the script");
-	if (list && s)
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.entry_cmd: not allowed together with "
-			       "params.entry");
-	return 0;
+	return rpc_options_check(o, err);
 }
 
 /* params.path, absolute; with must_exist resolved to a real directory. */

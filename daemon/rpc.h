@@ -35,6 +35,11 @@ extern const struct rpc_method rpc_cache_methods[];
 extern const struct rpc_method rpc_source_methods[];
 extern const struct rpc_method rpc_watch_methods[];
 
+/* The job options of job/submit (functions, threshold, all, output,
+ * python, entry, entry_cmd, iterations, list_targets, dry_run, module,
+ * install), checked as job/submit checks them; no key whitelist. */
+int rpc_options_check(json_t *p, struct err *err);
+
 /* All method names, for initialize's capabilities. */
 json_t *rpc_method_names(void);
 
