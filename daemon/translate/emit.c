@@ -117,7 +117,7 @@ static char *rty(const struct ty *t)
 
 static bool ty_has_none(const struct ty *t)
 {
-	if (t->kind == TY_NONE)
+	if (t->kind == TY_NONE || t->kind == TY_OPT)
 		return true;
 	for (size_t i = 0; i < t->n; i++)
 		if (ty_has_none(t->sub[i]))
@@ -129,6 +129,14 @@ static bool ty_has_nested_none(const struct ty *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (ty_has_none(t->sub[i]))
+			return true;
+	return false;
+}
+
+static bool ty_has_nested_num(const struct ty *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->sub[i]->kind == TY_NUM || ty_has_nested_num(t->sub[i]))
 			return true;
 	return false;
 }
@@ -157,6 +165,204 @@ static struct var *var_of(struct fe *f, const struct ex *e)
 static bool var_is_ref(const struct var *v)
 {
 	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
+}
+
+/* ---- list views ----
+ * A list[float] / list[int] / list[bool] / list[str] parameter that the
+ * function only reads through len(xs), xs[i] and for loops (plain,
+ * enumerate, zip) is read in place from the caller's list (rt::ListView)
+ * instead of being copied into a Vec first: one pass over the items
+ * instead of two and no allocation. The native function is generic over
+ * rt::View, so calls between translated functions still pass Vecs. */
+
+static bool view_ex_ok(const struct ex *x, int var);
+
+static bool is_var(const struct ex *x, int var)
+{
+	return x && x->kind == EX_NAME && x->var == var;
+}
+
+static bool view_iter_ok(const struct ex *it, int var)
+{
+	if (is_var(it, var))
+		return true;
+	if (is_call(it, "enumerate") && it->n >= 1 && is_var(it->a[0], var))
+		return it->n < 2 || view_ex_ok(it->a[1], var);
+	if (is_call(it, "zip")) {
+		for (size_t i = 0; i < it->n; i++)
+			if (!is_var(it->a[i], var) && !view_ex_ok(it->a[i], var))
+				return false;
+		return true;
+	}
+	return view_ex_ok(it, var);
+}
+
+static bool view_ex_ok(const struct ex *x, int var)
+{
+	if (!x)
+		return true;
+	if (is_var(x, var))
+		return false;
+	if (is_call(x, "len") && x->n == 1 && is_var(x->a[0], var))
+		return true;
+	if (x->kind == EX_INDEX && is_var(x->a[0], var))
+		return view_ex_ok(x->a[1], var);
+	for (size_t i = 0; i < x->n; i++)
+		if (!view_ex_ok(x->a[i], var))
+			return false;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (!view_iter_ok(c->iter, var) || !view_ex_ok(c->target, var))
+			return false;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (!view_ex_ok(c->conds[k], var))
+				return false;
+	}
+	return true;
+}
+
+static bool view_block_ok(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (!view_ex_ok(s->targets[k], var))
+				return false;
+		if (!view_ex_ok(s->value, var) || !view_ex_ok(s->cond, var) ||
+		    !view_ex_ok(s->target, var))
+			return false;
+		if (s->kind == ST_FOR ? !view_iter_ok(s->iter, var) :
+					!view_ex_ok(s->iter, var))
+			return false;
+		if (!view_block_ok(&s->body, var) ||
+		    !view_block_ok(&s->orelse, var))
+			return false;
+	}
+	return true;
+}
+
+/* Whether x indexes str variable var or takes its len(). */
+static bool ex_indexes(const struct ex *x, int var)
+{
+	if (!x)
+		return false;
+	if ((x->kind == EX_INDEX || is_call(x, "len")) && x->n >= 1 &&
+	    is_var(x->a[0], var))
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_indexes(x->a[i], var))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_indexes(c->iter, var) || ex_indexes(c->target, var))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_indexes(c->conds[k], var))
+				return true;
+	}
+	return false;
+}
+
+static bool block_indexes(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_indexes(s->targets[k], var))
+				return true;
+		if (ex_indexes(s->value, var) || ex_indexes(s->cond, var) ||
+		    ex_indexes(s->target, var) || ex_indexes(s->iter, var) ||
+		    block_indexes(&s->body, var) ||
+		    block_indexes(&s->orelse, var))
+			return true;
+	}
+	return false;
+}
+
+/* The deepest loop nesting at which x reads var (a comprehension counts
+ * as a loop around its parts). */
+static int ex_use_depth(const struct ex *x, int var, int depth)
+{
+	int d = -1;
+
+	if (!x)
+		return -1;
+	if (is_var(x, var))
+		return depth;
+	for (size_t i = 0; i < x->n; i++) {
+		int k = ex_use_depth(x->a[i], var, depth + (x->ncomp ? 1 : 0));
+		d = k > d ? k : d;
+	}
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		int k = ex_use_depth(c->iter, var, depth + (int)i + 1);
+		d = k > d ? k : d;
+		for (size_t j = 0; j < c->nconds; j++) {
+			k = ex_use_depth(c->conds[j], var, depth + (int)i + 1);
+			d = k > d ? k : d;
+		}
+	}
+	return d;
+}
+
+static int block_use_depth(const struct block *blk, int var, int depth)
+{
+	int d = -1;
+
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		bool loop = s->kind == ST_FOR || s->kind == ST_WHILE;
+		int k, in = depth + (loop ? 1 : 0);
+		for (size_t t = 0; t < s->ntargets; t++) {
+			k = ex_use_depth(s->targets[t], var, depth);
+			d = k > d ? k : d;
+		}
+		k = ex_use_depth(s->value, var, depth);
+		d = k > d ? k : d;
+		k = ex_use_depth(s->cond, var, in);
+		d = k > d ? k : d;
+		k = ex_use_depth(s->target, var, depth);
+		d = k > d ? k : d;
+		k = ex_use_depth(s->iter, var, in);
+		d = k > d ? k : d;
+		k = block_use_depth(&s->body, var, in);
+		d = k > d ? k : d;
+		k = block_use_depth(&s->orelse, var, depth);
+		d = k > d ? k : d;
+	}
+	return d;
+}
+
+/* Marks the parameters read in place. None when an argument is changed
+ * in place (write-back needs every argument a native copy). */
+static void mark_views(struct ir_fn *fn)
+{
+	bool any_mut = false;
+
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct var *v = &fn->vars[fn->params[i].var];
+		if (v->is_mutated && !v->is_rebound)
+			any_mut = true;
+	}
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct param *p = &fn->params[i];
+		struct var *v = &fn->vars[p->var];
+		enum ty_kind k = v->ty->kind == TY_LIST ? v->ty->sub[0]->kind :
+							  TY_BAD;
+		v->is_view = !any_mut && !p->def && !v->is_mutated &&
+			     !v->is_rebound &&
+			     (k == TY_FLOAT || k == TY_INT || k == TY_BOOL ||
+			      k == TY_STR) &&
+			     view_block_ok(&fn->body, p->var) &&
+			     /* items read again and again (inside nested
+			      * loops) are cheaper from a native copy */
+			     block_use_depth(&fn->body, p->var, 0) < 2;
+	}
+}
+
+static bool is_view(struct fe *f, const struct ex *x)
+{
+	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
 /* The Rust name of a translated function's native code. */
@@ -196,6 +402,8 @@ static void ex_cond(struct fe *f, struct buf *b, struct ex *x);
 static void ex_recv(struct fe *f, struct buf *b, struct ex *x);
 static void ex_recv_mut(struct fe *f, struct buf *b, struct ex *x);
 static void ex_slice(struct fe *f, struct buf *b, struct ex *x);
+static void ex_str(struct fe *f, struct buf *b, struct ex *x);
+static bool ex_mentions(const struct ex *x, int var);
 
 static void add_float(struct buf *b, double v)
 {
@@ -232,9 +440,10 @@ static void add_float(struct buf *b, double v)
 		buf_adds(b, "");
 }
 
-static void add_rust_str(struct buf *b, const char *s, size_t n)
+/* A Rust string literal ("..."), a &'static str. */
+static void add_str_lit(struct buf *b, const char *s, size_t n)
 {
-	buf_adds(b, "String::from(\"");
+	buf_addch(b, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
@@ -260,7 +469,14 @@ static void add_rust_str(struct buf *b, const char *s, size_t n)
 				buf_addch(b, (char)c);
 		}
 	}
-	buf_adds(b, "\")");
+	buf_addch(b, '"');
+}
+
+static void add_rust_str(struct buf *b, const char *s, size_t n)
+{
+	buf_adds(b, "String::from(");
+	add_str_lit(b, s, n);
+	buf_addch(b, ')');
 }
 
 /* An owned value of type t that a default-initialised local starts as. */
@@ -286,10 +502,16 @@ static int add_default(struct fe *f, struct buf *b, const struct ty *t)
 		buf_adds(b, "Vec::new()");
 		return 0;
 	case TY_DICT:
-		buf_adds(b, "IndexMap::new()");
+		buf_adds(b, "IndexMap::default()");
 		return 0;
 	case TY_SET:
 		buf_adds(b, "IndexSet::new()");
+		return 0;
+	case TY_OPT:
+		buf_adds(b, "None");
+		return 0;
+	case TY_NUM:
+		buf_adds(b, "rt::Num::I(0)");
 		return 0;
 	case TY_TUPLE:
 		buf_addch(b, '(');
@@ -314,14 +536,41 @@ static bool is_empty_display(const struct ex *x)
 		x->n == 0);
 }
 
+static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
+
 static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 		      const struct ty *want)
 {
+	if (want && want->kind == TY_NUM && x->ty->kind != TY_NUM) {
+		if (x->ty->kind == TY_INT) {
+			buf_adds(b, "rt::Num::I(");
+			ex_i64(f, b, x);
+		} else if (x->ty->kind == TY_FLOAT) {
+			buf_adds(b, "rt::Num::F(");
+			ex_own(f, b, x);
+		} else {
+			efail(f, x, "%s where int | float is expected",
+			      rty(x->ty));
+			return;
+		}
+		buf_addch(b, ')');
+		return;
+	}
+	if (want && want->kind == TY_OPT && x->ty->kind != TY_OPT) {
+		if (x->ty->kind == TY_NONE) {
+			buf_adds(b, "None");
+			return;
+		}
+		buf_adds(b, "Some(");
+		ex_own_as(f, b, x, want->sub[0]);
+		buf_addch(b, ')');
+		return;
+	}
 	if (want && is_empty_display(x)) {
 		if (want->kind == TY_LIST)
 			buf_addf(b, "Vec::<%s>::new()", rty(want->sub[0]));
 		else if (want->kind == TY_DICT)
-			buf_addf(b, "IndexMap::<%s, %s>::new()", rty(want->sub[0]),
+			buf_addf(b, "IndexMap::<%s, %s>::default()", rty(want->sub[0]),
 				 rty(want->sub[1]));
 		else if (want->kind == TY_SET)
 			buf_addf(b, "IndexSet::<%s>::new()", rty(want->sub[0]));
@@ -347,6 +596,14 @@ static void ex_f64(struct fe *f, struct buf *b, struct ex *x)
 	}
 	if (x->ty->kind == TY_FLOAT) {
 		ex_own(f, b, x);
+		return;
+	}
+	if (x->ty->kind == TY_NUM) {
+		/* Python's int -> float for int op float: correctly rounded,
+		 * as Rust's i64 as f64 */
+		buf_addch(b, '(');
+		ex_own(f, b, x);
+		buf_adds(b, ").f()");
 		return;
 	}
 	buf_addch(b, '(');
@@ -443,16 +700,40 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 {
 	const struct ty *tx = x->ty, *ty = y->ty;
 
-	if ((is_intlike(tx) || tx->kind == TY_FLOAT) &&
-	    (is_intlike(ty) || ty->kind == TY_FLOAT)) {
+	if ((tx->kind == TY_NUM || ty->kind == TY_NUM) && op == OP_DIV &&
+	    tx->kind != TY_FLOAT && ty->kind != TY_FLOAT) {
+		/* int / int is correctly rounded, float / int converts */
+		buf_adds(b, "rt::num_div(");
+		ex_own_as(f, b, x, ty_basic(TY_NUM));
+		buf_adds(b, ", ");
+		ex_own_as(f, b, y, ty_basic(TY_NUM));
+		buf_adds(b, ")?");
+		return;
+	}
+	if ((tx->kind == TY_NUM || ty->kind == TY_NUM) && res->kind == TY_NUM) {
+		/* int | float op int: int arithmetic while both are ints */
+		if (op != OP_ADD && op != OP_SUB && op != OP_MUL) {
+			efail(f, x, "operator %s on int | float", binop_str(op));
+			return;
+		}
+		buf_addf(b, "rt::num_%s(", op == OP_ADD ? "add" :
+			 op == OP_SUB ? "sub" : "mul");
+		ex_own_as(f, b, x, ty_basic(TY_NUM));
+		buf_adds(b, ", ");
+		ex_own_as(f, b, y, ty_basic(TY_NUM));
+		buf_adds(b, ")?");
+		return;
+	}
+	if ((is_intlike(tx) || tx->kind == TY_FLOAT || tx->kind == TY_NUM) &&
+	    (is_intlike(ty) || ty->kind == TY_FLOAT || ty->kind == TY_NUM)) {
 		emit_binop_num(f, b, op, x, y, res);
 		return;
 	}
 	if (op == OP_ADD && tx->kind == TY_STR) {
 		buf_adds(b, "rt::cat(");
-		ex_ref(f, b, x);
+		ex_str(f, b, x);
 		buf_adds(b, ", ");
-		ex_ref(f, b, y);
+		ex_str(f, b, y);
 		buf_addch(b, ')');
 		return;
 	}
@@ -511,7 +792,13 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 	default: o = NULL; break;
 	}
 	if (op == CMP_IS || op == CMP_ISNOT) {
-		buf_adds(b, op == CMP_IS ? "true" : "false");
+		const char *opt = tx->kind == TY_OPT ? xs_ref :
+				  ty->kind == TY_OPT ? ys_ref : NULL;
+		if (opt)
+			buf_addf(b, "(%s).is_%s()", opt,
+				 op == CMP_IS ? "none" : "some");
+		else
+			buf_adds(b, op == CMP_IS ? "true" : "false");
 		return;
 	}
 	if (op == CMP_IN || op == CMP_NOTIN) {
@@ -593,7 +880,18 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 		return;
 	}
 	if (tx->kind == TY_STR && ty->kind == TY_STR) {
-		buf_addf(b, "(%s %s %s)", xs_ref, o, ys_ref);
+		/* as &str: a literal side then needs no String */
+		buf_addch(b, '(');
+		if (x->kind == EX_STR)
+			add_str_lit(b, x->sval, x->slen);
+		else
+			buf_addf(b, "(%s).as_str()", xs_ref);
+		buf_addf(b, " %s ", o);
+		if (y->kind == EX_STR)
+			add_str_lit(b, y->sval, y->slen);
+		else
+			buf_addf(b, "(%s).as_str()", ys_ref);
+		buf_addch(b, ')');
 		return;
 	}
 	if (tx->kind == TY_NONE && ty->kind == TY_NONE) {
@@ -853,11 +1151,23 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 	}
 	if (!strcmp(fn, "len")) {
 		if (a0->ty->kind == TY_STR) {
+			if (a0->kind == EX_NAME && var_of(f, a0)->sx) {
+				buf_addf(b, "%s.len()", var_of(f, a0)->sx);
+				return;
+			}
 			buf_adds(b, "rt::slen(");
 			ex_ref(f, b, a0);
 			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_TUPLE) {
+		} else if (a0->ty->kind == TY_TUPLE &&
+			   a0->kind == EX_NAME && !a0->unwrap) {
 			buf_addf(b, "%zu", a0->ty->n);
+		} else if (a0->ty->kind == TY_TUPLE) {
+			/* still evaluated: it may raise (None, xs[i]) */
+			buf_adds(b, "{ let _ = ");
+			ex_ref(f, b, a0);
+			buf_addf(b, "; %zu }", a0->ty->n);
+		} else if (a0->ty->kind == TY_NONE) {
+			efail(f, a0, "len() of None");
 		} else {
 			buf_addch(b, '(');
 			ex_recv(f, b, a0);
@@ -1031,7 +1341,7 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 		return;
 	}
 	if (!strcmp(fn, "dict")) {
-		buf_addf(b, "IndexMap::<%s, %s>::new()", rty(e->ty->sub[0]),
+		buf_addf(b, "IndexMap::<%s, %s>::default()", rty(e->ty->sub[0]),
 			 rty(e->ty->sub[1]));
 		return;
 	}
@@ -1298,6 +1608,11 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	case EX_NAME: {
 		struct var *v = var_of(f, x);
+		if (x->unwrap) {
+			buf_addf(b, "%s%s.ok_or(rt::Deopt)?", v->rname,
+				 ty_is_copy(v->ty) ? "" : ".clone()");
+			return;
+		}
 		if (x->is_move && !var_is_ref(v) && !ty_is_copy(v->ty)) {
 			buf_addf(b, "std::mem::take(&mut %s)", v->rname);
 			return;
@@ -1397,6 +1712,17 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	case EX_INDEX:
 	case EX_SLICE:
+		if (x->a[0]->ty->kind == TY_NONE) {
+			efail(f, x, "indexing None");
+			return;
+		}
+		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR &&
+		    x->a[0]->kind == EX_NAME && var_of(f, x->a[0])->sx) {
+			buf_addf(b, "%s.get(", var_of(f, x->a[0])->sx);
+			ex_i64(f, b, x->a[1]);
+			buf_adds(b, ")?");
+			return;
+		}
 		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR) {
 			buf_adds(b, "rt::sget(");
 			ex_ref(f, b, x->a[0]);
@@ -1422,7 +1748,11 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 			buf_adds(b, ")?");
 			return;
 		}
-		if (ty_is_copy(x->ty)) {
+		if (is_view(f, x->a[0])) {
+			buf_addf(b, "%s.at(", var_of(f, x->a[0])->rname);
+			ex_i64(f, b, x->a[1]);
+			buf_adds(b, ")?");
+		} else if (ty_is_copy(x->ty)) {
 			buf_addch(b, '*');
 			ex_ref(f, b, x);
 		} else {
@@ -1464,7 +1794,7 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	case EX_DICT:
 		if (!x->n) {
-			buf_addf(b, "IndexMap::<%s, %s>::new()", rty(x->ty->sub[0]),
+			buf_addf(b, "IndexMap::<%s, %s>::default()", rty(x->ty->sub[0]),
 				 rty(x->ty->sub[1]));
 			return;
 		}
@@ -1503,7 +1833,9 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	if (x->kind == EX_NAME) {
 		struct var *v = var_of(f, x);
-		if (var_is_ref(v))
+		if (x->unwrap)
+			buf_addf(b, "%s.as_ref().ok_or(rt::Deopt)?", v->rname);
+		else if (var_is_ref(v))
 			buf_addf(b, "&*%s", v->rname);
 		else
 			buf_addf(b, "&%s", v->rname);
@@ -1515,6 +1847,11 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 	}
 	if (x->kind == EX_INDEX) {
 		const struct ty *ot = x->a[0]->ty;
+		if (is_view(f, x->a[0])) {
+			buf_adds(b, "&");
+			ex_own(f, b, x);
+			return;
+		}
 		if (ot->kind == TY_LIST) {
 			buf_adds(b, "rt::get(");
 			ex_ref(f, b, x->a[0]);
@@ -1526,8 +1863,14 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 		if (ot->kind == TY_DICT) {
 			buf_adds(b, "rt::dget(");
 			ex_ref(f, b, x->a[0]);
-			buf_adds(b, ", &");
-			ex_own_as(f, b, x->a[1], ot->sub[0]);
+			buf_adds(b, ", ");
+			if (x->a[1]->kind == EX_NAME &&
+			    ty_equal(x->a[1]->ty, ot->sub[0])) {
+				ex_ref(f, b, x->a[1]);
+			} else {
+				buf_addch(b, '&');
+				ex_own_as(f, b, x->a[1], ot->sub[0]);
+			}
 			buf_adds(b, ")?");
 			return;
 		}
@@ -1566,6 +1909,18 @@ static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 		buf_addf(b, ", %s)? }", t);
 		return;
 	}
+	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_DICT &&
+	    x->a[1]->kind == EX_NAME &&
+	    ty_equal(x->a[1]->ty, x->a[0]->ty->sub[0]) &&
+	    !ex_mentions(x->a[0], x->a[1]->var)) {
+		/* a key held in another variable: look it up by reference */
+		buf_adds(b, "rt::dget_mut(");
+		ex_mut(f, b, x->a[0]);
+		buf_adds(b, ", ");
+		ex_ref(f, b, x->a[1]);
+		buf_adds(b, ")?");
+		return;
+	}
 	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_DICT) {
 		char *t = tmpname(f, "k");
 		buf_addf(b, "{ let %s = ", t);
@@ -1581,7 +1936,7 @@ static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 /* Receiver of a method call: names auto-deref, anything else in parens. */
 static void ex_recv(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (x->kind == EX_NAME) {
+	if (x->kind == EX_NAME && !x->unwrap) {
 		buf_adds(b, var_of(f, x)->rname);
 		return;
 	}
@@ -1639,6 +1994,145 @@ static void ex_cond(struct fe *f, struct buf *b, struct ex *x)
 		buf_addch(b, ')');
 		return;
 	}
+}
+
+static bool needs_hoist(const struct ex *x);
+
+/* A str operand as &str: literals stay literals (no String made). */
+static void ex_str(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->kind == EX_STR) {
+		add_str_lit(b, x->sval, x->slen);
+		return;
+	}
+	buf_addch(b, '(');
+	ex_ref(f, b, x);
+	buf_adds(b, ").as_str()");
+}
+
+/* Whether x reads variable var anywhere. */
+static bool ex_mentions(const struct ex *x, int var)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_NAME && x->var == var)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_mentions(x->a[i], var))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_mentions(c->iter, var) || ex_mentions(c->target, var))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_mentions(c->conds[k], var))
+				return true;
+	}
+	return false;
+}
+
+/* s = s + t and s += t on a str variable: Python builds a new string (in
+ * place when it can); appending to the String is the same value without
+ * copying s each time. */
+static bool emit_str_append(struct fe *f, struct ex *target, struct ex *t)
+{
+	struct buf b = BUF_INIT;
+
+	if (target->kind != EX_NAME || var_of(f, target)->ty->kind != TY_STR ||
+	    t->ty->kind != TY_STR || ex_mentions(t, target->var) ||
+	    needs_hoist(t))
+		return false;
+	ex_str(f, &b, t);
+	emit_line(f->e, "%s.push_str(%s);", var_of(f, target)->rname, b.data);
+	buf_release(&b);
+	return true;
+}
+
+/* c = s[i] on str variables: reuse c's buffer. */
+static bool emit_str_index_into(struct fe *f, struct ex *target,
+				struct ex *v)
+{
+	struct buf b = BUF_INIT;
+	struct var *tv;
+	char *k;
+
+	if (target->kind != EX_NAME || var_of(f, target)->ty->kind != TY_STR ||
+	    v->kind != EX_INDEX || v->a[0]->ty->kind != TY_STR ||
+	    v->a[0]->kind != EX_NAME || v->a[0]->var == target->var ||
+	    needs_hoist(v->a[1]))
+		return false;
+	tv = var_of(f, target);
+	k = tmpname(f, "k");
+	ex_i64(f, &b, v->a[1]);
+	emit_line(f->e, "let %s = %s;", k, b.data);
+	buf_reset(&b);
+	if (var_of(f, v->a[0])->sx) {
+		emit_line(f->e, "%s.get_into(&mut %s, %s)?;",
+			  var_of(f, v->a[0])->sx, tv->rname, k);
+	} else {
+		ex_ref(f, &b, v->a[0]);
+		emit_line(f->e, "rt::sget_into(&mut %s, %s, %s)?;", tv->rname,
+			  b.data, k);
+	}
+	buf_release(&b);
+	return true;
+}
+
+/* A str item that can be borrowed where it lives (a name, or an item of
+ * a list, dict or tuple held natively). */
+static bool str_place(struct fe *f, const struct ex *x)
+{
+	if (x->ty->kind != TY_STR)
+		return false;
+	if (x->kind == EX_NAME)
+		return !is_view(f, x);
+	if (x->kind != EX_INDEX || is_view(f, x->a[0]))
+		return false;
+	return x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
+	       x->a[0]->ty->kind == TY_TUPLE;
+}
+
+/* t = (a[i], b[j]) on a tuple variable of strs: copy into t's own
+ * Strings (clone_from keeps their buffers) instead of making new ones. */
+static bool emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
+{
+	struct buf b = BUF_INIT;
+	struct var *tv;
+	bool any = false;
+
+	if (target->kind != EX_NAME || v->kind != EX_TUPLE)
+		return false;
+	tv = var_of(f, target);
+	if (tv->ty->kind != TY_TUPLE || tv->ty->n != v->n ||
+	    !ty_equal(tv->ty, v->ty) || var_is_ref(tv) ||
+	    ex_mentions(v, target->var) || needs_hoist(v))
+		return false;
+	for (size_t i = 0; i < v->n; i++)
+		if (str_place(f, v->a[i]))
+			any = true;
+	if (!any)
+		return false;
+	/* evaluate every item first (Python builds the tuple, then binds) */
+	for (size_t i = 0; i < v->n; i++) {
+		struct ex *x = v->a[i];
+		buf_reset(&b);
+		if (str_place(f, x)) {
+			ex_ref(f, &b, x);
+			emit_line(f->e, "let __t%zu: &String = %s;", i, b.data);
+		} else {
+			ex_own(f, &b, x);
+			emit_line(f->e, "let __t%zu = %s;", i, b.data);
+		}
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		if (str_place(f, v->a[i]))
+			emit_line(f->e, "%s.%zu.clone_from(__t%zu);", tv->rname,
+				  i, i);
+		else
+			emit_line(f->e, "%s.%zu = __t%zu;", tv->rname, i, i);
+	}
+	buf_release(&b);
+	return true;
 }
 
 /* ---- statements ---- */
@@ -1758,7 +2252,12 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 			}
 			buf_addf(&cond, "%s%s < %s.len()", k ? " && " : "", i,
 				 names[k]);
-			buf_addf(&tup, "%s%s[%s].clone()", k ? ", " : "", names[k], i);
+			if (is_view(f, s))
+				buf_addf(&tup, "%s%s.at_k(%s)?", k ? ", " : "",
+					 names[k], i);
+			else
+				buf_addf(&tup, "%s%s[%s].clone()", k ? ", " : "",
+					 names[k], i);
 		}
 		emit_line(e, "let mut %s = 0usize;", i);
 		emit_open(e, "while %s {", cond.data);
@@ -1853,6 +2352,11 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 			emit_line(e, "if %s >= %s.len() { break; }", i, ln);
 			emit_line(e, "let %s = %s[%s]%s;", v, ln, i,
 				  ty_is_copy(l->ty->sub[0]) ? "" : ".clone()");
+		} else if (is_view(f, l)) {
+			emit_line(e, "let mut %s = 0usize;", i);
+			emit_open(e, "while %s < %s.len() {", i, ln);
+			emit_line(e, "let %s = %s.at_k(%s)?;", v, ln, i);
+			emit_line(e, "%s += 1;", i);
 		} else {
 			emit_line(e, "let mut %s = 0usize;", i);
 			emit_open(e, "while %s < %s.len() {", i, ln);
@@ -2037,7 +2541,18 @@ static void emit_assign(struct fe *f, struct st *s)
 	struct buf b = BUF_INIT;
 
 	hoist_fix(f, s->value);
-	if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME) {
+	if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME &&
+	    s->value->kind == EX_BINOP && s->value->op == OP_ADD &&
+	    is_var(s->value->a[0], s->targets[0]->var) &&
+	    emit_str_append(f, s->targets[0], s->value->a[1])) {
+		/* done */
+	} else if (s->ntargets == 1 &&
+		   emit_str_index_into(f, s->targets[0], s->value)) {
+		/* done */
+	} else if (s->ntargets == 1 &&
+		   emit_tuple_into(f, s->targets[0], s->value)) {
+		/* done */
+	} else if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME) {
 		struct var *v = var_of(f, s->targets[0]);
 		ex_own_as(f, &b, s->value, v->ty);
 		emit_line(f->e, "%s = %s;", v->rname, b.data);
@@ -2088,7 +2603,20 @@ static void emit_aug(struct fe *f, struct st *s)
 	pair[1] = s->value;
 	fake.a = pair;
 	fake.n = 2;
-	if (s->target->kind == EX_NAME) {
+	if (s->op == OP_ADD && emit_str_append(f, s->target, s->value)) {
+		/* done */
+	} else if (s->target->kind == EX_NAME &&
+		   var_of(f, s->target)->ty->kind == TY_NUM) {
+		struct var *v = var_of(f, s->target);
+		left.ty = v->ty;
+		if (s->value->ty->kind == TY_FLOAT) {
+			emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_FLOAT));
+			emit_line(f->e, "%s = rt::Num::F(%s);", v->rname, b.data);
+		} else {
+			emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_NUM));
+			emit_line(f->e, "%s = %s;", v->rname, b.data);
+		}
+	} else if (s->target->kind == EX_NAME) {
 		struct var *v = var_of(f, s->target);
 		if (v->ty->kind == TY_FLOAT && (s->op == OP_ADD || s->op == OP_SUB ||
 						s->op == OP_MUL)) {
@@ -2376,17 +2904,22 @@ static bool calls_loop(struct ir_fn *fn, int depth)
 int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
 	struct fe f = { 0 };
-	struct buf sig = BUF_INIT, b = BUF_INIT;
+	struct buf sig = BUF_INIT, b = BUF_INIT, gen = BUF_INIT;
 	int ret = 0;
 
 	f.e = e;
 	f.m = m;
 	f.fn = fn;
+	mark_views(fn);
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
 		if (i)
 			buf_adds(&sig, ", ");
-		if (ty_is_copy(v->ty))
+		if (v->is_view) {
+			buf_addf(&sig, "%s: &V%zu", v->rname, i);
+			buf_addf(&gen, "%sV%zu: rt::View<%s>", gen.len ? ", " : "<",
+				 i, rty(v->ty->sub[0]));
+		} else if (ty_is_copy(v->ty))
 			buf_addf(&sig, "%s%s: %s", v->is_rebound ? "mut " : "",
 				 v->rname, rty(v->ty));
 		else
@@ -2395,6 +2928,20 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 				 rty(v->ty));
 	}
 	for (size_t i = 0; i < fn->nvars; i++) {
+		if (fn->vars[i].is_param && (fn->vars[i].ty->kind == TY_OPT ||
+					     fn->vars[i].ty->kind == TY_NUM)) {
+			efail(&f, NULL, "parameter '%s' of type %s",
+			      fn->vars[i].name, rty(fn->vars[i].ty));
+			ret = -1;
+			goto out;
+		}
+		if (ty_has_nested_num(fn->vars[i].ty) ||
+		    ty_has_nested_num(fn->ret)) {
+			efail(&f, NULL, "int | float inside a container or tuple "
+			      "is not supported");
+			ret = -1;
+			goto out;
+		}
 		if (ty_has_nested_none(fn->vars[i].ty) ||
 		    ty_has_nested_none(fn->ret)) {
 			efail(&f, NULL, "None inside a container or tuple is not "
@@ -2404,8 +2951,10 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		}
 	}
 	emit_line(e, "// line %d: def %s", fn->line, fn->name);
-	emit_open(e, "fn %s(%s) -> rt::R<%s> {", emit_fn_rname(fn), sig.data,
-		  rty(fn->ret));
+	if (gen.len)
+		buf_addch(&gen, '>');
+	emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
+		  gen.len ? gen.data : "", sig.data, rty(fn->ret));
 	if (fn->is_recursive)
 		emit_line(e, "let _depth = rt::Depth::enter()?;");
 	for (size_t i = 0; i < fn->nparams; i++) {
@@ -2413,6 +2962,18 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		if (!ty_is_copy(v->ty) && v->is_rebound)
 			emit_line(e, "let mut %s: %s = %s.clone();", v->rname,
 				  rty(v->ty), v->rname);
+	}
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct var *v = &fn->vars[fn->params[i].var];
+		v->sx = NULL;
+		if (v->ty->kind != TY_STR || v->is_rebound ||
+		    !block_indexes(&fn->body, fn->params[i].var))
+			continue;
+		/* str indexing is by code point: know once whether the
+		 * parameter is ASCII (bytes are code points) */
+		v->sx = tmpname(&f, "sx");
+		emit_line(e, "let %s = rt::StrIx::new(%s.as_str());", v->sx,
+			  v->rname);
 	}
 	for (size_t i = 0; i < fn->nvars; i++) {
 		struct var *v = &fn->vars[i];
@@ -2441,6 +3002,7 @@ out:
 		ret = -1;
 	buf_release(&sig);
 	buf_release(&b);
+	buf_release(&gen);
 	return ret;
 }
 
@@ -2448,19 +3010,25 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
 	struct buf names = BUF_INIT, pat = BUF_INIT, vals = BUF_INIT,
 		   call = BUF_INIT, b = BUF_INIT, slots = BUF_INIT;
-	bool any_mut = false;
+	bool any_mut = false, any_view = false;
 
 	(void)m;
+	mark_views(fn);
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct param *p = &fn->params[i];
 		struct var *v = &fn->vars[p->var];
 		buf_addf(&names, "%s\"%s\"", i ? ", " : "", v->name);
 		buf_addf(&pat, "%sSome(%s%s)", i ? ", " : "",
 			 v->is_mutated && !v->is_rebound ? "mut " : "", v->rname);
-		buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ", i ? ", " : "",
-			 rty(v->ty), i);
-		if (p->def) {
+		if (v->is_view) {
+			/* read in place: no default (mark_views) */
+			buf_addf(&vals, "%srt::ListView::<%s>::new(&p[%zu])",
+				 i ? ", " : "", rty(v->ty->sub[0]), i);
+			any_view = true;
+		} else if (p->def) {
 			struct fe f = { 0 };
+			buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ", i ? ", " : "",
+				 rty(v->ty), i);
 			f.e = e;
 			f.m = m;
 			f.fn = fn;
@@ -2468,7 +3036,8 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			ex_own(&f, &b, p->def);
 			buf_addf(&vals, "Some(%s))", b.data);
 		} else {
-			buf_adds(&vals, "None)");
+			buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], None)",
+				 i ? ", " : "", rty(v->ty), i);
 		}
 		if (ty_is_copy(v->ty))
 			buf_addf(&call, "%s%s", i ? ", " : "", v->rname);
@@ -2493,7 +3062,7 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		emit_open(e, "if let (%s,) = (%s,) {", pat.data, vals.data);
 	if (any_mut)
 		emit_open(e, "if rt::distinct(&[%s]) {", slots.data);
-	if (calls_loop(fn, 0))
+	if (calls_loop(fn, 0) && !any_view)
 		emit_line(e, "let r = py.detach(|| %s(%s));", emit_fn_rname(fn),
 			  call.data);
 	else

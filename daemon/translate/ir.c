@@ -92,7 +92,8 @@ static struct ty basic_types[] = {
 	[TY_INT] = { TY_INT, 0, NULL },         [TY_FLOAT] = { TY_FLOAT, 0, NULL },
 	[TY_STR] = { TY_STR, 0, NULL },         [TY_LIST] = { TY_BAD, 0, NULL },
 	[TY_TUPLE] = { TY_BAD, 0, NULL },       [TY_DICT] = { TY_BAD, 0, NULL },
-	[TY_SET] = { TY_BAD, 0, NULL },         [TY_BAD] = { TY_BAD, 0, NULL },
+	[TY_SET] = { TY_BAD, 0, NULL },         [TY_OPT] = { TY_BAD, 0, NULL },
+	[TY_NUM] = { TY_NUM, 0, NULL },         [TY_BAD] = { TY_BAD, 0, NULL },
 };
 
 struct ty *ty_basic(enum ty_kind kind)
@@ -163,9 +164,11 @@ bool ty_is_copy(const struct ty *t)
 	case TY_BOOL:
 	case TY_INT:
 	case TY_FLOAT:
+	case TY_NUM:
 	case TY_NEVER:
 		return true;
 	case TY_TUPLE:
+	case TY_OPT:
 		for (size_t i = 0; i < t->n; i++)
 			if (!ty_is_copy(t->sub[i]))
 				return false;
@@ -200,9 +203,15 @@ void ty_format(struct buf *b, const struct ty *t)
 		[TY_UNKNOWN] = "?",     [TY_NEVER] = "Never", [TY_NONE] = "None",
 		[TY_BOOL] = "bool",     [TY_INT] = "int",     [TY_FLOAT] = "float",
 		[TY_STR] = "str",       [TY_LIST] = "list",   [TY_TUPLE] = "tuple",
-		[TY_DICT] = "dict",     [TY_SET] = "set",     [TY_BAD] = "object",
+		[TY_DICT] = "dict",     [TY_SET] = "set",     [TY_OPT] = "optional", [TY_NUM] = "int | float",
+		[TY_BAD] = "object",
 	};
 
+	if (t->kind == TY_OPT) {
+		ty_format(b, t->sub[0]);
+		buf_adds(b, " | None");
+		return;
+	}
 	buf_adds(b, names[t->kind]);
 	if (t->kind == TY_TUPLE && t->n == 0) {
 		buf_adds(b, "[()]");
@@ -255,6 +264,14 @@ void ty_format_rust(struct buf *b, const struct ty *t)
 		ty_format_rust(b, t->sub[0]);
 		buf_adds(b, ", ");
 		ty_format_rust(b, t->sub[1]);
+		buf_addch(b, '>');
+		break;
+	case TY_NUM:
+		buf_adds(b, "rt::Num");
+		break;
+	case TY_OPT:
+		buf_adds(b, "Option<");
+		ty_format_rust(b, t->sub[0]);
 		buf_addch(b, '>');
 		break;
 	case TY_TUPLE:

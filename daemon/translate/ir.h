@@ -43,6 +43,8 @@ enum ty_kind {
 	TY_TUPLE, /* sub[0..n) */
 	TY_DICT,  /* sub[0] key, sub[1] value */
 	TY_SET,   /* sub[0] */
+	TY_OPT,   /* sub[0] or None (a variable only; sub[0] immutable) */
+	TY_NUM,   /* int until a float is stored (a variable only): rt::Num */
 	TY_BAD,   /* not representable (union, object, ...) */
 };
 
@@ -145,6 +147,8 @@ struct ex {
 	char *kwname;       /* single supported keyword argument (sum start) */
 	char *tmp;          /* emit.c: Rust temporary holding a hoisted value */
 	bool is_move;       /* types.c: last use of a local container: move it */
+	bool unwrap;        /* types.c: EX_NAME of an optional variable used where
+			     * None raises in Python (xs[0]): its value or Deopt */
 };
 
 /* One "for target in iter if c1 if c2" clause of a comprehension. */
@@ -199,6 +203,8 @@ struct var {
 	bool is_mutated; /* container changed in place */
 	bool is_rebound; /* assigned after entry (params) */
 	bool is_comp;    /* comprehension variable */
+	bool is_view;    /* emit.c: list parameter read in place (rt::ListView) */
+	char *sx;        /* emit.c: rt::StrIx over a str parameter, or NULL */
 };
 
 struct param {

@@ -4,12 +4,59 @@
 /// function on the untouched arguments.
 #[allow(dead_code)]
 pub mod rt {
-    use indexmap::{IndexMap, IndexSet};
+    use indexmap::IndexSet;
     use pyo3::ffi;
     use pyo3::prelude::*;
     use pyo3::types::{PyDict, PyTuple};
     use pyo3::IntoPyObjectExt;
-    use std::hash::Hash;
+    use std::hash::{BuildHasher, Hash, Hasher};
+
+    // ---- dict hashing: the order is insertion order whatever the hash,
+    // so a fast multiplicative hash (FxHash's, seeded once per process)
+    // replaces SipHash; it changes speed only, never results ----
+    pub type IndexMap<K, V> = indexmap::IndexMap<K, V, FastHash>;
+    #[derive(Clone, Copy)]
+    pub struct FastHash(u64);
+    impl Default for FastHash {
+        fn default() -> Self {
+            static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+            FastHash(*SEED.get_or_init(|| std::collections::hash_map::RandomState::new().build_hasher().finish()))
+        }
+    }
+    impl BuildHasher for FastHash {
+        type Hasher = Fx;
+        #[inline] fn build_hasher(&self) -> Fx { Fx(self.0) }
+    }
+    pub struct Fx(u64);
+    impl Fx {
+        #[inline(always)]
+        fn add(&mut self, w: u64) { self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0xf135_7aea_2e62_a9c5); }
+    }
+    impl Hasher for Fx {
+        #[inline]
+        fn write(&mut self, bytes: &[u8]) {
+            let mut c = bytes.chunks_exact(8);
+            for w in &mut c { self.add(u64::from_le_bytes(w.try_into().unwrap())); }
+            // the 0..7 bytes left, read in place (a copy to the stack
+            // would stall the load that follows it)
+            let r = c.remainder();
+            let n = r.len();
+            let v = if n >= 4 {
+                (u32::from_le_bytes([r[0], r[1], r[2], r[3]]) as u64)
+                    | ((u32::from_le_bytes([r[n - 4], r[n - 3], r[n - 2], r[n - 1]]) as u64) << 32)
+            } else if n > 0 {
+                (r[0] as u64) | ((r[n / 2] as u64) << 8) | ((r[n - 1] as u64) << 16)
+            } else {
+                0
+            };
+            self.add(v ^ ((n as u64) << 56));
+        }
+        #[inline] fn write_u8(&mut self, i: u8) { self.add(i as u64); }
+        #[inline] fn write_u32(&mut self, i: u32) { self.add(i as u64); }
+        #[inline] fn write_u64(&mut self, i: u64) { self.add(i); }
+        #[inline] fn write_usize(&mut self, i: usize) { self.add(i as u64); }
+        #[inline] fn finish(&self) -> u64 { self.0.rotate_left(26) }
+    }
 
     #[derive(Debug)]
     pub struct Deopt;
@@ -71,6 +118,39 @@ pub mod rt {
     }
     pub fn to_i64(f: f64) -> R<i64> {
         if f >= -9.223372036854775808e18 && f < 9.223372036854775808e18 { Ok(f as i64) } else { Err(Deopt) }
+    }
+
+    // ---- int | float: a variable that is an int until a float is stored ----
+    #[derive(Debug, Clone, Copy)]
+    pub enum Num { I(i64), F(f64) }
+    impl Num {
+        /// Python's float(int) for int op float: round to nearest even, as `as`.
+        #[inline] pub fn f(self) -> f64 { match self { Num::I(i) => i as f64, Num::F(x) => x } }
+    }
+    impl Default for Num { fn default() -> Self { Num::I(0) } }
+    #[inline]
+    pub fn num_add(a: Num, b: Num) -> R<Num> {
+        match (a, b) { (Num::I(x), Num::I(y)) => Ok(Num::I(add_i(x, y)?)), _ => Ok(Num::F(a.f() + b.f())) }
+    }
+    #[inline]
+    pub fn num_sub(a: Num, b: Num) -> R<Num> {
+        match (a, b) { (Num::I(x), Num::I(y)) => Ok(Num::I(sub_i(x, y)?)), _ => Ok(Num::F(a.f() - b.f())) }
+    }
+    #[inline]
+    pub fn num_mul(a: Num, b: Num) -> R<Num> {
+        match (a, b) { (Num::I(x), Num::I(y)) => Ok(Num::I(mul_i(x, y)?)), _ => Ok(Num::F(a.f() * b.f())) }
+    }
+    #[inline]
+    pub fn num_div(a: Num, b: Num) -> R<f64> {
+        match (a, b) { (Num::I(x), Num::I(y)) => truediv_i(x, y), _ => div_f(a.f(), b.f()) }
+    }
+    impl<'py> IntoPyObject<'py> for Num {
+        type Target = PyAny;
+        type Output = Bound<'py, PyAny>;
+        type Error = PyErr;
+        fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            match self { Num::I(i) => i.into_bound_py_any(py), Num::F(x) => x.into_bound_py_any(py) }
+        }
     }
 
     // ---- float: CPython's floatobject.c rules ----
@@ -281,12 +361,14 @@ pub mod rt {
     pub trait Truthy { fn truthy(&self) -> bool; }
     impl Truthy for f64 { fn truthy(&self) -> bool { *self != 0.0 } }
     impl Truthy for i64 { fn truthy(&self) -> bool { *self != 0 } }
+    impl Truthy for Num { fn truthy(&self) -> bool { match self { Num::I(i) => *i != 0, Num::F(x) => *x != 0.0 } } }
     impl Truthy for bool { fn truthy(&self) -> bool { *self } }
     impl Truthy for String { fn truthy(&self) -> bool { !self.is_empty() } }
     impl Truthy for () { fn truthy(&self) -> bool { false } }
     impl<T> Truthy for Vec<T> { fn truthy(&self) -> bool { !self.is_empty() } }
     impl<K, V> Truthy for IndexMap<K, V> { fn truthy(&self) -> bool { !self.is_empty() } }
     impl<K> Truthy for IndexSet<K> { fn truthy(&self) -> bool { !self.is_empty() } }
+    impl<T: Truthy> Truthy for Option<T> { fn truthy(&self) -> bool { match self { None => false, Some(v) => v.truthy() } } }
     impl<A> Truthy for (A,) { fn truthy(&self) -> bool { true } }
     impl<A, B> Truthy for (A, B) { fn truthy(&self) -> bool { true } }
     impl<A, B, C> Truthy for (A, B, C) { fn truthy(&self) -> bool { true } }
@@ -414,7 +496,7 @@ pub mod rt {
     pub fn dpop<K: Hash + Eq, V>(d: &mut IndexMap<K, V>, k: &K) -> R<V> { d.shift_remove(k).ok_or(Deopt) }
     pub fn dpop_or<K: Hash + Eq, V>(d: &mut IndexMap<K, V>, k: &K, dflt: V) -> V { d.shift_remove(k).unwrap_or(dflt) }
     pub fn dict_from<K: Hash + Eq, V>(items: Vec<(K, V)>) -> IndexMap<K, V> {
-        let mut d = IndexMap::with_capacity(items.len());
+        let mut d = IndexMap::with_capacity_and_hasher(items.len(), FastHash::default());
         for (k, v) in items { d.insert(k, v); }
         d
     }
@@ -429,6 +511,40 @@ pub mod rt {
         if s.is_ascii() { let k = ix(s.len(), i)?; return Ok(s[k..k + 1].to_string()); }
         let cs: Vec<char> = s.chars().collect();
         Ok(cs[ix(cs.len(), i)?].to_string())
+    }
+    pub fn sget_into(out: &mut String, s: &str, i: i64) -> R<()> {
+        let c = sget(s, i)?;
+        out.clear();
+        out.push_str(&c);
+        Ok(())
+    }
+    /// Code point indexing of a str that does not change: whether it is
+    /// ASCII (then bytes are code points) is found once, not per access.
+    pub struct StrIx<'a> { s: &'a str, chars: Option<Vec<char>> }
+    impl<'a> StrIx<'a> {
+        pub fn new(s: &'a str) -> Self {
+            StrIx { s, chars: if s.is_ascii() { None } else { Some(s.chars().collect()) } }
+        }
+        #[inline]
+        pub fn len(&self) -> i64 {
+            match &self.chars { None => self.s.len() as i64, Some(c) => c.len() as i64 }
+        }
+        #[inline]
+        fn at(&self, i: i64) -> R<char> {
+            match &self.chars {
+                None => Ok(self.s.as_bytes()[ix(self.s.len(), i)?] as char),
+                Some(c) => Ok(c[ix(c.len(), i)?]),
+            }
+        }
+        #[inline]
+        pub fn get(&self, i: i64) -> R<String> { Ok(self.at(i)?.to_string()) }
+        #[inline]
+        pub fn get_into(&self, out: &mut String, i: i64) -> R<()> {
+            let c = self.at(i)?;
+            out.clear();
+            out.push(c);
+            Ok(())
+        }
     }
     pub fn sslice(s: &str, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<String> {
         let cs: Vec<char> = s.chars().collect();
@@ -574,8 +690,9 @@ pub mod rt {
             let mut n: ffi::Py_ssize_t = 0;
             let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
             if p.is_null() { ffi::PyErr_Clear(); return None; }
+            // CPython's UTF-8 (it refuses lone surrogates above)
             let bytes = std::slice::from_raw_parts(p as *const u8, n as usize);
-            std::str::from_utf8(bytes).ok().map(|s| s.to_string())
+            Some(std::str::from_utf8_unchecked(bytes).to_string())
         }
     }
     impl<T: Ext> Ext for Vec<T> {
@@ -590,7 +707,7 @@ pub mod rt {
     impl<K: Ext + Hash + Eq, V: Ext> Ext for IndexMap<K, V> {
         unsafe fn ext(o: *mut ffi::PyObject) -> Option<IndexMap<K, V>> {
             if ffi::PyDict_CheckExact(o) == 0 { return None; }
-            let mut d = IndexMap::with_capacity(ffi::PyDict_Size(o) as usize);
+            let mut d = IndexMap::with_capacity_and_hasher(ffi::PyDict_Size(o) as usize, FastHash::default());
             let mut pos: ffi::Py_ssize_t = 0;
             let mut k: *mut ffi::PyObject = std::ptr::null_mut();
             let mut v: *mut ffi::PyObject = std::ptr::null_mut();
@@ -616,6 +733,47 @@ pub mod rt {
     ext_tuple!(4; 0 A, 1 B, 2 C, 3 D);
     ext_tuple!(5; 0 A, 1 B, 2 C, 3 D, 4 E);
     ext_tuple!(6; 0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+
+    /// Read access to a list: a Vec (calls between translated functions),
+    /// or the caller's list read in place. Elements come out owned.
+    pub trait View<T> {
+        fn len(&self) -> usize;
+        /// xs[i] with Python's meaning (negative from the end; out of range re-runs).
+        fn at(&self, i: i64) -> R<T>;
+        /// xs[k] for 0 <= k (out of range re-runs).
+        fn at_k(&self, k: usize) -> R<T>;
+    }
+    impl<T: Clone> View<T> for Vec<T> {
+        #[inline] fn len(&self) -> usize { Vec::len(self) }
+        #[inline] fn at(&self, i: i64) -> R<T> { Ok(self[ix(Vec::len(self), i)?].clone()) }
+        #[inline] fn at_k(&self, k: usize) -> R<T> { self.get(k).cloned().ok_or(Deopt) }
+    }
+    /// A list argument the function only reads (len, xs[i], for x in xs):
+    /// its items are read through the list's item pointers as the code
+    /// asks for them, each checked for the exact type (a mismatch re-runs
+    /// Python, which is exact because the function has no effect until it
+    /// returns). The GIL stays held, and translated code never runs Python
+    /// code, so nothing can change the list meanwhile. The raw pointer
+    /// makes it !Send: it cannot cross into a GIL-released closure.
+    pub struct ListView<'a, T> { o: *mut ffi::PyObject, n: usize, _p: std::marker::PhantomData<(&'a (), T)> }
+    impl<'a, T: Ext> ListView<'a, T> {
+        pub fn new(slot: &'a Option<Bound<'_, PyAny>>) -> Option<Self> {
+            let o = slot.as_ref()?.as_ptr();
+            unsafe {
+                if ffi::PyList_CheckExact(o) == 0 { return None; }
+                Some(ListView { o, n: ffi::PyList_GET_SIZE(o) as usize, _p: std::marker::PhantomData })
+            }
+        }
+    }
+    impl<T: Ext> View<T> for ListView<'_, T> {
+        #[inline(always)] fn len(&self) -> usize { self.n }
+        #[inline(always)] fn at(&self, i: i64) -> R<T> { self.at_k(ix(self.n, i)?) }
+        #[inline(always)]
+        fn at_k(&self, k: usize) -> R<T> {
+            if k >= self.n { return Err(Deopt); }
+            unsafe { T::ext(ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t)).ok_or(Deopt) }
+        }
+    }
 
     impl<'py> IntoPyObject<'py> for Never {
         type Target = PyAny;

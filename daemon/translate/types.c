@@ -101,11 +101,96 @@ static bool is_intlike(const struct ty *t)
 	return t->kind == TY_INT || t->kind == TY_BOOL;
 }
 
+/* What an optional variable may hold besides None: values that cannot
+ * change in place (so no aliasing question arises); unknown parts are
+ * settled later and checked again. */
+static bool opt_inner_ok(const struct ty *t)
+{
+	switch (t->kind) {
+	case TY_UNKNOWN:
+	case TY_BOOL:
+	case TY_INT:
+	case TY_FLOAT:
+	case TY_STR:
+		return true;
+	case TY_TUPLE:
+		for (size_t i = 0; i < t->n; i++)
+			if (!opt_inner_ok(t->sub[i]))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A local variable holding None and one other type (best = None ...
+ * best = pair) is T | None: Option<T>. NULL when not of that form. */
+static struct ty *opt_unify(struct arena *a, struct ty *x, struct ty *y)
+{
+	struct ty *inner, *t;
+
+	if (x->kind == TY_OPT || y->kind == TY_OPT) {
+		struct ty *o = x->kind == TY_OPT ? x : y;
+		struct ty *other = o == x ? y : x;
+		if (other->kind == TY_NONE)
+			return o;
+		inner = ty_unify(a, o->sub[0], other->kind == TY_OPT ?
+						  other->sub[0] : other);
+	} else if (x->kind == TY_NONE && y->kind != TY_NONE) {
+		inner = y;
+	} else if (y->kind == TY_NONE && x->kind != TY_NONE) {
+		inner = x;
+	} else {
+		return NULL;
+	}
+	if (!inner || inner->kind == TY_NEVER || !opt_inner_ok(inner))
+		return NULL;
+	if (x->kind == TY_OPT && ty_equal(x->sub[0], inner))
+		return x;
+	t = ty_new(a, TY_OPT, 1);
+	t->sub[0] = inner;
+	return t;
+}
+
+/* An operand where None raises TypeError in Python (None[i], len(None)):
+ * an optional variable gives its value there, or Deopt (then Python
+ * raises). A local seen holding only None so far may still become
+ * optional: unknown for now. Returns the operand's type as used. */
+static struct ty *opt_operand(struct tctx *c, struct ex *x)
+{
+	struct var *v;
+
+	if (x->kind != EX_NAME)
+		return x->ty;
+	v = &c->fn->vars[x->var];
+	if (x->ty->kind == TY_OPT) {
+		x->unwrap = true;
+		x->ty = x->ty->sub[0];
+	} else if (x->ty->kind == TY_NONE && !v->is_param && !v->is_comp) {
+		return ty_basic(TY_UNKNOWN);
+	}
+	return x->ty;
+}
+
+/* A local holding an int and later a float (total = 0 ... total += x):
+ * Python's int until the first float is stored, then a float. */
+static struct ty *num_unify(struct ty *x, struct ty *y)
+{
+	bool xn = x->kind == TY_INT || x->kind == TY_FLOAT || x->kind == TY_NUM;
+	bool yn = y->kind == TY_INT || y->kind == TY_FLOAT || y->kind == TY_NUM;
+
+	return xn && yn ? ty_basic(TY_NUM) : NULL;
+}
+
 static int unify_var(struct tctx *c, int v, struct ty *t, const struct ex *at)
 {
 	struct var *var = &c->fn->vars[v];
 	struct ty *u = ty_unify(c->a, var->ty, t);
 
+	if (!u && !var->is_param && !var->is_comp)
+		u = opt_unify(c->a, var->ty, t);
+	if (!u && !var->is_param && !var->is_comp)
+		u = num_unify(var->ty, t);
 	if (!u)
 		return tfail(c, at, "variable '%s' would hold both %s and %s; "
 			     "Python keeps both types, one Rust type cannot",
@@ -381,8 +466,24 @@ static struct ty *tx_binop(struct tctx *c, struct ex *e)
 	y = tx(c, e->a[1]);
 	if (!y)
 		return NULL;
+	/* None op v raises TypeError for every operand type here */
+	x = opt_operand(c, e->a[0]);
+	y = opt_operand(c, e->a[1]);
 	if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
 		return ty_basic(TY_UNKNOWN);
+	if ((x->kind == TY_NUM && (y->kind == TY_INT || y->kind == TY_FLOAT ||
+				   y->kind == TY_NUM)) ||
+	    (y->kind == TY_NUM && (x->kind == TY_INT || x->kind == TY_FLOAT))) {
+		/* int | float with a float: float; with an int: either */
+		bool fl = x->kind == TY_FLOAT || y->kind == TY_FLOAT;
+		if (op == OP_ADD || op == OP_SUB || op == OP_MUL)
+			return ty_basic(fl ? TY_FLOAT : TY_NUM);
+		if (op == OP_DIV)
+			return ty_basic(TY_FLOAT);
+		tfail(c, e, "operator %s between %s and %s is not supported",
+		      binop_str(op), tyname(x), tyname(y));
+		return NULL;
+	}
 	if (is_num(x) && is_num(y)) {
 		bool f = x->kind == TY_FLOAT || y->kind == TY_FLOAT;
 		switch (op) {
@@ -527,6 +628,15 @@ static struct ty *tx_cmp(struct tctx *c, struct ex *e)
 			break;
 		case CMP_IS:
 		case CMP_ISNOT:
+			if ((x->kind == TY_OPT && y->kind == TY_NONE) ||
+			    (x->kind == TY_NONE && y->kind == TY_OPT)) {
+				if (e->n != 2) {
+					tfail(c, e, "chained 'is' with an "
+					      "optional value");
+					return NULL;
+				}
+				break;
+			}
 			if (x->kind != TY_NONE || y->kind != TY_NONE) {
 				tfail(c, e, "'is' is only supported between None "
 				      "values");
@@ -620,6 +730,7 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 	if (!strcmp(f, "len")) {
 		if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
 			return NULL;
+		t = opt_operand(c, e->a[0]);
 		if (t->kind == TY_UNKNOWN || t->kind == TY_LIST ||
 		    t->kind == TY_STR || t->kind == TY_DICT ||
 		    t->kind == TY_SET || t->kind == TY_TUPLE)
@@ -1104,7 +1215,8 @@ static struct ty *tx_inner(struct tctx *c, struct ex *e)
 			return NULL;
 		if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
 			return ty_basic(TY_UNKNOWN);
-		if (!ty_equal(t, u) || ty_is_container(t)) {
+		if (!ty_equal(t, u) || ty_is_container(t) ||
+		    t->kind == TY_OPT || t->kind == TY_NUM) {
 			/* Fine as a condition (only truthiness is used);
 			 * emit.c refuses it as a value. */
 			e->op = 1;
@@ -1140,6 +1252,7 @@ static struct ty *tx_inner(struct tctx *c, struct ex *e)
 		t = tx(c, e->a[0]);
 		if (!t)
 			return NULL;
+		t = opt_operand(c, e->a[0]);
 		u = tx(c, e->a[1]);
 		if (!u)
 			return NULL;
@@ -1353,7 +1466,9 @@ static int tstmt(struct tctx *c, struct st *s)
 		if (!vt)
 			return -1;
 		if (tt->kind == TY_LIST || tt->kind == TY_DICT ||
-		    tt->kind == TY_SET) {
+		    tt->kind == TY_SET || tt->kind == TY_OPT ||
+		    (tt->kind == TY_NUM && s->target->kind != EX_NAME) ||
+		    tt->kind == TY_NONE) {
 			tfail(c, s->target, "augmented assignment on %s",
 			      tyname(tt));
 			return -1;
@@ -1413,6 +1528,8 @@ static int tstmt(struct tctx *c, struct st *s)
 		}
 		{
 			struct ty *u = ty_unify(c->a, c->ret, t);
+			if (!u && (c->ret->kind == TY_NUM || t->kind == TY_NUM))
+				u = num_unify(c->ret, t);
 			if (!u)
 				return tfail(c, s->value, "returns %s here and %s "
 					     "elsewhere", tyname(t),
@@ -1865,6 +1982,58 @@ static void live_block(struct live_ctx *lc, struct block *b, struct bits *live)
 		live_stmt(lc, b->v[i], live);
 }
 
+static bool ex_mentions_var(const struct ex *e, int var)
+{
+	if (!e)
+		return false;
+	if (e->kind == EX_NAME && e->var == var)
+		return true;
+	for (size_t i = 0; i < e->n; i++)
+		if (ex_mentions_var(e->a[i], var))
+			return true;
+	for (size_t i = 0; i < e->ncomp; i++) {
+		const struct ir_comp *k = e->comp[i];
+		if (ex_mentions_var(k->iter, var) ||
+		    ex_mentions_var(k->target, var))
+			return true;
+		for (size_t j = 0; j < k->nconds; j++)
+			if (ex_mentions_var(k->conds[j], var))
+				return true;
+	}
+	return false;
+}
+
+static bool ty_immutable(const struct ty *t)
+{
+	if (ty_is_container(t) || t->kind == TY_UNKNOWN || t->kind == TY_BAD)
+		return false;
+	for (size_t i = 0; i < t->n; i++)
+		if (!ty_immutable(t->sub[i]))
+			return false;
+	return true;
+}
+
+/* The function's first statement gives parameter var a new object
+ * (xs = list(xs) with immutable items, or a value not made from xs):
+ * from then on the name never holds the caller's object, so returning
+ * it returns no part of the argument. */
+static bool param_fresh_at_entry(const struct ir_fn *fn, int var)
+{
+	const struct st *s;
+
+	if (!fn->body.n)
+		return false;
+	s = fn->body.v[0];
+	if (s->kind != ST_ASSIGN || s->ntargets != 1 ||
+	    s->targets[0]->kind != EX_NAME || s->targets[0]->var != var)
+		return false;
+	if (!ex_mentions_var(s->value, var))
+		return true;
+	return is_call(s->value, "list") && s->value->n == 1 &&
+	       s->value->a[0]->kind == EX_NAME && s->value->a[0]->var == var &&
+	       s->value->ty->kind == TY_LIST && ty_immutable(s->value->ty->sub[0]);
+}
+
 static int alias_collect_stmts(struct tctx *c, struct alias_ctx *ac,
 			       struct block *b)
 {
@@ -1899,7 +2068,9 @@ static int alias_collect_stmts(struct tctx *c, struct alias_ctx *ac,
 			if (root >= 0 && c->fn->vars[root].is_param &&
 			    (ty_is_container(s->value->ty) ||
 			     !ty_is_copy(s->value->ty)) &&
-			    s->value->ty->kind != TY_STR)
+			    s->value->ty->kind != TY_STR &&
+			    !(s->value->kind == EX_NAME &&
+			      param_fresh_at_entry(c->fn, root)))
 				return tfail(c, s->value, "returns (part of) "
 					     "argument '%s' itself; the caller "
 					     "would get a copy",
@@ -2223,6 +2394,9 @@ static int check_params(struct tctx *c)
 		struct var *v = &c->fn->vars[c->fn->params[i].var];
 		if (!v->is_mutated)
 			continue;
+		if (v->is_rebound && param_fresh_at_entry(c->fn,
+							  c->fn->params[i].var))
+			continue; /* changes a fresh copy, not the argument */
 		if (v->is_rebound)
 			return tfail(c, NULL, "argument '%s' is both changed in "
 				     "place and rebound", v->name);

@@ -19,13 +19,6 @@ def uses_with(path: str) -> str:
         return f.read()
 
 
-def int_then_float(xs: list[float]) -> float:
-    total = 0
-    for x in xs:
-        total += x
-    return total
-
-
 def uses_global_list(i: int) -> int:
     return TABLE[i]
 
@@ -77,7 +70,6 @@ FALLBACK = {
     "gen": "generators",
     "uses_try": "try/except",
     "uses_with": "with",
-    "int_then_float": "both int and float",
     "uses_global_list": "module global",
     "calls_os": "attribute",
     "star_args": "*args",

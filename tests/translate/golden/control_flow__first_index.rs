@@ -1,5 +1,5 @@
 // line 17: def first_index
-fn first_index(xs: &Vec<i64>, target: i64) -> rt::R<i64> {
+fn first_index<V0: rt::View<i64>>(xs: &V0, target: i64) -> rt::R<i64> {
     let mut i: i64 = 0;
     let mut x: i64 = 0;
     // line 18
@@ -7,7 +7,7 @@ fn first_index(xs: &Vec<i64>, target: i64) -> rt::R<i64> {
     let mut __n3: i64 = 0;
     let mut __i4 = 0usize;
     while __i4 < xs.len() {
-        let __v2 = xs[__i4];
+        let __v2 = xs.at_k(__i4)?;
         __i4 += 1;
         let __v5 = (__n3, __v2);
         __n3 += 1;

@@ -1,5 +1,5 @@
 // line 5: def euclidean
-fn euclidean(a: &Vec<f64>, b: &Vec<f64>) -> rt::R<f64> {
+fn euclidean<V0: rt::View<f64>, V1: rt::View<f64>>(a: &V0, b: &V1) -> rt::R<f64> {
     let mut s: f64 = 0.0;
     let mut i: i64 = 0;
     let mut d: f64 = 0.0;
@@ -9,7 +9,7 @@ fn euclidean(a: &Vec<f64>, b: &Vec<f64>) -> rt::R<f64> {
     for __v1 in 0..(a.len() as i64) {
         i = __v1;
         // line 8
-        d = (*rt::get(&*a, i)? - *rt::get(&*b, i)?);
+        d = (a.at(i)? - b.at(i)?);
         // line 9
         s += (d * d);
     }

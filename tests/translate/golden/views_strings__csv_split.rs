@@ -1,0 +1,69 @@
+// line 110: def csv_split
+fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
+    let __sx1 = rt::StrIx::new(line.as_str());
+    let mut fields: Vec<String> = Vec::new();
+    let mut field: String = String::new();
+    let mut in_quotes: bool = false;
+    let mut i: i64 = 0;
+    let mut n: i64 = 0;
+    let mut c: String = String::new();
+    // line 111
+    fields = Vec::<String>::new();
+    // line 112
+    field = String::from("");
+    // line 113
+    in_quotes = false;
+    // line 114
+    i = 0;
+    // line 115
+    n = __sx1.len();
+    // line 116
+    while (i < n) {
+        // line 117
+        let __k2 = i;
+        __sx1.get_into(&mut c, __k2)?;
+        // line 118
+        if in_quotes {
+            // line 119
+            if ((&c).as_str() == "\"") {
+                // line 120
+                if ((rt::add_i(i, 1)? < n) && ((&__sx1.get(rt::add_i(i, 1)?)?).as_str() == "\"")) {
+                    // line 121
+                    field.push_str("\"");
+                    // line 122
+                    i = rt::add_i(i, 1)?;
+                } else {
+                    // line 124
+                    in_quotes = false;
+                }
+            } else {
+                // line 126
+                field.push_str((&c).as_str());
+            }
+        } else {
+            // line 127
+            if ((&c).as_str() == "\"") {
+                // line 128
+                in_quotes = true;
+            } else {
+                // line 129
+                if ((&c).as_str() == (&*sep).as_str()) {
+                    // line 130
+                    { let __a3 = field.clone(); fields.push(__a3) };
+                    // line 131
+                    field = String::from("");
+                } else {
+                    // line 133
+                    field.push_str((&c).as_str());
+                }
+            }
+        }
+        // line 134
+        i = rt::add_i(i, 1)?;
+    }
+    // line 135
+    { let __a4 = field.clone(); fields.push(__a4) };
+    // line 136
+    return Ok(fields);
+    Err(rt::Deopt) // not reached: Python returns above
+}

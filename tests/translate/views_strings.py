@@ -1,0 +1,235 @@
+"""Lists read in place (rt::ListView) and str fast paths (StrIx, appends,
+literal comparisons): every input here checks a way the fast path could
+drift from Python (element types found mid-list, negative and out-of-range
+indices, non-ASCII text, self-referencing appends)."""
+
+
+class F(float):
+    pass
+
+
+def dot(a: list[float], b: list[float]) -> float:
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i] * b[i]
+    return total
+
+
+def last_minus_first(xs: list[float]) -> float:
+    return xs[-1] - xs[0]
+
+
+def sum_until_negative(xs: list[float]) -> float:
+    total = 0.0
+    for x in xs:
+        if x < 0.0:
+            break
+        total += x
+    return total
+
+
+def weighted(xs: list[float], ws: list[float]) -> float:
+    total = 0.0
+    for x, w in zip(xs, ws):
+        total += x * w
+    return total
+
+
+def index_sum(xs: list[int]) -> int:
+    total = 0
+    for i, x in enumerate(xs):
+        total += i * x
+    return total
+
+
+def squares(xs: list[float]) -> list[float]:
+    return [x * x for x in xs if x > 0.0]
+
+
+def count_true(flags: list[bool]) -> int:
+    n = 0
+    for f in flags:
+        if f:
+            n += 1
+    return n
+
+
+def helper_len(xs: list[float]) -> int:
+    return len(xs)
+
+
+def calls_helper(xs: list[float]) -> int:
+    # passes its list on: not read in place itself, the callee gets a Vec
+    return helper_len(xs) + helper_len(xs)
+
+
+def scale_into(xs: list[float], out: list[float]) -> None:
+    # out changes in place: no argument is read in place
+    for i in range(len(xs)):
+        out.append(xs[i] * 2.0)
+
+
+def char_at(s: str, i: int) -> str:
+    return s[i]
+
+
+def count_char(s: str, ch: str) -> int:
+    n = 0
+    for i in range(len(s)):
+        c = s[i]
+        if c == ch:
+            n += 1
+    return n
+
+
+def reverse_text(s: str) -> str:
+    out = ""
+    i = len(s) - 1
+    while i >= 0:
+        out += s[i]
+        i -= 1
+    return out
+
+
+def doubled(s: str) -> str:
+    t = s
+    t = t + t
+    t += t
+    t = t + "!"
+    return t
+
+
+def between(c: str) -> bool:
+    return "a" <= c < "n" and c != "e"
+
+
+def literal_first(s: str) -> bool:
+    return "x" == s or "y" > s
+
+
+def csv_split(line: str, sep: str = ",") -> list[str]:
+    fields = []
+    field = ""
+    in_quotes = False
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if in_quotes:
+            if c == '"':
+                if i + 1 < n and line[i + 1] == '"':
+                    field += '"'
+                    i += 1
+                else:
+                    in_quotes = False
+            else:
+                field += c
+        elif c == '"':
+            in_quotes = True
+        elif c == sep:
+            fields.append(field)
+            field = ""
+        else:
+            field = field + c
+        i += 1
+    fields.append(field)
+    return fields
+
+
+NAN = float("nan")
+INF = float("inf")
+
+INPUTS = {
+    "dot": [
+        ([], []),
+        ([1.5, -2.0], [2.0, 4.0]),
+        ([1.0, 2.0, 3.0], [1.0]),             # IndexError part way
+        ([1.0, 2.0], [1.0, 2.0, 3.0]),
+        ([NAN, 1.0], [1.0, 1.0]),
+        ([INF, 1.0], [0.0, 1.0]),
+        ([-0.0], [0.0]),
+        ([1.0, 2, 3.0], [1.0, 1.0, 1.0]),     # int found mid-list
+        ([1.0, F(2.0)], [1.0, 1.0]),          # float subclass
+        ([1.0, "x"], [1.0, 1.0]),
+        ((1.0, 2.0), [1.0, 2.0]),             # tuple, not list
+        ([2 ** 70 * 1.0], [3.0]),
+    ],
+    "last_minus_first": [
+        ([1.0],),
+        ([1.0, 2.5, -3.0],),
+        ([],),
+        ([INF, INF],),
+        ([1.0, 2],),
+    ],
+    "sum_until_negative": [
+        ([],),
+        ([1.0, 2.0, -1.0, "never read"],),
+        ([1.0, 2.0, -1.0, 5],),
+        ([1.0, 2, -1.0],),
+        ([NAN, 1.0],),
+    ],
+    "weighted": [
+        ([1.0, 2.0, 3.0], [0.5, 0.25]),
+        ([], [1.0]),
+        ([1.0, 2.0], [0.5, 1]),
+        ([-0.0], [-0.0]),
+    ],
+    "index_sum": [
+        ([],),
+        ([5, -7, 9],),
+        ([1, 2 ** 62, 2 ** 62],),             # overflow: Python's big int
+        ([1, 2 ** 70],),
+        ([1, True, 3],),
+        ([1, 2.0],),
+    ],
+    "squares": [
+        ([],),
+        ([1.0, -2.0, 3.0, NAN, INF, -0.0],),
+        ([1.0, 2],),
+    ],
+    "count_true": [
+        ([],),
+        ([True, False, True],),
+        ([True, 1],),
+        ([False, None],),
+    ],
+    "calls_helper": [([],), ([1.0, 2.0],), ([1, "a"],)],
+    "scale_into": [([1.0, 2.0], []), ([], [5.0]), ([1.0, 2], [])],
+    "char_at": [
+        ("hello", 1),
+        ("hello", -1),
+        ("hello", 5),
+        ("", 0),
+        ("h\u00e9llo w\u00f6rld", 1),
+        ("h\u00e9llo w\u00f6rld", -2),
+        ("\U0001f600x", 0),
+        ("\U0001f600x", 1),
+        ("\U0001f600x", -3),
+    ],
+    "count_char": [
+        ("banana", "a"),
+        ("", "a"),
+        ("b\u00e4n\u00e4n\u00e4", "\u00e4"),
+        ("abc", ""),
+        ("a,b,,c", ","),
+    ],
+    "reverse_text": [
+        ("",),
+        ("abc",),
+        ("na\u00efve \U0001f600",),
+    ],
+    "doubled": [("",), ("ab",), ("\u00e9",)],
+    "between": [("a",), ("e",), ("m",), ("n",), ("",), ("ab",), ("\u00e9",)],
+    "literal_first": [("x",), ("a",), ("z",), ("",), ("\u00ff",)],
+    "csv_split": [
+        ("",),
+        ("a,b,c",),
+        ('a,"b,c",d',),
+        ('"say ""hi""",x',),
+        ('"unterminated,x',),
+        ("caf\u00e9,na\u00efve,\U0001f600",),
+        ("a;b;c", ";"),
+        ("a,,b", ""),
+        ("a||b||c", "||"),
+    ],
+}
