@@ -19,9 +19,9 @@
 #include "rustify/proto.h"
 
 /* Exit statuses: the contract with scripts. */
-#define CLIENT_EXIT_OK 0
-#define CLIENT_EXIT_FAIL 1	  /* job failed / daemon error reply */
-#define CLIENT_EXIT_USAGE 2
+#define CLIENT_EXIT_OK		0
+#define CLIENT_EXIT_FAIL	1 /* job failed / daemon error reply */
+#define CLIENT_EXIT_USAGE	2
 #define CLIENT_EXIT_UNREACHABLE 3 /* no daemon answers */
 
 /* The connect-and-wait budget for autostart and restarts. */
@@ -79,7 +79,7 @@ int cmd_common_option(struct client *cl, int argc, char **argv, int *i);
 /* Prints "rustifyctl: MESSAGE" and the command's usage to stderr; returns
  * CLIENT_EXIT_USAGE. */
 int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /*
  * The usual command line: options any command takes, --json when is_json
  * is not NULL, and exactly npos positional arguments (pos[k] holds the
@@ -108,15 +108,15 @@ struct conn {
 	struct client *cl;
 	struct frame_decoder dec;
 	json_int_t next_id;
-	json_t *init;	 /* initialize result; NULL if the daemon lacks it */
-	int rpc_code;	 /* JSON-RPC code of the last error reply, else 0 */
-	int timeout_ms;	 /* per call, 0 = none */
+	json_t *init;	    /* initialize result; NULL if the daemon lacks it */
+	int rpc_code;	    /* JSON-RPC code of the last error reply, else 0 */
+	int timeout_ms;	    /* per call, 0 = none */
 	bool has_restarted; /* the version check already restarted once */
 	conn_notify_fn on_notify;
 	void *notify_arg;
 };
 
-#define CONN_AUTOSTART 0x1u	/* start rustifyd when none answers */
+#define CONN_AUTOSTART	   0x1u /* start rustifyd when none answers */
 #define CONN_VERSION_CHECK 0x2u /* restart a daemon of another version */
 
 void conn_init(struct conn *c, struct client *cl);

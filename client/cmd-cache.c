@@ -63,8 +63,8 @@ static void cache_add_count(struct buf *b, json_t *obj, const char *key)
 
 static void cache_print_stats(json_t *res)
 {
-	static const char *const headers[] = { "cache", "entries", "size",
-					       "hits", "misses" };
+	static const char *const headers[] = {"cache", "entries", "size",
+					      "hits", "misses"};
 	json_t *tables = json_object_get(res, "tables");
 	json_t *jobs = json_object_get(res, "jobs");
 	json_t *db = json_object_get(res, "db_bytes");
@@ -76,7 +76,7 @@ static void cache_print_stats(json_t *res)
 	table_init(&t, 5, headers);
 	for (size_t c = 1; c < 5; c++)
 		table_align_right(&t, c);
-	json_object_foreach (tables, name, tab) {
+	json_object_foreach(tables, name, tab) {
 		struct buf cells[4];
 		const char *row[5];
 
@@ -142,9 +142,8 @@ static int cmd_cache_exec(const struct cmd_entry *self, struct client *cl,
 		}
 		if (argv[i][0] != '-') {
 			if (sub) {
-				rc = cmd_usage_error(self,
-						     "unexpected argument '%s'",
-						     argv[i]);
+				rc = cmd_usage_error(
+				    self, "unexpected argument '%s'", argv[i]);
 				goto out;
 			}
 			sub = argv[i];
@@ -178,8 +177,9 @@ static int cmd_cache_exec(const struct cmd_entry *self, struct client *cl,
 		}
 	}
 	if (!sub || (strcmp(sub, "stats") && strcmp(sub, "gc"))) {
-		rc = cmd_usage_error(self, sub ? "unknown cache command '%s'"
-					       : "cache needs stats or gc%s",
+		rc = cmd_usage_error(self,
+				     sub ? "unknown cache command '%s'"
+					 : "cache needs stats or gc%s",
 				     sub ? sub : "");
 		goto out;
 	}
@@ -208,9 +208,9 @@ out:
 }
 
 const struct cmd_entry cmd_cache_entry = {
-	.name = "cache",
-	.args = "stats|gc [--max-bytes N] [--json]",
-	.summary = "show the cache sizes and hit rates, or trim the cache "
-		   "(to N bytes with --max-bytes, K/M/G suffixes)",
-	.exec = cmd_cache_exec,
+    .name = "cache",
+    .args = "stats|gc [--max-bytes N] [--json]",
+    .summary = "show the cache sizes and hit rates, or trim the cache "
+	       "(to N bytes with --max-bytes, K/M/G suffixes)",
+    .exec = cmd_cache_exec,
 };

@@ -29,14 +29,15 @@ static void daemon_print_info(json_t *init, struct client *cl)
 	       json_get_str(init, "socket", cl->socket_path));
 	printf("state dir:     %s\n", json_get_str(init, "state_dir", "?"));
 	if (json_is_object(limits))
-		printf("limits:        %.0f jobs, queue %.0f, %.0f connections\n",
-		       json_get_num(limits, "jobs", 0),
-		       json_get_num(limits, "max_queue", 0),
-		       json_get_num(limits, "max_connections", 0));
+		printf(
+		    "limits:        %.0f jobs, queue %.0f, %.0f connections\n",
+		    json_get_num(limits, "jobs", 0),
+		    json_get_num(limits, "max_queue", 0),
+		    json_get_num(limits, "max_connections", 0));
 	if (!json_array_size(stages))
 		return;
 	printf("stages:       ");
-	json_array_foreach (stages, i, st)
+	json_array_foreach(stages, i, st)
 		printf(" %s%s", json_get_str(st, "name", "?"),
 		       json_get_bool(st, "implemented") ? "" : "(todo)");
 	printf("\n");
@@ -192,7 +193,7 @@ out:
 static int cmd_daemon_exec(const struct cmd_entry *self, struct client *cl,
 			   int argc, char **argv)
 {
-	const char *pos[1] = { "start, stop or status" };
+	const char *pos[1] = {"start, stop or status"};
 	bool is_json = false;
 	int rc;
 
@@ -259,25 +260,25 @@ out:
 }
 
 const struct cmd_entry cmd_daemon_entry = {
-	.name = "daemon",
-	.args = "start|stop|status [--json]",
-	.summary = "start rustifyd in the background, stop it and wait until "
-		   "it is gone, or show its versions, pid, socket and state "
-		   "dir (exit 3 when not running)",
-	.exec = cmd_daemon_exec,
+    .name = "daemon",
+    .args = "start|stop|status [--json]",
+    .summary = "start rustifyd in the background, stop it and wait until "
+	       "it is gone, or show its versions, pid, socket and state "
+	       "dir (exit 3 when not running)",
+    .exec = cmd_daemon_exec,
 };
 
 const struct cmd_entry cmd_ping_entry = {
-	.name = "ping",
-	.args = "[--json]",
-	.summary = "check that rustifyd answers",
-	.exec = cmd_ping_exec,
+    .name = "ping",
+    .args = "[--json]",
+    .summary = "check that rustifyd answers",
+    .exec = cmd_ping_exec,
 };
 
 const struct cmd_entry cmd_shutdown_entry = {
-	.name = "shutdown",
-	.args = "[--json]",
-	.summary = "ask rustifyd to exit (running jobs are cancelled after a "
-		   "grace period)",
-	.exec = cmd_shutdown_exec,
+    .name = "shutdown",
+    .args = "[--json]",
+    .summary = "ask rustifyd to exit (running jobs are cancelled after a "
+	       "grace period)",
+    .exec = cmd_shutdown_exec,
 };

@@ -23,8 +23,9 @@ static void index_add_lines(struct buf *b, json_t *fn)
 	start = json_get_num(fn, "first_line",
 			     json_get_num(json_object_get(fn, "start"), "line",
 					  json_get_num(fn, "line", -1)));
-	end = json_get_num(fn, "last_line",
-			   json_get_num(json_object_get(fn, "end"), "line", -1));
+	end =
+	    json_get_num(fn, "last_line",
+			 json_get_num(json_object_get(fn, "end"), "line", -1));
 	if (json_is_array(lines) && json_array_size(lines) == 2) {
 		start = json_number_value(json_array_get(lines, 0));
 		end = json_number_value(json_array_get(lines, 1));
@@ -43,7 +44,7 @@ static void index_add_params(struct buf *b, json_t *fn)
 	json_t *p;
 	size_t i;
 
-	json_array_foreach (params, i, p) {
+	json_array_foreach(params, i, p) {
 		const char *ann, *kind;
 
 		if (i)
@@ -68,8 +69,8 @@ static void index_add_params(struct buf *b, json_t *fn)
 
 static void index_print(json_t *doc)
 {
-	static const char *const headers[] = { "function", "kind", "lines",
-					       "params", "hash" };
+	static const char *const headers[] = {"function", "kind", "lines",
+					      "params", "hash"};
 	json_t *functions = json_object_get(doc, "functions");
 	json_t *errors = json_object_get(doc, "errors");
 	const char *file = json_get_str(doc, "file", NULL);
@@ -81,11 +82,10 @@ static void index_print(json_t *doc)
 		printf("no functions\n");
 	} else {
 		table_init(&t, 5, headers);
-		json_array_foreach (functions, i, fn) {
+		json_array_foreach(functions, i, fn) {
 			struct buf lines = BUF_INIT, params = BUF_INIT;
 			const char *hash = json_get_str(fn, "hash", "");
-			char *short_hash =
-				xstrndup(hash, strnlen(hash, 12));
+			char *short_hash = xstrndup(hash, strnlen(hash, 12));
 			const char *row[5];
 
 			index_add_lines(&lines, fn);
@@ -110,13 +110,13 @@ static void index_print(json_t *doc)
 	if (json_is_true(json_object_get(doc, "errors_truncated")))
 		printf("  (only the first %zu are listed)\n",
 		       json_array_size(errors));
-	json_array_foreach (errors, i, e) {
+	json_array_foreach(errors, i, e) {
 		if (json_is_string(e)) {
 			printf("  %s\n", json_string_value(e));
 			continue;
 		}
-		printf("  %s%s%.0f:%.0f: %s\n", file ? file : "", file ? ":" : "",
-		       json_get_num(e, "line", 0),
+		printf("  %s%s%.0f:%.0f: %s\n", file ? file : "",
+		       file ? ":" : "", json_get_num(e, "line", 0),
 		       json_get_num(e, "col", json_get_num(e, "column", 0)),
 		       json_get_str(e, "message", "?"));
 	}
@@ -125,7 +125,7 @@ static void index_print(json_t *doc)
 static int cmd_index_exec(const struct cmd_entry *self, struct client *cl,
 			  int argc, char **argv)
 {
-	const char *pos[1] = { "FILE" };
+	const char *pos[1] = {"FILE"};
 	struct err err = ERR_INIT;
 	struct buf text = BUF_INIT;
 	json_t *params = NULL, *res = NULL;
@@ -183,9 +183,9 @@ out:
 }
 
 const struct cmd_entry cmd_index_entry = {
-	.name = "index",
-	.args = "FILE [--json]",
-	.summary = "list the functions the daemon finds in FILE (- reads "
-		   "standard input)",
-	.exec = cmd_index_exec,
+    .name = "index",
+    .args = "FILE [--json]",
+    .summary = "list the functions the daemon finds in FILE (- reads "
+	       "standard input)",
+    .exec = cmd_index_exec,
 };

@@ -17,11 +17,11 @@
  * Runs method {"job": id}; print shows the result unless --json and
  * returns the exit status (NULL stream: only the status).
  */
-static int job_simple(const struct cmd_entry *self, struct client *cl,
-		      int argc, char **argv, const char *method,
+static int job_simple(const struct cmd_entry *self, struct client *cl, int argc,
+		      char **argv, const char *method,
 		      int (*print)(json_t *res, const char *job, FILE *f))
 {
-	const char *pos[1] = { "JOB" };
+	const char *pos[1] = {"JOB"};
 	struct err err = ERR_INIT;
 	json_t *res = NULL;
 	bool is_json = false;
@@ -78,22 +78,20 @@ static int job_print_result(json_t *res, const char *job, FILE *f)
 	if (f)
 		display_result(res, f);
 	return strcmp(json_get_str(res, "state", "done"), "done")
-		       ? CLIENT_EXIT_FAIL
-		       : CLIENT_EXIT_OK;
+		   ? CLIENT_EXIT_FAIL
+		   : CLIENT_EXIT_OK;
 }
 
 static int cmd_status_exec(const struct cmd_entry *self, struct client *cl,
 			   int argc, char **argv)
 {
-	return job_simple(self, cl, argc, argv, "job/status",
-			  job_print_status);
+	return job_simple(self, cl, argc, argv, "job/status", job_print_status);
 }
 
 static int cmd_cancel_exec(const struct cmd_entry *self, struct client *cl,
 			   int argc, char **argv)
 {
-	return job_simple(self, cl, argc, argv, "job/cancel",
-			  job_print_cancel);
+	return job_simple(self, cl, argc, argv, "job/cancel", job_print_cancel);
 }
 
 static int cmd_retry_exec(const struct cmd_entry *self, struct client *cl,
@@ -105,15 +103,14 @@ static int cmd_retry_exec(const struct cmd_entry *self, struct client *cl,
 static int cmd_result_exec(const struct cmd_entry *self, struct client *cl,
 			   int argc, char **argv)
 {
-	return job_simple(self, cl, argc, argv, "job/result",
-			  job_print_result);
+	return job_simple(self, cl, argc, argv, "job/result", job_print_result);
 }
 
 static int cmd_jobs_exec(const struct cmd_entry *self, struct client *cl,
 			 int argc, char **argv)
 {
-	static const char *const headers[] = { "job", "state", "stage",
-					       "created", "source" };
+	static const char *const headers[] = {"job", "state", "stage",
+					      "created", "source"};
 	struct err err = ERR_INIT;
 	json_t *params = json_object(), *res = NULL, *jobs, *job;
 	bool is_json = false;
@@ -134,16 +131,17 @@ static int cmd_jobs_exec(const struct cmd_entry *self, struct client *cl,
 			is_json = true;
 		if (!m && (m = opt_match(argc, argv, &i, "--state", &val)) > 0)
 			json_object_set_new(params, "state", json_string(val));
-		if (!m && (m = opt_match(argc, argv, &i, "--limit", &val)) > 0) {
+		if (!m &&
+		    (m = opt_match(argc, argv, &i, "--limit", &val)) > 0) {
 			char *end;
 			long long n;
 
 			errno = 0;
 			n = strtoll(val, &end, 10);
 			if (end == val || *end || errno || n < 1) {
-				rc = cmd_usage_error(self,
-						     "--limit: expected a "
-						     "positive integer");
+				rc =
+				    cmd_usage_error(self, "--limit: expected a "
+							  "positive integer");
 				goto out;
 			}
 			json_object_set_new(params, "limit",
@@ -176,7 +174,7 @@ static int cmd_jobs_exec(const struct cmd_entry *self, struct client *cl,
 	}
 	table_init(&t, 5, headers);
 	table_align_right(&t, 0);
-	json_array_foreach (jobs, k, job)
+	json_array_foreach(jobs, k, job)
 		display_job_row(&t, job);
 	table_print(&t, stdout);
 	table_release(&t);
@@ -188,36 +186,36 @@ out:
 }
 
 const struct cmd_entry cmd_status_entry = {
-	.name = "status",
-	.args = "JOB [--json]",
-	.summary = "show one job: state, stage, times, error",
-	.exec = cmd_status_exec,
+    .name = "status",
+    .args = "JOB [--json]",
+    .summary = "show one job: state, stage, times, error",
+    .exec = cmd_status_exec,
 };
 
 const struct cmd_entry cmd_jobs_entry = {
-	.name = "jobs",
-	.args = "[--state STATE] [--limit N] [--json]",
-	.summary = "list jobs, newest first",
-	.exec = cmd_jobs_exec,
+    .name = "jobs",
+    .args = "[--state STATE] [--limit N] [--json]",
+    .summary = "list jobs, newest first",
+    .exec = cmd_jobs_exec,
 };
 
 const struct cmd_entry cmd_cancel_entry = {
-	.name = "cancel",
-	.args = "JOB [--json]",
-	.summary = "cancel a queued or running job",
-	.exec = cmd_cancel_exec,
+    .name = "cancel",
+    .args = "JOB [--json]",
+    .summary = "cancel a queued or running job",
+    .exec = cmd_cancel_exec,
 };
 
 const struct cmd_entry cmd_retry_entry = {
-	.name = "retry",
-	.args = "JOB [--json]",
-	.summary = "run a finished job again as a new job",
-	.exec = cmd_retry_exec,
+    .name = "retry",
+    .args = "JOB [--json]",
+    .summary = "run a finished job again as a new job",
+    .exec = cmd_retry_exec,
 };
 
 const struct cmd_entry cmd_result_entry = {
-	.name = "result",
-	.args = "JOB [--json]",
-	.summary = "print a finished job's result table",
-	.exec = cmd_result_exec,
+    .name = "result",
+    .args = "JOB [--json]",
+    .summary = "print a finished job's result table",
+    .exec = cmd_result_exec,
 };

@@ -13,7 +13,7 @@
 static int cmd_rebuild_exec(const struct cmd_entry *self, struct client *cl,
 			    int argc, char **argv)
 {
-	struct submit_view view = { 0 };
+	struct submit_view view = {0};
 	struct err err = ERR_INIT;
 	json_t *params = NULL;
 	const char *dir = NULL;
@@ -27,9 +27,8 @@ static int cmd_rebuild_exec(const struct cmd_entry *self, struct client *cl,
 
 		if (arg[0] != '-') {
 			if (dir) {
-				rc = cmd_usage_error(self,
-						     "unexpected argument '%s'",
-						     arg);
+				rc = cmd_usage_error(
+				    self, "unexpected argument '%s'", arg);
 				goto out;
 			}
 			dir = arg;
@@ -72,8 +71,8 @@ out:
 }
 
 const struct cmd_entry cmd_rebuild_entry = {
-	.name = "rebuild",
-	.args = "DIR [--no-wait] [--json] [-v | -q]",
-	.summary = "rebuild and verify the generated crate in DIR",
-	.exec = cmd_rebuild_exec,
+    .name = "rebuild",
+    .args = "DIR [--no-wait] [--json] [-v | -q]",
+    .summary = "rebuild and verify the generated crate in DIR",
+    .exec = cmd_rebuild_exec,
 };

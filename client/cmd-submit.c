@@ -100,8 +100,8 @@ static int submit_parse_count(const char *s, long long *out)
 int submit_args_parse(const struct cmd_entry *e, struct submit_args *a,
 		      int argc, char **argv, int *i)
 {
-	static const char *const flags[] = { "--all", "--list-targets",
-					     "--install", "--dry-run" };
+	static const char *const flags[] = {"--all", "--list-targets",
+					    "--install", "--dry-run"};
 	const char *val = NULL;
 	int rc;
 
@@ -208,10 +208,10 @@ int submit_args_parse(const struct cmd_entry *e, struct submit_args *a,
  */
 static char *submit_python_real(const char *python)
 {
-	char head[2] = { 0, 0 };
+	char head[2] = {0, 0};
 	struct buf out = BUF_INIT;
 	double deadline = time_monotonic() + 5.0;
-	int pipefd[2] = { -1, -1 };
+	int pipefd[2] = {-1, -1};
 	char *res = NULL;
 	FILE *f = fopen(python, "rb");
 	pid_t pid;
@@ -236,14 +236,14 @@ static char *submit_python_real(const char *python)
 			dup2(devnull, 2);
 		}
 		dup2(pipefd[1], 1);
-		execl(python, python, "-c",
-		      "import sys; print(sys.executable)", (char *)NULL);
+		execl(python, python, "-c", "import sys; print(sys.executable)",
+		      (char *)NULL);
 		_exit(127);
 	}
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	for (;;) {
-		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
+		struct pollfd pfd = {pipefd[0], POLLIN, 0};
 		char chunk[512];
 		ssize_t n;
 		int left = (int)((deadline - time_monotonic()) * 1000.0);
@@ -258,8 +258,8 @@ static char *submit_python_real(const char *python)
 		buf_add(&out, chunk, (size_t)n);
 	}
 	waitpid(pid, NULL, 0);
-	while (out.len && (out.data[out.len - 1] == '\n' ||
-			   out.data[out.len - 1] == '\r'))
+	while (out.len &&
+	       (out.data[out.len - 1] == '\n' || out.data[out.len - 1] == '\r'))
 		buf_truncate(&out, out.len - 1);
 	if (out.data[0] == '/' && path_is_executable(out.data))
 		res = xstrdup(out.data);
@@ -342,9 +342,9 @@ int submit_args_finish(const struct cmd_entry *e, struct submit_args *a,
 		/* a bare name, as a shell would find it */
 		python = path_find_program(a->python);
 		if (!python) {
-			rc = err_set(err, RUSTIFY_EPARAM,
-				     "--python: '%s' is not on PATH",
-				     a->python);
+			rc =
+			    err_set(err, RUSTIFY_EPARAM,
+				    "--python: '%s' is not on PATH", a->python);
 			goto out;
 		}
 	} else if (a->python) {
@@ -374,7 +374,7 @@ struct submit_run {
 	char *job;	     /* id, NULL until job/submit answered */
 	json_int_t last_seq; /* highest seq shown */
 	bool is_done;
-	char *state; /* from job/done */
+	char *state;   /* from job/done */
 	json_t *early; /* notifications that beat the job/submit reply */
 };
 
@@ -391,9 +391,8 @@ static void submit_on_notify(void *arg, const char *method, json_t *params)
 	struct submit_run *r = arg;
 	char *job = json_get_id(params, "job");
 	json_t *seqv = json_object_get(params, "seq");
-	json_int_t seq = json_is_number(seqv)
-				 ? (json_int_t)json_number_value(seqv)
-				 : 0;
+	json_int_t seq =
+	    json_is_number(seqv) ? (json_int_t)json_number_value(seqv) : 0;
 
 	if (!job)
 		goto out;
@@ -416,7 +415,8 @@ static void submit_on_notify(void *arg, const char *method, json_t *params)
 				json_get_num(params, "percent", 0),
 				json_get_str(params, "message", ""));
 	} else if (!strcmp(method, "job/log")) {
-		progress_log(&r->progress, json_get_str(params, "stream", "log"),
+		progress_log(&r->progress,
+			     json_get_str(params, "stream", "log"),
 			     json_get_str(params, "line", ""));
 	} else if (!strcmp(method, "job/done")) {
 		r->is_done = true;
@@ -434,7 +434,7 @@ static void submit_replay_early(struct submit_run *r)
 	size_t i;
 
 	r->early = json_array();
-	json_array_foreach (early, i, n)
+	json_array_foreach(early, i, n)
 		submit_on_notify(r, json_get_str(n, "method", ""),
 				 json_object_get(n, "params"));
 	json_decref(early);
@@ -442,14 +442,14 @@ static void submit_replay_early(struct submit_run *r)
 
 static bool submit_state_is_final(const char *state)
 {
-	return state && (!strcmp(state, "done") || !strcmp(state, "failed") ||
-			 !strcmp(state, "cancelled") ||
-			 !strcmp(state, "interrupted"));
+	return state &&
+	       (!strcmp(state, "done") || !strcmp(state, "failed") ||
+		!strcmp(state, "cancelled") || !strcmp(state, "interrupted"));
 }
 
 static int submit_sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	return nanosleep(&ts, NULL);
 }
@@ -523,8 +523,8 @@ static int submit_cancel(struct submit_run *r, bool is_json)
 	int rc;
 
 	progress_finish(&r->progress);
-	rc = conn_call(&r->conn, "job/cancel", json_pack("{s:s}", "job", r->job),
-		       &res, &err);
+	rc = conn_call(&r->conn, "job/cancel",
+		       json_pack("{s:s}", "job", r->job), &res, &err);
 	if (rc == RUSTIFY_ESTATE) {
 		fprintf(stderr, "rustifyctl: job %s had already finished: %s\n",
 			r->job, err_msg(&err));
@@ -577,15 +577,15 @@ static int submit_report(struct submit_run *r, bool is_json)
 	int rc;
 
 	progress_finish(&r->progress);
-	rc = conn_call(&r->conn, "job/status", json_pack("{s:s}", "job", r->job),
-		       &job, &err);
+	rc = conn_call(&r->conn, "job/status",
+		       json_pack("{s:s}", "job", r->job), &job, &err);
 	if (rc || !json_is_object(job)) {
 		json_decref(job);
 		job = json_pack("{s:s, s:s}", "id", r->job, "state", r->state);
 	}
 	err_release(&err);
-	rc = conn_call(&r->conn, "job/result", json_pack("{s:s}", "job", r->job),
-		       &result, &err);
+	rc = conn_call(&r->conn, "job/result",
+		       json_pack("{s:s}", "job", r->job), &result, &err);
 	if (rc || !json_is_object(result)) {
 		json_decref(result);
 		result = NULL;
@@ -717,7 +717,7 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 	struct buf text = BUF_INIT;
 	const char *file = NULL, *git_url = NULL, *git_path = NULL,
 		   *git_ref = NULL;
-	struct submit_view view = { 0 };
+	struct submit_view view = {0};
 	bool is_stdin = false, is_dashdash = false;
 	char *abs = NULL, *anchor = NULL, *default_output = NULL;
 	json_t *params = json_object();
@@ -772,10 +772,10 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 	}
 	nsources = !!file + is_stdin + !!git_url;
 	if (nsources != 1) {
-		rc = cmd_usage_error(self, nsources
-					     ? "give only one of FILE, - and --git"
-					     : "nothing to submit: give FILE, - "
-					       "or --git URL --path P");
+		rc = cmd_usage_error(
+		    self, nsources ? "give only one of FILE, - and --git"
+				   : "nothing to submit: give FILE, - "
+				     "or --git URL --path P");
 		goto out;
 	}
 	if ((git_path || git_ref) && !git_url) {
@@ -795,8 +795,8 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 	if (file) {
 		abs = realpath(file, NULL);
 		if (!abs || stat(abs, &st) < 0) {
-			err_set(&err, RUSTIFY_ESOURCE, "cannot read %s: %s", file,
-				strerror(errno));
+			err_set(&err, RUSTIFY_ESOURCE, "cannot read %s: %s",
+				file, strerror(errno));
 			rc = client_fail(&err);
 			goto out;
 		}
@@ -827,8 +827,8 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 		anchor = path_absolute(".");
 		default_output = submit_cwd_output();
 	} else {
-		json_t *git = json_pack("{s:s, s:s}", "url", git_url, "path",
-					git_path);
+		json_t *git =
+		    json_pack("{s:s, s:s}", "url", git_url, "path", git_path);
 
 		if (!git) {
 			err_set(&err, RUSTIFY_EPARAM,
@@ -860,9 +860,9 @@ out:
 }
 
 const struct cmd_entry cmd_submit_entry = {
-	.name = "submit",
-	.args = "(FILE | - | --git URL --path P [--ref R]) [submit options]",
-	.summary = "profile a Python file, translate its hot functions to "
-		   "Rust, build and verify them",
-	.exec = cmd_submit_exec,
+    .name = "submit",
+    .args = "(FILE | - | --git URL --path P [--ref R]) [submit options]",
+    .summary = "profile a Python file, translate its hot functions to "
+	       "Rust, build and verify them",
+    .exec = cmd_submit_exec,
 };

@@ -43,8 +43,8 @@ static void watch_on_notify(void *arg, const char *method, json_t *params)
 		printf("%s%s%s%s%s\n",
 		       json_get_str(params, "event",
 				    json_get_str(params, "kind", "event")),
-		       path ? " " : "", path ? path : "",
-		       job ? " job " : "", job ? job : "");
+		       path ? " " : "", path ? path : "", job ? " job " : "",
+		       job ? job : "");
 		free(job);
 	}
 	fflush(stdout);
@@ -112,9 +112,8 @@ static int cmd_watch_exec(const struct cmd_entry *self, struct client *cl,
 
 		if (arg[0] != '-') {
 			if (dir) {
-				rc = cmd_usage_error(self,
-						     "unexpected argument '%s'",
-						     arg);
+				rc = cmd_usage_error(
+				    self, "unexpected argument '%s'", arg);
 				goto out;
 			}
 			dir = arg;
@@ -177,7 +176,7 @@ out:
 static int cmd_unwatch_exec(const struct cmd_entry *self, struct client *cl,
 			    int argc, char **argv)
 {
-	const char *pos[1] = { "DIR" };
+	const char *pos[1] = {"DIR"};
 	struct err err = ERR_INIT;
 	json_t *res = NULL;
 	bool is_json = false;
@@ -232,11 +231,11 @@ static int cmd_watches_exec(const struct cmd_entry *self, struct client *cl,
 	list = json_is_array(res) ? res : json_object_get(res, "watches");
 	if (!json_array_size(list))
 		printf("no watched directories\n");
-	json_array_foreach (list, i, w) {
+	json_array_foreach(list, i, w) {
 		json_t *options = json_object_get(w, "options");
 		char *text = json_object_size(options)
-				     ? json_dumps(options, JSON_COMPACT)
-				     : NULL;
+				 ? json_dumps(options, JSON_COMPACT)
+				 : NULL;
 
 		printf("%s%s%s\n",
 		       json_is_string(w) ? json_string_value(w)
@@ -251,23 +250,23 @@ out:
 }
 
 const struct cmd_entry cmd_watch_entry = {
-	.name = "watch",
-	.args = "DIR [submit options] [--follow] [--json]",
-	.summary = "resubmit changed Python files under DIR in the "
-		   "background (--follow prints the events)",
-	.exec = cmd_watch_exec,
+    .name = "watch",
+    .args = "DIR [submit options] [--follow] [--json]",
+    .summary = "resubmit changed Python files under DIR in the "
+	       "background (--follow prints the events)",
+    .exec = cmd_watch_exec,
 };
 
 const struct cmd_entry cmd_unwatch_entry = {
-	.name = "unwatch",
-	.args = "DIR [--json]",
-	.summary = "stop watching DIR",
-	.exec = cmd_unwatch_exec,
+    .name = "unwatch",
+    .args = "DIR [--json]",
+    .summary = "stop watching DIR",
+    .exec = cmd_unwatch_exec,
 };
 
 const struct cmd_entry cmd_watches_entry = {
-	.name = "watches",
-	.args = "[--json]",
-	.summary = "list the watched directories",
-	.exec = cmd_watches_exec,
+    .name = "watches",
+    .args = "[--json]",
+    .summary = "list the watched directories",
+    .exec = cmd_watches_exec,
 };

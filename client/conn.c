@@ -26,7 +26,7 @@
 
 #define CONN_INIT_TIMEOUT_MS 10000
 /* Replies come from our own user's daemon; a job result can be big. */
-#define CONN_MAX_INCOMING (256u * 1024u * 1024u)
+#define CONN_MAX_INCOMING     (256u * 1024u * 1024u)
 #define CONN_SPAWN_TIMEOUT_MS 15000
 
 void conn_init(struct conn *c, struct client *cl)
@@ -84,7 +84,7 @@ int conn_rpc_to_code(int rpc_code)
 
 static int conn_sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	return nanosleep(&ts, NULL);
 }
@@ -151,8 +151,8 @@ static int conn_send(struct conn *c, json_t *msg, struct err *err)
 		goto out;
 	}
 	while (off < out.len) {
-		ssize_t n = send(c->fd, out.data + off, out.len - off,
-				 MSG_NOSIGNAL);
+		ssize_t n =
+		    send(c->fd, out.data + off, out.len - off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -182,7 +182,7 @@ static int conn_read(struct conn *c, int timeout_ms, json_t **msg,
 	for (;;) {
 		const char *body;
 		size_t len;
-		struct pollfd pfd = { c->fd, POLLIN, 0 };
+		struct pollfd pfd = {c->fd, POLLIN, 0};
 		int wait_ms = timeout_ms;
 		ssize_t n;
 		int rc;
@@ -247,7 +247,7 @@ static int conn_dispatch(struct conn *c, json_t *msg, json_int_t want_id,
 		size_t i;
 		json_t *item;
 
-		json_array_foreach (msg, i, item) {
+		json_array_foreach(msg, i, item) {
 			int r = conn_dispatch(c, item, want_id, result,
 					      is_answered, err);
 			if (r && !rc)
@@ -261,10 +261,10 @@ static int conn_dispatch(struct conn *c, json_t *msg, json_int_t want_id,
 		/* requests from the daemon (with an id) are not part of
 		 * protocol 1: treat them as notifications */
 		if (c->on_notify)
-			c->on_notify(c->notify_arg,
-				     json_string_value(json_object_get(msg,
-								       "method")),
-				     json_object_get(msg, "params"));
+			c->on_notify(
+			    c->notify_arg,
+			    json_string_value(json_object_get(msg, "method")),
+			    json_object_get(msg, "params"));
 		return 0;
 	}
 	if (want_id <= 0 || *is_answered)
@@ -276,15 +276,15 @@ static int conn_dispatch(struct conn *c, json_t *msg, json_int_t want_id,
 		return 0;
 	*is_answered = true;
 	if (error) {
-		int code = (int)json_integer_value(json_object_get(error,
-								   "code"));
+		int code =
+		    (int)json_integer_value(json_object_get(error, "code"));
 		const char *text =
-			json_string_value(json_object_get(error, "message"));
+		    json_string_value(json_object_get(error, "message"));
 
 		c->rpc_code = code;
 		return err_set(err, conn_rpc_to_code(code), "%s",
-			       text ? text : rustify_strerror(
-						  conn_rpc_to_code(code)));
+			       text ? text
+				    : rustify_strerror(conn_rpc_to_code(code)));
 	}
 	if (result)
 		*result = json_incref(json_object_get(msg, "result"));
@@ -295,8 +295,8 @@ int conn_call(struct conn *c, const char *method, json_t *params,
 	      json_t **result, struct err *err)
 {
 	json_int_t id = ++c->next_id;
-	json_t *req = jsonrpc_request_new(id, method,
-					  params ? params : json_object());
+	json_t *req =
+	    jsonrpc_request_new(id, method, params ? params : json_object());
 	double deadline = time_monotonic() + c->timeout_ms / 1000.0;
 	bool is_answered = false;
 	json_t *res = NULL;
@@ -388,12 +388,12 @@ static char *conn_daemon_path(void)
  * captured, not inherited: a detached daemon that kept our stderr open
  * would hold up whoever reads it.
  */
-static int conn_daemon_spawn(struct client *cl, struct buf *output,
-			     int *status, struct err *err)
+static int conn_daemon_spawn(struct client *cl, struct buf *output, int *status,
+			     struct err *err)
 {
 	char *path = conn_daemon_path();
 	double deadline = time_monotonic() + CONN_SPAWN_TIMEOUT_MS / 1000.0;
-	int pipefd[2] = { -1, -1 };
+	int pipefd[2] = {-1, -1};
 	bool is_eof = false;
 	pid_t pid;
 	int rc = 0;
@@ -406,19 +406,19 @@ static int conn_daemon_spawn(struct client *cl, struct buf *output,
 		goto out;
 	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		rc = err_set(err, RUSTIFY_ECONNECT, "pipe: %s",
-			     strerror(errno));
+		rc =
+		    err_set(err, RUSTIFY_ECONNECT, "pipe: %s", strerror(errno));
 		goto out;
 	}
 	pid = fork();
 	if (pid < 0) {
-		rc = err_set(err, RUSTIFY_ECONNECT, "fork: %s",
-			     strerror(errno));
+		rc =
+		    err_set(err, RUSTIFY_ECONNECT, "fork: %s", strerror(errno));
 		goto out;
 	}
 	if (pid == 0) {
-		char *args[] = { path, "--background", "--socket",
-				 cl->socket_path, NULL };
+		char *args[] = {path, "--background", "--socket",
+				cl->socket_path, NULL};
 		int devnull = open("/dev/null", O_RDONLY);
 
 		if (devnull >= 0)
@@ -434,7 +434,7 @@ static int conn_daemon_spawn(struct client *cl, struct buf *output,
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	for (;;) {
-		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
+		struct pollfd pfd = {pipefd[0], POLLIN, 0};
 		int wstatus;
 		pid_t w;
 
@@ -488,9 +488,10 @@ int conn_daemon_start(struct client *cl, struct err *err)
 		goto out;
 	/* A failed start may have lost a race with another client's: give
 	 * the winner a moment, but do not wait 10 s for nothing. */
-	deadline = time_monotonic() +
-		   (status == 0 || status == -1 ? CLIENT_START_TIMEOUT_MS
-						: 1000) / 1000.0;
+	deadline =
+	    time_monotonic() +
+	    (status == 0 || status == -1 ? CLIENT_START_TIMEOUT_MS : 1000) /
+		1000.0;
 	for (;;) {
 		fd = conn_socket_open(cl->socket_path, &errnum);
 		if (fd >= 0 || time_monotonic() > deadline)
@@ -677,8 +678,8 @@ int conn_open(struct conn *c, unsigned flags, struct err *err)
 				     "rustifyd is not running (socket %s)%s",
 				     c->cl->socket_path,
 				     (flags & CONN_AUTOSTART)
-					     ? "; --no-autostart was given"
-					     : "");
+					 ? "; --no-autostart was given"
+					 : "");
 			goto out;
 		}
 		rc = conn_daemon_start(c->cl, err);
@@ -718,8 +719,7 @@ int conn_call_once(struct client *cl, unsigned flags, const char *method,
 	rc = conn_call(&c, method, params, result, err);
 	if (rc == RUSTIFY_EMETHOD)
 		err_prefix(err, "%s (rustifyd %s does not support it yet)",
-			   method,
-			   json_get_str(c.init, "daemon_version", "?"));
+			   method, json_get_str(c.init, "daemon_version", "?"));
 out:
 	conn_release(&c);
 	return rc;

@@ -48,7 +48,8 @@ char *json_get_id(json_t *obj, const char *key)
 	if (json_is_string(v))
 		return xstrdup(json_string_value(v));
 	if (json_is_integer(v))
-		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return xasprintf("%" JSON_INTEGER_FORMAT,
+				 json_integer_value(v));
 	return NULL;
 }
 
@@ -61,7 +62,7 @@ void display_json(json_t *doc)
 
 void display_bytes(struct buf *out, double bytes)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	size_t u = 0;
 
 	while (bytes >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
@@ -143,8 +144,9 @@ static void progress_draw(struct progress *p)
 {
 	struct buf line = BUF_INIT;
 	double elapsed = time_monotonic() - p->stage_start;
-	int pct = (int)lround(p->percent < 0 ? 0
-				: p->percent > 100 ? 100 : p->percent);
+	int pct = (int)lround(p->percent < 0	 ? 0
+			      : p->percent > 100 ? 100
+						 : p->percent);
 	int filled = pct / 5;
 	size_t cols = progress_columns();
 
@@ -155,7 +157,8 @@ static void progress_draw(struct progress *p)
 	if (p->message && *p->message && line.len + 2 < cols + 4) {
 		buf_adds(&line, "  ");
 		/* line.len counts the 4 escape bytes, which take no column */
-		progress_add_clipped(&line, p->message, cols + 4 - line.len - 1);
+		progress_add_clipped(&line, p->message,
+				     cols + 4 - line.len - 1);
 	}
 	fputs(line.data, stderr);
 	fflush(stderr);
@@ -256,8 +259,8 @@ void table_add_row(struct table *t, const char *const *cells)
 {
 	size_t base = (t->nrows + 1) * t->ncols;
 
-	t->cells = xrealloc(t->cells,
-			    (t->nrows + 2) * t->ncols * sizeof(char *));
+	t->cells =
+	    xrealloc(t->cells, (t->nrows + 2) * t->ncols * sizeof(char *));
 	for (size_t i = 0; i < t->ncols; i++)
 		t->cells[base + i] = xstrdup(cells[i] ? cells[i] : "");
 	t->nrows++;
@@ -349,9 +352,8 @@ static void display_add_verified(struct buf *out, json_t *fn)
 
 static void display_functions(json_t *functions, FILE *f)
 {
-	static const char *const headers[] = { "function", "line", "time%",
-					       "translated", "verified",
-					       "speedup" };
+	static const char *const headers[] = {
+	    "function", "line", "time%", "translated", "verified", "speedup"};
 	struct table t;
 	size_t i;
 	json_t *fn;
@@ -360,7 +362,7 @@ static void display_functions(json_t *functions, FILE *f)
 	table_align_right(&t, 1);
 	table_align_right(&t, 2);
 	table_set_overflow(&t, 3, 12);
-	json_array_foreach (functions, i, fn) {
+	json_array_foreach(functions, i, fn) {
 		struct buf line = BUF_INIT, share = BUF_INIT, tr = BUF_INIT,
 			   ver = BUF_INIT, speed = BUF_INIT;
 		json_t *v;
@@ -382,8 +384,7 @@ static void display_functions(json_t *functions, FILE *f)
 			display_add_verified(&ver, fn);
 			v = json_object_get(fn, "speedup");
 			if (json_is_number(v))
-				buf_addf(&speed, "%.1fx",
-					 json_number_value(v));
+				buf_addf(&speed, "%.1fx", json_number_value(v));
 			else
 				buf_adds(&speed, "-");
 		} else if (reason && *reason) {
@@ -411,7 +412,7 @@ static void display_functions(json_t *functions, FILE *f)
 	table_release(&t);
 	/* A translated function that still runs as Python (it failed
 	 * verification, or was slower) says why under the table. */
-	json_array_foreach (functions, i, fn) {
+	json_array_foreach(functions, i, fn) {
 		const char *reason = json_get_str(fn, "reason", NULL);
 		if (json_get_bool(fn, "translated") && reason && *reason)
 			fprintf(f, "  %s: %s\n", json_get_str(fn, "name", "?"),
@@ -421,15 +422,15 @@ static void display_functions(json_t *functions, FILE *f)
 
 static void display_stages(json_t *stages, FILE *f)
 {
-	static const char *const headers[] = { "stage", "status", "seconds",
-					       "message" };
+	static const char *const headers[] = {"stage", "status", "seconds",
+					      "message"};
 	struct table t;
 	size_t i;
 	json_t *st;
 
 	table_init(&t, 4, headers);
 	table_align_right(&t, 2);
-	json_array_foreach (stages, i, st) {
+	json_array_foreach(stages, i, st) {
 		struct buf secs = BUF_INIT;
 		const char *cells[4];
 
@@ -550,7 +551,8 @@ void display_job_row(struct table *t, json_t *job)
 	const char *s = json_get_str(job, "stage", NULL);
 
 	if (s)
-		buf_addf(&stage, "%s %.0f%%", s, json_get_num(job, "percent", 0));
+		buf_addf(&stage, "%s %.0f%%", s,
+			 json_get_num(job, "percent", 0));
 	else
 		buf_adds(&stage, "-");
 	display_time(&created, json_object_get(job, "created_at"));

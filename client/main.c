@@ -16,31 +16,42 @@
 #include "client.h"
 
 static const struct cmd_entry *const cmd_table[] = {
-	&cmd_submit_entry,  &cmd_index_entry,	&cmd_status_entry,
-	&cmd_jobs_entry,    &cmd_cancel_entry,	&cmd_retry_entry,
-	&cmd_result_entry,  &cmd_cache_entry,	&cmd_rebuild_entry,
-	&cmd_watch_entry,   &cmd_unwatch_entry, &cmd_watches_entry,
-	&cmd_ping_entry,    &cmd_shutdown_entry, &cmd_daemon_entry,
-	&cmd_help_entry,    NULL,
+    &cmd_submit_entry,
+    &cmd_index_entry,
+    &cmd_status_entry,
+    &cmd_jobs_entry,
+    &cmd_cancel_entry,
+    &cmd_retry_entry,
+    &cmd_result_entry,
+    &cmd_cache_entry,
+    &cmd_rebuild_entry,
+    &cmd_watch_entry,
+    &cmd_unwatch_entry,
+    &cmd_watches_entry,
+    &cmd_ping_entry,
+    &cmd_shutdown_entry,
+    &cmd_daemon_entry,
+    &cmd_help_entry,
+    NULL,
 };
 
 static const char submit_options_help[] =
-	"submit options:\n"
-	"  --function NAME      translate this function (repeatable)\n"
-	"  --threshold PCT      select functions above PCT% of the time\n"
-	"  --all                select every function\n"
-	"  --iterations N       run the entry point N times while profiling\n"
-	"  --entry MOD:FUNC     profile by calling this function\n"
-	"  --entry-cmd \"S A..\"  profile by running this script\n"
-	"  --list-targets       only list the candidate functions\n"
-	"  --output DIR         where the extension goes\n"
-	"  --module NAME        name of the generated extension module\n"
-	"  --python PATH        interpreter to profile and verify with\n"
-	"  --install            pip install the wheel into that interpreter\n"
-	"  --dry-run            stop before building\n"
-	"  --no-wait            print the job id and return at once\n"
-	"  --json               print the final job as one JSON document\n"
-	"  -v, -q               also print job logs / print only the result\n";
+    "submit options:\n"
+    "  --function NAME      translate this function (repeatable)\n"
+    "  --threshold PCT      select functions above PCT% of the time\n"
+    "  --all                select every function\n"
+    "  --iterations N       run the entry point N times while profiling\n"
+    "  --entry MOD:FUNC     profile by calling this function\n"
+    "  --entry-cmd \"S A..\"  profile by running this script\n"
+    "  --list-targets       only list the candidate functions\n"
+    "  --output DIR         where the extension goes\n"
+    "  --module NAME        name of the generated extension module\n"
+    "  --python PATH        interpreter to profile and verify with\n"
+    "  --install            pip install the wheel into that interpreter\n"
+    "  --dry-run            stop before building\n"
+    "  --no-wait            print the job id and return at once\n"
+    "  --json               print the final job as one JSON document\n"
+    "  -v, -q               also print job logs / print only the result\n";
 
 const struct cmd_entry *cmd_find(const char *name)
 {
@@ -60,15 +71,16 @@ void cmd_print_usage(FILE *f)
 		fprintf(f, "  %s %s\n      %s\n", e->name, e->args, e->summary);
 	}
 	fprintf(f, "\n%s", submit_options_help);
-	fprintf(f,
-		"\nglobal options:\n"
-		"  --socket PATH        daemon socket (default $RUSTIFY_SOCKET,\n"
-		"                       $XDG_RUNTIME_DIR/rustify/rustifyd.sock,\n"
-		"                       /tmp/rustify-$UID/rustifyd.sock)\n"
-		"  --no-autostart       never start rustifyd\n"
-		"  --version            print the client version\n"
-		"\nexit status: 0 done, 1 job failed or daemon error, 2 usage, "
-		"3 daemon unreachable\n");
+	fprintf(
+	    f,
+	    "\nglobal options:\n"
+	    "  --socket PATH        daemon socket (default $RUSTIFY_SOCKET,\n"
+	    "                       $XDG_RUNTIME_DIR/rustify/rustifyd.sock,\n"
+	    "                       /tmp/rustify-$UID/rustifyd.sock)\n"
+	    "  --no-autostart       never start rustifyd\n"
+	    "  --version            print the client version\n"
+	    "\nexit status: 0 done, 1 job failed or daemon error, 2 usage, "
+	    "3 daemon unreachable\n");
 }
 
 int cmd_print_help(const struct cmd_entry *e)
@@ -100,8 +112,7 @@ int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
 	return CLIENT_EXIT_USAGE;
 }
 
-int opt_match(int argc, char **argv, int *i, const char *name,
-	      const char **val)
+int opt_match(int argc, char **argv, int *i, const char *name, const char **val)
 {
 	const char *arg = argv[*i];
 	size_t n = strlen(name);
@@ -165,8 +176,9 @@ int cmd_parse_args(const struct cmd_entry *e, struct client *cl, int argc,
 
 		if (is_dashdash || arg[0] != '-' || !arg[1]) {
 			if (got == npos)
-				return cmd_usage_error(e, "unexpected argument "
-							  "'%s'",
+				return cmd_usage_error(e,
+						       "unexpected argument "
+						       "'%s'",
 						       arg);
 			pos[got++] = arg;
 			continue;
@@ -242,15 +254,15 @@ static int cmd_help_exec(const struct cmd_entry *self, struct client *cl,
 }
 
 const struct cmd_entry cmd_help_entry = {
-	.name = "help",
-	.args = "[COMMAND]",
-	.summary = "print this help, or one command's",
-	.exec = cmd_help_exec,
+    .name = "help",
+    .args = "[COMMAND]",
+    .summary = "print this help, or one command's",
+    .exec = cmd_help_exec,
 };
 
 int main(int argc, char **argv)
 {
-	struct client cl = { 0 };
+	struct client cl = {0};
 	const struct cmd_entry *e;
 	int i, rc;
 

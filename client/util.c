@@ -153,8 +153,9 @@ int shell_split(const char *line, json_t *list, struct err *err)
 			const char *end = strchr(p + 1, '\'');
 
 			if (!end) {
-				rc = err_set(err, RUSTIFY_EPARAM,
-					     "--entry-cmd: unterminated ' quote");
+				rc = err_set(
+				    err, RUSTIFY_EPARAM,
+				    "--entry-cmd: unterminated ' quote");
 				goto out;
 			}
 			buf_add(&word, p + 1, (size_t)(end - p - 1));
@@ -163,7 +164,8 @@ int shell_split(const char *line, json_t *list, struct err *err)
 			p++;
 			while (*p && *p != '"') {
 				/* inside "", a backslash only escapes these */
-				if (*p == '\\' && p[1] && strchr("\"\\$`\n", p[1])) {
+				if (*p == '\\' && p[1] &&
+				    strchr("\"\\$`\n", p[1])) {
 					if (p[1] != '\n')
 						buf_addch(&word, p[1]);
 					p += 2;
@@ -172,8 +174,9 @@ int shell_split(const char *line, json_t *list, struct err *err)
 				buf_addch(&word, *p++);
 			}
 			if (!*p) {
-				rc = err_set(err, RUSTIFY_EPARAM,
-					     "--entry-cmd: unterminated \" quote");
+				rc = err_set(
+				    err, RUSTIFY_EPARAM,
+				    "--entry-cmd: unterminated \" quote");
 				goto out;
 			}
 			p++;

@@ -30,8 +30,8 @@ struct build_state {
 	char *wheel_dir;
 	char *python;
 	char *key;
-	char *toolchain;     /* rustc -vV, maturin and cargo versions */
-	struct buf log;      /* the build's output, bounded, for errors */
+	char *toolchain; /* rustc -vV, maturin and cargo versions */
+	struct buf log;	 /* the build's output, bounded, for errors */
 	int ncompiled;
 	double started;
 	bool is_waiting;
@@ -133,18 +133,21 @@ static void build_prep_work(void *arg)
 		goto out;
 	}
 	if (!capture("maturin --version 2>/dev/null", &v)) {
-		err_set(&w->err, RUSTIFY_ECHILD,
-			"maturin is needed to build: pip install "
-			"maturin==1.16.0 (or scripts/bootstrap), then resubmit");
+		err_set(
+		    &w->err, RUSTIFY_ECHILD,
+		    "maturin is needed to build: pip install "
+		    "maturin==1.16.0 (or scripts/bootstrap), then resubmit");
 		goto out;
 	}
-	buf_addf(&cmd, "'%s' -c 'import sysconfig; "
+	buf_addf(&cmd,
+		 "'%s' -c 'import sysconfig; "
 		 "print(sysconfig.get_config_var(\"SOABI\"))' 2>/dev/null",
 		 w->python);
 	if (strchr(w->python, '\'') || !capture(cmd.data, &v)) {
 		err_set(&w->err, RUSTIFY_ECHILD,
 			"the interpreter %s could not be run; pass --python "
-			"with a working python3", w->python);
+			"with a working python3",
+			w->python);
 		goto out;
 	}
 	sha256_init(&c);
@@ -171,7 +174,8 @@ static void build_prep_cleanup(void *arg)
 	free(w);
 }
 
-/* ---- the build itself ------------------------------------------------------- */
+/* ---- the build itself -------------------------------------------------------
+ */
 
 static void build_spawn(struct job_run *r);
 
@@ -225,8 +229,8 @@ char *build_first_error(const char *log, const char *lib_rs)
 	const char *arrow;
 	long gen_line = 0, py_line = 0;
 
-	if (!e || (plain && plain < e && strncmp(plain, "error: could not",
-						    16)))
+	if (!e ||
+	    (plain && plain < e && strncmp(plain, "error: could not", 16)))
 		e = plain ? plain : e;
 	if (!e)
 		return NULL;
@@ -255,8 +259,8 @@ char *build_first_error(const char *log, const char *lib_rs)
 	return buf_detach(&b, NULL);
 }
 
-static void build_line(struct proc *p, int stream, const char *line,
-		       size_t len, void *data)
+static void build_line(struct proc *p, int stream, const char *line, size_t len,
+		       void *data)
 {
 	struct job_run *r = data;
 	struct build_state *bs = r->bs;
@@ -275,8 +279,7 @@ static void build_line(struct proc *p, int stream, const char *line,
 		bs->ncompiled++;
 		int pct = 5 + bs->ncompiled * 3;
 		job_progress(r, pct > 90 ? 90 : pct, "%.*s (%d crates)",
-			     (int)(len - (size_t)(s - line)), s,
-			     bs->ncompiled);
+			     (int)(len - (size_t)(s - line)), s, bs->ncompiled);
 	}
 }
 
@@ -300,8 +303,8 @@ static char *find_wheel(const char *dir)
 	return name;
 }
 
-static void build_exit(struct proc *p, int64_t status, int sig,
-		       bool timed_out, void *data)
+static void build_exit(struct proc *p, int64_t status, int sig, bool timed_out,
+		       void *data)
 {
 	struct job_run *r = data;
 	struct build_state *bs = r->bs;
@@ -319,7 +322,8 @@ static void build_exit(struct proc *p, int64_t status, int sig,
 	if (timed_out) {
 		err_set(&err, RUSTIFY_ETIMEOUT,
 			"the build ran longer than %.0f s and was killed "
-			"(--build-timeout)", d->cfg.build_timeout);
+			"(--build-timeout)",
+			d->cfg.build_timeout);
 		goto fail;
 	}
 	if (sig || status != 0) {
@@ -340,8 +344,9 @@ static void build_exit(struct proc *p, int64_t status, int sig,
 			"the build failed: %s. This is a translator bug: the "
 			"generated crate must always build; the full log is in "
 			"the job log",
-			first ? first : sig ? "maturin was killed"
-					    : "maturin exited with an error");
+			first ? first
+			: sig ? "maturin was killed"
+			      : "maturin exited with an error");
 		goto fail;
 	}
 	wheel = find_wheel(bs->wheel_dir);
@@ -354,10 +359,10 @@ static void build_exit(struct proc *p, int64_t status, int sig,
 	blob = fs_read_all(path, &len);
 	if (blob && bs->key) {
 		double secs = now_seconds() - bs->started;
-		json_t *meta = json_pack("{s:s, s:I, s:f, s:s}", "wheel_name",
-					 wheel, "size", (json_int_t)len,
-					 "build_seconds", secs, "toolchain",
-					 bs->toolchain ? bs->toolchain : "");
+		json_t *meta =
+		    json_pack("{s:s, s:I, s:f, s:s}", "wheel_name", wheel,
+			      "size", (json_int_t)len, "build_seconds", secs,
+			      "toolchain", bs->toolchain ? bs->toolchain : "");
 		if (store_cache_put(&d->store, "artifact", bs->key, meta, blob,
 				    len, &err) < 0) {
 			log_warn("job %s: artifact cache: %s", r->id,
@@ -394,9 +399,9 @@ static void build_spawn(struct job_run *r)
 	struct err err = ERR_INIT;
 	char *manifest = xasprintf("%s/Cargo.toml", bs->crate_dir);
 	char *target = xasprintf("CARGO_TARGET_DIR=%s", r->d->cargo_target);
-	const char *args[] = { "maturin", "build", "--release", "-i",
-			       bs->python, "--out", bs->wheel_dir,
-			       "--manifest-path", manifest, NULL };
+	const char *args[] = {
+	    "maturin", "build",	      "--release",	 "-i",	   bs->python,
+	    "--out",   bs->wheel_dir, "--manifest-path", manifest, NULL};
 	size_t n = 0;
 	char **env;
 
@@ -412,15 +417,15 @@ static void build_spawn(struct job_run *r)
 	mkdir(bs->wheel_dir, 0700);
 	bs->started = now_seconds();
 	struct proc_opts o = {
-		.file = "maturin",
-		.args = (char **)args,
-		.env = env,
-		.cwd = bs->crate_dir,
-		.timeout = r->d->cfg.build_timeout,
-		.job_id = r->id,
-		.on_line = build_line,
-		.on_exit = build_exit,
-		.data = r,
+	    .file = "maturin",
+	    .args = (char **)args,
+	    .env = env,
+	    .cwd = bs->crate_dir,
+	    .timeout = r->d->cfg.build_timeout,
+	    .job_id = r->id,
+	    .on_line = build_line,
+	    .on_exit = build_exit,
+	    .data = r,
 	};
 	job_progress(r, 5, "maturin build --release (shared target dir %s)",
 		     r->d->cargo_target);
@@ -453,14 +458,13 @@ static void build_prep_after(struct job_run *r, void *arg)
 	bs->key = w->key;
 	w->key = NULL;
 	bs->toolchain = buf_detach(&w->toolchain, NULL);
-	json_object_set_new(r->result, "toolchain",
-			    json_string(bs->toolchain));
+	json_object_set_new(r->result, "toolchain", json_string(bs->toolchain));
 	if (store_cache_get(&d->store, "artifact", bs->key, &hit, &blob, &len,
 			    &err) < 0)
 		log_warn("job %s: artifact cache: %s", r->id, err_msg(&err));
 	if (hit && blob) {
 		const char *name =
-			json_string_value(json_object_get(hit, "wheel_name"));
+		    json_string_value(json_object_get(hit, "wheel_name"));
 		char *path = xasprintf("%s/%s", bs->wheel_dir,
 				       name ? name : "module.whl");
 		FILE *f;
@@ -488,8 +492,10 @@ static void build_prep_after(struct job_run *r, void *arg)
 			pp = &(*pp)->build_next;
 		*pp = r;
 		bs->is_waiting = true;
-		job_progress(r, 2, "waiting for the build lock (job %s is "
-			     "building)", d->build_owner->id);
+		job_progress(r, 2,
+			     "waiting for the build lock (job %s is "
+			     "building)",
+			     d->build_owner->id);
 		goto out;
 	}
 	d->build_owner = r;
@@ -516,8 +522,8 @@ void build_start(struct job_run *r, const char *crate_dir,
 	w->python = xstrdup(python);
 	buf_init(&w->toolchain);
 	job_progress(r, 1, "checking the toolchain");
-	job_queue_work(r, build_prep_work, build_prep_after,
-		       build_prep_cleanup, w);
+	job_queue_work(r, build_prep_work, build_prep_after, build_prep_cleanup,
+		       w);
 }
 
 void stage_build(struct job_run *r)

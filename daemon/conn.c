@@ -218,8 +218,7 @@ void conn_accept(struct daemon *d)
 		err_set(&err, RUSTIFY_EBUSY,
 			"too many connections (limit %zu, --max-connections)",
 			d->cfg.max_connections);
-		log_warn("conn %llu: %s", (unsigned long long)c->id,
-			 err.msg);
+		log_warn("conn %llu: %s", (unsigned long long)c->id, err.msg);
 		conn_fail(c, &err);
 		err_release(&err);
 		return;

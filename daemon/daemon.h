@@ -23,18 +23,18 @@
 struct daemon_config {
 	char *socket_path;
 	char *state_dir;
-	char *cargo_target;     /* NULL: state_dir/cargo-target */
-	size_t max_message;     /* bytes of one message body */
+	char *cargo_target; /* NULL: state_dir/cargo-target */
+	size_t max_message; /* bytes of one message body */
 	size_t max_connections;
-	size_t max_outbuf;      /* queued outgoing bytes per connection */
-	size_t max_queue;       /* queued jobs */
-	unsigned jobs;          /* jobs running at once */
-	double grace;           /* seconds before running jobs are killed at shutdown */
+	size_t max_outbuf; /* queued outgoing bytes per connection */
+	size_t max_queue;  /* queued jobs */
+	unsigned jobs;	   /* jobs running at once */
+	double grace; /* seconds before running jobs are killed at shutdown */
 	double profile_timeout; /* seconds */
-	double build_timeout;   /* seconds */
-	size_t max_source;      /* bytes of a source file */
-	size_t max_log_lines;   /* per job, beyond which lines are counted only */
-	size_t max_watch_dirs;  /* watched directories over all watches */
+	double build_timeout;	/* seconds */
+	size_t max_source;	/* bytes of a source file */
+	size_t max_log_lines; /* per job, beyond which lines are counted only */
+	size_t max_watch_dirs; /* watched directories over all watches */
 	bool is_background;
 	int log_level;
 };
@@ -44,9 +44,9 @@ struct conn {
 	uv_pipe_t pipe;
 	struct frame_decoder dec;
 	uint64_t id;
-	size_t out_queued;      /* bytes handed to uv_write, not yet written */
+	size_t out_queued; /* bytes handed to uv_write, not yet written */
 	bool is_closing;
-	bool is_draining;       /* a last reply is going out, then close */
+	bool is_draining; /* a last reply is going out, then close */
 	struct conn *prev, *next;
 };
 
@@ -76,12 +76,12 @@ struct daemon {
 	bool is_socket_activated; /* systemd owns the socket file */
 	uv_signal_t sig_term, sig_int, sig_pipe;
 	uv_timer_t grace_timer;
-	uv_idle_t queue_idle;  /* starts queued jobs outside callbacks */
+	uv_idle_t queue_idle; /* starts queued jobs outside callbacks */
 	struct conn *conns;
 	size_t nconns;
 	uint64_t next_conn_id;
 	struct sub *subs;
-	struct job_run *runs;  /* running jobs */
+	struct job_run *runs;	       /* running jobs */
 	struct job_run *build_owner;   /* the job whose cargo runs now */
 	struct job_run *build_waiters; /* queued behind it, in order */
 	size_t nrunning;
@@ -89,10 +89,10 @@ struct daemon {
 	bool is_stopped;
 	int lock_fd;
 	double started_at;
-	char *work_root;       /* state_dir/work */
-	char *cargo_target;    /* state_dir/cargo-target */
+	char *work_root;	   /* state_dir/work */
+	char *cargo_target;	   /* state_dir/cargo-target */
 	struct watch_set *watches; /* watch.c */
-	char build_id[65];     /* SHA-256 of this rustifyd executable */
+	char build_id[65];	   /* SHA-256 of this rustifyd executable */
 };
 
 double now_seconds(void);

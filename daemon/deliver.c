@@ -114,9 +114,9 @@ struct deliver_work {
 	char *module;
 	char *package_from; /* built package (site/) or the dry run's */
 	char *crate_from;
-	char *wheel_from;   /* NULL for a dry run */
-	char *runner;       /* path of rustify_run.py to copy */
-	json_t *entry;      /* this module's manifest entry */
+	char *wheel_from; /* NULL for a dry run */
+	char *runner;	  /* path of rustify_run.py to copy */
+	json_t *entry;	  /* this module's manifest entry */
 	char *wheel_to;
 	struct err err;
 	int rc;
@@ -127,7 +127,8 @@ static int manifest_merge(const char *output, json_t *entry, struct err *err)
 	char *path = xasprintf("%s/rustify.json", output);
 	json_error_t je;
 	json_t *doc = json_load_file(path, 0, &je), *mods, *m;
-	const char *module = json_string_value(json_object_get(entry, "module"));
+	const char *module =
+	    json_string_value(json_object_get(entry, "module"));
 	char *text = NULL;
 	size_t i;
 	int rc;
@@ -139,11 +140,11 @@ static int manifest_merge(const char *output, json_t *entry, struct err *err)
 	}
 	mods = json_object_get(doc, "modules");
 	json_array_foreach(mods, i, m) {
-		if (!strcmp(json_string_value(json_object_get(m, "module"))
-				    ? json_string_value(json_object_get(m,
-								      "module"))
-				    : "",
-			    module)) {
+		if (!strcmp(
+			json_string_value(json_object_get(m, "module"))
+			    ? json_string_value(json_object_get(m, "module"))
+			    : "",
+			module)) {
 			json_array_remove(mods, i);
 			break;
 		}
@@ -242,9 +243,10 @@ static void deliver_after(struct job_run *r, void *arg)
 					: json_null());
 	if (w->wheel_to &&
 	    json_is_true(json_object_get(r->request, "install"))) {
-		const char *args[] = { ps->python, "-m", "pip", "install",
-				       "--no-deps", "--force-reinstall", "-q",
-				       w->wheel_to, NULL };
+		const char *args[] = {
+		    ps->python, "-m",	     "pip",
+		    "install",	"--no-deps", "--force-reinstall",
+		    "-q",	w->wheel_to, NULL};
 		job_progress(r, 60, "pip install %s", w->wheel_to);
 		stage_child(r, args, r->work_dir, 300, install_done);
 		goto out;
@@ -265,7 +267,8 @@ static json_t *manifest_entry(struct job_run *r)
 	size_t i;
 
 	json_array_foreach(json_object_get(ps->index, "functions"), i, f) {
-		const char *q = json_string_value(json_object_get(f, "qualname"));
+		const char *q =
+		    json_string_value(json_object_get(f, "qualname"));
 		json_t *rf = pipeline_result_fn(r, q);
 		if (!rf || !json_is_true(json_object_get(rf, "selected")))
 			continue;
@@ -273,38 +276,35 @@ static json_t *manifest_entry(struct job_run *r)
 			  json_is_true(json_object_get(rf, "verified")) &&
 			  !json_is_false(json_object_get(rf, "enabled"));
 		json_array_append_new(
-			fns, json_pack("{s:s, s:O, s:O, s:b, s:b, s:O}",
-				       "qualname", q, "line",
-				       json_object_get(f, "first_line"),
-				       "hash", json_object_get(f, "hash"),
-				       "translated",
-				       json_is_true(json_object_get(rf,
-								    "translated")),
-				       "accelerated", ok, "reason",
-				       json_object_get(rf, "reason")));
+		    fns,
+		    json_pack("{s:s, s:O, s:O, s:b, s:b, s:O}", "qualname", q,
+			      "line", json_object_get(f, "first_line"), "hash",
+			      json_object_get(f, "hash"), "translated",
+			      json_is_true(json_object_get(rf, "translated")),
+			      "accelerated", ok, "reason",
+			      json_object_get(rf, "reason")));
 	}
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:o,"
-			 " s:{s:O, s:s, s:O}}",
-			 "module", ps->module, "source", ps->src.path,
-			 "source_name", ps->src.name, "source_sha256",
-			 ps->src.sha256, "job", r->id, "job_key",
-			 r->is_dry_run || json_is_true(json_object_get(
-						  r->request, "rebuild"))
-				 ? NULL
-				 : ps->job_key,
-			 "functions", fns,
-			 "versions", "python",
-			 json_object_get(json_object_get(ps->profile, "python"),
-					 "version"),
-			 "pyo3", RUSTIFY_PYO3_VERSION, "toolchain",
-			 json_object_get(r->result, "toolchain"));
+	return json_pack(
+	    "{s:s, s:s?, s:s, s:s, s:s, s:s?, s:o,"
+	    " s:{s:O, s:s, s:O}}",
+	    "module", ps->module, "source", ps->src.path, "source_name",
+	    ps->src.name, "source_sha256", ps->src.sha256, "job", r->id,
+	    "job_key",
+	    r->is_dry_run ||
+		    json_is_true(json_object_get(r->request, "rebuild"))
+		? NULL
+		: ps->job_key,
+	    "functions", fns, "versions", "python",
+	    json_object_get(json_object_get(ps->profile, "python"), "version"),
+	    "pyo3", RUSTIFY_PYO3_VERSION, "toolchain",
+	    json_object_get(r->result, "toolchain"));
 }
 
 void stage_deliver(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
-	const char *wheel = json_string_value(json_object_get(r->result,
-							      "wheel"));
+	const char *wheel =
+	    json_string_value(json_object_get(r->result, "wheel"));
 	struct deliver_work *w;
 	struct err err = ERR_INIT;
 
@@ -315,10 +315,10 @@ void stage_deliver(struct job_run *r)
 	w = xcalloc(1, sizeof(*w));
 	w->output = xstrdup(ps->output);
 	w->module = xstrdup(ps->module);
-	w->package_from = r->is_dry_run || !wheel
-				  ? xasprintf("%s/%s", ps->out_dir, ps->module)
-				  : xasprintf("%s/site/%s", r->work_dir,
-					      ps->module);
+	w->package_from =
+	    r->is_dry_run || !wheel
+		? xasprintf("%s/%s", ps->out_dir, ps->module)
+		: xasprintf("%s/site/%s", r->work_dir, ps->module);
 	w->crate_from = xasprintf("%s/crate", ps->out_dir);
 	w->wheel_from = wheel && !r->is_dry_run ? xstrdup(wheel) : NULL;
 	if (harness_write("rustify_run.py", r->work_dir, &w->runner, &err) <

@@ -50,8 +50,7 @@ int fs_write_file(const char *path, const char *data, size_t len,
 		goto out;
 	}
 	if (rename(tmp, path) < 0)
-		rc = err_set(err, RUSTIFY_EIO, "%s: %s", path,
-			     strerror(errno));
+		rc = err_set(err, RUSTIFY_EIO, "%s: %s", path, strerror(errno));
 out:
 	if (rc)
 		unlink(tmp);

@@ -941,12 +941,13 @@ static json_t *index_params(struct index_walk *w, TSNode params)
 			size_t k;
 			json_t *q;
 
-			json_array_foreach(list, k, q) if (
-			    !strcmp(
-				json_string_value(json_object_get(q, "kind")),
-				"positional_or_keyword"))
-			    json_object_set_new(q, "kind",
-						json_string("positional_only"));
+			json_array_foreach(list, k, q)
+				if (!strcmp(json_string_value(
+						json_object_get(q, "kind")),
+					    "positional_or_keyword"))
+					json_object_set_new(
+					    q, "kind",
+					    json_string("positional_only"));
 			continue;
 		}
 		if (!strcmp(type, "keyword_separator")) {

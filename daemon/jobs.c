@@ -27,11 +27,9 @@ struct job_work {
 	void *arg;
 };
 
-
 static void job_advance(struct job_run *r);
 static void subs_sweep(struct daemon *d);
-static void job_finish(struct job_run *r, const char *state,
-		       const char *error);
+static void job_finish(struct job_run *r, const char *state, const char *error);
 
 /* ---- subscriptions ------------------------------------------------------ */
 
@@ -86,18 +84,19 @@ static bool sub_replay(struct daemon *d, struct sub *s, bool *is_job_over)
 	}
 	json_array_foreach(events, i, ev) {
 		if (!s->conn || uv_stream_get_write_queue_size(
-					(uv_stream_t *)&s->conn->pipe) > cap) {
+				    (uv_stream_t *)&s->conn->pipe) > cap) {
 			is_caught_up = false;
 			break;
 		}
 		const char *method =
-			json_string_value(json_object_get(ev, "method"));
+		    json_string_value(json_object_get(ev, "method"));
 		json_t *params = json_object_get(ev, "params");
-		json_t *n = jsonrpc_notification_new(method,
-						     json_incref(params));
+		json_t *n =
+		    jsonrpc_notification_new(method, json_incref(params));
 		conn_send(s->conn, n);
 		json_decref(n);
-		s->sent_seq = json_integer_value(json_object_get(params, "seq"));
+		s->sent_seq =
+		    json_integer_value(json_object_get(params, "seq"));
 		if (!strcmp(method, "job/done"))
 			*is_job_over = true;
 	}
@@ -168,7 +167,8 @@ void subs_release(struct daemon *d)
 	subs_sweep(d);
 }
 
-/* ---- events --------------------------------------------------------------- */
+/* ---- events ---------------------------------------------------------------
+ */
 
 void job_event(struct daemon *d, const char *id, const char *kind,
 	       json_t *params)
@@ -203,8 +203,8 @@ void job_progress(struct job_run *r, int percent, const char *fmt, ...)
 	struct buf msg = BUF_INIT;
 	struct err err = ERR_INIT;
 	const char *stage = r->stage >= 0 && (size_t)r->stage < pipeline_nstages
-				    ? pipeline_stages[r->stage].name
-				    : "job";
+				? pipeline_stages[r->stage].name
+				: "job";
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -247,7 +247,8 @@ void job_log(struct job_run *r, const char *stream, const char *line,
 		  json_pack("{s:s, s:o}", "stream", stream, "line", l));
 }
 
-/* ---- runs ------------------------------------------------------------------ */
+/* ---- runs ------------------------------------------------------------------
+ */
 
 static struct job_run *job_run_find(struct daemon *d, const char *id)
 {
@@ -298,8 +299,7 @@ void jobs_run_maybe_free(struct job_run *r)
 	jobs_kick(r->d);
 }
 
-static void job_finish(struct job_run *r, const char *state,
-		       const char *error)
+static void job_finish(struct job_run *r, const char *state, const char *error)
 {
 	struct daemon *d = r->d;
 	struct err err = ERR_INIT;
@@ -313,9 +313,10 @@ static void job_finish(struct job_run *r, const char *state,
 		proc_kill(r->proc);
 	if (r->log_dropped) {
 		struct buf b = BUF_INIT;
-		buf_addf(&b, "%zu more output lines were not kept (limit %zu "
-			 "lines per job)", r->log_dropped,
-			 d->cfg.max_log_lines);
+		buf_addf(&b,
+			 "%zu more output lines were not kept (limit %zu "
+			 "lines per job)",
+			 r->log_dropped, d->cfg.max_log_lines);
 		r->log_lines = 0;
 		job_log(r, "daemon", b.data, b.len);
 		buf_release(&b);
@@ -330,8 +331,8 @@ static void job_finish(struct job_run *r, const char *state,
 	if (store_job_get(&d->store, r->id, &job, &err) == 0 &&
 	    strcmp(json_string_value(json_object_get(job, "state")),
 		   JOB_RUNNING) == 0) {
-		if (store_job_set_state(&d->store, r->id, state, error,
-					&err) < 0)
+		if (store_job_set_state(&d->store, r->id, state, error, &err) <
+		    0)
 			log_error("job %s: %s", r->id, err_msg(&err));
 		json_t *ev = json_pack("{s:s}", "state", state);
 		if (error)
@@ -352,16 +353,15 @@ static void job_record_stage(struct job_run *r, const char *status,
 	const char *name = pipeline_stages[r->stage].name;
 	double secs = now_seconds() - r->stage_started;
 
-	json_array_append_new(
-		json_object_get(r->result, "stages"),
-		json_pack("{s:s, s:s, s:f, s:s?}", "name", name, "status",
-			  status, "seconds", secs, "message", message));
+	json_array_append_new(json_object_get(r->result, "stages"),
+			      json_pack("{s:s, s:s, s:f, s:s?}", "name", name,
+					"status", status, "seconds", secs,
+					"message", message));
 	json_object_set_new(json_object_get(r->result, "timings"), name,
 			    json_real(secs));
 }
 
-void job_stage_done(struct job_run *r, const char *status,
-		    const char *message)
+void job_stage_done(struct job_run *r, const char *status, const char *message)
 {
 	if (r->is_finished)
 		return;
@@ -465,10 +465,9 @@ static int job_run_start(struct daemon *d, const char *id, struct err *err)
 	request = NULL;
 	r->data = json_object();
 	r->result = json_pack(
-		"{s:s, s:s, s:n, s:n, s:n, s:n, s:b, s:i, s:{}, s:[], s:[]}",
-		"job", id, "state", JOB_RUNNING, "error", "module", "output",
-		"wheel", "cache_hit", 0, "fallbacks", 0, "timings", "stages",
-		"functions");
+	    "{s:s, s:s, s:n, s:n, s:n, s:n, s:b, s:i, s:{}, s:[], s:[]}", "job",
+	    id, "state", JOB_RUNNING, "error", "module", "output", "wheel",
+	    "cache_hit", 0, "fallbacks", 0, "timings", "stages", "functions");
 	r->stage = -1;
 	r->started_at = now_seconds();
 	r->work_dir = xasprintf("%s/%s", d->work_root, id);
@@ -563,7 +562,8 @@ int jobs_cancel(struct daemon *d, const char *id, struct err *err)
 	if (strcmp(state, JOB_QUEUED) && strcmp(state, JOB_RUNNING)) {
 		rc = err_set(err, RUSTIFY_ESTATE,
 			     "job %s is %s: only queued or running jobs can be "
-			     "cancelled", id, state);
+			     "cancelled",
+			     id, state);
 		goto out;
 	}
 	rc = store_job_set_state(&d->store, id, JOB_CANCELLED,
@@ -577,7 +577,8 @@ int jobs_cancel(struct daemon *d, const char *id, struct err *err)
 	if (r) {
 		r->is_cancelled = true;
 		if (r->stage >= 0 && (size_t)r->stage < pipeline_nstages)
-			job_record_stage(r, "cancelled", "cancelled by request");
+			job_record_stage(r, "cancelled",
+					 "cancelled by request");
 		job_finish(r, JOB_CANCELLED, "cancelled by request");
 	}
 	log_info("job %s: cancelled", id);
@@ -618,8 +619,10 @@ int jobs_start(struct daemon *d, struct err *err)
 	if (rc < 0)
 		goto out;
 	json_array_foreach(ids, i, idv)
-		log_warn("job %s: interrupted (the daemon stopped while it ran); "
-			 "job/retry runs it again", json_string_value(idv));
+		log_warn(
+		    "job %s: interrupted (the daemon stopped while it ran); "
+		    "job/retry runs it again",
+		    json_string_value(idv));
 	proc_reap_recorded(d);
 	uv_idle_init(d->loop, &d->queue_idle);
 	d->queue_idle.data = d;

@@ -29,22 +29,22 @@ typedef void (*job_child_done)(struct job_run *r, int64_t status, int sig,
 struct job_run {
 	struct daemon *d;
 	char *id;
-	json_t *request;     /* params of job/submit */
-	json_t *result;      /* the result document being built */
-	json_t *data;        /* stage outputs kept between stages */
-	struct pipeline_state *ps; /* owned by pipeline.c */
-	struct build_state *bs;    /* owned by build.c */
+	json_t *request;	    /* params of job/submit */
+	json_t *result;		    /* the result document being built */
+	json_t *data;		    /* stage outputs kept between stages */
+	struct pipeline_state *ps;  /* owned by pipeline.c */
+	struct build_state *bs;	    /* owned by build.c */
 	struct job_run *build_next; /* in the daemon's build queue */
-	int stage;           /* index into the pipeline's stage table */
+	int stage;		    /* index into the pipeline's stage table */
 	double stage_started;
 	double started_at;
-	char *work_dir;      /* state_dir/work/<id> */
-	struct proc *proc;   /* the running child, if any */
-	bool has_work;       /* a uv_queue_work item is in flight */
+	char *work_dir;	   /* state_dir/work/<id> */
+	struct proc *proc; /* the running child, if any */
+	bool has_work;	   /* a uv_queue_work item is in flight */
 	bool is_cancelled;
 	bool is_finished;
-	bool is_done_early;  /* a stage ended the job with success */
-	bool is_dry_run;     /* build and verify are skipped, deliver runs */
+	bool is_done_early; /* a stage ended the job with success */
+	bool is_dry_run;    /* build and verify are skipped, deliver runs */
 	job_child_done child_done; /* stage_child's callback (pipeline.c) */
 	size_t log_lines;
 	size_t log_dropped;
@@ -74,16 +74,15 @@ void jobs_run_maybe_free(struct job_run *r);
 
 /* Used by stages. */
 void job_progress(struct job_run *r, int percent, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void job_log(struct job_run *r, const char *stream, const char *line,
 	     size_t len);
 /* stage statuses */
-#define STAGE_DONE "done"
+#define STAGE_DONE    "done"
 #define STAGE_SKIPPED "skipped"
-#define STAGE_FAILED "failed"
+#define STAGE_FAILED  "failed"
 /* Ends the current stage and moves on (or ends the job when failed). */
-void job_stage_done(struct job_run *r, const char *status,
-		    const char *message);
+void job_stage_done(struct job_run *r, const char *status, const char *message);
 
 /* Runs fn(arg) on the worker pool, then after(r, arg) on the loop thread,
  * unless the job was cancelled meanwhile (then cleanup(arg) only). */

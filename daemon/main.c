@@ -20,35 +20,41 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: rustifyd [options]\n"
-		"Runs the rustify daemon: accepts JSON-RPC jobs on a Unix socket "
-		"and\naccelerates Python functions with Rust.\n\n"
-		"  --socket PATH         socket (default $RUSTIFY_SOCKET, else\n"
-		"                        $XDG_RUNTIME_DIR/rustify/rustifyd.sock, else\n"
-		"                        /tmp/rustify-$UID/rustifyd.sock)\n"
-		"  --state-dir DIR       databases, work folders, log (default\n"
-		"                        $RUSTIFY_HOME, else $XDG_CACHE_HOME/rustify,\n"
-		"                        else ~/.cache/rustify)\n"
-		"  --background          detach; log to STATE_DIR/rustifyd.log\n"
-		"  --log-level LEVEL     debug, info, warn, error (default info)\n"
-		"  --jobs N              jobs running at once (default 2)\n"
-		"  --max-message BYTES   largest message accepted (default 16777216)\n"
-		"  --max-connections N   open connections (default 256)\n"
-		"  --max-outbuf BYTES    unread bytes queued per connection before\n"
-		"                        it is dropped (default 8388608)\n"
-		"  --max-queue N         queued jobs (default 1000)\n"
-		"  --grace SECONDS       at shutdown, wait this long for running jobs\n"
-		"                        before interrupting them (default 10)\n"
-		"  --profile-timeout S   workload time limit (default 120)\n"
-		"  --build-timeout S     build time limit (default 600)\n"
-		"  --max-source BYTES    largest source file (default 8388608)\n"
-		"  --max-log-lines N     output lines kept per job (default 5000)\n"
-		"  --cargo-target-dir D  cargo target dir shared by all builds\n"
-		"                        (default STATE_DIR/cargo-target)\n"
-		"  --max-watch-dirs N    directories watched at once, over all\n"
-		"                        watches (default 4096)\n"
-		"  --version, --help\n");
+	fprintf(
+	    f,
+	    "usage: rustifyd [options]\n"
+	    "Runs the rustify daemon: accepts JSON-RPC jobs on a Unix socket "
+	    "and\naccelerates Python functions with Rust.\n\n"
+	    "  --socket PATH         socket (default $RUSTIFY_SOCKET, else\n"
+	    "                        $XDG_RUNTIME_DIR/rustify/rustifyd.sock, "
+	    "else\n"
+	    "                        /tmp/rustify-$UID/rustifyd.sock)\n"
+	    "  --state-dir DIR       databases, work folders, log (default\n"
+	    "                        $RUSTIFY_HOME, else "
+	    "$XDG_CACHE_HOME/rustify,\n"
+	    "                        else ~/.cache/rustify)\n"
+	    "  --background          detach; log to STATE_DIR/rustifyd.log\n"
+	    "  --log-level LEVEL     debug, info, warn, error (default info)\n"
+	    "  --jobs N              jobs running at once (default 2)\n"
+	    "  --max-message BYTES   largest message accepted (default "
+	    "16777216)\n"
+	    "  --max-connections N   open connections (default 256)\n"
+	    "  --max-outbuf BYTES    unread bytes queued per connection "
+	    "before\n"
+	    "                        it is dropped (default 8388608)\n"
+	    "  --max-queue N         queued jobs (default 1000)\n"
+	    "  --grace SECONDS       at shutdown, wait this long for running "
+	    "jobs\n"
+	    "                        before interrupting them (default 10)\n"
+	    "  --profile-timeout S   workload time limit (default 120)\n"
+	    "  --build-timeout S     build time limit (default 600)\n"
+	    "  --max-source BYTES    largest source file (default 8388608)\n"
+	    "  --max-log-lines N     output lines kept per job (default 5000)\n"
+	    "  --cargo-target-dir D  cargo target dir shared by all builds\n"
+	    "                        (default STATE_DIR/cargo-target)\n"
+	    "  --max-watch-dirs N    directories watched at once, over all\n"
+	    "                        watches (default 4096)\n"
+	    "  --version, --help\n");
 }
 
 static char *default_socket(void)
@@ -109,8 +115,10 @@ static int parse_size(const char *opt, const char *v, size_t min, size_t *out)
 	errno = 0;
 	n = strtoull(v, &end, 10);
 	if (errno || end == v || *end || v[0] == '-' || n < min) {
-		fprintf(stderr, "rustifyd: %s: expected an integer >= %zu, got "
-				"'%s'\n", opt, min, v);
+		fprintf(stderr,
+			"rustifyd: %s: expected an integer >= %zu, got "
+			"'%s'\n",
+			opt, min, v);
 		return -1;
 	}
 	*out = (size_t)n;
@@ -133,29 +141,46 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 
 static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 {
-	enum { O_SOCKET = 256, O_STATE, O_BG, O_LOG, O_JOBS, O_MSG, O_CONNS,
-	       O_OUTBUF, O_QUEUE, O_GRACE, O_PTIME, O_BTIME, O_SRC, O_LINES,
-	       O_TARGET, O_WDIRS, O_VERSION, O_HELP };
+	enum {
+		O_SOCKET = 256,
+		O_STATE,
+		O_BG,
+		O_LOG,
+		O_JOBS,
+		O_MSG,
+		O_CONNS,
+		O_OUTBUF,
+		O_QUEUE,
+		O_GRACE,
+		O_PTIME,
+		O_BTIME,
+		O_SRC,
+		O_LINES,
+		O_TARGET,
+		O_WDIRS,
+		O_VERSION,
+		O_HELP
+	};
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, O_SOCKET },
-		{ "state-dir", required_argument, NULL, O_STATE },
-		{ "background", no_argument, NULL, O_BG },
-		{ "log-level", required_argument, NULL, O_LOG },
-		{ "jobs", required_argument, NULL, O_JOBS },
-		{ "max-message", required_argument, NULL, O_MSG },
-		{ "max-connections", required_argument, NULL, O_CONNS },
-		{ "max-outbuf", required_argument, NULL, O_OUTBUF },
-		{ "max-queue", required_argument, NULL, O_QUEUE },
-		{ "grace", required_argument, NULL, O_GRACE },
-		{ "profile-timeout", required_argument, NULL, O_PTIME },
-		{ "build-timeout", required_argument, NULL, O_BTIME },
-		{ "max-source", required_argument, NULL, O_SRC },
-		{ "max-log-lines", required_argument, NULL, O_LINES },
-		{ "cargo-target-dir", required_argument, NULL, O_TARGET },
-		{ "max-watch-dirs", required_argument, NULL, O_WDIRS },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
+	    {"socket", required_argument, NULL, O_SOCKET},
+	    {"state-dir", required_argument, NULL, O_STATE},
+	    {"background", no_argument, NULL, O_BG},
+	    {"log-level", required_argument, NULL, O_LOG},
+	    {"jobs", required_argument, NULL, O_JOBS},
+	    {"max-message", required_argument, NULL, O_MSG},
+	    {"max-connections", required_argument, NULL, O_CONNS},
+	    {"max-outbuf", required_argument, NULL, O_OUTBUF},
+	    {"max-queue", required_argument, NULL, O_QUEUE},
+	    {"grace", required_argument, NULL, O_GRACE},
+	    {"profile-timeout", required_argument, NULL, O_PTIME},
+	    {"build-timeout", required_argument, NULL, O_BTIME},
+	    {"max-source", required_argument, NULL, O_SRC},
+	    {"max-log-lines", required_argument, NULL, O_LINES},
+	    {"cargo-target-dir", required_argument, NULL, O_TARGET},
+	    {"max-watch-dirs", required_argument, NULL, O_WDIRS},
+	    {"version", no_argument, NULL, O_VERSION},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	size_t n;
 	int c;
@@ -176,8 +201,9 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		case O_LOG:
 			cfg->log_level = log_level_parse(optarg);
 			if (cfg->log_level < 0) {
-				fprintf(stderr, "rustifyd: --log-level: expected "
-						"debug, info, warn or error\n");
+				fprintf(stderr,
+					"rustifyd: --log-level: expected "
+					"debug, info, warn or error\n");
 				return 2;
 			}
 			break;
@@ -379,8 +405,8 @@ int main(int argc, char **argv)
 		goto fail;
 	d.work_root = xasprintf("%s/work", d.cfg.state_dir);
 	d.cargo_target = d.cfg.cargo_target
-				 ? xstrdup(d.cfg.cargo_target)
-				 : xasprintf("%s/cargo-target", d.cfg.state_dir);
+			     ? xstrdup(d.cfg.cargo_target)
+			     : xasprintf("%s/cargo-target", d.cfg.state_dir);
 	if (mkdirs(d.work_root, 0700, &err) < 0)
 		goto fail;
 	if (store_open(&d.store, d.cfg.state_dir, &notes, &err) < 0)

@@ -30,7 +30,6 @@
 #include "source.h"
 #include "translate/translate.h"
 
-
 struct pipeline_state *ps_get(struct job_run *r)
 {
 	if (!r->ps) {
@@ -80,11 +79,11 @@ void pipeline_finish_result(struct job_run *r)
 		if (json_is_null(json_object_get(f, "reason")) ||
 		    !json_object_get(f, "reason"))
 			json_object_set_new(
-				f, "reason",
-				json_string(json_is_true(json_object_get(
-						    f, "translated"))
-						    ? "translated, not verified"
-						    : "not translated"));
+			    f, "reason",
+			    json_string(
+				json_is_true(json_object_get(f, "translated"))
+				    ? "translated, not verified"
+				    : "not translated"));
 	}
 	json_object_set_new(r->result, "fallbacks", json_integer(fallbacks));
 	json_object_set_new(r->result, "seconds",
@@ -95,7 +94,8 @@ static void stage_translate(struct job_run *r);
 static void stage_crate(struct job_run *r);
 static json_t *profile_entry(struct pipeline_state *ps, const char *qualname);
 
-/* ---- source --------------------------------------------------------------- */
+/* ---- source ---------------------------------------------------------------
+ */
 
 struct source_work {
 	json_t *request;
@@ -111,23 +111,24 @@ static void source_work(void *arg)
 {
 	struct source_work *w = arg;
 	json_t *git = json_object_get(w->request, "git");
-	const char *file = json_string_value(json_object_get(w->request, "file"));
+	const char *file =
+	    json_string_value(json_object_get(w->request, "file"));
 
 	if (file) {
 		w->rc = source_load_file(file, w->max_bytes, &w->src, &w->err);
 	} else if (git) {
 		w->rc = source_load_git(
-			w->cache_dir,
-			json_string_value(json_object_get(git, "url")),
-			json_string_value(json_object_get(git, "path")),
-			json_string_value(json_object_get(git, "ref")),
-			w->checkout_dir, w->max_bytes, &w->src, &w->err);
+		    w->cache_dir,
+		    json_string_value(json_object_get(git, "url")),
+		    json_string_value(json_object_get(git, "path")),
+		    json_string_value(json_object_get(git, "ref")),
+		    w->checkout_dir, w->max_bytes, &w->src, &w->err);
 	} else {
 		json_t *text = json_object_get(w->request, "text");
 		w->rc = source_load_text(
-			json_string_value(text), json_string_length(text),
-			json_string_value(json_object_get(w->request, "name")),
-			&w->src, &w->err);
+		    json_string_value(text), json_string_length(text),
+		    json_string_value(json_object_get(w->request, "name")),
+		    &w->src, &w->err);
 	}
 }
 
@@ -142,7 +143,6 @@ static void source_cleanup(void *arg)
 	err_release(&w->err);
 	free(w);
 }
-
 
 static void source_after(struct job_run *r, void *arg)
 {
@@ -165,8 +165,8 @@ static void source_after(struct job_run *r, void *arg)
 		 * own folder. */
 		ps->src_path = xasprintf("%s/%s.py", r->work_dir, ps->src.name);
 		ps->src_dir = xstrdup(r->work_dir);
-		if (fs_write_file(ps->src_path, ps->src.text, ps->src.len, &err) <
-		    0) {
+		if (fs_write_file(ps->src_path, ps->src.text, ps->src.len,
+				  &err) < 0) {
 			job_stage_done(r, STAGE_FAILED, err_msg(&err));
 			goto out;
 		}
@@ -197,7 +197,8 @@ static void stage_source(struct job_run *r)
 	job_queue_work(r, source_work, source_after, source_cleanup, w);
 }
 
-/* ---- index ----------------------------------------------------------------- */
+/* ---- index -----------------------------------------------------------------
+ */
 
 struct index_work {
 	char *text;
@@ -249,11 +250,12 @@ static void index_done(struct job_run *r, bool is_hit)
 		 is_hit ? " (cached)" : "");
 	if (json_array_size(errors)) {
 		json_t *e = json_array_get(errors, 0);
-		buf_addf(&msg, "; %zu syntax errors, the first at %s:%lld:%lld",
-			 json_array_size(errors), ps->src.name,
-			 (long long)json_integer_value(json_object_get(e, "line")),
-			 (long long)json_integer_value(
-				 json_object_get(e, "column")));
+		buf_addf(
+		    &msg, "; %zu syntax errors, the first at %s:%lld:%lld",
+		    json_array_size(errors), ps->src.name,
+		    (long long)json_integer_value(json_object_get(e, "line")),
+		    (long long)json_integer_value(
+			json_object_get(e, "column")));
 	}
 	job_stage_done(r, STAGE_DONE, msg.data);
 	buf_release(&msg);
@@ -287,8 +289,8 @@ static void stage_index(struct job_run *r)
 	char *key = pipeline_index_key(ps->src.sha256);
 	json_t *hit = NULL;
 
-	if (store_cache_get(&r->d->store, "source_index", key, &hit, NULL,
-			    NULL, &err) < 0)
+	if (store_cache_get(&r->d->store, "source_index", key, &hit, NULL, NULL,
+			    &err) < 0)
 		log_warn("job %s: index cache: %s", r->id, err_msg(&err));
 	if (hit) {
 		ps->index = hit;
@@ -303,13 +305,15 @@ static void stage_index(struct job_run *r)
 	err_release(&err);
 }
 
-/* ---- profile --------------------------------------------------------------- */
+/* ---- profile ---------------------------------------------------------------
+ */
 
 /* The interpreter: the request's (the client resolved it in the user's
  * environment), else python3 on the daemon's PATH. */
 static char *profile_python(struct job_run *r)
 {
-	const char *p = json_string_value(json_object_get(r->request, "python"));
+	const char *p =
+	    json_string_value(json_object_get(r->request, "python"));
 
 	return xstrdup(p ? p : "python3");
 }
@@ -362,7 +366,8 @@ static char *profile_cache_key(struct job_run *r)
 	if (ps->python[0] == '/' && stat(ps->python, &st) == 0)
 		sha256_update(&c, &st.st_mtime, sizeof(st.st_mtime));
 	json_array_foreach(imports, i, imp) {
-		const char *mod = json_string_value(json_object_get(imp, "module"));
+		const char *mod =
+		    json_string_value(json_object_get(imp, "module"));
 		if (!mod || !ps->src_dir)
 			continue;
 		char *top = xstrndup(mod, strcspn(mod, "."));
@@ -408,8 +413,8 @@ static void profile_finish(struct job_run *r, bool is_hit)
 	json_t *exc = json_object_get(wl, "exception");
 	struct buf msg = BUF_INIT;
 
-	json_object_set(r->result, "python", json_object_get(ps->profile,
-							      "python"));
+	json_object_set(r->result, "python",
+			json_object_get(ps->profile, "python"));
 	if (kind && !strcmp(kind, "none")) {
 		buf_addf(&msg, "%s",
 			 json_string_value(json_object_get(wl, "message")));
@@ -456,7 +461,8 @@ static void profile_exit(struct proc *p, int64_t status, int sig,
 		else
 			err_set(&err, RUSTIFY_ECHILD,
 				"the profiler exited with status %lld (see "
-				"the job log)", (long long)status);
+				"the job log)",
+				(long long)status);
 		goto fail;
 	}
 	out = xasprintf("%s/profile.json", r->work_dir);
@@ -520,10 +526,11 @@ static void stage_profile(struct job_run *r)
 		goto out;
 	}
 	if (!has_workload(r)) {
-		job_stage_done(r, STAGE_SKIPPED,
-			       "no workload: the file has no if __name__ == "
-			       "\"__main__\": block; add one, or pass --entry "
-			       "MODULE:FUNCTION or --entry-cmd \"SCRIPT ARGS\"");
+		job_stage_done(
+		    r, STAGE_SKIPPED,
+		    "no workload: the file has no if __name__ == "
+		    "\"__main__\": block; add one, or pass --entry "
+		    "MODULE:FUNCTION or --entry-cmd \"SCRIPT ARGS\"");
 		goto out;
 	}
 	ps->profile_key = profile_cache_key(r);
@@ -559,32 +566,32 @@ static void stage_profile(struct job_run *r)
 	args[n++] = "16777216";
 	if (json_object_get(r->request, "entry")) {
 		args[n++] = "--entry";
-		args[n++] = json_string_value(json_object_get(r->request,
-							      "entry"));
+		args[n++] =
+		    json_string_value(json_object_get(r->request, "entry"));
 	}
 	if (json_object_get(r->request, "entry_cmd")) {
-		entry_json = json_dumps(json_object_get(r->request, "entry_cmd"),
-					JSON_COMPACT);
+		entry_json = json_dumps(
+		    json_object_get(r->request, "entry_cmd"), JSON_COMPACT);
 		args[n++] = "--entry-cmd-json";
 		args[n++] = entry_json;
 	}
 	if (json_object_get(r->request, "iterations")) {
-		iters = xasprintf("%lld", (long long)json_integer_value(
-						  json_object_get(r->request,
-								  "iterations")));
+		iters = xasprintf(
+		    "%lld", (long long)json_integer_value(
+				json_object_get(r->request, "iterations")));
 		args[n++] = "--iterations";
 		args[n++] = iters;
 	}
 	args[n] = NULL;
 	struct proc_opts o = {
-		.file = ps->python,
-		.args = (char **)args,
-		.cwd = ps->src_dir,
-		.timeout = r->d->cfg.profile_timeout,
-		.job_id = r->id,
-		.on_line = profile_line,
-		.on_exit = profile_exit,
-		.data = r,
+	    .file = ps->python,
+	    .args = (char **)args,
+	    .cwd = ps->src_dir,
+	    .timeout = r->d->cfg.profile_timeout,
+	    .job_id = r->id,
+	    .on_line = profile_line,
+	    .on_exit = profile_exit,
+	    .data = r,
 	};
 	job_progress(r, 10, "running the workload under cProfile (%s)",
 		     ps->python);
@@ -601,7 +608,8 @@ out:
 	err_release(&err);
 }
 
-/* ---- select ---------------------------------------------------------------- */
+/* ---- select ----------------------------------------------------------------
+ */
 
 static json_t *profile_entry(struct pipeline_state *ps, const char *qualname)
 {
@@ -633,8 +641,8 @@ static char *signature_text(json_t *prof)
 	}
 	buf_addf(&b, ") -> %s",
 		 json_is_string(json_object_get(sig, "return"))
-			 ? json_string_value(json_object_get(sig, "return"))
-			 : "?");
+		     ? json_string_value(json_object_get(sig, "return"))
+		     : "?");
 	return buf_detach(&b, NULL);
 }
 
@@ -687,15 +695,15 @@ static void stage_select(struct job_run *r)
 	struct buf msg = BUF_INIT;
 
 	if (json_is_number(json_object_get(r->request, "threshold")))
-		threshold = json_number_value(
-			json_object_get(r->request, "threshold"));
+		threshold =
+		    json_number_value(json_object_get(r->request, "threshold"));
 	json_array_foreach(names, i, v) {
 		bool found = false;
 		size_t j;
 		json_array_foreach(fns, j, fn) {
-			found |= !strcmp(json_string_value(v),
-					 json_string_value(json_object_get(
-						 fn, "qualname")));
+			found |= !strcmp(
+			    json_string_value(v),
+			    json_string_value(json_object_get(fn, "qualname")));
 		}
 		if (!found) {
 			buf_addf(&msg, "--function %s: no such function in %s",
@@ -705,14 +713,15 @@ static void stage_select(struct job_run *r)
 		}
 	}
 	json_array_foreach(fns, i, fn) {
-		const char *q = json_string_value(json_object_get(fn, "qualname"));
+		const char *q =
+		    json_string_value(json_object_get(fn, "qualname"));
 		json_t *prof = ps->profile ? profile_entry(ps, q) : NULL;
-		double share = prof ? json_number_value(json_object_get(
-					      prof, "share"))
-				    : 0.0;
-		json_int_t calls = prof ? json_integer_value(json_object_get(
-						  prof, "ncalls"))
-					: 0;
+		double share =
+		    prof ? json_number_value(json_object_get(prof, "share"))
+			 : 0.0;
+		json_int_t calls =
+		    prof ? json_integer_value(json_object_get(prof, "ncalls"))
+			 : 0;
 		char *sig = prof ? signature_text(prof) : NULL;
 		const char *reason = NULL;
 		bool is_selected;
@@ -731,24 +740,23 @@ static void stage_select(struct job_run *r)
 			reason = "no workload ran and not every parameter is "
 				 "annotated, so its types are unknown";
 		}
-		if (is_selected && prof && calls == 0 && !params_all_annotated(fn)) {
+		if (is_selected && prof && calls == 0 &&
+		    !params_all_annotated(fn)) {
 			is_selected = false;
 			reason = "never called by the workload, and not every "
 				 "parameter is annotated";
 		}
 		nselected += is_selected;
 		json_array_append_new(
-			out,
-			json_pack("{s:s, s:I, s:f, s:I, s:s?, s:b, s:s?,"
-				  " s:b, s:b, s:i, s:n}",
-				  "name", q, "line",
-				  json_integer_value(json_object_get(
-					  fn, "first_line")),
-				  "time_share", share, "calls", calls,
-				  "signature", sig, "selected", is_selected,
-				  "reason", reason, "translated", 0,
-				  "verified", 0, "checked_inputs", 0,
-				  "speedup"));
+		    out,
+		    json_pack(
+			"{s:s, s:I, s:f, s:I, s:s?, s:b, s:s?,"
+			" s:b, s:b, s:i, s:n}",
+			"name", q, "line",
+			json_integer_value(json_object_get(fn, "first_line")),
+			"time_share", share, "calls", calls, "signature", sig,
+			"selected", is_selected, "reason", reason, "translated",
+			0, "verified", 0, "checked_inputs", 0, "speedup"));
 		free(sig);
 	}
 	/* Hottest first, as the table shows them. */
@@ -756,9 +764,10 @@ static void stage_select(struct job_run *r)
 	while (json_array_size(out)) {
 		size_t best = 0;
 		json_array_foreach(out, i, fn) {
-			if (json_number_value(json_object_get(fn, "time_share")) >
+			if (json_number_value(
+				json_object_get(fn, "time_share")) >
 			    json_number_value(json_object_get(
-				    json_array_get(out, best), "time_share")))
+				json_array_get(out, best), "time_share")))
 				best = i;
 		}
 		json_array_append(sorted, json_array_get(out, best));
@@ -788,7 +797,8 @@ out:
 	buf_release(&msg);
 }
 
-/* ---- child helper ------------------------------------------------------------ */
+/* ---- child helper
+ * ------------------------------------------------------------ */
 
 static void stage_child_line(struct proc *p, int stream, const char *line,
 			     size_t len, void *data)
@@ -814,14 +824,14 @@ void stage_child(struct job_run *r, const char *const *args, const char *cwd,
 {
 	struct err err = ERR_INIT;
 	struct proc_opts o = {
-		.file = args[0],
-		.args = (char **)args,
-		.cwd = cwd,
-		.timeout = timeout,
-		.job_id = r->id,
-		.on_line = stage_child_line,
-		.on_exit = stage_child_exit,
-		.data = r,
+	    .file = args[0],
+	    .args = (char **)args,
+	    .cwd = cwd,
+	    .timeout = timeout,
+	    .job_id = r->id,
+	    .on_line = stage_child_line,
+	    .on_exit = stage_child_exit,
+	    .data = r,
 	};
 
 	r->child_done = done;
@@ -832,7 +842,8 @@ void stage_child(struct job_run *r, const char *const *args, const char *cwd,
 	err_release(&err);
 }
 
-/* ---- translate ------------------------------------------------------------- */
+/* ---- translate -------------------------------------------------------------
+ */
 
 json_t *pipeline_result_fn(struct job_run *r, const char *qualname)
 {
@@ -891,7 +902,8 @@ static void translate_after(struct job_run *r, void *arg)
 	}
 	ps->translate = json_incref(w->report);
 	json_array_foreach(json_object_get(w->report, "functions"), i, f) {
-		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *name =
+		    json_string_value(json_object_get(f, "name"));
 		json_t *rf = name ? pipeline_result_fn(r, name) : NULL;
 		bool ok = json_is_true(json_object_get(f, "translated"));
 
@@ -907,8 +919,8 @@ static void translate_after(struct job_run *r, void *arg)
 					json_object_get(f, "signature"));
 	}
 	json_object_set_new(r->result, "module", json_string(ps->module));
-	buf_addf(&msg, "%zu of %zu selected functions translated",
-		 ntranslated, nfns);
+	buf_addf(&msg, "%zu of %zu selected functions translated", ntranslated,
+		 nfns);
 	if (!ntranslated) {
 		buf_adds(&msg, "; nothing to build");
 		r->is_done_early = true;
@@ -926,17 +938,16 @@ static json_t *observed_signatures(struct pipeline_state *ps, json_t *names)
 
 	json_array_foreach(names, i, v) {
 		json_t *prof = ps->profile
-				       ? profile_entry(ps, json_string_value(v))
-				       : NULL;
-		json_t *sig = json_array_get(json_object_get(prof, "signatures"),
-					     0);
+				   ? profile_entry(ps, json_string_value(v))
+				   : NULL;
+		json_t *sig =
+		    json_array_get(json_object_get(prof, "signatures"), 0);
 		if (sig)
 			json_object_set_new(
-				out, json_string_value(v),
-				json_pack("{s:O, s:O}", "args",
-					  json_object_get(sig, "args"),
-					  "return",
-					  json_object_get(sig, "return")));
+			    out, json_string_value(v),
+			    json_pack("{s:O, s:O}", "args",
+				      json_object_get(sig, "args"), "return",
+				      json_object_get(sig, "return")));
 	}
 	return out;
 }
@@ -973,8 +984,8 @@ static char *job_cache_key(struct job_run *r, json_t *names)
 static char *output_dir(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
-	const char *output = json_string_value(json_object_get(r->request,
-							       "output"));
+	const char *output =
+	    json_string_value(json_object_get(r->request, "output"));
 
 	if (output)
 		return xstrdup(output);
@@ -1000,29 +1011,33 @@ static bool job_cache_hit(struct job_run *r)
 	struct stat st;
 
 	if (store_cache_get(&r->d->store, "artifact", ps->job_key, &hit, NULL,
-			    NULL, &err) < 0 || !hit)
+			    NULL, &err) < 0 ||
+	    !hit)
 		goto out;
 	path = xasprintf("%s/rustify.json", out);
 	man = json_load_file(path, 0, &je);
 	json_array_foreach(json_object_get(man, "modules"), i, m) {
-		const char *k = json_string_value(json_object_get(m, "job_key"));
+		const char *k =
+		    json_string_value(json_object_get(m, "job_key"));
 		if (k && !strcmp(k, ps->job_key))
 			ok = true;
 	}
 	if (!ok)
 		goto out;
-	pkg = xasprintf("%s/%s", out, json_string_value(json_object_get(hit, "module")));
+	pkg = xasprintf("%s/%s", out,
+			json_string_value(json_object_get(hit, "module")));
 	ok = stat(pkg, &st) == 0 && S_ISDIR(st.st_mode);
 	if (ok && json_is_string(json_object_get(hit, "wheel"))) {
-		wheel = xasprintf("%s/%s", out, json_string_value(
-						json_object_get(hit, "wheel")));
+		wheel =
+		    xasprintf("%s/%s", out,
+			      json_string_value(json_object_get(hit, "wheel")));
 		ok = stat(wheel, &st) == 0;
 	}
 	if (!ok)
 		goto out;
 	json_array_foreach(json_object_get(hit, "functions"), i, f) {
 		json_t *rf = pipeline_result_fn(
-			r, json_string_value(json_object_get(f, "name")));
+		    r, json_string_value(json_object_get(f, "name")));
 		if (rf)
 			json_object_update(rf, f);
 	}
@@ -1048,8 +1063,8 @@ void pipeline_remember(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
-	const char *wheel = json_string_value(json_object_get(r->result,
-							      "wheel"));
+	const char *wheel =
+	    json_string_value(json_object_get(r->result, "wheel"));
 	const char *base = wheel ? strrchr(wheel, '/') : NULL;
 	json_t *fns, *f, *v;
 	size_t i;
@@ -1061,21 +1076,22 @@ void pipeline_remember(struct job_run *r)
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
 		json_t *keep = json_object();
 		static const char *const keys[] = {
-			"translated", "verified", "checked_inputs", "speedup",
-			"reason", "signature", "time_original_ns",
-			"time_accelerated_ns", "enabled", NULL
-		};
+		    "translated",	"verified",
+		    "checked_inputs",	"speedup",
+		    "reason",		"signature",
+		    "time_original_ns", "time_accelerated_ns",
+		    "enabled",		NULL};
 		for (const char *const *k = keys; *k; k++)
 			if ((v = json_object_get(f, *k)))
 				json_object_set(keep, *k, v);
 		json_object_set(keep, "name", json_object_get(f, "name"));
 		json_array_append_new(fns, keep);
 	}
-	json_t *val = json_pack("{s:s, s:s?, s:o, s:s}", "module", ps->module,
-				"wheel", base ? base + 1 : NULL, "functions",
-				fns, "job", r->id);
-	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL,
-			    0, &err) < 0)
+	json_t *val =
+	    json_pack("{s:s, s:s?, s:o, s:s}", "module", ps->module, "wheel",
+		      base ? base + 1 : NULL, "functions", fns, "job", r->id);
+	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL, 0,
+			    &err) < 0)
 		log_warn("job %s: %s", r->id, err_msg(&err));
 	json_decref(val);
 	err_release(&err);
@@ -1093,7 +1109,8 @@ static void rebuild_work(void *arg)
 {
 	struct rebuild_work *w = arg;
 	char *cmd = xasprintf("rm -rf '%s' && mkdir -p '%s' && cp -R '%s' "
-			      "'%s/crate'", w->to, w->to, w->from, w->to);
+			      "'%s/crate'",
+			      w->to, w->to, w->from, w->to);
 
 	/* Paths come from the manifest the daemon wrote and were checked for
 	 * quotes; the copy is a one-off, so cp does it. */
@@ -1129,20 +1146,22 @@ static void rebuild_after(struct job_run *r, void *arg)
 	/* Which functions the crate exports: what the manifest says was
 	 * translated when it was generated. */
 	json_array_foreach(json_object_get(man, "modules"), i, m) {
-		if (strcmp(json_string_value(json_object_get(m, "module")) ?: "",
+		if (strcmp(json_string_value(json_object_get(m, "module"))
+			       ?: "",
 			   ps->module))
 			continue;
 		json_array_foreach(json_object_get(m, "functions"), j, f) {
 			json_t *rf = pipeline_result_fn(
-				r, json_string_value(json_object_get(f,
-								    "qualname")));
+			    r,
+			    json_string_value(json_object_get(f, "qualname")));
 			if (!rf)
 				continue;
 			json_t *t = json_object_get(f, "translated");
 			json_object_set(rf, "translated",
-					t ? t : json_object_get(f, "accelerated"));
-			json_object_set(rf, "reason", json_object_get(f,
-								      "reason"));
+					t ? t
+					  : json_object_get(f, "accelerated"));
+			json_object_set(rf, "reason",
+					json_object_get(f, "reason"));
 		}
 	}
 	json_object_set_new(r->result, "module", json_string(ps->module));
@@ -1158,8 +1177,8 @@ static void stage_translate_rebuild(struct job_run *r)
 	struct pipeline_state *ps = r->ps;
 	struct rebuild_work *w = xcalloc(1, sizeof(*w));
 
-	ps->module = xstrdup(json_string_value(json_object_get(r->request,
-							       "module")));
+	ps->module =
+	    xstrdup(json_string_value(json_object_get(r->request, "module")));
 	ps->out_dir = xasprintf("%s/out", r->work_dir);
 	ps->output = output_dir(r);
 	w->from = xasprintf("%s/crate/%s", ps->output, ps->module);
@@ -1172,10 +1191,10 @@ static void stage_translate(struct job_run *r)
 	struct pipeline_state *ps = r->ps;
 	struct translate_work *w;
 	json_t *names = json_array(), *f;
-	const char *module = json_string_value(json_object_get(r->request,
-							       "module"));
-	const char *pyver = json_string_value(json_object_get(
-		json_object_get(ps->profile, "python"), "version"));
+	const char *module =
+	    json_string_value(json_object_get(r->request, "module"));
+	const char *pyver = json_string_value(
+	    json_object_get(json_object_get(ps->profile, "python"), "version"));
 	size_t i;
 
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
@@ -1200,18 +1219,19 @@ static void stage_translate(struct job_run *r)
 	if (!json_is_true(json_object_get(r->request, "install")) &&
 	    job_cache_hit(r)) {
 		struct buf msg = BUF_INIT;
-		buf_addf(&msg, "cache hit: the delivery of job %s is current; "
+		buf_addf(&msg,
+			 "cache hit: the delivery of job %s is current; "
 			 "nothing to rebuild",
-			 json_string_value(json_object_get(r->result,
-							   "cached_from")));
+			 json_string_value(
+			     json_object_get(r->result, "cached_from")));
 		json_decref(names);
 		r->is_done_early = true;
 		job_stage_done(r, STAGE_DONE, msg.data);
 		buf_release(&msg);
 		return;
 	}
-	ps->module = module ? xstrdup(module)
-			    : xasprintf("%s_rs", ps->src.name);
+	ps->module =
+	    module ? xstrdup(module) : xasprintf("%s_rs", ps->src.name);
 	ps->out_dir = xasprintf("%s/out", r->work_dir);
 	ps->output = output_dir(r);
 	w = xcalloc(1, sizeof(*w));
@@ -1220,11 +1240,10 @@ static void stage_translate(struct job_run *r)
 	w->out_dir = xstrdup(ps->out_dir);
 	/* Without a profile the interpreter's version is unknown: sum() of
 	 * floats is then translated for Python < 3.12 only if it is safe. */
-	w->request = json_pack("{s:s, s:s, s:s?, s:o, s:o, s:s, s:s}",
-			       "module", ps->module, "source_name",
-			       ps->src.name, "source_path", ps->src.path,
-			       "functions", names, "signatures",
-			       observed_signatures(ps, names),
+	w->request = json_pack("{s:s, s:s, s:s?, s:o, s:o, s:s, s:s}", "module",
+			       ps->module, "source_name", ps->src.name,
+			       "source_path", ps->src.path, "functions", names,
+			       "signatures", observed_signatures(ps, names),
 			       "python_version", pyver ? pyver : "3.11.0",
 			       "pyo3_version", RUSTIFY_PYO3_VERSION);
 	job_queue_work(r, translate_work, translate_after, translate_cleanup,
@@ -1253,22 +1272,18 @@ static void crate_fmt_done(struct job_run *r, int64_t status, int sig,
 static void stage_crate(struct job_run *r)
 {
 	char *lib = xasprintf("%s/crate/src/lib.rs", r->ps->out_dir);
-	const char *args[] = { "rustfmt", "--edition", "2021", lib, NULL };
+	const char *args[] = {"rustfmt", "--edition", "2021", lib, NULL};
 
 	stage_child(r, args, r->ps->out_dir, 60, crate_fmt_done);
 	free(lib);
 }
 
 const struct stage pipeline_stages[] = {
-	{ "source", stage_source },
-	{ "index", stage_index },
-	{ "profile", stage_profile },
-	{ "select", stage_select },
-	{ "translate", stage_translate },
-	{ "crate", stage_crate },
-	{ "build", stage_build },
-	{ "verify", stage_verify },
-	{ "deliver", stage_deliver },
+    {"source", stage_source},	    {"index", stage_index},
+    {"profile", stage_profile},	    {"select", stage_select},
+    {"translate", stage_translate}, {"crate", stage_crate},
+    {"build", stage_build},	    {"verify", stage_verify},
+    {"deliver", stage_deliver},
 };
 const size_t pipeline_nstages =
-	sizeof(pipeline_stages) / sizeof(pipeline_stages[0]);
+    sizeof(pipeline_stages) / sizeof(pipeline_stages[0]);

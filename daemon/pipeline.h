@@ -15,7 +15,7 @@
 /* What the stages of one job hand to each other (loop thread only). */
 struct pipeline_state {
 	struct source src;
-	char *src_path;  /* the file the workload runs (text: written out) */
+	char *src_path; /* the file the workload runs (text: written out) */
 	char *src_dir;
 	json_t *index;
 	json_t *profile;
@@ -23,11 +23,11 @@ struct pipeline_state {
 	char *profile_key;
 	bool has_profile_cache_hit;
 	bool is_list_only;
-	char *module;      /* the accelerated package's import name */
-	char *out_dir;     /* work/<id>/out: crate/ and <module>/ */
-	char *output;      /* the user's output dir (deliver) */
+	char *module;	   /* the accelerated package's import name */
+	char *out_dir;	   /* work/<id>/out: crate/ and <module>/ */
+	char *output;	   /* the user's output dir (deliver) */
 	json_t *translate; /* the translator's report */
-	char *job_key;     /* everything that determines the delivery */
+	char *job_key;	   /* everything that determines the delivery */
 };
 
 struct pipeline_state *ps_get(struct job_run *r);

@@ -18,7 +18,7 @@ struct proc_stream {
 	struct buf line;
 	bool is_eof;
 	bool is_dropping; /* inside an over-long line */
-	int n;            /* 1 stdout, 2 stderr */
+	int n;		  /* 1 stdout, 2 stderr */
 	struct proc *p;
 };
 
@@ -199,8 +199,7 @@ static void proc_timeout_cb(uv_timer_t *t)
 	struct proc *p = t->data;
 
 	p->is_timed_out = true;
-	log_info("child %d: timed out, killing its process group",
-		 (int)p->pid);
+	log_info("child %d: timed out, killing its process group", (int)p->pid);
 	proc_kill(p);
 }
 
@@ -311,14 +310,16 @@ void proc_reap_recorded(struct daemon *d)
 		goto out;
 	}
 	json_array_foreach(children, i, c) {
-		pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
+		pid_t pid =
+		    (pid_t)json_integer_value(json_object_get(c, "pid"));
 		uint64_t st = (uint64_t)json_integer_value(
-			json_object_get(c, "start_time"));
+		    json_object_get(c, "start_time"));
 		uint64_t now = proc_start_time(pid);
 
 		if (pid > 0 && now && now == st) {
 			log_warn("recovery: killing process group %d left by "
-				 "job %s (%s)", (int)pid,
+				 "job %s (%s)",
+				 (int)pid,
 				 json_string_value(json_object_get(c, "job")),
 				 json_string_value(json_object_get(c, "cmd")));
 			kill(-pid, SIGKILL);

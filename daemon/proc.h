@@ -29,11 +29,11 @@ typedef void (*proc_exit_cb)(struct proc *p, int64_t exit_status,
 			     int term_signal, bool timed_out, void *data);
 
 struct proc_opts {
-	const char *file;   /* program; searched in PATH when no slash */
-	char **args;        /* argv, NULL-terminated, args[0] is the name */
-	char **env;         /* NULL: inherit */
+	const char *file; /* program; searched in PATH when no slash */
+	char **args;	  /* argv, NULL-terminated, args[0] is the name */
+	char **env;	  /* NULL: inherit */
 	const char *cwd;
-	double timeout;     /* seconds; <= 0: none */
+	double timeout;	    /* seconds; <= 0: none */
 	const char *job_id; /* for the children table */
 	proc_line_cb on_line;
 	proc_exit_cb on_exit;

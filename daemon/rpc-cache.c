@@ -33,10 +33,10 @@ static int64_t dir_bytes(const char *dir)
 	return tree_bytes;
 }
 
-static int rpc_cache_stats(struct rpc_ctx *ctx, json_t *params,
-			   json_t **result, struct err *err)
+static int rpc_cache_stats(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			   struct err *err)
 {
-	static const char *const keys[] = { NULL };
+	static const char *const keys[] = {NULL};
 	int rc = params_check_keys(params, keys, err);
 
 	if (rc < 0 || (rc = store_cache_stats(&ctx->d->store, result, err)) < 0)
@@ -113,7 +113,7 @@ static json_int_t gc_work_dirs(struct daemon *d, json_t *paths)
 static int rpc_cache_gc(struct rpc_ctx *ctx, json_t *params, json_t **result,
 			struct err *err)
 {
-	static const char *const keys[] = { "max_bytes", "events_days", NULL };
+	static const char *const keys[] = {"max_bytes", "events_days", NULL};
 	json_int_t max_bytes = (json_int_t)2 << 30, days = 30;
 	int64_t events = 0;
 	int rc;
@@ -146,14 +146,17 @@ static int rpc_cache_gc(struct rpc_ctx *ctx, json_t *params, json_t **result,
 		if (!d->cfg.cargo_target && !d->build_owner &&
 		    (target = dir_bytes(d->cargo_target)) > max_bytes / 2 &&
 		    trash_add(t->paths, d->cargo_target))
-			json_object_set_new(*result, "removed_cargo_target_bytes",
+			json_object_set_new(*result,
+					    "removed_cargo_target_bytes",
 					    json_integer(target));
 		else
-			json_object_set_new(*result, "removed_cargo_target_bytes",
+			json_object_set_new(*result,
+					    "removed_cargo_target_bytes",
 					    json_integer(0));
 		t->req.data = t;
 		if (!json_array_size(t->paths) ||
-		    uv_queue_work(d->loop, &t->req, trash_work, trash_after) < 0) {
+		    uv_queue_work(d->loop, &t->req, trash_work, trash_after) <
+			0) {
 			json_decref(t->paths);
 			free(t);
 		}
@@ -162,7 +165,7 @@ static int rpc_cache_gc(struct rpc_ctx *ctx, json_t *params, json_t **result,
 }
 
 const struct rpc_method rpc_cache_methods[] = {
-	{ "cache/stats", rpc_cache_stats },
-	{ "cache/gc", rpc_cache_gc },
-	{ NULL, NULL },
+    {"cache/stats", rpc_cache_stats},
+    {"cache/gc", rpc_cache_gc},
+    {NULL, NULL},
 };

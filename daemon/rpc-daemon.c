@@ -7,13 +7,13 @@
 #include "pipeline.h"
 #include "rpc.h"
 
-static const char *const no_keys[] = { NULL };
+static const char *const no_keys[] = {NULL};
 
-static int rpc_initialize(struct rpc_ctx *ctx, json_t *params,
-			  json_t **result, struct err *err)
+static int rpc_initialize(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			  struct err *err)
 {
-	static const char *const keys[] = { "client_name", "client_version",
-					    "protocol_version", NULL };
+	static const char *const keys[] = {"client_name", "client_version",
+					   "protocol_version", NULL};
 	const struct daemon_config *cfg = &ctx->d->cfg;
 	const char *s;
 	json_int_t v;
@@ -22,35 +22,32 @@ static int rpc_initialize(struct rpc_ctx *ctx, json_t *params,
 
 	if ((rc = params_check_keys(params, keys, err)) < 0 ||
 	    (rc = params_get_string(params, "client_name", false, &s, err)) <
-		    0 ||
-	    (rc = params_get_string(params, "client_version", false, &s,
-				    err)) < 0 ||
-	    (rc = params_get_int(params, "protocol_version", false, 0,
-				 1 << 30, &v, err)) < 0)
+		0 ||
+	    (rc = params_get_string(params, "client_version", false, &s, err)) <
+		0 ||
+	    (rc = params_get_int(params, "protocol_version", false, 0, 1 << 30,
+				 &v, err)) < 0)
 		return rc;
 	stages = json_array();
 	for (size_t i = 0; i < pipeline_nstages; i++)
 		json_array_append_new(
-			stages, json_pack("{s:s, s:b}", "name",
-					  pipeline_stages[i].name,
-					  "implemented",
-					  pipeline_stages[i].start != NULL));
+		    stages,
+		    json_pack("{s:s, s:b}", "name", pipeline_stages[i].name,
+			      "implemented", pipeline_stages[i].start != NULL));
 	*result = json_pack(
-		"{s:i, s:s, s:i, s:s, s:s, s:f,"
-		" s:{s:o, s:[s,s,s,s], s:o},"
-		" s:{s:I, s:I, s:I, s:I, s:i, s:I}}",
-		"protocol_version", RUSTIFY_PROTOCOL_VERSION, "daemon_version",
-		RUSTIFY_VERSION, "pid", (int)getpid(), "socket",
-		cfg->socket_path, "state_dir", cfg->state_dir, "started_at",
-		ctx->d->started_at, "capabilities", "methods",
-		rpc_method_names(), "notifications", "job/progress", "job/log",
-		"job/done", "watch/event", "stages", stages, "limits",
-		"max_message_bytes",
-		(json_int_t)cfg->max_message, "max_connections",
-		(json_int_t)cfg->max_connections, "max_queue",
-		(json_int_t)cfg->max_queue, "max_outbuf_bytes",
-		(json_int_t)cfg->max_outbuf, "jobs", (int)cfg->jobs,
-		"max_watch_dirs", (json_int_t)cfg->max_watch_dirs);
+	    "{s:i, s:s, s:i, s:s, s:s, s:f,"
+	    " s:{s:o, s:[s,s,s,s], s:o},"
+	    " s:{s:I, s:I, s:I, s:I, s:i, s:I}}",
+	    "protocol_version", RUSTIFY_PROTOCOL_VERSION, "daemon_version",
+	    RUSTIFY_VERSION, "pid", (int)getpid(), "socket", cfg->socket_path,
+	    "state_dir", cfg->state_dir, "started_at", ctx->d->started_at,
+	    "capabilities", "methods", rpc_method_names(), "notifications",
+	    "job/progress", "job/log", "job/done", "watch/event", "stages",
+	    stages, "limits", "max_message_bytes", (json_int_t)cfg->max_message,
+	    "max_connections", (json_int_t)cfg->max_connections, "max_queue",
+	    (json_int_t)cfg->max_queue, "max_outbuf_bytes",
+	    (json_int_t)cfg->max_outbuf, "jobs", (int)cfg->jobs,
+	    "max_watch_dirs", (json_int_t)cfg->max_watch_dirs);
 	return 0;
 }
 
@@ -80,8 +77,8 @@ static int rpc_shutdown(struct rpc_ctx *ctx, json_t *params, json_t **result,
 }
 
 const struct rpc_method rpc_daemon_methods[] = {
-	{ "initialize", rpc_initialize },
-	{ "ping", rpc_ping },
-	{ "shutdown", rpc_shutdown },
-	{ NULL, NULL },
+    {"initialize", rpc_initialize},
+    {"ping", rpc_ping},
+    {"shutdown", rpc_shutdown},
+    {NULL, NULL},
 };

@@ -56,32 +56,35 @@ int rpc_options_check(json_t *p, struct err *err)
 			return err_set(err, RUSTIFY_EPARAM,
 				       "params.functions[%zu]: empty name", i);
 	}
-	if ((rc = params_get_number(p, "threshold", false, 0, 100, &num,
-				    err)) < 0 ||
+	if ((rc = params_get_number(p, "threshold", false, 0, 100, &num, err)) <
+		0 ||
 	    (rc = params_get_bool(p, "all", false, &b, err)) < 0 ||
 	    (rc = params_get_bool(p, "list_targets", false, &b, err)) < 0 ||
 	    (rc = params_get_bool(p, "dry_run", false, &b, err)) < 0 ||
 	    (rc = params_get_bool(p, "install", false, &b, err)) < 0 ||
 	    (rc = check_abs_path(p, "output", err)) < 0 ||
 	    (rc = check_abs_path(p, "python", err)) < 0 ||
-	    (rc = params_get_int(p, "iterations", false, 1, 1000000, &n,
-				 err)) < 0 ||
+	    (rc = params_get_int(p, "iterations", false, 1, 1000000, &n, err)) <
+		0 ||
 	    (rc = params_get_string(p, "entry", false, &s, err)) < 0)
 		return rc;
 	if (s) {
 		const char *colon = strchr(s, ':');
 		if (!colon || colon == s || !colon[1])
-			return err_set(err, RUSTIFY_EPARAM,
-				       "params.entry: expected MODULE:FUNCTION, "
-				       "got '%s'", s);
+			return err_set(
+			    err, RUSTIFY_EPARAM,
+			    "params.entry: expected MODULE:FUNCTION, "
+			    "got '%s'",
+			    s);
 	}
 	list = NULL;
 	if ((rc = params_get_string_list(p, "entry_cmd", false, &list, err)) <
 	    0)
 		return rc;
 	if (list && !json_array_size(list))
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.entry_cmd: expected at least the script");
+		return err_set(
+		    err, RUSTIFY_EPARAM,
+		    "params.entry_cmd: expected at least the script");
 	if (list && s)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.entry_cmd: not allowed together with "
@@ -92,7 +95,8 @@ int rpc_options_check(json_t *p, struct err *err)
 	if (s && !is_identifier(s))
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.module: '%s' is not a valid Python "
-			       "module name", s);
+			       "module name",
+			       s);
 	return 0;
 }
 
@@ -100,13 +104,11 @@ int rpc_options_check(json_t *p, struct err *err)
 static int submit_validate(json_t *p, struct err *err)
 {
 	static const char *const keys[] = {
-		"file",	  "text",	  "name",	"git",
-		"functions", "threshold",   "all",	"output",
-		"python",	  "entry",	  "entry_cmd",	"iterations",
-		"list_targets", "dry_run",	  "module",	"install",
-		NULL
-	};
-	static const char *const git_keys[] = { "url", "path", "ref", NULL };
+	    "file",	 "text",       "name",	       "git",	  "functions",
+	    "threshold", "all",	       "output",       "python",  "entry",
+	    "entry_cmd", "iterations", "list_targets", "dry_run", "module",
+	    "install",	 NULL};
+	static const char *const git_keys[] = {"url", "path", "ref", NULL};
 	json_t *git = NULL;
 	const char *s = NULL;
 	int rc, nsrc;
@@ -122,7 +124,8 @@ static int submit_validate(json_t *p, struct err *err)
 	if (nsrc != 1)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params: expected exactly one source (file, "
-			       "text or git), got %d", nsrc);
+			       "text or git), got %d",
+			       nsrc);
 	if ((rc = check_abs_path(p, "file", err)) < 0)
 		return rc;
 	if ((rc = params_get_string(p, "text", false, &s, err)) < 0)
@@ -151,8 +154,8 @@ static int submit_validate(json_t *p, struct err *err)
 	return rpc_options_check(p, err);
 }
 
-static int get_job_id(json_t *params, const char *const *keys,
-		      const char **id, struct err *err)
+static int get_job_id(json_t *params, const char *const *keys, const char **id,
+		      struct err *err)
 {
 	int rc = params_check_keys(params, keys, err);
 
@@ -161,10 +164,10 @@ static int get_job_id(json_t *params, const char *const *keys,
 	return params_get_string(params, "job", true, id, err);
 }
 
-static const char *const job_only[] = { "job", NULL };
+static const char *const job_only[] = {"job", NULL};
 
-static int rpc_job_submit(struct rpc_ctx *ctx, json_t *params,
-			  json_t **result, struct err *err)
+static int rpc_job_submit(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			  struct err *err)
 {
 	char *id = NULL;
 	int rc;
@@ -182,8 +185,8 @@ out:
 	return rc;
 }
 
-static int rpc_job_status(struct rpc_ctx *ctx, json_t *params,
-			  json_t **result, struct err *err)
+static int rpc_job_status(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			  struct err *err)
 {
 	const char *id;
 	int rc = get_job_id(params, job_only, &id, err);
@@ -196,10 +199,10 @@ static int rpc_job_status(struct rpc_ctx *ctx, json_t *params,
 static int rpc_job_list(struct rpc_ctx *ctx, json_t *params, json_t **result,
 			struct err *err)
 {
-	static const char *const keys[] = { "state", "limit", NULL };
-	static const char *const states[] = { JOB_QUEUED,    JOB_RUNNING,
-					      JOB_DONE,	     JOB_FAILED,
-					      JOB_CANCELLED, JOB_INTERRUPTED };
+	static const char *const keys[] = {"state", "limit", NULL};
+	static const char *const states[] = {JOB_QUEUED,    JOB_RUNNING,
+					     JOB_DONE,	    JOB_FAILED,
+					     JOB_CANCELLED, JOB_INTERRUPTED};
 	const char *state = NULL;
 	json_int_t limit = 100;
 	json_t *jobs = NULL;
@@ -207,8 +210,7 @@ static int rpc_job_list(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	int rc;
 
 	if ((rc = params_check_keys(params, keys, err)) < 0 ||
-	    (rc = params_get_string(params, "state", false, &state, err)) <
-		    0 ||
+	    (rc = params_get_string(params, "state", false, &state, err)) < 0 ||
 	    (rc = params_get_int(params, "limit", false, 1, 100000, &limit,
 				 err)) < 0)
 		return rc;
@@ -226,8 +228,8 @@ static int rpc_job_list(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	return 0;
 }
 
-static int rpc_job_cancel(struct rpc_ctx *ctx, json_t *params,
-			  json_t **result, struct err *err)
+static int rpc_job_cancel(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			  struct err *err)
 {
 	const char *id;
 	int rc = get_job_id(params, job_only, &id, err);
@@ -243,8 +245,8 @@ static bool is_finished_state(const char *s)
 	       !strcmp(s, JOB_CANCELLED) || !strcmp(s, JOB_INTERRUPTED);
 }
 
-static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params,
-			 json_t **result, struct err *err)
+static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			 struct err *err)
 {
 	json_t *job = NULL, *request = NULL;
 	const char *id, *state;
@@ -262,8 +264,7 @@ static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params,
 			     id, state);
 		goto out;
 	}
-	if ((rc = store_job_get_request(&ctx->d->store, id, &request, err)) <
-	    0)
+	if ((rc = store_job_get_request(&ctx->d->store, id, &request, err)) < 0)
 		goto out;
 	if ((rc = jobs_submit(ctx->d, request, id, &new_id, err)) < 0)
 		goto out;
@@ -276,8 +277,8 @@ out:
 	return rc;
 }
 
-static int rpc_job_result(struct rpc_ctx *ctx, json_t *params,
-			  json_t **result, struct err *err)
+static int rpc_job_result(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			  struct err *err)
 {
 	json_t *job = NULL, *res = NULL;
 	const char *id, *state;
@@ -291,7 +292,8 @@ static int rpc_job_result(struct rpc_ctx *ctx, json_t *params,
 	if (!is_finished_state(state)) {
 		rc = err_set(err, RUSTIFY_ESTATE,
 			     "job %s is %s: its result is not there yet; "
-			     "job/subscribe waits for it", id, state);
+			     "job/subscribe waits for it",
+			     id, state);
 		goto out;
 	}
 	if ((rc = store_job_get_result(&ctx->d->store, id, &res, err)) < 0)
@@ -315,7 +317,7 @@ out:
 static int rpc_job_subscribe(struct rpc_ctx *ctx, json_t *params,
 			     json_t **result, struct err *err)
 {
-	static const char *const keys[] = { "job", "since_seq", NULL };
+	static const char *const keys[] = {"job", "since_seq", NULL};
 	json_t *job = NULL;
 	json_int_t since = 0;
 	const char *id;
@@ -330,7 +332,8 @@ static int rpc_job_subscribe(struct rpc_ctx *ctx, json_t *params,
 		goto out;
 	/* The replay goes out after the reply, in pages as the client reads
 	 * (rpc_handle pumps it), then live events follow. */
-	if (!is_finished_state(json_string_value(json_object_get(job, "state"))) ||
+	if (!is_finished_state(
+		json_string_value(json_object_get(job, "state"))) ||
 	    since < json_integer_value(json_object_get(job, "last_seq")))
 		sub_add_replay(ctx->d, ctx->conn, id, since);
 	*result = json_pack("{s:s, s:O, s:O}", "job", id, "state",
@@ -362,7 +365,7 @@ static int rpc_job_unsubscribe(struct rpc_ctx *ctx, json_t *params,
 static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 			     json_t **result, struct err *err)
 {
-	static const char *const keys[] = { "dir", NULL };
+	static const char *const keys[] = {"dir", NULL};
 	const char *dir = NULL, *module = NULL;
 	char *out = NULL, *mpath = NULL, *id = NULL, *slash;
 	json_t *man = NULL, *entry = NULL, *m, *req = NULL;
@@ -396,8 +399,10 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 		mpath = xasprintf("%s/rustify.json", out);
 		man = json_load_file(mpath, 0, &je);
 		json_array_foreach(json_object_get(man, "modules"), i, m) {
-			if (!strcmp(json_string_value(json_object_get(m, "module"))
-					    ?: "", mod))
+			if (!strcmp(
+				json_string_value(json_object_get(m, "module"))
+				    ?: "",
+				mod))
 				entry = m;
 		}
 		free(mod);
@@ -406,12 +411,13 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 		mpath = xasprintf("%s/rustify.json", out);
 		man = json_load_file(mpath, 0, &je);
 		if (json_array_size(json_object_get(man, "modules")) == 1)
-			entry = json_array_get(json_object_get(man, "modules"),
-					       0);
+			entry =
+			    json_array_get(json_object_get(man, "modules"), 0);
 		else if (json_array_size(json_object_get(man, "modules")) > 1) {
 			rc = err_set(err, RUSTIFY_EPARAM,
 				     "params.dir: %s holds several modules; "
-				     "pass DIR/crate/<module>", out);
+				     "pass DIR/crate/<module>",
+				     out);
 			goto out;
 		}
 	}
@@ -430,15 +436,16 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 	module = json_string_value(json_object_get(entry, "module"));
 	/* The original job's request, else the source file alone. */
 	if (!json_is_string(json_object_get(entry, "job")) ||
-	    store_job_get_request(&ctx->d->store,
-				  json_string_value(json_object_get(entry,
-								   "job")),
-				  &req, err) < 0) {
+	    store_job_get_request(
+		&ctx->d->store,
+		json_string_value(json_object_get(entry, "job")), &req,
+		err) < 0) {
 		err_release(err);
 		if (!json_is_string(json_object_get(entry, "source"))) {
 			rc = err_set(err, RUSTIFY_EPARAM,
 				     "params.dir: the manifest names no source "
-				     "file for %s", module);
+				     "file for %s",
+				     module);
 			goto out;
 		}
 		req = json_pack("{s:O}", "file",
@@ -463,14 +470,14 @@ out:
 }
 
 const struct rpc_method rpc_job_methods[] = {
-	{ "crate/rebuild", rpc_crate_rebuild },
-	{ "job/submit", rpc_job_submit },
-	{ "job/status", rpc_job_status },
-	{ "job/list", rpc_job_list },
-	{ "job/cancel", rpc_job_cancel },
-	{ "job/retry", rpc_job_retry },
-	{ "job/result", rpc_job_result },
-	{ "job/subscribe", rpc_job_subscribe },
-	{ "job/unsubscribe", rpc_job_unsubscribe },
-	{ NULL, NULL },
+    {"crate/rebuild", rpc_crate_rebuild},
+    {"job/submit", rpc_job_submit},
+    {"job/status", rpc_job_status},
+    {"job/list", rpc_job_list},
+    {"job/cancel", rpc_job_cancel},
+    {"job/retry", rpc_job_retry},
+    {"job/result", rpc_job_result},
+    {"job/subscribe", rpc_job_subscribe},
+    {"job/unsubscribe", rpc_job_unsubscribe},
+    {NULL, NULL},
 };

@@ -15,7 +15,7 @@
 static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 			    json_t **result, struct err *err)
 {
-	static const char *const keys[] = { "file", "text", "name", NULL };
+	static const char *const keys[] = {"file", "text", "name", NULL};
 	const char *file = NULL, *text = NULL, *name = NULL;
 	struct source src;
 	json_t *hit = NULL;
@@ -43,14 +43,15 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 	if (file)
 		rc = source_load_file(file, ctx->d->cfg.max_source, &src, err);
 	else
-		rc = source_load_text(text, json_string_length(json_object_get(
-						    params, "text")),
-				      name, &src, err);
+		rc = source_load_text(
+		    text, json_string_length(json_object_get(params, "text")),
+		    name, &src, err);
 	if (rc < 0)
 		goto out;
 	key = pipeline_index_key(src.sha256);
 	if (store_cache_get(&ctx->d->store, "source_index", key, &hit, NULL,
-			    NULL, err) == 0 && hit) {
+			    NULL, err) == 0 &&
+	    hit) {
 		*result = hit;
 		goto out;
 	}
@@ -68,6 +69,6 @@ out:
 }
 
 const struct rpc_method rpc_source_methods[] = {
-	{ "source/index", rpc_source_index },
-	{ NULL, NULL },
+    {"source/index", rpc_source_index},
+    {NULL, NULL},
 };

@@ -31,13 +31,11 @@ static int options_fail(struct err *err, int rc)
 static int options_check(json_t *o, struct err *err)
 {
 	static const char *const keys[] = {
-		"functions", "threshold", "all",	  "output",
-		"python",    "entry",     "entry_cmd",    "iterations",
-		"list_targets", "dry_run", "install",	  "debounce_ms",
-		NULL
-	};
-	static const char *const sources[] = { "file", "text", "git", "name",
-					       NULL };
+	    "functions", "threshold",	"all",	      "output",	      "python",
+	    "entry",	 "entry_cmd",	"iterations", "list_targets", "dry_run",
+	    "install",	 "debounce_ms", NULL};
+	static const char *const sources[] = {"file", "text", "git", "name",
+					      NULL};
 	json_int_t n;
 	size_t i;
 	int rc;
@@ -73,15 +71,15 @@ static int path_param(json_t *params, bool must_exist, char **out,
 	if (rc < 0)
 		return rc;
 	if (p[0] != '/')
-		return err_set(err, RUSTIFY_EPARAM,
-			       "params.path: must be an absolute path, got '%s'",
-			       p);
+		return err_set(
+		    err, RUSTIFY_EPARAM,
+		    "params.path: must be an absolute path, got '%s'", p);
 	if (strlen(p) > 4096)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.path: path longer than 4096 bytes");
 	real = realpath(p, NULL);
-	if (must_exist && (!real || stat(real, &st) < 0 ||
-			   !S_ISDIR(st.st_mode))) {
+	if (must_exist &&
+	    (!real || stat(real, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		rc = err_set(err, RUSTIFY_ESOURCE, "cannot watch %s: %s", p,
 			     real ? "not a directory" : strerror(errno));
 		free(real);
@@ -98,17 +96,17 @@ static int path_param(json_t *params, bool must_exist, char **out,
 	return 0;
 }
 
-static int rpc_watch_add(struct rpc_ctx *ctx, json_t *params,
-			 json_t **result, struct err *err)
+static int rpc_watch_add(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			 struct err *err)
 {
-	static const char *const keys[] = { "path", "options", NULL };
+	static const char *const keys[] = {"path", "options", NULL};
 	json_t *options = NULL;
 	char *path = NULL;
 	int rc;
 
 	if ((rc = params_check_keys(params, keys, err)) < 0 ||
-	    (rc = params_get_object(params, "options", false, &options,
-				    err)) < 0)
+	    (rc = params_get_object(params, "options", false, &options, err)) <
+		0)
 		goto out;
 	if (options && (rc = options_check(options, err)) < 0) {
 		options_fail(err, rc);
@@ -125,7 +123,7 @@ out:
 static int rpc_watch_remove(struct rpc_ctx *ctx, json_t *params,
 			    json_t **result, struct err *err)
 {
-	static const char *const keys[] = { "path", NULL };
+	static const char *const keys[] = {"path", NULL};
 	char *path = NULL;
 	int rc;
 
@@ -140,10 +138,10 @@ out:
 	return rc;
 }
 
-static int rpc_watch_list(struct rpc_ctx *ctx, json_t *params,
-			  json_t **result, struct err *err)
+static int rpc_watch_list(struct rpc_ctx *ctx, json_t *params, json_t **result,
+			  struct err *err)
 {
-	static const char *const keys[] = { NULL };
+	static const char *const keys[] = {NULL};
 	int rc = params_check_keys(params, keys, err);
 
 	if (rc < 0)
@@ -154,7 +152,7 @@ static int rpc_watch_list(struct rpc_ctx *ctx, json_t *params,
 static int rpc_watch_subscribe(struct rpc_ctx *ctx, json_t *params,
 			       json_t **result, struct err *err)
 {
-	static const char *const keys[] = { NULL };
+	static const char *const keys[] = {NULL};
 	int rc = params_check_keys(params, keys, err);
 
 	if (rc < 0)
@@ -167,7 +165,7 @@ static int rpc_watch_subscribe(struct rpc_ctx *ctx, json_t *params,
 static int rpc_watch_unsubscribe(struct rpc_ctx *ctx, json_t *params,
 				 json_t **result, struct err *err)
 {
-	static const char *const keys[] = { NULL };
+	static const char *const keys[] = {NULL};
 	int rc = params_check_keys(params, keys, err);
 
 	if (rc < 0)
@@ -178,10 +176,10 @@ static int rpc_watch_unsubscribe(struct rpc_ctx *ctx, json_t *params,
 }
 
 const struct rpc_method rpc_watch_methods[] = {
-	{ "watch/add", rpc_watch_add },
-	{ "watch/remove", rpc_watch_remove },
-	{ "watch/list", rpc_watch_list },
-	{ "watch/subscribe", rpc_watch_subscribe },
-	{ "watch/unsubscribe", rpc_watch_unsubscribe },
-	{ NULL, NULL },
+    {"watch/add", rpc_watch_add},
+    {"watch/remove", rpc_watch_remove},
+    {"watch/list", rpc_watch_list},
+    {"watch/subscribe", rpc_watch_subscribe},
+    {"watch/unsubscribe", rpc_watch_unsubscribe},
+    {NULL, NULL},
 };

@@ -9,11 +9,8 @@
 #include "rpc.h"
 
 static const struct rpc_method *const families[] = {
-	rpc_daemon_methods,
-	rpc_job_methods,
-	rpc_cache_methods,
-	rpc_source_methods,
-	rpc_watch_methods,
+    rpc_daemon_methods, rpc_job_methods,   rpc_cache_methods,
+    rpc_source_methods, rpc_watch_methods,
 };
 
 static rpc_fn rpc_lookup(const char *name)
@@ -38,7 +35,7 @@ json_t *rpc_method_names(void)
 /* Handles one request object; returns the reply (NULL for notifications). */
 static json_t *rpc_handle_one(struct rpc_ctx *ctx, json_t *msg)
 {
-	struct jsonrpc_request req = { 0 };
+	struct jsonrpc_request req = {0};
 	struct err err = ERR_INIT;
 	json_t *result = NULL, *reply = NULL;
 	rpc_fn fn;
@@ -80,8 +77,8 @@ static json_t *rpc_handle_one(struct rpc_ctx *ctx, json_t *msg)
 	if (rc < 0)
 		reply = jsonrpc_error_from_err(req.id, &err);
 	else
-		reply = jsonrpc_result_new(req.id,
-					   result ? result : json_null());
+		reply =
+		    jsonrpc_result_new(req.id, result ? result : json_null());
 	result = NULL;
 out:
 	json_decref(result);
@@ -91,7 +88,7 @@ out:
 
 void rpc_handle(struct conn *c, const char *body, size_t len)
 {
-	struct rpc_ctx ctx = { c, c->d, json_array() };
+	struct rpc_ctx ctx = {c, c->d, json_array()};
 	struct err err = ERR_INIT;
 	json_t *msg, *reply = NULL;
 	size_t i;

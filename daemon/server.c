@@ -232,7 +232,8 @@ void daemon_shutdown(struct daemon *d, const char *why)
 		d->has_listener = false;
 	}
 	if (!jobs_any_running(d)) {
-		/* Next loop turn: a shutdown reply queued now still goes out. */
+		/* Next loop turn: a shutdown reply queued now still goes out.
+		 */
 		uv_timer_start(&d->grace_timer, grace_cb, 0, 0);
 		return;
 	}

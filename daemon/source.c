@@ -78,56 +78,56 @@ static const struct {
 	const char *key;
 	enum codec codec;
 } codec_aliases[] = {
-	{ "utf_8", CODEC_UTF8 },
-	{ "utf8", CODEC_UTF8 },
-	{ "u8", CODEC_UTF8 },
-	{ "utf", CODEC_UTF8 },
-	{ "cp65001", CODEC_UTF8 },
-	{ "utf8_ucs2", CODEC_UTF8 },
-	{ "utf8_ucs4", CODEC_UTF8 },
-	{ "latin_1", CODEC_LATIN1 },
-	{ "latin1", CODEC_LATIN1 },
-	{ "latin", CODEC_LATIN1 },
-	{ "l1", CODEC_LATIN1 },
-	{ "iso8859_1", CODEC_LATIN1 },
-	{ "iso_8859_1", CODEC_LATIN1 },
-	{ "iso_8859_1_1987", CODEC_LATIN1 },
-	{ "iso_ir_100", CODEC_LATIN1 },
-	{ "csisolatin1", CODEC_LATIN1 },
-	{ "8859", CODEC_LATIN1 },
-	{ "cp819", CODEC_LATIN1 },
-	{ "ibm819", CODEC_LATIN1 },
-	{ "ascii", CODEC_ASCII },
-	{ "646", CODEC_ASCII },
-	{ "us_ascii", CODEC_ASCII },
-	{ "us", CODEC_ASCII },
-	{ "ansi_x3.4_1968", CODEC_ASCII },
-	{ "ansi_x3_4_1968", CODEC_ASCII },
-	{ "ansi_x3.4_1986", CODEC_ASCII },
-	{ "cp367", CODEC_ASCII },
-	{ "csascii", CODEC_ASCII },
-	{ "ibm367", CODEC_ASCII },
-	{ "iso646_us", CODEC_ASCII },
-	{ "iso_646.irv_1991", CODEC_ASCII },
-	{ "iso_ir_6", CODEC_ASCII },
-	{ "cp1252", CODEC_CP1252 },
-	{ "windows_1252", CODEC_CP1252 },
-	{ "1252", CODEC_CP1252 },
+    {"utf_8", CODEC_UTF8},
+    {"utf8", CODEC_UTF8},
+    {"u8", CODEC_UTF8},
+    {"utf", CODEC_UTF8},
+    {"cp65001", CODEC_UTF8},
+    {"utf8_ucs2", CODEC_UTF8},
+    {"utf8_ucs4", CODEC_UTF8},
+    {"latin_1", CODEC_LATIN1},
+    {"latin1", CODEC_LATIN1},
+    {"latin", CODEC_LATIN1},
+    {"l1", CODEC_LATIN1},
+    {"iso8859_1", CODEC_LATIN1},
+    {"iso_8859_1", CODEC_LATIN1},
+    {"iso_8859_1_1987", CODEC_LATIN1},
+    {"iso_ir_100", CODEC_LATIN1},
+    {"csisolatin1", CODEC_LATIN1},
+    {"8859", CODEC_LATIN1},
+    {"cp819", CODEC_LATIN1},
+    {"ibm819", CODEC_LATIN1},
+    {"ascii", CODEC_ASCII},
+    {"646", CODEC_ASCII},
+    {"us_ascii", CODEC_ASCII},
+    {"us", CODEC_ASCII},
+    {"ansi_x3.4_1968", CODEC_ASCII},
+    {"ansi_x3_4_1968", CODEC_ASCII},
+    {"ansi_x3.4_1986", CODEC_ASCII},
+    {"cp367", CODEC_ASCII},
+    {"csascii", CODEC_ASCII},
+    {"ibm367", CODEC_ASCII},
+    {"iso646_us", CODEC_ASCII},
+    {"iso_646.irv_1991", CODEC_ASCII},
+    {"iso_ir_6", CODEC_ASCII},
+    {"cp1252", CODEC_CP1252},
+    {"windows_1252", CODEC_CP1252},
+    {"1252", CODEC_CP1252},
 };
 
 static const char *const codec_names[] = {
-	[CODEC_UTF8] = "utf-8",
-	[CODEC_LATIN1] = "iso-8859-1",
-	[CODEC_ASCII] = "ascii",
-	[CODEC_CP1252] = "cp1252",
+    [CODEC_UTF8] = "utf-8",
+    [CODEC_LATIN1] = "iso-8859-1",
+    [CODEC_ASCII] = "ascii",
+    [CODEC_CP1252] = "cp1252",
 };
 
 /* cp1252 bytes 0x80..0x9f; 0 marks the five bytes Python refuses. */
 static const uint16_t cp1252_high[32] = {
-	0x20ac, 0,	0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,	0x017d, 0,
-	0,	0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,	0x017e, 0x0178,
+    0x20ac, 0,	    0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+    0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,	    0x017d, 0,
+    0,	    0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+    0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,	    0x017e, 0x0178,
 };
 
 static int is_word_byte(unsigned char c)
@@ -156,13 +156,15 @@ static int coding_match_line(const char *s, size_t n, struct buf *name)
 	for (size_t j = i + 1; j + 7 <= n; j++) {
 		size_t k, start;
 
-		if (memcmp(s + j, "coding", 6) || (s[j + 6] != ':' && s[j + 6] != '='))
+		if (memcmp(s + j, "coding", 6) ||
+		    (s[j + 6] != ':' && s[j + 6] != '='))
 			continue;
 		k = j + 7;
 		while (k < n && (s[k] == ' ' || s[k] == '\t'))
 			k++;
 		start = k;
-		while (k < n && (is_word_byte(s[k]) || s[k] == '-' || s[k] == '.'))
+		while (k < n &&
+		       (is_word_byte(s[k]) || s[k] == '-' || s[k] == '.'))
 			k++;
 		if (k > start) {
 			buf_reset(name);
@@ -242,13 +244,16 @@ static enum codec codec_lookup(const char *declared)
 		goto out;
 	}
 	if (!strcmp(low.data, "latin-1") || !strcmp(low.data, "iso-8859-1") ||
-	    !strcmp(low.data, "iso-latin-1") || !strncmp(low.data, "latin-1-", 8) ||
-	    !strncmp(low.data, "iso-8859-1-", 11) || !strncmp(low.data, "iso-latin-1-", 12)) {
+	    !strcmp(low.data, "iso-latin-1") ||
+	    !strncmp(low.data, "latin-1-", 8) ||
+	    !strncmp(low.data, "iso-8859-1-", 11) ||
+	    !strncmp(low.data, "iso-latin-1-", 12)) {
 		codec = CODEC_LATIN1;
 		goto out;
 	}
 	codec_key(declared, &key);
-	for (size_t i = 0; i < sizeof(codec_aliases) / sizeof(codec_aliases[0]); i++) {
+	for (size_t i = 0; i < sizeof(codec_aliases) / sizeof(codec_aliases[0]);
+	     i++) {
 		if (!strcmp(key.data, codec_aliases[i].key)) {
 			codec = codec_aliases[i].codec;
 			break;
@@ -438,8 +443,9 @@ int source_decode(const char *bytes, size_t len, const char *origin,
 		origin = "<source>";
 	nul = len ? memchr(bytes, '\0', len) : NULL;
 	if (nul) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: binary file (NUL byte at offset %zu)",
-			     origin, (size_t)(nul - bytes));
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "%s: binary file (NUL byte at offset %zu)", origin,
+			     (size_t)(nul - bytes));
 		goto out;
 	}
 	if (len >= 3 && !memcmp(bytes, "\xef\xbb\xbf", 3)) {
@@ -454,22 +460,27 @@ int source_decode(const char *bytes, size_t len, const char *origin,
 			cd = codec_iconv_open(declared.data);
 			if (cd == (iconv_t)-1) {
 				rc = err_set(err, RUSTIFY_ESOURCE,
-					     "%s: unknown encoding '%s' declared on line %d",
+					     "%s: unknown encoding '%s' "
+					     "declared on line %d",
 					     origin, declared.data, line);
 				goto out;
 			}
 			if (!iconv_is_ascii_compatible(cd)) {
 				rc = err_set(err, RUSTIFY_ESOURCE,
-					     "%s: encoding '%s' declared on line %d cannot be "
-					     "used for Python source (it is not ASCII-compatible)",
+					     "%s: encoding '%s' declared on "
+					     "line %d cannot be "
+					     "used for Python source (it is "
+					     "not ASCII-compatible)",
 					     origin, declared.data, line);
 				goto out;
 			}
 		}
-		/* CPython: "encoding problem: utf-8" for a BOM plus another codec. */
+		/* CPython: "encoding problem: utf-8" for a BOM plus another
+		 * codec. */
 		if (skip && codec != CODEC_UTF8) {
 			rc = err_set(err, RUSTIFY_ESOURCE,
-				     "%s: the file starts with a UTF-8 BOM but line %d declares "
+				     "%s: the file starts with a UTF-8 BOM but "
+				     "line %d declares "
 				     "encoding '%s'",
 				     origin, line, declared.data);
 			goto out;
@@ -478,21 +489,25 @@ int source_decode(const char *bytes, size_t len, const char *origin,
 	buf_grow(&text, body_len);
 	if (codec == CODEC_ICONV) {
 		if (decode_iconv(cd, body, body_len, &text, &bad) < 0) {
-			rc = err_set(err, RUSTIFY_ESOURCE, "%s: invalid %s at byte offset %zu",
+			rc = err_set(err, RUSTIFY_ESOURCE,
+				     "%s: invalid %s at byte offset %zu",
 				     origin, declared.data, skip + bad);
 			goto out;
 		}
 		/* Stateful codecs can spell U+0000 without a NUL byte. */
 		if (memchr(text.data, '\0', text.len)) {
 			rc = err_set(err, RUSTIFY_ESOURCE,
-				     "%s: binary file (NUL character after decoding from %s)",
+				     "%s: binary file (NUL character after "
+				     "decoding from %s)",
 				     origin, declared.data);
 			goto out;
 		}
 	} else {
-		bad = decode_simple(codec, (const unsigned char *)body, body_len, &text);
+		bad = decode_simple(codec, (const unsigned char *)body,
+				    body_len, &text);
 		if (bad < body_len) {
-			rc = err_set(err, RUSTIFY_ESOURCE, "%s: invalid %s at byte offset %zu",
+			rc = err_set(err, RUSTIFY_ESOURCE,
+				     "%s: invalid %s at byte offset %zu",
 				     origin, codec_names[codec], skip + bad);
 			goto out;
 		}
@@ -502,7 +517,8 @@ int source_decode(const char *bytes, size_t len, const char *origin,
 	free(out->encoding);
 	sha256_hex(text.data, text.len, out->sha256);
 	out->text = buf_detach(&text, &out->len);
-	out->encoding = xstrdup(codec == CODEC_ICONV ? declared.data : codec_names[codec]);
+	out->encoding =
+	    xstrdup(codec == CODEC_ICONV ? declared.data : codec_names[codec]);
 out:
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
@@ -559,7 +575,8 @@ static int read_all(int fd, const char *path, size_t max, struct buf *data,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return err_set(err, RUSTIFY_EIO, "%s: %s", path, strerror(errno));
+			return err_set(err, RUSTIFY_EIO, "%s: %s", path,
+				       strerror(errno));
 		if (n == 0)
 			break;
 		data->len += (size_t)n;
@@ -570,8 +587,10 @@ static int read_all(int fd, const char *path, size_t max, struct buf *data,
 
 			if (!fstat(fd, &st) && (size_t)st.st_size > size)
 				size = (size_t)st.st_size;
-			return err_set(err, RUSTIFY_ESOURCE,
-				       "%s: file is %zu bytes, the limit is %zu", path, size, max);
+			return err_set(
+			    err, RUSTIFY_ESOURCE,
+			    "%s: file is %zu bytes, the limit is %zu", path,
+			    size, max);
 		}
 	}
 	return 0;
@@ -590,27 +609,32 @@ int source_load_file(const char *path, size_t max_bytes, struct source *out,
 	if (!max_bytes)
 		max_bytes = SOURCE_MAX_BYTES_DEFAULT;
 	if (!path || path[0] != '/') {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: the path must be absolute",
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "%s: the path must be absolute",
 			     path ? path : "(null)");
 		goto out;
 	}
 	real = realpath(path, NULL);
 	if (!real) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: %s", path, strerror(errno));
+		rc = err_set(err, RUSTIFY_ESOURCE, "%s: %s", path,
+			     strerror(errno));
 		goto out;
 	}
 	/* stat before open: opening a fifo or a device can block or act. */
 	if (stat(real, &st) < 0) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: %s", path, strerror(errno));
+		rc = err_set(err, RUSTIFY_ESOURCE, "%s: %s", path,
+			     strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: not a regular file", path);
+		rc = err_set(err, RUSTIFY_ESOURCE, "%s: not a regular file",
+			     path);
 		goto out;
 	}
 	fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: %s", path, strerror(errno));
+		rc = err_set(err, RUSTIFY_ESOURCE, "%s: %s", path,
+			     strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -618,12 +642,14 @@ int source_load_file(const char *path, size_t max_bytes, struct source *out,
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: not a regular file", path);
+		rc = err_set(err, RUSTIFY_ESOURCE, "%s: not a regular file",
+			     path);
 		goto out;
 	}
 	if ((uintmax_t)st.st_size > max_bytes) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "%s: file is %jd bytes, the limit is %zu",
-			     path, (intmax_t)st.st_size, max_bytes);
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "%s: file is %jd bytes, the limit is %zu", path,
+			     (intmax_t)st.st_size, max_bytes);
 		goto out;
 	}
 	rc = read_all(fd, path, max_bytes, &data, err);
@@ -657,7 +683,8 @@ int source_load_text(const char *text, size_t len, const char *name,
 		name = "stdin";
 	if (!is_identifier(name)) {
 		rc = err_set(err, RUSTIFY_ESOURCE,
-			     "name: '%s' is not a valid module name (letters, digits and '_', "
+			     "name: '%s' is not a valid module name (letters, "
+			     "digits and '_', "
 			     "not starting with a digit)",
 			     name);
 		goto out;
@@ -697,14 +724,15 @@ git_fail(struct err *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	buf_addf(&b, ": %s", ge && ge->message ? ge->message : "unknown libgit2 error");
+	buf_addf(&b, ": %s",
+		 ge && ge->message ? ge->message : "unknown libgit2 error");
 	err_set(err, code, "%s", b.data);
 	buf_release(&b);
 	return code;
 }
 
 static const char url_not_allowed[] =
-	"url: scheme not allowed (allowed: https, ssh, file, local path)";
+    "url: scheme not allowed (allowed: https, ssh, file, local path)";
 
 /* scp-like ssh: user@host:path, as git reads it (no '/' before the ':'). */
 static int url_is_scp_like(const char *url)
@@ -729,9 +757,12 @@ static int url_check(const char *url, struct err *err)
 {
 	for (const char *p = url; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return err_set(err, RUSTIFY_ESOURCE, "%s", url_not_allowed);
-	if ((!strncmp(url, "https://", 8) && url[8]) || (!strncmp(url, "ssh://", 6) && url[6]) ||
-	    (!strncmp(url, "file://", 7) && url[7]) || url[0] == '/' || url_is_scp_like(url))
+			return err_set(err, RUSTIFY_ESOURCE, "%s",
+				       url_not_allowed);
+	if ((!strncmp(url, "https://", 8) && url[8]) ||
+	    (!strncmp(url, "ssh://", 6) && url[6]) ||
+	    (!strncmp(url, "file://", 7) && url[7]) || url[0] == '/' ||
+	    url_is_scp_like(url))
 		return 0;
 	return err_set(err, RUSTIFY_ESOURCE, "%s", url_not_allowed);
 }
@@ -773,7 +804,8 @@ static int mkdir_p(const char *path, struct err *err)
 			continue;
 		b.data[i] = '\0';
 		if (mkdir(b.data, 0777) < 0 && errno != EEXIST) {
-			rc = err_set(err, RUSTIFY_EIO, "%s: %s", b.data, strerror(errno));
+			rc = err_set(err, RUSTIFY_EIO, "%s: %s", b.data,
+				     strerror(errno));
 			goto out;
 		}
 		if (i < b.len)
@@ -784,7 +816,8 @@ out:
 	return rc;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
 {
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
@@ -796,7 +829,8 @@ static int rm_rf(const char *path, struct err *err)
 	if (lstat(path, &st) < 0 && errno == ENOENT)
 		return 0;
 	if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return err_set(err, RUSTIFY_EIO, "%s: cannot remove: %s", path, strerror(errno));
+		return err_set(err, RUSTIFY_EIO, "%s: cannot remove: %s", path,
+			       strerror(errno));
 	return 0;
 }
 
@@ -805,15 +839,17 @@ struct git_auth {
 };
 
 /* Offers the ssh agent once; https credentials are not ours to hold. */
-static int git_credentials_cb(git_credential **out, const char *url, const char *user,
-			      unsigned int allowed, void *payload)
+static int git_credentials_cb(git_credential **out, const char *url,
+			      const char *user, unsigned int allowed,
+			      void *payload)
 {
 	struct git_auth *auth = payload;
 
 	if (auth->tries++ > 0)
 		return GIT_PASSTHROUGH;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
-		return git_credential_ssh_key_from_agent(out, user ? user : "git");
+		return git_credential_ssh_key_from_agent(out,
+							 user ? user : "git");
 	if (allowed & GIT_CREDENTIAL_USERNAME)
 		return git_credential_username_new(out, user ? user : "git");
 	return GIT_PASSTHROUGH;
@@ -826,12 +862,13 @@ static int git_credentials_cb(git_credential **out, const char *url, const char 
  * runs a regex over every config entry, and it leaks ~20 KiB of pcre2 match
  * data per entry that does not match; fixed upstream by libgit2 PR #6382.)
  */
-static int remote_create(git_remote **out, git_repository *repo, const char *name,
-			 const char *url)
+static int remote_create(git_remote **out, git_repository *repo,
+			 const char *name, const char *url)
 {
 	git_remote_create_options opts;
 
-	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	git_remote_create_options_init(&opts,
+				       GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	opts.repository = repo;
 	opts.name = name;
 	opts.fetchspec = "+refs/heads/*:refs/heads/*";
@@ -847,13 +884,13 @@ static int mirror_fetch(git_repository *repo, const char *url, struct err *err)
 {
 	static char spec_heads[] = "+refs/heads/*:refs/heads/*";
 	static char spec_tags[] = "+refs/tags/*:refs/tags/*";
-	char *specs[] = { spec_heads, spec_tags };
-	git_strarray refspecs = { specs, 2 };
+	char *specs[] = {spec_heads, spec_tags};
+	git_strarray refspecs = {specs, 2};
 	git_fetch_options opts;
-	struct git_auth auth = { 0 };
+	struct git_auth auth = {0};
 	git_remote *remote = NULL;
 	git_reference *head = NULL;
-	git_buf branch = { 0 };
+	git_buf branch = {0};
 	int rc = 0;
 
 	/* The _init functions, not the _INIT macros: those trip -Wextra. */
@@ -868,14 +905,17 @@ static int mirror_fetch(git_repository *repo, const char *url, struct err *err)
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	opts.prune = GIT_FETCH_PRUNE;
 	if (git_remote_fetch(remote, &refspecs, &opts, "rustify: fetch") < 0) {
-		rc = git_fail(err, RUSTIFY_ESOURCE, "url: cannot fetch '%s'", url);
+		rc = git_fail(err, RUSTIFY_ESOURCE, "url: cannot fetch '%s'",
+			      url);
 		goto out;
 	}
 	/* An empty remote has no default branch: HEAD stays unborn. */
 	if (git_remote_default_branch(&branch, remote) == 0 &&
 	    git_reference_symbolic_create(&head, repo, "HEAD", branch.ptr, 1,
 					  "rustify: remote HEAD") < 0) {
-		rc = git_fail(err, RUSTIFY_EIO, "git: cannot set HEAD of the mirror of '%s'", url);
+		rc =
+		    git_fail(err, RUSTIFY_EIO,
+			     "git: cannot set HEAD of the mirror of '%s'", url);
 		goto out;
 	}
 out:
@@ -892,10 +932,13 @@ static int mirror_open(git_repository **repo, const char *dir, const char *url)
 	const char *origin = NULL;
 	int ok;
 
-	if (git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+	if (git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH,
+				    NULL) < 0)
 		return -1;
-	ok = git_repository_is_bare(*repo) && !git_repository_config_snapshot(&config, *repo) &&
-	     !git_config_get_string(&origin, config, "remote.origin.url") && !strcmp(origin, url);
+	ok = git_repository_is_bare(*repo) &&
+	     !git_repository_config_snapshot(&config, *repo) &&
+	     !git_config_get_string(&origin, config, "remote.origin.url") &&
+	     !strcmp(origin, url);
 	git_config_free(config);
 	if (!ok) {
 		git_repository_free(*repo);
@@ -982,8 +1025,9 @@ static int mirror_has_commit(git_repository *repo, const char *ref)
  * Opens the mirror of url under cache_dir/git/ (cloning or fetching it
  * under its flock) and resolves ref there to a commit.
  */
-static int mirror_resolve(const char *cache_dir, const char *url, const char *ref,
-			  git_repository **repo_out, git_commit **commit_out, struct err *err)
+static int mirror_resolve(const char *cache_dir, const char *url,
+			  const char *ref, git_repository **repo_out,
+			  git_commit **commit_out, struct err *err)
 {
 	struct buf base = BUF_INIT;
 	git_repository *repo = NULL;
@@ -1007,7 +1051,8 @@ static int mirror_resolve(const char *cache_dir, const char *url, const char *re
 	}
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
-			rc = err_set(err, RUSTIFY_EIO, "%s: flock: %s", lock, strerror(errno));
+			rc = err_set(err, RUSTIFY_EIO, "%s: flock: %s", lock,
+				     strerror(errno));
 			goto out;
 		}
 	}
@@ -1022,20 +1067,25 @@ static int mirror_resolve(const char *cache_dir, const char *url, const char *re
 		if (rc)
 			goto out;
 		if (mirror_open(&repo, dir, url) < 0) {
-			rc = git_fail(err, RUSTIFY_EIO, "git: cannot open the new mirror %s", dir);
+			rc =
+			    git_fail(err, RUSTIFY_EIO,
+				     "git: cannot open the new mirror %s", dir);
 			goto out;
 		}
 	}
 	if (git_revparse_single(&obj, repo, ref ? ref : "HEAD") < 0) {
 		if (ref)
-			rc = err_set(err, RUSTIFY_ESOURCE, "ref: '%s' not found", ref);
+			rc = err_set(err, RUSTIFY_ESOURCE,
+				     "ref: '%s' not found", ref);
 		else
 			rc = err_set(err, RUSTIFY_ESOURCE,
-				     "ref: the remote has no default branch (is it empty?)");
+				     "ref: the remote has no default branch "
+				     "(is it empty?)");
 		goto out;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "ref: '%s' does not name a commit",
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "ref: '%s' does not name a commit",
 			     ref ? ref : "HEAD");
 		goto out;
 	}
@@ -1117,7 +1167,8 @@ static int read_link(const char *path, struct buf *out)
  */
 static int resolve_beneath(const char *root, const char *rel, struct buf *out)
 {
-	struct buf rest = BUF_INIT, cur = BUF_INIT, full = BUF_INIT, link = BUF_INIT;
+	struct buf rest = BUF_INIT, cur = BUF_INIT, full = BUF_INIT,
+		   link = BUF_INIT;
 	int links = 0, rc = 0;
 
 	buf_adds(&rest, rel);
@@ -1142,7 +1193,8 @@ static int resolve_beneath(const char *root, const char *rel, struct buf *out)
 				rc = -EXDEV;
 				goto out;
 			}
-			buf_truncate(&cur, slash ? (size_t)(slash - cur.data) : 0);
+			buf_truncate(&cur,
+				     slash ? (size_t)(slash - cur.data) : 0);
 			buf_consume(&rest, 2);
 			continue;
 		}
@@ -1202,14 +1254,16 @@ struct unlink_walk {
 	int error;
 };
 
-static int unlink_symlink_cb(const char *dir, const git_tree_entry *entry, void *payload)
+static int unlink_symlink_cb(const char *dir, const git_tree_entry *entry,
+			     void *payload)
 {
 	struct unlink_walk *w = payload;
 	struct stat st;
 
 	buf_reset(&w->path);
 	buf_addf(&w->path, "%s/%s%s", w->root, dir, git_tree_entry_name(entry));
-	if (lstat(w->path.data, &st) == 0 && S_ISLNK(st.st_mode) && unlink(w->path.data) < 0) {
+	if (lstat(w->path.data, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    unlink(w->path.data) < 0) {
 		w->error = errno;
 		return -1;
 	}
@@ -1222,24 +1276,27 @@ static int unlink_symlink_cb(const char *dir, const git_tree_entry *entry, void 
  * them, outside the folder. Removes every symlink found at a path the tree
  * is about to fill; the tree's own symlinks are then made by the checkout.
  */
-static int checkout_unlink_symlinks(git_tree *tree, const char *root, struct err *err)
+static int checkout_unlink_symlinks(git_tree *tree, const char *root,
+				    struct err *err)
 {
-	struct unlink_walk w = { root, BUF_INIT, 0 };
+	struct unlink_walk w = {root, BUF_INIT, 0};
 	int rc = 0;
 
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, unlink_symlink_cb, &w) < 0) {
 		if (w.error)
-			rc = err_set(err, RUSTIFY_EIO, "%s: %s", w.path.data, strerror(w.error));
+			rc = err_set(err, RUSTIFY_EIO, "%s: %s", w.path.data,
+				     strerror(w.error));
 		else
-			rc = git_fail(err, RUSTIFY_EIO, "git: walking the tree");
+			rc =
+			    git_fail(err, RUSTIFY_EIO, "git: walking the tree");
 	}
 	buf_release(&w.path);
 	return rc;
 }
 
 /* Writes the commit's whole tree into dir (no index, nothing in the mirror). */
-static int checkout_commit(git_repository *repo, git_commit *commit, const char *dir,
-			   struct err *err)
+static int checkout_commit(git_repository *repo, git_commit *commit,
+			   const char *dir, struct err *err)
 {
 	git_checkout_options opts;
 	git_index *empty = NULL;
@@ -1253,10 +1310,12 @@ static int checkout_commit(git_repository *repo, git_commit *commit, const char 
 	/* An empty baseline: whatever dir holds is overwritten by the tree. */
 	opts.baseline_index = empty;
 	opts.target_directory = dir;
-	opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX |
+	opts.checkout_strategy = GIT_CHECKOUT_FORCE |
+				 GIT_CHECKOUT_DONT_UPDATE_INDEX |
 				 GIT_CHECKOUT_NO_REFRESH;
 	if (git_checkout_tree(repo, (const git_object *)commit, &opts) < 0)
-		rc = git_fail(err, RUSTIFY_EIO, "git: checkout into %s failed", dir);
+		rc = git_fail(err, RUSTIFY_EIO, "git: checkout into %s failed",
+			      dir);
 out:
 	git_index_free(empty);
 	return rc;
@@ -1279,7 +1338,8 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 
 	source_init(&s);
 	if (!cache_dir || !checkout_dir) {
-		rc = err_set(err, RUSTIFY_EINTERNAL, "source_load_git: no cache or checkout dir");
+		rc = err_set(err, RUSTIFY_EINTERNAL,
+			     "source_load_git: no cache or checkout dir");
 		goto out;
 	}
 	if (!url || !*url) {
@@ -1302,7 +1362,8 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 		ref = NULL;
 	pthread_once(&git_once, git_init_once);
 	if (git_init_result < 0) {
-		rc = git_fail(err, RUSTIFY_EINTERNAL, "git: libgit2 did not initialise");
+		rc = git_fail(err, RUSTIFY_EINTERNAL,
+			      "git: libgit2 did not initialise");
 		goto out;
 	}
 
@@ -1315,7 +1376,8 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 		goto out;
 	}
 	if (!tree_may_have(tree, rel.data)) {
-		rc = err_set(err, RUSTIFY_ESOURCE, "path: '%s' not found at %s (%.7s)", path,
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "path: '%s' not found at %s (%.7s)", path,
 			     ref ? ref : "HEAD", hex);
 		goto out;
 	}
@@ -1325,7 +1387,8 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 		goto out;
 	root = realpath(checkout_dir, NULL);
 	if (!root) {
-		rc = err_set(err, RUSTIFY_EIO, "%s: %s", checkout_dir, strerror(errno));
+		rc = err_set(err, RUSTIFY_EIO, "%s: %s", checkout_dir,
+			     strerror(errno));
 		goto out;
 	}
 	rc = checkout_unlink_symlinks(tree, root, err);
@@ -1342,11 +1405,13 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 		rc = err_set(err, RUSTIFY_ESOURCE, "%s", path_outside);
 		goto out;
 	case -ENOENT:
-		rc = err_set(err, RUSTIFY_ESOURCE, "path: '%s' not found at %s (%.7s)", path,
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "path: '%s' not found at %s (%.7s)", path,
 			     ref ? ref : "HEAD", hex);
 		goto out;
 	default:
-		rc = err_set(err, RUSTIFY_ESOURCE, "path: '%s': %s", path, strerror(-resolved));
+		rc = err_set(err, RUSTIFY_ESOURCE, "path: '%s': %s", path,
+			     strerror(-resolved));
 		goto out;
 	}
 	rc = source_load_file(file.data, max_bytes, &s, err);

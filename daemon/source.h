@@ -19,13 +19,13 @@
 #define SOURCE_MAX_BYTES_DEFAULT ((size_t)8 << 20)
 
 struct source {
-	char *name;	  /* module stem, e.g. "euclidean" */
-	char *path;	  /* absolute real path of the .py file; NULL for text */
-	char *dir;	  /* directory to run the program from; NULL for text */
-	char *text;	  /* decoded UTF-8, NUL-terminated, BOM stripped */
-	size_t len;	  /* bytes in text, without the NUL */
-	char sha256[65];  /* lowercase hex of the decoded text */
-	char *encoding;	  /* declared encoding (normalised) or "utf-8" */
+	char *name;	 /* module stem, e.g. "euclidean" */
+	char *path;	 /* absolute real path of the .py file; NULL for text */
+	char *dir;	 /* directory to run the program from; NULL for text */
+	char *text;	 /* decoded UTF-8, NUL-terminated, BOM stripped */
+	size_t len;	 /* bytes in text, without the NUL */
+	char sha256[65]; /* lowercase hex of the decoded text */
+	char *encoding;	 /* declared encoding (normalised) or "utf-8" */
 	char *git_commit; /* hex commit id for git sources, else NULL */
 };
 

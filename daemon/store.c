@@ -42,38 +42,37 @@ struct migration {
 };
 
 static const struct migration jobs_migrations[] = {
-	{ 1,
-	  "CREATE TABLE jobs ("
-	  " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	  " state TEXT NOT NULL,"
-	  " request TEXT NOT NULL,"
-	  " stage TEXT,"
-	  " percent INTEGER NOT NULL DEFAULT 0,"
-	  " error TEXT,"
-	  " retry_of INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
-	  " result TEXT,"
-	  " created_at REAL NOT NULL,"
-	  " started_at REAL,"
-	  " finished_at REAL,"
-	  " last_seq INTEGER NOT NULL DEFAULT 0);"
-	  "CREATE INDEX jobs_by_state ON jobs(state, id);"
-	  "CREATE TABLE events ("
-	  " job INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
-	  " seq INTEGER NOT NULL,"
-	  " kind TEXT NOT NULL,"
-	  " params TEXT NOT NULL,"
-	  " created_at REAL NOT NULL,"
-	  " PRIMARY KEY (job, seq)) WITHOUT ROWID;"
-	  "CREATE TABLE children ("
-	  " pid INTEGER PRIMARY KEY,"
-	  " job INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
-	  " start_time INTEGER NOT NULL,"
-	  " cmd TEXT NOT NULL,"
-	  " created_at REAL NOT NULL);"
-	  "CREATE TABLE watches ("
-	  " path TEXT PRIMARY KEY,"
-	  " options TEXT NOT NULL,"
-	  " created_at REAL NOT NULL);" },
+    {1, "CREATE TABLE jobs ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" state TEXT NOT NULL,"
+	" request TEXT NOT NULL,"
+	" stage TEXT,"
+	" percent INTEGER NOT NULL DEFAULT 0,"
+	" error TEXT,"
+	" retry_of INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
+	" result TEXT,"
+	" created_at REAL NOT NULL,"
+	" started_at REAL,"
+	" finished_at REAL,"
+	" last_seq INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX jobs_by_state ON jobs(state, id);"
+	"CREATE TABLE events ("
+	" job INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" params TEXT NOT NULL,"
+	" created_at REAL NOT NULL,"
+	" PRIMARY KEY (job, seq)) WITHOUT ROWID;"
+	"CREATE TABLE children ("
+	" pid INTEGER PRIMARY KEY,"
+	" job INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
+	" start_time INTEGER NOT NULL,"
+	" cmd TEXT NOT NULL,"
+	" created_at REAL NOT NULL);"
+	"CREATE TABLE watches ("
+	" path TEXT PRIMARY KEY,"
+	" options TEXT NOT NULL,"
+	" created_at REAL NOT NULL);"},
 };
 
 #define CACHE_TABLE_V1(name)                                                   \
@@ -87,38 +86,37 @@ static const struct migration jobs_migrations[] = {
 	"CREATE INDEX " name "_lru ON " name "(last_used);"
 
 static const struct migration cache_migrations[] = {
-	{ 1,
-	  CACHE_TABLE_V1("source_index") CACHE_TABLE_V1("profile")
-		  CACHE_TABLE_V1("artifact")
-	  "CREATE TABLE stats ("
-	  " table_name TEXT PRIMARY KEY,"
-	  " hits INTEGER NOT NULL DEFAULT 0,"
-	  " misses INTEGER NOT NULL DEFAULT 0);"
-	  "INSERT INTO stats(table_name) VALUES"
-	  " ('source_index'), ('profile'), ('artifact');" },
+    {1, CACHE_TABLE_V1("source_index") CACHE_TABLE_V1("profile") CACHE_TABLE_V1(
+	    "artifact") "CREATE TABLE stats ("
+			" table_name TEXT PRIMARY KEY,"
+			" hits INTEGER NOT NULL DEFAULT 0,"
+			" misses INTEGER NOT NULL DEFAULT 0);"
+			"INSERT INTO stats(table_name) VALUES"
+			" ('source_index'), ('profile'), ('artifact');"},
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The only table names ever interpolated into cache SQL. */
-static const char *const cache_tables[] = { "source_index", "profile",
-					     "artifact" };
+static const char *const cache_tables[] = {"source_index", "profile",
+					   "artifact"};
 
-static const char *const job_states[] = { JOB_QUEUED,    JOB_RUNNING,
-					  JOB_DONE,      JOB_FAILED,
-					  JOB_CANCELLED, JOB_INTERRUPTED };
+static const char *const job_states[] = {JOB_QUEUED,	JOB_RUNNING,
+					 JOB_DONE,	JOB_FAILED,
+					 JOB_CANCELLED, JOB_INTERRUPTED};
 
 struct db_spec {
 	const char *file;
 	const struct migration *migrations;
 	size_t n_migrations;
-	bool is_disposable; /* moved aside for any unreadability, not just corruption */
+	bool is_disposable; /* moved aside for any unreadability, not just
+			       corruption */
 };
 
-static const struct db_spec jobs_spec = { "jobs.db", jobs_migrations,
-					  ARRAY_SIZE(jobs_migrations), false };
-static const struct db_spec cache_spec = { "cache.db", cache_migrations,
-					   ARRAY_SIZE(cache_migrations), true };
+static const struct db_spec jobs_spec = {"jobs.db", jobs_migrations,
+					 ARRAY_SIZE(jobs_migrations), false};
+static const struct db_spec cache_spec = {"cache.db", cache_migrations,
+					  ARRAY_SIZE(cache_migrations), true};
 
 /* db_try_open() found the file unusable: move it aside and retry. */
 #define DB_MOVE_ASIDE 1
@@ -197,8 +195,8 @@ static int db_bindv(sqlite3_stmt *st, struct err *err, const char *fmt,
 		case 'I': {
 			const int64_t *v = va_arg(ap, const int64_t *);
 
-			rc = v ? sqlite3_bind_int64(st, i, *v) :
-				 sqlite3_bind_null(st, i);
+			rc = v ? sqlite3_bind_int64(st, i, *v)
+			       : sqlite3_bind_null(st, i);
 			break;
 		}
 		case 'd':
@@ -208,8 +206,8 @@ static int db_bindv(sqlite3_stmt *st, struct err *err, const char *fmt,
 			const char *s = va_arg(ap, const char *);
 
 			rc = s ? sqlite3_bind_text(st, i, s, -1,
-						   SQLITE_TRANSIENT) :
-				 sqlite3_bind_null(st, i);
+						   SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, i);
 			break;
 		}
 		case 'b': {
@@ -217,23 +215,23 @@ static int db_bindv(sqlite3_stmt *st, struct err *err, const char *fmt,
 			size_t n = va_arg(ap, size_t);
 
 			rc = p && n ? sqlite3_bind_blob64(st, i, p, n,
-							  SQLITE_TRANSIENT) :
-				      sqlite3_bind_null(st, i);
+							  SQLITE_TRANSIENT)
+				    : sqlite3_bind_null(st, i);
 			break;
 		}
 		case 'j': {
 			json_t *j = va_arg(ap, json_t *);
-			char *s = j ? json_dumps(j, JSON_COMPACT |
-							    JSON_ENCODE_ANY) :
-				      NULL;
+			char *s =
+			    j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY)
+			      : NULL;
 
 			if (j && !s)
-				return err_set(err, RUSTIFY_EINTERNAL,
-					       "cannot encode JSON parameter %d",
-					       i);
+				return err_set(
+				    err, RUSTIFY_EINTERNAL,
+				    "cannot encode JSON parameter %d", i);
 			rc = s ? sqlite3_bind_text(st, i, s, -1,
-						   SQLITE_TRANSIENT) :
-				 sqlite3_bind_null(st, i);
+						   SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, i);
 			free(s);
 			break;
 		}
@@ -326,7 +324,8 @@ out:
 	return ret;
 }
 
-/* ---- column -> JSON -------------------------------------------------------- */
+/* ---- column -> JSON --------------------------------------------------------
+ */
 
 /* A JSON string even for bytes that are not UTF-8 (those become '?'). */
 static json_t *json_string_lossy(const char *s, size_t n)
@@ -352,7 +351,8 @@ static json_t *col_string(sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
 	s = (const char *)sqlite3_column_text(st, i);
-	return json_string_lossy(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
+	return json_string_lossy(s ? s : "",
+				 (size_t)sqlite3_column_bytes(st, i));
 }
 
 static json_t *col_real(sqlite3_stmt *st, int i)
@@ -389,7 +389,8 @@ static int col_json(sqlite3_stmt *st, int i, json_t **out, struct err *err)
 	return 0;
 }
 
-/* ---- ids and names ---------------------------------------------------------- */
+/* ---- ids and names ----------------------------------------------------------
+ */
 
 /* Job ids are canonical positive decimals ("7", never "07" or "+7"). */
 static bool job_id_parse(const char *id, int64_t *out)
@@ -475,7 +476,8 @@ static int cache_table_lookup(const char *table, const char **name,
 		       table ? table : "(null)");
 }
 
-/* ---- open, migrate, recover from corruption ------------------------------- */
+/* ---- open, migrate, recover from corruption -------------------------------
+ */
 
 static bool sqlite_code_is_corrupt(int code)
 {
@@ -483,7 +485,8 @@ static bool sqlite_code_is_corrupt(int code)
 	return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
 }
 
-/* Runs the migrations newer than the file's user_version, in one transaction. */
+/* Runs the migrations newer than the file's user_version, in one transaction.
+ */
 static int db_migrate(sqlite3 *db, const struct db_spec *spec, char **why,
 		      struct err *err)
 {
@@ -568,7 +571,7 @@ out:
 }
 
 static void notes_add(json_t *notes, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void notes_add(json_t *notes, const char *fmt, ...)
 {
@@ -605,9 +608,8 @@ static int db_try_open(const char *path, const struct db_spec *spec,
 
 	*out = NULL;
 	db_last_code = SQLITE_OK;
-	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-						SQLITE_OPEN_CREATE,
-			     NULL);
+	rc = sqlite3_open_v2(path, &db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		db_last_code = rc;
 		ret = err_set(err, RUSTIFY_EDB, "%s: cannot open: %s", path,
@@ -639,8 +641,9 @@ static int db_try_open(const char *path, const struct db_spec *spec,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	ret = db_exec(db, "PRAGMA synchronous = NORMAL;"
-			  "PRAGMA foreign_keys = ON",
+	ret = db_exec(db,
+		      "PRAGMA synchronous = NORMAL;"
+		      "PRAGMA foreign_keys = ON",
 		      err);
 	if (ret < 0)
 		goto fail;
@@ -688,7 +691,7 @@ fail:
  */
 static int db_move_aside(const char *path, char **moved_to, struct err *err)
 {
-	const char *const companions[] = { "-wal", "-journal" };
+	const char *const companions[] = {"-wal", "-journal"};
 	char *target = NULL, *from = NULL, *to = NULL;
 	long long now = (long long)time(NULL);
 	int ret = 0;
@@ -710,8 +713,9 @@ static int db_move_aside(const char *path, char **moved_to, struct err *err)
 		from = xasprintf("%s%s", path, companions[i]);
 		to = xasprintf("%s%s", target, companions[i]);
 		if (rename(from, to) < 0 && errno != ENOENT) {
-			ret = err_set(err, RUSTIFY_EIO, "cannot move %s to %s: %s",
-				      from, to, strerror(errno));
+			ret = err_set(err, RUSTIFY_EIO,
+				      "cannot move %s to %s: %s", from, to,
+				      strerror(errno));
 			goto out;
 		}
 	}
@@ -732,8 +736,8 @@ out:
 }
 
 /* Opens spec's file in dir, moving an unusable one aside at most once. */
-static int db_open(const char *dir, const struct db_spec *spec,
-		   sqlite3 **out, json_t *notes, struct err *err)
+static int db_open(const char *dir, const struct db_spec *spec, sqlite3 **out,
+		   json_t *notes, struct err *err)
 {
 	char *path = xasprintf("%s/%s", dir, spec->file);
 	char *why = NULL, *moved_to = NULL;
@@ -875,7 +879,7 @@ out:
 /* ---- jobs -------------------------------------------------------------- */
 
 #define JOB_COLUMNS                                                            \
-	"id, state, request, stage, percent, error, retry_of, created_at, "   \
+	"id, state, request, stage, percent, error, retry_of, created_at, "    \
 	"started_at, finished_at, last_seq"
 
 static int job_from_row(sqlite3_stmt *st, json_t **job, struct err *err)
@@ -933,8 +937,8 @@ int store_job_insert(struct store *s, json_t *request, const char *retry_of,
 	ret = db_run(s->jobs, err,
 		     "INSERT INTO jobs(state, request, retry_of, created_at)"
 		     " VALUES (?1, ?2, ?3, ?4)",
-		     "tjId", JOB_QUEUED, request, retry_of ? &retry_rowid : NULL,
-		     store_now());
+		     "tjId", JOB_QUEUED, request,
+		     retry_of ? &retry_rowid : NULL, store_now());
 	if (ret < 0)
 		goto out;
 	*id = xasprintf("%lld", (long long)sqlite3_last_insert_rowid(s->jobs));
@@ -975,8 +979,8 @@ out:
 	return ret;
 }
 
-int store_job_list(struct store *s, int limit, const char *state,
-		   json_t **jobs, struct err *err)
+int store_job_list(struct store *s, int limit, const char *state, json_t **jobs,
+		   struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *list = json_array();
@@ -1081,9 +1085,10 @@ int store_job_set_stage(struct store *s, const char *id, const char *stage,
 		percent = 0;
 	if (percent > 100)
 		percent = 100;
-	ret = job_update(s, id, err,
-			 "UPDATE jobs SET stage = ?2, percent = ?3 WHERE id = ?1",
-			 "iti", rowid, stage, (int64_t)percent);
+	ret =
+	    job_update(s, id, err,
+		       "UPDATE jobs SET stage = ?2, percent = ?3 WHERE id = ?1",
+		       "iti", rowid, stage, (int64_t)percent);
 out:
 	return ret;
 }
@@ -1097,9 +1102,9 @@ int store_job_set_result(struct store *s, const char *id, json_t *result,
 	ret = job_id_lookup(id, &rowid, err);
 	if (ret < 0)
 		goto out;
-	ret = job_update(s, id, err,
-			 "UPDATE jobs SET result = ?2 WHERE id = ?1", "ij",
-			 rowid, result);
+	ret =
+	    job_update(s, id, err, "UPDATE jobs SET result = ?2 WHERE id = ?1",
+		       "ij", rowid, result);
 out:
 	return ret;
 }
@@ -1145,8 +1150,8 @@ int store_job_get_request(struct store *s, const char *id, json_t **request,
 }
 
 /* JSON array of the ids a query returns in its first column. */
-static int db_ids(sqlite3 *db, const char *sql, const char *state,
-		  json_t **ids, struct err *err)
+static int db_ids(sqlite3 *db, const char *sql, const char *state, json_t **ids,
+		  struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *list = json_array();
@@ -1170,16 +1175,17 @@ out:
 
 int store_jobs_queued(struct store *s, json_t **ids, struct err *err)
 {
-	return db_ids(s->jobs, "SELECT id FROM jobs WHERE state = ?1 ORDER BY id",
+	return db_ids(s->jobs,
+		      "SELECT id FROM jobs WHERE state = ?1 ORDER BY id",
 		      JOB_QUEUED, ids, err);
 }
 
 /* ---- events ------------------------------------------------------------- */
 
 /* The append itself; the caller holds a write transaction. */
-static int event_append_locked(struct store *s, const char *id,
-			       int64_t rowid, const char *kind, json_t *params,
-			       json_t **out, struct err *err)
+static int event_append_locked(struct store *s, const char *id, int64_t rowid,
+			       const char *kind, json_t *params, json_t **out,
+			       struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *full = NULL;
@@ -1295,10 +1301,9 @@ int store_events_since(struct store *s, const char *id, int64_t since_seq,
 		ret = col_json(st, 1, &params, err);
 		if (ret < 0)
 			goto out;
-		json_array_append_new(list,
-				      json_pack("{s:o, s:o}", "method",
-						col_string(st, 0), "params",
-						params ? params : json_null()));
+		json_array_append_new(
+		    list, json_pack("{s:o, s:o}", "method", col_string(st, 0),
+				    "params", params ? params : json_null()));
 	}
 	if (ret < 0)
 		goto out;
@@ -1345,8 +1350,9 @@ int store_jobs_recover(struct store *s, json_t **ids, struct err *err)
 	ret = db_begin(s->jobs, true, err);
 	if (ret < 0)
 		goto out;
-	ret = db_ids(s->jobs, "SELECT id FROM jobs WHERE state = ?1 ORDER BY id",
-		     JOB_RUNNING, &list, err);
+	ret =
+	    db_ids(s->jobs, "SELECT id FROM jobs WHERE state = ?1 ORDER BY id",
+		   JOB_RUNNING, &list, err);
 	if (ret < 0)
 		goto out;
 	params = json_pack("{s:s, s:s}", "state", JOB_INTERRUPTED, "error",
@@ -1405,11 +1411,12 @@ int store_child_add(struct store *s, const char *job_id, pid_t pid,
 			goto out;
 	}
 	/* A pid seen again was reused by the kernel: the old row is stale. */
-	ret = db_run(s->jobs, err,
-		     "INSERT OR REPLACE INTO children(pid, job, start_time, cmd,"
-		     " created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-		     "iIitd", (int64_t)pid, job_id ? &rowid : NULL,
-		     (int64_t)start_time, cmd ? cmd : "", store_now());
+	ret =
+	    db_run(s->jobs, err,
+		   "INSERT OR REPLACE INTO children(pid, job, start_time, cmd,"
+		   " created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		   "iIitd", (int64_t)pid, job_id ? &rowid : NULL,
+		   (int64_t)start_time, cmd ? cmd : "", store_now());
 	if (ret < 0)
 		goto out;
 	ret = db_commit(s->jobs, err);
@@ -1440,12 +1447,12 @@ int store_children_list(struct store *s, json_t **children, struct err *err)
 		goto out;
 	while ((ret = db_step(st, err)) > 0)
 		json_array_append_new(
-			list,
-			json_pack("{s:o, s:I, s:I, s:o}", "job", col_id(st, 0),
-				  "pid", (json_int_t)sqlite3_column_int64(st, 1),
-				  "start_time",
-				  (json_int_t)sqlite3_column_int64(st, 2), "cmd",
-				  col_string(st, 3)));
+		    list,
+		    json_pack("{s:o, s:I, s:I, s:o}", "job", col_id(st, 0),
+			      "pid", (json_int_t)sqlite3_column_int64(st, 1),
+			      "start_time",
+			      (json_int_t)sqlite3_column_int64(st, 2), "cmd",
+			      col_string(st, 3)));
 	if (ret < 0)
 		goto out;
 	*children = list;
@@ -1465,7 +1472,8 @@ int store_watch_put(struct store *s, const char *path, json_t *options,
 	int ret;
 
 	if (!path) {
-		ret = err_set(err, RUSTIFY_EINTERNAL, "store_watch_put: no path");
+		ret =
+		    err_set(err, RUSTIFY_EINTERNAL, "store_watch_put: no path");
 		goto out;
 	}
 	if (!options)
@@ -1544,7 +1552,8 @@ int store_cache_get(struct store *s, const char *table, const char *key,
 	if (ret < 0)
 		goto out;
 	if (!key) {
-		ret = err_set(err, RUSTIFY_EINTERNAL, "store_cache_get: no key");
+		ret =
+		    err_set(err, RUSTIFY_EINTERNAL, "store_cache_get: no key");
 		goto out;
 	}
 	ret = db_begin(s->cache, true, err);
@@ -1638,9 +1647,10 @@ int store_cache_put(struct store *s, const char *table, const char *key,
 	}
 	if (!blob)
 		blob_len = 0;
-	sql = xasprintf("INSERT OR REPLACE INTO %s(key, value, blob, size,"
-			" created_at, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-			name);
+	sql =
+	    xasprintf("INSERT OR REPLACE INTO %s(key, value, blob, size,"
+		      " created_at, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		      name);
 	ret = db_run(s->cache, err, sql, "ttbidd", key, text, blob, blob_len,
 		     (int64_t)(strlen(text) + blob_len), now, now);
 out:
@@ -1689,14 +1699,12 @@ int store_cache_stats(struct store *s, json_t **stats, struct err *err)
 		if (ret < 0)
 			goto out;
 		json_object_set_new(
-			tables, cache_tables[i],
-			json_pack("{s:I, s:I, s:I, s:I}", "entries",
-				  (json_int_t)sqlite3_column_int64(st, 0),
-				  "bytes",
-				  (json_int_t)sqlite3_column_int64(st, 1),
-				  "hits", (json_int_t)sqlite3_column_int64(st, 2),
-				  "misses",
-				  (json_int_t)sqlite3_column_int64(st, 3)));
+		    tables, cache_tables[i],
+		    json_pack("{s:I, s:I, s:I, s:I}", "entries",
+			      (json_int_t)sqlite3_column_int64(st, 0), "bytes",
+			      (json_int_t)sqlite3_column_int64(st, 1), "hits",
+			      (json_int_t)sqlite3_column_int64(st, 2), "misses",
+			      (json_int_t)sqlite3_column_int64(st, 3)));
 		sqlite3_finalize(st);
 		st = NULL;
 	}
@@ -1715,15 +1723,14 @@ int store_cache_stats(struct store *s, json_t **stats, struct err *err)
 	ret = db_commit(s->jobs, err);
 	if (ret < 0)
 		goto out;
-	out = json_pack(
-		"{s:o, s:{s:I, s:I}, s:{s:I, s:I}}", "tables", tables, "jobs",
-		"entries", (json_int_t)njobs, "events", (json_int_t)nevents,
-		"db_bytes", "jobs",
-		(json_int_t)(file_size(s->dir, "jobs.db", "") +
-			     file_size(s->dir, "jobs.db", "-wal")),
-		"cache",
-		(json_int_t)(file_size(s->dir, "cache.db", "") +
-			     file_size(s->dir, "cache.db", "-wal")));
+	out = json_pack("{s:o, s:{s:I, s:I}, s:{s:I, s:I}}", "tables", tables,
+			"jobs", "entries", (json_int_t)njobs, "events",
+			(json_int_t)nevents, "db_bytes", "jobs",
+			(json_int_t)(file_size(s->dir, "jobs.db", "") +
+				     file_size(s->dir, "jobs.db", "-wal")),
+			"cache",
+			(json_int_t)(file_size(s->dir, "cache.db", "") +
+				     file_size(s->dir, "cache.db", "-wal")));
 	tables = NULL; /* "o" stole it */
 	*stats = out;
 out:

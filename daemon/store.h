@@ -35,11 +35,11 @@ struct store {
 };
 
 /* Job states (strings stored in the jobs table). */
-#define JOB_QUEUED "queued"
-#define JOB_RUNNING "running"
-#define JOB_DONE "done"
-#define JOB_FAILED "failed"
-#define JOB_CANCELLED "cancelled"
+#define JOB_QUEUED	"queued"
+#define JOB_RUNNING	"running"
+#define JOB_DONE	"done"
+#define JOB_FAILED	"failed"
+#define JOB_CANCELLED	"cancelled"
 #define JOB_INTERRUPTED "interrupted"
 
 /*
@@ -69,14 +69,15 @@ int store_job_insert(struct store *s, json_t *request, const char *retry_of,
  * The job object as sent on the wire:
  * {"id","state","request","stage","percent","error","retry_of",
  *  "created_at","started_at","finished_at","last_seq"}
- * (stage/error/retry_of/started_at/finished_at null when unset; percent 0..100).
- * RUSTIFY_ENOJOB when absent (message names the id).
+ * (stage/error/retry_of/started_at/finished_at null when unset; percent
+ * 0..100). RUSTIFY_ENOJOB when absent (message names the id).
  */
 int store_job_get(struct store *s, const char *id, json_t **job,
 		  struct err *err);
-/* Newest first, at most limit (<= 0: all); optional state filter (NULL: any). */
-int store_job_list(struct store *s, int limit, const char *state,
-		   json_t **jobs, struct err *err);
+/* Newest first, at most limit (<= 0: all); optional state filter (NULL: any).
+ */
+int store_job_list(struct store *s, int limit, const char *state, json_t **jobs,
+		   struct err *err);
 /*
  * Moves a job to a new state and sets started_at (running) or finished_at
  * (done/failed/cancelled/interrupted). error may be NULL.

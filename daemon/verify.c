@@ -19,8 +19,8 @@
 /* Rewrites the shim so that qualname is the original function. The shim
  * (translate/crate.c) binds every translated name on one line:
  *   NAME = _native.NAME if _native is not None else _original.NAME */
-static int shim_disable(const char *init_py, const char *name,
-			const char *why, struct err *err)
+static int shim_disable(const char *init_py, const char *name, const char *why,
+			struct err *err)
 {
 	size_t len;
 	char *text = fs_read_all(init_py, &len);
@@ -30,13 +30,15 @@ static int shim_disable(const char *init_py, const char *name,
 
 	if (!text)
 		return err_set(err, RUSTIFY_EIO, "%s: cannot read", init_py);
-	buf_addf(&want, "%s = _native.%s if _native is not None else "
-		 "_original.%s\n", name, name, name);
+	buf_addf(&want,
+		 "%s = _native.%s if _native is not None else "
+		 "_original.%s\n",
+		 name, name, name);
 	at = strstr(text, want.data);
 	if (!at) {
 		/* Not bound to the extension: nothing to disable. */
-		rc = err_set(err, RUSTIFY_ENOJOB,
-			     "%s: no binding line for %s", init_py, name);
+		rc = err_set(err, RUSTIFY_ENOJOB, "%s: no binding line for %s",
+			     init_py, name);
 		goto out;
 	}
 	buf_add(&out, text, (size_t)(at - text));
@@ -56,8 +58,8 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
 	char *path = xasprintf("%s/verify.json", r->work_dir);
-	char *init_py = xasprintf("%s/site/%s/__init__.py", r->work_dir,
-				  ps->module);
+	char *init_py =
+	    xasprintf("%s/site/%s/__init__.py", r->work_dir, ps->module);
 	json_t *doc = NULL, *f;
 	size_t i, nok = 0, nall = 0;
 	struct buf msg = BUF_INIT;
@@ -75,7 +77,8 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 		goto out;
 	}
 	json_array_foreach(json_object_get(doc, "functions"), i, f) {
-		const char *q = json_string_value(json_object_get(f, "qualname"));
+		const char *q =
+		    json_string_value(json_object_get(f, "qualname"));
 		json_t *rf = q ? pipeline_result_fn(r, q) : NULL;
 		bool ok = json_is_true(json_object_get(f, "verified"));
 
@@ -92,17 +95,19 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 		json_object_set(rf, "time_accelerated_ns",
 				json_object_get(f, "time_accelerated_ns"));
 		if (ok) {
-			double sp = json_number_value(json_object_get(f,
-								      "speedup"));
+			double sp =
+			    json_number_value(json_object_get(f, "speedup"));
 			/* Exact but slower than CPython (string code where
 			 * CPython's C already does the work): no reason to
 			 * swap it in. */
 			if (json_is_number(json_object_get(f, "speedup")) &&
 			    sp < 1.0) {
 				struct buf why = BUF_INIT;
-				buf_addf(&why, "translated and verified, but "
+				buf_addf(&why,
+					 "translated and verified, but "
 					 "slower than Python (%.2fx): kept in "
-					 "Python", sp);
+					 "Python",
+					 sp);
 				json_object_set_new(rf, "enabled",
 						    json_false());
 				json_object_set_new(rf, "reason",
@@ -113,7 +118,8 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 		}
 		json_t *ff = json_object_get(f, "first_failure");
 		struct buf why = BUF_INIT;
-		buf_addf(&why, "verification failed (%s): input %s: Python "
+		buf_addf(&why,
+			 "verification failed (%s): input %s: Python "
 			 "gave %s, Rust gave %s; a translator bug, the "
 			 "function stays in Python",
 			 json_string_value(json_object_get(ff, "kind")),
@@ -178,10 +184,9 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
 		if (!json_is_true(json_object_get(f, "translated")))
 			continue;
-		json_array_append_new(list,
-				      json_pack("{s:O, s:n}", "qualname",
-						json_object_get(f, "name"),
-						"signature"));
+		json_array_append_new(
+		    list, json_pack("{s:O, s:n}", "qualname",
+				    json_object_get(f, "name"), "signature"));
 	}
 	fns = json_dumps(list, JSON_COMPACT);
 	site = xasprintf("%s/site", r->work_dir);
@@ -206,12 +211,23 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 	}
 	out = xasprintf("%s/verify.json", r->work_dir);
 	{
-		const char *args[] = { ps->python, harness, "--source",
-				       ps->src_path, "--package-dir", site,
-				       "--module", ps->module, "--samples",
-				       samples, "--functions-json", fns,
-				       "--out", out, NULL };
-		job_progress(r, 30, "comparing Python and Rust on the captured "
+		const char *args[] = {ps->python,
+				      harness,
+				      "--source",
+				      ps->src_path,
+				      "--package-dir",
+				      site,
+				      "--module",
+				      ps->module,
+				      "--samples",
+				      samples,
+				      "--functions-json",
+				      fns,
+				      "--out",
+				      out,
+				      NULL};
+		job_progress(r, 30,
+			     "comparing Python and Rust on the captured "
 			     "and generated inputs");
 		stage_child(r, args, ps->src_dir, r->d->cfg.profile_timeout,
 			    verify_done);
@@ -229,8 +245,8 @@ done:
 void stage_verify(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
-	const char *wheel = json_string_value(json_object_get(r->result,
-							      "wheel"));
+	const char *wheel =
+	    json_string_value(json_object_get(r->result, "wheel"));
 	char *site;
 
 	if (r->is_dry_run || !wheel) {
@@ -240,8 +256,8 @@ void stage_verify(struct job_run *r)
 	}
 	site = xasprintf("%s/site", r->work_dir);
 	{
-		const char *args[] = { ps->python, "-m", "zipfile", "-e", wheel,
-				       site, NULL };
+		const char *args[] = {ps->python, "-m", "zipfile", "-e",
+				      wheel,	  site, NULL};
 		stage_child(r, args, r->work_dir, 120, verify_unpacked);
 	}
 	free(site);

@@ -46,7 +46,7 @@
 #define WATCH_BATCH 32
 /* Files indexed when a watch starts; beyond, a file's first save counts
  * as new. */
-#define WATCH_MAX_BASELINE 20000
+#define WATCH_MAX_BASELINE  20000
 #define WATCH_GITIGNORE_MAX ((size_t)1 << 20)
 
 struct watch_dir {
@@ -61,21 +61,21 @@ struct watch_dir {
 
 struct watch {
 	struct watch_set *set;
-	char *path;           /* absolute, real, no trailing '/' */
-	json_t *options;      /* as stored: submit options + debounce_ms */
-	json_t *request;      /* job/submit params without "file" */
+	char *path;	 /* absolute, real, no trailing '/' */
+	json_t *options; /* as stored: submit options + debounce_ms */
+	json_t *request; /* job/submit params without "file" */
 	uint64_t debounce_ms;
-	char *output;         /* options.output, not watched */
+	char *output; /* options.output, not watched */
 	struct watch_ignore ignore;
 	struct watch_dir *dirs;
 	size_t ndirs;
-	uv_timer_t timer;     /* fires when the next pending file is due */
-	json_t *files;        /* file -> {"sha", "functions", "job"} */
-	json_t *pending;      /* file -> [first, due] (uv_now ms) */
-	json_t *busy;         /* file -> true while a work item reads it */
-	char *error;          /* why it is not armed (after a restart) */
-	size_t nhandles;      /* open handles: the timer and the watchers */
-	size_t nwork;         /* work items in flight */
+	uv_timer_t timer; /* fires when the next pending file is due */
+	json_t *files;	  /* file -> {"sha", "functions", "job"} */
+	json_t *pending;  /* file -> [first, due] (uv_now ms) */
+	json_t *busy;	  /* file -> true while a work item reads it */
+	char *error;	  /* why it is not armed (after a restart) */
+	size_t nhandles;  /* open handles: the timer and the watchers */
+	size_t nwork;	  /* work items in flight */
 	bool is_ended;
 	struct watch *next;
 };
@@ -83,23 +83,24 @@ struct watch {
 struct watch_set {
 	struct daemon *d;
 	struct watch *list;
-	size_t ndirs;         /* armed watchers over all watches */
+	size_t ndirs; /* armed watchers over all watches */
 	bool is_stopped;
 };
 
 struct watch_work {
 	uv_work_t req;
 	struct watch *w;
-	json_t *files;        /* absolute paths */
-	json_t *known;        /* file -> sha256 known before */
-	json_t *results;      /* one object per file, see watch_index_file() */
+	json_t *files;	 /* absolute paths */
+	json_t *known;	 /* file -> sha256 known before */
+	json_t *results; /* one object per file, see watch_index_file() */
 	size_t max_source;
 	bool is_baseline;
 };
 
 static void watch_pump(struct watch *w);
 
-/* ---- ignore rules ---------------------------------------------------------- */
+/* ---- ignore rules ----------------------------------------------------------
+ */
 
 void watch_ignore_init(struct watch_ignore *ig)
 {
@@ -118,7 +119,7 @@ void watch_ignore_release(struct watch_ignore *ig)
 static void watch_ignore_add_line(struct watch_ignore *ig, const char *s,
 				  size_t n)
 {
-	struct watch_ignore_rule r = { 0 };
+	struct watch_ignore_rule r = {0};
 
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
@@ -191,13 +192,14 @@ bool watch_ignore_match(const struct watch_ignore *ig, const char *rel,
 	return is_ignored;
 }
 
-/* ---- names ----------------------------------------------------------------- */
+/* ---- names -----------------------------------------------------------------
+ */
 
 bool watch_is_skipped_dir_name(const char *name)
 {
-	static const char *const skipped[] = { "__pycache__", "rustify-out",
-					       "node_modules", "build",
-					       "target", NULL };
+	static const char *const skipped[] = {"__pycache__",  "rustify-out",
+					      "node_modules", "build",
+					      "target",	      NULL};
 
 	if (name[0] == '.')
 		return true;
@@ -214,7 +216,8 @@ bool watch_is_python_name(const char *name)
 	return n > 3 && name[0] != '.' && !strcmp(name + n - 3, ".py");
 }
 
-/* ---- debounce -------------------------------------------------------------- */
+/* ---- debounce --------------------------------------------------------------
+ */
 
 void watch_pending_touch(json_t *pending, const char *file, uint64_t now,
 			 uint64_t delay)
@@ -230,9 +233,9 @@ void watch_pending_touch(json_t *pending, const char *file, uint64_t now,
 		if (due > cap)
 			due = cap > now ? cap : now;
 	}
-	json_object_set_new(pending, file,
-			    json_pack("[I, I]", (json_int_t)first,
-				      (json_int_t)due));
+	json_object_set_new(
+	    pending, file,
+	    json_pack("[I, I]", (json_int_t)first, (json_int_t)due));
 }
 
 int64_t watch_pending_take(json_t *pending, json_t *busy, uint64_t now,
@@ -244,8 +247,10 @@ int64_t watch_pending_take(json_t *pending, json_t *busy, uint64_t now,
 	int64_t next = -1;
 	size_t n = 0;
 
-	json_object_foreach_safe(pending, tmp, file, e) {
-		uint64_t at = (uint64_t)json_integer_value(json_array_get(e, 1));
+	json_object_foreach_safe(pending, tmp, file, e)
+	{
+		uint64_t at =
+		    (uint64_t)json_integer_value(json_array_get(e, 1));
 		int64_t wait;
 
 		if (busy && json_object_get(busy, file))
@@ -263,7 +268,8 @@ int64_t watch_pending_take(json_t *pending, json_t *busy, uint64_t now,
 	return next;
 }
 
-/* ---- function maps --------------------------------------------------------- */
+/* ---- function maps ---------------------------------------------------------
+ */
 
 json_t *watch_functions_map(json_t *index)
 {
@@ -271,7 +277,8 @@ json_t *watch_functions_map(json_t *index)
 	size_t i;
 
 	json_array_foreach(json_object_get(index, "functions"), i, f) {
-		const char *q = json_string_value(json_object_get(f, "qualname"));
+		const char *q =
+		    json_string_value(json_object_get(f, "qualname"));
 		const char *h = json_string_value(json_object_get(f, "hash"));
 		const char *old;
 
@@ -305,7 +312,8 @@ json_t *watch_functions_diff(json_t *old_map, json_t *new_map)
 	return changed;
 }
 
-/* ---- limits ---------------------------------------------------------------- */
+/* ---- limits ----------------------------------------------------------------
+ */
 
 static char *watch_proc_value(const char *path)
 {
@@ -325,27 +333,30 @@ static char *watch_proc_value(const char *path)
 
 char *watch_limit_message(int uv_error, const char *path)
 {
-	char *watches = watch_proc_value("/proc/sys/fs/inotify/max_user_watches");
+	char *watches =
+	    watch_proc_value("/proc/sys/fs/inotify/max_user_watches");
 	char *instances =
-		watch_proc_value("/proc/sys/fs/inotify/max_user_instances");
+	    watch_proc_value("/proc/sys/fs/inotify/max_user_instances");
 	char *msg;
 
 	if (uv_error == UV_ENOSPC)
 		msg = xasprintf(
-			"cannot watch %s: the kernel's limit on inotify "
-			"watches is reached (fs.inotify.max_user_watches = %s, "
-			"shared by every program of this user; "
-			"max_user_instances = %s): raise it (sudo sysctl "
-			"fs.inotify.max_user_watches=524288) or watch a "
-			"smaller tree", path, watches, instances);
+		    "cannot watch %s: the kernel's limit on inotify "
+		    "watches is reached (fs.inotify.max_user_watches = %s, "
+		    "shared by every program of this user; "
+		    "max_user_instances = %s): raise it (sudo sysctl "
+		    "fs.inotify.max_user_watches=524288) or watch a "
+		    "smaller tree",
+		    path, watches, instances);
 	else if (uv_error == UV_EMFILE)
 		msg = xasprintf(
-			"cannot watch %s: the kernel's limit on inotify "
-			"instances is reached (fs.inotify.max_user_instances "
-			"= %s; max_user_watches = %s) or the daemon is out of "
-			"file descriptors: raise it (sudo sysctl "
-			"fs.inotify.max_user_instances=1024) or stop other "
-			"programs that watch files", path, instances, watches);
+		    "cannot watch %s: the kernel's limit on inotify "
+		    "instances is reached (fs.inotify.max_user_instances "
+		    "= %s; max_user_watches = %s) or the daemon is out of "
+		    "file descriptors: raise it (sudo sysctl "
+		    "fs.inotify.max_user_instances=1024) or stop other "
+		    "programs that watch files",
+		    path, instances, watches);
 	else
 		msg = xasprintf("cannot watch %s: %s", path,
 				uv_strerror(uv_error));
@@ -354,7 +365,8 @@ char *watch_limit_message(int uv_error, const char *path)
 	return msg;
 }
 
-/* ---- helpers --------------------------------------------------------------- */
+/* ---- helpers ---------------------------------------------------------------
+ */
 
 static char *watch_path_join(const char *dir, const char *name)
 {
@@ -438,7 +450,8 @@ static bool watch_file_is_watched(struct watch *w, const char *path,
 	       !watch_ignore_match(&w->ignore, watch_rel(w, path), false);
 }
 
-/* ---- events ---------------------------------------------------------------- */
+/* ---- events ----------------------------------------------------------------
+ */
 
 /* Sends a watch/event to every subscriber. changed is stolen (NULL: []). */
 static void watch_event(struct watch *w, const char *file, json_t *changed,
@@ -449,10 +462,10 @@ static void watch_event(struct watch *w, const char *file, json_t *changed,
 	struct buf line = BUF_INIT;
 	json_t *params;
 
-	params = json_pack("{s:s, s:s?, s:o, s:s?, s:s, s:s}", "path",
-			   w->path, "file", file, "changed",
-			   changed ? changed : json_array(), "job", job,
-			   "event", kind, "reason", reason);
+	params =
+	    json_pack("{s:s, s:s?, s:o, s:s?, s:s, s:s}", "path", w->path,
+		      "file", file, "changed", changed ? changed : json_array(),
+		      "job", job, "event", kind, "reason", reason);
 	if (!params) {
 		log_error("watch %s: could not build an event (%s)", w->path,
 			  reason);
@@ -474,7 +487,8 @@ static void watch_event(struct watch *w, const char *file, json_t *changed,
 
 		if (!s->conn || strcmp(s->job_id, WATCH_SUB_KEY))
 			continue;
-		n = jsonrpc_notification_new("watch/event", json_incref(params));
+		n = jsonrpc_notification_new("watch/event",
+					     json_incref(params));
 		conn_send(s->conn, n);
 		json_decref(n);
 	}
@@ -491,7 +505,8 @@ void watch_unsubscribe(struct daemon *d, struct conn *c)
 	sub_remove(d, c, WATCH_SUB_KEY);
 }
 
-/* ---- lifecycle --------------------------------------------------------------- */
+/* ---- lifecycle
+ * --------------------------------------------------------------- */
 
 static void watch_free_one(struct watch *w)
 {
@@ -581,11 +596,13 @@ static void watch_release_tree(struct watch *w, const char *path)
 			pp = &wd->next;
 		}
 	}
-	json_object_foreach_safe(w->files, tmp, file, v) {
+	json_object_foreach_safe(w->files, tmp, file, v)
+	{
 		if (watch_is_under(file, path))
 			json_object_del(w->files, file);
 	}
-	json_object_foreach_safe(w->pending, tmp, file, v) {
+	json_object_foreach_safe(w->pending, tmp, file, v)
+	{
 		if (watch_is_under(file, path))
 			json_object_del(w->pending, file);
 	}
@@ -647,8 +664,8 @@ static struct watch *watch_new(struct watch_set *set, const char *path,
 	json_object_del(w->request, "debounce_ms");
 	v = json_object_get(w->options, "debounce_ms");
 	w->debounce_ms = json_is_integer(v) && json_integer_value(v) >= 0
-				 ? (uint64_t)json_integer_value(v)
-				 : WATCH_DEBOUNCE_MS_DEFAULT;
+			     ? (uint64_t)json_integer_value(v)
+			     : WATCH_DEBOUNCE_MS_DEFAULT;
 	output = json_string_value(json_object_get(w->options, "output"));
 	if (output) {
 		size_t n = strlen(output);
@@ -670,7 +687,8 @@ static struct watch *watch_new(struct watch_set *set, const char *path,
 	return w;
 }
 
-/* ---- watchers ---------------------------------------------------------------- */
+/* ---- watchers
+ * ---------------------------------------------------------------- */
 
 static void watch_fs_cb(uv_fs_event_t *h, const char *name, int events,
 			int status);
@@ -687,13 +705,14 @@ static int watch_dir_arm(struct watch *w, const char *path, struct err *err)
 	int rc;
 
 	if (set->ndirs >= max)
-		return err_set(err, RUSTIFY_ELIMIT,
-			       "cannot watch %s: that would be more than %zu "
-			       "watched directories (--max-watch-dirs %zu, over "
-			       "all watches; %zu under %s so far): watch a "
-			       "smaller tree, list big folders in its "
-			       ".gitignore, or raise --max-watch-dirs",
-			       path, max, max, w->ndirs, w->path);
+		return err_set(
+		    err, RUSTIFY_ELIMIT,
+		    "cannot watch %s: that would be more than %zu "
+		    "watched directories (--max-watch-dirs %zu, over "
+		    "all watches; %zu under %s so far): watch a "
+		    "smaller tree, list big folders in its "
+		    ".gitignore, or raise --max-watch-dirs",
+		    path, max, max, w->ndirs, w->path);
 	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 1;
 	wd = xcalloc(1, sizeof(*wd));
@@ -716,7 +735,7 @@ static int watch_dir_arm(struct watch *w, const char *path, struct err *err)
 		msg = watch_limit_message(rc, path);
 		rc = err_set(err,
 			     rc == UV_ENOSPC || rc == UV_EMFILE ? RUSTIFY_ELIMIT
-								 : RUSTIFY_EIO,
+								: RUSTIFY_EIO,
 			     "%s", msg);
 		free(msg);
 		return rc;
@@ -780,15 +799,15 @@ static int watch_walk(struct watch *w, const char *top, json_t *files,
 				   !watch_dir_is_skipped(w, full, e->d_name) &&
 				   !watch_dir_find(w, full)) {
 				if (n == cap)
-					stack = xrealloc(stack, (cap *= 2) *
-								sizeof(*stack));
+					stack = xrealloc(
+					    stack, (cap *= 2) * sizeof(*stack));
 				stack[n++] = full;
 			} else {
 				if (type == DT_REG &&
 				    watch_file_is_watched(w, full, e->d_name) &&
 				    json_array_size(files) < WATCH_MAX_BASELINE)
-					json_array_append_new(files,
-							      json_string(full));
+					json_array_append_new(
+					    files, json_string(full));
 				free(full);
 			}
 		}
@@ -895,7 +914,8 @@ static void watch_fs_cb(uv_fs_event_t *h, const char *name, int events,
 	watch_entry_changed(w, wd->path, name);
 }
 
-/* ---- indexing on the pool ------------------------------------------------------ */
+/* ---- indexing on the pool
+ * ------------------------------------------------------ */
 
 /*
  * On a worker thread: {"file", "state", ...} where state is "missing",
@@ -927,21 +947,22 @@ static json_t *watch_index_file(const char *file, const char *known_sha,
 	if (index_source(src.text, src.len, &index, &err) < 0)
 		goto out;
 	first_error = json_array_get(json_object_get(index, "errors"), 0);
-	bad_line = first_error ? json_integer_value(json_object_get(
-					 first_error, "line"))
-			       : 0;
-	res = json_pack("{s:s, s:s, s:s, s:o, s:I}", "file", file, "state",
-			"indexed", "sha", src.sha256, "functions",
-			watch_functions_map(index), "syntax_error",
-			bad_line ? bad_line : (json_int_t)(first_error != NULL));
+	bad_line =
+	    first_error
+		? json_integer_value(json_object_get(first_error, "line"))
+		: 0;
+	res =
+	    json_pack("{s:s, s:s, s:s, s:o, s:I}", "file", file, "state",
+		      "indexed", "sha", src.sha256, "functions",
+		      watch_functions_map(index), "syntax_error",
+		      bad_line ? bad_line : (json_int_t)(first_error != NULL));
 	if (res && keep_index)
 		json_object_set(res, "index", index);
 out:
 	if (!res)
-		res = json_pack("{s:s, s:s, s:s}", "file", file, "state",
-				"error", "error",
-				err.code ? err_msg(&err)
-					 : "cannot describe the file");
+		res = json_pack(
+		    "{s:s, s:s, s:s}", "file", file, "state", "error", "error",
+		    err.code ? err_msg(&err) : "cannot describe the file");
 	json_decref(index);
 	source_release(&src);
 	err_release(&err);
@@ -957,7 +978,7 @@ static void watch_work_cb(uv_work_t *req)
 	json_array_foreach(k->files, i, f) {
 		const char *file = json_string_value(f);
 		const char *sha =
-			json_string_value(json_object_get(k->known, file));
+		    json_string_value(json_object_get(k->known, file));
 
 		json_array_append_new(k->results,
 				      watch_index_file(file, sha, k->max_source,
@@ -1004,7 +1025,7 @@ static int watch_submit(struct watch *w, const char *file, json_t *rec,
 	}
 	if (old && store_job_get(&d->store, old, &job, &e2) == 0) {
 		const char *state =
-			json_string_value(json_object_get(job, "state"));
+		    json_string_value(json_object_get(job, "state"));
 
 		if (state && (!strcmp(state, JOB_QUEUED) ||
 			      !strcmp(state, JOB_RUNNING))) {
@@ -1048,9 +1069,9 @@ static void watch_saved(struct watch *w, json_t *res)
 		goto out;
 	}
 	if (!strcmp(state, "error")) {
-		reason = xasprintf("not rebuilt: %s",
-				   json_string_value(
-					   json_object_get(res, "error")));
+		reason =
+		    xasprintf("not rebuilt: %s",
+			      json_string_value(json_object_get(res, "error")));
 		watch_event(w, file, NULL, NULL, NULL, "error", reason);
 		goto out;
 	}
@@ -1161,8 +1182,8 @@ static void watch_work_start(struct watch *w, json_t *files, bool is_baseline)
 	k->req.data = k;
 	json_array_foreach(files, i, f) {
 		const char *file = json_string_value(f);
-		const char *sha = json_string_value(json_object_get(
-			json_object_get(w->files, file), "sha"));
+		const char *sha = json_string_value(
+		    json_object_get(json_object_get(w->files, file), "sha"));
 
 		json_object_set_new(w->busy, file, json_true());
 		if (sha)
@@ -1200,10 +1221,9 @@ static void watch_pump(struct watch *w)
 	for (;;) {
 		json_t *due = json_array();
 
-		next = watch_pending_take(w->pending, w->busy, now,
-					  w->nwork < WATCH_MAX_WORK ? WATCH_BATCH
-								    : 0,
-					  due);
+		next = watch_pending_take(
+		    w->pending, w->busy, now,
+		    w->nwork < WATCH_MAX_WORK ? WATCH_BATCH : 0, due);
 		if (!json_array_size(due)) {
 			json_decref(due);
 			break;
@@ -1226,7 +1246,7 @@ static void watch_baseline_start(struct watch *w, json_t *files)
 	json_array_foreach(files, i, f) {
 		if (!json_object_get(w->files, json_string_value(f)))
 			json_array_append_new(
-				todo, json_string(json_string_value(f)));
+			    todo, json_string(json_string_value(f)));
 	}
 	if (json_array_size(todo))
 		watch_work_start(w, todo, true);
@@ -1234,7 +1254,8 @@ static void watch_baseline_start(struct watch *w, json_t *files)
 		json_decref(todo);
 }
 
-/* ---- the API ------------------------------------------------------------------ */
+/* ---- the API
+ * ------------------------------------------------------------------ */
 
 /* Arms w's tree; on failure no watcher stays and w->error says why. */
 static int watch_arm(struct watch *w, json_t *files, struct err *err)
@@ -1282,8 +1303,8 @@ int watch_add(struct daemon *d, const char *path, json_t *options,
 		err_release(&e2);
 		goto out;
 	}
-	log_info("watch %s: watching %zu directories, %zu Python files",
-		 path, w->ndirs, json_array_size(files));
+	log_info("watch %s: watching %zu directories, %zu Python files", path,
+		 w->ndirs, json_array_size(files));
 	watch_baseline_start(w, files);
 	*result = json_pack("{s:s, s:O, s:I, s:I}", "path", path, "options",
 			    w->options, "dirs", (json_int_t)w->ndirs, "files",
@@ -1300,7 +1321,8 @@ int watch_remove(struct daemon *d, const char *path, struct err *err)
 	if (!w)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.path: %s is not watched (watch/list "
-			       "shows what is)", path);
+			       "shows what is)",
+			       path);
 	watch_end(w, "watch ended: removed by request", true);
 	return 0;
 }
@@ -1315,16 +1337,17 @@ int watch_list(struct daemon *d, json_t **result, struct err *err)
 	if (rc < 0)
 		goto out;
 	json_array_foreach(stored, i, e) {
-		const char *path = json_string_value(json_object_get(e, "path"));
+		const char *path =
+		    json_string_value(json_object_get(e, "path"));
 		struct watch *w = path ? watch_find(d->watches, path) : NULL;
 		json_t *item = json_deep_copy(e);
 
 		json_object_set_new(item, "dirs",
 				    json_integer(w ? (json_int_t)w->ndirs : 0));
-		json_object_set_new(item, "files",
-				    json_integer(w ? (json_int_t)json_object_size(
-							     w->files)
-						   : 0));
+		json_object_set_new(
+		    item, "files",
+		    json_integer(w ? (json_int_t)json_object_size(w->files)
+				   : 0));
 		json_object_set_new(item, "armed",
 				    json_boolean(w && !w->error));
 		json_object_set_new(item, "error",
@@ -1352,7 +1375,8 @@ int watch_start(struct daemon *d, struct err *err)
 	if (rc < 0)
 		goto out;
 	json_array_foreach(stored, i, e) {
-		const char *path = json_string_value(json_object_get(e, "path"));
+		const char *path =
+		    json_string_value(json_object_get(e, "path"));
 		json_t *options = json_object_get(e, "options");
 		json_t *files = json_array();
 		struct err e2 = ERR_INIT;
@@ -1363,24 +1387,27 @@ int watch_start(struct daemon *d, struct err *err)
 			goto next;
 		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			log_warn("watch %s: the directory is gone (%s): the "
-				 "watch ends", path,
+				 "watch ends",
+				 path,
 				 S_ISDIR(st.st_mode) ? strerror(errno)
 						     : "not a directory");
 			if (store_watch_delete(&d->store, path, &e2) < 0)
 				log_error("watch %s: %s", path, err_msg(&e2));
 			goto next;
 		}
-		w = watch_new(set, path, json_is_object(options) ? options
-								: NULL);
+		w = watch_new(set, path,
+			      json_is_object(options) ? options : NULL);
 		if (watch_arm(w, files, &e2) < 0) {
 			log_error("watch %s: not re-armed: %s (watch/add "
-				  "again once fixed)", path, err_msg(&e2));
+				  "again once fixed)",
+				  path, err_msg(&e2));
 			goto next;
 		}
 		log_info("watch %s: re-armed: %zu directories, %zu Python "
-			 "files", path, w->ndirs, json_array_size(files));
+			 "files",
+			 path, w->ndirs, json_array_size(files));
 		watch_baseline_start(w, files);
-next:
+	next:
 		json_decref(files);
 		err_release(&e2);
 	}

@@ -18,11 +18,12 @@
 
 #include "daemon.h"
 
-#define WATCH_MAX_DIRS_DEFAULT 4096
+#define WATCH_MAX_DIRS_DEFAULT	  4096
 #define WATCH_DEBOUNCE_MS_DEFAULT 300
-#define WATCH_DEBOUNCE_MS_MAX 60000
+#define WATCH_DEBOUNCE_MS_MAX	  60000
 
-/* ---- on the loop thread --------------------------------------------------- */
+/* ---- on the loop thread ---------------------------------------------------
+ */
 
 /* After jobs_start: re-arms the watches stored in jobs.db. A stored watch
  * whose directory is gone is ended (and forgotten) with a log line. */
@@ -61,9 +62,9 @@ void watch_unsubscribe(struct daemon *d, struct conn *c);
  */
 struct watch_ignore_rule {
 	char *pattern;
-	bool is_dir_only;  /* "name/" */
-	bool is_anchored;  /* had a '/' before its end: matches the path */
-	bool is_negated;   /* "!pattern" */
+	bool is_dir_only; /* "name/" */
+	bool is_anchored; /* had a '/' before its end: matches the path */
+	bool is_negated;  /* "!pattern" */
 };
 
 struct watch_ignore {
@@ -74,8 +75,7 @@ struct watch_ignore {
 void watch_ignore_init(struct watch_ignore *ig);
 void watch_ignore_release(struct watch_ignore *ig);
 /* Adds the rules of a .gitignore's text. */
-void watch_ignore_parse(struct watch_ignore *ig, const char *text,
-			size_t len);
+void watch_ignore_parse(struct watch_ignore *ig, const char *text, size_t len);
 /* rel: a path relative to the root, without a leading '/'. */
 bool watch_ignore_match(const struct watch_ignore *ig, const char *rel,
 			bool is_dir);

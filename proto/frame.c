@@ -95,7 +95,8 @@ void frame_decoder_feed(struct frame_decoder *d, const void *data, size_t len)
 
 /* Puts the decoder into its failed state and reports the error. */
 static int frame_fail(struct frame_decoder *d, struct err *err, int code,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int frame_fail(struct frame_decoder *d, struct err *err, int code,
 		      const char *fmt, ...)
@@ -154,16 +155,19 @@ static int frame_scan_header(struct frame_decoder *d, const char *p,
 
 		if (pos > 0 && p[pos - 1] == '\r' && c != '\n') {
 			ret = frame_fail(d, err, RUSTIFY_EFRAME,
-					 "bad header: carriage return without line feed at byte %zu",
+					 "bad header: carriage return without "
+					 "line feed at byte %zu",
 					 pos - 1);
 			goto out;
 		}
 		if (c == '\n') {
 			if (pos == 0 || p[pos - 1] != '\r') {
-				ret = frame_fail(d, err, RUSTIFY_EFRAME,
-						 "bad header: line ends in a bare \\n at byte %zu; "
-						 "header lines must end in \\r\\n",
-						 pos);
+				ret = frame_fail(
+				    d, err, RUSTIFY_EFRAME,
+				    "bad header: line ends in a bare \\n at "
+				    "byte %zu; "
+				    "header lines must end in \\r\\n",
+				    pos);
 				goto out;
 			}
 			pos++;
@@ -177,7 +181,8 @@ static int frame_scan_header(struct frame_decoder *d, const char *p,
 		}
 		if (c != '\r' && c != '\t' && (c < 0x20 || c > 0x7e)) {
 			ret = frame_fail(d, err, RUSTIFY_EFRAME,
-					 "bad header: byte 0x%02x at offset %zu is not printable ASCII",
+					 "bad header: byte 0x%02x at offset "
+					 "%zu is not printable ASCII",
 					 c, pos);
 			goto out;
 		}
@@ -185,16 +190,17 @@ static int frame_scan_header(struct frame_decoder *d, const char *p,
 	}
 	d->header_len = pos;
 	if (pos >= RUSTIFY_MAX_HEADER)
-		ret = frame_fail(d, err, RUSTIFY_EFRAME,
-				 "bad header: no blank line within the first %u bytes",
-				 RUSTIFY_MAX_HEADER);
+		ret = frame_fail(
+		    d, err, RUSTIFY_EFRAME,
+		    "bad header: no blank line within the first %u bytes",
+		    RUSTIFY_MAX_HEADER);
 out:
 	return ret;
 }
 
 /* Parses a Content-Length value (already stripped of spaces). */
-static int frame_parse_length(struct frame_decoder *d, const char *v,
-			      size_t n, size_t *out, struct err *err)
+static int frame_parse_length(struct frame_decoder *d, const char *v, size_t n,
+			      size_t *out, struct err *err)
 {
 	size_t val = 0;
 	int ret = 0;
@@ -208,18 +214,22 @@ static int frame_parse_length(struct frame_decoder *d, const char *v,
 		unsigned digit;
 
 		if (v[i] < '0' || v[i] > '9') {
-			ret = frame_fail(d, err, RUSTIFY_EFRAME,
-					 "bad header: Content-Length must be a non-negative decimal integer, got \"%.*s%s\"",
-					 (int)(n < FRAME_QUOTE_MAX ? n : FRAME_QUOTE_MAX),
-					 v, n > FRAME_QUOTE_MAX ? "..." : "");
+			ret = frame_fail(
+			    d, err, RUSTIFY_EFRAME,
+			    "bad header: Content-Length must be a non-negative "
+			    "decimal integer, got \"%.*s%s\"",
+			    (int)(n < FRAME_QUOTE_MAX ? n : FRAME_QUOTE_MAX), v,
+			    n > FRAME_QUOTE_MAX ? "..." : "");
 			goto out;
 		}
 		digit = (unsigned)(v[i] - '0');
 		if (val > (SIZE_MAX - digit) / 10) {
-			ret = frame_fail(d, err, RUSTIFY_EFRAME,
-					 "bad header: Content-Length \"%.*s%s\" is too large",
-					 (int)(n < FRAME_QUOTE_MAX ? n : FRAME_QUOTE_MAX),
-					 v, n > FRAME_QUOTE_MAX ? "..." : "");
+			ret = frame_fail(
+			    d, err, RUSTIFY_EFRAME,
+			    "bad header: Content-Length \"%.*s%s\" is too "
+			    "large",
+			    (int)(n < FRAME_QUOTE_MAX ? n : FRAME_QUOTE_MAX), v,
+			    n > FRAME_QUOTE_MAX ? "..." : "");
 			goto out;
 		}
 		val = val * 10 + digit;
@@ -248,20 +258,25 @@ static int frame_parse_header(struct frame_decoder *d, const char *p,
 
 		lineno++;
 		if (!eol) {
-			/* Cannot happen after frame_scan_header; stay bounded. */
-			ret = frame_fail(d, err, RUSTIFY_EFRAME,
-					 "bad header: line %zu is not terminated",
-					 lineno);
+			/* Cannot happen after frame_scan_header; stay bounded.
+			 */
+			ret = frame_fail(
+			    d, err, RUSTIFY_EFRAME,
+			    "bad header: line %zu is not terminated", lineno);
 			goto out;
 		}
 		len = (size_t)(eol - s);
-		while (name_len < len && frame_is_tchar((unsigned char)s[name_len]))
+		while (name_len < len &&
+		       frame_is_tchar((unsigned char)s[name_len]))
 			name_len++;
 		if (name_len == 0 || name_len == len || s[name_len] != ':') {
 			ret = frame_fail(d, err, RUSTIFY_EFRAME,
-					 "bad header: line %zu is not \"Name: value\": \"%.*s%s\"",
+					 "bad header: line %zu is not \"Name: "
+					 "value\": \"%.*s%s\"",
 					 lineno,
-					 (int)(len < FRAME_QUOTE_MAX ? len : FRAME_QUOTE_MAX),
+					 (int)(len < FRAME_QUOTE_MAX
+						   ? len
+						   : FRAME_QUOTE_MAX),
 					 s, len > FRAME_QUOTE_MAX ? "..." : "");
 			goto out;
 		}
@@ -273,8 +288,9 @@ static int frame_parse_header(struct frame_decoder *d, const char *p,
 			ve--;
 		if (frame_name_is(s, name_len, "content-length")) {
 			if (has_length) {
-				ret = frame_fail(d, err, RUSTIFY_EFRAME,
-						 "bad header: duplicate Content-Length");
+				ret = frame_fail(
+				    d, err, RUSTIFY_EFRAME,
+				    "bad header: duplicate Content-Length");
 				goto out;
 			}
 			ret = frame_parse_length(d, s + vb, ve - vb, &length,
@@ -293,7 +309,8 @@ static int frame_parse_header(struct frame_decoder *d, const char *p,
 	}
 	if (length > d->max_body) {
 		ret = frame_fail(d, err, RUSTIFY_ETOOBIG,
-				 "message too large: Content-Length %zu exceeds the limit of %zu bytes",
+				 "message too large: Content-Length %zu "
+				 "exceeds the limit of %zu bytes",
 				 length, d->max_body);
 		goto out;
 	}
@@ -303,8 +320,8 @@ out:
 	return ret;
 }
 
-int frame_decoder_next(struct frame_decoder *d, const char **body,
-		       size_t *len, struct err *err)
+int frame_decoder_next(struct frame_decoder *d, const char **body, size_t *len,
+		       struct err *err)
 {
 	const char *p;
 	size_t avail;

@@ -59,21 +59,24 @@ int jsonrpc_request_check(json_t *msg, struct jsonrpc_request *req,
 	req->params = NULL;
 	req->id = NULL;
 	if (!json_is_object(msg)) {
-		ret = err_set(err, RUSTIFY_EREQUEST,
-			      "invalid request: a request must be a JSON object");
+		ret =
+		    err_set(err, RUSTIFY_EREQUEST,
+			    "invalid request: a request must be a JSON object");
 		goto out;
 	}
 	id = json_object_get(msg, "id");
 	if (id && !jsonrpc_is_valid_id(id)) {
 		ret = err_set(err, RUSTIFY_EREQUEST,
-			      "invalid request: \"id\" must be a string, an integer or null");
+			      "invalid request: \"id\" must be a string, an "
+			      "integer or null");
 		goto out;
 	}
 	req->id = id;
 	version = json_object_get(msg, "jsonrpc");
 	if (!version) {
 		ret = err_set(err, RUSTIFY_EREQUEST,
-			      "invalid request: \"jsonrpc\" is required and must be \"2.0\"");
+			      "invalid request: \"jsonrpc\" is required and "
+			      "must be \"2.0\"");
 		goto out;
 	}
 	if (!json_is_string(version) ||
@@ -97,7 +100,8 @@ int jsonrpc_request_check(json_t *msg, struct jsonrpc_request *req,
 	if (params && !json_is_null(params) && !json_is_object(params) &&
 	    !json_is_array(params)) {
 		ret = err_set(err, RUSTIFY_EREQUEST,
-			      "invalid request: \"params\" must be an object or an array");
+			      "invalid request: \"params\" must be an object "
+			      "or an array");
 		goto out;
 	}
 	req->method = json_string_value(method);
@@ -199,8 +203,8 @@ json_t *jsonrpc_error_new(json_t *id, int rpc_code, const char *message,
 json_t *jsonrpc_error_from_err(json_t *id, const struct err *err)
 {
 	int code = err && err->code < 0 ? err->code : RUSTIFY_EINTERNAL;
-	const char *message = err && err->code < 0 ? err_msg(err)
-						   : rustify_strerror(code);
+	const char *message =
+	    err && err->code < 0 ? err_msg(err) : rustify_strerror(code);
 	json_t *data = json_object();
 
 	if (!data)
@@ -241,8 +245,8 @@ int params_check_keys(json_t *params, const char *const *allowed,
 	if (!params)
 		goto out;
 	if (!json_is_object(params)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "params: expected an object");
+		ret =
+		    err_set(err, RUSTIFY_EPARAM, "params: expected an object");
 		goto out;
 	}
 	json_object_foreach(params, key, value) {
@@ -271,8 +275,8 @@ static int params_lookup(json_t *params, const char *key, bool required,
 
 	*v = NULL;
 	if (params && !json_is_object(params)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "params: expected an object");
+		ret =
+		    err_set(err, RUSTIFY_EPARAM, "params: expected an object");
 		goto out;
 	}
 	if (params)

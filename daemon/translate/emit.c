@@ -75,7 +75,7 @@ struct fe {
 };
 
 static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
 {
@@ -190,7 +190,8 @@ static bool view_iter_ok(const struct ex *it, int var)
 		return it->n < 2 || view_ex_ok(it->a[1], var);
 	if (is_call(it, "zip")) {
 		for (size_t i = 0; i < it->n; i++)
-			if (!is_var(it->a[i], var) && !view_ex_ok(it->a[i], var))
+			if (!is_var(it->a[i], var) &&
+			    !view_ex_ok(it->a[i], var))
 				return false;
 		return true;
 	}
@@ -231,8 +232,8 @@ static bool view_block_ok(const struct block *blk, int var)
 		if (!view_ex_ok(s->value, var) || !view_ex_ok(s->cond, var) ||
 		    !view_ex_ok(s->target, var))
 			return false;
-		if (s->kind == ST_FOR ? !view_iter_ok(s->iter, var) :
-					!view_ex_ok(s->iter, var))
+		if (s->kind == ST_FOR ? !view_iter_ok(s->iter, var)
+				      : !view_ex_ok(s->iter, var))
 			return false;
 		if (!view_block_ok(&s->body, var) ||
 		    !view_block_ok(&s->orelse, var))
@@ -347,8 +348,8 @@ static void mark_views(struct ir_fn *fn)
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct param *p = &fn->params[i];
 		struct var *v = &fn->vars[p->var];
-		enum ty_kind k = v->ty->kind == TY_LIST ? v->ty->sub[0]->kind :
-							  TY_BAD;
+		enum ty_kind k =
+		    v->ty->kind == TY_LIST ? v->ty->sub[0]->kind : TY_BAD;
 		v->is_view = !any_mut && !p->def && !v->is_mutated &&
 			     !v->is_rebound &&
 			     (k == TY_FLOAT || k == TY_INT || k == TY_BOOL ||
@@ -369,17 +370,19 @@ static bool is_view(struct fe *f, const struct ex *x)
 const char *emit_fn_rname(const struct ir_fn *fn)
 {
 	static const char *bad[] = {
-		"as", "async", "await", "box", "break", "const", "continue",
-		"crate", "do", "dyn", "else", "enum", "extern", "false", "fn",
-		"for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
-		"mod", "move", "mut", "priv", "pub", "ref", "return", "self",
-		"static", "struct", "super", "trait", "true", "try", "type",
-		"typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
-		"while", "yield", "rt", "main", "Ok", "Err", "Some", "None",
-		"abstract", "become", "final", "override", "Vec", "String",
+	    "as",	"async",  "await",   "box",	 "break", "const",
+	    "continue", "crate",  "do",	     "dyn",	 "else",  "enum",
+	    "extern",	"false",  "fn",	     "for",	 "gen",	  "if",
+	    "impl",	"in",	  "let",     "loop",	 "macro", "match",
+	    "mod",	"move",	  "mut",     "priv",	 "pub",	  "ref",
+	    "return",	"self",	  "static",  "struct",	 "super", "trait",
+	    "true",	"try",	  "type",    "typeof",	 "union", "unsafe",
+	    "unsized",	"use",	  "virtual", "where",	 "while", "yield",
+	    "rt",	"main",	  "Ok",	     "Err",	 "Some",  "None",
+	    "abstract", "become", "final",   "override", "Vec",	  "String",
 	};
-	bool rename = !strncmp(fn->name, "py_", 3) || !strncmp(fn->name, "f_", 2) ||
-		      fn->name[0] == '_';
+	bool rename = !strncmp(fn->name, "py_", 3) ||
+		      !strncmp(fn->name, "f_", 2) || fn->name[0] == '_';
 	for (const char *p = fn->name; *p; p++)
 		if ((unsigned char)*p >= 0x80)
 			rename = true;
@@ -530,9 +533,11 @@ static int add_default(struct fe *f, struct buf *b, const struct ty *t)
 /* Empty displays take the type their context wants. */
 static bool is_empty_display(const struct ex *x)
 {
-	return ((x->kind == EX_LIST || x->kind == EX_DICT || x->kind == EX_SET) &&
+	return ((x->kind == EX_LIST || x->kind == EX_DICT ||
+		 x->kind == EX_SET) &&
 		x->n == 0) ||
-	       ((is_call(x, "list") || is_call(x, "dict") || is_call(x, "set")) &&
+	       ((is_call(x, "list") || is_call(x, "dict") ||
+		 is_call(x, "set")) &&
 		x->n == 0);
 }
 
@@ -570,12 +575,13 @@ static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 		if (want->kind == TY_LIST)
 			buf_addf(b, "Vec::<%s>::new()", rty(want->sub[0]));
 		else if (want->kind == TY_DICT)
-			buf_addf(b, "IndexMap::<%s, %s>::default()", rty(want->sub[0]),
-				 rty(want->sub[1]));
+			buf_addf(b, "IndexMap::<%s, %s>::default()",
+				 rty(want->sub[0]), rty(want->sub[1]));
 		else if (want->kind == TY_SET)
 			buf_addf(b, "IndexSet::<%s>::new()", rty(want->sub[0]));
 		else
-			efail(f, x, "empty display where %s is expected", rty(want));
+			efail(f, x, "empty display where %s is expected",
+			      rty(want));
 		return;
 	}
 	if (want && !ty_equal(x->ty, want)) {
@@ -626,15 +632,18 @@ static void emit_binop_num(struct fe *f, struct buf *b, int op, struct ex *x,
 			   struct ex *y, const struct ty *res)
 {
 	static const char *int_fn[] = {
-		[OP_ADD] = "add_i", [OP_SUB] = "sub_i", [OP_MUL] = "mul_i",
-		[OP_FLOORDIV] = "floordiv_i", [OP_MOD] = "mod_i",
-		[OP_POW] = "pow_i", [OP_LSHIFT] = "shl_i", [OP_RSHIFT] = "shr_i",
-		[OP_DIV] = "truediv_i",
+	    [OP_ADD] = "add_i",	    [OP_SUB] = "sub_i",
+	    [OP_MUL] = "mul_i",	    [OP_FLOORDIV] = "floordiv_i",
+	    [OP_MOD] = "mod_i",	    [OP_POW] = "pow_i",
+	    [OP_LSHIFT] = "shl_i",  [OP_RSHIFT] = "shr_i",
+	    [OP_DIV] = "truediv_i",
 	};
 	bool is_f = x->ty->kind == TY_FLOAT || y->ty->kind == TY_FLOAT;
 
 	if (!is_f && res->kind == TY_BOOL) {
-		const char *o = op == OP_BITAND ? "&" : op == OP_BITOR ? "|" : "^";
+		const char *o = op == OP_BITAND	 ? "&"
+				: op == OP_BITOR ? "|"
+						 : "^";
 		buf_addch(b, '(');
 		ex_own(f, b, x);
 		buf_addf(b, " %s ", o);
@@ -652,8 +661,9 @@ static void emit_binop_num(struct fe *f, struct buf *b, int op, struct ex *x,
 	}
 	if (!is_f) {
 		if (op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR) {
-			const char *o = op == OP_BITAND ? "&" :
-					op == OP_BITOR ? "|" : "^";
+			const char *o = op == OP_BITAND	 ? "&"
+					: op == OP_BITOR ? "|"
+							 : "^";
 			buf_addch(b, '(');
 			ex_i64(f, b, x);
 			buf_addf(b, " %s ", o);
@@ -682,9 +692,11 @@ static void emit_binop_num(struct fe *f, struct buf *b, int op, struct ex *x,
 	case OP_FLOORDIV:
 	case OP_MOD:
 	case OP_POW:
-		buf_addf(b, "rt::%s(", op == OP_DIV ? "div_f" :
-			 op == OP_FLOORDIV ? "floordiv_f" :
-			 op == OP_MOD ? "mod_f" : "pow_f");
+		buf_addf(b, "rt::%s(",
+			 op == OP_DIV	     ? "div_f"
+			 : op == OP_FLOORDIV ? "floordiv_f"
+			 : op == OP_MOD	     ? "mod_f"
+					     : "pow_f");
 		ex_f64(f, b, x);
 		buf_adds(b, ", ");
 		ex_f64(f, b, y);
@@ -713,11 +725,14 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 	if ((tx->kind == TY_NUM || ty->kind == TY_NUM) && res->kind == TY_NUM) {
 		/* int | float op int: int arithmetic while both are ints */
 		if (op != OP_ADD && op != OP_SUB && op != OP_MUL) {
-			efail(f, x, "operator %s on int | float", binop_str(op));
+			efail(f, x, "operator %s on int | float",
+			      binop_str(op));
 			return;
 		}
-		buf_addf(b, "rt::num_%s(", op == OP_ADD ? "add" :
-			 op == OP_SUB ? "sub" : "mul");
+		buf_addf(b, "rt::num_%s(",
+			 op == OP_ADD	? "add"
+			 : op == OP_SUB ? "sub"
+					: "mul");
 		ex_own_as(f, b, x, ty_basic(TY_NUM));
 		buf_adds(b, ", ");
 		ex_own_as(f, b, y, ty_basic(TY_NUM));
@@ -750,7 +765,8 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 		return;
 	}
 	if (op == OP_MUL && (tx->kind == TY_STR || tx->kind == TY_LIST)) {
-		buf_addf(b, "rt::%s(", tx->kind == TY_STR ? "srepeat" : "repeat");
+		buf_addf(b, "rt::%s(",
+			 tx->kind == TY_STR ? "srepeat" : "repeat");
 		ex_ref(f, b, x);
 		buf_adds(b, ", ");
 		ex_i64(f, b, y);
@@ -783,17 +799,32 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 	const char *o;
 
 	switch (op) {
-	case CMP_LT: o = "<"; break;
-	case CMP_LE: o = "<="; break;
-	case CMP_GT: o = ">"; break;
-	case CMP_GE: o = ">="; break;
-	case CMP_EQ: o = "=="; break;
-	case CMP_NE: o = "!="; break;
-	default: o = NULL; break;
+	case CMP_LT:
+		o = "<";
+		break;
+	case CMP_LE:
+		o = "<=";
+		break;
+	case CMP_GT:
+		o = ">";
+		break;
+	case CMP_GE:
+		o = ">=";
+		break;
+	case CMP_EQ:
+		o = "==";
+		break;
+	case CMP_NE:
+		o = "!=";
+		break;
+	default:
+		o = NULL;
+		break;
 	}
 	if (op == CMP_IS || op == CMP_ISNOT) {
-		const char *opt = tx->kind == TY_OPT ? xs_ref :
-				  ty->kind == TY_OPT ? ys_ref : NULL;
+		const char *opt = tx->kind == TY_OPT   ? xs_ref
+				  : ty->kind == TY_OPT ? ys_ref
+						       : NULL;
 		if (opt)
 			buf_addf(b, "(%s).is_%s()", opt,
 				 op == CMP_IS ? "none" : "some");
@@ -805,15 +836,17 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 		const char *neg = op == CMP_NOTIN ? "!" : "";
 		if (ty->kind == TY_LIST) {
 			if (ty_equal(tx, ty->sub[0]))
-				buf_addf(b, "%srt::contains(%s, %s)?", neg, ys_ref,
-					 xs_ref);
+				buf_addf(b, "%srt::contains(%s, %s)?", neg,
+					 ys_ref, xs_ref);
 			else if (is_intlike(tx) && ty->sub[0]->kind == TY_FLOAT)
-				buf_addf(b, "%srt::contains(%s, &rt::exact_f(%s%s)?)?",
-					 neg, ys_ref, xs_own,
-					 tx->kind == TY_BOOL ? " as i64" : "");
+				buf_addf(
+				    b,
+				    "%srt::contains(%s, &rt::exact_f(%s%s)?)?",
+				    neg, ys_ref, xs_own,
+				    tx->kind == TY_BOOL ? " as i64" : "");
 			else if (ty->sub[0]->kind == TY_NEVER)
-				buf_addf(b, "%s(%s).is_empty()", op == CMP_IN ? "!" : "",
-					 ys_ref);
+				buf_addf(b, "%s(%s).is_empty()",
+					 op == CMP_IN ? "!" : "", ys_ref);
 			else
 				efail(f, x, "'in' between %s and %s", rty(tx),
 				      rty(ty));
@@ -822,7 +855,8 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 		if (ty->kind == TY_DICT || ty->kind == TY_SET) {
 			if (!ty_equal(tx, ty->sub[0])) {
 				if (ty->sub[0]->kind == TY_NEVER) {
-					buf_adds(b, op == CMP_IN ? "false" : "true");
+					buf_adds(b, op == CMP_IN ? "false"
+								 : "true");
 					return;
 				}
 				efail(f, x, "'in' between %s and %s", rty(tx),
@@ -830,24 +864,26 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 				return;
 			}
 			buf_addf(b, "%s(%s).%s(%s)", neg, ys_ref,
-				 ty->kind == TY_DICT ? "contains_key" : "contains",
+				 ty->kind == TY_DICT ? "contains_key"
+						     : "contains",
 				 xs_ref);
 			return;
 		}
 		if (ty->kind == TY_STR) {
-			buf_addf(b, "%s(%s).contains((%s).as_str())", neg, ys_ref,
-				 xs_ref);
+			buf_addf(b, "%s(%s).contains((%s).as_str())", neg,
+				 ys_ref, xs_ref);
 			return;
 		}
 		if (ty->kind == TY_TUPLE) {
 			buf_addf(b, "%s(false", neg);
 			for (size_t i = 0; i < ty->n; i++) {
 				if (!ty_equal(tx, ty->sub[i])) {
-					efail(f, x, "'in' a tuple of other types");
+					efail(f, x,
+					      "'in' a tuple of other types");
 					return;
 				}
-				buf_addf(b, " || rt::peq(%s, &(%s).%zu)?", xs_ref,
-					 ys_ref, i);
+				buf_addf(b, " || rt::peq(%s, &(%s).%zu)?",
+					 xs_ref, ys_ref, i);
 			}
 			buf_addch(b, ')');
 			return;
@@ -895,8 +931,9 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 		return;
 	}
 	if (tx->kind == TY_NONE && ty->kind == TY_NONE) {
-		buf_adds(b, op == CMP_EQ || op == CMP_LE || op == CMP_GE ? "true" :
-								       "false");
+		buf_adds(b, op == CMP_EQ || op == CMP_LE || op == CMP_GE
+				? "true"
+				: "false");
 		return;
 	}
 	if (!ty_equal(tx, ty)) {
@@ -942,9 +979,10 @@ static char *str_of(struct fe *f, struct ex *x, bool ref)
 static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 {
 	if (e->n == 2) {
-		emit_cmp_pair(f, b, e->cmp[0], e->a[0], str_of(f, e->a[0], false),
-			      str_of(f, e->a[0], true), e->a[1],
-			      str_of(f, e->a[1], false), str_of(f, e->a[1], true));
+		emit_cmp_pair(
+		    f, b, e->cmp[0], e->a[0], str_of(f, e->a[0], false),
+		    str_of(f, e->a[0], true), e->a[1],
+		    str_of(f, e->a[1], false), str_of(f, e->a[1], true));
 		return;
 	}
 	/* Chains evaluate each middle operand once. */
@@ -974,10 +1012,10 @@ static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 static void emit_math(struct fe *f, struct buf *b, struct ex *e)
 {
 	const char *fn = e->sval + 5;
-	static const char *checked[] = { "sqrt", "exp", "log2", "log10" };
-	static const char *math1[] = { "sin", "cos", "tan", "asin", "acos",
-				       "atan", "sinh", "cosh", "tanh", "expm1",
-				       "log1p" };
+	static const char *checked[] = {"sqrt", "exp", "log2", "log10"};
+	static const char *math1[] = {"sin",  "cos",   "tan",  "asin",
+				      "acos", "atan",  "sinh", "cosh",
+				      "tanh", "expm1", "log1p"};
 
 	for (size_t i = 0; i < sizeof(checked) / sizeof(*checked); i++) {
 		if (strcmp(fn, checked[i]))
@@ -994,9 +1032,11 @@ static void emit_math(struct fe *f, struct buf *b, struct ex *e)
 		t = tmpname(f, "x");
 		buf_addf(b, "{ let %s = ", t);
 		ex_f64(f, b, e->a[0]);
-		buf_addf(b, "; rt::math1(%s, f64::%s(%s))? }",
-			 t, !strcmp(fn, "expm1") ? "exp_m1" :
-			    !strcmp(fn, "log1p") ? "ln_1p" : fn, t);
+		buf_addf(b, "; rt::math1(%s, f64::%s(%s))? }", t,
+			 !strcmp(fn, "expm1")	? "exp_m1"
+			 : !strcmp(fn, "log1p") ? "ln_1p"
+						: fn,
+			 t);
 		return;
 	}
 	if (!strcmp(fn, "log")) {
@@ -1018,11 +1058,13 @@ static void emit_math(struct fe *f, struct buf *b, struct ex *e)
 	if (!strcmp(fn, "degrees") || !strcmp(fn, "radians")) {
 		buf_addch(b, '(');
 		ex_f64(f, b, e->a[0]);
-		buf_adds(b, fn[0] == 'd' ? " * (180.0 / std::f64::consts::PI))" :
-					   " * (std::f64::consts::PI / 180.0))");
+		buf_adds(b, fn[0] == 'd'
+				? " * (180.0 / std::f64::consts::PI))"
+				: " * (std::f64::consts::PI / 180.0))");
 		return;
 	}
-	if (!strcmp(fn, "floor") || !strcmp(fn, "ceil") || !strcmp(fn, "trunc")) {
+	if (!strcmp(fn, "floor") || !strcmp(fn, "ceil") ||
+	    !strcmp(fn, "trunc")) {
 		if (is_intlike(e->a[0]->ty)) {
 			ex_i64(f, b, e->a[0]);
 			return;
@@ -1034,16 +1076,20 @@ static void emit_math(struct fe *f, struct buf *b, struct ex *e)
 	}
 	if (!strcmp(fn, "isnan") || !strcmp(fn, "isinf") ||
 	    !strcmp(fn, "isfinite")) {
-		buf_addf(b, "f64::%s(", !strcmp(fn, "isnan") ? "is_nan" :
-			 !strcmp(fn, "isinf") ? "is_infinite" : "is_finite");
+		buf_addf(b, "f64::%s(",
+			 !strcmp(fn, "isnan")	? "is_nan"
+			 : !strcmp(fn, "isinf") ? "is_infinite"
+						: "is_finite");
 		ex_f64(f, b, e->a[0]);
 		buf_addch(b, ')');
 		return;
 	}
 	if (!strcmp(fn, "copysign") || !strcmp(fn, "fmod") ||
 	    !strcmp(fn, "atan2")) {
-		buf_addf(b, "%s(", !strcmp(fn, "copysign") ? "f64::copysign" :
-			 !strcmp(fn, "fmod") ? "rt::fmod" : "rt::atan2");
+		buf_addf(b, "%s(",
+			 !strcmp(fn, "copysign") ? "f64::copysign"
+			 : !strcmp(fn, "fmod")	 ? "rt::fmod"
+						 : "rt::atan2");
 		ex_f64(f, b, e->a[0]);
 		buf_adds(b, ", ");
 		ex_f64(f, b, e->a[1]);
@@ -1083,9 +1129,9 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 		buf_addf(b, "; %s.reverse(); %s }", t, t);
 		return;
 	}
-	if (x->kind == EX_CALL && !x->fn && (is_call(x, "enumerate") ||
-					     is_call(x, "zip") ||
-					     is_call(x, "reversed"))) {
+	if (x->kind == EX_CALL && !x->fn &&
+	    (is_call(x, "enumerate") || is_call(x, "zip") ||
+	     is_call(x, "reversed"))) {
 		efail(f, x, "%s() outside a for loop", x->sval);
 		return;
 	}
@@ -1127,8 +1173,8 @@ static const struct ty *iter_elem_ty(const struct ex *x)
 	if (is_method(x, "values"))
 		return x->a[0]->ty->sub[1];
 	if (is_call(x, "reversed"))
-		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0] :
-						       ty_basic(TY_INT);
+		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0]
+						    : ty_basic(TY_INT);
 	if (x->ty->kind == TY_LIST)
 		return x->ty->sub[0];
 	if (x->ty->kind == TY_STR)
@@ -1158,8 +1204,8 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 			buf_adds(b, "rt::slen(");
 			ex_ref(f, b, a0);
 			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_TUPLE &&
-			   a0->kind == EX_NAME && !a0->unwrap) {
+		} else if (a0->ty->kind == TY_TUPLE && a0->kind == EX_NAME &&
+			   !a0->unwrap) {
 			buf_addf(b, "%zu", a0->ty->n);
 		} else if (a0->ty->kind == TY_TUPLE) {
 			/* still evaluated: it may raise (None, xs[i]) */
@@ -1209,8 +1255,8 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 	if (!strcmp(fn, "sum")) {
 		const struct ty *el = iter_elem_ty(a0);
 		bool v12 = f->m->py_minor >= 12;
-		if (el->kind == TY_FLOAT || (e->n == 2 &&
-					     e->a[1]->ty->kind == TY_FLOAT)) {
+		if (el->kind == TY_FLOAT ||
+		    (e->n == 2 && e->a[1]->ty->kind == TY_FLOAT)) {
 			if (el->kind != TY_FLOAT) {
 				efail(f, e, "sum() of %s from a float start",
 				      rty(el));
@@ -1317,7 +1363,8 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 	if (!strcmp(fn, "sorted")) {
 		buf_adds(b, "rt::sorted(");
 		ex_slice(f, b, a0);
-		buf_addf(b, ", %s)?", e->n == 2 && e->a[1]->ival ? "true" : "false");
+		buf_addf(b, ", %s)?",
+			 e->n == 2 && e->a[1]->ival ? "true" : "false");
 		return;
 	}
 	if (!strcmp(fn, "list")) {
@@ -1332,7 +1379,8 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 	}
 	if (!strcmp(fn, "set")) {
 		if (!a0) {
-			buf_addf(b, "IndexSet::<%s>::new()", rty(e->ty->sub[0]));
+			buf_addf(b, "IndexSet::<%s>::new()",
+				 rty(e->ty->sub[0]));
 			return;
 		}
 		buf_adds(b, "rt::set_from((");
@@ -1365,11 +1413,15 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 		else
 			ex_i64(f, b, e->a[1]);
 		if (fl)
-			buf_addf(b, "; (rt::floordiv_f(%s, %s)?, rt::mod_f(%s, %s)?) }",
-				 x, y, x, y);
+			buf_addf(
+			    b,
+			    "; (rt::floordiv_f(%s, %s)?, rt::mod_f(%s, %s)?) }",
+			    x, y, x, y);
 		else
-			buf_addf(b, "; (rt::floordiv_i(%s, %s)?, rt::mod_i(%s, %s)?) }",
-				 x, y, x, y);
+			buf_addf(
+			    b,
+			    "; (rt::floordiv_i(%s, %s)?, rt::mod_i(%s, %s)?) }",
+			    x, y, x, y);
 		return;
 	}
 	efail(f, e, "builtin %s()", fn);
@@ -1399,8 +1451,9 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 					buf_addch(b, '(');
 					ex_slice(f, b, e->a[1]);
 					buf_adds(b, ").to_vec()");
-				} else if (rt->kind == TY_LIST && (!strcmp(m, "insert") ||
-								   !strcmp(m, "pop"))) {
+				} else if (rt->kind == TY_LIST &&
+					   (!strcmp(m, "insert") ||
+					    !strcmp(m, "pop"))) {
 					ex_i64(f, b, e->a[1]);
 				} else if (rt->kind == TY_LIST) {
 					ex_own_as(f, b, e->a[1], rt->sub[0]);
@@ -1412,8 +1465,9 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 			if (e->n > 2) {
 				a2 = tmpname(f, "a");
 				buf_addf(b, "let %s = ", a2);
-				ex_own_as(f, b, e->a[2], rt->kind == TY_DICT ?
-					  rt->sub[1] : rt->sub[0]);
+				ex_own_as(f, b, e->a[2],
+					  rt->kind == TY_DICT ? rt->sub[1]
+							      : rt->sub[0]);
 				buf_adds(b, "; ");
 			}
 			if (rt->kind == TY_LIST) {
@@ -1428,7 +1482,8 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 					ex_recv_mut(f, b, r);
 					buf_addf(b, ".extend(%s)", a1);
 				} else if (!strcmp(m, "pop")) {
-					buf_adds(b, a1 ? "rt::pop_at(" : "rt::pop(");
+					buf_adds(b, a1 ? "rt::pop_at("
+						       : "rt::pop(");
 					ex_mut(f, b, r);
 					if (a1)
 						buf_addf(b, ", %s", a1);
@@ -1447,7 +1502,8 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 					ex_mut(f, b, r);
 					buf_addf(b, ", %s, %s)", a1, a2);
 				} else if (!strcmp(m, "pop")) {
-					buf_adds(b, a2 ? "rt::dpop_or(" : "rt::dpop(");
+					buf_adds(b, a2 ? "rt::dpop_or("
+						       : "rt::dpop(");
 					ex_mut(f, b, r);
 					buf_addf(b, ", &%s", a1);
 					if (a2)
@@ -1495,17 +1551,18 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 		}
 	}
 	if (rt->kind == TY_STR) {
-		static const char *fallible[] = { "split", "lower", "upper",
-						  "replace", "isdigit", "isalpha",
-						  "isalnum", "isspace", "count" };
+		static const char *fallible[] = {
+		    "split",   "lower",	  "upper",   "replace", "isdigit",
+		    "isalpha", "isalnum", "isspace", "count"};
 		bool q = false;
-		for (size_t i = 0; i < sizeof(fallible) / sizeof(*fallible); i++)
+		for (size_t i = 0; i < sizeof(fallible) / sizeof(*fallible);
+		     i++)
 			if (!strcmp(m, fallible[i]))
 				q = true;
 		if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
 			ex_recv(f, b, r);
-			buf_addf(b, ".%s(", m[0] == 's' ? "starts_with" :
-						     "ends_with");
+			buf_addf(b, ".%s(",
+				 m[0] == 's' ? "starts_with" : "ends_with");
 			ex_recv(f, b, e->a[1]);
 			buf_adds(b, ".as_str())");
 			return;
@@ -1564,8 +1621,8 @@ static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
 			ex_own_as(f, b, a, pv->ty);
 		} else {
 			if (!ty_equal(a->ty, pv->ty))
-				efail(f, a, "argument type %s for %s", rty(a->ty),
-				      rty(pv->ty));
+				efail(f, a, "argument type %s for %s",
+				      rty(a->ty), rty(pv->ty));
 			ex_ref(f, b, a);
 		}
 	}
@@ -1660,10 +1717,11 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 	case EX_AND:
 	case EX_OR:
 		if (x->op == 1) {
-			efail(f, x, "'%s' of %s and %s used as a value returns "
+			efail(f, x,
+			      "'%s' of %s and %s used as a value returns "
 			      "one operand or the other",
-			      x->kind == EX_AND ? "and" : "or", rty(x->a[0]->ty),
-			      rty(x->a[1]->ty));
+			      x->kind == EX_AND ? "and" : "or",
+			      rty(x->a[0]->ty), rty(x->a[1]->ty));
 			return;
 		}
 		if (x->ty->kind == TY_BOOL) {
@@ -1732,8 +1790,8 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 			return;
 		}
 		if (x->kind == EX_SLICE) {
-			buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice(" :
-								   "rt::slice(");
+			buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice("
+								: "rt::slice(");
 			ex_ref(f, b, x->a[0]);
 			for (int i = 1; i < 4; i++) {
 				buf_adds(b, ", ");
@@ -1794,8 +1852,8 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	case EX_DICT:
 		if (!x->n) {
-			buf_addf(b, "IndexMap::<%s, %s>::default()", rty(x->ty->sub[0]),
-				 rty(x->ty->sub[1]));
+			buf_addf(b, "IndexMap::<%s, %s>::default()",
+				 rty(x->ty->sub[0]), rty(x->ty->sub[1]));
 			return;
 		}
 		buf_adds(b, "rt::dict_from(vec![");
@@ -2049,8 +2107,7 @@ static bool emit_str_append(struct fe *f, struct ex *target, struct ex *t)
 }
 
 /* c = s[i] on str variables: reuse c's buffer. */
-static bool emit_str_index_into(struct fe *f, struct ex *target,
-				struct ex *v)
+static bool emit_str_index_into(struct fe *f, struct ex *target, struct ex *v)
 {
 	struct buf b = BUF_INIT;
 	struct var *tv;
@@ -2167,7 +2224,8 @@ static bool block_assigns(const struct block *blk, int var)
 		if ((s->kind == ST_AUG || s->kind == ST_FOR) &&
 		    ex_assigns(s->target, var))
 			return true;
-		if (block_assigns(&s->body, var) || block_assigns(&s->orelse, var))
+		if (block_assigns(&s->body, var) ||
+		    block_assigns(&s->orelse, var))
 			return true;
 	}
 	return false;
@@ -2175,9 +2233,11 @@ static bool block_assigns(const struct block *blk, int var)
 
 /* A loop source that can be read live through its name each iteration
  * (Python's list iterator re-checks the length every step). */
-static bool live_name(struct fe *f, const struct ex *src, const struct block *body)
+static bool live_name(struct fe *f, const struct ex *src,
+		      const struct block *body)
 {
-	return src->kind == EX_NAME && (!body || !block_assigns(body, src->var));
+	return src->kind == EX_NAME &&
+	       (!body || !block_assigns(body, src->var));
 }
 
 static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
@@ -2201,8 +2261,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		}
 		src = iter->a[0];
 	}
-	if (is_call(src, "range") || (is_call(src, "reversed") &&
-				      is_call(src->a[0], "range"))) {
+	if (is_call(src, "range") ||
+	    (is_call(src, "reversed") && is_call(src->a[0], "range"))) {
 		struct ex *r = is_call(src, "range") ? src : src->a[0];
 		bool rev = src != r;
 		if (r->n <= 2 && !rev) {
@@ -2226,14 +2286,16 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		emit_open(e, "for %s in %s {", v, b.data);
 		elt = ty_basic(TY_INT);
 	} else if (is_call(src, "zip")) {
-		char **names = arena_alloc(&f->m->arena, src->n * sizeof(char *));
+		char **names =
+		    arena_alloc(&f->m->arena, src->n * sizeof(char *));
 		char *i = tmpname(f, "i");
 		struct buf cond = BUF_INIT, tup = BUF_INIT;
 		for (size_t k = 0; k < src->n; k++) {
 			struct ex *s = src->a[k];
 			if (s->ty->kind == TY_LIST && live_name(f, s, body)) {
 				names[k] = var_of(f, s)->rname;
-			} else if (s->ty->kind == TY_LIST || s->ty->kind == TY_STR) {
+			} else if (s->ty->kind == TY_LIST ||
+				   s->ty->kind == TY_STR) {
 				names[k] = tmpname(f, "z");
 				buf_reset(&b);
 				if (s->ty->kind == TY_STR) {
@@ -2256,8 +2318,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 				buf_addf(&tup, "%s%s.at_k(%s)?", k ? ", " : "",
 					 names[k], i);
 			else
-				buf_addf(&tup, "%s%s[%s].clone()", k ? ", " : "",
-					 names[k], i);
+				buf_addf(&tup, "%s%s[%s].clone()",
+					 k ? ", " : "", names[k], i);
 		}
 		emit_line(e, "let mut %s = 0usize;", i);
 		emit_open(e, "while %s {", cond.data);
@@ -2269,7 +2331,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		{
 			struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, src->n);
 			for (size_t k = 0; k < src->n; k++)
-				tt->sub[k] = (struct ty *)iter_elem_ty(src->a[k]);
+				tt->sub[k] =
+				    (struct ty *)iter_elem_ty(src->a[k]);
 			elt = tt;
 		}
 	} else if (is_method(src, "keys") || is_method(src, "values") ||
@@ -2287,23 +2350,31 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		emit_line(e, "let %s = %s.len();", n, dn);
 		emit_line(e, "let mut %s = 0usize;", i);
 		emit_open(e, "loop {");
-		emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn, n);
+		emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn,
+			  n);
 		emit_line(e, "if %s >= %s { break; }", i, n);
 		if (is_method(src, "values")) {
-			emit_line(e, "let %s = %s.get_index(%s).map(|(_, v)| v.clone()).ok_or(rt::Deopt)?;",
+			emit_line(e,
+				  "let %s = %s.get_index(%s).map(|(_, v)| "
+				  "v.clone()).ok_or(rt::Deopt)?;",
 				  v, dn, i);
 			elt = dt->sub[1];
 		} else if (is_method(src, "items")) {
-			emit_line(e, "let %s = %s.get_index(%s).map(|(k, v)| (k.clone(), v.clone())).ok_or(rt::Deopt)?;",
+			emit_line(e,
+				  "let %s = %s.get_index(%s).map(|(k, v)| "
+				  "(k.clone(), v.clone())).ok_or(rt::Deopt)?;",
 				  v, dn, i);
 			{
-				struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, 2);
+				struct ty *tt =
+				    ty_new(&f->m->arena, TY_TUPLE, 2);
 				tt->sub[0] = dt->sub[0];
 				tt->sub[1] = dt->sub[1];
 				elt = tt;
 			}
 		} else {
-			emit_line(e, "let %s = %s.get_index(%s).map(|(k, _)| k.clone()).ok_or(rt::Deopt)?;",
+			emit_line(e,
+				  "let %s = %s.get_index(%s).map(|(k, _)| "
+				  "k.clone()).ok_or(rt::Deopt)?;",
 				  v, dn, i);
 			elt = dt->sub[0];
 		}
@@ -2316,7 +2387,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		emit_line(e, "let %s = %s.to_string();", v, c);
 		elt = ty_basic(TY_STR);
 	} else if (src->ty->kind == TY_LIST ||
-		   (is_call(src, "reversed") && src->a[0]->ty->kind == TY_LIST)) {
+		   (is_call(src, "reversed") &&
+		    src->a[0]->ty->kind == TY_LIST)) {
 		bool rev = is_call(src, "reversed");
 		struct ex *l = rev ? src->a[0] : src;
 		char *i = tmpname(f, "i"), *ln;
@@ -2331,8 +2403,10 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 				root = p->var;
 			if (root >= 0 && f->fn->vars[root].is_mutated && body &&
 			    l->kind == EX_INDEX) {
-				efail(f, l, "loop over an item of '%s', which is "
-				      "changed in place", f->fn->vars[root].name);
+				efail(f, l,
+				      "loop over an item of '%s', which is "
+				      "changed in place",
+				      f->fn->vars[root].name);
 				goto out;
 			}
 			ln = tmpname(f, "l");
@@ -2342,7 +2416,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 				emit_line(e, "let %s = %s;", ln, b.data);
 			} else {
 				ex_ref(f, &b, l);
-				emit_line(e, "let %s = (%s).clone();", ln, b.data);
+				emit_line(e, "let %s = (%s).clone();", ln,
+					  b.data);
 			}
 		}
 		if (rev) {
@@ -2422,12 +2497,13 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 				free(s);
 			}
 		} else if (vt->kind == TY_LIST) {
-			emit_line(e, "if %s.len() != %zu { return Err(rt::Deopt); }",
-				  u, t->n);
+			emit_line(
+			    e, "if %s.len() != %zu { return Err(rt::Deopt); }",
+			    u, t->n);
 			for (size_t i = 0; i < t->n; i++) {
-				char *s = xasprintf("%s[%zu]%s", u, i,
-						    ty_is_copy(vt->sub[0]) ? "" :
-						    ".clone()");
+				char *s = xasprintf(
+				    "%s[%zu]%s", u, i,
+				    ty_is_copy(vt->sub[0]) ? "" : ".clone()");
 				emit_bind(f, t->a[i], s, vt->sub[0]);
 				free(s);
 			}
@@ -2440,7 +2516,8 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		emit_line(e, "let %s = %s;", v, val);
 		if (ot->kind == TY_LIST) {
 			if (!ty_equal(ot->sub[0], vt)) {
-				efail(f, t, "storing %s into %s", rty(vt), rty(ot));
+				efail(f, t, "storing %s into %s", rty(vt),
+				      rty(ot));
 				goto out;
 			}
 			buf_adds(&b, "*");
@@ -2449,7 +2526,8 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		} else if (ot->kind == TY_DICT) {
 			char *k = tmpname(f, "k");
 			if (!ty_equal(ot->sub[1], vt)) {
-				efail(f, t, "storing %s into %s", rty(vt), rty(ot));
+				efail(f, t, "storing %s into %s", rty(vt),
+				      rty(ot));
 				goto out;
 			}
 			ex_own_as(f, &b, t->a[1], ot->sub[0]);
@@ -2487,7 +2565,7 @@ static void comp_body(struct fe *f, void *vctx)
 		buf_reset(&b);
 	}
 	if (c->level + 1 < c->x->ncomp) {
-		struct comp_ctx next = { c->x, c->level + 1 };
+		struct comp_ctx next = {c->x, c->level + 1};
 		struct ir_comp *nc = c->x->comp[c->level + 1];
 		hoist(f, nc->iter);
 		emit_for(f, nc->target, nc->iter, NULL, comp_body, &next);
@@ -2504,13 +2582,13 @@ static void hoist(struct fe *f, struct ex *x)
 	if (!x || f->failed)
 		return;
 	if (x->kind == EX_LISTCOMP) {
-		struct comp_ctx c = { x, 0 };
+		struct comp_ctx c = {x, 0};
 		char *t = tmpname(f, "lc");
 		hoist(f, x->comp[0]->iter);
 		emit_line(f->e, "let mut %s: %s = Vec::new();", t, rty(x->ty));
 		x->tmp = t;
-		emit_for(f, x->comp[0]->target, x->comp[0]->iter, NULL, comp_body,
-			 &c);
+		emit_for(f, x->comp[0]->target, x->comp[0]->iter, NULL,
+			 comp_body, &c);
 		return;
 	}
 	for (size_t i = 0; i < x->n; i++)
@@ -2560,7 +2638,8 @@ static void emit_assign(struct fe *f, struct st *s)
 		   s->value->kind == EX_TUPLE &&
 		   s->value->n == s->targets[0]->n) {
 		/* a, b = b, a: evaluate all, then bind */
-		char **t = arena_alloc(&f->m->arena, s->value->n * sizeof(char *));
+		char **t =
+		    arena_alloc(&f->m->arena, s->value->n * sizeof(char *));
 		for (size_t i = 0; i < s->value->n; i++) {
 			t[i] = tmpname(f, "e");
 			buf_reset(&b);
@@ -2568,17 +2647,21 @@ static void emit_assign(struct fe *f, struct st *s)
 			emit_line(f->e, "let %s = %s;", t[i], b.data);
 		}
 		for (size_t i = 0; i < s->value->n; i++)
-			emit_bind(f, s->targets[0]->a[i], t[i], s->value->a[i]->ty);
+			emit_bind(f, s->targets[0]->a[i], t[i],
+				  s->value->a[i]->ty);
 	} else {
 		char *t = tmpname(f, "e");
-		const struct ty *want = s->targets[0]->kind == EX_NAME ?
-			var_of(f, s->targets[0])->ty : s->value->ty;
+		const struct ty *want = s->targets[0]->kind == EX_NAME
+					    ? var_of(f, s->targets[0])->ty
+					    : s->value->ty;
 		ex_own_as(f, &b, s->value, want);
 		emit_line(f->e, "let %s = %s;", t, b.data);
 		for (size_t i = 0; i < s->ntargets; i++) {
-			char *val = xasprintf("%s%s", t,
-					      i + 1 < s->ntargets &&
-					      !ty_is_copy(want) ? ".clone()" : "");
+			char *val =
+			    xasprintf("%s%s", t,
+				      i + 1 < s->ntargets && !ty_is_copy(want)
+					  ? ".clone()"
+					  : "");
 			emit_bind(f, s->targets[i], val, want);
 			free(val);
 		}
@@ -2590,7 +2673,7 @@ static void emit_aug(struct fe *f, struct st *s)
 {
 	struct buf b = BUF_INIT;
 	struct ex left = *s->target;
-	struct ex fake = { 0 };
+	struct ex fake = {0};
 	struct ex *pair[2];
 
 	hoist_fix(f, s->value);
@@ -2610,19 +2693,22 @@ static void emit_aug(struct fe *f, struct st *s)
 		struct var *v = var_of(f, s->target);
 		left.ty = v->ty;
 		if (s->value->ty->kind == TY_FLOAT) {
-			emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_FLOAT));
-			emit_line(f->e, "%s = rt::Num::F(%s);", v->rname, b.data);
+			emit_binop(f, &b, s->op, &left, s->value,
+				   ty_basic(TY_FLOAT));
+			emit_line(f->e, "%s = rt::Num::F(%s);", v->rname,
+				  b.data);
 		} else {
-			emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_NUM));
+			emit_binop(f, &b, s->op, &left, s->value,
+				   ty_basic(TY_NUM));
 			emit_line(f->e, "%s = %s;", v->rname, b.data);
 		}
 	} else if (s->target->kind == EX_NAME) {
 		struct var *v = var_of(f, s->target);
-		if (v->ty->kind == TY_FLOAT && (s->op == OP_ADD || s->op == OP_SUB ||
-						s->op == OP_MUL)) {
+		if (v->ty->kind == TY_FLOAT &&
+		    (s->op == OP_ADD || s->op == OP_SUB || s->op == OP_MUL)) {
 			ex_f64(f, &b, s->value);
-			emit_line(f->e, "%s %s= %s;", v->rname, binop_str(s->op),
-				  b.data);
+			emit_line(f->e, "%s %s= %s;", v->rname,
+				  binop_str(s->op), b.data);
 		} else {
 			emit_binop(f, &b, s->op, &left, s->value, v->ty);
 			emit_line(f->e, "%s = %s;", v->rname, b.data);
@@ -2641,45 +2727,54 @@ static void emit_aug(struct fe *f, struct st *s)
 			bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
 			const char *cast = vt->kind == TY_BOOL ? " as i64" : "";
 			if (t->kind == TY_STR && s->op == OP_ADD) {
-				emit_line(f->e, "*%s = rt::cat(&*%s, &%s);", p, p, val);
+				emit_line(f->e, "*%s = rt::cat(&*%s, &%s);", p,
+					  p, val);
 			} else if (fl && (s->op == OP_ADD || s->op == OP_SUB ||
 					  s->op == OP_MUL)) {
 				emit_line(f->e, "*%s %s= %s%s;", p,
 					  binop_str(s->op), val,
-					  vt->kind == TY_FLOAT ? "" :
-					  vt->kind == TY_BOOL ? " as i64 as f64" :
-					  " as f64");
+					  vt->kind == TY_FLOAT ? ""
+					  : vt->kind == TY_BOOL
+					      ? " as i64 as f64"
+					      : " as f64");
 			} else if (fl) {
 				emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p,
-					  s->op == OP_DIV ? "div_f" :
-					  s->op == OP_FLOORDIV ? "floordiv_f" :
-					  s->op == OP_MOD ? "mod_f" : "pow_f",
+					  s->op == OP_DIV	 ? "div_f"
+					  : s->op == OP_FLOORDIV ? "floordiv_f"
+					  : s->op == OP_MOD	 ? "mod_f"
+								 : "pow_f",
 					  p, val,
-					  vt->kind == TY_FLOAT ? "" :
-					  vt->kind == TY_BOOL ? " as i64 as f64" :
-					  " as f64");
+					  vt->kind == TY_FLOAT ? ""
+					  : vt->kind == TY_BOOL
+					      ? " as i64 as f64"
+					      : " as f64");
 			} else if (t->kind == TY_INT) {
 				static const char *int_fn[] = {
-					[OP_ADD] = "add_i", [OP_SUB] = "sub_i",
-					[OP_MUL] = "mul_i",
-					[OP_FLOORDIV] = "floordiv_i",
-					[OP_MOD] = "mod_i", [OP_POW] = "pow_i",
-					[OP_LSHIFT] = "shl_i",
-					[OP_RSHIFT] = "shr_i",
+				    [OP_ADD] = "add_i",
+				    [OP_SUB] = "sub_i",
+				    [OP_MUL] = "mul_i",
+				    [OP_FLOORDIV] = "floordiv_i",
+				    [OP_MOD] = "mod_i",
+				    [OP_POW] = "pow_i",
+				    [OP_LSHIFT] = "shl_i",
+				    [OP_RSHIFT] = "shr_i",
 				};
 				if (s->op == OP_BITAND || s->op == OP_BITOR ||
 				    s->op == OP_BITXOR)
 					emit_line(f->e, "*%s %s= %s%s;", p,
 						  binop_str(s->op), val, cast);
 				else if (s->op <= OP_RSHIFT && int_fn[s->op])
-					emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;",
-						  p, int_fn[s->op], p, val, cast);
+					emit_line(
+					    f->e, "*%s = rt::%s(*%s, %s%s)?;",
+					    p, int_fn[s->op], p, val, cast);
 				else
-					efail(f, s->target, "augmented %s on an "
-					      "item", binop_str(s->op));
+					efail(f, s->target,
+					      "augmented %s on an "
+					      "item",
+					      binop_str(s->op));
 			} else {
-				efail(f, s->target, "augmented assignment on %s",
-				      rty(t));
+				efail(f, s->target,
+				      "augmented assignment on %s", rty(t));
 			}
 		}
 	}
@@ -2778,7 +2873,7 @@ static int emit_stmt(struct fe *f, struct st *s)
 	}
 	case ST_FOR: {
 		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
-		struct block_ctx bc = { &s->body };
+		struct block_ctx bc = {&s->body};
 		stmt_line(f, s);
 		if (broke)
 			emit_line(e, "let mut %s = false;", broke);
@@ -2796,7 +2891,8 @@ static int emit_stmt(struct fe *f, struct st *s)
 	}
 	case ST_BREAK:
 		if (f->nloops && f->loops[f->nloops - 1].broke)
-			emit_line(e, "%s = true;", f->loops[f->nloops - 1].broke);
+			emit_line(e, "%s = true;",
+				  f->loops[f->nloops - 1].broke);
 		emit_line(e, "break;");
 		break;
 	case ST_CONTINUE:
@@ -2827,7 +2923,8 @@ static int emit_stmt(struct fe *f, struct st *s)
 		break;
 	case ST_RAISE:
 		stmt_line(f, s);
-		emit_line(e, "return Err(rt::Deopt); // raise: Python raises it");
+		emit_line(e,
+			  "return Err(rt::Deopt); // raise: Python raises it");
 		break;
 	case ST_DEL: {
 		struct ex *t = s->target;
@@ -2883,7 +2980,8 @@ static bool block_calls_loop(const struct block *b, int depth)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct st *s = b->v[i];
-		if (ex_calls_loop(s->value, depth) || ex_calls_loop(s->cond, depth) ||
+		if (ex_calls_loop(s->value, depth) ||
+		    ex_calls_loop(s->cond, depth) ||
 		    ex_calls_loop(s->iter, depth) ||
 		    block_calls_loop(&s->body, depth) ||
 		    block_calls_loop(&s->orelse, depth))
@@ -2903,7 +3001,7 @@ static bool calls_loop(struct ir_fn *fn, int depth)
 
 int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
-	struct fe f = { 0 };
+	struct fe f = {0};
 	struct buf sig = BUF_INIT, b = BUF_INIT, gen = BUF_INIT;
 	int ret = 0;
 
@@ -2917,8 +3015,8 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			buf_adds(&sig, ", ");
 		if (v->is_view) {
 			buf_addf(&sig, "%s: &V%zu", v->rname, i);
-			buf_addf(&gen, "%sV%zu: rt::View<%s>", gen.len ? ", " : "<",
-				 i, rty(v->ty->sub[0]));
+			buf_addf(&gen, "%sV%zu: rt::View<%s>",
+				 gen.len ? ", " : "<", i, rty(v->ty->sub[0]));
 		} else if (ty_is_copy(v->ty))
 			buf_addf(&sig, "%s%s: %s", v->is_rebound ? "mut " : "",
 				 v->rname, rty(v->ty));
@@ -2937,14 +3035,16 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		}
 		if (ty_has_nested_num(fn->vars[i].ty) ||
 		    ty_has_nested_num(fn->ret)) {
-			efail(&f, NULL, "int | float inside a container or tuple "
+			efail(&f, NULL,
+			      "int | float inside a container or tuple "
 			      "is not supported");
 			ret = -1;
 			goto out;
 		}
 		if (ty_has_nested_none(fn->vars[i].ty) ||
 		    ty_has_nested_none(fn->ret)) {
-			efail(&f, NULL, "None inside a container or tuple is not "
+			efail(&f, NULL,
+			      "None inside a container or tuple is not "
 			      "supported");
 			ret = -1;
 			goto out;
@@ -2986,7 +3086,8 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			ret = -1;
 			goto out;
 		}
-		emit_line(e, "let mut %s: %s = %s;", v->rname, rty(v->ty), b.data);
+		emit_line(e, "let mut %s: %s = %s;", v->rname, rty(v->ty),
+			  b.data);
 	}
 	if (emit_block(&f, &fn->body) < 0) {
 		ret = -1;
@@ -2995,7 +3096,8 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	if (fn->may_fall_off_end && fn->ret->kind == TY_NONE)
 		emit_line(e, "Ok(())");
 	else
-		emit_line(e, "Err(rt::Deopt) // not reached: Python returns above");
+		emit_line(
+		    e, "Err(rt::Deopt) // not reached: Python returns above");
 	emit_close(e, NULL);
 out:
 	if (f.failed)
@@ -3019,16 +3121,17 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		struct var *v = &fn->vars[p->var];
 		buf_addf(&names, "%s\"%s\"", i ? ", " : "", v->name);
 		buf_addf(&pat, "%sSome(%s%s)", i ? ", " : "",
-			 v->is_mutated && !v->is_rebound ? "mut " : "", v->rname);
+			 v->is_mutated && !v->is_rebound ? "mut " : "",
+			 v->rname);
 		if (v->is_view) {
 			/* read in place: no default (mark_views) */
 			buf_addf(&vals, "%srt::ListView::<%s>::new(&p[%zu])",
 				 i ? ", " : "", rty(v->ty->sub[0]), i);
 			any_view = true;
 		} else if (p->def) {
-			struct fe f = { 0 };
-			buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ", i ? ", " : "",
-				 rty(v->ty), i);
+			struct fe f = {0};
+			buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ",
+				 i ? ", " : "", rty(v->ty), i);
 			f.e = e;
 			f.m = m;
 			f.fn = fn;
@@ -3051,13 +3154,18 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			any_mut = true;
 	}
 	emit_line(e, "#[pyfunction]");
-	emit_line(e, "#[pyo3(name = \"%s\", pass_module, signature = (*args, **kwargs))]",
+	emit_line(e,
+		  "#[pyo3(name = \"%s\", pass_module, signature = (*args, "
+		  "**kwargs))]",
 		  fn->name);
-	emit_open(e, "fn py_%d(m: &Bound<'_, PyModule>, args: &Bound<'_, PyTuple>, "
-		  "kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {",
-		  fn->index);
+	emit_open(
+	    e,
+	    "fn py_%d(m: &Bound<'_, PyModule>, args: &Bound<'_, PyTuple>, "
+	    "kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {",
+	    fn->index);
 	emit_line(e, "let py = m.py();");
-	emit_open(e, "if let Some(p) = rt::bind(args, kwargs, [%s]) {", names.data);
+	emit_open(e, "if let Some(p) = rt::bind(args, kwargs, [%s]) {",
+		  names.data);
 	if (fn->nparams)
 		emit_open(e, "if let (%s,) = (%s,) {", pat.data, vals.data);
 	if (any_mut)
@@ -3071,7 +3179,9 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
 		if (v->is_mutated && !v->is_rebound)
-			emit_line(e, "if let Some(o) = &p[%zu] { rt::WriteBack::write_back(&%s, o)?; }",
+			emit_line(e,
+				  "if let Some(o) = &p[%zu] { "
+				  "rt::WriteBack::write_back(&%s, o)?; }",
 				  i, v->rname);
 	}
 	if (fn->ret->kind == TY_NONE)

@@ -87,13 +87,13 @@ void arena_push(struct arena *a, void ***v, size_t *n, size_t *cap, void *p)
 
 /* Types without parameters are shared singletons. */
 static struct ty basic_types[] = {
-	[TY_UNKNOWN] = { TY_UNKNOWN, 0, NULL }, [TY_NEVER] = { TY_NEVER, 0, NULL },
-	[TY_NONE] = { TY_NONE, 0, NULL },       [TY_BOOL] = { TY_BOOL, 0, NULL },
-	[TY_INT] = { TY_INT, 0, NULL },         [TY_FLOAT] = { TY_FLOAT, 0, NULL },
-	[TY_STR] = { TY_STR, 0, NULL },         [TY_LIST] = { TY_BAD, 0, NULL },
-	[TY_TUPLE] = { TY_BAD, 0, NULL },       [TY_DICT] = { TY_BAD, 0, NULL },
-	[TY_SET] = { TY_BAD, 0, NULL },         [TY_OPT] = { TY_BAD, 0, NULL },
-	[TY_NUM] = { TY_NUM, 0, NULL },         [TY_BAD] = { TY_BAD, 0, NULL },
+    [TY_UNKNOWN] = {TY_UNKNOWN, 0, NULL}, [TY_NEVER] = {TY_NEVER, 0, NULL},
+    [TY_NONE] = {TY_NONE, 0, NULL},	  [TY_BOOL] = {TY_BOOL, 0, NULL},
+    [TY_INT] = {TY_INT, 0, NULL},	  [TY_FLOAT] = {TY_FLOAT, 0, NULL},
+    [TY_STR] = {TY_STR, 0, NULL},	  [TY_LIST] = {TY_BAD, 0, NULL},
+    [TY_TUPLE] = {TY_BAD, 0, NULL},	  [TY_DICT] = {TY_BAD, 0, NULL},
+    [TY_SET] = {TY_BAD, 0, NULL},	  [TY_OPT] = {TY_BAD, 0, NULL},
+    [TY_NUM] = {TY_NUM, 0, NULL},	  [TY_BAD] = {TY_BAD, 0, NULL},
 };
 
 struct ty *ty_basic(enum ty_kind kind)
@@ -200,11 +200,13 @@ bool ty_is_hashable(const struct ty *t)
 void ty_format(struct buf *b, const struct ty *t)
 {
 	static const char *names[] = {
-		[TY_UNKNOWN] = "?",     [TY_NEVER] = "Never", [TY_NONE] = "None",
-		[TY_BOOL] = "bool",     [TY_INT] = "int",     [TY_FLOAT] = "float",
-		[TY_STR] = "str",       [TY_LIST] = "list",   [TY_TUPLE] = "tuple",
-		[TY_DICT] = "dict",     [TY_SET] = "set",     [TY_OPT] = "optional", [TY_NUM] = "int | float",
-		[TY_BAD] = "object",
+	    [TY_UNKNOWN] = "?",	      [TY_NEVER] = "Never",
+	    [TY_NONE] = "None",	      [TY_BOOL] = "bool",
+	    [TY_INT] = "int",	      [TY_FLOAT] = "float",
+	    [TY_STR] = "str",	      [TY_LIST] = "list",
+	    [TY_TUPLE] = "tuple",     [TY_DICT] = "dict",
+	    [TY_SET] = "set",	      [TY_OPT] = "optional",
+	    [TY_NUM] = "int | float", [TY_BAD] = "object",
 	};
 
 	if (t->kind == TY_OPT) {
@@ -313,14 +315,14 @@ static struct ty *typarse_one(struct typarse *p)
 		enum ty_kind kind;
 		int nargs; /* -1: any count (tuple) */
 	} names[] = {
-		{ "int", TY_INT, 0 },       { "float", TY_FLOAT, 0 },
-		{ "bool", TY_BOOL, 0 },     { "str", TY_STR, 0 },
-		{ "None", TY_NONE, 0 },     { "NoneType", TY_NONE, 0 },
-		{ "Never", TY_NEVER, 0 },   { "list", TY_LIST, 1 },
-		{ "List", TY_LIST, 1 },     { "tuple", TY_TUPLE, -1 },
-		{ "Tuple", TY_TUPLE, -1 },  { "dict", TY_DICT, 2 },
-		{ "Dict", TY_DICT, 2 },     { "set", TY_SET, 1 },
-		{ "Set", TY_SET, 1 },
+	    {"int", TY_INT, 0},	     {"float", TY_FLOAT, 0},
+	    {"bool", TY_BOOL, 0},    {"str", TY_STR, 0},
+	    {"None", TY_NONE, 0},    {"NoneType", TY_NONE, 0},
+	    {"Never", TY_NEVER, 0},  {"list", TY_LIST, 1},
+	    {"List", TY_LIST, 1},    {"tuple", TY_TUPLE, -1},
+	    {"Tuple", TY_TUPLE, -1}, {"dict", TY_DICT, 2},
+	    {"Dict", TY_DICT, 2},    {"set", TY_SET, 1},
+	    {"Set", TY_SET, 1},
 	};
 	const char *start;
 	size_t len, i;
@@ -330,7 +332,8 @@ static struct ty *typarse_one(struct typarse *p)
 
 	typarse_ws(p);
 	start = p->s;
-	while ((*p->s >= 'a' && *p->s <= 'z') || (*p->s >= 'A' && *p->s <= 'Z') ||
+	while ((*p->s >= 'a' && *p->s <= 'z') ||
+	       (*p->s >= 'A' && *p->s <= 'Z') ||
 	       (*p->s >= '0' && *p->s <= '9') || *p->s == '_' || *p->s == '.')
 		p->s++;
 	len = (size_t)(p->s - start);
@@ -389,8 +392,8 @@ static struct ty *typarse_one(struct typarse *p)
 		}
 		if (names[i].nargs > 0 && (size_t)names[i].nargs != nargs)
 			return ty_basic(TY_BAD);
-		if (names[i].nargs < 0 && nargs == 1 && args[0]->kind == TY_TUPLE &&
-		    args[0]->n == 0)
+		if (names[i].nargs < 0 && nargs == 1 &&
+		    args[0]->kind == TY_TUPLE && args[0]->n == 0)
 			nargs = 0; /* tuple[()] */
 		t = ty_new(p->a, names[i].kind, nargs);
 		for (size_t k = 0; k < nargs; k++)
@@ -420,7 +423,7 @@ static struct ty *typarse_union(struct typarse *p)
 
 struct ty *ty_parse(struct arena *a, const char *s)
 {
-	struct typarse p = { a, s, false };
+	struct typarse p = {a, s, false};
 	struct ty *t = typarse_union(&p);
 
 	typarse_ws(&p);
@@ -505,15 +508,19 @@ void block_push(struct arena *a, struct block *b, struct st *s)
 static bool is_rust_keyword(const char *s)
 {
 	static const char *kw[] = {
-		"as", "async", "await", "box", "crate", "do", "dyn", "enum",
-		"extern", "fn", "impl", "let", "loop", "macro", "match", "mod",
-		"move", "mut", "priv", "pub", "ref", "self", "Self", "static",
-		"struct", "super", "trait", "true", "false", "type", "typeof",
-		"unsafe", "unsized", "use", "virtual", "where", "abstract",
-		"become", "final", "override", "yield", "try", "gen", "union",
-		"m", "py", "args", "kwargs", "r", "p", "rt", "Ok", "Err",
-		"Some", "None", "Vec", "String", "R", "Self", "IndexMap",
-		"IndexSet", "PyResult",
+	    "as",	"async",    "await",   "box",	 "crate",
+	    "do",	"dyn",	    "enum",    "extern", "fn",
+	    "impl",	"let",	    "loop",    "macro",	 "match",
+	    "mod",	"move",	    "mut",     "priv",	 "pub",
+	    "ref",	"self",	    "Self",    "static", "struct",
+	    "super",	"trait",    "true",    "false",	 "type",
+	    "typeof",	"unsafe",   "unsized", "use",	 "virtual",
+	    "where",	"abstract", "become",  "final",	 "override",
+	    "yield",	"try",	    "gen",     "union",	 "m",
+	    "py",	"args",	    "kwargs",  "r",	 "p",
+	    "rt",	"Ok",	    "Err",     "Some",	 "None",
+	    "Vec",	"String",   "R",       "Self",	 "IndexMap",
+	    "IndexSet", "PyResult",
 	};
 	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
 		if (!strcmp(s, kw[i]))
@@ -521,8 +528,8 @@ static bool is_rust_keyword(const char *s)
 	return false;
 }
 
-int ir_fn_add_var(struct arena *a, struct ir_fn *fn, const char *name,
-		  int line, int col)
+int ir_fn_add_var(struct arena *a, struct ir_fn *fn, const char *name, int line,
+		  int col)
 {
 	struct var *v;
 
@@ -568,16 +575,15 @@ int ir_fn_find_var(const struct ir_fn *fn, const char *name)
 
 const char *binop_str(int op)
 {
-	static const char *s[] = { "?", "+", "-", "*", "/", "//", "%", "**",
-				   "<<", ">>", "&", "|", "^" };
+	static const char *s[] = {"?",	"+",  "-",  "*", "/", "//", "%",
+				  "**", "<<", ">>", "&", "|", "^"};
 	return op > 0 && op <= OP_BITXOR ? s[op] : "?";
 }
 
 const char *cmpop_str(int op)
 {
-	static const char *s[] = { "?",  "<",  "<=", ">",      ">",
-				   "==", "!=", "in", "not in", "is",
-				   "is not" };
+	static const char *s[] = {"?",	"<",  "<=",	">",  ">",     "==",
+				  "!=", "in", "not in", "is", "is not"};
 	if (op == CMP_GE)
 		return ">=";
 	return op > 0 && op <= CMP_ISNOT ? s[op] : "?";
@@ -641,10 +647,11 @@ void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e)
 	case EX_INDEX:
 	case EX_SLICE: {
 		static const char *names[] = {
-			[EX_NOT] = "not", [EX_AND] = "and",   [EX_OR] = "or",
-			[EX_IFEXP] = "ifexp", [EX_LIST] = "list", [EX_TUPLE] = "tuple",
-			[EX_DICT] = "dict", [EX_SET] = "set", [EX_INDEX] = "index",
-			[EX_SLICE] = "slice",
+		    [EX_NOT] = "not",	  [EX_AND] = "and",
+		    [EX_OR] = "or",	  [EX_IFEXP] = "ifexp",
+		    [EX_LIST] = "list",	  [EX_TUPLE] = "tuple",
+		    [EX_DICT] = "dict",	  [EX_SET] = "set",
+		    [EX_INDEX] = "index", [EX_SLICE] = "slice",
 		};
 		buf_addf(b, "(%s", names[e->kind]);
 		for (i = 0; i < e->n; i++) {
@@ -701,11 +708,13 @@ static void dump_st(struct buf *b, const struct ir_fn *fn, const struct st *s,
 		    int depth)
 {
 	static const char *names[] = {
-		[ST_EXPR] = "expr",     [ST_ASSIGN] = "assign", [ST_AUG] = "aug",
-		[ST_IF] = "if",         [ST_WHILE] = "while",   [ST_FOR] = "for",
-		[ST_BREAK] = "break",   [ST_CONTINUE] = "continue",
-		[ST_RETURN] = "return", [ST_PASS] = "pass",     [ST_ASSERT] = "assert",
-		[ST_RAISE] = "raise",   [ST_DEL] = "del",
+	    [ST_EXPR] = "expr",	    [ST_ASSIGN] = "assign",
+	    [ST_AUG] = "aug",	    [ST_IF] = "if",
+	    [ST_WHILE] = "while",   [ST_FOR] = "for",
+	    [ST_BREAK] = "break",   [ST_CONTINUE] = "continue",
+	    [ST_RETURN] = "return", [ST_PASS] = "pass",
+	    [ST_ASSERT] = "assert", [ST_RAISE] = "raise",
+	    [ST_DEL] = "del",
 	};
 
 	buf_addf(b, "%*s%d: %s", depth * 2, "", s->line, names[s->kind]);

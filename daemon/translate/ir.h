@@ -42,10 +42,10 @@ enum ty_kind {
 	TY_LIST,  /* sub[0] */
 	TY_TUPLE, /* sub[0..n) */
 	TY_DICT,  /* sub[0] key, sub[1] value */
-	TY_SET,   /* sub[0] */
-	TY_OPT,   /* sub[0] or None (a variable only; sub[0] immutable) */
-	TY_NUM,   /* int until a float is stored (a variable only): rt::Num */
-	TY_BAD,   /* not representable (union, object, ...) */
+	TY_SET,	  /* sub[0] */
+	TY_OPT,	  /* sub[0] or None (a variable only; sub[0] immutable) */
+	TY_NUM,	  /* int until a float is stored (a variable only): rt::Num */
+	TY_BAD,	  /* not representable (union, object, ...) */
 };
 
 struct ty {
@@ -81,10 +81,10 @@ enum ex_kind {
 	EX_NAME,     /* var */
 	EX_BINOP,    /* op, a[0] a[1] */
 	EX_UNOP,     /* op: '-' '+' '~', a[0] */
-	EX_NOT,      /* a[0] */
-	EX_AND,      /* a[0] a[1] */
-	EX_OR,       /* a[0] a[1] */
-	EX_CMP,      /* cmp[0..n-1] between a[0..n) (chained) */
+	EX_NOT,	     /* a[0] */
+	EX_AND,	     /* a[0] a[1] */
+	EX_OR,	     /* a[0] a[1] */
+	EX_CMP,	     /* cmp[0..n-1] between a[0..n) (chained) */
 	EX_IFEXP,    /* a[0] if a[1] else a[2] */
 	EX_CALL,     /* name: builtin "len", "math.sqrt" or fn (callee) */
 	EX_METHOD,   /* a[0].name(a[1..]) */
@@ -93,7 +93,7 @@ enum ex_kind {
 	EX_LIST,     /* [a...] */
 	EX_TUPLE,    /* (a...) */
 	EX_DICT,     /* {a[0]: a[1], a[2]: a[3], ...} */
-	EX_SET,      /* {a...} */
+	EX_SET,	     /* {a...} */
 	EX_LISTCOMP, /* a[0] = element, comp clauses */
 };
 
@@ -137,18 +137,18 @@ struct ex {
 	double fval;
 	char *sval; /* EX_STR text (decoded UTF-8), EX_CALL/EX_METHOD name */
 	size_t slen;
-	int var;            /* EX_NAME */
-	struct ir_fn *fn;   /* EX_CALL of a translated function */
-	int *cmp;           /* EX_CMP operators, n - 1 of them */
+	int var;	  /* EX_NAME */
+	struct ir_fn *fn; /* EX_CALL of a translated function */
+	int *cmp;	  /* EX_CMP operators, n - 1 of them */
 	struct ex **a;
 	size_t n;
 	struct ir_comp **comp; /* EX_LISTCOMP clauses */
 	size_t ncomp;
-	char *kwname;       /* single supported keyword argument (sum start) */
-	char *tmp;          /* emit.c: Rust temporary holding a hoisted value */
-	bool is_move;       /* types.c: last use of a local container: move it */
-	bool unwrap;        /* types.c: EX_NAME of an optional variable used where
-			     * None raises in Python (xs[0]): its value or Deopt */
+	char *kwname; /* single supported keyword argument (sum start) */
+	char *tmp;    /* emit.c: Rust temporary holding a hoisted value */
+	bool is_move; /* types.c: last use of a local container: move it */
+	bool unwrap;  /* types.c: EX_NAME of an optional variable used where
+		       * None raises in Python (xs[0]): its value or Deopt */
 };
 
 /* One "for target in iter if c1 if c2" clause of a comprehension. */
@@ -161,18 +161,18 @@ struct ir_comp {
 
 enum st_kind {
 	ST_EXPR,
-	ST_ASSIGN,   /* targets[0..n) = value (chained a = b = v) */
-	ST_AUG,      /* target op= value */
-	ST_IF,       /* cond, body, orelse */
-	ST_WHILE,    /* cond, body, orelse */
-	ST_FOR,      /* target in iter, body, orelse */
+	ST_ASSIGN, /* targets[0..n) = value (chained a = b = v) */
+	ST_AUG,	   /* target op= value */
+	ST_IF,	   /* cond, body, orelse */
+	ST_WHILE,  /* cond, body, orelse */
+	ST_FOR,	   /* target in iter, body, orelse */
 	ST_BREAK,
 	ST_CONTINUE,
-	ST_RETURN,   /* value or NULL */
+	ST_RETURN, /* value or NULL */
 	ST_PASS,
-	ST_ASSERT,   /* cond */
-	ST_RAISE,    /* value: the exception (ignored: any raise re-runs Python) */
-	ST_DEL,      /* target: d[k] or xs[i] */
+	ST_ASSERT, /* cond */
+	ST_RAISE, /* value: the exception (ignored: any raise re-runs Python) */
+	ST_DEL,	  /* target: d[k] or xs[i] */
 };
 
 struct st;
@@ -195,16 +195,16 @@ struct st {
 };
 
 struct var {
-	char *name;      /* Python name */
-	char *rname;     /* Rust name */
+	char *name;  /* Python name */
+	char *rname; /* Rust name */
 	struct ty *ty;
-	int line, col;   /* first binding */
+	int line, col; /* first binding */
 	bool is_param;
 	bool is_mutated; /* container changed in place */
 	bool is_rebound; /* assigned after entry (params) */
-	bool is_comp;    /* comprehension variable */
-	bool is_view;    /* emit.c: list parameter read in place (rt::ListView) */
-	char *sx;        /* emit.c: rt::StrIx over a str parameter, or NULL */
+	bool is_comp;	 /* comprehension variable */
+	bool is_view; /* emit.c: list parameter read in place (rt::ListView) */
+	char *sx;     /* emit.c: rt::StrIx over a str parameter, or NULL */
 };
 
 struct param {
@@ -227,13 +227,13 @@ struct ir_fn {
 	size_t nvars, capvars;
 	struct block body;
 	bool is_selected;
-	bool is_ok;            /* translated */
-	bool has_loop;         /* releases the GIL around its call */
+	bool is_ok;	       /* translated */
+	bool has_loop;	       /* releases the GIL around its call */
 	bool may_fall_off_end; /* implicit return None */
 	bool is_recursive;
-	char *reason;          /* "line L:C why" when !is_ok */
-	char *rname;           /* emit.c: malloc'd Rust name when renamed */
-	int ntemps;            /* fresh Rust temporaries */
+	char *reason; /* "line L:C why" when !is_ok */
+	char *rname;  /* emit.c: malloc'd Rust name when renamed */
+	int ntemps;   /* fresh Rust temporaries */
 };
 
 struct ir_const {
@@ -263,14 +263,14 @@ struct ir_fn *ir_module_find(struct ir_module *m, const char *name);
 
 /* Records the first reason a function cannot be translated. Returns -1. */
 int ir_fn_fail(struct ir_fn *fn, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 struct ex *ex_new(struct arena *a, enum ex_kind kind, int line, int col);
 void ex_push(struct arena *a, struct ex *e, struct ex *child, size_t *cap);
 struct st *st_new(struct arena *a, enum st_kind kind, int line, int col);
 void block_push(struct arena *a, struct block *b, struct st *s);
-int ir_fn_add_var(struct arena *a, struct ir_fn *fn, const char *name,
-		  int line, int col);
+int ir_fn_add_var(struct arena *a, struct ir_fn *fn, const char *name, int line,
+		  int col);
 int ir_fn_find_var(const struct ir_fn *fn, const char *name);
 
 const char *binop_str(int op);
@@ -300,9 +300,9 @@ struct emitter {
 };
 void emit_init(struct emitter *e, struct buf *out);
 void emit_line(struct emitter *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void emit_open(struct emitter *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void emit_close(struct emitter *e, const char *tail);
 /* Rust for the native function and its Python entry point. */
 int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn);

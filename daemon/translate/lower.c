@@ -42,10 +42,10 @@ struct lower {
 };
 
 #define NODE_LINE(n) ((int)ts_node_start_point(n).row + 1)
-#define NODE_COL(n) ((int)ts_node_start_point(n).column + 1)
+#define NODE_COL(n)  ((int)ts_node_start_point(n).column + 1)
 
 static int lower_fail(struct lower *L, TSNode n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int lower_fail(struct lower *L, TSNode n, const char *fmt, ...)
 {
@@ -156,7 +156,8 @@ static void pattern_names(struct lower *L, TSNode n, char ***v, size_t *cnt,
 	    !strcmp(t, "list") || !strcmp(t, "parenthesized_expression") ||
 	    !strcmp(t, "list_splat_pattern")) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-			pattern_names(L, ts_node_named_child(n, i), v, cnt, cap);
+			pattern_names(L, ts_node_named_child(n, i), v, cnt,
+				      cap);
 	}
 }
 
@@ -197,7 +198,8 @@ static void module_bindings(struct lower *L, TSNode n, struct binding_count *bc)
 	char **names = NULL;
 	size_t nn = 0, cap = 0;
 
-	if (!strcmp(t, "function_definition") || !strcmp(t, "class_definition")) {
+	if (!strcmp(t, "function_definition") ||
+	    !strcmp(t, "class_definition")) {
 		TSNode nm = field(n, "name");
 		if (!ts_node_is_null(nm))
 			count_binding(L, bc, node_text(L, nm));
@@ -339,7 +341,8 @@ static int decode_string(struct lower *L, TSNode n, struct buf *out)
 		else if (c == 'f' || c == 'F')
 			return lower_fail(L, n, "f-strings are not supported");
 		else if (c == 'b' || c == 'B')
-			return lower_fail(L, n, "bytes literals are not supported");
+			return lower_fail(L, n,
+					  "bytes literals are not supported");
 		else if (c != 'u' && c != 'U')
 			return lower_fail(L, n, "unknown string prefix");
 		i++;
@@ -392,11 +395,18 @@ static int decode_string(struct lower *L, TSNode n, struct buf *out)
 		case 'v':
 			buf_addch(out, '\v');
 			break;
-		case '0': case '1': case '2': case '3':
-		case '4': case '5': case '6': case '7': {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7': {
 			unsigned long v = (unsigned long)(c - '0');
-			for (int k = 0; k < 2 && i < end && s[i] >= '0' &&
-					s[i] <= '7'; k++)
+			for (int k = 0;
+			     k < 2 && i < end && s[i] >= '0' && s[i] <= '7';
+			     k++)
 				v = v * 8 + (unsigned long)(s[i++] - '0');
 			utf8_put(out, v);
 			break;
@@ -411,18 +421,21 @@ static int decode_string(struct lower *L, TSNode n, struct buf *out)
 			for (int k = 0; k < digits; k++) {
 				int h = hexval(s[i++]);
 				if (h < 0)
-					return lower_fail(L, n, "malformed escape");
+					return lower_fail(L, n,
+							  "malformed escape");
 				v = v * 16 + (unsigned long)h;
 			}
 			if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-				return lower_fail(L, n, "surrogate or out-of-range escape");
+				return lower_fail(
+				    L, n, "surrogate or out-of-range escape");
 			utf8_put(out, v);
 			break;
 		}
 		default:
 			/* \N{...} and unknown escapes */
 			if (c == 'N')
-				return lower_fail(L, n, "\\N{} escapes are not supported");
+				return lower_fail(
+				    L, n, "\\N{} escapes are not supported");
 			buf_addch(out, '\\');
 			buf_addch(out, c);
 			break;
@@ -519,8 +532,10 @@ static struct ex *lower_name(struct lower *L, TSNode n)
 	}
 	if (name_in(L->m->globals_bad, L->m->nbad, name) ||
 	    name_in(L->m->math_names, L->m->nmath, name)) {
-		lower_fail(L, n, "reads module global '%s', which is not a "
-			   "constant bound once to a literal", name);
+		lower_fail(L, n,
+			   "reads module global '%s', which is not a "
+			   "constant bound once to a literal",
+			   name);
 		return NULL;
 	}
 	lower_fail(L, n, "name '%s' is not supported here", name);
@@ -533,10 +548,10 @@ static int op_from_text(const char *t)
 		const char *s;
 		int op;
 	} ops[] = {
-		{ "+", OP_ADD },       { "-", OP_SUB },     { "*", OP_MUL },
-		{ "/", OP_DIV },       { "//", OP_FLOORDIV }, { "%", OP_MOD },
-		{ "**", OP_POW },      { "<<", OP_LSHIFT }, { ">>", OP_RSHIFT },
-		{ "&", OP_BITAND },    { "|", OP_BITOR },   { "^", OP_BITXOR },
+	    {"+", OP_ADD},    {"-", OP_SUB},	   {"*", OP_MUL},
+	    {"/", OP_DIV},    {"//", OP_FLOORDIV}, {"%", OP_MOD},
+	    {"**", OP_POW},   {"<<", OP_LSHIFT},   {">>", OP_RSHIFT},
+	    {"&", OP_BITAND}, {"|", OP_BITOR},	   {"^", OP_BITXOR},
 	};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (!strcmp(ops[i].s, t))
@@ -550,10 +565,10 @@ static int cmp_from_text(const char *t)
 		const char *s;
 		int op;
 	} ops[] = {
-		{ "<", CMP_LT },  { "<=", CMP_LE },   { ">", CMP_GT },
-		{ ">=", CMP_GE }, { "==", CMP_EQ },   { "!=", CMP_NE },
-		{ "in", CMP_IN }, { "not in", CMP_NOTIN }, { "is", CMP_IS },
-		{ "is not", CMP_ISNOT },
+	    {"<", CMP_LT},	   {"<=", CMP_LE},	  {">", CMP_GT},
+	    {">=", CMP_GE},	   {"==", CMP_EQ},	  {"!=", CMP_NE},
+	    {"in", CMP_IN},	   {"not in", CMP_NOTIN}, {"is", CMP_IS},
+	    {"is not", CMP_ISNOT},
 	};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (!strcmp(ops[i].s, t))
@@ -569,8 +584,10 @@ static struct ex *lower_children(struct lower *L, TSNode n, enum ex_kind kind)
 	for (uint32_t i = 0; i < named_count(n); i++) {
 		TSNode ch = named_at(n, i);
 		struct ex *c;
-		if (node_is(ch, "list_splat") || node_is(ch, "dictionary_splat")) {
-			lower_fail(L, ch, "unpacking in displays is not supported");
+		if (node_is(ch, "list_splat") ||
+		    node_is(ch, "dictionary_splat")) {
+			lower_fail(L, ch,
+				   "unpacking in displays is not supported");
 			return NULL;
 		}
 		c = lower_ex(L, ch);
@@ -596,18 +613,21 @@ static struct ex *lower_comprehension(struct lower *L, TSNode n)
 	for (uint32_t i = 0; i < named_count(n); i++) {
 		TSNode ch = named_at(n, i);
 		if (node_is(ch, "for_in_clause")) {
-			TSNode left = field(ch, "left"), right = field(ch, "right");
+			TSNode left = field(ch, "left"),
+			       right = field(ch, "right");
 			char **names = NULL;
 			size_t nn = 0, capn = 0;
 			cur = arena_alloc(L->a, sizeof(*cur));
 			if (ts_node_child_count(ch) > 0 &&
 			    node_is(ts_node_child(ch, 0), "async")) {
-				lower_fail(L, ch, "async comprehensions are not supported");
+				lower_fail(
+				    L, ch,
+				    "async comprehensions are not supported");
 				goto fail;
 			}
-			/* The first iterable is evaluated in the enclosing scope,
-			 * later ones see earlier targets: both hold here since we
-			 * lower in order. */
+			/* The first iterable is evaluated in the enclosing
+			 * scope, later ones see earlier targets: both hold here
+			 * since we lower in order. */
 			cur->iter = lower_ex(L, right);
 			if (!cur->iter)
 				goto fail;
@@ -617,15 +637,18 @@ static struct ex *lower_comprehension(struct lower *L, TSNode n)
 				char *rn;
 				se.name = names[k];
 				se.var = ir_fn_add_var(L->a, L->fn, names[k],
-						       NODE_LINE(left), NODE_COL(left));
+						       NODE_LINE(left),
+						       NODE_COL(left));
 				L->fn->vars[se.var].is_comp = true;
 				rn = xasprintf("%s_c%d", names[k], L->ncomp);
-				L->fn->vars[se.var].rname = arena_strdup(L->a, rn);
+				L->fn->vars[se.var].rname =
+				    arena_strdup(L->a, rn);
 				free(rn);
 				if (L->nscope == L->capscope) {
-					size_t nc = L->capscope ? L->capscope * 2 : 8;
-					struct scope_ent *ns = arena_alloc(
-						L->a, nc * sizeof(*ns));
+					size_t nc =
+					    L->capscope ? L->capscope * 2 : 8;
+					struct scope_ent *ns =
+					    arena_alloc(L->a, nc * sizeof(*ns));
 					if (L->nscope)
 						memcpy(ns, L->scope,
 						       L->nscope * sizeof(*ns));
@@ -638,7 +661,8 @@ static struct ex *lower_comprehension(struct lower *L, TSNode n)
 			cur->target = lower_target(L, left);
 			if (!cur->target)
 				goto fail;
-			arena_push(L->a, (void ***)&e->comp, &e->ncomp, &capc, cur);
+			arena_push(L->a, (void ***)&e->comp, &e->ncomp, &capc,
+				   cur);
 		} else if (node_is(ch, "if_clause")) {
 			struct ex *c;
 			size_t capk = cur ? cur->nconds : 0;
@@ -652,7 +676,7 @@ static struct ex *lower_comprehension(struct lower *L, TSNode n)
 			capk = cur->nconds;
 			{
 				struct ex **nv = arena_alloc(
-					L->a, (cur->nconds + 1) * sizeof(*nv));
+				    L->a, (cur->nconds + 1) * sizeof(*nv));
 				if (cur->nconds)
 					memcpy(nv, cur->conds,
 					       cur->nconds * sizeof(*nv));
@@ -678,14 +702,15 @@ fail:
 }
 
 static const char *builtin_names[] = {
-	"len", "abs", "min", "max", "sum", "range", "enumerate", "zip",
-	"int", "float", "bool", "str", "round", "sorted", "reversed", "list",
-	"tuple", "dict", "set", "any", "all", "divmod", "isinstance",
+    "len",   "abs",   "min",  "max", "sum",   "range",	"enumerate",  "zip",
+    "int",   "float", "bool", "str", "round", "sorted", "reversed",   "list",
+    "tuple", "dict",  "set",  "any", "all",   "divmod", "isinstance",
 };
 
 static bool is_builtin(const char *name)
 {
-	for (size_t i = 0; i < sizeof(builtin_names) / sizeof(*builtin_names); i++)
+	for (size_t i = 0; i < sizeof(builtin_names) / sizeof(*builtin_names);
+	     i++)
 		if (!strcmp(builtin_names[i], name))
 			return true;
 	return false;
@@ -703,7 +728,8 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 		const char *mf = math_alias(L, name);
 		struct ir_fn *callee;
 		if (scope_find(L, name) >= 0 || is_local(L, name)) {
-			lower_fail(L, fnode, "call of local variable '%s'", name);
+			lower_fail(L, fnode, "call of local variable '%s'",
+				   name);
 			return NULL;
 		}
 		callee = ir_module_find(L->m, name);
@@ -711,17 +737,19 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 			char *s = xasprintf("math.%s", mf);
 			e->sval = arena_strdup(L->a, s);
 			free(s);
-		} else if (callee && !name_in(L->m->globals_bad, L->m->nbad,
-					       name)) {
+		} else if (callee &&
+			   !name_in(L->m->globals_bad, L->m->nbad, name)) {
 			e->fn = callee;
 			e->sval = name;
 		} else if (is_builtin(name) &&
 			   !name_in(L->m->globals_bad, L->m->nbad, name)) {
 			e->sval = name;
 		} else {
-			lower_fail(L, fnode, "call to '%s', which is neither a "
+			lower_fail(L, fnode,
+				   "call to '%s', which is neither a "
 				   "translated function of this module nor a "
-				   "supported builtin", name);
+				   "supported builtin",
+				   name);
 			return NULL;
 		}
 	} else if (node_is(fnode, "attribute")) {
@@ -743,7 +771,8 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 			ex_push(L->a, e, recv, &cap);
 		}
 	} else {
-		lower_fail(L, fnode, "call of a computed callee is not supported");
+		lower_fail(L, fnode,
+			   "call of a computed callee is not supported");
 		return NULL;
 	}
 	if (node_is(args, "generator_expression")) {
@@ -756,8 +785,10 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 	for (uint32_t i = 0; i < named_count(args); i++) {
 		TSNode ch = named_at(args, i);
 		struct ex *c;
-		if (node_is(ch, "list_splat") || node_is(ch, "dictionary_splat")) {
-			lower_fail(L, ch, "*args/**kwargs in calls are not supported");
+		if (node_is(ch, "list_splat") ||
+		    node_is(ch, "dictionary_splat")) {
+			lower_fail(L, ch,
+				   "*args/**kwargs in calls are not supported");
 			return NULL;
 		}
 		if (node_is(ch, "keyword_argument")) {
@@ -765,12 +796,15 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 			if (e->kwname || !(e->fn || !strcmp(e->sval, "sum") ||
 					   !strcmp(e->sval, "sorted") ||
 					   !strcmp(e->sval, "enumerate"))) {
-				lower_fail(L, ch, "keyword argument '%s' is not "
-					   "supported here", kw);
+				lower_fail(L, ch,
+					   "keyword argument '%s' is not "
+					   "supported here",
+					   kw);
 				return NULL;
 			}
 			if (e->fn) {
-				lower_fail(L, ch, "keyword arguments in calls "
+				lower_fail(L, ch,
+					   "keyword arguments in calls "
 					   "between translated functions are "
 					   "not supported");
 				return NULL;
@@ -779,7 +813,8 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 			c = lower_ex(L, field(ch, "value"));
 		} else {
 			if (e->kwname) {
-				lower_fail(L, ch, "positional argument after keyword");
+				lower_fail(L, ch,
+					   "positional argument after keyword");
 				return NULL;
 			}
 			c = lower_ex(L, ch);
@@ -795,7 +830,7 @@ static struct ex *lower_slice(struct lower *L, TSNode obj_node, TSNode sl,
 			      TSNode at)
 {
 	struct ex *e = ex_new(L->a, EX_SLICE, NODE_LINE(at), NODE_COL(at));
-	struct ex *parts[3] = { NULL, NULL, NULL };
+	struct ex *parts[3] = {NULL, NULL, NULL};
 	struct ex *obj = lower_ex(L, obj_node);
 	int k = 0;
 
@@ -855,7 +890,8 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 		}
 		rc = parse_int_text(text, &e->ival);
 		if (rc == -2) {
-			lower_fail(L, n, "integer literal %s does not fit in 64 bits",
+			lower_fail(L, n,
+				   "integer literal %s does not fit in 64 bits",
 				   text);
 			return NULL;
 		}
@@ -905,14 +941,16 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 					goto str_fail;
 		}
 		if (memchr(b.data, '\0', b.len)) {
-			lower_fail(L, n, "NUL characters in strings are not supported");
+			lower_fail(
+			    L, n,
+			    "NUL characters in strings are not supported");
 			goto str_fail;
 		}
 		e->sval = arena_strndup(L->a, b.data, b.len);
 		e->slen = b.len;
 		buf_release(&b);
 		return e;
-str_fail:
+	str_fail:
 		buf_release(&b);
 		return NULL;
 	}
@@ -922,7 +960,8 @@ str_fail:
 			return NULL;
 		}
 		if (node_is(named_at(n, 0), "yield")) {
-			lower_fail(L, n, "generators (yield) are not supported");
+			lower_fail(L, n,
+				   "generators (yield) are not supported");
 			return NULL;
 		}
 		return lower_ex(L, named_at(n, 0));
@@ -988,7 +1027,8 @@ str_fail:
 		b = lower_ex(L, field(n, "right"));
 		if (!b)
 			return NULL;
-		e = ex_new(L->a, !strcmp(node_type(opn), "and") ? EX_AND : EX_OR,
+		e = ex_new(L->a,
+			   !strcmp(node_type(opn), "and") ? EX_AND : EX_OR,
 			   NODE_LINE(n), NODE_COL(n));
 		ex_push(L->a, e, a, &cap);
 		ex_push(L->a, e, b, &cap);
@@ -997,7 +1037,8 @@ str_fail:
 	if (!strcmp(t, "comparison_operator")) {
 		size_t ncmp = 0;
 		e = ex_new(L->a, EX_CMP, NODE_LINE(n), NODE_COL(n));
-		e->cmp = arena_alloc(L->a, ts_node_child_count(n) * sizeof(int));
+		e->cmp =
+		    arena_alloc(L->a, ts_node_child_count(n) * sizeof(int));
 		for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
 			TSNode ch = ts_node_child(n, i);
 			if (node_is(ch, "comment"))
@@ -1010,8 +1051,10 @@ str_fail:
 			} else {
 				int op = cmp_from_text(node_type(ch));
 				if (!op) {
-					lower_fail(L, ch, "comparison '%s' is not "
-						   "supported", node_type(ch));
+					lower_fail(L, ch,
+						   "comparison '%s' is not "
+						   "supported",
+						   node_type(ch));
 					return NULL;
 				}
 				e->cmp[ncmp++] = op;
@@ -1042,14 +1085,17 @@ str_fail:
 			if (e)
 				return e;
 		}
-		lower_fail(L, n, "attribute access '.%s' is not supported", attr);
+		lower_fail(L, n, "attribute access '.%s' is not supported",
+			   attr);
 		return NULL;
 	}
 	if (!strcmp(t, "subscript")) {
 		TSNode sub = field(n, "subscript");
 		struct ex *obj, *idx;
 		if (ts_node_named_child_count(n) > 2) {
-			lower_fail(L, n, "multi-dimensional subscripts are not supported");
+			lower_fail(
+			    L, n,
+			    "multi-dimensional subscripts are not supported");
 			return NULL;
 		}
 		if (node_is(sub, "slice"))
@@ -1077,7 +1123,8 @@ str_fail:
 			TSNode p = named_at(n, i);
 			struct ex *k, *v;
 			if (!node_is(p, "pair")) {
-				lower_fail(L, p, "dict unpacking is not supported");
+				lower_fail(L, p,
+					   "dict unpacking is not supported");
 				return NULL;
 			}
 			k = lower_ex(L, field(p, "key"));
@@ -1091,7 +1138,8 @@ str_fail:
 		}
 		return e;
 	}
-	if (!strcmp(t, "list_comprehension") || !strcmp(t, "generator_expression"))
+	if (!strcmp(t, "list_comprehension") ||
+	    !strcmp(t, "generator_expression"))
 		return lower_comprehension(L, n);
 	if (!strcmp(t, "lambda"))
 		lower_fail(L, n, "lambda is not supported");
@@ -1100,7 +1148,8 @@ str_fail:
 	else if (!strcmp(t, "yield"))
 		lower_fail(L, n, "generators (yield) are not supported");
 	else if (!strcmp(t, "named_expression"))
-		lower_fail(L, n, "assignment expressions (:=) are not supported");
+		lower_fail(L, n,
+			   "assignment expressions (:=) are not supported");
 	else
 		lower_fail(L, n, "%s is not supported", t);
 	return NULL;
@@ -1129,7 +1178,8 @@ static struct ex *lower_target(struct lower *L, TSNode n)
 	}
 	if (!strcmp(t, "pattern_list") || !strcmp(t, "tuple_pattern") ||
 	    !strcmp(t, "tuple") || !strcmp(t, "expression_list")) {
-		struct ex *e = ex_new(L->a, EX_TUPLE, NODE_LINE(n), NODE_COL(n));
+		struct ex *e =
+		    ex_new(L->a, EX_TUPLE, NODE_LINE(n), NODE_COL(n));
 		size_t cap = 0;
 		for (uint32_t i = 0; i < named_count(n); i++) {
 			struct ex *c = lower_target(L, named_at(n, i));
@@ -1165,8 +1215,8 @@ static int lower_else(struct lower *L, TSNode n, struct block *out)
 static int lower_if(struct lower *L, TSNode n, uint32_t from, struct block *out,
 		    TSNode cond_node, TSNode body_node)
 {
-	struct st *s = st_new(L->a, ST_IF, NODE_LINE(cond_node),
-			      NODE_COL(cond_node));
+	struct st *s =
+	    st_new(L->a, ST_IF, NODE_LINE(cond_node), NODE_COL(cond_node));
 
 	s->cond = lower_ex(L, cond_node);
 	if (!s->cond)
@@ -1202,7 +1252,8 @@ static int lower_assign(struct lower *L, TSNode n, struct block *out)
 			return -1;
 		/* targets are few; grow one by one */
 		{
-			struct ex **nv = arena_alloc(L->a, (cap + 1) * sizeof(*nv));
+			struct ex **nv =
+			    arena_alloc(L->a, (cap + 1) * sizeof(*nv));
 			if (cap)
 				memcpy(nv, s->targets, cap * sizeof(*nv));
 			nv[cap] = t;
@@ -1217,7 +1268,8 @@ static int lower_assign(struct lower *L, TSNode n, struct block *out)
 		break;
 	}
 	if (node_is(right, "augmented_assignment") || node_is(right, "yield"))
-		return lower_fail(L, right, "%s on the right of = is not supported",
+		return lower_fail(L, right,
+				  "%s on the right of = is not supported",
 				  node_type(right));
 	s->value = lower_ex(L, right);
 	if (!s->value)
@@ -1238,7 +1290,8 @@ static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 	if (!strcmp(t, "expression_statement")) {
 		TSNode ch = named_at(n, 0);
 		if (named_count(n) != 1)
-			return lower_fail(L, n, "tuple expression statement is "
+			return lower_fail(L, n,
+					  "tuple expression statement is "
 					  "not supported");
 		if (node_is(ch, "assignment"))
 			return lower_assign(L, ch, out);
@@ -1249,8 +1302,10 @@ static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 			op[strlen(op) - 1] = '\0';
 			s->op = op_from_text(op);
 			if (!s->op)
-				return lower_fail(L, opn, "operator '%s=' is not "
-						  "supported", op);
+				return lower_fail(L, opn,
+						  "operator '%s=' is not "
+						  "supported",
+						  op);
 			s->value = lower_ex(L, field(ch, "right"));
 			if (!s->value)
 				return -1;
@@ -1258,7 +1313,8 @@ static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 			if (!s->target)
 				return -1;
 			if (s->target->kind == EX_TUPLE)
-				return lower_fail(L, ch, "malformed augmented "
+				return lower_fail(L, ch,
+						  "malformed augmented "
 						  "assignment");
 			block_push(L->a, out, s);
 			return 0;
@@ -1266,7 +1322,8 @@ static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 		if (node_is(ch, "string"))
 			return 0; /* docstring or bare string: no effect */
 		if (node_is(ch, "yield"))
-			return lower_fail(L, ch, "generators (yield) are not "
+			return lower_fail(L, ch,
+					  "generators (yield) are not "
 					  "supported");
 		s = st_new(L->a, ST_EXPR, NODE_LINE(n), NODE_COL(n));
 		s->value = lower_ex(L, ch);
@@ -1289,7 +1346,8 @@ static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 		return lower_if(L, n, 0, out, field(n, "condition"),
 				field(n, "consequence"));
 	if (!strcmp(t, "for_statement")) {
-		if (ts_node_child_count(n) && node_is(ts_node_child(n, 0), "async"))
+		if (ts_node_child_count(n) &&
+		    node_is(ts_node_child(n, 0), "async"))
 			return lower_fail(L, n, "async for is not supported");
 		s = st_new(L->a, ST_FOR, NODE_LINE(n), NODE_COL(n));
 		s->iter = lower_ex(L, field(n, "right"));
@@ -1325,9 +1383,11 @@ static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 	}
 	if (!strcmp(t, "break_statement") || !strcmp(t, "continue_statement") ||
 	    !strcmp(t, "pass_statement")) {
-		enum st_kind k = t[0] == 'b' ? ST_BREAK :
-				 t[0] == 'c' ? ST_CONTINUE : ST_PASS;
-		block_push(L->a, out, st_new(L->a, k, NODE_LINE(n), NODE_COL(n)));
+		enum st_kind k = t[0] == 'b'   ? ST_BREAK
+				 : t[0] == 'c' ? ST_CONTINUE
+					       : ST_PASS;
+		block_push(L->a, out,
+			   st_new(L->a, k, NODE_LINE(n), NODE_COL(n)));
 		return 0;
 	}
 	if (!strcmp(t, "assert_statement")) {
@@ -1369,8 +1429,10 @@ static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 		return lower_fail(L, n, "nested functions are not supported");
 	if (!strcmp(t, "class_definition"))
 		return lower_fail(L, n, "classes are not supported");
-	if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement"))
-		return lower_fail(L, n, "imports inside functions are not "
+	if (!strcmp(t, "import_statement") ||
+	    !strcmp(t, "import_from_statement"))
+		return lower_fail(L, n,
+				  "imports inside functions are not "
 				  "supported");
 	if (!strcmp(t, "match_statement"))
 		return lower_fail(L, n, "match is not supported");
@@ -1448,7 +1510,7 @@ static int lower_params(struct lower *L, TSNode params)
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode p = named_at(params, i);
 		const char *t = node_type(p);
-		TSNode name = p, type = { 0 }, def = { 0 };
+		TSNode name = p, type = {0}, def = {0};
 		struct param *pp = &fn->params[fn->nparams];
 		char *pname;
 
@@ -1458,7 +1520,8 @@ static int lower_params(struct lower *L, TSNode params)
 			name = named_at(p, 0);
 			type = field(p, "type");
 			if (!node_is(name, "identifier"))
-				return lower_fail(L, p, "*args/**kwargs parameters "
+				return lower_fail(L, p,
+						  "*args/**kwargs parameters "
 						  "are not supported");
 		} else if (!strcmp(t, "default_parameter") ||
 			   !strcmp(t, "typed_default_parameter")) {
@@ -1466,19 +1529,24 @@ static int lower_params(struct lower *L, TSNode params)
 			def = field(p, "value");
 			type = field(p, "type");
 			if (!node_is(name, "identifier"))
-				return lower_fail(L, p, "tuple parameters are "
+				return lower_fail(L, p,
+						  "tuple parameters are "
 						  "not supported");
 		} else if (!strcmp(t, "list_splat_pattern") ||
 			   !strcmp(t, "dictionary_splat_pattern")) {
-			return lower_fail(L, p, "*args/**kwargs parameters are "
+			return lower_fail(L, p,
+					  "*args/**kwargs parameters are "
 					  "not supported");
 		} else if (!strcmp(t, "keyword_separator") ||
 			   !strcmp(t, "positional_separator")) {
-			return lower_fail(L, p, "keyword-only or positional-only "
+			return lower_fail(L, p,
+					  "keyword-only or positional-only "
 					  "parameters are not supported");
 		} else {
-			return lower_fail(L, p, "parameter kind %s is not "
-					  "supported", t);
+			return lower_fail(L, p,
+					  "parameter kind %s is not "
+					  "supported",
+					  t);
 		}
 		pname = node_text(L, name);
 		if (ir_fn_find_var(fn, pname) >= 0)
@@ -1547,8 +1615,10 @@ static void lower_imports(struct lower *L, TSNode n)
 				mod = node_text(L, ch);
 				bound = mod;
 				if (strchr(bound, '.'))
-					bound = arena_strndup(L->a, bound,
-							      (size_t)(strchr(bound, '.') - bound));
+					bound = arena_strndup(
+					    L->a, bound,
+					    (size_t)(strchr(bound, '.') -
+						     bound));
 			}
 			if (!strcmp(mod, "math"))
 				add_name(L->a, &L->m->math_names, &L->m->nmath,
@@ -1580,7 +1650,8 @@ static void lower_imports(struct lower *L, TSNode n)
 					   &nl, &capl, bound);
 				L->m->capmathl = capl;
 				arena_push(L->a, (void ***)&L->m->math_funcs,
-					   &L->m->nmathf, &L->m->capmathf, name);
+					   &L->m->nmathf, &L->m->capmathf,
+					   name);
 			} else {
 				add_name(L->a, &L->m->globals_bad, &L->m->nbad,
 					 &L->m->capbad, bound);
@@ -1596,8 +1667,8 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 	TSTree *tree = NULL;
 	TSNode root;
 	struct lower L;
-	struct binding_count bc = { 0 };
-	struct ir_fn dummy = { 0 };
+	struct binding_count bc = {0};
+	struct ir_fn dummy = {0};
 	int ret = 0;
 
 	memset(&L, 0, sizeof(L));
@@ -1606,8 +1677,8 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 	L.src = src;
 	L.len = len;
 	L.fn = &dummy;
-	if (len > UINT32_MAX || !ts_parser_set_language(parser,
-							tree_sitter_python())) {
+	if (len > UINT32_MAX ||
+	    !ts_parser_set_language(parser, tree_sitter_python())) {
 		buf_adds(errmsg, "cannot set up the Python parser");
 		ret = -1;
 		goto out;
@@ -1644,12 +1715,14 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 			fn->index = (int)m->nfns;
 			fn->is_ok = true;
 			if (node_is(ch, "decorated_definition"))
-				ir_fn_fail(fn, NODE_LINE(ch), NODE_COL(ch),
-					   "decorated functions are not supported");
+				ir_fn_fail(
+				    fn, NODE_LINE(ch), NODE_COL(ch),
+				    "decorated functions are not supported");
 			else if (ts_node_has_error(def))
 				ir_fn_fail(fn, fn->line, fn->col,
 					   "syntax error in this function");
-			arena_push(L.a, (void ***)&m->fns, &m->nfns, &m->capfns, fn);
+			arena_push(L.a, (void ***)&m->fns, &m->nfns, &m->capfns,
+				   fn);
 		}
 	}
 	for (size_t i = 0; i < bc.n; i++) {
@@ -1661,9 +1734,11 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 	 * and never translate either. */
 	for (size_t i = 0; i < m->nfns; i++)
 		if (name_in(m->globals_bad, m->nbad, m->fns[i]->name))
-			ir_fn_fail(m->fns[i], m->fns[i]->line, m->fns[i]->col,
-				   "the name '%s' is bound more than once in the "
-				   "module", m->fns[i]->name);
+			ir_fn_fail(
+			    m->fns[i], m->fns[i]->line, m->fns[i]->col,
+			    "the name '%s' is bound more than once in the "
+			    "module",
+			    m->fns[i]->name);
 	for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
 		TSNode ch = ts_node_named_child(root, i), asg, left, right;
 		struct ex *v;
@@ -1681,7 +1756,8 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 		if (name_in(m->globals_bad, m->nbad, name))
 			continue;
 		if (!is_literal_node(right)) {
-			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad, name);
+			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad,
+				 name);
 			continue;
 		}
 		dummy.reason = NULL;
@@ -1689,7 +1765,8 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 		free(dummy.reason);
 		dummy.reason = NULL;
 		if (!v || v->kind == EX_UNOP) {
-			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad, name);
+			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad,
+				 name);
 			continue;
 		}
 		if (m->nconsts == m->capconsts) {

@@ -30,7 +30,7 @@ struct tctx {
 };
 
 static int tfail(struct tctx *c, const struct ex *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int tfail(struct tctx *c, const struct ex *at, const char *fmt, ...)
 {
@@ -40,8 +40,8 @@ static int tfail(struct tctx *c, const struct ex *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	ir_fn_fail(c->fn, at ? at->line : c->fn->line, at ? at->col : c->fn->col,
-		   "%s", b.data);
+	ir_fn_fail(c->fn, at ? at->line : c->fn->line,
+		   at ? at->col : c->fn->col, "%s", b.data);
 	buf_release(&b);
 	c->failed = true;
 	return -1;
@@ -134,8 +134,8 @@ static struct ty *opt_unify(struct arena *a, struct ty *x, struct ty *y)
 		struct ty *other = o == x ? y : x;
 		if (other->kind == TY_NONE)
 			return o;
-		inner = ty_unify(a, o->sub[0], other->kind == TY_OPT ?
-						  other->sub[0] : other);
+		inner = ty_unify(a, o->sub[0],
+				 other->kind == TY_OPT ? other->sub[0] : other);
 	} else if (x->kind == TY_NONE && y->kind != TY_NONE) {
 		inner = y;
 	} else if (y->kind == TY_NONE && x->kind != TY_NONE) {
@@ -192,7 +192,8 @@ static int unify_var(struct tctx *c, int v, struct ty *t, const struct ex *at)
 	if (!u && !var->is_param && !var->is_comp)
 		u = num_unify(var->ty, t);
 	if (!u)
-		return tfail(c, at, "variable '%s' would hold both %s and %s; "
+		return tfail(c, at,
+			     "variable '%s' would hold both %s and %s; "
 			     "Python keeps both types, one Rust type cannot",
 			     var->name, tyname(var->ty), tyname(t));
 	if (!ty_equal(u, var->ty)) {
@@ -259,14 +260,16 @@ static struct ty *iter_elem(struct tctx *c, struct ex *e)
 
 	if (is_call(e, "range")) {
 		if (e->n < 1 || e->n > 3 || e->kwname)
-			return tfail(c, e, "range() takes 1 to 3 arguments"), NULL;
+			return tfail(c, e, "range() takes 1 to 3 arguments"),
+			       NULL;
 		for (size_t i = 0; i < e->n; i++) {
 			t = tx(c, e->a[i]);
 			if (!t)
 				return NULL;
 			if (t->kind != TY_UNKNOWN && !is_intlike(t))
 				return tfail(c, e->a[i], "range() of %s",
-					     tyname(t)), NULL;
+					     tyname(t)),
+				       NULL;
 		}
 		e->ty = ty_basic(TY_NONE);
 		return ty_basic(TY_INT);
@@ -274,10 +277,13 @@ static struct ty *iter_elem(struct tctx *c, struct ex *e)
 	if (is_call(e, "enumerate")) {
 		struct ty *el;
 		if (e->n < 1 || e->n > 2)
-			return tfail(c, e, "enumerate() takes 1 or 2 arguments"), NULL;
+			return tfail(c, e,
+				     "enumerate() takes 1 or 2 arguments"),
+			       NULL;
 		if (e->kwname && strcmp(e->kwname, "start"))
 			return tfail(c, e, "enumerate(%s=) is not supported",
-				     e->kwname), NULL;
+				     e->kwname),
+			       NULL;
 		el = iter_elem(c, e->a[0]);
 		if (!el)
 			return NULL;
@@ -286,8 +292,10 @@ static struct ty *iter_elem(struct tctx *c, struct ex *e)
 			if (!t)
 				return NULL;
 			if (t->kind != TY_UNKNOWN && !is_intlike(t))
-				return tfail(c, e->a[1], "enumerate start of %s",
-					     tyname(t)), NULL;
+				return tfail(c, e->a[1],
+					     "enumerate start of %s",
+					     tyname(t)),
+				       NULL;
 		}
 		t = ty_new(c->a, TY_TUPLE, 2);
 		t->sub[0] = ty_basic(TY_INT);
@@ -308,15 +316,18 @@ static struct ty *iter_elem(struct tctx *c, struct ex *e)
 			    is_call(e->a[i], "zip") ||
 			    is_call(e->a[i], "reversed") ||
 			    e->a[i]->kind == EX_METHOD)
-				return tfail(c, e->a[i], "zip() over this "
-					     "iterable is not supported"), NULL;
+				return tfail(c, e->a[i],
+					     "zip() over this "
+					     "iterable is not supported"),
+				       NULL;
 		}
 		e->ty = ty_basic(TY_NONE);
 		return t;
 	}
 	if (is_call(e, "reversed")) {
 		if (e->n != 1)
-			return tfail(c, e, "reversed() takes one argument"), NULL;
+			return tfail(c, e, "reversed() takes one argument"),
+			       NULL;
 		if (is_call(e->a[0], "range")) {
 			t = iter_elem(c, e->a[0]);
 			e->ty = ty_basic(TY_NONE);
@@ -329,21 +340,23 @@ static struct ty *iter_elem(struct tctx *c, struct ex *e)
 			return t;
 		if (t->kind != TY_LIST)
 			return tfail(c, e, "reversed() of %s is not supported",
-				     tyname(t)), NULL;
+				     tyname(t)),
+			       NULL;
 		e->ty = ty_basic(TY_NONE);
 		return t->sub[0];
 	}
-	if (e->kind == EX_METHOD && (is_method(e, "items") ||
-				     is_method(e, "keys") ||
-				     is_method(e, "values"))) {
+	if (e->kind == EX_METHOD &&
+	    (is_method(e, "items") || is_method(e, "keys") ||
+	     is_method(e, "values"))) {
 		t = tx(c, e->a[0]);
 		if (!t)
 			return NULL;
 		if (t->kind == TY_UNKNOWN)
 			return t;
 		if (t->kind != TY_DICT || e->n != 1)
-			return tfail(c, e, ".%s() of %s is not supported", e->sval,
-				     tyname(t)), NULL;
+			return tfail(c, e, ".%s() of %s is not supported",
+				     e->sval, tyname(t)),
+			       NULL;
 		e->ty = ty_basic(TY_NONE);
 		if (is_method(e, "keys"))
 			return t->sub[0];
@@ -371,14 +384,19 @@ static struct ty *iter_elem(struct tctx *c, struct ex *e)
 	case TY_TUPLE:
 		for (size_t i = 1; i < t->n; i++)
 			if (!ty_equal(t->sub[i], t->sub[0]))
-				return tfail(c, e, "iteration over a tuple of "
-					     "mixed types"), NULL;
+				return tfail(c, e,
+					     "iteration over a tuple of "
+					     "mixed types"),
+				       NULL;
 		if (!t->n)
-			return tfail(c, e, "iteration over an empty tuple"), NULL;
+			return tfail(c, e, "iteration over an empty tuple"),
+			       NULL;
 		return t->sub[0];
 	case TY_SET:
-		return tfail(c, e, "iteration over a set: its order cannot be "
-			     "matched"), NULL;
+		return tfail(c, e,
+			     "iteration over a set: its order cannot be "
+			     "matched"),
+		       NULL;
 	default:
 		return tfail(c, e, "iteration over %s", tyname(t)), NULL;
 	}
@@ -413,8 +431,10 @@ static int bind_target(struct tctx *c, struct ex *t, struct ty *vt)
 		}
 		if (vt->kind == TY_TUPLE) {
 			if (vt->n != t->n)
-				return tfail(c, t, "unpacking %zu values into %zu "
-					     "targets", vt->n, t->n);
+				return tfail(c, t,
+					     "unpacking %zu values into %zu "
+					     "targets",
+					     vt->n, t->n);
 			for (size_t i = 0; i < t->n; i++)
 				if (bind_target(c, t->a[i], vt->sub[i]) < 0)
 					return -1;
@@ -471,8 +491,8 @@ static struct ty *tx_binop(struct tctx *c, struct ex *e)
 	y = opt_operand(c, e->a[1]);
 	if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
 		return ty_basic(TY_UNKNOWN);
-	if ((x->kind == TY_NUM && (y->kind == TY_INT || y->kind == TY_FLOAT ||
-				   y->kind == TY_NUM)) ||
+	if ((x->kind == TY_NUM &&
+	     (y->kind == TY_INT || y->kind == TY_FLOAT || y->kind == TY_NUM)) ||
 	    (y->kind == TY_NUM && (x->kind == TY_INT || x->kind == TY_FLOAT))) {
 		/* int | float with a float: float; with an int: either */
 		bool fl = x->kind == TY_FLOAT || y->kind == TY_FLOAT;
@@ -499,19 +519,22 @@ static struct ty *tx_binop(struct tctx *c, struct ex *e)
 			if (f)
 				return ty_basic(TY_FLOAT);
 			if (e->a[1]->kind == EX_INT || e->a[1]->kind == EX_BOOL)
-				return ty_basic(e->a[1]->ival >= 0 ? TY_INT :
-								      TY_FLOAT);
-			tfail(c, e, "int ** int with a non-constant exponent: "
-			      "the result is int or float depending on its sign");
+				return ty_basic(e->a[1]->ival >= 0 ? TY_INT
+								   : TY_FLOAT);
+			tfail(
+			    c, e,
+			    "int ** int with a non-constant exponent: "
+			    "the result is int or float depending on its sign");
 			return NULL;
 		default:
 			if (f) {
-				tfail(c, e, "operator %s on float", binop_str(op));
+				tfail(c, e, "operator %s on float",
+				      binop_str(op));
 				return NULL;
 			}
 			if ((op == OP_BITAND || op == OP_BITOR ||
-			     op == OP_BITXOR) && x->kind == TY_BOOL &&
-			    y->kind == TY_BOOL)
+			     op == OP_BITXOR) &&
+			    x->kind == TY_BOOL && y->kind == TY_BOOL)
 				return ty_basic(TY_BOOL);
 			return ty_basic(TY_INT);
 		}
@@ -536,7 +559,8 @@ static struct ty *tx_binop(struct tctx *c, struct ex *e)
 	if (op == OP_MUL && (x->kind == TY_STR || x->kind == TY_LIST) &&
 	    is_intlike(y)) {
 		if (x->kind == TY_LIST && ty_is_container(x->sub[0])) {
-			tfail(c, e, "[list] * n makes the rows one shared "
+			tfail(c, e,
+			      "[list] * n makes the rows one shared "
 			      "object; not supported");
 			return NULL;
 		}
@@ -544,7 +568,8 @@ static struct ty *tx_binop(struct tctx *c, struct ex *e)
 	}
 	if (op == OP_MUL && (y->kind == TY_STR || y->kind == TY_LIST) &&
 	    is_intlike(x)) {
-		tfail(c, e, "n * sequence is not supported (write sequence * n)");
+		tfail(c, e,
+		      "n * sequence is not supported (write sequence * n)");
 		return NULL;
 	}
 	tfail(c, e, "operator %s between %s and %s is not supported",
@@ -576,8 +601,8 @@ static bool comparable(const struct ty *x, const struct ty *y, bool order)
 		}
 		return true;
 	}
-	if (!order && (x->kind == TY_DICT || x->kind == TY_NONE ||
-		       x->kind == TY_BOOL))
+	if (!order &&
+	    (x->kind == TY_DICT || x->kind == TY_NONE || x->kind == TY_BOOL))
 		return x->kind != TY_DICT || ty_equal(x, y);
 	return false;
 }
@@ -590,7 +615,8 @@ static struct ty *tx_cmp(struct tctx *c, struct ex *e)
 		struct ty *t = tx(c, e->a[i]);
 		if (!t)
 			return NULL;
-		if (!ty_is_complete(t) && t->kind != TY_LIST && t->kind != TY_DICT)
+		if (!ty_is_complete(t) && t->kind != TY_LIST &&
+		    t->kind != TY_DICT)
 			unknown = true;
 	}
 	if (unknown)
@@ -608,7 +634,8 @@ static struct ty *tx_cmp(struct tctx *c, struct ex *e)
 				    y->sub[0]->kind == TY_NEVER)
 					break;
 				if (!comparable(x, y->sub[0], false) ||
-				    (ty_is_container(x) && !ty_equal(x, y->sub[0])))
+				    (ty_is_container(x) &&
+				     !ty_equal(x, y->sub[0])))
 					goto bad;
 			} else if (y->kind == TY_DICT) {
 				if (!ty_equal(x, y->sub[0]) &&
@@ -631,14 +658,16 @@ static struct ty *tx_cmp(struct tctx *c, struct ex *e)
 			if ((x->kind == TY_OPT && y->kind == TY_NONE) ||
 			    (x->kind == TY_NONE && y->kind == TY_OPT)) {
 				if (e->n != 2) {
-					tfail(c, e, "chained 'is' with an "
+					tfail(c, e,
+					      "chained 'is' with an "
 					      "optional value");
 					return NULL;
 				}
 				break;
 			}
 			if (x->kind != TY_NONE || y->kind != TY_NONE) {
-				tfail(c, e, "'is' is only supported between None "
+				tfail(c, e,
+				      "'is' is only supported between None "
 				      "values");
 				return NULL;
 			}
@@ -655,9 +684,11 @@ static struct ty *tx_cmp(struct tctx *c, struct ex *e)
 			break;
 		}
 		continue;
-bad:
-		tfail(c, e->a[i + 1], "comparison %s between %s and %s is not "
-		      "supported", cmpop_str(op), tyname(x), tyname(y));
+	bad:
+		tfail(c, e->a[i + 1],
+		      "comparison %s between %s and %s is not "
+		      "supported",
+		      cmpop_str(op), tyname(x), tyname(y));
 		return NULL;
 	}
 	return ty_basic(TY_BOOL);
@@ -668,7 +699,8 @@ static int want_args(struct tctx *c, struct ex *e, size_t lo, size_t hi)
 	size_t n = e->n - (e->kind == EX_METHOD ? 1 : 0);
 
 	if (n < lo || n > hi) {
-		tfail(c, e, "%s() with %zu arguments is not supported", e->sval, n);
+		tfail(c, e, "%s() with %zu arguments is not supported", e->sval,
+		      n);
 		return -1;
 	}
 	if (e->kwname && !is_call(e, "sum") && !is_call(e, "sorted")) {
@@ -679,15 +711,15 @@ static int want_args(struct tctx *c, struct ex *e, size_t lo, size_t hi)
 }
 
 static const char *math1_float[] = {
-	"sqrt", "exp", "log2", "log10", "sin", "cos", "tan", "asin", "acos",
-	"atan", "sinh", "cosh", "tanh", "fabs", "degrees", "radians",
-	"expm1", "log1p", "asinh", "acosh", "atanh",
+    "sqrt",    "exp",	  "log2",  "log10", "sin",   "cos",   "tan",
+    "asin",    "acos",	  "atan",  "sinh",  "cosh",  "tanh",  "fabs",
+    "degrees", "radians", "expm1", "log1p", "asinh", "acosh", "atanh",
 };
 
 static struct ty *tx_math(struct tctx *c, struct ex *e)
 {
 	const char *f = e->sval + 5;
-	struct ty *ts[2] = { NULL, NULL };
+	struct ty *ts[2] = {NULL, NULL};
 
 	for (size_t i = 0; i < e->n && i < 2; i++) {
 		ts[i] = tx(c, e->a[i]);
@@ -706,13 +738,14 @@ static struct ty *tx_math(struct tctx *c, struct ex *e)
 	}
 	for (size_t i = 0; i < sizeof(math1_float) / sizeof(*math1_float); i++)
 		if (!strcmp(f, math1_float[i]))
-			return want_args(c, e, 1, 1) < 0 ? NULL :
-							    ty_basic(TY_FLOAT);
+			return want_args(c, e, 1, 1) < 0 ? NULL
+							 : ty_basic(TY_FLOAT);
 	if (!strcmp(f, "log"))
 		return want_args(c, e, 1, 2) < 0 ? NULL : ty_basic(TY_FLOAT);
 	if (!strcmp(f, "floor") || !strcmp(f, "ceil") || !strcmp(f, "trunc"))
 		return want_args(c, e, 1, 1) < 0 ? NULL : ty_basic(TY_INT);
-	if (!strcmp(f, "isnan") || !strcmp(f, "isinf") || !strcmp(f, "isfinite"))
+	if (!strcmp(f, "isnan") || !strcmp(f, "isinf") ||
+	    !strcmp(f, "isfinite"))
 		return want_args(c, e, 1, 1) < 0 ? NULL : ty_basic(TY_BOOL);
 	if (!strcmp(f, "copysign") || !strcmp(f, "fmod") || !strcmp(f, "atan2"))
 		return want_args(c, e, 2, 2) < 0 ? NULL : ty_basic(TY_FLOAT);
@@ -765,9 +798,10 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 				if (u->kind == TY_UNKNOWN)
 					return u;
 				if (t->kind != TY_UNKNOWN && !ty_equal(t, u)) {
-					tfail(c, e->a[i], "%s() of %s and %s "
-					      "returns either type", f,
-					      tyname(t), tyname(u));
+					tfail(c, e->a[i],
+					      "%s() of %s and %s "
+					      "returns either type",
+					      f, tyname(t), tyname(u));
 					return NULL;
 				}
 				t = u;
@@ -816,8 +850,10 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 	}
 	if (!strcmp(f, "int") || !strcmp(f, "float") || !strcmp(f, "bool") ||
 	    !strcmp(f, "str")) {
-		enum ty_kind k = f[0] == 'i' ? TY_INT : f[0] == 'f' ? TY_FLOAT :
-				 f[0] == 'b' ? TY_BOOL : TY_STR;
+		enum ty_kind k = f[0] == 'i'   ? TY_INT
+				 : f[0] == 'f' ? TY_FLOAT
+				 : f[0] == 'b' ? TY_BOOL
+					       : TY_STR;
 		if (want_args(c, e, 0, 1) < 0)
 			return NULL;
 		if (e->n == 0)
@@ -849,7 +885,8 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 		if (want_args(c, e, f[0] == 'l' ? 0 : 1,
 			      f[0] == 's' && e->kwname ? 2 : 1) < 0)
 			return NULL;
-		if (e->kwname && (f[0] == 'l' || strcmp(e->kwname, "reverse"))) {
+		if (e->kwname &&
+		    (f[0] == 'l' || strcmp(e->kwname, "reverse"))) {
 			tfail(c, e, "%s(%s=) is not supported", f, e->kwname);
 			return NULL;
 		}
@@ -904,17 +941,19 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 		if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
 			return ty_basic(TY_UNKNOWN);
 		if (!is_num(x) || !is_num(y)) {
-			tfail(c, e, "divmod() of %s and %s", tyname(x), tyname(y));
+			tfail(c, e, "divmod() of %s and %s", tyname(x),
+			      tyname(y));
 			return NULL;
 		}
 		t = ty_new(c->a, TY_TUPLE, 2);
-		t->sub[0] = t->sub[1] = ty_basic(x->kind == TY_FLOAT ||
-						 y->kind == TY_FLOAT ?
-						 TY_FLOAT : TY_INT);
+		t->sub[0] = t->sub[1] = ty_basic(
+		    x->kind == TY_FLOAT || y->kind == TY_FLOAT ? TY_FLOAT
+							       : TY_INT);
 		return t;
 	}
 	if (is_lazy_iter(e)) {
-		tfail(c, e, "%s() as a value is not supported (only in loops)", f);
+		tfail(c, e, "%s() as a value is not supported (only in loops)",
+		      f);
 		return NULL;
 	}
 	tfail(c, e, "builtin %s() is not supported", f);
@@ -946,7 +985,8 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 			if (!is_place)
 				goto notplace;
 			mark_mutated(c, recv);
-			if (refine_place(c, recv, ty_list(c->a, e->a[1]->ty)) < 0)
+			if (refine_place(c, recv, ty_list(c->a, e->a[1]->ty)) <
+			    0)
 				return NULL;
 			return ty_basic(TY_NONE);
 		}
@@ -960,7 +1000,8 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 				      tyname(e->a[1]->ty));
 				return NULL;
 			}
-			if (refine_place(c, recv, ty_list(c->a, e->a[2]->ty)) < 0)
+			if (refine_place(c, recv, ty_list(c->a, e->a[2]->ty)) <
+			    0)
 				return NULL;
 			return ty_basic(TY_NONE);
 		}
@@ -973,7 +1014,8 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 			if (!it)
 				return NULL;
 			if (is_lazy_iter(e->a[1])) {
-				tfail(c, e->a[1], "extend() from a lazy "
+				tfail(c, e->a[1],
+				      "extend() from a lazy "
 				      "iterable is not supported");
 				return NULL;
 			}
@@ -988,7 +1030,8 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 			return el;
 		}
 		if ((!strcmp(f, "reverse") || !strcmp(f, "clear") ||
-		     !strcmp(f, "sort")) && nargs == 0) {
+		     !strcmp(f, "sort")) &&
+		    nargs == 0) {
 			if (!is_place)
 				goto notplace;
 			mark_mutated(c, recv);
@@ -999,7 +1042,8 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 			}
 			return ty_basic(TY_NONE);
 		}
-		if ((!strcmp(f, "index") || !strcmp(f, "count")) && nargs == 1) {
+		if ((!strcmp(f, "index") || !strcmp(f, "count")) &&
+		    nargs == 1) {
 			if (!comparable(e->a[1]->ty, el, false) &&
 			    el->kind != TY_UNKNOWN && el->kind != TY_NEVER) {
 				tfail(c, e, ".%s() of %s in %s", f,
@@ -1016,7 +1060,8 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 		if (!strcmp(f, "get") && nargs == 2) {
 			t = ty_unify(c->a, v, e->a[2]->ty);
 			if (!t) {
-				tfail(c, e, "get() default of %s for values of %s",
+				tfail(c, e,
+				      "get() default of %s for values of %s",
 				      tyname(e->a[2]->ty), tyname(v));
 				return NULL;
 			}
@@ -1024,21 +1069,24 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 				tfail(c, e, "get() of a container value");
 				return NULL;
 			}
-			if (is_place && refine_place(c, recv,
-						     ty_dict(c->a, e->a[1]->ty, t)) < 0)
+			if (is_place &&
+			    refine_place(c, recv,
+					 ty_dict(c->a, e->a[1]->ty, t)) < 0)
 				return NULL;
 			return t;
 		}
 		if (!strcmp(f, "get") && nargs == 1) {
-			tfail(c, e, "dict.get() without a default may return None");
+			tfail(c, e,
+			      "dict.get() without a default may return None");
 			return NULL;
 		}
 		if (!strcmp(f, "setdefault") && nargs == 2) {
 			if (!is_place)
 				goto notplace;
 			mark_mutated(c, recv);
-			if (refine_place(c, recv, ty_dict(c->a, e->a[1]->ty,
-							  e->a[2]->ty)) < 0)
+			if (refine_place(
+				c, recv,
+				ty_dict(c->a, e->a[1]->ty, e->a[2]->ty)) < 0)
 				return NULL;
 			return ((struct ty *)recv->ty)->sub[1];
 		}
@@ -1062,13 +1110,15 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 			return rt;
 		(void)k;
 		if (is_lazy_iter(e)) {
-			tfail(c, e, ".%s() as a value is not supported (only in "
-			      "loops, list() and sorted())", f);
+			tfail(c, e,
+			      ".%s() as a value is not supported (only in "
+			      "loops, list() and sorted())",
+			      f);
 			return NULL;
 		}
 	} else if (rt->kind == TY_STR) {
-		static const char *to_str[] = { "strip", "lstrip", "rstrip",
-						"lower", "upper" };
+		static const char *to_str[] = {"strip", "lstrip", "rstrip",
+					       "lower", "upper"};
 		for (size_t i = 0; i < sizeof(to_str) / sizeof(*to_str); i++) {
 			if (strcmp(f, to_str[i]))
 				continue;
@@ -1109,7 +1159,8 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 		}
 	} else if (rt->kind == TY_SET) {
 		bool is_place = place_root(recv) >= 0;
-		if ((!strcmp(f, "add") || !strcmp(f, "discard")) && nargs == 1) {
+		if ((!strcmp(f, "add") || !strcmp(f, "discard")) &&
+		    nargs == 1) {
 			if (!is_place)
 				goto notplace;
 			mark_mutated(c, recv);
@@ -1152,17 +1203,19 @@ static struct ty *tx_call_fn(struct tctx *c, struct ex *e)
 	for (size_t i = 0; i < e->n; i++) {
 		struct ty *pt = g->vars[g->params[i].var].ty;
 		struct ty *at = e->a[i]->ty;
-		if (!ty_equal(pt, at) && !(at->kind == TY_LIST &&
-					   at->sub[0]->kind == TY_NEVER &&
-					   pt->kind == TY_LIST)) {
+		if (!ty_equal(pt, at) &&
+		    !(at->kind == TY_LIST && at->sub[0]->kind == TY_NEVER &&
+		      pt->kind == TY_LIST)) {
 			tfail(c, e->a[i], "passes %s where %s() takes %s",
 			      tyname(at), g->name, tyname(pt));
 			return NULL;
 		}
 		if (g->vars[g->params[i].var].is_mutated) {
 			if (place_root(e->a[i]) < 0) {
-				tfail(c, e->a[i], "%s() changes this argument: "
-				      "pass a variable", g->name);
+				tfail(c, e->a[i],
+				      "%s() changes this argument: "
+				      "pass a variable",
+				      g->name);
 				return NULL;
 			}
 			mark_mutated(c, e->a[i]);
@@ -1276,7 +1329,8 @@ static struct ty *tx_inner(struct tctx *c, struct ex *e)
 		if (t->kind == TY_TUPLE) {
 			int64_t k;
 			if (e->a[1]->kind != EX_INT) {
-				tfail(c, e->a[1], "tuple index that is not a "
+				tfail(c, e->a[1],
+				      "tuple index that is not a "
 				      "literal");
 				return NULL;
 			}
@@ -1302,7 +1356,8 @@ static struct ty *tx_inner(struct tctx *c, struct ex *e)
 			if (!u)
 				return NULL;
 			if (u->kind != TY_UNKNOWN && !is_intlike(u)) {
-				tfail(c, e->a[i], "slice bound of %s", tyname(u));
+				tfail(c, e->a[i], "slice bound of %s",
+				      tyname(u));
 				return NULL;
 			}
 		}
@@ -1492,9 +1547,10 @@ static int tstmt(struct tctx *c, struct st *s)
 			mark_mutated(c, s->target);
 			if (tt->kind != TY_UNKNOWN && t->kind != TY_UNKNOWN &&
 			    !ty_equal(tt, t)) {
-				tfail(c, s->target, "augmented assignment turns "
-				      "an item of %s into %s", tyname(tt),
-				      tyname(t));
+				tfail(c, s->target,
+				      "augmented assignment turns "
+				      "an item of %s into %s",
+				      tyname(tt), tyname(t));
 				return -1;
 			}
 			return 0;
@@ -1531,9 +1587,10 @@ static int tstmt(struct tctx *c, struct st *s)
 			if (!u && (c->ret->kind == TY_NUM || t->kind == TY_NUM))
 				u = num_unify(c->ret, t);
 			if (!u)
-				return tfail(c, s->value, "returns %s here and %s "
-					     "elsewhere", tyname(t),
-					     tyname(c->ret));
+				return tfail(c, s->value,
+					     "returns %s here and %s "
+					     "elsewhere",
+					     tyname(t), tyname(c->ret));
 			if (!ty_equal(u, c->ret))
 				c->changed = true;
 			c->ret = u;
@@ -1678,15 +1735,19 @@ static int check_complete(struct tctx *c, struct ex *e, struct st *s)
 			/* An empty display whose element type nothing
 			 * decides: Never works as long as it stays empty;
 			 * be safe and refuse. */
-			return tfail(c, e, "cannot infer the element type of "
-				     "this %s", tyname(e->ty));
+			return tfail(c, e,
+				     "cannot infer the element type of "
+				     "this %s",
+				     tyname(e->ty));
 		}
 		return tfail(c, e, "cannot infer the type of this expression");
 	}
 	if ((e->ty->kind == TY_DICT || e->ty->kind == TY_SET) &&
 	    e->ty->sub[0]->kind != TY_NEVER && !ty_is_hashable(e->ty->sub[0]))
-		return tfail(c, e, "%s keys are not supported (only int, str, "
-			     "bool and tuples of them)", tyname(e->ty->sub[0]));
+		return tfail(c, e,
+			     "%s keys are not supported (only int, str, "
+			     "bool and tuples of them)",
+			     tyname(e->ty->sub[0]));
 	if (e->kind == EX_CALL && e->fn && e->fn == c->fn)
 		c->fn->is_recursive = true;
 	return 0;
@@ -1709,9 +1770,9 @@ struct alias_ctx {
 static void alias_add(struct tctx *c, struct alias_ctx *ac, struct ex *src,
 		      int dest, struct st *s)
 {
-	if (!ty_is_container(src->ty) && !(src->ty->kind == TY_TUPLE &&
-					   !ty_is_copy(src->ty) &&
-					   src->ty->kind != TY_STR))
+	if (!ty_is_container(src->ty) &&
+	    !(src->ty->kind == TY_TUPLE && !ty_is_copy(src->ty) &&
+	      src->ty->kind != TY_STR))
 		return;
 	if (src->kind == EX_IFEXP) {
 		alias_add(c, ac, src->a[0], dest, s);
@@ -1723,10 +1784,10 @@ static void alias_add(struct tctx *c, struct alias_ctx *ac, struct ex *src,
 			alias_add(c, ac, src->a[i], -1, s);
 		return;
 	}
-	if (place_root(src) < 0 && !(src->kind == EX_METHOD &&
-				     (is_method(src, "pop") ||
-				      is_method(src, "setdefault") ||
-				      is_method(src, "get"))))
+	if (place_root(src) < 0 &&
+	    !(src->kind == EX_METHOD &&
+	      (is_method(src, "pop") || is_method(src, "setdefault") ||
+	       is_method(src, "get"))))
 		return;
 	if (ac->n == ac->cap) {
 		ac->cap = ac->cap ? ac->cap * 2 : 8;
@@ -1763,7 +1824,8 @@ static int alias_visit(struct tctx *c, struct ex *e, struct st *s)
 		    e->a[1]->ty->kind == TY_LIST &&
 		    ty_is_container(e->a[1]->ty->sub[0]) &&
 		    place_root(e->a[1]) >= 0)
-			return tfail(c, e, "extend() with lists of containers "
+			return tfail(c, e,
+				     "extend() with lists of containers "
 				     "shares them");
 	}
 	if (e->kind == EX_LIST || e->kind == EX_TUPLE || e->kind == EX_SET ||
@@ -2031,7 +2093,8 @@ static bool param_fresh_at_entry(const struct ir_fn *fn, int var)
 		return true;
 	return is_call(s->value, "list") && s->value->n == 1 &&
 	       s->value->a[0]->kind == EX_NAME && s->value->a[0]->var == var &&
-	       s->value->ty->kind == TY_LIST && ty_immutable(s->value->ty->sub[0]);
+	       s->value->ty->kind == TY_LIST &&
+	       ty_immutable(s->value->ty->sub[0]);
 }
 
 static int alias_collect_stmts(struct tctx *c, struct alias_ctx *ac,
@@ -2056,12 +2119,15 @@ static int alias_collect_stmts(struct tctx *c, struct alias_ctx *ac,
 			if (s->target->kind == EX_TUPLE)
 				for (size_t k = 0; k < s->target->n; k++)
 					if (s->target->a[k]->kind == EX_NAME &&
-					    c->fn->vars[s->target->a[k]->var].is_mutated)
+					    c->fn->vars[s->target->a[k]->var]
+						.is_mutated)
 						changed = true;
 			if (changed)
-				return tfail(c, s->target, "loop variable shares "
+				return tfail(c, s->target,
+					     "loop variable shares "
 					     "items of '%s', which are changed "
-					     "in place", c->fn->vars[root].name);
+					     "in place",
+					     c->fn->vars[root].name);
 		}
 		if (s->kind == ST_RETURN && s->value) {
 			int root = place_root(s->value);
@@ -2071,7 +2137,8 @@ static int alias_collect_stmts(struct tctx *c, struct alias_ctx *ac,
 			    s->value->ty->kind != TY_STR &&
 			    !(s->value->kind == EX_NAME &&
 			      param_fresh_at_entry(c->fn, root)))
-				return tfail(c, s->value, "returns (part of) "
+				return tfail(c, s->value,
+					     "returns (part of) "
 					     "argument '%s' itself; the caller "
 					     "would get a copy",
 					     c->fn->vars[root].name);
@@ -2080,10 +2147,11 @@ static int alias_collect_stmts(struct tctx *c, struct alias_ctx *ac,
 					int r = place_root(s->value->a[k]);
 					if (r >= 0 && c->fn->vars[r].is_param &&
 					    ty_is_container(s->value->a[k]->ty))
-						return tfail(c, s->value->a[k],
-							     "returns argument "
-							     "'%s' itself",
-							     c->fn->vars[r].name);
+						return tfail(
+						    c, s->value->a[k],
+						    "returns argument "
+						    "'%s' itself",
+						    c->fn->vars[r].name);
 				}
 		}
 		if (alias_collect_stmts(c, ac, &s->body) < 0 ||
@@ -2123,8 +2191,8 @@ static size_t count_var_st(const struct st *s, int var)
 
 static int check_aliasing(struct tctx *c)
 {
-	struct alias_ctx ac = { 0 };
-	struct live_ctx lc = { 0 };
+	struct alias_ctx ac = {0};
+	struct live_ctx lc = {0};
 	struct bits live;
 	int ret = 0;
 
@@ -2154,7 +2222,8 @@ static int check_aliasing(struct tctx *c)
 			continue;
 		}
 		src_mut = c->fn->vars[root].is_mutated;
-		dest_mut = as->dest >= 0 ? c->fn->vars[as->dest].is_mutated : true;
+		dest_mut =
+		    as->dest >= 0 ? c->fn->vars[as->dest].is_mutated : true;
 		if (as->src->kind == EX_NAME && !c->fn->vars[root].is_param &&
 		    lc.dead_after[i] && count_var_st(as->st, root) == 1 &&
 		    as->st->kind != ST_FOR && as->st->kind != ST_WHILE &&
@@ -2173,7 +2242,8 @@ static int check_aliasing(struct tctx *c)
 		}
 		if (!src_mut && !dest_mut)
 			continue;
-		ret = tfail(c, as->src, "'%s' would share one %s with another "
+		ret = tfail(c, as->src,
+			    "'%s' would share one %s with another "
 			    "name that is changed in place",
 			    c->fn->vars[root].name, tyname(as->src->ty));
 		goto out;
@@ -2329,7 +2399,8 @@ static int da_block(struct tctx *c, struct block *b, struct bits *as,
 			if (!rc) {
 				/* after the loop: through else, or a break */
 				if (!f2)
-					memset(els.w, 0xff, els.n * sizeof(uint64_t));
+					memset(els.w, 0xff,
+					       els.n * sizeof(uint64_t));
 				if (brk.any)
 					for (size_t k = 0; k < els.n; k++)
 						els.w[k] &= brk.acc.w[k];
@@ -2394,23 +2465,28 @@ static int check_params(struct tctx *c)
 		struct var *v = &c->fn->vars[c->fn->params[i].var];
 		if (!v->is_mutated)
 			continue;
-		if (v->is_rebound && param_fresh_at_entry(c->fn,
-							  c->fn->params[i].var))
+		if (v->is_rebound &&
+		    param_fresh_at_entry(c->fn, c->fn->params[i].var))
 			continue; /* changes a fresh copy, not the argument */
 		if (v->is_rebound)
-			return tfail(c, NULL, "argument '%s' is both changed in "
-				     "place and rebound", v->name);
+			return tfail(c, NULL,
+				     "argument '%s' is both changed in "
+				     "place and rebound",
+				     v->name);
 		if (v->ty->kind == TY_LIST || v->ty->kind == TY_DICT) {
 			for (size_t k = 0; k < v->ty->n; k++)
 				if (!ty_is_copy(v->ty->sub[k]) &&
 				    v->ty->sub[k]->kind != TY_STR)
-					return tfail(c, NULL, "argument '%s' (%s) "
+					return tfail(c, NULL,
+						     "argument '%s' (%s) "
 						     "is changed in place and "
 						     "holds containers",
 						     v->name, tyname(v->ty));
 		} else {
-			return tfail(c, NULL, "argument '%s' (%s) is changed "
-				     "in place", v->name, tyname(v->ty));
+			return tfail(c, NULL,
+				     "argument '%s' (%s) is changed "
+				     "in place",
+				     v->name, tyname(v->ty));
 		}
 	}
 	return 0;
@@ -2428,8 +2504,9 @@ static int infer_pass(struct tctx *c)
 {
 	c->changed = false;
 	reset_flags(c->fn);
-	c->ret = c->fn->ret_ann ? c->fn->ret_ann :
-		 c->fn->ret_obs ? c->fn->ret_obs : ty_basic(TY_UNKNOWN);
+	c->ret = c->fn->ret_ann	  ? c->fn->ret_ann
+		 : c->fn->ret_obs ? c->fn->ret_obs
+				  : ty_basic(TY_UNKNOWN);
 	if (c->fn->ret && !c->fn->ret_ann && !c->fn->ret_obs)
 		c->ret = c->fn->ret;
 	if (tblock(c, &c->fn->body) < 0)
@@ -2438,7 +2515,8 @@ static int infer_pass(struct tctx *c)
 		struct ty *u = ty_unify(c->a, c->ret, ty_basic(TY_NONE));
 		c->fn->may_fall_off_end = true;
 		if (!u)
-			return tfail(c, NULL, "returns %s but may also reach the "
+			return tfail(c, NULL,
+				     "returns %s but may also reach the "
 				     "end of the function (None)",
 				     tyname(c->ret));
 		c->ret = u;
@@ -2458,18 +2536,22 @@ static int infer_params(struct tctx *c)
 		if (!t && p->def)
 			t = tx(c, p->def);
 		if (!t)
-			return tfail(c, NULL, "no type for parameter '%s' "
-				     "(neither annotated nor observed)", v->name);
+			return tfail(c, NULL,
+				     "no type for parameter '%s' "
+				     "(neither annotated nor observed)",
+				     v->name);
 		if (!ty_is_complete(t) || t->kind == TY_NEVER)
-			return tfail(c, NULL, "parameter '%s' has type %s, "
-				     "which is not supported", v->name,
-				     tyname(t));
+			return tfail(c, NULL,
+				     "parameter '%s' has type %s, "
+				     "which is not supported",
+				     v->name, tyname(t));
 		if (p->def) {
 			struct ty *dt = tx(c, p->def);
 			if (!dt || !ty_equal(dt, t))
-				return tfail(c, p->def, "default of parameter "
-					     "'%s' is not a %s", v->name,
-					     tyname(t));
+				return tfail(c, p->def,
+					     "default of parameter "
+					     "'%s' is not a %s",
+					     v->name, tyname(t));
 		}
 		v->ty = t;
 	}
@@ -2478,7 +2560,7 @@ static int infer_params(struct tctx *c)
 
 int types_infer_fn(struct ir_module *m, struct ir_fn *fn)
 {
-	struct tctx c = { 0 };
+	struct tctx c = {0};
 
 	c.m = m;
 	c.a = &m->arena;
@@ -2499,7 +2581,7 @@ int types_infer_fn(struct ir_module *m, struct ir_fn *fn)
 /* Final pass: every type known, then the exactness checks. */
 static int types_final_fn(struct ir_module *m, struct ir_fn *fn)
 {
-	struct tctx c = { 0 };
+	struct tctx c = {0};
 
 	c.m = m;
 	c.a = &m->arena;
@@ -2514,7 +2596,7 @@ static int types_final_fn(struct ir_module *m, struct ir_fn *fn)
 	for (size_t i = 0; i < fn->nvars; i++) {
 		struct var *v = &fn->vars[i];
 		if (!ty_is_complete(v->ty)) {
-			struct ex at = { 0 };
+			struct ex at = {0};
 			at.line = v->line;
 			at.col = v->col;
 			return tfail(&c, &at, "cannot infer the type of '%s'",

@@ -17,7 +17,10 @@ struct buf {
 	size_t cap;
 };
 
-#define BUF_INIT { buf_empty, 0, 0 }
+#define BUF_INIT                                                               \
+	{                                                                      \
+		buf_empty, 0, 0                                                \
+	}
 extern char buf_empty[];
 
 void buf_init(struct buf *b);
@@ -29,9 +32,9 @@ void buf_add(struct buf *b, const void *data, size_t len);
 void buf_adds(struct buf *b, const char *s);
 void buf_addch(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 /* Drops the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 void buf_truncate(struct buf *b, size_t len);

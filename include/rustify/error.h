@@ -45,16 +45,20 @@ struct err {
 	char *msg; /* malloc'd, NULL when code == 0 */
 };
 
-#define ERR_INIT { 0, NULL }
+#define ERR_INIT                                                               \
+	{                                                                      \
+		0, NULL                                                        \
+	}
 
 void err_init(struct err *e);
 void err_release(struct err *e);
-/* Sets code and a formatted message, replacing any previous one. Returns code. */
+/* Sets code and a formatted message, replacing any previous one. Returns code.
+ */
 int err_set(struct err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prefixes the existing message: "prefix: old message". */
 void err_prefix(struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* The message, or the code's default message when none was set. */
 const char *err_msg(const struct err *e);
 const char *rustify_strerror(int code);

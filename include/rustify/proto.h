@@ -19,33 +19,33 @@
 #include "rustify/error.h"
 
 #define RUSTIFY_PROTOCOL_VERSION 1
-#define RUSTIFY_VERSION "0.1.0"
+#define RUSTIFY_VERSION		 "0.1.0"
 /* The pyo3 release generated crates pin (newest on the crate registry). */
-#define RUSTIFY_PYO3_VERSION "0.30.1"
+#define RUSTIFY_PYO3_VERSION	    "0.30.1"
 #define RUSTIFY_DEFAULT_MAX_MESSAGE (16u * 1024u * 1024u)
 /* Longest header section accepted before the blank line. */
 #define RUSTIFY_MAX_HEADER 8192u
 
 /* JSON-RPC error codes on the wire. */
-#define RPC_PARSE_ERROR -32700
-#define RPC_INVALID_REQUEST -32600
+#define RPC_PARSE_ERROR	     -32700
+#define RPC_INVALID_REQUEST  -32600
 #define RPC_METHOD_NOT_FOUND -32601
-#define RPC_INVALID_PARAMS -32602
-#define RPC_INTERNAL_ERROR -32603
-#define RPC_UNKNOWN_JOB -32001
-#define RPC_BUSY -32002
-#define RPC_SHUTTING_DOWN -32003
-#define RPC_BAD_STATE -32004
+#define RPC_INVALID_PARAMS   -32602
+#define RPC_INTERNAL_ERROR   -32603
+#define RPC_UNKNOWN_JOB	     -32001
+#define RPC_BUSY	     -32002
+#define RPC_SHUTTING_DOWN    -32003
+#define RPC_BAD_STATE	     -32004
 
 /* ---- framing ---------------------------------------------------------- */
 
 struct frame_decoder {
-	struct buf in;      /* bytes received and not yet consumed */
-	size_t max_body;    /* largest Content-Length accepted */
-	size_t body_len;    /* valid when has_header */
-	size_t header_len;  /* bytes of header incl. the blank line */
+	struct buf in;	   /* bytes received and not yet consumed */
+	size_t max_body;   /* largest Content-Length accepted */
+	size_t body_len;   /* valid when has_header */
+	size_t header_len; /* bytes of header incl. the blank line */
 	bool has_header;
-	bool failed;        /* a framing error happened: stream is unusable */
+	bool failed; /* a framing error happened: stream is unusable */
 	size_t pending_consume; /* body handed out by the last _next() */
 };
 
@@ -64,8 +64,8 @@ void frame_decoder_feed(struct frame_decoder *d, const void *data, size_t len);
  * Header names are case-insensitive; Content-Type is accepted and ignored;
  * other headers are ignored.
  */
-int frame_decoder_next(struct frame_decoder *d, const char **body,
-		       size_t *len, struct err *err);
+int frame_decoder_next(struct frame_decoder *d, const char **body, size_t *len,
+		       struct err *err);
 /* Appends "Content-Length: len\r\n\r\n" + body to out. */
 void frame_encode(struct buf *out, const char *body, size_t len);
 
@@ -77,8 +77,8 @@ json_t *jsonrpc_parse(const char *body, size_t len, struct err *err);
 
 struct jsonrpc_request {
 	const char *method; /* borrowed from the message */
-	json_t *params;     /* borrowed; NULL when absent */
-	json_t *id;         /* borrowed; NULL for a notification */
+	json_t *params;	    /* borrowed; NULL when absent */
+	json_t *id;	    /* borrowed; NULL for a notification */
 };
 
 /*
@@ -98,8 +98,8 @@ json_t *jsonrpc_notification_new(const char *method,
 				 json_t *params /* stolen */);
 json_t *jsonrpc_result_new(json_t *id /* borrowed */,
 			   json_t *result /* stolen */);
-json_t *jsonrpc_error_new(json_t *id /* borrowed, NULL -> null */,
-			  int rpc_code, const char *message,
+json_t *jsonrpc_error_new(json_t *id /* borrowed, NULL -> null */, int rpc_code,
+			  const char *message,
 			  json_t *data /* stolen, may be NULL */);
 /* Error reply from a struct err (code mapped with rustify_rpc_code). */
 json_t *jsonrpc_error_from_err(json_t *id, const struct err *err);

@@ -22,8 +22,8 @@
 
 #include "rustify/proto.h"
 
-static const size_t fuzz_max_bodies[4] = { 0, 16, 4096,
-					   RUSTIFY_DEFAULT_MAX_MESSAGE };
+static const size_t fuzz_max_bodies[4] = {0, 16, 4096,
+					  RUSTIFY_DEFAULT_MAX_MESSAGE};
 
 /* Re-decodes a framed reply and compares it with what was written. */
 static void fuzz_check_reply(json_t *reply)
@@ -55,8 +55,8 @@ static void fuzz_check_reply(json_t *reply)
 /* Exercises every params getter on whatever params the request carries. */
 static json_t *fuzz_params(json_t *params)
 {
-	static const char *const allowed[] = { "file", "n", "t", "b", "functions",
-					       "o", NULL };
+	static const char *const allowed[] = {"file",	   "n", "t", "b",
+					      "functions", "o", NULL};
 	struct err err = ERR_INIT;
 	const char *s = NULL;
 	json_int_t n = 0;

@@ -33,7 +33,8 @@ static int read_file(const char *path, struct buf *out)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: tool-translate --source FILE --module NAME "
+	fprintf(stderr,
+		"usage: tool-translate --source FILE --module NAME "
 		"--out DIR [--function NAME]... [--signatures FILE.json] "
 		"[--python-version 3.11.7] [--dump-ir]\n");
 }

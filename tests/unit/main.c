@@ -95,7 +95,8 @@ static int run_one(const struct test_entry *t)
 		if (tmpdir) {
 			char *cmd = xasprintf("rm -rf '%s'", tmpdir);
 			if (system(cmd) != 0)
-				fprintf(stderr, "    could not remove %s\n", tmpdir);
+				fprintf(stderr, "    could not remove %s\n",
+					tmpdir);
 			free(cmd);
 		}
 		fflush(NULL);

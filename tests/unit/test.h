@@ -16,7 +16,7 @@
 typedef void (*test_fn)(void);
 void test_register(const char *name, test_fn fn, const char *file);
 void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), noreturn));
+    __attribute__((format(printf, 3, 4), noreturn));
 /* A fresh temporary directory for this test (removed by the runner). */
 const char *test_tmpdir(void);
 
@@ -47,7 +47,7 @@ const char *test_tmpdir(void);
 	do {                                                                   \
 		const char *check_a_ = (a);                                    \
 		const char *check_b_ = (b);                                    \
-		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_))     \
+		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_))      \
 			test_fail(__FILE__, __LINE__,                          \
 				  "%s == \"%s\", want \"%s\"", #a,             \
 				  check_a_ ? check_a_ : "(null)",              \

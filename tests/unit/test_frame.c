@@ -233,7 +233,8 @@ TEST(frame_too_big_before_body)
 	err_release(&err);
 	cap = d.in.cap;
 	for (int i = 0; i < 100; i++)
-		frame_decoder_feed(&d, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 40);
+		frame_decoder_feed(
+		    &d, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 40);
 	CHECK_INT(d.in.cap, cap);
 	CHECK_INT(frame_decoder_next(&d, &body, &len, &err), RUSTIFY_ETOOBIG);
 	CHECK(strstr(err.msg, "limit of 1000 bytes") != NULL);
@@ -354,8 +355,9 @@ TEST(frame_error_is_sticky)
 	struct frame_decoder d;
 	struct err err = ERR_INIT;
 	struct buf out = BUF_INIT;
-	const char *s = "Content-Length: 2\r\n\r\n{}Content-Length: nope\r\n\r\n"
-			"Content-Length: 2\r\n\r\n{}";
+	const char *s =
+	    "Content-Length: 2\r\n\r\n{}Content-Length: nope\r\n\r\n"
+	    "Content-Length: 2\r\n\r\n{}";
 
 	frame_decoder_init(&d, 100);
 	frame_decoder_feed(&d, s, strlen(s));
@@ -408,7 +410,8 @@ TEST(frame_encode_format)
 
 	frame_encode(&out, "{\"a\":1}", 7);
 	frame_encode(&out, NULL, 0);
-	CHECK_STR(out.data,
-		  "Content-Length: 7\r\n\r\n{\"a\":1}Content-Length: 0\r\n\r\n");
+	CHECK_STR(
+	    out.data,
+	    "Content-Length: 7\r\n\r\n{\"a\":1}Content-Length: 0\r\n\r\n");
 	buf_release(&out);
 }

@@ -43,10 +43,10 @@ static json_t *index_test_func(json_t *doc, const char *qualname)
 	json_t *f;
 	size_t i;
 
-	json_array_foreach(
-	    json_object_get(doc, "functions"), i,
-	    f) if (!strcmp(json_string_value(json_object_get(f, "qualname")),
-			   qualname)) return f;
+	json_array_foreach(json_object_get(doc, "functions"), i, f)
+		if (!strcmp(json_string_value(json_object_get(f, "qualname")),
+			    qualname))
+			return f;
 	test_fail(__FILE__, __LINE__, "no function %s", qualname);
 }
 

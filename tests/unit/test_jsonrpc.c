@@ -106,36 +106,46 @@ TEST(jsonrpc_check_requests)
 	struct jsonrpc_request req;
 	json_t *m;
 
-	CHECK_INT(jr_check("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"job/submit\","
-			   "\"params\":{\"file\":\"a.py\"}}", &err, &m, &req), 0);
+	CHECK_INT(
+	    jr_check("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"job/submit\","
+		     "\"params\":{\"file\":\"a.py\"}}",
+		     &err, &m, &req),
+	    0);
 	CHECK_STR(req.method, "job/submit");
 	CHECK(json_is_integer(req.id) && json_integer_value(req.id) == 7);
 	CHECK(json_is_object(req.params));
 	json_decref(m);
 
-	CHECK_INT(jr_check("{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"method\":\"x\","
-			   "\"params\":[1]}", &err, &m, &req), 0);
+	CHECK_INT(
+	    jr_check("{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"method\":\"x\","
+		     "\"params\":[1]}",
+		     &err, &m, &req),
+	    0);
 	CHECK_STR(json_string_value(req.id), "abc");
 	CHECK(json_is_array(req.params));
 	json_decref(m);
 
 	/* A null id is a request that gets a reply, not a notification. */
 	CHECK_INT(jr_check("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"x\"}",
-			   &err, &m, &req), 0);
+			   &err, &m, &req),
+		  0);
 	CHECK(req.id != NULL && json_is_null(req.id));
 	CHECK(req.params == NULL);
 	json_decref(m);
 
 	/* Absent id: a notification. */
-	CHECK_INT(jr_check("{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}", &err, &m,
-			   &req), 0);
+	CHECK_INT(jr_check("{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}", &err,
+			   &m, &req),
+		  0);
 	CHECK(req.id == NULL);
 	CHECK_STR(req.method, "exit");
 	json_decref(m);
 
 	/* "params": null is the same as no params; extra members ignored. */
 	CHECK_INT(jr_check("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\","
-			   "\"params\":null,\"extra\":true}", &err, &m, &req), 0);
+			   "\"params\":null,\"extra\":true}",
+			   &err, &m, &req),
+		  0);
 	CHECK(req.params == NULL);
 	json_decref(m);
 	CHECK_INT(err.code, 0);
@@ -169,15 +179,16 @@ TEST(jsonrpc_check_invalid)
 		      "\"jsonrpc\" must be \"2.0\"", true);
 	jr_expect_bad("{\"jsonrpc\":2.0,\"id\":\"a\",\"method\":\"x\"}",
 		      "\"jsonrpc\" must be \"2.0\"", true);
-	jr_expect_bad("{\"jsonrpc\":\"2.0\",\"id\":1}", "\"method\" is required",
-		      true);
+	jr_expect_bad("{\"jsonrpc\":\"2.0\",\"id\":1}",
+		      "\"method\" is required", true);
 	jr_expect_bad("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":5}",
 		      "\"method\" must be a string", true);
 	jr_expect_bad("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\","
-		      "\"params\":\"a\"}", "\"params\" must be an object or an array",
-		      true);
+		      "\"params\":\"a\"}",
+		      "\"params\" must be an object or an array", true);
 	jr_expect_bad("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\","
-		      "\"params\":3}", "\"params\"", true);
+		      "\"params\":3}",
+		      "\"params\"", true);
 	/* Bad ids are never carried into the reply. */
 	jr_expect_bad("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"x\"}",
 		      "\"id\" must be a string, an integer or null", false);
@@ -195,11 +206,11 @@ TEST(jsonrpc_batch)
 {
 	struct err err = ERR_INIT;
 	struct jsonrpc_request req;
-	json_t *batch = jr_load(
-		"[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\"},"
-		"{\"jsonrpc\":\"2.0\",\"method\":\"note\"},"
-		"1,"
-		"{\"jsonrpc\":\"2.0\",\"id\":\"z\",\"method\":[]}]");
+	json_t *batch =
+	    jr_load("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\"},"
+		    "{\"jsonrpc\":\"2.0\",\"method\":\"note\"},"
+		    "1,"
+		    "{\"jsonrpc\":\"2.0\",\"id\":\"z\",\"method\":[]}]");
 	json_t *item;
 	size_t i;
 	int codes[4], has_id[4];
@@ -227,7 +238,8 @@ TEST(jsonrpc_builders)
 	json_t *m, *id;
 	char *s;
 
-	m = jsonrpc_request_new(3, "job/submit", json_pack("{s:s}", "file", "a"));
+	m = jsonrpc_request_new(3, "job/submit",
+				json_pack("{s:s}", "file", "a"));
 	s = jr_dump(m);
 	CHECK_STR(s, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"job/submit\","
 		     "\"params\":{\"file\":\"a\"}}");
@@ -240,7 +252,8 @@ TEST(jsonrpc_builders)
 	free(s);
 	json_decref(m);
 
-	m = jsonrpc_notification_new("job/progress", json_pack("{s:i}", "pct", 5));
+	m = jsonrpc_notification_new("job/progress",
+				     json_pack("{s:i}", "pct", 5));
 	s = jr_dump(m);
 	CHECK_STR(s, "{\"jsonrpc\":\"2.0\",\"method\":\"job/progress\","
 		     "\"params\":{\"pct\":5}}");
@@ -250,16 +263,21 @@ TEST(jsonrpc_builders)
 	id = json_string("req-1");
 	m = jsonrpc_result_new(id, json_pack("{s:b}", "ok", 1));
 	s = jr_dump(m);
-	CHECK_STR(s, "{\"jsonrpc\":\"2.0\",\"id\":\"req-1\",\"result\":{\"ok\":true}}");
+	CHECK_STR(
+	    s,
+	    "{\"jsonrpc\":\"2.0\",\"id\":\"req-1\",\"result\":{\"ok\":true}}");
 	free(s);
 	json_decref(m);
 	/* id was borrowed: still ours. */
 	CHECK_INT(id->refcount, 1);
 
-	m = jsonrpc_error_new(id, RPC_METHOD_NOT_FOUND, "unknown method: x", NULL);
+	m = jsonrpc_error_new(id, RPC_METHOD_NOT_FOUND, "unknown method: x",
+			      NULL);
 	s = jr_dump(m);
-	CHECK_STR(s, "{\"jsonrpc\":\"2.0\",\"id\":\"req-1\",\"error\":{\"code\":-32601,"
-		     "\"message\":\"unknown method: x\"}}");
+	CHECK_STR(
+	    s,
+	    "{\"jsonrpc\":\"2.0\",\"id\":\"req-1\",\"error\":{\"code\":-32601,"
+	    "\"message\":\"unknown method: x\"}}");
 	free(s);
 	json_decref(m);
 	json_decref(id);
@@ -267,15 +285,16 @@ TEST(jsonrpc_builders)
 	m = jsonrpc_error_new(NULL, RPC_PARSE_ERROR, "bad",
 			      json_pack("{s:i}", "line", 2));
 	s = jr_dump(m);
-	CHECK_STR(s, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,"
-		     "\"message\":\"bad\",\"data\":{\"line\":2}}}");
+	CHECK_STR(s,
+		  "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,"
+		  "\"message\":\"bad\",\"data\":{\"line\":2}}}");
 	free(s);
 	json_decref(m);
 
 	/* Invalid UTF-8 in a message (quoted outside bytes) is masked. */
 	m = jsonrpc_error_new(NULL, RPC_PARSE_ERROR, "near '\xc3'", NULL);
-	CHECK_STR(json_string_value(json_object_get(json_object_get(m, "error"),
-						    "message")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_object_get(m, "error"), "message")),
 		  "near '?'");
 	json_decref(m);
 
@@ -305,19 +324,19 @@ TEST(jsonrpc_error_from_err_maps_codes)
 	/* No message: the code's default message. */
 	err.code = RUSTIFY_EPARAM;
 	m = jsonrpc_error_from_err(NULL, &err);
-	CHECK_INT(json_integer_value(json_object_get(json_object_get(m, "error"),
-						     "code")),
+	CHECK_INT(json_integer_value(
+		      json_object_get(json_object_get(m, "error"), "code")),
 		  RPC_INVALID_PARAMS);
-	CHECK_STR(json_string_value(json_object_get(json_object_get(m, "error"),
-						    "message")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_object_get(m, "error"), "message")),
 		  "invalid params");
 	json_decref(m);
 
 	/* A struct err without an error still yields a valid error reply. */
 	err.code = 0;
 	m = jsonrpc_error_from_err(NULL, &err);
-	CHECK_INT(json_integer_value(json_object_get(json_object_get(m, "error"),
-						     "code")),
+	CHECK_INT(json_integer_value(
+		      json_object_get(json_object_get(m, "error"), "code")),
 		  RPC_INTERNAL_ERROR);
 	json_decref(m);
 	json_decref(id);
@@ -330,8 +349,8 @@ TEST(jsonrpc_write_frames)
 	struct err err = ERR_INIT;
 	const char *body;
 	size_t len;
-	json_t *m = jsonrpc_result_new(NULL, json_pack("{s:s,s:f}", "s",
-						       "caf\xc3\xa9 \"q\"\n", "x", 0.5));
+	json_t *m = jsonrpc_result_new(
+	    NULL, json_pack("{s:s,s:f}", "s", "caf\xc3\xa9 \"q\"\n", "x", 0.5));
 	json_t *back;
 
 	CHECK_INT(jsonrpc_write(&out, m), 0);
@@ -371,7 +390,7 @@ TEST(jsonrpc_write_frames)
 
 TEST(params_keys)
 {
-	static const char *const allowed[] = { "file", "threshold", NULL };
+	static const char *const allowed[] = {"file", "threshold", NULL};
 	json_t *p = jr_load("{\"file\":\"a\",\"threshold\":1}");
 	json_t *q = jr_load("{\"file\":\"a\",\"thresold\":1}");
 	json_t *arr = jr_load("[1]");
@@ -486,8 +505,9 @@ TEST(params_bool)
 
 TEST(params_string_list)
 {
-	json_t *p = jr_load("{\"functions\":[\"a\",\"b\",3],\"ok\":[\"x\",\"y\"],"
-			    "\"empty\":[],\"s\":\"a\"}");
+	json_t *p =
+	    jr_load("{\"functions\":[\"a\",\"b\",3],\"ok\":[\"x\",\"y\"],"
+		    "\"empty\":[],\"s\":\"a\"}");
 	json_t *v = (json_t *)1;
 
 	CHECK_PARAM_OK(params_get_string_list(p, "ok", true, &v, &e_));

@@ -115,7 +115,7 @@ static json_t *fx_read(struct fx *f, double timeout)
 		if (now_seconds() > end)
 			return NULL;
 		uv_run(f->d.loop, UV_RUN_NOWAIT);
-		struct pollfd p = { f->peer, POLLIN, 0 };
+		struct pollfd p = {f->peer, POLLIN, 0};
 		if (poll(&p, 1, 10) == 1) {
 			ssize_t n = read(f->peer, buf, sizeof(buf));
 			CHECK(n > 0);
@@ -140,8 +140,8 @@ static json_t *fx_call_raw(struct fx *f, const char *body, json_int_t id)
 			json_array_append_new(f->pending, m);
 			continue;
 		}
-		if (id < 0 || (json_is_integer(mid) &&
-			       json_integer_value(mid) == id))
+		if (id < 0 ||
+		    (json_is_integer(mid) && json_integer_value(mid) == id))
 			return m;
 		json_decref(m);
 	}
@@ -162,7 +162,7 @@ static json_t *fx_call(struct fx *f, const char *method, json_t *params)
 static int error_code(json_t *reply)
 {
 	return (int)json_integer_value(
-		json_object_get(json_object_get(reply, "error"), "code"));
+	    json_object_get(json_object_get(reply, "error"), "code"));
 }
 
 /* Waits for the job's job/done notification; returns its state. */
@@ -176,13 +176,15 @@ static const char *fx_wait_done(struct fx *f, const char *job, double timeout)
 	for (;;) {
 		json_array_foreach(f->pending, i, m) {
 			json_t *p = json_object_get(m, "params");
-			if (!strcmp(json_string_value(json_object_get(m, "method")),
-				    "job/done") &&
-			    !strcmp(json_string_value(json_object_get(p, "job")),
-				    job)) {
+			if (!strcmp(
+				json_string_value(json_object_get(m, "method")),
+				"job/done") &&
+			    !strcmp(
+				json_string_value(json_object_get(p, "job")),
+				job)) {
 				snprintf(state, sizeof(state), "%s",
 					 json_string_value(
-						 json_object_get(p, "state")));
+					     json_object_get(p, "state")));
 				return state;
 			}
 		}
@@ -201,8 +203,8 @@ TEST(rpc_ping_and_unknown_method)
 
 	fx_init(&f);
 	r = fx_call(&f, "ping", NULL);
-	CHECK(json_is_true(json_object_get(json_object_get(r, "result"),
-					   "pong")));
+	CHECK(json_is_true(
+	    json_object_get(json_object_get(r, "result"), "pong")));
 	json_decref(r);
 	r = fx_call(&f, "no/such", NULL);
 	CHECK_INT(error_code(r), -32601);
@@ -270,14 +272,14 @@ TEST(rpc_submit_params_named)
 		    json_pack("{s:s, s:i}", "file", "/x.py", "bogus", 1));
 	CHECK_INT(error_code(r), -32602);
 	msg = json_string_value(
-		json_object_get(json_object_get(r, "error"), "message"));
+	    json_object_get(json_object_get(r, "error"), "message"));
 	CHECK(strstr(msg, "bogus") != NULL);
 	json_decref(r);
 	r = fx_call(&f, "job/submit",
 		    json_pack("{s:s, s:s}", "file", "/x.py", "threshold", "5"));
 	CHECK_INT(error_code(r), -32602);
 	CHECK(strstr(json_string_value(json_object_get(
-			     json_object_get(r, "error"), "message")),
+			 json_object_get(r, "error"), "message")),
 		     "threshold"));
 	json_decref(r);
 	r = fx_call(&f, "job/submit", json_pack("{s:s}", "file", "rel.py"));
@@ -307,7 +309,7 @@ TEST(jobs_run_to_done_and_replay)
 			      "    for i in range(1000):\n        sq(i)\n",
 			      "name", "sq", "dry_run", 1));
 	id = xstrdup(json_string_value(
-		json_object_get(json_object_get(r, "result"), "job")));
+	    json_object_get(json_object_get(r, "result"), "job")));
 	json_decref(r);
 	CHECK_STR(fx_wait_done(&f, id, 60), "done");
 	r = fx_call(&f, "job/result", json_pack("{s:s}", "job", id));
@@ -315,18 +317,18 @@ TEST(jobs_run_to_done_and_replay)
 	CHECK_STR(json_string_value(json_object_get(res, "state")), "done");
 	json_t *stages = json_object_get(res, "stages");
 	CHECK_INT(json_array_size(stages), 9);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(stages, 2),
-						    "name")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_array_get(stages, 2), "name")),
 		  "profile");
-	CHECK_STR(json_string_value(json_object_get(json_array_get(stages, 2),
-						    "status")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_array_get(stages, 2), "status")),
 		  "done");
 	/* --dry-run: translated and the crate written, nothing built. */
-	CHECK_STR(json_string_value(json_object_get(json_array_get(stages, 4),
-						    "status")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_array_get(stages, 4), "status")),
 		  "done");
-	CHECK_STR(json_string_value(json_object_get(json_array_get(stages, 6),
-						    "status")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_array_get(stages, 6), "status")),
 		  "skipped");
 	json_t *fn = json_array_get(json_object_get(res, "functions"), 0);
 	CHECK_STR(json_string_value(json_object_get(fn, "name")), "sq");
@@ -337,7 +339,7 @@ TEST(jobs_run_to_done_and_replay)
 	r = fx_call(&f, "job/subscribe",
 		    json_pack("{s:s, s:i}", "job", id, "since_seq", 2));
 	json_int_t last = json_integer_value(
-		json_object_get(json_object_get(r, "result"), "last_seq"));
+	    json_object_get(json_object_get(r, "result"), "last_seq"));
 	json_decref(r);
 	while ((json_int_t)json_array_size(f.pending) < last - 2) {
 		json_t *m = fx_read(&f, 5);
@@ -347,7 +349,7 @@ TEST(jobs_run_to_done_and_replay)
 	size_t i;
 	json_array_foreach(f.pending, i, ev) {
 		CHECK_INT(json_integer_value(json_object_get(
-				  json_object_get(ev, "params"), "seq")),
+			      json_object_get(ev, "params"), "seq")),
 			  (json_int_t)i + 3);
 	}
 	/* Finished jobs can be retried, not cancelled. */
@@ -356,7 +358,7 @@ TEST(jobs_run_to_done_and_replay)
 	json_decref(r);
 	r = fx_call(&f, "job/retry", json_pack("{s:s}", "job", id));
 	CHECK_STR(json_string_value(json_object_get(
-			  json_object_get(r, "result"), "retry_of")),
+		      json_object_get(r, "result"), "retry_of")),
 		  id);
 	json_decref(r);
 	free(id);
@@ -378,7 +380,7 @@ TEST(jobs_cancel_kills_child_and_queue_limit)
 			      "    time.sleep(60)\n",
 			      "name", "sleeper"));
 	id = xstrdup(json_string_value(
-		json_object_get(json_object_get(r, "result"), "job")));
+	    json_object_get(json_object_get(r, "result"), "job")));
 	json_decref(r);
 	/* Wait until the profile child is recorded. */
 	for (int i = 0; i < 500 && !pid; i++) {
@@ -387,7 +389,7 @@ TEST(jobs_cancel_kills_child_and_queue_limit)
 		CHECK(store_children_list(&f.d.store, &children, &err) == 0);
 		if (json_array_size(children))
 			pid = (pid_t)json_integer_value(json_object_get(
-				json_array_get(children, 0), "pid"));
+			    json_array_get(children, 0), "pid"));
 		json_decref(children);
 	}
 	CHECK(pid > 0);
@@ -403,8 +405,8 @@ TEST(jobs_cancel_kills_child_and_queue_limit)
 	CHECK_INT(error_code(r), -32002);
 	json_decref(r);
 	r = fx_call(&f, "job/cancel", json_pack("{s:s}", "job", id));
-	CHECK_STR(json_string_value(json_object_get(
-			  json_object_get(r, "result"), "state")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_object_get(r, "result"), "state")),
 		  "cancelled");
 	json_decref(r);
 	/* The group is killed; the loop reaps it. */
@@ -426,8 +428,8 @@ TEST(jobs_cancel_kills_child_and_queue_limit)
 	CHECK_INT(json_array_size(children), 0);
 	json_decref(children);
 	r = fx_call(&f, "job/result", json_pack("{s:s}", "job", id));
-	CHECK_STR(json_string_value(json_object_get(
-			  json_object_get(r, "result"), "state")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_object_get(r, "result"), "state")),
 		  "cancelled");
 	json_decref(r);
 	free(id);
@@ -444,12 +446,12 @@ TEST(jobs_bad_source_fails_clearly)
 	r = fx_call(&f, "job/submit",
 		    json_pack("{s:s}", "file", "/nonexistent/zz.py"));
 	id = xstrdup(json_string_value(
-		json_object_get(json_object_get(r, "result"), "job")));
+	    json_object_get(json_object_get(r, "result"), "job")));
 	json_decref(r);
 	CHECK_STR(fx_wait_done(&f, id, 30), "failed");
 	r = fx_call(&f, "job/status", json_pack("{s:s}", "job", id));
 	const char *e = json_string_value(
-		json_object_get(json_object_get(r, "result"), "error"));
+	    json_object_get(json_object_get(r, "result"), "error"));
 	CHECK(e && strstr(e, "/nonexistent/zz.py"));
 	json_decref(r);
 	free(id);

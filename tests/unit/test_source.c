@@ -16,7 +16,8 @@
 #include "rustify/error.h"
 #include "test.h"
 
-static const char url_msg[] = "url: scheme not allowed (allowed: https, ssh, file, local path)";
+static const char url_msg[] =
+    "url: scheme not allowed (allowed: https, ssh, file, local path)";
 static const char outside_msg[] = "path: must stay inside the repository";
 
 static char *tmp_path(const char *name)
@@ -67,16 +68,18 @@ static void check_decode_error(const char *bytes, size_t len, const char *msg)
 	err_release(&e);
 }
 
-#define OK_DECODE(lit, want, enc) check_decoded((lit), sizeof(lit) - 1, (want), (enc))
+#define OK_DECODE(lit, want, enc)                                              \
+	check_decoded((lit), sizeof(lit) - 1, (want), (enc))
 #define BAD_DECODE(lit, msg) check_decode_error((lit), sizeof(lit) - 1, (msg))
 
 TEST(source_decode_utf8_plain)
 {
 	OK_DECODE("x = 'caf\xc3\xa9'\n", "x = 'caf\xc3\xa9'\n", "utf-8");
-	OK_DECODE("# coding: utf-8\nx = '\xe2\x82\xac'\n", "# coding: utf-8\nx = '\xe2\x82\xac'\n",
-		  "utf-8");
+	OK_DECODE("# coding: utf-8\nx = '\xe2\x82\xac'\n",
+		  "# coding: utf-8\nx = '\xe2\x82\xac'\n", "utf-8");
 	/* Four-byte sequences are fine. */
-	OK_DECODE("s = '\xf0\x9f\x90\x8d'\n", "s = '\xf0\x9f\x90\x8d'\n", "utf-8");
+	OK_DECODE("s = '\xf0\x9f\x90\x8d'\n", "s = '\xf0\x9f\x90\x8d'\n",
+		  "utf-8");
 }
 
 TEST(source_decode_empty)
@@ -88,7 +91,9 @@ TEST(source_decode_empty)
 	CHECK_INT(source_decode("", 0, "t.py", &s, &e), 0);
 	CHECK_INT(s.len, 0);
 	CHECK_STR(s.text, "");
-	CHECK_STR(s.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	CHECK_STR(
+	    s.sha256,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	source_release(&s);
 }
 
@@ -96,9 +101,11 @@ TEST(source_decode_bom)
 {
 	OK_DECODE("\xef\xbb\xbfx = 1\n", "x = 1\n", "utf-8");
 	OK_DECODE("\xef\xbb\xbf", "", "utf-8");
-	OK_DECODE("\xef\xbb\xbf# -*- coding: utf-8 -*-\n", "# -*- coding: utf-8 -*-\n", "utf-8");
+	OK_DECODE("\xef\xbb\xbf# -*- coding: utf-8 -*-\n",
+		  "# -*- coding: utf-8 -*-\n", "utf-8");
 	BAD_DECODE("\xef\xbb\xbf# coding: latin-1\nx = 1\n",
-		   "t.py: the file starts with a UTF-8 BOM but line 1 declares encoding 'latin-1'");
+		   "t.py: the file starts with a UTF-8 BOM but line 1 declares "
+		   "encoding 'latin-1'");
 }
 
 TEST(source_decode_latin1)
@@ -106,10 +113,13 @@ TEST(source_decode_latin1)
 	OK_DECODE("# -*- coding: latin-1 -*-\ns = '\xe9'\n",
 		  "# -*- coding: latin-1 -*-\ns = '\xc3\xa9'\n", "iso-8859-1");
 	/* Line 2 counts when line 1 is a comment (a shebang). */
-	OK_DECODE("#!/usr/bin/env python\n# vim: set fileencoding=iso_8859_1 :\ns = '\xff'\n",
-		  "#!/usr/bin/env python\n# vim: set fileencoding=iso_8859_1 :\ns = '\xc3\xbf'\n",
+	OK_DECODE("#!/usr/bin/env python\n# vim: set fileencoding=iso_8859_1 "
+		  ":\ns = '\xff'\n",
+		  "#!/usr/bin/env python\n# vim: set fileencoding=iso_8859_1 "
+		  ":\ns = '\xc3\xbf'\n",
 		  "iso-8859-1");
-	OK_DECODE("\n#coding=LATIN1\n\xe9", "\n#coding=LATIN1\n\xc3\xa9", "iso-8859-1");
+	OK_DECODE("\n#coding=LATIN1\n\xe9", "\n#coding=LATIN1\n\xc3\xa9",
+		  "iso-8859-1");
 }
 
 TEST(source_decode_declaration_rules)
@@ -118,10 +128,13 @@ TEST(source_decode_declaration_rules)
 	BAD_DECODE("x = 1\n# coding: latin-1\ns = '\xe9'\n",
 		   "t.py: invalid utf-8 at byte offset 29");
 	/* Line 3 never counts. */
-	BAD_DECODE("#\n#\n# coding: latin-1\n\xe9", "t.py: invalid utf-8 at byte offset 22");
+	BAD_DECODE("#\n#\n# coding: latin-1\n\xe9",
+		   "t.py: invalid utf-8 at byte offset 22");
 	/* Not a comment: no declaration. */
-	OK_DECODE("s = 'coding: latin-1'\n", "s = 'coding: latin-1'\n", "utf-8");
-	/* The first "coding" without [:=] is skipped, as the regex backtracks. */
+	OK_DECODE("s = 'coding: latin-1'\n", "s = 'coding: latin-1'\n",
+		  "utf-8");
+	/* The first "coding" without [:=] is skipped, as the regex backtracks.
+	 */
 	OK_DECODE("# coding is fun, coding=latin-1\n\xe9",
 		  "# coding is fun, coding=latin-1\n\xc3\xa9", "iso-8859-1");
 	/* Python's spellings of the same codecs. */
@@ -129,43 +142,55 @@ TEST(source_decode_declaration_rules)
 	OK_DECODE("# coding: utf8\n", "# coding: utf8\n", "utf-8");
 	OK_DECODE("# coding: utf-8-unix\n", "# coding: utf-8-unix\n", "utf-8");
 	OK_DECODE("# coding: US-ASCII\n", "# coding: US-ASCII\n", "ascii");
-	OK_DECODE("# coding: windows-1252\n\x80", "# coding: windows-1252\n\xe2\x82\xac", "cp1252");
+	OK_DECODE("# coding: windows-1252\n\x80",
+		  "# coding: windows-1252\n\xe2\x82\xac", "cp1252");
 }
 
 TEST(source_decode_cp1252)
 {
 	OK_DECODE("# coding: cp1252\ns = '\x93\x80\x85\xe9'\n",
-		  "# coding: cp1252\ns = '\xe2\x80\x9c\xe2\x82\xac\xe2\x80\xa6\xc3\xa9'\n",
+		  "# coding: cp1252\ns = "
+		  "'\xe2\x80\x9c\xe2\x82\xac\xe2\x80\xa6\xc3\xa9'\n",
 		  "cp1252");
 	/* 0x81 is undefined in cp1252: Python refuses it. */
-	BAD_DECODE("# coding: cp1252\ns = '\x81'\n", "t.py: invalid cp1252 at byte offset 22");
+	BAD_DECODE("# coding: cp1252\ns = '\x81'\n",
+		   "t.py: invalid cp1252 at byte offset 22");
 }
 
 TEST(source_decode_ascii)
 {
-	BAD_DECODE("# coding: ascii\nx = '\xe9'\n", "t.py: invalid ascii at byte offset 21");
+	BAD_DECODE("# coding: ascii\nx = '\xe9'\n",
+		   "t.py: invalid ascii at byte offset 21");
 }
 
 TEST(source_decode_iconv_codecs)
 {
 	/* Python's codec names reach glibc's iconv: 0xc1 is Cyrillic a. */
-	OK_DECODE("# coding: koi8_r\ns = '\xc1'\n", "# coding: koi8_r\ns = '\xd0\xb0'\n", "koi8_r");
+	OK_DECODE("# coding: koi8_r\ns = '\xc1'\n",
+		  "# coding: koi8_r\ns = '\xd0\xb0'\n", "koi8_r");
 	OK_DECODE("# coding: iso8859_15\ns = '\xa4'\n",
 		  "# coding: iso8859_15\ns = '\xe2\x82\xac'\n", "iso8859_15");
 	/* Shift-JIS: 0x82 0xa0 is hiragana a; a lone lead byte is invalid. */
 	OK_DECODE("# coding: shift_jis\ns = '\x82\xa0'\n",
 		  "# coding: shift_jis\ns = '\xe3\x81\x82'\n", "shift_jis");
-	BAD_DECODE("# coding: shift_jis\ns = '\x82", "t.py: invalid shift_jis at byte offset 25");
+	BAD_DECODE("# coding: shift_jis\ns = '\x82",
+		   "t.py: invalid shift_jis at byte offset 25");
 	BAD_DECODE("# coding: utf-16\nx = 1\n",
-		   "t.py: encoding 'utf-16' declared on line 1 cannot be used for Python source "
+		   "t.py: encoding 'utf-16' declared on line 1 cannot be used "
+		   "for Python source "
 		   "(it is not ASCII-compatible)");
 }
 
 TEST(source_decode_invalid_utf8)
 {
-	BAD_DECODE("abc\xff" "def", "t.py: invalid utf-8 at byte offset 3");
-	/* The offset counts the BOM: it is an offset into the original bytes. */
-	BAD_DECODE("\xef\xbb\xbf" "ab\xc3(", "t.py: invalid utf-8 at byte offset 5");
+	BAD_DECODE("abc\xff"
+		   "def",
+		   "t.py: invalid utf-8 at byte offset 3");
+	/* The offset counts the BOM: it is an offset into the original bytes.
+	 */
+	BAD_DECODE("\xef\xbb\xbf"
+		   "ab\xc3(",
+		   "t.py: invalid utf-8 at byte offset 5");
 	/* Overlong, surrogate, above U+10FFFF, truncated at the end. */
 	BAD_DECODE("x\xc0\xaf", "t.py: invalid utf-8 at byte offset 1");
 	BAD_DECODE("xy\xed\xa0\x80", "t.py: invalid utf-8 at byte offset 2");
@@ -177,8 +202,10 @@ TEST(source_decode_nul_byte)
 {
 	BAD_DECODE("x = 1\n\0y", "t.py: binary file (NUL byte at offset 6)");
 	/* Binary wins over a bad declaration or bad UTF-8 later on. */
-	BAD_DECODE("\x89PNG\r\n\x1a\n\0\0", "t.py: binary file (NUL byte at offset 8)");
-	BAD_DECODE("# coding: latin-1\n\0", "t.py: binary file (NUL byte at offset 18)");
+	BAD_DECODE("\x89PNG\r\n\x1a\n\0\0",
+		   "t.py: binary file (NUL byte at offset 8)");
+	BAD_DECODE("# coding: latin-1\n\0",
+		   "t.py: binary file (NUL byte at offset 18)");
 }
 
 TEST(source_decode_unknown_encoding)
@@ -298,19 +325,27 @@ TEST(source_load_text_names)
 	CHECK_STR(s.text, "x = 1\n");
 	CHECK_INT(source_load_text("x = 1\n", 6, "", &s, &e), 0);
 	CHECK_STR(s.name, "stdin");
-	CHECK_INT(source_load_text("\xef\xbb\xbfy = 2\n", 9, "_metrics2", &s, &e), 0);
+	CHECK_INT(
+	    source_load_text("\xef\xbb\xbfy = 2\n", 9, "_metrics2", &s, &e), 0);
 	CHECK_STR(s.name, "_metrics2");
 	CHECK_STR(s.text, "y = 2\n");
 
-	CHECK_INT(source_load_text("x = 1\n", 6, "2fast", &s, &e), RUSTIFY_ESOURCE);
-	CHECK_STR(e.msg, "name: '2fast' is not a valid module name (letters, digits and '_', "
+	CHECK_INT(source_load_text("x = 1\n", 6, "2fast", &s, &e),
+		  RUSTIFY_ESOURCE);
+	CHECK_STR(e.msg, "name: '2fast' is not a valid module name (letters, "
+			 "digits and '_', "
 			 "not starting with a digit)");
-	CHECK_INT(source_load_text("x = 1\n", 6, "my-mod", &s, &e), RUSTIFY_ESOURCE);
-	CHECK_INT(source_load_text("x = 1\n", 6, "a.b", &s, &e), RUSTIFY_ESOURCE);
-	CHECK_INT(source_load_text("x = 1\n", 6, "../x", &s, &e), RUSTIFY_ESOURCE);
-	CHECK_INT(source_load_text("x\0 = 1\n", 7, "m", &s, &e), RUSTIFY_ESOURCE);
+	CHECK_INT(source_load_text("x = 1\n", 6, "my-mod", &s, &e),
+		  RUSTIFY_ESOURCE);
+	CHECK_INT(source_load_text("x = 1\n", 6, "a.b", &s, &e),
+		  RUSTIFY_ESOURCE);
+	CHECK_INT(source_load_text("x = 1\n", 6, "../x", &s, &e),
+		  RUSTIFY_ESOURCE);
+	CHECK_INT(source_load_text("x\0 = 1\n", 7, "m", &s, &e),
+		  RUSTIFY_ESOURCE);
 	CHECK_STR(e.msg, "m: binary file (NUL byte at offset 1)");
-	CHECK_INT(source_load_text("x = '\xff'\n", 7, "m", &s, &e), RUSTIFY_ESOURCE);
+	CHECK_INT(source_load_text("x = '\xff'\n", 7, "m", &s, &e),
+		  RUSTIFY_ESOURCE);
 	CHECK_STR(e.msg, "m: invalid utf-8 at byte offset 5");
 	CHECK_INT(source_load_text(NULL, 0, "m", &s, &e), RUSTIFY_EPARAM);
 	CHECK_STR(e.msg, "text: missing");
@@ -322,8 +357,11 @@ TEST(source_load_text_names)
 
 /* ---- git --------------------------------------------------------------- */
 
-#define GIT "git -c init.defaultBranch=main -c user.name=T -c user.email=t@example.com " \
-	    "-c commit.gpgsign=false -c tag.gpgsign=false -c advice.detachedHead=false"
+#define GIT                                                                    \
+	"git -c init.defaultBranch=main -c user.name=T -c "                    \
+	"user.email=t@example.com "                                            \
+	"-c commit.gpgsign=false -c tag.gpgsign=false -c "                     \
+	"advice.detachedHead=false"
 
 __attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
 {
@@ -384,13 +422,16 @@ static void fixture_init(struct fixture *f)
 	sh(GIT " init -q '%s'", f->work);
 	sh("mkdir -p '%s/sub' && printf '%%s' '%s' > '%s/a.py' && "
 	   "printf 'def g():\\n    return 2\\n' > '%s/helper.py' && "
-	   "printf 'B = 1\\n' > '%s/sub/b.py' && cd '%s' && ln -s a.py alias.py && "
-	   "ln -s sub linkdir && ln -s ../../etc/passwd evil.py && ln -s ../../.. up",
+	   "printf 'B = 1\\n' > '%s/sub/b.py' && cd '%s' && ln -s a.py "
+	   "alias.py && "
+	   "ln -s sub linkdir && ln -s ../../etc/passwd evil.py && ln -s "
+	   "../../.. up",
 	   f->work, a_v1, f->work, f->work, f->work, f->work);
-	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm v1 && " GIT " tag -a v1 -m v1",
+	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm v1 && " GIT
+	   " tag -a v1 -m v1",
 	   f->work);
-	sh("printf '%%s' '%s' > '%s/a.py' && cd '%s' && " GIT " commit -qam v2", a_v2, f->work,
-	   f->work);
+	sh("printf '%%s' '%s' > '%s/a.py' && cd '%s' && " GIT " commit -qam v2",
+	   a_v2, f->work, f->work);
 	sh(GIT " clone -q --bare '%s' '%s'", f->work, f->remote);
 	f->c1 = git_rev(f->work, "v1^{commit}");
 	f->c2 = git_rev(f->work, "main");
@@ -444,7 +485,8 @@ static void load_err(const struct fixture *f, const char *url, const char *path,
 	char *co = tmp_path("co-err");
 
 	source_init(&s);
-	CHECK_INT(source_load_git(f->cache, url, path, ref, co, 0, &s, &e), RUSTIFY_ESOURCE);
+	CHECK_INT(source_load_git(f->cache, url, path, ref, co, 0, &s, &e),
+		  RUSTIFY_ESOURCE);
 	CHECK_STR(e.msg, want);
 	CHECK(s.text == NULL);
 	err_release(&e);
@@ -558,8 +600,8 @@ TEST(source_git_fetch_reuses_mirror)
 	write_bytes(marker, "x", 1);
 
 	/* A new commit reaches the remote; the next job must see it. */
-	sh("printf '%%s' '%s' > '%s/a.py' && cd '%s' && " GIT " commit -qam v3 && " GIT
-	   " push -q '%s' main",
+	sh("printf '%%s' '%s' > '%s/a.py' && cd '%s' && " GIT
+	   " commit -qam v3 && " GIT " push -q '%s' main",
 	   a_v3, f.work, f.work, f.remote);
 	c3 = git_rev(f.work, "main");
 	load_ok(&f, f.file_url, "a.py", NULL, co2, &s);
@@ -633,7 +675,8 @@ TEST(source_git_stale_symlink_in_checkout)
 	struct fixture f;
 	struct source s;
 	struct stat st;
-	char *co = tmp_path("co"), *victim = tmp_path("victim"), *link, *planted;
+	char *co = tmp_path("co"), *victim = tmp_path("victim"), *link,
+	     *planted;
 
 	fixture_init(&f);
 	source_init(&s);
@@ -675,8 +718,10 @@ TEST(source_git_bad_paths_and_refs)
 	load_err(&f, f.file_url, "sub/nope.py", "v1", want);
 	free(want);
 	load_err(&f, f.file_url, "a.py", "nope", "ref: 'nope' not found");
-	load_err(&f, f.file_url, "a.py", "v1:a.py", "ref: 'v1:a.py' does not name a commit");
-	load_err(&f, f.file_url, "a.py", "0123456789012345678901234567890123456789",
+	load_err(&f, f.file_url, "a.py", "v1:a.py",
+		 "ref: 'v1:a.py' does not name a commit");
+	load_err(&f, f.file_url, "a.py",
+		 "0123456789012345678901234567890123456789",
 		 "ref: '0123456789012345678901234567890123456789' not found");
 	fixture_release(&f);
 }
@@ -684,19 +729,19 @@ TEST(source_git_bad_paths_and_refs)
 TEST(source_git_disallowed_urls)
 {
 	static const char *const bad[] = {
-		"http://example.com/r.git",
-		"ftp://example.com/r.git",
-		"git://example.com/r.git",
-		"ext::sh -c touch% /tmp/pwned",
-		"fd::3",
-		"-uhack",
-		"relative/repo",
-		"./repo",
-		"repo.git",
-		"https://",
-		"file://",
-		"user@-oProxyCommand=x:repo",
-		"https://example.com/r\n.git",
+	    "http://example.com/r.git",
+	    "ftp://example.com/r.git",
+	    "git://example.com/r.git",
+	    "ext::sh -c touch% /tmp/pwned",
+	    "fd::3",
+	    "-uhack",
+	    "relative/repo",
+	    "./repo",
+	    "repo.git",
+	    "https://",
+	    "file://",
+	    "user@-oProxyCommand=x:repo",
+	    "https://example.com/r\n.git",
 	};
 	struct fixture f;
 	struct stat st;
@@ -722,7 +767,8 @@ TEST(source_git_unreachable_repo)
 	fixture_init(&f);
 	source_init(&s);
 	url = xasprintf("file://%s/no-such-repo.git", test_tmpdir());
-	CHECK_INT(source_load_git(f.cache, url, "a.py", NULL, co, 0, &s, &e), RUSTIFY_ESOURCE);
+	CHECK_INT(source_load_git(f.cache, url, "a.py", NULL, co, 0, &s, &e),
+		  RUSTIFY_ESOURCE);
 	/* libgit2's own explanation follows ours. */
 	prefix = xasprintf("url: cannot fetch '%s': ", url);
 	CHECK(!strncmp(e.msg, prefix, strlen(prefix)));
@@ -754,7 +800,8 @@ static void *race_load(void *arg)
 	struct err e = ERR_INIT;
 
 	source_init(&s);
-	r->rc = source_load_git(r->f->cache, r->f->file_url, "a.py", NULL, r->co, 0, &s, &e);
+	r->rc = source_load_git(r->f->cache, r->f->file_url, "a.py", NULL,
+				r->co, 0, &s, &e);
 	if (!r->rc)
 		r->commit = xstrdup(s.git_commit);
 	source_release(&s);
@@ -773,7 +820,7 @@ TEST(source_git_concurrent_jobs)
 		char name[16];
 
 		snprintf(name, sizeof(name), "co%d", i);
-		r[i] = (struct racer){ &f, tmp_path(name), -1, NULL };
+		r[i] = (struct racer){&f, tmp_path(name), -1, NULL};
 		CHECK(pthread_create(&th[i], NULL, race_load, &r[i]) == 0);
 	}
 	for (int i = 0; i < 4; i++)

@@ -128,7 +128,8 @@ TEST(store_open_configures_both_databases)
 	CHECK_INT(pragma_int(s.cache, "PRAGMA user_version"), 1);
 	CHECK_INT(pragma_int(s.jobs, "PRAGMA foreign_keys"), 1);
 	CHECK_INT(pragma_int(s.jobs, "PRAGMA synchronous"), 1); /* NORMAL */
-	CHECK_INT(pragma_int(s.cache, "PRAGMA auto_vacuum"), 2); /* incremental */
+	CHECK_INT(pragma_int(s.cache, "PRAGMA auto_vacuum"),
+		  2); /* incremental */
 	mode = pragma_text(s.jobs, "PRAGMA journal_mode");
 	CHECK_STR(mode, "wal");
 	free(mode);
@@ -195,7 +196,8 @@ TEST(store_job_state_transitions_set_times)
 	CHECK_INT(store_job_set_state(&s, id, JOB_RUNNING, NULL, &err), 0);
 	CHECK_INT(store_job_set_stage(&s, id, "profile", 150, &err), 0);
 	CHECK_INT(store_job_get(&s, id, &job, &err), 0);
-	CHECK_STR(json_string_value(json_object_get(job, "state")), JOB_RUNNING);
+	CHECK_STR(json_string_value(json_object_get(job, "state")),
+		  JOB_RUNNING);
 	CHECK_STR(json_string_value(json_object_get(job, "stage")), "profile");
 	CHECK_INT(json_integer_value(json_object_get(job, "percent")), 100);
 	CHECK(json_is_real(json_object_get(job, "started_at")));
@@ -206,9 +208,9 @@ TEST(store_job_state_transitions_set_times)
 	json_decref(job);
 
 	CHECK_INT(store_job_set_stage(&s, id, "build", -5, &err), 0);
-	CHECK_INT(store_job_set_state(&s, id, JOB_FAILED, "maturin exited 1",
-				      &err),
-		  0);
+	CHECK_INT(
+	    store_job_set_state(&s, id, JOB_FAILED, "maturin exited 1", &err),
+	    0);
 	CHECK_INT(store_job_get(&s, id, &job, &err), 0);
 	CHECK_STR(json_string_value(json_object_get(job, "state")), JOB_FAILED);
 	CHECK_STR(json_string_value(json_object_get(job, "error")),
@@ -244,26 +246,26 @@ TEST(store_job_list_and_queue_order)
 
 	CHECK_INT(store_job_list(&s, 0, NULL, &list, &err), 0);
 	CHECK_INT(json_array_size(list), 4);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(list, 0),
-						    "id")),
-		  "4");
-	CHECK_STR(json_string_value(json_object_get(json_array_get(list, 3),
-						    "id")),
-		  "1");
+	CHECK_STR(
+	    json_string_value(json_object_get(json_array_get(list, 0), "id")),
+	    "4");
+	CHECK_STR(
+	    json_string_value(json_object_get(json_array_get(list, 3), "id")),
+	    "1");
 	json_decref(list);
 
 	CHECK_INT(store_job_list(&s, 2, NULL, &list, &err), 0);
 	CHECK_INT(json_array_size(list), 2);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(list, 1),
-						    "id")),
-		  "3");
+	CHECK_STR(
+	    json_string_value(json_object_get(json_array_get(list, 1), "id")),
+	    "3");
 	json_decref(list);
 
 	CHECK_INT(store_job_list(&s, 0, JOB_QUEUED, &list, &err), 0);
 	CHECK_INT(json_array_size(list), 2);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(list, 0),
-						    "id")),
-		  "3");
+	CHECK_STR(
+	    json_string_value(json_object_get(json_array_get(list, 0), "id")),
+	    "3");
 	json_decref(list);
 
 	CHECK_INT(store_job_list(&s, 0, "nope", &list, &err), RUSTIFY_EPARAM);
@@ -297,8 +299,8 @@ TEST(store_job_result_and_retry_of)
 	result = NULL;
 	CHECK_INT(store_job_get_result(&s, id, &result, &err), 0);
 	CHECK_STR(json_string_value(json_object_get(
-			  json_array_get(json_object_get(result, "functions"), 0),
-			  "name")),
+		      json_array_get(json_object_get(result, "functions"), 0),
+		      "name")),
 		  "euclidean");
 	json_decref(result);
 
@@ -309,7 +311,8 @@ TEST(store_job_result_and_retry_of)
 	json_decref(job);
 	free(retry);
 	retry = NULL;
-	CHECK_INT(store_job_insert(&s, req, "77", &retry, &err), RUSTIFY_ENOJOB);
+	CHECK_INT(store_job_insert(&s, req, "77", &retry, &err),
+		  RUSTIFY_ENOJOB);
 	CHECK(!retry);
 	CHECK(strstr(err_msg(&err), "77"));
 	json_decref(req);
@@ -320,8 +323,8 @@ TEST(store_job_result_and_retry_of)
 
 TEST(store_unknown_job_errors)
 {
-	const char *bad[] = { "999", "abc", "01", "", "-1", "1x",
-			      "99999999999999999999999" };
+	const char *bad[] = {
+	    "999", "abc", "01", "", "-1", "1x", "99999999999999999999999"};
 	struct err err = ERR_INIT;
 	struct store s;
 	json_t *j = NULL;
@@ -343,9 +346,9 @@ TEST(store_unknown_job_errors)
 			  RUSTIFY_ENOJOB);
 		CHECK_INT(store_job_get_request(&s, bad[i], &j, &err),
 			  RUSTIFY_ENOJOB);
-		CHECK_INT(store_event_append(&s, bad[i], "job/log", NULL, &j,
-					     &err),
-			  RUSTIFY_ENOJOB);
+		CHECK_INT(
+		    store_event_append(&s, bad[i], "job/log", NULL, &j, &err),
+		    RUSTIFY_ENOJOB);
 		CHECK(!j);
 		CHECK_INT(store_events_since(&s, bad[i], 0, &j, &err),
 			  RUSTIFY_ENOJOB);
@@ -379,7 +382,8 @@ TEST(store_events_numbered_per_job)
 					     &out, &err),
 			  0);
 		CHECK_STR(json_string_value(json_object_get(out, "job")), a);
-		CHECK_INT(json_integer_value(json_object_get(out, "seq")), i + 1);
+		CHECK_INT(json_integer_value(json_object_get(out, "seq")),
+			  i + 1);
 		CHECK_INT(json_integer_value(json_object_get(out, "percent")),
 			  10 * i);
 		/* The caller's object is not modified. */
@@ -408,10 +412,10 @@ TEST(store_events_numbered_per_job)
 	CHECK_STR(text, "{\"job\":\"1\",\"seq\":2,\"stage\":\"profile\","
 			"\"percent\":10}");
 	free(text);
-	CHECK_INT(json_integer_value(json_object_get(
-			  json_object_get(json_array_get(events, 1), "params"),
-			  "seq")),
-		  3);
+	CHECK_INT(
+	    json_integer_value(json_object_get(
+		json_object_get(json_array_get(events, 1), "params"), "seq")),
+	    3);
 	json_decref(events);
 	CHECK_INT(store_events_since(&s, a, 3, &events, &err), 0);
 	CHECK_INT(json_array_size(events), 0);
@@ -443,9 +447,9 @@ TEST(store_events_gc_keeps_numbering)
 	done = insert_job(&s, "{}");
 	running = insert_job(&s, "{}");
 	for (int i = 0; i < 3; i++) {
-		CHECK_INT(store_event_append(&s, done, "job/log", NULL, NULL,
-					     &err),
-			  0);
+		CHECK_INT(
+		    store_event_append(&s, done, "job/log", NULL, NULL, &err),
+		    0);
 		CHECK_INT(store_event_append(&s, running, "job/log", NULL, NULL,
 					     &err),
 			  0);
@@ -510,8 +514,8 @@ TEST(store_recover_interrupts_running_jobs)
 	json_decref(job);
 	CHECK_INT(store_events_since(&s, a, 1, &events, &err), 0);
 	CHECK_INT(json_array_size(events), 1);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(events, 0),
-						    "method")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_array_get(events, 0), "method")),
 		  "job/done");
 	params = json_object_get(json_array_get(events, 0), "params");
 	CHECK_STR(json_string_value(json_object_get(params, "state")),
@@ -600,12 +604,12 @@ TEST(store_watches_put_list_delete)
 	w = json_array_get(list, 1);
 	CHECK_STR(json_string_value(json_object_get(w, "path")), "/src/b");
 	CHECK_INT(json_integer_value(json_object_get(
-			  json_object_get(w, "options"), "debounce_ms")),
+		      json_object_get(w, "options"), "debounce_ms")),
 		  300);
 	CHECK(json_is_real(json_object_get(w, "created_at")));
 	created = json_real_value(json_object_get(w, "created_at"));
-	CHECK(json_is_object(json_object_get(json_array_get(list, 0),
-					     "options")));
+	CHECK(json_is_object(
+	    json_object_get(json_array_get(list, 0), "options")));
 	json_decref(list);
 
 	/* Re-putting updates the options and keeps created_at. */
@@ -618,7 +622,7 @@ TEST(store_watches_put_list_delete)
 	CHECK_INT(json_array_size(list), 1);
 	w = json_array_get(list, 0);
 	CHECK_INT(json_integer_value(json_object_get(
-			  json_object_get(w, "options"), "debounce_ms")),
+		      json_object_get(w, "options"), "debounce_ms")),
 		  50);
 	CHECK(json_real_value(json_object_get(w, "created_at")) == created);
 	json_decref(list);
@@ -650,12 +654,12 @@ TEST(store_cache_put_get_counts)
 
 	store_open_ok(&s, test_tmpdir());
 	v = json_pack("{s:s}", "wheel", "x-1.0-cp311.whl");
-	CHECK_INT(store_cache_put(&s, "artifact", "k1", v, wheel,
-				  sizeof(wheel), &err),
-		  0);
-	CHECK_INT(store_cache_get(&s, "artifact", "k1", &got, &blob, &blob_len,
+	CHECK_INT(store_cache_put(&s, "artifact", "k1", v, wheel, sizeof(wheel),
 				  &err),
 		  0);
+	CHECK_INT(
+	    store_cache_get(&s, "artifact", "k1", &got, &blob, &blob_len, &err),
+	    0);
 	CHECK(json_equal(got, v));
 	CHECK_INT(blob_len, sizeof(wheel));
 	CHECK(blob && !memcmp(blob, wheel, sizeof(wheel)));
@@ -673,8 +677,8 @@ TEST(store_cache_put_get_counts)
 	CHECK(!got);
 	CHECK(!blob);
 	CHECK_INT(blob_len, 0);
-	CHECK_INT(store_cache_get(&s, "profile", "nope", &got, NULL, NULL, &err),
-		  0);
+	CHECK_INT(
+	    store_cache_get(&s, "profile", "nope", &got, NULL, NULL, &err), 0);
 	CHECK(!got);
 
 	t = table_stats(&s, "artifact");
@@ -692,9 +696,9 @@ TEST(store_cache_put_get_counts)
 
 	/* Put replaces; a value-only entry has no blob. */
 	CHECK_INT(store_cache_put(&s, "artifact", "k1", v, NULL, 0, &err), 0);
-	CHECK_INT(store_cache_get(&s, "artifact", "k1", &got, &blob, &blob_len,
-				  &err),
-		  0);
+	CHECK_INT(
+	    store_cache_get(&s, "artifact", "k1", &got, &blob, &blob_len, &err),
+	    0);
 	CHECK(got && !blob && blob_len == 0);
 	json_decref(got);
 	t = table_stats(&s, "artifact");
@@ -728,12 +732,13 @@ TEST(store_cache_stats_shape)
 	CHECK_INT(store_event_append(&s, id, "job/log", NULL, NULL, &err), 0);
 	CHECK_INT(store_cache_stats(&s, &stats, &err), 0);
 	CHECK_INT(json_object_size(json_object_get(stats, "tables")), 3);
-	CHECK(json_object_get(json_object_get(stats, "tables"), "source_index"));
+	CHECK(
+	    json_object_get(json_object_get(stats, "tables"), "source_index"));
 	CHECK_INT(json_integer_value(json_object_get(
-			  json_object_get(stats, "jobs"), "entries")),
+		      json_object_get(stats, "jobs"), "entries")),
 		  1);
 	CHECK_INT(json_integer_value(json_object_get(
-			  json_object_get(stats, "jobs"), "events")),
+		      json_object_get(stats, "jobs"), "events")),
 		  2);
 	db = json_object_get(stats, "db_bytes");
 	CHECK(json_integer_value(json_object_get(db, "jobs")) > 0);
@@ -744,8 +749,8 @@ TEST(store_cache_stats_shape)
 	err_release(&err);
 }
 
-static void cache_put_sized(struct store *s, const char *table,
-			    const char *key, size_t blob_len)
+static void cache_put_sized(struct store *s, const char *table, const char *key,
+			    size_t blob_len)
 {
 	struct err err = ERR_INIT;
 	json_t *v = json_object(); /* "{}": 2 bytes */
@@ -774,29 +779,31 @@ TEST(store_cache_gc_lru_across_tables)
 
 	store_open_ok(&s, test_tmpdir());
 	/* Sizes: 2 bytes of "{}" + blob. Insertion order a, b, c, d. */
-	cache_put_sized(&s, "source_index", "a", 98);  /* 100 */
-	cache_put_sized(&s, "profile", "b", 198);      /* 200 */
-	cache_put_sized(&s, "artifact", "c", 298);     /* 300 */
-	cache_put_sized(&s, "artifact", "d", 398);     /* 400 */
+	cache_put_sized(&s, "source_index", "a", 98); /* 100 */
+	cache_put_sized(&s, "profile", "b", 198);     /* 200 */
+	cache_put_sized(&s, "artifact", "c", 298);    /* 300 */
+	cache_put_sized(&s, "artifact", "d", 398);    /* 400 */
 	/* Touch the oldest so it becomes the most recently used. */
 	CHECK(cache_has(&s, "source_index", "a"));
 
 	/* Under the limit: nothing happens. */
 	CHECK_INT(store_cache_gc(&s, 1000, &report, &err), 0);
-	CHECK_INT(json_integer_value(json_object_get(report, "removed_entries")),
-		  0);
-	CHECK_INT(json_integer_value(json_object_get(report, "remaining_bytes")),
-		  1000);
+	CHECK_INT(
+	    json_integer_value(json_object_get(report, "removed_entries")), 0);
+	CHECK_INT(
+	    json_integer_value(json_object_get(report, "remaining_bytes")),
+	    1000);
 	json_decref(report);
 
 	/* 1000 -> <= 600: b (200) then c (300) go, a survives its touch. */
 	CHECK_INT(store_cache_gc(&s, 600, &report, &err), 0);
-	CHECK_INT(json_integer_value(json_object_get(report, "removed_entries")),
-		  2);
+	CHECK_INT(
+	    json_integer_value(json_object_get(report, "removed_entries")), 2);
 	CHECK_INT(json_integer_value(json_object_get(report, "removed_bytes")),
 		  500);
-	CHECK_INT(json_integer_value(json_object_get(report, "remaining_bytes")),
-		  500);
+	CHECK_INT(
+	    json_integer_value(json_object_get(report, "remaining_bytes")),
+	    500);
 	json_decref(report);
 	CHECK(!cache_has(&s, "profile", "b"));
 	CHECK(!cache_has(&s, "artifact", "c"));
@@ -805,16 +812,17 @@ TEST(store_cache_gc_lru_across_tables)
 
 	/* d was touched before a above, so d goes first now. */
 	CHECK_INT(store_cache_gc(&s, 150, &report, &err), 0);
-	CHECK_INT(json_integer_value(json_object_get(report, "removed_entries")),
-		  1);
-	CHECK_INT(json_integer_value(json_object_get(report, "remaining_bytes")),
-		  100);
+	CHECK_INT(
+	    json_integer_value(json_object_get(report, "removed_entries")), 1);
+	CHECK_INT(
+	    json_integer_value(json_object_get(report, "remaining_bytes")),
+	    100);
 	json_decref(report);
 	CHECK(cache_has(&s, "source_index", "a"));
 
 	CHECK_INT(store_cache_gc(&s, 0, &report, &err), 0);
-	CHECK_INT(json_integer_value(json_object_get(report, "remaining_bytes")),
-		  0);
+	CHECK_INT(
+	    json_integer_value(json_object_get(report, "remaining_bytes")), 0);
 	json_decref(report);
 	CHECK(!cache_has(&s, "source_index", "a"));
 	CHECK_INT(store_integrity_check(&s, &err), 0);
@@ -840,10 +848,11 @@ TEST(store_integrity_and_reopen_preserve_data)
 	store_open_ok(&s, test_tmpdir());
 	CHECK_INT(store_integrity_check(&s, &err), 0);
 	CHECK_INT(store_job_get(&s, id, &job, &err), 0);
-	CHECK_STR(json_string_value(json_object_get(job, "state")), JOB_RUNNING);
+	CHECK_STR(json_string_value(json_object_get(job, "state")),
+		  JOB_RUNNING);
 	CHECK_INT(json_integer_value(json_object_get(job, "last_seq")), 1);
-	CHECK_STR(json_string_value(json_object_get(
-			  json_object_get(job, "request"), "file")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_object_get(job, "request"), "file")),
 		  "app.py");
 	json_decref(job);
 	CHECK_INT(store_cache_get(&s, "profile", "abc", &got, NULL, NULL, &err),
@@ -918,7 +927,8 @@ TEST(store_survives_process_kill)
 	store_open_ok(&s, dir);
 	CHECK_INT(store_integrity_check(&s, &err), 0);
 	CHECK_INT(store_job_get(&s, "1", &job, &err), 0);
-	CHECK_STR(json_string_value(json_object_get(job, "state")), JOB_RUNNING);
+	CHECK_STR(json_string_value(json_object_get(job, "state")),
+		  JOB_RUNNING);
 	CHECK_INT(json_integer_value(json_object_get(job, "last_seq")), 1);
 	json_decref(job);
 	store_close(&s);
@@ -941,8 +951,8 @@ TEST(store_corrupt_cache_moved_aside)
 
 	CHECK_INT(store_open(&s, test_tmpdir(), &notes, &err), 0);
 	CHECK_INT(json_array_size(notes), 1);
-	CHECK(!strncmp(json_string_value(json_array_get(notes, 0)), "cache.db:",
-		       9));
+	CHECK(!strncmp(json_string_value(json_array_get(notes, 0)),
+		       "cache.db:", 9));
 	CHECK(strstr(json_string_value(json_array_get(notes, 0)),
 		     "cache.db.corrupt-"));
 	json_decref(notes);
@@ -1031,9 +1041,9 @@ TEST(store_damaged_page_fails_quick_check)
 	params = json_pack("{s:s}", "line",
 			   "a log line long enough to fill several pages ....");
 	for (int i = 0; i < 400; i++)
-		CHECK_INT(store_event_append(&s, id, "job/log", params, NULL,
-					     &err),
-			  0);
+		CHECK_INT(
+		    store_event_append(&s, id, "job/log", params, NULL, &err),
+		    0);
 	json_decref(params);
 	store_close(&s);
 	/* The header stays valid; b-tree pages in the middle do not. */
@@ -1061,9 +1071,9 @@ TEST(store_newer_schema)
 	json_t *notes = NULL;
 
 	store_open_ok(&s, test_tmpdir());
-	CHECK_INT(sqlite3_exec(s.cache, "PRAGMA user_version = 99", NULL, NULL,
-			       NULL),
-		  SQLITE_OK);
+	CHECK_INT(
+	    sqlite3_exec(s.cache, "PRAGMA user_version = 99", NULL, NULL, NULL),
+	    SQLITE_OK);
 	store_close(&s);
 	/* A newer cache is disposable. */
 	CHECK_INT(store_open(&s, test_tmpdir(), &notes, &err), 0);
@@ -1071,9 +1081,9 @@ TEST(store_newer_schema)
 	CHECK(strstr(json_string_value(json_array_get(notes, 0)), "newer"));
 	json_decref(notes);
 	CHECK_INT(pragma_int(s.cache, "PRAGMA user_version"), 1);
-	CHECK_INT(sqlite3_exec(s.jobs, "PRAGMA user_version = 99", NULL, NULL,
-			       NULL),
-		  SQLITE_OK);
+	CHECK_INT(
+	    sqlite3_exec(s.jobs, "PRAGMA user_version = 99", NULL, NULL, NULL),
+	    SQLITE_OK);
 	store_close(&s);
 	/* A newer jobs.db is refused, and left where it is. */
 	notes = json_null();

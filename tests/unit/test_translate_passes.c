@@ -52,7 +52,8 @@ TEST(translate_lower_dump_types)
 	     "    s = 0.0\n"
 	     "    for x in xs:\n"
 	     "        s += x * 2\n"
-	     "    return s\n", &b);
+	     "    return s\n",
+	     &b);
 	CHECK(strstr(b.data, "def f(xs: list[float]) -> float") != NULL);
 	CHECK(strstr(b.data, "var s: float") != NULL);
 	CHECK(strstr(b.data, "var x: float") != NULL);
@@ -76,10 +77,11 @@ TEST(translate_int_then_float_reason)
 	     "    t = 0\n"
 	     "    for x in xs:\n"
 	     "        t += x\n"
-	     "    return t < 1.5\n", &b);
+	     "    return t < 1.5\n",
+	     &b);
 	CHECK(strstr(b.data, "def f(xs: list[float]) -> int | float") != NULL);
 	CHECK(strstr(b.data, "not translated: line 10:16 comparison < between "
-		     "int | float and float is not supported") != NULL);
+			     "int | float and float is not supported") != NULL);
 	buf_release(&b);
 }
 
@@ -93,7 +95,8 @@ TEST(translate_reasons_have_positions)
 	     "    except Exception:\n"
 	     "        return 0\n"
 	     "def h(n):\n"
-	     "    yield n\n", &b);
+	     "    yield n\n",
+	     &b);
 	CHECK(strstr(b.data, "line 2:5 try/except is not supported") != NULL);
 	CHECK(strstr(b.data, "line 7:5 generators") != NULL);
 	buf_release(&b);
@@ -105,11 +108,12 @@ TEST(translate_emit_checked_int)
 	char *reason = NULL;
 
 	CHECK(rust_of("def f(a: int, b: int) -> int:\n"
-		      "    return a * b // 3 - a % b\n", "f", &b, &reason) == 0);
+		      "    return a * b // 3 - a % b\n",
+		      "f", &b, &reason) == 0);
 	CHECK(reason == NULL);
 	CHECK(strstr(b.data, "fn f(a: i64, b: i64) -> rt::R<i64> {") != NULL);
 	CHECK(strstr(b.data, "rt::sub_i(rt::floordiv_i(rt::mul_i(a, b)?, 3)?, "
-		     "rt::mod_i(a, b)?)?") != NULL);
+			     "rt::mod_i(a, b)?)?") != NULL);
 	CHECK(strstr(b.data, "// line 2") != NULL);
 	buf_release(&b);
 }
@@ -120,8 +124,8 @@ TEST(translate_emit_float_division)
 	char *reason = NULL;
 
 	CHECK(rust_of("def f(a: float, n: int) -> float:\n"
-		      "    return a / n + a // 2.0 + a ** 2\n", "f", &b,
-		      &reason) == 0);
+		      "    return a / n + a // 2.0 + a ** 2\n",
+		      "f", &b, &reason) == 0);
 	CHECK(strstr(b.data, "rt::div_f(a, (n as f64))?") != NULL);
 	CHECK(strstr(b.data, "rt::floordiv_f(a, 2.0)?") != NULL);
 	CHECK(strstr(b.data, "rt::pow_f(a, 2.0)?") != NULL);
@@ -139,7 +143,8 @@ TEST(translate_emit_move_of_dead_row)
 		      "        row = []\n"
 		      "        row.append(i)\n"
 		      "        out.append(row)\n"
-		      "    return out\n", "f", &b, &reason) == 0);
+		      "    return out\n",
+		      "f", &b, &reason) == 0);
 	CHECK(strstr(b.data, "std::mem::take(&mut row)") != NULL);
 	buf_release(&b);
 }
@@ -153,7 +158,8 @@ TEST(translate_alias_refused)
 		      "    row = [0]\n"
 		      "    out = [row, row]\n"
 		      "    row.append(n)\n"
-		      "    return out\n", "f", &b, &reason) < 0);
+		      "    return out\n",
+		      "f", &b, &reason) < 0);
 	CHECK(reason != NULL);
 	CHECK(strstr(reason, "line 3:") == reason);
 	CHECK(strstr(reason, "share") != NULL);
@@ -164,11 +170,15 @@ TEST(translate_alias_refused)
 TEST(translate_garbage_does_not_crash)
 {
 	static const char *srcs[] = {
-		"def (:\n", "def f(x: int) -> int:\n    return x +\n",
-		"\xff\xfe" "def", "def f(a=[]):\n    return a\n",
-		"class C:\n    def m(self):\n        return 1\n",
-		"def f(x: int) -> int:\n    return 99999999999999999999999\n",
-		"def f(s: str) -> str:\n    return f'{s}'\n", "",
+	    "def (:\n",
+	    "def f(x: int) -> int:\n    return x +\n",
+	    "\xff\xfe"
+	    "def",
+	    "def f(a=[]):\n    return a\n",
+	    "class C:\n    def m(self):\n        return 1\n",
+	    "def f(x: int) -> int:\n    return 99999999999999999999999\n",
+	    "def f(s: str) -> str:\n    return f'{s}'\n",
+	    "",
 	};
 	for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
 		struct buf b = BUF_INIT;

@@ -90,11 +90,11 @@ TEST(watch_ignore_trailing_space_and_empty_rules)
 
 TEST(watch_skipped_dir_names)
 {
-	static const char *const skipped[] = { ".git", ".venv", "__pycache__",
-					       "rustify-out", "node_modules",
-					       "build", "target", ".tox" };
-	static const char *const kept[] = { "src", "pkg", "builds", "targets",
-					    "tests", "venv" };
+	static const char *const skipped[] = {
+	    ".git",	    ".venv", "__pycache__", "rustify-out",
+	    "node_modules", "build", "target",	    ".tox"};
+	static const char *const kept[] = {"src",     "pkg",   "builds",
+					   "targets", "tests", "venv"};
 
 	for (size_t i = 0; i < sizeof(skipped) / sizeof(*skipped); i++)
 		CHECK(watch_is_skipped_dir_name(skipped[i]));
@@ -190,14 +190,16 @@ TEST(watch_debounce_zero_delay)
 TEST(watch_functions_map_and_diff)
 {
 	json_t *a = json_loads(
-		"{\"functions\": [{\"qualname\": \"f\", \"hash\": \"1\"},"
-		" {\"qualname\": \"C.m\", \"hash\": \"2\"},"
-		" {\"qualname\": \"gone\", \"hash\": \"3\"}]}", 0, NULL);
+	    "{\"functions\": [{\"qualname\": \"f\", \"hash\": \"1\"},"
+	    " {\"qualname\": \"C.m\", \"hash\": \"2\"},"
+	    " {\"qualname\": \"gone\", \"hash\": \"3\"}]}",
+	    0, NULL);
 	json_t *b = json_loads(
-		"{\"functions\": [{\"qualname\": \"f\", \"hash\": \"1\"},"
-		" {\"qualname\": \"C.m\", \"hash\": \"9\"},"
-		" {\"qualname\": \"new\", \"hash\": \"4\"},"
-		" {\"qualname\": \"new\", \"hash\": \"5\"}]}", 0, NULL);
+	    "{\"functions\": [{\"qualname\": \"f\", \"hash\": \"1\"},"
+	    " {\"qualname\": \"C.m\", \"hash\": \"9\"},"
+	    " {\"qualname\": \"new\", \"hash\": \"4\"},"
+	    " {\"qualname\": \"new\", \"hash\": \"5\"}]}",
+	    0, NULL);
 	json_t *ma = watch_functions_map(a), *mb = watch_functions_map(b);
 	json_t *changed = watch_functions_diff(ma, mb), *none;
 	char *text = json_dumps(changed, JSON_COMPACT);
