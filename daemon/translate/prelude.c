@@ -4,6 +4,8 @@
  */
 #include "ir.h"
 
+/* Generated text, one Rust line per C line: not for clang-format. */
+/* clang-format off */
 const char translate_prelude_rs[] =
 	"/// rustify runtime: Python's rules for the operations the translated\n"
 	"/// functions use. Every helper either returns Python's exact answer or\n"
@@ -850,3 +852,4 @@ const char translate_prelude_rs[] =
 	"        Ok(f.call(args, kwargs)?.unbind())\n"
 	"    }\n"
 	"}\n";
+/* clang-format on */
