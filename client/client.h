@@ -263,6 +263,10 @@ int submit_run(struct client *cl, const char *method, json_t *params,
 char *path_absolute(const char *path);
 /* Directory part of an absolute path (malloc'd, "/" for "/x"). */
 char *path_dirname(const char *path);
+/* dir made absolute (*abs, malloc'd) when it is an existing directory;
+ * else RUSTIFY_ESOURCE "cannot VERB DIR: why". */
+int path_existing_dir(const char *dir, const char *verb, char **abs,
+		      struct err *err);
 /* Finds an executable on $PATH; absolute, malloc'd, or NULL. */
 char *path_find_program(const char *name);
 bool path_is_executable(const char *path);

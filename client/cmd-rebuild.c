@@ -18,7 +18,6 @@ static int cmd_rebuild_exec(const struct cmd_entry *self, struct client *cl,
 	json_t *params = NULL;
 	const char *dir = NULL;
 	char *abs = NULL;
-	struct stat st;
 	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -54,10 +53,7 @@ static int cmd_rebuild_exec(const struct cmd_entry *self, struct client *cl,
 		rc = cmd_usage_error(self, "missing DIR");
 		goto out;
 	}
-	abs = realpath(dir, NULL);
-	if (!abs || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		err_set(&err, RUSTIFY_ESOURCE, "cannot rebuild %s: %s", dir,
-			abs ? "not a directory" : strerror(errno));
+	if (path_existing_dir(dir, "rebuild", &abs, &err)) {
 		rc = client_fail(&err);
 		goto out;
 	}

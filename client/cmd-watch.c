@@ -102,7 +102,6 @@ static int cmd_watch_exec(const struct cmd_entry *self, struct client *cl,
 	const char *dir = NULL;
 	bool is_json = false, is_follow = false;
 	char *abs = NULL;
-	struct stat st;
 	int rc = 0;
 
 	submit_args_init(&a);
@@ -143,10 +142,7 @@ static int cmd_watch_exec(const struct cmd_entry *self, struct client *cl,
 		rc = cmd_usage_error(self, "missing DIR");
 		goto out;
 	}
-	abs = realpath(dir, NULL);
-	if (!abs || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		err_set(&err, RUSTIFY_ESOURCE, "cannot watch %s: %s", dir,
-			abs ? "not a directory" : strerror(errno));
+	if (path_existing_dir(dir, "watch", &abs, &err)) {
 		rc = client_fail(&err);
 		goto out;
 	}

@@ -70,6 +70,21 @@ char *path_absolute(const char *path)
 	return res;
 }
 
+int path_existing_dir(const char *dir, const char *verb, char **abs,
+		      struct err *err)
+{
+	struct stat st;
+
+	*abs = realpath(dir, NULL);
+	if (*abs && stat(*abs, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	err_set(err, RUSTIFY_ESOURCE, "cannot %s %s: %s", verb, dir,
+		*abs ? "not a directory" : strerror(errno));
+	free(*abs);
+	*abs = NULL;
+	return err->code;
+}
+
 char *path_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
