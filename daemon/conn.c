@@ -55,7 +55,12 @@ static void write_cb(uv_write_t *req, int status)
 	w->c->out_queued -= w->len;
 	if (w->c->is_draining && !w->c->out_queued)
 		conn_close(w->c);
-	else if (status == 0 && !w->c->is_closing)
+	else if (status == 0 && !w->c->is_closing &&
+		 uv_stream_get_write_queue_size((uv_stream_t *)&w->c->pipe) <=
+		     w->c->d->cfg.max_outbuf / 8)
+		/* A replay page reloads its job's events from the store: only
+		 * once the client has read most of the last page, not on
+		 * every write, or a slow reader makes it quadratic. */
 		sub_pump(w->c);
 	else if (status < 0 && status != UV_ECANCELED && !w->c->is_closing) {
 		log_debug("conn %llu: write failed: %s",
