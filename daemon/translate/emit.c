@@ -2464,6 +2464,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		v = w;
 		elt = tt;
 	}
+	emit_line(e, "__ticks.tick()?;");
 	emit_bind(f, target, v, elt);
 	inner(f, ctx);
 	emit_close(e, NULL);
@@ -2572,7 +2573,7 @@ static void comp_body(struct fe *f, void *vctx)
 	} else {
 		hoist(f, c->x->a[0]);
 		ex_own_as(f, &b, c->x->a[0], c->x->ty->sub[0]);
-		emit_line(f->e, "%s.push(%s);", c->x->tmp, b.data);
+		emit_line(f->e, "rt::push(&mut %s, %s)?;", c->x->tmp, b.data);
 	}
 	buf_release(&b);
 }
@@ -2864,6 +2865,7 @@ static int emit_stmt(struct fe *f, struct st *s)
 			ex_cond(f, &b, s->cond);
 			emit_open(e, "while %s {", b.data);
 		}
+		emit_line(e, "__ticks.tick()?;");
 		emit_block(f, &s->body);
 		emit_close(e, NULL);
 		f->nloops--;
@@ -2960,43 +2962,80 @@ static int emit_block(struct fe *f, struct block *blk)
 	return 0;
 }
 
-static bool calls_loop(struct ir_fn *fn, int depth);
+/*
+ * What a call tree does, for the entry point's choice to release the GIL:
+ * whether it loops (worth releasing) and whether it recurses (the
+ * recursion counters belong to the thread state, so it must not).
+ */
+enum reach { REACH_LOOP, REACH_RECURSION };
 
-static bool ex_calls_loop(const struct ex *x, int depth)
+static bool fn_reaches(const struct ir_fn *fn, enum reach what, int depth);
+
+static bool ex_reaches(const struct ex *x, enum reach what, int depth)
 {
 	if (!x)
 		return false;
-	if (x->kind == EX_CALL && x->fn && calls_loop(x->fn, depth + 1))
+	if (x->kind == EX_CALL && x->fn && fn_reaches(x->fn, what, depth + 1))
 		return true;
-	if (x->kind == EX_LISTCOMP)
+	if (x->kind == EX_LISTCOMP && what == REACH_LOOP)
 		return true;
 	for (size_t i = 0; i < x->n; i++)
-		if (ex_calls_loop(x->a[i], depth))
+		if (ex_reaches(x->a[i], what, depth))
 			return true;
 	return false;
 }
 
-static bool block_calls_loop(const struct block *b, int depth)
+static bool block_reaches(const struct block *b, enum reach what, int depth)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct st *s = b->v[i];
-		if (ex_calls_loop(s->value, depth) ||
-		    ex_calls_loop(s->cond, depth) ||
-		    ex_calls_loop(s->iter, depth) ||
-		    block_calls_loop(&s->body, depth) ||
-		    block_calls_loop(&s->orelse, depth))
+		if (ex_reaches(s->value, what, depth) ||
+		    ex_reaches(s->cond, what, depth) ||
+		    ex_reaches(s->iter, what, depth) ||
+		    block_reaches(&s->body, what, depth) ||
+		    block_reaches(&s->orelse, what, depth))
 			return true;
 	}
 	return false;
 }
 
-static bool calls_loop(struct ir_fn *fn, int depth)
+/* Past 8 levels of calls the answer is the safe one: keep the GIL. */
+static bool fn_reaches(const struct ir_fn *fn, enum reach what, int depth)
 {
-	if (fn->has_loop)
+	if (what == REACH_LOOP ? fn->has_loop : fn->is_recursive)
 		return true;
 	if (depth > 8)
+		return what == REACH_RECURSION;
+	return block_reaches(&fn->body, what, depth);
+}
+
+/* Whether a function's own body loops (statements or comprehensions). */
+static bool ex_has_comp(const struct ex *x)
+{
+	if (!x)
 		return false;
-	return block_calls_loop(&fn->body, depth);
+	if (x->kind == EX_LISTCOMP)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_has_comp(x->a[i]))
+			return true;
+	return false;
+}
+
+static bool block_loops(const struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct st *s = b->v[i];
+		if (s->kind == ST_FOR || s->kind == ST_WHILE ||
+		    ex_has_comp(s->value) || ex_has_comp(s->cond) ||
+		    ex_has_comp(s->iter) || ex_has_comp(s->target) ||
+		    block_loops(&s->body) || block_loops(&s->orelse))
+			return true;
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_has_comp(s->targets[k]))
+				return true;
+	}
+	return false;
 }
 
 int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
@@ -3057,6 +3096,9 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		  gen.len ? gen.data : "", sig.data, rty(fn->ret));
 	if (fn->is_recursive)
 		emit_line(e, "let _depth = rt::Depth::enter()?;");
+	/* signal checks count loop iterations in a register (rt::Ticks) */
+	if (block_loops(&fn->body))
+		emit_line(e, "let mut __ticks = rt::Ticks::new();");
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
 		if (!ty_is_copy(v->ty) && v->is_rebound)
@@ -3170,7 +3212,8 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		emit_open(e, "if let (%s,) = (%s,) {", pat.data, vals.data);
 	if (any_mut)
 		emit_open(e, "if rt::distinct(&[%s]) {", slots.data);
-	if (calls_loop(fn, 0) && !any_view)
+	if (fn_reaches(fn, REACH_LOOP, 0) &&
+	    !fn_reaches(fn, REACH_RECURSION, 0) && !any_view)
 		emit_line(e, "let r = py.detach(|| %s(%s));", emit_fn_rname(fn),
 			  call.data);
 	else
@@ -3195,6 +3238,9 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	if (fn->nparams)
 		emit_close(e, NULL);
 	emit_close(e, NULL);
+	/* a signal handler raised (KeyboardInterrupt): that, not a re-run */
+	emit_line(e,
+		  "if let Some(err) = rt::take_raised() { return Err(err); }");
 	emit_line(e, "rt::call_original(m, \"%s\", args, kwargs)", fn->name);
 	emit_close(e, NULL);
 	buf_release(&names);

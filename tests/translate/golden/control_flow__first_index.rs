@@ -1,5 +1,6 @@
 // line 17: def first_index
 fn first_index<V0: rt::View<i64>>(xs: &V0, target: i64) -> rt::R<i64> {
+    let mut __ticks = rt::Ticks::new();
     let mut i: i64 = 0;
     let mut x: i64 = 0;
     // line 18
@@ -11,6 +12,7 @@ fn first_index<V0: rt::View<i64>>(xs: &V0, target: i64) -> rt::R<i64> {
         __i4 += 1;
         let __v5 = (__n3, __v2);
         __n3 += 1;
+        __ticks.tick()?;
         let __u6 = __v5;
         i = __u6.0;
         x = __u6.1;

@@ -1,5 +1,6 @@
 // line 11: def count_pairs
 fn count_pairs<V0: rt::View<String>>(tokens: &V0) -> rt::R<IndexMap<(String, String), i64>> {
+    let mut __ticks = rt::Ticks::new();
     let mut pairs: IndexMap<(String, String), i64> = IndexMap::default();
     let mut i: i64 = 0;
     let mut vp_3: (String, String) = (String::new(), String::new());
@@ -7,6 +8,7 @@ fn count_pairs<V0: rt::View<String>>(tokens: &V0) -> rt::R<IndexMap<(String, Str
     pairs = IndexMap::<(String, String), i64>::default();
     // line 13
     for __v1 in 0..rt::sub_i((tokens.len() as i64), 1)? {
+        __ticks.tick()?;
         i = __v1;
         // line 14
         vp_3 = (tokens.at(i)?, tokens.at(rt::add_i(i, 1)?)?);

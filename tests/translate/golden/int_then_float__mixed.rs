@@ -1,5 +1,6 @@
 // line 31: def mixed
 fn mixed<V0: rt::View<f64>>(xs: &V0, k: i64) -> rt::R<rt::Num> {
+    let mut __ticks = rt::Ticks::new();
     let mut acc: rt::Num = rt::Num::I(0);
     let mut x: f64 = 0.0;
     // line 32
@@ -9,6 +10,7 @@ fn mixed<V0: rt::View<f64>>(xs: &V0, k: i64) -> rt::R<rt::Num> {
     while __i2 < xs.len() {
         let __v1 = xs.at_k(__i2)?;
         __i2 += 1;
+        __ticks.tick()?;
         x = __v1;
         // line 34
         acc = rt::num_add(acc, rt::Num::I(1))?;

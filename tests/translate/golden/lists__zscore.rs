@@ -1,5 +1,6 @@
 // line 43: def zscore
 fn zscore(xs: &Vec<f64>) -> rt::R<Vec<f64>> {
+    let mut __ticks = rt::Ticks::new();
     let mut n: i64 = 0;
     let mut mu: f64 = 0.0;
     let mut var: f64 = 0.0;
@@ -16,8 +17,9 @@ fn zscore(xs: &Vec<f64>) -> rt::R<Vec<f64>> {
     while __i3 < xs.len() {
         let __v2 = xs[__i3];
         __i3 += 1;
+        __ticks.tick()?;
         x_c0 = __v2;
-        __lc1.push(rt::pow_f((x_c0 - mu), 2.0)?);
+        rt::push(&mut __lc1, rt::pow_f((x_c0 - mu), 2.0)?)?;
     }
     var = rt::div_f(rt::sum_f(&__lc1)?, (n as f64))?;
     // line 47
@@ -28,8 +30,9 @@ fn zscore(xs: &Vec<f64>) -> rt::R<Vec<f64>> {
     while __i6 < xs.len() {
         let __v5 = xs[__i6];
         __i6 += 1;
+        __ticks.tick()?;
         x_c1 = __v5;
-        __lc4.push(rt::div_f((x_c1 - mu), sd)?);
+        rt::push(&mut __lc4, rt::div_f((x_c1 - mu), sd)?)?;
     }
     return Ok(__lc4);
     Err(rt::Deopt) // not reached: Python returns above

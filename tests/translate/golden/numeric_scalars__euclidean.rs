@@ -1,5 +1,6 @@
 // line 5: def euclidean
 fn euclidean<V0: rt::View<f64>, V1: rt::View<f64>>(a: &V0, b: &V1) -> rt::R<f64> {
+    let mut __ticks = rt::Ticks::new();
     let mut s: f64 = 0.0;
     let mut i: i64 = 0;
     let mut d: f64 = 0.0;
@@ -7,6 +8,7 @@ fn euclidean<V0: rt::View<f64>, V1: rt::View<f64>>(a: &V0, b: &V1) -> rt::R<f64>
     s = 0.0;
     // line 7
     for __v1 in 0..(a.len() as i64) {
+        __ticks.tick()?;
         i = __v1;
         // line 8
         d = (a.at(i)? - b.at(i)?);

@@ -1,5 +1,6 @@
 // line 20: def matmul
 fn matmul(a: &Vec<Vec<f64>>, b: &Vec<Vec<f64>>) -> rt::R<Vec<Vec<f64>>> {
+    let mut __ticks = rt::Ticks::new();
     let mut result: Vec<Vec<f64>> = Vec::new();
     let mut i: i64 = 0;
     let mut row: Vec<f64> = Vec::new();
@@ -10,16 +11,19 @@ fn matmul(a: &Vec<Vec<f64>>, b: &Vec<Vec<f64>>) -> rt::R<Vec<Vec<f64>>> {
     result = Vec::<Vec<f64>>::new();
     // line 22
     for __v1 in 0..(a.len() as i64) {
+        __ticks.tick()?;
         i = __v1;
         // line 23
         row = Vec::<f64>::new();
         // line 24
         for __v2 in 0..((rt::get(&*b, 0)?).len() as i64) {
+            __ticks.tick()?;
             j = __v2;
             // line 25
             s = 0.0;
             // line 26
             for __v3 in 0..(b.len() as i64) {
+                __ticks.tick()?;
                 k = __v3;
                 // line 27
                 s += (*rt::get(rt::get(&*a, i)?, k)? * *rt::get(rt::get(&*b, k)?, j)?);

@@ -1,5 +1,6 @@
 // line 68: def last_word
 fn last_word<V0: rt::View<String>>(words: &V0) -> rt::R<String> {
+    let mut __ticks = rt::Ticks::new();
     let mut best: Option<String> = None;
     let mut w: String = String::new();
     // line 69
@@ -9,6 +10,7 @@ fn last_word<V0: rt::View<String>>(words: &V0) -> rt::R<String> {
     while __i2 < words.len() {
         let __v1 = words.at_k(__i2)?;
         __i2 += 1;
+        __ticks.tick()?;
         w = __v1;
         // line 71
         if ((&best).is_none() || (rt::slen(&w) >= rt::slen(best.as_ref().ok_or(rt::Deopt)?))) {

@@ -1,5 +1,6 @@
 // line 110: def csv_split
 fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
+    let mut __ticks = rt::Ticks::new();
     let __sx1 = rt::StrIx::new(line.as_str());
     let mut fields: Vec<String> = Vec::new();
     let mut field: String = String::new();
@@ -19,6 +20,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
     n = __sx1.len();
     // line 116
     while (i < n) {
+        __ticks.tick()?;
         // line 117
         let __k2 = i;
         __sx1.get_into(&mut c, __k2)?;

@@ -1,0 +1,67 @@
+"""Long loops, deep recursion, huge allocations: a translated function
+stays interruptible (test_runtime_limits.py sends the signals), reaches
+the interpreter's recursion limit where Python does, and raises
+MemoryError where Python does, never aborting the process."""
+
+
+def spin(n: int) -> int:
+    # no list argument: the loop runs with the GIL released
+    total = 0
+    i = 0
+    while i < n:
+        total = (total + i * 7) % 1000003
+        i += 1
+    return total
+
+
+def spin_list(xs: list[float], rounds: int) -> float:
+    # reads its list in place: the loop runs holding the GIL
+    total = 0.0
+    for _ in range(rounds):
+        for x in xs:
+            total += x
+    return total
+
+
+def count_down(n: int) -> int:
+    if n <= 0:
+        return 0
+    return count_down(n - 1) + 1
+
+
+def tree_sum(lo: int, hi: int) -> int:
+    if hi - lo <= 1:
+        return lo
+    mid = (lo + hi) // 2
+    return tree_sum(lo, mid) + tree_sum(mid, hi)
+
+
+def zeros(n: int) -> list[int]:
+    return [0] * n
+
+
+def dashes(n: int) -> str:
+    return "-" * n
+
+
+def upto(n: int) -> list[int]:
+    return list(range(n))
+
+
+def squares(n: int) -> list[int]:
+    return [i * i for i in range(n)]
+
+
+INPUTS = {
+    "spin": [(0,), (1,), (-5,), (1000,), (200000,)],
+    "spin_list": [([], 3), ([1.5, -2.25], 0), ([0.1, 0.2, 0.3], 1000),
+                  ([1e308, 1e308], 2), ([float("nan")], 5), ([1, 2.0], 2)],
+    "count_down": [(0,), (1,), (-3,), (50,), (300,), (399,), (400,), (401,),
+                   (990,), (5000,)],
+    "tree_sum": [(0, 1), (0, 100), (-50, 50), (0, 100000)],
+    "zeros": [(0,), (3,), (-1,), (10 ** 12,), (2 ** 40,), (2 ** 62,),
+              (2 ** 63 - 1,), (10 ** 30,)],
+    "dashes": [(0,), (5,), (-2,), (10 ** 12,), (2 ** 62,)],
+    "upto": [(0,), (5,), (-5,), (10 ** 12,), (2 ** 62,)],
+    "squares": [(0,), (4,), (10,), (-3,)],
+}
