@@ -791,6 +791,18 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 	      rty(ty));
 }
 
+/* A numeric operand (Rust text own of type t) as an rt::Num. */
+static void add_num(struct buf *b, const char *own, const struct ty *t)
+{
+	if (t->kind == TY_NUM)
+		buf_adds(b, own);
+	else if (t->kind == TY_FLOAT)
+		buf_addf(b, "rt::Num::F(%s)", own);
+	else
+		buf_addf(b, "rt::Num::I(%s%s)", own,
+			 t->kind == TY_BOOL ? " as i64" : "");
+}
+
 static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 			  const char *xs_own, const char *xs_ref, struct ex *y,
 			  const char *ys_own, const char *ys_ref)
@@ -889,6 +901,38 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 			return;
 		}
 		efail(f, x, "'in' on %s", rty(ty));
+		return;
+	}
+	if (o && (tx->kind == TY_NUM || ty->kind == TY_NUM ||
+		  (tx->kind == TY_FLOAT && is_intlike(ty)) ||
+		  (ty->kind == TY_FLOAT && is_intlike(tx)))) {
+		/* int against float: exact, never through a rounded float
+		 * (2**53 + 1 == 2.0**53 is False) */
+		static const char *fns[] = {
+		    [CMP_LT] = "lt", [CMP_LE] = "le", [CMP_GT] = "gt",
+		    [CMP_GE] = "ge", [CMP_EQ] = "eq", [CMP_NE] = "ne",
+		};
+		/* a float against an int literal that is an exact double:
+		 * a plain float comparison */
+		if (tx->kind == TY_FLOAT && y->kind == EX_INT &&
+		    llabs(y->ival) <= (1LL << 53)) {
+			buf_addf(b, "(%s %s ", xs_own, o);
+			add_float(b, (double)y->ival);
+			buf_addch(b, ')');
+			return;
+		}
+		if (ty->kind == TY_FLOAT && x->kind == EX_INT &&
+		    llabs(x->ival) <= (1LL << 53)) {
+			buf_addch(b, '(');
+			add_float(b, (double)x->ival);
+			buf_addf(b, " %s %s)", o, ys_own);
+			return;
+		}
+		buf_addf(b, "rt::n_%s(", fns[op]);
+		add_num(b, xs_own, tx);
+		buf_adds(b, ", ");
+		add_num(b, ys_own, ty);
+		buf_addch(b, ')');
 		return;
 	}
 	if ((is_intlike(tx) || tx->kind == TY_FLOAT) &&
@@ -1350,6 +1394,19 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 		}
 		return;
 	}
+	if (!strcmp(fn, "round") && e->n == 2) {
+		/* round(x, n): CPython's correctly rounded decimal */
+		buf_adds(b, a0->ty->kind == TY_FLOAT ? "rt::round_fn("
+						     : "rt::round_in(");
+		if (a0->ty->kind == TY_FLOAT)
+			ex_own(f, b, a0);
+		else
+			ex_i64(f, b, a0);
+		buf_adds(b, ", ");
+		ex_i64(f, b, e->a[1]);
+		buf_adds(b, ")?");
+		return;
+	}
 	if (!strcmp(fn, "round")) {
 		if (a0->ty->kind == TY_FLOAT) {
 			buf_adds(b, "rt::round_f(");
@@ -1629,6 +1686,195 @@ static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
 	buf_adds(b, ")?");
 }
 
+/* ---- formatting (f-strings, str %) ---- */
+
+/* &rt::Spec for a parsed spec; fill and align settled as CPython's
+ * parse_internal_render_format_spec does ('0' pads with zeros, after
+ * the sign for numbers). */
+static void add_spec(struct buf *b, const struct fmt_spec *sp, bool is_str,
+		     char type)
+{
+	unsigned fill = sp->has_fill ? sp->fill : sp->zero ? '0' : ' ';
+	char align = sp->align				    ? sp->align
+		     : sp->zero && !sp->has_fill && !is_str ? '='
+							    : 0;
+
+	buf_addf(b, "&rt::Spec { fill: '\\u{%x}', align: ", fill);
+	if (align)
+		buf_addf(b, "b'%c'", align);
+	else
+		buf_addch(b, '0');
+	buf_adds(b, ", sign: ");
+	if (sp->sign)
+		buf_addf(b, "b'%c'", sp->sign);
+	else
+		buf_addch(b, '0');
+	buf_addf(b, ", width: %ld, group: ", sp->width);
+	if (sp->group)
+		buf_addf(b, "b'%c'", sp->group);
+	else
+		buf_addch(b, '0');
+	buf_addf(b, ", prec: %ld, ty: ", sp->prec);
+	if (type)
+		buf_addf(b, "b'%c'", type);
+	else
+		buf_addch(b, '0');
+	buf_adds(b, " }");
+}
+
+/* str(v) (conv 's') or repr(v) (conv 'r') of v (Rust text own, type t)
+ * as a &str expression. */
+static void add_str_of(struct fe *f, struct buf *b, struct ex *x,
+		       const char *own, const struct ty *t, int conv)
+{
+	switch (t->kind) {
+	case TY_INT:
+		buf_addf(b, "&i64::to_string(&%s)", own);
+		break;
+	case TY_FLOAT:
+		buf_addf(b, "&rt::repr_f(%s)", own);
+		break;
+	case TY_BOOL:
+		buf_addf(b, "(if %s { \"True\" } else { \"False\" })", own);
+		break;
+	case TY_STR:
+		if (conv == 'r')
+			buf_addf(b, "&rt::repr_s(&%s)?", own);
+		else
+			buf_addf(b, "(%s).as_str()", own);
+		break;
+	default:
+		efail(f, x, "formatting %s", rty(t));
+	}
+}
+
+/* Appends one formatted field to the String named s. */
+static void emit_fmt_field(struct fe *f, struct buf *b, const char *s,
+			   struct ex *x)
+{
+	struct ex *v = x->a[0];
+	const struct ty *t = v->ty;
+	struct fmt_spec sp;
+	struct buf own = BUF_INIT;
+
+	if (x->slen && fmt_spec_parse(x->sval, x->slen, &sp)) {
+		efail(f, x, "format spec");
+		return;
+	}
+	if (t->kind == TY_STR && !(x->op == 'r') && !x->slen) {
+		buf_addf(b, "%s.push_str(", s);
+		ex_str(f, b, v);
+		buf_adds(b, "); ");
+		return;
+	}
+	ex_own(f, &own, v);
+	if (!x->slen) {
+		buf_addf(b, "%s.push_str(", s);
+		add_str_of(f, b, v, own.data, t, x->op);
+		buf_adds(b, "); ");
+	} else if (x->op || t->kind == TY_STR) {
+		buf_addf(b, "rt::fmt_s(&mut %s, ", s);
+		if (t->kind == TY_STR && x->op != 'r')
+			ex_str(f, b, v);
+		else
+			add_str_of(f, b, v, own.data, t, x->op);
+		buf_adds(b, ", ");
+		add_spec(b, &sp, true, sp.type);
+		buf_adds(b, "); ");
+	} else {
+		buf_addf(b, "rt::fmt_%c(&mut %s, %s%s, ",
+			 t->kind == TY_FLOAT ? 'f' : 'i', s, own.data,
+			 t->kind == TY_BOOL ? " as i64" : "");
+		add_spec(b, &sp, false, sp.type);
+		buf_adds(b, "); ");
+	}
+	buf_release(&own);
+}
+
+static void emit_fstr(struct fe *f, struct buf *b, struct ex *x)
+{
+	char *s = tmpname(f, "s");
+
+	buf_addf(b, "{ let mut %s = String::new(); ", s);
+	for (size_t i = 0; i < x->n; i++) {
+		struct ex *p = x->a[i];
+		if (p->kind == EX_STR) {
+			if (!p->slen)
+				continue;
+			buf_addf(b, "%s.push_str(", s);
+			add_str_lit(b, p->sval, p->slen);
+			buf_adds(b, "); ");
+		} else {
+			emit_fmt_field(f, b, s, p);
+		}
+	}
+	buf_addf(b, "%s }", s);
+}
+
+/* "fmt" % args: PyUnicode_Format's directives, each through the same
+ * runtime as format(). */
+static void emit_pct(struct fe *f, struct buf *b, struct ex *x)
+{
+	struct ex *fmt = x->a[0], *r = x->a[1];
+	char *t = tmpname(f, "t"), *s = tmpname(f, "s");
+	bool is_tuple = r->kind == EX_TUPLE || r->ty->kind == TY_TUPLE;
+	struct buf lit = BUF_INIT, arg = BUF_INIT;
+	struct pct_dir d;
+	const char *err = NULL;
+	size_t pos = 0, k = 0;
+
+	buf_addf(b, "{ let %s = ", t);
+	ex_own(f, b, r);
+	buf_addf(b, "; let mut %s = String::new(); ", s);
+	while (pct_next(fmt->sval, fmt->slen, &pos, &lit, &d, &err) > 0) {
+		const struct ty *at = is_tuple ? r->ty->sub[k] : r->ty;
+		if (lit.len) {
+			buf_addf(b, "%s.push_str(", s);
+			add_str_lit(b, lit.data, lit.len);
+			buf_adds(b, "); ");
+			buf_reset(&lit);
+		}
+		buf_reset(&arg);
+		if (is_tuple)
+			buf_addf(&arg, "%s.%zu", t, k);
+		else
+			buf_adds(&arg, t);
+		k++;
+		if (d.conv == 's' || d.conv == 'r') {
+			buf_addf(b, "rt::fmt_s(&mut %s, ", s);
+			add_str_of(f, b, x, arg.data, at, d.conv);
+			buf_adds(b, ", ");
+			add_spec(b, &d.spec, true, 0);
+		} else if (strchr("eEfFgG", d.conv)) {
+			buf_addf(b, "rt::fmt_f(&mut %s, %s%s, ", s, arg.data,
+				 at->kind == TY_FLOAT  ? ""
+				 : at->kind == TY_BOOL ? " as i64 as f64"
+						       : " as f64");
+			add_spec(b, &d.spec, false, d.conv);
+		} else {
+			char ty = strchr("diu", d.conv) ? 'd' : d.conv;
+			if (at->kind == TY_FLOAT)
+				buf_addf(
+				    b, "rt::fmt_i(&mut %s, rt::pct_int(%s)?, ",
+				    s, arg.data);
+			else
+				buf_addf(b, "rt::fmt_i(&mut %s, %s%s, ", s,
+					 arg.data,
+					 at->kind == TY_BOOL ? " as i64" : "");
+			add_spec(b, &d.spec, false, ty);
+		}
+		buf_adds(b, "); ");
+	}
+	if (lit.len) {
+		buf_addf(b, "%s.push_str(", s);
+		add_str_lit(b, lit.data, lit.len);
+		buf_adds(b, "); ");
+	}
+	buf_addf(b, "%s }", s);
+	buf_release(&lit);
+	buf_release(&arg);
+}
+
 static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 {
 	switch (x->kind) {
@@ -1867,6 +2113,15 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 			buf_addch(b, ')');
 		}
 		buf_adds(b, "])");
+		return;
+	case EX_FSTR:
+		emit_fstr(f, b, x);
+		return;
+	case EX_FMT:
+		efail(f, x, "a format field outside an f-string");
+		return;
+	case EX_PCT:
+		emit_pct(f, b, x);
 		return;
 	case EX_LISTCOMP:
 		if (!x->tmp) {
@@ -3230,6 +3485,8 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	if (fn->ret->kind == TY_NONE)
 		emit_line(e, "let () = v;\n%*sreturn Ok(py.None());",
 			  e->indent * 4, "");
+	else if (fn->ret->kind == TY_SET)
+		emit_line(e, "return rt::set_out(py, v);");
 	else
 		emit_line(e, "return v.into_py_any(py);");
 	emit_close(e, NULL);

@@ -697,6 +697,24 @@ void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e)
 		}
 		buf_addch(b, ')');
 		break;
+	case EX_FSTR:
+	case EX_PCT:
+		buf_adds(b, e->kind == EX_FSTR ? "(fstr" : "(pct");
+		for (i = 0; i < e->n; i++) {
+			buf_addch(b, ' ');
+			ir_dump_ex(b, fn, e->a[i]);
+		}
+		buf_addch(b, ')');
+		break;
+	case EX_FMT:
+		buf_adds(b, "(fmt ");
+		ir_dump_ex(b, fn, e->a[0]);
+		if (e->op)
+			buf_addf(b, " !%c", e->op);
+		if (e->slen)
+			buf_addf(b, " :%.*s", (int)e->slen, e->sval);
+		buf_addch(b, ')');
+		break;
 	}
 	dump_ty_suffix(b, e);
 }
@@ -776,4 +794,150 @@ void ir_dump_fn(struct buf *b, const struct ir_fn *fn)
 		buf_addch(b, '\n');
 	}
 	dump_block(b, fn, &fn->body, 1);
+}
+
+/* ---- format specs (f-strings, %-formatting) ---- */
+
+static bool is_align(char c)
+{
+	return c == '<' || c == '>' || c == '^' || c == '=';
+}
+
+static const char *read_num(const char *s, size_t n, size_t *i, long *out)
+{
+	long v = 0;
+
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9') {
+		v = v * 10 + (s[*i] - '0');
+		if (v > 1000)
+			return "a width or precision above 1000";
+		(*i)++;
+	}
+	*out = v;
+	return NULL;
+}
+
+const char *fmt_spec_parse(const char *s, size_t n, struct fmt_spec *sp)
+{
+	size_t i = 0;
+	const char *err;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->fill = ' ';
+	sp->prec = -1;
+	if (n >= 2 && is_align(s[1])) {
+		if ((unsigned char)s[0] >= 0x80)
+			return "a non-ASCII fill character";
+		sp->fill = (unsigned char)s[0];
+		sp->has_fill = true;
+		sp->align = s[1];
+		i = 2;
+	} else if (n >= 1 && is_align(s[0])) {
+		sp->align = s[0];
+		i = 1;
+	} else if (n >= 1 && (unsigned char)s[0] >= 0x80) {
+		return "a non-ASCII fill character";
+	}
+	if (i < n && (s[i] == '+' || s[i] == '-' || s[i] == ' '))
+		sp->sign = s[i++];
+	if (i < n && (s[i] == 'z' || s[i] == '#'))
+		return "the 'z' and '#' options";
+	if (i < n && s[i] == '0') {
+		sp->zero = true;
+		i++;
+	}
+	if ((err = read_num(s, n, &i, &sp->width)))
+		return err;
+	if (i < n && (s[i] == ',' || s[i] == '_'))
+		sp->group = s[i++];
+	if (i < n && (s[i] == ',' || s[i] == '_'))
+		return "two grouping options";
+	if (i < n && s[i] == '.') {
+		size_t at = ++i;
+		if ((err = read_num(s, n, &i, &sp->prec)))
+			return err;
+		if (i == at)
+			return "a precision without digits";
+	}
+	if (i < n)
+		sp->type = s[i++];
+	if (i < n)
+		return "an unknown format spec";
+	return NULL;
+}
+
+int pct_next(const char *s, size_t n, size_t *pos, struct buf *lit,
+	     struct pct_dir *d, const char **err)
+{
+	size_t i = *pos;
+
+	memset(d, 0, sizeof(*d));
+	d->spec.fill = ' ';
+	d->spec.prec = -1;
+	for (;;) {
+		if (i >= n) {
+			*pos = i;
+			return 0;
+		}
+		if (s[i] != '%') {
+			buf_addch(lit, s[i++]);
+			continue;
+		}
+		if (i + 1 < n && s[i + 1] == '%') {
+			buf_addch(lit, '%');
+			i += 2;
+			continue;
+		}
+		break;
+	}
+	i++;
+	if (i < n && s[i] == '(') {
+		*err = "%(name) mapping keys";
+		return -1;
+	}
+	for (; i < n; i++) {
+		if (s[i] == '-')
+			d->minus = true;
+		else if (s[i] == '+')
+			d->plus = true;
+		else if (s[i] == ' ')
+			d->space = true;
+		else if (s[i] == '0')
+			d->zero = true;
+		else if (s[i] == '#') {
+			*err = "the '#' flag";
+			return -1;
+		} else
+			break;
+	}
+	if (i < n && s[i] == '*') {
+		*err = "a '*' width or precision";
+		return -1;
+	}
+	if ((*err = read_num(s, n, &i, &d->spec.width)))
+		return -1;
+	if (i < n && s[i] == '.') {
+		i++;
+		if (i < n && s[i] == '*') {
+			*err = "a '*' width or precision";
+			return -1;
+		}
+		if ((*err = read_num(s, n, &i, &d->spec.prec)))
+			return -1;
+	}
+	if (i < n && (s[i] == 'l' || s[i] == 'h' || s[i] == 'L'))
+		i++;
+	if (i >= n) {
+		*err = "an incomplete format (ValueError)";
+		return -1;
+	}
+	d->conv = s[i++];
+	/* printf flags as a spec: '-' left-aligns (and wins over '0'), '0'
+	 * pads numbers after their sign, '+' beats ' '. */
+	d->spec.align = d->minus ? '<' : d->zero ? '=' : '>';
+	d->spec.fill = d->zero && !d->minus ? '0' : ' ';
+	d->spec.has_fill = true;
+	d->spec.sign = d->plus ? '+' : d->space ? ' ' : 0;
+	*pos = i;
+	return 1;
 }

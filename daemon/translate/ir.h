@@ -95,6 +95,9 @@ enum ex_kind {
 	EX_DICT,     /* {a[0]: a[1], a[2]: a[3], ...} */
 	EX_SET,	     /* {a...} */
 	EX_LISTCOMP, /* a[0] = element, comp clauses */
+	EX_FSTR,     /* f-string: a[] parts, each EX_STR or EX_FMT */
+	EX_FMT,	     /* {a[0]!op:sval}: op 0, 'r' or 's'; sval the spec */
+	EX_PCT,	     /* a[0] (an EX_STR format) % a[1] */
 };
 
 enum binop {
@@ -272,6 +275,35 @@ void block_push(struct arena *a, struct block *b, struct st *s);
 int ir_fn_add_var(struct arena *a, struct ir_fn *fn, const char *name, int line,
 		  int col);
 int ir_fn_find_var(const struct ir_fn *fn, const char *name);
+
+/* A format spec, [[fill]align][sign][0][width][,|_][.precision][type],
+ * as str.format and f-strings read it (and %-directives, mapped). */
+struct fmt_spec {
+	unsigned fill; /* code point, ' ' by default */
+	char align;    /* '<' '>' '^' '=' or 0 (the type's default) */
+	char sign;     /* '+' '-' ' ' or 0 */
+	bool zero;     /* the '0' flag */
+	bool has_fill;
+	long width; /* 0 when absent */
+	char group; /* ',' '_' or 0 */
+	long prec;  /* -1 when absent */
+	char type;  /* presentation type or 0 */
+};
+/* Parses a format spec. NULL, or what is not supported in it. */
+const char *fmt_spec_parse(const char *s, size_t n, struct fmt_spec *sp);
+
+/* One %-directive of a printf-style format ("%-5.2f"): flags as a spec,
+ * conv the conversion character. */
+struct pct_dir {
+	struct fmt_spec spec;
+	char conv;
+	bool minus, plus, space, zero;
+};
+/* Reads the literal text from *pos up to the next directive into lit
+ * (%% as %), then the directive. 1: a directive was read, 0: the end,
+ * -1: *err says what is not supported. */
+int pct_next(const char *s, size_t n, size_t *pos, struct buf *lit,
+	     struct pct_dir *d, const char **err);
 
 const char *binop_str(int op);
 const char *cmpop_str(int op);

@@ -323,40 +323,21 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Decodes one string literal (no f/b prefixes) into UTF-8. */
-static int decode_string(struct lower *L, TSNode n, struct buf *out)
+/* Decodes the text of a literal between its quotes (escapes unless raw;
+ * in f-string text also {{ and }}) into UTF-8. */
+static int decode_body(struct lower *L, TSNode n, const char *s, size_t end,
+		       bool raw, bool fbraces, struct buf *out)
 {
-	const char *s = L->src + ts_node_start_byte(n);
-	size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
-	size_t i = 0, q, end;
-	bool raw = false;
-	char quote;
+	size_t i = 0;
 
-	if (ts_node_end_byte(n) > L->len)
-		return lower_fail(L, n, "truncated string literal");
-	while (i < len && s[i] != '\'' && s[i] != '"') {
-		char c = s[i];
-		if (c == 'r' || c == 'R')
-			raw = true;
-		else if (c == 'f' || c == 'F')
-			return lower_fail(L, n, "f-strings are not supported");
-		else if (c == 'b' || c == 'B')
-			return lower_fail(L, n,
-					  "bytes literals are not supported");
-		else if (c != 'u' && c != 'U')
-			return lower_fail(L, n, "unknown string prefix");
-		i++;
-	}
-	if (i >= len)
-		return lower_fail(L, n, "malformed string literal");
-	quote = s[i];
-	q = (i + 2 < len && s[i + 1] == quote && s[i + 2] == quote) ? 3 : 1;
-	i += q;
-	if (len < i + q)
-		return lower_fail(L, n, "malformed string literal");
-	end = len - q;
 	while (i < end) {
 		char c = s[i];
+		if (fbraces && (c == '{' || c == '}') && i + 1 < end &&
+		    s[i + 1] == c) {
+			buf_addch(out, c);
+			i += 2;
+			continue;
+		}
 		if (c != '\\' || raw) {
 			buf_addch(out, c);
 			i++;
@@ -442,6 +423,41 @@ static int decode_string(struct lower *L, TSNode n, struct buf *out)
 		}
 	}
 	return 0;
+}
+
+/* Decodes one string literal (no f/b prefixes) into UTF-8. */
+static int decode_string(struct lower *L, TSNode n, struct buf *out)
+{
+	const char *s = L->src + ts_node_start_byte(n);
+	size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+	size_t i = 0, q, end;
+	bool raw = false;
+	char quote;
+
+	if (ts_node_end_byte(n) > L->len)
+		return lower_fail(L, n, "truncated string literal");
+	while (i < len && s[i] != '\'' && s[i] != '"') {
+		char c = s[i];
+		if (c == 'r' || c == 'R')
+			raw = true;
+		else if (c == 'f' || c == 'F')
+			return lower_fail(L, n, "f-strings are not supported");
+		else if (c == 'b' || c == 'B')
+			return lower_fail(L, n,
+					  "bytes literals are not supported");
+		else if (c != 'u' && c != 'U')
+			return lower_fail(L, n, "unknown string prefix");
+		i++;
+	}
+	if (i >= len)
+		return lower_fail(L, n, "malformed string literal");
+	quote = s[i];
+	q = (i + 2 < len && s[i + 1] == quote && s[i + 2] == quote) ? 3 : 1;
+	i += q;
+	if (len < i + q)
+		return lower_fail(L, n, "malformed string literal");
+	end = len - q;
+	return decode_body(L, n, s + i, end - i, raw, false, out);
 }
 
 /* ---- expressions ---- */
@@ -862,6 +878,139 @@ static struct ex *lower_slice(struct lower *L, TSNode obj_node, TSNode sl,
 	return e;
 }
 
+static bool string_is_f(struct lower *L, TSNode n)
+{
+	const char *s = L->src + ts_node_start_byte(n);
+	size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+
+	for (size_t i = 0; i < len && s[i] != '\'' && s[i] != '"'; i++)
+		if (s[i] == 'f' || s[i] == 'F')
+			return true;
+	return false;
+}
+
+/* The parts of one f-string literal, appended to fs (an EX_FSTR): its
+ * text as EX_STR, each {expr!conv:spec} as an EX_FMT. */
+static int lower_fparts(struct lower *L, TSNode n, struct ex *fs, size_t *cap)
+{
+	const char *s = L->src + ts_node_start_byte(n);
+	bool raw = false;
+
+	for (size_t i = 0; s[i] != '\'' && s[i] != '"'; i++) {
+		if (s[i] == 'r' || s[i] == 'R')
+			raw = true;
+		else if (s[i] == 'b' || s[i] == 'B')
+			return lower_fail(L, n,
+					  "bytes literals are not supported");
+	}
+	for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+		TSNode ch = ts_node_named_child(n, i);
+		const char *t = node_type(ch);
+		if (!strcmp(t, "string_content")) {
+			struct buf b = BUF_INIT;
+			struct ex *lit;
+			uint32_t st = ts_node_start_byte(ch);
+			if (decode_body(L, ch, L->src + st,
+					ts_node_end_byte(ch) - st, raw, true,
+					&b) < 0) {
+				buf_release(&b);
+				return -1;
+			}
+			if (memchr(b.data, '\0', b.len)) {
+				buf_release(&b);
+				return lower_fail(L, ch,
+						  "NUL characters in strings "
+						  "are not supported");
+			}
+			lit = ex_new(L->a, EX_STR, NODE_LINE(ch), NODE_COL(ch));
+			lit->sval = arena_strndup(L->a, b.data, b.len);
+			lit->slen = b.len;
+			buf_release(&b);
+			ex_push(L->a, fs, lit, cap);
+		} else if (!strcmp(t, "interpolation")) {
+			TSNode x = field(ch, "expression");
+			TSNode conv = field(ch, "type_conversion");
+			TSNode spec = field(ch, "format_specifier");
+			struct ex *fe =
+			    ex_new(L->a, EX_FMT, NODE_LINE(ch), NODE_COL(ch));
+			struct ex *v;
+			size_t vcap = 0;
+			for (uint32_t k = 0; k < ts_node_child_count(ch); k++)
+				if (node_is(ts_node_child(ch, k), "="))
+					return lower_fail(L, ch,
+							  "self-documenting "
+							  "f-string fields "
+							  "({x=}) are not "
+							  "supported");
+			if (!ts_node_is_null(conv)) {
+				char *ct = node_text(L, conv);
+				if (strcmp(ct, "!r") && strcmp(ct, "!s"))
+					return lower_fail(L, conv,
+							  "f-string conversion "
+							  "%s is not supported",
+							  ct);
+				fe->op = ct[1];
+			}
+			if (!ts_node_is_null(spec)) {
+				char *sp = node_text(L, spec);
+				if (ts_node_named_child_count(spec) ||
+				    strpbrk(sp, "{}\\"))
+					return lower_fail(L, spec,
+							  "nested or escaped "
+							  "format specs are "
+							  "not supported");
+				if (*sp == ':')
+					sp++;
+				fe->sval = sp;
+				fe->slen = strlen(sp);
+			}
+			if (node_is(x, "expression_list") ||
+			    node_is(x, "pattern_list") || node_is(x, "yield"))
+				return lower_fail(L, x,
+						  "%s in an f-string is not "
+						  "supported",
+						  node_type(x));
+			v = lower_ex(L, x);
+			if (!v)
+				return -1;
+			ex_push(L->a, fe, v, &vcap);
+			ex_push(L->a, fs, fe, cap);
+		}
+	}
+	return 0;
+}
+
+/* A string literal or implicit concatenation of literals holding at least
+ * one f-string: one EX_FSTR of all their parts. */
+static struct ex *lower_fstring(struct lower *L, TSNode n)
+{
+	struct ex *fs = ex_new(L->a, EX_FSTR, NODE_LINE(n), NODE_COL(n));
+	size_t cap = 0;
+	uint32_t cnt = node_is(n, "string") ? 1 : named_count(n);
+
+	for (uint32_t i = 0; i < cnt; i++) {
+		TSNode part = node_is(n, "string") ? n : named_at(n, i);
+		if (string_is_f(L, part)) {
+			if (lower_fparts(L, part, fs, &cap) < 0)
+				return NULL;
+		} else {
+			struct buf b = BUF_INIT;
+			struct ex *lit;
+			if (decode_string(L, part, &b) < 0) {
+				buf_release(&b);
+				return NULL;
+			}
+			lit = ex_new(L->a, EX_STR, NODE_LINE(part),
+				     NODE_COL(part));
+			lit->sval = arena_strndup(L->a, b.data, b.len);
+			lit->slen = b.len;
+			buf_release(&b);
+			ex_push(L->a, fs, lit, &cap);
+		}
+	}
+	return fs;
+}
+
 static struct ex *lower_ex(struct lower *L, TSNode n)
 {
 	const char *t;
@@ -931,6 +1080,14 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 		return ex_new(L->a, EX_NONE, NODE_LINE(n), NODE_COL(n));
 	if (!strcmp(t, "string") || !strcmp(t, "concatenated_string")) {
 		struct buf b = BUF_INIT;
+		bool has_f = string_is_f(L, n);
+		for (uint32_t i = 0;
+		     !has_f && !strcmp(t, "concatenated_string") &&
+		     i < named_count(n);
+		     i++)
+			has_f = string_is_f(L, named_at(n, i));
+		if (has_f)
+			return lower_fstring(L, n);
 		e = ex_new(L->a, EX_STR, NODE_LINE(n), NODE_COL(n));
 		if (!strcmp(t, "string")) {
 			if (decode_string(L, n, &b) < 0)
@@ -981,6 +1138,14 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 		b = lower_ex(L, field(n, "right"));
 		if (!b)
 			return NULL;
+		if (op == OP_MOD && a->kind == EX_STR) {
+			/* printf-style formatting: checked against the
+			 * operand's types in types.c */
+			e = ex_new(L->a, EX_PCT, NODE_LINE(opn), NODE_COL(opn));
+			ex_push(L->a, e, a, &cap);
+			ex_push(L->a, e, b, &cap);
+			return e;
+		}
 		e = ex_new(L->a, EX_BINOP, NODE_LINE(opn), NODE_COL(opn));
 		e->op = op;
 		ex_push(L->a, e, a, &cap);
@@ -1494,7 +1659,7 @@ static struct ex *lower_default(struct lower *L, TSNode v)
 		return NULL;
 	}
 	e = lower_ex(L, v);
-	if (e && e->kind == EX_UNOP) {
+	if (e && (e->kind == EX_UNOP || e->kind == EX_FSTR)) {
 		lower_fail(L, v, "default value that is not a literal");
 		return NULL;
 	}
@@ -1764,7 +1929,7 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 		v = lower_ex(&L, right);
 		free(dummy.reason);
 		dummy.reason = NULL;
-		if (!v || v->kind == EX_UNOP) {
+		if (!v || v->kind == EX_UNOP || v->kind == EX_FSTR) {
 			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad,
 				 name);
 			continue;

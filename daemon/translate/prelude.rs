@@ -1029,4 +1029,246 @@ pub mod rt {
         }
         Ok(r?.unbind())
     }
+
+    // ---- formatting and sets (feat) ----
+    /// int compared with float exactly, as CPython's float_richcompare
+    /// (the int is never rounded to a float); None when the float is NaN.
+    pub fn cmp_if(i: i64, f: f64) -> Option<std::cmp::Ordering> {
+        use std::cmp::Ordering::*;
+        if f.is_nan() { return None; }
+        if i.unsigned_abs() <= EXACT { return (i as f64).partial_cmp(&f); }
+        if f >= 9.223372036854775808e18 { return Some(Less); }
+        if f < -9.223372036854775808e18 { return Some(Greater); }
+        // |f| < 2**63: its integer part is an exact i64
+        let t = f.trunc();
+        match i.cmp(&(t as i64)) {
+            Equal => { let fr = f - t; Some(if fr > 0.0 { Less } else if fr < 0.0 { Greater } else { Equal }) }
+            o => Some(o),
+        }
+    }
+    /// int | float operands of a comparison.
+    pub fn cmp_n(a: Num, b: Num) -> Option<std::cmp::Ordering> {
+        match (a, b) {
+            (Num::I(x), Num::I(y)) => Some(x.cmp(&y)),
+            (Num::F(x), Num::F(y)) => x.partial_cmp(&y),
+            (Num::I(x), Num::F(y)) => cmp_if(x, y),
+            (Num::F(x), Num::I(y)) => cmp_if(y, x).map(|o| o.reverse()),
+        }
+    }
+    #[inline] pub fn n_lt(a: Num, b: Num) -> bool { matches!(cmp_n(a, b), Some(std::cmp::Ordering::Less)) }
+    #[inline] pub fn n_le(a: Num, b: Num) -> bool { matches!(cmp_n(a, b), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) }
+    #[inline] pub fn n_gt(a: Num, b: Num) -> bool { matches!(cmp_n(a, b), Some(std::cmp::Ordering::Greater)) }
+    #[inline] pub fn n_ge(a: Num, b: Num) -> bool { matches!(cmp_n(a, b), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)) }
+    #[inline] pub fn n_eq(a: Num, b: Num) -> bool { matches!(cmp_n(a, b), Some(std::cmp::Ordering::Equal)) }
+    #[inline] pub fn n_ne(a: Num, b: Num) -> bool { !n_eq(a, b) }
+
+    /// round(x, n) of a float: CPython's double_round, the decimal string
+    /// correctly rounded (half-even on the exact binary value) and read
+    /// back; an overflow (OverflowError) re-runs Python.
+    pub fn round_fn(x: f64, n: i64) -> R<f64> {
+        if !x.is_finite() || n > 323 { return Ok(x); }
+        if n < -308 { return Ok(0.0 * x); }
+        let s = if n >= 0 { format!("{:.*}", n as usize, x) } else { round_dec_neg(x, (-n) as usize) };
+        let r: f64 = s.parse().map_err(|_| Deopt)?;
+        if r.is_infinite() { return Err(Deopt); }
+        Ok(r)
+    }
+    /// x rounded to a multiple of 10**k, half-even, from x's exact digits.
+    fn round_dec_neg(x: f64, k: usize) -> String {
+        let exact = format!("{:.1074}", x.abs());
+        let (ip, fp) = exact.split_once('.').unwrap_or((&exact, ""));
+        let mut digits: Vec<u8> = vec![b'0'; (k + 1).saturating_sub(ip.len())];
+        digits.extend_from_slice(ip.as_bytes());
+        let cut = digits.len() - k;
+        let (head, tail) = digits.split_at(cut);
+        let mut head = head.to_vec();
+        let rest_nonzero = tail[1..].iter().any(|d| *d != b'0') || fp.bytes().any(|d| d != b'0');
+        let up = match tail[0] {
+            b'6'..=b'9' => true,
+            b'5' => rest_nonzero || (head[head.len() - 1] - b'0') % 2 == 1,
+            _ => false,
+        };
+        if up {
+            let mut i = head.len();
+            loop {
+                if i == 0 { head.insert(0, b'1'); break; }
+                i -= 1;
+                if head[i] == b'9' { head[i] = b'0'; } else { head[i] += 1; break; }
+            }
+        }
+        let mut out = String::new();
+        if x.is_sign_negative() { out.push('-'); }
+        out.push_str(std::str::from_utf8(&head).unwrap_or("0"));
+        out.push_str(&format!("e{}", k));
+        out
+    }
+    /// round(i, n) of an int: unchanged for n >= 0, else half-even to a
+    /// multiple of 10**-n; beyond i64 re-runs Python.
+    pub fn round_in(x: i64, n: i64) -> R<i64> {
+        if n >= 0 { return Ok(x); }
+        if n < -38 { return Ok(0); }
+        let p = 10i128.pow((-n) as u32);
+        let v = x as i128;
+        let q = v.div_euclid(p);
+        let r = v.rem_euclid(p);
+        let q = if 2 * r > p || (2 * r == p && q % 2 != 0) { q + 1 } else { q };
+        i64::try_from(q * p).map_err(|_| Deopt)
+    }
+
+    /// A format spec ([[fill]align][sign][0][width][,|_][.prec][type]),
+    /// checked by the translator; fill and align already settled.
+    pub struct Spec { pub fill: char, pub align: u8, pub sign: u8, pub width: usize, pub group: u8, pub prec: i32, pub ty: u8 }
+    fn group_digits(d: &str, sep: u8, every: usize) -> String {
+        if sep == 0 || d.len() <= every { return d.to_string(); }
+        let mut out = String::with_capacity(d.len() + d.len() / every);
+        let first = d.len() % every;
+        for (i, c) in d.chars().enumerate() {
+            if i > 0 && (i + every - first) % every == 0 { out.push(sep as char); }
+            out.push(c);
+        }
+        out
+    }
+    /// Pads sign + body to the width as CPython's fill_number / format_string.
+    fn pad_out(out: &mut String, sign: &str, body: &str, sp: &Spec, default_align: u8) {
+        let n = sign.chars().count() + body.chars().count();
+        let pad = sp.width.saturating_sub(n);
+        let align = if sp.align == 0 { default_align } else { sp.align };
+        let (l, r) = match align { b'>' => (pad, 0), b'^' => (pad / 2, pad - pad / 2), b'=' => (0, 0), _ => (0, pad) };
+        for _ in 0..l { out.push(sp.fill); }
+        out.push_str(sign);
+        if align == b'=' { for _ in 0..pad { out.push(sp.fill); } }
+        out.push_str(body);
+        for _ in 0..r { out.push(sp.fill); }
+    }
+    fn sign_str(neg: bool, sp: &Spec) -> &'static str {
+        if neg { "-" } else if sp.sign == b'+' { "+" } else if sp.sign == b' ' { " " } else { "" }
+    }
+    /// format(i, spec) of an int (float presentation types convert it).
+    pub fn fmt_i(out: &mut String, v: i64, sp: &Spec) {
+        if matches!(sp.ty, b'e' | b'E' | b'f' | b'F' | b'g' | b'G' | b'%') { return fmt_f(out, v as f64, sp); }
+        let a = v.unsigned_abs();
+        let (d, every) = match sp.ty {
+            b'x' => (format!("{:x}", a), 4),
+            b'X' => (format!("{:X}", a), 4),
+            b'o' => (format!("{:o}", a), 4),
+            b'b' => (format!("{:b}", a), 4),
+            _ => (a.to_string(), 3),
+        };
+        pad_out(out, sign_str(v < 0, sp), &group_digits(&d, sp.group, every), sp, b'>');
+    }
+    /// Python's exponent: a sign and at least two digits.
+    fn py_exp(s: &str, upper: bool) -> String {
+        let (m, e) = s.split_once('e').unwrap_or((s, "0"));
+        let e: i32 = e.parse().unwrap_or(0);
+        format!("{}{}{}{:02}", m, if upper { 'E' } else { 'e' }, if e < 0 { '-' } else { '+' }, e.abs())
+    }
+    fn strip_zeros(s: &str) -> &str {
+        if !s.contains('.') { return s; }
+        s.trim_end_matches('0').trim_end_matches('.')
+    }
+    /// 'g' of a finite non-negative a with p significant digits;
+    /// dot0: the omitted type with a precision (repr-like: "x.0", and the
+    /// exponent from p - 1 on).
+    fn fmt_g(a: f64, p: usize, dot0: bool) -> String {
+        let p = p.max(1);
+        let e = format!("{:.*e}", p - 1, a);
+        let x: i32 = e.split_once('e').map(|(_, x)| x.parse().unwrap_or(0)).unwrap_or(0);
+        let lim = if dot0 { p as i32 - 1 } else { p as i32 };
+        if x < -4 || x >= lim {
+            let (m, _) = e.split_once('e').unwrap_or((&e, "0"));
+            py_exp(&format!("{}e{}", strip_zeros(m), x), false)
+        } else {
+            let f = format!("{:.*}", (p as i32 - 1 - x).max(0) as usize, a);
+            let s = strip_zeros(&f).to_string();
+            if dot0 && !s.contains('.') { s + ".0" } else { s }
+        }
+    }
+    /// format(x, spec) of a float.
+    pub fn fmt_f(out: &mut String, v: f64, sp: &Spec) {
+        let upper = matches!(sp.ty, b'E' | b'F' | b'G');
+        let neg = !v.is_nan() && v.is_sign_negative();
+        let a = v.abs();
+        let mut body = if !v.is_finite() {
+            let s = if v.is_nan() { "nan" } else { "inf" };
+            let s = if upper { s.to_uppercase() } else { s.to_string() };
+            if sp.ty == b'%' { s + "%" } else { s }
+        } else {
+            let p = if sp.prec < 0 { 6 } else { sp.prec as usize };
+            match sp.ty {
+                b'f' | b'F' => format!("{:.*}", p, a),
+                b'%' => format!("{:.*}%", p, a * 100.0),
+                b'e' | b'E' => py_exp(&format!("{:.*e}", p, a), upper),
+                b'g' | b'G' => { let s = fmt_g(a, p, false); if upper { s.to_uppercase() } else { s } }
+                _ => if sp.prec < 0 { repr_f(a) } else { fmt_g(a, p, true) },
+            }
+        };
+        if sp.group != 0 && v.is_finite() {
+            let end = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+            body = group_digits(&body[..end], sp.group, 3) + &body[end..];
+        }
+        pad_out(out, sign_str(neg, sp), &body, sp, b'>');
+    }
+    /// format(s, spec) of a str (precision truncates, in code points).
+    pub fn fmt_s(out: &mut String, s: &str, sp: &Spec) {
+        if sp.prec >= 0 {
+            let t: String = s.chars().take(sp.prec as usize).collect();
+            pad_out(out, "", &t, sp, b'<');
+        } else {
+            pad_out(out, "", s, sp, b'<');
+        }
+    }
+    /// repr(s) of an ASCII str (other text re-runs Python: its
+    /// printable-character tables are not copied here).
+    pub fn repr_s(s: &str) -> R<String> {
+        if !s.is_ascii() { return Err(Deopt); }
+        let q = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push(q);
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c == q => { out.push('\\'); out.push(c); }
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push(q);
+        Ok(out)
+    }
+    /// '%d' of a float: int(x) (NaN and inf raise, huge re-runs).
+    pub fn pct_int(x: f64) -> R<i64> { if x.is_finite() { to_i64(x.trunc()) } else { Err(Deopt) } }
+
+    /// A set argument: its elements, each of the exact type, in the set's
+    /// iteration order.
+    impl<K: Ext + Hash + Eq> Ext for IndexSet<K> {
+        unsafe fn ext(o: *mut ffi::PyObject) -> Option<IndexSet<K>> {
+            if ffi::PySet_CheckExact(o) == 0 { return None; }
+            let it = ffi::PyObject_GetIter(o);
+            if it.is_null() { ffi::PyErr_Clear(); return None; }
+            let mut s = IndexSet::with_capacity(ffi::PySet_Size(o) as usize);
+            let mut ok = true;
+            loop {
+                let k = ffi::PyIter_Next(it);
+                if k.is_null() { break; }
+                match K::ext(k) { Some(v) => { s.insert(v); } None => ok = false }
+                ffi::Py_DECREF(k);
+                if !ok { break; }
+            }
+            ffi::Py_DECREF(it);
+            if !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); return None; }
+            if ok { Some(s) } else { None }
+        }
+    }
+    /// A returned set: a new Python set filled in the order the native set
+    /// was first filled, the same sequence of additions CPython made, so
+    /// its layout (and iteration order) is the original's. The translator
+    /// only returns sets that were never removed from.
+    pub fn set_out<K: Clone + for<'py> IntoPyObject<'py>>(py: Python<'_>, s: IndexSet<K>) -> PyResult<Py<PyAny>> {
+        let out = pyo3::types::PySet::empty(py)?;
+        for k in s.iter() { out.add(k.clone())?; }
+        Ok(out.into_any().unbind())
+    }
 }

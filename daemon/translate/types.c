@@ -607,6 +607,17 @@ static bool comparable(const struct ty *x, const struct ty *y, bool order)
 	return false;
 }
 
+/* An int | float operand against int, float or int | float: compared
+ * exactly at run time (rt::cmp_n), as Python compares int with float. */
+static bool num_pair(const struct ty *x, const struct ty *y)
+{
+	bool xn = x->kind == TY_INT || x->kind == TY_FLOAT;
+	bool yn = y->kind == TY_INT || y->kind == TY_FLOAT;
+
+	return (x->kind == TY_NUM && (yn || y->kind == TY_NUM)) ||
+	       (y->kind == TY_NUM && xn);
+}
+
 static struct ty *tx_cmp(struct tctx *c, struct ex *e)
 {
 	bool unknown = false;
@@ -674,10 +685,14 @@ static struct ty *tx_cmp(struct tctx *c, struct ex *e)
 			break;
 		case CMP_EQ:
 		case CMP_NE:
+			if (num_pair(x, y))
+				break;
 			if (!comparable(x, y, false))
 				goto bad;
 			break;
 		default:
+			if (num_pair(x, y))
+				break;
 			if (!comparable(x, y, true) || x->kind == TY_BOOL ||
 			    y->kind == TY_BOOL)
 				goto bad;
@@ -872,8 +887,27 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 		return NULL;
 	}
 	if (!strcmp(f, "round")) {
-		if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
+		if (want_args(c, e, 1, 2) < 0 || !(t = tx(c, e->a[0])))
 			return NULL;
+		if (e->n == 2) {
+			/* round(x, n): a float stays a float, an int (or
+			 * bool) an int; n must be an int (None: fall back) */
+			struct ty *nt = tx(c, e->a[1]);
+			if (!nt)
+				return NULL;
+			if (t->kind == TY_UNKNOWN || nt->kind == TY_UNKNOWN)
+				return ty_basic(TY_UNKNOWN);
+			if (!is_intlike(nt)) {
+				tfail(c, e->a[1], "round() with ndigits of %s",
+				      tyname(nt));
+				return NULL;
+			}
+			if (is_num(t))
+				return ty_basic(t->kind == TY_FLOAT ? TY_FLOAT
+								    : TY_INT);
+			tfail(c, e, "round() of %s", tyname(t));
+			return NULL;
+		}
 		if (t->kind == TY_UNKNOWN)
 			return t;
 		if (is_num(t))
@@ -1224,6 +1258,136 @@ static struct ty *tx_call_fn(struct tctx *c, struct ex *e)
 	return g->ret ? g->ret : ty_basic(TY_UNKNOWN);
 }
 
+/* What a value of type t formatted with conversion conv and spec (n
+ * bytes) needs that the runtime does not do exactly as Python; NULL when
+ * all is supported. */
+static const char *fmt_check(const struct ty *t, int conv, const char *spec,
+			     size_t n)
+{
+	struct fmt_spec sp;
+	const char *err;
+	enum ty_kind k = t->kind;
+	bool ft;
+	char align;
+
+	if (k != TY_INT && k != TY_FLOAT && k != TY_BOOL && k != TY_STR)
+		return "formatting a value of this type";
+	if (!n)
+		return NULL;
+	if ((err = fmt_spec_parse(spec, n, &sp)))
+		return err;
+	if (conv)
+		k = TY_STR;
+	if (k == TY_BOOL)
+		k = TY_INT; /* bool.__format__ with a spec formats 0 or 1 */
+	align = sp.align				 ? sp.align
+		: sp.zero && !sp.has_fill && k != TY_STR ? '='
+							 : 0;
+	if (k == TY_STR) {
+		if (sp.type && sp.type != 's')
+			return "this presentation type for a str (ValueError)";
+		if (sp.sign || align == '=' || sp.group)
+			return "a sign, '=' alignment or grouping for a str "
+			       "(ValueError)";
+		return NULL;
+	}
+	ft = sp.type && strchr("eEfFgG%", sp.type);
+	if (k == TY_INT) {
+		if (sp.type && !ft && !strchr("dxXob", sp.type))
+			return "this presentation type for an int";
+		if (!ft && sp.prec >= 0)
+			return "a precision for an int (ValueError)";
+		if (sp.group == ',' && sp.type && strchr("xXob", sp.type))
+			return "',' with x, o or b (ValueError)";
+	} else if (sp.type && !ft) {
+		return "this presentation type for a float";
+	}
+	if (sp.group && align == '=')
+		return "zero padding with grouping";
+	return NULL;
+}
+
+/* The types a %-format's right operand supplies, one per directive. */
+static size_t pct_args(struct ex *e, struct ty ***out)
+{
+	struct ex *r = e->a[1];
+
+	if (r->kind == EX_TUPLE) {
+		static _Thread_local struct ty *buf[64];
+		size_t n = r->n < 64 ? r->n : 64;
+		for (size_t i = 0; i < n; i++)
+			buf[i] = r->a[i]->ty;
+		*out = buf;
+		return r->n;
+	}
+	if (r->ty->kind == TY_TUPLE) {
+		*out = r->ty->sub;
+		return r->ty->n;
+	}
+	*out = &r->ty;
+	return 1;
+}
+
+static struct ty *tx_pct(struct tctx *c, struct ex *e)
+{
+	struct ex *fmt = e->a[0];
+	struct ty **args;
+	size_t nargs, k = 0, pos = 0;
+	struct buf lit = BUF_INIT;
+	struct pct_dir d;
+	const char *err = NULL;
+	int rc;
+
+	if (!tx(c, e->a[0]) || !tx(c, e->a[1]))
+		return NULL;
+	nargs = pct_args(e, &args);
+	for (size_t i = 0; i < nargs; i++)
+		if (!ty_is_complete(args[i]))
+			return ty_basic(TY_STR);
+	if (nargs > 64)
+		err = "more than 64 arguments";
+	while (!err && (rc = pct_next(fmt->sval, fmt->slen, &pos, &lit, &d,
+				      &err)) > 0) {
+		enum ty_kind ak;
+		if (k >= nargs) {
+			err = "fewer arguments than directives (TypeError)";
+			break;
+		}
+		ak = args[k++]->kind;
+		if (d.conv == 's' || d.conv == 'r') {
+			if (ak != TY_INT && ak != TY_FLOAT && ak != TY_BOOL &&
+			    ak != TY_STR)
+				err = "%s or %r of this type";
+			else if (d.zero || d.plus || d.space)
+				err = "flags 0, + or space with %s or %r";
+		} else if (strchr("diu", d.conv)) {
+			if (ak != TY_INT && ak != TY_FLOAT && ak != TY_BOOL)
+				err = "%d of a value that is not a number "
+				      "(TypeError)";
+			else if (d.spec.prec >= 0)
+				err = "a precision with %d";
+		} else if (strchr("xXo", d.conv)) {
+			if (ak != TY_INT && ak != TY_BOOL)
+				err = "%x or %o of a value that is not an int";
+		} else if (strchr("eEfFgG", d.conv)) {
+			if (ak != TY_INT && ak != TY_FLOAT && ak != TY_BOOL)
+				err = "%f of a value that is not a number "
+				      "(TypeError)";
+		} else {
+			err = "this conversion";
+		}
+	}
+	buf_release(&lit);
+	if (!err && k != nargs)
+		err = "arguments left over (TypeError: not all arguments "
+		      "converted)";
+	if (err) {
+		tfail(c, e, "%%-formatting with %s is not supported", err);
+		return NULL;
+	}
+	return ty_basic(TY_STR);
+}
+
 static struct ty *tx_inner(struct tctx *c, struct ex *e)
 {
 	struct ty *t, *u;
@@ -1421,6 +1585,27 @@ static struct ty *tx_inner(struct tctx *c, struct ex *e)
 		}
 		return t;
 	}
+	case EX_FSTR:
+		for (i = 0; i < e->n; i++)
+			if (!tx(c, e->a[i]))
+				return NULL;
+		return ty_basic(TY_STR);
+	case EX_FMT: {
+		const char *why;
+		t = tx(c, e->a[0]);
+		if (!t || t->kind == TY_UNKNOWN)
+			return t ? ty_basic(TY_STR) : NULL;
+		why = fmt_check(t, e->op, e->sval, e->slen);
+		if (why) {
+			tfail(c, e,
+			      "f-string field of %s with %s is not supported",
+			      tyname(t), why);
+			return NULL;
+		}
+		return ty_basic(TY_STR);
+	}
+	case EX_PCT:
+		return tx_pct(c, e);
 	case EX_LISTCOMP:
 		for (i = 0; i < e->ncomp; i++) {
 			struct ir_comp *cl = e->comp[i];
@@ -2578,6 +2763,158 @@ int types_infer_fn(struct ir_module *m, struct ir_fn *fn)
 	return 0;
 }
 
+/* ---- returned sets ----
+ * A returned set is rebuilt as a new Python set by adding its elements in
+ * the order they were first added. That gives CPython's very layout (and
+ * so its iteration order) only when CPython built it the same way: by
+ * set(), set(list or str), a display of at most two constants (more are
+ * folded into a frozenset and merged, a presized table) and .add(); a
+ * removal leaves a dummy slot, and set(set or dict) presizes. */
+
+static bool is_const_ex(const struct ex *e)
+{
+	if (e->kind == EX_TUPLE) {
+		for (size_t i = 0; i < e->n; i++)
+			if (!is_const_ex(e->a[i]))
+				return false;
+		return true;
+	}
+	return e->kind == EX_INT || e->kind == EX_FLOAT || e->kind == EX_STR ||
+	       e->kind == EX_BOOL || e->kind == EX_NONE;
+}
+
+/* NULL when v builds a set the way CPython does (see above). */
+static const char *set_builder_bad(const struct ex *v)
+{
+	if (v->kind == EX_SET) {
+		bool all_const = true;
+		for (size_t i = 0; i < v->n; i++)
+			if (!is_const_ex(v->a[i]))
+				all_const = false;
+		return v->n > 2 && all_const
+			   ? "a display of more than two constants"
+			   : NULL;
+	}
+	if (is_call(v, "set")) {
+		if (v->n == 0 || v->a[0]->ty->kind == TY_LIST ||
+		    v->a[0]->ty->kind == TY_STR)
+			return NULL;
+		return "set() of a set, dict or other iterable";
+	}
+	return "a value that is not built here";
+}
+
+struct setret_ctx {
+	int var;
+	const char *why;
+	const struct ex *at;
+};
+
+static void setret_ex(struct setret_ctx *sc, const struct ex *e)
+{
+	if (!e || sc->why)
+		return;
+	if (e->kind == EX_METHOD && e->a[0]->kind == EX_NAME &&
+	    e->a[0]->var == sc->var && strcmp(e->sval, "add")) {
+		sc->why = "a removal";
+		sc->at = e;
+		return;
+	}
+	for (size_t i = 0; i < e->n; i++)
+		setret_ex(sc, e->a[i]);
+	for (size_t i = 0; i < e->ncomp; i++) {
+		setret_ex(sc, e->comp[i]->iter);
+		for (size_t k = 0; k < e->comp[i]->nconds; k++)
+			setret_ex(sc, e->comp[i]->conds[k]);
+	}
+}
+
+static void setret_block(struct setret_ctx *sc, const struct block *b)
+{
+	for (size_t i = 0; i < b->n && !sc->why; i++) {
+		const struct st *st = b->v[i];
+		for (size_t k = 0; k < st->ntargets; k++)
+			if (st->targets[k]->kind == EX_NAME &&
+			    st->targets[k]->var == sc->var &&
+			    (sc->why = set_builder_bad(st->value)))
+				sc->at = st->value;
+		if ((st->kind == ST_FOR && st->target->kind == EX_NAME &&
+		     st->target->var == sc->var) ||
+		    (st->kind == ST_DEL && st->target->a[0]->kind == EX_NAME &&
+		     st->target->a[0]->var == sc->var)) {
+			sc->why = "a loop or del";
+			sc->at = st->target;
+		}
+		setret_ex(sc, st->value);
+		setret_ex(sc, st->cond);
+		setret_ex(sc, st->iter);
+		setret_ex(sc, st->target);
+		for (size_t k = 0; k < st->ntargets; k++)
+			setret_ex(sc, st->targets[k]);
+		setret_block(sc, &st->body);
+		setret_block(sc, &st->orelse);
+	}
+}
+
+static bool ty_has_set(const struct ty *t)
+{
+	if (t->kind == TY_SET)
+		return true;
+	for (size_t i = 0; i < t->n; i++)
+		if (ty_has_set(t->sub[i]))
+			return true;
+	return false;
+}
+
+static int check_ret_sets_block(struct tctx *c, const struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct st *st = b->v[i];
+		const char *why = NULL;
+		const struct ex *at = st->value;
+		if (st->kind == ST_RETURN && st->value) {
+			const struct ex *v = st->value;
+			if (v->kind == EX_NAME &&
+			    c->fn->vars[v->var].is_param) {
+				why = "an argument (a copy of it would not be "
+				      "the same object, nor keep its layout)";
+			} else if (v->kind == EX_NAME) {
+				struct setret_ctx sc = {v->var, NULL, NULL};
+				setret_block(&sc, &c->fn->body);
+				why = sc.why;
+				if (sc.at)
+					at = sc.at;
+			} else {
+				why = set_builder_bad(v);
+			}
+		}
+		if (why)
+			return tfail(c, at,
+				     "returns a set built with %s: CPython's "
+				     "set layout, hence its iteration order, "
+				     "cannot be rebuilt",
+				     why);
+		if (check_ret_sets_block(c, &st->body) < 0 ||
+		    check_ret_sets_block(c, &st->orelse) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_ret_sets(struct tctx *c)
+{
+	const struct ty *r = c->fn->ret;
+
+	if (!ty_has_set(r))
+		return 0;
+	if (r->kind != TY_SET || ty_has_set(r->sub[0]))
+		return tfail(c, NULL,
+			     "returns %s: a set inside a returned value is "
+			     "not supported",
+			     tyname(r));
+	return check_ret_sets_block(c, &c->fn->body);
+}
+
 /* Final pass: every type known, then the exactness checks. */
 static int types_final_fn(struct ir_module *m, struct ir_fn *fn)
 {
@@ -2606,7 +2943,7 @@ static int types_final_fn(struct ir_module *m, struct ir_fn *fn)
 	if (walk_block(&c, &fn->body, check_complete) < 0)
 		return -1;
 	if (check_params(&c) < 0 || check_defs(&c) < 0 ||
-	    check_aliasing(&c) < 0)
+	    check_aliasing(&c) < 0 || check_ret_sets(&c) < 0)
 		return -1;
 	return 0;
 }

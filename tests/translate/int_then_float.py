@@ -144,12 +144,12 @@ INPUTS = {
                   (True, -(2 ** 53))],
     "truthy_acc": [([],), ([0.0],), ([-0.0],), ([1.0, -1.0],), ([NAN],)],
     "scaled": [([],), ([0.25],)],
+    "num_compare": [([],), ([0.5, 0.75],), ([1],), ([2],), ([NAN],)],
     "num_div": [([], 2), ([], 0), ([1.0], 0), ([1.0], 4), ([], 2 ** 60),
                 ([0.5], -3)],
 }
 
 FALLBACK = {
-    "num_compare": "comparison",
     "num_in_list": "int | float inside",
     "num_param": "would hold both",
     "num_floordiv": "operator //",

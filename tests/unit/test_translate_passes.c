@@ -66,8 +66,8 @@ TEST(translate_int_then_float_reason)
 	struct buf b = BUF_INIT;
 
 	/* An int accumulator that becomes a float is translated (its type
-	 * is int | float, exactly as Python's value is); comparing it is not
-	 * yet, and says so with the position. */
+	 * is int | float, exactly as Python's value is); comparing it is
+	 * exact too (rt::n_lt), and a use still missing says where. */
 	dump("def f(xs: list[float]):\n"
 	     "    t = 0\n"
 	     "    for x in xs:\n"
@@ -77,11 +77,17 @@ TEST(translate_int_then_float_reason)
 	     "    t = 0\n"
 	     "    for x in xs:\n"
 	     "        t += x\n"
-	     "    return t < 1.5\n",
+	     "    return t < 1.5\n"
+	     "def h(xs: list[float]):\n"
+	     "    t = 0\n"
+	     "    for x in xs:\n"
+	     "        t += x\n"
+	     "    return t // 2\n",
 	     &b);
 	CHECK(strstr(b.data, "def f(xs: list[float]) -> int | float") != NULL);
-	CHECK(strstr(b.data, "not translated: line 10:16 comparison < between "
-			     "int | float and float is not supported") != NULL);
+	CHECK(strstr(b.data, "def g(xs: list[float]) -> bool") != NULL);
+	CHECK(strstr(b.data, "not translated: line 15:14 operator // between "
+			     "int | float and int is not supported") != NULL);
 	buf_release(&b);
 }
 
@@ -164,6 +170,63 @@ TEST(translate_alias_refused)
 	CHECK(strstr(reason, "line 3:") == reason);
 	CHECK(strstr(reason, "share") != NULL);
 	free(reason);
+	buf_release(&b);
+}
+
+TEST(translate_fstring_lowered)
+{
+	struct buf b = BUF_INIT;
+
+	dump("def f(x: float, n: int) -> str:\n"
+	     "    return f\"a{{{x:>8.2f}}}{n!r}\" + '%5d|%s' % (n, x)\n",
+	     &b);
+	CHECK(strstr(b.data, "(fstr 'a{':str (fmt x:float :>8.2f):str "
+			     "'}':str (fmt n:int !r):str):str") != NULL);
+	CHECK(strstr(b.data, "(pct '%5d|%s':str") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_format_spec_refused)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	CHECK(rust_of("def f(n: int) -> str:\n"
+		      "    return f\"{n:#x}\"\n",
+		      "f", &b, &reason) < 0);
+	CHECK(reason != NULL);
+	CHECK(strstr(reason, "line 2:14 f-string field of int") == reason);
+	free(reason);
+	buf_release(&b);
+}
+
+TEST(translate_emit_format_and_round)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	CHECK(rust_of("def f(x: float, n: int) -> str:\n"
+		      "    return f\"{round(x, 2):+.3e}\" + \"%d\" % n\n",
+		      "f", &b, &reason) == 0);
+	CHECK(reason == NULL);
+	CHECK(strstr(b.data, "rt::fmt_f(&mut __s") != NULL);
+	CHECK(strstr(b.data, "rt::round_fn(x, 2)?") != NULL);
+	CHECK(strstr(b.data, "sign: b'+', width: 0, group: 0, prec: 3, "
+			     "ty: b'e'") != NULL);
+	buf_release(&b);
+}
+
+TEST(translate_mixed_compare_exact)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	/* never (a as f64) < x: 2**53 + 1 < 2.0**53 + 2 needs the int */
+	CHECK(rust_of("def f(a: int, x: float) -> bool:\n"
+		      "    return a < x\n",
+		      "f", &b, &reason) == 0);
+	CHECK(strstr(b.data, "rt::n_lt(rt::Num::I(a), rt::Num::F(x))") != NULL);
+	CHECK(strstr(b.data, "as f64") == NULL);
 	buf_release(&b);
 }
 
