@@ -24,11 +24,6 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HARNESS := $(wildcard daemon/harness/*.py)
 
 PROTO_OBJ := $(PROTO_SRC:%.c=$(B)/%.o)
-# The Rust runtime every generated crate carries, as a C string (committed,
-# regenerated whenever prelude.rs changes).
-daemon/translate/prelude.c: daemon/translate/prelude.rs daemon/translate/gen_prelude.py
-	python3 daemon/translate/gen_prelude.py
-
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o) $(B)/gen/harness.o \
 	$(B)/grammar/parser.o $(B)/grammar/scanner.o
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
@@ -77,6 +72,11 @@ $(B)/tool-%: $(B)/tests/tools/%.o $(DAEMON_OBJ) $(B)/libproto.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 tools: $(TOOLS)
+
+# The Rust runtime every generated crate carries, as a C string (committed,
+# regenerated whenever prelude.rs changes).
+daemon/translate/prelude.c: daemon/translate/prelude.rs daemon/translate/gen_prelude.py
+	python3 daemon/translate/gen_prelude.py
 
 $(B)/unit-tests: $(UNIT_OBJ) $(DAEMON_OBJ) $(B)/libproto.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
