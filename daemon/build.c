@@ -44,6 +44,7 @@ struct build_prep {
 	char *python;
 	char *key;
 	struct buf toolchain;
+	struct buf tools; /* rustc, cargo, maturin: d->toolchain */
 	struct err err;
 };
 
@@ -139,6 +140,7 @@ static void build_prep_work(void *arg)
 		    "maturin==1.16.0 (or scripts/bootstrap), then resubmit");
 		goto out;
 	}
+	buf_add(&w->tools, v.data, v.len);
 	buf_addf(&cmd,
 		 "'%s' -c 'import sysconfig; "
 		 "print(sysconfig.get_config_var(\"SOABI\"))' 2>/dev/null",
@@ -162,6 +164,64 @@ out:
 	buf_release(&v);
 }
 
+/* ---- the toolchain's versions, for whole-job cache hits ---------------- */
+
+struct toolchain_probe {
+	uv_work_t req;
+	struct daemon *d;
+	struct buf v;
+	bool ok;
+};
+
+static void probe_work(uv_work_t *req)
+{
+	struct toolchain_probe *p = req->data;
+
+	p->ok = capture("rustc -vV 2>/dev/null", &p->v) &&
+		capture("cargo --version 2>/dev/null", &p->v) &&
+		capture("maturin --version 2>/dev/null", &p->v);
+}
+
+static void probe_after(uv_work_t *req, int status)
+{
+	struct toolchain_probe *p = req->data;
+	struct daemon *d = p->d;
+
+	d->is_probing_toolchain = false;
+	free(d->toolchain);
+	d->toolchain = status == 0 && p->ok ? buf_detach(&p->v, NULL) : NULL;
+	d->toolchain_at = now_seconds();
+	if (d->toolchain) {
+		const char *first = d->toolchain;
+		const char *last = strstr(first, "maturin ");
+		log_info("toolchain: %.*s, %.*s", (int)strcspn(first, "\n"),
+			 first, last ? (int)strcspn(last, "\n") : 0,
+			 last ? last : "");
+	} else {
+		log_info("toolchain: rustc, cargo or maturin is missing");
+	}
+	buf_release(&p->v);
+	free(p);
+}
+
+void build_probe_toolchain(struct daemon *d)
+{
+	struct toolchain_probe *p;
+
+	if (d->is_probing_toolchain)
+		return;
+	p = xcalloc(1, sizeof(*p));
+	p->d = d;
+	p->req.data = p;
+	buf_init(&p->v);
+	if (uv_queue_work(d->loop, &p->req, probe_work, probe_after) != 0) {
+		buf_release(&p->v);
+		free(p);
+		return;
+	}
+	d->is_probing_toolchain = true;
+}
+
 static void build_prep_cleanup(void *arg)
 {
 	struct build_prep *w = arg;
@@ -170,6 +230,7 @@ static void build_prep_cleanup(void *arg)
 	free(w->python);
 	free(w->key);
 	buf_release(&w->toolchain);
+	buf_release(&w->tools);
 	err_release(&w->err);
 	free(w);
 }
@@ -459,6 +520,9 @@ static void build_prep_after(struct job_run *r, void *arg)
 	w->key = NULL;
 	bs->toolchain = buf_detach(&w->toolchain, NULL);
 	json_object_set_new(r->result, "toolchain", json_string(bs->toolchain));
+	free(d->toolchain);
+	d->toolchain = buf_detach(&w->tools, NULL);
+	d->toolchain_at = now_seconds();
 	if (store_cache_get(&d->store, "artifact", bs->key, &hit, &blob, &len,
 			    &err) < 0)
 		log_warn("job %s: artifact cache: %s", r->id, err_msg(&err));
@@ -521,6 +585,7 @@ void build_start(struct job_run *r, const char *crate_dir,
 	w->crate_dir = xstrdup(crate_dir);
 	w->python = xstrdup(python);
 	buf_init(&w->toolchain);
+	buf_init(&w->tools);
 	job_progress(r, 1, "checking the toolchain");
 	job_queue_work(r, build_prep_work, build_prep_after, build_prep_cleanup,
 		       w);

@@ -23,5 +23,12 @@ void build_release(struct job_run *r);
 /* First rustc error of a build log, mapped to the Python line through the
  * generated "// line N" comments of lib.rs. Exposed for tests. */
 char *build_first_error(const char *log, const char *lib_rs);
+/*
+ * Finds the versions of rustc, cargo and maturin on the pool and keeps them
+ * in d->toolchain (NULL until known, or when a tool is missing). Every
+ * build's preflight refreshes them too. A whole-job cache hit needs them
+ * known and equal to those of the build it reuses.
+ */
+void build_probe_toolchain(struct daemon *d);
 
 #endif

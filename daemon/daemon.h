@@ -93,6 +93,9 @@ struct daemon {
 	char *cargo_target;	   /* state_dir/cargo-target */
 	struct watch_set *watches; /* watch.c */
 	char build_id[65];	   /* SHA-256 of this rustifyd executable */
+	char *toolchain;	   /* rustc/cargo/maturin versions (build.c) */
+	double toolchain_at;	   /* when they were last found */
+	bool is_probing_toolchain;
 };
 
 double now_seconds(void);

@@ -13,6 +13,7 @@
 
 #include <git2.h>
 
+#include "build.h"
 #include "jobs.h"
 #include "sha256.h"
 #include "log.h"
@@ -443,6 +444,7 @@ int main(int argc, char **argv)
 		 RUSTIFY_VERSION, d.cfg.socket_path, d.cfg.state_dir,
 		 (int)getpid());
 	report_ready("ok");
+	build_probe_toolchain(&d);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	rc = 0;
 	goto cleanup;
@@ -475,6 +477,7 @@ out:
 	free(log_path);
 	free(d.work_root);
 	free(d.cargo_target);
+	free(d.toolchain);
 	free(d.cfg.socket_path);
 	free(d.cfg.state_dir);
 	free(d.cfg.cargo_target);

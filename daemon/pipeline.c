@@ -1005,6 +1005,7 @@ static bool job_cache_hit(struct job_run *r)
 	struct err err = ERR_INIT;
 	json_t *hit = NULL, *man = NULL, *m, *f;
 	char *out = output_dir(r), *path = NULL, *pkg = NULL, *wheel = NULL;
+	const char *tools;
 	json_error_t je;
 	bool ok = false;
 	size_t i;
@@ -1013,6 +1014,13 @@ static bool job_cache_hit(struct job_run *r)
 	if (store_cache_get(&r->d->store, "artifact", ps->job_key, &hit, NULL,
 			    NULL, &err) < 0 ||
 	    !hit)
+		goto out;
+	/* built by the toolchain installed now (known, and checked again
+	 * in the background once a minute while hits are served) */
+	if (now_seconds() - r->d->toolchain_at > 60)
+		build_probe_toolchain(r->d);
+	tools = json_string_value(json_object_get(hit, "toolchain"));
+	if (!r->d->toolchain || !tools || strcmp(tools, r->d->toolchain))
 		goto out;
 	path = xasprintf("%s/rustify.json", out);
 	man = json_load_file(path, 0, &je);
@@ -1088,8 +1096,9 @@ void pipeline_remember(struct job_run *r)
 		json_array_append_new(fns, keep);
 	}
 	json_t *val =
-	    json_pack("{s:s, s:s?, s:o, s:s}", "module", ps->module, "wheel",
-		      base ? base + 1 : NULL, "functions", fns, "job", r->id);
+	    json_pack("{s:s, s:s?, s:o, s:s, s:s?}", "module", ps->module,
+		      "wheel", base ? base + 1 : NULL, "functions", fns, "job",
+		      r->id, "toolchain", r->d->toolchain);
 	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL, 0,
 			    &err) < 0)
 		log_warn("job %s: %s", r->id, err_msg(&err));

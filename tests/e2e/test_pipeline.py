@@ -195,3 +195,46 @@ def test_install_into_the_jobs_interpreter(conn, tmpdir_short):
                        text=True, cwd="/")
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "11.0"
+
+
+def test_whole_job_cache_follows_the_toolchain(daemons, tmpdir_short):
+    """An unchanged resubmit is answered from the cache; after the
+    toolchain changes (here: maturin reports another version) the same
+    submit builds again instead of delivering the old build."""
+    src = write(tmpdir_short, "hot.py", HOT.replace("def parse", "def parse2"))
+    out = os.path.join(tmpdir_short, "out")
+    params = {"file": src, "output": out, "all": True}
+    d = daemons.new()
+    with d.connect() as c:
+        first = run(c, params)
+        assert first["state"] == "done", first
+        assert "cached_from" not in first
+        again = run(c, params)
+        assert again.get("cached_from") == first["job"], again
+    d.stop()
+    # the same machine with maturin upgraded (a wrapper on PATH)
+    bindir = os.path.join(tmpdir_short, "bin")
+    os.makedirs(bindir)
+    real = subprocess.run(["sh", "-c", "command -v maturin"],
+                          capture_output=True, text=True).stdout.strip()
+    assert real, "maturin not on PATH"
+    wrapper = write(bindir, "maturin",
+                    '#!/bin/sh\n'
+                    'if [ "$1" = "--version" ]; then echo "maturin 99.0.0";'
+                    ' exit 0; fi\n'
+                    'exec %s "$@"\n' % real)
+    os.chmod(wrapper, 0o755)
+    d.wrapper = ["env", "PATH=%s:%s" % (bindir, os.environ["PATH"])]
+    d.start()
+    # the daemon learns the toolchain in the background at start
+    d.wait_log(r"toolchain: rustc .*maturin 99\.0\.0")
+    with d.connect() as c:
+        wait = run(c, params)
+        assert wait["state"] == "done", wait
+        assert "cached_from" not in wait, wait
+        stages = {s["name"]: s for s in wait["stages"]}
+        assert "build" in stages, wait
+        assert "maturin 99.0.0" in wait.get("toolchain", ""), wait
+        # and from then on the new build is what a resubmit reuses
+        last = run(c, params)
+        assert last.get("cached_from") == wait["job"], last
