@@ -71,6 +71,7 @@ struct fe {
 	int ntmp;
 	struct loopctx loops[128];
 	int nloops;
+	int out_var; /* rt::PyOut result list (result_list_var), or -1 */
 	bool failed;
 };
 
@@ -359,6 +360,208 @@ static void mark_views(struct ir_fn *fn)
 			      * loops) are cheaper from a native copy */
 			     block_use_depth(&fn->body, p->var, 0) < 2;
 	}
+}
+
+/* ---- result lists ----
+ * A local list[float] / list[int] / list[bool] that the function only
+ * creates empty, appends to and returns becomes an rt::PyOut: its items
+ * are created as Python objects as they are appended, into one list
+ * sized for the loop's trip count (rt::room), so returning it needs no
+ * second pass over a native buffer. */
+
+static bool ex_mentions(const struct ex *x, int var);
+static bool is_empty_display(const struct ex *x);
+
+static bool is_append_of(const struct ex *x, int var)
+{
+	return x && x->kind == EX_METHOD && !strcmp(x->sval, "append") &&
+	       x->n == 2 && is_var(x->a[0], var) && !ex_mentions(x->a[1], var);
+}
+
+/* Every use of var in blk is `var = []`, `var.append(x)` or `return var`,
+ * and every return returns var; *nret counts the returns. */
+static bool out_block_ok(const struct block *blk, int var, int *nret)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		if (s->kind == ST_RETURN) {
+			if (!is_var(s->value, var))
+				return false;
+			(*nret)++;
+			continue;
+		}
+		if (s->kind == ST_ASSIGN && s->ntargets == 1 &&
+		    is_var(s->targets[0], var) && is_empty_display(s->value))
+			continue;
+		if (s->kind == ST_EXPR && is_append_of(s->value, var))
+			continue;
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_mentions(s->targets[k], var))
+				return false;
+		if (ex_mentions(s->value, var) || ex_mentions(s->cond, var) ||
+		    ex_mentions(s->target, var) || ex_mentions(s->iter, var))
+			return false;
+		if (!out_block_ok(&s->body, var, nret) ||
+		    !out_block_ok(&s->orelse, var, nret))
+			return false;
+	}
+	return true;
+}
+
+static bool ex_calls_fn(const struct ex *x, const struct ir_fn *fn)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_CALL && x->fn == fn)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_calls_fn(x->a[i], fn))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_calls_fn(c->iter, fn))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_calls_fn(c->conds[k], fn))
+				return true;
+	}
+	return false;
+}
+
+static bool block_calls_fn(const struct block *blk, const struct ir_fn *fn)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_calls_fn(s->targets[k], fn))
+				return true;
+		if (ex_calls_fn(s->value, fn) || ex_calls_fn(s->cond, fn) ||
+		    ex_calls_fn(s->target, fn) || ex_calls_fn(s->iter, fn) ||
+		    block_calls_fn(&s->body, fn) ||
+		    block_calls_fn(&s->orelse, fn))
+			return true;
+	}
+	return false;
+}
+
+/* The variable built as an rt::PyOut, or -1. Not for a function another
+ * translated function calls: those calls want the native Vec. */
+static int result_list_var(const struct ir_module *m, const struct ir_fn *fn)
+{
+	enum ty_kind k;
+
+	if (fn->ret->kind != TY_LIST || fn->is_recursive)
+		return -1;
+	k = fn->ret->sub[0]->kind;
+	if (k != TY_FLOAT && k != TY_INT && k != TY_BOOL)
+		return -1;
+	for (size_t i = 0; i < m->nfns; i++)
+		if (m->fns[i]->is_ok && block_calls_fn(&m->fns[i]->body, fn))
+			return -1;
+	for (size_t i = 0; i < fn->nvars; i++) {
+		const struct var *v = &fn->vars[i];
+		int nret = 0;
+		if (v->is_param || v->is_comp || !ty_equal(v->ty, fn->ret))
+			continue;
+		if (out_block_ok(&fn->body, (int)i, &nret) && nret > 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* An int expression that can be evaluated twice (once for rt::room, once
+ * by the loop) with the same value and no effect. */
+static bool is_pure_int(const struct ex *x)
+{
+	switch (x->kind) {
+	case EX_INT:
+		return true;
+	case EX_NAME:
+		return x->ty->kind == TY_INT && !x->unwrap;
+	case EX_UNOP:
+		return x->op == '-' && is_pure_int(x->a[0]);
+	case EX_BINOP:
+		return (x->op == OP_ADD || x->op == OP_SUB) &&
+		       is_pure_int(x->a[0]) && is_pure_int(x->a[1]);
+	case EX_CALL:
+		return is_call(x, "len") && x->n == 1 &&
+		       x->a[0]->kind == EX_NAME && !x->a[0]->unwrap &&
+		       (x->a[0]->ty->kind == TY_LIST ||
+			x->a[0]->ty->kind == TY_DICT);
+	default:
+		return false;
+	}
+}
+
+static bool block_leaves(const struct block *blk)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		if (s->kind == ST_BREAK || s->kind == ST_RETURN ||
+		    s->kind == ST_RAISE || block_leaves(&s->body) ||
+		    block_leaves(&s->orelse))
+			return true;
+	}
+	return false;
+}
+
+static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
+static void ex_mut(struct fe *f, struct buf *b, struct ex *x);
+static bool block_assigns(const struct block *blk, int var);
+
+/* The loop's trip count as "lo, hi" for rt::room, when known up front:
+ * range() with one or two pure bounds, or a list name. */
+static bool trip_count(struct fe *f, struct buf *b, struct ex *iter)
+{
+	if (is_call(iter, "range") && (iter->n == 1 || iter->n == 2)) {
+		for (size_t i = 0; i < iter->n; i++)
+			if (!is_pure_int(iter->a[i]))
+				return false;
+		if (iter->n == 1)
+			buf_adds(b, "0");
+		else
+			ex_i64(f, b, iter->a[0]);
+		buf_adds(b, ", ");
+		ex_i64(f, b, iter->a[iter->n - 1]);
+		return true;
+	}
+	if (iter->kind == EX_NAME && iter->ty->kind == TY_LIST &&
+	    !iter->unwrap) {
+		buf_addf(b, "0, %s.len() as i64", var_of(f, iter)->rname);
+		return true;
+	}
+	return false;
+}
+
+/* Before a loop that appends to a list once per iteration (an append at
+ * the top of its body, no way out of the loop but its end), room for
+ * every item at once: one allocation instead of doubling, and for an
+ * rt::PyOut no copy of the items. */
+static void emit_room(struct fe *f, struct ex *iter, struct block *body)
+{
+	struct buf cnt = BUF_INIT, r = BUF_INIT;
+
+	if (block_leaves(body))
+		goto out;
+	for (size_t i = 0; i < body->n; i++) {
+		const struct st *s = body->v[i];
+		struct ex *x = s->value;
+		if (s->kind != ST_EXPR || x->kind != EX_METHOD ||
+		    strcmp(x->sval, "append") || x->n != 2 ||
+		    x->a[0]->kind != EX_NAME || x->a[0]->unwrap ||
+		    x->a[0]->ty->kind != TY_LIST ||
+		    block_assigns(body, x->a[0]->var))
+			continue;
+		if (!cnt.len && !trip_count(f, &cnt, iter))
+			goto out;
+		buf_reset(&r);
+		ex_mut(f, &r, x->a[0]);
+		emit_line(f->e, "rt::room(%s, %s)?;", r.data, cnt.data);
+		break;
+	}
+out:
+	buf_release(&cnt);
+	buf_release(&r);
 }
 
 static bool is_view(struct fe *f, const struct ex *x)
@@ -1528,9 +1731,14 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 				buf_adds(b, "; ");
 			}
 			if (rt->kind == TY_LIST) {
-				if (!strcmp(m, "append")) {
+				if (!strcmp(m, "append") &&
+				    is_var(r, f->out_var)) {
 					ex_recv_mut(f, b, r);
-					buf_addf(b, ".push(%s)", a1);
+					buf_addf(b, ".push(%s)?", a1);
+				} else if (!strcmp(m, "append")) {
+					buf_adds(b, "rt::push(");
+					ex_mut(f, b, r);
+					buf_addf(b, ", %s)?", a1);
 				} else if (!strcmp(m, "insert")) {
 					buf_adds(b, "rt::insert(");
 					ex_mut(f, b, r);
@@ -2843,6 +3051,13 @@ static void hoist(struct fe *f, struct ex *x)
 		hoist(f, x->comp[0]->iter);
 		emit_line(f->e, "let mut %s: %s = Vec::new();", t, rty(x->ty));
 		x->tmp = t;
+		if (x->ncomp == 1 && !x->comp[0]->nconds) {
+			struct buf cnt = BUF_INIT;
+			if (trip_count(f, &cnt, x->comp[0]->iter))
+				emit_line(f->e, "rt::room(&mut %s, %s)?;", t,
+					  cnt.data);
+			buf_release(&cnt);
+		}
 		emit_for(f, x->comp[0]->target, x->comp[0]->iter, NULL,
 			 comp_body, &c);
 		return;
@@ -3083,6 +3298,12 @@ static int emit_stmt(struct fe *f, struct st *s)
 		break;
 	case ST_ASSIGN:
 		stmt_line(f, s);
+		if (f->out_var >= 0 && is_var(s->targets[0], f->out_var)) {
+			/* out = [] (result_list_var) */
+			emit_line(e, "%s = rt::PyOut::new();",
+				  var_of(f, s->targets[0])->rname);
+			break;
+		}
 		emit_assign(f, s);
 		break;
 	case ST_AUG:
@@ -3140,6 +3361,7 @@ static int emit_stmt(struct fe *f, struct st *s)
 			break;
 		}
 		f->loops[f->nloops++].broke = broke;
+		emit_room(f, s->iter, &s->body);
 		emit_for(f, s->target, s->iter, &s->body, block_body, &bc);
 		f->nloops--;
 		if (broke)
@@ -3295,13 +3517,14 @@ static bool block_loops(const struct block *b)
 
 int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
-	struct fe f = {0};
+	struct fe f = {.out_var = -1};
 	struct buf sig = BUF_INIT, b = BUF_INIT, gen = BUF_INIT;
 	int ret = 0;
 
 	f.e = e;
 	f.m = m;
 	f.fn = fn;
+	f.out_var = result_list_var(m, fn);
 	mark_views(fn);
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
@@ -3347,8 +3570,13 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	emit_line(e, "// line %d: def %s", fn->line, fn->name);
 	if (gen.len)
 		buf_addch(&gen, '>');
-	emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
-		  gen.len ? gen.data : "", sig.data, rty(fn->ret));
+	if (f.out_var >= 0)
+		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
+			  emit_fn_rname(fn), gen.len ? gen.data : "", sig.data,
+			  rty(fn->ret->sub[0]));
+	else
+		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
+			  gen.len ? gen.data : "", sig.data, rty(fn->ret));
 	if (fn->is_recursive)
 		emit_line(e, "let _depth = rt::Depth::enter()?;");
 	/* signal checks count loop iterations in a register (rt::Ticks) */
@@ -3376,6 +3604,11 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		struct var *v = &fn->vars[i];
 		if (v->is_param)
 			continue;
+		if ((int)i == f.out_var) {
+			emit_line(e, "let mut %s = rt::PyOut::<%s>::new();",
+				  v->rname, rty(v->ty->sub[0]));
+			continue;
+		}
 		buf_reset(&b);
 		if (add_default(&f, &b, v->ty) < 0) {
 			efail(&f, NULL, "variable '%s' of type %s", v->name,
@@ -3405,13 +3638,22 @@ out:
 	return ret;
 }
 
+/* Whether rt::ToPy converts t: lists (of lists) of float, int, bool. */
+static bool ty_to_py(const struct ty *t)
+{
+	while (t->kind == TY_LIST && t->sub[0]->kind == TY_LIST)
+		t = t->sub[0];
+	return t->kind == TY_LIST &&
+	       (t->sub[0]->kind == TY_FLOAT || t->sub[0]->kind == TY_INT ||
+		t->sub[0]->kind == TY_BOOL);
+}
+
 int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
 	struct buf names = BUF_INIT, pat = BUF_INIT, vals = BUF_INIT,
 		   call = BUF_INIT, b = BUF_INIT, slots = BUF_INIT;
 	bool any_mut = false, any_view = false;
 
-	(void)m;
 	mark_views(fn);
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct param *p = &fn->params[i];
@@ -3426,7 +3668,7 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 				 i ? ", " : "", rty(v->ty->sub[0]), i);
 			any_view = true;
 		} else if (p->def) {
-			struct fe f = {0};
+			struct fe f = {.out_var = -1};
 			buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ",
 				 i ? ", " : "", rty(v->ty), i);
 			f.e = e;
@@ -3467,8 +3709,10 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		emit_open(e, "if let (%s,) = (%s,) {", pat.data, vals.data);
 	if (any_mut)
 		emit_open(e, "if rt::distinct(&[%s]) {", slots.data);
+	/* an rt::PyOut holds Python objects: the GIL stays held */
 	if (fn_reaches(fn, REACH_LOOP, 0) &&
-	    !fn_reaches(fn, REACH_RECURSION, 0) && !any_view)
+	    !fn_reaches(fn, REACH_RECURSION, 0) && !any_view &&
+	    result_list_var(m, fn) < 0)
 		emit_line(e, "let r = py.detach(|| %s(%s));", emit_fn_rname(fn),
 			  call.data);
 	else
@@ -3487,6 +3731,8 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			  e->indent * 4, "");
 	else if (fn->ret->kind == TY_SET)
 		emit_line(e, "return rt::set_out(py, v);");
+	else if (result_list_var(m, fn) >= 0 || ty_to_py(fn->ret))
+		emit_line(e, "return rt::out(py, v);");
 	else
 		emit_line(e, "return v.into_py_any(py);");
 	emit_close(e, NULL);

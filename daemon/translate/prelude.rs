@@ -929,27 +929,158 @@ pub mod rt {
     /// its items are read through the list's item pointers as the code
     /// asks for them, each checked for the exact type (a mismatch re-runs
     /// Python, which is exact because the function has no effect until it
-    /// returns). The GIL stays held, and translated code never runs Python
-    /// code, so nothing can change the list meanwhile. The raw pointer
-    /// makes it !Send: it cannot cross into a GIL-released closure.
-    pub struct ListView<'a, T> { o: *mut ffi::PyObject, n: usize, _p: std::marker::PhantomData<(&'a (), T)> }
+    /// returns). The size is read live on every access, never cached:
+    /// a signal handler run at a check point is Python code and may
+    /// shorten the list, and Python's own iteration reads the live length
+    /// too. The raw pointer makes it !Send: it cannot cross into a
+    /// GIL-released closure.
+    pub struct ListView<'a, T> { o: *mut ffi::PyObject, _p: std::marker::PhantomData<(&'a (), T)> }
     impl<'a, T: Ext> ListView<'a, T> {
         pub fn new(slot: &'a Option<Bound<'_, PyAny>>) -> Option<Self> {
             let o = slot.as_ref()?.as_ptr();
             unsafe {
                 if ffi::PyList_CheckExact(o) == 0 { return None; }
-                Some(ListView { o, n: ffi::PyList_GET_SIZE(o) as usize, _p: std::marker::PhantomData })
+                Some(ListView { o, _p: std::marker::PhantomData })
             }
         }
     }
     impl<T: Ext> View<T> for ListView<'_, T> {
-        #[inline(always)] fn len(&self) -> usize { self.n }
-        #[inline(always)] fn at(&self, i: i64) -> R<T> { self.at_k(ix(self.n, i)?) }
+        #[inline(always)] fn len(&self) -> usize { unsafe { ffi::PyList_GET_SIZE(self.o) as usize } }
+        #[inline(always)] fn at(&self, i: i64) -> R<T> { self.at_k(ix(self.len(), i)?) }
         #[inline(always)]
         fn at_k(&self, k: usize) -> R<T> {
-            if k >= self.n { return Err(Deopt); }
+            if k >= self.len() { return Err(Deopt); }
             unsafe { T::ext(ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t)).ok_or(Deopt) }
         }
+    }
+
+    // ---- result building: lists the function returns ----
+    /// A native value as a new Python object (a new reference), or null
+    /// with a Python error set (MemoryError).
+    pub trait ToPy {
+        /// # Safety
+        /// The GIL must be held.
+        unsafe fn to_py(self) -> *mut ffi::PyObject;
+    }
+    impl ToPy for f64 {
+        #[inline(always)] unsafe fn to_py(self) -> *mut ffi::PyObject { ffi::PyFloat_FromDouble(self) }
+    }
+    impl ToPy for i64 {
+        #[inline(always)] unsafe fn to_py(self) -> *mut ffi::PyObject { ffi::PyLong_FromLongLong(self) }
+    }
+    impl ToPy for bool {
+        #[inline(always)]
+        unsafe fn to_py(self) -> *mut ffi::PyObject {
+            let o = if self { ffi::Py_True() } else { ffi::Py_False() };
+            ffi::Py_IncRef(o);
+            o
+        }
+    }
+    impl<T: ToPy> ToPy for Vec<T> {
+        /// One list of the exact size, items set in place: no iterator
+        /// and no second pass.
+        unsafe fn to_py(self) -> *mut ffi::PyObject {
+            let l = ffi::PyList_New(self.len() as ffi::Py_ssize_t);
+            if l.is_null() { return l; }
+            for (i, x) in self.into_iter().enumerate() {
+                let o = x.to_py();
+                if o.is_null() { ffi::Py_DecRef(l); return o; }
+                ffi::PyList_SET_ITEM(l, i as ffi::Py_ssize_t, o);
+            }
+            l
+        }
+    }
+    /// The entry point's conversion of a returned list.
+    pub fn out<T: ToPy>(py: Python<'_>, v: T) -> PyResult<Py<PyAny>> {
+        unsafe {
+            let o = v.to_py();
+            if o.is_null() { return Err(PyErr::fetch(py)); }
+            Ok(Bound::from_owned_ptr(py, o).unbind())
+        }
+    }
+
+    /// A list the function only appends to and returns (`out = []`,
+    /// `out.append(x)`, `return out`): each item becomes its Python object
+    /// when appended, straight into a list allocated once for the loop's
+    /// trip count when that is known (rt::room), so the result needs no
+    /// native buffer and no second pass. It holds Python objects, so the
+    /// GIL stays held (such a function never runs detached); on Deopt the
+    /// partly filled list is released with it. Invariant: the list's size
+    /// is `cap`, items [0, len) are set and [len, cap) are NULL until
+    /// to_py() cuts them off; until then the list is not tracked by the
+    /// garbage collector, so a signal handler run at a check point
+    /// (gc.get_objects()) cannot reach a list with NULL items.
+    pub struct PyOut<T> { l: *mut ffi::PyObject, len: usize, cap: usize, _p: std::marker::PhantomData<T> }
+    impl<T: ToPy> PyOut<T> {
+        pub fn new() -> Self { PyOut { l: std::ptr::null_mut(), len: 0, cap: 0, _p: std::marker::PhantomData } }
+        #[inline(always)]
+        pub fn push(&mut self, x: T) -> R<()> {
+            if self.len == self.cap { self.grow(1)?; }
+            unsafe {
+                let o = x.to_py();
+                if o.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                ffi::PyList_SET_ITEM(self.l, self.len as ffi::Py_ssize_t, o);
+            }
+            self.len += 1;
+            Ok(())
+        }
+        /// Room for `extra` more items; the items move to a new list (a
+        /// list's size cannot grow over NULL slots). Failure (MemoryError)
+        /// re-runs Python, which then raises it itself.
+        #[cold]
+        fn grow(&mut self, extra: usize) -> R<()> {
+            let want = self.len.checked_add(extra).ok_or(Deopt)?;
+            let cap = want.max(self.cap.saturating_mul(2)).max(8);
+            if cap > (isize::MAX as usize) / 8 { return Err(Deopt); }
+            unsafe {
+                let nl = ffi::PyList_New(cap as ffi::Py_ssize_t);
+                if nl.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                ffi::PyObject_GC_UnTrack(nl as *mut std::ffi::c_void);
+                for i in 0..self.len as ffi::Py_ssize_t {
+                    ffi::PyList_SET_ITEM(nl, i, ffi::PyList_GET_ITEM(self.l, i));
+                    ffi::PyList_SET_ITEM(self.l, i, std::ptr::null_mut());
+                }
+                if !self.l.is_null() { ffi::Py_DecRef(self.l); }
+                self.l = nl;
+            }
+            self.cap = cap;
+            Ok(())
+        }
+    }
+    impl<T: ToPy> Default for PyOut<T> { fn default() -> Self { PyOut::new() } }
+    impl<T> Drop for PyOut<T> {
+        fn drop(&mut self) { if !self.l.is_null() { unsafe { ffi::Py_DecRef(self.l) } } }
+    }
+    impl<T: ToPy> ToPy for PyOut<T> {
+        unsafe fn to_py(mut self) -> *mut ffi::PyObject {
+            if self.l.is_null() { return ffi::PyList_New(0); }
+            let l = std::mem::replace(&mut self.l, std::ptr::null_mut());
+            if self.len < self.cap
+                && ffi::PyList_SetSlice(l, self.len as ffi::Py_ssize_t, self.cap as ffi::Py_ssize_t,
+                                        std::ptr::null_mut()) != 0 {
+                ffi::Py_DecRef(l);
+                return std::ptr::null_mut();
+            }
+            ffi::PyObject_GC_Track(l as *mut std::ffi::c_void);
+            l
+        }
+    }
+    /// Room for n more appends (the trip count of the loop about to run),
+    /// allocated fallibly: a size from the data must never abort.
+    pub trait Room { fn room(&mut self, n: usize) -> R<()>; }
+    impl<T> Room for Vec<T> {
+        fn room(&mut self, n: usize) -> R<()> { self.try_reserve_exact(n).map_err(|_| Deopt) }
+    }
+    impl<T: ToPy> Room for PyOut<T> {
+        fn room(&mut self, n: usize) -> R<()> {
+            if self.cap - self.len < n { self.grow(n)?; }
+            Ok(())
+        }
+    }
+    /// Room for the trip count of `range(lo, hi)` (0 when empty).
+    #[inline]
+    pub fn room<L: Room>(l: &mut L, lo: i64, hi: i64) -> R<()> {
+        if hi > lo { l.room((hi as i128 - lo as i128).min(isize::MAX as i128) as usize) } else { Ok(()) }
     }
 
     impl<'py> IntoPyObject<'py> for Never {

@@ -13,6 +13,7 @@ fn zscore(xs: &Vec<f64>) -> rt::R<Vec<f64>> {
     mu = rt::div_f(rt::sum_f(&*xs)?, (n as f64))?;
     // line 46
     let mut __lc1: Vec<f64> = Vec::new();
+    rt::room(&mut __lc1, 0, xs.len() as i64)?;
     let mut __i3 = 0usize;
     while __i3 < xs.len() {
         let __v2 = xs[__i3];
@@ -26,6 +27,7 @@ fn zscore(xs: &Vec<f64>) -> rt::R<Vec<f64>> {
     sd = rt::sqrt(var)?;
     // line 48
     let mut __lc4: Vec<f64> = Vec::new();
+    rt::room(&mut __lc4, 0, xs.len() as i64)?;
     let mut __i6 = 0usize;
     while __i6 < xs.len() {
         let __v5 = xs[__i6];

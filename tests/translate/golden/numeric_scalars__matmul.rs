@@ -10,6 +10,7 @@ fn matmul(a: &Vec<Vec<f64>>, b: &Vec<Vec<f64>>) -> rt::R<Vec<Vec<f64>>> {
     // line 21
     result = Vec::<Vec<f64>>::new();
     // line 22
+    rt::room(&mut result, 0, (a.len() as i64))?;
     for __v1 in 0..(a.len() as i64) {
         __ticks.tick()?;
         i = __v1;
@@ -29,10 +30,10 @@ fn matmul(a: &Vec<Vec<f64>>, b: &Vec<Vec<f64>>) -> rt::R<Vec<Vec<f64>>> {
                 s += (*rt::get(rt::get(&*a, i)?, k)? * *rt::get(rt::get(&*b, k)?, j)?);
             }
             // line 28
-            { let __a4 = s; row.push(__a4) };
+            { let __a4 = s; rt::push(&mut row, __a4)? };
         }
         // line 29
-        { let __a5 = std::mem::take(&mut row); result.push(__a5) };
+        { let __a5 = std::mem::take(&mut row); rt::push(&mut result, __a5)? };
     }
     // line 30
     return Ok(result);

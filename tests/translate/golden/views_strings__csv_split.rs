@@ -51,7 +51,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
                 // line 129
                 if ((&c).as_str() == (&*sep).as_str()) {
                     // line 130
-                    { let __a3 = field.clone(); fields.push(__a3) };
+                    { let __a3 = field.clone(); rt::push(&mut fields, __a3)? };
                     // line 131
                     field = String::from("");
                 } else {
@@ -64,7 +64,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
         i = rt::add_i(i, 1)?;
     }
     // line 135
-    { let __a4 = field.clone(); fields.push(__a4) };
+    { let __a4 = field.clone(); rt::push(&mut fields, __a4)? };
     // line 136
     return Ok(fields);
     Err(rt::Deopt) // not reached: Python returns above
