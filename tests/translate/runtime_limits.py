@@ -52,6 +52,25 @@ def squares(n: int) -> list[int]:
     return [i * i for i in range(n)]
 
 
+def grow(n: int) -> list[int]:
+    # no known length: the result grows append by append
+    out = []
+    i = 0
+    while i < n:
+        out.append(i)
+        i += 1
+    return out
+
+
+def grow_pairs(n: int) -> list[list[int]]:
+    out = []
+    i = 0
+    while i < n:
+        out.append([i, i])
+        i += 1
+    return out
+
+
 INPUTS = {
     "spin": [(0,), (1,), (-5,), (1000,), (200000,)],
     "spin_list": [([], 3), ([1.5, -2.25], 0), ([0.1, 0.2, 0.3], 1000),
@@ -64,4 +83,6 @@ INPUTS = {
     "dashes": [(0,), (5,), (-2,), (10 ** 12,), (2 ** 62,)],
     "upto": [(0,), (5,), (-5,), (10 ** 12,), (2 ** 62,)],
     "squares": [(0,), (4,), (10,), (-3,)],
+    "grow": [(0,), (5,), (-1,), (3000,)],
+    "grow_pairs": [(0,), (3,)],
 }

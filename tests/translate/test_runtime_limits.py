@@ -135,7 +135,8 @@ def test_allocation_failure_is_memory_error(built):
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
         for call in (lambda: fast.zeros(10**9), lambda: fast.dashes(10**9 * 3),
-                     lambda: fast.upto(4 * 10**8), lambda: fast.squares(10**9)):
+                     lambda: fast.upto(4 * 10**8), lambda: fast.squares(10**9),
+                     lambda: fast.grow(10**9), lambda: fast.grow_pairs(10**9)):
             try:
                 r = call()
                 print("ok", len(r))
@@ -143,4 +144,4 @@ def test_allocation_failure_is_memory_error(built):
                 print("MemoryError")
         print(fast.zeros(3) == [0, 0, 0])
         """)
-    assert out == ["MemoryError"] * 4 + ["True"], out
+    assert out == ["MemoryError"] * 6 + ["True"], out
