@@ -28,7 +28,8 @@ import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-TOOL = ROOT / "build" / "tool-translate"
+BUILD = os.environ.get("RUSTIFY_BUILD", "build")  # build/asan for make asan
+TOOL = ROOT / BUILD / "tool-translate"
 CORPUS = sorted(p for p in HERE.glob("*.py")
                 if not p.name.startswith(("test_", "conftest")))
 
@@ -43,7 +44,8 @@ def load_source(path, name):
 def build_tool():
     if TOOL.exists():
         return
-    subprocess.run(["make", "build/tool-translate"], cwd=ROOT, check=True)
+    subprocess.run(["make", "B=" + BUILD, BUILD + "/tool-translate"],
+                   cwd=ROOT, check=True)
 
 
 @pytest.fixture(scope="session")
