@@ -1078,7 +1078,7 @@ const char translate_prelude_rs[] =
 	"    /// allocated fallibly: a size from the data must never abort.\n"
 	"    pub trait Room { fn room(&mut self, n: usize) -> R<()>; }\n"
 	"    impl<T> Room for Vec<T> {\n"
-	"        fn room(&mut self, n: usize) -> R<()> { self.try_reserve_exact(n).map_err(|_| Deopt) }\n"
+	"        fn room(&mut self, n: usize) -> R<()> { reserve(self, n) }\n"
 	"    }\n"
 	"    impl<T: ToPy> Room for PyOut<T> {\n"
 	"        fn room(&mut self, n: usize) -> R<()> {\n"

@@ -1069,7 +1069,7 @@ pub mod rt {
     /// allocated fallibly: a size from the data must never abort.
     pub trait Room { fn room(&mut self, n: usize) -> R<()>; }
     impl<T> Room for Vec<T> {
-        fn room(&mut self, n: usize) -> R<()> { self.try_reserve_exact(n).map_err(|_| Deopt) }
+        fn room(&mut self, n: usize) -> R<()> { reserve(self, n) }
     }
     impl<T: ToPy> Room for PyOut<T> {
         fn room(&mut self, n: usize) -> R<()> {
