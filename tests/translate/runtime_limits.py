@@ -23,6 +23,29 @@ def spin_list(xs: list[float], rounds: int) -> float:
     return total
 
 
+def spin_rows(rows: int, width: int) -> int:
+    # nested ranges: a short inner loop is counted at once before it runs,
+    # a long one (over 2**14) ticks per iteration
+    total = 0
+    for r in range(rows):
+        for c in range(width):
+            total = (total + r * c + 1) % 1000003
+    return total
+
+
+def first_gap(xs: list[int], width: int) -> int:
+    # breaks out of a short inner range from its tick-free copy
+    for i in range(len(xs)):
+        found = True
+        for j in range(i + 1, i + width):
+            if j >= len(xs) or xs[j] != xs[i] + (j - i):
+                found = False
+                break
+        if found:
+            return i
+    return -1
+
+
 def count_down(n: int) -> int:
     if n <= 0:
         return 0
@@ -75,6 +98,10 @@ INPUTS = {
     "spin": [(0,), (1,), (-5,), (1000,), (200000,)],
     "spin_list": [([], 3), ([1.5, -2.25], 0), ([0.1, 0.2, 0.3], 1000),
                   ([1e308, 1e308], 2), ([float("nan")], 5), ([1, 2.0], 2)],
+    "spin_rows": [(0, 5), (5, 0), (-1, 3), (3, 4), (20, 100), (2, 20000),
+                  (1, 16384), (1, 16385), (3, -1)],
+    "first_gap": [([], 3), ([5], 1), ([5], 2), ([1, 2, 3, 7, 8, 9, 10], 4),
+                  ([1, 3, 5], 2), (list(range(100)), 100), ([1, 2], 3)],
     "count_down": [(0,), (1,), (-3,), (50,), (300,), (399,), (400,), (401,),
                    (990,), (5000,)],
     "tree_sum": [(0, 1), (0, 100), (-50, 50), (0, 100000)],

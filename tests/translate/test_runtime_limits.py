@@ -19,7 +19,8 @@ CORPUS = HERE / "runtime_limits.py"
 def built(workdir):
     report, pkg, orig, _ = build_module(CORPUS, workdir)
     translated = {f["name"] for f in report["functions"] if f["translated"]}
-    for name in ("spin", "spin_list", "count_down", "zeros", "upto"):
+    for name in ("spin", "spin_list", "spin_rows", "first_gap", "count_down",
+                 "zeros", "upto"):
         assert name in translated, report
     return pkg, orig
 
@@ -44,6 +45,8 @@ def child(pkg, code, timeout=60):
 
 @pytest.mark.parametrize("call", ["fast.spin(10**12)",
                                   "fast.spin_list([0.5] * 1000, 10**10)",
+                                  "fast.spin_rows(10**12, 100)",
+                                  "fast.spin_rows(3, 10**12)",
                                   "fast.count_down(350) and fast.spin(10**12)"])
 def test_ctrl_c_interrupts_a_long_native_loop(built, call):
     """SIGINT during hours of native work: KeyboardInterrupt, promptly,

@@ -7,23 +7,46 @@ fn count_pairs<V0: rt::View<String>>(tokens: &V0) -> rt::R<IndexMap<(String, Str
     // line 12
     pairs = IndexMap::<(String, String), i64>::default();
     // line 13
-    for __v1 in 0..rt::sub_i((tokens.len() as i64), 1)? {
-        __ticks.tick()?;
-        i = __v1;
-        // line 14
-        vp_3 = (tokens.at(i)?, tokens.at(rt::add_i(i, 1)?)?);
-        // line 15
-        if (&pairs).contains_key(&vp_3) {
-            // line 16
-            let __w2 = 1;
-            let __p3 = rt::dget_mut(&mut pairs, &vp_3)?;
-            *__p3 = rt::add_i(*__p3, __w2)?;
-        } else {
-            // line 18
-            let __e4 = 1;
-            let __w5 = __e4;
-            let __k6 = vp_3.clone();
-            (&mut pairs).insert(__k6, __w5);
+    let __lo2: i64 = 0;
+    let __hi3: i64 = rt::sub_i((tokens.len() as i64), 1)?;
+    if __ticks.bulk(__lo2, __hi3)? {
+        for __v1 in __lo2..__hi3 {
+            i = __v1;
+            // line 14
+            vp_3 = (tokens.at(i)?, tokens.at(rt::add_i(i, 1)?)?);
+            // line 15
+            if (&pairs).contains_key(&vp_3) {
+                // line 16
+                let __w4 = 1;
+                let __p5 = rt::dget_mut(&mut pairs, &vp_3)?;
+                *__p5 = rt::add_i(*__p5, __w4)?;
+            } else {
+                // line 18
+                let __e6 = 1;
+                let __w7 = __e6;
+                let __k8 = vp_3.clone();
+                (&mut pairs).insert(__k8, __w7);
+            }
+        }
+    } else {
+        for __v1 in __lo2..__hi3 {
+            __ticks.tick()?;
+            i = __v1;
+            // line 14
+            vp_3 = (tokens.at(i)?, tokens.at(rt::add_i(i, 1)?)?);
+            // line 15
+            if (&pairs).contains_key(&vp_3) {
+                // line 16
+                let __w4 = 1;
+                let __p5 = rt::dget_mut(&mut pairs, &vp_3)?;
+                *__p5 = rt::add_i(*__p5, __w4)?;
+            } else {
+                // line 18
+                let __e6 = 1;
+                let __w7 = __e6;
+                let __k8 = vp_3.clone();
+                (&mut pairs).insert(__k8, __w7);
+            }
         }
     }
     // line 19

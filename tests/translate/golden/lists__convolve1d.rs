@@ -17,13 +17,25 @@ fn convolve1d(signal: &Vec<f64>, kernel: &Vec<f64>) -> rt::R<Vec<f64>> {
         __ticks.tick()?;
         i = __v1;
         // line 56
-        for __v2 in 0..k {
-            __ticks.tick()?;
-            j = __v2;
-            // line 57
-            let __w3 = (*rt::get(&*signal, i)? * *rt::get(&*kernel, j)?);
-            let __p4 = { let __i5 = rt::add_i(i, j)?; rt::get_mut(&mut out, __i5)? };
-            *__p4 += __w3;
+        let __lo3: i64 = 0;
+        let __hi4: i64 = k;
+        if __ticks.bulk(__lo3, __hi4)? {
+            for __v2 in __lo3..__hi4 {
+                j = __v2;
+                // line 57
+                let __w5 = (*rt::get(&*signal, i)? * *rt::get(&*kernel, j)?);
+                let __p6 = { let __i7 = rt::add_i(i, j)?; rt::get_mut(&mut out, __i7)? };
+                *__p6 += __w5;
+            }
+        } else {
+            for __v2 in __lo3..__hi4 {
+                __ticks.tick()?;
+                j = __v2;
+                // line 57
+                let __w5 = (*rt::get(&*signal, i)? * *rt::get(&*kernel, j)?);
+                let __p6 = { let __i7 = rt::add_i(i, j)?; rt::get_mut(&mut out, __i7)? };
+                *__p6 += __w5;
+            }
         }
     }
     // line 58

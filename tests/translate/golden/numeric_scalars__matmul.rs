@@ -23,17 +23,27 @@ fn matmul(a: &Vec<Vec<f64>>, b: &Vec<Vec<f64>>) -> rt::R<Vec<Vec<f64>>> {
             // line 25
             s = 0.0;
             // line 26
-            for __v3 in 0..(b.len() as i64) {
-                __ticks.tick()?;
-                k = __v3;
-                // line 27
-                s += (*rt::get(rt::get(&*a, i)?, k)? * *rt::get(rt::get(&*b, k)?, j)?);
+            let __lo4: i64 = 0;
+            let __hi5: i64 = (b.len() as i64);
+            if __ticks.bulk(__lo4, __hi5)? {
+                for __v3 in __lo4..__hi5 {
+                    k = __v3;
+                    // line 27
+                    s += (*rt::get(rt::get(&*a, i)?, k)? * *rt::get(rt::get(&*b, k)?, j)?);
+                }
+            } else {
+                for __v3 in __lo4..__hi5 {
+                    __ticks.tick()?;
+                    k = __v3;
+                    // line 27
+                    s += (*rt::get(rt::get(&*a, i)?, k)? * *rt::get(rt::get(&*b, k)?, j)?);
+                }
             }
             // line 28
-            { let __a4 = s; rt::push(&mut row, __a4)? };
+            { let __a6 = s; rt::push(&mut row, __a6)? };
         }
         // line 29
-        { let __a5 = std::mem::take(&mut row); rt::push(&mut result, __a5)? };
+        { let __a7 = std::mem::take(&mut row); rt::push(&mut result, __a7)? };
     }
     // line 30
     return Ok(result);
