@@ -863,10 +863,66 @@ pub mod rt {
             if ffi::PyFloat_CheckExact(o) != 0 { Some(ffi::PyFloat_AS_DOUBLE(o)) } else { None }
         }
     }
+    // ---- small ints read in place ----
+    // PyLong_AsLongLongAndOverflow is a call per item; an int of at most two
+    // 30-bit digits is read from the object itself when the running
+    // interpreter's layout was recognised at import (init_ints): 3.11 and
+    // before keep sign * ndigits in ob_size, 3.12 on a tag (ndigits << 3 |
+    // sign) in the same place; the digits follow. Any other build (15-bit
+    // digits, a debug or free-threaded object header) fails the self-test
+    // and keeps the call.
+    static INT_LAYOUT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+    const INT_SIZE: u8 = 1;
+    const INT_TAG: u8 = 2;
+    #[inline(always)]
+    unsafe fn int_in_place(o: *mut ffi::PyObject, layout: u8) -> Option<i64> {
+        let word = *(o as *const isize).add(2);
+        let d = (o as *const u8).add(3 * std::mem::size_of::<isize>()) as *const u32;
+        let (n, neg) = if layout == INT_SIZE {
+            (word.unsigned_abs(), word < 0)
+        } else if layout == INT_TAG {
+            let tag = word as usize;
+            if tag & 3 == 1 { return Some(0); }
+            (tag >> 3, tag & 3 == 2)
+        } else {
+            return None;
+        };
+        let v = match n {
+            0 => 0i64,
+            1 => *d as i64,
+            2 => (*d as i64) | ((*d.add(1) as i64) << 30),
+            _ => return None,
+        };
+        Some(if neg { -v } else { v })
+    }
+    /// Recognises the int layout of the running interpreter (once, at
+    /// import): the candidate for its version must read back a range of
+    /// values exactly, else ints are read through the C API.
+    pub fn init_ints(py: Python<'_>) {
+        let layout = if py.version_info() >= (3, 12) { INT_TAG } else { INT_SIZE };
+        let probes: [i64; 14] = [0, 1, -1, 7, -300, (1 << 30) - 1, 1 << 30, -(1 << 30),
+                                 (1 << 40) + 3, -(1 << 59) - 5, (1 << 60) - 1, -(1 << 60),
+                                 i64::MAX, i64::MIN];
+        let ok = probes.iter().all(|&x| unsafe {
+            let o = ffi::PyLong_FromLongLong(x);
+            if o.is_null() { ffi::PyErr_Clear(); return false; }
+            let got = int_in_place(o, layout);
+            ffi::Py_DECREF(o);
+            match got {
+                Some(v) => v == x,
+                None => x.unsigned_abs() >= 1 << 60,
+            }
+        });
+        INT_LAYOUT.store(if ok { layout } else { 0 }, std::sync::atomic::Ordering::Relaxed);
+    }
     impl Ext for i64 {
         #[inline]
         unsafe fn ext(o: *mut ffi::PyObject) -> Option<i64> {
             if ffi::PyLong_CheckExact(o) == 0 { return None; }
+            let layout = INT_LAYOUT.load(std::sync::atomic::Ordering::Relaxed);
+            if layout != 0 {
+                if let Some(v) = int_in_place(o, layout) { return Some(v); }
+            }
             let mut overflow: std::os::raw::c_int = 0;
             let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
             if overflow != 0 { return None; }

@@ -327,6 +327,7 @@ int translate_module(const char *src, size_t len, json_t *request,
 	}
 	emit_line(&e, "#[pymodule]");
 	emit_open(&e, "fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {");
+	emit_line(&e, "rt::init_ints(m.py());");
 	for (i = 0; i < cs.nfns; i++)
 		if (cs.fns[i] && cs.fns[i]->is_ok)
 			emit_line(

@@ -79,7 +79,19 @@ def compare_int_float(a: int, x: float) -> bool:
     return a == x or a < x
 
 
+def int_digest(xs: list[int], k: int) -> int:
+    # every item's exact value matters: ints of one, two and three 30-bit
+    # digits are read in place or through the C API
+    total = k
+    for x in xs:
+        total = (total * 31 + x) % 1000000007
+    return total
+
+
 BIG = 2**63 - 1
+EDGE_INTS = [0, 1, -1, 2**30 - 1, 2**30, -(2**30), 2**30 + 1, -(2**30) - 1,
+             2**60 - 1, -(2**60) + 1, 2**60, -(2**60), 2**62 + 12345,
+             BIG, -2**63]
 INPUTS = {
     "factorial": [(5,), (0,), (20,), (21,), (25,)],
     "fib": [(10,), (0,), (92,), (93,), (100,)],
@@ -93,5 +105,8 @@ INPUTS = {
     "digit_sum": [(12345,), (-987,), (0,), (BIG,)],
     "isqrt_floor": [(0,), (15,), (16,), (10**12,)],
     "mixed": [(3, 2.5), (-7, -0.5), (0, 0.0), (2**60, 1.5), (5, float("inf"))],
+    "int_digest": [([], 0), (EDGE_INTS, 1)] + [([x], x) for x in EDGE_INTS]
+                  + [([2**63], 0), ([-2**63 - 1], 0), ([1, 2**100], 5),
+                     ([True, 2], 0), ([3], 2**64)],
     "compare_int_float": [(1, 1.0), (2**53 + 1, 2.0**53), (3, 2.5), (-1, float("nan"))],
 }
