@@ -76,6 +76,8 @@ struct fe {
 	bool failed;
 };
 
+static void hoist(struct fe *f, struct ex *x);
+
 static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -1233,27 +1235,33 @@ static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 		    str_of(f, e->a[1], false), str_of(f, e->a[1], true));
 		return;
 	}
-	/* Chains evaluate each middle operand once. */
+	/* Chains evaluate each middle operand once, and an operand only when
+	 * every comparison before it held, as Python does (a < b < f() does
+	 * not call f when a < b is false):
+	 * { let c0 = a; let c1 = b; c0 < c1 && { let c2 = f(); c1 < c2 } } */
 	{
 		char **names = arena_alloc(&f->m->arena, e->n * sizeof(char *));
-		buf_adds(b, "{ ");
 		for (size_t i = 0; i < e->n; i++) {
 			names[i] = tmpname(f, "c");
-			buf_addf(b, "let %s = ", names[i]);
+			buf_addf(b, "{ let %s = ", names[i]);
 			ex_own(f, b, e->a[i]);
 			buf_adds(b, "; ");
-		}
-		for (size_t i = 0; i + 1 < e->n; i++) {
-			char *ro = xasprintf("&%s", names[i]);
-			char *r1 = xasprintf("&%s", names[i + 1]);
-			if (i)
+			if (i == 0)
+				continue;
+			{
+				char *ro = xasprintf("&%s", names[i - 1]);
+				char *r1 = xasprintf("&%s", names[i]);
+				emit_cmp_pair(f, b, e->cmp[i - 1], e->a[i - 1],
+					      names[i - 1], ro, e->a[i],
+					      names[i], r1);
+				free(ro);
+				free(r1);
+			}
+			if (i + 1 < e->n)
 				buf_adds(b, " && ");
-			emit_cmp_pair(f, b, e->cmp[i], e->a[i], names[i], ro,
-				      e->a[i + 1], names[i + 1], r1);
-			free(ro);
-			free(r1);
 		}
-		buf_adds(b, " }");
+		for (size_t i = 0; i < e->n; i++)
+			buf_adds(b, " }");
 	}
 }
 
@@ -2334,7 +2342,20 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	case EX_LISTCOMP:
 		if (!x->tmp) {
-			efail(f, x, "comprehension in this position");
+			/* Not hoisted: it runs only when its part of the
+			 * expression does (see hoist), so its loop goes in a
+			 * block right here. */
+			struct buf *saved = f->e->out, text = BUF_INIT;
+			int indent = f->e->indent;
+			f->e->out = &text;
+			f->e->indent = 0;
+			hoist(f, x);
+			f->e->out = saved;
+			f->e->indent = indent;
+			if (!f->failed)
+				buf_addf(b, "{ %s%s }", text.data, x->tmp);
+			x->tmp = NULL;
+			buf_release(&text);
 			return;
 		}
 		buf_adds(b, x->tmp);
@@ -3119,8 +3140,23 @@ static void hoist(struct fe *f, struct ex *x)
 			 comp_body, &c);
 		return;
 	}
-	for (size_t i = 0; i < x->n; i++)
+	/* Only what always runs: the right side of and/or, the branches of
+	 * a conditional expression and the operands of a comparison chain
+	 * after the first comparison run only when Python gets to them, and
+	 * a comprehension there is emitted in place (EX_LISTCOMP in ex). */
+	if (x->kind == EX_AND || x->kind == EX_OR) {
+		hoist(f, x->a[0]);
+		return;
+	}
+	if (x->kind == EX_IFEXP) {
+		hoist(f, x->a[1]);
+		return;
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->kind == EX_CMP && i >= 2)
+			break;
 		hoist(f, x->a[i]);
+	}
 }
 
 /* The comprehension's own temp must be known while its body is emitted. */

@@ -97,8 +97,51 @@ def fact_rec(n: int) -> int:
     return n * fact_rec(n - 1)
 
 
+def chained(a: int, b: float, c: int) -> bool:
+    return a < b <= c != a
+
+
+def chain_pop(xs: list[int], a: int) -> int:
+    # a chain stops at the first false comparison: xs.pop() runs only
+    # when a < 0 holds
+    n = 0
+    if a < 0 < xs.pop():
+        n = 1
+    return n * 100 + len(xs)
+
+
+def chain_index(xs: list[int], i: int) -> bool:
+    # xs[i] is never read (no IndexError) when 0 <= i fails
+    return 0 <= i < len(xs) and 1 < xs[i] < 10 or -1 > i > xs[i] > -100
+
+
+def comp_branch(xs: list[int], flag: bool) -> int:
+    # a comprehension in a branch not taken never runs
+    y = [xs.pop() for _ in range(2)] if flag else [0]
+    return len(xs) * 10 + len(y)
+
+
+def comp_or(xs: list[int], flag: bool) -> int:
+    if flag or len([xs.pop() for _ in range(1)]) > 0:
+        return len(xs)
+    return -len(xs)
+
+
+def comp_in_chain(xs: list[int], lo: int) -> bool:
+    return lo < 0 < len([xs.pop() for _ in range(1)])
+
+
 INPUTS = {
     "classify": [(-5,), (0,), (7,), (100,)],
+    "comp_branch": [([1, 2, 3], True), ([1, 2, 3], False), ([1], True), ([], False)],
+    "comp_or": [([1, 2, 3], True), ([1, 2, 3], False), ([], True), ([], False)],
+    "comp_in_chain": [([1, 2], 5), ([1, 2], -5), ([], 5), ([], -5)],
+    "chained": [(1, 1.5, 2), (1, 1.5, 1), (2, 1.5, 2), (1, 2.0, 2), (2, 2.0, 2),
+                (1, float("nan"), 5), (-2**63, -1e30, 0)],
+    "chain_pop": [([1, 2, 3], 5), ([1, 2, 3], -1), ([], 5), ([], -1), ([-4], -1),
+                  ([7], 0)],
+    "chain_index": [([5, 20], 0), ([5, 20], 1), ([5, 20], 2), ([5, 20], -1),
+                    ([5, -50], -1), ([], -3)],
     "first_index": [([1, 2, 3], 2), ([1, 2, 3], 9), ([], 1)],
     "count_until": [([1, 2, 3, 4, 5], 4), ([1, 3, 5], 99), ([], 0)],
     "sign": [(2.0,), (-3.0,), (0.0,), (float("nan"),)],
