@@ -1629,6 +1629,13 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 		}
 		return;
 	}
+	if (!strcmp(fn, "sorted") && a0->ty->kind == TY_SET) {
+		buf_adds(b, "rt::sorted_set(");
+		ex_ref(f, b, a0);
+		buf_addf(b, ", %s)?",
+			 e->n == 2 && e->a[1]->ival ? "true" : "false");
+		return;
+	}
 	if (!strcmp(fn, "sorted")) {
 		buf_adds(b, "rt::sorted(");
 		ex_slice(f, b, a0);

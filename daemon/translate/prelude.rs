@@ -478,6 +478,13 @@ pub mod rt {
         sort(&mut out, reverse)?;
         Ok(out)
     }
+    /// sorted(s) of a set: its items are distinct and totally ordered
+    /// (NaN re-runs Python), so the order they are taken in cannot show.
+    pub fn sorted_set<T: PartialOrd + Nan + Clone>(s: &IndexSet<T>, reverse: bool) -> R<Vec<T>> {
+        let mut out: Vec<T> = s.iter().cloned().collect();
+        sort(&mut out, reverse)?;
+        Ok(out)
+    }
 
     /// range(start, stop, step) as an iterator (step 0: ValueError).
     pub struct Range { cur: i64, left: u64, step: i64 }

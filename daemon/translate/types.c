@@ -935,7 +935,15 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 			if (!tx(c, e->a[1]))
 				return NULL;
 		}
-		el = iter_elem(c, e->a[0]);
+		/* sorted() of a set: the one use of its items whose result
+		 * cannot depend on the set's order (distinct items, a total
+		 * order; NaN re-runs Python) */
+		t = f[0] == 's' && !is_lazy_iter(e->a[0]) ? tx(c, e->a[0])
+							  : NULL;
+		if (t && t->kind == TY_SET && t->n == 1)
+			el = t->sub[0];
+		else
+			el = iter_elem(c, e->a[0]);
 		if (!el)
 			return NULL;
 		if (f[0] == 's' && el->kind != TY_UNKNOWN &&

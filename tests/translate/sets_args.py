@@ -1,7 +1,8 @@
 """Sets as arguments and return values. A set argument is read into a
 native set; a returned set is rebuilt by the additions CPython made, which
 gives its layout; anything else that could change the layout stays in
-Python, as does iterating a set."""
+Python, as does iterating a set; sorted() of a set, whose result cannot
+depend on the set's order, is native."""
 
 
 def member(s: set[int], x: int) -> bool:
@@ -13,6 +14,27 @@ def size(s: set[str]) -> int:
 
 
 def sorted_of(s: set[int]) -> list[int]:
+    return sorted(s)
+
+
+def sorted_words(text: str, rev: bool) -> list[str]:
+    words = set(text.split())
+    if rev:
+        return sorted(words, reverse=True)
+    return sorted(words)
+
+
+def sorted_floats(xs: list[float]) -> list[float]:
+    s = set()
+    for x in xs:
+        s.add(x)
+    return sorted(s, reverse=True)
+
+
+def sorted_pairs(xs: list[int]) -> list[tuple[int, int]]:
+    s = set()
+    for x in xs:
+        s.add((x % 3, x))
     return sorted(s)
 
 
@@ -94,6 +116,14 @@ INPUTS = {
                ({-1, 2 ** 62}, 2 ** 62), (frozenset({1}), 1), ([1], 1),
                ({1.0}, 1)],
     "size": [(set(),), ({"a", "b"},), ({"é", "x", ""},), ({1},)],
+    "sorted_of": [(set(),), ({3, -1, 2 ** 62, 0},), (set(range(50, 0, -3)),),
+                  ({2 ** 70, 1},), ({1.5, 2},)],
+    "sorted_words": [("", False), ("b a b c", False), ("b a b c", True),
+                     ("Zeta alpha Alpha é e", False), ("Zeta alpha Alpha é e", True)],
+    "sorted_floats": [([],), ([1.5, -2.0, 1.5, 0.0],), ([0.0, -0.0, 1.0],),
+                      ([-0.0, 0.0, -1.0],), ([float("nan"), 1.0],),
+                      ([float("inf"), float("-inf"), 3.0],), ([1, 2.0],)],
+    "sorted_pairs": [([],), ([5, 4, 3, 2, 1, 5],), ([-7, 7, 2 ** 62],)],
     "both": [({1}, {2}, 1), ({1}, {1}, 1), (set(), set(), 0)],
     "collect": [([],), ([3, 1, 3, 2],), (_many,), (list(range(100)),),
                 ([2 ** 62, -1, 7, 7],), ([2 ** 64],)],
@@ -105,8 +135,8 @@ INPUTS = {
 
 FALLBACK = {
     "drop": "removal",
+    "sorted_floats": "float keys",
     "echo": "argument 's' itself",
-    "sorted_of": "iteration over a set",
     "consts": "more than two constants",
     "copy_set": "iteration over a set",
     "in_tuple": "a set inside a returned value",
