@@ -3379,12 +3379,149 @@ static bool needs_hoist(const struct ex *x)
 	return false;
 }
 
+/* ---- one statement that changes a container and reads it elsewhere ----
+ * Python evaluates left to right and reads a list after a call changed
+ * it (xs[len(xs) - 1 - xs.pop()], s[-1] + s.pop()); the Rust borrows
+ * would keep the first read alive across the change (a compile error) or
+ * take it before. Such a statement keeps its function in Python. Reads
+ * inside the changing call's own arguments are fine (they run first), as
+ * are several changing calls in a row (xs.pop() - xs.pop()). */
+static const char *const mut_methods[] = {
+    "append",  "extend", "insert",  "pop",	  "remove", "clear",  "sort",
+    "reverse", "add",	 "discard", "setdefault", "update", "popitem"};
+
+static int ex_root(const struct ex *x)
+{
+	while (x && x->kind == EX_INDEX)
+		x = x->a[0];
+	return x && x->kind == EX_NAME ? x->var : -1;
+}
+
+/* The variable a call changes (its receiver, or an argument the callee
+ * changes), or -1. */
+static int ex_changes(const struct ex *x)
+{
+	if (x->kind == EX_METHOD && x->n >= 1 && x->a[0]->ty &&
+	    (x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
+	     x->a[0]->ty->kind == TY_SET)) {
+		for (size_t i = 0;
+		     i < sizeof(mut_methods) / sizeof(*mut_methods); i++)
+			if (!strcmp(x->sval, mut_methods[i]))
+				return ex_root(x->a[0]);
+	}
+	if (x->kind == EX_CALL && x->fn)
+		for (size_t i = 0; i < x->n && i < x->fn->nparams; i++)
+			if (x->fn->vars[x->fn->params[i].var].is_mutated &&
+			    ex_root(x->a[i]) >= 0)
+				return ex_root(x->a[i]);
+	return -1;
+}
+
+/* Whether x reads var v outside the subtree `skip` (receivers of other
+ * changing calls do not count). */
+static bool reads_outside(const struct ex *x, int v, const struct ex *skip)
+{
+	if (!x || x == skip)
+		return false;
+	if (x->kind == EX_NAME)
+		return x->var == v;
+	if (x != skip && ex_changes(x) == v && x->kind == EX_METHOD) {
+		for (size_t i = 1; i < x->n; i++)
+			if (reads_outside(x->a[i], v, skip))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < x->n; i++)
+		if (reads_outside(x->a[i], v, skip))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (reads_outside(c->target, v, skip) ||
+		    reads_outside(c->iter, v, skip))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (reads_outside(c->conds[k], v, skip))
+				return true;
+	}
+	return false;
+}
+
+/* Finds a changing call in x whose variable the statement's parts
+ * (parts[0..n)) read elsewhere. */
+static const struct ex *changed_and_read(const struct ex *x,
+					 struct ex *const *parts, size_t n)
+{
+	int v;
+
+	if (!x)
+		return NULL;
+	v = ex_changes(x);
+	if (v >= 0)
+		for (size_t i = 0; i < n; i++)
+			if (reads_outside(parts[i], v, x))
+				return x;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct ex *r = changed_and_read(x->a[i], parts, n);
+		if (r)
+			return r;
+	}
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ex *r =
+		    changed_and_read(x->comp[i]->iter, parts, n);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+static int check_change_order(struct fe *f, struct st *s)
+{
+	struct ex *parts[8];
+	size_t n = 0;
+
+	switch (s->kind) {
+	case ST_ASSIGN:
+		for (size_t i = 0; i < s->ntargets && n < 7; i++)
+			parts[n++] = s->targets[i];
+		parts[n++] = s->value;
+		break;
+	case ST_AUG:
+		parts[n++] = s->target;
+		parts[n++] = s->value;
+		break;
+	case ST_EXPR:
+	case ST_RETURN:
+		parts[n++] = s->value;
+		break;
+	case ST_IF:
+	case ST_WHILE:
+	case ST_ASSERT:
+		parts[n++] = s->cond;
+		break;
+	case ST_FOR:
+		parts[n++] = s->iter;
+		break;
+	default:
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ex *x = changed_and_read(parts[i], parts, n);
+		if (x)
+			return efail(f, x,
+				     "'%s' is changed here and read elsewhere "
+				     "in the same statement (Python's "
+				     "evaluation order cannot be kept)",
+				     f->fn->vars[ex_changes(x)].name);
+	}
+	return 0;
+}
+
 static int emit_stmt(struct fe *f, struct st *s)
 {
 	struct emitter *e = f->e;
 	struct buf b = BUF_INIT;
 
-	if (f->failed)
+	if (f->failed || check_change_order(f, s) < 0)
 		goto out;
 	switch (s->kind) {
 	case ST_EXPR:
