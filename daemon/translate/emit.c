@@ -3516,6 +3516,276 @@ static int check_change_order(struct fe *f, struct st *s)
 	return 0;
 }
 
+/* ---- two rows at once ----
+ * A loop that builds one result per iteration from a fresh accumulator,
+ *
+ *     for i in range(...):
+ *         total = 0.0
+ *         for j in range(...):       # the same trip count for every i
+ *             total += <reads of i, j, total and unchanged values>
+ *         out.append(<reads of total, i, ...>)
+ *
+ * (convolve1d, moving_average, matmul) is latency-bound: each += waits
+ * for the one before. Running iterations i and i + 1 side by side gives
+ * two independent chains, each adding in Python's order, so every result
+ * is bit-identical; the appends keep their order. Anything the inner
+ * loop could raise re-runs Python, which raises it itself. */
+static bool refs_var(const struct ex *x, int v)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_NAME)
+		return x->var == v;
+	for (size_t i = 0; i < x->n; i++)
+		if (refs_var(x->a[i], v))
+			return true;
+	return false;
+}
+
+/* Reads only: names, constants, arithmetic, indexing, len(). */
+static bool pure_read(const struct ex *x)
+{
+	switch (x->kind) {
+	case EX_NAME:
+		return !x->unwrap;
+	case EX_INT:
+	case EX_FLOAT:
+		return true;
+	case EX_BINOP:
+		return pure_read(x->a[0]) && pure_read(x->a[1]);
+	case EX_UNOP:
+		return x->op == '-' && pure_read(x->a[0]);
+	case EX_INDEX:
+		return x->a[0]->ty && x->a[0]->ty->kind == TY_LIST &&
+		       pure_read(x->a[0]) && pure_read(x->a[1]);
+	case EX_CALL:
+		return is_call(x, "len") && x->n == 1 &&
+		       x->a[0]->kind == EX_NAME && !x->a[0]->unwrap;
+	default:
+		return false;
+	}
+}
+
+static bool st_reads_var(const struct st *s, int v, const struct st *skip);
+static int emit_stmt(struct fe *f, struct st *s);
+
+/* Whether a block reads v anywhere but inside the statement skip. */
+static bool block_reads_var(const struct block *b, int v, const struct st *skip)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (st_reads_var(b->v[i], v, skip))
+			return true;
+	return false;
+}
+
+static bool ex_reads_var(const struct ex *x, int v)
+{
+	if (!x)
+		return false;
+	if (refs_var(x, v))
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_reads_var(x->a[i], v))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_reads_var(c->target, v) || ex_reads_var(c->iter, v))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_reads_var(c->conds[k], v))
+				return true;
+	}
+	return false;
+}
+
+static bool st_reads_var(const struct st *s, int v, const struct st *skip)
+{
+	if (s == skip)
+		return false;
+	for (size_t i = 0; i < s->ntargets; i++)
+		if (ex_reads_var(s->targets[i], v))
+			return true;
+	return ex_reads_var(s->value, v) || ex_reads_var(s->cond, v) ||
+	       ex_reads_var(s->target, v) || ex_reads_var(s->iter, v) ||
+	       block_reads_var(&s->body, v, skip) ||
+	       block_reads_var(&s->orelse, v, skip);
+}
+
+static bool simple_range(const struct ex *it)
+{
+	if (!is_call(it, "range") || it->kwname || it->n < 1 || it->n > 2)
+		return false;
+	for (size_t i = 0; i < it->n; i++)
+		if (!is_pure_int(it->a[i]))
+			return false;
+	return true;
+}
+
+static bool jam_shape(struct fe *f, const struct st *s)
+{
+	const struct st *init, *inner, *aug, *app;
+	int v, w, acc, out;
+
+	if (s->kind != ST_FOR || s->orelse.n || s->target->kind != EX_NAME ||
+	    !simple_range(s->iter) || s->body.n != 3)
+		return false;
+	init = s->body.v[0];
+	inner = s->body.v[1];
+	app = s->body.v[2];
+	v = s->target->var;
+	if (init->kind != ST_ASSIGN || init->ntargets != 1 ||
+	    init->targets[0]->kind != EX_NAME ||
+	    (init->value->kind != EX_FLOAT && init->value->kind != EX_INT))
+		return false;
+	acc = init->targets[0]->var;
+	if (!ty_equal(f->fn->vars[acc].ty, init->value->ty) ||
+	    (init->value->ty->kind != TY_FLOAT &&
+	     init->value->ty->kind != TY_INT))
+		return false;
+	if (inner->kind != ST_FOR || inner->orelse.n ||
+	    inner->target->kind != EX_NAME || !simple_range(inner->iter) ||
+	    inner->body.n != 1)
+		return false;
+	w = inner->target->var;
+	aug = inner->body.v[0];
+	if (aug->kind != ST_AUG || aug->target->kind != EX_NAME ||
+	    aug->target->var != acc || !pure_read(aug->value))
+		return false;
+	if (app->kind != ST_EXPR || !is_method(app->value, "append") ||
+	    app->value->n != 2 || app->value->a[0]->kind != EX_NAME ||
+	    app->value->a[0]->unwrap || !pure_read(app->value->a[1]))
+		return false;
+	out = app->value->a[0]->var;
+	if (v == w || v == acc || w == acc || out == v || out == w ||
+	    out == acc || f->fn->vars[v].ty->kind != TY_INT ||
+	    f->fn->vars[w].ty->kind != TY_INT)
+		return false;
+	/* the inner trip count must not depend on the accumulator or j;
+	 * nothing the two rows compute may read the list being built */
+	for (size_t i = 0; i < inner->iter->n; i++)
+		if (refs_var(inner->iter->a[i], acc) ||
+		    refs_var(inner->iter->a[i], w) ||
+		    refs_var(inner->iter->a[i], out))
+			return false;
+	if (refs_var(aug->value, out) || refs_var(app->value->a[1], out))
+		return false;
+	/* i, j and the accumulator are not read after the loop (their final
+	 * values would be the last row's, which the pairs do not leave) */
+	return !block_reads_var(&f->fn->body, v, s) &&
+	       !block_reads_var(&f->fn->body, w, s) &&
+	       !block_reads_var(&f->fn->body, acc, s);
+}
+
+struct jam_names {
+	char *v, *w, *acc;
+};
+
+static void jam_rename(struct fe *f, const struct st *s,
+		       const struct jam_names *n)
+{
+	const struct st *inner = s->body.v[1];
+	f->fn->vars[s->target->var].rname = n->v;
+	f->fn->vars[inner->target->var].rname = n->w;
+	f->fn->vars[s->body.v[0]->targets[0]->var].rname = n->acc;
+}
+
+static void emit_jam(struct fe *f, struct st *s)
+{
+	struct emitter *e = f->e;
+	struct st *inner = s->body.v[1], *aug = inner->body.v[0];
+	struct st *app = s->body.v[2];
+	struct var *acc = &f->fn->vars[s->body.v[0]->targets[0]->var];
+	struct jam_names orig = {f->fn->vars[s->target->var].rname,
+				 f->fn->vars[inner->target->var].rname,
+				 acc->rname};
+	struct jam_names rows[2];
+	char *lo = tmpname(f, "lo"), *hi = tmpname(f, "hi"),
+	     *p = tmpname(f, "p"), *t = tmpname(f, "t"), *x = tmpname(f, "x");
+	char *ilo[2], *ihi[2];
+	struct buf b = BUF_INIT, init = BUF_INIT;
+
+	for (int r = 0; r < 2; r++) {
+		rows[r].v = tmpname(f, "row");
+		rows[r].w = tmpname(f, "col");
+		rows[r].acc = tmpname(f, "acc");
+		ilo[r] = tmpname(f, "ilo");
+		ihi[r] = tmpname(f, "ihi");
+	}
+	stmt_line(f, s);
+	if (s->iter->n == 1)
+		buf_adds(&b, "0");
+	else
+		ex_i64(f, &b, s->iter->a[0]);
+	emit_line(e, "let %s: i64 = %s;", lo, b.data);
+	buf_reset(&b);
+	ex_i64(f, &b, s->iter->a[s->iter->n - 1]);
+	emit_line(e, "let %s: i64 = %s;", hi, b.data);
+	emit_room(f, s->iter, &s->body);
+	ex_own(f, &init, s->body.v[0]->value);
+	emit_line(e, "let mut %s: i64 = %s;", p, lo);
+	emit_line(e, "// rows %s and %s + 1 side by side (see emit_jam)", p, p);
+	emit_open(e, "while %s < %s && (%s as i128) - (%s as i128) >= 2 {", p,
+		  hi, hi, p);
+	emit_line(e, "__ticks.tick()?;");
+	emit_line(e, "__ticks.tick()?;");
+	for (int r = 0; r < 2; r++) {
+		emit_line(e, "let %s: i64 = %s%s;", rows[r].v, p,
+			  r ? " + 1" : "");
+		emit_line(e, "let mut %s: %s = %s;", rows[r].acc, rty(acc->ty),
+			  init.data);
+		emit_line(e, "let mut %s: i64 = 0;", rows[r].w);
+		jam_rename(f, s, &rows[r]);
+		buf_reset(&b);
+		if (inner->iter->n == 1)
+			buf_adds(&b, "0");
+		else
+			ex_i64(f, &b, inner->iter->a[0]);
+		emit_line(e, "let %s: i64 = %s;", ilo[r], b.data);
+		buf_reset(&b);
+		ex_i64(f, &b, inner->iter->a[inner->iter->n - 1]);
+		emit_line(e, "let %s: i64 = %s;", ihi[r], b.data);
+	}
+	emit_open(e,
+		  "if (%s as i128) - (%s as i128) == (%s as i128) - (%s as "
+		  "i128) && __ticks.bulk(%s, %s)? && __ticks.bulk(%s, %s)? {",
+		  ihi[0], ilo[0], ihi[1], ilo[1], ilo[0], ihi[0], ilo[1],
+		  ihi[1]);
+	emit_open(e, "for %s in 0..(if %s > %s { %s - %s } else { 0 }) {", t,
+		  ihi[0], ilo[0], ihi[0], ilo[0]);
+	for (int r = 0; r < 2; r++) {
+		jam_rename(f, s, &rows[r]);
+		emit_line(e, "%s = %s + %s;", rows[r].w, ilo[r], t);
+		emit_stmt(f, aug);
+	}
+	emit_close(e, NULL);
+	e->indent--;
+	emit_open(e, "} else {");
+	for (int r = 0; r < 2; r++) {
+		jam_rename(f, s, &rows[r]);
+		emit_open(e, "for %s in %s..%s {", x, ilo[r], ihi[r]);
+		emit_line(e, "__ticks.tick()?;");
+		emit_line(e, "%s = %s;", rows[r].w, x);
+		emit_stmt(f, aug);
+		emit_close(e, NULL);
+	}
+	emit_close(e, NULL);
+	for (int r = 0; r < 2; r++) {
+		jam_rename(f, s, &rows[r]);
+		emit_stmt(f, app);
+	}
+	emit_line(e, "%s += 2;", p);
+	emit_close(e, NULL);
+	jam_rename(f, s, &orig);
+	/* the odd row: the loop body as written */
+	emit_open(e, "if %s < %s {", p, hi);
+	emit_line(e, "__ticks.tick()?;");
+	emit_line(e, "%s = %s;", orig.v, p);
+	emit_block(f, &s->body);
+	emit_close(e, NULL);
+	buf_release(&b);
+	buf_release(&init);
+}
+
 static int emit_stmt(struct fe *f, struct st *s)
 {
 	struct emitter *e = f->e;
@@ -3589,6 +3859,10 @@ static int emit_stmt(struct fe *f, struct st *s)
 	case ST_FOR: {
 		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
 		struct block_ctx bc = {&s->body};
+		if (jam_shape(f, s) && f->nloops < 127) {
+			emit_jam(f, s);
+			break;
+		}
 		stmt_line(f, s);
 		if (broke)
 			emit_line(e, "let mut %s = false;", broke);
