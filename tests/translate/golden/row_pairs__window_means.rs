@@ -12,11 +12,11 @@ fn window_means(values: &Vec<f64>, window: i64) -> rt::R<rt::PyOut<f64>> {
     let __hi2: i64 = rt::add_i(rt::sub_i((values.len() as i64), window)?, 1)?;
     rt::room(&mut out, 0, rt::add_i(rt::sub_i((values.len() as i64), window)?, 1)?)?;
     let mut __p3: i64 = __lo1;
-    // rows __p3 and __p3 + 1 side by side (see emit_jam)
+    // rows __p3 to __p3 + 1 side by side (see emit_jam)
     while __p3 < __hi2 && (__hi2 as i128) - (__p3 as i128) >= 2 {
         __ticks.tick()?;
         __ticks.tick()?;
-        let __row6: i64 = __p3;
+        let __row6: i64 = __p3 + 0;
         let mut __acc8: f64 = 0.0;
         let mut __col7: i64 = 0;
         let __ilo9: i64 = __row6;
@@ -55,7 +55,7 @@ fn window_means(values: &Vec<f64>, window: i64) -> rt::R<rt::PyOut<f64>> {
         { let __a17 = rt::div_f(__acc13, (window as f64))?; out.push(__a17)? };
         __p3 += 2;
     }
-    if __p3 < __hi2 {
+    while __p3 < __hi2 {
         __ticks.tick()?;
         i = __p3;
         // line 23
@@ -79,6 +79,7 @@ fn window_means(values: &Vec<f64>, window: i64) -> rt::R<rt::PyOut<f64>> {
         }
         // line 26
         { let __a21 = rt::div_f(total, (window as f64))?; out.push(__a21)? };
+        __p3 += 1;
     }
     // line 27
     return Ok(out);
