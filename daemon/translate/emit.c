@@ -3530,16 +3530,38 @@ static int check_change_order(struct fe *f, struct st *s)
  * two independent chains, each adding in Python's order, so every result
  * is bit-identical; the appends keep their order. Anything the inner
  * loop could raise re-runs Python, which raises it itself. */
-static bool refs_var(const struct ex *x, int v)
+/* Whether pred holds for x or any expression inside it (arguments and
+ * comprehension clauses). */
+static bool ex_any(const struct ex *x,
+		   bool (*pred)(const struct ex *, const void *),
+		   const void *ctx)
 {
 	if (!x)
 		return false;
-	if (x->kind == EX_NAME)
-		return x->var == v;
+	if (pred(x, ctx))
+		return true;
 	for (size_t i = 0; i < x->n; i++)
-		if (refs_var(x->a[i], v))
+		if (ex_any(x->a[i], pred, ctx))
 			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_any(c->target, pred, ctx) || ex_any(c->iter, pred, ctx))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_any(c->conds[k], pred, ctx))
+				return true;
+	}
 	return false;
+}
+
+static bool is_name_of(const struct ex *x, const void *v)
+{
+	return x->kind == EX_NAME && x->var == *(const int *)v;
+}
+
+static bool refs_var(const struct ex *x, int v)
+{
+	return ex_any(x, is_name_of, &v);
 }
 
 /* Reads only: names, constants, arithmetic, indexing, len(). */
@@ -3578,35 +3600,15 @@ static bool block_reads_var(const struct block *b, int v, const struct st *skip)
 	return false;
 }
 
-static bool ex_reads_var(const struct ex *x, int v)
-{
-	if (!x)
-		return false;
-	if (refs_var(x, v))
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_reads_var(x->a[i], v))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_reads_var(c->target, v) || ex_reads_var(c->iter, v))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_reads_var(c->conds[k], v))
-				return true;
-	}
-	return false;
-}
-
 static bool st_reads_var(const struct st *s, int v, const struct st *skip)
 {
 	if (s == skip)
 		return false;
 	for (size_t i = 0; i < s->ntargets; i++)
-		if (ex_reads_var(s->targets[i], v))
+		if (refs_var(s->targets[i], v))
 			return true;
-	return ex_reads_var(s->value, v) || ex_reads_var(s->cond, v) ||
-	       ex_reads_var(s->target, v) || ex_reads_var(s->iter, v) ||
+	return refs_var(s->value, v) || refs_var(s->cond, v) ||
+	       refs_var(s->target, v) || refs_var(s->iter, v) ||
 	       block_reads_var(&s->body, v, skip) ||
 	       block_reads_var(&s->orelse, v, skip);
 }
