@@ -3379,6 +3379,35 @@ static bool needs_hoist(const struct ex *x)
 	return false;
 }
 
+/* Whether pred holds for x or any expression inside it (arguments and
+ * comprehension clauses). */
+static bool ex_any(const struct ex *x,
+		   bool (*pred)(const struct ex *, const void *),
+		   const void *ctx)
+{
+	if (!x)
+		return false;
+	if (pred(x, ctx))
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_any(x->a[i], pred, ctx))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_any(c->target, pred, ctx) || ex_any(c->iter, pred, ctx))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_any(c->conds[k], pred, ctx))
+				return true;
+	}
+	return false;
+}
+
+static bool is_name_of(const struct ex *x, const void *v)
+{
+	return x->kind == EX_NAME && x->var == *(const int *)v;
+}
+
 /* ---- one statement that changes a container and reads it elsewhere ----
  * Python evaluates left to right and reads a list after a call changed
  * it (xs[len(xs) - 1 - xs.pop()], s[-1] + s.pop()); the Rust borrows
@@ -3419,12 +3448,26 @@ static int ex_changes(const struct ex *x)
 
 /* Whether x reads var v outside the subtree `skip` (receivers of other
  * changing calls do not count). */
+static bool is_node(const struct ex *x, const void *node)
+{
+	return x == node;
+}
+
 static bool reads_outside(const struct ex *x, int v, const struct ex *skip)
 {
 	if (!x || x == skip)
 		return false;
 	if (x->kind == EX_NAME)
 		return x->var == v;
+	/* and/or and conditional expressions run their parts one after the
+	 * other, each to a value (a guard like `xs.pop() if xs else 0` or
+	 * `len(xs) > 0 and xs.pop() > y`): only the part holding the change
+	 * matters */
+	if (x->kind == EX_AND || x->kind == EX_OR || x->kind == EX_IFEXP) {
+		for (size_t i = 0; i < x->n; i++)
+			if (ex_any(x->a[i], is_node, skip))
+				return reads_outside(x->a[i], v, skip);
+	}
 	if (x != skip && ex_changes(x) == v && x->kind == EX_METHOD) {
 		for (size_t i = 1; i < x->n; i++)
 			if (reads_outside(x->a[i], v, skip))
@@ -3530,35 +3573,6 @@ static int check_change_order(struct fe *f, struct st *s)
  * two independent chains, each adding in Python's order, so every result
  * is bit-identical; the appends keep their order. Anything the inner
  * loop could raise re-runs Python, which raises it itself. */
-/* Whether pred holds for x or any expression inside it (arguments and
- * comprehension clauses). */
-static bool ex_any(const struct ex *x,
-		   bool (*pred)(const struct ex *, const void *),
-		   const void *ctx)
-{
-	if (!x)
-		return false;
-	if (pred(x, ctx))
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_any(x->a[i], pred, ctx))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_any(c->target, pred, ctx) || ex_any(c->iter, pred, ctx))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_any(c->conds[k], pred, ctx))
-				return true;
-	}
-	return false;
-}
-
-static bool is_name_of(const struct ex *x, const void *v)
-{
-	return x->kind == EX_NAME && x->var == *(const int *)v;
-}
-
 static bool refs_var(const struct ex *x, int v)
 {
 	return ex_any(x, is_name_of, &v);

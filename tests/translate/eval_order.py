@@ -26,6 +26,27 @@ def pop_then_read(xs: list[str]) -> str:
     return xs[-1] + last
 
 
+def pop_or(xs: list[int]) -> int:
+    # guards run before the change: native
+    x = xs.pop() if xs else -1
+    return x * 10 + len(xs)
+
+
+def pop_if_bigger(xs: list[int], y: int) -> int:
+    if len(xs) > 0 and xs.pop() > y:
+        return 1
+    return len(xs)
+
+
+def pop_then_check(xs: list[int]) -> bool:
+    # the change runs first, the read after it sees the shorter list
+    return xs.pop() > 0 and len(xs) > 1 and xs[-1] > 0
+
+
+def pop_in_branch(xs: list[str], first: bool) -> str:
+    return xs.pop() if first else xs[0] + str(len(xs))
+
+
 def add_pop(xs: list[int]) -> int:
     return xs[-1] + xs.pop()
 
@@ -58,6 +79,10 @@ INPUTS = {
     "min_of_pops": [([3, 1],), ([1, 3],), ([],)],
     "append_own_len": [([],), ([4, 5],)],
     "pop_then_read": [(["a", "b", "c"],), (["x"],), (["é", "ß"],)],
+    "pop_or": [([1, 2, 3],), ([],)],
+    "pop_if_bigger": [([1, 9], 4), ([9, 1], 4), ([], 0), ([5], 5)],
+    "pop_then_check": [([1, 2, 3],), ([1, 2, -3],), ([1, -2, 3],), ([-1, 2],), ([2],), ([],)],
+    "pop_in_branch": [(["a", "b"], True), (["a", "b"], False), ([], True), ([], False)],
     "add_pop": [([1, 2, 3],), ([4],), ([],)],
     "index_pop": [([0, 1, 2],), ([1, 1, 5, 1],), ([7],)],
     "str_add_pop": [(["a", "b", "c"],), (["z"],)],
