@@ -320,6 +320,49 @@ char *build_first_error(const char *log, const char *lib_rs)
 	return buf_detach(&b, NULL);
 }
 
+char *build_error_function(const char *log, const char *lib_rs)
+{
+	const char *e = log, *arrow = NULL, *p = lib_rs;
+	long gen_line = 0;
+	char *name = NULL;
+
+	/* the first error (a line starting "error[" or "error:") and its
+	 * location in the generated file */
+	while (e && (strncmp(e, "error", 5) || (e[5] != '[' && e[5] != ':'))) {
+		e = strchr(e, '\n');
+		if (e)
+			e++;
+	}
+	if (e)
+		arrow = strstr(e, "--> src/lib.rs:");
+	if (!arrow || !lib_rs)
+		return NULL;
+	gen_line = strtol(arrow + 15, NULL, 10);
+	/* the nearest function header at or above it: "// line N: def f"
+	 * (native functions) or #[pyo3(name = "f", ...)] (entry points) */
+	for (long ln = 1; *p && ln <= gen_line; ln++) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		const char *d = memmem(p, n, ": def ", 6);
+		const char *q = memmem(p, n, "#[pyo3(name = \"", 15);
+		if (d && !strncmp(p, "// line ", 8)) {
+			free(name);
+			name = xstrndup(d + 6, n - (size_t)(d + 6 - p));
+		} else if (q) {
+			const char *end =
+			    memchr(q + 15, '"', n - (size_t)(q + 15 - p));
+			if (end) {
+				free(name);
+				name = xstrndup(q + 15, (size_t)(end - q - 15));
+			}
+		}
+		if (!eol)
+			break;
+		p = eol + 1;
+	}
+	return name;
+}
+
 static void build_line(struct proc *p, int stream, const char *line, size_t len,
 		       void *data)
 {
@@ -400,6 +443,22 @@ static void build_exit(struct proc *p, int64_t status, int sig, bool timed_out,
 			while (start > bs->log.data && start[-1] != '\n')
 				start--;
 			first = xstrndup(start, (size_t)(end - start));
+		}
+		if (!sig && first && r->ps) {
+			/* One function's Rust did not compile: that function
+			 * stays in Python and the others are built again. */
+			char *fn = build_error_function(bs->log.data, lib);
+			char *why = xasprintf(
+			    "its generated Rust did not compile (a translator "
+			    "bug; the job log has the compiler's output): %s",
+			    first);
+			bool again = fn && pipeline_retry_without(r, fn, why);
+			free(fn);
+			free(why);
+			if (again) {
+				build_release(r);
+				goto out;
+			}
 		}
 		err_set(&err, RUSTIFY_ECHILD,
 			"the build failed: %s. This is a translator bug: the "

@@ -23,6 +23,10 @@ void build_release(struct job_run *r);
 /* First rustc error of a build log, mapped to the Python line through the
  * generated "// line N" comments of lib.rs. Exposed for tests. */
 char *build_first_error(const char *log, const char *lib_rs);
+/* The Python function whose generated Rust holds the first rustc error of
+ * a build log (its "// line N: def f" header or its entry point's
+ * #[pyo3(name = "f")]), or NULL. Exposed for tests. */
+char *build_error_function(const char *log, const char *lib_rs);
 /*
  * Finds the versions of rustc, cargo and maturin on the pool and keeps them
  * in d->toolchain (NULL until known, or when a tool is missing). Every

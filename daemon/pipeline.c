@@ -57,6 +57,8 @@ void pipeline_release(struct job_run *r)
 	free(ps->out_dir);
 	free(ps->output);
 	json_decref(ps->translate);
+	json_decref(ps->translate_request);
+	json_decref(ps->excluded);
 	free(ps);
 	r->ps = NULL;
 	build_release(r);
@@ -888,27 +890,25 @@ static void translate_cleanup(void *arg)
 	free(w);
 }
 
-static void translate_after(struct job_run *r, void *arg)
+/* Takes the translator's report into the result's functions; counts. */
+static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
+			 size_t *nfns)
 {
-	struct translate_work *w = arg;
 	struct pipeline_state *ps = r->ps;
 	json_t *f;
-	size_t i, ntranslated = 0, nfns = 0;
-	struct buf msg = BUF_INIT;
+	size_t i;
 
-	if (w->rc < 0) {
-		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
-		goto out;
-	}
-	ps->translate = json_incref(w->report);
-	json_array_foreach(json_object_get(w->report, "functions"), i, f) {
+	*ntranslated = *nfns = 0;
+	json_decref(ps->translate);
+	ps->translate = json_incref(report);
+	json_array_foreach(json_object_get(report, "functions"), i, f) {
 		const char *name =
 		    json_string_value(json_object_get(f, "name"));
 		json_t *rf = name ? pipeline_result_fn(r, name) : NULL;
 		bool ok = json_is_true(json_object_get(f, "translated"));
 
-		nfns++;
-		ntranslated += ok;
+		(*nfns)++;
+		*ntranslated += ok;
 		if (!rf)
 			continue;
 		json_object_set_new(rf, "translated", json_boolean(ok));
@@ -918,6 +918,20 @@ static void translate_after(struct job_run *r, void *arg)
 			json_object_set(rf, "signature",
 					json_object_get(f, "signature"));
 	}
+}
+
+static void translate_after(struct job_run *r, void *arg)
+{
+	struct translate_work *w = arg;
+	struct pipeline_state *ps = r->ps;
+	size_t ntranslated, nfns;
+	struct buf msg = BUF_INIT;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		goto out;
+	}
+	apply_report(r, w->report, &ntranslated, &nfns);
 	json_object_set_new(r->result, "module", json_string(ps->module));
 	buf_addf(&msg, "%zu of %zu selected functions translated", ntranslated,
 		 nfns);
@@ -1255,8 +1269,59 @@ static void stage_translate(struct job_run *r)
 			       "signatures", observed_signatures(ps, names),
 			       "python_version", pyver ? pyver : "3.11.0",
 			       "pyo3_version", RUSTIFY_PYO3_VERSION);
+	json_decref(ps->translate_request);
+	ps->translate_request = json_incref(w->request);
 	job_queue_work(r, translate_work, translate_after, translate_cleanup,
 		       w);
+}
+
+static void retry_after(struct job_run *r, void *arg)
+{
+	struct translate_work *w = arg;
+	size_t ntranslated, nfns;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		return;
+	}
+	apply_report(r, w->report, &ntranslated, &nfns);
+	if (!ntranslated) {
+		r->is_done_early = true;
+		job_stage_done(r, STAGE_DONE,
+			       "no translated function's Rust compiled; every "
+			       "function stays in Python");
+		return;
+	}
+	job_progress(r, 2, "building again: %zu of %zu functions translated",
+		     ntranslated, nfns);
+	stage_build(r);
+}
+
+bool pipeline_retry_without(struct job_run *r, const char *name,
+			    const char *why)
+{
+	struct pipeline_state *ps = r->ps;
+	struct translate_work *w;
+
+	if (!ps || !ps->translate_request || !ps->src.text ||
+	    json_object_size(ps->excluded) >= 3 ||
+	    json_object_get(ps->excluded, name))
+		return false;
+	if (!ps->excluded)
+		ps->excluded = json_object();
+	json_object_set_new(ps->excluded, name, json_string(why));
+	w = xcalloc(1, sizeof(*w));
+	w->text = xstrndup(ps->src.text, ps->src.len);
+	w->len = ps->src.len;
+	w->out_dir = xstrdup(ps->out_dir);
+	w->request = json_deep_copy(ps->translate_request);
+	json_object_set(w->request, "exclude", ps->excluded);
+	job_progress(r, 1,
+		     "the Rust of %s() did not compile; translating again "
+		     "with it kept in Python",
+		     name);
+	job_queue_work(r, translate_work, retry_after, translate_cleanup, w);
+	return true;
 }
 
 /* ---- crate --------------------------------------------------------------- */

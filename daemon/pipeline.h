@@ -23,11 +23,13 @@ struct pipeline_state {
 	char *profile_key;
 	bool has_profile_cache_hit;
 	bool is_list_only;
-	char *module;	   /* the accelerated package's import name */
-	char *out_dir;	   /* work/<id>/out: crate/ and <module>/ */
-	char *output;	   /* the user's output dir (deliver) */
-	json_t *translate; /* the translator's report */
-	char *job_key;	   /* everything that determines the delivery */
+	char *module;		   /* the accelerated package's import name */
+	char *out_dir;		   /* work/<id>/out: crate/ and <module>/ */
+	char *output;		   /* the user's output dir (deliver) */
+	json_t *translate;	   /* the translator's report */
+	json_t *translate_request; /* what it was asked (a rebuild reuses it) */
+	json_t *excluded;	   /* name: why, kept in Python by the build */
+	char *job_key;		   /* everything that determines the delivery */
 };
 
 struct pipeline_state *ps_get(struct job_run *r);
@@ -45,6 +47,16 @@ struct stage {
  */
 void stage_child(struct job_run *r, const char *const *args, const char *cwd,
 		 double timeout, job_child_done done);
+
+/*
+ * The build found that the Rust of function `name` does not compile (a
+ * translator bug): translate again with it kept in Python (reason `why`),
+ * then build again. False when that cannot help (no translation to
+ * repeat, the function already excluded, or three retries done); the
+ * build then fails as it would have.
+ */
+bool pipeline_retry_without(struct job_run *r, const char *name,
+			    const char *why);
 
 /* After a successful delivery: remember it under ps->job_key. */
 void pipeline_remember(struct job_run *r);

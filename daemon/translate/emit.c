@@ -4118,6 +4118,16 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			  gen.len ? gen.data : "", sig.data, rty(fn->ret));
 	if (fn->is_recursive)
 		emit_line(e, "let _depth = rt::Depth::enter()?;");
+	/* Test hook: the crate must build, and when it does not, the build
+	 * stage leaves the function that failed in Python and builds the
+	 * others (tests/e2e). Never set outside tests. */
+	{
+		const char *broken = getenv("RUSTIFY_TEST_MISCOMPILE");
+		if (broken && !strcmp(broken, fn->name))
+			emit_line(
+			    e, "compile_error!(\"RUSTIFY_TEST_MISCOMPILE "
+			       "(a test's deliberately broken function)\");");
+	}
 	/* signal checks count loop iterations in a register (rt::Ticks) */
 	if (block_loops(&fn->body))
 		emit_line(e, "let mut __ticks = rt::Ticks::new();");

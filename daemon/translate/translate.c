@@ -192,7 +192,7 @@ int translate_module(const char *src, size_t len, json_t *request,
 	struct buf lib = BUF_INIT, msg = BUF_INIT;
 	struct emitter e;
 	struct crate_spec cs = {0};
-	json_t *fnlist, *sigs, *rep = NULL, *arr;
+	json_t *fnlist, *sigs, *exclude, *rep = NULL, *arr;
 	const char *module, *source_name, *pyver, *pyo3;
 	size_t nsel, i;
 	int ret = 0;
@@ -243,6 +243,13 @@ int translate_module(const char *src, size_t len, json_t *request,
 			      "an array of names");
 		goto out;
 	}
+	exclude = json_object_get(request, "exclude");
+	if (exclude && !json_is_object(exclude)) {
+		ret = err_set(err, RUSTIFY_EPARAM,
+			      "request.exclude: expected an object of "
+			      "name: reason");
+		goto out;
+	}
 	sigs = json_object_get(request, "signatures");
 	if (!out_dir || !*out_dir) {
 		ret = err_set(err, RUSTIFY_EPARAM, "out_dir: empty");
@@ -256,6 +263,19 @@ int translate_module(const char *src, size_t len, json_t *request,
 	if (lower_module(&m, src ? src : "", len, &msg) < 0) {
 		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
 		goto out;
+	}
+	/* Functions the caller keeps in Python (the build stage, when their
+	 * Rust did not compile), before inference: their callers in the
+	 * module then stay in Python too. */
+	for (i = 0; i < m.nfns; i++) {
+		const char *why =
+		    json_string_value(json_object_get(exclude, m.fns[i]->name));
+		if (!why || !m.fns[i]->is_ok)
+			continue;
+		m.fns[i]->is_ok = false;
+		free(m.fns[i]->reason);
+		m.fns[i]->reason = xasprintf("line %d:%d %s", m.fns[i]->line,
+					     m.fns[i]->col, why);
 	}
 	for (i = 0; i < m.nfns; i++) {
 		json_t *sig = json_is_object(sigs)

@@ -18,7 +18,8 @@
  *   "source_path": "/abs/euclidean.py" | null, "functions": ["euclidean"],
  *   "signatures": {"euclidean": {"args": {"a": "list[float]"},
  *                                "return": "float"}},
- *   "python_version": "3.11.7", "pyo3_version": "0.30.1"}
+ *   "python_version": "3.11.7", "pyo3_version": "0.30.1",
+ *   "exclude": {"name": "why it stays in Python"}}   (optional)
  * Writes out_dir/crate/{Cargo.toml, pyproject.toml, src/lib.rs,
  * python/<module>/...} and out_dir/<module>/{__init__.py, _original.py,
  * __init__.pyi}. *report (new reference) is

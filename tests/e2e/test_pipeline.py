@@ -238,3 +238,74 @@ def test_whole_job_cache_follows_the_toolchain(daemons, tmpdir_short):
         # and from then on the new build is what a resubmit reuses
         last = run(c, params)
         assert last.get("cached_from") == wait["job"], last
+
+
+TWO_HOT = '''\
+def dot(a, b):
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i] * b[i]
+    return total
+
+
+def sq_sum(a):
+    total = 0.0
+    for x in a:
+        total += x * x
+    return total
+
+
+if __name__ == "__main__":
+    import random
+    rnd = random.Random(2)
+    for _ in range(20):
+        a = [rnd.random() for _ in range(20000)]
+        b = [rnd.random() for _ in range(20000)]
+        dot(a, b)
+        sq_sum(a)
+'''
+
+
+def test_a_function_whose_rust_does_not_compile_stays_in_python(
+        daemons, tmpdir_short):
+    """A translator bug that breaks one function's Rust (forced here by a
+    test hook that emits compile_error! into it) costs that function
+    only: it stays in Python with the compiler's message as its reason,
+    the others are built, verified and delivered. When every function
+    breaks, the job still ends with all of them in Python."""
+    src = write(tmpdir_short, "two.py", TWO_HOT)
+    out = os.path.join(tmpdir_short, "out")
+    d = daemons.new(wrapper=["env", "RUSTIFY_TEST_MISCOMPILE=sq_sum"])
+    with d.connect() as c:
+        res = run(c, {"file": src, "output": out, "all": True})
+    assert res["state"] == "done", res
+    fns = {f["name"]: f for f in res["functions"]}
+    assert fns["dot"]["translated"] and fns["dot"]["verified"], fns["dot"]
+    assert fns["sq_sum"]["translated"] is False, fns["sq_sum"]
+    reason = fns["sq_sum"]["reason"]
+    assert reason.startswith("line 8:"), reason
+    assert "did not compile" in reason and "RUSTIFY_TEST_MISCOMPILE" in \
+        reason, reason
+    check = ("import two, two_rs, random\n"
+             "r = random.Random(5)\n"
+             "a = [r.random() for _ in range(500)]\n"
+             "b = [r.random() for _ in range(500)]\n"
+             "print(two_rs.dot(a, b) == two.dot(a, b),\n"
+             "      two_rs.sq_sum is two_rs._original.sq_sum,\n"
+             "      two_rs.dot is not two_rs._original.dot,\n"
+             "      two_rs.sq_sum(a) == two.sq_sum(a))\n")
+    r = py(check, out + os.pathsep + tmpdir_short, tmpdir_short)
+    assert r.stdout.split() == ["True"] * 4, r.stdout + r.stderr
+    d.stop()
+    # the only selected function broken: nothing is built, all in Python
+    d.start()
+    with d.connect() as c:
+        res = run(c, {"file": src, "output": out + "2",
+                      "functions": ["sq_sum"]})
+    assert res["state"] == "done", res
+    fns = {f["name"]: f for f in res["functions"]}
+    assert fns["sq_sum"]["translated"] is False
+    assert "did not compile" in fns["sq_sum"]["reason"]
+    stages = {s["name"]: s for s in res["stages"]}
+    assert "every function stays in Python" in stages["build"]["message"], \
+        stages

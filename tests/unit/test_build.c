@@ -42,3 +42,44 @@ TEST(build_first_error_without_location_or_error)
 	free(e);
 	CHECK(build_first_error("   Compiling x\nFinished\n", lib_rs) == NULL);
 }
+
+TEST(build_error_function_finds_the_function)
+{
+	const char *lib = "pub mod rt {\n"			     /* 1 */
+			  "}\n"					     /* 2 */
+			  "// line 3: def first\n"		     /* 3 */
+			  "fn first(x: i64) -> rt::R<i64> {\n"	     /* 4 */
+			  "    Ok(x)\n"				     /* 5 */
+			  "}\n"					     /* 6 */
+			  "// line 9: def second_fn\n"		     /* 7 */
+			  "fn second_fn(x: i64) -> rt::R<i64> {\n"   /* 8 */
+			  "    compile_error!(\"x\");\n"	     /* 9 */
+			  "}\n"					     /* 10 */
+			  "#[pyfunction]\n"			     /* 11 */
+			  "#[pyo3(name = \"first\", pass_module)]\n" /* 12 */
+			  "fn py_0(m: &Bound<'_, PyModule>) {\n"     /* 13 */
+			  "    bad\n"				     /* 14 */
+			  "}\n";				     /* 15 */
+	char *f;
+
+	f = build_error_function("   Compiling m\n"
+				 "warning: unused\n --> src/lib.rs:5:1\n"
+				 "error: x\n --> src/lib.rs:9:5\n",
+				 lib);
+	CHECK_STR(f, "second_fn");
+	free(f);
+	f = build_error_function("error[E0425]: cannot find value `bad`\n"
+				 "  --> src/lib.rs:14:5\n",
+				 lib);
+	CHECK_STR(f, "first");
+	free(f);
+	/* before any function, no location, no error, no lib.rs */
+	CHECK(build_error_function("error: x\n --> src/lib.rs:1:1\n", lib) ==
+	      NULL);
+	CHECK(build_error_function("error: linker `cc` not found\n", lib) ==
+	      NULL);
+	CHECK(build_error_function("warning: w\n --> src/lib.rs:5:1\n", lib) ==
+	      NULL);
+	CHECK(build_error_function("error: x\n --> src/lib.rs:9:5\n", NULL) ==
+	      NULL);
+}
