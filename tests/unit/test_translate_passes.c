@@ -3,6 +3,8 @@
  * Python snippet -> IR dump (lower.c + types.c) -> Rust text (emit.c),
  * plus reasons with line:column for what is not translated.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rustify/buf.h"
@@ -268,4 +270,63 @@ TEST(translate_type_parse)
 	CHECK(ty_parse(&a, "list[") == NULL);
 	buf_release(&b);
 	arena_release(&a);
+}
+
+/* translate_module's "exclude": the named function stays in Python with
+ * the given reason, a caller of it too; anything but an object is a bad
+ * request. */
+TEST(translate_exclude_request)
+{
+	const char *src = "def leaf(x: int) -> int:\n"
+			  "    return x + 1\n"
+			  "\n"
+			  "def caller(x: int) -> int:\n"
+			  "    return leaf(x) * 2\n"
+			  "\n"
+			  "def other(x: int) -> int:\n"
+			  "    return x - 1\n";
+	char dir[] = "/tmp/rustify-unit-XXXXXX";
+	json_t *req, *rep = NULL, *f;
+	struct err err = ERR_INIT;
+	size_t i;
+	int seen = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	req = json_pack("{s:s, s:{s:s}}", "module", "m_rs", "exclude", "leaf",
+			"its Rust did not compile");
+	CHECK_INT(translate_module(src, strlen(src), req, dir, &rep, &err), 0);
+	json_array_foreach(json_object_get(rep, "functions"), i, f) {
+		const char *name =
+		    json_string_value(json_object_get(f, "name"));
+		const char *why =
+		    json_string_value(json_object_get(f, "reason"));
+		bool ok = json_is_true(json_object_get(f, "translated"));
+		if (!strcmp(name, "leaf")) {
+			CHECK(!ok);
+			CHECK_STR(why, "line 1:1 its Rust did not compile");
+			seen++;
+		} else if (!strcmp(name, "caller")) {
+			CHECK(!ok && why && strstr(why, "leaf"));
+			seen++;
+		} else if (!strcmp(name, "other")) {
+			CHECK(ok);
+			seen++;
+		}
+	}
+	CHECK_INT(seen, 3);
+	json_decref(rep);
+	json_decref(req);
+	rep = NULL;
+	req = json_pack("{s:s, s:[s]}", "module", "m_rs", "exclude", "leaf");
+	CHECK_INT(translate_module(src, strlen(src), req, dir, &rep, &err),
+		  RUSTIFY_EPARAM);
+	CHECK(strstr(err_msg(&err), "request.exclude") != NULL);
+	CHECK(rep == NULL);
+	err_release(&err);
+	json_decref(req);
+	{
+		char cmd[80];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		CHECK_INT(system(cmd), 0);
+	}
 }
