@@ -3468,7 +3468,7 @@ static bool reads_outside(const struct ex *x, int v, const struct ex *skip)
 			if (ex_any(x->a[i], is_node, skip))
 				return reads_outside(x->a[i], v, skip);
 	}
-	if (x != skip && ex_changes(x) == v && x->kind == EX_METHOD) {
+	if (x->kind == EX_METHOD && ex_changes(x) == v) {
 		for (size_t i = 1; i < x->n; i++)
 			if (reads_outside(x->a[i], v, skip))
 				return true;
