@@ -75,7 +75,7 @@ tools: $(TOOLS)
 
 # The Rust runtime every generated crate carries, as a C string (committed,
 # regenerated whenever prelude.rs changes).
-daemon/translate/prelude.c: daemon/translate/prelude.rs daemon/translate/gen_prelude.py
+daemon/translate/prelude.c: daemon/translate/prelude.rs daemon/translate/obj.rs daemon/translate/gen_prelude.py
 	python3 daemon/translate/gen_prelude.py
 
 $(B)/unit-tests: $(UNIT_OBJ) $(DAEMON_OBJ) $(B)/libproto.a

@@ -13,44 +13,9 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "translate/crate.h"
 #include "log.h"
 #include "pipeline.h"
-
-/* Rewrites the shim so that qualname is the original function. The shim
- * (translate/crate.c) binds every translated name on one line:
- *   NAME = _native.NAME if _native is not None else _original.NAME */
-static int shim_disable(const char *init_py, const char *name, const char *why,
-			struct err *err)
-{
-	size_t len;
-	char *text = fs_read_all(init_py, &len);
-	struct buf want = BUF_INIT, out = BUF_INIT;
-	const char *at;
-	int rc = 0;
-
-	if (!text)
-		return err_set(err, RUSTIFY_EIO, "%s: cannot read", init_py);
-	buf_addf(&want,
-		 "%s = _native.%s if _native is not None else "
-		 "_original.%s\n",
-		 name, name, name);
-	at = strstr(text, want.data);
-	if (!at) {
-		/* Not bound to the extension: nothing to disable. */
-		rc = err_set(err, RUSTIFY_ENOJOB, "%s: no binding line for %s",
-			     init_py, name);
-		goto out;
-	}
-	buf_add(&out, text, (size_t)(at - text));
-	buf_addf(&out, "%s = _original.%s  # disabled: %s\n", name, name, why);
-	buf_adds(&out, at + want.len);
-	rc = fs_write_file(init_py, out.data, out.len, err);
-out:
-	free(text);
-	buf_release(&want);
-	buf_release(&out);
-	return rc;
-}
 
 static void verify_done(struct job_run *r, int64_t status, int sig,
 			bool timed_out)
@@ -58,9 +23,8 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
 	char *path = xasprintf("%s/verify.json", r->work_dir);
-	char *init_py =
-	    xasprintf("%s/site/%s/__init__.py", r->work_dir, ps->module);
-	json_t *doc = NULL, *f;
+	char *pkg_dir = xasprintf("%s/site/%s", r->work_dir, ps->module);
+	json_t *doc = NULL, *f, *disabled = json_object();
 	size_t i, nok = 0, nall = 0;
 	struct buf msg = BUF_INIT;
 
@@ -130,20 +94,22 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 		json_object_set(rf, "verify_failure", ff);
 		buf_release(&why);
 	}
-	/* Only what verified stays native: every other binding in the shim
-	 * (a failure, or a function the harness did not check) goes back to
-	 * the original. */
+	/* Only what verified stays native: every other function (a
+	 * failure, or one the harness did not check) is in the shim's set of
+	 * disabled functions (translate/crate.c), and stays Python. */
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
 		const char *q = json_string_value(json_object_get(f, "name"));
 		bool is_off = json_is_false(json_object_get(f, "enabled"));
-		if (json_is_true(json_object_get(f, "verified")) && !is_off)
+		if (!q ||
+		    (json_is_true(json_object_get(f, "verified")) && !is_off))
 			continue;
-		if (shim_disable(init_py, q,
-				 is_off ? "slower than Python" : "not verified",
-				 &err) < 0 &&
-		    err.code != RUSTIFY_ENOJOB)
-			log_warn("job %s: %s", r->id, err_msg(&err));
-		err_release(&err);
+		json_object_set_new(disabled, q,
+				    json_string(is_off ? "slower than Python"
+						       : "not verified"));
+	}
+	if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+		goto out;
 	}
 	buf_addf(&msg, "%zu of %zu translated functions verified", nok, nall);
 	{
@@ -157,8 +123,9 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	json_decref(doc);
+	json_decref(disabled);
 	free(path);
-	free(init_py);
+	free(pkg_dir);
 	buf_release(&msg);
 	err_release(&err);
 }

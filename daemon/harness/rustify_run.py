@@ -31,7 +31,11 @@ hex) of the file's bytes from the start of the definition (the "@" of the
 first decorator, else the "def" or "async" keyword) to its end (ast's
 end_lineno/end_col_offset: the end of the last statement of the body).  A
 function edited since the build hashes differently and runs as Python.
-Methods, nested and decorated functions are not swapped (yet).
+A top-level class is followed by `Cls = __rustify_swap__("Cls", Cls,
+allowed)`: its accelerated methods whose every def hashes as built (allowed)
+get native versions on the class itself (through the package's
+_rustify_bind), so the script's own class object is patched. Nested and
+decorated top-level functions are not swapped.
 
 How: the module's code is compiled from a syntax tree in which each such
 `def name` is followed by `name = __rustify_swap__("name", name)`, so the
@@ -112,7 +116,10 @@ def load_manifest(path):
         wanted = {}
         for func in entry.get("functions", []):
             if func.get("accelerated") and isinstance(func.get("hash"), str):
-                wanted[func.get("qualname")] = func["hash"].lower()
+                # a qualname may name several defs (a property's getter
+                # and setter): each must hash to one of its hashes
+                wanted.setdefault(func.get("qualname"), set()).add(
+                    func["hash"].lower())
         by_source[os.path.realpath(source)] = {"module": entry["module"],
                                                "functions": wanted}
     return by_source
@@ -150,14 +157,18 @@ class Runner:
                         _debug("%s: %s is decorated, stays Python"
                                % (path, node.name))
                         continue
-                    if function_hash(data, starts, node) != want:
+                    if function_hash(data, starts, node) not in want:
                         _debug("%s: %s changed since the build, stays Python"
                                % (path, node.name))
                         continue
                     swaps.append(node.name)
                     out.append(self._swap_stmt(node))
                 elif isinstance(node, ast.ClassDef):
-                    continue
+                    allowed = self._methods(data, starts, node, node.name,
+                                            entry["functions"], path)
+                    if allowed:
+                        swaps.append(node.name)
+                        out.append(self._swap_stmt(node, allowed))
                 else:
                     for field in ("body", "orelse", "finalbody"):
                         inner = getattr(node, field, None)
@@ -175,16 +186,47 @@ class Runner:
         return compile(tree, path, "exec", dont_inherit=True), swaps
 
     @staticmethod
-    def _swap_stmt(node):
-        """`name = __rustify_swap__("name", name)` placed after node."""
+    def _methods(data, starts, cls, prefix, wanted, path):
+        """Qualnames of the methods of a class (and of the classes nested
+        in it) that are accelerated and unchanged since the build: every
+        def of such a qualname must hash as built."""
+        defs = {}
+
+        def walk(node, prefix):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    defs.setdefault(prefix + "." + item.name, []).append(
+                        function_hash(data, starts, item))
+                elif isinstance(item, ast.ClassDef):
+                    walk(item, prefix + "." + item.name)
+
+        walk(cls, prefix)
+        allowed = set()
+        for qualname, hashes in defs.items():
+            want = wanted.get(qualname)
+            if want is None:
+                continue
+            if all(h in want for h in hashes):
+                allowed.add(qualname)
+            else:
+                _debug("%s: %s changed since the build, stays Python"
+                       % (path, qualname))
+        return frozenset(allowed)
+
+    @staticmethod
+    def _swap_stmt(node, allowed=None):
+        """`name = __rustify_swap__("name", name[, allowed])` placed after
+        node (allowed: the method qualnames a class may get)."""
         loc = {"lineno": node.end_lineno, "col_offset": node.col_offset,
                "end_lineno": node.end_lineno,
                "end_col_offset": node.end_col_offset}
+        args = [ast.Constant(value=node.name, **loc),
+                ast.Name(id=node.name, ctx=ast.Load(), **loc)]
+        if allowed is not None:
+            args.append(ast.Constant(value=tuple(sorted(allowed)), **loc))
         call = ast.Call(
             func=ast.Name(id=SWAP_NAME, ctx=ast.Load(), **loc),
-            args=[ast.Constant(value=node.name, **loc),
-                  ast.Name(id=node.name, ctx=ast.Load(), **loc)],
-            keywords=[], **loc)
+            args=args, keywords=[], **loc)
         return ast.Assign(targets=[ast.Name(id=node.name, ctx=ast.Store(),
                                             **loc)],
                           value=call, **loc)
@@ -209,24 +251,25 @@ class Runner:
         """The __rustify_swap__ function for one module namespace."""
         originals = namespace.setdefault(ORIGINALS_NAME, {})
 
-        def swap(qualname, original):
+        def swap(qualname, original, allowed=None):
             originals[qualname] = original
             package = self.package(entry["module"])
-            fast = getattr(package, qualname, None) if package else None
-            if fast is None:
+            bind = getattr(package, "_rustify_bind", None) if package \
+                else None
+            if bind is None:
                 _debug("%s.%s not available, stays Python"
                        % (entry["module"], qualname))
                 return original
-            bind = getattr(package, "_rustify_bind", None)
-            if bind is not None:
-                try:
-                    bind(qualname, original)
-                except Exception as exc:
-                    _debug("%s._rustify_bind failed: %s"
-                           % (entry["module"], exc))
-                    return original
-            _debug("%s: using %s.%s" % (namespace.get("__name__"),
-                                        entry["module"], qualname))
+            try:
+                fast = bind(qualname, original,
+                            None if allowed is None else set(allowed))
+            except Exception as exc:
+                _debug("%s._rustify_bind failed: %s"
+                       % (entry["module"], exc))
+                return original
+            _debug("%s: %s %s" % (namespace.get("__name__"), qualname,
+                                  "native" if fast is not original
+                                  or allowed else "stays Python"))
             return fast
 
         return swap

@@ -18,13 +18,26 @@ struct crate_spec {
 	const char *pyo3_version;
 	const char *src;
 	size_t srclen;
-	/* selected functions in report order; NULL for names not found */
+	/* the typed tier's selected functions (for the .pyi stub) */
 	struct ir_fn **fns;
 	size_t nfns;
+	/* every requested qualname: its tier ("typed", "object") or NULL
+	 * and the reason it stays in Python */
+	struct crate_item {
+		const char *qualname;
+		const char *tier;
+		const char *reason;
+	} *items;
+	size_t nitems;
 };
 
 int crate_write(struct crate_spec *cs, const struct buf *lib_rs,
 		struct err *err);
+/* Rewrites DIR/<module>/_disabled.py: the functions the shim keeps in
+ * Python ({qualname: why}), e.g. those that failed verification. */
+struct json_t;
+int crate_write_disabled(const char *pkg_dir, struct json_t *disabled,
+			 struct err *err);
 /* "(list[float], list[float]) -> float" */
 void crate_signature(struct buf *b, const struct ir_fn *fn);
 

@@ -343,5 +343,7 @@ const char *emit_fn_rname(const struct ir_fn *fn);
 
 /* prelude.c: the rt runtime module emitted into every crate. */
 extern const char translate_prelude_rs[];
+/* prelude.c: the object tier's runtime (obj.rs), emitted after it. */
+extern const char translate_obj_rs[];
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "crate.h"
 #include "ir.h"
+#include "oir.h"
 #include "translate.h"
 
 static bool is_identifier(const char *s)
@@ -102,7 +103,8 @@ static void emit_lib_header(struct emitter *e, const char *source_name,
 		     "hence the allows.");
 	emit_line(e, "#![allow(non_snake_case, unused_mut, unused_variables, "
 		     "unused_assignments, unreachable_code, unused_parens, "
-		     "unused_braces, dead_code, unused_imports, "
+		     "unused_braces, dead_code, unused_imports, unused_labels, "
+		     "static_mut_refs, non_upper_case_globals, "
 		     "clippy::all)]");
 	emit_line(e, "%s", "");
 	emit_line(e, "use indexmap::IndexSet;");
@@ -117,6 +119,16 @@ static void emit_lib_header(struct emitter *e, const char *source_name,
 	 * allocations use it: Python objects stay Python's. */
 	emit_line(e, "#[global_allocator]");
 	emit_line(e, "static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;");
+	emit_line(e, "%s", "");
+	/* The object tier's error check: on Err, the traceback entry of the
+	 * line, then the innermost error label (oemit.c). */
+	emit_line(e, "#[allow(unused_macros)]");
+	emit_line(e, "macro_rules! q {");
+	emit_line(e, "    ($cx:expr, $l:lifetime, $n:expr, $e:expr) => {");
+	emit_line(e, "        match $e { Ok(v) => v, Err(_) => { o::tb($cx, $n); "
+		     "break $l; } }");
+	emit_line(e, "    };");
+	emit_line(e, "}");
 	emit_line(e, "%s", "");
 }
 
@@ -145,38 +157,87 @@ static void settle_emission(struct ir_module *m)
 	}
 }
 
-static json_t *report_fn(struct ir_fn *fn, const char *name)
+/* One requested qualname: its tier (typed when the typed tier took the
+ * function and the object tier can describe its parameters, else
+ * object), or why it stays in Python. */
+struct sel {
+	const char *name;
+	struct ir_fn *tfn;
+	struct ofn **ofns; /* every def of this qualname (property parts) */
+	size_t nofns;
+	const char *tier; /* "typed", "object" or NULL */
+	char *reason;
+	const char *typed_reason;
+	int line;
+};
+
+static void select_one(struct ir_module *m, struct omod *om, const char *name,
+		       struct sel *s)
+{
+	struct ir_fn *tfn = strchr(name, '.') ? NULL : ir_module_find(m, name);
+	struct ofn *bad = NULL;
+
+	s->name = name;
+	s->line = 0;
+	for (size_t i = 0; i < om->nfns; i++) {
+		if (strcmp(om->fns[i]->qualname, name))
+			continue;
+		if (!s->nofns)
+			s->line = om->fns[i]->line;
+		s->ofns = xrealloc(s->ofns, (s->nofns + 1) * sizeof(*s->ofns));
+		s->ofns[s->nofns++] = om->fns[i];
+		if (!om->fns[i]->is_ok && !bad)
+			bad = om->fns[i];
+	}
+	if (!s->nofns) {
+		s->reason = xasprintf("line 1:1 no function or method %s in "
+				      "the module (nested functions run as "
+				      "Python code made by their enclosing "
+				      "function)",
+				      name);
+		return;
+	}
+	if (bad) {
+		s->reason = xstrdup(bad->reason ? bad->reason
+						: "line 1:1 unknown");
+		return;
+	}
+	if (tfn && tfn->is_ok && s->nofns == 1) {
+		s->tfn = tfn;
+		tfn->is_selected = true;
+		s->tier = "typed";
+		return;
+	}
+	if (tfn && tfn->reason)
+		s->typed_reason = tfn->reason;
+	s->tier = "object";
+}
+
+static json_t *report_sel(struct sel *s)
 {
 	json_t *o = json_object();
 	struct buf b = BUF_INIT;
 
-	json_object_set_new(o, "name", json_string(name));
-	if (!fn) {
-		json_object_set_new(o, "line", json_null());
-		json_object_set_new(o, "translated", json_false());
-		json_object_set_new(
-		    o, "reason",
-		    json_string(
-			strchr(name, '.')
-			    ? "line 1:1 methods and nested functions are not "
-			      "supported (only top-level functions)"
-			    : "line 1:1 no top-level function with this name"));
-		json_object_set_new(o, "signature", json_null());
-		json_object_set_new(o, "rust_name", json_null());
-		return o;
-	}
-	json_object_set_new(o, "line", json_integer(fn->line));
-	json_object_set_new(o, "translated", json_boolean(fn->is_ok));
-	json_object_set_new(
-	    o, "reason",
-	    fn->is_ok
-		? json_null()
-		: json_string(fn->reason ? fn->reason : "line 1:1 unknown"));
-	if (fn->is_ok) {
-		crate_signature(&b, fn);
+	json_object_set_new(o, "name", json_string(s->name));
+	json_object_set_new(o, "line",
+			    s->line ? json_integer(s->line) : json_null());
+	json_object_set_new(o, "translated", json_boolean(s->tier != NULL));
+	json_object_set_new(o, "tier",
+			    s->tier ? json_string(s->tier) : json_null());
+	json_object_set_new(o, "reason", s->reason ? json_string(s->reason)
+						   : json_null());
+	json_object_set_new(o, "typed_reason",
+			    s->typed_reason ? json_string(s->typed_reason)
+					    : json_null());
+	if (s->tfn) {
+		crate_signature(&b, s->tfn);
 		json_object_set_new(o, "signature", json_string(b.data));
 		json_object_set_new(o, "rust_name",
-				    json_string(emit_fn_rname(fn)));
+				    json_string(emit_fn_rname(s->tfn)));
+	} else if (s->tier) {
+		buf_addf(&b, "of_%d", s->ofns[0]->index);
+		json_object_set_new(o, "signature", json_null());
+		json_object_set_new(o, "rust_name", json_string(b.data));
 	} else {
 		json_object_set_new(o, "signature", json_null());
 		json_object_set_new(o, "rust_name", json_null());
@@ -194,10 +255,13 @@ int translate_module(const char *src, size_t len, json_t *request,
 	struct crate_spec cs = {0};
 	json_t *fnlist, *sigs, *exclude, *rep = NULL, *arr;
 	const char *module, *source_name, *pyver, *pyo3;
-	size_t nsel, i;
+	struct omod om;
+	struct sel *sel = NULL;
+	size_t nsel, nselected = 0, i;
 	int ret = 0;
 
 	ir_module_init(&m);
+	omod_init(&om, &m.arena);
 	*report = NULL;
 	if (!json_is_object(request)) {
 		ret =
@@ -291,15 +355,37 @@ int translate_module(const char *src, size_t len, json_t *request,
 	types_check_calls(&m);
 	settle_emission(&m);
 
-	/* The selection, in request order (all functions when absent). */
-	nsel = fnlist ? json_array_size(fnlist) : m.nfns;
+	/* The object tier's view of the same source: every function and
+	 * method, each runnable through the C API. */
+	omod_init(&om, &m.arena);
+	om.py_minor = m.py_minor;
+	if (olower_module(&om, src ? src : "", len, &msg) < 0) {
+		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
+		goto out;
+	}
+	for (i = 0; i < om.nfns; i++) {
+		const char *why = json_string_value(
+		    json_object_get(exclude, om.fns[i]->qualname));
+		if (!why || !om.fns[i]->is_ok)
+			continue;
+		om.fns[i]->is_ok = false;
+		free(om.fns[i]->reason);
+		om.fns[i]->reason = xasprintf("line %d:%d %s", om.fns[i]->line,
+					      om.fns[i]->col, why);
+	}
+
+	/* The selection, in request order (all functions and methods when
+	 * absent). */
+	nsel = fnlist ? json_array_size(fnlist) : om.nfns;
 	cs.fns = xcalloc(nsel + 1, sizeof(*cs.fns));
+	cs.items = xcalloc(nsel + 1, sizeof(*cs.items));
+	sel = xcalloc(nsel + 1, sizeof(*sel));
 	arr = json_array();
 	for (i = 0; i < nsel; i++) {
 		const char *name =
 		    fnlist ? json_string_value(json_array_get(fnlist, i))
-			   : m.fns[i]->name;
-		struct ir_fn *fn;
+			   : om.fns[i]->qualname;
+		bool dup = false;
 		if (!name) {
 			json_decref(arr);
 			ret = err_set(err, RUSTIFY_EPARAM,
@@ -308,23 +394,27 @@ int translate_module(const char *src, size_t len, json_t *request,
 				      i);
 			goto out;
 		}
-		fn = ir_module_find(&m, name);
-		if (fn) {
-			bool dup = false;
-			for (size_t k = 0; k < cs.nfns; k++)
-				if (cs.fns[k] == fn)
-					dup = true;
-			if (dup)
-				continue;
-			fn->is_selected = true;
-		}
-		cs.fns[cs.nfns++] = fn;
-		json_array_append_new(arr, report_fn(fn, name));
+		for (size_t k = 0; k < nselected; k++)
+			if (!strcmp(sel[k].name, name))
+				dup = true;
+		if (dup)
+			continue;
+		select_one(&m, &om, name, &sel[nselected]);
+		if (sel[nselected].tfn)
+			cs.fns[cs.nfns++] = sel[nselected].tfn;
+		cs.items[cs.nitems].qualname = name;
+		cs.items[cs.nitems].tier = sel[nselected].tier;
+		cs.items[cs.nitems].reason = sel[nselected].reason;
+		cs.nitems++;
+		json_array_append_new(arr, report_sel(&sel[nselected]));
+		nselected++;
 	}
 
 	emit_init(&e, &lib);
 	emit_lib_header(&e, source_name, m.py_minor);
 	buf_adds(&lib, translate_prelude_rs);
+	emit_line(&e, "%s", "");
+	buf_adds(&lib, translate_obj_rs);
 	emit_line(&e, "%s", "");
 	for (i = 0; i < m.nfns; i++) {
 		if (!m.fns[i]->is_ok)
@@ -340,21 +430,58 @@ int translate_module(const char *src, size_t len, json_t *request,
 		emit_line(&e, "%s", "");
 	}
 	for (i = 0; i < cs.nfns; i++) {
-		if (!cs.fns[i] || !cs.fns[i]->is_ok)
-			continue;
 		emit_entry(&e, &m, cs.fns[i]);
 		emit_line(&e, "%s", "");
 	}
-	emit_line(&e, "#[pymodule]");
-	emit_open(&e, "fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {");
-	emit_line(&e, "rt::init_ints(m.py());");
-	for (i = 0; i < cs.nfns; i++)
-		if (cs.fns[i] && cs.fns[i]->is_ok)
+	for (i = 0; i < nselected; i++) {
+		if (!sel[i].tier || strcmp(sel[i].tier, "object"))
+			continue;
+		for (size_t k = 0; k < sel[i].nofns; k++) {
+			oemit_fn(&e, &om, sel[i].ofns[k]);
+			emit_line(&e, "%s", "");
+		}
+	}
+	oemit_consts(&e, &om);
+	emit_line(&e, "%s", "");
+	{
+		struct buf specs = BUF_INIT, typed = BUF_INIT;
+		for (i = 0; i < nselected; i++) {
+			if (!sel[i].tier)
+				continue;
+			for (size_t k = 0; k < sel[i].nofns; k++) {
+				struct ofn *of = sel[i].ofns[k];
+				oemit_spec(&e, &om, of,
+					   sel[i].tfn ? sel[i].tfn->name
+						      : NULL);
+				buf_addf(&specs, "&S_%d, ", of->index);
+			}
+			if (sel[i].tfn)
+				buf_addf(&typed, "\"%s\", ",
+					 sel[i].tfn->name);
+		}
+		emit_line(&e, "static SPECS: &[&o::Spec] = &[%s];",
+			  specs.len ? specs.data : "");
+		emit_line(&e, "%s", "");
+		emit_line(&e, "#[pymodule]");
+		emit_open(&e, "fn _native(m: &Bound<'_, PyModule>) -> "
+			      "PyResult<()> {");
+		emit_line(&e, "rt::init_ints(m.py());");
+		for (i = 0; i < cs.nfns; i++)
 			emit_line(
 			    &e, "m.add_function(wrap_pyfunction!(py_%d, m)?)?;",
 			    cs.fns[i]->index);
-	emit_line(&e, "Ok(())");
-	emit_close(&e, NULL);
+		emit_open(&e, "unsafe {");
+		emit_open(&e, "if init_k().is_err() || o::register(m.as_ptr(), "
+			      "SPECS, &[%s]).is_err() {",
+			  typed.len ? typed.data : "");
+		emit_line(&e, "return Err(PyErr::fetch(m.py()));");
+		emit_close(&e, NULL);
+		emit_close(&e, NULL);
+		emit_line(&e, "Ok(())");
+		emit_close(&e, NULL);
+		buf_release(&specs);
+		buf_release(&typed);
+	}
 
 	cs.out_dir = out_dir;
 	cs.module = module;
@@ -381,6 +508,13 @@ int translate_module(const char *src, size_t len, json_t *request,
 	*report = rep;
 out:
 	free(cs.fns);
+	free(cs.items);
+	for (i = 0; sel && i < nselected; i++) {
+		free(sel[i].ofns);
+		free(sel[i].reason);
+	}
+	free(sel);
+	omod_release(&om);
 	buf_release(&lib);
 	buf_release(&msg);
 	ir_module_release(&m);

@@ -67,7 +67,7 @@ TABLE = [1, 2, 3]
 TABLE.append(4)
 
 FALLBACK = {
-    "gen": "generators",
+    "gen": "generator",
     "uses_try": "try/except",
     "uses_with": "with",
     "uses_global_list": "module global",

@@ -1,0 +1,1520 @@
+// The object tier's runtime (module o): Python objects held as owned
+// references, every operation the C-API entry point CPython's bytecode
+// calls, so that native code does exactly what the interpreter does.
+// Errors are Err(X): the exception is set in the interpreter, as in C.
+// Also the native function type (NFn) that replaces a Python function or
+// method: it binds arguments like a function, binds to instances like a
+// function (a method descriptor, so LOAD_METHOD makes no bound method),
+// and shows the original's attributes (__name__, __doc__, __defaults__,
+// __wrapped__, __dict__, ...), which stay the original function's own.
+#[allow(non_upper_case_globals, clippy::missing_safety_doc)]
+pub mod o {
+    use pyo3::ffi;
+    use std::ffi::{c_char, c_int, c_void, CStr};
+    use std::ptr::{null_mut, NonNull};
+
+    pub type P = *mut ffi::PyObject;
+
+    /// An owned (strong) reference.
+    #[repr(transparent)]
+    pub struct O(NonNull<ffi::PyObject>);
+
+    /// An exception is set in the interpreter.
+    pub struct X;
+    pub type R<T> = Result<T, X>;
+
+    impl O {
+        #[inline]
+        pub unsafe fn own(p: P) -> R<O> {
+            match NonNull::new(p) { Some(n) => Ok(O(n)), None => Err(X) }
+        }
+        #[inline]
+        pub unsafe fn borrow(p: P) -> O { ffi::Py_INCREF(p); O(NonNull::new_unchecked(p)) }
+        #[inline]
+        pub fn p(&self) -> P { self.0.as_ptr() }
+        #[inline]
+        pub fn into_raw(self) -> P { let p = self.p(); std::mem::forget(self); p }
+    }
+    impl Drop for O {
+        #[inline]
+        fn drop(&mut self) { unsafe { ffi::Py_DECREF(self.p()) } }
+    }
+    impl Clone for O {
+        #[inline]
+        fn clone(&self) -> O { unsafe { O::borrow(self.p()) } }
+    }
+
+    extern "C" {
+        fn _PyType_Lookup(t: *mut ffi::PyTypeObject, name: P) -> P;
+        fn PyMethod_New(f: P, s: P) -> P;
+        static mut PyTraceBack_Type: ffi::PyTypeObject;
+        fn PyUnicode_InternFromString(s: *const c_char) -> P;
+    }
+
+    // ---- interpreter facts read at import ----
+
+    pub static mut PY_MINOR: u32 = 11;
+    pub static mut ASSERTS: bool = true;
+    static mut BUILTIN_SUPER: P = null_mut();
+    static mut EMPTY_STR: P = null_mut();
+    static mut S_ENTER: P = null_mut();
+    static mut S_EXIT: P = null_mut();
+    static mut S_NAME: P = null_mut();
+    static mut S_QUALNAME: P = null_mut();
+    static mut S_MODULE: P = null_mut();
+    static mut S_IMPORT: P = null_mut();
+    static mut S_KEYS: P = null_mut();
+    static mut S_WRAPPED: P = null_mut();
+    static mut S_BUILTINS: P = null_mut();
+    static mut S_CLASS: P = null_mut();
+
+    unsafe fn intern(s: &CStr) -> P { PyUnicode_InternFromString(s.as_ptr()) }
+
+    unsafe fn init_runtime() -> R<()> {
+        if !S_ENTER.is_null() { return Ok(()); }
+        let sys = O::own(ffi::PyImport_ImportModule(c"sys".as_ptr()))?;
+        let vi = O::own(ffi::PyObject_GetAttrString(sys.p(), c"version_info".as_ptr()))?;
+        let minor = O::own(ffi::PySequence_GetItem(vi.p(), 1))?;
+        PY_MINOR = ffi::PyLong_AsLong(minor.p()) as u32;
+        let flags = O::own(ffi::PyObject_GetAttrString(sys.p(), c"flags".as_ptr()))?;
+        let opt = O::own(ffi::PyObject_GetAttrString(flags.p(), c"optimize".as_ptr()))?;
+        ASSERTS = ffi::PyLong_AsLong(opt.p()) == 0;
+        BUILTIN_SUPER = std::ptr::addr_of_mut!(ffi::PySuper_Type) as P;
+        EMPTY_STR = O::own(ffi::PyUnicode_FromStringAndSize(c"".as_ptr(), 0))?.into_raw();
+        S_ENTER = intern(c"__enter__");
+        S_EXIT = intern(c"__exit__");
+        S_NAME = intern(c"__name__");
+        S_QUALNAME = intern(c"__qualname__");
+        S_MODULE = intern(c"__module__");
+        S_IMPORT = intern(c"__import__");
+        S_KEYS = intern(c"keys");
+        S_WRAPPED = intern(c"__wrapped__");
+        S_BUILTINS = intern(c"__builtins__");
+        S_CLASS = intern(c"__class__");
+        init_nfn_type()
+    }
+
+    /// The module's constants: literals evaluated by Python from their
+    /// source text (exact by construction), interned names, keyword-name
+    /// tuples.
+    pub unsafe fn init_consts(k: *mut P, n: usize, eval_src: &str, eval_ix: &[u32],
+                              names: &[(u32, &str)], kwnames: &[(u32, &[u32])]) -> R<()> {
+        init_runtime()?;
+        for &(i, s) in names {
+            let o = O::own(ffi::PyUnicode_FromStringAndSize(s.as_ptr() as *const c_char, s.len() as isize))?;
+            let mut p = o.into_raw();
+            ffi::PyUnicode_InternInPlace(&mut p);
+            *k.add(i as usize) = p;
+        }
+        if !eval_ix.is_empty() {
+            let src = std::ffi::CString::new(format!("({})", eval_src)).map_err(|_| raise_str(ffi::PyExc_SystemError, "constants: NUL"))?;
+            let code = O::own(ffi::Py_CompileString(src.as_ptr(), c"<rustify constants>".as_ptr(), ffi::Py_eval_input))?;
+            let g = O::own(ffi::PyDict_New())?;
+            let b = O::own(ffi::PyImport_ImportModule(c"builtins".as_ptr()))?;
+            if ffi::PyDict_SetItemString(g.p(), c"__builtins__".as_ptr(), b.p()) < 0 { return Err(X); }
+            let tup = O::own(ffi::PyEval_EvalCode(code.p(), g.p(), g.p()))?;
+            if ffi::PyTuple_Size(tup.p()) != eval_ix.len() as isize {
+                return Err(raise_str(ffi::PyExc_SystemError, "constants: count mismatch"));
+            }
+            for (j, &i) in eval_ix.iter().enumerate() {
+                let v = ffi::PyTuple_GetItem(tup.p(), j as isize);
+                ffi::Py_INCREF(v);
+                *k.add(i as usize) = v;
+            }
+        }
+        for &(i, ns) in kwnames {
+            let t = O::own(ffi::PyTuple_New(ns.len() as isize))?;
+            for (j, &ni) in ns.iter().enumerate() {
+                let s = *k.add(ni as usize);
+                ffi::Py_INCREF(s);
+                ffi::PyTuple_SetItem(t.p(), j as isize, s);
+            }
+            *k.add(i as usize) = t.into_raw();
+        }
+        for j in 0..n {
+            if (*k.add(j)).is_null() {
+                return Err(raise_str(ffi::PyExc_SystemError, "constants: hole"));
+            }
+        }
+        Ok(())
+    }
+
+    #[inline]
+    pub unsafe fn k(p: P) -> O { O::borrow(p) }
+
+    // ---- errors ----
+
+    #[cold]
+    pub unsafe fn raise_str(t: P, msg: &str) -> X {
+        let m = std::ffi::CString::new(msg.replace('\0', "?")).unwrap();
+        ffi::PyErr_SetString(t, m.as_ptr());
+        X
+    }
+
+    unsafe fn type_name(o: P) -> String {
+        let t = ffi::Py_TYPE(o);
+        CStr::from_ptr((*t).tp_name).to_string_lossy().into_owned()
+    }
+
+    unsafe fn str_of(o: P) -> String {
+        let mut n: isize = 0;
+        let s = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
+        if s.is_null() { ffi::PyErr_Clear(); return String::from("?"); }
+        String::from_utf8_lossy(std::slice::from_raw_parts(s as *const u8, n as usize)).into_owned()
+    }
+
+    /// The current exception, normalized, its traceback attached: the
+    /// value an except clause binds.
+    pub unsafe fn fetch() -> O {
+        let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
+        ffi::PyErr_Fetch(&mut t, &mut v, &mut tb);
+        ffi::PyErr_NormalizeException(&mut t, &mut v, &mut tb);
+        if !tb.is_null() {
+            ffi::PyException_SetTraceback(v, tb);
+            ffi::Py_DECREF(tb);
+        }
+        ffi::Py_XDECREF(t);
+        if v.is_null() {
+            // Not reached: an error path always has an exception set.
+            v = ffi::Py_None();
+            ffi::Py_INCREF(v);
+        }
+        O(NonNull::new_unchecked(v))
+    }
+
+    /// Raises exc again, with the traceback it carries (a re-raise adds
+    /// no traceback entry).
+    pub unsafe fn restore(exc: O) {
+        let t = ffi::Py_TYPE(exc.p()) as P;
+        ffi::Py_INCREF(t);
+        let tb = ffi::PyException_GetTraceback(exc.p());
+        ffi::PyErr_Restore(t, exc.into_raw(), tb);
+    }
+
+    /// Makes exc the handled exception (sys.exc_info()) as CPython does
+    /// on entering an except or finally block; returns the previous one.
+    pub unsafe fn push_handled(exc: &O) -> Option<O> {
+        let prev = ffi::PyErr_GetHandledException();
+        ffi::PyErr_SetHandledException(exc.p());
+        if prev.is_null() { None } else { Some(O(NonNull::new_unchecked(prev))) }
+    }
+
+    pub unsafe fn pop_handled(prev: &Option<O>) {
+        match prev {
+            Some(p) if p.p() != ffi::Py_None() => ffi::PyErr_SetHandledException(p.p()),
+            _ => ffi::PyErr_SetHandledException(null_mut()),
+        }
+    }
+
+    /// except T: (T a class or a tuple of classes, checked as CPython).
+    pub unsafe fn exc_match(exc: &O, t: O) -> R<bool> {
+        let tp = t.p();
+        let valid = |c: P| ffi::PyExceptionClass_Check(c) != 0;
+        if ffi::PyTuple_Check(tp) != 0 {
+            for i in 0..ffi::PyTuple_GET_SIZE(tp) {
+                if !valid(ffi::PyTuple_GET_ITEM(tp, i)) {
+                    return Err(raise_str(ffi::PyExc_TypeError, "catching classes that do not inherit from BaseException is not allowed"));
+                }
+            }
+        } else if !valid(tp) {
+            return Err(raise_str(ffi::PyExc_TypeError, "catching classes that do not inherit from BaseException is not allowed"));
+        }
+        Ok(ffi::PyErr_GivenExceptionMatches(exc.p(), tp) != 0)
+    }
+
+    unsafe fn instantiate(c: P) -> R<O> {
+        if ffi::PyExceptionClass_Check(c) != 0 {
+            let v = O::own(ffi::PyObject_CallNoArgs(c))?;
+            if ffi::PyExceptionInstance_Check(v.p()) == 0 {
+                let m = format!("calling {} should have returned an instance of BaseException, not {}",
+                                repr_str(c), repr_str(ffi::Py_TYPE(v.p()) as P));
+                return Err(raise_str(ffi::PyExc_TypeError, &m));
+            }
+            return Ok(v);
+        }
+        Ok(O::borrow(c))
+    }
+
+    unsafe fn repr_str(o: P) -> String {
+        match O::own(ffi::PyObject_Repr(o)) { Ok(r) => str_of(r.p()), Err(_) => { ffi::PyErr_Clear(); "?".into() } }
+    }
+
+    /// raise exc [from cause] (CPython's do_raise). Always Err.
+    pub unsafe fn raise(exc: O, cause: Option<O>) -> R<()> {
+        let value;
+        if ffi::PyExceptionClass_Check(exc.p()) != 0 {
+            value = instantiate(exc.p())?;
+        } else if ffi::PyExceptionInstance_Check(exc.p()) != 0 {
+            value = exc;
+        } else {
+            return Err(raise_str(ffi::PyExc_TypeError, "exceptions must derive from BaseException"));
+        }
+        if let Some(c) = cause {
+            let fixed: P;
+            if ffi::PyExceptionClass_Check(c.p()) != 0 {
+                fixed = instantiate(c.p())?.into_raw();
+            } else if ffi::PyExceptionInstance_Check(c.p()) != 0 {
+                fixed = c.into_raw();
+            } else if c.p() == ffi::Py_None() {
+                fixed = null_mut();
+            } else {
+                return Err(raise_str(ffi::PyExc_TypeError, "exception causes must derive from BaseException"));
+            }
+            ffi::PyException_SetCause(value.p(), fixed);
+        }
+        ffi::PyErr_SetObject(ffi::Py_TYPE(value.p()) as P, value.p());
+        Err(X)
+    }
+
+    /// Bare raise: re-raises the handled exception. true when there is
+    /// none (a new RuntimeError, which gets a traceback entry).
+    pub unsafe fn reraise() -> bool {
+        let h = ffi::PyErr_GetHandledException();
+        if h.is_null() || h == ffi::Py_None() {
+            ffi::Py_XDECREF(h);
+            raise_str(ffi::PyExc_RuntimeError, "No active exception to reraise");
+            return true;
+        }
+        restore(O(NonNull::new_unchecked(h)));
+        false
+    }
+
+    pub unsafe fn assert_fail(msg: Option<O>) -> R<()> {
+        let e = match msg {
+            Some(m) => O::own(ffi::PyObject_CallOneArg(ffi::PyExc_AssertionError, m.p()))?,
+            None => O::borrow(ffi::PyExc_AssertionError),
+        };
+        raise(e, None)
+    }
+
+    /// Adds the native frame's entry (the original file, function and
+    /// line) to the traceback of the exception being raised.
+    #[cold]
+    #[inline(never)]
+    pub unsafe fn tb(cx: &NFn, at: (u32, u32, u32, u32)) {
+        let line = at.0;
+        let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
+        ffi::PyErr_Fetch(&mut t, &mut v, &mut tb);
+        let mut frame = cx.frame.get();
+        if frame.is_null() {
+            let f = ffi::PyFrame_New(ffi::PyThreadState_Get(), cx.code as *mut ffi::PyCodeObject,
+                                     cx.globals, null_mut());
+            if f.is_null() { ffi::PyErr_Clear(); ffi::PyErr_Restore(t, v, tb); return; }
+            frame = f as P;
+            cx.frame.set(frame);
+        }
+        let lasti = lasti_for(cx, at);
+        let args = [if tb.is_null() { ffi::Py_None() } else { tb }, frame,
+                    ffi::PyLong_FromLong(lasti as _), ffi::PyLong_FromLong(line as i64 as _)];
+        let ty = std::ptr::addr_of_mut!(PyTraceBack_Type) as P;
+        let newtb = ffi::PyObject_Vectorcall(ty, args.as_ptr(), 4, null_mut());
+        ffi::Py_DECREF(args[2]);
+        ffi::Py_DECREF(args[3]);
+        if newtb.is_null() {
+            ffi::PyErr_Clear();
+            ffi::PyErr_Restore(t, v, tb);
+            return;
+        }
+        ffi::Py_XDECREF(tb);
+        ffi::PyErr_Restore(t, v, newtb);
+    }
+
+    /// The traceback's instruction offset for a line: of the original's
+    /// instructions on that line, the widest (a whole statement when there
+    /// is one), so that tracebacks print the line without pointing at a
+    /// part of it the native code may not have failed in. -1 when none.
+    unsafe fn lasti_for(cx: &NFn, at: (u32, u32, u32, u32)) -> i64 {
+        let line = at.0;
+        let key = ffi::PyLong_FromLongLong(((at.0 as i64) << 42) ^ ((at.1 as i64) << 28) ^ ((at.2 as i64) << 14) ^ at.3 as i64);
+        if key.is_null() { ffi::PyErr_Clear(); return -1; }
+        let key = O(NonNull::new_unchecked(key));
+        let mut cache = cx.tbcache.get();
+        if cache.is_null() {
+            cache = ffi::PyDict_New();
+            if cache.is_null() { ffi::PyErr_Clear(); return -1; }
+            cx.tbcache.set(cache);
+        }
+        let hit = ffi::PyDict_GetItemWithError(cache, key.p());
+        if !hit.is_null() { return ffi::PyLong_AsLongLong(hit); }
+        ffi::PyErr_Clear();
+        let mut best: i64 = -1;
+        let mut bestw: i64 = -1;
+        let it = ffi::PyObject_CallMethod(cx.code, c"co_positions".as_ptr(), std::ptr::null());
+        if !it.is_null() {
+            let it = O(NonNull::new_unchecked(it));
+            let mut i: i64 = 0;
+            loop {
+                let t = ffi::PyIter_Next(it.p());
+                if t.is_null() { break; }
+                let t = O(NonNull::new_unchecked(t));
+                let get = |k: isize| -> i64 {
+                    let v = ffi::PyTuple_GetItem(t.p(), k);
+                    if v.is_null() || v == ffi::Py_None() { return -1; }
+                    ffi::PyLong_AsLongLong(v)
+                };
+                let (l1, l2, c1, c2) = (get(0), get(1), get(2), get(3));
+                if (l1, l2, c1, c2) == (at.0 as i64, at.2 as i64, at.1 as i64, at.3 as i64) {
+                    // the very expression: CPython's carets
+                    best = 2 * i;
+                    break;
+                }
+                if l1 == line as i64 && l2 == line as i64 && c1 >= 0 && c2 >= c1 && c2 - c1 > bestw {
+                    bestw = c2 - c1;
+                    best = 2 * i;
+                }
+                i += 1;
+            }
+        }
+        ffi::PyErr_Clear();
+        let v = ffi::PyLong_FromLongLong(best);
+        if !v.is_null() { ffi::PyDict_SetItem(cache, key.p(), v); ffi::Py_DECREF(v); }
+        ffi::PyErr_Clear();
+        best
+    }
+
+    // ---- names ----
+
+    #[cold]
+    unsafe fn unbound_local(name: P) -> X {
+        let m = format!("cannot access local variable '{}' where it is not associated with a value", str_of(name));
+        let m = if PY_MINOR < 11 { format!("local variable '{}' referenced before assignment", str_of(name)) } else { m };
+        raise_str(ffi::PyExc_UnboundLocalError, &m)
+    }
+
+    #[cold]
+    unsafe fn unbound_free(name: P) -> X {
+        let m = if PY_MINOR < 11 {
+            format!("free variable '{}' referenced before assignment in enclosing scope", str_of(name))
+        } else {
+            format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", str_of(name))
+        };
+        name_error(&m, name)
+    }
+
+    unsafe fn name_error(msg: &str, name: P) -> X {
+        let m = std::ffi::CString::new(msg).unwrap();
+        let s = ffi::PyUnicode_FromString(m.as_ptr());
+        if s.is_null() { return X; }
+        let e = ffi::PyObject_CallOneArg(ffi::PyExc_NameError, s);
+        ffi::Py_DECREF(s);
+        if e.is_null() { return X; }
+        if ffi::PyObject_SetAttrString(e, c"name".as_ptr(), name) < 0 { ffi::PyErr_Clear(); }
+        ffi::PyErr_SetObject(ffi::PyExc_NameError, e);
+        ffi::Py_DECREF(e);
+        X
+    }
+
+    #[inline]
+    pub unsafe fn ld(v: &Option<O>, name: P) -> R<O> {
+        match v { Some(o) => Ok(o.clone()), None => Err(unbound_local(name)) }
+    }
+
+    /// A local read from inside an inlined comprehension (CPython: a free
+    /// variable of the comprehension's frame).
+    #[inline]
+    pub unsafe fn ld_outer(v: &Option<O>, name: P) -> R<O> {
+        match v { Some(o) => Ok(o.clone()), None => Err(unbound_free(name)) }
+    }
+
+    pub unsafe fn del_local(v: &mut Option<O>, name: P) -> R<()> {
+        if v.is_none() { return Err(unbound_local(name)); }
+        *v = None;
+        Ok(())
+    }
+
+    pub unsafe fn new_cell(v: Option<O>) -> O {
+        let p = match &v { Some(o) => o.p(), None => null_mut() };
+        O(NonNull::new_unchecked(ffi::PyCell_New(p)))
+    }
+
+    #[inline]
+    pub unsafe fn ld_cell(c: &O, name: P, outer: bool) -> R<O> {
+        let v = ffi::PyCell_Get(c.p());
+        if v.is_null() {
+            return Err(if outer { unbound_free(name) } else { unbound_local(name) });
+        }
+        Ok(O(NonNull::new_unchecked(v)))
+    }
+
+    #[inline]
+    pub unsafe fn st_cell(c: &O, v: O) { ffi::PyCell_Set(c.p(), v.p()); }
+
+    pub unsafe fn del_cell(c: &O, name: P) -> R<()> {
+        let v = ffi::PyCell_Get(c.p());
+        if v.is_null() { return Err(unbound_local(name)); }
+        ffi::Py_DECREF(v);
+        ffi::PyCell_Set(c.p(), null_mut());
+        Ok(())
+    }
+
+    pub unsafe fn free_cell(cx: &NFn, i: usize) -> O {
+        O::borrow(ffi::PyTuple_GET_ITEM(cx.closure, i as isize))
+    }
+
+    pub unsafe fn ld_free(cx: &NFn, i: usize, name: P) -> R<O> {
+        let c = ffi::PyTuple_GET_ITEM(cx.closure, i as isize);
+        let v = ffi::PyCell_Get(c);
+        if v.is_null() { return Err(unbound_free(name)); }
+        Ok(O(NonNull::new_unchecked(v)))
+    }
+
+    /// LOAD_GLOBAL: the module's globals, then its builtins, at each use.
+    pub unsafe fn ld_global(cx: &NFn, name: P) -> R<O> {
+        let v = ffi::PyDict_GetItemWithError(cx.globals, name);
+        if !v.is_null() { return Ok(O::borrow(v)); }
+        if !ffi::PyErr_Occurred().is_null() { return Err(X); }
+        let b = cx.builtins;
+        if ffi::PyDict_CheckExact(b) != 0 {
+            let v = ffi::PyDict_GetItemWithError(b, name);
+            if !v.is_null() { return Ok(O::borrow(v)); }
+            if !ffi::PyErr_Occurred().is_null() { return Err(X); }
+        } else {
+            let v = ffi::PyObject_GetItem(b, name);
+            if !v.is_null() { return Ok(O(NonNull::new_unchecked(v))); }
+            if ffi::PyErr_ExceptionMatches(ffi::PyExc_KeyError) == 0 { return Err(X); }
+            ffi::PyErr_Clear();
+        }
+        Err(name_error(&format!("name '{}' is not defined", str_of(name)), name))
+    }
+
+    pub unsafe fn st_global(cx: &NFn, name: P, v: O) -> R<()> {
+        if ffi::PyDict_SetItem(cx.globals, name, v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+
+    pub unsafe fn del_global(cx: &NFn, name: P) -> R<()> {
+        if ffi::PyDict_DelItem(cx.globals, name) < 0 {
+            if ffi::PyErr_ExceptionMatches(ffi::PyExc_KeyError) != 0 {
+                ffi::PyErr_Clear();
+                return Err(name_error(&format!("name '{}' is not defined", str_of(name)), name));
+            }
+            return Err(X);
+        }
+        Ok(())
+    }
+
+    // ---- values ----
+
+    #[inline] pub unsafe fn none() -> O { O::borrow(ffi::Py_None()) }
+    #[inline] pub unsafe fn boolean(b: bool) -> O { O::borrow(if b { ffi::Py_True() } else { ffi::Py_False() }) }
+
+    #[inline]
+    pub unsafe fn truth(v: O) -> R<bool> { truth_ref(&v) }
+
+    #[inline]
+    pub unsafe fn truth_ref(v: &O) -> R<bool> {
+        let p = v.p();
+        if p == ffi::Py_True() { return Ok(true); }
+        if p == ffi::Py_False() || p == ffi::Py_None() { return Ok(false); }
+        match ffi::PyObject_IsTrue(p) { 1 => Ok(true), 0 => Ok(false), _ => Err(X) }
+    }
+
+    macro_rules! binop {
+        ($($name:ident => $f:ident),* $(,)?) => {
+            $( #[inline] pub unsafe fn $name(a: O, b: O) -> R<O> { O::own(ffi::$f(a.p(), b.p())) } )*
+        };
+    }
+    binop! {
+        add => PyNumber_Add, sub => PyNumber_Subtract, mul => PyNumber_Multiply,
+        truediv => PyNumber_TrueDivide, floordiv => PyNumber_FloorDivide,
+        modulo => PyNumber_Remainder, lshift => PyNumber_Lshift, rshift => PyNumber_Rshift,
+        and_ => PyNumber_And, or_ => PyNumber_Or, xor => PyNumber_Xor,
+        matmul => PyNumber_MatrixMultiply,
+        iadd => PyNumber_InPlaceAdd, isub => PyNumber_InPlaceSubtract,
+        imul => PyNumber_InPlaceMultiply, itruediv => PyNumber_InPlaceTrueDivide,
+        ifloordiv => PyNumber_InPlaceFloorDivide, imodulo => PyNumber_InPlaceRemainder,
+        ilshift => PyNumber_InPlaceLshift, irshift => PyNumber_InPlaceRshift,
+        iand => PyNumber_InPlaceAnd, ior => PyNumber_InPlaceOr, ixor => PyNumber_InPlaceXor,
+        imatmul => PyNumber_InPlaceMatrixMultiply,
+    }
+    #[inline] pub unsafe fn pow(a: O, b: O) -> R<O> { O::own(ffi::PyNumber_Power(a.p(), b.p(), ffi::Py_None())) }
+    #[inline] pub unsafe fn ipow(a: O, b: O) -> R<O> { O::own(ffi::PyNumber_InPlacePower(a.p(), b.p(), ffi::Py_None())) }
+    #[inline] pub unsafe fn neg(a: O) -> R<O> { O::own(ffi::PyNumber_Negative(a.p())) }
+    #[inline] pub unsafe fn pos(a: O) -> R<O> { O::own(ffi::PyNumber_Positive(a.p())) }
+    #[inline] pub unsafe fn inv(a: O) -> R<O> { O::own(ffi::PyNumber_Invert(a.p())) }
+
+    /// Comparison operators as the compiler numbers them: < <= > >= == !=
+    /// in not-in is is-not (1..=10).
+    #[inline]
+    pub unsafe fn cmp(a: O, b: O, op: u32) -> R<O> {
+        match op {
+            1 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_LT)),
+            2 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_LE)),
+            3 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_GT)),
+            4 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_GE)),
+            5 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_EQ)),
+            6 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_NE)),
+            7 | 8 => {
+                let r = ffi::PySequence_Contains(b.p(), a.p());
+                if r < 0 { return Err(X); }
+                Ok(boolean((r == 1) == (op == 7)))
+            }
+            9 => Ok(boolean(a.p() == b.p())),
+            _ => Ok(boolean(a.p() != b.p())),
+        }
+    }
+
+    /// A comparison whose result is only tested (if, while, and/or).
+    #[inline]
+    pub unsafe fn cmp_bool(a: O, b: O, op: u32) -> R<bool> {
+        match op {
+            9 => Ok(a.p() == b.p()),
+            10 => Ok(a.p() != b.p()),
+            7 | 8 => {
+                let r = ffi::PySequence_Contains(b.p(), a.p());
+                if r < 0 { return Err(X); }
+                Ok((r == 1) == (op == 7))
+            }
+            _ => truth(cmp(a, b, op)?),
+        }
+    }
+
+    // ---- attributes, items ----
+
+    #[inline] pub unsafe fn getattr(o: O, name: P) -> R<O> { O::own(ffi::PyObject_GetAttr(o.p(), name)) }
+    #[inline]
+    pub unsafe fn setattr(o: O, name: P, v: O) -> R<()> {
+        if ffi::PyObject_SetAttr(o.p(), name, v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    #[inline]
+    pub unsafe fn delattr(o: O, name: P) -> R<()> {
+        if ffi::PyObject_SetAttr(o.p(), name, null_mut()) < 0 { Err(X) } else { Ok(()) }
+    }
+    #[inline] pub unsafe fn getitem(o: O, k: O) -> R<O> { O::own(ffi::PyObject_GetItem(o.p(), k.p())) }
+    #[inline]
+    pub unsafe fn setitem(o: O, k: O, v: O) -> R<()> {
+        if ffi::PyObject_SetItem(o.p(), k.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    #[inline]
+    pub unsafe fn delitem(o: O, k: O) -> R<()> {
+        if ffi::PyObject_DelItem(o.p(), k.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    pub unsafe fn slice(lo: Option<O>, hi: Option<O>, step: Option<O>) -> R<O> {
+        let p = |x: &Option<O>| x.as_ref().map_or(null_mut(), |o| o.p());
+        O::own(ffi::PySlice_New(p(&lo), p(&hi), p(&step)))
+    }
+
+    // ---- calls ----
+
+    /// f(args...): vectorcall; args[0] is a free slot the callee may use
+    /// (PY_VECTORCALL_ARGUMENTS_OFFSET), the arguments follow.
+    #[inline]
+    pub unsafe fn call<const N: usize>(f: O, args: [Option<O>; N]) -> R<O> {
+        let mut a: [P; N] = [null_mut(); N];
+        for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
+        let r = ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut());
+        drop(args);
+        O::own(r)
+    }
+
+    /// f(args..., k=v...): the last entries of args are the keyword values
+    /// named by the kwnames tuple.
+    #[inline]
+    pub unsafe fn callk<const N: usize>(f: O, args: [Option<O>; N], kwnames: P) -> R<O> {
+        let mut a: [P; N] = [null_mut(); N];
+        for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
+        let nkw = ffi::PyTuple_GET_SIZE(kwnames) as usize;
+        let r = ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+        drop(args);
+        O::own(r)
+    }
+
+    /// obj.name(args...) where evaluating the arguments cannot change
+    /// what obj.name is: args[0] is a free slot, args[1] is obj.
+    #[inline]
+    pub unsafe fn callm<const N: usize>(name: P, args: [Option<O>; N]) -> R<O> {
+        let mut a: [P; N] = [null_mut(); N];
+        for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
+        let r = ffi::PyObject_VectorcallMethod(name, a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut());
+        drop(args);
+        O::own(r)
+    }
+
+    /// _PyObject_FunctionStr: "mod.f()" for messages about a callable.
+    unsafe fn function_str(f: P) -> String {
+        let q = ffi::PyObject_GetAttr(f, S_QUALNAME);
+        if q.is_null() {
+            ffi::PyErr_Clear();
+            return match O::own(ffi::PyObject_Str(f)) { Ok(s) => str_of(s.p()), Err(_) => { ffi::PyErr_Clear(); "?".into() } };
+        }
+        let q = O(NonNull::new_unchecked(q));
+        let m = ffi::PyObject_GetAttr(f, S_MODULE);
+        if m.is_null() { ffi::PyErr_Clear(); return format!("{}()", str_of(q.p())); }
+        let m = O(NonNull::new_unchecked(m));
+        if m.p() != ffi::Py_None() && ffi::PyUnicode_Check(m.p()) != 0 && str_of(m.p()) != "builtins" {
+            format!("{}.{}()", str_of(m.p()), str_of(q.p()))
+        } else {
+            format!("{}()", str_of(q.p()))
+        }
+    }
+
+    /// Starts the positional arguments of a call with * in it.
+    pub unsafe fn args_new() -> R<O> { O::own(ffi::PyList_New(0)) }
+    pub unsafe fn args_push(l: &O, v: O) -> R<()> {
+        if ffi::PyList_Append(l.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    /// f(*it): as CPython, a TypeError names the function when it is not
+    /// iterable.
+    pub unsafe fn args_star(f: &O, l: &O, it: O) -> R<()> {
+        if (*ffi::Py_TYPE(it.p())).tp_iter.is_none() && ffi::PySequence_Check(it.p()) == 0 {
+            let m = format!("{} argument after * must be an iterable, not {}", function_str(f.p()), type_name(it.p()));
+            return Err(raise_str(ffi::PyExc_TypeError, &m));
+        }
+        extend_list(l, &it)
+    }
+    unsafe fn extend_list(l: &O, it: &O) -> R<()> {
+        let i = O::own(ffi::PyObject_GetIter(it.p()))?;
+        while let Some(v) = next(&i)? {
+            if ffi::PyList_Append(l.p(), v.p()) < 0 { return Err(X); }
+        }
+        Ok(())
+    }
+    pub unsafe fn kwargs_new() -> R<O> { O::own(ffi::PyDict_New()) }
+    /// k=v in a call with **: a repeated name is the call's TypeError.
+    pub unsafe fn kwargs_set(f: &O, d: &O, k: P, v: O) -> R<()> {
+        let have = ffi::PyDict_Contains(d.p(), k);
+        if have < 0 { return Err(X); }
+        if have == 1 {
+            let m = format!("{} got multiple values for keyword argument '{}'", function_str(f.p()), str_of(k));
+            return Err(raise_str(ffi::PyExc_TypeError, &m));
+        }
+        if ffi::PyDict_SetItem(d.p(), k, v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    /// **m in a call (DICT_MERGE).
+    pub unsafe fn kwargs_merge(f: &O, d: &O, m: O) -> R<()> {
+        let keys = if ffi::PyDict_Check(m.p()) != 0 {
+            O::own(ffi::PyDict_Keys(m.p()))?
+        } else {
+            let k = ffi::PyMapping_Keys(m.p());
+            if k.is_null() {
+                if ffi::PyErr_ExceptionMatches(ffi::PyExc_AttributeError) != 0 {
+                    ffi::PyErr_Clear();
+                    let msg = format!("{} argument after ** must be a mapping, not {}", function_str(f.p()), type_name(m.p()));
+                    return Err(raise_str(ffi::PyExc_TypeError, &msg));
+                }
+                return Err(X);
+            }
+            O(NonNull::new_unchecked(k))
+        };
+        let it = O::own(ffi::PyObject_GetIter(keys.p()))?;
+        while let Some(k) = next(&it)? {
+            let have = ffi::PyDict_Contains(d.p(), k.p());
+            if have < 0 { return Err(X); }
+            if have == 1 {
+                let msg = if ffi::PyUnicode_Check(k.p()) != 0 {
+                    format!("{} got multiple values for keyword argument '{}'", function_str(f.p()), str_of(k.p()))
+                } else {
+                    format!("{} keywords must be strings", function_str(f.p()))
+                };
+                return Err(raise_str(ffi::PyExc_TypeError, &msg));
+            }
+            let v = O::own(ffi::PyObject_GetItem(m.p(), k.p()))?;
+            if ffi::PyDict_SetItem(d.p(), k.p(), v.p()) < 0 { return Err(X); }
+        }
+        Ok(())
+    }
+    pub unsafe fn call_ex(f: O, args: O, kwargs: Option<O>) -> R<O> {
+        let t = O::own(ffi::PyList_AsTuple(args.p()))?;
+        let k = kwargs.as_ref().map_or(null_mut(), |d| if ffi::PyDict_Size(d.p()) > 0 { d.p() } else { null_mut() });
+        O::own(ffi::PyObject_Call(f.p(), t.p(), k))
+    }
+
+    /// super() with no arguments in a method: super(__class__, first
+    /// argument), as the interpreter reads them from the frame.
+    pub unsafe fn super0(cx: &NFn, f: O, first: Option<O>, class_ix: Option<usize>) -> R<O> {
+        if f.p() != BUILTIN_SUPER {
+            return call(f, [None]);
+        }
+        let cls = match class_ix {
+            Some(i) => ffi::PyCell_Get(ffi::PyTuple_GET_ITEM(cx.closure, i as isize)),
+            None => return Err(raise_str(ffi::PyExc_RuntimeError, "super(): __class__ cell not found")),
+        };
+        if cls.is_null() {
+            return Err(raise_str(ffi::PyExc_RuntimeError, "super(): empty __class__ cell"));
+        }
+        let cls = O(NonNull::new_unchecked(cls));
+        if ffi::PyType_Check(cls.p()) == 0 {
+            return Err(raise_str(ffi::PyExc_RuntimeError, "super(): __class__ is not a type"));
+        }
+        let first = match first {
+            Some(o) => o,
+            None => return Err(raise_str(ffi::PyExc_RuntimeError, "super(): no arguments")),
+        };
+        call(f, [None, Some(cls), Some(first)])
+    }
+
+    // ---- iteration, unpacking ----
+
+    #[inline] pub unsafe fn iter(o: O) -> R<O> { O::own(ffi::PyObject_GetIter(o.p())) }
+
+    /// FOR_ITER: Ok(None) at the end.
+    #[inline]
+    pub unsafe fn next(it: &O) -> R<Option<O>> {
+        let f = (*ffi::Py_TYPE(it.p())).tp_iternext;
+        let r = match f { Some(f) => f(it.p()), None => ffi::PyIter_Next(it.p()) };
+        if !r.is_null() { return Ok(Some(O(NonNull::new_unchecked(r)))); }
+        if !ffi::PyErr_Occurred().is_null() {
+            if ffi::PyErr_ExceptionMatches(ffi::PyExc_StopIteration) == 0 { return Err(X); }
+            ffi::PyErr_Clear();
+        }
+        Ok(None)
+    }
+
+    unsafe fn unpack_iter(v: &O) -> R<O> {
+        let t = ffi::Py_TYPE(v.p());
+        if (*t).tp_iter.is_none() && ffi::PySequence_Check(v.p()) == 0 {
+            let m = format!("cannot unpack non-iterable {} object", type_name(v.p()));
+            return Err(raise_str(ffi::PyExc_TypeError, &m));
+        }
+        O::own(ffi::PyObject_GetIter(v.p()))
+    }
+
+    /// a, b, c = v (UNPACK_SEQUENCE).
+    pub unsafe fn unpack<const N: usize>(v: O) -> R<[O; N]> {
+        let p = v.p();
+        let exact = (ffi::PyTuple_CheckExact(p) != 0 && ffi::PyTuple_GET_SIZE(p) == N as isize)
+            || (ffi::PyList_CheckExact(p) != 0 && ffi::PyList_GET_SIZE(p) == N as isize);
+        let mut out: Vec<O> = Vec::with_capacity(N);
+        if exact {
+            for i in 0..N {
+                let it = if ffi::PyTuple_CheckExact(p) != 0 { ffi::PyTuple_GET_ITEM(p, i as isize) } else { ffi::PyList_GET_ITEM(p, i as isize) };
+                out.push(O::borrow(it));
+            }
+        } else {
+            let it = unpack_iter(&v)?;
+            for i in 0..N {
+                match next(&it)? {
+                    Some(x) => out.push(x),
+                    None => {
+                        let m = format!("not enough values to unpack (expected {}, got {})", N, i);
+                        return Err(raise_str(ffi::PyExc_ValueError, &m));
+                    }
+                }
+            }
+            if next(&it)?.is_some() {
+                let pv = v.p();
+                let m = if PY_MINOR >= 12 && (ffi::PyList_CheckExact(pv) != 0 || ffi::PyTuple_CheckExact(pv) != 0 || ffi::PyDict_CheckExact(pv) != 0) {
+                    let n = if ffi::PyDict_CheckExact(pv) != 0 { ffi::PyDict_Size(pv) } else { ffi::Py_SIZE(pv) };
+                    format!("too many values to unpack (expected {}, got {})", N, n)
+                } else {
+                    format!("too many values to unpack (expected {})", N)
+                };
+                return Err(raise_str(ffi::PyExc_ValueError, &m));
+            }
+        }
+        match out.try_into() { Ok(a) => Ok(a), Err(_) => Err(raise_str(ffi::PyExc_SystemError, "unpack")) }
+    }
+
+    /// a, *b, c = v (UNPACK_EX): before items, a list, after items.
+    pub unsafe fn unpack_ex(v: O, before: usize, after: usize) -> R<Vec<O>> {
+        let it = unpack_iter(&v)?;
+        let mut out: Vec<O> = Vec::with_capacity(before + after + 1);
+        for i in 0..before {
+            match next(&it)? {
+                Some(x) => out.push(x),
+                None => {
+                    let m = format!("not enough values to unpack (expected at least {}, got {})", before + after, i);
+                    return Err(raise_str(ffi::PyExc_ValueError, &m));
+                }
+            }
+        }
+        let l = O::own(ffi::PySequence_List(it.p()))?;
+        let n = ffi::PyList_GET_SIZE(l.p()) as usize;
+        if n < after {
+            let m = format!("not enough values to unpack (expected at least {}, got {})", before + after, before + n);
+            return Err(raise_str(ffi::PyExc_ValueError, &m));
+        }
+        let tail = O::own(ffi::PyList_GetSlice(l.p(), (n - after) as isize, n as isize))?;
+        if ffi::PyList_SetSlice(l.p(), (n - after) as isize, n as isize, null_mut()) < 0 { return Err(X); }
+        out.push(l);
+        for i in 0..after { out.push(O::borrow(ffi::PyList_GET_ITEM(tail.p(), i as isize))); }
+        Ok(out)
+    }
+
+    // ---- displays ----
+
+    pub unsafe fn list_of<const N: usize>(items: [O; N]) -> R<O> {
+        let l = O::own(ffi::PyList_New(N as isize))?;
+        for (i, x) in items.into_iter().enumerate() { ffi::PyList_SET_ITEM(l.p(), i as isize, x.into_raw()); }
+        Ok(l)
+    }
+    pub unsafe fn tuple_of<const N: usize>(items: [O; N]) -> R<O> {
+        let t = O::own(ffi::PyTuple_New(N as isize))?;
+        for (i, x) in items.into_iter().enumerate() { ffi::PyTuple_SET_ITEM(t.p(), i as isize, x.into_raw()); }
+        Ok(t)
+    }
+    #[inline]
+    pub unsafe fn list_append(l: &O, v: O) -> R<()> {
+        if ffi::PyList_Append(l.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    /// [*it] (LIST_EXTEND).
+    pub unsafe fn list_extend(l: &O, it: O) -> R<()> {
+        if extend_list(l, &it).is_err() {
+            if ffi::PyErr_ExceptionMatches(ffi::PyExc_TypeError) != 0
+                && (*ffi::Py_TYPE(it.p())).tp_iter.is_none() && ffi::PySequence_Check(it.p()) == 0 {
+                ffi::PyErr_Clear();
+                let m = format!("Value after * must be an iterable, not {}", type_name(it.p()));
+                return Err(raise_str(ffi::PyExc_TypeError, &m));
+            }
+            return Err(X);
+        }
+        Ok(())
+    }
+    pub unsafe fn list_to_tuple(l: O) -> R<O> { O::own(ffi::PyList_AsTuple(l.p())) }
+    pub unsafe fn set_new() -> R<O> { O::own(ffi::PySet_New(null_mut())) }
+    #[inline]
+    pub unsafe fn set_add(s: &O, v: O) -> R<()> {
+        if ffi::PySet_Add(s.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    pub unsafe fn set_update(s: &O, it: O) -> R<()> {
+        let r = (|| -> R<()> {
+            let i = O::own(ffi::PyObject_GetIter(it.p()))?;
+            while let Some(v) = next(&i)? { set_add(s, v)?; }
+            Ok(())
+        })();
+        if r.is_err() {
+            if ffi::PyErr_ExceptionMatches(ffi::PyExc_TypeError) != 0
+                && (*ffi::Py_TYPE(it.p())).tp_iter.is_none() && ffi::PySequence_Check(it.p()) == 0 {
+                ffi::PyErr_Clear();
+                let m = format!("Value after * must be an iterable, not {}", type_name(it.p()));
+                return Err(raise_str(ffi::PyExc_TypeError, &m));
+            }
+            return Err(X);
+        }
+        Ok(())
+    }
+    pub unsafe fn dict_new() -> R<O> { O::own(ffi::PyDict_New()) }
+    #[inline]
+    pub unsafe fn dict_set(d: &O, k: O, v: O) -> R<()> {
+        if ffi::PyDict_SetItem(d.p(), k.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+    /// {**m} (DICT_UPDATE).
+    pub unsafe fn dict_update(d: &O, m: O) -> R<()> {
+        if ffi::PyDict_Update(d.p(), m.p()) < 0 {
+            if ffi::PyErr_ExceptionMatches(ffi::PyExc_AttributeError) != 0 {
+                ffi::PyErr_Clear();
+                let msg = format!("'{}' object is not a mapping", type_name(m.p()));
+                return Err(raise_str(ffi::PyExc_TypeError, &msg));
+            }
+            return Err(X);
+        }
+        Ok(())
+    }
+
+    // ---- strings ----
+
+    /// FORMAT_VALUE: conversion ('r', 's', 'a' or 0) then format(v, spec).
+    pub unsafe fn fmt(v: O, conv: u8, spec: Option<O>) -> R<O> {
+        let v = match conv {
+            b'r' => O::own(ffi::PyObject_Repr(v.p()))?,
+            b's' => O::own(ffi::PyObject_Str(v.p()))?,
+            b'a' => O::own(ffi::PyObject_ASCII(v.p()))?,
+            _ => v,
+        };
+        if spec.is_none() && ffi::PyUnicode_CheckExact(v.p()) != 0 { return Ok(v); }
+        O::own(ffi::PyObject_Format(v.p(), spec.as_ref().map_or(null_mut(), |s| s.p())))
+    }
+    /// BUILD_STRING.
+    pub unsafe fn join<const N: usize>(parts: [O; N]) -> R<O> {
+        let t = tuple_of(parts)?;
+        O::own(ffi::PyUnicode_Join(EMPTY_STR, t.p()))
+    }
+
+    // ---- with ----
+
+    /// The special method name of type(o), bound to o (_PyObject_LookupSpecial).
+    unsafe fn lookup_special(o: P, name: P) -> R<Option<O>> {
+        let d = _PyType_Lookup(ffi::Py_TYPE(o), name);
+        if d.is_null() { return if ffi::PyErr_Occurred().is_null() { Ok(None) } else { Err(X) }; }
+        let get = (*ffi::Py_TYPE(d)).tp_descr_get;
+        match get {
+            Some(g) => Ok(Some(O::own(g(d, o, ffi::Py_TYPE(o) as P))?)),
+            None => Ok(Some(O::borrow(d))),
+        }
+    }
+
+    /// BEFORE_WITH: (bound __exit__, result of __enter__()).
+    pub unsafe fn with_enter(mgr: O) -> R<(O, O)> {
+        let enter = match lookup_special(mgr.p(), S_ENTER)? {
+            Some(e) => e,
+            None => {
+                let m = format!("'{}' object does not support the context manager protocol", type_name(mgr.p()));
+                return Err(raise_str(ffi::PyExc_TypeError, &m));
+            }
+        };
+        let exit = match lookup_special(mgr.p(), S_EXIT)? {
+            Some(e) => e,
+            None => {
+                let m = format!("'{}' object does not support the context manager protocol (missed __exit__ method)", type_name(mgr.p()));
+                return Err(raise_str(ffi::PyExc_TypeError, &m));
+            }
+        };
+        let r = call(enter, [None])?;
+        Ok((exit, r))
+    }
+
+    pub unsafe fn with_exit_ok(exit: O) -> R<()> {
+        call(exit, [None, Some(none()), Some(none()), Some(none())]).map(|_| ())
+    }
+
+    /// __exit__(type, value, traceback) while exc is raised: true when it
+    /// suppresses the exception.
+    pub unsafe fn with_exit_exc(exit: O, exc: &O) -> R<bool> {
+        let t = O::borrow(ffi::Py_TYPE(exc.p()) as P);
+        let tb = ffi::PyException_GetTraceback(exc.p());
+        let tb = if tb.is_null() { none() } else { O(NonNull::new_unchecked(tb)) };
+        let r = call(exit, [None, Some(t), Some(exc.clone()), Some(tb)])?;
+        truth(r)
+    }
+
+    // ---- imports ----
+
+    /// IMPORT_NAME: builtins.__import__ as looked up now, called as the
+    /// interpreter calls it.
+    pub unsafe fn import(cx: &NFn, name: P, fromlist: P, level: i32) -> R<O> {
+        let imp = {
+            let b = cx.builtins;
+            let v = if ffi::PyDict_CheckExact(b) != 0 { ffi::PyDict_GetItemWithError(b, S_IMPORT) } else { null_mut() };
+            if v.is_null() {
+                if !ffi::PyErr_Occurred().is_null() { return Err(X); }
+                return Err(raise_str(ffi::PyExc_ImportError, "__import__ not found"));
+            }
+            O::borrow(v)
+        };
+        let lv = O::own(ffi::PyLong_FromLong(level as _))?;
+        let fl = if fromlist.is_null() { none() } else { O::borrow(fromlist) };
+        call(imp, [None, Some(O::borrow(name)), Some(O::borrow(cx.globals)), Some(none()), Some(fl), Some(lv)])
+    }
+
+    /// IMPORT_FROM: the attribute, else the submodule from sys.modules.
+    pub unsafe fn import_from(m: &O, name: P) -> R<O> {
+        let v = ffi::PyObject_GetAttr(m.p(), name);
+        if !v.is_null() { return Ok(O(NonNull::new_unchecked(v))); }
+        if ffi::PyErr_ExceptionMatches(ffi::PyExc_AttributeError) == 0 { return Err(X); }
+        ffi::PyErr_Clear();
+        let pkg = ffi::PyObject_GetAttr(m.p(), S_NAME);
+        if !pkg.is_null() && ffi::PyUnicode_Check(pkg) != 0 {
+            let full = format!("{}.{}", str_of(pkg), str_of(name));
+            let cfull = std::ffi::CString::new(full).unwrap();
+            let mods = ffi::PyImport_GetModuleDict();
+            let sub = ffi::PyDict_GetItemString(mods, cfull.as_ptr());
+            if !sub.is_null() { ffi::Py_DECREF(pkg); return Ok(O::borrow(sub)); }
+        }
+        ffi::PyErr_Clear();
+        let pkgname = if pkg.is_null() { "<unknown module name>".to_string() } else { str_of(pkg) };
+        let file = ffi::PyModule_Check(m.p()) != 0;
+        let path = if file { ffi::PyModule_GetFilenameObject(m.p()) } else { null_mut() };
+        if path.is_null() { ffi::PyErr_Clear(); }
+        let msg = if path.is_null() {
+            format!("cannot import name '{}' from '{}' (unknown location)", str_of(name), pkgname)
+        } else {
+            format!("cannot import name '{}' from '{}' ({})", str_of(name), pkgname, str_of(path))
+        };
+        let cmsg = std::ffi::CString::new(msg).unwrap();
+        let s = ffi::PyUnicode_FromString(cmsg.as_ptr());
+        ffi::PyErr_SetImportError(s, if pkg.is_null() { ffi::Py_None() } else { pkg }, if path.is_null() { ffi::Py_None() } else { path });
+        ffi::Py_XDECREF(s);
+        ffi::Py_XDECREF(pkg);
+        ffi::Py_XDECREF(path);
+        Err(X)
+    }
+
+    /// LOAD_BUILD_CLASS: __build_class__ from the builtins.
+    pub unsafe fn build_class(cx: &NFn) -> R<O> {
+        let b = cx.builtins;
+        let v = if ffi::PyDict_CheckExact(b) != 0 {
+            ffi::PyDict_GetItemString(b, c"__build_class__".as_ptr())
+        } else {
+            null_mut()
+        };
+        if v.is_null() {
+            return Err(name_error("__build_class__ not found", S_BUILTINS));
+        }
+        Ok(O::borrow(v))
+    }
+
+    // ---- nested functions ----
+
+    /// MAKE_FUNCTION: a function object of the original's nested code
+    /// object, with its defaults and closure cells.
+    pub unsafe fn make_fn(cx: &NFn, i: usize, defaults: Option<O>, kwdefaults: Option<O>, closure: Option<O>) -> R<O> {
+        let code = ffi::PyTuple_GET_ITEM(cx.nested, i as isize);
+        let f = O::own(ffi::PyFunction_New(code, cx.globals))?;
+        if let Some(d) = defaults { if ffi::PyFunction_SetDefaults(f.p(), d.p()) < 0 { return Err(X); } }
+        if let Some(d) = kwdefaults { if ffi::PyFunction_SetKwDefaults(f.p(), d.p()) < 0 { return Err(X); } }
+        if let Some(c) = closure { if ffi::PyFunction_SetClosure(f.p(), c.p()) < 0 { return Err(X); } }
+        Ok(f)
+    }
+
+    // ---- the native function type ----
+
+    /// One native function: its place in the original's code and its
+    /// parameters, in co_varnames order (positional, keyword-only, *args,
+    /// **kwargs).
+    pub struct Spec {
+        pub qualname: &'static str,
+        pub line: u32,
+        pub params: &'static [&'static str],
+        pub nposonly: usize,
+        pub npos: usize,
+        pub nkwonly: usize,
+        pub varargs: bool,
+        pub varkw: bool,
+        pub freevars: &'static [&'static str],
+        /// (co_name, first line, last line, ordinal, co_freevars)
+        pub nested: &'static [(&'static str, u32, u32, u32, &'static [&'static str])],
+        pub f: Option<unsafe fn(&NFn, *const P) -> P>,
+        /// The typed tier's entry (a pyo3 function of the module).
+        pub typed: Option<&'static str>,
+    }
+
+    #[repr(C)]
+    pub struct NFn {
+        ob: ffi::PyObject,
+        vectorcall: Option<ffi::vectorcallfunc>,
+        pub func: P,
+        pub globals: P,
+        pub builtins: P,
+        pub closure: P,
+        pub code: P,
+        pub nested: P,
+        pub frame: std::cell::Cell<P>,
+        tbcache: std::cell::Cell<P>,
+        typed: P,
+        weaklist: P,
+        spec: *const Spec,
+    }
+
+    static mut NFN_TYPE: *mut ffi::PyTypeObject = null_mut();
+
+    unsafe fn init_nfn_type() -> R<()> {
+        if !NFN_TYPE.is_null() { return Ok(()); }
+        static mut MEMBERS: [ffi::PyMemberDef; 3] = [ffi::PyMemberDef {
+            name: null_mut(), type_code: 0, offset: 0, flags: 0, doc: null_mut() }; 3];
+        MEMBERS[0] = ffi::PyMemberDef { name: c"__vectorcalloffset__".as_ptr(), type_code: ffi::Py_T_PYSSIZET,
+            offset: std::mem::offset_of!(NFn, vectorcall) as isize, flags: ffi::Py_READONLY, doc: null_mut() };
+        MEMBERS[1] = ffi::PyMemberDef { name: c"__weaklistoffset__".as_ptr(), type_code: ffi::Py_T_PYSSIZET,
+            offset: std::mem::offset_of!(NFn, weaklist) as isize, flags: ffi::Py_READONLY, doc: null_mut() };
+        static mut SLOTS: [ffi::PyType_Slot; 11] = [ffi::PyType_Slot { slot: 0, pfunc: null_mut() }; 11];
+        SLOTS[0] = ffi::PyType_Slot { slot: ffi::Py_tp_dealloc, pfunc: nfn_dealloc as *mut c_void };
+        SLOTS[1] = ffi::PyType_Slot { slot: ffi::Py_tp_traverse, pfunc: nfn_traverse as *mut c_void };
+        SLOTS[2] = ffi::PyType_Slot { slot: ffi::Py_tp_clear, pfunc: nfn_clear as *mut c_void };
+        SLOTS[3] = ffi::PyType_Slot { slot: ffi::Py_tp_call, pfunc: ffi::PyVectorcall_Call as *mut c_void };
+        SLOTS[4] = ffi::PyType_Slot { slot: ffi::Py_tp_descr_get, pfunc: nfn_descr_get as *mut c_void };
+        SLOTS[5] = ffi::PyType_Slot { slot: ffi::Py_tp_getattro, pfunc: nfn_getattro as *mut c_void };
+        SLOTS[6] = ffi::PyType_Slot { slot: ffi::Py_tp_setattro, pfunc: nfn_setattro as *mut c_void };
+        SLOTS[7] = ffi::PyType_Slot { slot: ffi::Py_tp_repr, pfunc: nfn_repr as *mut c_void };
+        SLOTS[8] = ffi::PyType_Slot { slot: ffi::Py_tp_members, pfunc: std::ptr::addr_of_mut!(MEMBERS) as *mut c_void };
+        SLOTS[9] = ffi::PyType_Slot { slot: ffi::Py_tp_methods, pfunc: std::ptr::addr_of_mut!(METHODS) as *mut c_void };
+        static mut METHODS: [ffi::PyMethodDef; 2] = [ffi::PyMethodDef::zeroed(); 2];
+        METHODS[0] = ffi::PyMethodDef {
+            ml_name: c"__reduce__".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunction: nfn_reduce },
+            ml_flags: ffi::METH_NOARGS,
+            ml_doc: null_mut(),
+        };
+        static mut SPEC: ffi::PyType_Spec = ffi::PyType_Spec { name: null_mut(), basicsize: 0, itemsize: 0, flags: 0, slots: null_mut() };
+        SPEC = ffi::PyType_Spec {
+            name: c"rustify.native_function".as_ptr(),
+            basicsize: std::mem::size_of::<NFn>() as c_int,
+            itemsize: 0,
+            flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_HAVE_GC | ffi::Py_TPFLAGS_HAVE_VECTORCALL
+                    | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR) as _,
+            slots: std::ptr::addr_of_mut!(SLOTS) as *mut ffi::PyType_Slot,
+        };
+        let t = ffi::PyType_FromSpec(std::ptr::addr_of_mut!(SPEC));
+        if t.is_null() { return Err(X); }
+        NFN_TYPE = t as *mut ffi::PyTypeObject;
+        Ok(())
+    }
+
+    unsafe extern "C" fn nfn_dealloc(o: P) {
+        ffi::PyObject_GC_UnTrack(o as *mut c_void);
+        let f = o as *mut NFn;
+        if !(*f).weaklist.is_null() { ffi::PyObject_ClearWeakRefs(o); }
+        nfn_clear(o);
+        let t = ffi::Py_TYPE(o);
+        ffi::PyObject_GC_Del(o as *mut c_void);
+        ffi::Py_DECREF(t as P);
+    }
+
+    unsafe extern "C" fn nfn_traverse(o: P, visit: ffi::visitproc, arg: *mut c_void) -> c_int {
+        let f = o as *mut NFn;
+        for p in [(*f).func, (*f).builtins, (*f).code, (*f).nested, (*f).frame.get(), (*f).typed, (*f).tbcache.get()] {
+            if !p.is_null() { let r = visit(p, arg); if r != 0 { return r; } }
+        }
+        let t = ffi::Py_TYPE(o) as P;
+        visit(t, arg)
+    }
+
+    unsafe extern "C" fn nfn_clear(o: P) -> c_int {
+        let f = o as *mut NFn;
+        for p in [&mut (*f).func, &mut (*f).builtins, &mut (*f).code, &mut (*f).nested, &mut (*f).typed] {
+            let old = *p;
+            *p = null_mut();
+            ffi::Py_XDECREF(old);
+        }
+        let old = (*f).frame.replace(null_mut());
+        ffi::Py_XDECREF(old);
+        let old = (*f).tbcache.replace(null_mut());
+        ffi::Py_XDECREF(old);
+        (*f).globals = null_mut();
+        (*f).closure = null_mut();
+        0
+    }
+
+    /// A function binds to an instance: a bound method.
+    unsafe extern "C" fn nfn_descr_get(o: P, obj: P, _t: P) -> P {
+        if obj.is_null() || obj == ffi::Py_None() {
+            ffi::Py_INCREF(o);
+            return o;
+        }
+        PyMethod_New(o, obj)
+    }
+
+    /// Attributes are the original function's (so __doc__, __defaults__,
+    /// __dict__ and the rest stay one), but for __wrapped__ (the original,
+    /// for inspect.signature) and the type's own.
+    unsafe extern "C" fn nfn_getattro(o: P, name: P) -> P {
+        let f = o as *mut NFn;
+        if (*f).func.is_null() { return ffi::PyObject_GenericGetAttr(o, name); }
+        if ffi::PyUnicode_Check(name) != 0 {
+            let s = str_of(name);
+            if s == "__wrapped__" {
+                let w = ffi::PyObject_GetAttr((*f).func, name);
+                if !w.is_null() { return w; }
+                ffi::PyErr_Clear();
+                ffi::Py_INCREF((*f).func);
+                return (*f).func;
+            }
+            if s == "__class__" || s == "__reduce__" || s == "__reduce_ex__" || s == "__get__"
+                || s == "__call__" || s == "__vectorcalloffset__" || s == "__weaklistoffset__" {
+                return ffi::PyObject_GenericGetAttr(o, name);
+            }
+        }
+        ffi::PyObject_GetAttr((*f).func, name)
+    }
+
+    unsafe extern "C" fn nfn_setattro(o: P, name: P, v: P) -> c_int {
+        let f = o as *mut NFn;
+        if (*f).func.is_null() { return -1; }
+        ffi::PyObject_SetAttr((*f).func, name, v)
+    }
+
+    unsafe extern "C" fn nfn_repr(o: P) -> P {
+        let f = o as *mut NFn;
+        if (*f).func.is_null() { return ffi::PyUnicode_FromString(c"<native function>".as_ptr()); }
+        ffi::PyObject_Repr((*f).func)
+    }
+
+    /// Pickled by reference, like a function: its qualified name.
+    unsafe extern "C" fn nfn_reduce(o: P, _a: P) -> P {
+        let f = o as *mut NFn;
+        ffi::PyObject_GetAttr((*f).func, S_QUALNAME)
+    }
+
+    /// The vectorcall entry: binds the arguments as CPython binds them to
+    /// the original's parameters (its live __defaults__ and
+    /// __kwdefaults__), then runs the native body. Anything unusual (a
+    /// binding error, a reassigned __code__) calls the original instead:
+    /// nothing has happened yet, so Python gives the exact answer.
+    unsafe extern "C" fn nfn_vectorcall(callable: P, args: *const P, nargsf: usize, kwnames: P) -> P {
+        let f = &*(callable as *const NFn);
+        let spec = &*f.spec;
+        if !f.typed.is_null() {
+            return typed_call(f, args, nargsf, kwnames);
+        }
+        let body = match spec.f { Some(b) => b, None => return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames) };
+        if ffi::PyFunction_GetCode(f.func) != f.code {
+            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+        }
+        let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
+        let nparams = spec.params.len();
+        let simple = !spec.varargs && !spec.varkw && spec.nkwonly == 0;
+        if simple && nargs == spec.npos && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0) {
+            return body(f, args);
+        }
+        let mut slots: Vec<P> = vec![null_mut(); nparams];
+        let mut owned: Vec<O> = Vec::new();
+        if !bind(f, spec, args, nargs, kwnames, &mut slots, &mut owned) {
+            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+        }
+        let r = body(f, slots.as_ptr());
+        drop(owned);
+        r
+    }
+
+    unsafe fn typed_call(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
+        ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames)
+    }
+
+    /// CPython's argument binding (positional, keyword, *args, **kwargs,
+    /// defaults). false on anything the original should report.
+    unsafe fn bind(f: &NFn, spec: &Spec, args: *const P, nargs: usize, kwnames: P,
+                   slots: &mut [P], owned: &mut Vec<O>) -> bool {
+        let npos = spec.npos;
+        if nargs > npos && !spec.varargs { return false; }
+        for i in 0..nargs.min(npos) { slots[i] = *args.add(i); }
+        let mut next = npos + spec.nkwonly;
+        if spec.varargs {
+            let extra = nargs.saturating_sub(npos);
+            let t = ffi::PyTuple_New(extra as isize);
+            if t.is_null() { ffi::PyErr_Clear(); return false; }
+            for i in 0..extra {
+                let a = *args.add(npos + i);
+                ffi::Py_INCREF(a);
+                ffi::PyTuple_SET_ITEM(t, i as isize, a);
+            }
+            let t = O(NonNull::new_unchecked(t));
+            slots[next] = t.p();
+            owned.push(t);
+            next += 1;
+        }
+        let mut kwdict: Option<O> = None;
+        if spec.varkw {
+            let d = ffi::PyDict_New();
+            if d.is_null() { ffi::PyErr_Clear(); return false; }
+            let d = O(NonNull::new_unchecked(d));
+            slots[next] = d.p();
+            kwdict = Some(d.clone());
+            owned.push(d);
+        }
+        let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        for j in 0..nkw {
+            let k = ffi::PyTuple_GET_ITEM(kwnames, j as isize);
+            let v = *args.add(nargs + j);
+            let ks = str_of(k);
+            let mut found = None;
+            for (i, name) in spec.params.iter().enumerate().take(npos + spec.nkwonly).skip(spec.nposonly) {
+                if *name == ks { found = Some(i); break; }
+            }
+            match found {
+                Some(i) => {
+                    if !slots[i].is_null() { return false; }
+                    slots[i] = v;
+                }
+                None => match &kwdict {
+                    Some(d) => { if ffi::PyDict_SetItem(d.p(), k, v) < 0 { ffi::PyErr_Clear(); return false; } }
+                    None => return false,
+                },
+            }
+        }
+        if nargs < npos {
+            let defs = ffi::PyFunction_GetDefaults(f.func);
+            let nd = if defs.is_null() || ffi::PyTuple_Check(defs) == 0 { 0 } else { ffi::PyTuple_GET_SIZE(defs) as usize };
+            let first = npos.saturating_sub(nd);
+            for i in nargs..npos {
+                if slots[i].is_null() {
+                    if i < first { return false; }
+                    let d = ffi::PyTuple_GET_ITEM(defs, (i - first) as isize);
+                    owned.push(O::borrow(d));
+                    slots[i] = d;
+                }
+            }
+        }
+        if spec.nkwonly > 0 {
+            let kd = ffi::PyFunction_GetKwDefaults(f.func);
+            for i in npos..npos + spec.nkwonly {
+                if !slots[i].is_null() { continue; }
+                if kd.is_null() || ffi::PyDict_Check(kd) == 0 { return false; }
+                let cname = std::ffi::CString::new(spec.params[i]).unwrap();
+                let d = ffi::PyDict_GetItemString(kd, cname.as_ptr());
+                if d.is_null() { return false; }
+                owned.push(O::borrow(d));
+                slots[i] = d;
+            }
+        }
+        true
+    }
+
+    /// The nested code objects a native function creates, found in the
+    /// original's code (depth first, as compiled).
+    unsafe fn collect_codes(code: P, out: &mut Vec<P>) {
+        let consts = ffi::PyObject_GetAttrString(code, c"co_consts".as_ptr());
+        if consts.is_null() { ffi::PyErr_Clear(); return; }
+        for i in 0..ffi::PyTuple_GET_SIZE(consts) {
+            let c = ffi::PyTuple_GET_ITEM(consts, i);
+            if ffi::PyCode_Check(c) != 0 {
+                out.push(c);
+                collect_codes(c, out);
+            }
+        }
+        ffi::Py_DECREF(consts);
+    }
+
+    unsafe fn attr_str(o: P, name: &CStr) -> Option<String> {
+        let v = ffi::PyObject_GetAttrString(o, name.as_ptr());
+        if v.is_null() { ffi::PyErr_Clear(); return None; }
+        let s = if ffi::PyUnicode_Check(v) != 0 { Some(str_of(v)) } else { None };
+        ffi::Py_DECREF(v);
+        s
+    }
+
+    unsafe fn attr_int(o: P, name: &CStr) -> i64 {
+        let v = ffi::PyObject_GetAttrString(o, name.as_ptr());
+        if v.is_null() { ffi::PyErr_Clear(); return -1; }
+        let n = ffi::PyLong_AsLongLong(v);
+        ffi::Py_DECREF(v);
+        if n == -1 { ffi::PyErr_Clear(); }
+        n
+    }
+
+    unsafe fn names_tuple(o: P, name: &CStr) -> Vec<String> {
+        let v = ffi::PyObject_GetAttrString(o, name.as_ptr());
+        if v.is_null() { ffi::PyErr_Clear(); return vec![]; }
+        let mut out = vec![];
+        if ffi::PyTuple_Check(v) != 0 {
+            for i in 0..ffi::PyTuple_GET_SIZE(v) { out.push(str_of(ffi::PyTuple_GET_ITEM(v, i))); }
+        }
+        ffi::Py_DECREF(v);
+        out
+    }
+
+    /// The native function for func, or None when func is not the
+    /// function this spec was translated from (other parameters, other
+    /// closure, other nested code).
+    unsafe fn wrap(spec: &'static Spec, func: P, typed: P) -> R<Option<O>> {
+        if ffi::PyFunction_Check(func) == 0 { return Ok(None); }
+        let code = ffi::PyFunction_GetCode(func);
+        let flags = attr_int(code, c"co_flags");
+        let (varargs, varkw) = (flags & 0x04 != 0, flags & 0x08 != 0);
+        if flags & (0x20 | 0x80 | 0x100 | 0x200) != 0 { return Ok(None); }
+        if attr_int(code, c"co_argcount") != spec.npos as i64
+            || attr_int(code, c"co_posonlyargcount") != spec.nposonly as i64
+            || attr_int(code, c"co_kwonlyargcount") != spec.nkwonly as i64
+            || varargs != spec.varargs || varkw != spec.varkw {
+            return Ok(None);
+        }
+        let names = names_tuple(code, c"co_varnames");
+        if names.len() < spec.params.len() { return Ok(None); }
+        for (i, p) in spec.params.iter().enumerate() {
+            if names[i] != *p { return Ok(None); }
+        }
+        let free = names_tuple(code, c"co_freevars");
+        if free.len() != spec.freevars.len() || free.iter().zip(spec.freevars).any(|(a, b)| a != b) {
+            return Ok(None);
+        }
+        let mut codes = vec![];
+        collect_codes(code, &mut codes);
+        let nested = O::own(ffi::PyTuple_New(spec.nested.len() as isize))?;
+        for (i, &(name, lo, hi, ordinal, fv)) in spec.nested.iter().enumerate() {
+            let mut seen = 0;
+            let mut hit: P = null_mut();
+            for &c in &codes {
+                let l = attr_int(c, c"co_firstlineno");
+                if attr_str(c, c"co_name").as_deref() == Some(name) && l >= lo as i64 && l <= hi as i64 {
+                    if seen == ordinal { hit = c; break; }
+                    seen += 1;
+                }
+            }
+            if hit.is_null() { return Ok(None); }
+            let cf = names_tuple(hit, c"co_freevars");
+            if cf.len() != fv.len() || cf.iter().zip(fv.iter()).any(|(a, b)| a != b) { return Ok(None); }
+            ffi::Py_INCREF(hit);
+            ffi::PyTuple_SET_ITEM(nested.p(), i as isize, hit);
+        }
+        let globals = ffi::PyFunction_GetGlobals(func);
+        let mut builtins = ffi::PyDict_GetItemWithError(globals, S_BUILTINS);
+        if builtins.is_null() {
+            if !ffi::PyErr_Occurred().is_null() { return Err(X); }
+            builtins = ffi::PyEval_GetBuiltins();
+        } else if ffi::PyModule_Check(builtins) != 0 {
+            builtins = ffi::PyModule_GetDict(builtins);
+        }
+        // PyType_GenericAlloc zeroes and tracks the object.
+        let o = ffi::PyType_GenericAlloc(NFN_TYPE, 0) as *mut NFn;
+        if o.is_null() { return Err(X); }
+        let n = &mut *o;
+        n.vectorcall = Some(nfn_vectorcall);
+        ffi::Py_INCREF(func);
+        n.func = func;
+        n.globals = globals;
+        ffi::Py_INCREF(builtins);
+        n.builtins = builtins;
+        n.closure = ffi::PyFunction_GetClosure(func);
+        ffi::Py_INCREF(code);
+        n.code = code;
+        n.nested = nested.into_raw();
+        n.frame = std::cell::Cell::new(null_mut());
+        n.tbcache = std::cell::Cell::new(null_mut());
+        if !typed.is_null() { ffi::Py_INCREF(typed); }
+        n.typed = typed;
+        n.weaklist = null_mut();
+        n.spec = spec;
+        Ok(Some(O(NonNull::new_unchecked(o as P))))
+    }
+
+    static mut SPECS: &[&Spec] = &[];
+    static mut TYPED: Vec<(&'static str, P)> = Vec::new();
+
+    /// _rustify_wrap(qualname, func, line=-1): the native function for
+    /// func, or None.
+    unsafe extern "C" fn py_wrap(m: P, args: *mut P, nargs: ffi::Py_ssize_t) -> P {
+        if nargs < 2 {
+            raise_str(ffi::PyExc_TypeError, "_rustify_wrap(qualname, func[, line])");
+            return null_mut();
+        }
+        let q = *args;
+        let func = *args.add(1);
+        if ffi::PyUnicode_Check(q) == 0 { raise_str(ffi::PyExc_TypeError, "qualname: str"); return null_mut(); }
+        let q = str_of(q);
+        let line = if ffi::PyFunction_Check(func) != 0 { attr_int(ffi::PyFunction_GetCode(func), c"co_firstlineno") } else { -1 };
+        let specs: &[&Spec] = *std::ptr::addr_of!(SPECS);
+        for &s in specs.iter() {
+            if s.qualname != q || s.line as i64 != line { continue; }
+            let mut typed = null_mut();
+            if let Some(t) = s.typed {
+                for &(name, p) in (*std::ptr::addr_of!(TYPED)).iter() { if name == t { typed = p; } }
+                if typed.is_null() { continue; }
+            }
+            if !typed.is_null() {
+                // The typed entry falls back to _orig_<name> of the module.
+                let c = std::ffi::CString::new(format!("_orig_{}", q)).unwrap();
+                if ffi::PyObject_SetAttrString(m, c.as_ptr(), func) < 0 { return null_mut(); }
+            }
+            return match wrap(s, func, typed) {
+                Ok(Some(w)) => w.into_raw(),
+                Ok(None) => O::borrow(ffi::Py_None()).into_raw(),
+                Err(_) => null_mut(),
+            };
+        }
+        O::borrow(ffi::Py_None()).into_raw()
+    }
+
+    /// Module init: the spec table, the typed entries (name, function
+    /// object) and _rustify_wrap.
+    pub unsafe fn register(m: P, specs: &'static [&'static Spec], typed: &[&'static str]) -> R<()> {
+        init_runtime()?;
+        SPECS = specs;
+        for &t in typed {
+            let c = std::ffi::CString::new(t).unwrap();
+            let f = ffi::PyObject_GetAttrString(m, c.as_ptr());
+            if f.is_null() { return Err(X); }
+            (*std::ptr::addr_of_mut!(TYPED)).push((t, f));
+        }
+        static mut DEF: ffi::PyMethodDef = ffi::PyMethodDef::zeroed();
+        DEF = ffi::PyMethodDef {
+            ml_name: c"_rustify_wrap".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: py_wrap },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: null_mut(),
+        };
+        let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(DEF), m, null_mut()))?;
+        if ffi::PyObject_SetAttrString(m, c"_rustify_wrap".as_ptr(), f.p()) < 0 { return Err(X); }
+        let ty = NFN_TYPE as P;
+        if ffi::PyObject_SetAttrString(m, c"native_function".as_ptr(), ty) < 0 { return Err(X); }
+        Ok(())
+    }
+
+    #[inline]
+    pub unsafe fn arg(a: *const P, i: usize) -> O { O::borrow(*a.add(i)) }
+
+    /// A loop's back edge: pending signals (Ctrl-C) are checked every
+    /// 2**14 iterations, as the interpreter checks between bytecodes.
+    static mut TICKS: u32 = 0;
+    #[inline(always)]
+    pub unsafe fn tick() -> R<()> {
+        TICKS = TICKS.wrapping_add(1);
+        if TICKS & 0x3fff == 0 && ffi::PyErr_CheckSignals() < 0 { return Err(X); }
+        Ok(())
+    }
+}

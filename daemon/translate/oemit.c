@@ -1,0 +1,1848 @@
+/*
+ * oemit.c - object-tier IR -> Rust: a printer over the runtime in obj.rs.
+ *
+ * Every expression becomes a chain of owned temporaries (t1, t2, ...)
+ * evaluated in Python's order, each operation the C-API call the
+ * interpreter makes, its operands moved into it (so a value is released
+ * when CPython's value stack would release it). Errors: q!(cx, 'label,
+ * line, op) adds the traceback entry of the line and breaks to the
+ * innermost error label: the function's exit, an except dispatch, a
+ * finally or with exit path. Control leaving a try/finally, a with or an
+ * except handler (return, break, continue) goes through a stack of
+ * contexts that run their cleanup on the way out, as CPython's exception
+ * table does. Nothing here refuses: olower.c decided what runs natively.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oir.h"
+
+enum cx_kind { CX_LOOP, CX_FIN, CX_HANDLER, CX_FINEXC };
+
+struct cx_exit {
+	int code;
+	int loop; /* loop id, or -1 for return */
+	bool is_continue;
+};
+
+struct octx {
+	enum cx_kind kind;
+	int id;
+	/* CX_FIN (try/finally and with): exits routed through fl<id> */
+	struct cx_exit *exits;
+	size_t nexits, capexits;
+	int next_code;
+	/* CX_HANDLER: the as-target to unbind, or NULL */
+	struct onode *as;
+};
+
+struct oem {
+	struct emitter *e;
+	struct omod *m;
+	struct ofn *fn;
+	int ntmp;
+	int nlab;
+	struct octx *ctx;
+	size_t nctx, capctx;
+	int *errs; /* error label stack: 'x<id> */
+	size_t nerrs, caperrs;
+	bool *always_bound; /* per var: a parameter never unbound */
+};
+
+static int tmp(struct oem *em)
+{
+	return ++em->ntmp;
+}
+
+static int lab(struct oem *em)
+{
+	return ++em->nlab;
+}
+
+static int err_top(struct oem *em)
+{
+	return em->errs[em->nerrs - 1];
+}
+
+static void err_push(struct oem *em, int id)
+{
+	if (em->nerrs == em->caperrs) {
+		em->caperrs = em->caperrs ? em->caperrs * 2 : 8;
+		em->errs = xrealloc(em->errs, em->caperrs * sizeof(int));
+	}
+	em->errs[em->nerrs++] = id;
+}
+
+static void err_pop(struct oem *em)
+{
+	em->nerrs--;
+}
+
+static struct octx *ctx_push(struct oem *em, enum cx_kind kind, int id)
+{
+	struct octx *c;
+
+	if (em->nctx == em->capctx) {
+		em->capctx = em->capctx ? em->capctx * 2 : 8;
+		em->ctx = xrealloc(em->ctx, em->capctx * sizeof(*em->ctx));
+	}
+	c = &em->ctx[em->nctx++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->id = id;
+	c->next_code = 3;
+	return c;
+}
+
+static void ctx_pop(struct oem *em)
+{
+	struct octx *c = &em->ctx[--em->nctx];
+
+	free(c->exits);
+}
+
+/* let t<N> = q!(cx, 'x<err>, line, <op>); */
+#define POS(p) (p)->line, (p)->col, (p)->eline, (p)->ecol
+#define POSF "(%d, %d, %d, %d)"
+
+static int emit_q(struct oem *em, const struct opos *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int emit_q(struct oem *em, const struct opos *at, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	int t = tmp(em);
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	emit_line(em->e, "let t%d = q!(cx, 'x%d, " POSF ", %s);", t, err_top(em),
+		  POS(at), b.data);
+	buf_release(&b);
+	return t;
+}
+
+/* q!(...) as a statement (the value, if any, is dropped). */
+static void emit_qs(struct oem *em, const struct opos *at, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+static void emit_qs(struct oem *em, const struct opos *at, const char *fmt,
+		    ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	emit_line(em->e, "q!(cx, 'x%d, " POSF ", %s);", err_top(em), POS(at),
+		  b.data);
+	buf_release(&b);
+}
+
+static const char *binop_fn(int op, bool inplace)
+{
+	static const struct {
+		int op;
+		const char *f, *fi;
+	} t[] = {
+	    {OP_ADD, "add", "iadd"},
+	    {OP_SUB, "sub", "isub"},
+	    {OP_MUL, "mul", "imul"},
+	    {OP_DIV, "truediv", "itruediv"},
+	    {OP_FLOORDIV, "floordiv", "ifloordiv"},
+	    {OP_MOD, "modulo", "imodulo"},
+	    {OP_POW, "pow", "ipow"},
+	    {OP_LSHIFT, "lshift", "ilshift"},
+	    {OP_RSHIFT, "rshift", "irshift"},
+	    {OP_BITAND, "and_", "iand"},
+	    {OP_BITOR, "or_", "ior"},
+	    {OP_BITXOR, "xor", "ixor"},
+	    {OP_MATMUL, "matmul", "imatmul"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].op == op)
+			return inplace ? t[i].fi : t[i].f;
+	return "add";
+}
+
+static int ex(struct oem *em, struct onode *n);
+static int cond(struct oem *em, struct onode *n);
+static void store(struct oem *em, struct onode *target, int val);
+static void block(struct oem *em, struct oblock *b);
+
+static const char *var_r(struct oem *em, int var)
+{
+	return em->fn->vars[var].rname;
+}
+
+static int load_name(struct oem *em, struct onode *n)
+{
+	struct osym *y = &n->sym;
+
+	switch (y->kind) {
+	case SYM_LOCAL:
+		return emit_q(em, &n->pos, "o::%s(&%s, K[%d])",
+			      y->in_comp ? "ld_outer" : "ld",
+			      var_r(em, y->var), y->name);
+	case SYM_CELL:
+		return emit_q(em, &n->pos, "o::ld_cell(&%s, K[%d], %s)",
+			      var_r(em, y->var), y->name,
+			      y->in_comp ? "true" : "false");
+	case SYM_FREE:
+		return emit_q(em, &n->pos, "o::ld_free(cx, %d, K[%d])", y->free,
+			      y->name);
+	default:
+		return emit_q(em, &n->pos, "o::ld_global(cx, K[%d])", y->name);
+	}
+}
+
+static bool is_pure(struct oem *em, struct onode *n)
+{
+	if (n->kind == ON_CONST)
+		return true;
+	return n->kind == ON_NAME && n->sym.kind == SYM_LOCAL &&
+	       em->always_bound[n->sym.var];
+}
+
+/* [None, Some(t1), ...] for vectorcall (slot 0 free). */
+static void arg_array(struct buf *b, const int *ts, size_t n)
+{
+	buf_adds(b, "[None");
+	for (size_t i = 0; i < n; i++)
+		buf_addf(b, ", Some(t%d)", ts[i]);
+	buf_adds(b, "]");
+}
+
+static int ex_super0(struct oem *em, struct onode *n)
+{
+	struct ofn *fn = em->fn;
+	int f = ex(em, n->a[0]);
+	int first = tmp(em);
+	int cls = -1;
+
+	if (fn->npos > 0) {
+		struct ovar *v = &fn->vars[fn->params[0]];
+		if (v->is_cell)
+			emit_line(em->e,
+				  "let t%d: Option<o::O> = o::ld_cell(&%s, "
+				  "K[%d], false).ok();",
+				  first, v->rname, v->pname);
+		else
+			emit_line(em->e, "let t%d: Option<o::O> = %s.clone();",
+				  first, v->rname);
+		emit_line(em->e, "if t%d.is_none() { unsafe { pyo3::ffi::PyErr_Clear(); } }", first);
+	} else {
+		emit_line(em->e, "let t%d: Option<o::O> = None;", first);
+	}
+	for (size_t i = 0; i < fn->nfree; i++)
+		if (!strcmp(fn->freevars[i], "__class__"))
+			cls = (int)i;
+	if (cls >= 0)
+		return emit_q(em, &n->pos, "o::super0(cx, t%d, t%d, Some(%d))",
+			      f, first, cls);
+	return emit_q(em, &n->pos, "o::super0(cx, t%d, t%d, None)", f, first);
+}
+
+static int ex_call(struct oem *em, struct onode *n)
+{
+	struct onode *callee = n->a[0];
+	bool simple = true, pure = true;
+	size_t nkw = 0;
+	int *ts, r;
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < n->nargs; i++) {
+		enum oarg_kind k = n->args[i].kind;
+		if (k == OARG_STAR || k == OARG_DSTAR)
+			simple = false;
+		if (k == OARG_KW)
+			nkw++;
+		if (!is_pure(em, n->args[i].v))
+			pure = false;
+	}
+	if (callee->kind == ON_NAME && callee->sym.kind == SYM_GLOBAL &&
+	    n->nargs == 0 &&
+	    !strcmp(em->m->consts[callee->sym.name].text, "super"))
+		return ex_super0(em, n);
+	ts = xcalloc(n->nargs + 2, sizeof(int));
+	if (simple && nkw == 0 && pure && callee->kind == ON_ATTR) {
+		/* obj.m(a, b): the method is looked up at the call, as
+		 * evaluating these arguments cannot change it. */
+		int obj = ex(em, callee->a[0]);
+		ts[0] = obj;
+		for (size_t i = 0; i < n->nargs; i++)
+			ts[i + 1] = ex(em, n->args[i].v);
+		arg_array(&b, ts, n->nargs + 1);
+		r = emit_q(em, &n->pos, "o::callm(K[%d], %s)", callee->name,
+			   b.data);
+		goto out;
+	}
+	{
+		int f = ex(em, callee);
+		if (simple) {
+			for (size_t i = 0; i < n->nargs; i++)
+				ts[i] = ex(em, n->args[i].v);
+			arg_array(&b, ts, n->nargs);
+			if (!nkw) {
+				r = emit_q(em, &n->pos, "o::call(t%d, %s)", f,
+					   b.data);
+			} else {
+				/* one kwnames tuple per set of names */
+				struct buf key = BUF_INIT;
+				struct oconst *c;
+				int kw;
+				for (size_t i = 0; i < n->nargs; i++)
+					if (n->args[i].kind == OARG_KW)
+						buf_addf(&key, "%d,",
+							 n->args[i].name);
+				kw = omod_const(em->m, OK_KWNAMES, key.data,
+						key.len);
+				c = &em->m->consts[kw];
+				if (!c->nnames) {
+					c->names = arena_alloc(
+					    em->m->arena, nkw * sizeof(int));
+					for (size_t i = 0; i < n->nargs; i++)
+						if (n->args[i].kind == OARG_KW)
+							c->names[c->nnames++] =
+							    n->args[i].name;
+				}
+				buf_release(&key);
+				r = emit_q(em, &n->pos, "o::callk(t%d, %s, K[%d])",
+					   f, b.data, kw);
+			}
+			goto out;
+		}
+		{
+			bool has_kw = false;
+			int l, d = -1;
+			for (size_t i = 0; i < n->nargs; i++)
+				if (n->args[i].kind == OARG_KW ||
+				    n->args[i].kind == OARG_DSTAR)
+					has_kw = true;
+			l = emit_q(em, &n->pos, "o::args_new()");
+			if (has_kw)
+				d = emit_q(em, &n->pos, "o::kwargs_new()");
+			for (size_t i = 0; i < n->nargs; i++) {
+				struct oarg *g = &n->args[i];
+				int v = ex(em, g->v);
+				switch (g->kind) {
+				case OARG_POS:
+					emit_qs(em, &n->pos,
+						"o::args_push(&t%d, t%d)", l, v);
+					break;
+				case OARG_STAR:
+					emit_qs(em, &n->pos,
+						"o::args_star(&t%d, &t%d, t%d)",
+						f, l, v);
+					break;
+				case OARG_KW:
+					emit_qs(em, &n->pos,
+						"o::kwargs_set(&t%d, &t%d, "
+						"K[%d], t%d)",
+						f, d, g->name, v);
+					break;
+				case OARG_DSTAR:
+					emit_qs(em, &n->pos,
+						"o::kwargs_merge(&t%d, &t%d, "
+						"t%d)",
+						f, d, v);
+					break;
+				}
+			}
+			if (has_kw)
+				r = emit_q(em, &n->pos,
+					   "o::call_ex(t%d, t%d, Some(t%d))", f,
+					   l, d);
+			else
+				r = emit_q(em, &n->pos,
+					   "o::call_ex(t%d, t%d, None)", f, l);
+		}
+	}
+out:
+	free(ts);
+	buf_release(&b);
+	return r;
+}
+
+static bool has_star(struct onode *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		if (n->a[i] && n->a[i]->kind == ON_STAR)
+			return true;
+	return false;
+}
+
+static void temps_list(struct buf *b, const int *ts, size_t n)
+{
+	buf_addch(b, '[');
+	for (size_t i = 0; i < n; i++)
+		buf_addf(b, "%st%d", i ? ", " : "", ts[i]);
+	buf_addch(b, ']');
+}
+
+static int ex_display(struct oem *em, struct onode *n)
+{
+	struct buf b = BUF_INIT;
+	int *ts = xcalloc(n->n + 1, sizeof(int));
+	int r;
+
+	if (n->kind != ON_SET && !has_star(n)) {
+		for (size_t i = 0; i < n->n; i++)
+			ts[i] = ex(em, n->a[i]);
+		temps_list(&b, ts, n->n);
+		r = emit_q(em, &n->pos, "o::%s(%s)",
+			   n->kind == ON_LIST ? "list_of" : "tuple_of", b.data);
+		goto out;
+	}
+	if (n->kind == ON_SET) {
+		/* BUILD_SET evaluates a run of items, then adds them. */
+		r = emit_q(em, &n->pos, "o::set_new()");
+		for (size_t i = 0; i < n->n;) {
+			size_t j = i, k = 0;
+			if (n->a[i]->kind == ON_STAR) {
+				int v = ex(em, n->a[i]->a[0]);
+				emit_qs(em, &n->pos, "o::set_update(&t%d, t%d)",
+					r, v);
+				i++;
+				continue;
+			}
+			while (j < n->n && n->a[j]->kind != ON_STAR)
+				ts[k++] = ex(em, n->a[j++]);
+			for (size_t q = 0; q < k; q++)
+				emit_qs(em, &n->pos, "o::set_add(&t%d, t%d)", r,
+					ts[q]);
+			i = j;
+		}
+		goto out;
+	}
+	r = emit_q(em, &n->pos, "o::list_of([])");
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->a[i]->kind == ON_STAR) {
+			int v = ex(em, n->a[i]->a[0]);
+			emit_qs(em, &n->pos, "o::list_extend(&t%d, t%d)", r, v);
+		} else {
+			int v = ex(em, n->a[i]);
+			emit_qs(em, &n->pos, "o::list_append(&t%d, t%d)", r, v);
+		}
+	}
+	if (n->kind == ON_TUPLE)
+		r = emit_q(em, &n->pos, "o::list_to_tuple(t%d)", r);
+out:
+	free(ts);
+	buf_release(&b);
+	return r;
+}
+
+static int ex_dict(struct oem *em, struct onode *n)
+{
+	int r = emit_q(em, &n->pos, "o::dict_new()");
+	int *ts = xcalloc(n->n + 1, sizeof(int));
+
+	for (size_t i = 0; i < n->n;) {
+		size_t j = i, k = 0;
+		if (!n->a[i]) {
+			int v = ex(em, n->a[i + 1]);
+			emit_qs(em, &n->pos, "o::dict_update(&t%d, t%d)", r, v);
+			i += 2;
+			continue;
+		}
+		/* BUILD_MAP: a run of pairs is evaluated, then inserted. */
+		while (j < n->n && n->a[j]) {
+			ts[k++] = ex(em, n->a[j]);
+			ts[k++] = ex(em, n->a[j + 1]);
+			j += 2;
+		}
+		for (size_t q = 0; q < k; q += 2)
+			emit_qs(em, &n->pos, "o::dict_set(&t%d, t%d, t%d)", r,
+				ts[q], ts[q + 1]);
+		i = j;
+	}
+	free(ts);
+	return r;
+}
+
+static int ex_bool(struct oem *em, struct onode *n)
+{
+	int r = tmp(em);
+	int a = ex(em, n->a[0]);
+	int b = tmp(em);
+
+	emit_line(em->e, "let t%d: o::O;", r);
+	emit_line(em->e, "let t%d = q!(cx, 'x%d, " POSF ", o::truth_ref(&t%d));",
+		  b, err_top(em), POS(&n->pos), a);
+	emit_open(em->e, "if %st%d {", n->op == 'o' ? "" : "!", b);
+	emit_line(em->e, "t%d = t%d;", r, a);
+	emit_close(em->e, NULL);
+	emit_open(em->e, "else {");
+	emit_line(em->e, "drop(t%d);", a);
+	{
+		int c = ex(em, n->a[1]);
+		emit_line(em->e, "t%d = t%d;", r, c);
+	}
+	emit_close(em->e, NULL);
+	return r;
+}
+
+/* a < b < c as a value: the first false comparison's result. */
+static int ex_cmp_from(struct oem *em, struct onode *n, size_t i, int left)
+{
+	int right = ex(em, n->a[i + 1]);
+	int c, r, t;
+
+	if (i + 2 == n->n)
+		return emit_q(em, &n->pos, "o::cmp(t%d, t%d, %d)", left, right,
+			      n->cmp[i]);
+	c = emit_q(em, &n->pos, "o::cmp(t%d, t%d.clone(), %d)", left, right,
+		   n->cmp[i]);
+	r = tmp(em);
+	t = tmp(em);
+	emit_line(em->e, "let t%d: o::O;", r);
+	emit_line(em->e, "let t%d = q!(cx, 'x%d, " POSF ", o::truth_ref(&t%d));",
+		  t, err_top(em), POS(&n->pos), c);
+	emit_open(em->e, "if !t%d {", t);
+	emit_line(em->e, "t%d = t%d;", r, c);
+	emit_close(em->e, NULL);
+	emit_open(em->e, "else {");
+	emit_line(em->e, "drop(t%d);", c);
+	emit_line(em->e, "t%d = t%d;", r, ex_cmp_from(em, n, i + 1, right));
+	emit_close(em->e, NULL);
+	return r;
+}
+
+static int ex_ifexp(struct oem *em, struct onode *n)
+{
+	int r = tmp(em);
+	int c;
+
+	emit_line(em->e, "let t%d: o::O;", r);
+	c = cond(em, n->a[1]);
+	emit_open(em->e, "if b%d {", c);
+	{
+		int v = ex(em, n->a[0]);
+		emit_line(em->e, "t%d = t%d;", r, v);
+	}
+	emit_close(em->e, NULL);
+	emit_open(em->e, "else {");
+	{
+		int v = ex(em, n->a[2]);
+		emit_line(em->e, "t%d = t%d;", r, v);
+	}
+	emit_close(em->e, NULL);
+	return r;
+}
+
+/* The closure tuple of nested code k, or "None". */
+static void closure_arg(struct oem *em, struct buf *b, int k,
+			const struct opos *at)
+{
+	struct onested *d = &em->fn->nested[k];
+	int *ts;
+
+	if (!d->nfree) {
+		buf_adds(b, "None");
+		return;
+	}
+	ts = xcalloc(d->nfree, sizeof(int));
+	for (size_t i = 0; i < d->nfree; i++) {
+		ts[i] = tmp(em);
+		if (d->cells[i].kind == SYM_CELL)
+			emit_line(em->e, "let t%d = %s.clone();", ts[i],
+				  var_r(em, d->cells[i].var));
+		else
+			emit_line(em->e, "let t%d = o::free_cell(cx, %d);",
+				  ts[i], d->cells[i].free);
+	}
+	{
+		struct buf l = BUF_INIT;
+		int t;
+		temps_list(&l, ts, d->nfree);
+		t = emit_q(em, at, "o::tuple_of(%s)", l.data);
+		buf_addf(b, "Some(t%d)", t);
+		buf_release(&l);
+	}
+	free(ts);
+}
+
+static int ex_func(struct oem *em, struct onode *n)
+{
+	int *decs = xcalloc(n->ndecorators + 1, sizeof(int));
+	struct buf b = BUF_INIT, defs = BUF_INIT, kwd = BUF_INIT;
+	int f;
+
+	for (size_t i = 0; i < n->ndecorators; i++)
+		decs[i] = ex(em, n->decorators[i]);
+	if (n->ndefaults) {
+		int *ts = xcalloc(n->ndefaults, sizeof(int));
+		struct buf l = BUF_INIT;
+		int t;
+		for (size_t i = 0; i < n->ndefaults; i++)
+			ts[i] = ex(em, n->defaults[i]);
+		temps_list(&l, ts, n->ndefaults);
+		t = emit_q(em, &n->pos, "o::tuple_of(%s)", l.data);
+		buf_addf(&defs, "Some(t%d)", t);
+		buf_release(&l);
+		free(ts);
+	} else {
+		buf_adds(&defs, "None");
+	}
+	if (n->nkwdefaults) {
+		int d = emit_q(em, &n->pos, "o::dict_new()");
+		for (size_t i = 0; i < n->nkwdefaults; i++) {
+			int v = ex(em, n->kwdefaults[i].v);
+			int k = tmp(em);
+			emit_line(em->e, "let t%d = o::k(K[%d]);", k,
+				  n->kwdefaults[i].name);
+			emit_qs(em, &n->pos, "o::dict_set(&t%d, t%d, t%d)", d,
+				k, v);
+		}
+		buf_addf(&kwd, "Some(t%d)", d);
+	} else {
+		buf_adds(&kwd, "None");
+	}
+	closure_arg(em, &b, n->nested, &n->pos);
+	f = emit_q(em, &n->pos, "o::make_fn(cx, %d, %s, %s, %s)", n->nested,
+		   defs.data, kwd.data, b.data);
+	for (size_t i = n->ndecorators; i-- > 0;)
+		f = emit_q(em, &n->pos, "o::call(t%d, [None, Some(t%d)])",
+			   decs[i], f);
+	free(decs);
+	buf_release(&b);
+	buf_release(&defs);
+	buf_release(&kwd);
+	return f;
+}
+
+static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
+			const struct opos *at);
+
+/* LOAD_BUILD_CLASS, then __build_class__(body, name, *bases, **kw). */
+static int ex_class(struct oem *em, struct onode *n)
+{
+	int *decs = xcalloc(n->ndecorators + 1, sizeof(int));
+	struct buf b = BUF_INIT;
+	int bc, body, name, l, d = -1, cls;
+	bool has_kw = false;
+
+	for (size_t i = 0; i < n->ndecorators; i++)
+		decs[i] = ex(em, n->decorators[i]);
+	bc = emit_q(em, &n->pos, "o::build_class(cx)");
+	closure_arg(em, &b, n->nested, &n->pos);
+	body = emit_q(em, &n->pos, "o::make_fn(cx, %d, None, None, %s)",
+		      n->nested, b.data);
+	name = tmp(em);
+	emit_line(em->e, "let t%d = o::k(K[%d]);", name, n->name);
+	l = emit_q(em, &n->pos, "o::args_new()");
+	emit_qs(em, &n->pos, "o::args_push(&t%d, t%d)", l, body);
+	emit_qs(em, &n->pos, "o::args_push(&t%d, t%d)", l, name);
+	for (size_t i = 0; i < n->nargs; i++)
+		if (n->args[i].kind == OARG_KW || n->args[i].kind == OARG_DSTAR)
+			has_kw = true;
+	if (has_kw)
+		d = emit_q(em, &n->pos, "o::kwargs_new()");
+	for (size_t i = 0; i < n->nargs; i++) {
+		struct oarg *g = &n->args[i];
+		int v = ex(em, g->v);
+		switch (g->kind) {
+		case OARG_POS:
+			emit_qs(em, &n->pos, "o::args_push(&t%d, t%d)", l, v);
+			break;
+		case OARG_STAR:
+			emit_qs(em, &n->pos, "o::args_star(&t%d, &t%d, t%d)", bc,
+				l, v);
+			break;
+		case OARG_KW:
+			emit_qs(em, &n->pos,
+				"o::kwargs_set(&t%d, &t%d, K[%d], t%d)", bc, d,
+				g->name, v);
+			break;
+		case OARG_DSTAR:
+			emit_qs(em, &n->pos, "o::kwargs_merge(&t%d, &t%d, t%d)",
+				bc, d, v);
+			break;
+		}
+	}
+	if (has_kw)
+		cls = emit_q(em, &n->pos, "o::call_ex(t%d, t%d, Some(t%d))", bc,
+			     l, d);
+	else
+		cls = emit_q(em, &n->pos, "o::call_ex(t%d, t%d, None)", bc, l);
+	for (size_t i = n->ndecorators; i-- > 0;)
+		cls = emit_q(em, &n->pos, "o::call(t%d, [None, Some(t%d)])",
+			     decs[i], cls);
+	free(decs);
+	buf_release(&b);
+	return cls;
+}
+
+static int ex_comp(struct oem *em, struct onode *n)
+{
+	struct ocomp *c = n->comp;
+	int acc;
+
+	if (c->kind == COMP_GEN) {
+		struct buf b = BUF_INIT;
+		int it = ex(em, c->clauses[0].iter);
+		int i = emit_q(em, &n->pos, "o::iter(t%d)", it);
+		int g;
+		closure_arg(em, &b, c->nested, &n->pos);
+		g = emit_q(em, &n->pos, "o::make_fn(cx, %d, None, None, %s)",
+			   c->nested, b.data);
+		buf_release(&b);
+		return emit_q(em, &n->pos, "o::call(t%d, [None, Some(t%d)])", g,
+			      i);
+	}
+	/* Cells of the comprehension's own variables are fresh for each
+	 * run, as the comprehension's frame is in CPython. */
+	for (size_t v = 0; v < em->fn->nvars; v++)
+		(void)v;
+	acc = emit_q(em, &n->pos, "%s",
+		     c->kind == COMP_LIST  ? "o::list_of([])"
+		     : c->kind == COMP_SET ? "o::set_new()"
+					   : "o::dict_new()");
+	comp_clause(em, c, 0, acc, &n->pos);
+	return acc;
+}
+
+static void comp_vars_reset(struct oem *em, struct onode *t, bool fresh);
+
+static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
+			const struct opos *at)
+{
+	struct oclause *cl = &c->clauses[i];
+	int it, l = lab(em), v;
+
+	emit_open(em->e, "{");
+	{
+		int src = ex(em, cl->iter);
+		it = emit_q(em, &cl->iter->pos, "o::iter(t%d)", src);
+	}
+	comp_vars_reset(em, cl->target, true);
+	emit_open(em->e, "'c%d: loop {", l);
+	emit_qs(em, at, "o::tick()");
+	v = tmp(em);
+	emit_line(em->e,
+		  "let t%d = match o::next(&t%d) { Ok(Some(v)) => v, "
+		  "Ok(None) => break 'c%d, Err(_) => { o::tb(cx, " POSF "); "
+		  "break 'x%d; } };",
+		  v, it, l, POS(&cl->iter->pos), err_top(em));
+	store(em, cl->target, v);
+	for (size_t k = 0; k < cl->nconds; k++) {
+		int b = cond(em, cl->conds[k]);
+		emit_line(em->e, "if !b%d { continue 'c%d; }", b, l);
+	}
+	if (i + 1 < c->nclauses) {
+		comp_clause(em, c, i + 1, acc, at);
+	} else if (c->kind == COMP_DICT) {
+		int k = ex(em, c->elt), x = ex(em, c->val);
+		emit_qs(em, at, "o::dict_set(&t%d, t%d, t%d)", acc, k, x);
+	} else {
+		int x = ex(em, c->elt);
+		emit_qs(em, at, "o::%s(&t%d, t%d)",
+			c->kind == COMP_LIST ? "list_append" : "set_add", acc,
+			x);
+	}
+	emit_close(em->e, NULL);
+	comp_vars_reset(em, cl->target, false);
+	emit_close(em->e, NULL);
+}
+
+/* Comprehension variables: unbound again when the comprehension ends (its
+ * frame would be gone); cells made fresh when it starts. */
+static void comp_vars_reset(struct oem *em, struct onode *t, bool fresh)
+{
+	if (!t)
+		return;
+	if (t->kind == ON_NAME && (t->sym.kind == SYM_LOCAL ||
+				   t->sym.kind == SYM_CELL)) {
+		struct ovar *v = &em->fn->vars[t->sym.var];
+		if (!v->is_comp)
+			return;
+		if (v->is_cell)
+			emit_line(em->e, "%s = o::new_cell(None);", v->rname);
+		else if (!fresh)
+			emit_line(em->e, "%s = None;", v->rname);
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		comp_vars_reset(em, t->a[i], fresh);
+}
+
+static int ex_fmt(struct oem *em, struct onode *n);
+
+static int ex_fstr(struct oem *em, struct onode *n)
+{
+	int *ts = xcalloc(n->n + 1, sizeof(int));
+	struct buf b = BUF_INIT;
+	int r;
+
+	for (size_t i = 0; i < n->n; i++)
+		ts[i] = n->a[i]->kind == ON_FMT ? ex_fmt(em, n->a[i])
+						: ex(em, n->a[i]);
+	if (n->n == 1) {
+		r = ts[0];
+	} else if (n->n == 0) {
+		r = emit_q(em, &n->pos, "o::join([])");
+	} else {
+		temps_list(&b, ts, n->n);
+		r = emit_q(em, &n->pos, "o::join(%s)", b.data);
+	}
+	free(ts);
+	buf_release(&b);
+	return r;
+}
+
+static int ex_fmt(struct oem *em, struct onode *n)
+{
+	int v = ex(em, n->a[0]);
+	int spec = n->a[1] ? ex_fstr(em, n->a[1]) : -1;
+	char conv[8] = "0";
+
+	if (n->conv)
+		snprintf(conv, sizeof(conv), "b'%c'", n->conv);
+	if (spec >= 0)
+		return emit_q(em, &n->pos, "o::fmt(t%d, %s, Some(t%d))", v,
+			      conv, spec);
+	return emit_q(em, &n->pos, "o::fmt(t%d, %s, None)", v, conv);
+}
+
+static int ex(struct oem *em, struct onode *n)
+{
+	switch (n->kind) {
+	case ON_CONST: {
+		int t = tmp(em);
+		emit_line(em->e, "let t%d = o::k(K[%d]);", t, n->k);
+		return t;
+	}
+	case ON_NAME:
+		return load_name(em, n);
+	case ON_ATTR: {
+		int o = ex(em, n->a[0]);
+		return emit_q(em, &n->pos, "o::getattr(t%d, K[%d])", o,
+			      n->name);
+	}
+	case ON_SUBSCR: {
+		int o = ex(em, n->a[0]);
+		int k = ex(em, n->a[1]);
+		return emit_q(em, &n->pos, "o::getitem(t%d, t%d)", o, k);
+	}
+	case ON_SLICE: {
+		struct buf b = BUF_INIT;
+		int r;
+		for (int i = 0; i < 3; i++) {
+			if (n->a[i])
+				buf_addf(&b, "%sSome(t%d)", i ? ", " : "",
+					 ex(em, n->a[i]));
+			else
+				buf_addf(&b, "%sNone", i ? ", " : "");
+		}
+		r = emit_q(em, &n->pos, "o::slice(%s)", b.data);
+		buf_release(&b);
+		return r;
+	}
+	case ON_BINOP: {
+		int a = ex(em, n->a[0]);
+		int b = ex(em, n->a[1]);
+		return emit_q(em, &n->pos, "o::%s(t%d, t%d)",
+			      binop_fn(n->op, false), a, b);
+	}
+	case ON_UNOP: {
+		int a = ex(em, n->a[0]);
+		return emit_q(em, &n->pos, "o::%s(t%d)",
+			      n->op == '-'   ? "neg"
+			      : n->op == '+' ? "pos"
+					     : "inv",
+			      a);
+	}
+	case ON_NOT: {
+		int c = cond(em, n->a[0]);
+		int t = tmp(em);
+		emit_line(em->e, "let t%d = o::boolean(!b%d);", t, c);
+		return t;
+	}
+	case ON_BOOL:
+		return ex_bool(em, n);
+	case ON_CMP:
+		return ex_cmp_from(em, n, 0, ex(em, n->a[0]));
+	case ON_IFEXP:
+		return ex_ifexp(em, n);
+	case ON_CALL:
+		return ex_call(em, n);
+	case ON_TUPLE:
+	case ON_LIST:
+	case ON_SET:
+		return ex_display(em, n);
+	case ON_DICT:
+		return ex_dict(em, n);
+	case ON_COMP:
+		return ex_comp(em, n);
+	case ON_FUNC:
+		return ex_func(em, n);
+	case ON_FSTR:
+		return ex_fstr(em, n);
+	case ON_FMT:
+		return ex_fmt(em, n);
+	case ON_WALRUS: {
+		int v = ex(em, n->a[0]);
+		int c = tmp(em);
+		struct onode target = *n;
+		target.kind = ON_NAME;
+		emit_line(em->e, "let t%d = t%d.clone();", c, v);
+		store(em, &target, c);
+		return v;
+	}
+	case ON_CLASS:
+		return ex_class(em, n);
+	case ON_STAR:
+		break;
+	}
+	{
+		int t = emit_q(em, &n->pos,
+			       "Err::<o::O, o::X>(o::raise_str(unsafe { "
+			       "pyo3::ffi::PyExc_SyntaxError }, \"can't use "
+			       "starred expression here\"))");
+		return t;
+	}
+}
+
+/* A condition: b<N> holds a Rust bool. */
+static int cond(struct oem *em, struct onode *n)
+{
+	int b = tmp(em);
+
+	if (n->kind == ON_NOT) {
+		int c = cond(em, n->a[0]);
+		emit_line(em->e, "let b%d = !b%d;", b, c);
+		return b;
+	}
+	if (n->kind == ON_BOOL) {
+		int a = cond(em, n->a[0]);
+		emit_line(em->e, "let b%d: bool;", b);
+		emit_open(em->e, "if %sb%d {", n->op == 'o' ? "" : "!", a);
+		emit_line(em->e, "b%d = %s;", b, n->op == 'o' ? "true" : "false");
+		emit_close(em->e, NULL);
+		emit_open(em->e, "else {");
+		{
+			int c = cond(em, n->a[1]);
+			emit_line(em->e, "b%d = b%d;", b, c);
+		}
+		emit_close(em->e, NULL);
+		return b;
+	}
+	if (n->kind == ON_CMP && n->n == 2) {
+		int x = ex(em, n->a[0]);
+		int y = ex(em, n->a[1]);
+		emit_line(em->e,
+			  "let b%d = q!(cx, 'x%d, " POSF ", o::cmp_bool(t%d, "
+			  "t%d, %d));",
+			  b, err_top(em), POS(&n->pos), x, y, n->cmp[0]);
+		return b;
+	}
+	{
+		int v = ex(em, n);
+		emit_line(em->e,
+			  "let b%d = q!(cx, 'x%d, " POSF ", o::truth(t%d));", b,
+			  err_top(em), POS(&n->pos), v);
+	}
+	return b;
+}
+
+/* ---- stores ---- */
+
+static void store_name(struct oem *em, struct onode *t, int val)
+{
+	struct osym *y = &t->sym;
+
+	switch (y->kind) {
+	case SYM_LOCAL:
+		emit_line(em->e, "%s = Some(t%d);", var_r(em, y->var), val);
+		break;
+	case SYM_CELL:
+		emit_line(em->e, "o::st_cell(&%s, t%d);", var_r(em, y->var),
+			  val);
+		break;
+	case SYM_GLOBAL:
+		emit_qs(em, &t->pos, "o::st_global(cx, K[%d], t%d)", y->name,
+			val);
+		break;
+	case SYM_FREE:
+		emit_line(em->e, "o::st_cell(&o::free_cell(cx, %d), t%d);",
+			  y->free, val);
+		break;
+	}
+}
+
+static void store(struct oem *em, struct onode *t, int val)
+{
+	switch (t->kind) {
+	case ON_NAME:
+		store_name(em, t, val);
+		return;
+	case ON_ATTR: {
+		int o = ex(em, t->a[0]);
+		emit_qs(em, &t->pos, "o::setattr(t%d, K[%d], t%d)", o, t->name,
+			val);
+		return;
+	}
+	case ON_SUBSCR: {
+		int o = ex(em, t->a[0]);
+		int k = ex(em, t->a[1]);
+		emit_qs(em, &t->pos, "o::setitem(t%d, t%d, t%d)", o, k, val);
+		return;
+	}
+	case ON_TUPLE:
+	case ON_LIST: {
+		size_t star = t->n;
+		int arr = tmp(em);
+		for (size_t i = 0; i < t->n; i++)
+			if (t->a[i]->kind == ON_STAR)
+				star = i;
+		if (star == t->n) {
+			struct buf b = BUF_INIT;
+			int *ts = xcalloc(t->n + 1, sizeof(int));
+			for (size_t i = 0; i < t->n; i++)
+				ts[i] = tmp(em);
+			temps_list(&b, ts, t->n);
+			emit_line(em->e,
+				  "let %s = q!(cx, 'x%d, " POSF ", "
+				  "o::unpack::<%zu>(t%d));",
+				  b.data, err_top(em), POS(&t->pos), t->n, val);
+			for (size_t i = 0; i < t->n; i++)
+				store(em, t->a[i], ts[i]);
+			free(ts);
+			buf_release(&b);
+			return;
+		}
+		emit_line(em->e,
+			  "let mut t%d = q!(cx, 'x%d, " POSF ", o::unpack_ex(t%d, "
+			  "%zu, %zu)).into_iter();",
+			  arr, err_top(em), POS(&t->pos), val, star,
+			  t->n - star - 1);
+		for (size_t i = 0; i < t->n; i++) {
+			int u = tmp(em);
+			emit_line(em->e, "let t%d = t%d.next().unwrap();", u,
+				  arr);
+			store(em,
+			      t->a[i]->kind == ON_STAR ? t->a[i]->a[0]
+						       : t->a[i],
+			      u);
+		}
+		return;
+	}
+	default:
+		emit_line(em->e, "drop(t%d);", val);
+		return;
+	}
+}
+
+static void del_target(struct oem *em, struct onode *t)
+{
+	switch (t->kind) {
+	case ON_NAME:
+		switch (t->sym.kind) {
+		case SYM_LOCAL:
+			emit_qs(em, &t->pos, "o::del_local(&mut %s, K[%d])",
+				var_r(em, t->sym.var), t->sym.name);
+			break;
+		case SYM_CELL:
+			emit_qs(em, &t->pos, "o::del_cell(&%s, K[%d])",
+				var_r(em, t->sym.var), t->sym.name);
+			break;
+		case SYM_GLOBAL:
+			emit_qs(em, &t->pos, "o::del_global(cx, K[%d])",
+				t->sym.name);
+			break;
+		case SYM_FREE:
+			emit_qs(em, &t->pos,
+				"o::del_cell(&o::free_cell(cx, %d), K[%d])",
+				t->sym.free, t->sym.name);
+			break;
+		}
+		return;
+	case ON_ATTR: {
+		int o = ex(em, t->a[0]);
+		emit_qs(em, &t->pos, "o::delattr(t%d, K[%d])", o, t->name);
+		return;
+	}
+	case ON_SUBSCR: {
+		int o = ex(em, t->a[0]);
+		int k = ex(em, t->a[1]);
+		emit_qs(em, &t->pos, "o::delitem(t%d, t%d)", o, k);
+		return;
+	}
+	default:
+		for (size_t i = 0; i < t->n; i++)
+			del_target(em, t->a[i]);
+	}
+}
+
+/* ---- control flow through contexts ---- */
+
+static void handler_cleanup(struct oem *em, struct octx *c)
+{
+	if (c->as && c->as->kind == ON_NAME) {
+		struct osym *y = &c->as->sym;
+		if (y->kind == SYM_LOCAL)
+			emit_line(em->e, "%s = None;", var_r(em, y->var));
+		else if (y->kind == SYM_CELL)
+			emit_line(em->e,
+				  "unsafe { pyo3::ffi::PyCell_Set(%s.p(), "
+				  "std::ptr::null_mut()); }",
+				  var_r(em, y->var));
+		else if (y->kind == SYM_GLOBAL)
+			emit_line(em->e,
+				  "{ let _ = o::st_global(cx, K[%d], "
+				  "o::none()); let _ = o::del_global(cx, "
+				  "K[%d]); }",
+				  y->name, y->name);
+	}
+	emit_line(em->e, "o::pop_handled(&h%d);", c->id);
+}
+
+static int fin_code(struct octx *c, int loop, bool is_continue)
+{
+	for (size_t i = 0; i < c->nexits; i++)
+		if (c->exits[i].loop == loop &&
+		    c->exits[i].is_continue == is_continue)
+			return c->exits[i].code;
+	if (c->nexits == c->capexits) {
+		c->capexits = c->capexits ? c->capexits * 2 : 4;
+		c->exits = xrealloc(c->exits, c->capexits * sizeof(*c->exits));
+	}
+	c->exits[c->nexits].loop = loop;
+	c->exits[c->nexits].is_continue = is_continue;
+	c->exits[c->nexits].code = loop < 0 ? 2 : c->next_code++;
+	return c->exits[c->nexits++].code;
+}
+
+/* return t<val> from the current position. */
+static void emit_return(struct oem *em, int val)
+{
+	for (size_t i = em->nctx; i-- > 0;) {
+		struct octx *c = &em->ctx[i];
+		switch (c->kind) {
+		case CX_HANDLER:
+		case CX_FINEXC:
+			handler_cleanup(em, c);
+			break;
+		case CX_FIN:
+			fin_code(c, -1, false);
+			emit_line(em->e, "rv%d = Some(t%d);", c->id, val);
+			emit_line(em->e, "fl%d = 2;", c->id);
+			emit_line(em->e, "break 'f%d;", c->id);
+			return;
+		case CX_LOOP:
+			break;
+		}
+	}
+	emit_line(em->e, "rv = Some(t%d);", val);
+	emit_line(em->e, "break 'r;");
+}
+
+static void emit_jump(struct oem *em, bool is_continue)
+{
+	for (size_t i = em->nctx; i-- > 0;) {
+		struct octx *c = &em->ctx[i];
+		switch (c->kind) {
+		case CX_HANDLER:
+		case CX_FINEXC:
+			handler_cleanup(em, c);
+			break;
+		case CX_FIN: {
+			/* the loop this jump targets */
+			int loop = -1;
+			for (size_t k = i; k-- > 0;)
+				if (em->ctx[k].kind == CX_LOOP) {
+					loop = em->ctx[k].id;
+					break;
+				}
+			emit_line(em->e, "fl%d = %d;", c->id,
+				  fin_code(c, loop, is_continue));
+			emit_line(em->e, "break 'f%d;", c->id);
+			return;
+		}
+		case CX_LOOP:
+			if (is_continue)
+				emit_line(em->e, "continue 'l%d;", c->id);
+			else
+				emit_line(em->e, "break 'b%d;", c->id);
+			return;
+		}
+	}
+	emit_line(em->e, "unreachable!();");
+}
+
+/* After a finally (or with) has run on a non-exception exit: resume the
+ * return, break or continue that left its body. */
+static void fin_dispatch(struct oem *em, int id, struct cx_exit *exits,
+			 size_t nexits)
+{
+	for (size_t i = 0; i < nexits; i++) {
+		emit_open(em->e, "if fl%d == %d {", id, exits[i].code);
+		if (exits[i].loop < 0) {
+			int t = tmp(em);
+			emit_line(em->e, "let t%d = rv%d.take().unwrap();", t,
+				  id);
+			emit_return(em, t);
+		} else {
+			emit_jump(em, exits[i].is_continue);
+		}
+		emit_close(em->e, NULL);
+	}
+}
+
+/* Runs body (a callback) protected by a finally-like context: fills
+ * exits and returns the context id. The exception path lands after the
+ * block with fl<id> == 1. */
+struct fin_state {
+	int id;
+	struct cx_exit *exits;
+	size_t nexits;
+};
+
+static void fin_open(struct oem *em, struct fin_state *fs)
+{
+	fs->id = lab(em);
+	emit_line(em->e, "let mut fl%d: u32 = 0;", fs->id);
+	emit_line(em->e, "let mut rv%d: Option<o::O> = None;", fs->id);
+	emit_open(em->e, "'f%d: {", fs->id);
+	emit_open(em->e, "'x%d: {", fs->id);
+	ctx_push(em, CX_FIN, fs->id);
+	err_push(em, fs->id);
+}
+
+static void fin_close_body(struct oem *em, struct fin_state *fs)
+{
+	struct octx *c = &em->ctx[em->nctx - 1];
+
+	emit_line(em->e, "break 'f%d;", fs->id);
+	emit_close(em->e, NULL);
+	emit_line(em->e, "fl%d = 1;", fs->id);
+	emit_close(em->e, NULL);
+	err_pop(em);
+	fs->exits = c->exits;
+	fs->nexits = c->nexits;
+	c->exits = NULL;
+	ctx_pop(em);
+}
+
+static void st_try_except(struct oem *em, struct ostmt *st)
+{
+	int id = lab(em);
+	int outer = err_top(em);
+
+	emit_open(em->e, "'e%d: {", id);
+	emit_open(em->e, "'t%d: {", id);
+	emit_open(em->e, "'x%d: {", id);
+	err_push(em, id);
+	block(em, &st->body);
+	err_pop(em);
+	emit_line(em->e, "break 't%d;", id);
+	emit_close(em->e, NULL);
+	/* An exception: the handlers, in order, with it handled. */
+	emit_line(em->e, "let ex%d = o::fetch();", id);
+	emit_line(em->e, "let h%d = o::push_handled(&ex%d);", id, id);
+	emit_line(em->e, "let mut hs%d: u32 = 0;", id);
+	{
+		int hx = lab(em);
+		emit_open(em->e, "'x%d: {", hx);
+		err_push(em, hx);
+		for (size_t i = 0; i < st->nhandlers; i++) {
+			struct ohandler *h = &st->handlers[i];
+			struct octx *c;
+			if (h->type) {
+				int t = ex(em, h->type);
+				emit_line(em->e,
+					  "let m%d = q!(cx, 'x%d, " POSF ", "
+					  "o::exc_match(&ex%d, t%d));",
+					  t, hx, POS(&h->type->pos), id, t);
+				emit_open(em->e, "if m%d {", t);
+			} else {
+				emit_open(em->e, "{");
+			}
+			emit_line(em->e, "hs%d = %zu;", id, i + 1);
+			if (h->as) {
+				int v = tmp(em);
+				emit_line(em->e, "let t%d = ex%d.clone();", v,
+					  id);
+				store(em, h->as, v);
+			}
+			c = ctx_push(em, CX_HANDLER, id);
+			c->as = h->as;
+			block(em, &h->body);
+			handler_cleanup(em, c);
+			ctx_pop(em);
+			emit_line(em->e, "break 'e%d;", id);
+			emit_close(em->e, NULL);
+		}
+		/* No handler matched: the exception goes on. */
+		emit_line(em->e, "o::pop_handled(&h%d);", id);
+		emit_line(em->e, "o::restore(ex%d);", id);
+		emit_line(em->e, "break 'x%d;", outer);
+		err_pop(em);
+		emit_close(em->e, NULL);
+		/* A handler raised: its cleanup, then outward. */
+		for (size_t i = 0; i < st->nhandlers; i++) {
+			struct octx tmpc = {0};
+			if (!st->handlers[i].as)
+				continue;
+			tmpc.kind = CX_HANDLER;
+			tmpc.id = id;
+			tmpc.as = st->handlers[i].as;
+			emit_open(em->e, "if hs%d == %zu {", id, i + 1);
+			handler_cleanup(em, &tmpc);
+			emit_line(em->e, "break 'x%d;", outer);
+			emit_close(em->e, NULL);
+		}
+		emit_line(em->e, "o::pop_handled(&h%d);", id);
+		emit_line(em->e, "break 'x%d;", outer);
+	}
+	emit_close(em->e, NULL);
+	block(em, &st->orelse);
+	emit_close(em->e, NULL);
+}
+
+static void st_try(struct oem *em, struct ostmt *st)
+{
+	struct fin_state fs;
+	int outer;
+
+	if (!st->has_final) {
+		st_try_except(em, st);
+		return;
+	}
+	emit_open(em->e, "{");
+	fin_open(em, &fs);
+	if (st->nhandlers) {
+		struct ostmt inner = *st;
+		inner.has_final = false;
+		st_try_except(em, &inner);
+	} else {
+		block(em, &st->body);
+		block(em, &st->orelse);
+	}
+	fin_close_body(em, &fs);
+	outer = err_top(em);
+	/* The exception path: finally with the exception handled, then
+	 * raised again. */
+	emit_open(em->e, "if fl%d == 1 {", fs.id);
+	emit_line(em->e, "let ex%d = o::fetch();", fs.id);
+	emit_line(em->e, "let h%d = o::push_handled(&ex%d);", fs.id, fs.id);
+	{
+		int y = lab(em);
+		emit_open(em->e, "'x%d: {", y);
+		err_push(em, y);
+		ctx_push(em, CX_FINEXC, fs.id);
+		block(em, &st->final);
+		ctx_pop(em);
+		err_pop(em);
+		emit_line(em->e, "o::pop_handled(&h%d);", fs.id);
+		emit_line(em->e, "o::restore(ex%d);", fs.id);
+		emit_line(em->e, "break 'x%d;", outer);
+		emit_close(em->e, NULL);
+		emit_line(em->e, "o::pop_handled(&h%d);", fs.id);
+		emit_line(em->e, "break 'x%d;", outer);
+	}
+	emit_close(em->e, NULL);
+	block(em, &st->final);
+	fin_dispatch(em, fs.id, fs.exits, fs.nexits);
+	free(fs.exits);
+	emit_close(em->e, NULL);
+}
+
+static void st_with_items(struct oem *em, struct ostmt *st, size_t i)
+{
+	struct owith *w = &st->items[i];
+	struct fin_state fs;
+	int mgr, pair, ex_, en, outer;
+
+	emit_open(em->e, "{");
+	mgr = ex(em, w->ctx);
+	pair = emit_q(em, &w->ctx->pos, "o::with_enter(t%d)", mgr);
+	ex_ = tmp(em);
+	en = tmp(em);
+	emit_line(em->e, "let (t%d, t%d) = t%d;", ex_, en, pair);
+	if (w->as)
+		store(em, w->as, en);
+	else
+		emit_line(em->e, "drop(t%d);", en);
+	fin_open(em, &fs);
+	if (i + 1 < st->nitems)
+		st_with_items(em, st, i + 1);
+	else
+		block(em, &st->body);
+	fin_close_body(em, &fs);
+	outer = err_top(em);
+	emit_open(em->e, "if fl%d == 1 {", fs.id);
+	emit_line(em->e, "let ex%d = o::fetch();", fs.id);
+	emit_line(em->e, "let h%d = o::push_handled(&ex%d);", fs.id, fs.id);
+	emit_line(em->e, "let s%d = o::with_exit_exc(t%d, &ex%d);", fs.id, ex_,
+		  fs.id);
+	emit_line(em->e, "o::pop_handled(&h%d);", fs.id);
+	emit_line(em->e,
+		  "match s%d { Err(_) => { o::tb(cx, " POSF "); break 'x%d; } "
+		  "Ok(false) => { o::restore(ex%d); break 'x%d; } Ok(true) => "
+		  "{} }",
+		  fs.id, POS(&st->pos), outer, fs.id, outer);
+	emit_close(em->e, NULL);
+	emit_open(em->e, "else {");
+	emit_qs(em, &st->pos, "o::with_exit_ok(t%d)", ex_);
+	fin_dispatch(em, fs.id, fs.exits, fs.nexits);
+	emit_close(em->e, NULL);
+	free(fs.exits);
+	emit_close(em->e, NULL);
+}
+
+static void st_loop_body(struct oem *em, int id, struct oblock *body)
+{
+	ctx_push(em, CX_LOOP, id);
+	block(em, body);
+	ctx_pop(em);
+}
+
+static void st_for(struct oem *em, struct ostmt *st)
+{
+	int id = lab(em), it, v;
+
+	emit_open(em->e, "{");
+	{
+		int src = ex(em, st->value);
+		it = emit_q(em, &st->value->pos, "o::iter(t%d)", src);
+	}
+	emit_open(em->e, "'b%d: {", id);
+	emit_open(em->e, "'l%d: loop {", id);
+	emit_qs(em, &st->pos, "o::tick()");
+	v = tmp(em);
+	emit_line(em->e,
+		  "let t%d = match o::next(&t%d) { Ok(Some(v)) => v, "
+		  "Ok(None) => break 'l%d, Err(_) => { o::tb(cx, " POSF "); "
+		  "break 'x%d; } };",
+		  v, it, id, POS(&st->value->pos), err_top(em));
+	store(em, st->target, v);
+	st_loop_body(em, id, &st->body);
+	emit_close(em->e, NULL);
+	emit_line(em->e, "drop(t%d);", it);
+	block(em, &st->orelse);
+	emit_close(em->e, NULL);
+	emit_close(em->e, NULL);
+}
+
+static void st_while(struct oem *em, struct ostmt *st)
+{
+	int id = lab(em);
+
+	emit_open(em->e, "'b%d: {", id);
+	emit_open(em->e, "'l%d: loop {", id);
+	emit_qs(em, &st->pos, "o::tick()");
+	emit_open(em->e, "{");
+	{
+		int c = cond(em, st->value);
+		emit_line(em->e, "if !b%d { break 'l%d; }", c, id);
+	}
+	emit_close(em->e, NULL);
+	st_loop_body(em, id, &st->body);
+	emit_close(em->e, NULL);
+	block(em, &st->orelse);
+	emit_close(em->e, NULL);
+}
+
+static void st_import(struct oem *em, struct ostmt *st)
+{
+	struct oimport *im = st->imp;
+	int m;
+
+	if (!im->is_from) {
+		m = emit_q(em, &st->pos,
+			   "o::import(cx, K[%d], std::ptr::null_mut(), 0)",
+			   im->module);
+		for (size_t i = 0; i < im->n; i++)
+			m = emit_q(em, &st->pos, "o::import_from(&t%d, K[%d])",
+				   m, im->names[i]);
+		store(em, im->targets[0], m);
+		return;
+	}
+	m = emit_q(em, &st->pos, "o::import(cx, K[%d], K[%d], %d)", im->module,
+		   im->fromlist, im->level);
+	for (size_t i = 0; i < im->n; i++) {
+		int v = emit_q(em, &st->pos, "o::import_from(&t%d, K[%d])", m,
+			       im->names[i]);
+		store(em, im->targets[i], v);
+	}
+}
+
+static void stmt(struct oem *em, struct ostmt *st)
+{
+	emit_line(em->e, "// line %d", st->line);
+	switch (st->kind) {
+	case OS_EXPR:
+		emit_open(em->e, "{");
+		emit_line(em->e, "let _ = t%d;", ex(em, st->value));
+		emit_close(em->e, NULL);
+		return;
+	case OS_ASSIGN: {
+		int v;
+		emit_open(em->e, "{");
+		v = ex(em, st->value);
+		for (size_t i = 0; i < st->ntargets; i++) {
+			int t = v;
+			if (i + 1 < st->ntargets) {
+				t = tmp(em);
+				emit_line(em->e, "let t%d = t%d.clone();", t,
+					  v);
+			}
+			store(em, st->targets[i], t);
+		}
+		emit_close(em->e, NULL);
+		return;
+	}
+	case OS_AUG: {
+		struct onode *t = st->target;
+		const char *f = binop_fn(st->op, true);
+		emit_open(em->e, "{");
+		if (t->kind == ON_ATTR) {
+			int o = ex(em, t->a[0]);
+			int cur = emit_q(em, &t->pos,
+					 "o::getattr(t%d.clone(), K[%d])", o,
+					 t->name);
+			int v = ex(em, st->value);
+			int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur,
+				       v);
+			emit_qs(em, &t->pos, "o::setattr(t%d, K[%d], t%d)", o,
+				t->name, r);
+		} else if (t->kind == ON_SUBSCR) {
+			int o = ex(em, t->a[0]);
+			int k = ex(em, t->a[1]);
+			int cur = emit_q(em, &t->pos,
+					 "o::getitem(t%d.clone(), t%d.clone())",
+					 o, k);
+			int v = ex(em, st->value);
+			int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur,
+				       v);
+			emit_qs(em, &t->pos, "o::setitem(t%d, t%d, t%d)", o, k,
+				r);
+		} else {
+			int cur = ex(em, t);
+			int v = ex(em, st->value);
+			int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur,
+				       v);
+			store(em, t, r);
+		}
+		emit_close(em->e, NULL);
+		return;
+	}
+	case OS_IF: {
+		int c;
+		emit_open(em->e, "{");
+		c = cond(em, st->value);
+		emit_open(em->e, "if b%d {", c);
+		block(em, &st->body);
+		emit_close(em->e, NULL);
+		if (st->orelse.n) {
+			emit_open(em->e, "else {");
+			block(em, &st->orelse);
+			emit_close(em->e, NULL);
+		}
+		emit_close(em->e, NULL);
+		return;
+	}
+	case OS_WHILE:
+		st_while(em, st);
+		return;
+	case OS_FOR:
+		st_for(em, st);
+		return;
+	case OS_BREAK:
+	case OS_CONTINUE:
+		emit_jump(em, st->kind == OS_CONTINUE);
+		return;
+	case OS_RETURN: {
+		int v;
+		emit_open(em->e, "{");
+		if (st->value) {
+			v = ex(em, st->value);
+		} else {
+			v = tmp(em);
+			emit_line(em->e, "let t%d = o::none();", v);
+		}
+		emit_return(em, v);
+		emit_close(em->e, NULL);
+		return;
+	}
+	case OS_PASS:
+		return;
+	case OS_RAISE:
+		emit_open(em->e, "{");
+		if (!st->value) {
+			emit_line(em->e,
+				  "if o::reraise() { o::tb(cx, " POSF "); }",
+				  POS(&st->pos));
+			emit_line(em->e, "break 'x%d;", err_top(em));
+		} else {
+			int v = ex(em, st->value);
+			if (st->cause) {
+				int c = ex(em, st->cause);
+				emit_qs(em, &st->pos,
+					"o::raise(t%d, Some(t%d))", v, c);
+			} else {
+				emit_qs(em, &st->pos, "o::raise(t%d, None)", v);
+			}
+		}
+		emit_close(em->e, NULL);
+		return;
+	case OS_ASSERT: {
+		int c;
+		emit_open(em->e, "if unsafe { o::ASSERTS } {");
+		c = cond(em, st->value);
+		emit_open(em->e, "if !b%d {", c);
+		if (st->cause) {
+			int m = ex(em, st->cause);
+			emit_qs(em, &st->pos, "o::assert_fail(Some(t%d))", m);
+		} else {
+			emit_qs(em, &st->pos, "o::assert_fail(None)");
+		}
+		emit_close(em->e, NULL);
+		emit_close(em->e, NULL);
+		return;
+	}
+	case OS_DEL:
+		emit_open(em->e, "{");
+		for (size_t i = 0; i < st->ntargets; i++)
+			del_target(em, st->targets[i]);
+		emit_close(em->e, NULL);
+		return;
+	case OS_TRY:
+		st_try(em, st);
+		return;
+	case OS_WITH:
+		st_with_items(em, st, 0);
+		return;
+	case OS_IMPORT:
+		emit_open(em->e, "{");
+		st_import(em, st);
+		emit_close(em->e, NULL);
+		return;
+	}
+}
+
+static void block(struct oem *em, struct oblock *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		stmt(em, b->v[i]);
+}
+
+/* Parameters that are bound for the whole call (never deleted, never an
+ * except target): reading them cannot fail or run code. */
+static void mark_unbinds(bool *bound, struct oblock *b);
+
+static void mark_target_unbind(bool *bound, struct onode *t)
+{
+	if (!t)
+		return;
+	if (t->kind == ON_NAME && t->sym.kind == SYM_LOCAL)
+		bound[t->sym.var] = false;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->a[i])
+			mark_target_unbind(bound, t->a[i]);
+}
+
+static void mark_unbinds(bool *bound, struct oblock *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct ostmt *st = b->v[i];
+		if (st->kind == OS_DEL)
+			for (size_t k = 0; k < st->ntargets; k++)
+				mark_target_unbind(bound, st->targets[k]);
+		for (size_t k = 0; k < st->nhandlers; k++) {
+			mark_target_unbind(bound, st->handlers[k].as);
+			mark_unbinds(bound, &st->handlers[k].body);
+		}
+		mark_unbinds(bound, &st->body);
+		mark_unbinds(bound, &st->orelse);
+		mark_unbinds(bound, &st->final);
+	}
+}
+
+void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
+{
+	struct oem em = {0};
+
+	em.e = e;
+	em.m = m;
+	em.fn = fn;
+	em.always_bound = xcalloc(fn->nvars + 1, sizeof(bool));
+	for (size_t i = 0; i < fn->nparams; i++)
+		em.always_bound[fn->params[i]] =
+		    !fn->vars[fn->params[i]].is_cell;
+	mark_unbinds(em.always_bound, &fn->body);
+	err_push(&em, 0);
+
+	emit_line(e, "// line %d: def %s (object tier)", fn->line,
+		  fn->qualname);
+	emit_open(e,
+		  "unsafe fn of_%d(cx: &o::NFn, a: *const o::P) -> o::P {",
+		  fn->index);
+	for (size_t i = 0; i < fn->nvars; i++) {
+		struct ovar *v = &fn->vars[i];
+		int p = -1;
+		for (size_t k = 0; k < fn->nparams; k++)
+			if (fn->params[k] == (int)i)
+				p = (int)k;
+		if (v->is_cell && p >= 0)
+			emit_line(e,
+				  "let mut %s: o::O = "
+				  "o::new_cell(Some(o::arg(a, %d)));",
+				  v->rname, p);
+		else if (v->is_cell)
+			emit_line(e, "let mut %s: o::O = o::new_cell(None);",
+				  v->rname);
+		else if (p >= 0)
+			emit_line(e,
+				  "let mut %s: Option<o::O> = "
+				  "Some(o::arg(a, %d));",
+				  v->rname, p);
+		else
+			emit_line(e, "let mut %s: Option<o::O> = None;",
+				  v->rname);
+	}
+	emit_line(e, "let mut rv: Option<o::O> = None;");
+	emit_open(e, "'r: {");
+	emit_open(e, "'x0: {");
+	block(&em, &fn->body);
+	emit_line(e, "rv = Some(o::none());");
+	emit_line(e, "break 'r;");
+	emit_close(e, NULL);
+	emit_close(e, NULL);
+	emit_line(e, "match rv { Some(v) => v.into_raw(), None => "
+		     "std::ptr::null_mut() }");
+	emit_close(e, NULL);
+	free(em.always_bound);
+	free(em.ctx);
+	free(em.errs);
+}
+
+/* ---- module tables ---- */
+
+/* A Rust string literal for any bytes (UTF-8 text expected). */
+static void rust_str(struct buf *b, const char *s, size_t n)
+{
+	buf_addch(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			buf_addf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\u{%x}", c);
+		else
+			buf_addch(b, (char)c);
+	}
+	buf_addch(b, '"');
+}
+
+void oemit_consts(struct emitter *e, struct omod *m)
+{
+	struct buf src = BUF_INIT, ix = BUF_INIT, names = BUF_INIT,
+		   kw = BUF_INIT, lit = BUF_INIT;
+	size_t n = m->nconsts ? m->nconsts : 1;
+
+	for (size_t i = 0; i < m->nconsts; i++) {
+		struct oconst *c = &m->consts[i];
+		switch (c->kind) {
+		case OK_EVAL:
+			/* one literal per line, in parentheses: comments and
+			 * implicit concatenation in its text stay its own */
+			buf_adds(&src, "(\n");
+			buf_add(&src, c->text, c->len);
+			buf_adds(&src, "\n),\n");
+			buf_addf(&ix, "%zu, ", i);
+			break;
+		case OK_NAME:
+		case OK_UTF8:
+			buf_addf(&names, "(%zu, ", i);
+			rust_str(&names, c->text, c->len);
+			buf_adds(&names, "), ");
+			break;
+		case OK_KWNAMES:
+			buf_addf(&kw, "(%zu, &[", i);
+			for (size_t k = 0; k < c->nnames; k++)
+				buf_addf(&kw, "%d, ", c->names[k]);
+			buf_adds(&kw, "]), ");
+			break;
+		}
+	}
+	rust_str(&lit, src.data, src.len);
+	emit_line(e, "static mut K: [o::P; %zu] = [std::ptr::null_mut(); %zu];",
+		  n, n);
+	emit_open(e, "unsafe fn init_k() -> o::R<()> {");
+	emit_line(e, "const SRC: &str = %s;", lit.data);
+	emit_line(e, "o::init_consts(std::ptr::addr_of_mut!(K) as *mut o::P, "
+		     "%zu, SRC, &[%s], &[%s], &[%s])",
+		  m->nconsts, ix.data, names.data, kw.data);
+	emit_close(e, NULL);
+	buf_release(&src);
+	buf_release(&ix);
+	buf_release(&names);
+	buf_release(&kw);
+	buf_release(&lit);
+}
+
+static void str_list(struct buf *b, char **v, size_t n)
+{
+	buf_adds(b, "&[");
+	for (size_t i = 0; i < n; i++) {
+		rust_str(b, v[i], strlen(v[i]));
+		buf_adds(b, ", ");
+	}
+	buf_adds(b, "]");
+}
+
+void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
+		const char *typed_name)
+{
+	struct buf b = BUF_INIT;
+	char **params = xcalloc(fn->nparams + 1, sizeof(char *));
+
+	for (size_t i = 0; i < fn->nparams; i++)
+		params[i] = fn->vars[fn->params[i]].name;
+	buf_addf(&b, "static S_%d: o::Spec = o::Spec { qualname: ", fn->index);
+	rust_str(&b, fn->qualname, strlen(fn->qualname));
+	buf_addf(&b, ", line: %d, params: ", fn->first_line);
+	str_list(&b, params, fn->nparams);
+	buf_addf(&b,
+		 ", nposonly: %zu, npos: %zu, nkwonly: %zu, varargs: %s, "
+		 "varkw: %s, freevars: ",
+		 fn->nposonly, fn->npos, fn->nkwonly,
+		 fn->has_varargs ? "true" : "false",
+		 fn->has_varkw ? "true" : "false");
+	str_list(&b, fn->freevars, fn->nfree);
+	buf_adds(&b, ", nested: &[");
+	for (size_t i = 0; i < fn->nnested; i++) {
+		struct onested *d = &fn->nested[i];
+		buf_adds(&b, "(");
+		rust_str(&b, d->co_name, strlen(d->co_name));
+		buf_addf(&b, ", %d, %d, %d, ", d->line, d->end_line,
+			 d->ordinal);
+		str_list(&b, d->freevars, d->nfree);
+		buf_adds(&b, "), ");
+	}
+	buf_adds(&b, "], ");
+	if (typed_name) {
+		buf_adds(&b, "f: None, typed: Some(");
+		rust_str(&b, typed_name, strlen(typed_name));
+		buf_adds(&b, ") };");
+	} else {
+		buf_addf(&b, "f: Some(of_%d), typed: None };", fn->index);
+	}
+	emit_line(e, "%s", b.data);
+	buf_release(&b);
+	free(params);
+	(void)m;
+}
