@@ -913,6 +913,10 @@ static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 			continue;
 		json_object_set_new(rf, "translated", json_boolean(ok));
 		json_object_set(rf, "reason", json_object_get(f, "reason"));
+		/* typed, object (or null): and why not typed, when object */
+		json_object_set(rf, "tier", json_object_get(f, "tier"));
+		json_object_set(rf, "typed_reason",
+				json_object_get(f, "typed_reason"));
 		if (json_is_string(json_object_get(f, "signature")) &&
 		    !json_is_string(json_object_get(rf, "signature")))
 			json_object_set(rf, "signature",
@@ -1102,7 +1106,8 @@ void pipeline_remember(struct job_run *r)
 		    "checked_inputs",	"speedup",
 		    "reason",		"signature",
 		    "time_original_ns", "time_accelerated_ns",
-		    "enabled",		NULL};
+		    "enabled",		"tier",
+		    "typed_reason",	NULL};
 		for (const char *const *k = keys; *k; k++)
 			if ((v = json_object_get(f, *k)))
 				json_object_set(keep, *k, v);

@@ -267,9 +267,12 @@ class Runner:
                 _debug("%s._rustify_bind failed: %s"
                        % (entry["module"], exc))
                 return original
-            _debug("%s: %s %s" % (namespace.get("__name__"), qualname,
-                                  "native" if fast is not original
-                                  or allowed else "stays Python"))
+            if fast is not original or allowed:
+                _debug("%s: using %s.%s" % (namespace.get("__name__"),
+                                            entry["module"], qualname))
+            else:
+                _debug("%s: %s stays Python" % (namespace.get("__name__"),
+                                                qualname))
             return fast
 
         return swap

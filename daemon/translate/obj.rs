@@ -67,6 +67,9 @@ pub mod o {
     static mut S_WRAPPED: P = null_mut();
     static mut S_BUILTINS: P = null_mut();
     static mut S_CLASS: P = null_mut();
+    /// builtins.globals, locals, vars, dir, eval, exec as at import: the
+    /// calls that read the caller's frame, answered for the native one.
+    static mut FRAME_BUILTINS: [P; 6] = [null_mut(); 6];
 
     unsafe fn intern(s: &CStr) -> P { PyUnicode_InternFromString(s.as_ptr()) }
 
@@ -91,6 +94,11 @@ pub mod o {
         S_WRAPPED = intern(c"__wrapped__");
         S_BUILTINS = intern(c"__builtins__");
         S_CLASS = intern(c"__class__");
+        let b = O::own(ffi::PyImport_ImportModule(c"builtins".as_ptr()))?;
+        for (i, n) in [c"globals", c"locals", c"vars", c"dir", c"eval", c"exec"].iter().enumerate() {
+            FRAME_BUILTINS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
+            if FRAME_BUILTINS[i].is_null() { return Err(X); }
+        }
         init_nfn_type()
     }
 
@@ -1030,6 +1038,39 @@ pub mod o {
             return Err(name_error("__build_class__ not found", S_BUILTINS));
         }
         Ok(O::borrow(v))
+    }
+
+    /// Is f the builtin (0 globals, 1 locals, 2 vars, 3 dir, 4 eval,
+    /// 5 exec) that would read the native function's frame?
+    #[inline]
+    pub unsafe fn is_frame_builtin(f: &O, i: usize) -> bool { f.p() == FRAME_BUILTINS[i] }
+
+    pub unsafe fn globals_of(cx: &NFn) -> O { O::borrow(cx.globals) }
+
+    /// locals(): a local, when bound, into the snapshot dict.
+    pub unsafe fn locals_add(d: &O, name: P, v: &Option<O>) -> R<()> {
+        if let Some(v) = v { if ffi::PyDict_SetItem(d.p(), name, v.p()) < 0 { return Err(X); } }
+        Ok(())
+    }
+    pub unsafe fn locals_add_cell(d: &O, name: P, c: &O) -> R<()> {
+        let v = ffi::PyCell_Get(c.p());
+        if v.is_null() { return Ok(()); }
+        let v = O(NonNull::new_unchecked(v));
+        if ffi::PyDict_SetItem(d.p(), name, v.p()) < 0 { return Err(X); }
+        Ok(())
+    }
+    pub unsafe fn locals_add_free(cx: &NFn, d: &O, name: P, i: usize) -> R<()> {
+        let v = ffi::PyCell_Get(ffi::PyTuple_GET_ITEM(cx.closure, i as isize));
+        if v.is_null() { return Ok(()); }
+        let v = O(NonNull::new_unchecked(v));
+        if ffi::PyDict_SetItem(d.p(), name, v.p()) < 0 { return Err(X); }
+        Ok(())
+    }
+    /// dir() with no argument: the sorted names of the locals.
+    pub unsafe fn sorted_keys(d: O) -> R<O> {
+        let l = O::own(ffi::PyDict_Keys(d.p()))?;
+        if ffi::PyList_Sort(l.p()) < 0 { return Err(X); }
+        Ok(l)
     }
 
     // ---- nested functions ----

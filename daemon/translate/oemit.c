@@ -170,6 +170,7 @@ static const char *binop_fn(int op, bool inplace)
 }
 
 static int ex(struct oem *em, struct onode *n);
+static int ex_call_plain(struct oem *em, struct onode *n);
 static int cond(struct oem *em, struct onode *n);
 static void store(struct oem *em, struct onode *target, int val);
 static void block(struct oem *em, struct oblock *b);
@@ -247,7 +248,118 @@ static int ex_super0(struct oem *em, struct onode *n)
 	return emit_q(em, &n->pos, "o::super0(cx, t%d, t%d, None)", f, first);
 }
 
+/* locals() of the native function: a snapshot dict, in CPython's order
+ * (parameters, then the other locals by name, cells, free variables). */
+static int locals_dict(struct oem *em, struct onode *n)
+{
+	struct ofn *fn = em->fn;
+	int d = emit_q(em, &n->pos, "o::dict_new()");
+	int *order = xcalloc(fn->nvars + 1, sizeof(int));
+	size_t k = 0;
+
+	for (size_t i = 0; i < fn->nparams; i++)
+		order[k++] = fn->params[i];
+	for (int pass = 0; pass < 2; pass++) {
+		size_t from = k;
+		for (size_t i = 0; i < fn->nvars; i++) {
+			struct ovar *v = &fn->vars[i];
+			if (v->is_param || v->is_comp || v->is_cell != (pass == 1))
+				continue;
+			order[k++] = (int)i;
+		}
+		for (size_t a = from + 1; a < k; a++)
+			for (size_t b = a; b > from &&
+					   strcmp(fn->vars[order[b - 1]].name,
+						  fn->vars[order[b]].name) > 0;
+			     b--) {
+				int t = order[b];
+				order[b] = order[b - 1];
+				order[b - 1] = t;
+			}
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct ovar *v = &fn->vars[order[i]];
+		emit_qs(em, &n->pos, "o::locals_add%s(&t%d, K[%d], &%s)",
+			v->is_cell ? "_cell" : "", d, v->pname, v->rname);
+	}
+	for (size_t i = 0; i < fn->nfree; i++)
+		emit_qs(em, &n->pos, "o::locals_add_free(cx, &t%d, K[%d], %zu)",
+			d, omod_name(em->m, fn->freevars[i]), i);
+	free(order);
+	return d;
+}
+
+/* globals(), locals(), vars(), dir(), eval(s), exec(s): when the name is
+ * still the builtin, answered for this function's own frame. */
+static int frame_builtin(const struct oem *em, const struct onode *n)
+{
+	static const char *names[] = {"globals", "locals", "vars",
+				      "dir",	 "eval",   "exec"};
+	const char *name;
+
+	if (n->a[0]->kind != ON_NAME || n->a[0]->sym.kind != SYM_GLOBAL)
+		return -1;
+	name = em->m->consts[n->a[0]->sym.name].text;
+	for (int i = 0; i < 6; i++) {
+		if (strcmp(name, names[i]))
+			continue;
+		if (i < 4 && n->nargs == 0)
+			return i;
+		if (i >= 4 && n->nargs == 1 && n->args[0].kind == OARG_POS)
+			return i;
+	}
+	return -1;
+}
+
+static int ex_frame_call(struct oem *em, struct onode *n, int which)
+{
+	int f = ex(em, n->a[0]);
+	int arg = n->nargs ? ex(em, n->args[0].v) : -1;
+	int r = tmp(em);
+
+	emit_line(em->e, "let t%d: o::O;", r);
+	emit_open(em->e, "if o::is_frame_builtin(&t%d, %d) {", f, which);
+	if (which == 0) {
+		emit_line(em->e, "t%d = o::globals_of(cx);", r);
+	} else if (which < 3) {
+		emit_line(em->e, "t%d = t%d;", r, locals_dict(em, n));
+	} else if (which == 3) {
+		int d = locals_dict(em, n);
+		emit_line(em->e, "t%d = t%d;", r,
+			  emit_q(em, &n->pos, "o::sorted_keys(t%d)", d));
+	} else {
+		int d = locals_dict(em, n);
+		int g = tmp(em);
+		emit_line(em->e, "let t%d = o::globals_of(cx);", g);
+		emit_line(em->e, "t%d = t%d;", r,
+			  emit_q(em, &n->pos,
+				 "o::call(t%d, [None, Some(t%d), Some(t%d), "
+				 "Some(t%d)])",
+				 f, arg, g, d));
+	}
+	emit_close(em->e, NULL);
+	emit_open(em->e, "else {");
+	if (arg >= 0)
+		emit_line(em->e, "t%d = t%d;", r,
+			  emit_q(em, &n->pos, "o::call(t%d, [None, Some(t%d)])",
+				 f, arg));
+	else
+		emit_line(em->e, "t%d = t%d;", r,
+			  emit_q(em, &n->pos, "o::call(t%d, [None])", f));
+	emit_close(em->e, NULL);
+	return r;
+}
+
 static int ex_call(struct oem *em, struct onode *n)
+{
+	int which = frame_builtin(em, n);
+
+	if (which >= 0)
+		return ex_frame_call(em, n, which);
+	return ex_call_plain(em, n);
+}
+
+static int ex_call_plain(struct oem *em, struct onode *n)
 {
 	struct onode *callee = n->a[0];
 	bool simple = true, pure = true;
@@ -1679,7 +1791,7 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 	mark_unbinds(em.always_bound, &fn->body);
 	err_push(&em, 0);
 
-	emit_line(e, "// line %d: def %s (object tier)", fn->line,
+	emit_line(e, "// line %d: def %s", fn->line,
 		  fn->qualname);
 	emit_open(e,
 		  "unsafe fn of_%d(cx: &o::NFn, a: *const o::P) -> o::P {",

@@ -338,11 +338,10 @@ static void scan(struct olower *L, struct scope *s, TSNode n)
 	} else if (!strcmp(t, "import_statement") ||
 		   !strcmp(t, "import_from_statement")) {
 		bool from = !strcmp(t, "import_from_statement");
-		for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
-			TSNode c = ts_node_child(n, i);
-			const char *fname = ts_node_field_name_for_child(n, i);
-			if (!fname || strcmp(fname, "name"))
-				continue;
+		TSNode names[256];
+		uint32_t nn = ts_field_all(n, "name", names, 256);
+		for (uint32_t i = 0; i < nn && i < 256; i++) {
+			TSNode c = names[i];
 			if (ts_is(c, "aliased_import"))
 				bind(L, s, ts_field(c, "alias"));
 			else if (from)
@@ -868,17 +867,16 @@ static struct onode *lower_subscript_index(struct olower *L, struct scope *s,
 					   TSNode n)
 {
 	struct onode *items[64];
+	TSNode subs[64];
+	uint32_t nsubs = ts_field_all(n, "subscript", subs, 64);
 	size_t k = 0;
 
-	for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
-		const char *fname = ts_node_field_name_for_child(n, i);
-		TSNode c = ts_node_child(n, i);
-		if (!fname || strcmp(fname, "subscript"))
-			continue;
-		if (k == 64) {
-			ofail(L, c, "more than 64 subscripts");
-			return NULL;
-		}
+	if (nsubs > 64) {
+		ofail(L, n, "more than 64 subscripts");
+		return NULL;
+	}
+	for (uint32_t i = 0; i < nsubs; i++) {
+		TSNode c = subs[i];
 		if (ts_is(c, "slice")) {
 			struct onode *sl = onew(L, ON_SLICE, c);
 			struct onode *parts[3] = {NULL, NULL, NULL};
@@ -1262,7 +1260,22 @@ static struct onode *lower_expr(struct olower *L, struct scope *s, TSNode n)
 		return const_node(L, n, OK_EVAL, tx, strlen(tx));
 	}
 	if (!strcmp(t, "attribute")) {
-		struct onode *obj = lower_expr(L, s, ts_field(n, "object"));
+		struct onode *obj;
+		const char *an = text_of(L, ts_field(n, "attribute"));
+		static const char *frame_attrs[] = {
+		    "_getframe", "currentframe", "f_back", "f_locals",
+		    "f_globals", "f_lineno", "settrace", "setprofile", "stack",
+		    "getouterframes", "_getframemodulename"};
+		for (size_t i = 0;
+		     i < sizeof(frame_attrs) / sizeof(frame_attrs[0]); i++)
+			if (!strcmp(an, frame_attrs[i])) {
+				ofail(L, n,
+				      ".%s: a function that inspects the "
+				      "interpreter's frames stays in Python",
+				      an);
+				return NULL;
+			}
+		obj = lower_expr(L, s, ts_field(n, "object"));
 		if (!obj)
 			return NULL;
 		o = onew(L, ON_ATTR, n);
@@ -1675,6 +1688,8 @@ static int lower_import(struct olower *L, struct scope *s, TSNode n,
 {
 	bool from = ts_is(n, "import_from_statement");
 	struct buf mod = BUF_INIT, fl = BUF_INIT;
+	TSNode names[256];
+	uint32_t nnames;
 	int level = 0;
 	int ret = 0;
 
@@ -1682,7 +1697,7 @@ static int lower_import(struct olower *L, struct scope *s, TSNode n,
 		TSNode mn = ts_field(n, "module_name");
 		struct ostmt *st = snew(L, OS_IMPORT, n);
 		struct oimport *im = arena_alloc(L->a, sizeof(*im));
-		size_t nnames = 0, k = 0;
+		size_t k = 0;
 		st->imp = im;
 		im->is_from = true;
 		if (ts_is(mn, "relative_import")) {
@@ -1702,18 +1717,14 @@ static int lower_import(struct olower *L, struct scope *s, TSNode n,
 			if (ts_is(ts_node_named_child(n, i), "wildcard_import"))
 				return ofail(L, n, "import * only allowed at "
 						   "module level");
-		for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
-			const char *f = ts_node_field_name_for_child(n, i);
-			nnames += f && !strcmp(f, "name");
-		}
+		nnames = ts_field_all(n, "name", names, 256);
+		if (nnames > 256)
+			return ofail(L, n, "more than 256 names imported");
 		im->targets = arena_alloc(L->a, (nnames + 1) * sizeof(void *));
 		im->names = arena_alloc(L->a, (nnames + 1) * sizeof(int));
 		buf_adds(&fl, "(");
-		for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
-			const char *f = ts_node_field_name_for_child(n, i);
-			TSNode c = ts_node_child(n, i), nm, as;
-			if (!f || strcmp(f, "name"))
-				continue;
+		for (uint32_t i = 0; i < nnames; i++) {
+			TSNode c = names[i], nm, as;
 			nm = ts_is(c, "aliased_import") ? ts_field(c, "name") : c;
 			as = ts_is(c, "aliased_import") ? ts_field(c, "alias")
 							: ts_named(nm, 0);
@@ -1735,14 +1746,14 @@ static int lower_import(struct olower *L, struct scope *s, TSNode n,
 		bpush(L, out, st);
 		goto out;
 	}
-	for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
-		const char *f = ts_node_field_name_for_child(n, i);
-		TSNode c = ts_node_child(n, i), nm;
+	nnames = ts_field_all(n, "name", names, 256);
+	if (nnames > 256)
+		return ofail(L, n, "more than 256 names imported");
+	for (uint32_t i = 0; i < nnames; i++) {
+		TSNode c = names[i], nm;
 		struct ostmt *st;
 		struct oimport *im;
 		struct buf q = BUF_INIT;
-		if (!f || strcmp(f, "name"))
-			continue;
 		st = snew(L, OS_IMPORT, c);
 		im = arena_alloc(L->a, sizeof(*im));
 		st->imp = im;

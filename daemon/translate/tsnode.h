@@ -66,6 +66,29 @@ static inline TSNode ts_named(TSNode n, uint32_t k)
 	return ts_null_node(n);
 }
 
+/* The children of n under field name (all of them, in order), through a
+ * cursor: ts_node_field_name_for_child misses repeated fields in the
+ * tree-sitter 0.20 runtime. Returns how many (at most max stored). */
+static inline uint32_t ts_field_all(TSNode n, const char *name, TSNode *out,
+				    uint32_t max)
+{
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	uint32_t k = 0;
+
+	if (ts_tree_cursor_goto_first_child(&c)) {
+		do {
+			const char *f = ts_tree_cursor_current_field_name(&c);
+			if (f && !strcmp(f, name)) {
+				if (k < max)
+					out[k] = ts_tree_cursor_current_node(&c);
+				k++;
+			}
+		} while (ts_tree_cursor_goto_next_sibling(&c));
+	}
+	ts_tree_cursor_delete(&c);
+	return k;
+}
+
 /* Skips redundant parentheses: (x) is x. */
 static inline TSNode ts_unparen(TSNode n)
 {

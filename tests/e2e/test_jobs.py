@@ -131,7 +131,7 @@ def test_delivered_module_matches_python(conn, euclidean_job):
                                            PYTHONPATH=res["output"]))
     assert r.returncode == 0, r.stderr
     # The extension's function, not the Python fallback.
-    assert r.stdout.strip() == "builtin_function_or_method"
+    assert r.stdout.strip() == "native_function"
 
 
 def test_second_submit_is_a_cache_hit(conn, euclidean_job):
