@@ -94,6 +94,7 @@ pub mod o {
         S_WRAPPED = intern(c"__wrapped__");
         S_BUILTINS = intern(c"__builtins__");
         S_CLASS = intern(c"__class__");
+        DICT_VERSIONS = dict_versions_selftest();
         let b = O::own(ffi::PyImport_ImportModule(c"builtins".as_ptr()))?;
         for (i, n) in [c"globals", c"locals", c"vars", c"dir", c"eval", c"exec"].iter().enumerate() {
             FRAME_BUILTINS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
@@ -447,6 +448,9 @@ pub mod o {
     #[inline]
     pub unsafe fn st_cell(c: &O, v: O) { ffi::PyCell_Set(c.p(), v.p()); }
 
+    #[inline]
+    pub unsafe fn cell_bound(c: &O) -> bool { !(*(c.p() as *mut ffi::PyCellObject)).ob_ref.is_null() }
+
     pub unsafe fn del_cell(c: &O, name: P) -> R<()> {
         let v = ffi::PyCell_Get(c.p());
         if v.is_null() { return Err(unbound_local(name)); }
@@ -483,6 +487,55 @@ pub mod o {
             ffi::PyErr_Clear();
         }
         Err(name_error(&format!("name '{}' is not defined", str_of(name)), name))
+    }
+
+    /// A LOAD_GLOBAL site's cache: the value found, valid while neither
+    /// the globals nor the builtins dict has changed (PEP 509 version
+    /// tags, read in place when the layout passed its self-test; with any
+    /// write to either dict the name is looked up again).
+    pub struct GC { g: P, gv: u64, b: P, bv: u64, v: P }
+    impl GC { pub const NEW: GC = GC { g: null_mut(), gv: 0, b: null_mut(), bv: 0, v: null_mut() }; }
+    static mut DICT_VERSIONS: bool = false;
+
+    #[inline(always)]
+    unsafe fn dict_version(d: P) -> u64 { *((d as *const u8).add(24) as *const u64) }
+
+    unsafe fn dict_versions_selftest() -> bool {
+        if !(11..=12).contains(&PY_MINOR) { return false; }
+        let d = ffi::PyDict_New();
+        if d.is_null() { ffi::PyErr_Clear(); return false; }
+        let v0 = dict_version(d);
+        let k = ffi::PyLong_FromLong(7);
+        let ok = !k.is_null() && ffi::PyDict_SetItem(d, k, k) == 0 && {
+            let v1 = dict_version(d);
+            ffi::PyDict_DelItem(d, k) == 0 && {
+                let v2 = dict_version(d);
+                v1 > v0 && v2 > v1 && v0 != 0
+            }
+        };
+        ffi::Py_XDECREF(k);
+        ffi::Py_DECREF(d);
+        ffi::PyErr_Clear();
+        ok
+    }
+
+    #[inline]
+    pub unsafe fn ld_global_c(cx: &NFn, name: P, c: *mut GC) -> R<O> {
+        let c = &mut *c;
+        let (g, b) = (cx.globals, cx.builtins);
+        if DICT_VERSIONS && c.g == g && c.b == b && !c.v.is_null()
+            && dict_version(g) == c.gv && dict_version(b) == c.bv {
+            return Ok(O::borrow(c.v));
+        }
+        let v = ld_global(cx, name)?;
+        if DICT_VERSIONS && ffi::PyDict_CheckExact(b) != 0 && ffi::PyDict_CheckExact(g) != 0 {
+            c.g = g;
+            c.b = b;
+            c.gv = dict_version(g);
+            c.bv = dict_version(b);
+            c.v = v.p();
+        }
+        Ok(v)
     }
 
     pub unsafe fn st_global(cx: &NFn, name: P, v: O) -> R<()> {
@@ -522,17 +575,126 @@ pub mod o {
         };
     }
     binop! {
-        add => PyNumber_Add, sub => PyNumber_Subtract, mul => PyNumber_Multiply,
-        truediv => PyNumber_TrueDivide, floordiv => PyNumber_FloorDivide,
-        modulo => PyNumber_Remainder, lshift => PyNumber_Lshift, rshift => PyNumber_Rshift,
+        lshift => PyNumber_Lshift, rshift => PyNumber_Rshift,
         and_ => PyNumber_And, or_ => PyNumber_Or, xor => PyNumber_Xor,
         matmul => PyNumber_MatrixMultiply,
-        iadd => PyNumber_InPlaceAdd, isub => PyNumber_InPlaceSubtract,
-        imul => PyNumber_InPlaceMultiply, itruediv => PyNumber_InPlaceTrueDivide,
-        ifloordiv => PyNumber_InPlaceFloorDivide, imodulo => PyNumber_InPlaceRemainder,
         ilshift => PyNumber_InPlaceLshift, irshift => PyNumber_InPlaceRshift,
         iand => PyNumber_InPlaceAnd, ior => PyNumber_InPlaceOr, ixor => PyNumber_InPlaceXor,
         imatmul => PyNumber_InPlaceMatrixMultiply,
+    }
+
+    // Fast paths for exact ints (read in place, as i64) and exact floats,
+    // computing what int's and float's own slots compute; anything else,
+    // or an int result that would not fit, goes through PyNumber_*.
+    #[inline(always)]
+    unsafe fn floats(a: P, b: P) -> Option<(f64, f64)> {
+        let fa = ffi::PyFloat_CheckExact(a) != 0;
+        let fb = ffi::PyFloat_CheckExact(b) != 0;
+        if fa && fb { return Some((ffi::PyFloat_AS_DOUBLE(a), ffi::PyFloat_AS_DOUBLE(b))); }
+        // float op int: the int converted as float_add converts it (exact
+        // below 2**53; i64 rounds to nearest even like PyLong_AsDouble)
+        if fa { if let Some(y) = crate::rt::small_int(b) { if y.unsigned_abs() < 1 << 53 { return Some((ffi::PyFloat_AS_DOUBLE(a), y as f64)); } } }
+        if fb { if let Some(x) = crate::rt::small_int(a) { if x.unsigned_abs() < 1 << 53 { return Some((x as f64, ffi::PyFloat_AS_DOUBLE(b))); } } }
+        None
+    }
+    #[inline(always)]
+    unsafe fn ints(a: P, b: P) -> Option<(i64, i64)> {
+        Some((crate::rt::small_int(a)?, crate::rt::small_int(b)?))
+    }
+    #[inline(always)]
+    unsafe fn int_obj(v: i64) -> R<O> { O::own(ffi::PyLong_FromLongLong(v)) }
+    #[inline(always)]
+    unsafe fn float_obj(v: f64) -> R<O> { O::own(ffi::PyFloat_FromDouble(v)) }
+
+    /// The result of a float operation: an operand this code holds the
+    /// only reference to becomes the result (as CPython's specialized
+    /// float ops reuse theirs), else a new float.
+    #[inline(always)]
+    unsafe fn float_into(a: O, b: O, v: f64) -> R<O> {
+        for o in [a, b] {
+            let p = o.p();
+            if ffi::PyFloat_CheckExact(p) != 0 && ffi::Py_REFCNT(p) == 1 {
+                (*(p as *mut ffi::PyFloatObject)).ob_fval = v;
+                return Ok(o);
+            }
+        }
+        float_obj(v)
+    }
+
+    macro_rules! arith {
+        ($name:ident, $iname:ident, $f:ident, $fi:ident, $checked:ident, $op:tt) => {
+            #[inline]
+            pub unsafe fn $name(a: O, b: O) -> R<O> {
+                if let Some((x, y)) = ints(a.p(), b.p()) {
+                    if let Some(v) = x.$checked(y) { return int_obj(v); }
+                } else if let Some((x, y)) = floats(a.p(), b.p()) {
+                    return float_into(a, b, x $op y);
+                }
+                O::own(ffi::$f(a.p(), b.p()))
+            }
+            #[inline]
+            pub unsafe fn $iname(a: O, b: O) -> R<O> {
+                if let Some((x, y)) = ints(a.p(), b.p()) {
+                    if let Some(v) = x.$checked(y) { return int_obj(v); }
+                } else if let Some((x, y)) = floats(a.p(), b.p()) {
+                    return float_into(a, b, x $op y);
+                }
+                O::own(ffi::$fi(a.p(), b.p()))
+            }
+        };
+    }
+    arith!(add, iadd, PyNumber_Add, PyNumber_InPlaceAdd, checked_add, +);
+    arith!(sub, isub, PyNumber_Subtract, PyNumber_InPlaceSubtract, checked_sub, -);
+    arith!(mul, imul, PyNumber_Multiply, PyNumber_InPlaceMultiply, checked_mul, *);
+
+    #[inline]
+    unsafe fn truediv_fast(a: P, b: P) -> Option<f64> {
+        if let Some((x, y)) = ints(a, b) {
+            // long_true_divide: exact when both fit a double's mantissa
+            if y != 0 && x.unsigned_abs() < 1 << 53 && y.unsigned_abs() < 1 << 53 { return Some(x as f64 / y as f64); }
+            return None;
+        }
+        match floats(a, b) { Some((x, y)) if y != 0.0 => Some(x / y), _ => None }
+    }
+    #[inline]
+    pub unsafe fn truediv(a: O, b: O) -> R<O> {
+        if let Some(v) = truediv_fast(a.p(), b.p()) { return float_into(a, b, v); }
+        O::own(ffi::PyNumber_TrueDivide(a.p(), b.p()))
+    }
+    #[inline]
+    pub unsafe fn itruediv(a: O, b: O) -> R<O> {
+        if let Some(v) = truediv_fast(a.p(), b.p()) { return float_into(a, b, v); }
+        O::own(ffi::PyNumber_InPlaceTrueDivide(a.p(), b.p()))
+    }
+    #[inline]
+    unsafe fn floordiv_fast(a: P, b: P) -> Option<i64> {
+        let (x, y) = ints(a, b)?;
+        crate::rt::floordiv_i(x, y).ok()
+    }
+    #[inline]
+    unsafe fn mod_fast(a: P, b: P) -> Option<i64> {
+        let (x, y) = ints(a, b)?;
+        crate::rt::mod_i(x, y).ok()
+    }
+    #[inline]
+    pub unsafe fn floordiv(a: O, b: O) -> R<O> {
+        if let Some(v) = floordiv_fast(a.p(), b.p()) { return int_obj(v); }
+        O::own(ffi::PyNumber_FloorDivide(a.p(), b.p()))
+    }
+    #[inline]
+    pub unsafe fn ifloordiv(a: O, b: O) -> R<O> {
+        if let Some(v) = floordiv_fast(a.p(), b.p()) { return int_obj(v); }
+        O::own(ffi::PyNumber_InPlaceFloorDivide(a.p(), b.p()))
+    }
+    #[inline]
+    pub unsafe fn modulo(a: O, b: O) -> R<O> {
+        if let Some(v) = mod_fast(a.p(), b.p()) { return int_obj(v); }
+        O::own(ffi::PyNumber_Remainder(a.p(), b.p()))
+    }
+    #[inline]
+    pub unsafe fn imodulo(a: O, b: O) -> R<O> {
+        if let Some(v) = mod_fast(a.p(), b.p()) { return int_obj(v); }
+        O::own(ffi::PyNumber_InPlaceRemainder(a.p(), b.p()))
     }
     #[inline] pub unsafe fn pow(a: O, b: O) -> R<O> { O::own(ffi::PyNumber_Power(a.p(), b.p(), ffi::Py_None())) }
     #[inline] pub unsafe fn ipow(a: O, b: O) -> R<O> { O::own(ffi::PyNumber_InPlacePower(a.p(), b.p(), ffi::Py_None())) }
@@ -544,6 +706,7 @@ pub mod o {
     /// in not-in is is-not (1..=10).
     #[inline]
     pub unsafe fn cmp(a: O, b: O, op: u32) -> R<O> {
+        if let Some(r) = cmp_fast(a.p(), b.p(), op) { return Ok(boolean(r)); }
         match op {
             1 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_LT)),
             2 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_LE)),
@@ -561,9 +724,24 @@ pub mod o {
         }
     }
 
+    /// int/int and float/float comparisons, as their own slots answer.
+    #[inline(always)]
+    unsafe fn cmp_fast(a: P, b: P, op: u32) -> Option<bool> {
+        if op > 6 { return None; }
+        if let Some((x, y)) = ints(a, b) {
+            return Some(match op { 1 => x < y, 2 => x <= y, 3 => x > y, 4 => x >= y, 5 => x == y, _ => x != y });
+        }
+        if ffi::PyFloat_CheckExact(a) != 0 && ffi::PyFloat_CheckExact(b) != 0 {
+            let (x, y) = (ffi::PyFloat_AS_DOUBLE(a), ffi::PyFloat_AS_DOUBLE(b));
+            return Some(match op { 1 => x < y, 2 => x <= y, 3 => x > y, 4 => x >= y, 5 => x == y, _ => x != y });
+        }
+        None
+    }
+
     /// A comparison whose result is only tested (if, while, and/or).
     #[inline]
     pub unsafe fn cmp_bool(a: O, b: O, op: u32) -> R<bool> {
+        if let Some(r) = cmp_fast(a.p(), b.p(), op) { return Ok(r); }
         match op {
             9 => Ok(a.p() == b.p()),
             10 => Ok(a.p() != b.p()),
@@ -587,7 +765,24 @@ pub mod o {
     pub unsafe fn delattr(o: O, name: P) -> R<()> {
         if ffi::PyObject_SetAttr(o.p(), name, null_mut()) < 0 { Err(X) } else { Ok(()) }
     }
-    #[inline] pub unsafe fn getitem(o: O, k: O) -> R<O> { O::own(ffi::PyObject_GetItem(o.p(), k.p())) }
+    #[inline]
+    pub unsafe fn getitem(o: O, k: O) -> R<O> {
+        // list[i] and tuple[i] with an int index in range: the item, as
+        // the sequence's own subscript gives it
+        if let Some(i) = crate::rt::small_int(k.p()) {
+            let p = o.p();
+            if ffi::PyList_CheckExact(p) != 0 {
+                let n = ffi::PyList_GET_SIZE(p) as i64;
+                let j = if i < 0 { i + n } else { i };
+                if j >= 0 && j < n { return Ok(O::borrow(ffi::PyList_GET_ITEM(p, j as isize))); }
+            } else if ffi::PyTuple_CheckExact(p) != 0 {
+                let n = ffi::PyTuple_GET_SIZE(p) as i64;
+                let j = if i < 0 { i + n } else { i };
+                if j >= 0 && j < n { return Ok(O::borrow(ffi::PyTuple_GET_ITEM(p, j as isize))); }
+            }
+        }
+        O::own(ffi::PyObject_GetItem(o.p(), k.p()))
+    }
     #[inline]
     pub unsafe fn setitem(o: O, k: O, v: O) -> R<()> {
         if ffi::PyObject_SetItem(o.p(), k.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
@@ -1268,21 +1463,42 @@ pub mod o {
         if ffi::PyFunction_GetCode(f.func) != f.code {
             return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
         }
+        // Native frames live on the C stack, Python's do not: past a
+        // budget of stack the original runs (in the interpreter, where
+        // deep recursion is cheap), before anything has happened. On 3.11
+        // each native call counts against the recursion limit as a
+        // Python frame does, so RecursionError comes where it would.
+        let here = &nargsf as *const usize as usize;
+        let base = STACK_BASE.with(|b| { let v = b.get(); if v == 0 { b.set(here); here } else { v } });
+        if base.abs_diff(here) > STACK_BUDGET {
+            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+        }
+        let counted = PY_MINOR == 11;
+        if counted && ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return null_mut(); }
         let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let nparams = spec.params.len();
         let simple = !spec.varargs && !spec.varkw && spec.nkwonly == 0;
-        if simple && nargs == spec.npos && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0) {
-            return body(f, args);
-        }
-        let mut slots: Vec<P> = vec![null_mut(); nparams];
-        let mut owned: Vec<O> = Vec::new();
-        if !bind(f, spec, args, nargs, kwnames, &mut slots, &mut owned) {
-            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
-        }
-        let r = body(f, slots.as_ptr());
-        drop(owned);
+        let r = if simple && nargs == spec.npos && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0) {
+            body(f, args)
+        } else {
+            let mut slots: Vec<P> = vec![null_mut(); nparams];
+            let mut owned: Vec<O> = Vec::new();
+            if bind(f, spec, args, nargs, kwnames, &mut slots, &mut owned) {
+                body(f, slots.as_ptr())
+            } else {
+                ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames)
+            }
+        };
+        if counted { ffi::Py_LeaveRecursiveCall(); }
+        if base == here { STACK_BASE.with(|b| b.set(0)); }
         r
     }
+
+    thread_local! {
+        static STACK_BASE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    /// C stack native frames may use below the outermost native call.
+    const STACK_BUDGET: usize = 1 << 20;
 
     unsafe fn typed_call(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
         ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames)

@@ -197,16 +197,43 @@ static int load_name(struct oem *em, struct onode *n)
 		return emit_q(em, &n->pos, "o::ld_free(cx, %d, K[%d])", y->free,
 			      y->name);
 	default:
-		return emit_q(em, &n->pos, "o::ld_global(cx, K[%d])", y->name);
+		emit_open(em->e, "let t%d = {", em->ntmp + 1);
+		emit_line(em->e, "static mut GC: o::GC = o::GC::NEW;");
+		emit_line(em->e,
+			  "q!(cx, 'x%d, " POSF
+			  ", o::ld_global_c(cx, K[%d], std::ptr::addr_of_mut!(GC)))",
+			  err_top(em), POS(&n->pos), y->name);
+		emit_close(em->e, ";");
+		return tmp(em);
 	}
 }
 
+/* Reading it has no effect and cannot fail once its local is bound: a
+ * constant, a local or a cell of this function. */
 static bool is_pure(struct oem *em, struct onode *n)
 {
+	(void)em;
 	if (n->kind == ON_CONST)
 		return true;
-	return n->kind == ON_NAME && n->sym.kind == SYM_LOCAL &&
-	       em->always_bound[n->sym.var];
+	return n->kind == ON_NAME &&
+	       (n->sym.kind == SYM_LOCAL || n->sym.kind == SYM_CELL);
+}
+
+/* "v1.is_some() && ..." for the locals among the arguments: when they
+ * are bound, evaluating the arguments cannot affect a method lookup. */
+static void bound_test(struct oem *em, struct buf *b, struct onode *n)
+{
+	buf_adds(b, "true");
+	for (size_t i = 0; i < n->nargs; i++) {
+		struct onode *a = n->args[i].v;
+		if (a->kind != ON_NAME)
+			continue;
+		if (a->sym.kind == SYM_LOCAL && !em->always_bound[a->sym.var])
+			buf_addf(b, " && %s.is_some()", var_r(em, a->sym.var));
+		else if (a->sym.kind == SYM_CELL)
+			buf_addf(b, " && o::cell_bound(&%s)",
+				 var_r(em, a->sym.var));
+	}
 }
 
 /* [None, Some(t1), ...] for vectorcall (slot 0 free). */
@@ -382,15 +409,40 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 		return ex_super0(em, n);
 	ts = xcalloc(n->nargs + 2, sizeof(int));
 	if (simple && nkw == 0 && pure && callee->kind == ON_ATTR) {
-		/* obj.m(a, b): the method is looked up at the call, as
-		 * evaluating these arguments cannot change it. */
+		/* obj.m(a, b): the method is looked up at the call (no bound
+		 * method made), as evaluating these arguments cannot change
+		 * it; when one of them is an unbound local, Python's order:
+		 * the lookup, then the failing load. */
+		struct buf test = BUF_INIT;
 		int obj = ex(em, callee->a[0]);
-		ts[0] = obj;
+		r = tmp(em);
+		bound_test(em, &test, n);
+		emit_line(em->e, "let t%d: o::O;", r);
+		emit_open(em->e, "if %s {", test.data);
+		ts[0] = tmp(em);
+		emit_line(em->e, "let t%d = t%d.clone();", ts[0], obj);
 		for (size_t i = 0; i < n->nargs; i++)
 			ts[i + 1] = ex(em, n->args[i].v);
 		arg_array(&b, ts, n->nargs + 1);
-		r = emit_q(em, &n->pos, "o::callm(K[%d], %s)", callee->name,
-			   b.data);
+		emit_line(em->e, "t%d = t%d;", r,
+			  emit_q(em, &n->pos, "o::callm(K[%d], %s)",
+				 callee->name, b.data));
+		emit_close(em->e, NULL);
+		emit_open(em->e, "else {");
+		{
+			int m = emit_q(em, &callee->pos,
+				       "o::getattr(t%d, K[%d])", obj,
+				       callee->name);
+			buf_reset(&b);
+			for (size_t i = 0; i < n->nargs; i++)
+				ts[i] = ex(em, n->args[i].v);
+			arg_array(&b, ts, n->nargs);
+			emit_line(em->e, "t%d = t%d;", r,
+				  emit_q(em, &n->pos, "o::call(t%d, %s)", m,
+					 b.data));
+		}
+		emit_close(em->e, NULL);
+		buf_release(&test);
 		goto out;
 	}
 	{

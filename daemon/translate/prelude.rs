@@ -882,6 +882,15 @@ pub mod rt {
     const INT_SIZE: u8 = 1;
     const INT_TAG: u8 = 2;
     #[inline(always)]
+    /// An exact int of up to two digits read in place (the layout passed
+    /// its self-test), for the object tier's fast paths; None otherwise.
+    #[inline(always)]
+    pub unsafe fn small_int(o: *mut ffi::PyObject) -> Option<i64> {
+        if ffi::PyLong_CheckExact(o) == 0 { return None; }
+        let layout = INT_LAYOUT.load(std::sync::atomic::Ordering::Relaxed);
+        if layout == 0 { return None; }
+        int_in_place(o, layout)
+    }
     unsafe fn int_in_place(o: *mut ffi::PyObject, layout: u8) -> Option<i64> {
         let word = *(o as *const isize).add(2);
         let d = (o as *const u8).add(3 * std::mem::size_of::<isize>()) as *const u32;
