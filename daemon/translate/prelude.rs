@@ -881,7 +881,6 @@ pub mod rt {
     static INT_LAYOUT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
     const INT_SIZE: u8 = 1;
     const INT_TAG: u8 = 2;
-    #[inline(always)]
     /// An exact int of up to two digits read in place (the layout passed
     /// its self-test), for the object tier's fast paths; None otherwise.
     #[inline(always)]
@@ -891,6 +890,7 @@ pub mod rt {
         if layout == 0 { return None; }
         int_in_place(o, layout)
     }
+    #[inline(always)]
     unsafe fn int_in_place(o: *mut ffi::PyObject, layout: u8) -> Option<i64> {
         let word = *(o as *const isize).add(2);
         let d = (o as *const u8).add(3 * std::mem::size_of::<isize>()) as *const u32;
