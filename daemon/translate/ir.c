@@ -941,3 +941,31 @@ int pct_next(const char *s, size_t n, size_t *pos, struct buf *lit,
 	*pos = i;
 	return 1;
 }
+
+void ir_fn_add_dep(struct arena *a, struct ir_fn *fn, enum gdep_kind kind,
+		   const char *name, const char *module, const char *attr,
+		   const struct ex *lit, int line)
+{
+	struct gdep *d;
+
+	for (size_t i = 0; i < fn->ndeps; i++)
+		if (fn->deps[i].kind == kind && !strcmp(fn->deps[i].name, name) &&
+		    (!attr || (fn->deps[i].attr &&
+			       !strcmp(fn->deps[i].attr, attr))))
+			return;
+	if (fn->ndeps == fn->capdeps) {
+		size_t cap = fn->capdeps ? fn->capdeps * 2 : 8;
+		struct gdep *nv = arena_alloc(a, cap * sizeof(*nv));
+		if (fn->ndeps)
+			memcpy(nv, fn->deps, fn->ndeps * sizeof(*nv));
+		fn->deps = nv;
+		fn->capdeps = cap;
+	}
+	d = &fn->deps[fn->ndeps++];
+	d->kind = kind;
+	d->name = arena_strdup(a, name);
+	d->module = module ? arena_strdup(a, module) : NULL;
+	d->attr = attr ? arena_strdup(a, attr) : NULL;
+	d->lit = lit;
+	d->line = line;
+}

@@ -217,6 +217,25 @@ struct param {
 	struct ty *obs; /* observed while profiling, NULL when absent */
 };
 
+/* A module global the typed code depends on being what it was when the
+ * function was translated: checked before each native call (obj.rs). */
+enum gdep_kind {
+	GDEP_CONST = 'c',   /* name bound to a literal, inlined (lit) */
+	GDEP_FN = 'f',	    /* a translated function called natively */
+	GDEP_BUILTIN = 'b', /* a builtin, not shadowed by a global */
+	GDEP_MODATTR = 'm', /* name bound to a module, .attr of it */
+	GDEP_ALIAS = 'a',   /* name bound to module.attr (from m import a) */
+};
+
+struct gdep {
+	enum gdep_kind kind;
+	char *name;
+	char *module; /* GDEP_MODATTR, GDEP_ALIAS: "math" */
+	char *attr;   /* GDEP_MODATTR, GDEP_ALIAS */
+	const struct ex *lit; /* GDEP_CONST */
+	int line;	      /* GDEP_FN: the callee's def line */
+};
+
 struct ir_fn {
 	char *name;
 	int line, col;
@@ -237,7 +256,14 @@ struct ir_fn {
 	char *reason; /* "line L:C why" when !is_ok */
 	char *rname;  /* emit.c: malloc'd Rust name when renamed */
 	int ntemps;   /* fresh Rust temporaries */
+	struct gdep *deps; /* lower.c: globals the typed code assumes */
+	size_t ndeps, capdeps;
 };
+
+/* Records a dependency once (lower.c). */
+void ir_fn_add_dep(struct arena *a, struct ir_fn *fn, enum gdep_kind kind,
+		   const char *name, const char *module, const char *attr,
+		   const struct ex *lit, int line);
 
 struct ir_const {
 	char *name;

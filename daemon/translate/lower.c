@@ -534,13 +534,19 @@ static struct ex *lower_name(struct lower *L, TSNode n)
 		return e;
 	}
 	for (size_t i = 0; i < L->m->nconsts; i++)
-		if (!strcmp(L->m->consts[i].name, name))
+		if (!strcmp(L->m->consts[i].name, name)) {
+			ir_fn_add_dep(L->a, L->fn, GDEP_CONST, name, NULL,
+				      NULL, L->m->consts[i].value, 0);
 			return lit_copy(L, L->m->consts[i].value, n);
+		}
 	mf = math_alias(L, name);
 	if (mf) {
 		e = math_constant(L, mf, n);
-		if (e)
+		if (e) {
+			ir_fn_add_dep(L->a, L->fn, GDEP_ALIAS, name, "math",
+				      mf, NULL, 0);
 			return e;
+		}
 	}
 	if (ir_module_find(L->m, name)) {
 		lower_fail(L, n, "function '%s' used as a value", name);
@@ -753,13 +759,19 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 			char *s = xasprintf("math.%s", mf);
 			e->sval = arena_strdup(L->a, s);
 			free(s);
+			ir_fn_add_dep(L->a, L->fn, GDEP_ALIAS, name, "math", mf,
+				      NULL, 0);
 		} else if (callee &&
 			   !name_in(L->m->globals_bad, L->m->nbad, name)) {
 			e->fn = callee;
 			e->sval = name;
+			ir_fn_add_dep(L->a, L->fn, GDEP_FN, name, NULL, NULL,
+				      NULL, callee->line);
 		} else if (is_builtin(name) &&
 			   !name_in(L->m->globals_bad, L->m->nbad, name)) {
 			e->sval = name;
+			ir_fn_add_dep(L->a, L->fn, GDEP_BUILTIN, name, NULL,
+				      NULL, NULL, 0);
 		} else {
 			lower_fail(L, fnode,
 				   "call to '%s', which is neither a "
@@ -778,6 +790,8 @@ static struct ex *lower_call(struct lower *L, TSNode n)
 			char *s = xasprintf("math.%s", attr);
 			e->sval = arena_strdup(L->a, s);
 			free(s);
+			ir_fn_add_dep(L->a, L->fn, GDEP_MODATTR,
+				      node_text(L, obj), "math", attr, NULL, 0);
 		} else {
 			struct ex *recv = lower_ex(L, obj);
 			if (!recv)
@@ -1247,8 +1261,12 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 		    name_in(L->m->math_names, L->m->nmath, node_text(L, obj)) &&
 		    !is_local(L, node_text(L, obj))) {
 			e = math_constant(L, attr, n);
-			if (e)
+			if (e) {
+				ir_fn_add_dep(L->a, L->fn, GDEP_MODATTR,
+					      node_text(L, obj), "math", attr,
+					      NULL, 0);
 				return e;
+			}
 		}
 		lower_fail(L, n, "attribute access '.%s' is not supported",
 			   attr);

@@ -1301,6 +1301,9 @@ pub mod o {
         pub f: Option<unsafe fn(&NFn, *const P) -> P>,
         /// The typed tier's entry (a pyo3 function of the module).
         pub typed: Option<&'static str>,
+        /// The module globals the typed code was compiled against:
+        /// (kind, name, module, attr or literal, line), see GuardSet.
+        pub guards: &'static [(u8, &'static str, &'static str, &'static str, u32)],
     }
 
     #[repr(C)]
@@ -1318,6 +1321,171 @@ pub mod o {
         typed: P,
         weaklist: P,
         spec: *const Spec,
+        guards: *mut GuardSet,
+    }
+
+    /// The typed tier inlines module constants and calls translated
+    /// helpers, builtins and math functions directly. Before each call the
+    /// names involved must still be bound as at the wrap (constants to the
+    /// same object, helpers to the same code, builtins not shadowed): a
+    /// rebinding by any means (global, globals(), setattr, mock.patch,
+    /// monkeypatched builtins) sends the call to the original function,
+    /// before anything has happened. The dicts' versions skip the check
+    /// while none of them changed.
+    struct Guard { kind: u8, name: P, expect: P, module: P, attr: P }
+    pub struct GuardSet { g: Vec<Guard>, dicts: Vec<(P, u64)>, valid: bool }
+
+    impl Drop for GuardSet {
+        fn drop(&mut self) {
+            unsafe {
+                for g in &self.g {
+                    ffi::Py_XDECREF(g.expect);
+                    ffi::Py_XDECREF(g.module);
+                    ffi::Py_XDECREF(g.name);
+                    ffi::Py_XDECREF(g.attr);
+                }
+            }
+        }
+    }
+
+    unsafe fn code_of(v: P) -> P {
+        if v.is_null() { return null_mut(); }
+        if ffi::PyFunction_Check(v) != 0 { return ffi::PyFunction_GetCode(v); }
+        if ffi::Py_TYPE(v) == NFN_TYPE { return (*(v as *mut NFn)).code; }
+        null_mut()
+    }
+
+    /// A builtin as the interpreter made it: a C function of the builtins
+    /// module, or a static (non-heap) type.
+    unsafe fn genuine_builtin(v: P, module: P) -> bool {
+        if v.is_null() { return false; }
+        if ffi::PyCFunction_Check(v) != 0 { return ffi::PyCFunction_GetSelf(v) == module; }
+        if ffi::PyType_Check(v) != 0 {
+            return ((*(v as *mut ffi::PyTypeObject)).tp_flags & ffi::Py_TPFLAGS_HEAPTYPE) == 0;
+        }
+        false
+    }
+
+    unsafe fn same_literal(v: P, lit: P) -> bool {
+        if v.is_null() || ffi::Py_TYPE(v) != ffi::Py_TYPE(lit) { return false; }
+        if ffi::PyFloat_CheckExact(v) != 0 {
+            return ffi::PyFloat_AS_DOUBLE(v).to_bits() == ffi::PyFloat_AS_DOUBLE(lit).to_bits();
+        }
+        let r = ffi::PyObject_RichCompareBool(v, lit, ffi::Py_EQ);
+        if r < 0 { ffi::PyErr_Clear(); }
+        r == 1
+    }
+
+    unsafe fn dict_get(d: P, k: P) -> P {
+        let v = ffi::PyDict_GetItemWithError(d, k);
+        if v.is_null() { ffi::PyErr_Clear(); }
+        v
+    }
+
+    unsafe fn istr(s: &str) -> P {
+        let p = ffi::PyUnicode_FromStringAndSize(s.as_ptr() as *const c_char, s.len() as isize);
+        if p.is_null() { ffi::PyErr_Clear(); return null_mut(); }
+        let mut p = p;
+        ffi::PyUnicode_InternInPlace(&mut p);
+        p
+    }
+
+    /// The guards of a typed function bound to these globals, or None
+    /// when they already differ from what it was translated against.
+    unsafe fn guards_new(spec: &Spec, globals: P, builtins: P) -> Option<Box<GuardSet>> {
+        let mut gs = Box::new(GuardSet { g: vec![], dicts: vec![(globals, 0), (builtins, 0)], valid: false });
+        let bmod = ffi::PyImport_ImportModule(c"builtins".as_ptr());
+        if bmod.is_null() { ffi::PyErr_Clear(); return None; }
+        ffi::Py_DECREF(bmod); // kept alive by sys.modules
+        for &(kind, name, module, attr, line) in spec.guards {
+            let n = istr(name);
+            if n.is_null() { return None; }
+            let mut g = Guard { kind, name: n, expect: null_mut(), module: null_mut(), attr: null_mut() };
+            let v = dict_get(globals, n);
+            let ok = match kind {
+                b'c' => {
+                    let src = std::ffi::CString::new(attr).unwrap();
+                    let code = ffi::Py_CompileString(src.as_ptr(), c"<rustify guard>".as_ptr(), ffi::Py_eval_input);
+                    let lit = if code.is_null() { null_mut() } else {
+                        let d = ffi::PyDict_New();
+                        let r = ffi::PyEval_EvalCode(code, d, d);
+                        ffi::Py_DECREF(code);
+                        ffi::Py_XDECREF(d);
+                        r
+                    };
+                    let same = !lit.is_null() && same_literal(v, lit);
+                    ffi::Py_XDECREF(lit);
+                    ffi::PyErr_Clear();
+                    if same { g.expect = v; }
+                    same
+                }
+                b'f' => {
+                    let code = code_of(v);
+                    let ok = !code.is_null() && attr_str(code, c"co_name").as_deref() == Some(name)
+                        && attr_int(code, c"co_firstlineno") == line as i64;
+                    if ok { g.expect = code; }
+                    ok
+                }
+                b'b' => {
+                    let b = dict_get(builtins, n);
+                    let ok = v.is_null() && genuine_builtin(b, bmod);
+                    if ok { g.expect = b; }
+                    ok
+                }
+                b'm' | b'a' => {
+                    let cm = std::ffi::CString::new(module).unwrap();
+                    let m = ffi::PyImport_ImportModule(cm.as_ptr());
+                    if m.is_null() { ffi::PyErr_Clear(); return None; }
+                    ffi::Py_DECREF(m);
+                    let a = istr(attr);
+                    g.attr = a;
+                    let want = if a.is_null() { null_mut() } else { dict_get(ffi::PyModule_GetDict(m), a) };
+                    let real = !want.is_null() && (genuine_builtin(want, m) || ffi::PyFloat_CheckExact(want) != 0);
+                    if kind == b'm' {
+                        let ok = v == m && real;
+                        if ok { g.module = m; g.expect = want; gs.dicts.push((ffi::PyModule_GetDict(m), 0)); }
+                        ok
+                    } else {
+                        let ok = real && v == want;
+                        if ok { g.expect = want; }
+                        ok
+                    }
+                }
+                _ => false,
+            };
+            if !ok {
+                ffi::Py_DECREF(n);
+                ffi::Py_XDECREF(g.attr);
+                return None;
+            }
+            ffi::Py_XINCREF(g.expect);
+            ffi::Py_XINCREF(g.module);
+            gs.g.push(g);
+        }
+        Some(gs)
+    }
+
+    unsafe fn guards_hold(gs: &mut GuardSet, globals: P, builtins: P) -> bool {
+        if DICT_VERSIONS && gs.valid && gs.dicts.iter().all(|&(d, v)| dict_version(d) == v) {
+            return true;
+        }
+        gs.valid = false;
+        for g in &gs.g {
+            let v = dict_get(globals, g.name);
+            let ok = match g.kind {
+                b'c' | b'a' => v == g.expect,
+                b'f' => code_of(v) == g.expect,
+                b'b' => v.is_null() && dict_get(builtins, g.name) == g.expect,
+                b'm' => v == g.module && dict_get(ffi::PyModule_GetDict(g.module), g.attr) == g.expect,
+                _ => false,
+            };
+            if !ok { return false; }
+        }
+        if DICT_VERSIONS {
+            for e in gs.dicts.iter_mut() { e.1 = dict_version(e.0); }
+            gs.valid = true;
+        }
+        true
     }
 
     static mut NFN_TYPE: *mut ffi::PyTypeObject = null_mut();
@@ -1395,6 +1563,10 @@ pub mod o {
         ffi::Py_XDECREF(old);
         (*f).globals = null_mut();
         (*f).closure = null_mut();
+        if !(*f).guards.is_null() {
+            drop(Box::from_raw((*f).guards));
+            (*f).guards = null_mut();
+        }
         0
     }
 
@@ -1501,6 +1673,9 @@ pub mod o {
     const STACK_BUDGET: usize = 1 << 20;
 
     unsafe fn typed_call(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
+        if f.guards.is_null() || !guards_hold(&mut *f.guards, f.globals, f.builtins) {
+            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+        }
         ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames)
     }
 
@@ -1677,6 +1852,14 @@ pub mod o {
         } else if ffi::PyModule_Check(builtins) != 0 {
             builtins = ffi::PyModule_GetDict(builtins);
         }
+        let mut guards: *mut GuardSet = null_mut();
+        if !typed.is_null() {
+            if ffi::PyDict_CheckExact(builtins) == 0 { return Ok(None); }
+            match guards_new(spec, globals, builtins) {
+                Some(g) => guards = Box::into_raw(g),
+                None => return Ok(None),
+            }
+        }
         // PyType_GenericAlloc zeroes and tracks the object.
         let o = ffi::PyType_GenericAlloc(NFN_TYPE, 0) as *mut NFn;
         if o.is_null() { return Err(X); }
@@ -1697,6 +1880,7 @@ pub mod o {
         n.typed = typed;
         n.weaklist = null_mut();
         n.spec = spec;
+        n.guards = guards;
         Ok(Some(O(NonNull::new_unchecked(o as P))))
     }
 

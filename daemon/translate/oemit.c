@@ -1968,9 +1968,123 @@ static void str_list(struct buf *b, char **v, size_t n)
 	buf_adds(b, "]");
 }
 
-void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
-		const char *typed_name)
+/* A Python literal for a constant the typed tier inlined. */
+static void py_literal_text(struct buf *b, const struct ex *x)
 {
+	switch (x->kind) {
+	case EX_INT:
+		buf_addf(b, "%lld", (long long)x->ival);
+		break;
+	case EX_FLOAT:
+		if (x->fval != x->fval)
+			buf_adds(b, "float('nan')");
+		else if (x->fval == 1.0 / 0.0)
+			buf_adds(b, "float('inf')");
+		else if (x->fval == -1.0 / 0.0)
+			buf_adds(b, "-float('inf')");
+		else {
+			char t[64];
+			snprintf(t, sizeof(t), "%.17g", x->fval);
+			buf_adds(b, t);
+			if (!strpbrk(t, ".en"))
+				buf_adds(b, ".0");
+		}
+		break;
+	case EX_BOOL:
+		buf_adds(b, x->ival ? "True" : "False");
+		break;
+	case EX_STR:
+		buf_addch(b, '\'');
+		for (size_t i = 0; i < x->slen; i++) {
+			unsigned char c = (unsigned char)x->sval[i];
+			if (c == '\\' || c == '\'')
+				buf_addf(b, "\\%c", c);
+			else if (c < 0x20 || c == 0x7f)
+				buf_addf(b, "\\x%02x", c);
+			else
+				buf_addch(b, (char)c);
+		}
+		buf_addch(b, '\'');
+		break;
+	default:
+		buf_adds(b, "None");
+		break;
+	}
+}
+
+static bool dep_seen(const struct gdep **v, size_t n, const struct gdep *d)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->kind == d->kind && !strcmp(v[i]->name, d->name) &&
+		    (!d->attr || (v[i]->attr && !strcmp(v[i]->attr, d->attr))))
+			return true;
+	return false;
+}
+
+/* The dependencies of tfn and of every typed function it calls natively
+ * (their own checks are bypassed by a native call). */
+static void collect_deps(struct ir_module *tm, const struct ir_fn *fn,
+			 const struct gdep ***v, size_t *n, size_t *cap,
+			 const struct ir_fn ***seen, size_t *nseen)
+{
+	for (size_t i = 0; i < *nseen; i++)
+		if ((*seen)[i] == fn)
+			return;
+	*seen = xrealloc(*seen, (*nseen + 1) * sizeof(**seen));
+	(*seen)[(*nseen)++] = fn;
+	for (size_t i = 0; i < fn->ndeps; i++) {
+		const struct gdep *d = &fn->deps[i];
+		if (!dep_seen(*v, *n, d)) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 8;
+				*v = xrealloc(*v, *cap * sizeof(**v));
+			}
+			(*v)[(*n)++] = d;
+		}
+		if (d->kind == GDEP_FN) {
+			struct ir_fn *callee = ir_module_find(tm, d->name);
+			if (callee)
+				collect_deps(tm, callee, v, n, cap, seen,
+					     nseen);
+		}
+	}
+}
+
+static void guards_list(struct buf *b, struct ir_module *tm,
+			const struct ir_fn *tfn)
+{
+	const struct gdep **v = NULL;
+	const struct ir_fn **seen = NULL;
+	size_t n = 0, cap = 0, nseen = 0;
+
+	collect_deps(tm, tfn, &v, &n, &cap, &seen, &nseen);
+	buf_adds(b, "&[");
+	for (size_t i = 0; i < n; i++) {
+		struct buf lit = BUF_INIT;
+		const char *attr = v[i]->attr ? v[i]->attr : "";
+		if (v[i]->kind == GDEP_CONST) {
+			py_literal_text(&lit, v[i]->lit);
+			attr = lit.data;
+		}
+		buf_addf(b, "(b'%c', ", (char)v[i]->kind);
+		rust_str(b, v[i]->name, strlen(v[i]->name));
+		buf_adds(b, ", ");
+		rust_str(b, v[i]->module ? v[i]->module : "",
+			 v[i]->module ? strlen(v[i]->module) : 0);
+		buf_adds(b, ", ");
+		rust_str(b, attr, strlen(attr));
+		buf_addf(b, ", %d), ", v[i]->line);
+		buf_release(&lit);
+	}
+	buf_adds(b, "]");
+	free(v);
+	free(seen);
+}
+
+void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
+		struct ir_module *tm, const struct ir_fn *tfn)
+{
+	const char *typed_name = tfn ? tfn->name : NULL;
 	struct buf b = BUF_INIT;
 	char **params = xcalloc(fn->nparams + 1, sizeof(char *));
 
@@ -2001,9 +2115,12 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 	if (typed_name) {
 		buf_adds(&b, "f: None, typed: Some(");
 		rust_str(&b, typed_name, strlen(typed_name));
-		buf_adds(&b, ") };");
+		buf_adds(&b, "), guards: ");
+		guards_list(&b, tm, tfn);
+		buf_adds(&b, " };");
 	} else {
-		buf_addf(&b, "f: Some(of_%d), typed: None };", fn->index);
+		buf_addf(&b, "f: Some(of_%d), typed: None, guards: &[] };",
+			 fn->index);
 	}
 	emit_line(e, "%s", b.data);
 	buf_release(&b);

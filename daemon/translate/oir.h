@@ -276,6 +276,6 @@ void oemit_consts(struct emitter *e, struct omod *m);
 /* The Spec table entry of one function: the object tier's, or the
  * typed tier's entry (the pyo3 function typed_name) when not NULL. */
 void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
-		const char *typed_name);
+		struct ir_module *tm, const struct ir_fn *tfn);
 
 #endif

@@ -450,9 +450,7 @@ int translate_module(const char *src, size_t len, json_t *request,
 				continue;
 			for (size_t k = 0; k < sel[i].nofns; k++) {
 				struct ofn *of = sel[i].ofns[k];
-				oemit_spec(&e, &om, of,
-					   sel[i].tfn ? sel[i].tfn->name
-						      : NULL);
+				oemit_spec(&e, &om, of, &m, sel[i].tfn);
 				buf_addf(&specs, "&S_%d, ", of->index);
 			}
 			if (sel[i].tfn)
