@@ -258,6 +258,7 @@ struct ir_fn {
 	int ntemps;   /* fresh Rust temporaries */
 	struct gdep *deps; /* lower.c: globals the typed code assumes */
 	size_t ndeps, capdeps;
+	bool floats_through; /* identity.c: argument floats reach the result */
 };
 
 /* Records a dependency once (lower.c). */
@@ -347,6 +348,14 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
  * observed signatures get those as evidence. Returns 0 or -1 (reason set). */
 struct json_t;
 int types_infer_fn(struct ir_module *m, struct ir_fn *fn);
+/* identity.c: gives a function up (to the object tier) when its result
+ * would hold a copy of a float or container taken from an argument.
+ * Returns 0 or -1 (reason set). */
+int identity_check_fn(struct ir_fn *fn);
+/* A typed function that changes a float container argument in place
+ * writes new float objects into it: its calls must not see NaNs (they
+ * run the original when an argument holds one). */
+bool identity_nan_guard(const struct ir_fn *fn);
 /* Propagates failures to callers (a call to a function that is not
  * translated makes the caller fail) until nothing changes. */
 void types_check_calls(struct ir_module *m);

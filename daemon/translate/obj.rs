@@ -1304,6 +1304,8 @@ pub mod o {
         /// The module globals the typed code was compiled against:
         /// (kind, name, module, attr or literal, line), see GuardSet.
         pub guards: &'static [(u8, &'static str, &'static str, &'static str, u32)],
+        /// Arguments holding a NaN run the original (identity.c).
+        pub nan_guard: bool,
     }
 
     #[repr(C)]
@@ -1672,9 +1674,32 @@ pub mod o {
     /// C stack native frames may use below the outermost native call.
     const STACK_BUDGET: usize = 1 << 20;
 
+    /// A NaN float in v, or in the lists, tuples and dict values it
+    /// holds (two levels).
+    unsafe fn has_nan(v: P, depth: u32) -> bool {
+        if ffi::PyFloat_Check(v) != 0 { return ffi::PyFloat_AS_DOUBLE(v).is_nan(); }
+        if depth == 0 { return false; }
+        if ffi::PyList_Check(v) != 0 {
+            for i in 0..ffi::PyList_GET_SIZE(v) { if has_nan(ffi::PyList_GET_ITEM(v, i), depth - 1) { return true; } }
+        } else if ffi::PyTuple_Check(v) != 0 {
+            for i in 0..ffi::PyTuple_GET_SIZE(v) { if has_nan(ffi::PyTuple_GET_ITEM(v, i), depth - 1) { return true; } }
+        } else if ffi::PyDict_Check(v) != 0 {
+            let (mut pos, mut k, mut x) = (0, null_mut(), null_mut());
+            while ffi::PyDict_Next(v, &mut pos, &mut k, &mut x) != 0 { if has_nan(x, depth - 1) { return true; } }
+        }
+        false
+    }
+
     unsafe fn typed_call(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
         if f.guards.is_null() || !guards_hold(&mut *f.guards, f.globals, f.builtins) {
             return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+        }
+        if (*f.spec).nan_guard {
+            let n = ffi::PyVectorcall_NARGS(nargsf) as usize
+                + if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
+            for i in 0..n {
+                if has_nan(*args.add(i), 2) { return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames); }
+            }
         }
         ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames)
     }

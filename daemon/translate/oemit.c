@@ -2117,9 +2117,12 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 		rust_str(&b, typed_name, strlen(typed_name));
 		buf_adds(&b, "), guards: ");
 		guards_list(&b, tm, tfn);
-		buf_adds(&b, " };");
+		buf_addf(&b, ", nan_guard: %s };",
+			 identity_nan_guard(tfn) ? "true" : "false");
 	} else {
-		buf_addf(&b, "f: Some(of_%d), typed: None, guards: &[] };",
+		buf_addf(&b,
+			 "f: Some(of_%d), typed: None, guards: &[], "
+			 "nan_guard: false };",
 			 fn->index);
 	}
 	emit_line(e, "%s", b.data);

@@ -353,6 +353,9 @@ int translate_module(const char *src, size_t len, json_t *request,
 			if (m.fns[i]->is_ok && !m.fns[i]->reason)
 				types_infer_fn(&m, m.fns[i]);
 	types_check_calls(&m);
+	for (i = 0; i < m.nfns; i++)
+		identity_check_fn(m.fns[i]);
+	types_check_calls(&m);
 	settle_emission(&m);
 
 	/* The object tier's view of the same source: every function and
@@ -537,6 +540,9 @@ int translate_dump_ir(const char *src, size_t len, int py_minor,
 		for (size_t i = 0; i < m.nfns; i++)
 			if (m.fns[i]->is_ok && !m.fns[i]->reason)
 				types_infer_fn(&m, m.fns[i]);
+	types_check_calls(&m);
+	for (size_t i = 0; i < m.nfns; i++)
+		identity_check_fn(m.fns[i]);
 	types_check_calls(&m);
 	for (size_t i = 0; i < m.nfns; i++) {
 		ir_dump_fn(out, m.fns[i]);
