@@ -36,7 +36,7 @@ see estimate_size) would take the function past --max-sample-bytes or
 the file past --max-total-bytes is skipped as "oversized" (a function's
 first sample may push out other functions' extra ones); after
 OVERSIZED_GIVE_UP of those a function takes no more.  A sample that fails
-to pickle (or to load back) is skipped as "unpicklable".  The trace hook
+to pickle is skipped as "unpicklable".  The trace hook
 is removed once no function has recording or samples left to do among
 its run 1 calls.  CPython removes a trace function that raises, as it
 does when a RecursionError hits on entering it: frames then end unseen,
@@ -85,11 +85,15 @@ left to take); sample_calls: the call number (1 = first call in run 2) of
 each kept sample, ascending; sample_bytes: their pickled size.  A
 property's getter and setter are two entries with the same qualname.
 
-SAMPLES.pkl: pickle of {qualname: [(args_tuple, kwargs_dict), ...]},
-each function's samples in call order (a property's getter samples are
-(self,), its setter's (self, value), under the property's qualname); an
-instance of a class defined in a script run as __main__ pickles as
-__main__.Class (verify.py maps that module name to the source).
+SAMPLES.pkl: pickle of {qualname: [blob, ...]}, each blob (bytes) the
+pickle of one call's (args_tuple, kwargs_dict), each function's samples in
+call order (a property's getter samples are (self,), its setter's (self,
+value), under the property's qualname).  Blobs are loaded one by one, so
+that each side of verify.py loads them with its own classes and one that
+does not load spoils nothing else; an instance of a class defined in a
+script run as __main__ pickles as __main__.Class (verify.py maps that
+module name to the source).  (Before blobs, the lists held the
+(args, kwargs) tuples themselves; verify.py reads both.)
 
 The user's program owns stdout and stderr.  The harness exits 0 whenever it
 wrote OUT.json, and 2 with one message on stderr when it failed itself.
@@ -130,8 +134,8 @@ PICKLE_PROTOCOL = 4
 TRACEBACK_LIMIT = 20000
 # Samples: the whole SAMPLES.pkl (--max-total-bytes).
 MAX_TOTAL_BYTES = 32 << 20
-# Objects a size estimate enters before it calls a sample oversized.
-WALK_NODE_LIMIT = 200000
+# Objects a size estimate enters; past them, the pickler itself is capped.
+WALK_NODE_LIMIT = 5000
 # Oversized samples after which a function takes no more.
 OVERSIZED_GIVE_UP = 8
 # Every WATCH_EVERY-th call past the recorded ones carries a Watch, so that
@@ -562,74 +566,83 @@ def _slot_names(t, cache={}):
 def estimate_size(root, cap, node_limit=None):
     """Estimate the pickled size of root without pickling it.
 
-    Walks the object graph once (shared objects count once, as pickle
-    memoizes them), and stops as soon as the estimate passes cap or
-    node_limit objects were entered: the result is then larger than cap.
-    Lists, tuples and sets longer than 64 whose sampled elements are all
-    scalars are estimated from the sample.
+    Walks the object graph (shared objects count once, as pickle memoizes
+    them) and stops as soon as the estimate passes cap: the result is
+    then larger than cap.  A list, tuple, set or dict longer than 64 is
+    estimated from 16 of its elements.  Returns None when node_limit
+    objects were entered before the walk could tell.
     """
     if node_limit is None:
         node_limit = WALK_NODE_LIMIT
-    total = 0
-    seen = set()
-    classes = set()
+    state = [0, node_limit, set(), set()]  # total, objects left, seen, classes
     stack = [root]
-    nodes = 0
     while stack:
-        obj = stack.pop()
-        size = _atom_size(obj)
-        if size is not None:
-            total += size
-            if total > cap:
-                return total
-            continue
-        key = id(obj)
-        if key in seen:
-            total += 2
-            continue
-        seen.add(key)
-        nodes += 1
-        if nodes > node_limit:
-            return max(total, cap) + 1
-        t = type(obj)
-        if t is list or t is tuple or t is set or t is frozenset:
-            total += 3 + len(obj) + _push_items(obj, stack)
-        elif t is dict:
-            total += 3 + len(obj)
-            stack.extend(obj.keys())
-            stack.extend(obj.values())
-        elif isinstance(obj, (type, types.ModuleType, types.FunctionType,
-                              types.BuiltinFunctionType)):
-            total += 10 + len(getattr(obj, "__qualname__", "") or "")
-        else:
-            total += _object_size(obj, t, classes, stack)
-        if total > cap:
-            return total
-    return total
+        _walk_one(stack.pop(), stack, state)
+        if state[0] > cap:
+            return state[0]
+        if state[1] < 0:
+            return None
+    return state[0]
 
 
-def _push_items(obj, stack):
+def _walk_one(obj, stack, state):
+    """Count one object of an estimate; push what it holds."""
+    size = _atom_size(obj)
+    if size is not None:
+        state[0] += size
+        return
+    seen = state[2]
+    key = id(obj)
+    if key in seen:
+        state[0] += 2
+        return
+    seen.add(key)
+    state[1] -= 1
+    t = type(obj)
+    if t is list or t is tuple or t is set or t is frozenset or t is dict:
+        state[0] += 3 + len(obj) + _collection_size(obj, stack, state)
+    elif isinstance(obj, (type, types.ModuleType, types.FunctionType,
+                          types.BuiltinFunctionType)):
+        state[0] += 10 + len(getattr(obj, "__qualname__", "") or "")
+    else:
+        state[0] += _object_size(obj, t, stack, state)
+
+
+def _collection_size(obj, stack, state):
     """Push a collection's elements on stack; returns 0.
 
-    A long collection whose sampled elements are all short scalars is
-    not pushed: its elements' estimated size is returned instead.
+    A collection longer than 64 is not pushed: 16 elements (from both
+    ends and the middle) are walked now and the estimated size of all of
+    them is returned.
     """
     n = len(obj)
-    if n > 64:
-        if isinstance(obj, (list, tuple)):
-            sample = [obj[i] for i in _sample_indices(n)]
+    if n <= 64:
+        if isinstance(obj, dict):
+            stack.extend(dict.keys(obj))
+            stack.extend(dict.values(obj))
         else:
-            sample = list(itertools.islice(obj, ELEMENT_SAMPLE))
-        sizes = [_atom_size(v) for v in sample]
-        if sample and all(s is not None and s < 80 for s in sizes):
-            return n * sum(sizes) // len(sizes)
-    stack.extend(obj)
-    return 0
+            stack.extend(obj)
+        return 0
+    if isinstance(obj, (list, tuple)):
+        sample = [obj[i] for i in _sample_indices(n)]
+    elif isinstance(obj, dict):
+        sample = list(itertools.islice(dict.items(obj), ELEMENT_SAMPLE))
+    else:
+        sample = list(itertools.islice(obj, ELEMENT_SAMPLE))
+    before = state[0]
+    for item in sample:
+        sub = [item]
+        while sub and state[1] >= 0:
+            _walk_one(sub.pop(), sub, state)
+    walked = state[0] - before
+    state[0] = before
+    return n * walked // len(sample)
 
 
-def _object_size(obj, t, classes, stack):
+def _object_size(obj, t, stack, state):
     """Estimated size of an instance (its state is pushed on stack)."""
     size = 8
+    classes = state[3]
     if t not in classes:
         classes.add(t)
         size += 10 + len(getattr(t, "__module__", "") or "") + len(
@@ -645,13 +658,8 @@ def _object_size(obj, t, classes, stack):
         except Exception:
             pass
         found = True
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        size += len(obj) + _push_items(obj, stack)
-        found = True
-    elif isinstance(obj, dict):
-        size += len(obj)
-        stack.extend(dict.keys(obj))
-        stack.extend(dict.values(obj))
+    if isinstance(obj, (list, tuple, set, frozenset, dict)):
+        size += len(obj) + _collection_size(obj, stack, state)
         found = True
     if not found:
         try:
@@ -659,6 +667,41 @@ def _object_size(obj, t, classes, stack):
         except Exception:
             size += 64
     return size
+
+
+class SampleTooBig(Exception):
+    """Raised by CappedWriter past its limit."""
+
+
+class CappedWriter:
+    """A file for pickle.Pickler that refuses to grow past limit bytes.
+
+    The pickler (protocol 4) writes each 64 kB frame as it completes, so
+    a sample that an estimate could not size is still never held in
+    memory much past the limit.
+    """
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.size = 0
+        self.parts = []
+
+    def write(self, data):
+        self.size += len(data)
+        if self.size > self.limit:
+            raise SampleTooBig()
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def getvalue(self):
+        return b"".join(self.parts)
+
+
+def pickle_capped(value, limit):
+    """pickle.dumps(value), or raise SampleTooBig past limit bytes."""
+    out = CappedWriter(limit)
+    pickle.Pickler(out, protocol=PICKLE_PROTOCOL).dump(value)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- run 2
@@ -784,6 +827,7 @@ class TypeRecorder:
             self.by_line[(entry["line"], entry["name"])] = rec
             self.by_line[(entry["first_line"], entry["name"])] = rec
         self.codes = {}
+        self.kept_codes = []
         self.real_cache = {}
         self.pending = {}
         self.rng = random.Random(0)
@@ -837,9 +881,12 @@ class TypeRecorder:
         if event != "call":
             return None
         code = frame.f_code
-        info = self.codes.get(code)
+        info = self.codes.get(id(code))
         if info is None:
-            info = self.codes[code] = self._classify(code)
+            # Keyed by id (a code object hashes its whole contents); the
+            # code objects are kept so that no id is reused.
+            self.kept_codes.append(code)
+            info = self.codes[id(code)] = self._classify(code)
         if info is False:
             return None
         rec = info[0]
@@ -959,11 +1006,15 @@ class TypeRecorder:
         else:
             # A function's first sample may push out others' extra ones.
             room = min(room, self.max_total)
-        if room <= 0 or estimate_size((args, kwargs), room) > room:
+        estimate = estimate_size((args, kwargs), room) if room > 0 else 1
+        if estimate is not None and estimate > room:
             self._oversized(rec)
             return
         try:
-            blob = pickle.dumps((args, kwargs), protocol=PICKLE_PROTOCOL)
+            blob = pickle_capped((args, kwargs), room)
+        except SampleTooBig:
+            self._oversized(rec)
+            return
         except KeyboardInterrupt:
             raise
         except BaseException:
@@ -1056,32 +1107,18 @@ def types_run(workload, recorder):
     recorder.finish()
 
 
-def collect_samples(recorder, workload):
-    """Unpickle the kept blobs into {qualname: [(args, kwargs), ...]}.
+def collect_samples(recorder):
+    """The pickled {qualname: [blob, ...]} of the kept samples.
 
-    Samples are in call order.  A blob that does not load back counts as
-    unpicklable.  Returns the pickled dict.
+    Each blob is the pickle of one call's (args, kwargs), taken at call
+    time; a function's blobs are in call order.
     """
-    saved = sys.modules.get("__main__")
-    if workload.main_module is not None:
-        sys.modules["__main__"] = workload.main_module
     samples = {}
-    try:
-        for rec in recorder.funcs.values():
-            items = samples.setdefault(rec.entry["qualname"], [])
-            kept = []
-            for sample in sorted(rec.slots, key=lambda s: s.call):
-                try:
-                    items.append(pickle.loads(sample.blob))
-                    kept.append(sample)
-                except BaseException:
-                    rec.unpicklable += 1
-            rec.slots = kept
-        data = pickle.dumps(samples, protocol=PICKLE_PROTOCOL)
-    finally:
-        if saved is not None:
-            sys.modules["__main__"] = saved
-    return data
+    for rec in recorder.funcs.values():
+        rec.slots.sort(key=lambda s: s.call)
+        samples.setdefault(rec.entry["qualname"], []).extend(
+            s.blob for s in rec.slots)
+    return pickle.dumps(samples, protocol=PICKLE_PROTOCOL)
 
 
 # ---------------------------------------------------------------- output
@@ -1198,7 +1235,7 @@ def run(args):
                             args.max_total_bytes, per_run)
     types_run(workload, recorder)
     traced = time.perf_counter()
-    samples = collect_samples(recorder, workload)
+    samples = collect_samples(recorder)
     info = {"kind": workload.kind, "iterations": args.iterations,
             "exit_code": timing["exit_code"],
             "exception": timing["exception"], "wall_time": timing["wall"]}

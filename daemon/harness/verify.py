@@ -34,7 +34,10 @@ from the original class; the accelerated side is called the same way.
 "signature" may be null; then only samples and values derived from them
 are checked.
 
-Inputs: every captured sample (profile.py's SAMPLES.pkl), then inputs
+Inputs: every captured sample (profile.py's SAMPLES.pkl: one pickled
+blob per call, or the (args, kwargs) tuples of older profiles; a sample
+that does not load on both sides is counted in unloadable_samples and
+left out), then inputs
 generated from the signature: a small base call, and the base with one
 argument at a time replaced by edge values (empty, one element, zero,
 -0.0, NaN, +-inf, extreme floats, ints near the i64 limits, mismatched
@@ -108,7 +111,7 @@ OUT.json (written to a temporary file, then renamed)::
                     "call_kind": "function" | "method" | "staticmethod"
                                  | "classmethod" | "property" | null,
                     "samples_checked": int, "generated_checked": int,
-                    "skipped_inputs": int,
+                    "skipped_inputs": int, "unloadable_samples": int,
                     "time_original_ns": int or null,
                     "time_accelerated_ns": int or null,
                     "speedup": float or null}]}
@@ -152,10 +155,12 @@ MAX_VALUES_PER_PARAM = 40
 MAX_TIMEOUTS = 3
 SHORT_TIMEOUT = 0.1
 PICKLE_PROTOCOL = 4
-# Objects walked per side and call to label shared objects (identity).
+# Objects walked per side and call to label shared objects (identity),
+# and the part of them one module global may take.
 IDENTITY_NODE_LIMIT = 100000
+GLOBALS_IDENTITY_LIMIT = 10000
 # Values compared per call in the module globals (beyond: taken as equal).
-GLOBALS_COMPARE_LIMIT = 200000
+GLOBALS_COMPARE_LIMIT = 50000
 # Links followed along __cause__ / __context__.
 EXCEPTION_CHAIN_DEPTH = 8
 # Characters of output kept per call; the rest is compared by digest.
@@ -214,7 +219,7 @@ class SampleUnpickler(pickle.Unpickler):
 
 
 def load_samples(path, original, stem):
-    """Read SAMPLES.pkl: {qualname: [(args, kwargs), ...]}."""
+    """Read SAMPLES.pkl: {qualname: [blob or (args, kwargs), ...]}."""
     try:
         with open(path, "rb") as f:
             data = SampleUnpickler(f, original, ("__main__", stem)).load()
@@ -246,7 +251,7 @@ class _Repr(reprlib.Repr):
 
     def repr_instance(self, obj, level):
         t = type(obj)
-        d = getattr(obj, "__dict__", None)
+        d = _own_dict(obj)
         slots = slot_names(t)
         if getattr(t, "__repr__", None) is not object.__repr__ or \
                 isinstance(obj, (type, types.ModuleType)) or \
@@ -492,8 +497,8 @@ class Comparer:
 
     def _instance(self, a, b, path, where, depth, seen):
         """Instances: their __dict__ and slots, or == without either."""
-        da = getattr(a, "__dict__", None)
-        db = getattr(b, "__dict__", None)
+        da = _own_dict(a)
+        db = _own_dict(b)
         slots = slot_names(type(a))
         if isinstance(da, dict) or slots:
             if isinstance(da, dict) and isinstance(db, dict):
@@ -571,6 +576,15 @@ class Comparer:
             if bad is not None:
                 return bad
         return None
+
+
+def _own_dict(obj):
+    """obj.__dict__ without calling a class's __getattr__, or None."""
+    try:
+        d = object.__getattribute__(obj, "__dict__")
+    except Exception:
+        return None
+    return d if isinstance(d, dict) else None
 
 
 def _slot_value(obj, name):
@@ -654,8 +668,8 @@ def children(value):
         out += [("[%d]" % i, v) for i, v in enumerate(list(value))]
     if isinstance(value, (type, types.ModuleType)) or is_routine(value):
         return out
-    d = getattr(value, "__dict__", None)
-    if isinstance(d, dict):
+    d = _own_dict(value)
+    if d is not None:
         out += [(".%s" % k, v) for k, v in d.items()]
     for name in slot_names(type(value)):
         v = _slot_value(value, name)
@@ -667,33 +681,46 @@ def children(value):
 def walk(roots, visit, limit=IDENTITY_NODE_LIMIT):
     """Visit (path, value) over the object graph of roots, preorder.
 
-    Containers are entered once; visit(path, value, first_path) is called
-    for every identity-relevant object, first_path being where the walk
-    met it before (or None).  At most limit objects are entered.
+    roots are (label, value) or (label, value, root_limit).  Containers
+    are entered once; visit(path, value, first_path) is called for every
+    identity-relevant object, first_path being where the walk met it
+    before (or None).  At most limit objects are entered in all, and at
+    most root_limit from one root.
     """
     first = {}
-    stack = [(label, value) for label, value in reversed(roots)]
     entered = 0
-    while stack and entered < limit:
-        path, value = stack.pop()
-        if identity_relevant(value):
-            key = id(value)
-            before = first.get(key)
-            visit(path, value, before)
-            if before is not None:
+    for root in roots:
+        label, value = root[0], root[1]
+        room = min(limit - entered, root[2] if len(root) > 2 else limit)
+        stack = [(label, value)]
+        used = 0
+        while stack and used < room:
+            path, value = stack.pop()
+            if identity_relevant(value):
+                key = id(value)
+                before = first.get(key)
+                visit(path, value, before)
+                if before is not None:
+                    continue
+                first[key] = path
+            elif type(value) in (tuple, frozenset):
+                key = id(value)
+                if key in first:
+                    continue
+                first[key] = path
+            else:
                 continue
-            first[key] = path
-        elif type(value) in (tuple, frozenset):
-            key = id(value)
-            if key in first:
-                continue
-            first[key] = path
-        else:
-            continue
-        entered += 1
-        items = children(value)
-        for suffix, child in reversed(items):
-            stack.append((path + suffix, child))
+            used += 1
+            items = children(value)
+            for suffix, child in reversed(items):
+                stack.append((path + suffix, child))
+        entered += used
+
+
+def global_roots(names_values):
+    """Walk roots of data globals (each walked only so far)."""
+    return [("globals[%r]" % n, v, GLOBALS_IDENTITY_LIMIT)
+            for n, v in names_values.items()]
 
 
 class Origins:
@@ -1481,8 +1508,7 @@ def run_call(side, target, blob, timeout, with_globals):
     """Call target on a fresh copy of the input, observing everything."""
     args, kwargs = side.unpickle(blob)
     before = side.data_globals() if with_globals else {}
-    roots = target.labels(args, kwargs) + [
-        ("globals[%r]" % n, v) for n, v in before.items()]
+    roots = target.labels(args, kwargs) + global_roots(before)
     origins = Origins(roots)
     out = Outcome()
     out.args, out.kwargs, out.value, out.exc = args, kwargs, None, None
@@ -1507,8 +1533,7 @@ def run_call(side, target, blob, timeout, with_globals):
     if out.status == "timeout":
         out.identity = []
         return out
-    after = target.labels(args, kwargs) + [
-        ("globals[%r]" % n, v) for n, v in (out.globals or {}).items()] + (
+    after = target.labels(args, kwargs) + global_roots(out.globals or {}) + (
         [("result", out.value)] if out.status == "ok" else [])
     out.identity = identity_entries(after, origins)
     return out
@@ -1780,7 +1805,8 @@ def empty_result(qualname, failure, call_kind=None):
             "failure_kinds": {failure["kind"]: 1} if failure else {},
             "call_kind": call_kind,
             "samples_checked": 0, "generated_checked": 0,
-            "skipped_inputs": 0, "time_original_ns": None,
+            "skipped_inputs": 0, "unloadable_samples": 0,
+            "time_original_ns": None,
             "time_accelerated_ns": None, "speedup": None}
 
 
@@ -1804,13 +1830,20 @@ def verify_function(spec, orig, accel, samples, args):
     params = Params(func, types_.keys() if types_ else [])
     if not params.names and params.kinds:
         params.names = list(params.kinds)
-    own = samples.get(qualname) or []
-    blobs = []
-    for sample in own:
+    result = empty_result(qualname, None, t_orig.kind)
+    blobs, own = [], []
+    for item in samples.get(qualname) or []:
         try:
-            blobs.append(pickle.dumps(sample, protocol=PICKLE_PROTOCOL))
+            blob = item if isinstance(item, bytes) else pickle.dumps(
+                item, protocol=PICKLE_PROTOCOL)
+            sample = orig.unpickle(blob)
+            accel.unpickle(blob)
         except Exception:
-            pass
+            result["unloadable_samples"] += 1
+            continue
+        blobs.append(blob)
+        if not own:
+            own.append(sample)
     generated = []
     if func is not None:
         for inp in generated_inputs(params, types_, own):
@@ -1818,7 +1851,6 @@ def verify_function(spec, orig, accel, samples, args):
                 generated.append(pickle.dumps(inp, protocol=PICKLE_PROTOCOL))
             except Exception:
                 pass
-    result = empty_result(qualname, None, t_orig.kind)
     timeouts = 0
     name = qualname if t_orig.kind != "function" else \
         qualname.rsplit(".", 1)[-1]

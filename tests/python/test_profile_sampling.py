@@ -294,8 +294,19 @@ def test_estimate_size_stops_early():
     graph = [[shared] for _ in range(10)]
     # Shared objects count once, as pickle stores them once.
     assert H.estimate_size(graph, 10 ** 9) < 1000
+    # A long list is sized from 16 of its elements.
     huge = [[i] for i in range(10 ** 6)]
     start = time.perf_counter()
     assert H.estimate_size(huge, 100000) > 100000
-    assert H.estimate_size(huge, 10 ** 12, node_limit=1000) > 10 ** 12
+    assert 10 ** 6 < H.estimate_size(huge, 10 ** 12) < 10 ** 8
+    # A linked chain is walked node by node: past node_limit the walk
+    # cannot tell (None), and the pickler's own cap decides.
+    chain = None
+    for i in range(100000):
+        chain = {"next": chain, "v": i}
+    assert H.estimate_size(chain, 10 ** 12, node_limit=1000) is None
+    assert H.estimate_size(chain, 1000) > 1000
     assert time.perf_counter() - start < 0.5
+    with pytest.raises(H.SampleTooBig):
+        H.pickle_capped([1.5] * 100000, 65536)
+    assert pickle.loads(H.pickle_capped([1.5] * 10, 65536)) == [1.5] * 10
