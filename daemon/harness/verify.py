@@ -321,12 +321,16 @@ def is_routine(value):
             and hasattr(value, "__qualname__"))
 
 
-def slot_names(t):
-    """The __slots__ names of a class and its bases (cached by copyreg)."""
-    try:
-        return copyreg._slotnames(t)
-    except Exception:
-        return []
+def slot_names(t, cache={}):
+    """The __slots__ names of a class and its bases."""
+    names = cache.get(t)
+    if names is None:
+        try:
+            names = tuple(copyreg._slotnames(t))
+        except Exception:
+            names = ()
+        cache[t] = names
+    return names
 
 
 def _custom_state(t):
@@ -635,6 +639,8 @@ def identity_relevant(value):
     classes, functions or modules (compared by value or by name).
     """
     t = type(value)
+    if t is list or t is dict or t is set:
+        return True
     if t is float or t is complex:
         return value != value
     if t in _IMMUTABLE_ATOMS or t is type:
@@ -644,42 +650,84 @@ def identity_relevant(value):
     return True
 
 
+def _walk_kind(t, cache={}):
+    """How children() takes a type's objects apart (cached per type)."""
+    kind = cache.get(t)
+    if kind is None:
+        if issubclass(t, (type, types.ModuleType)) or issubclass(
+                t, _ROUTINE_TYPES) or (callable(getattr(t, "__call__", None))
+                                       and hasattr(t, "__get__")):
+            kind = 0  # nothing inside
+        else:
+            kind = 1  # attributes and slots
+            if issubclass(t, (list, tuple)):
+                kind = 2
+            elif issubclass(t, dict):
+                kind = 3
+            elif issubclass(t, (set, frozenset)):
+                kind = 4
+            elif t.__name__ == "deque":
+                kind = 5
+        cache[t] = kind
+    return kind
+
+
 def children(value):
-    """(path suffix, child) pairs of a value, in a fixed order."""
+    """(step, child) pairs of a value, in a fixed order.
+
+    A step is an int (an index), a str (a suffix such as "{}" for any
+    element of a set) or a tuple ("." name, or "[]" key index) that
+    step_path formats only for the children the walk enters.
+    """
     t = type(value)
     if t is list or t is tuple:
-        return [("[%d]" % i, v) for i, v in enumerate(value)]
+        return enumerate(value)
     if t is dict:
-        return [("[%s]" % key_repr(k, i), v)
-                for i, (k, v) in enumerate(value.items())]
-    if t in (float, int, str, bytes, bool, complex, type(None)):
-        return ()
+        return ((("[]", k, i), v) for i, (k, v) in enumerate(value.items()))
     if t is set or t is frozenset:
-        return [("{}", v) for v in value]
+        return (("{}", v) for v in value)
+    kind = _walk_kind(t)
+    if kind == 0:
+        return ()
     out = []
-    if isinstance(value, (list, tuple)):
-        out += [("[%d]" % i, v) for i, v in enumerate(value)]
-    elif isinstance(value, dict):
-        out += [("[%s]" % key_repr(k, i), v)
-                for i, (k, v) in enumerate(dict.items(value))]
-    elif isinstance(value, (set, frozenset)):
-        out += [("{}", v) for v in value]
-    elif type(value).__name__ == "deque":
-        out += [("[%d]" % i, v) for i, v in enumerate(list(value))]
-    if isinstance(value, (type, types.ModuleType)) or is_routine(value):
-        return out
+    if kind == 2:
+        out += enumerate(value)
+    elif kind == 3:
+        out += ((("[]", k, i), v)
+                for i, (k, v) in enumerate(dict.items(value)))
+    elif kind == 4:
+        out += (("{}", v) for v in value)
+    elif kind == 5:
+        out += enumerate(list(value))
     d = _own_dict(value)
     if d is not None:
-        out += [(".%s" % k, v) for k, v in d.items()]
-    for name in slot_names(type(value)):
+        out += (((".", k), v) for k, v in d.items())
+    for name in slot_names(t):
         v = _slot_value(value, name)
         if v is not _MISSING:
-            out.append((".%s" % name, v))
+            out.append(((".", name), v))
     return out
 
 
+def step_path(parent, step):
+    """The path of a child: parent plus its step (see children)."""
+    if type(step) is int:
+        return "%s[%d]" % (parent, step)
+    if type(step) is str:
+        return parent + step
+    if step[0] == ".":
+        return "%s.%s" % (parent, step[1])
+    return "%s[%s]" % (parent, key_repr(step[1], step[2]))
+
+
+# Never identity-relevant and holding nothing that is.
+_WALK_SKIP = frozenset((int, bool, str, bytes, type(None), range, type,
+                        types.FunctionType, types.BuiltinFunctionType,
+                        types.ModuleType))
+
+
 def walk(roots, visit, limit=IDENTITY_NODE_LIMIT):
-    """Visit (path, value) over the object graph of roots, preorder.
+    """Visit the object graph of roots, preorder.
 
     roots are (label, value) or (label, value, root_limit).  Containers
     are entered once; visit(path, value, first_path) is called for every
@@ -689,31 +737,41 @@ def walk(roots, visit, limit=IDENTITY_NODE_LIMIT):
     """
     first = {}
     entered = 0
+    skip = _WALK_SKIP
     for root in roots:
-        label, value = root[0], root[1]
         room = min(limit - entered, root[2] if len(root) > 2 else limit)
-        stack = [(label, value)]
+        stack = [("", iter([(root[0], root[1])]))]
         used = 0
         while stack and used < room:
-            path, value = stack.pop()
-            if identity_relevant(value):
+            parent, items = stack[-1]
+            item = next(items, None)
+            if item is None:
+                stack.pop()
+                continue
+            step, value = item
+            t = type(value)
+            if t in skip:
+                continue
+            if t is float or t is complex:
+                if value == value:
+                    continue
+            path = step_path(parent, step) if parent else step
+            if t is tuple or t is frozenset:
+                key = id(value)
+                if key in first:
+                    continue
+                first[key] = path
+            elif identity_relevant(value):
                 key = id(value)
                 before = first.get(key)
                 visit(path, value, before)
                 if before is not None:
                     continue
                 first[key] = path
-            elif type(value) in (tuple, frozenset):
-                key = id(value)
-                if key in first:
-                    continue
-                first[key] = path
             else:
                 continue
             used += 1
-            items = children(value)
-            for suffix, child in reversed(items):
-                stack.append((path + suffix, child))
+            stack.append((path, iter(children(value))))
         entered += used
 
 
