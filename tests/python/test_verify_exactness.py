@@ -143,6 +143,11 @@ def first_row(rows):
     return rows[0]
 
 
+def leave(code):
+    print("bye")
+    sys.exit(code)
+
+
 if __name__ == "__main__":
     c = Counter.make(1)
     c.bump(2)
@@ -180,6 +185,10 @@ if __name__ == "__main__":
     pair(5)
     get_rows()
     first_row([[1], [2]])
+    try:
+        leave(2)
+    except SystemExit:
+        pass
 '''
 
 # Each function replaced by a wrong one: (code run in _original's
@@ -274,6 +283,12 @@ def get_rows():
 def first_row(rows):
     return list(rows[0])
 ''', "identity", "result"),
+    # SystemExit is an outcome like any exception (the harness goes on).
+    "leave": ('''
+def leave(code):
+    print("bye")
+    sys.exit(code + 1)
+''', "exception", "exception"),
 }
 
 ALL_NAMES = ["Counter.__init__", "Counter.is_mine", "Slotted.__init__",

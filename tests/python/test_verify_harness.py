@@ -291,6 +291,19 @@ def test_identical_copy_verifies(tmp_path):
     assert results["scale"]["samples_checked"] == 1
 
 
+def test_sample_blobs_and_unloadable_ones(tmp_path):
+    # profile.py writes one pickled blob per call; a blob that does not
+    # load is counted and left out, the others are checked.
+    good = pickle.dumps((([1.0, 2.0],), {}), protocol=4)
+    bad = b"\x80\x04cnomodule\nThing\n)R\x85}\x86."  # (Thing(),), {}
+    results = run_verify(tmp_path, ORIGINAL.split("if __name__")[0],
+                         ["mean"], {"mean": [bad, good, b"garbage"]})
+    mean = results["mean"]
+    assert mean["unloadable_samples"] == 2
+    assert mean["samples_checked"] == 1
+    assert mean["verified"] is True
+
+
 def test_import_failure_marks_every_function(tmp_path):
     results = run_verify(tmp_path, "raise ImportError('no wheel')\n",
                          ["mean", "count"])
