@@ -11,8 +11,6 @@ source, as the daemon does.
 """
 
 import json
-import os
-import pickle
 import subprocess
 import sys
 import textwrap
@@ -585,4 +583,3 @@ def test_counterpart_classes_match_by_qualname():
     assert comparer.compare(a_mod.P(1), b_mod.P(2))[2] == "value.x"
     # Without the module names, they are different classes.
     assert H.compare(a_mod.P(1), b_mod.P(1))[0] == "type"
-    assert pickle  # the module is used by the fixtures' files
