@@ -24,8 +24,9 @@ accelerated functions' globals and its classes are the classes of the
 accelerated side's objects.  Otherwise (a flat extension module) the
 accelerated functions are called on the original module's objects.
 
-Functions.  A qualname is looked up on both sides (MODNAME.Cls is
-MODNAME._original.Cls).  Module functions and plain methods are called
+Functions.  A qualname is looked up on both sides: on MODNAME, then on
+MODNAME._original (MODNAME.Cls is MODNAME._original.Cls, whose methods
+the package sets on it).  Module functions and plain methods are called
 with the captured arguments (self first); a @staticmethod is called
 through its class, a @classmethod is bound to the class in the first
 argument, and a @property "Cls.prop" is the property access: one
@@ -1872,8 +1873,12 @@ def verify_function(spec, orig, accel, samples, args):
     """Check one function; returns its result dict."""
     qualname = spec["qualname"]
     t_orig = resolve(orig.namespace, qualname)
-    t_accel = resolve(accel.namespace, qualname,
-                      t_orig.kind if t_orig is not None else None)
+    t_accel = None
+    for namespace in (accel.namespace, accel.module):
+        t_accel = resolve(namespace, qualname,
+                          t_orig.kind if t_orig is not None else None)
+        if t_accel is not None:
+            break
     if t_orig is None or t_accel is None:
         side = "original source" if t_orig is None else \
             "accelerated package"

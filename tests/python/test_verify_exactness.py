@@ -415,6 +415,21 @@ def test_globals_are_reset_between_functions(wrong):
     assert wrong["cache_size"]["verified"] is True, wrong["cache_size"]
 
 
+def test_methods_found_on_original_when_not_exported(profiled):
+    # A package that patches _original's class but exports only
+    # functions: Cls.meth is looked up on _original too.
+    pkg = profiled[0] / "unexported"
+    write_package(pkg, "objs_min", WRONG["Counter.bump"][0])
+    (pkg / "objs_min" / "__init__.py").write_text(
+        "from . import _original\n"
+        "exec(compile(%r, _original.__file__, 'exec'), vars(_original))\n"
+        "keep_big = _original.keep_big\n" % WRONG["Counter.bump"][0])
+    results = run_verify(profiled, pkg, "objs_min",
+                         ["Counter.bump", "keep_big"])
+    assert results["Counter.bump"]["first_failure"]["kind"] == "mutation"
+    assert results["keep_big"]["verified"] is True
+
+
 def test_module_classes_resolve_per_side(faithful):
     # Counter.is_mine checks type(self) is Counter in its own module:
     # true on both sides only if each side's self is its own class.
