@@ -83,7 +83,9 @@ with MemoryError.  A call that raises SystemExit is an outcome like any
 other exception; KeyboardInterrupt stops the harness.
 
 Module state: both sides' data globals carry over from one call to the
-next, as in a program.  When they differ before a call (after a failure,
+next, as in a program.  The global random generators (random's, and
+numpy's legacy one) are put back before the accelerated call to the
+state the original call started from, so both draw the same numbers.  When they differ before a call (after a failure,
 or an input the original timed out on), they are not compared on that
 call; before each function's first input, globals that differ are reset
 on both sides from a copy taken at import.
@@ -1652,6 +1654,35 @@ def compare_output(expected, got):
         OUTPUT_KEEP_CHARS, ta, tg), "output")
 
 
+class RandomStates:
+    """The process-wide random generators' states, to replay them.
+
+    Both sides draw from the same global generators (random's, and
+    numpy's legacy one when numpy is loaded): the accelerated call starts
+    from the state the original call started from.
+    """
+
+    def __init__(self):
+        self.states = []
+        for name, get, put in (("random", "getstate", "setstate"),
+                               ("numpy.random", "get_state", "set_state")):
+            module = sys.modules.get(name)
+            if module is None:
+                continue
+            try:
+                self.states.append((getattr(module, put),
+                                    getattr(module, get)()))
+            except Exception:
+                pass
+
+    def restore(self):
+        for put, state in self.states:
+            try:
+                put(state)
+            except Exception:
+                pass
+
+
 class Checker:
     """Compares the two sides of one function, input after input."""
 
@@ -1687,11 +1718,13 @@ class Checker:
             self.sync_globals()
         with_globals = self.in_sync
         self.timeout_used = timeouts[1]
+        seeds = RandomStates()
         expected = run_call(self.orig, self.t_orig, blob, timeouts[0],
                             with_globals)
         if expected.status == "timeout":
             self.in_sync = None
             return "skip"
+        seeds.restore()
         got = run_call(self.accel, self.t_accel, blob, timeouts[1],
                        with_globals)
         failure = self.difference(expected, got, with_globals)
@@ -1911,9 +1944,12 @@ def verify_function(spec, orig, accel, samples, args):
     if func is not None:
         for inp in generated_inputs(params, types_, own):
             try:
-                generated.append(pickle.dumps(inp, protocol=PICKLE_PROTOCOL))
+                blob = pickle.dumps(inp, protocol=PICKLE_PROTOCOL)
+                orig.unpickle(blob)
+                accel.unpickle(blob)
             except Exception:
-                pass
+                continue
+            generated.append(blob)
     timeouts = 0
     name = qualname if t_orig.kind != "function" else \
         qualname.rsplit(".", 1)[-1]

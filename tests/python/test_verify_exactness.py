@@ -20,6 +20,7 @@ import pytest
 from test_verify_harness import H, HARNESS, PROFILE, PYTHON
 
 SOURCE = '''\
+import random
 import sys
 
 LIMIT = 10
@@ -146,6 +147,20 @@ def leave(code):
     sys.exit(code)
 
 
+def roll(n):
+    return [random.randint(1, 6) for _ in range(n)]
+
+
+class Refused(Exception):
+    def __init__(self, who, amount):
+        super().__init__("%s: %s" % (who, amount))
+        self.who = who
+
+
+def refuse(who):
+    raise Refused(who, 1)
+
+
 if __name__ == "__main__":
     c = Counter.make(1)
     c.bump(2)
@@ -186,6 +201,11 @@ if __name__ == "__main__":
     try:
         leave(2)
     except SystemExit:
+        pass
+    roll(3)
+    try:
+        refuse("ann")
+    except Refused:
         pass
 '''
 
@@ -290,7 +310,7 @@ def leave(code):
 }
 
 ALL_NAMES = ["Counter.__init__", "Counter.is_mine", "Slotted.__init__",
-             "cache_size"] + list(WRONG)
+             "cache_size", "roll", "refuse"] + list(WRONG)
 
 PACKAGE_INIT = '''\
 import sys
@@ -365,6 +385,18 @@ def test_faithful_package_verifies(faithful, name):
     assert result["first_failure"] is None, result["first_failure"]
     assert result["verified"] is True
     assert result["samples_checked"] >= 1
+
+
+def test_inputs_that_do_not_load_are_left_out(profiled):
+    # The sample of Refused.__init__ loads (self.args is still
+    # ("ann", 1)); an input generated from it does not (loading ran
+    # __init__, and args became ("ann: 1",)): left out, not a crash.
+    pkg = write_package(profiled[0] / "refused", "objs_ref")
+    result = run_verify(profiled, pkg, "objs_ref", ["Refused.__init__"])[
+        "Refused.__init__"]
+    assert result["samples_checked"] == 1
+    assert result["generated_checked"] == 0
+    assert result["verified"] is True
 
 
 def test_call_kinds_and_timing(faithful):
