@@ -83,12 +83,13 @@ with MemoryError.  A call that raises SystemExit is an outcome like any
 other exception; KeyboardInterrupt stops the harness.
 
 Module state: both sides' data globals carry over from one call to the
-next, as in a program.  The global random generators (random's, and
-numpy's legacy one) are put back before the accelerated call to the
-state the original call started from, so both draw the same numbers.  When they differ before a call (after a failure,
+next, as in a program.  When they differ before a call (after a failure,
 or an input the original timed out on), they are not compared on that
 call; before each function's first input, globals that differ are reset
-on both sides from a copy taken at import.
+on both sides from a copy taken at import.  The global random
+generators (random's, and numpy's legacy one) are put back before the
+accelerated call to the state the original call started from, so both
+sides draw the same numbers.
 
 Speed: rounds over the captured samples, each calling both functions once
 per sample (on fresh copies, GC off, output discarded), at least 5 rounds
