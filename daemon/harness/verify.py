@@ -480,6 +480,13 @@ class Comparer:
                 return ("type", "%s: array %s%s != %s%s" % (
                     where, a.dtype, getattr(a, "shape", ""), b.dtype,
                     getattr(b, "shape", "")), where)
+            if str(a.dtype) != "object" and hasattr(a, "tobytes"):
+                # Bit for bit, as floats are compared (numpy arrays).
+                try:
+                    if a.tobytes() == b.tobytes():
+                        return None
+                except Exception:
+                    pass
             return self.compare(a.tolist(), b.tolist(), path, depth + 1,
                                 seen)
         elif _custom_state(ta) and not isinstance(a, BaseException):

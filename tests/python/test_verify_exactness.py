@@ -11,6 +11,7 @@ source, as the daemon does.
 """
 
 import json
+import struct
 import subprocess
 import sys
 import textwrap
@@ -630,3 +631,27 @@ def test_counterpart_classes_match_by_qualname():
     assert comparer.compare(a_mod.P(1), b_mod.P(2))[2] == "value.x"
     # Without the module names, they are different classes.
     assert H.compare(a_mod.P(1), b_mod.P(1))[0] == "type"
+
+
+class FakeArray:
+    """Enough of numpy.ndarray for compare (numpy is not a dependency)."""
+
+    def __init__(self, values, dtype="float64"):
+        self.values = list(values)
+        self.dtype = dtype
+        self.shape = (len(self.values),)
+
+    def tolist(self):
+        return list(self.values)
+
+    def tobytes(self):
+        return struct.pack("<%dd" % len(self.values), *self.values)
+
+
+def test_arrays_compare_bit_for_bit():
+    nan = float("nan")
+    assert H.compare(FakeArray([1.0, nan]), FakeArray([1.0, nan])) is None
+    assert H.compare(FakeArray([0.0]), FakeArray([-0.0])) == (
+        "value", "value[0]: 0.0 != -0.0")
+    assert H.compare(FakeArray([1.0]), FakeArray([1.0], "float32"))[0] == \
+        "type"
