@@ -805,10 +805,14 @@ class TypeRecorder:
     while types are recorded is a sample too.  When a function holds
     max_samples samples, a new one replaces a random one of the
     signature that holds the most.  Before pickling, a sample's size is
-    estimated by a bounded walk (estimate_size): one over the function's
-    byte budget, or over what is left of max_total_bytes, is not pickled
-    ("oversized"); after OVERSIZED_GIVE_UP of those, the function takes
-    no more samples.  One that fails to pickle counts as "unpicklable".
+    estimated by a walk of at most WALK_NODE_LIMIT objects
+    (estimate_size): one over what the function may still hold
+    (max_bytes) or over what is left of max_total is not pickled
+    ("oversized"); one the walk cannot size is pickled into a
+    CappedWriter that stops at that limit.  A function's first sample
+    may push out other functions' extra ones.  After OVERSIZED_GIVE_UP
+    oversized samples, the function takes no more.  One that fails to
+    pickle counts as "unpicklable".
     """
 
     def __init__(self, source_real, table, max_samples, max_bytes,
