@@ -11,7 +11,7 @@ Command line::
         --samples SAMPLES.pkl
         [--entry MOD:FUNC | --entry-cmd-json '["script.py", "arg1"]']
         [--iterations N] [--max-samples 32] [--max-sample-bytes 1048576]
-        [--max-recorded-calls 1000]
+        [--max-recorded-calls 1000] [--max-total-bytes 33554432]
 
 Workload: by default the source runs as __main__ (sys.argv = [source],
 sys.path[0] = its directory); --entry imports MOD from the source directory
@@ -21,11 +21,27 @@ runs argv[0] as __main__ with sys.argv set to the list.  A source without an
 workload.kind "none" with a message saying how to give a workload.
 
 Run 1 (timing) wraps the workload, repeated --iterations times, in
-cProfile.  Run 2 (types) runs the workload once more under sys.settrace,
-recording for each function of the source file the exact argument and
-return types and pickling the (args, kwargs) of its first --max-samples
-calls at call time.  The trace hook is removed once every function of the
-file has had --max-recorded-calls calls recorded.
+cProfile.  Run 2 (types and samples) runs the workload once more under
+sys.settrace.  It counts every call of every function and method of the
+file; for the first --max-recorded-calls calls of each it records the
+exact argument and return types.  Samples, the (args, kwargs) of a call
+pickled at call time (self included for methods), are spread over the
+whole run: call 1, then every N / --max-samples calls where N is the
+function's number of calls in run 1 (per iteration), plus the first call
+of each new signature among the recorded ones; a function keeps at most
+--max-samples of them, a new one replacing one of the signature that has
+the most.  Sizes are bounded before anything is pickled: a sample whose
+estimated size (a walk of its object graph that stops past the limit,
+see estimate_size) would take the function past --max-sample-bytes or
+the file past --max-total-bytes is skipped as "oversized" (a function's
+first sample may push out other functions' extra ones); after
+OVERSIZED_GIVE_UP of those a function takes no more.  A sample that fails
+to pickle is skipped as "unpicklable".  The trace hook
+is removed once no function has recording or samples left to do among
+its run 1 calls.  CPython removes a trace function that raises, as it
+does when a RecursionError hits on entering it: frames then end unseen,
+and the hook is installed again (sampling.trace_restarts) when the first
+of them is freed, so calls after a RecursionError are still observed.
 
 OUT.json (written to a temporary file, then renamed)::
 
@@ -44,7 +60,13 @@ OUT.json (written to a temporary file, then renamed)::
                     "signatures": [{"args": {"param": "type", ...},
                                     "return": "type" | "raises Exc" | null,
                                     "count": int}],
-                    "samples": int, "unpicklable": int, "oversized": int}]}
+                    "samples": int, "unpicklable": int, "oversized": int,
+                    "traced_calls": int, "sample_calls": [int],
+                    "sample_bytes": int}],
+     "sampling": {"max_samples": int, "max_sample_bytes": int,
+                  "max_total_bytes": int, "samples_bytes": int,
+                  "trace_restarts": int},
+     "phase_times": {"timing": s, "types": s, "samples": s}}
 
 functions lists every def of the file (ncalls 0 if never called), sorted by
 tottime descending.  exit_code is 0 when the workload returned, the
@@ -58,9 +80,20 @@ other objects module.QualName (builtins without module); unions "A | B"
 (sorted); empty containers list[Never], dict[Never, Never]; nesting deeper
 than 4 is "...".  Container element types come from at most 16 elements.
 
-SAMPLES.pkl: pickle of {qualname: [(args_tuple, kwargs_dict), ...]}; an
-instance of a class defined in a script run as __main__ pickles as
-__main__.Class (verify.py maps that module name to the source).
+traced_calls: calls run 2 counted (it may stop counting once no sample is
+left to take); sample_calls: the call number (1 = first call in run 2) of
+each kept sample, ascending; sample_bytes: their pickled size.  A
+property's getter and setter are two entries with the same qualname.
+
+SAMPLES.pkl: pickle of {qualname: [blob, ...]}, each blob (bytes) the
+pickle of one call's (args_tuple, kwargs_dict), each function's samples in
+call order (a property's getter samples are (self,), its setter's (self,
+value), under the property's qualname).  Blobs are loaded one by one, so
+that each side of verify.py loads them with its own classes and one that
+does not load spoils nothing else; an instance of a class defined in a
+script run as __main__ pickles as __main__.Class (verify.py maps that
+module name to the source).  (Before blobs, the lists held the
+(args, kwargs) tuples themselves; verify.py reads both.)
 
 The user's program owns stdout and stderr.  The harness exits 0 whenever it
 wrote OUT.json, and 2 with one message on stderr when it failed itself.
@@ -76,12 +109,14 @@ import json
 import os
 import pickle
 import platform
+import random
 import sys
 import sysconfig
 import tempfile
 import time
 import traceback
 import types
+import _thread
 
 # This file is named profile.py: keep its own folder off sys.path so that
 # "import profile" (done by cProfile) finds the standard library module.
@@ -97,6 +132,15 @@ MAX_DEPTH = 4
 TUPLE_FIXED_MAX = 8
 PICKLE_PROTOCOL = 4
 TRACEBACK_LIMIT = 20000
+# Samples: the whole SAMPLES.pkl (--max-total-bytes).
+MAX_TOTAL_BYTES = 32 << 20
+# Objects a size estimate enters; past them, the pickler itself is capped.
+WALK_NODE_LIMIT = 5000
+# Oversized samples after which a function takes no more.
+OVERSIZED_GIVE_UP = 8
+# Every WATCH_EVERY-th call past the recorded ones carries a Watch, so that
+# tracing comes back after a RecursionError removed it.
+WATCH_EVERY = 16
 NO_WORKLOAD_MESSAGE = (
     "no workload: the file has no `if __name__ == '__main__':` block, so "
     "profiling has nothing to run. To give a workload: add an "
@@ -477,42 +521,351 @@ def timing_run(workload, iterations, source_real, table):
             "total": total, "per_func": per_func}
 
 
+# ---------------------------------------------------------------- sizes
+
+_ATOM_SIZES = {type(None): 1, bool: 1, float: 9, complex: 19}
+
+
+def _atom_size(value):
+    """Pickled size of a scalar, or None when value is not one."""
+    t = type(value)
+    size = _ATOM_SIZES.get(t)
+    if size is not None:
+        return size
+    if t is int:
+        return 2 + (value.bit_length() >> 3)
+    if t is str:
+        n = len(value)
+        return n + 5 if value.isascii() else 3 * n + 5
+    if t is bytes or t is bytearray:
+        return len(value) + 5
+    return None
+
+
+def _own_dict(obj):
+    """obj.__dict__ without calling a class's __getattr__, or None."""
+    try:
+        d = object.__getattribute__(obj, "__dict__")
+    except Exception:
+        return None
+    return d if isinstance(d, dict) else None
+
+
+def _slot_names(t, cache={}):
+    names = cache.get(t)
+    if names is None:
+        try:
+            import copyreg
+            names = tuple(copyreg._slotnames(t))
+        except Exception:
+            names = ()
+        cache[t] = names
+    return names
+
+
+def estimate_size(root, cap, node_limit=None):
+    """Estimate the pickled size of root without pickling it.
+
+    Walks the object graph (shared objects count once, as pickle memoizes
+    them) and stops as soon as the estimate passes cap: the result is
+    then larger than cap.  A list, tuple, set or dict longer than 64 is
+    estimated from 16 of its elements.  Returns None when node_limit
+    objects were entered before the walk could tell.
+    """
+    if node_limit is None:
+        node_limit = WALK_NODE_LIMIT
+    state = [0, node_limit, set(), set()]  # total, objects left, seen, classes
+    stack = [root]
+    while stack:
+        _walk_one(stack.pop(), stack, state)
+        if state[0] > cap:
+            return state[0]
+        if state[1] < 0:
+            return None
+    return state[0]
+
+
+def _walk_one(obj, stack, state):
+    """Count one object of an estimate; push what it holds."""
+    size = _atom_size(obj)
+    if size is not None:
+        state[0] += size
+        return
+    seen = state[2]
+    key = id(obj)
+    if key in seen:
+        state[0] += 2
+        return
+    seen.add(key)
+    state[1] -= 1
+    t = type(obj)
+    if t is list or t is tuple or t is set or t is frozenset or t is dict:
+        state[0] += 3 + len(obj) + _collection_size(obj, stack, state)
+    elif isinstance(obj, (type, types.ModuleType, types.FunctionType,
+                          types.BuiltinFunctionType)):
+        state[0] += 10 + len(getattr(obj, "__qualname__", "") or "")
+    else:
+        state[0] += _object_size(obj, t, stack, state)
+
+
+def _collection_size(obj, stack, state):
+    """Push a collection's elements on stack; returns 0.
+
+    A collection longer than 64 is not pushed: 16 elements (from both
+    ends and the middle) are walked now and the estimated size of all of
+    them is returned.
+    """
+    n = len(obj)
+    if n <= 64:
+        if isinstance(obj, dict):
+            stack.extend(dict.keys(obj))
+            stack.extend(dict.values(obj))
+        else:
+            stack.extend(obj)
+        return 0
+    if isinstance(obj, (list, tuple)):
+        sample = [obj[i] for i in _sample_indices(n)]
+    elif isinstance(obj, dict):
+        sample = list(itertools.islice(dict.items(obj), ELEMENT_SAMPLE))
+    else:
+        sample = list(itertools.islice(obj, ELEMENT_SAMPLE))
+    before = state[0]
+    for item in sample:
+        sub = [item]
+        while sub and state[1] >= 0:
+            _walk_one(sub.pop(), sub, state)
+    walked = state[0] - before
+    state[0] = before
+    return n * walked // len(sample)
+
+
+def _object_size(obj, t, stack, state):
+    """Estimated size of an instance (its state is pushed on stack)."""
+    size = 8
+    classes = state[3]
+    if t not in classes:
+        classes.add(t)
+        size += 10 + len(getattr(t, "__module__", "") or "") + len(
+            getattr(t, "__qualname__", "") or "")
+    found = False
+    d = _own_dict(obj)
+    if d is not None:
+        stack.append(d)
+        found = True
+    for name in _slot_names(t):
+        try:
+            stack.append(object.__getattribute__(obj, name))
+        except Exception:
+            pass
+        found = True
+    if isinstance(obj, (list, tuple, set, frozenset, dict)):
+        size += len(obj) + _collection_size(obj, stack, state)
+        found = True
+    if not found:
+        try:
+            size += sys.getsizeof(obj)
+        except Exception:
+            size += 64
+    return size
+
+
+class SampleTooBig(Exception):
+    """Raised by CappedWriter past its limit."""
+
+
+class CappedWriter:
+    """A file for pickle.Pickler that refuses to grow past limit bytes.
+
+    The pickler (protocol 4) writes each 64 kB frame as it completes, so
+    a sample that an estimate could not size is still never held in
+    memory much past the limit.
+    """
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.size = 0
+        self.parts = []
+
+    def write(self, data):
+        self.size += len(data)
+        if self.size > self.limit:
+            raise SampleTooBig()
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def getvalue(self):
+        return b"".join(self.parts)
+
+
+def pickle_capped(value, limit):
+    """pickle.dumps(value), or raise SampleTooBig past limit bytes."""
+    out = CappedWriter(limit)
+    pickle.Pickler(out, protocol=PICKLE_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
 # ---------------------------------------------------------------- run 2
 
+class FuncRecord:
+    """What run 2 knows of one function of the file."""
+
+    __slots__ = ("entry", "calls", "signatures", "keys", "slots", "bytes",
+                 "unpicklable", "oversized", "expected", "stride",
+                 "next_candidate", "candidates", "limit", "firsts",
+                 "given_up", "done", "finish_at")
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.calls = 0
+        self.signatures = {}
+        self.keys = set()
+        self.slots = []
+        self.bytes = 0
+        self.unpicklable = 0
+        self.oversized = 0
+        self.expected = 0
+        self.stride = 1
+        self.next_candidate = 1
+        self.candidates = 0
+        self.limit = 0
+        self.firsts = 0
+        self.given_up = False
+        self.done = False
+        self.finish_at = 1
+
+
+class Sample:
+    """One kept sample: the call it comes from and its pickled arguments."""
+
+    __slots__ = ("call", "key", "blob")
+
+    def __init__(self, call, key, blob):
+        self.call = call
+        self.key = key
+        self.blob = blob
+
+
+class Watch:
+    """A frame's local trace; notices when tracing was lost.
+
+    CPython removes the trace function when it raises, and it raises
+    RecursionError when it is entered at the recursion limit.  A frame
+    that ends without its 'return' event was unwound while tracing was
+    off: when its Watch is freed, the recorder installs its trace again.
+    A Watch with a record (rec) also records the call's return type.
+    """
+
+    __slots__ = ("recorder", "rec", "key", "exc", "done")
+
+    def __call__(self, frame, event, arg):
+        if event == "exception":
+            self.exc = arg[0]
+        elif event == "return":
+            self.done = True
+            if self.rec is not None:
+                self.recorder.returned(self, frame, arg)
+        return self
+
+    def __del__(self):
+        try:
+            if not self.done:
+                self.done = True
+                self.recorder.lost(self)
+        except BaseException:
+            pass
+
+
+def new_watch(recorder, rec, key):
+    """A Watch made without a Python-level __init__ frame.
+
+    Near the recursion limit a frame more can fail; a half-made Watch
+    would then be freed unseen and look like a lost trace.
+    """
+    watch = _new_object(Watch)
+    watch.recorder = recorder
+    watch.rec = rec
+    watch.key = key
+    watch.exc = None
+    watch.done = False
+    return watch
+
+
+_new_object = object.__new__
+
+
 class TypeRecorder:
-    """sys.settrace hook recording types and sample arguments."""
+    """sys.settrace hook recording types and sample arguments.
+
+    Every call of a function of the file is counted.  The first
+    max_calls calls of each function have their argument and return
+    types recorded.  Samples (pickled arguments at call time) are taken
+    at calls spread over the whole run: call 1, then every stride calls,
+    stride being the function's number of calls in run 1 (per iteration)
+    divided by max_samples; the first call of every new signature seen
+    while types are recorded is a sample too.  When a function holds
+    max_samples samples, a new one replaces a random one of the
+    signature that holds the most.  Before pickling, a sample's size is
+    estimated by a walk of at most WALK_NODE_LIMIT objects
+    (estimate_size): one over what the function may still hold
+    (max_bytes) or over what is left of max_total is not pickled
+    ("oversized"); one the walk cannot size is pickled into a
+    CappedWriter that stops at that limit.  A function's first sample
+    may push out other functions' extra ones.  After OVERSIZED_GIVE_UP
+    oversized samples, the function takes no more.  One that fails to
+    pickle counts as "unpicklable".
+    """
 
     def __init__(self, source_real, table, max_samples, max_bytes,
-                 max_calls):
+                 max_calls, max_total=None, expected=None):
         self.source_real = source_real
         self.max_samples = max_samples
         self.max_bytes = max_bytes
         self.max_calls = max_calls
+        self.max_total = MAX_TOTAL_BYTES if max_total is None else max_total
+        self.total_bytes = 0
         self.by_line = {}
         self.funcs = {}
         for entry in table:
-            rec = {"entry": entry, "calls": 0, "signatures": {},
-                   "blobs": [], "bytes": 0, "unpicklable": 0,
-                   "oversized": 0}
+            rec = FuncRecord(entry)
             self.funcs[(entry["qualname"], entry["line"])] = rec
             self.by_line[(entry["line"], entry["name"])] = rec
             self.by_line[(entry["first_line"], entry["name"])] = rec
-        self.saturated = len(self.funcs) if max_calls <= 0 else 0
         self.codes = {}
+        self.kept_codes = []
         self.real_cache = {}
         self.pending = {}
+        self.rng = random.Random(0)
+        self.active = 0
+        self.running = False
+        self.stopped = False
+        self.restarts = 0
+        self.main_thread = _thread.get_ident()
+        expected = expected or {}
+        for key, rec in self.funcs.items():
+            rec.expected = expected.get(key, 0)
+            rec.stride = max(1, rec.expected // max(1, max_samples))
+            rec.limit = 2 * max_samples
+            if max_samples <= 0:
+                rec.next_candidate = 0
+            if rec.expected > 0:
+                self.active += 1
+                self._update_finish(rec)
+            else:
+                rec.done = True
+
+    # -- the hook
 
     def _classify(self, code):
-        """Return the function record for a code object, or None."""
+        """Return the call info of a code object, or False."""
         filename = code.co_filename
         real = self.real_cache.get(filename)
         if real is None:
             real = self.real_cache[filename] = os.path.realpath(filename)
         if real != self.source_real or code.co_flags & _NOT_TRACED_FLAGS:
-            return None
+            return False
         rec = self.by_line.get((code.co_firstlineno, code.co_name))
         if rec is None:
-            return None
+            return False
         n = code.co_argcount + code.co_kwonlyargcount
         names = list(code.co_varnames[:n])
         var_pos = var_kw = None
@@ -534,91 +887,205 @@ class TypeRecorder:
         code = frame.f_code
         info = self.codes.get(id(code))
         if info is None:
-            info = (code, self._classify(code))
-            self.codes[id(code)] = info
-        info = info[1]
-        if info is None:
+            # Keyed by id (a code object hashes its whole contents); the
+            # code objects are kept so that no id is reused.
+            self.kept_codes.append(code)
+            info = self.codes[id(code)] = self._classify(code)
+        if info is False:
             return None
         rec = info[0]
-        if rec["calls"] >= self.max_calls:
+        n = rec.calls = rec.calls + 1
+        local = None
+        if n <= self.max_calls or n == rec.next_candidate:
+            try:
+                local = self._observe(frame, info, n)
+            except RecursionError:
+                # At the recursion limit: the program gets its error here
+                # (going on deeper can be fatal on 3.8-3.10).
+                raise
+            except Exception:
+                local = None
+        elif n % WATCH_EVERY == 0 and self.running:
+            frame.f_trace_lines = False
+            local = new_watch(self, None, None)
+        if n >= rec.finish_at and not rec.done:
+            rec.done = True
+            self.active -= 1
             self._maybe_stop()
-            return None
-        rec["calls"] += 1
-        if rec["calls"] == self.max_calls:
-            self.saturated += 1
-        self._record_call(frame, info)
-        frame.f_trace_lines = False
-        return self.local_trace
+        return local
 
-    def _record_call(self, frame, info):
-        rec, order, positional, var_pos, kwonly, var_kw = info
+    def _observe(self, frame, info, n):
+        """A call whose types are recorded or that gives a sample."""
+        rec = info[0]
         f_locals = frame.f_locals
-        values = {}
-        for name in order:
-            values[name] = f_locals[name]
-        arg_types = tuple(type_name(values[name]) for name in order)
-        self.pending[id(frame)] = [rec, order, arg_types, None]
-        if len(rec["blobs"]) + rec["unpicklable"] + rec["oversized"] \
-                >= self.max_samples:
-            return
-        args = tuple(values[name] for name in positional)
-        if var_pos:
-            args += tuple(values[var_pos])
-        kwargs = {name: values[name] for name in kwonly}
-        if var_kw:
-            kwargs.update(values[var_kw])
-        try:
-            blob = pickle.dumps((args, kwargs), protocol=PICKLE_PROTOCOL)
-        except BaseException:
-            rec["unpicklable"] += 1
-            return
-        if rec["bytes"] + len(blob) > self.max_bytes:
-            rec["oversized"] += 1
-            return
-        rec["bytes"] += len(blob)
-        rec["blobs"].append(blob)
+        values = [f_locals[name] for name in info[1]]
+        key = tuple([type_name(v) for v in values])
+        if n == rec.next_candidate:
+            rec.candidates += 1
+            if rec.candidates >= rec.limit:
+                rec.stride *= 2
+                rec.limit += self.max_samples
+            rec.next_candidate = n + rec.stride
+            self._sample(rec, info, values, n, key)
+            self._update_finish(rec)
+        elif key not in rec.keys and rec.firsts < self.max_samples \
+                and n <= self.max_calls:
+            rec.firsts += 1
+            self._sample(rec, info, values, n, key)
+        if n > self.max_calls:
+            return None
+        rec.keys.add(key)
+        frame.f_trace_lines = False
+        watch = new_watch(self, rec, key)
+        self.pending[id(watch)] = (rec, key)
+        return watch
 
-    def local_trace(self, frame, event, arg):
-        """Per-frame trace function: 'exception' and 'return' events."""
-        if event == "exception":
-            slot = self.pending.get(id(frame))
-            if slot is not None:
-                slot[3] = arg[0]
-        elif event == "return":
-            slot = self.pending.pop(id(frame), None)
-            if slot is not None:
-                code = frame.f_code
-                lasti = frame.f_lasti
-                if 0 <= lasti < len(code.co_code) and \
-                        code.co_code[lasti] in _RETURN_OPS:
-                    ret = type_name(arg)
-                elif slot[3] is not None:
-                    ret = exception_name(slot[3])
-                else:
-                    ret = None
-                self._count(slot, ret)
-            self._maybe_stop()
-        return self.local_trace
-
-    def _count(self, slot, ret):
-        key = (slot[2], ret)
-        sigs = slot[0]["signatures"]
-        sigs[key] = sigs.get(key, 0) + 1
+    def _update_finish(self, rec):
+        """The call after which a function needs no more observation:
+        types recorded (max_calls, or all its expected calls) and no
+        sample left to take among its expected calls."""
+        last = rec.next_candidate
+        if rec.given_up or not 0 < last <= rec.expected:
+            last = 0
+        rec.finish_at = max(min(self.max_calls + 1, rec.expected), last, 1)
 
     def _maybe_stop(self):
-        if self.saturated >= len(self.funcs) and not self.pending:
+        if self.active <= 0 and not self.pending and self.running:
+            self.stopped = True
             sys.settrace(None)
+
+    def returned(self, watch, frame, arg):
+        """The 'return' event of a call whose types are recorded."""
+        if self.pending.pop(id(watch), None) is None:
+            return
+        rec = watch.rec
+        code = frame.f_code
+        lasti = frame.f_lasti
+        if 0 <= lasti < len(code.co_code) and \
+                code.co_code[lasti] in _RETURN_OPS:
+            ret = type_name(arg)
+        elif watch.exc is not None:
+            ret = exception_name(watch.exc)
+        else:
+            ret = None
+        self._count(rec, watch.key, ret)
+        if self.active <= 0:
+            self._maybe_stop()
+
+    def lost(self, watch):
+        """A traced frame ended unseen: count it, trace again if needed."""
+        if self.pending.pop(id(watch), None) is not None:
+            self._count(watch.rec, watch.key, None)
+        if (self.running and not self.stopped
+                and _thread.get_ident() == self.main_thread
+                and sys.gettrace() is None):
+            self.restarts += 1
+            sys.settrace(self.global_trace)
+
+    def _count(self, rec, key, ret):
+        sig = (key, ret)
+        rec.signatures[sig] = rec.signatures.get(sig, 0) + 1
+
+    # -- samples
+
+    def _sample(self, rec, info, values, n, key):
+        """Try to keep this call's arguments as a sample."""
+        if rec.given_up or self.max_samples <= 0:
+            return
+        _, order, positional, var_pos, kwonly, var_kw = info
+        named = dict(zip(order, values))
+        args = tuple(named[name] for name in positional)
+        if var_pos:
+            args += tuple(named[var_pos])
+        kwargs = {name: named[name] for name in kwonly}
+        if var_kw:
+            kwargs.update(named[var_kw])
+        victim = None
+        if len(rec.slots) >= self.max_samples:
+            victim = self._victim(rec, key)
+        freed = len(victim.blob) if victim is not None else 0
+        room = self.max_bytes - rec.bytes + freed
+        if rec.slots:
+            room = min(room, self.max_total - self.total_bytes + freed)
+        else:
+            # A function's first sample may push out others' extra ones.
+            room = min(room, self.max_total)
+        estimate = estimate_size((args, kwargs), room) if room > 0 else 1
+        if estimate is not None and estimate > room:
+            self._oversized(rec)
+            return
+        try:
+            blob = pickle_capped((args, kwargs), room)
+        except SampleTooBig:
+            self._oversized(rec)
+            return
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            rec.unpicklable += 1
+            return
+        size = len(blob)
+        if size > room or not self._make_room(rec, size - freed):
+            self._oversized(rec)
+            return
+        if victim is not None:
+            self._drop(rec, victim)
+        rec.slots.append(Sample(n, key, blob))
+        rec.bytes += size
+        self.total_bytes += size
+
+    def _make_room(self, rec, size):
+        """Fit size more bytes under max_total; False when they do not.
+
+        A function's first sample pushes out samples of the function
+        that holds the most bytes among those with more than one.
+        """
+        while self.total_bytes + size > self.max_total:
+            if rec.slots:
+                return False
+            donors = [r for r in self.funcs.values() if len(r.slots) > 1]
+            if not donors:
+                return False
+            donor = max(donors, key=lambda r: r.bytes)
+            self._drop(donor, donor.slots[self.rng.randrange(
+                len(donor.slots))])
+        return True
+
+    def _drop(self, rec, sample):
+        rec.slots.remove(sample)
+        rec.bytes -= len(sample.blob)
+        self.total_bytes -= len(sample.blob)
+
+    def _oversized(self, rec):
+        rec.oversized += 1
+        if rec.oversized >= OVERSIZED_GIVE_UP:
+            rec.given_up = True
+            self._update_finish(rec)
+
+    def _victim(self, rec, key):
+        """The sample a new one of signature key replaces."""
+        counts = {}
+        for s in rec.slots:
+            counts[s.key] = counts.get(s.key, 0) + 1
+        top = max(counts.values())
+        if counts.get(key, 0) == top:
+            pick = key
+        else:
+            pick = min(k for k, c in counts.items() if c == top)
+        group = [s for s in rec.slots if s.key == pick]
+        return group[self.rng.randrange(len(group))]
 
     def finish(self):
         """Count calls whose return was never seen (return: null)."""
-        for slot in self.pending.values():
-            self._count(slot, None)
+        self.running = False
+        for rec, key in list(self.pending.values()):
+            self._count(rec, key, None)
         self.pending.clear()
 
     def signatures(self, rec):
         """Distinct signatures of a function, most frequent first."""
-        order = rec["entry"]["params"]
-        items = sorted(rec["signatures"].items(), key=lambda kv: -kv[1])
+        order = rec.entry["params"]
+        items = sorted(rec.signatures.items(), key=lambda kv: -kv[1])
         out = []
         for (arg_types, ret), count in items[:MAX_SIGNATURES]:
             out.append({"args": dict(zip(order, arg_types)),
@@ -632,38 +1099,30 @@ def types_run(workload, recorder):
 
     def body():
         state["func"] = workload.prepare()
+        recorder.running = True
         sys.settrace(recorder.global_trace)
         try:
             workload.run_once(state["func"])
         finally:
             sys.settrace(None)
+            recorder.running = False
 
     run_guarded(body)
     recorder.finish()
 
 
-def collect_samples(recorder, workload):
-    """Unpickle the stored blobs into {qualname: [(args, kwargs), ...]}."""
-    saved = sys.modules.get("__main__")
-    if workload.main_module is not None:
-        sys.modules["__main__"] = workload.main_module
+def collect_samples(recorder):
+    """The pickled {qualname: [blob, ...]} of the kept samples.
+
+    Each blob is the pickle of one call's (args, kwargs), taken at call
+    time; a function's blobs are in call order.
+    """
     samples = {}
-    try:
-        for rec in recorder.funcs.values():
-            items = samples.setdefault(rec["entry"]["qualname"], [])
-            kept = []
-            for blob in rec["blobs"]:
-                try:
-                    items.append(pickle.loads(blob))
-                    kept.append(blob)
-                except BaseException:
-                    rec["unpicklable"] += 1
-            rec["blobs"] = kept
-        data = pickle.dumps(samples, protocol=PICKLE_PROTOCOL)
-    finally:
-        if saved is not None:
-            sys.modules["__main__"] = saved
-    return data
+    for rec in recorder.funcs.values():
+        rec.slots.sort(key=lambda s: s.call)
+        samples.setdefault(rec.entry["qualname"], []).extend(
+            s.blob for s in rec.slots)
+    return pickle.dumps(samples, protocol=PICKLE_PROTOCOL)
 
 
 # ---------------------------------------------------------------- output
@@ -709,9 +1168,12 @@ def build_report(table, timing, recorder, workload_info):
             "tottime": tt, "cumtime": ct,
             "share": (tt / total) if total > 0 else 0.0,
             "signatures": recorder.signatures(rec) if rec else [],
-            "samples": len(rec["blobs"]) if rec else 0,
-            "unpicklable": rec["unpicklable"] if rec else 0,
-            "oversized": rec["oversized"] if rec else 0})
+            "samples": len(rec.slots) if rec else 0,
+            "unpicklable": rec.unpicklable if rec else 0,
+            "oversized": rec.oversized if rec else 0,
+            "traced_calls": rec.calls if rec else 0,
+            "sample_calls": sorted(s.call for s in rec.slots) if rec else [],
+            "sample_bytes": rec.bytes if rec else 0})
     functions.sort(key=lambda f: (-f["tottime"], f["line"]))
     return {"python": python_info(), "workload": workload_info,
             "total_time": total, "functions": functions}
@@ -732,10 +1194,13 @@ def parse_args(argv):
     parser.add_argument("--max-samples", type=int, default=32)
     parser.add_argument("--max-sample-bytes", type=int, default=1048576)
     parser.add_argument("--max-recorded-calls", type=int, default=1000)
+    parser.add_argument("--max-total-bytes", type=int,
+                        default=MAX_TOTAL_BYTES)
     args = parser.parse_args(argv)
     if args.iterations < 1:
         parser.error("--iterations must be at least 1")
-    for name in ("max_samples", "max_sample_bytes", "max_recorded_calls"):
+    for name in ("max_samples", "max_sample_bytes", "max_recorded_calls",
+                 "max_total_bytes"):
         if getattr(args, name) < 0:
             parser.error("--%s must not be negative" % name.replace("_", "-"))
     return args
@@ -764,15 +1229,30 @@ def run(args):
         write_atomic(args.samples, pickle.dumps({}, protocol=PICKLE_PROTOCOL))
         write_atomic(args.out, json.dumps(report, indent=1).encode())
         return
+    started = time.perf_counter()
     timing = timing_run(workload, args.iterations, source_real, table)
+    timed = time.perf_counter()
+    per_run = {key: -(-acc[0] // args.iterations)
+               for key, acc in timing["per_func"].items()}
     recorder = TypeRecorder(source_real, table, args.max_samples,
-                            args.max_sample_bytes, args.max_recorded_calls)
+                            args.max_sample_bytes, args.max_recorded_calls,
+                            args.max_total_bytes, per_run)
     types_run(workload, recorder)
-    samples = collect_samples(recorder, workload)
+    traced = time.perf_counter()
+    samples = collect_samples(recorder)
     info = {"kind": workload.kind, "iterations": args.iterations,
             "exit_code": timing["exit_code"],
             "exception": timing["exception"], "wall_time": timing["wall"]}
     report = build_report(table, timing, recorder, info)
+    report["sampling"] = {
+        "max_samples": args.max_samples,
+        "max_sample_bytes": args.max_sample_bytes,
+        "max_total_bytes": args.max_total_bytes,
+        "samples_bytes": len(samples),
+        "trace_restarts": recorder.restarts}
+    report["phase_times"] = {"timing": timed - started,
+                             "types": traced - timed,
+                             "samples": time.perf_counter() - traced}
     write_atomic(args.samples, samples)
     write_atomic(args.out, json.dumps(report, indent=1).encode())
 

@@ -7,6 +7,7 @@ helpers (type strings, function table) are also tested directly.
 
 import ast
 import importlib.util
+import io
 import json
 import os
 import pickle
@@ -62,6 +63,9 @@ def run_harness(tmp_path, source_text, *extra, name="prog", files=None):
     if samples.exists():
         with open(str(samples), "rb") as f:
             data = MainUnpickler(f).load()
+        # One blob per sample, each loaded on its own.
+        data = {name: [MainUnpickler(io.BytesIO(blob)).load()
+                       for blob in blobs] for name, blobs in data.items()}
     return proc, report, data
 
 

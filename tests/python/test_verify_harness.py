@@ -123,7 +123,8 @@ def largest(xs):
 
 
 def mirror_add(dst, src):
-    s = list(src)                  # aliasing: copies src first
+    s = list(src)                  # aliasing: copies src first (and a
+    #                                tuple's IndexError message changes)
     for i in range(len(dst)):
         dst[i] = s[i] + s[len(s) - 1 - i]
 
@@ -214,7 +215,7 @@ def different(tmp_path_factory):
     ("first", "exception"),
     ("scale", "mutation"),
     ("largest", "value"),
-    ("mirror_add", "mutation"),
+    ("mirror_add", "exception"),
     ("total", "value"),
 ])
 def test_differences_are_caught(different, name, kind):
@@ -238,8 +239,13 @@ def test_failure_details(different):
     assert first["expected"].startswith("raises IndexError")
     assert first["got"].startswith("raises ValueError")
     assert "nan" in different["largest"]["first_failure"]["input"]
-    # The aliased call is what tells mirror_add apart.
-    assert different["mirror_add"]["failures"] == 1
+    # The aliased call tells mirror_add apart by the arguments' state; a
+    # tuple for src, by the message of its IndexError (list(src) makes
+    # it "list index out of range").
+    mirror = different["mirror_add"]
+    assert mirror["failure_kinds"] == {"exception": 2, "mutation": 1}
+    assert mirror["first_failure"]["detail"].startswith(
+        "exception: message 'tuple index out of range' != 'list index")
 
 
 def test_faithful_functions_verify(different):
@@ -283,6 +289,19 @@ def test_identical_copy_verifies(tmp_path):
         assert result["verified"] is True, (name, result["first_failure"])
         assert result["failures"] == 0
     assert results["scale"]["samples_checked"] == 1
+
+
+def test_sample_blobs_and_unloadable_ones(tmp_path):
+    # profile.py writes one pickled blob per call; a blob that does not
+    # load is counted and left out, the others are checked.
+    good = pickle.dumps((([1.0, 2.0],), {}), protocol=4)
+    bad = b"\x80\x04cnomodule\nThing\n)R\x85}\x86."  # (Thing(),), {}
+    results = run_verify(tmp_path, ORIGINAL.split("if __name__")[0],
+                         ["mean"], {"mean": [bad, good, b"garbage"]})
+    mean = results["mean"]
+    assert mean["unloadable_samples"] == 2
+    assert mean["samples_checked"] == 1
+    assert mean["verified"] is True
 
 
 def test_import_failure_marks_every_function(tmp_path):
