@@ -296,11 +296,55 @@ pub mod o {
         raise(e, None)
     }
 
+    /// Where an error happened: a position of the function, or inside
+    /// inlined comprehensions (each a frame of its own in CPython): their
+    /// nested code and position, innermost first, then the function's.
+    pub enum Tb {
+        Pos((u32, u32, u32, u32)),
+        Comp(&'static [(usize, (u32, u32, u32, u32))], (u32, u32, u32, u32)),
+    }
+    impl From<(u32, u32, u32, u32)> for Tb {
+        fn from(p: (u32, u32, u32, u32)) -> Tb { Tb::Pos(p) }
+    }
+
     /// Adds the native frame's entry (the original file, function and
-    /// line) to the traceback of the exception being raised.
+    /// line), after those of the comprehensions it was in, to the
+    /// traceback of the exception being raised.
     #[cold]
     #[inline(never)]
-    pub unsafe fn tb(cx: &NFn, at: (u32, u32, u32, u32)) {
+    pub unsafe fn tb<T: Into<Tb>>(cx: &NFn, at: T) {
+        match at.into() {
+            Tb::Pos(p) => tb_at(cx, p),
+            Tb::Comp(chain, outer) => {
+                for &(i, p) in chain {
+                    tb_comp(cx, i, p);
+                }
+                tb_at(cx, outer);
+            }
+        }
+    }
+
+    /// The entry of an inlined comprehension's frame.
+    unsafe fn tb_comp(cx: &NFn, i: usize, at: (u32, u32, u32, u32)) {
+        let code = ffi::PyTuple_GET_ITEM(cx.nested, i as isize);
+        let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
+        ffi::PyErr_Fetch(&mut t, &mut v, &mut tb);
+        let f = ffi::PyFrame_New(ffi::PyThreadState_Get(), code as *mut ffi::PyCodeObject, cx.globals, null_mut());
+        if f.is_null() { ffi::PyErr_Clear(); ffi::PyErr_Restore(t, v, tb); return; }
+        let lasti = lasti_in(code, at);
+        let args = [if tb.is_null() { ffi::Py_None() } else { tb }, f as P,
+                    ffi::PyLong_FromLongLong(lasti), ffi::PyLong_FromLong(at.0 as _)];
+        let ty = std::ptr::addr_of_mut!(PyTraceBack_Type) as P;
+        let newtb = ffi::PyObject_Vectorcall(ty, args.as_ptr(), 4, null_mut());
+        ffi::Py_DECREF(args[2]);
+        ffi::Py_DECREF(args[3]);
+        ffi::Py_DECREF(f as P);
+        if newtb.is_null() { ffi::PyErr_Clear(); ffi::PyErr_Restore(t, v, tb); return; }
+        ffi::Py_XDECREF(tb);
+        ffi::PyErr_Restore(t, v, newtb);
+    }
+
+    unsafe fn tb_at(cx: &NFn, at: (u32, u32, u32, u32)) {
         let line = at.0;
         let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
         ffi::PyErr_Fetch(&mut t, &mut v, &mut tb);
@@ -346,9 +390,18 @@ pub mod o {
         let hit = ffi::PyDict_GetItemWithError(cache, key.p());
         if !hit.is_null() { return ffi::PyLong_AsLongLong(hit); }
         ffi::PyErr_Clear();
+        let best = lasti_in(cx.code, at);
+        let v = ffi::PyLong_FromLongLong(best);
+        if !v.is_null() { ffi::PyDict_SetItem(cache, key.p(), v); ffi::Py_DECREF(v); }
+        ffi::PyErr_Clear();
+        best
+    }
+
+    unsafe fn lasti_in(code: P, at: (u32, u32, u32, u32)) -> i64 {
+        let line = at.0;
         let mut best: i64 = -1;
         let mut bestw: i64 = -1;
-        let it = ffi::PyObject_CallMethod(cx.code, c"co_positions".as_ptr(), std::ptr::null());
+        let it = ffi::PyObject_CallMethod(code, c"co_positions".as_ptr(), std::ptr::null());
         if !it.is_null() {
             let it = O(NonNull::new_unchecked(it));
             let mut i: i64 = 0;
@@ -374,9 +427,6 @@ pub mod o {
                 i += 1;
             }
         }
-        ffi::PyErr_Clear();
-        let v = ffi::PyLong_FromLongLong(best);
-        if !v.is_null() { ffi::PyDict_SetItem(cache, key.p(), v); ffi::Py_DECREF(v); }
         ffi::PyErr_Clear();
         best
     }
@@ -1865,7 +1915,8 @@ pub mod o {
             }
             if hit.is_null() { return Ok(None); }
             let cf = names_tuple(hit, c"co_freevars");
-            if cf.len() != fv.len() || cf.iter().zip(fv.iter()).any(|(a, b)| a != b) { return Ok(None); }
+            let tb_only = fv.len() == 1 && fv[0] == "*";
+            if !tb_only && (cf.len() != fv.len() || cf.iter().zip(fv.iter()).any(|(a, b)| a != b)) { return Ok(None); }
             ffi::Py_INCREF(hit);
             ffi::PyTuple_SET_ITEM(nested.p(), i as isize, hit);
         }

@@ -49,6 +49,15 @@ struct oem {
 	int *errs; /* error label stack: 'x<id> */
 	size_t nerrs, caperrs;
 	bool *always_bound; /* per var: a parameter never unbound */
+	/* inlined comprehensions around the code being emitted, outermost
+	 * first: their traceback entries come with an error inside them */
+	struct ocomp_at {
+		int nested;
+		const struct opos *pos; /* the comprehension expression */
+	} *comps;
+	size_t ncomps, capcomps;
+	struct buf tbring[4];
+	unsigned tbnext;
 };
 
 static int tmp(struct oem *em)
@@ -107,6 +116,36 @@ static void ctx_pop(struct oem *em)
 #define POS(p) (p)->line, (p)->col, (p)->eline, (p)->ecol
 #define POSF "(%d, %d, %d, %d)"
 
+/* The traceback argument of an error at position at: the position, or
+ * inside comprehensions a chain (innermost comprehension frame first)
+ * and the function's own position (its outermost comprehension). */
+static void tb_arg(struct oem *em, struct buf *b, const struct opos *at);
+
+/* tb_arg as a string that lives until the fourth next call. */
+static const char *tbs(struct oem *em, const struct opos *at)
+{
+	struct buf *b = &em->tbring[em->tbnext++ % 4];
+
+	buf_reset(b);
+	tb_arg(em, b, at);
+	return b->data;
+}
+
+static void tb_arg(struct oem *em, struct buf *b, const struct opos *at)
+{
+	if (!em->ncomps) {
+		buf_addf(b, POSF, POS(at));
+		return;
+	}
+	buf_adds(b, "o::Tb::Comp(&[");
+	for (size_t i = em->ncomps; i-- > 0;) {
+		const struct opos *p =
+		    i + 1 == em->ncomps ? at : em->comps[i + 1].pos;
+		buf_addf(b, "(%d, " POSF "), ", em->comps[i].nested, POS(p));
+	}
+	buf_addf(b, "], " POSF ")", POS(em->comps[0].pos));
+}
+
 static int emit_q(struct oem *em, const struct opos *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -119,8 +158,13 @@ static int emit_q(struct oem *em, const struct opos *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	emit_line(em->e, "let t%d = q!(cx, 'x%d, " POSF ", %s);", t, err_top(em),
-		  POS(at), b.data);
+	{
+		struct buf tb = BUF_INIT;
+		tb_arg(em, &tb, at);
+		emit_line(em->e, "let t%d = q!(cx, 'x%d, %s, %s);", t,
+			  err_top(em), tb.data, b.data);
+		buf_release(&tb);
+	}
 	buf_release(&b);
 	return t;
 }
@@ -138,8 +182,13 @@ static void emit_qs(struct oem *em, const struct opos *at, const char *fmt,
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	emit_line(em->e, "q!(cx, 'x%d, " POSF ", %s);", err_top(em), POS(at),
-		  b.data);
+	{
+		struct buf tb = BUF_INIT;
+		tb_arg(em, &tb, at);
+		emit_line(em->e, "q!(cx, 'x%d, %s, %s);", err_top(em), tb.data,
+			  b.data);
+		buf_release(&tb);
+	}
 	buf_release(&b);
 }
 
@@ -200,9 +249,9 @@ static int load_name(struct oem *em, struct onode *n)
 		emit_open(em->e, "let t%d = {", em->ntmp + 1);
 		emit_line(em->e, "static mut GC: o::GC = o::GC::NEW;");
 		emit_line(em->e,
-			  "q!(cx, 'x%d, " POSF
-			  ", o::ld_global_c(cx, K[%d], std::ptr::addr_of_mut!(GC)))",
-			  err_top(em), POS(&n->pos), y->name);
+			  "q!(cx, 'x%d, %s, o::ld_global_c(cx, K[%d], "
+			  "std::ptr::addr_of_mut!(GC)))",
+			  err_top(em), tbs(em, &n->pos), y->name);
 		emit_close(em->e, ";");
 		return tmp(em);
 	}
@@ -636,8 +685,8 @@ static int ex_bool(struct oem *em, struct onode *n)
 	int b = tmp(em);
 
 	emit_line(em->e, "let t%d: o::O;", r);
-	emit_line(em->e, "let t%d = q!(cx, 'x%d, " POSF ", o::truth_ref(&t%d));",
-		  b, err_top(em), POS(&n->pos), a);
+	emit_line(em->e, "let t%d = q!(cx, 'x%d, %s, o::truth_ref(&t%d));", b,
+		  err_top(em), tbs(em, &n->pos), a);
 	emit_open(em->e, "if %st%d {", n->op == 'o' ? "" : "!", b);
 	emit_line(em->e, "t%d = t%d;", r, a);
 	emit_close(em->e, NULL);
@@ -665,8 +714,8 @@ static int ex_cmp_from(struct oem *em, struct onode *n, size_t i, int left)
 	r = tmp(em);
 	t = tmp(em);
 	emit_line(em->e, "let t%d: o::O;", r);
-	emit_line(em->e, "let t%d = q!(cx, 'x%d, " POSF ", o::truth_ref(&t%d));",
-		  t, err_top(em), POS(&n->pos), c);
+	emit_line(em->e, "let t%d = q!(cx, 'x%d, %s, o::truth_ref(&t%d));", t,
+		  err_top(em), tbs(em, &n->pos), c);
 	emit_open(em->e, "if !t%d {", t);
 	emit_line(em->e, "t%d = t%d;", r, c);
 	emit_close(em->e, NULL);
@@ -884,15 +933,26 @@ static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
 		int src = ex(em, cl->iter);
 		it = emit_q(em, &cl->iter->pos, "o::iter(t%d)", src);
 	}
+	if (i == 0 && c->nested >= 0) {
+		/* from here on, CPython is inside the comprehension's frame */
+		if (em->ncomps == em->capcomps) {
+			em->capcomps = em->capcomps ? em->capcomps * 2 : 4;
+			em->comps = xrealloc(em->comps,
+					     em->capcomps * sizeof(*em->comps));
+		}
+		em->comps[em->ncomps].nested = c->nested;
+		em->comps[em->ncomps].pos = at;
+		em->ncomps++;
+	}
 	comp_vars_reset(em, cl->target, true);
 	emit_open(em->e, "'c%d: loop {", l);
 	emit_qs(em, at, "o::tick()");
 	v = tmp(em);
 	emit_line(em->e,
 		  "let t%d = match o::next(&t%d) { Ok(Some(v)) => v, "
-		  "Ok(None) => break 'c%d, Err(_) => { o::tb(cx, " POSF "); "
+		  "Ok(None) => break 'c%d, Err(_) => { o::tb(cx, %s); "
 		  "break 'x%d; } };",
-		  v, it, l, POS(&cl->iter->pos), err_top(em));
+		  v, it, l, tbs(em, &cl->iter->pos), err_top(em));
 	store(em, cl->target, v);
 	for (size_t k = 0; k < cl->nconds; k++) {
 		int b = cond(em, cl->conds[k]);
@@ -910,6 +970,8 @@ static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
 			x);
 	}
 	emit_close(em->e, NULL);
+	if (i == 0 && c->nested >= 0)
+		em->ncomps--;
 	comp_vars_reset(em, cl->target, false);
 	emit_close(em->e, NULL);
 }
@@ -1100,16 +1162,16 @@ static int cond(struct oem *em, struct onode *n)
 		int x = ex(em, n->a[0]);
 		int y = ex(em, n->a[1]);
 		emit_line(em->e,
-			  "let b%d = q!(cx, 'x%d, " POSF ", o::cmp_bool(t%d, "
+			  "let b%d = q!(cx, 'x%d, %s, o::cmp_bool(t%d, "
 			  "t%d, %d));",
-			  b, err_top(em), POS(&n->pos), x, y, n->cmp[0]);
+			  b, err_top(em), tbs(em, &n->pos), x, y, n->cmp[0]);
 		return b;
 	}
 	{
 		int v = ex(em, n);
 		emit_line(em->e,
-			  "let b%d = q!(cx, 'x%d, " POSF ", o::truth(t%d));", b,
-			  err_top(em), POS(&n->pos), v);
+			  "let b%d = q!(cx, 'x%d, %s, o::truth(t%d));", b,
+			  err_top(em), tbs(em, &n->pos), v);
 	}
 	return b;
 }
@@ -1171,9 +1233,10 @@ static void store(struct oem *em, struct onode *t, int val)
 				ts[i] = tmp(em);
 			temps_list(&b, ts, t->n);
 			emit_line(em->e,
-				  "let %s = q!(cx, 'x%d, " POSF ", "
+				  "let %s = q!(cx, 'x%d, %s, "
 				  "o::unpack::<%zu>(t%d));",
-				  b.data, err_top(em), POS(&t->pos), t->n, val);
+				  b.data, err_top(em), tbs(em, &t->pos), t->n,
+				  val);
 			for (size_t i = 0; i < t->n; i++)
 				store(em, t->a[i], ts[i]);
 			free(ts);
@@ -1181,9 +1244,9 @@ static void store(struct oem *em, struct onode *t, int val)
 			return;
 		}
 		emit_line(em->e,
-			  "let mut t%d = q!(cx, 'x%d, " POSF ", o::unpack_ex(t%d, "
+			  "let mut t%d = q!(cx, 'x%d, %s, o::unpack_ex(t%d, "
 			  "%zu, %zu)).into_iter();",
-			  arr, err_top(em), POS(&t->pos), val, star,
+			  arr, err_top(em), tbs(em, &t->pos), val, star,
 			  t->n - star - 1);
 		for (size_t i = 0; i < t->n; i++) {
 			int u = tmp(em);
@@ -1420,9 +1483,9 @@ static void st_try_except(struct oem *em, struct ostmt *st)
 			if (h->type) {
 				int t = ex(em, h->type);
 				emit_line(em->e,
-					  "let m%d = q!(cx, 'x%d, " POSF ", "
+					  "let m%d = q!(cx, 'x%d, %s, "
 					  "o::exc_match(&ex%d, t%d));",
-					  t, hx, POS(&h->type->pos), id, t);
+					  t, hx, tbs(em, &h->type->pos), id, t);
 				emit_open(em->e, "if m%d {", t);
 			} else {
 				emit_open(em->e, "{");
@@ -1547,10 +1610,10 @@ static void st_with_items(struct oem *em, struct ostmt *st, size_t i)
 		  fs.id);
 	emit_line(em->e, "o::pop_handled(&h%d);", fs.id);
 	emit_line(em->e,
-		  "match s%d { Err(_) => { o::tb(cx, " POSF "); break 'x%d; } "
+		  "match s%d { Err(_) => { o::tb(cx, %s); break 'x%d; } "
 		  "Ok(false) => { o::restore(ex%d); break 'x%d; } Ok(true) => "
 		  "{} }",
-		  fs.id, POS(&st->pos), outer, fs.id, outer);
+		  fs.id, tbs(em, &st->pos), outer, fs.id, outer);
 	emit_close(em->e, NULL);
 	emit_open(em->e, "else {");
 	emit_qs(em, &st->pos, "o::with_exit_ok(t%d)", ex_);
@@ -1582,9 +1645,9 @@ static void st_for(struct oem *em, struct ostmt *st)
 	v = tmp(em);
 	emit_line(em->e,
 		  "let t%d = match o::next(&t%d) { Ok(Some(v)) => v, "
-		  "Ok(None) => break 'l%d, Err(_) => { o::tb(cx, " POSF "); "
+		  "Ok(None) => break 'l%d, Err(_) => { o::tb(cx, %s); "
 		  "break 'x%d; } };",
-		  v, it, id, POS(&st->value->pos), err_top(em));
+		  v, it, id, tbs(em, &st->value->pos), err_top(em));
 	store(em, st->target, v);
 	st_loop_body(em, id, &st->body);
 	emit_close(em->e, NULL);
@@ -1741,8 +1804,8 @@ static void stmt(struct oem *em, struct ostmt *st)
 		emit_open(em->e, "{");
 		if (!st->value) {
 			emit_line(em->e,
-				  "if o::reraise() { o::tb(cx, " POSF "); }",
-				  POS(&st->pos));
+				  "if o::reraise() { o::tb(cx, %s); }",
+				  tbs(em, &st->pos));
 			emit_line(em->e, "break 'x%d;", err_top(em));
 		} else {
 			int v = ex(em, st->value);
@@ -1837,6 +1900,8 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 	em.m = m;
 	em.fn = fn;
 	em.always_bound = xcalloc(fn->nvars + 1, sizeof(bool));
+	for (int i = 0; i < 4; i++)
+		buf_init(&em.tbring[i]);
 	for (size_t i = 0; i < fn->nparams; i++)
 		em.always_bound[fn->params[i]] =
 		    !fn->vars[fn->params[i]].is_cell;
@@ -1885,6 +1950,9 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 	free(em.always_bound);
 	free(em.ctx);
 	free(em.errs);
+	free(em.comps);
+	for (int i = 0; i < 4; i++)
+		buf_release(&em.tbring[i]);
 }
 
 /* ---- module tables ---- */
@@ -2108,7 +2176,10 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 		rust_str(&b, d->co_name, strlen(d->co_name));
 		buf_addf(&b, ", %d, %d, %d, ", d->line, d->end_line,
 			 d->ordinal);
-		str_list(&b, d->freevars, d->nfree);
+		if (d->tb_only)
+			buf_adds(&b, "&[\"*\"]");
+		else
+			str_list(&b, d->freevars, d->nfree);
 		buf_adds(&b, "), ");
 	}
 	buf_adds(&b, "], ");

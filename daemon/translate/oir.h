@@ -205,6 +205,7 @@ struct onested {
 	char **freevars;
 	struct osym *cells;
 	size_t nfree;
+	bool tb_only; /* an inlined comprehension: for tracebacks only */
 };
 
 enum fn_decor { DECOR_NONE, DECOR_STATIC, DECOR_CLASS, DECOR_PROPERTY };

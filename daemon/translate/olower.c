@@ -1030,6 +1030,8 @@ static struct onode *lower_dict(struct olower *L, struct scope *s, TSNode n)
 
 static int nested_add(struct olower *L, struct scope *s, TSNode n,
 		      const char *co_name, int line);
+static int nested_add_tb(struct olower *L, TSNode n, const char *co_name,
+			 int line);
 
 static struct onode *lower_comp(struct olower *L, struct scope *s, TSNode n,
 				enum comp_kind kind)
@@ -1066,6 +1068,13 @@ static struct onode *lower_comp(struct olower *L, struct scope *s, TSNode n,
 		c->nested = nested_add(L, k, n, "<genexpr>", TS_LINE(n));
 		return c->nested < 0 ? NULL : o;
 	}
+	/* CPython runs it as a function of its own: its code object gives
+	 * the traceback entry of an error inside it. */
+	c->nested = nested_add_tb(L, n,
+				  kind == COMP_LIST  ? "<listcomp>"
+				  : kind == COMP_SET ? "<setcomp>"
+						     : "<dictcomp>",
+				  TS_LINE(n));
 	for (uint32_t i = 0; i < ts_nnamed(n); i++) {
 		TSNode f = ts_named(n, i);
 		if (ts_is(f, "for_in_clause")) {
@@ -1157,6 +1166,40 @@ static int nested_add(struct olower *L, struct scope *k, TSNode n,
 				     "cell",
 				     names[i]);
 	}
+	return (int)fn->nnested++;
+}
+
+/* A code object used only for traceback entries (an inlined
+ * comprehension's): found like the others, its free variables not
+ * checked. */
+static int nested_add_tb(struct olower *L, TSNode n, const char *co_name,
+			 int line)
+{
+	struct ofn *fn = L->fn;
+	struct onested *d;
+	int ordinal = 0;
+	int end_line = (int)ts_node_end_point(n).row + 1;
+
+	for (size_t i = 0; i < fn->nnested; i++)
+		if (!strcmp(fn->nested[i].co_name, co_name) &&
+		    fn->nested[i].line <= line &&
+		    fn->nested[i].end_line >= line)
+			ordinal++;
+	if (fn->nnested == fn->capnested) {
+		size_t cap = fn->capnested ? fn->capnested * 2 : 4;
+		struct onested *nv = arena_alloc(L->a, cap * sizeof(*nv));
+		if (fn->nnested)
+			memcpy(nv, fn->nested, fn->nnested * sizeof(*nv));
+		fn->nested = nv;
+		fn->capnested = cap;
+	}
+	d = &fn->nested[fn->nnested];
+	memset(d, 0, sizeof(*d));
+	d->co_name = arena_strdup(L->a, co_name);
+	d->line = line;
+	d->end_line = end_line;
+	d->ordinal = ordinal;
+	d->tb_only = true;
 	return (int)fn->nnested++;
 }
 

@@ -178,3 +178,24 @@ def scenario_traceback_text():
 
 def scenario_uncaught():
     parse("zz")
+
+
+def in_comprehension(xs):
+    return [1 / x for x in xs if x is not None]
+
+
+def nested_comprehension(rows):
+    return {k: [v // 0 for v in row] for k, row in rows.items()}
+
+
+def scenario_traceback_comprehension():
+    out = []
+    for f, arg in ((in_comprehension, [1, 0]), (nested_comprehension, {"a": [1]})):
+        try:
+            f(arg)
+        except ZeroDivisionError as e:
+            out.append([(fr.name, fr.lineno, fr.line)
+                        for fr in traceback.extract_tb(e.__traceback__)])
+            out.append([ln for ln in traceback.format_exc().splitlines()
+                        if "File" not in ln])
+    return out
