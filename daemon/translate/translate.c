@@ -48,6 +48,18 @@ static bool is_int_or_float(const char *s)
 	return !strcmp(t, "int|float") || !strcmp(t, "float|int");
 }
 
+static bool ty_has_never(const struct ty *t)
+{
+	if (!t)
+		return false;
+	if (t->kind == TY_NEVER)
+		return true;
+	for (size_t i = 0; i < t->n; i++)
+		if (ty_has_never(t->sub[i]))
+			return true;
+	return false;
+}
+
 /* Observed signatures are evidence below annotations. */
 static void apply_signature(struct ir_module *m, struct ir_fn *fn, json_t *sig)
 {
@@ -63,7 +75,17 @@ static void apply_signature(struct ir_module *m, struct ir_fn *fn, json_t *sig)
 			if (!ts)
 				continue;
 			t = ty_parse(&m->arena, ts);
-			if (t && ty_is_complete(t)) {
+			if (t && ty_is_complete(t) && ty_has_never(t) && !p->ann) {
+				/* seen only empty: its items could be anything
+				 * (''.join(xs) needs str); the object tier
+				 * takes any */
+				if (!fn->reason)
+					ir_fn_fail(fn, v->line, v->col,
+						   "parameter '%s' was only "
+						   "seen empty (%s): the type of "
+						   "its items is unknown",
+						   v->name, ts);
+			} else if (t && ty_is_complete(t)) {
 				p->obs = t;
 			} else if (!p->ann && !fn->reason) {
 				ir_fn_fail(
