@@ -95,6 +95,7 @@ pub mod o {
         S_BUILTINS = intern(c"__builtins__");
         S_CLASS = intern(c"__class__");
         DICT_VERSIONS = dict_versions_selftest();
+        ATTR_FAST = attr_selftest();
         let b = O::own(ffi::PyImport_ImportModule(c"builtins".as_ptr()))?;
         for (i, n) in [c"globals", c"locals", c"vars", c"dir", c"eval", c"exec"].iter().enumerate() {
             FRAME_BUILTINS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
@@ -805,6 +806,137 @@ pub mod o {
     }
 
     // ---- attributes, items ----
+
+    /// An attribute site's cache (CPython 3.11's LOAD_ATTR_INSTANCE_VALUE
+    /// and STORE_ATTR_INSTANCE_VALUE): for instances of one type, at one
+    /// type version (no class attribute of that name, generic attribute
+    /// access), the attribute's index in the instance's inline values.
+    /// The layout of those (values before the object, the type's shared
+    /// keys) is CPython 3.11's and passes a self-test at import, else
+    /// every access goes through PyObject_GetAttr.
+    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize }
+    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1 }; }
+    static mut ATTR_FAST: bool = false;
+    const MANAGED_DICT: std::os::raw::c_ulong = 1 << 4;
+
+    #[inline(always)]
+    unsafe fn inline_values(o: P) -> *mut P { *((o as *mut *mut P).sub(4)) }
+
+    /// The index of name in a type's shared keys, or -1.
+    unsafe fn shared_key_index(keys: *mut c_void, name: P) -> isize {
+        if keys.is_null() { return -1; }
+        let k = keys as *const u8;
+        if *k.add(10) != 2 { return -1; } // DICT_KEYS_SPLIT
+        let log2_index_bytes = *k.add(9) as usize;
+        let nentries = *(k.add(24) as *const isize);
+        let entries = k.add(32 + (1usize << log2_index_bytes)) as *const [P; 2];
+        for i in 0..nentries {
+            if (*entries.offset(i))[0] == name { return i; }
+        }
+        -1
+    }
+
+    #[cold]
+    unsafe fn attr_fill(o: P, name: P, value: P, c: &mut AC, store: bool) {
+        let tp = ffi::Py_TYPE(o);
+        let flags = (*tp).tp_flags;
+        if flags & MANAGED_DICT == 0 || flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG == 0 || (*tp).tp_version_tag == 0 { return; }
+        // (the C functions of libpython: one address each)
+        if store {
+            if (*tp).tp_setattro.map(|f| f as usize) != Some(ffi::PyObject_GenericSetAttr as ffi::setattrofunc as usize) { return; }
+        } else if (*tp).tp_getattro.map(|f| f as usize) != Some(ffi::PyObject_GenericGetAttr as ffi::getattrofunc as usize) {
+            return;
+        }
+        if !_PyType_Lookup(tp, name).is_null() { return; }
+        ffi::PyErr_Clear();
+        let ix = shared_key_index((*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys, name);
+        if ix < 0 { return; }
+        let vals = inline_values(o);
+        if vals.is_null() || *vals.offset(ix) != value { return; }
+        c.tp = tp;
+        c.ver = (*tp).tp_version_tag;
+        c.ix = ix;
+    }
+
+    #[inline]
+    pub unsafe fn getattr_c(o: O, name: P, c: *mut AC) -> R<O> {
+        let c = &mut *c;
+        let tp = ffi::Py_TYPE(o.p());
+        if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
+            let vals = inline_values(o.p());
+            if !vals.is_null() {
+                let v = *vals.offset(c.ix);
+                if !v.is_null() { return Ok(O::borrow(v)); }
+            }
+        }
+        let r = O::own(ffi::PyObject_GetAttr(o.p(), name))?;
+        if ATTR_FAST { attr_fill(o.p(), name, r.p(), c, false); }
+        Ok(r)
+    }
+
+    #[inline]
+    pub unsafe fn setattr_c(o: O, name: P, v: O, c: *mut AC) -> R<()> {
+        let c = &mut *c;
+        let tp = ffi::Py_TYPE(o.p());
+        if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
+            let vals = inline_values(o.p());
+            if !vals.is_null() {
+                let slot = vals.offset(c.ix);
+                let old = *slot;
+                if !old.is_null() {
+                    *slot = v.into_raw();
+                    ffi::Py_DECREF(old);
+                    return Ok(());
+                }
+            }
+        }
+        let vp = v.p();
+        if ffi::PyObject_SetAttr(o.p(), name, vp) < 0 { return Err(X); }
+        if ATTR_FAST { attr_fill(o.p(), name, vp, c, true); }
+        Ok(())
+    }
+
+    /// The inline-values layout as this interpreter has it: a class with
+    /// two attributes read and written through the caches.
+    unsafe fn attr_selftest() -> bool {
+        if PY_MINOR != 11 { return false; }
+        let src = c"class T:\n    def __init__(s):\n        s.a = 10**20\n        s.b = 10**21\nt = T()\n";
+        let g = ffi::PyDict_New();
+        if g.is_null() { ffi::PyErr_Clear(); return false; }
+        let b = ffi::PyEval_GetBuiltins();
+        ffi::PyDict_SetItemString(g, c"__builtins__".as_ptr(), b);
+        ffi::PyDict_SetItemString(g, c"__name__".as_ptr(), EMPTY_STR);
+        let r = ffi::PyRun_String(src.as_ptr(), ffi::Py_file_input, g, g);
+        let t = if r.is_null() { null_mut() } else { ffi::PyDict_GetItemString(g, c"t".as_ptr()) };
+        let ok = !t.is_null() && (|| {
+            ATTR_FAST = true;
+            let nb = intern(c"b");
+            let na = intern(c"a");
+            let mut c = AC::NEW;
+            let want = ffi::PyObject_GetAttr(t, nb);
+            if want.is_null() { return false; }
+            ffi::Py_DECREF(want);
+            let r1 = getattr_c(O::borrow(t), nb, &mut c);
+            if c.ix != 1 { return false; }
+            let r2 = getattr_c(O::borrow(t), nb, &mut c);
+            let same = matches!((&r1, &r2), (Ok(x), Ok(y)) if x.p() == want && y.p() == want);
+            let mut sc = AC::NEW;
+            let v1 = O::own(ffi::PyLong_FromLong(7)).ok();
+            let v2 = O::own(ffi::PyLong_FromLong(8)).ok();
+            if v1.is_none() || v2.is_none() { return false; }
+            let v2p = v2.as_ref().unwrap().p();
+            let s1 = setattr_c(O::borrow(t), na, v1.unwrap(), &mut sc).is_ok();
+            let s2 = setattr_c(O::borrow(t), na, v2.unwrap(), &mut sc).is_ok();
+            let now = ffi::PyObject_GetAttr(t, na);
+            let stored = now == v2p && sc.ix == 0;
+            ffi::Py_XDECREF(now);
+            same && s1 && s2 && stored
+        })();
+        ffi::Py_XDECREF(r);
+        ffi::Py_DECREF(g);
+        ffi::PyErr_Clear();
+        ok
+    }
 
     #[inline] pub unsafe fn getattr(o: O, name: P) -> R<O> { O::own(ffi::PyObject_GetAttr(o.p(), name)) }
     #[inline]

@@ -1047,8 +1047,15 @@ static int ex(struct oem *em, struct onode *n)
 		return load_name(em, n);
 	case ON_ATTR: {
 		int o = ex(em, n->a[0]);
-		return emit_q(em, &n->pos, "o::getattr(t%d, K[%d])", o,
-			      n->name);
+		int t = tmp(em);
+		emit_open(em->e, "let t%d = {", t);
+		emit_line(em->e, "static mut AC: o::AC = o::AC::NEW;");
+		emit_line(em->e,
+			  "q!(cx, 'x%d, %s, o::getattr_c(t%d, K[%d], "
+			  "std::ptr::addr_of_mut!(AC)))",
+			  err_top(em), tbs(em, &n->pos), o, n->name);
+		emit_close(em->e, ";");
+		return t;
 	}
 	case ON_SUBSCR: {
 		int o = ex(em, n->a[0]);
@@ -1209,8 +1216,13 @@ static void store(struct oem *em, struct onode *t, int val)
 		return;
 	case ON_ATTR: {
 		int o = ex(em, t->a[0]);
-		emit_qs(em, &t->pos, "o::setattr(t%d, K[%d], t%d)", o, t->name,
-			val);
+		emit_open(em->e, "{");
+		emit_line(em->e, "static mut AC: o::AC = o::AC::NEW;");
+		emit_qs(em, &t->pos,
+			"o::setattr_c(t%d, K[%d], t%d, "
+			"std::ptr::addr_of_mut!(AC))",
+			o, t->name, val);
+		emit_close(em->e, NULL);
 		return;
 	}
 	case ON_SUBSCR: {
@@ -1731,14 +1743,19 @@ static void stmt(struct oem *em, struct ostmt *st)
 		emit_open(em->e, "{");
 		if (t->kind == ON_ATTR) {
 			int o = ex(em, t->a[0]);
-			int cur = emit_q(em, &t->pos,
-					 "o::getattr(t%d.clone(), K[%d])", o,
-					 t->name);
-			int v = ex(em, st->value);
-			int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur,
-				       v);
-			emit_qs(em, &t->pos, "o::setattr(t%d, K[%d], t%d)", o,
-				t->name, r);
+			int cur, v, r;
+			emit_line(em->e, "static mut AG: o::AC = o::AC::NEW;");
+			emit_line(em->e, "static mut AS: o::AC = o::AC::NEW;");
+			cur = emit_q(em, &t->pos,
+				     "o::getattr_c(t%d.clone(), K[%d], "
+				     "std::ptr::addr_of_mut!(AG))",
+				     o, t->name);
+			v = ex(em, st->value);
+			r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
+			emit_qs(em, &t->pos,
+				"o::setattr_c(t%d, K[%d], t%d, "
+				"std::ptr::addr_of_mut!(AS))",
+				o, t->name, r);
 		} else if (t->kind == ON_SUBSCR) {
 			int o = ex(em, t->a[0]);
 			int k = ex(em, t->a[1]);
