@@ -46,6 +46,7 @@ pub mod o {
 
     extern "C" {
         fn _PyType_Lookup(t: *mut ffi::PyTypeObject, name: P) -> P;
+        fn _PyObject_GetMethod(obj: P, name: P, method: *mut P) -> c_int;
         fn PyMethod_New(f: P, s: P) -> P;
         static mut PyTraceBack_Type: ffi::PyTypeObject;
         fn PyUnicode_InternFromString(s: *const c_char) -> P;
@@ -67,6 +68,7 @@ pub mod o {
     static mut S_WRAPPED: P = null_mut();
     static mut S_BUILTINS: P = null_mut();
     static mut S_CLASS: P = null_mut();
+    static mut LIST_APPEND: P = null_mut();
     /// builtins.globals, locals, vars, dir, eval, exec as at import: the
     /// calls that read the caller's frame, answered for the native one.
     static mut FRAME_BUILTINS: [P; 6] = [null_mut(); 6];
@@ -95,6 +97,12 @@ pub mod o {
         S_BUILTINS = intern(c"__builtins__");
         S_CLASS = intern(c"__class__");
         DICT_VERSIONS = dict_versions_selftest();
+        {
+            let t = std::ptr::addr_of_mut!(ffi::PyList_Type) as P;
+            let d = ffi::PyObject_GetAttrString(t, c"append".as_ptr());
+            if d.is_null() { return Err(X); }
+            LIST_APPEND = d;
+        }
         ATTR_FAST = attr_selftest();
         let b = O::own(ffi::PyImport_ImportModule(c"builtins".as_ptr()))?;
         for (i, n) in [c"globals", c"locals", c"vars", c"dir", c"eval", c"exec"].iter().enumerate() {
@@ -1014,6 +1022,87 @@ pub mod o {
         O::own(r)
     }
 
+    /// LOAD_METHOD: obj.name as a function and its self when it binds
+    /// like a method (no bound method made), else the attribute.
+    pub unsafe fn method(obj: O, name: P) -> R<(O, Option<O>)> {
+        let mut m: P = null_mut();
+        let unbound = _PyObject_GetMethod(obj.p(), name, &mut m);
+        if m.is_null() { return Err(X); }
+        let m = O(NonNull::new_unchecked(m));
+        Ok(if unbound != 0 { (m, Some(obj)) } else { (m, None) })
+    }
+
+    /// A LOAD_METHOD site's cache (LOAD_METHOD_NO_DICT and _WITH_VALUES):
+    /// the method found on one type at one version, used while the
+    /// instance cannot shadow it (no instance dict, or inline values whose
+    /// shared keys lack the name).
+    pub struct MC { tp: *mut ffi::PyTypeObject, ver: u32, m: P }
+    impl MC { pub const NEW: MC = MC { tp: null_mut(), ver: 0, m: null_mut() }; }
+
+    #[inline(always)]
+    unsafe fn shadow_free(o: P, tp: *mut ffi::PyTypeObject, name: P) -> bool {
+        let flags = (*tp).tp_flags;
+        if flags & MANAGED_DICT != 0 {
+            // inline values, no dict made, the name not among the keys
+            let dictp = *((o as *mut P).sub(3));
+            if !dictp.is_null() || inline_values(o).is_null() { return false; }
+            return shared_key_index((*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys, name) < 0;
+        }
+        (*tp).tp_dictoffset == 0
+    }
+
+    #[inline]
+    pub unsafe fn method_c(obj: O, name: P, c: *mut MC) -> R<(O, Option<O>)> {
+        let c = &mut *c;
+        let tp = ffi::Py_TYPE(obj.p());
+        if ATTR_FAST && tp == c.tp && (*tp).tp_version_tag == c.ver && shadow_free(obj.p(), tp, name) {
+            return Ok((O::borrow(c.m), Some(obj)));
+        }
+        let r = method(obj, name)?;
+        if ATTR_FAST && r.1.is_some() {
+            let o = r.1.as_ref().unwrap().p();
+            let flags = (*tp).tp_flags;
+            if flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG != 0 && (*tp).tp_version_tag != 0
+                && (*tp).tp_getattro.map(|f| f as usize) == Some(ffi::PyObject_GenericGetAttr as ffi::getattrofunc as usize)
+                && _PyType_Lookup(tp, name) == r.0.p() && shadow_free(o, tp, name) {
+                c.tp = tp;
+                c.ver = (*tp).tp_version_tag;
+                c.m = r.0.p();
+            }
+            ffi::PyErr_Clear();
+        }
+        Ok(r)
+    }
+
+    /// CALL after LOAD_METHOD: args[0] and args[1] are free slots (self
+    /// goes in args[1]); the last nkw entries are keyword values named by
+    /// kwnames (or null).
+    #[inline]
+    pub unsafe fn call_method<const N: usize>(m: (O, Option<O>), mut args: [Option<O>; N], kwnames: P) -> R<O> {
+        let (f, slf) = m;
+        // list.append(x) on a list: what PRECALL_NO_KW_LIST_APPEND does
+        if N == 3 && kwnames.is_null() && f.p() == LIST_APPEND {
+            if let (Some(l), Some(x)) = (&slf, &args[2]) {
+                if ffi::PyList_CheckExact(l.p()) != 0 {
+                    if ffi::PyList_Append(l.p(), x.p()) < 0 { return Err(X); }
+                    return Ok(none());
+                }
+            }
+        }
+        let bound = slf.is_some();
+        args[1] = slf;
+        let mut a: [P; N] = [null_mut(); N];
+        for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
+        let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        let r = if bound {
+            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+        } else {
+            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(2), (N - 2 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+        };
+        drop(args);
+        O::own(r)
+    }
+
     /// _PyObject_FunctionStr: "mod.f()" for messages about a callable.
     unsafe fn function_str(f: P) -> String {
         let q = ffi::PyObject_GetAttr(f, S_QUALNAME);
@@ -1705,8 +1794,10 @@ pub mod o {
             name: c"rustify.native_function".as_ptr(),
             basicsize: std::mem::size_of::<NFn>() as c_int,
             itemsize: 0,
+            // immutable: CPython's specializer then treats it as a
+            // method (LOAD_METHOD without a bound method per call)
             flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_HAVE_GC | ffi::Py_TPFLAGS_HAVE_VECTORCALL
-                    | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR) as _,
+                    | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR | ffi::Py_TPFLAGS_IMMUTABLETYPE) as _,
             slots: std::ptr::addr_of_mut!(SLOTS) as *mut ffi::PyType_Slot,
         };
         let t = ffi::PyType_FromSpec(std::ptr::addr_of_mut!(SPEC));
@@ -1816,21 +1907,23 @@ pub mod o {
             return typed_call(f, args, nargsf, kwnames);
         }
         let body = match spec.f { Some(b) => b, None => return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames) };
-        if ffi::PyFunction_GetCode(f.func) != f.code {
+        if (*(f.func as *mut ffi::PyFunctionObject)).func_code != f.code {
             return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
         }
         // Native frames live on the C stack, Python's do not: past a
-        // budget of stack the original runs (in the interpreter, where
-        // deep recursion is cheap), before anything has happened. On 3.11
-        // each native call counts against the recursion limit as a
-        // Python frame does, so RecursionError comes where it would.
-        let here = &nargsf as *const usize as usize;
-        let base = STACK_BASE.with(|b| { let v = b.get(); if v == 0 { b.set(here); here } else { v } });
-        if base.abs_diff(here) > STACK_BUDGET {
+        // depth the original runs (in the interpreter, where deep
+        // recursion is cheap), before anything has happened. The count
+        // is kept under the GIL for all threads together, so a thread
+        // never goes deeper than it alone (at worst it falls back sooner
+        // while another thread is deep). On 3.11 each native call counts
+        // against the recursion limit as a Python frame does, so
+        // RecursionError comes where it would.
+        if DEPTH >= MAX_DEPTH {
             return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
         }
         let counted = PY_MINOR == 11;
         if counted && ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return null_mut(); }
+        DEPTH += 1;
         let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let nparams = spec.params.len();
         let simple = !spec.varargs && !spec.varkw && spec.nkwonly == 0;
@@ -1845,16 +1938,14 @@ pub mod o {
                 ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames)
             }
         };
+        DEPTH -= 1;
         if counted { ffi::Py_LeaveRecursiveCall(); }
-        if base == here { STACK_BASE.with(|b| b.set(0)); }
         r
     }
 
-    thread_local! {
-        static STACK_BASE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-    /// C stack native frames may use below the outermost native call.
-    const STACK_BUDGET: usize = 1 << 20;
+    static mut DEPTH: u32 = 0;
+    /// Native calls nested at most (each frame a few KiB of C stack).
+    const MAX_DEPTH: u32 = 600;
 
     /// A NaN float in v, or in the lists, tuples and dict values it
     /// holds (two levels).

@@ -257,34 +257,6 @@ static int load_name(struct oem *em, struct onode *n)
 	}
 }
 
-/* Reading it has no effect and cannot fail once its local is bound: a
- * constant, a local or a cell of this function. */
-static bool is_pure(struct oem *em, struct onode *n)
-{
-	(void)em;
-	if (n->kind == ON_CONST)
-		return true;
-	return n->kind == ON_NAME &&
-	       (n->sym.kind == SYM_LOCAL || n->sym.kind == SYM_CELL);
-}
-
-/* "v1.is_some() && ..." for the locals among the arguments: when they
- * are bound, evaluating the arguments cannot affect a method lookup. */
-static void bound_test(struct oem *em, struct buf *b, struct onode *n)
-{
-	buf_adds(b, "true");
-	for (size_t i = 0; i < n->nargs; i++) {
-		struct onode *a = n->args[i].v;
-		if (a->kind != ON_NAME)
-			continue;
-		if (a->sym.kind == SYM_LOCAL && !em->always_bound[a->sym.var])
-			buf_addf(b, " && %s.is_some()", var_r(em, a->sym.var));
-		else if (a->sym.kind == SYM_CELL)
-			buf_addf(b, " && o::cell_bound(&%s)",
-				 var_r(em, a->sym.var));
-	}
-}
-
 /* [None, Some(t1), ...] for vectorcall (slot 0 free). */
 static void arg_array(struct buf *b, const int *ts, size_t n)
 {
@@ -435,10 +407,33 @@ static int ex_call(struct oem *em, struct onode *n)
 	return ex_call_plain(em, n);
 }
 
+/* The kwnames tuple constant of a call's keyword arguments (one per set
+ * of names). */
+static int kwnames_const(struct oem *em, struct onode *n, size_t nkw)
+{
+	struct buf key = BUF_INIT;
+	struct oconst *c;
+	int kw;
+
+	for (size_t i = 0; i < n->nargs; i++)
+		if (n->args[i].kind == OARG_KW)
+			buf_addf(&key, "%d,", n->args[i].name);
+	kw = omod_const(em->m, OK_KWNAMES, key.data, key.len);
+	c = &em->m->consts[kw];
+	if (!c->nnames) {
+		c->names = arena_alloc(em->m->arena, nkw * sizeof(int));
+		for (size_t i = 0; i < n->nargs; i++)
+			if (n->args[i].kind == OARG_KW)
+				c->names[c->nnames++] = n->args[i].name;
+	}
+	buf_release(&key);
+	return kw;
+}
+
 static int ex_call_plain(struct oem *em, struct onode *n)
 {
 	struct onode *callee = n->a[0];
-	bool simple = true, pure = true;
+	bool simple = true;
 	size_t nkw = 0;
 	int *ts, r;
 	struct buf b = BUF_INIT;
@@ -449,49 +444,40 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 			simple = false;
 		if (k == OARG_KW)
 			nkw++;
-		if (!is_pure(em, n->args[i].v))
-			pure = false;
 	}
 	if (callee->kind == ON_NAME && callee->sym.kind == SYM_GLOBAL &&
 	    n->nargs == 0 &&
 	    !strcmp(em->m->consts[callee->sym.name].text, "super"))
 		return ex_super0(em, n);
 	ts = xcalloc(n->nargs + 2, sizeof(int));
-	if (simple && nkw == 0 && pure && callee->kind == ON_ATTR) {
-		/* obj.m(a, b): the method is looked up at the call (no bound
-		 * method made), as evaluating these arguments cannot change
-		 * it; when one of them is an unbound local, Python's order:
-		 * the lookup, then the failing load. */
-		struct buf test = BUF_INIT;
+	if (simple && callee->kind == ON_ATTR) {
+		/* obj.m(args): LOAD_METHOD (the method looked up before the
+		 * arguments run, no bound method made), then the call */
 		int obj = ex(em, callee->a[0]);
-		r = tmp(em);
-		bound_test(em, &test, n);
-		emit_line(em->e, "let t%d: o::O;", r);
-		emit_open(em->e, "if %s {", test.data);
-		ts[0] = tmp(em);
-		emit_line(em->e, "let t%d = t%d.clone();", ts[0], obj);
+		int m = tmp(em);
+		emit_open(em->e, "let t%d = {", m);
+		emit_line(em->e, "static mut MC: o::MC = o::MC::NEW;");
+		emit_line(em->e,
+			  "q!(cx, 'x%d, %s, o::method_c(t%d, K[%d], "
+			  "std::ptr::addr_of_mut!(MC)))",
+			  err_top(em), tbs(em, &callee->pos), obj, callee->name);
+		emit_close(em->e, ";");
+		int kw = -1;
 		for (size_t i = 0; i < n->nargs; i++)
-			ts[i + 1] = ex(em, n->args[i].v);
-		arg_array(&b, ts, n->nargs + 1);
-		emit_line(em->e, "t%d = t%d;", r,
-			  emit_q(em, &n->pos, "o::callm(K[%d], %s)",
-				 callee->name, b.data));
-		emit_close(em->e, NULL);
-		emit_open(em->e, "else {");
-		{
-			int m = emit_q(em, &callee->pos,
-				       "o::getattr(t%d, K[%d])", obj,
-				       callee->name);
-			buf_reset(&b);
-			for (size_t i = 0; i < n->nargs; i++)
-				ts[i] = ex(em, n->args[i].v);
-			arg_array(&b, ts, n->nargs);
-			emit_line(em->e, "t%d = t%d;", r,
-				  emit_q(em, &n->pos, "o::call(t%d, %s)", m,
-					 b.data));
-		}
-		emit_close(em->e, NULL);
-		buf_release(&test);
+			ts[i] = ex(em, n->args[i].v);
+		buf_adds(&b, "[None, None");
+		for (size_t i = 0; i < n->nargs; i++)
+			buf_addf(&b, ", Some(t%d)", ts[i]);
+		buf_adds(&b, "]");
+		if (nkw)
+			kw = kwnames_const(em, n, nkw);
+		if (kw >= 0)
+			r = emit_q(em, &n->pos, "o::call_method(t%d, %s, K[%d])",
+				   m, b.data, kw);
+		else
+			r = emit_q(em, &n->pos,
+				   "o::call_method(t%d, %s, std::ptr::null_mut())",
+				   m, b.data);
 		goto out;
 	}
 	{
@@ -504,26 +490,7 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 				r = emit_q(em, &n->pos, "o::call(t%d, %s)", f,
 					   b.data);
 			} else {
-				/* one kwnames tuple per set of names */
-				struct buf key = BUF_INIT;
-				struct oconst *c;
-				int kw;
-				for (size_t i = 0; i < n->nargs; i++)
-					if (n->args[i].kind == OARG_KW)
-						buf_addf(&key, "%d,",
-							 n->args[i].name);
-				kw = omod_const(em->m, OK_KWNAMES, key.data,
-						key.len);
-				c = &em->m->consts[kw];
-				if (!c->nnames) {
-					c->names = arena_alloc(
-					    em->m->arena, nkw * sizeof(int));
-					for (size_t i = 0; i < n->nargs; i++)
-						if (n->args[i].kind == OARG_KW)
-							c->names[c->nnames++] =
-							    n->args[i].name;
-				}
-				buf_release(&key);
+				int kw = kwnames_const(em, n, nkw);
 				r = emit_q(em, &n->pos, "o::callk(t%d, %s, K[%d])",
 					   f, b.data, kw);
 			}
