@@ -247,10 +247,20 @@ struct oconst {
 	size_t nnames;
 };
 
+/* A function defined inside another (its qualname as CPython gives it:
+ * outer.<locals>.inner): it runs as Python code its enclosing function
+ * makes. */
+struct onested_def {
+	char *qualname;
+	int line, col;
+};
+
 struct omod {
 	struct arena *arena;
 	struct ofn **fns;
 	size_t nfns, capfns;
+	struct onested_def *nested_defs;
+	size_t nnested_defs, capnested_defs;
 	struct oconst *consts;
 	size_t nconsts, capconsts;
 	int py_minor;

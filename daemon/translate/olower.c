@@ -1829,6 +1829,30 @@ out:
 	return ret;
 }
 
+/* Remembers outer.<locals>.name (for the report of a function the
+ * workload selected but that runs as Python). */
+static void record_nested_def(struct olower *L, TSNode n, const char *name)
+{
+	struct omod *m = L->m;
+	struct buf q = BUF_INIT;
+
+	if (m->nnested_defs == m->capnested_defs) {
+		size_t cap = m->capnested_defs ? m->capnested_defs * 2 : 8;
+		struct onested_def *nv = arena_alloc(L->a, cap * sizeof(*nv));
+		if (m->nnested_defs)
+			memcpy(nv, m->nested_defs,
+			       m->nnested_defs * sizeof(*nv));
+		m->nested_defs = nv;
+		m->capnested_defs = cap;
+	}
+	buf_addf(&q, "%s.<locals>.%s", L->fn->qualname, name);
+	m->nested_defs[m->nnested_defs].qualname = arena_strdup(L->a, q.data);
+	m->nested_defs[m->nnested_defs].line = TS_LINE(n);
+	m->nested_defs[m->nnested_defs].col = TS_COL(n);
+	m->nnested_defs++;
+	buf_release(&q);
+}
+
 /* class inside the function: __build_class__(body function, name,
  * *bases, **keywords), the body a function of the original's code. */
 static int lower_nested_class(struct olower *L, struct scope *s, TSNode n,
@@ -1913,6 +1937,7 @@ static int lower_nested_def(struct olower *L, struct scope *s, TSNode n,
 	o->nested = nested_add(L, k, n, text_of(L, ts_field(n, "name")), line);
 	if (o->nested < 0)
 		return -1;
+	record_nested_def(L, n, text_of(L, ts_field(n, "name")));
 	tpush(L, st, name_node(L, s, ts_field(n, "name"),
 			       ident(L, ts_field(n, "name"))),
 	      &tcap);

@@ -212,10 +212,21 @@ static void select_one(struct ir_module *m, struct omod *om, const char *name,
 			bad = om->fns[i];
 	}
 	if (!s->nofns) {
+		for (size_t i = 0; i < om->nnested_defs; i++) {
+			struct onested_def *d = &om->nested_defs[i];
+			if (strcmp(d->qualname, name))
+				continue;
+			s->line = d->line;
+			s->reason = xasprintf(
+			    "line %d:%d a nested function runs as the Python "
+			    "function its enclosing function makes (that one "
+			    "is translated; the inner one must stay a real "
+			    "function where it escapes)",
+			    d->line, d->col);
+			return;
+		}
 		s->reason = xasprintf("line 1:1 no function or method %s in "
-				      "the module (nested functions run as "
-				      "Python code made by their enclosing "
-				      "function)",
+				      "the module",
 				      name);
 		return;
 	}
