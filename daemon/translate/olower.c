@@ -1273,11 +1273,271 @@ static struct onode *lower_lambda(struct olower *L, struct scope *s,
 	return o->nested < 0 ? NULL : o;
 }
 
+typedef struct onode *(*lower_ex_fn)(struct olower *L, struct scope *s,
+				     TSNode n);
+
+static struct onode *lx_name(struct olower *L, struct scope *s, TSNode n)
+{
+	return name_node(L, s, n, ident(L, n));
+}
+
+static struct onode *lx_literal(struct olower *L, struct scope *s, TSNode n)
+{
+	char *tx = text_of(L, n);
+
+	(void)s;
+	return const_node(L, n, OK_EVAL, tx, strlen(tx));
+}
+
+static struct onode *lx_string(struct olower *L, struct scope *s, TSNode n)
+{
+	if (string_has_f(L, n))
+		return lower_fstring(L, s, n);
+	return lx_literal(L, s, n);
+}
+
+static struct onode *lx_attribute(struct olower *L, struct scope *s,
+				  TSNode n)
+{
+	static const char *frame_attrs[] = {
+	    "_getframe", "currentframe", "f_back",	  "f_locals",
+	    "f_globals", "f_lineno",	 "settrace",	  "setprofile",
+	    "stack",	 "getouterframes", "_getframemodulename"};
+	const char *an = text_of(L, ts_field(n, "attribute"));
+	struct onode *obj, *o;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < sizeof(frame_attrs) / sizeof(frame_attrs[0]);
+	     i++)
+		if (!strcmp(an, frame_attrs[i])) {
+			ofail(L, n,
+			      ".%s: a function that inspects the interpreter's "
+			      "frames stays in Python",
+			      an);
+			return NULL;
+		}
+	obj = lower_expr(L, s, ts_field(n, "object"));
+	if (!obj)
+		return NULL;
+	o = onew(L, ON_ATTR, n);
+	o->name = omod_name(L->m, ident(L, ts_field(n, "attribute")));
+	opush(L, o, obj, &cap);
+	return o;
+}
+
+static struct onode *lx_subscript(struct olower *L, struct scope *s,
+				  TSNode n)
+{
+	struct onode *obj = lower_expr(L, s, ts_field(n, "value"));
+	struct onode *ix, *o;
+	size_t cap = 0;
+
+	if (!obj)
+		return NULL;
+	ix = lower_subscript_index(L, s, n);
+	if (!ix)
+		return NULL;
+	o = onew(L, ON_SUBSCR, n);
+	opush(L, o, obj, &cap);
+	opush(L, o, ix, &cap);
+	return o;
+}
+
+static struct onode *lx_call(struct olower *L, struct scope *s, TSNode n)
+{
+	struct onode *f = lower_expr(L, s, ts_field(n, "function"));
+	struct onode *o;
+	size_t cap = 0;
+
+	if (!f)
+		return NULL;
+	o = onew(L, ON_CALL, n);
+	opush(L, o, f, &cap);
+	if (lower_args(L, s, ts_field(n, "arguments"), o) < 0)
+		return NULL;
+	return o;
+}
+
+static struct onode *lx_pair(struct olower *L, struct scope *s, TSNode n,
+			     enum on_kind kind, int op)
+{
+	struct onode *o = onew(L, kind, n), *l, *r;
+	size_t cap = 0;
+
+	o->op = op;
+	l = lower_expr(L, s, ts_field(n, "left"));
+	if (!l)
+		return NULL;
+	r = lower_expr(L, s, ts_field(n, "right"));
+	if (!r)
+		return NULL;
+	opush(L, o, l, &cap);
+	opush(L, o, r, &cap);
+	return o;
+}
+
+static struct onode *lx_binop(struct olower *L, struct scope *s, TSNode n)
+{
+	return lx_pair(L, s, n, ON_BINOP,
+		       op_of(ts_node_type(ts_field(n, "operator"))));
+}
+
+static struct onode *lx_boolop(struct olower *L, struct scope *s, TSNode n)
+{
+	return lx_pair(L, s, n, ON_BOOL,
+		       *ts_node_type(ts_field(n, "operator")) == 'a' ? 'a'
+								     : 'o');
+}
+
+static struct onode *lx_unop(struct olower *L, struct scope *s, TSNode n)
+{
+	TSNode arg = ts_unparen(ts_field(n, "argument"));
+	const char *op = ts_node_type(ts_field(n, "operator"));
+	struct onode *x, *o;
+	size_t cap = 0;
+
+	/* -1 is one constant, as CPython folds it. */
+	if (*op == '-' && (ts_is(arg, "integer") || ts_is(arg, "float"))) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "-%s", text_of(L, arg));
+		o = const_node(L, n, OK_EVAL, b.data, b.len);
+		buf_release(&b);
+		return o;
+	}
+	x = lower_expr(L, s, arg);
+	if (!x)
+		return NULL;
+	o = onew(L, ON_UNOP, n);
+	o->op = *op;
+	opush(L, o, x, &cap);
+	return o;
+}
+
+static struct onode *lx_not(struct olower *L, struct scope *s, TSNode n)
+{
+	struct onode *x = lower_expr(L, s, ts_field(n, "argument")), *o;
+	size_t cap = 0;
+
+	if (!x)
+		return NULL;
+	o = onew(L, ON_NOT, n);
+	opush(L, o, x, &cap);
+	return o;
+}
+
+static struct onode *lx_ifexp(struct olower *L, struct scope *s, TSNode n)
+{
+	struct onode *o = onew(L, ON_IFEXP, n);
+	size_t cap = 0;
+
+	for (uint32_t i = 0; i < 3; i++) {
+		struct onode *x = lower_expr(L, s, ts_named(n, i));
+		if (!x)
+			return NULL;
+		opush(L, o, x, &cap);
+	}
+	return o;
+}
+
+static struct onode *lx_tuple(struct olower *L, struct scope *s, TSNode n)
+{
+	return lower_display(L, s, n, ON_TUPLE);
+}
+
+static struct onode *lx_list(struct olower *L, struct scope *s, TSNode n)
+{
+	return lower_display(L, s, n, ON_LIST);
+}
+
+static struct onode *lx_set(struct olower *L, struct scope *s, TSNode n)
+{
+	return lower_display(L, s, n, ON_SET);
+}
+
+static struct onode *lx_listcomp(struct olower *L, struct scope *s, TSNode n)
+{
+	return lower_comp(L, s, n, COMP_LIST);
+}
+
+static struct onode *lx_setcomp(struct olower *L, struct scope *s, TSNode n)
+{
+	return lower_comp(L, s, n, COMP_SET);
+}
+
+static struct onode *lx_dictcomp(struct olower *L, struct scope *s, TSNode n)
+{
+	return lower_comp(L, s, n, COMP_DICT);
+}
+
+static struct onode *lx_genexp(struct olower *L, struct scope *s, TSNode n)
+{
+	return lower_comp(L, s, n, COMP_GEN);
+}
+
+static struct onode *lx_walrus(struct olower *L, struct scope *s, TSNode n)
+{
+	struct onode *v = lower_expr(L, s, ts_field(n, "value")), *o;
+	size_t cap = 0;
+
+	if (!v)
+		return NULL;
+	o = onew(L, ON_WALRUS, n);
+	o->sym = lookup(L, walrus_scope(s), ident(L, ts_field(n, "name")));
+	opush(L, o, v, &cap);
+	return o;
+}
+
+static struct onode *lx_generator(struct olower *L, struct scope *s,
+				  TSNode n)
+{
+	(void)s;
+	ofail(L, n, "%s: generator and async functions stay in Python",
+	      ts_node_type(n));
+	return NULL;
+}
+
+static const struct {
+	const char *type;
+	lower_ex_fn fn;
+} lower_ex_table[] = {
+    {"identifier", lx_name},
+    {"integer", lx_literal},
+    {"float", lx_literal},
+    {"true", lx_literal},
+    {"false", lx_literal},
+    {"none", lx_literal},
+    {"ellipsis", lx_literal},
+    {"string", lx_string},
+    {"concatenated_string", lx_string},
+    {"attribute", lx_attribute},
+    {"subscript", lx_subscript},
+    {"call", lx_call},
+    {"binary_operator", lx_binop},
+    {"unary_operator", lx_unop},
+    {"not_operator", lx_not},
+    {"boolean_operator", lx_boolop},
+    {"comparison_operator", lower_cmp},
+    {"conditional_expression", lx_ifexp},
+    {"tuple", lx_tuple},
+    {"expression_list", lx_tuple},
+    {"pattern_list", lx_tuple},
+    {"parenthesized_expression", lx_tuple},
+    {"list", lx_list},
+    {"set", lx_set},
+    {"dictionary", lower_dict},
+    {"list_comprehension", lx_listcomp},
+    {"set_comprehension", lx_setcomp},
+    {"dictionary_comprehension", lx_dictcomp},
+    {"generator_expression", lx_genexp},
+    {"lambda", lower_lambda},
+    {"named_expression", lx_walrus},
+    {"yield", lx_generator},
+    {"await", lx_generator},
+};
+
 static struct onode *lower_expr(struct olower *L, struct scope *s, TSNode n)
 {
 	const char *t;
-	struct onode *o;
-	size_t cap = 0;
 
 	if (L->failed)
 		return NULL;
@@ -1287,174 +1547,10 @@ static struct onode *lower_expr(struct olower *L, struct scope *s, TSNode n)
 		return NULL;
 	}
 	t = ts_node_type(n);
-	if (!strcmp(t, "identifier"))
-		return name_node(L, s, n, ident(L, n));
-	if (!strcmp(t, "integer") || !strcmp(t, "float") ||
-	    !strcmp(t, "true") || !strcmp(t, "false") || !strcmp(t, "none") ||
-	    !strcmp(t, "ellipsis")) {
-		char *tx = text_of(L, n);
-		return const_node(L, n, OK_EVAL, tx, strlen(tx));
-	}
-	if (!strcmp(t, "string") || !strcmp(t, "concatenated_string")) {
-		char *tx;
-		if (string_has_f(L, n))
-			return lower_fstring(L, s, n);
-		tx = text_of(L, n);
-		return const_node(L, n, OK_EVAL, tx, strlen(tx));
-	}
-	if (!strcmp(t, "attribute")) {
-		struct onode *obj;
-		const char *an = text_of(L, ts_field(n, "attribute"));
-		static const char *frame_attrs[] = {
-		    "_getframe", "currentframe", "f_back", "f_locals",
-		    "f_globals", "f_lineno", "settrace", "setprofile", "stack",
-		    "getouterframes", "_getframemodulename"};
-		for (size_t i = 0;
-		     i < sizeof(frame_attrs) / sizeof(frame_attrs[0]); i++)
-			if (!strcmp(an, frame_attrs[i])) {
-				ofail(L, n,
-				      ".%s: a function that inspects the "
-				      "interpreter's frames stays in Python",
-				      an);
-				return NULL;
-			}
-		obj = lower_expr(L, s, ts_field(n, "object"));
-		if (!obj)
-			return NULL;
-		o = onew(L, ON_ATTR, n);
-		o->name = omod_name(L->m, ident(L, ts_field(n, "attribute")));
-		opush(L, o, obj, &cap);
-		return o;
-	}
-	if (!strcmp(t, "subscript")) {
-		struct onode *obj = lower_expr(L, s, ts_field(n, "value"));
-		struct onode *ix;
-		if (!obj)
-			return NULL;
-		ix = lower_subscript_index(L, s, n);
-		if (!ix)
-			return NULL;
-		o = onew(L, ON_SUBSCR, n);
-		opush(L, o, obj, &cap);
-		opush(L, o, ix, &cap);
-		return o;
-	}
-	if (!strcmp(t, "call")) {
-		struct onode *f = lower_expr(L, s, ts_field(n, "function"));
-		if (!f)
-			return NULL;
-		o = onew(L, ON_CALL, n);
-		opush(L, o, f, &cap);
-		if (lower_args(L, s, ts_field(n, "arguments"), o) < 0)
-			return NULL;
-		return o;
-	}
-	if (!strcmp(t, "binary_operator")) {
-		struct onode *l, *r;
-		o = onew(L, ON_BINOP, n);
-		o->op = op_of(ts_node_type(ts_field(n, "operator")));
-		l = lower_expr(L, s, ts_field(n, "left"));
-		if (!l)
-			return NULL;
-		r = lower_expr(L, s, ts_field(n, "right"));
-		if (!r)
-			return NULL;
-		opush(L, o, l, &cap);
-		opush(L, o, r, &cap);
-		/* The operator's own position: a multi-line expression
-		 * fails on the line of its operator's operands. */
-		return o;
-	}
-	if (!strcmp(t, "unary_operator")) {
-		TSNode arg = ts_unparen(ts_field(n, "argument"));
-		const char *op = ts_node_type(ts_field(n, "operator"));
-		struct onode *x;
-		/* -1 is one constant, as CPython folds it. */
-		if (*op == '-' && (ts_is(arg, "integer") || ts_is(arg, "float"))) {
-			struct buf b = BUF_INIT;
-			buf_addf(&b, "-%s", text_of(L, arg));
-			o = const_node(L, n, OK_EVAL, b.data, b.len);
-			buf_release(&b);
-			return o;
-		}
-		x = lower_expr(L, s, arg);
-		if (!x)
-			return NULL;
-		o = onew(L, ON_UNOP, n);
-		o->op = *op;
-		opush(L, o, x, &cap);
-		return o;
-	}
-	if (!strcmp(t, "not_operator")) {
-		struct onode *x = lower_expr(L, s, ts_field(n, "argument"));
-		if (!x)
-			return NULL;
-		o = onew(L, ON_NOT, n);
-		opush(L, o, x, &cap);
-		return o;
-	}
-	if (!strcmp(t, "boolean_operator")) {
-		struct onode *l, *r;
-		o = onew(L, ON_BOOL, n);
-		o->op = *ts_node_type(ts_field(n, "operator")) == 'a' ? 'a'
-								      : 'o';
-		l = lower_expr(L, s, ts_field(n, "left"));
-		if (!l)
-			return NULL;
-		r = lower_expr(L, s, ts_field(n, "right"));
-		if (!r)
-			return NULL;
-		opush(L, o, l, &cap);
-		opush(L, o, r, &cap);
-		return o;
-	}
-	if (!strcmp(t, "comparison_operator"))
-		return lower_cmp(L, s, n);
-	if (!strcmp(t, "conditional_expression")) {
-		o = onew(L, ON_IFEXP, n);
-		for (uint32_t i = 0; i < 3; i++) {
-			struct onode *x = lower_expr(L, s, ts_named(n, i));
-			if (!x)
-				return NULL;
-			opush(L, o, x, &cap);
-		}
-		return o;
-	}
-	if (!strcmp(t, "tuple") || !strcmp(t, "expression_list") ||
-	    !strcmp(t, "pattern_list") ||
-	    !strcmp(t, "parenthesized_expression"))
-		return lower_display(L, s, n, ON_TUPLE);
-	if (!strcmp(t, "list"))
-		return lower_display(L, s, n, ON_LIST);
-	if (!strcmp(t, "set"))
-		return lower_display(L, s, n, ON_SET);
-	if (!strcmp(t, "dictionary"))
-		return lower_dict(L, s, n);
-	if (!strcmp(t, "list_comprehension"))
-		return lower_comp(L, s, n, COMP_LIST);
-	if (!strcmp(t, "set_comprehension"))
-		return lower_comp(L, s, n, COMP_SET);
-	if (!strcmp(t, "dictionary_comprehension"))
-		return lower_comp(L, s, n, COMP_DICT);
-	if (!strcmp(t, "generator_expression"))
-		return lower_comp(L, s, n, COMP_GEN);
-	if (!strcmp(t, "lambda"))
-		return lower_lambda(L, s, n);
-	if (!strcmp(t, "named_expression")) {
-		struct onode *v = lower_expr(L, s, ts_field(n, "value"));
-		if (!v)
-			return NULL;
-		o = onew(L, ON_WALRUS, n);
-		o->sym = lookup(L, walrus_scope(s),
-				ident(L, ts_field(n, "name")));
-		opush(L, o, v, &cap);
-		return o;
-	}
-	if (!strcmp(t, "yield") || !strcmp(t, "await")) {
-		ofail(L, n, "%s: generator and async functions stay in Python",
-		      t);
-		return NULL;
-	}
+	for (size_t i = 0; i < sizeof(lower_ex_table) / sizeof(lower_ex_table[0]);
+	     i++)
+		if (!strcmp(t, lower_ex_table[i].type))
+			return lower_ex_table[i].fn(L, s, n);
 	ofail(L, n, "%s is not supported", t);
 	return NULL;
 }
@@ -1953,164 +2049,245 @@ static bool is_constant_expr(TSNode n)
 	       ts_is(n, "false") || ts_is(n, "none") || ts_is(n, "ellipsis");
 }
 
-static int lower_stmt(struct olower *L, struct scope *s, TSNode n,
+typedef int (*lower_st_fn)(struct olower *L, struct scope *s, TSNode n,
+			   struct oblock *out);
+
+static int ls_nothing(struct olower *L, struct scope *s, TSNode n,
 		      struct oblock *out)
 {
-	const char *t = ts_node_type(n);
+	(void)L, (void)s, (void)n, (void)out;
+	return 0;
+}
+
+static int ls_expression(struct olower *L, struct scope *s, TSNode n,
+			 struct oblock *out)
+{
+	TSNode e = ts_named(n, 0);
 	struct ostmt *st;
 
-	if (ts_is_extra(n) || !strcmp(t, "pass_statement") ||
-	    !strcmp(t, "global_statement") ||
-	    !strcmp(t, "nonlocal_statement"))
+	if (ts_nnamed(n) == 1 && ts_is(e, "assignment"))
+		return lower_assignment(L, s, e, out);
+	if (ts_nnamed(n) == 1 && ts_is(e, "augmented_assignment"))
+		return lower_aug(L, s, e, out);
+	/* Constant expression statements (docstrings) compile to nothing. */
+	if (ts_nnamed(n) == 1 &&
+	    (is_constant_expr(e) ||
+	     ((ts_is(e, "string") || ts_is(e, "concatenated_string")) &&
+	      !string_has_f(L, e))))
 		return 0;
-	if (!strcmp(t, "expression_statement")) {
-		TSNode e = ts_named(n, 0);
-		if (ts_nnamed(n) == 1 && ts_is(e, "assignment"))
-			return lower_assignment(L, s, e, out);
-		if (ts_nnamed(n) == 1 && ts_is(e, "augmented_assignment"))
-			return lower_aug(L, s, e, out);
-		/* Constant expression statements (docstrings) compile to
-		 * nothing. */
-		if (ts_nnamed(n) == 1 &&
-		    (is_constant_expr(e) ||
-		     ((ts_is(e, "string") || ts_is(e, "concatenated_string")) &&
-		      !string_has_f(L, e))))
-			return 0;
-		st = snew(L, OS_EXPR, n);
-		if (ts_nnamed(n) == 1) {
-			st->value = lower_expr(L, s, e);
-		} else {
-			st->value = lower_display(L, s, n, ON_TUPLE);
-		}
-		if (!st->value)
-			return -1;
-		bpush(L, out, st);
-		return 0;
-	}
-	if (!strcmp(t, "return_statement")) {
-		st = snew(L, OS_RETURN, n);
-		if (ts_nnamed(n) == 1) {
-			st->value = lower_expr(L, s, ts_named(n, 0));
-			if (!st->value)
-				return -1;
-		} else if (ts_nnamed(n) > 1) {
-			return ofail(L, n, "malformed return");
-		}
-		bpush(L, out, st);
-		return 0;
-	}
-	if (!strcmp(t, "break_statement") || !strcmp(t, "continue_statement")) {
-		bpush(L, out, snew(L, *t == 'b' ? OS_BREAK : OS_CONTINUE, n));
-		return 0;
-	}
-	if (!strcmp(t, "if_statement"))
-		return lower_if(L, s, ts_field(n, "condition"),
-				ts_field(n, "consequence"), n, 0, out);
-	if (!strcmp(t, "while_statement")) {
-		st = snew(L, OS_WHILE, n);
-		st->value = lower_expr(L, s, ts_field(n, "condition"));
-		if (!st->value ||
-		    lower_block(L, s, ts_field(n, "body"), &st->body) < 0 ||
-		    lower_else_of(L, s, n, &st->orelse) < 0)
-			return -1;
-		bpush(L, out, st);
-		return 0;
-	}
-	if (!strcmp(t, "for_statement")) {
-		if (starts_with_keyword(L, n, "async"))
-			return ofail(L, n, "async for: async functions stay "
-					   "in Python");
-		st = snew(L, OS_FOR, n);
-		st->value = lower_expr(L, s, ts_field(n, "right"));
-		if (!st->value)
-			return -1;
-		st->target = lower_target(L, s, ts_field(n, "left"));
-		if (!st->target ||
-		    lower_block(L, s, ts_field(n, "body"), &st->body) < 0 ||
-		    lower_else_of(L, s, n, &st->orelse) < 0)
-			return -1;
-		bpush(L, out, st);
-		return 0;
-	}
-	if (!strcmp(t, "try_statement"))
-		return lower_try(L, s, n, out);
-	if (!strcmp(t, "with_statement"))
-		return lower_with(L, s, n, out);
-	if (!strcmp(t, "raise_statement")) {
-		TSNode cause = ts_field(n, "cause");
-		st = snew(L, OS_RAISE, n);
-		for (uint32_t i = 0; i < ts_nnamed(n); i++) {
-			TSNode c = ts_named(n, i);
-			if (!ts_node_is_null(cause) &&
-			    ts_node_start_byte(c) == ts_node_start_byte(cause))
-				continue;
-			st->value = lower_expr(L, s, c);
-			if (!st->value)
-				return -1;
-			break;
-		}
-		if (!ts_node_is_null(cause)) {
-			st->cause = lower_expr(L, s, cause);
-			if (!st->cause)
-				return -1;
-		}
-		bpush(L, out, st);
-		return 0;
-	}
-	if (!strcmp(t, "assert_statement")) {
-		st = snew(L, OS_ASSERT, n);
+	st = snew(L, OS_EXPR, n);
+	if (ts_nnamed(n) == 1)
+		st->value = lower_expr(L, s, e);
+	else
+		st->value = lower_display(L, s, n, ON_TUPLE);
+	if (!st->value)
+		return -1;
+	bpush(L, out, st);
+	return 0;
+}
+
+static int ls_return(struct olower *L, struct scope *s, TSNode n,
+		     struct oblock *out)
+{
+	struct ostmt *st = snew(L, OS_RETURN, n);
+
+	if (ts_nnamed(n) == 1) {
 		st->value = lower_expr(L, s, ts_named(n, 0));
 		if (!st->value)
 			return -1;
-		if (ts_nnamed(n) > 1) {
-			st->cause = lower_expr(L, s, ts_named(n, 1));
-			if (!st->cause)
-				return -1;
-		}
-		bpush(L, out, st);
-		return 0;
+	} else if (ts_nnamed(n) > 1) {
+		return ofail(L, n, "malformed return");
 	}
-	if (!strcmp(t, "delete_statement")) {
-		size_t cap = 0;
-		TSNode list = ts_named(n, 0);
-		st = snew(L, OS_DEL, n);
-		if (ts_is(list, "expression_list")) {
-			for (uint32_t i = 0; i < ts_nnamed(list); i++) {
-				struct onode *x =
-				    lower_target(L, s, ts_named(list, i));
-				if (!x)
-					return -1;
-				tpush(L, st, x, &cap);
-			}
-		} else {
-			struct onode *x = lower_target(L, s, list);
-			if (!x)
-				return -1;
-			tpush(L, st, x, &cap);
-		}
-		bpush(L, out, st);
-		return 0;
+	bpush(L, out, st);
+	return 0;
+}
+
+static int ls_jump(struct olower *L, struct scope *s, TSNode n,
+		   struct oblock *out)
+{
+	(void)s;
+	bpush(L, out,
+	      snew(L, *ts_node_type(n) == 'b' ? OS_BREAK : OS_CONTINUE, n));
+	return 0;
+}
+
+static int ls_if(struct olower *L, struct scope *s, TSNode n,
+		 struct oblock *out)
+{
+	return lower_if(L, s, ts_field(n, "condition"),
+			ts_field(n, "consequence"), n, 0, out);
+}
+
+static int ls_while(struct olower *L, struct scope *s, TSNode n,
+		    struct oblock *out)
+{
+	struct ostmt *st = snew(L, OS_WHILE, n);
+
+	st->value = lower_expr(L, s, ts_field(n, "condition"));
+	if (!st->value || lower_block(L, s, ts_field(n, "body"), &st->body) < 0 ||
+	    lower_else_of(L, s, n, &st->orelse) < 0)
+		return -1;
+	bpush(L, out, st);
+	return 0;
+}
+
+static int ls_for(struct olower *L, struct scope *s, TSNode n,
+		  struct oblock *out)
+{
+	struct ostmt *st;
+
+	if (starts_with_keyword(L, n, "async"))
+		return ofail(L, n, "async for: async functions stay in Python");
+	st = snew(L, OS_FOR, n);
+	st->value = lower_expr(L, s, ts_field(n, "right"));
+	if (!st->value)
+		return -1;
+	st->target = lower_target(L, s, ts_field(n, "left"));
+	if (!st->target ||
+	    lower_block(L, s, ts_field(n, "body"), &st->body) < 0 ||
+	    lower_else_of(L, s, n, &st->orelse) < 0)
+		return -1;
+	bpush(L, out, st);
+	return 0;
+}
+
+static int ls_raise(struct olower *L, struct scope *s, TSNode n,
+		    struct oblock *out)
+{
+	TSNode cause = ts_field(n, "cause");
+	struct ostmt *st = snew(L, OS_RAISE, n);
+
+	for (uint32_t i = 0; i < ts_nnamed(n); i++) {
+		TSNode c = ts_named(n, i);
+		if (!ts_node_is_null(cause) &&
+		    ts_node_start_byte(c) == ts_node_start_byte(cause))
+			continue;
+		st->value = lower_expr(L, s, c);
+		if (!st->value)
+			return -1;
+		break;
 	}
-	if (!strcmp(t, "import_statement") ||
-	    !strcmp(t, "import_from_statement"))
-		return lower_import(L, s, n, out);
+	if (!ts_node_is_null(cause)) {
+		st->cause = lower_expr(L, s, cause);
+		if (!st->cause)
+			return -1;
+	}
+	bpush(L, out, st);
+	return 0;
+}
+
+static int ls_assert(struct olower *L, struct scope *s, TSNode n,
+		     struct oblock *out)
+{
+	struct ostmt *st = snew(L, OS_ASSERT, n);
+
+	st->value = lower_expr(L, s, ts_named(n, 0));
+	if (!st->value)
+		return -1;
+	if (ts_nnamed(n) > 1) {
+		st->cause = lower_expr(L, s, ts_named(n, 1));
+		if (!st->cause)
+			return -1;
+	}
+	bpush(L, out, st);
+	return 0;
+}
+
+static int ls_delete(struct olower *L, struct scope *s, TSNode n,
+		     struct oblock *out)
+{
+	size_t cap = 0;
+	TSNode list = ts_named(n, 0);
+	struct ostmt *st = snew(L, OS_DEL, n);
+	uint32_t cnt = ts_is(list, "expression_list") ? ts_nnamed(list) : 1;
+
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct onode *x = lower_target(
+		    L, s, ts_is(list, "expression_list") ? ts_named(list, i)
+							 : list);
+		if (!x)
+			return -1;
+		tpush(L, st, x, &cap);
+	}
+	bpush(L, out, st);
+	return 0;
+}
+
+static int ls_def(struct olower *L, struct scope *s, TSNode n,
+		  struct oblock *out)
+{
+	return lower_nested_def(L, s, n, ts_null_node(n), out);
+}
+
+static int ls_decorated(struct olower *L, struct scope *s, TSNode n,
+			struct oblock *out)
+{
+	TSNode d = ts_field(n, "definition");
+
+	if (ts_is(d, "class_definition"))
+		return lower_nested_class(L, s, d, n, out);
+	return lower_nested_def(L, s, d, n, out);
+}
+
+static int ls_class(struct olower *L, struct scope *s, TSNode n,
+		    struct oblock *out)
+{
+	return lower_nested_class(L, s, n, ts_null_node(n), out);
+}
+
+static int ls_refused(struct olower *L, struct scope *s, TSNode n,
+		      struct oblock *out)
+{
+	const char *t = ts_node_type(n);
+
+	(void)s, (void)out;
 	if (!strcmp(t, "future_import_statement"))
 		return ofail(L, n, "from __future__ inside a function");
-	if (!strcmp(t, "function_definition"))
-		return lower_nested_def(L, s, n, ts_null_node(n), out);
-	if (!strcmp(t, "decorated_definition")) {
-		TSNode d = ts_field(n, "definition");
-		if (ts_is(d, "class_definition"))
-			return lower_nested_class(L, s, d, n, out);
-		return lower_nested_def(L, s, d, n, out);
-	}
-	if (!strcmp(t, "class_definition"))
-		return lower_nested_class(L, s, n, ts_null_node(n), out);
 	if (!strcmp(t, "match_statement"))
 		return ofail(L, n, "match statements are not supported");
 	if (!strcmp(t, "ERROR"))
 		return ofail(L, n, "syntax error");
 	return ofail(L, n, "%s is not supported", t);
+}
+
+static const struct {
+	const char *type;
+	lower_st_fn fn;
+} lower_st_table[] = {
+    {"comment", ls_nothing},
+    {"line_continuation", ls_nothing},
+    {"pass_statement", ls_nothing},
+    {"global_statement", ls_nothing},
+    {"nonlocal_statement", ls_nothing},
+    {"expression_statement", ls_expression},
+    {"return_statement", ls_return},
+    {"break_statement", ls_jump},
+    {"continue_statement", ls_jump},
+    {"if_statement", ls_if},
+    {"while_statement", ls_while},
+    {"for_statement", ls_for},
+    {"try_statement", lower_try},
+    {"with_statement", lower_with},
+    {"raise_statement", ls_raise},
+    {"assert_statement", ls_assert},
+    {"delete_statement", ls_delete},
+    {"import_statement", lower_import},
+    {"import_from_statement", lower_import},
+    {"function_definition", ls_def},
+    {"decorated_definition", ls_decorated},
+    {"class_definition", ls_class},
+};
+
+static int lower_stmt(struct olower *L, struct scope *s, TSNode n,
+		      struct oblock *out)
+{
+	const char *t = ts_node_type(n);
+
+	for (size_t i = 0; i < sizeof(lower_st_table) / sizeof(lower_st_table[0]);
+	     i++)
+		if (!strcmp(t, lower_st_table[i].type))
+			return lower_st_table[i].fn(L, s, n, out);
+	return ls_refused(L, s, n, out);
 }
 
 static int lower_block(struct olower *L, struct scope *s, TSNode n,
