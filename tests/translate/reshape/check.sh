@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# check_reshape.sh - the translator's output is unchanged by a refactoring.
+# check.sh - the translator's output is unchanged by a refactoring.
 #
-#   tests/translate/check_reshape.sh [REV] [EXTRA.py ...]
+#   tests/translate/reshape/check.sh [REV] [--random N] [EXTRA.py ...]
 #
 # Builds tool-translate at git revision REV (default HEAD) in a scratch
 # copy of the tree (git archive: no worktree, no change to .git), runs it
@@ -9,19 +9,25 @@
 # tests/translate (not test_*), examples/ and any EXTRA files, for Python
 # 3.11 and 3.12 semantics, with the signatures the tests and the profiler
 # give (SIGNATURES of a corpus file; the profile harness's first observed
-# signature for an example) and without any, then diffs:
+# signature for an example) and without any, plus N random modules of
+# gen_programs.py (seeds 1..N, Python 3.11 only), then diffs:
 #   - the report and every file written (lib.rs, Cargo.toml, shim): must
 #     be byte-identical, or the script fails;
 #   - tool-translate --dump-ir: shown, never fatal (a pass may annotate it).
 # Run `make build/tool-translate` first. Needs python3 and tar.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
 REV=HEAD
-if [[ $# -gt 0 && $1 != *.py ]]; then
+NRANDOM=0
+if [[ $# -gt 0 && $1 != *.py && $1 != --random ]]; then
 	REV=$1
 	shift
+fi
+if [[ $# -gt 1 && $1 == --random ]]; then
+	NRANDOM=$2
+	shift 2
 fi
 EXTRA=("$@")
 SHA=$(git rev-parse --verify "$REV^{commit}")
@@ -30,11 +36,11 @@ BASE=$WORK/base-$SHA
 NEW_TOOL=$ROOT/build/tool-translate
 
 if [[ ! -x $NEW_TOOL ]]; then
-	echo "check_reshape: build $NEW_TOOL first (make build/tool-translate)" >&2
+	echo "check.sh: build $NEW_TOOL first (make build/tool-translate)" >&2
 	exit 2
 fi
 if [[ ! -x $BASE/build/tool-translate ]]; then
-	echo "check_reshape: building tool-translate at ${SHA:0:12}" >&2
+	echo "check.sh: building tool-translate at ${SHA:0:12}" >&2
 	rm -rf "$BASE"
 	mkdir -p "$BASE"
 	git archive "$SHA" | tar -x -C "$BASE"
@@ -85,6 +91,14 @@ json.dump(sigs, open(out, "w"))
 EOF
 done
 
+RANDOM_INPUTS=()
+if [[ $NRANDOM -gt 0 ]]; then
+	rm -rf "$WORK/random"
+	python3 tests/translate/reshape/gen_programs.py 1 "$NRANDOM" \
+		"$WORK/random"
+	RANDOM_INPUTS=("$WORK"/random/*.py)
+fi
+
 # run TOOL DIR: every input, both Python versions, with and without
 # signatures, into DIR.
 run() {
@@ -106,6 +120,13 @@ run() {
 			done
 		done
 	done
+	for f in "${RANDOM_INPUTS[@]}"; do
+		out=$dir/$(basename "$f" .py)
+		args=(--source "$f" --module m_rs --out "$out")
+		"$tool" "${args[@]}" >"$out.report" 2>&1 || true
+		sed -i "s|$out|OUT|g" "$out.report"
+		"$tool" "${args[@]}" --dump-ir >"$out.ir" 2>&1 || true
+	done
 }
 
 run "$BASE/build/tool-translate" "$WORK/old"
@@ -113,7 +134,7 @@ run "$NEW_TOOL" "$WORK/new"
 
 status=0
 if ! diff -r -x '*.ir' "$WORK/old" "$WORK/new" >"$WORK/diff.txt"; then
-	echo "check_reshape: OUTPUT DIFFERS from ${SHA:0:12}:" >&2
+	echo "check.sh: OUTPUT DIFFERS from ${SHA:0:12}:" >&2
 	head -100 "$WORK/diff.txt" >&2
 	status=1
 fi
@@ -122,7 +143,7 @@ for ir in "$WORK"/old/*.ir; do
 	cmp -s "$ir" "$WORK/new/$(basename "$ir")" || nir=$((nir + 1))
 done
 nlib=$(find "$WORK/new" -name lib.rs | wc -l)
-echo "check_reshape: ${#INPUTS[@]} inputs, $nlib crates: reports and" \
+echo "check.sh: ${#INPUTS[@]} + ${#RANDOM_INPUTS[@]} inputs, $nlib crates: reports and" \
 	"files $([[ $status == 0 ]] && echo identical || echo DIFFER) to" \
 	"${SHA:0:12}; --dump-ir differs for $nir runs" \
 	"(diff -r $WORK/old $WORK/new)"
