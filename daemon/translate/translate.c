@@ -2,9 +2,10 @@
  * translate.c - translate_module(): request checking, the pipeline
  * lower -> infer -> check -> emit -> write, and the report.
  *
- * Owns the order of the passes and the fixpoint that makes a function
- * fall back when anything it calls does. Each pass lives in its own file
- * (lower.c, types.c, emit.c, crate.c).
+ * Owns the order of the passes (translate_passes, the one place it is
+ * written: the module, --dump-ir and the unit tests run it) and the
+ * fixpoint that makes a function fall back when anything it calls does.
+ * Each pass lives in its own file (lower.c, types.c, emit.c, crate.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,44 @@ static json_t *report_fn(struct ir_fn *fn, const char *name)
 	return o;
 }
 
+/* The one order of the passes. */
+int translate_passes(struct ir_module *m, const char *src, size_t len,
+		     json_t *signatures, json_t *exclude, struct buf *errmsg)
+{
+	size_t i;
+
+	if (lower_module(m, src, len, errmsg) < 0)
+		return -1;
+	/* Functions the caller keeps in Python (the build stage, when their
+	 * Rust did not compile), before inference: their callers in the
+	 * module then stay in Python too. */
+	for (i = 0; i < m->nfns; i++) {
+		struct ir_fn *fn = m->fns[i];
+		const char *why =
+		    json_string_value(json_object_get(exclude, fn->name));
+		if (!why || !fn->is_ok)
+			continue;
+		fn->is_ok = false;
+		free(fn->reason);
+		fn->reason =
+		    xasprintf("line %d:%d %s", fn->line, fn->col, why);
+	}
+	for (i = 0; i < m->nfns; i++) {
+		json_t *sig = json_is_object(signatures)
+				  ? json_object_get(signatures, m->fns[i]->name)
+				  : NULL;
+		if (json_is_object(sig))
+			apply_signature(m, m->fns[i], sig);
+	}
+	for (int round = 0; round < 6; round++)
+		for (i = 0; i < m->nfns; i++)
+			if (m->fns[i]->is_ok && !m->fns[i]->reason)
+				types_infer_fn(m, m->fns[i]);
+	types_check_calls(m);
+	settle_emission(m);
+	return 0;
+}
+
 int translate_module(const char *src, size_t len, json_t *request,
 		     const char *out_dir, json_t **report, struct err *err)
 {
@@ -260,36 +299,11 @@ int translate_module(const char *src, size_t len, json_t *request,
 
 	/* Sources that fail to parse leave every function untranslated with
 	 * a reason; only setup failures are errors. */
-	if (lower_module(&m, src ? src : "", len, &msg) < 0) {
+	if (translate_passes(&m, src ? src : "", len, sigs, exclude, &msg) <
+	    0) {
 		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
 		goto out;
 	}
-	/* Functions the caller keeps in Python (the build stage, when their
-	 * Rust did not compile), before inference: their callers in the
-	 * module then stay in Python too. */
-	for (i = 0; i < m.nfns; i++) {
-		const char *why =
-		    json_string_value(json_object_get(exclude, m.fns[i]->name));
-		if (!why || !m.fns[i]->is_ok)
-			continue;
-		m.fns[i]->is_ok = false;
-		free(m.fns[i]->reason);
-		m.fns[i]->reason = xasprintf("line %d:%d %s", m.fns[i]->line,
-					     m.fns[i]->col, why);
-	}
-	for (i = 0; i < m.nfns; i++) {
-		json_t *sig = json_is_object(sigs)
-				  ? json_object_get(sigs, m.fns[i]->name)
-				  : NULL;
-		if (json_is_object(sig))
-			apply_signature(&m, m.fns[i], sig);
-	}
-	for (int round = 0; round < 6; round++)
-		for (i = 0; i < m.nfns; i++)
-			if (m.fns[i]->is_ok && !m.fns[i]->reason)
-				types_infer_fn(&m, m.fns[i]);
-	types_check_calls(&m);
-	settle_emission(&m);
 
 	/* The selection, in request order (all functions when absent). */
 	nsel = fnlist ? json_array_size(fnlist) : m.nfns;
@@ -388,24 +402,22 @@ out:
 }
 
 /* For --dump-ir: the typed IR of every function, after all passes. */
-int translate_dump_ir(const char *src, size_t len, int py_minor,
+int translate_dump_ir(const char *src, size_t len, json_t *request,
 		      struct buf *out)
 {
 	struct ir_module m;
 	struct buf msg = BUF_INIT;
-	int ret = 0;
+	const char *pyver = json_str(request, "python_version");
+	int ret = 0, major, minor;
 
 	ir_module_init(&m);
-	m.py_minor = py_minor;
-	if (lower_module(&m, src, len, &msg) < 0) {
+	if (pyver && sscanf(pyver, "%d.%d", &major, &minor) == 2)
+		m.py_minor = minor;
+	if (translate_passes(&m, src, len, json_object_get(request, "signatures"),
+			     json_object_get(request, "exclude"), &msg) < 0) {
 		ret = -1;
 		goto out;
 	}
-	for (int round = 0; round < 6; round++)
-		for (size_t i = 0; i < m.nfns; i++)
-			if (m.fns[i]->is_ok && !m.fns[i]->reason)
-				types_infer_fn(&m, m.fns[i]);
-	types_check_calls(&m);
 	for (size_t i = 0; i < m.nfns; i++) {
 		ir_dump_fn(out, m.fns[i]);
 		if (m.fns[i]->reason)

@@ -12,13 +12,14 @@
 #include "../../daemon/translate/ir.h"
 #include "../../daemon/translate/translate.h"
 
-/* Lowers and types src; returns the IR dump (caller releases). */
+/* Runs the passes on src; returns the IR dump (caller releases). */
 static void dump(const char *src, struct buf *out)
 {
-	CHECK(translate_dump_ir(src, strlen(src), 11, out) == 0);
+	CHECK(translate_dump_ir(src, strlen(src), NULL, out) == 0);
 }
 
-/* Lowers, types and emits the native function named fn. */
+/* Runs the passes on src and emits the native function named name: 0, or
+ * -1 when it stays in Python (*reason says why). */
 static int rust_of(const char *src, const char *name, struct buf *out,
 		   char **reason)
 {
@@ -29,12 +30,7 @@ static int rust_of(const char *src, const char *name, struct buf *out,
 	int ret = -1;
 
 	ir_module_init(&m);
-	CHECK(lower_module(&m, src, strlen(src), &msg) == 0);
-	for (int r = 0; r < 4; r++)
-		for (size_t i = 0; i < m.nfns; i++)
-			if (m.fns[i]->is_ok && !m.fns[i]->reason)
-				types_infer_fn(&m, m.fns[i]);
-	types_check_calls(&m);
+	CHECK(translate_passes(&m, src, strlen(src), NULL, NULL, &msg) == 0);
 	fn = ir_module_find(&m, name);
 	CHECK(fn != NULL);
 	emit_init(&e, out);
@@ -247,7 +243,7 @@ TEST(translate_garbage_does_not_crash)
 	};
 	for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
 		struct buf b = BUF_INIT;
-		translate_dump_ir(srcs[i], strlen(srcs[i]), 11, &b);
+		translate_dump_ir(srcs[i], strlen(srcs[i]), NULL, &b);
 		buf_release(&b);
 	}
 }
