@@ -72,7 +72,7 @@ struct fe {
 	int ntmp;
 	struct loopctx loops[128];
 	int nloops;
-	int out_var; /* rt::PyOut result list (result_list_var), or -1 */
+	char **sx; /* per variable: its rt::StrIx (var.is_strix), or NULL */
 	bool failed;
 };
 
@@ -106,19 +106,6 @@ static char *tmpname(struct fe *f, const char *stem)
 	return r;
 }
 
-static char *rty(const struct ty *t)
-{
-	static _Thread_local char slots[8][256];
-	static _Thread_local int k;
-	struct buf b = BUF_INIT;
-	char *s = slots[k++ & 7];
-
-	ty_format_rust(&b, t);
-	snprintf(s, 256, "%s", b.data);
-	buf_release(&b);
-	return s;
-}
-
 static bool ty_has_none(const struct ty *t)
 {
 	if (t->kind == TY_NONE || t->kind == TY_OPT)
@@ -150,16 +137,6 @@ static bool is_intlike(const struct ty *t)
 	return t->kind == TY_INT || t->kind == TY_BOOL;
 }
 
-static bool is_call(const struct ex *e, const char *name)
-{
-	return e->kind == EX_CALL && !e->fn && !strcmp(e->sval, name);
-}
-
-static bool is_method(const struct ex *e, const char *name)
-{
-	return e->kind == EX_METHOD && !strcmp(e->sval, name);
-}
-
 static struct var *var_of(struct fe *f, const struct ex *e)
 {
 	return &f->fn->vars[e->var];
@@ -171,405 +148,54 @@ static bool var_is_ref(const struct var *v)
 	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
 }
 
-/* ---- list views ----
- * A list[float] / list[int] / list[bool] / list[str] parameter that the
- * function only reads through len(xs), xs[i] and for loops (plain,
- * enumerate, zip) is read in place from the caller's list (rt::ListView)
- * instead of being copied into a Vec first: one pass over the items
- * instead of two and no allocation. The native function is generic over
- * rt::View, so calls between translated functions still pass Vecs. */
-
-static bool view_ex_ok(const struct ex *x, int var);
-
-static bool is_var(const struct ex *x, int var)
+static const char *rty(const struct ty *t)
 {
-	return x && x->kind == EX_NAME && x->var == var;
+	return ty_rust_name(t);
 }
 
-static bool view_iter_ok(const struct ex *it, int var)
+/* The rt::StrIx of a str parameter x (plan.c: var.is_strix), or NULL. */
+static const char *strix(struct fe *f, const struct ex *x)
 {
-	if (is_var(it, var))
-		return true;
-	if (is_call(it, "enumerate") && it->n >= 1 && is_var(it->a[0], var))
-		return it->n < 2 || view_ex_ok(it->a[1], var);
-	if (is_call(it, "zip")) {
-		for (size_t i = 0; i < it->n; i++)
-			if (!is_var(it->a[i], var) &&
-			    !view_ex_ok(it->a[i], var))
-				return false;
-		return true;
-	}
-	return view_ex_ok(it, var);
+	return x->kind == EX_NAME && f->sx ? f->sx[x->var] : NULL;
 }
 
-static bool view_ex_ok(const struct ex *x, int var)
+/* A list parameter read in place (plan.c: rt::ListView). */
+static bool is_view(struct fe *f, const struct ex *x)
 {
-	if (!x)
-		return true;
-	if (is_var(x, var))
-		return false;
-	if (is_call(x, "len") && x->n == 1 && is_var(x->a[0], var))
-		return true;
-	if (x->kind == EX_INDEX && is_var(x->a[0], var))
-		return view_ex_ok(x->a[1], var);
-	for (size_t i = 0; i < x->n; i++)
-		if (!view_ex_ok(x->a[i], var))
-			return false;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (!view_iter_ok(c->iter, var) || !view_ex_ok(c->target, var))
-			return false;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (!view_ex_ok(c->conds[k], var))
-				return false;
-	}
-	return true;
-}
-
-static bool view_block_ok(const struct block *blk, int var)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (!view_ex_ok(s->targets[k], var))
-				return false;
-		if (!view_ex_ok(s->value, var) || !view_ex_ok(s->cond, var) ||
-		    !view_ex_ok(s->target, var))
-			return false;
-		if (s->kind == ST_FOR ? !view_iter_ok(s->iter, var)
-				      : !view_ex_ok(s->iter, var))
-			return false;
-		if (!view_block_ok(&s->body, var) ||
-		    !view_block_ok(&s->orelse, var))
-			return false;
-	}
-	return true;
-}
-
-/* Whether x indexes str variable var or takes its len(). */
-static bool ex_indexes(const struct ex *x, int var)
-{
-	if (!x)
-		return false;
-	if ((x->kind == EX_INDEX || is_call(x, "len")) && x->n >= 1 &&
-	    is_var(x->a[0], var))
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_indexes(x->a[i], var))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_indexes(c->iter, var) || ex_indexes(c->target, var))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_indexes(c->conds[k], var))
-				return true;
-	}
-	return false;
-}
-
-static bool block_indexes(const struct block *blk, int var)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_indexes(s->targets[k], var))
-				return true;
-		if (ex_indexes(s->value, var) || ex_indexes(s->cond, var) ||
-		    ex_indexes(s->target, var) || ex_indexes(s->iter, var) ||
-		    block_indexes(&s->body, var) ||
-		    block_indexes(&s->orelse, var))
-			return true;
-	}
-	return false;
-}
-
-/* The deepest loop nesting at which x reads var (a comprehension counts
- * as a loop around its parts). */
-static int ex_use_depth(const struct ex *x, int var, int depth)
-{
-	int d = -1;
-
-	if (!x)
-		return -1;
-	if (is_var(x, var))
-		return depth;
-	for (size_t i = 0; i < x->n; i++) {
-		int k = ex_use_depth(x->a[i], var, depth + (x->ncomp ? 1 : 0));
-		d = k > d ? k : d;
-	}
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		int k = ex_use_depth(c->iter, var, depth + (int)i + 1);
-		d = k > d ? k : d;
-		for (size_t j = 0; j < c->nconds; j++) {
-			k = ex_use_depth(c->conds[j], var, depth + (int)i + 1);
-			d = k > d ? k : d;
-		}
-	}
-	return d;
-}
-
-static int block_use_depth(const struct block *blk, int var, int depth)
-{
-	int d = -1;
-
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		bool loop = s->kind == ST_FOR || s->kind == ST_WHILE;
-		int k, in = depth + (loop ? 1 : 0);
-		for (size_t t = 0; t < s->ntargets; t++) {
-			k = ex_use_depth(s->targets[t], var, depth);
-			d = k > d ? k : d;
-		}
-		k = ex_use_depth(s->value, var, depth);
-		d = k > d ? k : d;
-		k = ex_use_depth(s->cond, var, in);
-		d = k > d ? k : d;
-		k = ex_use_depth(s->target, var, depth);
-		d = k > d ? k : d;
-		k = ex_use_depth(s->iter, var, in);
-		d = k > d ? k : d;
-		k = block_use_depth(&s->body, var, in);
-		d = k > d ? k : d;
-		k = block_use_depth(&s->orelse, var, depth);
-		d = k > d ? k : d;
-	}
-	return d;
-}
-
-/* Marks the parameters read in place. None when an argument is changed
- * in place (write-back needs every argument a native copy). */
-static void mark_views(struct ir_fn *fn)
-{
-	bool any_mut = false;
-
-	for (size_t i = 0; i < fn->nparams; i++) {
-		struct var *v = &fn->vars[fn->params[i].var];
-		if (v->is_mutated && !v->is_rebound)
-			any_mut = true;
-	}
-	for (size_t i = 0; i < fn->nparams; i++) {
-		struct param *p = &fn->params[i];
-		struct var *v = &fn->vars[p->var];
-		enum ty_kind k =
-		    v->ty->kind == TY_LIST ? v->ty->sub[0]->kind : TY_BAD;
-		v->is_view = !any_mut && !p->def && !v->is_mutated &&
-			     !v->is_rebound &&
-			     (k == TY_FLOAT || k == TY_INT || k == TY_BOOL ||
-			      k == TY_STR) &&
-			     view_block_ok(&fn->body, p->var) &&
-			     /* items read again and again (inside nested
-			      * loops) are cheaper from a native copy */
-			     block_use_depth(&fn->body, p->var, 0) < 2;
-	}
-}
-
-/* ---- result lists ----
- * A local list[float] / list[int] / list[bool] that the function only
- * creates empty, appends to and returns becomes an rt::PyOut: its items
- * are created as Python objects as they are appended, into one list
- * sized for the loop's trip count (rt::room), so returning it needs no
- * second pass over a native buffer. */
-
-static bool ex_mentions(const struct ex *x, int var);
-static bool is_empty_display(const struct ex *x);
-
-static bool is_append_of(const struct ex *x, int var)
-{
-	return x && x->kind == EX_METHOD && !strcmp(x->sval, "append") &&
-	       x->n == 2 && is_var(x->a[0], var) && !ex_mentions(x->a[1], var);
-}
-
-/* Every use of var in blk is `var = []`, `var.append(x)` or `return var`,
- * and every return returns var; *nret counts the returns. */
-static bool out_block_ok(const struct block *blk, int var, int *nret)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		if (s->kind == ST_RETURN) {
-			if (!is_var(s->value, var))
-				return false;
-			(*nret)++;
-			continue;
-		}
-		if (s->kind == ST_ASSIGN && s->ntargets == 1 &&
-		    is_var(s->targets[0], var) && is_empty_display(s->value))
-			continue;
-		if (s->kind == ST_EXPR && is_append_of(s->value, var))
-			continue;
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_mentions(s->targets[k], var))
-				return false;
-		if (ex_mentions(s->value, var) || ex_mentions(s->cond, var) ||
-		    ex_mentions(s->target, var) || ex_mentions(s->iter, var))
-			return false;
-		if (!out_block_ok(&s->body, var, nret) ||
-		    !out_block_ok(&s->orelse, var, nret))
-			return false;
-	}
-	return true;
-}
-
-static bool ex_calls_fn(const struct ex *x, const struct ir_fn *fn)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_CALL && x->fn == fn)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_calls_fn(x->a[i], fn))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_calls_fn(c->iter, fn))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_calls_fn(c->conds[k], fn))
-				return true;
-	}
-	return false;
-}
-
-static bool block_calls_fn(const struct block *blk, const struct ir_fn *fn)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_calls_fn(s->targets[k], fn))
-				return true;
-		if (ex_calls_fn(s->value, fn) || ex_calls_fn(s->cond, fn) ||
-		    ex_calls_fn(s->target, fn) || ex_calls_fn(s->iter, fn) ||
-		    block_calls_fn(&s->body, fn) ||
-		    block_calls_fn(&s->orelse, fn))
-			return true;
-	}
-	return false;
-}
-
-/* The variable built as an rt::PyOut, or -1. Not for a function another
- * translated function calls: those calls want the native Vec. */
-static int result_list_var(const struct ir_module *m, const struct ir_fn *fn)
-{
-	enum ty_kind k;
-
-	if (fn->ret->kind != TY_LIST || fn->is_recursive)
-		return -1;
-	k = fn->ret->sub[0]->kind;
-	if (k != TY_FLOAT && k != TY_INT && k != TY_BOOL)
-		return -1;
-	for (size_t i = 0; i < m->nfns; i++)
-		if (m->fns[i]->is_ok && block_calls_fn(&m->fns[i]->body, fn))
-			return -1;
-	for (size_t i = 0; i < fn->nvars; i++) {
-		const struct var *v = &fn->vars[i];
-		int nret = 0;
-		if (v->is_param || v->is_comp || !ty_equal(v->ty, fn->ret))
-			continue;
-		if (out_block_ok(&fn->body, (int)i, &nret) && nret > 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* An int expression that can be evaluated twice (once for rt::room, once
- * by the loop) with the same value and no effect. */
-static bool is_pure_int(const struct ex *x)
-{
-	switch (x->kind) {
-	case EX_INT:
-		return true;
-	case EX_NAME:
-		return x->ty->kind == TY_INT && !x->unwrap;
-	case EX_UNOP:
-		return x->op == '-' && is_pure_int(x->a[0]);
-	case EX_BINOP:
-		return (x->op == OP_ADD || x->op == OP_SUB) &&
-		       is_pure_int(x->a[0]) && is_pure_int(x->a[1]);
-	case EX_CALL:
-		return is_call(x, "len") && x->n == 1 &&
-		       x->a[0]->kind == EX_NAME && !x->a[0]->unwrap &&
-		       (x->a[0]->ty->kind == TY_LIST ||
-			x->a[0]->ty->kind == TY_DICT);
-	default:
-		return false;
-	}
-}
-
-static bool block_leaves(const struct block *blk)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		if (s->kind == ST_BREAK || s->kind == ST_RETURN ||
-		    s->kind == ST_RAISE || block_leaves(&s->body) ||
-		    block_leaves(&s->orelse))
-			return true;
-	}
-	return false;
+	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
 static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
 static void ex_mut(struct fe *f, struct buf *b, struct ex *x);
-static bool block_assigns(const struct block *blk, int var);
 
-/* The loop's trip count as "lo, hi" for rt::room, when known up front:
- * range() with one or two pure bounds, or a list name. */
-static bool trip_count(struct fe *f, struct buf *b, struct ex *iter)
+/* The loop's trip count as "lo, hi" for rt::room (plan.c knows it is
+ * known up front: range() with one or two pure bounds, or a list name). */
+static void add_trip_count(struct fe *f, struct buf *b, struct ex *iter)
 {
-	if (is_call(iter, "range") && (iter->n == 1 || iter->n == 2)) {
-		for (size_t i = 0; i < iter->n; i++)
-			if (!is_pure_int(iter->a[i]))
-				return false;
+	if (ex_is_call(iter, "range")) {
 		if (iter->n == 1)
 			buf_adds(b, "0");
 		else
 			ex_i64(f, b, iter->a[0]);
 		buf_adds(b, ", ");
 		ex_i64(f, b, iter->a[iter->n - 1]);
-		return true;
+		return;
 	}
-	if (iter->kind == EX_NAME && iter->ty->kind == TY_LIST &&
-	    !iter->unwrap) {
-		buf_addf(b, "0, %s.len() as i64", var_of(f, iter)->rname);
-		return true;
-	}
-	return false;
+	buf_addf(b, "0, %s.len() as i64", var_of(f, iter)->rname);
 }
 
-/* Before a loop that appends to a list once per iteration (an append at
- * the top of its body, no way out of the loop but its end), room for
- * every item at once: one allocation instead of doubling, and for an
- * rt::PyOut no copy of the items. */
-static void emit_room(struct fe *f, struct ex *iter, struct block *body)
+/* Room for every item the loop s appends (plan.c: st.room). */
+static void emit_room(struct fe *f, const struct st *s)
 {
 	struct buf cnt = BUF_INIT, r = BUF_INIT;
 
-	if (block_leaves(body))
-		goto out;
-	for (size_t i = 0; i < body->n; i++) {
-		const struct st *s = body->v[i];
-		struct ex *x = s->value;
-		if (s->kind != ST_EXPR || x->kind != EX_METHOD ||
-		    strcmp(x->sval, "append") || x->n != 2 ||
-		    x->a[0]->kind != EX_NAME || x->a[0]->unwrap ||
-		    x->a[0]->ty->kind != TY_LIST ||
-		    block_assigns(body, x->a[0]->var))
-			continue;
-		if (!cnt.len && !trip_count(f, &cnt, iter))
-			goto out;
-		buf_reset(&r);
-		ex_mut(f, &r, x->a[0]);
-		emit_line(f->e, "rt::room(%s, %s)?;", r.data, cnt.data);
-		break;
-	}
-out:
+	if (!s->room)
+		return;
+	add_trip_count(f, &cnt, s->iter);
+	ex_mut(f, &r, s->room->a[0]);
+	emit_line(f->e, "rt::room(%s, %s)?;", r.data, cnt.data);
 	buf_release(&cnt);
 	buf_release(&r);
-}
-
-static bool is_view(struct fe *f, const struct ex *x)
-{
-	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
 /* The Rust name of a translated function's native code. */
@@ -612,7 +238,6 @@ static void ex_recv(struct fe *f, struct buf *b, struct ex *x);
 static void ex_recv_mut(struct fe *f, struct buf *b, struct ex *x);
 static void ex_slice(struct fe *f, struct buf *b, struct ex *x);
 static void ex_str(struct fe *f, struct buf *b, struct ex *x);
-static bool ex_mentions(const struct ex *x, int var);
 
 static void add_float(struct buf *b, double v)
 {
@@ -736,17 +361,6 @@ static int add_default(struct fe *f, struct buf *b, const struct ty *t)
 	}
 }
 
-/* Empty displays take the type their context wants. */
-static bool is_empty_display(const struct ex *x)
-{
-	return ((x->kind == EX_LIST || x->kind == EX_DICT ||
-		 x->kind == EX_SET) &&
-		x->n == 0) ||
-	       ((is_call(x, "list") || is_call(x, "dict") ||
-		 is_call(x, "set")) &&
-		x->n == 0);
-}
-
 static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
 
 static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
@@ -777,7 +391,7 @@ static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 		buf_addch(b, ')');
 		return;
 	}
-	if (want && is_empty_display(x)) {
+	if (want && ex_is_empty_display(x)) {
 		if (want->kind == TY_LIST)
 			buf_addf(b, "Vec::<%s>::new()", rty(want->sub[0]));
 		else if (want->kind == TY_DICT)
@@ -1358,7 +972,7 @@ static void emit_math(struct fe *f, struct buf *b, struct ex *e)
 /* An expression usable as &[T] / &Vec<T> for builtins over iterables. */
 static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (is_call(x, "range")) {
+	if (ex_is_call(x, "range")) {
 		buf_adds(b, "&rt::range_vec(");
 		if (x->n == 1)
 			buf_adds(b, "0, ");
@@ -1370,14 +984,14 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 		buf_adds(b, x->n == 3 ? ")?" : ", 1)?");
 		return;
 	}
-	if (is_method(x, "keys") || is_method(x, "values") ||
-	    is_method(x, "items")) {
+	if (ex_is_method(x, "keys") || ex_is_method(x, "values") ||
+	    ex_is_method(x, "items")) {
 		buf_addf(b, "&rt::d%s(", x->sval);
 		ex_ref(f, b, x->a[0]);
 		buf_addch(b, ')');
 		return;
 	}
-	if (is_call(x, "reversed") && x->n == 1 &&
+	if (ex_is_call(x, "reversed") && x->n == 1 &&
 	    x->a[0]->ty->kind == TY_LIST) {
 		char *t = tmpname(f, "r");
 		buf_addf(b, "&{ let mut %s = ", t);
@@ -1386,8 +1000,8 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	}
 	if (x->kind == EX_CALL && !x->fn &&
-	    (is_call(x, "enumerate") || is_call(x, "zip") ||
-	     is_call(x, "reversed"))) {
+	    (ex_is_call(x, "enumerate") || ex_is_call(x, "zip") ||
+	     ex_is_call(x, "reversed"))) {
 		efail(f, x, "%s() outside a for loop", x->sval);
 		return;
 	}
@@ -1422,13 +1036,13 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 
 static const struct ty *iter_elem_ty(const struct ex *x)
 {
-	if (is_call(x, "range"))
+	if (ex_is_call(x, "range"))
 		return ty_basic(TY_INT);
-	if (is_method(x, "keys"))
+	if (ex_is_method(x, "keys"))
 		return x->a[0]->ty->sub[0];
-	if (is_method(x, "values"))
+	if (ex_is_method(x, "values"))
 		return x->a[0]->ty->sub[1];
-	if (is_call(x, "reversed"))
+	if (ex_is_call(x, "reversed"))
 		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0]
 						    : ty_basic(TY_INT);
 	if (x->ty->kind == TY_LIST)
@@ -1453,8 +1067,8 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 	}
 	if (!strcmp(fn, "len")) {
 		if (a0->ty->kind == TY_STR) {
-			if (a0->kind == EX_NAME && var_of(f, a0)->sx) {
-				buf_addf(b, "%s.len()", var_of(f, a0)->sx);
+			if (strix(f, a0)) {
+				buf_addf(b, "%s.len()", strix(f, a0));
 				return;
 			}
 			buf_adds(b, "rt::slen(");
@@ -1748,7 +1362,7 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 			}
 			if (rt->kind == TY_LIST) {
 				if (!strcmp(m, "append") &&
-				    is_var(r, f->out_var)) {
+				    ex_is_var(r, f->fn->out_var)) {
 					ex_recv_mut(f, b, r);
 					buf_addf(b, ".push(%s)?", a1);
 				} else if (!strcmp(m, "append")) {
@@ -1897,7 +1511,7 @@ static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
 			ex_own_as(f, b, a, pv->ty);
 		} else if (pv->is_mutated && !pv->is_rebound) {
 			ex_mut(f, b, a);
-		} else if (is_empty_display(a)) {
+		} else if (ex_is_empty_display(a)) {
 			buf_addch(b, '&');
 			ex_own_as(f, b, a, pv->ty);
 		} else {
@@ -2245,8 +1859,8 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 			return;
 		}
 		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR &&
-		    x->a[0]->kind == EX_NAME && var_of(f, x->a[0])->sx) {
-			buf_addf(b, "%s.get(", var_of(f, x->a[0])->sx);
+		    strix(f, x->a[0])) {
+			buf_addf(b, "%s.get(", strix(f, x->a[0]));
 			ex_i64(f, b, x->a[1]);
 			buf_adds(b, ")?");
 			return;
@@ -2546,7 +2160,6 @@ static void ex_cond(struct fe *f, struct buf *b, struct ex *x)
 	}
 }
 
-static bool needs_hoist(const struct ex *x);
 
 /* A str operand as &str: literals stay literals (no String made). */
 static void ex_str(struct fe *f, struct buf *b, struct ex *x)
@@ -2560,112 +2173,52 @@ static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 	buf_adds(b, ").as_str()");
 }
 
-/* Whether x reads variable var anywhere. */
-static bool ex_mentions(const struct ex *x, int var)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_NAME && x->var == var)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_mentions(x->a[i], var))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_mentions(c->iter, var) || ex_mentions(c->target, var))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_mentions(c->conds[k], var))
-				return true;
-	}
-	return false;
-}
-
 /* s = s + t and s += t on a str variable: Python builds a new string (in
  * place when it can); appending to the String is the same value without
  * copying s each time. */
-static bool emit_str_append(struct fe *f, struct ex *target, struct ex *t)
+static void emit_str_append(struct fe *f, struct ex *target, struct ex *t)
 {
 	struct buf b = BUF_INIT;
 
-	if (target->kind != EX_NAME || var_of(f, target)->ty->kind != TY_STR ||
-	    t->ty->kind != TY_STR || ex_mentions(t, target->var) ||
-	    needs_hoist(t))
-		return false;
 	ex_str(f, &b, t);
 	emit_line(f->e, "%s.push_str(%s);", var_of(f, target)->rname, b.data);
 	buf_release(&b);
-	return true;
 }
 
 /* c = s[i] on str variables: reuse c's buffer. */
-static bool emit_str_index_into(struct fe *f, struct ex *target, struct ex *v)
+static void emit_str_index_into(struct fe *f, struct ex *target, struct ex *v)
 {
 	struct buf b = BUF_INIT;
-	struct var *tv;
-	char *k;
+	struct var *tv = var_of(f, target);
+	char *k = tmpname(f, "k");
 
-	if (target->kind != EX_NAME || var_of(f, target)->ty->kind != TY_STR ||
-	    v->kind != EX_INDEX || v->a[0]->ty->kind != TY_STR ||
-	    v->a[0]->kind != EX_NAME || v->a[0]->var == target->var ||
-	    needs_hoist(v->a[1]))
-		return false;
-	tv = var_of(f, target);
-	k = tmpname(f, "k");
 	ex_i64(f, &b, v->a[1]);
 	emit_line(f->e, "let %s = %s;", k, b.data);
 	buf_reset(&b);
-	if (var_of(f, v->a[0])->sx) {
-		emit_line(f->e, "%s.get_into(&mut %s, %s)?;",
-			  var_of(f, v->a[0])->sx, tv->rname, k);
+	if (strix(f, v->a[0])) {
+		emit_line(f->e, "%s.get_into(&mut %s, %s)?;", strix(f, v->a[0]),
+			  tv->rname, k);
 	} else {
 		ex_ref(f, &b, v->a[0]);
 		emit_line(f->e, "rt::sget_into(&mut %s, %s, %s)?;", tv->rname,
 			  b.data, k);
 	}
 	buf_release(&b);
-	return true;
-}
-
-/* A str item that can be borrowed where it lives (a name, or an item of
- * a list, dict or tuple held natively). */
-static bool str_place(struct fe *f, const struct ex *x)
-{
-	if (x->ty->kind != TY_STR)
-		return false;
-	if (x->kind == EX_NAME)
-		return !is_view(f, x);
-	if (x->kind != EX_INDEX || is_view(f, x->a[0]))
-		return false;
-	return x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
-	       x->a[0]->ty->kind == TY_TUPLE;
 }
 
 /* t = (a[i], b[j]) on a tuple variable of strs: copy into t's own
- * Strings (clone_from keeps their buffers) instead of making new ones. */
-static bool emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
+ * Strings (clone_from keeps their buffers; plan.c marks the items it
+ * borrows) instead of making new ones. */
+static void emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 {
 	struct buf b = BUF_INIT;
-	struct var *tv;
-	bool any = false;
+	struct var *tv = var_of(f, target);
 
-	if (target->kind != EX_NAME || v->kind != EX_TUPLE)
-		return false;
-	tv = var_of(f, target);
-	if (tv->ty->kind != TY_TUPLE || tv->ty->n != v->n ||
-	    !ty_equal(tv->ty, v->ty) || var_is_ref(tv) ||
-	    ex_mentions(v, target->var) || needs_hoist(v))
-		return false;
-	for (size_t i = 0; i < v->n; i++)
-		if (str_place(f, v->a[i]))
-			any = true;
-	if (!any)
-		return false;
 	/* evaluate every item first (Python builds the tuple, then binds) */
 	for (size_t i = 0; i < v->n; i++) {
 		struct ex *x = v->a[i];
 		buf_reset(&b);
-		if (str_place(f, x)) {
+		if (x->borrow) {
 			ex_ref(f, &b, x);
 			emit_line(f->e, "let __t%zu: &String = %s;", i, b.data);
 		} else {
@@ -2674,14 +2227,13 @@ static bool emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 		}
 	}
 	for (size_t i = 0; i < v->n; i++) {
-		if (str_place(f, v->a[i]))
+		if (v->a[i]->borrow)
 			emit_line(f->e, "%s.%zu.clone_from(__t%zu);", tv->rname,
 				  i, i);
 		else
 			emit_line(f->e, "%s.%zu = __t%zu;", tv->rname, i, i);
 	}
 	buf_release(&b);
-	return true;
 }
 
 /* ---- statements ---- */
@@ -2693,35 +2245,6 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 
 typedef void (*body_fn)(struct fe *f, void *ctx);
 
-static bool block_assigns(const struct block *blk, int var);
-
-static bool ex_assigns(const struct ex *t, int var)
-{
-	if (t->kind == EX_NAME)
-		return t->var == var;
-	if (t->kind == EX_TUPLE)
-		for (size_t i = 0; i < t->n; i++)
-			if (ex_assigns(t->a[i], var))
-				return true;
-	return false;
-}
-
-static bool block_assigns(const struct block *blk, int var)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_assigns(s->targets[k], var))
-				return true;
-		if ((s->kind == ST_AUG || s->kind == ST_FOR) &&
-		    ex_assigns(s->target, var))
-			return true;
-		if (block_assigns(&s->body, var) ||
-		    block_assigns(&s->orelse, var))
-			return true;
-	}
-	return false;
-}
 
 /* A loop source that can be read live through its name each iteration
  * (Python's list iterator re-checks the length every step). */
@@ -2732,7 +2255,6 @@ static bool live_name(struct fe *f, const struct ex *src,
 	       (!body || !block_assigns(body, src->var));
 }
 
-static bool block_loops(const struct block *b);
 
 /*
  * An innermost loop over a range lo..hi, emitted from `loop` on (the `for`
@@ -2768,10 +2290,13 @@ static void emit_short_loop(struct emitter *e, size_t loop, size_t tick)
 	free(text);
 }
 
+/* The loop statement loop (NULL in a comprehension) over iter, binding
+ * target, its body printed by inner. */
 static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
-		     struct block *body, body_fn inner, void *ctx)
+		     const struct st *loop, body_fn inner, void *ctx)
 {
 	struct emitter *e = f->e;
+	const struct block *body = loop ? &loop->body : NULL;
 	struct buf b = BUF_INIT;
 	char *v = tmpname(f, "v");
 	const struct ty *elt;
@@ -2779,7 +2304,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 	struct ex *src = iter;
 	size_t short_loop = SIZE_MAX, tick;
 
-	if (is_call(iter, "enumerate")) {
+	if (ex_is_call(iter, "enumerate")) {
 		enum_n = tmpname(f, "n");
 		if (iter->n == 2) {
 			ex_i64(f, &b, iter->a[1]);
@@ -2790,12 +2315,11 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		}
 		src = iter->a[0];
 	}
-	if (is_call(src, "range") ||
-	    (is_call(src, "reversed") && is_call(src->a[0], "range"))) {
-		struct ex *r = is_call(src, "range") ? src : src->a[0];
+	if (ex_is_call(src, "range") ||
+	    (ex_is_call(src, "reversed") && ex_is_call(src->a[0], "range"))) {
+		struct ex *r = ex_is_call(src, "range") ? src : src->a[0];
 		bool rev = src != r;
-		if (r->n <= 2 && !rev && !enum_n && body &&
-		    !block_loops(body)) {
+		if (loop && loop->is_short) {
 			/* An innermost loop over lo..hi: see emit_short_loop */
 			char *lo = tmpname(f, "lo"), *hi = tmpname(f, "hi");
 			if (r->n == 1)
@@ -2830,7 +2354,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		}
 		emit_open(e, "for %s in %s {", v, b.data);
 		elt = ty_basic(TY_INT);
-	} else if (is_call(src, "zip")) {
+	} else if (ex_is_call(src, "zip")) {
 		char **names =
 		    arena_alloc(&f->m->arena, src->n * sizeof(char *));
 		char *i = tmpname(f, "i");
@@ -2880,8 +2404,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 				    (struct ty *)iter_elem_ty(src->a[k]);
 			elt = tt;
 		}
-	} else if (is_method(src, "keys") || is_method(src, "values") ||
-		   is_method(src, "items") || src->ty->kind == TY_DICT) {
+	} else if (ex_is_method(src, "keys") || ex_is_method(src, "values") ||
+		   ex_is_method(src, "items") || src->ty->kind == TY_DICT) {
 		struct ex *d = src->kind == EX_METHOD ? src->a[0] : src;
 		char *n = tmpname(f, "n"), *i = tmpname(f, "i"), *dn;
 		const struct ty *dt = d->ty;
@@ -2898,13 +2422,13 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn,
 			  n);
 		emit_line(e, "if %s >= %s { break; }", i, n);
-		if (is_method(src, "values")) {
+		if (ex_is_method(src, "values")) {
 			emit_line(e,
 				  "let %s = %s.get_index(%s).map(|(_, v)| "
 				  "v.clone()).ok_or(rt::Deopt)?;",
 				  v, dn, i);
 			elt = dt->sub[1];
-		} else if (is_method(src, "items")) {
+		} else if (ex_is_method(src, "items")) {
 			emit_line(e,
 				  "let %s = %s.get_index(%s).map(|(k, v)| "
 				  "(k.clone(), v.clone())).ok_or(rt::Deopt)?;",
@@ -2932,9 +2456,9 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		emit_line(e, "let %s = %s.to_string();", v, c);
 		elt = ty_basic(TY_STR);
 	} else if (src->ty->kind == TY_LIST ||
-		   (is_call(src, "reversed") &&
+		   (ex_is_call(src, "reversed") &&
 		    src->a[0]->ty->kind == TY_LIST)) {
-		bool rev = is_call(src, "reversed");
+		bool rev = ex_is_call(src, "reversed");
 		struct ex *l = rev ? src->a[0] : src;
 		char *i = tmpname(f, "i"), *ln;
 		if (live_name(f, l, body)) {
@@ -3136,11 +2660,10 @@ static void hoist(struct fe *f, struct ex *x)
 		hoist(f, x->comp[0]->iter);
 		emit_line(f->e, "let mut %s: %s = Vec::new();", t, rty(x->ty));
 		x->tmp = t;
-		if (x->ncomp == 1 && !x->comp[0]->nconds) {
+		if (x->has_room) {
 			struct buf cnt = BUF_INIT;
-			if (trip_count(f, &cnt, x->comp[0]->iter))
-				emit_line(f->e, "rt::room(&mut %s, %s)?;", t,
-					  cnt.data);
+			add_trip_count(f, &cnt, x->comp[0]->iter);
+			emit_line(f->e, "rt::room(&mut %s, %s)?;", t, cnt.data);
 			buf_release(&cnt);
 		}
 		emit_for(f, x->comp[0]->target, x->comp[0]->iter, NULL,
@@ -3190,17 +2713,12 @@ static void emit_assign(struct fe *f, struct st *s)
 	struct buf b = BUF_INIT;
 
 	hoist_fix(f, s->value);
-	if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME &&
-	    s->value->kind == EX_BINOP && s->value->op == OP_ADD &&
-	    is_var(s->value->a[0], s->targets[0]->var) &&
-	    emit_str_append(f, s->targets[0], s->value->a[1])) {
-		/* done */
-	} else if (s->ntargets == 1 &&
-		   emit_str_index_into(f, s->targets[0], s->value)) {
-		/* done */
-	} else if (s->ntargets == 1 &&
-		   emit_tuple_into(f, s->targets[0], s->value)) {
-		/* done */
+	if (s->shape == SHAPE_STR_APPEND) {
+		emit_str_append(f, s->targets[0], s->value->a[1]);
+	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
+		emit_str_index_into(f, s->targets[0], s->value);
+	} else if (s->shape == SHAPE_TUPLE_INTO) {
+		emit_tuple_into(f, s->targets[0], s->value);
 	} else if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME) {
 		struct var *v = var_of(f, s->targets[0]);
 		ex_own_as(f, &b, s->value, v->ty);
@@ -3257,8 +2775,8 @@ static void emit_aug(struct fe *f, struct st *s)
 	pair[1] = s->value;
 	fake.a = pair;
 	fake.n = 2;
-	if (s->op == OP_ADD && emit_str_append(f, s->target, s->value)) {
-		/* done */
+	if (s->shape == SHAPE_STR_APPEND) {
+		emit_str_append(f, s->target, s->value);
 	} else if (s->target->kind == EX_NAME &&
 		   var_of(f, s->target)->ty->kind == TY_NUM) {
 		struct var *v = var_of(f, s->target);
@@ -3365,47 +2883,6 @@ static void emit_loop_else(struct fe *f, struct st *s, char *broke)
 	emit_open(f->e, "if !%s {", broke);
 	emit_block(f, &s->orelse);
 	emit_close(f->e, NULL);
-}
-
-static bool needs_hoist(const struct ex *x)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_LISTCOMP)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (needs_hoist(x->a[i]))
-			return true;
-	return false;
-}
-
-/* Whether pred holds for x or any expression inside it (arguments and
- * comprehension clauses). */
-static bool ex_any(const struct ex *x,
-		   bool (*pred)(const struct ex *, const void *),
-		   const void *ctx)
-{
-	if (!x)
-		return false;
-	if (pred(x, ctx))
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_any(x->a[i], pred, ctx))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_any(c->target, pred, ctx) || ex_any(c->iter, pred, ctx))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_any(c->conds[k], pred, ctx))
-				return true;
-	}
-	return false;
-}
-
-static bool is_name_of(const struct ex *x, const void *v)
-{
-	return x->kind == EX_NAME && x->var == *(const int *)v;
 }
 
 /* ---- one statement that changes a container and reads it elsewhere ----
@@ -3559,138 +3036,9 @@ static int check_change_order(struct fe *f, struct st *s)
 	return 0;
 }
 
-/* ---- two rows at once ----
- * A loop that builds one result per iteration from a fresh accumulator,
- *
- *     for i in range(...):
- *         total = 0.0
- *         for j in range(...):       # the same trip count for every i
- *             total += <reads of i, j, total and unchanged values>
- *         out.append(<reads of total, i, ...>)
- *
- * (convolve1d, moving_average, matmul) is latency-bound: each += waits
- * for the one before. Running iterations i and i + 1 side by side gives
- * two independent chains, each adding in Python's order, so every result
- * is bit-identical; the appends keep their order. Anything the inner
- * loop could raise re-runs Python, which raises it itself. */
-static bool refs_var(const struct ex *x, int v)
-{
-	return ex_any(x, is_name_of, &v);
-}
-
-/* Reads only: names, constants, arithmetic, indexing, len(). */
-static bool pure_read(const struct ex *x)
-{
-	switch (x->kind) {
-	case EX_NAME:
-		return !x->unwrap;
-	case EX_INT:
-	case EX_FLOAT:
-		return true;
-	case EX_BINOP:
-		return pure_read(x->a[0]) && pure_read(x->a[1]);
-	case EX_UNOP:
-		return x->op == '-' && pure_read(x->a[0]);
-	case EX_INDEX:
-		return x->a[0]->ty && x->a[0]->ty->kind == TY_LIST &&
-		       pure_read(x->a[0]) && pure_read(x->a[1]);
-	case EX_CALL:
-		return is_call(x, "len") && x->n == 1 &&
-		       x->a[0]->kind == EX_NAME && !x->a[0]->unwrap;
-	default:
-		return false;
-	}
-}
-
-static bool st_reads_var(const struct st *s, int v, const struct st *skip);
 static int emit_stmt(struct fe *f, struct st *s);
 
-/* Whether a block reads v anywhere but inside the statement skip. */
-static bool block_reads_var(const struct block *b, int v, const struct st *skip)
-{
-	for (size_t i = 0; i < b->n; i++)
-		if (st_reads_var(b->v[i], v, skip))
-			return true;
-	return false;
-}
-
-static bool st_reads_var(const struct st *s, int v, const struct st *skip)
-{
-	if (s == skip)
-		return false;
-	for (size_t i = 0; i < s->ntargets; i++)
-		if (refs_var(s->targets[i], v))
-			return true;
-	return refs_var(s->value, v) || refs_var(s->cond, v) ||
-	       refs_var(s->target, v) || refs_var(s->iter, v) ||
-	       block_reads_var(&s->body, v, skip) ||
-	       block_reads_var(&s->orelse, v, skip);
-}
-
-static bool simple_range(const struct ex *it)
-{
-	if (!is_call(it, "range") || it->kwname || it->n < 1 || it->n > 2)
-		return false;
-	for (size_t i = 0; i < it->n; i++)
-		if (!is_pure_int(it->a[i]))
-			return false;
-	return true;
-}
-
-static bool jam_shape(struct fe *f, const struct st *s)
-{
-	const struct st *init, *inner, *aug, *app;
-	int v, w, acc, out;
-
-	if (s->kind != ST_FOR || s->orelse.n || s->target->kind != EX_NAME ||
-	    !simple_range(s->iter) || s->body.n != 3)
-		return false;
-	init = s->body.v[0];
-	inner = s->body.v[1];
-	app = s->body.v[2];
-	v = s->target->var;
-	if (init->kind != ST_ASSIGN || init->ntargets != 1 ||
-	    init->targets[0]->kind != EX_NAME ||
-	    (init->value->kind != EX_FLOAT && init->value->kind != EX_INT))
-		return false;
-	acc = init->targets[0]->var;
-	if (!ty_equal(f->fn->vars[acc].ty, init->value->ty) ||
-	    (init->value->ty->kind != TY_FLOAT &&
-	     init->value->ty->kind != TY_INT))
-		return false;
-	if (inner->kind != ST_FOR || inner->orelse.n ||
-	    inner->target->kind != EX_NAME || !simple_range(inner->iter) ||
-	    inner->body.n != 1)
-		return false;
-	w = inner->target->var;
-	aug = inner->body.v[0];
-	if (aug->kind != ST_AUG || aug->target->kind != EX_NAME ||
-	    aug->target->var != acc || !pure_read(aug->value))
-		return false;
-	if (app->kind != ST_EXPR || !is_method(app->value, "append") ||
-	    app->value->n != 2 || app->value->a[0]->kind != EX_NAME ||
-	    app->value->a[0]->unwrap || !pure_read(app->value->a[1]))
-		return false;
-	out = app->value->a[0]->var;
-	if (v == w || v == acc || w == acc || out == v || out == w ||
-	    out == acc || f->fn->vars[v].ty->kind != TY_INT ||
-	    f->fn->vars[w].ty->kind != TY_INT)
-		return false;
-	/* the inner trip count must not depend on the accumulator or j;
-	 * nothing the two rows compute may read the list being built */
-	for (size_t i = 0; i < inner->iter->n; i++)
-		if (refs_var(inner->iter->a[i], acc) ||
-		    refs_var(inner->iter->a[i], w) ||
-		    refs_var(inner->iter->a[i], out))
-			return false;
-	if (refs_var(aug->value, out) || refs_var(app->value->a[1], out))
-		return false;
-	/* i, j and the accumulator are not read after the loop (their final
-	 * values would be the last row's, which the pairs do not leave) */
-	return !block_reads_var(&f->fn->body, v, s) &&
-	       !block_reads_var(&f->fn->body, w, s) &&
-	       !block_reads_var(&f->fn->body, acc, s);
-}
+/* ---- two rows at once (plan.c: SHAPE_JAM says when, and why) ---- */
 
 struct jam_names {
 	char *v, *w, *acc;
@@ -3741,7 +3089,7 @@ static void emit_jam(struct fe *f, struct st *s)
 	buf_reset(&b);
 	ex_i64(f, &b, s->iter->a[s->iter->n - 1]);
 	emit_line(e, "let %s: i64 = %s;", hi, b.data);
-	emit_room(f, s->iter, &s->body);
+	emit_room(f, s);
 	ex_own(f, &init, s->body.v[0]->value);
 	emit_line(e, "let mut %s: i64 = %s;", p, lo);
 	emit_line(e, "// rows %s to %s + %d side by side (see emit_jam)", p, p,
@@ -3833,8 +3181,7 @@ static int emit_stmt(struct fe *f, struct st *s)
 		break;
 	case ST_ASSIGN:
 		stmt_line(f, s);
-		if (f->out_var >= 0 && is_var(s->targets[0], f->out_var)) {
-			/* out = [] (result_list_var) */
+		if (s->shape == SHAPE_OUT_NEW) {
 			emit_line(e, "%s = rt::PyOut::new();",
 				  var_of(f, s->targets[0])->rname);
 			break;
@@ -3867,7 +3214,7 @@ static int emit_stmt(struct fe *f, struct st *s)
 		f->loops[f->nloops++].broke = broke;
 		if (forever) {
 			emit_open(e, "loop {");
-		} else if (needs_hoist(s->cond)) {
+		} else if (ex_has_comp(s->cond)) {
 			emit_open(e, "loop {");
 			hoist_fix(f, s->cond);
 			ex_cond(f, &b, s->cond);
@@ -3887,7 +3234,7 @@ static int emit_stmt(struct fe *f, struct st *s)
 	case ST_FOR: {
 		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
 		struct block_ctx bc = {&s->body};
-		if (jam_shape(f, s) && f->nloops < 127) {
+		if (s->shape == SHAPE_JAM) {
 			emit_jam(f, s);
 			break;
 		}
@@ -3900,8 +3247,8 @@ static int emit_stmt(struct fe *f, struct st *s)
 			break;
 		}
 		f->loops[f->nloops++].broke = broke;
-		emit_room(f, s->iter, &s->body);
-		emit_for(f, s->target, s->iter, &s->body, block_body, &bc);
+		emit_room(f, s);
+		emit_for(f, s->target, s->iter, s, block_body, &bc);
 		f->nloops--;
 		if (broke)
 			emit_loop_else(f, s, broke);
@@ -3978,93 +3325,16 @@ static int emit_block(struct fe *f, struct block *blk)
 	return 0;
 }
 
-/*
- * What a call tree does, for the entry point's choice to release the GIL:
- * whether it loops (worth releasing) and whether it recurses (the
- * recursion counters belong to the thread state, so it must not).
- */
-enum reach { REACH_LOOP, REACH_RECURSION };
-
-static bool fn_reaches(const struct ir_fn *fn, enum reach what, int depth);
-
-static bool ex_reaches(const struct ex *x, enum reach what, int depth)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_CALL && x->fn && fn_reaches(x->fn, what, depth + 1))
-		return true;
-	if (x->kind == EX_LISTCOMP && what == REACH_LOOP)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_reaches(x->a[i], what, depth))
-			return true;
-	return false;
-}
-
-static bool block_reaches(const struct block *b, enum reach what, int depth)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		const struct st *s = b->v[i];
-		if (ex_reaches(s->value, what, depth) ||
-		    ex_reaches(s->cond, what, depth) ||
-		    ex_reaches(s->iter, what, depth) ||
-		    block_reaches(&s->body, what, depth) ||
-		    block_reaches(&s->orelse, what, depth))
-			return true;
-	}
-	return false;
-}
-
-/* Past 8 levels of calls the answer is the safe one: keep the GIL. */
-static bool fn_reaches(const struct ir_fn *fn, enum reach what, int depth)
-{
-	if (what == REACH_LOOP ? fn->has_loop : fn->is_recursive)
-		return true;
-	if (depth > 8)
-		return what == REACH_RECURSION;
-	return block_reaches(&fn->body, what, depth);
-}
-
-/* Whether a function's own body loops (statements or comprehensions). */
-static bool ex_has_comp(const struct ex *x)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_LISTCOMP)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_has_comp(x->a[i]))
-			return true;
-	return false;
-}
-
-static bool block_loops(const struct block *b)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		const struct st *s = b->v[i];
-		if (s->kind == ST_FOR || s->kind == ST_WHILE ||
-		    ex_has_comp(s->value) || ex_has_comp(s->cond) ||
-		    ex_has_comp(s->iter) || ex_has_comp(s->target) ||
-		    block_loops(&s->body) || block_loops(&s->orelse))
-			return true;
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_has_comp(s->targets[k]))
-				return true;
-	}
-	return false;
-}
-
 int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
-	struct fe f = {.out_var = -1};
+	struct fe f = {0};
 	struct buf sig = BUF_INIT, b = BUF_INIT, gen = BUF_INIT;
 	int ret = 0;
 
 	f.e = e;
 	f.m = m;
 	f.fn = fn;
-	f.out_var = result_list_var(m, fn);
-	mark_views(fn);
+	f.sx = xcalloc(fn->nvars + 1, sizeof(*f.sx));
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
 		if (i)
@@ -4109,7 +3379,7 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	emit_line(e, "// line %d: def %s", fn->line, fn->name);
 	if (gen.len)
 		buf_addch(&gen, '>');
-	if (f.out_var >= 0)
+	if (fn->out_var >= 0)
 		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
 			  emit_fn_rname(fn), gen.len ? gen.data : "", sig.data,
 			  rty(fn->ret->sub[0]));
@@ -4129,7 +3399,7 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			       "(a test's deliberately broken function)\");");
 	}
 	/* signal checks count loop iterations in a register (rt::Ticks) */
-	if (block_loops(&fn->body))
+	if (fn->has_ticks)
 		emit_line(e, "let mut __ticks = rt::Ticks::new();");
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
@@ -4139,21 +3409,20 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	}
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
-		v->sx = NULL;
-		if (v->ty->kind != TY_STR || v->is_rebound ||
-		    !block_indexes(&fn->body, fn->params[i].var))
+		char *sx;
+		if (!v->is_strix)
 			continue;
 		/* str indexing is by code point: know once whether the
 		 * parameter is ASCII (bytes are code points) */
-		v->sx = tmpname(&f, "sx");
-		emit_line(e, "let %s = rt::StrIx::new(%s.as_str());", v->sx,
+		sx = f.sx[fn->params[i].var] = tmpname(&f, "sx");
+		emit_line(e, "let %s = rt::StrIx::new(%s.as_str());", sx,
 			  v->rname);
 	}
 	for (size_t i = 0; i < fn->nvars; i++) {
 		struct var *v = &fn->vars[i];
 		if (v->is_param)
 			continue;
-		if ((int)i == f.out_var) {
+		if ((int)i == fn->out_var) {
 			emit_line(e, "let mut %s = rt::PyOut::<%s>::new();",
 				  v->rname, rty(v->ty->sub[0]));
 			continue;
@@ -4181,6 +3450,7 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 out:
 	if (f.failed)
 		ret = -1;
+	free(f.sx);
 	buf_release(&sig);
 	buf_release(&b);
 	buf_release(&gen);
@@ -4201,9 +3471,8 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
 	struct buf names = BUF_INIT, pat = BUF_INIT, vals = BUF_INIT,
 		   call = BUF_INIT, b = BUF_INIT, slots = BUF_INIT;
-	bool any_mut = false, any_view = false;
+	bool any_mut = false;
 
-	mark_views(fn);
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct param *p = &fn->params[i];
 		struct var *v = &fn->vars[p->var];
@@ -4212,12 +3481,11 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			 v->is_mutated && !v->is_rebound ? "mut " : "",
 			 v->rname);
 		if (v->is_view) {
-			/* read in place: no default (mark_views) */
+			/* read in place: no default (plan_views) */
 			buf_addf(&vals, "%srt::ListView::<%s>::new(&p[%zu])",
 				 i ? ", " : "", rty(v->ty->sub[0]), i);
-			any_view = true;
 		} else if (p->def) {
-			struct fe f = {.out_var = -1};
+			struct fe f = {0};
 			buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ",
 				 i ? ", " : "", rty(v->ty), i);
 			f.e = e;
@@ -4259,9 +3527,7 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	if (any_mut)
 		emit_open(e, "if rt::distinct(&[%s]) {", slots.data);
 	/* an rt::PyOut holds Python objects: the GIL stays held */
-	if (fn_reaches(fn, REACH_LOOP, 0) &&
-	    !fn_reaches(fn, REACH_RECURSION, 0) && !any_view &&
-	    result_list_var(m, fn) < 0)
+	if (fn->detach)
 		emit_line(e, "let r = py.detach(|| %s(%s));", emit_fn_rname(fn),
 			  call.data);
 	else
@@ -4280,7 +3546,7 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			  e->indent * 4, "");
 	else if (fn->ret->kind == TY_SET)
 		emit_line(e, "return rt::set_out(py, v);");
-	else if (result_list_var(m, fn) >= 0 || ty_to_py(fn->ret))
+	else if (fn->out_var >= 0 || ty_to_py(fn->ret))
 		emit_line(e, "return rt::out(py, v);");
 	else
 		emit_line(e, "return v.into_py_any(py);");

@@ -589,6 +589,133 @@ const char *cmpop_str(int op)
 	return op > 0 && op <= CMP_ISNOT ? s[op] : "?";
 }
 
+/* ---- queries shared by the passes ---- */
+
+const char *ty_rust_name(const struct ty *t)
+{
+	static _Thread_local char slots[8][256];
+	static _Thread_local int k;
+	struct buf b = BUF_INIT;
+	char *s = slots[k++ & 7];
+
+	ty_format_rust(&b, t);
+	snprintf(s, 256, "%s", b.data);
+	buf_release(&b);
+	return s;
+}
+
+bool ex_is_call(const struct ex *e, const char *name)
+{
+	return e->kind == EX_CALL && !e->fn && !strcmp(e->sval, name);
+}
+
+bool ex_is_method(const struct ex *e, const char *name)
+{
+	return e->kind == EX_METHOD && !strcmp(e->sval, name);
+}
+
+bool ex_is_var(const struct ex *x, int var)
+{
+	return x && x->kind == EX_NAME && x->var == var;
+}
+
+bool ex_any(const struct ex *x, bool (*pred)(const struct ex *, const void *),
+	    const void *ctx)
+{
+	if (!x)
+		return false;
+	if (pred(x, ctx))
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_any(x->a[i], pred, ctx))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_any(c->target, pred, ctx) || ex_any(c->iter, pred, ctx))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_any(c->conds[k], pred, ctx))
+				return true;
+	}
+	return false;
+}
+
+static bool is_name_of(const struct ex *x, const void *v)
+{
+	return x->kind == EX_NAME && x->var == *(const int *)v;
+}
+
+bool ex_mentions(const struct ex *x, int var)
+{
+	return ex_any(x, is_name_of, &var);
+}
+
+bool ex_is_empty_display(const struct ex *x)
+{
+	return ((x->kind == EX_LIST || x->kind == EX_DICT ||
+		 x->kind == EX_SET) &&
+		x->n == 0) ||
+	       ((ex_is_call(x, "list") || ex_is_call(x, "dict") ||
+		 ex_is_call(x, "set")) &&
+		x->n == 0);
+}
+
+static bool ex_assigns(const struct ex *t, int var)
+{
+	if (t->kind == EX_NAME)
+		return t->var == var;
+	if (t->kind == EX_TUPLE)
+		for (size_t i = 0; i < t->n; i++)
+			if (ex_assigns(t->a[i], var))
+				return true;
+	return false;
+}
+
+bool block_assigns(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_assigns(s->targets[k], var))
+				return true;
+		if ((s->kind == ST_AUG || s->kind == ST_FOR) &&
+		    ex_assigns(s->target, var))
+			return true;
+		if (block_assigns(&s->body, var) ||
+		    block_assigns(&s->orelse, var))
+			return true;
+	}
+	return false;
+}
+
+bool ex_has_comp(const struct ex *x)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_LISTCOMP)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_has_comp(x->a[i]))
+			return true;
+	return false;
+}
+
+bool block_loops(const struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct st *s = b->v[i];
+		if (s->kind == ST_FOR || s->kind == ST_WHILE ||
+		    ex_has_comp(s->value) || ex_has_comp(s->cond) ||
+		    ex_has_comp(s->iter) || ex_has_comp(s->target) ||
+		    block_loops(&s->body) || block_loops(&s->orelse))
+			return true;
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_has_comp(s->targets[k]))
+				return true;
+	}
+	return false;
+}
+
 static void dump_ty_suffix(struct buf *b, const struct ex *e)
 {
 	if (e->ty->kind == TY_UNKNOWN)

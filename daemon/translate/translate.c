@@ -121,31 +121,6 @@ static void emit_lib_header(struct emitter *e, const char *source_name,
 	emit_line(e, "%s", "");
 }
 
-/* Emits every translatable function into a scratch buffer; a function the
- * emitter refuses fails, and so do its callers, until nothing changes. */
-static void settle_emission(struct ir_module *m)
-{
-	for (int round = 0; round < 64; round++) {
-		bool changed = false;
-		for (size_t i = 0; i < m->nfns; i++) {
-			struct ir_fn *fn = m->fns[i];
-			struct buf scratch = BUF_INIT;
-			struct emitter e;
-			if (!fn->is_ok || fn->reason)
-				continue;
-			emit_init(&e, &scratch);
-			if (emit_fn(&e, m, fn) < 0) {
-				fn->is_ok = false;
-				changed = true;
-			}
-			buf_release(&scratch);
-		}
-		if (!changed)
-			break;
-		types_check_calls(m);
-	}
-}
-
 static json_t *report_fn(struct ir_fn *fn, const char *name)
 {
 	json_t *o = json_object();
@@ -220,7 +195,7 @@ int translate_passes(struct ir_module *m, const char *src, size_t len,
 			if (m->fns[i]->is_ok && !m->fns[i]->reason)
 				types_infer_fn(m, m->fns[i]);
 	types_check_calls(m);
-	settle_emission(m);
+	plan_module(m);
 	return 0;
 }
 
