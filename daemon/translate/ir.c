@@ -660,6 +660,76 @@ bool ex_is_empty_display(const struct ex *x)
 		x->n == 0);
 }
 
+const struct ty *ex_elem_ty(const struct ex *x)
+{
+	if (ex_is_call(x, "range"))
+		return ty_basic(TY_INT);
+	if (ex_is_method(x, "keys"))
+		return x->a[0]->ty->sub[0];
+	if (ex_is_method(x, "values"))
+		return x->a[0]->ty->sub[1];
+	if (ex_is_call(x, "reversed"))
+		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0]
+						    : ty_basic(TY_INT);
+	if (x->ty->kind == TY_LIST)
+		return x->ty->sub[0];
+	if (x->ty->kind == TY_STR)
+		return ty_basic(TY_STR);
+	if (x->ty->kind == TY_DICT)
+		return x->ty->sub[0];
+	if (x->ty->kind == TY_TUPLE && x->ty->n)
+		return x->ty->sub[0];
+	return ty_basic(TY_BAD);
+}
+
+static struct ty *pair_ty(struct arena *a, struct ty *x, struct ty *y)
+{
+	struct ty *t = ty_new(a, TY_TUPLE, 2);
+
+	t->sub[0] = x;
+	t->sub[1] = y;
+	return t;
+}
+
+struct ty *ex_loop_ty(struct arena *a, const struct ex *iter)
+{
+	const struct ex *src = iter;
+	struct ty *t;
+
+	if (ex_is_call(iter, "enumerate")) {
+		t = ex_loop_ty(a, iter->a[0]);
+		return t ? pair_ty(a, ty_basic(TY_INT), t) : NULL;
+	}
+	if (ex_is_call(src, "range") ||
+	    (ex_is_call(src, "reversed") && ex_is_call(src->a[0], "range")))
+		return ty_basic(TY_INT);
+	if (ex_is_call(src, "zip")) {
+		t = ty_new(a, TY_TUPLE, src->n);
+		for (size_t k = 0; k < src->n; k++)
+			t->sub[k] = (struct ty *)ex_elem_ty(src->a[k]);
+		return t;
+	}
+	if (ex_is_method(src, "keys") || ex_is_method(src, "values") ||
+	    ex_is_method(src, "items") || src->ty->kind == TY_DICT) {
+		const struct ty *dt =
+		    src->kind == EX_METHOD ? src->a[0]->ty : src->ty;
+		if (ex_is_method(src, "values"))
+			return dt->sub[1];
+		if (ex_is_method(src, "items"))
+			return pair_ty(a, dt->sub[0], dt->sub[1]);
+		return dt->sub[0];
+	}
+	if (src->ty->kind == TY_STR)
+		return ty_basic(TY_STR);
+	if (src->ty->kind == TY_LIST)
+		return src->ty->sub[0];
+	if (ex_is_call(src, "reversed") && src->a[0]->ty->kind == TY_LIST)
+		return src->a[0]->ty->sub[0];
+	if (src->ty->kind == TY_TUPLE)
+		return src->ty->sub[0];
+	return NULL;
+}
+
 static bool ex_assigns(const struct ex *t, int var)
 {
 	if (t->kind == EX_NAME)

@@ -351,6 +351,12 @@ bool ex_mentions(const struct ex *x, int var);
 bool ex_has_comp(const struct ex *x);
 /* [], {}, list(), dict(), set(): they take the type their context wants. */
 bool ex_is_empty_display(const struct ex *x);
+/* The element type of iterating x where a builtin takes an iterable
+ * (range, dict views, reversed, a list, str, dict or tuple). */
+const struct ty *ex_elem_ty(const struct ex *x);
+/* The type a for loop or comprehension over iter binds (enumerate and zip
+ * give tuples); NULL when emit.c has no loop for it. */
+struct ty *ex_loop_ty(struct arena *a, const struct ex *iter);
 /* Whether blk binds var (assignment, augmented assignment, for target). */
 bool block_assigns(const struct block *blk, int var);
 /* Whether blk loops (statements or comprehensions). */

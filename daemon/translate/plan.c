@@ -15,6 +15,7 @@
  * Owns no memory: everything it records lives in the module arena. Knows
  * nothing of Rust text; emit.c reads these fields and only prints.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,6 +725,1237 @@ static void plan_block(struct ir_fn *fn, struct block *blk, int depth)
 	}
 }
 
+/* ---- what emit.c cannot print ----
+ * A function whose typed IR emit.c has no Rust for stays in Python with
+ * the reason. The walk visits the IR in the order emit.c prints it, so
+ * that the reason is the first thing the printer would have met: a
+ * statement's comprehensions first (they run before it), then its parts.
+ * Reading a value, borrowing it or taking it as i64 / f64 / &str check the
+ * same (chk_own); a condition (chk_cond), a value of a wanted type
+ * (chk_as), a place changed in place (chk_mut), an iterable for a builtin
+ * (chk_slice) and a loop (chk_for) have rules of their own. */
+
+struct pchk {
+	struct ir_module *m;
+	struct ir_fn *fn;
+	int nloops;
+	bool failed;
+	struct ex **hoisted; /* comprehensions run before their statement
+			      * (emit.c's hoist) */
+	size_t nhoisted, caphoisted;
+};
+
+static int pfail(struct pchk *p, const struct ex *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int pfail(struct pchk *p, const struct ex *at, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	if (p->failed)
+		return -1;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	ir_fn_fail(p->fn, at ? at->line : p->fn->line,
+		   at ? at->col : p->fn->col, "%s", b.data);
+	buf_release(&b);
+	p->failed = true;
+	return -1;
+}
+
+static const char *rty(const struct ty *t)
+{
+	return ty_rust_name(t);
+}
+
+static bool is_intlike(const struct ty *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL;
+}
+
+static bool is_numeric(const struct ty *t)
+{
+	return is_intlike(t) || t->kind == TY_FLOAT || t->kind == TY_NUM;
+}
+
+static void chk_own(struct pchk *p, struct ex *x);
+static void chk_cond(struct pchk *p, struct ex *x);
+static void chk_hoist(struct pchk *p, struct ex *x);
+static void chk_block(struct pchk *p, struct block *blk);
+static void chk_stmt(struct pchk *p, struct st *s);
+
+/* A value of type want (emit.c's ex_own_as). */
+static void chk_as(struct pchk *p, struct ex *x, const struct ty *want)
+{
+	if (want && want->kind == TY_NUM && x->ty->kind != TY_NUM) {
+		if (x->ty->kind == TY_INT || x->ty->kind == TY_FLOAT)
+			chk_own(p, x);
+		else
+			pfail(p, x, "%s where int | float is expected",
+			      rty(x->ty));
+		return;
+	}
+	if (want && want->kind == TY_OPT && x->ty->kind != TY_OPT) {
+		if (x->ty->kind != TY_NONE)
+			chk_as(p, x, want->sub[0]);
+		return;
+	}
+	if (want && ex_is_empty_display(x)) {
+		if (want->kind != TY_LIST && want->kind != TY_DICT &&
+		    want->kind != TY_SET)
+			pfail(p, x, "empty display where %s is expected",
+			      rty(want));
+		return;
+	}
+	if (want && !ty_equal(x->ty, want)) {
+		pfail(p, x, "value of type %s where %s is expected", rty(x->ty),
+		      rty(want));
+		return;
+	}
+	chk_own(p, x);
+}
+
+/* A place changed in place (emit.c's ex_mut). */
+static void chk_mut(struct pchk *p, struct ex *x)
+{
+	if (p->failed || x->kind == EX_NAME)
+		return;
+	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_LIST) {
+		chk_own(p, x->a[1]);
+		chk_mut(p, x->a[0]);
+		return;
+	}
+	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_DICT &&
+	    x->a[1]->kind == EX_NAME &&
+	    ty_equal(x->a[1]->ty, x->a[0]->ty->sub[0]) &&
+	    !ex_mentions(x->a[0], x->a[1]->var)) {
+		chk_mut(p, x->a[0]);
+		return;
+	}
+	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_DICT) {
+		chk_as(p, x->a[1], x->a[0]->ty->sub[0]);
+		chk_mut(p, x->a[0]);
+		return;
+	}
+	pfail(p, x, "this expression cannot be changed in place");
+}
+
+/* An iterable a builtin reads as a slice (emit.c's ex_slice). */
+static void chk_slice(struct pchk *p, struct ex *x)
+{
+	if (ex_is_call(x, "range")) {
+		for (size_t i = 0; i < x->n; i++)
+			chk_own(p, x->a[i]);
+		return;
+	}
+	if (ex_is_method(x, "keys") || ex_is_method(x, "values") ||
+	    ex_is_method(x, "items")) {
+		chk_own(p, x->a[0]);
+		return;
+	}
+	if (ex_is_call(x, "reversed") && x->n == 1 &&
+	    x->a[0]->ty->kind == TY_LIST) {
+		chk_own(p, x->a[0]);
+		return;
+	}
+	if (ex_is_call(x, "enumerate") || ex_is_call(x, "zip") ||
+	    ex_is_call(x, "reversed")) {
+		pfail(p, x, "%s() outside a for loop", x->sval);
+		return;
+	}
+	switch (x->ty->kind) {
+	case TY_LIST:
+	case TY_STR:
+	case TY_DICT:
+	case TY_TUPLE:
+		chk_own(p, x);
+		return;
+	default:
+		pfail(p, x, "iterating %s here", rty(x->ty));
+	}
+}
+
+static void chk_binop_num(struct pchk *p, int op, struct ex *x, struct ex *y)
+{
+	if (x->ty->kind != TY_FLOAT && y->ty->kind != TY_FLOAT) {
+		chk_own(p, x);
+		chk_own(p, y);
+		return;
+	}
+	switch (op) {
+	case OP_ADD:
+	case OP_SUB:
+	case OP_MUL:
+	case OP_DIV:
+	case OP_FLOORDIV:
+	case OP_MOD:
+	case OP_POW:
+		chk_own(p, x);
+		chk_own(p, y);
+		return;
+	default:
+		pfail(p, x, "operator %s on float", binop_str(op));
+	}
+}
+
+/* x op y giving res (emit.c's emit_binop). */
+static void chk_binop(struct pchk *p, int op, struct ex *x, struct ex *y,
+		      const struct ty *res)
+{
+	const struct ty *tx = x->ty, *ty = y->ty;
+	bool num = tx->kind == TY_NUM || ty->kind == TY_NUM;
+
+	if (num && op == OP_DIV && tx->kind != TY_FLOAT &&
+	    ty->kind != TY_FLOAT) {
+		chk_as(p, x, ty_basic(TY_NUM));
+		chk_as(p, y, ty_basic(TY_NUM));
+	} else if (num && res->kind == TY_NUM) {
+		if (op != OP_ADD && op != OP_SUB && op != OP_MUL) {
+			pfail(p, x, "operator %s on int | float",
+			      binop_str(op));
+			return;
+		}
+		chk_as(p, x, ty_basic(TY_NUM));
+		chk_as(p, y, ty_basic(TY_NUM));
+	} else if (is_numeric(tx) && is_numeric(ty)) {
+		chk_binop_num(p, op, x, y);
+	} else if (op == OP_ADD && tx->kind == TY_LIST && !ty_equal(tx, ty)) {
+		pfail(p, x, "list + list of different types");
+	} else if ((op == OP_ADD && (tx->kind == TY_STR ||
+				     tx->kind == TY_LIST ||
+				     (tx->kind == TY_TUPLE &&
+				      ty->kind == TY_TUPLE))) ||
+		   (op == OP_MUL &&
+		    (tx->kind == TY_STR || tx->kind == TY_LIST))) {
+		chk_own(p, x);
+		chk_own(p, y);
+	} else {
+		pfail(p, x, "operator %s between %s and %s", binop_str(op),
+		      rty(tx), rty(ty));
+	}
+}
+
+/* x in y / x not in y (emit.c's emit_cmp_pair). */
+static void chk_in(struct pchk *p, const struct ex *x, const struct ex *y)
+{
+	const struct ty *tx = x->ty, *ty = y->ty;
+
+	switch (ty->kind) {
+	case TY_LIST:
+		if (!ty_equal(tx, ty->sub[0]) &&
+		    !(is_intlike(tx) && ty->sub[0]->kind == TY_FLOAT) &&
+		    ty->sub[0]->kind != TY_NEVER)
+			pfail(p, x, "'in' between %s and %s", rty(tx), rty(ty));
+		return;
+	case TY_DICT:
+	case TY_SET:
+		if (!ty_equal(tx, ty->sub[0]) && ty->sub[0]->kind != TY_NEVER)
+			pfail(p, x, "'in' between %s and %s", rty(tx), rty(ty));
+		return;
+	case TY_STR:
+		return;
+	case TY_TUPLE:
+		for (size_t i = 0; i < ty->n; i++)
+			if (!ty_equal(tx, ty->sub[i])) {
+				pfail(p, x, "'in' a tuple of other types");
+				return;
+			}
+		return;
+	default:
+		pfail(p, x, "'in' on %s", rty(ty));
+	}
+}
+
+/* One comparison of a chain, its operands already checked. */
+static void chk_cmp_pair(struct pchk *p, int op, const struct ex *x,
+			 const struct ex *y)
+{
+	const struct ty *tx = x->ty, *ty = y->ty;
+
+	if (op == CMP_IS || op == CMP_ISNOT)
+		return;
+	if (op == CMP_IN || op == CMP_NOTIN) {
+		chk_in(p, x, y);
+		return;
+	}
+	if (tx->kind == TY_NUM || ty->kind == TY_NUM ||
+	    ((is_intlike(tx) || tx->kind == TY_FLOAT) &&
+	     (is_intlike(ty) || ty->kind == TY_FLOAT)) ||
+	    (tx->kind == TY_STR && ty->kind == TY_STR) ||
+	    (tx->kind == TY_NONE && ty->kind == TY_NONE))
+		return;
+	if (!ty_equal(tx, ty))
+		pfail(p, x, "comparison between %s and %s", rty(tx), rty(ty));
+}
+
+static void chk_cmp(struct pchk *p, struct ex *e)
+{
+	if (e->n == 2) {
+		/* emit_cmp passes both operands' text as arguments of one
+		 * call, which this compiler evaluates right to left */
+		chk_own(p, e->a[1]);
+		chk_own(p, e->a[0]);
+		chk_cmp_pair(p, e->cmp[0], e->a[0], e->a[1]);
+		return;
+	}
+	for (size_t i = 0; i < e->n; i++) {
+		chk_own(p, e->a[i]);
+		if (i)
+			chk_cmp_pair(p, e->cmp[i - 1], e->a[i - 1], e->a[i]);
+	}
+}
+
+static bool name_in(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return true;
+	return false;
+}
+
+#define NAME_IN(s, names) name_in(s, names, sizeof(names) / sizeof(*names))
+
+static void chk_math(struct pchk *p, struct ex *e)
+{
+	static const char *const known[] = {
+	    "sqrt",	 "exp",	  "log2",  "log10", "sin",   "cos",
+	    "tan",	 "asin",  "acos",  "atan",  "sinh",  "cosh",
+	    "tanh",	 "expm1", "log1p", "log",   "fabs",  "degrees",
+	    "radians",	 "floor", "ceil",  "trunc", "isnan", "isinf",
+	    "isfinite", "copysign", "fmod", "atan2",
+	};
+
+	if (!NAME_IN(e->sval + 5, known)) {
+		pfail(p, e, "math.%s", e->sval + 5);
+		return;
+	}
+	for (size_t i = 0; i < e->n && i < 2; i++)
+		chk_own(p, e->a[i]);
+}
+
+static void chk_sum(struct pchk *p, struct ex *e)
+{
+	const struct ty *el = ex_elem_ty(e->a[0]);
+
+	if (el->kind == TY_FLOAT ||
+	    (e->n == 2 && e->a[1]->ty->kind == TY_FLOAT)) {
+		if (el->kind != TY_FLOAT) {
+			pfail(p, e, "sum() of %s from a float start", rty(el));
+			return;
+		}
+		chk_slice(p, e->a[0]);
+	} else if (el->kind == TY_BOOL || el->kind == TY_INT) {
+		chk_slice(p, e->a[0]);
+	}
+	if (e->n == 2)
+		chk_own(p, e->a[1]);
+}
+
+static void chk_builtin(struct pchk *p, struct ex *e)
+{
+	static const char *const own1[] = {"abs",   "int", "float",
+					   "str",   "round", "divmod"};
+	static const char *const slice1[] = {"list", "set", "any", "all"};
+	const char *fn = e->sval;
+	struct ex *a0 = e->n > 0 ? e->a[0] : NULL;
+
+	if (!strncmp(fn, "math.", 5)) {
+		chk_math(p, e);
+	} else if (!strcmp(fn, "len")) {
+		if (a0->ty->kind == TY_NONE)
+			pfail(p, a0, "len() of None");
+		else
+			chk_own(p, a0);
+	} else if (!strcmp(fn, "min") || !strcmp(fn, "max")) {
+		if (e->n == 1)
+			chk_slice(p, a0);
+		for (size_t i = 0; e->n > 1 && i < e->n; i++)
+			chk_own(p, e->a[i]);
+	} else if (!strcmp(fn, "sum")) {
+		chk_sum(p, e);
+	} else if (NAME_IN(fn, own1)) {
+		for (size_t i = 0; i < e->n && i < 2; i++)
+			chk_own(p, e->a[i]);
+	} else if (!strcmp(fn, "bool")) {
+		if (a0)
+			chk_cond(p, a0);
+	} else if (!strcmp(fn, "sorted")) {
+		if (a0->ty->kind == TY_SET)
+			chk_own(p, a0);
+		else
+			chk_slice(p, a0);
+	} else if (NAME_IN(fn, slice1)) {
+		if (a0)
+			chk_slice(p, a0);
+	} else if (strcmp(fn, "dict")) {
+		pfail(p, e, "builtin %s()", fn);
+	}
+}
+
+static bool is_changing_method(const char *m)
+{
+	static const char *const mut[] = {
+	    "append", "insert", "extend", "pop", "reverse",
+	    "clear",  "sort",	"setdefault", "add", "discard",
+	};
+	return NAME_IN(m, mut);
+}
+
+static void chk_method(struct pchk *p, struct ex *e)
+{
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+	const struct ty *rt = r->ty;
+
+	if ((rt->kind == TY_LIST || rt->kind == TY_DICT ||
+	     rt->kind == TY_SET) &&
+	    is_changing_method(m)) {
+		/* arguments first, then the receiver borrowed mutably */
+		if (e->n > 1 && !strcmp(m, "extend"))
+			chk_slice(p, e->a[1]);
+		else if (e->n > 1 && rt->kind == TY_LIST &&
+			 (!strcmp(m, "insert") || !strcmp(m, "pop")))
+			chk_own(p, e->a[1]);
+		else if (e->n > 1)
+			chk_as(p, e->a[1], rt->sub[0]);
+		if (e->n > 2)
+			chk_as(p, e->a[2],
+			       rt->kind == TY_DICT ? rt->sub[1] : rt->sub[0]);
+		chk_mut(p, r);
+	} else if ((rt->kind == TY_LIST || rt->kind == TY_DICT ||
+		    rt->kind == TY_SET) &&
+		   (!strcmp(m, "index") || !strcmp(m, "count") ||
+		    !strcmp(m, "get"))) {
+		chk_own(p, r);
+		chk_as(p, e->a[1], rt->sub[0]);
+		if (!strcmp(m, "get"))
+			chk_as(p, e->a[2], rt->sub[1]);
+	} else if ((rt->kind == TY_LIST || rt->kind == TY_DICT ||
+		    rt->kind == TY_SET) &&
+		   !strcmp(m, "copy")) {
+		chk_own(p, r);
+	} else if (rt->kind == TY_STR && !strcmp(m, "join")) {
+		chk_own(p, r);
+		chk_slice(p, e->a[1]);
+	} else if (rt->kind == TY_STR) {
+		for (size_t i = 0; i < e->n; i++)
+			chk_own(p, e->a[i]);
+	} else {
+		pfail(p, e, "method .%s() on %s", m, rty(rt));
+	}
+}
+
+static void chk_call_fn(struct pchk *p, struct ex *e)
+{
+	struct ir_fn *g = e->fn;
+
+	for (size_t i = 0; i < g->nparams; i++) {
+		struct var *pv = &g->vars[g->params[i].var];
+		struct ex *a = i < e->n ? e->a[i] : g->params[i].def;
+		if (ty_is_copy(pv->ty))
+			chk_as(p, a, pv->ty);
+		else if (pv->is_mutated && !pv->is_rebound)
+			chk_mut(p, a);
+		else if (ex_is_empty_display(a))
+			chk_as(p, a, pv->ty);
+		else if (!ty_equal(a->ty, pv->ty))
+			pfail(p, a, "argument type %s for %s", rty(a->ty),
+			      rty(pv->ty));
+		else
+			chk_own(p, a);
+	}
+}
+
+/* str() or repr() of a value of type t (emit.c's add_str_of). */
+static void chk_str_of(struct pchk *p, const struct ex *at,
+		       const struct ty *t)
+{
+	if (t->kind != TY_INT && t->kind != TY_FLOAT && t->kind != TY_BOOL &&
+	    t->kind != TY_STR)
+		pfail(p, at, "formatting %s", rty(t));
+}
+
+static void chk_fmt_field(struct pchk *p, struct ex *x)
+{
+	struct ex *v = x->a[0];
+	const struct ty *t = v->ty;
+	struct fmt_spec sp;
+
+	if (x->slen && fmt_spec_parse(x->sval, x->slen, &sp)) {
+		pfail(p, x, "format spec");
+		return;
+	}
+	chk_own(p, v);
+	if (t->kind == TY_STR && x->op != 'r' && !x->slen)
+		return;
+	if (!x->slen || x->op || t->kind == TY_STR)
+		if (!(t->kind == TY_STR && x->op != 'r'))
+			chk_str_of(p, v, t);
+}
+
+static void chk_pct(struct pchk *p, struct ex *x)
+{
+	struct ex *fmt = x->a[0], *r = x->a[1];
+	bool is_tuple = r->kind == EX_TUPLE || r->ty->kind == TY_TUPLE;
+	struct buf lit = BUF_INIT;
+	struct pct_dir d;
+	const char *err = NULL;
+	size_t pos = 0, k = 0;
+
+	chk_own(p, r);
+	while (pct_next(fmt->sval, fmt->slen, &pos, &lit, &d, &err) > 0) {
+		const struct ty *at = is_tuple ? r->ty->sub[k] : r->ty;
+		k++;
+		if (d.conv == 's' || d.conv == 'r')
+			chk_str_of(p, x, at);
+	}
+	buf_release(&lit);
+}
+
+/* Whether comprehension x was run before its statement. */
+static bool is_hoisted(const struct pchk *p, const struct ex *x)
+{
+	for (size_t i = 0; i < p->nhoisted; i++)
+		if (p->hoisted[i] == x)
+			return true;
+	return false;
+}
+
+static void chk_comp(struct pchk *p, struct ex *x);
+
+static void chk_index(struct pchk *p, struct ex *x)
+{
+	const struct ty *ot = x->a[0]->ty;
+
+	if (ot->kind == TY_NONE) {
+		pfail(p, x, "indexing None");
+		return;
+	}
+	chk_own(p, x->a[0]);
+	if (x->kind == EX_SLICE) {
+		for (int i = 1; i < 4; i++)
+			if (x->a[i])
+				chk_own(p, x->a[i]);
+	} else if (ot->kind == TY_DICT) {
+		if (!(x->a[1]->kind == EX_NAME &&
+		      ty_equal(x->a[1]->ty, ot->sub[0])))
+			chk_as(p, x->a[1], ot->sub[0]);
+	} else if (ot->kind != TY_TUPLE) {
+		chk_own(p, x->a[1]);
+	}
+}
+
+static void chk_and_or(struct pchk *p, struct ex *x)
+{
+	if (x->op == 1) {
+		pfail(p, x,
+		      "'%s' of %s and %s used as a value returns one "
+		      "operand or the other",
+		      x->kind == EX_AND ? "and" : "or", rty(x->a[0]->ty),
+		      rty(x->a[1]->ty));
+		return;
+	}
+	chk_own(p, x->a[0]);
+	chk_own(p, x->a[1]);
+}
+
+/* A value read, borrowed, or taken as i64, f64 or &str (emit.c's ex_own,
+ * ex_ref, ex_i64, ex_f64, ex_str, ex_recv check alike). */
+static void chk_own(struct pchk *p, struct ex *x)
+{
+	if (p->failed)
+		return;
+	switch (x->kind) {
+	case EX_BINOP:
+		chk_binop(p, x->op, x->a[0], x->a[1], x->ty);
+		return;
+	case EX_UNOP:
+		chk_own(p, x->a[0]);
+		return;
+	case EX_NOT:
+		chk_cond(p, x->a[0]);
+		return;
+	case EX_AND:
+	case EX_OR:
+		chk_and_or(p, x);
+		return;
+	case EX_CMP:
+		chk_cmp(p, x);
+		return;
+	case EX_IFEXP:
+		chk_cond(p, x->a[1]);
+		chk_as(p, x->a[0], x->ty);
+		chk_as(p, x->a[2], x->ty);
+		return;
+	case EX_CALL:
+		if (x->fn)
+			chk_call_fn(p, x);
+		else
+			chk_builtin(p, x);
+		return;
+	case EX_METHOD:
+		chk_method(p, x);
+		return;
+	case EX_INDEX:
+	case EX_SLICE:
+		chk_index(p, x);
+		return;
+	case EX_LIST:
+	case EX_SET:
+		for (size_t i = 0; i < x->n; i++)
+			chk_as(p, x->a[i], x->ty->sub[0]);
+		return;
+	case EX_TUPLE:
+		for (size_t i = 0; i < x->n; i++)
+			chk_own(p, x->a[i]);
+		return;
+	case EX_DICT:
+		for (size_t i = 0; i + 1 < x->n; i += 2) {
+			chk_as(p, x->a[i], x->ty->sub[0]);
+			chk_as(p, x->a[i + 1], x->ty->sub[1]);
+		}
+		return;
+	case EX_FSTR:
+		for (size_t i = 0; i < x->n; i++)
+			if (x->a[i]->kind == EX_FMT)
+				chk_fmt_field(p, x->a[i]);
+		return;
+	case EX_FMT:
+		pfail(p, x, "a format field outside an f-string");
+		return;
+	case EX_PCT:
+		chk_pct(p, x);
+		return;
+	case EX_LISTCOMP:
+		/* in place when not run before the statement */
+		if (!is_hoisted(p, x))
+			chk_comp(p, x);
+		return;
+	default: /* literals and names */
+		return;
+	}
+}
+
+/* A condition (emit.c's ex_cond): and/or/not of conditions need no
+ * common type. */
+static void chk_cond(struct pchk *p, struct ex *x)
+{
+	if (x->kind == EX_AND || x->kind == EX_OR) {
+		chk_cond(p, x->a[0]);
+		chk_cond(p, x->a[1]);
+	} else if (x->kind == EX_NOT) {
+		chk_cond(p, x->a[0]);
+	} else if (x->ty->kind != TY_NONE) {
+		chk_own(p, x);
+	}
+}
+
+/* Binding a value of type vt to target t (emit.c's emit_bind). */
+static void chk_bind(struct pchk *p, struct ex *t, const struct ty *vt)
+{
+	const struct ty *ot;
+
+	if (p->failed)
+		return;
+	if (t->kind == EX_NAME) {
+		struct var *v = &p->fn->vars[t->var];
+		if (!ty_equal(v->ty, vt))
+			pfail(p, t, "binding %s to '%s' of type %s", rty(vt),
+			      v->name, rty(v->ty));
+		return;
+	}
+	if (t->kind == EX_TUPLE) {
+		if (vt->kind != TY_TUPLE && vt->kind != TY_LIST)
+			pfail(p, t, "unpacking %s", rty(vt));
+		for (size_t i = 0; i < t->n && !p->failed; i++)
+			chk_bind(p, t->a[i],
+				 vt->sub[vt->kind == TY_TUPLE ? i : 0]);
+		return;
+	}
+	if (t->kind != EX_INDEX) {
+		pfail(p, t, "assignment target");
+		return;
+	}
+	ot = t->a[0]->ty;
+	if ((ot->kind == TY_LIST && !ty_equal(ot->sub[0], vt)) ||
+	    (ot->kind == TY_DICT && !ty_equal(ot->sub[1], vt))) {
+		pfail(p, t, "storing %s into %s", rty(vt), rty(ot));
+	} else if (ot->kind == TY_LIST) {
+		chk_mut(p, t);
+	} else if (ot->kind == TY_DICT) {
+		chk_as(p, t->a[1], ot->sub[0]);
+		chk_mut(p, t->a[0]);
+	} else {
+		pfail(p, t, "item assignment on %s", rty(ot));
+	}
+}
+
+typedef void (*chk_body_fn)(struct pchk *p, void *ctx);
+
+/* A loop source read live through its name each iteration. */
+static bool live_name(const struct ex *src, const struct block *body)
+{
+	return src->kind == EX_NAME &&
+	       (!body || !block_assigns(body, src->var));
+}
+
+/* The sources of the loop over iter (emit.c's emit_for). */
+static void chk_loop_source(struct pchk *p, struct ex *iter,
+			    const struct block *body)
+{
+	struct ex *src = ex_is_call(iter, "enumerate") ? iter->a[0] : iter;
+
+	if (src != iter && iter->n == 2)
+		chk_own(p, iter->a[1]);
+	if (ex_is_call(src, "range") ||
+	    (ex_is_call(src, "reversed") && ex_is_call(src->a[0], "range"))) {
+		struct ex *r = ex_is_call(src, "range") ? src : src->a[0];
+		for (size_t i = 0; i < r->n; i++)
+			chk_own(p, r->a[i]);
+	} else if (ex_is_call(src, "zip")) {
+		for (size_t k = 0; k < src->n && !p->failed; k++) {
+			struct ex *s = src->a[k];
+			if (s->ty->kind == TY_LIST && live_name(s, body))
+				continue;
+			if (s->ty->kind == TY_LIST || s->ty->kind == TY_STR)
+				chk_own(p, s);
+			else
+				pfail(p, s, "zip() over %s", rty(s->ty));
+		}
+	} else if (ex_is_method(src, "keys") || ex_is_method(src, "values") ||
+		   ex_is_method(src, "items") || src->ty->kind == TY_DICT) {
+		struct ex *d = src->kind == EX_METHOD ? src->a[0] : src;
+		if (!live_name(d, body))
+			chk_own(p, d);
+	} else if (src->ty->kind == TY_LIST ||
+		   (ex_is_call(src, "reversed") &&
+		    src->a[0]->ty->kind == TY_LIST)) {
+		struct ex *l = src->ty->kind == TY_LIST ? src : src->a[0];
+		int root = -1;
+		const struct ex *r = l;
+		if (live_name(l, body))
+			return;
+		while (r->kind == EX_INDEX)
+			r = r->a[0];
+		if (r->kind == EX_NAME)
+			root = r->var;
+		if (root >= 0 && p->fn->vars[root].is_mutated && body &&
+		    l->kind == EX_INDEX)
+			pfail(p, l,
+			      "loop over an item of '%s', which is changed in "
+			      "place",
+			      p->fn->vars[root].name);
+		chk_own(p, l);
+	} else if (src->ty->kind == TY_STR || src->ty->kind == TY_TUPLE) {
+		chk_own(p, src);
+	} else {
+		pfail(p, src, "for loop over %s", rty(src->ty));
+	}
+}
+
+/* The loop statement loop (NULL in a comprehension) over iter binding
+ * target, its body checked by inner. */
+static void chk_for(struct pchk *p, struct ex *target, struct ex *iter,
+		    const struct st *loop, chk_body_fn inner, void *ctx)
+{
+	chk_loop_source(p, iter, loop ? &loop->body : NULL);
+	if (p->failed)
+		return;
+	chk_bind(p, target, ex_loop_ty(&p->m->arena, iter));
+	inner(p, ctx);
+}
+
+struct comp_level {
+	struct ex *x;
+	size_t level;
+};
+
+static void chk_comp_body(struct pchk *p, void *vctx)
+{
+	struct comp_level *c = vctx;
+	struct ir_comp *cl = c->x->comp[c->level];
+
+	for (size_t k = 0; k < cl->nconds; k++) {
+		chk_hoist(p, cl->conds[k]);
+		chk_cond(p, cl->conds[k]);
+	}
+	if (c->level + 1 < c->x->ncomp) {
+		struct comp_level next = {c->x, c->level + 1};
+		struct ir_comp *nc = c->x->comp[c->level + 1];
+		chk_hoist(p, nc->iter);
+		chk_for(p, nc->target, nc->iter, NULL, chk_comp_body, &next);
+	} else {
+		chk_hoist(p, c->x->a[0]);
+		chk_as(p, c->x->a[0], c->x->ty->sub[0]);
+	}
+}
+
+/* A comprehension's loops (emit.c's hoist of an EX_LISTCOMP). */
+static void chk_comp(struct pchk *p, struct ex *x)
+{
+	struct comp_level c = {x, 0};
+
+	chk_hoist(p, x->comp[0]->iter);
+	chk_for(p, x->comp[0]->target, x->comp[0]->iter, NULL, chk_comp_body,
+		&c);
+}
+
+/* The comprehensions that run before the statement holding x, in the
+ * order emit.c's hoist runs them. */
+static void chk_hoist(struct pchk *p, struct ex *x)
+{
+	if (!x || p->failed)
+		return;
+	if (x->kind == EX_LISTCOMP) {
+		arena_push(&p->m->arena, (void ***)&p->hoisted, &p->nhoisted,
+			   &p->caphoisted, x);
+		chk_comp(p, x);
+	} else if (x->kind == EX_AND || x->kind == EX_OR) {
+		chk_hoist(p, x->a[0]);
+	} else if (x->kind == EX_IFEXP) {
+		chk_hoist(p, x->a[1]);
+	} else {
+		for (size_t i = 0; i < x->n; i++) {
+			if (x->kind == EX_CMP && i >= 2)
+				break;
+			chk_hoist(p, x->a[i]);
+		}
+	}
+}
+
+/* ---- one statement that changes a container and reads it elsewhere ----
+ * Python evaluates left to right and reads a list after a call changed
+ * it (xs[len(xs) - 1 - xs.pop()], s[-1] + s.pop()); the Rust borrows
+ * would keep the first read alive across the change (a compile error) or
+ * take it before. Such a statement keeps its function in Python. Reads
+ * inside the changing call's own arguments are fine (they run first), as
+ * are several changing calls in a row (xs.pop() - xs.pop()). */
+static const char *const mut_methods[] = {
+    "append",  "extend", "insert",  "pop",	  "remove", "clear",  "sort",
+    "reverse", "add",	 "discard", "setdefault", "update", "popitem"};
+
+static int ex_root(const struct ex *x)
+{
+	while (x && x->kind == EX_INDEX)
+		x = x->a[0];
+	return x && x->kind == EX_NAME ? x->var : -1;
+}
+
+/* The variable a call changes (its receiver, or an argument the callee
+ * changes), or -1. */
+static int ex_changes(const struct ex *x)
+{
+	if (x->kind == EX_METHOD && x->n >= 1 && x->a[0]->ty &&
+	    (x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
+	     x->a[0]->ty->kind == TY_SET) &&
+	    NAME_IN(x->sval, mut_methods))
+		return ex_root(x->a[0]);
+	if (x->kind == EX_CALL && x->fn)
+		for (size_t i = 0; i < x->n && i < x->fn->nparams; i++)
+			if (x->fn->vars[x->fn->params[i].var].is_mutated &&
+			    ex_root(x->a[i]) >= 0)
+				return ex_root(x->a[i]);
+	return -1;
+}
+
+static bool is_node(const struct ex *x, const void *node)
+{
+	return x == node;
+}
+
+/* Whether x reads var v outside the subtree `skip` (receivers of other
+ * changing calls do not count). */
+static bool reads_outside(const struct ex *x, int v, const struct ex *skip)
+{
+	if (!x || x == skip)
+		return false;
+	if (x->kind == EX_NAME)
+		return x->var == v;
+	/* and/or and conditional expressions run their parts one after the
+	 * other, each to a value (a guard like `xs.pop() if xs else 0` or
+	 * `len(xs) > 0 and xs.pop() > y`): only the part holding the change
+	 * matters */
+	if (x->kind == EX_AND || x->kind == EX_OR || x->kind == EX_IFEXP) {
+		for (size_t i = 0; i < x->n; i++)
+			if (ex_any(x->a[i], is_node, skip))
+				return reads_outside(x->a[i], v, skip);
+	}
+	if (x->kind == EX_METHOD && ex_changes(x) == v) {
+		for (size_t i = 1; i < x->n; i++)
+			if (reads_outside(x->a[i], v, skip))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < x->n; i++)
+		if (reads_outside(x->a[i], v, skip))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (reads_outside(c->target, v, skip) ||
+		    reads_outside(c->iter, v, skip))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (reads_outside(c->conds[k], v, skip))
+				return true;
+	}
+	return false;
+}
+
+/* Finds a changing call in x whose variable the statement's parts
+ * (parts[0..n)) read elsewhere. */
+static const struct ex *changed_and_read(const struct ex *x,
+					 struct ex *const *parts, size_t n)
+{
+	int v;
+
+	if (!x)
+		return NULL;
+	v = ex_changes(x);
+	if (v >= 0)
+		for (size_t i = 0; i < n; i++)
+			if (reads_outside(parts[i], v, x))
+				return x;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct ex *r = changed_and_read(x->a[i], parts, n);
+		if (r)
+			return r;
+	}
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ex *r =
+		    changed_and_read(x->comp[i]->iter, parts, n);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+static void chk_change_order(struct pchk *p, struct st *s)
+{
+	struct ex *parts[8];
+	size_t n = 0;
+
+	switch (s->kind) {
+	case ST_ASSIGN:
+		for (size_t i = 0; i < s->ntargets && n < 7; i++)
+			parts[n++] = s->targets[i];
+		parts[n++] = s->value;
+		break;
+	case ST_AUG:
+		parts[n++] = s->target;
+		parts[n++] = s->value;
+		break;
+	case ST_EXPR:
+	case ST_RETURN:
+		parts[n++] = s->value;
+		break;
+	case ST_IF:
+	case ST_WHILE:
+	case ST_ASSERT:
+		parts[n++] = s->cond;
+		break;
+	case ST_FOR:
+		parts[n++] = s->iter;
+		break;
+	default:
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ex *x = changed_and_read(parts[i], parts, n);
+		if (x) {
+			pfail(p, x,
+			      "'%s' is changed here and read elsewhere in the "
+			      "same statement (Python's evaluation order "
+			      "cannot be kept)",
+			      p->fn->vars[ex_changes(x)].name);
+			return;
+		}
+	}
+}
+
+/* ---- statements, in emit.c's order ---- */
+
+static void chk_assign(struct pchk *p, struct st *s)
+{
+	struct ex *t = s->targets[0], *v = s->value;
+	const struct ty *want;
+
+	chk_hoist(p, v);
+	switch (s->shape) {
+	case SHAPE_STR_APPEND:
+		chk_own(p, v->a[1]);
+		return;
+	case SHAPE_STR_INDEX_INTO:
+		chk_own(p, v->a[1]);
+		return;
+	case SHAPE_TUPLE_INTO:
+		chk_own(p, v);
+		return;
+	default:
+		break;
+	}
+	if (s->ntargets == 1 && t->kind == EX_NAME) {
+		chk_as(p, v, p->fn->vars[t->var].ty);
+	} else if (s->ntargets == 1 && t->kind == EX_TUPLE &&
+		   v->kind == EX_TUPLE && v->n == t->n) {
+		/* a, b = b, a: evaluate all, then bind */
+		chk_own(p, v);
+		for (size_t i = 0; i < v->n; i++)
+			chk_bind(p, t->a[i], v->a[i]->ty);
+	} else {
+		want = t->kind == EX_NAME ? p->fn->vars[t->var].ty : v->ty;
+		chk_as(p, v, want);
+		for (size_t i = 0; i < s->ntargets; i++)
+			chk_bind(p, s->targets[i], want);
+	}
+}
+
+/* target op= value on an item (emit.c's emit_aug, last branch). */
+static void chk_aug_item(struct pchk *p, struct st *s)
+{
+	const struct ty *t = s->target->ty, *vt = s->value->ty;
+	bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
+	int op = s->op;
+
+	chk_own(p, s->value);
+	chk_mut(p, s->target);
+	if ((t->kind == TY_STR && op == OP_ADD) || fl)
+		return;
+	if (t->kind != TY_INT)
+		pfail(p, s->target, "augmented assignment on %s", rty(t));
+	else if (!(op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR ||
+		   (op >= OP_ADD && op <= OP_RSHIFT && op != OP_DIV)))
+		pfail(p, s->target, "augmented %s on an item", binop_str(op));
+}
+
+static void chk_aug(struct pchk *p, struct st *s)
+{
+	struct ex left = *s->target;
+	struct var *v = s->target->kind == EX_NAME
+			    ? &p->fn->vars[s->target->var]
+			    : NULL;
+
+	chk_hoist(p, s->value);
+	if (s->shape == SHAPE_STR_APPEND) {
+		chk_own(p, s->value);
+	} else if (v && v->ty->kind == TY_NUM) {
+		left.ty = v->ty;
+		chk_binop(p, s->op, &left, s->value,
+			  ty_basic(s->value->ty->kind == TY_FLOAT ? TY_FLOAT
+								  : TY_NUM));
+	} else if (v) {
+		if (v->ty->kind == TY_FLOAT &&
+		    (s->op == OP_ADD || s->op == OP_SUB || s->op == OP_MUL))
+			chk_own(p, s->value);
+		else
+			chk_binop(p, s->op, &left, s->value, v->ty);
+	} else {
+		chk_aug_item(p, s);
+	}
+}
+
+/* Two rows side by side print the accumulation and the append of each
+ * row first, then the loop as written for the rows left over. */
+static void chk_jam(struct pchk *p, struct st *s)
+{
+	struct st *inner = s->body.v[1];
+
+	chk_stmt(p, inner->body.v[0]);
+	chk_stmt(p, s->body.v[2]);
+	chk_block(p, &s->body);
+}
+
+static void chk_block_body(struct pchk *p, void *blk)
+{
+	chk_block(p, blk);
+}
+
+static void chk_loop(struct pchk *p, struct st *s)
+{
+	if (s->kind == ST_WHILE) {
+		p->nloops++;
+		if (!(s->cond->kind == EX_BOOL && s->cond->ival)) {
+			if (ex_has_comp(s->cond))
+				chk_hoist(p, s->cond);
+			chk_cond(p, s->cond);
+		}
+		chk_block(p, &s->body);
+	} else {
+		if (s->shape == SHAPE_JAM) {
+			chk_jam(p, s);
+			return;
+		}
+		chk_hoist(p, s->iter);
+		if (p->nloops >= 127) {
+			pfail(p, s->iter, "loops nested too deeply");
+			return;
+		}
+		p->nloops++;
+		chk_for(p, s->target, s->iter, s, chk_block_body, &s->body);
+	}
+	p->nloops--;
+	chk_block(p, &s->orelse);
+}
+
+static void chk_del(struct pchk *p, struct ex *t)
+{
+	if (t->a[0]->ty->kind == TY_DICT)
+		chk_as(p, t->a[1], t->a[0]->ty->sub[0]);
+	else
+		chk_own(p, t->a[1]);
+	chk_mut(p, t->a[0]);
+}
+
+static void chk_stmt(struct pchk *p, struct st *s)
+{
+	if (p->failed)
+		return;
+	chk_change_order(p, s);
+	switch (s->kind) {
+	case ST_EXPR:
+		chk_hoist(p, s->value);
+		chk_own(p, s->value);
+		break;
+	case ST_ASSIGN:
+		if (s->shape != SHAPE_OUT_NEW)
+			chk_assign(p, s);
+		break;
+	case ST_AUG:
+		chk_aug(p, s);
+		break;
+	case ST_IF:
+		chk_hoist(p, s->cond);
+		chk_cond(p, s->cond);
+		chk_block(p, &s->body);
+		chk_block(p, &s->orelse);
+		break;
+	case ST_WHILE:
+	case ST_FOR:
+		chk_loop(p, s);
+		break;
+	case ST_RETURN:
+		if (!s->value)
+			break;
+		chk_hoist(p, s->value);
+		if (!(s->value->kind == EX_NAME &&
+		      !var_is_ref(&p->fn->vars[s->value->var]) &&
+		      ty_equal(s->value->ty, p->fn->ret)))
+			chk_as(p, s->value, p->fn->ret);
+		break;
+	case ST_ASSERT:
+		chk_hoist(p, s->cond);
+		chk_cond(p, s->cond);
+		break;
+	case ST_DEL:
+		chk_del(p, s->target);
+		break;
+	default: /* break, continue, pass, raise */
+		break;
+	}
+}
+
+static void chk_block(struct pchk *p, struct block *blk)
+{
+	for (size_t i = 0; i < blk->n && !p->failed; i++)
+		chk_stmt(p, blk->v[i]);
+}
+
+/* ---- types the printer has no Rust for ---- */
+
+static bool ty_has_none(const struct ty *t)
+{
+	if (t->kind == TY_NONE || t->kind == TY_OPT)
+		return true;
+	for (size_t i = 0; i < t->n; i++)
+		if (ty_has_none(t->sub[i]))
+			return true;
+	return false;
+}
+
+static bool ty_has_nested_none(const struct ty *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (ty_has_none(t->sub[i]))
+			return true;
+	return false;
+}
+
+static bool ty_has_nested_num(const struct ty *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->sub[i]->kind == TY_NUM || ty_has_nested_num(t->sub[i]))
+			return true;
+	return false;
+}
+
+/* Whether a local of type t has a value to start as (emit.c declares
+ * every local up front, as Python scopes them). */
+static bool has_default(const struct ty *t)
+{
+	switch (t->kind) {
+	case TY_INT:
+	case TY_FLOAT:
+	case TY_BOOL:
+	case TY_NONE:
+	case TY_STR:
+	case TY_LIST:
+	case TY_DICT:
+	case TY_SET:
+	case TY_OPT:
+	case TY_NUM:
+		return true;
+	case TY_TUPLE:
+		for (size_t i = 0; i < t->n; i++)
+			if (!has_default(t->sub[i]))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void chk_vars(struct pchk *p)
+{
+	struct ir_fn *fn = p->fn;
+
+	for (size_t i = 0; i < fn->nvars && !p->failed; i++) {
+		struct var *v = &fn->vars[i];
+		if (v->is_param &&
+		    (v->ty->kind == TY_OPT || v->ty->kind == TY_NUM))
+			pfail(p, NULL, "parameter '%s' of type %s", v->name,
+			      rty(v->ty));
+		else if (ty_has_nested_num(v->ty) || ty_has_nested_num(fn->ret))
+			pfail(p, NULL,
+			      "int | float inside a container or tuple is not "
+			      "supported");
+		else if (ty_has_nested_none(v->ty) ||
+			 ty_has_nested_none(fn->ret))
+			pfail(p, NULL,
+			      "None inside a container or tuple is not "
+			      "supported");
+	}
+	for (size_t i = 0; i < fn->nvars && !p->failed; i++) {
+		struct var *v = &fn->vars[i];
+		if (!v->is_param && (int)i != fn->out_var &&
+		    !has_default(v->ty))
+			pfail(p, NULL, "variable '%s' of type %s", v->name,
+			      rty(v->ty));
+	}
+}
+
+/* 0, or -1 with the reason set: emit.c has no Rust for part of fn. */
+static int plan_check_fn(struct ir_module *m, struct ir_fn *fn)
+{
+	struct pchk p = {0};
+
+	p.m = m;
+	p.fn = fn;
+	chk_vars(&p);
+	chk_block(&p, &fn->body);
+	return p.failed ? -1 : 0;
+}
+
 /* Every decision for one function; out_var reads which other functions
  * are translated (their calls want a native Vec). */
 static void plan_fn(struct ir_module *m, struct ir_fn *fn)
@@ -738,22 +1970,17 @@ static void plan_fn(struct ir_module *m, struct ir_fn *fn)
 
 void plan_module(struct ir_module *m)
 {
-	/* TODO(reshape): the refusals, still found by emitting. */
 	for (int round = 0; round < 64; round++) {
 		bool changed = false;
 		for (size_t i = 0; i < m->nfns; i++) {
 			struct ir_fn *fn = m->fns[i];
-			struct buf scratch = BUF_INIT;
-			struct emitter e;
 			if (!fn->is_ok || fn->reason)
 				continue;
 			plan_fn(m, fn);
-			emit_init(&e, &scratch);
-			if (emit_fn(&e, m, fn) < 0) {
+			if (plan_check_fn(m, fn) < 0) {
 				fn->is_ok = false;
 				changed = true;
 			}
-			buf_release(&scratch);
 		}
 		if (!changed)
 			break;

@@ -6,9 +6,10 @@
 # Builds tool-translate at git revision REV (default HEAD) in a scratch
 # copy of the tree (git archive: no worktree, no change to .git), runs it
 # and the working tree's build/tool-translate on every Python file of
-# tests/translate (not test_*), examples/ and any EXTRA files, for Python
-# 3.11 and 3.12 semantics, with the signatures the tests and the profiler
-# give (SIGNATURES of a corpus file; the profile harness's first observed
+# tests/translate (not test_*), reshape/refusals.py (what only the
+# printer used to refuse), examples/ and any EXTRA files, for Python 3.11
+# and 3.12 semantics, with the signatures the tests and the profiler give
+# (SIGNATURES of a corpus file; the profile harness's first observed
 # signature for an example) and without any, plus N random modules of
 # gen_programs.py (seeds 1..N, Python 3.11 only), then diffs:
 #   - the report and every file written (lib.rs, Cargo.toml, shim): must
@@ -52,7 +53,8 @@ fi
 # Inputs and their signature files (written once per input).
 mkdir -p "$WORK/sigs"
 INPUTS=()
-for f in tests/translate/*.py examples/*.py "${EXTRA[@]}"; do
+for f in tests/translate/*.py tests/translate/reshape/refusals.py examples/*.py \
+	"${EXTRA[@]}"; do
 	case $(basename "$f") in test_* | conftest.py) continue ;; esac
 	INPUTS+=("$f")
 done
