@@ -1,6 +1,6 @@
 /*
- * emit.c - typed IR -> Rust source, through a small emitter on struct buf
- * that knows the indent level.
+ * emit.c - the printer: planned IR -> Rust source, through a small
+ * emitter on struct buf that knows the indent level.
  *
  * Owns the shape of the generated code: one native function per
  * translated Python function (working on native values, returning
@@ -8,10 +8,12 @@
  * entry point per selected function that checks exact argument types,
  * copies arguments out, releases the GIL around loops and falls back to
  * the original Python function on any mismatch. The Python rules
- * themselves live in the rt runtime (prelude.rs); this file only decides
- * which helper each IR node needs. It trusts types.c: anything it still
- * cannot emit fails the function with a reason instead of emitting.
+ * themselves live in the rt runtime (prelude.rs); this file only picks
+ * the helper each IR node needs. It decides nothing else and cannot
+ * refuse: plan.c settled views, result lists, loop and assignment shapes
+ * (the "plan:" fields) and kept in Python whatever has no Rust here.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -73,29 +75,13 @@ struct fe {
 	struct loopctx loops[128];
 	int nloops;
 	char **sx; /* per variable: its rt::StrIx (var.is_strix), or NULL */
-	bool failed;
 };
 
 static void hoist(struct fe *f, struct ex *x);
 
-static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	if (!f->failed)
-		ir_fn_fail(f->fn, at ? at->line : f->fn->line,
-			   at ? at->col : f->fn->col, "%s", b.data);
-	buf_release(&b);
-	f->failed = true;
-	return -1;
-}
+/* What plan.c keeps in Python (with the reason `what`) never reaches the
+ * printer: a branch that would need it is a bug in plan.c. */
+#define unplanned(what) assert(!"plan.c lets through: " what)
 
 static char *tmpname(struct fe *f, const char *stem)
 {
@@ -104,32 +90,6 @@ static char *tmpname(struct fe *f, const char *stem)
 
 	free(s);
 	return r;
-}
-
-static bool ty_has_none(const struct ty *t)
-{
-	if (t->kind == TY_NONE || t->kind == TY_OPT)
-		return true;
-	for (size_t i = 0; i < t->n; i++)
-		if (ty_has_none(t->sub[i]))
-			return true;
-	return false;
-}
-
-static bool ty_has_nested_none(const struct ty *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (ty_has_none(t->sub[i]))
-			return true;
-	return false;
-}
-
-static bool ty_has_nested_num(const struct ty *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->sub[i]->kind == TY_NUM || ty_has_nested_num(t->sub[i]))
-			return true;
-	return false;
 }
 
 static bool is_intlike(const struct ty *t)
@@ -314,50 +274,49 @@ static void add_rust_str(struct buf *b, const char *s, size_t n)
 }
 
 /* An owned value of type t that a default-initialised local starts as. */
-static int add_default(struct fe *f, struct buf *b, const struct ty *t)
+static void add_default(struct buf *b, const struct ty *t)
 {
 	switch (t->kind) {
 	case TY_INT:
 		buf_adds(b, "0");
-		return 0;
+		return;
 	case TY_FLOAT:
 		buf_adds(b, "0.0");
-		return 0;
+		return;
 	case TY_BOOL:
 		buf_adds(b, "false");
-		return 0;
+		return;
 	case TY_NONE:
 		buf_adds(b, "()");
-		return 0;
+		return;
 	case TY_STR:
 		buf_adds(b, "String::new()");
-		return 0;
+		return;
 	case TY_LIST:
 		buf_adds(b, "Vec::new()");
-		return 0;
+		return;
 	case TY_DICT:
 		buf_adds(b, "IndexMap::default()");
-		return 0;
+		return;
 	case TY_SET:
 		buf_adds(b, "IndexSet::new()");
-		return 0;
+		return;
 	case TY_OPT:
 		buf_adds(b, "None");
-		return 0;
+		return;
 	case TY_NUM:
 		buf_adds(b, "rt::Num::I(0)");
-		return 0;
+		return;
 	case TY_TUPLE:
 		buf_addch(b, '(');
 		for (size_t i = 0; i < t->n; i++) {
-			if (add_default(f, b, t->sub[i]) < 0)
-				return -1;
+			add_default(b, t->sub[i]);
 			buf_adds(b, t->n == 1 ? "," : i + 1 < t->n ? ", " : "");
 		}
 		buf_addch(b, ')');
-		return 0;
+		return;
 	default:
-		return -1;
+		unplanned("variable '%s' of type %s");
 	}
 }
 
@@ -374,8 +333,7 @@ static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 			buf_adds(b, "rt::Num::F(");
 			ex_own(f, b, x);
 		} else {
-			efail(f, x, "%s where int | float is expected",
-			      rty(x->ty));
+			unplanned("%s where int | float is expected");
 			return;
 		}
 		buf_addch(b, ')');
@@ -400,13 +358,11 @@ static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 		else if (want->kind == TY_SET)
 			buf_addf(b, "IndexSet::<%s>::new()", rty(want->sub[0]));
 		else
-			efail(f, x, "empty display where %s is expected",
-			      rty(want));
+			unplanned("empty display where %s is expected");
 		return;
 	}
 	if (want && !ty_equal(x->ty, want)) {
-		efail(f, x, "value of type %s where %s is expected", rty(x->ty),
-		      rty(want));
+		unplanned("value of type %s where %s is expected");
 		return;
 	}
 	ex_own(f, b, x);
@@ -523,7 +479,7 @@ static void emit_binop_num(struct fe *f, struct buf *b, int op, struct ex *x,
 		buf_adds(b, ")?");
 		return;
 	default:
-		efail(f, x, "operator %s on float", binop_str(op));
+		unplanned("operator %s on float");
 	}
 }
 
@@ -545,8 +501,7 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 	if ((tx->kind == TY_NUM || ty->kind == TY_NUM) && res->kind == TY_NUM) {
 		/* int | float op int: int arithmetic while both are ints */
 		if (op != OP_ADD && op != OP_SUB && op != OP_MUL) {
-			efail(f, x, "operator %s on int | float",
-			      binop_str(op));
+			unplanned("operator %s on int | float");
 			return;
 		}
 		buf_addf(b, "rt::num_%s(",
@@ -574,7 +529,7 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 	}
 	if (op == OP_ADD && tx->kind == TY_LIST) {
 		if (!ty_equal(tx, ty)) {
-			efail(f, x, "list + list of different types");
+			unplanned("list + list of different types");
 			return;
 		}
 		buf_adds(b, "rt::lcat(");
@@ -607,8 +562,7 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 		buf_adds(b, ") }");
 		return;
 	}
-	efail(f, x, "operator %s between %s and %s", binop_str(op), rty(tx),
-	      rty(ty));
+	unplanned("operator %s between %s and %s");
 }
 
 /* A numeric operand (Rust text own of type t) as an rt::Num. */
@@ -680,8 +634,7 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 				buf_addf(b, "%s(%s).is_empty()",
 					 op == CMP_IN ? "!" : "", ys_ref);
 			else
-				efail(f, x, "'in' between %s and %s", rty(tx),
-				      rty(ty));
+				unplanned("'in' between %s and %s");
 			return;
 		}
 		if (ty->kind == TY_DICT || ty->kind == TY_SET) {
@@ -691,8 +644,7 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 								 : "true");
 					return;
 				}
-				efail(f, x, "'in' between %s and %s", rty(tx),
-				      rty(ty));
+				unplanned("'in' between %s and %s");
 				return;
 			}
 			buf_addf(b, "%s(%s).%s(%s)", neg, ys_ref,
@@ -710,8 +662,7 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 			buf_addf(b, "%s(false", neg);
 			for (size_t i = 0; i < ty->n; i++) {
 				if (!ty_equal(tx, ty->sub[i])) {
-					efail(f, x,
-					      "'in' a tuple of other types");
+					unplanned("'in' a tuple of other types");
 					return;
 				}
 				buf_addf(b, " || rt::peq(%s, &(%s).%zu)?",
@@ -720,7 +671,7 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 			buf_addch(b, ')');
 			return;
 		}
-		efail(f, x, "'in' on %s", rty(ty));
+		unplanned("'in' on %s");
 		return;
 	}
 	if (o && (tx->kind == TY_NUM || ty->kind == TY_NUM ||
@@ -801,7 +752,7 @@ static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
 		return;
 	}
 	if (!ty_equal(tx, ty)) {
-		efail(f, x, "comparison between %s and %s", rty(tx), rty(ty));
+		unplanned("comparison between %s and %s");
 		return;
 	}
 	switch (op) {
@@ -966,7 +917,7 @@ static void emit_math(struct fe *f, struct buf *b, struct ex *e)
 		buf_adds(b, !strcmp(fn, "fmod") ? ")?" : ")");
 		return;
 	}
-	efail(f, e, "math.%s", fn);
+	unplanned("math.%s");
 }
 
 /* An expression usable as &[T] / &Vec<T> for builtins over iterables. */
@@ -1002,7 +953,7 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 	if (x->kind == EX_CALL && !x->fn &&
 	    (ex_is_call(x, "enumerate") || ex_is_call(x, "zip") ||
 	     ex_is_call(x, "reversed"))) {
-		efail(f, x, "%s() outside a for loop", x->sval);
+		unplanned("%s() outside a for loop");
 		return;
 	}
 	switch (x->ty->kind) {
@@ -1030,7 +981,7 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	}
 	default:
-		efail(f, x, "iterating %s here", rty(x->ty));
+		unplanned("iterating %s here");
 	}
 }
 
@@ -1083,7 +1034,7 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 			ex_ref(f, b, a0);
 			buf_addf(b, "; %zu }", a0->ty->n);
 		} else if (a0->ty->kind == TY_NONE) {
-			efail(f, a0, "len() of None");
+			unplanned("len() of None");
 		} else {
 			buf_addch(b, '(');
 			ex_recv(f, b, a0);
@@ -1128,8 +1079,7 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 		if (el->kind == TY_FLOAT ||
 		    (e->n == 2 && e->a[1]->ty->kind == TY_FLOAT)) {
 			if (el->kind != TY_FLOAT) {
-				efail(f, e, "sum() of %s from a float start",
-				      rty(el));
+				unplanned("sum() of %s from a float start");
 				return;
 			}
 			if (e->n == 2) {
@@ -1314,7 +1264,7 @@ static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
 			    x, y, x, y);
 		return;
 	}
-	efail(f, e, "builtin %s()", fn);
+	unplanned("builtin %s()");
 }
 
 /* Mutating methods evaluate their arguments before borrowing the
@@ -1493,7 +1443,7 @@ static void emit_method(struct fe *f, struct buf *b, struct ex *e)
 		buf_adds(b, q ? ")?" : ")");
 		return;
 	}
-	efail(f, e, "method .%s() on %s", m, rty(rt));
+	unplanned("method .%s() on %s");
 }
 
 static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
@@ -1516,8 +1466,7 @@ static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
 			ex_own_as(f, b, a, pv->ty);
 		} else {
 			if (!ty_equal(a->ty, pv->ty))
-				efail(f, a, "argument type %s for %s",
-				      rty(a->ty), rty(pv->ty));
+				unplanned("argument type %s for %s");
 			ex_ref(f, b, a);
 		}
 	}
@@ -1582,7 +1531,7 @@ static void add_str_of(struct fe *f, struct buf *b, struct ex *x,
 			buf_addf(b, "(%s).as_str()", own);
 		break;
 	default:
-		efail(f, x, "formatting %s", rty(t));
+		unplanned("formatting %s");
 	}
 }
 
@@ -1596,7 +1545,7 @@ static void emit_fmt_field(struct fe *f, struct buf *b, const char *s,
 	struct buf own = BUF_INIT;
 
 	if (x->slen && fmt_spec_parse(x->sval, x->slen, &sp)) {
-		efail(f, x, "format spec");
+		unplanned("format spec");
 		return;
 	}
 	if (t->kind == TY_STR && !(x->op == 'r') && !x->slen) {
@@ -1801,11 +1750,7 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 	case EX_AND:
 	case EX_OR:
 		if (x->op == 1) {
-			efail(f, x,
-			      "'%s' of %s and %s used as a value returns "
-			      "one operand or the other",
-			      x->kind == EX_AND ? "and" : "or",
-			      rty(x->a[0]->ty), rty(x->a[1]->ty));
+			unplanned("'and' / 'or' as a value of two types");
 			return;
 		}
 		if (x->ty->kind == TY_BOOL) {
@@ -1855,7 +1800,7 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 	case EX_INDEX:
 	case EX_SLICE:
 		if (x->a[0]->ty->kind == TY_NONE) {
-			efail(f, x, "indexing None");
+			unplanned("indexing None");
 			return;
 		}
 		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR &&
@@ -1956,7 +1901,7 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 		emit_fstr(f, b, x);
 		return;
 	case EX_FMT:
-		efail(f, x, "a format field outside an f-string");
+		unplanned("a format field outside an f-string");
 		return;
 	case EX_PCT:
 		emit_pct(f, b, x);
@@ -1973,8 +1918,7 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 			hoist(f, x);
 			f->e->out = saved;
 			f->e->indent = indent;
-			if (!f->failed)
-				buf_addf(b, "{ %s%s }", text.data, x->tmp);
+			buf_addf(b, "{ %s%s }", text.data, x->tmp);
 			x->tmp = NULL;
 			buf_release(&text);
 			return;
@@ -1986,15 +1930,11 @@ static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
 
 static void ex_own(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (f->failed)
-		return;
 	ex_inner(f, b, x);
 }
 
 static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (f->failed)
-		return;
 	if (x->kind == EX_NAME) {
 		struct var *v = var_of(f, x);
 		if (x->unwrap)
@@ -2054,8 +1994,6 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 
 static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (f->failed)
-		return;
 	if (x->kind == EX_NAME) {
 		struct var *v = var_of(f, x);
 		if (var_is_ref(v))
@@ -2094,7 +2032,7 @@ static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 		buf_addf(b, ", &%s)? }", t);
 		return;
 	}
-	efail(f, x, "this expression cannot be changed in place");
+	unplanned("this expression cannot be changed in place");
 }
 
 /* Receiver of a method call: names auto-deref, anything else in parens. */
@@ -2238,13 +2176,12 @@ static void emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 
 /* ---- statements ---- */
 
-static int emit_block(struct fe *f, struct block *blk);
+static void emit_block(struct fe *f, struct block *blk);
 static void hoist(struct fe *f, struct ex *x);
 static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		      const struct ty *vt);
 
 typedef void (*body_fn)(struct fe *f, void *ctx);
-
 
 /* A loop source that can be read live through its name each iteration
  * (Python's list iterator re-checks the length every step). */
@@ -2376,7 +2313,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 				}
 				emit_line(e, "let %s = %s;", names[k], b.data);
 			} else {
-				efail(f, s, "zip() over %s", rty(s->ty));
+				unplanned("zip() over %s");
 				buf_release(&cond);
 				buf_release(&tup);
 				goto out;
@@ -2472,10 +2409,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 				root = p->var;
 			if (root >= 0 && f->fn->vars[root].is_mutated && body &&
 			    l->kind == EX_INDEX) {
-				efail(f, l,
-				      "loop over an item of '%s', which is "
-				      "changed in place",
-				      f->fn->vars[root].name);
+				unplanned("loop over an item changed in place");
 				goto out;
 			}
 			ln = tmpname(f, "l");
@@ -2520,7 +2454,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		buf_release(&arr);
 		elt = src->ty->sub[0];
 	} else {
-		efail(f, src, "for loop over %s", rty(src->ty));
+		unplanned("for loop over %s");
 		goto out;
 	}
 	if (enum_n) {
@@ -2551,13 +2485,10 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 	struct emitter *e = f->e;
 	struct buf b = BUF_INIT;
 
-	if (f->failed)
-		return;
 	if (t->kind == EX_NAME) {
 		struct var *v = var_of(f, t);
 		if (!ty_equal(v->ty, vt))
-			efail(f, t, "binding %s to '%s' of type %s", rty(vt),
-			      v->name, rty(v->ty));
+			unplanned("binding %s to '%s' of type %s");
 		else
 			emit_line(e, "%s = %s;", v->rname, val);
 	} else if (t->kind == EX_TUPLE) {
@@ -2581,7 +2512,7 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 				free(s);
 			}
 		} else {
-			efail(f, t, "unpacking %s", rty(vt));
+			unplanned("unpacking %s");
 		}
 	} else if (t->kind == EX_INDEX) {
 		const struct ty *ot = t->a[0]->ty;
@@ -2589,8 +2520,7 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		emit_line(e, "let %s = %s;", v, val);
 		if (ot->kind == TY_LIST) {
 			if (!ty_equal(ot->sub[0], vt)) {
-				efail(f, t, "storing %s into %s", rty(vt),
-				      rty(ot));
+				unplanned("storing %s into %s");
 				goto out;
 			}
 			buf_adds(&b, "*");
@@ -2599,8 +2529,7 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		} else if (ot->kind == TY_DICT) {
 			char *k = tmpname(f, "k");
 			if (!ty_equal(ot->sub[1], vt)) {
-				efail(f, t, "storing %s into %s", rty(vt),
-				      rty(ot));
+				unplanned("storing %s into %s");
 				goto out;
 			}
 			ex_own_as(f, &b, t->a[1], ot->sub[0]);
@@ -2609,10 +2538,10 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 			ex_mut(f, &b, t->a[0]);
 			emit_line(e, "(%s).insert(%s, %s);", b.data, k, v);
 		} else {
-			efail(f, t, "item assignment on %s", rty(ot));
+			unplanned("item assignment on %s");
 		}
 	} else {
-		efail(f, t, "assignment target");
+		unplanned("assignment target");
 	}
 out:
 	buf_release(&b);
@@ -2652,7 +2581,7 @@ static void comp_body(struct fe *f, void *vctx)
 
 static void hoist(struct fe *f, struct ex *x)
 {
-	if (!x || f->failed)
+	if (!x)
 		return;
 	if (x->kind == EX_LISTCOMP) {
 		struct comp_ctx c = {x, 0};
@@ -2857,13 +2786,9 @@ static void emit_aug(struct fe *f, struct st *s)
 					    f->e, "*%s = rt::%s(*%s, %s%s)?;",
 					    p, int_fn[s->op], p, val, cast);
 				else
-					efail(f, s->target,
-					      "augmented %s on an "
-					      "item",
-					      binop_str(s->op));
+					unplanned("augmented %s on an item");
 			} else {
-				efail(f, s->target,
-				      "augmented assignment on %s", rty(t));
+				unplanned("augmented assignment on %s");
 			}
 		}
 	}
@@ -2885,158 +2810,7 @@ static void emit_loop_else(struct fe *f, struct st *s, char *broke)
 	emit_close(f->e, NULL);
 }
 
-/* ---- one statement that changes a container and reads it elsewhere ----
- * Python evaluates left to right and reads a list after a call changed
- * it (xs[len(xs) - 1 - xs.pop()], s[-1] + s.pop()); the Rust borrows
- * would keep the first read alive across the change (a compile error) or
- * take it before. Such a statement keeps its function in Python. Reads
- * inside the changing call's own arguments are fine (they run first), as
- * are several changing calls in a row (xs.pop() - xs.pop()). */
-static const char *const mut_methods[] = {
-    "append",  "extend", "insert",  "pop",	  "remove", "clear",  "sort",
-    "reverse", "add",	 "discard", "setdefault", "update", "popitem"};
-
-static int ex_root(const struct ex *x)
-{
-	while (x && x->kind == EX_INDEX)
-		x = x->a[0];
-	return x && x->kind == EX_NAME ? x->var : -1;
-}
-
-/* The variable a call changes (its receiver, or an argument the callee
- * changes), or -1. */
-static int ex_changes(const struct ex *x)
-{
-	if (x->kind == EX_METHOD && x->n >= 1 && x->a[0]->ty &&
-	    (x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
-	     x->a[0]->ty->kind == TY_SET)) {
-		for (size_t i = 0;
-		     i < sizeof(mut_methods) / sizeof(*mut_methods); i++)
-			if (!strcmp(x->sval, mut_methods[i]))
-				return ex_root(x->a[0]);
-	}
-	if (x->kind == EX_CALL && x->fn)
-		for (size_t i = 0; i < x->n && i < x->fn->nparams; i++)
-			if (x->fn->vars[x->fn->params[i].var].is_mutated &&
-			    ex_root(x->a[i]) >= 0)
-				return ex_root(x->a[i]);
-	return -1;
-}
-
-/* Whether x reads var v outside the subtree `skip` (receivers of other
- * changing calls do not count). */
-static bool is_node(const struct ex *x, const void *node)
-{
-	return x == node;
-}
-
-static bool reads_outside(const struct ex *x, int v, const struct ex *skip)
-{
-	if (!x || x == skip)
-		return false;
-	if (x->kind == EX_NAME)
-		return x->var == v;
-	/* and/or and conditional expressions run their parts one after the
-	 * other, each to a value (a guard like `xs.pop() if xs else 0` or
-	 * `len(xs) > 0 and xs.pop() > y`): only the part holding the change
-	 * matters */
-	if (x->kind == EX_AND || x->kind == EX_OR || x->kind == EX_IFEXP) {
-		for (size_t i = 0; i < x->n; i++)
-			if (ex_any(x->a[i], is_node, skip))
-				return reads_outside(x->a[i], v, skip);
-	}
-	if (x->kind == EX_METHOD && ex_changes(x) == v) {
-		for (size_t i = 1; i < x->n; i++)
-			if (reads_outside(x->a[i], v, skip))
-				return true;
-		return false;
-	}
-	for (size_t i = 0; i < x->n; i++)
-		if (reads_outside(x->a[i], v, skip))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (reads_outside(c->target, v, skip) ||
-		    reads_outside(c->iter, v, skip))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (reads_outside(c->conds[k], v, skip))
-				return true;
-	}
-	return false;
-}
-
-/* Finds a changing call in x whose variable the statement's parts
- * (parts[0..n)) read elsewhere. */
-static const struct ex *changed_and_read(const struct ex *x,
-					 struct ex *const *parts, size_t n)
-{
-	int v;
-
-	if (!x)
-		return NULL;
-	v = ex_changes(x);
-	if (v >= 0)
-		for (size_t i = 0; i < n; i++)
-			if (reads_outside(parts[i], v, x))
-				return x;
-	for (size_t i = 0; i < x->n; i++) {
-		const struct ex *r = changed_and_read(x->a[i], parts, n);
-		if (r)
-			return r;
-	}
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ex *r =
-		    changed_and_read(x->comp[i]->iter, parts, n);
-		if (r)
-			return r;
-	}
-	return NULL;
-}
-
-static int check_change_order(struct fe *f, struct st *s)
-{
-	struct ex *parts[8];
-	size_t n = 0;
-
-	switch (s->kind) {
-	case ST_ASSIGN:
-		for (size_t i = 0; i < s->ntargets && n < 7; i++)
-			parts[n++] = s->targets[i];
-		parts[n++] = s->value;
-		break;
-	case ST_AUG:
-		parts[n++] = s->target;
-		parts[n++] = s->value;
-		break;
-	case ST_EXPR:
-	case ST_RETURN:
-		parts[n++] = s->value;
-		break;
-	case ST_IF:
-	case ST_WHILE:
-	case ST_ASSERT:
-		parts[n++] = s->cond;
-		break;
-	case ST_FOR:
-		parts[n++] = s->iter;
-		break;
-	default:
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct ex *x = changed_and_read(parts[i], parts, n);
-		if (x)
-			return efail(f, x,
-				     "'%s' is changed here and read elsewhere "
-				     "in the same statement (Python's "
-				     "evaluation order cannot be kept)",
-				     f->fn->vars[ex_changes(x)].name);
-	}
-	return 0;
-}
-
-static int emit_stmt(struct fe *f, struct st *s);
+static void emit_stmt(struct fe *f, struct st *s);
 
 /* ---- two rows at once (plan.c: SHAPE_JAM says when, and why) ---- */
 
@@ -3162,13 +2936,11 @@ static void emit_jam(struct fe *f, struct st *s)
 	buf_release(&init);
 }
 
-static int emit_stmt(struct fe *f, struct st *s)
+static void emit_stmt(struct fe *f, struct st *s)
 {
 	struct emitter *e = f->e;
 	struct buf b = BUF_INIT;
 
-	if (f->failed || check_change_order(f, s) < 0)
-		goto out;
 	switch (s->kind) {
 	case ST_EXPR:
 		stmt_line(f, s);
@@ -3243,7 +3015,7 @@ static int emit_stmt(struct fe *f, struct st *s)
 			emit_line(e, "let mut %s = false;", broke);
 		hoist_fix(f, s->iter);
 		if (f->nloops >= 127) {
-			efail(f, s->iter, "loops nested too deeply");
+			unplanned("loops nested too deeply");
 			break;
 		}
 		f->loops[f->nloops++].broke = broke;
@@ -3312,92 +3084,57 @@ static int emit_stmt(struct fe *f, struct st *s)
 		break;
 	}
 	}
-out:
 	buf_release(&b);
-	return f->failed ? -1 : 0;
 }
 
-static int emit_block(struct fe *f, struct block *blk)
+static void emit_block(struct fe *f, struct block *blk)
 {
 	for (size_t i = 0; i < blk->n; i++)
-		if (emit_stmt(f, blk->v[i]) < 0)
-			return -1;
-	return 0;
+		emit_stmt(f, blk->v[i]);
 }
 
-int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
+/* The native function's generics ("<V0: rt::View<f64>>", views only) and
+ * parameters. */
+static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 {
-	struct fe f = {0};
-	struct buf sig = BUF_INIT, b = BUF_INIT, gen = BUF_INIT;
-	int ret = 0;
+	struct ir_fn *fn = f->fn;
 
-	f.e = e;
-	f.m = m;
-	f.fn = fn;
-	f.sx = xcalloc(fn->nvars + 1, sizeof(*f.sx));
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
 		if (i)
-			buf_adds(&sig, ", ");
+			buf_adds(sig, ", ");
 		if (v->is_view) {
-			buf_addf(&sig, "%s: &V%zu", v->rname, i);
-			buf_addf(&gen, "%sV%zu: rt::View<%s>",
-				 gen.len ? ", " : "<", i, rty(v->ty->sub[0]));
+			buf_addf(sig, "%s: &V%zu", v->rname, i);
+			buf_addf(gen, "%sV%zu: rt::View<%s>",
+				 gen->len ? ", " : "<", i, rty(v->ty->sub[0]));
 		} else if (ty_is_copy(v->ty))
-			buf_addf(&sig, "%s%s: %s", v->is_rebound ? "mut " : "",
+			buf_addf(sig, "%s%s: %s", v->is_rebound ? "mut " : "",
 				 v->rname, rty(v->ty));
 		else
-			buf_addf(&sig, "%s: &%s%s", v->rname,
+			buf_addf(sig, "%s: &%s%s", v->rname,
 				 v->is_mutated && !v->is_rebound ? "mut " : "",
 				 rty(v->ty));
 	}
-	for (size_t i = 0; i < fn->nvars; i++) {
-		if (fn->vars[i].is_param && (fn->vars[i].ty->kind == TY_OPT ||
-					     fn->vars[i].ty->kind == TY_NUM)) {
-			efail(&f, NULL, "parameter '%s' of type %s",
-			      fn->vars[i].name, rty(fn->vars[i].ty));
-			ret = -1;
-			goto out;
-		}
-		if (ty_has_nested_num(fn->vars[i].ty) ||
-		    ty_has_nested_num(fn->ret)) {
-			efail(&f, NULL,
-			      "int | float inside a container or tuple "
-			      "is not supported");
-			ret = -1;
-			goto out;
-		}
-		if (ty_has_nested_none(fn->vars[i].ty) ||
-		    ty_has_nested_none(fn->ret)) {
-			efail(&f, NULL,
-			      "None inside a container or tuple is not "
-			      "supported");
-			ret = -1;
-			goto out;
-		}
-	}
-	emit_line(e, "// line %d: def %s", fn->line, fn->name);
-	if (gen.len)
-		buf_addch(&gen, '>');
-	if (fn->out_var >= 0)
-		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
-			  emit_fn_rname(fn), gen.len ? gen.data : "", sig.data,
-			  rty(fn->ret->sub[0]));
-	else
-		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
-			  gen.len ? gen.data : "", sig.data, rty(fn->ret));
+	if (gen->len)
+		buf_addch(gen, '>');
+}
+
+/* What runs before the body: the recursion guard, the tick counter,
+ * copies of rebound parameters, str index views. */
+static void emit_prologue(struct fe *f)
+{
+	struct emitter *e = f->e;
+	struct ir_fn *fn = f->fn;
+	const char *broken = getenv("RUSTIFY_TEST_MISCOMPILE");
+
 	if (fn->is_recursive)
 		emit_line(e, "let _depth = rt::Depth::enter()?;");
 	/* Test hook: the crate must build, and when it does not, the build
 	 * stage leaves the function that failed in Python and builds the
 	 * others (tests/e2e). Never set outside tests. */
-	{
-		const char *broken = getenv("RUSTIFY_TEST_MISCOMPILE");
-		if (broken && !strcmp(broken, fn->name))
-			emit_line(
-			    e, "compile_error!(\"RUSTIFY_TEST_MISCOMPILE "
-			       "(a test's deliberately broken function)\");");
-	}
+	if (broken && !strcmp(broken, fn->name))
+		emit_line(e, "compile_error!(\"RUSTIFY_TEST_MISCOMPILE "
+			     "(a test's deliberately broken function)\");");
 	/* signal checks count loop iterations in a register (rt::Ticks) */
 	if (fn->has_ticks)
 		emit_line(e, "let mut __ticks = rt::Ticks::new();");
@@ -3414,47 +3151,65 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			continue;
 		/* str indexing is by code point: know once whether the
 		 * parameter is ASCII (bytes are code points) */
-		sx = f.sx[fn->params[i].var] = tmpname(&f, "sx");
+		sx = f->sx[fn->params[i].var] = tmpname(f, "sx");
 		emit_line(e, "let %s = rt::StrIx::new(%s.as_str());", sx,
 			  v->rname);
 	}
+}
+
+/* Every local, declared up front as Python scopes them. */
+static void emit_locals(struct fe *f)
+{
+	struct ir_fn *fn = f->fn;
+	struct buf b = BUF_INIT;
+
 	for (size_t i = 0; i < fn->nvars; i++) {
 		struct var *v = &fn->vars[i];
 		if (v->is_param)
 			continue;
 		if ((int)i == fn->out_var) {
-			emit_line(e, "let mut %s = rt::PyOut::<%s>::new();",
+			emit_line(f->e, "let mut %s = rt::PyOut::<%s>::new();",
 				  v->rname, rty(v->ty->sub[0]));
 			continue;
 		}
 		buf_reset(&b);
-		if (add_default(&f, &b, v->ty) < 0) {
-			efail(&f, NULL, "variable '%s' of type %s", v->name,
-			      rty(v->ty));
-			ret = -1;
-			goto out;
-		}
-		emit_line(e, "let mut %s: %s = %s;", v->rname, rty(v->ty),
+		add_default(&b, v->ty);
+		emit_line(f->e, "let mut %s: %s = %s;", v->rname, rty(v->ty),
 			  b.data);
 	}
-	if (emit_block(&f, &fn->body) < 0) {
-		ret = -1;
-		goto out;
-	}
+	buf_release(&b);
+}
+
+void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
+{
+	struct fe f = {0};
+	struct buf sig = BUF_INIT, gen = BUF_INIT;
+
+	f.e = e;
+	f.m = m;
+	f.fn = fn;
+	f.sx = xcalloc(fn->nvars + 1, sizeof(*f.sx));
+	add_params(&f, &sig, &gen);
+	emit_line(e, "// line %d: def %s", fn->line, fn->name);
+	if (fn->out_var >= 0)
+		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
+			  emit_fn_rname(fn), gen.data, sig.data,
+			  rty(fn->ret->sub[0]));
+	else
+		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
+			  gen.data, sig.data, rty(fn->ret));
+	emit_prologue(&f);
+	emit_locals(&f);
+	emit_block(&f, &fn->body);
 	if (fn->may_fall_off_end && fn->ret->kind == TY_NONE)
 		emit_line(e, "Ok(())");
 	else
 		emit_line(
 		    e, "Err(rt::Deopt) // not reached: Python returns above");
 	emit_close(e, NULL);
-out:
-	if (f.failed)
-		ret = -1;
 	free(f.sx);
 	buf_release(&sig);
-	buf_release(&b);
 	buf_release(&gen);
-	return ret;
 }
 
 /* Whether rt::ToPy converts t: lists (of lists) of float, int, bool. */
@@ -3467,7 +3222,7 @@ static bool ty_to_py(const struct ty *t)
 		t->sub[0]->kind == TY_BOOL);
 }
 
-int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
+void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
 	struct buf names = BUF_INIT, pat = BUF_INIT, vals = BUF_INIT,
 		   call = BUF_INIT, b = BUF_INIT, slots = BUF_INIT;
@@ -3567,5 +3322,4 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	buf_release(&call);
 	buf_release(&b);
 	buf_release(&slots);
-	return 0;
 }

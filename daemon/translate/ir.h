@@ -397,8 +397,8 @@ void emit_open(struct emitter *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void emit_close(struct emitter *e, const char *tail);
 /* Rust for the native function and its Python entry point. */
-int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
-int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
+void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
+void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
 const char *emit_fn_rname(const struct ir_fn *fn);
 
 /* prelude.c: the rt runtime module emitted into every crate. */

@@ -1,11 +1,10 @@
 /*
  * translate.c - translate_module(): request checking, the pipeline
- * lower -> infer -> check -> emit -> write, and the report.
+ * lower -> infer -> check -> plan -> emit -> write, and the report.
  *
  * Owns the order of the passes (translate_passes, the one place it is
- * written: the module, --dump-ir and the unit tests run it) and the
- * fixpoint that makes a function fall back when anything it calls does.
- * Each pass lives in its own file (lower.c, types.c, emit.c, crate.c).
+ * written: the module, --dump-ir and the unit tests run it). Each pass
+ * lives in its own file (lower.c, types.c, plan.c, emit.c, crate.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,14 +317,7 @@ int translate_module(const char *src, size_t len, json_t *request,
 	for (i = 0; i < m.nfns; i++) {
 		if (!m.fns[i]->is_ok)
 			continue;
-		if (emit_fn(&e, &m, m.fns[i]) < 0) {
-			json_decref(arr);
-			ret = err_set(err, RUSTIFY_EINTERNAL,
-				      "emitter disagreed "
-				      "with itself on %s",
-				      m.fns[i]->name);
-			goto out;
-		}
+		emit_fn(&e, &m, m.fns[i]);
 		emit_line(&e, "%s", "");
 	}
 	for (i = 0; i < cs.nfns; i++) {

@@ -1443,7 +1443,7 @@ static struct ty *tx_inner(struct tctx *c, struct ex *e)
 		if (!ty_equal(t, u) || ty_is_container(t) ||
 		    t->kind == TY_OPT || t->kind == TY_NUM) {
 			/* Fine as a condition (only truthiness is used);
-			 * emit.c refuses it as a value. */
+			 * plan.c refuses it as a value. */
 			e->op = 1;
 			return ty_basic(TY_BOOL);
 		}

@@ -34,8 +34,10 @@ static int rust_of(const char *src, const char *name, struct buf *out,
 	fn = ir_module_find(&m, name);
 	CHECK(fn != NULL);
 	emit_init(&e, out);
-	if (fn->is_ok && !fn->reason)
-		ret = emit_fn(&e, &m, fn);
+	if (fn->is_ok && !fn->reason) {
+		emit_fn(&e, &m, fn);
+		ret = 0;
+	}
 	*reason = fn->reason ? xstrdup(fn->reason) : NULL;
 	buf_release(&msg);
 	ir_module_release(&m);
