@@ -79,6 +79,9 @@ struct fe {
 
 static void hoist(struct fe *f, struct ex *x);
 
+/* Prints an expression (an ex_printers entry, a builtin). */
+typedef void (*ex_printer)(struct fe *f, struct buf *b, struct ex *x);
+
 /* What plan.c keeps in Python (with the reason `what`) never reaches the
  * printer: a branch that would need it is a bug in plan.c. */
 #define unplanned(what) assert(!"plan.c lets through: " what)
@@ -577,203 +580,215 @@ static void add_num(struct buf *b, const char *own, const struct ty *t)
 			 t->kind == TY_BOOL ? " as i64" : "");
 }
 
-static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
-			  const char *xs_own, const char *xs_ref, struct ex *y,
-			  const char *ys_own, const char *ys_ref)
-{
-	const struct ty *tx = x->ty, *ty = y->ty;
-	const char *o;
+/* One operand of a comparison, printed once: its owned and its borrowed
+ * Rust text. */
+struct side {
+	const struct ex *x;
+	const char *own, *ref;
+};
 
-	switch (op) {
-	case CMP_LT:
-		o = "<";
-		break;
-	case CMP_LE:
-		o = "<=";
-		break;
-	case CMP_GT:
-		o = ">";
-		break;
-	case CMP_GE:
-		o = ">=";
-		break;
-	case CMP_EQ:
-		o = "==";
-		break;
-	case CMP_NE:
-		o = "!=";
-		break;
-	default:
-		o = NULL;
-		break;
-	}
-	if (op == CMP_IS || op == CMP_ISNOT) {
-		const char *opt = tx->kind == TY_OPT   ? xs_ref
-				  : ty->kind == TY_OPT ? ys_ref
-						       : NULL;
-		if (opt)
-			buf_addf(b, "(%s).is_%s()", opt,
-				 op == CMP_IS ? "none" : "some");
-		else
-			buf_adds(b, op == CMP_IS ? "true" : "false");
+static const char *const cmp_ops[] = {
+    [CMP_LT] = "<",  [CMP_LE] = "<=", [CMP_GT] = ">",
+    [CMP_GE] = ">=", [CMP_EQ] = "==", [CMP_NE] = "!=",
+};
+
+/* x is None / x is not None: only optionals can be None here. */
+static void cmp_is(struct buf *b, int op, const struct side *l,
+		   const struct side *r)
+{
+	const char *opt = l->x->ty->kind == TY_OPT   ? l->ref
+			  : r->x->ty->kind == TY_OPT ? r->ref
+						     : NULL;
+
+	if (opt)
+		buf_addf(b, "(%s).is_%s()", opt, op == CMP_IS ? "none" : "some");
+	else
+		buf_adds(b, op == CMP_IS ? "true" : "false");
+}
+
+static void cmp_in_list(struct buf *b, int op, const struct side *l,
+			const struct side *r)
+{
+	const struct ty *tx = l->x->ty, *el = r->x->ty->sub[0];
+	const char *neg = op == CMP_NOTIN ? "!" : "";
+
+	if (ty_equal(tx, el))
+		buf_addf(b, "%srt::contains(%s, %s)?", neg, r->ref, l->ref);
+	else if (is_intlike(tx) && el->kind == TY_FLOAT)
+		buf_addf(b, "%srt::contains(%s, &rt::exact_f(%s%s)?)?", neg,
+			 r->ref, l->own, tx->kind == TY_BOOL ? " as i64" : "");
+	else if (el->kind == TY_NEVER)
+		buf_addf(b, "%s(%s).is_empty()", op == CMP_IN ? "!" : "",
+			 r->ref);
+	else
+		unplanned("'in' between %s and %s");
+}
+
+/* x in y, x not in y. */
+static void cmp_in(struct buf *b, int op, const struct side *l,
+		   const struct side *r)
+{
+	const struct ty *tx = l->x->ty, *ty = r->x->ty;
+	const char *neg = op == CMP_NOTIN ? "!" : "";
+
+	switch (ty->kind) {
+	case TY_LIST:
+		cmp_in_list(b, op, l, r);
 		return;
-	}
-	if (op == CMP_IN || op == CMP_NOTIN) {
-		const char *neg = op == CMP_NOTIN ? "!" : "";
-		if (ty->kind == TY_LIST) {
-			if (ty_equal(tx, ty->sub[0]))
-				buf_addf(b, "%srt::contains(%s, %s)?", neg,
-					 ys_ref, xs_ref);
-			else if (is_intlike(tx) && ty->sub[0]->kind == TY_FLOAT)
-				buf_addf(
-				    b,
-				    "%srt::contains(%s, &rt::exact_f(%s%s)?)?",
-				    neg, ys_ref, xs_own,
-				    tx->kind == TY_BOOL ? " as i64" : "");
-			else if (ty->sub[0]->kind == TY_NEVER)
-				buf_addf(b, "%s(%s).is_empty()",
-					 op == CMP_IN ? "!" : "", ys_ref);
-			else
-				unplanned("'in' between %s and %s");
-			return;
-		}
-		if (ty->kind == TY_DICT || ty->kind == TY_SET) {
-			if (!ty_equal(tx, ty->sub[0])) {
-				if (ty->sub[0]->kind == TY_NEVER) {
-					buf_adds(b, op == CMP_IN ? "false"
-								 : "true");
-					return;
-				}
-				unplanned("'in' between %s and %s");
-				return;
-			}
-			buf_addf(b, "%s(%s).%s(%s)", neg, ys_ref,
+	case TY_DICT:
+	case TY_SET:
+		if (ty->sub[0]->kind == TY_NEVER && !ty_equal(tx, ty->sub[0]))
+			buf_adds(b, op == CMP_IN ? "false" : "true");
+		else if (!ty_equal(tx, ty->sub[0]))
+			unplanned("'in' between %s and %s");
+		else
+			buf_addf(b, "%s(%s).%s(%s)", neg, r->ref,
 				 ty->kind == TY_DICT ? "contains_key"
 						     : "contains",
-				 xs_ref);
-			return;
+				 l->ref);
+		return;
+	case TY_STR:
+		buf_addf(b, "%s(%s).contains((%s).as_str())", neg, r->ref,
+			 l->ref);
+		return;
+	case TY_TUPLE:
+		buf_addf(b, "%s(false", neg);
+		for (size_t i = 0; i < ty->n; i++) {
+			if (!ty_equal(tx, ty->sub[i]))
+				unplanned("'in' a tuple of other types");
+			buf_addf(b, " || rt::peq(%s, &(%s).%zu)?", l->ref,
+				 r->ref, i);
 		}
-		if (ty->kind == TY_STR) {
-			buf_addf(b, "%s(%s).contains((%s).as_str())", neg,
-				 ys_ref, xs_ref);
-			return;
-		}
-		if (ty->kind == TY_TUPLE) {
-			buf_addf(b, "%s(false", neg);
-			for (size_t i = 0; i < ty->n; i++) {
-				if (!ty_equal(tx, ty->sub[i])) {
-					unplanned("'in' a tuple of other types");
-					return;
-				}
-				buf_addf(b, " || rt::peq(%s, &(%s).%zu)?",
-					 xs_ref, ys_ref, i);
-			}
-			buf_addch(b, ')');
-			return;
-		}
+		buf_addch(b, ')');
+		return;
+	default:
 		unplanned("'in' on %s");
-		return;
 	}
-	if (o && (tx->kind == TY_NUM || ty->kind == TY_NUM ||
-		  (tx->kind == TY_FLOAT && is_intlike(ty)) ||
-		  (ty->kind == TY_FLOAT && is_intlike(tx)))) {
-		/* int against float: exact, never through a rounded float
-		 * (2**53 + 1 == 2.0**53 is False) */
-		static const char *fns[] = {
-		    [CMP_LT] = "lt", [CMP_LE] = "le", [CMP_GT] = "gt",
-		    [CMP_GE] = "ge", [CMP_EQ] = "eq", [CMP_NE] = "ne",
-		};
-		/* a float against an int literal that is an exact double:
-		 * a plain float comparison */
-		if (tx->kind == TY_FLOAT && y->kind == EX_INT &&
-		    llabs(y->ival) <= (1LL << 53)) {
-			buf_addf(b, "(%s %s ", xs_own, o);
-			add_float(b, (double)y->ival);
-			buf_addch(b, ')');
-			return;
-		}
-		if (ty->kind == TY_FLOAT && x->kind == EX_INT &&
-		    llabs(x->ival) <= (1LL << 53)) {
-			buf_addch(b, '(');
-			add_float(b, (double)x->ival);
-			buf_addf(b, " %s %s)", o, ys_own);
-			return;
-		}
-		buf_addf(b, "rt::n_%s(", fns[op]);
-		add_num(b, xs_own, tx);
-		buf_adds(b, ", ");
-		add_num(b, ys_own, ty);
+}
+
+/* int against float (or int | float): exact, never through a rounded
+ * float (2**53 + 1 == 2.0**53 is False). */
+static void cmp_mixed(struct buf *b, int op, const struct side *l,
+		      const struct side *r)
+{
+	static const char *fns[] = {
+	    [CMP_LT] = "lt", [CMP_LE] = "le", [CMP_GT] = "gt",
+	    [CMP_GE] = "ge", [CMP_EQ] = "eq", [CMP_NE] = "ne",
+	};
+	const struct ex *x = l->x, *y = r->x;
+
+	/* a float against an int literal that is an exact double: a plain
+	 * float comparison */
+	if (x->ty->kind == TY_FLOAT && y->kind == EX_INT &&
+	    llabs(y->ival) <= (1LL << 53)) {
+		buf_addf(b, "(%s %s ", l->own, cmp_ops[op]);
+		add_float(b, (double)y->ival);
 		buf_addch(b, ')');
 		return;
 	}
-	if ((is_intlike(tx) || tx->kind == TY_FLOAT) &&
-	    (is_intlike(ty) || ty->kind == TY_FLOAT)) {
-		bool fx = tx->kind == TY_FLOAT, fy = ty->kind == TY_FLOAT;
-		if (tx->kind == TY_BOOL && ty->kind == TY_BOOL) {
-			buf_addf(b, "(%s %s %s)", xs_own, o, ys_own);
-			return;
-		}
+	if (y->ty->kind == TY_FLOAT && x->kind == EX_INT &&
+	    llabs(x->ival) <= (1LL << 53)) {
 		buf_addch(b, '(');
-		if (fx || !fy)
-			buf_addf(b, "%s%s", xs_own,
-				 tx->kind == TY_BOOL ? " as i64" : "");
-		else
-			buf_addf(b, "rt::exact_f(%s%s)?", xs_own,
-				 tx->kind == TY_BOOL ? " as i64" : "");
-		buf_addf(b, " %s ", o);
-		if (fy || !fx)
-			buf_addf(b, "%s%s", ys_own,
-				 ty->kind == TY_BOOL ? " as i64" : "");
-		else
-			buf_addf(b, "rt::exact_f(%s%s)?", ys_own,
-				 ty->kind == TY_BOOL ? " as i64" : "");
-		buf_addch(b, ')');
+		add_float(b, (double)x->ival);
+		buf_addf(b, " %s %s)", cmp_ops[op], r->own);
 		return;
 	}
-	if (tx->kind == TY_STR && ty->kind == TY_STR) {
-		/* as &str: a literal side then needs no String */
+	buf_addf(b, "rt::n_%s(", fns[op]);
+	add_num(b, l->own, x->ty);
+	buf_adds(b, ", ");
+	add_num(b, r->own, y->ty);
+	buf_addch(b, ')');
+}
+
+/* One side of an int / float / bool comparison: an int against a float
+ * only when it is one exactly (rt::exact_f). */
+static void add_num_side(struct buf *b, const struct side *s,
+			 const struct ty *other)
+{
+	const char *as_i = s->x->ty->kind == TY_BOOL ? " as i64" : "";
+
+	if (s->x->ty->kind == TY_FLOAT || other->kind != TY_FLOAT)
+		buf_addf(b, "%s%s", s->own, as_i);
+	else
+		buf_addf(b, "rt::exact_f(%s%s)?", s->own, as_i);
+}
+
+static void cmp_numeric(struct buf *b, int op, const struct side *l,
+			const struct side *r)
+{
+	if (l->x->ty->kind == TY_BOOL && r->x->ty->kind == TY_BOOL) {
+		buf_addf(b, "(%s %s %s)", l->own, cmp_ops[op], r->own);
+		return;
+	}
+	buf_addch(b, '(');
+	add_num_side(b, l, r->x->ty);
+	buf_addf(b, " %s ", cmp_ops[op]);
+	add_num_side(b, r, l->x->ty);
+	buf_addch(b, ')');
+}
+
+/* A str side as &str: a literal needs no String. */
+static void add_str_side(struct buf *b, const struct side *s)
+{
+	if (s->x->kind == EX_STR)
+		add_str_lit(b, s->x->sval, s->x->slen);
+	else
+		buf_addf(b, "(%s).as_str()", s->ref);
+}
+
+/* Values of one type: rt::peq / rt::plt / rt::ple (Python's order of
+ * containers and tuples). */
+static void cmp_values(struct buf *b, int op, const struct side *l,
+		       const struct side *r)
+{
+	static const struct {
+		const char *fn;
+		bool neg, swap;
+	} how[] = {
+	    [CMP_EQ] = {"peq", false, false}, [CMP_NE] = {"peq", true, false},
+	    [CMP_LT] = {"plt", false, false}, [CMP_LE] = {"ple", false, false},
+	    [CMP_GT] = {"plt", false, true},  [CMP_GE] = {"ple", false, true},
+	};
+
+	buf_addf(b, "%srt::%s(%s, %s)?", how[op].neg ? "!" : "", how[op].fn,
+		 how[op].swap ? r->ref : l->ref, how[op].swap ? l->ref : r->ref);
+}
+
+static bool is_num_ty(const struct ty *t)
+{
+	return is_intlike(t) || t->kind == TY_FLOAT;
+}
+
+/* l op r, both operands already printed. */
+static void emit_cmp_pair(struct buf *b, int op, const struct side *l,
+			  const struct side *r)
+{
+	const struct ty *tx = l->x->ty, *ty = r->x->ty;
+
+	if (op == CMP_IS || op == CMP_ISNOT) {
+		cmp_is(b, op, l, r);
+	} else if (op == CMP_IN || op == CMP_NOTIN) {
+		cmp_in(b, op, l, r);
+	} else if (tx->kind == TY_NUM || ty->kind == TY_NUM ||
+		   (tx->kind == TY_FLOAT && is_intlike(ty)) ||
+		   (ty->kind == TY_FLOAT && is_intlike(tx))) {
+		cmp_mixed(b, op, l, r);
+	} else if (is_num_ty(tx) && is_num_ty(ty)) {
+		cmp_numeric(b, op, l, r);
+	} else if (tx->kind == TY_STR && ty->kind == TY_STR) {
 		buf_addch(b, '(');
-		if (x->kind == EX_STR)
-			add_str_lit(b, x->sval, x->slen);
-		else
-			buf_addf(b, "(%s).as_str()", xs_ref);
-		buf_addf(b, " %s ", o);
-		if (y->kind == EX_STR)
-			add_str_lit(b, y->sval, y->slen);
-		else
-			buf_addf(b, "(%s).as_str()", ys_ref);
+		add_str_side(b, l);
+		buf_addf(b, " %s ", cmp_ops[op]);
+		add_str_side(b, r);
 		buf_addch(b, ')');
-		return;
-	}
-	if (tx->kind == TY_NONE && ty->kind == TY_NONE) {
+	} else if (tx->kind == TY_NONE && ty->kind == TY_NONE) {
 		buf_adds(b, op == CMP_EQ || op == CMP_LE || op == CMP_GE
 				? "true"
 				: "false");
-		return;
-	}
-	if (!ty_equal(tx, ty)) {
+	} else if (!ty_equal(tx, ty)) {
 		unplanned("comparison between %s and %s");
-		return;
-	}
-	switch (op) {
-	case CMP_EQ:
-		buf_addf(b, "rt::peq(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_NE:
-		buf_addf(b, "!rt::peq(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_LT:
-		buf_addf(b, "rt::plt(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_LE:
-		buf_addf(b, "rt::ple(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_GT:
-		buf_addf(b, "rt::plt(%s, %s)?", ys_ref, xs_ref);
-		return;
-	case CMP_GE:
-		buf_addf(b, "rt::ple(%s, %s)?", ys_ref, xs_ref);
-		return;
+	} else {
+		cmp_values(b, op, l, r);
 	}
 }
 
@@ -791,43 +806,42 @@ static char *str_of(struct fe *f, struct ex *x, bool ref)
 	return s;
 }
 
+/* A comparison chain. Chains evaluate each middle operand once, and an
+ * operand only when every comparison before it held, as Python does
+ * (a < b < f() does not call f when a < b is false):
+ * { let c0 = a; let c1 = b; c0 < c1 && { let c2 = f(); c1 < c2 } } */
 static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 {
+	struct side prev = {0};
+
 	if (e->n == 2) {
-		emit_cmp_pair(
-		    f, b, e->cmp[0], e->a[0], str_of(f, e->a[0], false),
-		    str_of(f, e->a[0], true), e->a[1],
-		    str_of(f, e->a[1], false), str_of(f, e->a[1], true));
+		/* the right operand's text first, borrowed then owned (the
+		 * numbering of temporaries follows this order) */
+		struct side r = {e->a[1], NULL, str_of(f, e->a[1], true)};
+		struct side l;
+		r.own = str_of(f, e->a[1], false);
+		l.x = e->a[0];
+		l.ref = str_of(f, e->a[0], true);
+		l.own = str_of(f, e->a[0], false);
+		emit_cmp_pair(b, e->cmp[0], &l, &r);
 		return;
 	}
-	/* Chains evaluate each middle operand once, and an operand only when
-	 * every comparison before it held, as Python does (a < b < f() does
-	 * not call f when a < b is false):
-	 * { let c0 = a; let c1 = b; c0 < c1 && { let c2 = f(); c1 < c2 } } */
-	{
-		char **names = arena_alloc(&f->m->arena, e->n * sizeof(char *));
-		for (size_t i = 0; i < e->n; i++) {
-			names[i] = tmpname(f, "c");
-			buf_addf(b, "{ let %s = ", names[i]);
-			ex_own(f, b, e->a[i]);
-			buf_adds(b, "; ");
-			if (i == 0)
-				continue;
-			{
-				char *ro = xasprintf("&%s", names[i - 1]);
-				char *r1 = xasprintf("&%s", names[i]);
-				emit_cmp_pair(f, b, e->cmp[i - 1], e->a[i - 1],
-					      names[i - 1], ro, e->a[i],
-					      names[i], r1);
-				free(ro);
-				free(r1);
-			}
-			if (i + 1 < e->n)
-				buf_adds(b, " && ");
-		}
-		for (size_t i = 0; i < e->n; i++)
-			buf_adds(b, " }");
+	for (size_t i = 0; i < e->n; i++) {
+		struct side cur = {e->a[i], tmpname(f, "c"), NULL};
+		char *ref = xasprintf("&%s", cur.own);
+		cur.ref = arena_strdup(&f->m->arena, ref);
+		free(ref);
+		buf_addf(b, "{ let %s = ", cur.own);
+		ex_own(f, b, e->a[i]);
+		buf_adds(b, "; ");
+		if (i)
+			emit_cmp_pair(b, e->cmp[i - 1], &prev, &cur);
+		if (i && i + 1 < e->n)
+			buf_adds(b, " && ");
+		prev = cur;
 	}
+	for (size_t i = 0; i < e->n; i++)
+		buf_adds(b, " }");
 }
 
 static void emit_math(struct fe *f, struct buf *b, struct ex *e)
@@ -985,465 +999,524 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 	}
 }
 
-static const struct ty *iter_elem_ty(const struct ex *x)
+/* ---- builtins: one printer each, found by name ---- */
+
+static void print_len(struct fe *f, struct buf *b, struct ex *e)
 {
-	if (ex_is_call(x, "range"))
-		return ty_basic(TY_INT);
-	if (ex_is_method(x, "keys"))
-		return x->a[0]->ty->sub[0];
-	if (ex_is_method(x, "values"))
-		return x->a[0]->ty->sub[1];
-	if (ex_is_call(x, "reversed"))
-		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0]
-						    : ty_basic(TY_INT);
-	if (x->ty->kind == TY_LIST)
-		return x->ty->sub[0];
-	if (x->ty->kind == TY_STR)
-		return ty_basic(TY_STR);
-	if (x->ty->kind == TY_DICT)
-		return x->ty->sub[0];
-	if (x->ty->kind == TY_TUPLE && x->ty->n)
-		return x->ty->sub[0];
-	return ty_basic(TY_BAD);
+	struct ex *a0 = e->a[0];
+
+	if (a0->ty->kind == TY_STR && strix(f, a0)) {
+		buf_addf(b, "%s.len()", strix(f, a0));
+	} else if (a0->ty->kind == TY_STR) {
+		buf_adds(b, "rt::slen(");
+		ex_ref(f, b, a0);
+		buf_addch(b, ')');
+	} else if (a0->ty->kind == TY_TUPLE && a0->kind == EX_NAME &&
+		   !a0->unwrap) {
+		buf_addf(b, "%zu", a0->ty->n);
+	} else if (a0->ty->kind == TY_TUPLE) {
+		/* still evaluated: it may raise (None, xs[i]) */
+		buf_adds(b, "{ let _ = ");
+		ex_ref(f, b, a0);
+		buf_addf(b, "; %zu }", a0->ty->n);
+	} else if (a0->ty->kind == TY_NONE) {
+		unplanned("len() of None");
+	} else {
+		buf_addch(b, '(');
+		ex_recv(f, b, a0);
+		buf_adds(b, ".len() as i64)");
+	}
 }
 
-static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
+static void print_abs(struct fe *f, struct buf *b, struct ex *e)
 {
-	const char *fn = e->sval;
-	struct ex *a0 = e->n > 0 ? e->a[0] : NULL;
+	struct ex *a0 = e->a[0];
 
-	if (!strncmp(fn, "math.", 5)) {
-		emit_math(f, b, e);
-		return;
-	}
-	if (!strcmp(fn, "len")) {
-		if (a0->ty->kind == TY_STR) {
-			if (strix(f, a0)) {
-				buf_addf(b, "%s.len()", strix(f, a0));
-				return;
-			}
-			buf_adds(b, "rt::slen(");
-			ex_ref(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_TUPLE && a0->kind == EX_NAME &&
-			   !a0->unwrap) {
-			buf_addf(b, "%zu", a0->ty->n);
-		} else if (a0->ty->kind == TY_TUPLE) {
-			/* still evaluated: it may raise (None, xs[i]) */
-			buf_adds(b, "{ let _ = ");
-			ex_ref(f, b, a0);
-			buf_addf(b, "; %zu }", a0->ty->n);
-		} else if (a0->ty->kind == TY_NONE) {
-			unplanned("len() of None");
-		} else {
-			buf_addch(b, '(');
-			ex_recv(f, b, a0);
-			buf_adds(b, ".len() as i64)");
-		}
-		return;
-	}
-	if (!strcmp(fn, "abs")) {
-		if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "f64::abs(");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_BOOL) {
-			ex_i64(f, b, a0);
-		} else {
-			buf_adds(b, "rt::abs_i(");
-			ex_own(f, b, a0);
-			buf_adds(b, ")?");
-		}
-		return;
-	}
-	if (!strcmp(fn, "min") || !strcmp(fn, "max")) {
-		if (e->n == 1) {
-			buf_addf(b, "rt::%s_of(", fn);
-			ex_slice(f, b, a0);
-			buf_adds(b, ")?");
-			return;
-		}
-		for (size_t i = 1; i < e->n; i++)
-			buf_addf(b, "rt::%s2(", fn);
+	if (a0->ty->kind == TY_FLOAT) {
+		buf_adds(b, "f64::abs(");
 		ex_own(f, b, a0);
-		for (size_t i = 1; i < e->n; i++) {
-			buf_adds(b, ", ");
-			ex_own(f, b, e->a[i]);
-			buf_addch(b, ')');
-		}
+		buf_addch(b, ')');
+	} else if (a0->ty->kind == TY_BOOL) {
+		ex_i64(f, b, a0);
+	} else {
+		buf_adds(b, "rt::abs_i(");
+		ex_own(f, b, a0);
+		buf_adds(b, ")?");
+	}
+}
+
+/* min(xs) / max(a, b, ...) */
+static void print_min_max(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (e->n == 1) {
+		buf_addf(b, "rt::%s_of(", e->sval);
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ")?");
 		return;
 	}
-	if (!strcmp(fn, "sum")) {
-		const struct ty *el = iter_elem_ty(a0);
-		bool v12 = f->m->py_minor >= 12;
-		if (el->kind == TY_FLOAT ||
-		    (e->n == 2 && e->a[1]->ty->kind == TY_FLOAT)) {
-			if (el->kind != TY_FLOAT) {
-				unplanned("sum() of %s from a float start");
-				return;
-			}
-			if (e->n == 2) {
-				buf_addf(b, "rt::sum_fs%s(", v12 ? "12" : "");
-				ex_slice(f, b, a0);
-				buf_adds(b, ", ");
-				ex_own(f, b, e->a[1]);
-				buf_addch(b, ')');
-			} else {
-				buf_addf(b, "rt::sum_f%s(", v12 ? "12" : "");
-				ex_slice(f, b, a0);
-				buf_adds(b, ")?");
-			}
-			return;
-		}
-		if (e->n == 2)
-			buf_adds(b, "rt::add_i(");
-		if (el->kind == TY_BOOL) {
-			buf_adds(b, "rt::sum_b(");
-			ex_slice(f, b, a0);
-			buf_addch(b, ')');
-		} else if (el->kind == TY_INT) {
-			buf_adds(b, "rt::sum_i(");
-			ex_slice(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			buf_adds(b, "0");
-		}
-		if (e->n == 2) {
-			buf_adds(b, ", ");
-			ex_i64(f, b, e->a[1]);
-			buf_adds(b, ")?");
-		}
-		return;
+	for (size_t i = 1; i < e->n; i++)
+		buf_addf(b, "rt::%s2(", e->sval);
+	ex_own(f, b, e->a[0]);
+	for (size_t i = 1; i < e->n; i++) {
+		buf_adds(b, ", ");
+		ex_own(f, b, e->a[i]);
+		buf_addch(b, ')');
 	}
-	if (!strcmp(fn, "int")) {
-		if (!a0)
-			buf_adds(b, "0");
-		else if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "rt::trunc(");
-			ex_own(f, b, a0);
-			buf_adds(b, ")?");
-		} else if (a0->ty->kind == TY_STR) {
-			buf_adds(b, "rt::int_s(");
-			ex_ref(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			ex_i64(f, b, a0);
-		}
-		return;
+}
+
+/* sum() of floats adds as the interpreter does (3.12 compensates). */
+static void print_sum_float(struct fe *f, struct buf *b, struct ex *e)
+{
+	const char *v12 = f->m->py_minor >= 12 ? "12" : "";
+
+	if (e->n == 2) {
+		buf_addf(b, "rt::sum_fs%s(", v12);
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ", ");
+		ex_own(f, b, e->a[1]);
+		buf_addch(b, ')');
+	} else {
+		buf_addf(b, "rt::sum_f%s(", v12);
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ")?");
 	}
-	if (!strcmp(fn, "float")) {
-		if (!a0)
-			buf_adds(b, "0.0");
-		else if (a0->ty->kind == TY_STR) {
-			buf_adds(b, "rt::float_s(");
-			ex_ref(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			ex_f64(f, b, a0);
-		}
-		return;
-	}
-	if (!strcmp(fn, "bool")) {
-		if (!a0)
-			buf_adds(b, "false");
+}
+
+static void print_sum(struct fe *f, struct buf *b, struct ex *e)
+{
+	const struct ty *el = ex_elem_ty(e->a[0]);
+
+	if (el->kind == TY_FLOAT ||
+	    (e->n == 2 && e->a[1]->ty->kind == TY_FLOAT)) {
+		if (el->kind != TY_FLOAT)
+			unplanned("sum() of %s from a float start");
 		else
-			ex_cond(f, b, a0);
+			print_sum_float(f, b, e);
 		return;
 	}
-	if (!strcmp(fn, "str")) {
-		if (!a0)
-			buf_adds(b, "String::new()");
-		else if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "rt::repr_f(");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_BOOL) {
-			buf_adds(b, "rt::repr_b(");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_INT) {
-			buf_adds(b, "i64::to_string(&");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else {
-			ex_own(f, b, a0);
-		}
-		return;
+	if (e->n == 2)
+		buf_adds(b, "rt::add_i(");
+	if (el->kind == TY_BOOL) {
+		buf_adds(b, "rt::sum_b(");
+		ex_slice(f, b, e->a[0]);
+		buf_addch(b, ')');
+	} else if (el->kind == TY_INT) {
+		buf_adds(b, "rt::sum_i(");
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ")?");
+	} else {
+		buf_adds(b, "0");
 	}
-	if (!strcmp(fn, "round") && e->n == 2) {
+	if (e->n == 2) {
+		buf_adds(b, ", ");
+		ex_i64(f, b, e->a[1]);
+		buf_adds(b, ")?");
+	}
+}
+
+/* rt::NAME(x)? of an owned x, or of a borrowed one. */
+static void add_call1(struct fe *f, struct buf *b, const char *name,
+		      struct ex *x, bool ref)
+{
+	buf_addf(b, "rt::%s(", name);
+	if (ref)
+		ex_ref(f, b, x);
+	else
+		ex_own(f, b, x);
+	buf_adds(b, ")?");
+}
+
+static void print_int_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->n ? e->a[0] : NULL;
+
+	if (!a0)
+		buf_adds(b, "0");
+	else if (a0->ty->kind == TY_FLOAT)
+		add_call1(f, b, "trunc", a0, false);
+	else if (a0->ty->kind == TY_STR)
+		add_call1(f, b, "int_s", a0, true);
+	else
+		ex_i64(f, b, a0);
+}
+
+static void print_float_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->n ? e->a[0] : NULL;
+
+	if (!a0)
+		buf_adds(b, "0.0");
+	else if (a0->ty->kind == TY_STR)
+		add_call1(f, b, "float_s", a0, true);
+	else
+		ex_f64(f, b, a0);
+}
+
+static void print_bool_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!e->n)
+		buf_adds(b, "false");
+	else
+		ex_cond(f, b, e->a[0]);
+}
+
+static void print_str_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	static const char *wrap[] = {
+	    [TY_FLOAT] = "rt::repr_f(",
+	    [TY_BOOL] = "rt::repr_b(",
+	    [TY_INT] = "i64::to_string(&",
+	};
+	struct ex *a0 = e->n ? e->a[0] : NULL;
+	enum ty_kind k = a0 ? a0->ty->kind : TY_UNKNOWN;
+
+	if (!a0) {
+		buf_adds(b, "String::new()");
+	} else if (k == TY_FLOAT || k == TY_BOOL || k == TY_INT) {
+		buf_adds(b, wrap[k]);
+		ex_own(f, b, a0);
+		buf_addch(b, ')');
+	} else {
+		ex_own(f, b, a0);
+	}
+}
+
+static void print_round(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->a[0];
+	bool fl = a0->ty->kind == TY_FLOAT;
+
+	if (e->n == 2) {
 		/* round(x, n): CPython's correctly rounded decimal */
-		buf_adds(b, a0->ty->kind == TY_FLOAT ? "rt::round_fn("
-						     : "rt::round_in(");
-		if (a0->ty->kind == TY_FLOAT)
+		buf_adds(b, fl ? "rt::round_fn(" : "rt::round_in(");
+		if (fl)
 			ex_own(f, b, a0);
 		else
 			ex_i64(f, b, a0);
 		buf_adds(b, ", ");
 		ex_i64(f, b, e->a[1]);
 		buf_adds(b, ")?");
-		return;
+	} else if (fl) {
+		add_call1(f, b, "round_f", a0, false);
+	} else {
+		ex_i64(f, b, a0);
 	}
-	if (!strcmp(fn, "round")) {
-		if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "rt::round_f(");
-			ex_own(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			ex_i64(f, b, a0);
-		}
-		return;
-	}
-	if (!strcmp(fn, "sorted") && a0->ty->kind == TY_SET) {
+}
+
+static void print_sorted(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->a[0];
+
+	if (a0->ty->kind == TY_SET) {
 		buf_adds(b, "rt::sorted_set(");
 		ex_ref(f, b, a0);
-		buf_addf(b, ", %s)?",
-			 e->n == 2 && e->a[1]->ival ? "true" : "false");
-		return;
-	}
-	if (!strcmp(fn, "sorted")) {
+	} else {
 		buf_adds(b, "rt::sorted(");
 		ex_slice(f, b, a0);
-		buf_addf(b, ", %s)?",
-			 e->n == 2 && e->a[1]->ival ? "true" : "false");
+	}
+	buf_addf(b, ", %s)?", e->n == 2 && e->a[1]->ival ? "true" : "false");
+}
+
+static void print_list_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!e->n) {
+		buf_addf(b, "Vec::<%s>::new()", rty(e->ty->sub[0]));
 		return;
 	}
-	if (!strcmp(fn, "list")) {
-		if (!a0) {
-			buf_addf(b, "Vec::<%s>::new()", rty(e->ty->sub[0]));
+	buf_addch(b, '(');
+	ex_slice(f, b, e->a[0]);
+	buf_adds(b, ").to_vec()");
+}
+
+static void print_set_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!e->n) {
+		buf_addf(b, "IndexSet::<%s>::new()", rty(e->ty->sub[0]));
+		return;
+	}
+	buf_adds(b, "rt::set_from((");
+	ex_slice(f, b, e->a[0]);
+	buf_adds(b, ").to_vec())");
+}
+
+static void print_dict_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	buf_addf(b, "IndexMap::<%s, %s>::default()", rty(e->ty->sub[0]),
+		 rty(e->ty->sub[1]));
+}
+
+static void print_any_all(struct fe *f, struct buf *b, struct ex *e)
+{
+	buf_addf(b, "rt::%s(", e->sval);
+	ex_slice(f, b, e->a[0]);
+	buf_addch(b, ')');
+}
+
+static void print_divmod(struct fe *f, struct buf *b, struct ex *e)
+{
+	char *x = tmpname(f, "a"), *y = tmpname(f, "b");
+	bool fl = e->ty->sub[0]->kind == TY_FLOAT;
+	const char *k = fl ? "f" : "i";
+
+	buf_addf(b, "{ let %s = ", x);
+	if (fl)
+		ex_f64(f, b, e->a[0]);
+	else
+		ex_i64(f, b, e->a[0]);
+	buf_addf(b, "; let %s = ", y);
+	if (fl)
+		ex_f64(f, b, e->a[1]);
+	else
+		ex_i64(f, b, e->a[1]);
+	buf_addf(b, "; (rt::floordiv_%s(%s, %s)?, rt::mod_%s(%s, %s)?) }", k,
+		 x, y, k, x, y);
+}
+
+static const struct {
+	const char *name;
+	ex_printer print;
+} builtins[] = {
+    {"len", print_len},		{"abs", print_abs},
+    {"min", print_min_max},	{"max", print_min_max},
+    {"sum", print_sum},		{"int", print_int_of},
+    {"float", print_float_of},	{"bool", print_bool_of},
+    {"str", print_str_of},	{"round", print_round},
+    {"sorted", print_sorted},	{"list", print_list_of},
+    {"set", print_set_of},	{"dict", print_dict_of},
+    {"any", print_any_all},	{"all", print_any_all},
+    {"divmod", print_divmod},
+};
+
+static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!strncmp(e->sval, "math.", 5)) {
+		emit_math(f, b, e);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(*builtins); i++)
+		if (!strcmp(e->sval, builtins[i].name)) {
+			builtins[i].print(f, b, e);
 			return;
 		}
-		buf_addch(b, '(');
-		ex_slice(f, b, a0);
-		buf_adds(b, ").to_vec()");
-		return;
-	}
-	if (!strcmp(fn, "set")) {
-		if (!a0) {
-			buf_addf(b, "IndexSet::<%s>::new()",
-				 rty(e->ty->sub[0]));
-			return;
-		}
-		buf_adds(b, "rt::set_from((");
-		ex_slice(f, b, a0);
-		buf_adds(b, ").to_vec())");
-		return;
-	}
-	if (!strcmp(fn, "dict")) {
-		buf_addf(b, "IndexMap::<%s, %s>::default()", rty(e->ty->sub[0]),
-			 rty(e->ty->sub[1]));
-		return;
-	}
-	if (!strcmp(fn, "any") || !strcmp(fn, "all")) {
-		buf_addf(b, "rt::%s(", fn);
-		ex_slice(f, b, a0);
-		buf_addch(b, ')');
-		return;
-	}
-	if (!strcmp(fn, "divmod")) {
-		char *x = tmpname(f, "a"), *y = tmpname(f, "b");
-		bool fl = e->ty->sub[0]->kind == TY_FLOAT;
-		buf_addf(b, "{ let %s = ", x);
-		if (fl)
-			ex_f64(f, b, e->a[0]);
-		else
-			ex_i64(f, b, e->a[0]);
-		buf_addf(b, "; let %s = ", y);
-		if (fl)
-			ex_f64(f, b, e->a[1]);
-		else
-			ex_i64(f, b, e->a[1]);
-		if (fl)
-			buf_addf(
-			    b,
-			    "; (rt::floordiv_f(%s, %s)?, rt::mod_f(%s, %s)?) }",
-			    x, y, x, y);
-		else
-			buf_addf(
-			    b,
-			    "; (rt::floordiv_i(%s, %s)?, rt::mod_i(%s, %s)?) }",
-			    x, y, x, y);
-		return;
-	}
 	unplanned("builtin %s()");
 }
 
-/* Mutating methods evaluate their arguments before borrowing the
- * receiver mutably (Rust would otherwise see two borrows). */
-static void emit_method(struct fe *f, struct buf *b, struct ex *e)
+/* ---- methods ---- */
+
+static bool name_in(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return true;
+	return false;
+}
+
+#define NAME_IN(s, names) name_in(s, names, sizeof(names) / sizeof(*names))
+
+/* list.append(x), list.pop(i), ... on the receiver r, whose arguments
+ * are already in a1 and a2. */
+static void change_list(struct fe *f, struct buf *b, struct ex *e,
+			const char *a1, const char *a2)
+{
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+
+	if (!strcmp(m, "append") && ex_is_var(r, f->fn->out_var)) {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".push(%s)?", a1);
+	} else if (!strcmp(m, "append")) {
+		buf_adds(b, "rt::push(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", %s)?", a1);
+	} else if (!strcmp(m, "insert")) {
+		buf_adds(b, "rt::insert(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", %s, %s)", a1, a2);
+	} else if (!strcmp(m, "extend")) {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".extend(%s)", a1);
+	} else if (!strcmp(m, "pop")) {
+		buf_adds(b, a1 ? "rt::pop_at(" : "rt::pop(");
+		ex_mut(f, b, r);
+		if (a1)
+			buf_addf(b, ", %s", a1);
+		buf_adds(b, ")?");
+	} else if (!strcmp(m, "sort")) {
+		buf_adds(b, "rt::sort(");
+		ex_mut(f, b, r);
+		buf_adds(b, ", false)?");
+	} else {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".%s()", m);
+	}
+}
+
+static void change_dict(struct fe *f, struct buf *b, struct ex *e,
+			const char *a1, const char *a2)
+{
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+
+	if (!strcmp(m, "setdefault")) {
+		buf_adds(b, "rt::setdefault(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", %s, %s)", a1, a2);
+	} else if (!strcmp(m, "pop")) {
+		buf_adds(b, a2 ? "rt::dpop_or(" : "rt::dpop(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", &%s", a1);
+		if (a2)
+			buf_addf(b, ", %s)", a2);
+		else
+			buf_adds(b, ")?");
+	} else {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".%s()", m);
+	}
+}
+
+static void change_set(struct fe *f, struct buf *b, struct ex *e,
+		       const char *a1)
+{
+	ex_recv_mut(f, b, e->a[0]);
+	if (!strcmp(e->sval, "add"))
+		buf_addf(b, ".insert(%s);", a1);
+	else
+		buf_addf(b, ".shift_remove(&%s);", a1);
+}
+
+/* A method that changes its list, dict or set: the arguments are
+ * evaluated first, then the receiver borrowed mutably (Rust would
+ * otherwise see two borrows). */
+static void emit_change(struct fe *f, struct buf *b, struct ex *e)
+{
+	const struct ty *rt = e->a[0]->ty;
+	const char *m = e->sval;
+	char *a1 = NULL, *a2 = NULL;
+
+	buf_adds(b, "{ ");
+	if (e->n > 1) {
+		a1 = tmpname(f, "a");
+		buf_addf(b, "let %s = ", a1);
+		if (!strcmp(m, "extend")) {
+			buf_addch(b, '(');
+			ex_slice(f, b, e->a[1]);
+			buf_adds(b, ").to_vec()");
+		} else if (rt->kind == TY_LIST &&
+			   (!strcmp(m, "insert") || !strcmp(m, "pop"))) {
+			ex_i64(f, b, e->a[1]);
+		} else {
+			ex_own_as(f, b, e->a[1], rt->sub[0]);
+		}
+		buf_adds(b, "; ");
+	}
+	if (e->n > 2) {
+		a2 = tmpname(f, "a");
+		buf_addf(b, "let %s = ", a2);
+		ex_own_as(f, b, e->a[2],
+			  rt->kind == TY_DICT ? rt->sub[1] : rt->sub[0]);
+		buf_adds(b, "; ");
+	}
+	if (rt->kind == TY_LIST)
+		change_list(f, b, e, a1, a2);
+	else if (rt->kind == TY_DICT)
+		change_dict(f, b, e, a1, a2);
+	else
+		change_set(f, b, e, a1);
+	buf_adds(b, " }");
+}
+
+/* xs.index(x), xs.count(x), d.get(k, v), c.copy() */
+static void emit_query(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct ex *r = e->a[0];
 	const char *m = e->sval;
 	const struct ty *rt = r->ty;
-	char *a1 = NULL, *a2 = NULL;
 
-	if (rt->kind == TY_LIST || rt->kind == TY_DICT || rt->kind == TY_SET) {
-		bool mut = !strcmp(m, "append") || !strcmp(m, "insert") ||
-			   !strcmp(m, "extend") || !strcmp(m, "pop") ||
-			   !strcmp(m, "reverse") || !strcmp(m, "clear") ||
-			   !strcmp(m, "sort") || !strcmp(m, "setdefault") ||
-			   !strcmp(m, "add") || !strcmp(m, "discard");
-		if (mut) {
-			buf_adds(b, "{ ");
-			if (e->n > 1) {
-				a1 = tmpname(f, "a");
-				buf_addf(b, "let %s = ", a1);
-				if (!strcmp(m, "extend")) {
-					buf_addch(b, '(');
-					ex_slice(f, b, e->a[1]);
-					buf_adds(b, ").to_vec()");
-				} else if (rt->kind == TY_LIST &&
-					   (!strcmp(m, "insert") ||
-					    !strcmp(m, "pop"))) {
-					ex_i64(f, b, e->a[1]);
-				} else if (rt->kind == TY_LIST) {
-					ex_own_as(f, b, e->a[1], rt->sub[0]);
-				} else {
-					ex_own_as(f, b, e->a[1], rt->sub[0]);
-				}
-				buf_adds(b, "; ");
-			}
-			if (e->n > 2) {
-				a2 = tmpname(f, "a");
-				buf_addf(b, "let %s = ", a2);
-				ex_own_as(f, b, e->a[2],
-					  rt->kind == TY_DICT ? rt->sub[1]
-							      : rt->sub[0]);
-				buf_adds(b, "; ");
-			}
-			if (rt->kind == TY_LIST) {
-				if (!strcmp(m, "append") &&
-				    ex_is_var(r, f->fn->out_var)) {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".push(%s)?", a1);
-				} else if (!strcmp(m, "append")) {
-					buf_adds(b, "rt::push(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", %s)?", a1);
-				} else if (!strcmp(m, "insert")) {
-					buf_adds(b, "rt::insert(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", %s, %s)", a1, a2);
-				} else if (!strcmp(m, "extend")) {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".extend(%s)", a1);
-				} else if (!strcmp(m, "pop")) {
-					buf_adds(b, a1 ? "rt::pop_at("
-						       : "rt::pop(");
-					ex_mut(f, b, r);
-					if (a1)
-						buf_addf(b, ", %s", a1);
-					buf_adds(b, ")?");
-				} else if (!strcmp(m, "sort")) {
-					buf_adds(b, "rt::sort(");
-					ex_mut(f, b, r);
-					buf_adds(b, ", false)?");
-				} else {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".%s()", m);
-				}
-			} else if (rt->kind == TY_DICT) {
-				if (!strcmp(m, "setdefault")) {
-					buf_adds(b, "rt::setdefault(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", %s, %s)", a1, a2);
-				} else if (!strcmp(m, "pop")) {
-					buf_adds(b, a2 ? "rt::dpop_or("
-						       : "rt::dpop(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", &%s", a1);
-					if (a2)
-						buf_addf(b, ", %s)", a2);
-					else
-						buf_adds(b, ")?");
-				} else {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".%s()", m);
-				}
-			} else {
-				if (!strcmp(m, "add")) {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".insert(%s);", a1);
-				} else {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".shift_remove(&%s);", a1);
-				}
-			}
-			buf_adds(b, " }");
-			return;
-		}
-		if (!strcmp(m, "index") || !strcmp(m, "count")) {
-			buf_addf(b, "rt::%s_of(", m);
-			ex_ref(f, b, r);
-			buf_adds(b, ", &");
-			ex_own_as(f, b, e->a[1], rt->sub[0]);
-			buf_adds(b, ")?");
-			return;
-		}
-		if (!strcmp(m, "copy")) {
-			ex_recv(f, b, r);
-			buf_adds(b, ".clone()");
-			return;
-		}
-		if (!strcmp(m, "get")) {
-			buf_adds(b, "rt::dget_or(");
-			ex_ref(f, b, r);
-			buf_adds(b, ", &");
-			ex_own_as(f, b, e->a[1], rt->sub[0]);
-			buf_adds(b, ", ");
-			ex_own_as(f, b, e->a[2], rt->sub[1]);
-			buf_addch(b, ')');
-			return;
-		}
-	}
-	if (rt->kind == TY_STR) {
-		static const char *fallible[] = {
-		    "split",   "lower",	  "upper",   "replace", "isdigit",
-		    "isalpha", "isalnum", "isspace", "count"};
-		bool q = false;
-		for (size_t i = 0; i < sizeof(fallible) / sizeof(*fallible);
-		     i++)
-			if (!strcmp(m, fallible[i]))
-				q = true;
-		if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
-			ex_recv(f, b, r);
-			buf_addf(b, ".%s(",
-				 m[0] == 's' ? "starts_with" : "ends_with");
-			ex_recv(f, b, e->a[1]);
-			buf_adds(b, ".as_str())");
-			return;
-		}
-		if (!strcmp(m, "join")) {
-			buf_adds(b, "rt::join(");
-			ex_ref(f, b, r);
-			buf_adds(b, ", ");
-			ex_slice(f, b, e->a[1]);
-			buf_addch(b, ')');
-			return;
-		}
-		if ((!strcmp(m, "strip") || !strcmp(m, "lstrip") ||
-		     !strcmp(m, "rstrip"))) {
-			if (e->n == 2) {
-				buf_addf(b, "rt::%s_chars(", m);
-			} else {
-				buf_addf(b, "rt::%s(", m);
-				q = true;
-			}
-		} else if (!strcmp(m, "split") && e->n == 1) {
-			buf_adds(b, "rt::split_ws(");
-		} else if (!strcmp(m, "count")) {
-			buf_adds(b, "rt::scount(");
-		} else {
-			buf_addf(b, "rt::%s(", m);
-		}
-		ex_ref(f, b, r);
-		for (size_t i = 1; i < e->n; i++) {
-			buf_adds(b, ", ");
-			ex_ref(f, b, e->a[i]);
-		}
-		buf_adds(b, q ? ")?" : ")");
+	if (!strcmp(m, "copy")) {
+		ex_recv(f, b, r);
+		buf_adds(b, ".clone()");
 		return;
 	}
-	unplanned("method .%s() on %s");
+	if (!strcmp(m, "get"))
+		buf_adds(b, "rt::dget_or(");
+	else
+		buf_addf(b, "rt::%s_of(", m);
+	ex_ref(f, b, r);
+	buf_adds(b, ", &");
+	ex_own_as(f, b, e->a[1], rt->sub[0]);
+	if (!strcmp(m, "get")) {
+		buf_adds(b, ", ");
+		ex_own_as(f, b, e->a[2], rt->sub[1]);
+		buf_addch(b, ')');
+	} else {
+		buf_adds(b, ")?");
+	}
+}
+
+static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
+{
+	static const char *const fallible[] = {
+	    "split",   "lower",	  "upper",   "replace", "isdigit",
+	    "isalpha", "isalnum", "isspace", "count"};
+	static const char *const strips[] = {"strip", "lstrip", "rstrip"};
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+	bool q = NAME_IN(m, fallible);
+
+	if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+		ex_recv(f, b, r);
+		buf_addf(b, ".%s(", m[0] == 's' ? "starts_with" : "ends_with");
+		ex_recv(f, b, e->a[1]);
+		buf_adds(b, ".as_str())");
+		return;
+	}
+	if (!strcmp(m, "join")) {
+		buf_adds(b, "rt::join(");
+		ex_ref(f, b, r);
+		buf_adds(b, ", ");
+		ex_slice(f, b, e->a[1]);
+		buf_addch(b, ')');
+		return;
+	}
+	if (NAME_IN(m, strips) && e->n == 2) {
+		buf_addf(b, "rt::%s_chars(", m);
+	} else if (NAME_IN(m, strips)) {
+		buf_addf(b, "rt::%s(", m);
+		q = true;
+	} else if (!strcmp(m, "split") && e->n == 1) {
+		buf_adds(b, "rt::split_ws(");
+	} else if (!strcmp(m, "count")) {
+		buf_adds(b, "rt::scount(");
+	} else {
+		buf_addf(b, "rt::%s(", m);
+	}
+	ex_ref(f, b, r);
+	for (size_t i = 1; i < e->n; i++) {
+		buf_adds(b, ", ");
+		ex_ref(f, b, e->a[i]);
+	}
+	buf_adds(b, q ? ")?" : ")");
+}
+
+static void emit_method(struct fe *f, struct buf *b, struct ex *e)
+{
+	static const char *const changing[] = {
+	    "append", "insert", "extend",     "pop", "reverse",
+	    "clear",  "sort",	"setdefault", "add", "discard",
+	};
+	static const char *const queries[] = {"index", "count", "copy", "get"};
+	enum ty_kind k = e->a[0]->ty->kind;
+	bool container = k == TY_LIST || k == TY_DICT || k == TY_SET;
+
+	if (container && NAME_IN(e->sval, changing))
+		emit_change(f, b, e);
+	else if (container && NAME_IN(e->sval, queries))
+		emit_query(f, b, e);
+	else if (k == TY_STR)
+		emit_str_method(f, b, e);
+	else
+		unplanned("method .%s() on %s");
 }
 
 static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
@@ -1662,275 +1735,305 @@ static void emit_pct(struct fe *f, struct buf *b, struct ex *x)
 	buf_release(&arg);
 }
 
-static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
+/* ---- one printer per expression kind ---- */
+
+static void print_int(struct fe *f, struct buf *b, struct ex *x)
 {
-	switch (x->kind) {
-	case EX_INT:
-		buf_addf(b, "%lld", (long long)x->ival);
-		if (x->ival < 0) {
-			/* parenthesise negative literals */
-			char *s = xasprintf("%lld", (long long)x->ival);
-			buf_truncate(b, b->len - strlen(s));
-			buf_addf(b, "(%s)", s);
-			free(s);
-		}
-		return;
-	case EX_FLOAT:
-		if (x->fval < 0 || (x->fval == 0 && signbit(x->fval))) {
-			buf_addch(b, '(');
-			if (x->fval == 0)
-				buf_adds(b, "-0.0");
-			else
-				add_float(b, x->fval);
-			buf_addch(b, ')');
-		} else {
-			add_float(b, x->fval);
-		}
-		return;
-	case EX_BOOL:
-		buf_adds(b, x->ival ? "true" : "false");
-		return;
-	case EX_NONE:
-		buf_adds(b, "()");
-		return;
-	case EX_STR:
-		add_rust_str(b, x->sval, x->slen);
-		return;
-	case EX_NAME: {
-		struct var *v = var_of(f, x);
-		if (x->unwrap) {
-			buf_addf(b, "%s%s.ok_or(rt::Deopt)?", v->rname,
-				 ty_is_copy(v->ty) ? "" : ".clone()");
-			return;
-		}
-		if (x->is_move && !var_is_ref(v) && !ty_is_copy(v->ty)) {
-			buf_addf(b, "std::mem::take(&mut %s)", v->rname);
-			return;
-		}
-		buf_adds(b, v->rname);
-		if (!ty_is_copy(v->ty))
-			buf_adds(b, ".clone()");
-		return;
-	}
-	case EX_BINOP:
-		emit_binop(f, b, x->op, x->a[0], x->a[1], x->ty);
-		return;
-	case EX_UNOP: {
-		struct ex *a = x->a[0];
-		if (x->op == '+') {
-			if (a->ty->kind == TY_FLOAT)
-				ex_own(f, b, a);
-			else
-				ex_i64(f, b, a);
-		} else if (x->op == '-') {
-			if (a->ty->kind == TY_FLOAT) {
-				buf_adds(b, "(-");
-				ex_own(f, b, a);
-				buf_addch(b, ')');
-			} else if (a->ty->kind == TY_BOOL) {
-				buf_adds(b, "(-");
-				ex_i64(f, b, a);
-				buf_addch(b, ')');
-			} else {
-				buf_adds(b, "rt::neg_i(");
-				ex_own(f, b, a);
-				buf_adds(b, ")?");
-			}
-		} else {
-			buf_adds(b, "(!");
-			ex_i64(f, b, a);
-			buf_addch(b, ')');
-		}
-		return;
-	}
-	case EX_NOT:
-		buf_adds(b, "!");
-		ex_cond(f, b, x->a[0]);
-		return;
-	case EX_AND:
-	case EX_OR:
-		if (x->op == 1) {
-			unplanned("'and' / 'or' as a value of two types");
-			return;
-		}
-		if (x->ty->kind == TY_BOOL) {
-			buf_addch(b, '(');
-			ex_own(f, b, x->a[0]);
-			buf_adds(b, x->kind == EX_AND ? " && " : " || ");
-			ex_own(f, b, x->a[1]);
-			buf_addch(b, ')');
-		} else {
-			char *t = tmpname(f, "v");
-			buf_addf(b, "{ let %s = ", t);
-			ex_own(f, b, x->a[0]);
-			buf_addf(b, "; if rt::Truthy::truthy(&%s) { ", t);
-			if (x->kind == EX_AND)
-				ex_own(f, b, x->a[1]);
-			else
-				buf_adds(b, t);
-			buf_adds(b, " } else { ");
-			if (x->kind == EX_AND)
-				buf_adds(b, t);
-			else
-				ex_own(f, b, x->a[1]);
-			buf_adds(b, " } }");
-		}
-		return;
-	case EX_CMP:
-		emit_cmp(f, b, x);
-		return;
-	case EX_IFEXP:
-		buf_adds(b, "(if ");
-		ex_cond(f, b, x->a[1]);
-		buf_adds(b, " { ");
-		ex_own_as(f, b, x->a[0], x->ty);
-		buf_adds(b, " } else { ");
-		ex_own_as(f, b, x->a[2], x->ty);
-		buf_adds(b, " })");
-		return;
-	case EX_CALL:
-		if (x->fn)
-			emit_call_fn(f, b, x);
-		else
-			emit_builtin(f, b, x);
-		return;
-	case EX_METHOD:
-		emit_method(f, b, x);
-		return;
-	case EX_INDEX:
-	case EX_SLICE:
-		if (x->a[0]->ty->kind == TY_NONE) {
-			unplanned("indexing None");
-			return;
-		}
-		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR &&
-		    strix(f, x->a[0])) {
-			buf_addf(b, "%s.get(", strix(f, x->a[0]));
-			ex_i64(f, b, x->a[1]);
-			buf_adds(b, ")?");
-			return;
-		}
-		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR) {
-			buf_adds(b, "rt::sget(");
-			ex_ref(f, b, x->a[0]);
-			buf_adds(b, ", ");
-			ex_i64(f, b, x->a[1]);
-			buf_adds(b, ")?");
-			return;
-		}
-		if (x->kind == EX_SLICE) {
-			buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice("
-								: "rt::slice(");
-			ex_ref(f, b, x->a[0]);
-			for (int i = 1; i < 4; i++) {
-				buf_adds(b, ", ");
-				if (!x->a[i]) {
-					buf_adds(b, "None");
-					continue;
-				}
-				buf_adds(b, "Some(");
-				ex_i64(f, b, x->a[i]);
-				buf_addch(b, ')');
-			}
-			buf_adds(b, ")?");
-			return;
-		}
-		if (is_view(f, x->a[0])) {
-			buf_addf(b, "%s.at(", var_of(f, x->a[0])->rname);
-			ex_i64(f, b, x->a[1]);
-			buf_adds(b, ")?");
-		} else if (ty_is_copy(x->ty)) {
-			buf_addch(b, '*');
-			ex_ref(f, b, x);
-		} else {
-			buf_addch(b, '(');
-			ex_ref(f, b, x);
-			buf_adds(b, ").clone()");
-		}
-		return;
-	case EX_LIST:
-		if (!x->n) {
-			buf_addf(b, "Vec::<%s>::new()", rty(x->ty->sub[0]));
-			return;
-		}
-		buf_adds(b, "vec![");
-		for (size_t i = 0; i < x->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
-		}
-		buf_addch(b, ']');
-		return;
-	case EX_SET:
-		buf_addf(b, "rt::set_from::<%s>(vec![", rty(x->ty->sub[0]));
-		for (size_t i = 0; i < x->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
-		}
-		buf_adds(b, "])");
-		return;
-	case EX_TUPLE:
+	/* parenthesise negative literals */
+	buf_addf(b, x->ival < 0 ? "(%lld)" : "%lld", (long long)x->ival);
+}
+
+static void print_float(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->fval < 0 || (x->fval == 0 && signbit(x->fval))) {
 		buf_addch(b, '(');
-		for (size_t i = 0; i < x->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			ex_own(f, b, x->a[i]);
-		}
-		buf_adds(b, x->n == 1 ? ",)" : ")");
-		return;
-	case EX_DICT:
-		if (!x->n) {
-			buf_addf(b, "IndexMap::<%s, %s>::default()",
-				 rty(x->ty->sub[0]), rty(x->ty->sub[1]));
-			return;
-		}
-		buf_adds(b, "rt::dict_from(vec![");
-		for (size_t i = 0; i + 1 < x->n; i += 2) {
-			if (i)
-				buf_adds(b, ", ");
-			buf_addch(b, '(');
-			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
-			buf_adds(b, ", ");
-			ex_own_as(f, b, x->a[i + 1], x->ty->sub[1]);
-			buf_addch(b, ')');
-		}
-		buf_adds(b, "])");
-		return;
-	case EX_FSTR:
-		emit_fstr(f, b, x);
-		return;
-	case EX_FMT:
-		unplanned("a format field outside an f-string");
-		return;
-	case EX_PCT:
-		emit_pct(f, b, x);
-		return;
-	case EX_LISTCOMP:
-		if (!x->tmp) {
-			/* Not hoisted: it runs only when its part of the
-			 * expression does (see hoist), so its loop goes in a
-			 * block right here. */
-			struct buf *saved = f->e->out, text = BUF_INIT;
-			int indent = f->e->indent;
-			f->e->out = &text;
-			f->e->indent = 0;
-			hoist(f, x);
-			f->e->out = saved;
-			f->e->indent = indent;
-			buf_addf(b, "{ %s%s }", text.data, x->tmp);
-			x->tmp = NULL;
-			buf_release(&text);
-			return;
-		}
-		buf_adds(b, x->tmp);
-		return;
+		if (x->fval == 0)
+			buf_adds(b, "-0.0");
+		else
+			add_float(b, x->fval);
+		buf_addch(b, ')');
+	} else {
+		add_float(b, x->fval);
 	}
 }
 
+static void print_bool(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, x->ival ? "true" : "false");
+}
+
+static void print_none(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, "()");
+}
+
+static void print_str(struct fe *f, struct buf *b, struct ex *x)
+{
+	add_rust_str(b, x->sval, x->slen);
+}
+
+static void print_name(struct fe *f, struct buf *b, struct ex *x)
+{
+	struct var *v = var_of(f, x);
+
+	if (x->unwrap)
+		buf_addf(b, "%s%s.ok_or(rt::Deopt)?", v->rname,
+			 ty_is_copy(v->ty) ? "" : ".clone()");
+	else if (x->is_move && !var_is_ref(v) && !ty_is_copy(v->ty))
+		buf_addf(b, "std::mem::take(&mut %s)", v->rname);
+	else
+		buf_addf(b, "%s%s", v->rname,
+			 ty_is_copy(v->ty) ? "" : ".clone()");
+}
+
+static void print_binop(struct fe *f, struct buf *b, struct ex *x)
+{
+	emit_binop(f, b, x->op, x->a[0], x->a[1], x->ty);
+}
+
+static void print_unop(struct fe *f, struct buf *b, struct ex *x)
+{
+	struct ex *a = x->a[0];
+
+	if (x->op == '+' && a->ty->kind == TY_FLOAT) {
+		ex_own(f, b, a);
+	} else if (x->op == '+') {
+		ex_i64(f, b, a);
+	} else if (x->op == '-' && a->ty->kind == TY_FLOAT) {
+		buf_adds(b, "(-");
+		ex_own(f, b, a);
+		buf_addch(b, ')');
+	} else if (x->op == '-' && a->ty->kind == TY_BOOL) {
+		buf_adds(b, "(-");
+		ex_i64(f, b, a);
+		buf_addch(b, ')');
+	} else if (x->op == '-') {
+		buf_adds(b, "rt::neg_i(");
+		ex_own(f, b, a);
+		buf_adds(b, ")?");
+	} else {
+		buf_adds(b, "(!");
+		ex_i64(f, b, a);
+		buf_addch(b, ')');
+	}
+}
+
+static void print_not(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, "!");
+	ex_cond(f, b, x->a[0]);
+}
+
+/* a and b / a or b as a value: Python's operand, not a bool. */
+static void print_and_or(struct fe *f, struct buf *b, struct ex *x)
+{
+	bool is_and = x->kind == EX_AND;
+	char *t;
+
+	if (x->op == 1) {
+		unplanned("'and' / 'or' as a value of two types");
+		return;
+	}
+	if (x->ty->kind == TY_BOOL) {
+		buf_addch(b, '(');
+		ex_own(f, b, x->a[0]);
+		buf_adds(b, is_and ? " && " : " || ");
+		ex_own(f, b, x->a[1]);
+		buf_addch(b, ')');
+		return;
+	}
+	t = tmpname(f, "v");
+	buf_addf(b, "{ let %s = ", t);
+	ex_own(f, b, x->a[0]);
+	buf_addf(b, "; if rt::Truthy::truthy(&%s) { ", t);
+	if (is_and)
+		ex_own(f, b, x->a[1]);
+	else
+		buf_adds(b, t);
+	buf_adds(b, " } else { ");
+	if (is_and)
+		buf_adds(b, t);
+	else
+		ex_own(f, b, x->a[1]);
+	buf_adds(b, " } }");
+}
+
+static void print_ifexp(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, "(if ");
+	ex_cond(f, b, x->a[1]);
+	buf_adds(b, " { ");
+	ex_own_as(f, b, x->a[0], x->ty);
+	buf_adds(b, " } else { ");
+	ex_own_as(f, b, x->a[2], x->ty);
+	buf_adds(b, " })");
+}
+
+static void print_call(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->fn)
+		emit_call_fn(f, b, x);
+	else
+		emit_builtin(f, b, x);
+}
+
+static void print_slice(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice(" : "rt::slice(");
+	ex_ref(f, b, x->a[0]);
+	for (int i = 1; i < 4; i++) {
+		buf_adds(b, ", ");
+		if (!x->a[i]) {
+			buf_adds(b, "None");
+			continue;
+		}
+		buf_adds(b, "Some(");
+		ex_i64(f, b, x->a[i]);
+		buf_addch(b, ')');
+	}
+	buf_adds(b, ")?");
+}
+
+/* xs[i], d[k], t[0], s[i] (a str index through its rt::StrIx if any) and
+ * slices. */
+static void print_index(struct fe *f, struct buf *b, struct ex *x)
+{
+	const struct ty *ot = x->a[0]->ty;
+
+	if (ot->kind == TY_NONE) {
+		unplanned("indexing None");
+	} else if (x->kind == EX_SLICE) {
+		print_slice(f, b, x);
+	} else if (ot->kind == TY_STR && strix(f, x->a[0])) {
+		buf_addf(b, "%s.get(", strix(f, x->a[0]));
+		ex_i64(f, b, x->a[1]);
+		buf_adds(b, ")?");
+	} else if (ot->kind == TY_STR) {
+		buf_adds(b, "rt::sget(");
+		ex_ref(f, b, x->a[0]);
+		buf_adds(b, ", ");
+		ex_i64(f, b, x->a[1]);
+		buf_adds(b, ")?");
+	} else if (is_view(f, x->a[0])) {
+		buf_addf(b, "%s.at(", var_of(f, x->a[0])->rname);
+		ex_i64(f, b, x->a[1]);
+		buf_adds(b, ")?");
+	} else if (ty_is_copy(x->ty)) {
+		buf_addch(b, '*');
+		ex_ref(f, b, x);
+	} else {
+		buf_addch(b, '(');
+		ex_ref(f, b, x);
+		buf_adds(b, ").clone()");
+	}
+}
+
+/* The items of a list or set display, each of the element type. */
+static void add_items(struct fe *f, struct buf *b, struct ex *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		ex_own_as(f, b, x->a[i], x->ty->sub[0]);
+	}
+}
+
+static void print_list(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (!x->n) {
+		buf_addf(b, "Vec::<%s>::new()", rty(x->ty->sub[0]));
+		return;
+	}
+	buf_adds(b, "vec![");
+	add_items(f, b, x);
+	buf_addch(b, ']');
+}
+
+static void print_set(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_addf(b, "rt::set_from::<%s>(vec![", rty(x->ty->sub[0]));
+	add_items(f, b, x);
+	buf_adds(b, "])");
+}
+
+static void print_tuple(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_addch(b, '(');
+	for (size_t i = 0; i < x->n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		ex_own(f, b, x->a[i]);
+	}
+	buf_adds(b, x->n == 1 ? ",)" : ")");
+}
+
+static void print_dict(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (!x->n) {
+		buf_addf(b, "IndexMap::<%s, %s>::default()",
+			 rty(x->ty->sub[0]), rty(x->ty->sub[1]));
+		return;
+	}
+	buf_adds(b, "rt::dict_from(vec![");
+	for (size_t i = 0; i + 1 < x->n; i += 2) {
+		if (i)
+			buf_adds(b, ", ");
+		buf_addch(b, '(');
+		ex_own_as(f, b, x->a[i], x->ty->sub[0]);
+		buf_adds(b, ", ");
+		ex_own_as(f, b, x->a[i + 1], x->ty->sub[1]);
+		buf_addch(b, ')');
+	}
+	buf_adds(b, "])");
+}
+
+static void print_fmt(struct fe *f, struct buf *b, struct ex *x)
+{
+	unplanned("a format field outside an f-string");
+}
+
+/* A comprehension: its temporary when it ran before the statement
+ * (hoist), else its loop in a block right here: it runs only when its
+ * part of the expression does. */
+static void print_comp(struct fe *f, struct buf *b, struct ex *x)
+{
+	struct buf *saved = f->e->out, text = BUF_INIT;
+	int indent = f->e->indent;
+
+	if (x->tmp) {
+		buf_adds(b, x->tmp);
+		return;
+	}
+	f->e->out = &text;
+	f->e->indent = 0;
+	hoist(f, x);
+	f->e->out = saved;
+	f->e->indent = indent;
+	buf_addf(b, "{ %s%s }", text.data, x->tmp);
+	x->tmp = NULL;
+	buf_release(&text);
+}
+
+static const ex_printer ex_printers[] = {
+    [EX_INT] = print_int,	[EX_FLOAT] = print_float,
+    [EX_BOOL] = print_bool,	[EX_NONE] = print_none,
+    [EX_STR] = print_str,	[EX_NAME] = print_name,
+    [EX_BINOP] = print_binop,	[EX_UNOP] = print_unop,
+    [EX_NOT] = print_not,	[EX_AND] = print_and_or,
+    [EX_OR] = print_and_or,	[EX_CMP] = emit_cmp,
+    [EX_IFEXP] = print_ifexp,	[EX_CALL] = print_call,
+    [EX_METHOD] = emit_method,	[EX_INDEX] = print_index,
+    [EX_SLICE] = print_index,	[EX_LIST] = print_list,
+    [EX_TUPLE] = print_tuple,	[EX_DICT] = print_dict,
+    [EX_SET] = print_set,	[EX_LISTCOMP] = print_comp,
+    [EX_FSTR] = emit_fstr,	[EX_FMT] = print_fmt,
+    [EX_PCT] = emit_pct,
+};
+
+/* An owned value of x (a copy, a clone, or a move of a dead local). */
 static void ex_own(struct fe *f, struct buf *b, struct ex *x)
 {
-	ex_inner(f, b, x);
+	ex_printers[x->kind](f, b, x);
 }
 
 static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
@@ -2227,254 +2330,276 @@ static void emit_short_loop(struct emitter *e, size_t loop, size_t tick)
 	free(text);
 }
 
+/* A loop's head as its printers share it: the loop statement (NULL in
+ * a comprehension), the Rust name each item is bound to, and where the
+ * text of a short loop starts (emit_short_loop). */
+struct loop_head {
+	const struct st *loop;
+	const struct block *body;
+	char *v;
+	size_t short_at;
+};
+
+/* for v in lo..hi, a short innermost one counted at once, or rt::range. */
+static void head_range(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	struct emitter *e = f->e;
+	struct ex *r = ex_is_call(src, "range") ? src : src->a[0];
+	bool rev = src != r;
+	struct buf b = BUF_INIT;
+
+	if (h->loop && h->loop->is_short) {
+		/* An innermost loop over lo..hi: see emit_short_loop */
+		char *lo = tmpname(f, "lo"), *hi = tmpname(f, "hi");
+		if (r->n == 1)
+			buf_adds(&b, "0");
+		else
+			ex_i64(f, &b, r->a[0]);
+		emit_line(e, "let %s: i64 = %s;", lo, b.data);
+		buf_reset(&b);
+		ex_i64(f, &b, r->a[r->n - 1]);
+		emit_line(e, "let %s: i64 = %s;", hi, b.data);
+		emit_open(e, "if __ticks.bulk(%s, %s)? {", lo, hi);
+		h->short_at = e->out->len;
+		buf_reset(&b);
+		buf_addf(&b, "%s..%s", lo, hi);
+	} else if (r->n <= 2 && !rev) {
+		if (r->n == 1)
+			buf_adds(&b, "0");
+		else
+			ex_i64(f, &b, r->a[0]);
+		buf_adds(&b, "..");
+		ex_i64(f, &b, r->a[r->n - 1]);
+	} else {
+		buf_addf(&b, "rt::range%s(", rev ? "_rev" : "");
+		if (r->n == 1)
+			buf_adds(&b, "0, ");
+		for (size_t i = 0; i < r->n; i++) {
+			if (i)
+				buf_adds(&b, ", ");
+			ex_i64(f, &b, r->a[i]);
+		}
+		buf_adds(&b, r->n == 3 ? ")?" : ", 1)?");
+	}
+	emit_open(e, "for %s in %s {", h->v, b.data);
+	buf_release(&b);
+}
+
+/* zip(xs, ys, s): index all at once while every one has an item. */
+static void head_zip(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	struct emitter *e = f->e;
+	char *i = tmpname(f, "i");
+	struct buf b = BUF_INIT, cond = BUF_INIT, tup = BUF_INIT;
+
+	for (size_t k = 0; k < src->n; k++) {
+		struct ex *s = src->a[k];
+		const char *name;
+		if (s->ty->kind == TY_LIST && live_name(f, s, h->body)) {
+			name = var_of(f, s)->rname;
+		} else {
+			name = tmpname(f, "z");
+			buf_reset(&b);
+			if (s->ty->kind == TY_STR) {
+				buf_adds(&b, "rt::chars(");
+				ex_ref(f, &b, s);
+				buf_addch(&b, ')');
+			} else if (s->ty->kind == TY_LIST) {
+				ex_own(f, &b, s);
+			} else {
+				unplanned("zip() over %s");
+			}
+			emit_line(e, "let %s = %s;", name, b.data);
+		}
+		buf_addf(&cond, "%s%s < %s.len()", k ? " && " : "", i, name);
+		if (is_view(f, s))
+			buf_addf(&tup, "%s%s.at_k(%s)?", k ? ", " : "", name,
+				 i);
+		else
+			buf_addf(&tup, "%s%s[%s].clone()", k ? ", " : "", name,
+				 i);
+	}
+	emit_line(e, "let mut %s = 0usize;", i);
+	emit_open(e, "while %s {", cond.data);
+	emit_line(e, "let %s = (%s);", h->v, tup.data);
+	emit_line(e, "%s += 1;", i);
+	buf_release(&b);
+	buf_release(&cond);
+	buf_release(&tup);
+}
+
+/* A dict, its keys(), values() or items(): by index, and a dict that
+ * changes size meanwhile lets Python raise. */
+static void head_dict(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	static const char *const get[] = {
+	    "map(|(k, _)| k.clone())",
+	    "map(|(_, v)| v.clone())",
+	    "map(|(k, v)| (k.clone(), v.clone()))",
+	};
+	struct emitter *e = f->e;
+	struct ex *d = src->kind == EX_METHOD ? src->a[0] : src;
+	char *n = tmpname(f, "n"), *i = tmpname(f, "i"), *dn;
+	int which = ex_is_method(src, "values")	 ? 1
+		    : ex_is_method(src, "items") ? 2
+						 : 0;
+	struct buf b = BUF_INIT;
+
+	if (live_name(f, d, h->body)) {
+		dn = var_of(f, d)->rname;
+	} else {
+		dn = tmpname(f, "d");
+		ex_own(f, &b, d);
+		emit_line(e, "let %s = %s;", dn, b.data);
+	}
+	emit_line(e, "let %s = %s.len();", n, dn);
+	emit_line(e, "let mut %s = 0usize;", i);
+	emit_open(e, "loop {");
+	emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn, n);
+	emit_line(e, "if %s >= %s { break; }", i, n);
+	emit_line(e, "let %s = %s.get_index(%s).%s.ok_or(rt::Deopt)?;", h->v,
+		  dn, i, get[which]);
+	emit_line(e, "%s += 1;", i);
+	buf_release(&b);
+}
+
+static void head_str(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	char *s = tmpname(f, "s"), *c = tmpname(f, "c");
+	struct buf b = BUF_INIT;
+
+	ex_own(f, &b, src);
+	emit_line(f->e, "let %s = %s;", s, b.data);
+	emit_open(f->e, "for %s in %s.chars() {", c, s);
+	emit_line(f->e, "let %s = %s.to_string();", h->v, c);
+	buf_release(&b);
+}
+
+/* The list a loop reads: by its name, live (Python's list iterator
+ * re-checks the length every step), or a copy. */
+static char *list_source(struct fe *f, struct loop_head *h, struct ex *l)
+{
+	struct buf b = BUF_INIT;
+	char *ln;
+
+	if (live_name(f, l, h->body))
+		return var_of(f, l)->rname;
+	if (l->kind == EX_INDEX && h->body) {
+		const struct ex *p = l;
+		while (p->kind == EX_INDEX)
+			p = p->a[0];
+		if (p->kind == EX_NAME && f->fn->vars[p->var].is_mutated)
+			unplanned("loop over an item changed in place");
+	}
+	ln = tmpname(f, "l");
+	if (l->kind != EX_INDEX) {
+		ex_own(f, &b, l);
+		emit_line(f->e, "let %s = %s;", ln, b.data);
+	} else {
+		ex_ref(f, &b, l);
+		emit_line(f->e, "let %s = (%s).clone();", ln, b.data);
+	}
+	buf_release(&b);
+	return ln;
+}
+
+/* A list, or reversed() of one, by index. */
+static void head_list(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	struct emitter *e = f->e;
+	bool rev = ex_is_call(src, "reversed");
+	struct ex *l = rev ? src->a[0] : src;
+	char *i = tmpname(f, "i"), *ln = list_source(f, h, l);
+	const char *clone = ty_is_copy(l->ty->sub[0]) ? "" : ".clone()";
+
+	if (rev) {
+		emit_line(e, "let mut %s = %s.len();", i, ln);
+		emit_open(e, "while %s > 0 {", i);
+		emit_line(e, "%s -= 1;", i);
+		emit_line(e, "if %s >= %s.len() { break; }", i, ln);
+		emit_line(e, "let %s = %s[%s]%s;", h->v, ln, i, clone);
+		return;
+	}
+	emit_line(e, "let mut %s = 0usize;", i);
+	emit_open(e, "while %s < %s.len() {", i, ln);
+	if (is_view(f, l))
+		emit_line(e, "let %s = %s.at_k(%s)?;", h->v, ln, i);
+	else
+		emit_line(e, "let %s = %s[%s]%s;", h->v, ln, i, clone);
+	emit_line(e, "%s += 1;", i);
+}
+
+static void head_tuple(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	char *t = tmpname(f, "t");
+	struct buf b = BUF_INIT, arr = BUF_INIT;
+
+	ex_own(f, &b, src);
+	emit_line(f->e, "let %s = %s;", t, b.data);
+	for (size_t k = 0; k < src->ty->n; k++)
+		buf_addf(&arr, "%s%s.%zu", k ? ", " : "", t, k);
+	emit_open(f->e, "for %s in [%s] {", h->v, arr.data);
+	buf_release(&arr);
+	buf_release(&b);
+}
+
+/* Opens the loop over src, its item bound to h->v. */
+static void emit_loop_head(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	if (ex_is_call(src, "range") ||
+	    (ex_is_call(src, "reversed") && ex_is_call(src->a[0], "range")))
+		head_range(f, h, src);
+	else if (ex_is_call(src, "zip"))
+		head_zip(f, h, src);
+	else if (ex_is_method(src, "keys") || ex_is_method(src, "values") ||
+		 ex_is_method(src, "items") || src->ty->kind == TY_DICT)
+		head_dict(f, h, src);
+	else if (src->ty->kind == TY_STR)
+		head_str(f, h, src);
+	else if (src->ty->kind == TY_LIST ||
+		 (ex_is_call(src, "reversed") &&
+		  src->a[0]->ty->kind == TY_LIST))
+		head_list(f, h, src);
+	else if (src->ty->kind == TY_TUPLE)
+		head_tuple(f, h, src);
+	else
+		unplanned("for loop over %s");
+}
+
 /* The loop statement loop (NULL in a comprehension) over iter, binding
  * target, its body printed by inner. */
 static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		     const struct st *loop, body_fn inner, void *ctx)
 {
 	struct emitter *e = f->e;
-	const struct block *body = loop ? &loop->body : NULL;
+	struct loop_head h = {loop, loop ? &loop->body : NULL,
+			      tmpname(f, "v"), SIZE_MAX};
 	struct buf b = BUF_INIT;
-	char *v = tmpname(f, "v");
-	const struct ty *elt;
 	char *enum_n = NULL;
-	struct ex *src = iter;
-	size_t short_loop = SIZE_MAX, tick;
+	size_t tick;
 
 	if (ex_is_call(iter, "enumerate")) {
 		enum_n = tmpname(f, "n");
-		if (iter->n == 2) {
+		if (iter->n == 2)
 			ex_i64(f, &b, iter->a[1]);
-			emit_line(e, "let mut %s: i64 = %s;", enum_n, b.data);
-			buf_reset(&b);
-		} else {
-			emit_line(e, "let mut %s: i64 = 0;", enum_n);
-		}
-		src = iter->a[0];
+		else
+			buf_adds(&b, "0");
+		emit_line(e, "let mut %s: i64 = %s;", enum_n, b.data);
 	}
-	if (ex_is_call(src, "range") ||
-	    (ex_is_call(src, "reversed") && ex_is_call(src->a[0], "range"))) {
-		struct ex *r = ex_is_call(src, "range") ? src : src->a[0];
-		bool rev = src != r;
-		if (loop && loop->is_short) {
-			/* An innermost loop over lo..hi: see emit_short_loop */
-			char *lo = tmpname(f, "lo"), *hi = tmpname(f, "hi");
-			if (r->n == 1)
-				buf_adds(&b, "0");
-			else
-				ex_i64(f, &b, r->a[0]);
-			emit_line(e, "let %s: i64 = %s;", lo, b.data);
-			buf_reset(&b);
-			ex_i64(f, &b, r->a[r->n - 1]);
-			emit_line(e, "let %s: i64 = %s;", hi, b.data);
-			emit_open(e, "if __ticks.bulk(%s, %s)? {", lo, hi);
-			short_loop = e->out->len;
-			buf_reset(&b);
-			buf_addf(&b, "%s..%s", lo, hi);
-		} else if (r->n <= 2 && !rev) {
-			if (r->n == 1)
-				buf_adds(&b, "0");
-			else
-				ex_i64(f, &b, r->a[0]);
-			buf_adds(&b, "..");
-			ex_i64(f, &b, r->a[r->n - 1]);
-		} else {
-			buf_addf(&b, "rt::range%s(", rev ? "_rev" : "");
-			if (r->n == 1)
-				buf_adds(&b, "0, ");
-			for (size_t i = 0; i < r->n; i++) {
-				if (i)
-					buf_adds(&b, ", ");
-				ex_i64(f, &b, r->a[i]);
-			}
-			buf_adds(&b, r->n == 3 ? ")?" : ", 1)?");
-		}
-		emit_open(e, "for %s in %s {", v, b.data);
-		elt = ty_basic(TY_INT);
-	} else if (ex_is_call(src, "zip")) {
-		char **names =
-		    arena_alloc(&f->m->arena, src->n * sizeof(char *));
-		char *i = tmpname(f, "i");
-		struct buf cond = BUF_INIT, tup = BUF_INIT;
-		for (size_t k = 0; k < src->n; k++) {
-			struct ex *s = src->a[k];
-			if (s->ty->kind == TY_LIST && live_name(f, s, body)) {
-				names[k] = var_of(f, s)->rname;
-			} else if (s->ty->kind == TY_LIST ||
-				   s->ty->kind == TY_STR) {
-				names[k] = tmpname(f, "z");
-				buf_reset(&b);
-				if (s->ty->kind == TY_STR) {
-					buf_adds(&b, "rt::chars(");
-					ex_ref(f, &b, s);
-					buf_addch(&b, ')');
-				} else {
-					ex_own(f, &b, s);
-				}
-				emit_line(e, "let %s = %s;", names[k], b.data);
-			} else {
-				unplanned("zip() over %s");
-				buf_release(&cond);
-				buf_release(&tup);
-				goto out;
-			}
-			buf_addf(&cond, "%s%s < %s.len()", k ? " && " : "", i,
-				 names[k]);
-			if (is_view(f, s))
-				buf_addf(&tup, "%s%s.at_k(%s)?", k ? ", " : "",
-					 names[k], i);
-			else
-				buf_addf(&tup, "%s%s[%s].clone()",
-					 k ? ", " : "", names[k], i);
-		}
-		emit_line(e, "let mut %s = 0usize;", i);
-		emit_open(e, "while %s {", cond.data);
-		emit_line(e, "let %s = (%s);", v, tup.data);
-		emit_line(e, "%s += 1;", i);
-		buf_release(&cond);
-		buf_release(&tup);
-		elt = NULL;
-		{
-			struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, src->n);
-			for (size_t k = 0; k < src->n; k++)
-				tt->sub[k] =
-				    (struct ty *)iter_elem_ty(src->a[k]);
-			elt = tt;
-		}
-	} else if (ex_is_method(src, "keys") || ex_is_method(src, "values") ||
-		   ex_is_method(src, "items") || src->ty->kind == TY_DICT) {
-		struct ex *d = src->kind == EX_METHOD ? src->a[0] : src;
-		char *n = tmpname(f, "n"), *i = tmpname(f, "i"), *dn;
-		const struct ty *dt = d->ty;
-		if (live_name(f, d, body)) {
-			dn = var_of(f, d)->rname;
-		} else {
-			dn = tmpname(f, "d");
-			ex_own(f, &b, d);
-			emit_line(e, "let %s = %s;", dn, b.data);
-		}
-		emit_line(e, "let %s = %s.len();", n, dn);
-		emit_line(e, "let mut %s = 0usize;", i);
-		emit_open(e, "loop {");
-		emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn,
-			  n);
-		emit_line(e, "if %s >= %s { break; }", i, n);
-		if (ex_is_method(src, "values")) {
-			emit_line(e,
-				  "let %s = %s.get_index(%s).map(|(_, v)| "
-				  "v.clone()).ok_or(rt::Deopt)?;",
-				  v, dn, i);
-			elt = dt->sub[1];
-		} else if (ex_is_method(src, "items")) {
-			emit_line(e,
-				  "let %s = %s.get_index(%s).map(|(k, v)| "
-				  "(k.clone(), v.clone())).ok_or(rt::Deopt)?;",
-				  v, dn, i);
-			{
-				struct ty *tt =
-				    ty_new(&f->m->arena, TY_TUPLE, 2);
-				tt->sub[0] = dt->sub[0];
-				tt->sub[1] = dt->sub[1];
-				elt = tt;
-			}
-		} else {
-			emit_line(e,
-				  "let %s = %s.get_index(%s).map(|(k, _)| "
-				  "k.clone()).ok_or(rt::Deopt)?;",
-				  v, dn, i);
-			elt = dt->sub[0];
-		}
-		emit_line(e, "%s += 1;", i);
-	} else if (src->ty->kind == TY_STR) {
-		char *s = tmpname(f, "s"), *c = tmpname(f, "c");
-		ex_own(f, &b, src);
-		emit_line(e, "let %s = %s;", s, b.data);
-		emit_open(e, "for %s in %s.chars() {", c, s);
-		emit_line(e, "let %s = %s.to_string();", v, c);
-		elt = ty_basic(TY_STR);
-	} else if (src->ty->kind == TY_LIST ||
-		   (ex_is_call(src, "reversed") &&
-		    src->a[0]->ty->kind == TY_LIST)) {
-		bool rev = ex_is_call(src, "reversed");
-		struct ex *l = rev ? src->a[0] : src;
-		char *i = tmpname(f, "i"), *ln;
-		if (live_name(f, l, body)) {
-			ln = var_of(f, l)->rname;
-		} else {
-			int root = -1;
-			const struct ex *p = l;
-			while (p->kind == EX_INDEX)
-				p = p->a[0];
-			if (p->kind == EX_NAME)
-				root = p->var;
-			if (root >= 0 && f->fn->vars[root].is_mutated && body &&
-			    l->kind == EX_INDEX) {
-				unplanned("loop over an item changed in place");
-				goto out;
-			}
-			ln = tmpname(f, "l");
-			if (l->kind == EX_LISTCOMP || l->kind == EX_NAME ||
-			    !(l->kind == EX_INDEX)) {
-				ex_own(f, &b, l);
-				emit_line(e, "let %s = %s;", ln, b.data);
-			} else {
-				ex_ref(f, &b, l);
-				emit_line(e, "let %s = (%s).clone();", ln,
-					  b.data);
-			}
-		}
-		if (rev) {
-			emit_line(e, "let mut %s = %s.len();", i, ln);
-			emit_open(e, "while %s > 0 {", i);
-			emit_line(e, "%s -= 1;", i);
-			emit_line(e, "if %s >= %s.len() { break; }", i, ln);
-			emit_line(e, "let %s = %s[%s]%s;", v, ln, i,
-				  ty_is_copy(l->ty->sub[0]) ? "" : ".clone()");
-		} else if (is_view(f, l)) {
-			emit_line(e, "let mut %s = 0usize;", i);
-			emit_open(e, "while %s < %s.len() {", i, ln);
-			emit_line(e, "let %s = %s.at_k(%s)?;", v, ln, i);
-			emit_line(e, "%s += 1;", i);
-		} else {
-			emit_line(e, "let mut %s = 0usize;", i);
-			emit_open(e, "while %s < %s.len() {", i, ln);
-			emit_line(e, "let %s = %s[%s]%s;", v, ln, i,
-				  ty_is_copy(l->ty->sub[0]) ? "" : ".clone()");
-			emit_line(e, "%s += 1;", i);
-		}
-		elt = l->ty->sub[0];
-	} else if (src->ty->kind == TY_TUPLE) {
-		char *t = tmpname(f, "t");
-		struct buf arr = BUF_INIT;
-		ex_own(f, &b, src);
-		emit_line(e, "let %s = %s;", t, b.data);
-		for (size_t k = 0; k < src->ty->n; k++)
-			buf_addf(&arr, "%s%s.%zu", k ? ", " : "", t, k);
-		emit_open(e, "for %s in [%s] {", v, arr.data);
-		buf_release(&arr);
-		elt = src->ty->sub[0];
-	} else {
-		unplanned("for loop over %s");
-		goto out;
-	}
+	emit_loop_head(f, &h, enum_n ? iter->a[0] : iter);
 	if (enum_n) {
 		char *w = tmpname(f, "v");
-		struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, 2);
-		tt->sub[0] = ty_basic(TY_INT);
-		tt->sub[1] = (struct ty *)elt;
-		emit_line(e, "let %s = (%s, %s);", w, enum_n, v);
+		emit_line(e, "let %s = (%s, %s);", w, enum_n, h.v);
 		emit_line(e, "%s += 1;", enum_n);
-		v = w;
-		elt = tt;
+		h.v = w;
 	}
 	tick = e->out->len;
 	emit_line(e, "__ticks.tick()?;");
-	emit_bind(f, target, v, elt);
+	emit_bind(f, target, h.v, ex_loop_ty(&f->m->arena, iter));
 	inner(f, ctx);
 	emit_close(e, NULL);
-	if (short_loop != SIZE_MAX)
-		emit_short_loop(e, short_loop, tick);
-out:
+	if (h.short_at != SIZE_MAX)
+		emit_short_loop(e, h.short_at, tick);
 	buf_release(&b);
 }
 
@@ -2618,30 +2743,21 @@ static void hoist(struct fe *f, struct ex *x)
 	}
 }
 
-/* The comprehension's own temp must be known while its body is emitted. */
-static void hoist_fix(struct fe *f, struct ex *x);
-
 static void stmt_line(struct fe *f, const struct st *s)
 {
 	emit_line(f->e, "// line %d", s->line);
 }
 
-struct block_ctx {
-	struct block *blk;
-};
-
-static void block_body(struct fe *f, void *vctx)
+static void block_body(struct fe *f, void *blk)
 {
-	struct block_ctx *c = vctx;
-
-	emit_block(f, c->blk);
+	emit_block(f, blk);
 }
 
 static void emit_assign(struct fe *f, struct st *s)
 {
 	struct buf b = BUF_INIT;
 
-	hoist_fix(f, s->value);
+	hoist(f, s->value);
 	if (s->shape == SHAPE_STR_APPEND) {
 		emit_str_append(f, s->targets[0], s->value->a[1]);
 	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
@@ -2694,7 +2810,7 @@ static void emit_aug(struct fe *f, struct st *s)
 	struct ex fake = {0};
 	struct ex *pair[2];
 
-	hoist_fix(f, s->value);
+	hoist(f, s->value);
 	fake.kind = EX_BINOP;
 	fake.op = s->op;
 	fake.line = s->line;
@@ -2794,11 +2910,6 @@ static void emit_aug(struct fe *f, struct st *s)
 	}
 	(void)fake;
 	buf_release(&b);
-}
-
-static void hoist_fix(struct fe *f, struct ex *x)
-{
-	hoist(f, x);
 }
 
 static void emit_loop_else(struct fe *f, struct st *s, char *broke)
@@ -2936,155 +3047,202 @@ static void emit_jam(struct fe *f, struct st *s)
 	buf_release(&init);
 }
 
-static void emit_stmt(struct fe *f, struct st *s)
+/* ---- one printer per statement kind ---- */
+
+static void print_expr_st(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	hoist(f, s->value);
+	ex_own(f, &b, s->value);
+	if (s->value->ty->kind == TY_NONE)
+		emit_line(f->e, "%s;", b.data);
+	else
+		emit_line(f->e, "let _ = %s;", b.data);
+	buf_release(&b);
+}
+
+static void print_assign(struct fe *f, struct st *s)
+{
+	stmt_line(f, s);
+	if (s->shape == SHAPE_OUT_NEW)
+		emit_line(f->e, "%s = rt::PyOut::new();",
+			  var_of(f, s->targets[0])->rname);
+	else
+		emit_assign(f, s);
+}
+
+static void print_aug(struct fe *f, struct st *s)
+{
+	stmt_line(f, s);
+	emit_aug(f, s);
+}
+
+static void print_if(struct fe *f, struct st *s)
 {
 	struct emitter *e = f->e;
 	struct buf b = BUF_INIT;
 
-	switch (s->kind) {
-	case ST_EXPR:
-		stmt_line(f, s);
-		hoist_fix(f, s->value);
-		ex_own(f, &b, s->value);
-		if (s->value->ty->kind == TY_NONE)
-			emit_line(e, "%s;", b.data);
-		else
-			emit_line(e, "let _ = %s;", b.data);
-		break;
-	case ST_ASSIGN:
-		stmt_line(f, s);
-		if (s->shape == SHAPE_OUT_NEW) {
-			emit_line(e, "%s = rt::PyOut::new();",
-				  var_of(f, s->targets[0])->rname);
-			break;
-		}
-		emit_assign(f, s);
-		break;
-	case ST_AUG:
-		stmt_line(f, s);
-		emit_aug(f, s);
-		break;
-	case ST_IF:
-		stmt_line(f, s);
-		hoist_fix(f, s->cond);
-		ex_cond(f, &b, s->cond);
-		emit_open(e, "if %s {", b.data);
-		emit_block(f, &s->body);
-		if (s->orelse.n) {
-			e->indent--;
-			emit_open(e, "} else {");
-			emit_block(f, &s->orelse);
-		}
-		emit_close(e, NULL);
-		break;
-	case ST_WHILE: {
-		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
-		bool forever = s->cond->kind == EX_BOOL && s->cond->ival;
-		stmt_line(f, s);
-		if (broke)
-			emit_line(e, "let mut %s = false;", broke);
-		f->loops[f->nloops++].broke = broke;
-		if (forever) {
-			emit_open(e, "loop {");
-		} else if (ex_has_comp(s->cond)) {
-			emit_open(e, "loop {");
-			hoist_fix(f, s->cond);
-			ex_cond(f, &b, s->cond);
-			emit_line(e, "if !%s { break; }", b.data);
-		} else {
-			ex_cond(f, &b, s->cond);
-			emit_open(e, "while %s {", b.data);
-		}
-		emit_line(e, "__ticks.tick()?;");
-		emit_block(f, &s->body);
-		emit_close(e, NULL);
-		f->nloops--;
-		if (broke)
-			emit_loop_else(f, s, broke);
-		break;
+	stmt_line(f, s);
+	hoist(f, s->cond);
+	ex_cond(f, &b, s->cond);
+	emit_open(e, "if %s {", b.data);
+	emit_block(f, &s->body);
+	if (s->orelse.n) {
+		e->indent--;
+		emit_open(e, "} else {");
+		emit_block(f, &s->orelse);
 	}
-	case ST_FOR: {
-		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
-		struct block_ctx bc = {&s->body};
-		if (s->shape == SHAPE_JAM) {
-			emit_jam(f, s);
-			break;
-		}
-		stmt_line(f, s);
-		if (broke)
-			emit_line(e, "let mut %s = false;", broke);
-		hoist_fix(f, s->iter);
-		if (f->nloops >= 127) {
-			unplanned("loops nested too deeply");
-			break;
-		}
-		f->loops[f->nloops++].broke = broke;
-		emit_room(f, s);
-		emit_for(f, s->target, s->iter, s, block_body, &bc);
-		f->nloops--;
-		if (broke)
-			emit_loop_else(f, s, broke);
-		break;
-	}
-	case ST_BREAK:
-		if (f->nloops && f->loops[f->nloops - 1].broke)
-			emit_line(e, "%s = true;",
-				  f->loops[f->nloops - 1].broke);
-		emit_line(e, "break;");
-		break;
-	case ST_CONTINUE:
-		emit_line(e, "continue;");
-		break;
-	case ST_RETURN:
-		stmt_line(f, s);
-		if (s->value) {
-			hoist_fix(f, s->value);
-			if (s->value->kind == EX_NAME &&
-			    !var_is_ref(var_of(f, s->value)) &&
-			    ty_equal(s->value->ty, f->fn->ret))
-				buf_adds(&b, var_of(f, s->value)->rname);
-			else
-				ex_own_as(f, &b, s->value, f->fn->ret);
-			emit_line(e, "return Ok(%s);", b.data);
-		} else {
-			emit_line(e, "return Ok(());");
-		}
-		break;
-	case ST_PASS:
-		break;
-	case ST_ASSERT:
-		stmt_line(f, s);
-		hoist_fix(f, s->cond);
-		ex_cond(f, &b, s->cond);
-		emit_line(e, "if !%s { return Err(rt::Deopt); }", b.data);
-		break;
-	case ST_RAISE:
-		stmt_line(f, s);
-		emit_line(e,
-			  "return Err(rt::Deopt); // raise: Python raises it");
-		break;
-	case ST_DEL: {
-		struct ex *t = s->target;
-		stmt_line(f, s);
-		if (t->a[0]->ty->kind == TY_DICT) {
-			char *k = tmpname(f, "k");
-			ex_own_as(f, &b, t->a[1], t->a[0]->ty->sub[0]);
-			emit_line(e, "let %s = %s;", k, b.data);
-			buf_reset(&b);
-			ex_mut(f, &b, t->a[0]);
-			emit_line(e, "rt::dpop(%s, &%s)?;", b.data, k);
-		} else {
-			char *k = tmpname(f, "k");
-			ex_i64(f, &b, t->a[1]);
-			emit_line(e, "let %s = %s;", k, b.data);
-			buf_reset(&b);
-			ex_mut(f, &b, t->a[0]);
-			emit_line(e, "rt::del_at(%s, %s)?;", b.data, k);
-		}
-		break;
-	}
-	}
+	emit_close(e, NULL);
 	buf_release(&b);
+}
+
+/* A condition that needs comprehensions run first is tested inside the
+ * loop. */
+static void print_while(struct fe *f, struct st *s)
+{
+	struct emitter *e = f->e;
+	char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	if (broke)
+		emit_line(e, "let mut %s = false;", broke);
+	f->loops[f->nloops++].broke = broke;
+	if (s->cond->kind == EX_BOOL && s->cond->ival) {
+		emit_open(e, "loop {");
+	} else if (ex_has_comp(s->cond)) {
+		emit_open(e, "loop {");
+		hoist(f, s->cond);
+		ex_cond(f, &b, s->cond);
+		emit_line(e, "if !%s { break; }", b.data);
+	} else {
+		ex_cond(f, &b, s->cond);
+		emit_open(e, "while %s {", b.data);
+	}
+	emit_line(e, "__ticks.tick()?;");
+	emit_block(f, &s->body);
+	emit_close(e, NULL);
+	f->nloops--;
+	if (broke)
+		emit_loop_else(f, s, broke);
+	buf_release(&b);
+}
+
+static void print_for(struct fe *f, struct st *s)
+{
+	struct emitter *e = f->e;
+	char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
+
+	if (s->shape == SHAPE_JAM) {
+		emit_jam(f, s);
+		return;
+	}
+	stmt_line(f, s);
+	if (broke)
+		emit_line(e, "let mut %s = false;", broke);
+	hoist(f, s->iter);
+	if (f->nloops >= 127) {
+		unplanned("loops nested too deeply");
+		return;
+	}
+	f->loops[f->nloops++].broke = broke;
+	emit_room(f, s);
+	emit_for(f, s->target, s->iter, s, block_body, &s->body);
+	f->nloops--;
+	if (broke)
+		emit_loop_else(f, s, broke);
+}
+
+static void print_break(struct fe *f, struct st *s)
+{
+	if (f->nloops && f->loops[f->nloops - 1].broke)
+		emit_line(f->e, "%s = true;", f->loops[f->nloops - 1].broke);
+	emit_line(f->e, "break;");
+}
+
+static void print_continue(struct fe *f, struct st *s)
+{
+	emit_line(f->e, "continue;");
+}
+
+static void print_return(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	if (!s->value) {
+		emit_line(f->e, "return Ok(());");
+		return;
+	}
+	hoist(f, s->value);
+	if (s->value->kind == EX_NAME && !var_is_ref(var_of(f, s->value)) &&
+	    ty_equal(s->value->ty, f->fn->ret))
+		buf_adds(&b, var_of(f, s->value)->rname);
+	else
+		ex_own_as(f, &b, s->value, f->fn->ret);
+	emit_line(f->e, "return Ok(%s);", b.data);
+	buf_release(&b);
+}
+
+static void print_pass(struct fe *f, struct st *s)
+{
+}
+
+static void print_assert(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	hoist(f, s->cond);
+	ex_cond(f, &b, s->cond);
+	emit_line(f->e, "if !%s { return Err(rt::Deopt); }", b.data);
+	buf_release(&b);
+}
+
+static void print_raise(struct fe *f, struct st *s)
+{
+	stmt_line(f, s);
+	emit_line(f->e, "return Err(rt::Deopt); // raise: Python raises it");
+}
+
+/* del d[k], del xs[i] */
+static void print_del(struct fe *f, struct st *s)
+{
+	struct ex *t = s->target;
+	bool dict = t->a[0]->ty->kind == TY_DICT;
+	char *k = tmpname(f, "k");
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	if (dict)
+		ex_own_as(f, &b, t->a[1], t->a[0]->ty->sub[0]);
+	else
+		ex_i64(f, &b, t->a[1]);
+	emit_line(f->e, "let %s = %s;", k, b.data);
+	buf_reset(&b);
+	ex_mut(f, &b, t->a[0]);
+	if (dict)
+		emit_line(f->e, "rt::dpop(%s, &%s)?;", b.data, k);
+	else
+		emit_line(f->e, "rt::del_at(%s, %s)?;", b.data, k);
+	buf_release(&b);
+}
+
+static void (*const st_printers[])(struct fe *f, struct st *s) = {
+    [ST_EXPR] = print_expr_st,	 [ST_ASSIGN] = print_assign,
+    [ST_AUG] = print_aug,	 [ST_IF] = print_if,
+    [ST_WHILE] = print_while,	 [ST_FOR] = print_for,
+    [ST_BREAK] = print_break,	 [ST_CONTINUE] = print_continue,
+    [ST_RETURN] = print_return, [ST_PASS] = print_pass,
+    [ST_ASSERT] = print_assert, [ST_RAISE] = print_raise,
+    [ST_DEL] = print_del,
+};
+
+static void emit_stmt(struct fe *f, struct st *s)
+{
+	st_printers[s->kind](f, s);
 }
 
 static void emit_block(struct fe *f, struct block *blk)

@@ -389,3 +389,11 @@ def for_str_copy(ss: list[str]) -> str:
     for s in ss[0]:
         out += s
     return out
+
+
+def cmp_tmps(a: int, b: int) -> bool:
+    return (a and b) == (b or a)
+
+
+def cmp_chain_tmps(a: int, b: int) -> bool:
+    return (a and b) < (b or a) <= (a or b)
