@@ -2803,113 +2803,101 @@ static void emit_assign(struct fe *f, struct st *s)
 	buf_release(&b);
 }
 
+/* x op= v on an int | float, float or int variable. */
+static void emit_aug_name(struct fe *f, struct st *s)
+{
+	struct var *v = var_of(f, s->target);
+	struct ex left = *s->target;
+	struct buf b = BUF_INIT;
+	bool in_place = s->op == OP_ADD || s->op == OP_SUB || s->op == OP_MUL;
+
+	if (v->ty->kind == TY_NUM && s->value->ty->kind == TY_FLOAT) {
+		left.ty = v->ty;
+		emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_FLOAT));
+		emit_line(f->e, "%s = rt::Num::F(%s);", v->rname, b.data);
+	} else if (v->ty->kind == TY_NUM) {
+		left.ty = v->ty;
+		emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_NUM));
+		emit_line(f->e, "%s = %s;", v->rname, b.data);
+	} else if (v->ty->kind == TY_FLOAT && in_place) {
+		ex_f64(f, &b, s->value);
+		emit_line(f->e, "%s %s= %s;", v->rname, binop_str(s->op),
+			  b.data);
+	} else {
+		emit_binop(f, &b, s->op, &left, s->value, v->ty);
+		emit_line(f->e, "%s = %s;", v->rname, b.data);
+	}
+	buf_release(&b);
+}
+
+/* *p op= val on an int item (val the Rust name of the value). */
+static void emit_aug_int_item(struct fe *f, int op, const char *p,
+			      const char *val, const struct ty *vt)
+{
+	static const char *int_fn[] = {
+	    [OP_ADD] = "add_i",		[OP_SUB] = "sub_i",
+	    [OP_MUL] = "mul_i",		[OP_FLOORDIV] = "floordiv_i",
+	    [OP_MOD] = "mod_i",		[OP_POW] = "pow_i",
+	    [OP_LSHIFT] = "shl_i",	[OP_RSHIFT] = "shr_i",
+	};
+	const char *cast = vt->kind == TY_BOOL ? " as i64" : "";
+
+	if (op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR)
+		emit_line(f->e, "*%s %s= %s%s;", p, binop_str(op), val, cast);
+	else if (op <= OP_RSHIFT && int_fn[op])
+		emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p, int_fn[op], p,
+			  val, cast);
+	else
+		unplanned("augmented %s on an item");
+}
+
+/* xs[i] op= v, d[k] op= v: the value first, then the item borrowed
+ * mutably. */
+static void emit_aug_item(struct fe *f, struct st *s)
+{
+	static const char *float_fn[] = {
+	    [OP_DIV] = "div_f",
+	    [OP_FLOORDIV] = "floordiv_f",
+	    [OP_MOD] = "mod_f",
+	};
+	const struct ty *t = s->target->ty, *vt = s->value->ty;
+	bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
+	const char *as_f = vt->kind == TY_FLOAT	  ? ""
+			   : vt->kind == TY_BOOL ? " as i64 as f64"
+						 : " as f64";
+	char *val = tmpname(f, "w"), *p = tmpname(f, "p");
+	struct buf b = BUF_INIT;
+	int op = s->op;
+
+	ex_own(f, &b, s->value);
+	emit_line(f->e, "let %s = %s;", val, b.data);
+	buf_reset(&b);
+	ex_mut(f, &b, s->target);
+	emit_line(f->e, "let %s = %s;", p, b.data);
+	buf_release(&b);
+	if (t->kind == TY_STR && op == OP_ADD)
+		emit_line(f->e, "*%s = rt::cat(&*%s, &%s);", p, p, val);
+	else if (fl && (op == OP_ADD || op == OP_SUB || op == OP_MUL))
+		emit_line(f->e, "*%s %s= %s%s;", p, binop_str(op), val, as_f);
+	else if (fl)
+		emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p,
+			  op <= OP_MOD && float_fn[op] ? float_fn[op] : "pow_f",
+			  p, val, as_f);
+	else if (t->kind == TY_INT)
+		emit_aug_int_item(f, op, p, val, vt);
+	else
+		unplanned("augmented assignment on %s");
+}
+
 static void emit_aug(struct fe *f, struct st *s)
 {
-	struct buf b = BUF_INIT;
-	struct ex left = *s->target;
-	struct ex fake = {0};
-	struct ex *pair[2];
-
 	hoist(f, s->value);
-	fake.kind = EX_BINOP;
-	fake.op = s->op;
-	fake.line = s->line;
-	fake.col = s->col;
-	fake.ty = s->target->ty;
-	pair[0] = &left;
-	pair[1] = s->value;
-	fake.a = pair;
-	fake.n = 2;
-	if (s->shape == SHAPE_STR_APPEND) {
+	if (s->shape == SHAPE_STR_APPEND)
 		emit_str_append(f, s->target, s->value);
-	} else if (s->target->kind == EX_NAME &&
-		   var_of(f, s->target)->ty->kind == TY_NUM) {
-		struct var *v = var_of(f, s->target);
-		left.ty = v->ty;
-		if (s->value->ty->kind == TY_FLOAT) {
-			emit_binop(f, &b, s->op, &left, s->value,
-				   ty_basic(TY_FLOAT));
-			emit_line(f->e, "%s = rt::Num::F(%s);", v->rname,
-				  b.data);
-		} else {
-			emit_binop(f, &b, s->op, &left, s->value,
-				   ty_basic(TY_NUM));
-			emit_line(f->e, "%s = %s;", v->rname, b.data);
-		}
-	} else if (s->target->kind == EX_NAME) {
-		struct var *v = var_of(f, s->target);
-		if (v->ty->kind == TY_FLOAT &&
-		    (s->op == OP_ADD || s->op == OP_SUB || s->op == OP_MUL)) {
-			ex_f64(f, &b, s->value);
-			emit_line(f->e, "%s %s= %s;", v->rname,
-				  binop_str(s->op), b.data);
-		} else {
-			emit_binop(f, &b, s->op, &left, s->value, v->ty);
-			emit_line(f->e, "%s = %s;", v->rname, b.data);
-		}
-	} else {
-		char *val = tmpname(f, "w"), *p = tmpname(f, "p");
-		ex_own(f, &b, s->value);
-		emit_line(f->e, "let %s = %s;", val, b.data);
-		buf_reset(&b);
-		ex_mut(f, &b, s->target);
-		emit_line(f->e, "let %s = %s;", p, b.data);
-		buf_reset(&b);
-		{
-			const struct ty *t = s->target->ty;
-			const struct ty *vt = s->value->ty;
-			bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
-			const char *cast = vt->kind == TY_BOOL ? " as i64" : "";
-			if (t->kind == TY_STR && s->op == OP_ADD) {
-				emit_line(f->e, "*%s = rt::cat(&*%s, &%s);", p,
-					  p, val);
-			} else if (fl && (s->op == OP_ADD || s->op == OP_SUB ||
-					  s->op == OP_MUL)) {
-				emit_line(f->e, "*%s %s= %s%s;", p,
-					  binop_str(s->op), val,
-					  vt->kind == TY_FLOAT ? ""
-					  : vt->kind == TY_BOOL
-					      ? " as i64 as f64"
-					      : " as f64");
-			} else if (fl) {
-				emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p,
-					  s->op == OP_DIV	 ? "div_f"
-					  : s->op == OP_FLOORDIV ? "floordiv_f"
-					  : s->op == OP_MOD	 ? "mod_f"
-								 : "pow_f",
-					  p, val,
-					  vt->kind == TY_FLOAT ? ""
-					  : vt->kind == TY_BOOL
-					      ? " as i64 as f64"
-					      : " as f64");
-			} else if (t->kind == TY_INT) {
-				static const char *int_fn[] = {
-				    [OP_ADD] = "add_i",
-				    [OP_SUB] = "sub_i",
-				    [OP_MUL] = "mul_i",
-				    [OP_FLOORDIV] = "floordiv_i",
-				    [OP_MOD] = "mod_i",
-				    [OP_POW] = "pow_i",
-				    [OP_LSHIFT] = "shl_i",
-				    [OP_RSHIFT] = "shr_i",
-				};
-				if (s->op == OP_BITAND || s->op == OP_BITOR ||
-				    s->op == OP_BITXOR)
-					emit_line(f->e, "*%s %s= %s%s;", p,
-						  binop_str(s->op), val, cast);
-				else if (s->op <= OP_RSHIFT && int_fn[s->op])
-					emit_line(
-					    f->e, "*%s = rt::%s(*%s, %s%s)?;",
-					    p, int_fn[s->op], p, val, cast);
-				else
-					unplanned("augmented %s on an item");
-			} else {
-				unplanned("augmented assignment on %s");
-			}
-		}
-	}
-	(void)fake;
-	buf_release(&b);
+	else if (s->target->kind == EX_NAME)
+		emit_aug_name(f, s);
+	else
+		emit_aug_item(f, s);
 }
 
 static void emit_loop_else(struct fe *f, struct st *s, char *broke)
