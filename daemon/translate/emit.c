@@ -601,7 +601,8 @@ static void cmp_is(struct buf *b, int op, const struct side *l,
 						     : NULL;
 
 	if (opt)
-		buf_addf(b, "(%s).is_%s()", opt, op == CMP_IS ? "none" : "some");
+		buf_addf(b, "(%s).is_%s()", opt,
+			 op == CMP_IS ? "none" : "some");
 	else
 		buf_adds(b, op == CMP_IS ? "true" : "false");
 }
@@ -751,7 +752,8 @@ static void cmp_values(struct buf *b, int op, const struct side *l,
 	};
 
 	buf_addf(b, "%srt::%s(%s, %s)?", how[op].neg ? "!" : "", how[op].fn,
-		 how[op].swap ? r->ref : l->ref, how[op].swap ? l->ref : r->ref);
+		 how[op].swap ? r->ref : l->ref,
+		 how[op].swap ? l->ref : r->ref);
 }
 
 static bool is_num_ty(const struct ty *t)
@@ -1268,22 +1270,22 @@ static void print_divmod(struct fe *f, struct buf *b, struct ex *e)
 		ex_f64(f, b, e->a[1]);
 	else
 		ex_i64(f, b, e->a[1]);
-	buf_addf(b, "; (rt::floordiv_%s(%s, %s)?, rt::mod_%s(%s, %s)?) }", k,
-		 x, y, k, x, y);
+	buf_addf(b, "; (rt::floordiv_%s(%s, %s)?, rt::mod_%s(%s, %s)?) }", k, x,
+		 y, k, x, y);
 }
 
 static const struct {
 	const char *name;
 	ex_printer print;
 } builtins[] = {
-    {"len", print_len},		{"abs", print_abs},
-    {"min", print_min_max},	{"max", print_min_max},
-    {"sum", print_sum},		{"int", print_int_of},
-    {"float", print_float_of},	{"bool", print_bool_of},
-    {"str", print_str_of},	{"round", print_round},
-    {"sorted", print_sorted},	{"list", print_list_of},
-    {"set", print_set_of},	{"dict", print_dict_of},
-    {"any", print_any_all},	{"all", print_any_all},
+    {"len", print_len},	       {"abs", print_abs},
+    {"min", print_min_max},    {"max", print_min_max},
+    {"sum", print_sum},	       {"int", print_int_of},
+    {"float", print_float_of}, {"bool", print_bool_of},
+    {"str", print_str_of},     {"round", print_round},
+    {"sorted", print_sorted},  {"list", print_list_of},
+    {"set", print_set_of},     {"dict", print_dict_of},
+    {"any", print_any_all},    {"all", print_any_all},
     {"divmod", print_divmod},
 };
 
@@ -1456,9 +1458,9 @@ static void emit_query(struct fe *f, struct buf *b, struct ex *e)
 
 static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 {
-	static const char *const fallible[] = {
-	    "split",   "lower",	  "upper",   "replace", "isdigit",
-	    "isalpha", "isalnum", "isspace", "count"};
+	static const char *const fallible[] = {"split",	  "lower",   "upper",
+					       "replace", "isdigit", "isalpha",
+					       "isalnum", "isspace", "count"};
 	static const char *const strips[] = {"strip", "lstrip", "rstrip"};
 	struct ex *r = e->a[0];
 	const char *m = e->sval;
@@ -1970,8 +1972,8 @@ static void print_tuple(struct fe *f, struct buf *b, struct ex *x)
 static void print_dict(struct fe *f, struct buf *b, struct ex *x)
 {
 	if (!x->n) {
-		buf_addf(b, "IndexMap::<%s, %s>::default()",
-			 rty(x->ty->sub[0]), rty(x->ty->sub[1]));
+		buf_addf(b, "IndexMap::<%s, %s>::default()", rty(x->ty->sub[0]),
+			 rty(x->ty->sub[1]));
 		return;
 	}
 	buf_adds(b, "rt::dict_from(vec![");
@@ -2015,18 +2017,18 @@ static void print_comp(struct fe *f, struct buf *b, struct ex *x)
 }
 
 static const ex_printer ex_printers[] = {
-    [EX_INT] = print_int,	[EX_FLOAT] = print_float,
-    [EX_BOOL] = print_bool,	[EX_NONE] = print_none,
-    [EX_STR] = print_str,	[EX_NAME] = print_name,
-    [EX_BINOP] = print_binop,	[EX_UNOP] = print_unop,
-    [EX_NOT] = print_not,	[EX_AND] = print_and_or,
-    [EX_OR] = print_and_or,	[EX_CMP] = emit_cmp,
-    [EX_IFEXP] = print_ifexp,	[EX_CALL] = print_call,
-    [EX_METHOD] = emit_method,	[EX_INDEX] = print_index,
-    [EX_SLICE] = print_index,	[EX_LIST] = print_list,
-    [EX_TUPLE] = print_tuple,	[EX_DICT] = print_dict,
-    [EX_SET] = print_set,	[EX_LISTCOMP] = print_comp,
-    [EX_FSTR] = emit_fstr,	[EX_FMT] = print_fmt,
+    [EX_INT] = print_int,      [EX_FLOAT] = print_float,
+    [EX_BOOL] = print_bool,    [EX_NONE] = print_none,
+    [EX_STR] = print_str,      [EX_NAME] = print_name,
+    [EX_BINOP] = print_binop,  [EX_UNOP] = print_unop,
+    [EX_NOT] = print_not,      [EX_AND] = print_and_or,
+    [EX_OR] = print_and_or,    [EX_CMP] = emit_cmp,
+    [EX_IFEXP] = print_ifexp,  [EX_CALL] = print_call,
+    [EX_METHOD] = emit_method, [EX_INDEX] = print_index,
+    [EX_SLICE] = print_index,  [EX_LIST] = print_list,
+    [EX_TUPLE] = print_tuple,  [EX_DICT] = print_dict,
+    [EX_SET] = print_set,      [EX_LISTCOMP] = print_comp,
+    [EX_FSTR] = emit_fstr,     [EX_FMT] = print_fmt,
     [EX_PCT] = emit_pct,
 };
 
@@ -2201,7 +2203,6 @@ static void ex_cond(struct fe *f, struct buf *b, struct ex *x)
 	}
 }
 
-
 /* A str operand as &str: literals stay literals (no String made). */
 static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 {
@@ -2294,7 +2295,6 @@ static bool live_name(struct fe *f, const struct ex *src,
 	return src->kind == EX_NAME &&
 	       (!body || !block_assigns(body, src->var));
 }
-
 
 /*
  * An innermost loop over a range lo..hi, emitted from `loop` on (the `for`
@@ -2556,9 +2556,8 @@ static void emit_loop_head(struct fe *f, struct loop_head *h, struct ex *src)
 		head_dict(f, h, src);
 	else if (src->ty->kind == TY_STR)
 		head_str(f, h, src);
-	else if (src->ty->kind == TY_LIST ||
-		 (ex_is_call(src, "reversed") &&
-		  src->a[0]->ty->kind == TY_LIST))
+	else if (src->ty->kind == TY_LIST || (ex_is_call(src, "reversed") &&
+					      src->a[0]->ty->kind == TY_LIST))
 		head_list(f, h, src);
 	else if (src->ty->kind == TY_TUPLE)
 		head_tuple(f, h, src);
@@ -2572,8 +2571,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		     const struct st *loop, body_fn inner, void *ctx)
 {
 	struct emitter *e = f->e;
-	struct loop_head h = {loop, loop ? &loop->body : NULL,
-			      tmpname(f, "v"), SIZE_MAX};
+	struct loop_head h = {loop, loop ? &loop->body : NULL, tmpname(f, "v"),
+			      SIZE_MAX};
 	struct buf b = BUF_INIT;
 	char *enum_n = NULL;
 	size_t tick;
@@ -2835,10 +2834,10 @@ static void emit_aug_int_item(struct fe *f, int op, const char *p,
 			      const char *val, const struct ty *vt)
 {
 	static const char *int_fn[] = {
-	    [OP_ADD] = "add_i",		[OP_SUB] = "sub_i",
-	    [OP_MUL] = "mul_i",		[OP_FLOORDIV] = "floordiv_i",
-	    [OP_MOD] = "mod_i",		[OP_POW] = "pow_i",
-	    [OP_LSHIFT] = "shl_i",	[OP_RSHIFT] = "shr_i",
+	    [OP_ADD] = "add_i",	   [OP_SUB] = "sub_i",
+	    [OP_MUL] = "mul_i",	   [OP_FLOORDIV] = "floordiv_i",
+	    [OP_MOD] = "mod_i",	   [OP_POW] = "pow_i",
+	    [OP_LSHIFT] = "shl_i", [OP_RSHIFT] = "shr_i",
 	};
 	const char *cast = vt->kind == TY_BOOL ? " as i64" : "";
 
@@ -2862,7 +2861,7 @@ static void emit_aug_item(struct fe *f, struct st *s)
 	};
 	const struct ty *t = s->target->ty, *vt = s->value->ty;
 	bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
-	const char *as_f = vt->kind == TY_FLOAT	  ? ""
+	const char *as_f = vt->kind == TY_FLOAT	 ? ""
 			   : vt->kind == TY_BOOL ? " as i64 as f64"
 						 : " as f64";
 	char *val = tmpname(f, "w"), *p = tmpname(f, "p");
@@ -3219,10 +3218,10 @@ static void print_del(struct fe *f, struct st *s)
 }
 
 static void (*const st_printers[])(struct fe *f, struct st *s) = {
-    [ST_EXPR] = print_expr_st,	 [ST_ASSIGN] = print_assign,
-    [ST_AUG] = print_aug,	 [ST_IF] = print_if,
-    [ST_WHILE] = print_while,	 [ST_FOR] = print_for,
-    [ST_BREAK] = print_break,	 [ST_CONTINUE] = print_continue,
+    [ST_EXPR] = print_expr_st,	[ST_ASSIGN] = print_assign,
+    [ST_AUG] = print_aug,	[ST_IF] = print_if,
+    [ST_WHILE] = print_while,	[ST_FOR] = print_for,
+    [ST_BREAK] = print_break,	[ST_CONTINUE] = print_continue,
     [ST_RETURN] = print_return, [ST_PASS] = print_pass,
     [ST_ASSERT] = print_assert, [ST_RAISE] = print_raise,
     [ST_DEL] = print_del,

@@ -109,8 +109,8 @@ static int ex_use_depth(const struct ex *x, int var, int depth)
 	if (ex_is_var(x, var))
 		return depth;
 	for (size_t i = 0; i < x->n; i++)
-		d = max_depth(d, ex_use_depth(x->a[i], var,
-					      depth + (x->ncomp ? 1 : 0)));
+		d = max_depth(
+		    d, ex_use_depth(x->a[i], var, depth + (x->ncomp ? 1 : 0)));
 	for (size_t i = 0; i < x->ncomp; i++) {
 		const struct ir_comp *c = x->comp[i];
 		int in = depth + (int)i + 1;
@@ -130,7 +130,8 @@ static int block_use_depth(const struct block *blk, int var, int depth)
 		bool loop = s->kind == ST_FOR || s->kind == ST_WHILE;
 		int in = depth + (loop ? 1 : 0);
 		for (size_t t = 0; t < s->ntargets; t++)
-			d = max_depth(d, ex_use_depth(s->targets[t], var, depth));
+			d = max_depth(d,
+				      ex_use_depth(s->targets[t], var, depth));
 		d = max_depth(d, ex_use_depth(s->value, var, depth));
 		d = max_depth(d, ex_use_depth(s->cond, var, in));
 		d = max_depth(d, ex_use_depth(s->target, var, depth));
@@ -536,8 +537,7 @@ static bool jam_parts(const struct ir_fn *fn, const struct st *s,
 	    !pure_read(aug->value))
 		return false;
 	return (*app)->kind == ST_EXPR &&
-	       ex_is_method((*app)->value, "append") &&
-	       (*app)->value->n == 2 &&
+	       ex_is_method((*app)->value, "append") && (*app)->value->n == 2 &&
 	       (*app)->value->a[0]->kind == EX_NAME &&
 	       !(*app)->value->a[0]->unwrap && pure_read((*app)->value->a[1]);
 }
@@ -923,10 +923,9 @@ static void chk_binop(struct pchk *p, int op, struct ex *x, struct ex *y,
 		chk_binop_num(p, op, x, y);
 	} else if (op == OP_ADD && tx->kind == TY_LIST && !ty_equal(tx, ty)) {
 		pfail(p, x, "list + list of different types");
-	} else if ((op == OP_ADD && (tx->kind == TY_STR ||
-				     tx->kind == TY_LIST ||
-				     (tx->kind == TY_TUPLE &&
-				      ty->kind == TY_TUPLE))) ||
+	} else if ((op == OP_ADD &&
+		    (tx->kind == TY_STR || tx->kind == TY_LIST ||
+		     (tx->kind == TY_TUPLE && ty->kind == TY_TUPLE))) ||
 		   (op == OP_MUL &&
 		    (tx->kind == TY_STR || tx->kind == TY_LIST))) {
 		chk_own(p, x);
@@ -1020,11 +1019,10 @@ static bool name_in(const char *s, const char *const *names, size_t n)
 static void chk_math(struct pchk *p, struct ex *e)
 {
 	static const char *const known[] = {
-	    "sqrt",	 "exp",	  "log2",  "log10", "sin",   "cos",
-	    "tan",	 "asin",  "acos",  "atan",  "sinh",  "cosh",
-	    "tanh",	 "expm1", "log1p", "log",   "fabs",  "degrees",
-	    "radians",	 "floor", "ceil",  "trunc", "isnan", "isinf",
-	    "isfinite", "copysign", "fmod", "atan2",
+	    "sqrt",  "exp",   "log2",  "log10",	   "sin",      "cos",	"tan",
+	    "asin",  "acos",  "atan",  "sinh",	   "cosh",     "tanh",	"expm1",
+	    "log1p", "log",   "fabs",  "degrees",  "radians",  "floor", "ceil",
+	    "trunc", "isnan", "isinf", "isfinite", "copysign", "fmod",	"atan2",
 	};
 
 	if (!NAME_IN(e->sval + 5, known)) {
@@ -1055,8 +1053,8 @@ static void chk_sum(struct pchk *p, struct ex *e)
 
 static void chk_builtin(struct pchk *p, struct ex *e)
 {
-	static const char *const own1[] = {"abs",   "int", "float",
-					   "str",   "round", "divmod"};
+	static const char *const own1[] = {"abs", "int",   "float",
+					   "str", "round", "divmod"};
 	static const char *const slice1[] = {"list", "set", "any", "all"};
 	const char *fn = e->sval;
 	struct ex *a0 = e->n > 0 ? e->a[0] : NULL;
@@ -1097,7 +1095,7 @@ static void chk_builtin(struct pchk *p, struct ex *e)
 static bool is_changing_method(const char *m)
 {
 	static const char *const mut[] = {
-	    "append", "insert", "extend", "pop", "reverse",
+	    "append", "insert", "extend",     "pop", "reverse",
 	    "clear",  "sort",	"setdefault", "add", "discard",
 	};
 	return NAME_IN(m, mut);
@@ -1169,8 +1167,7 @@ static void chk_call_fn(struct pchk *p, struct ex *e)
 }
 
 /* str() or repr() of a value of type t (emit.c's add_str_of). */
-static void chk_str_of(struct pchk *p, const struct ex *at,
-		       const struct ty *t)
+static void chk_str_of(struct pchk *p, const struct ex *at, const struct ty *t)
 {
 	if (t->kind != TY_INT && t->kind != TY_FLOAT && t->kind != TY_BOOL &&
 	    t->kind != TY_STR)
@@ -1732,9 +1729,8 @@ static void chk_aug_item(struct pchk *p, struct st *s)
 static void chk_aug(struct pchk *p, struct st *s)
 {
 	struct ex left = *s->target;
-	struct var *v = s->target->kind == EX_NAME
-			    ? &p->fn->vars[s->target->var]
-			    : NULL;
+	struct var *v =
+	    s->target->kind == EX_NAME ? &p->fn->vars[s->target->var] : NULL;
 
 	chk_hoist(p, s->value);
 	if (s->shape == SHAPE_STR_APPEND) {

@@ -179,8 +179,7 @@ int translate_passes(struct ir_module *m, const char *src, size_t len,
 			continue;
 		fn->is_ok = false;
 		free(fn->reason);
-		fn->reason =
-		    xasprintf("line %d:%d %s", fn->line, fn->col, why);
+		fn->reason = xasprintf("line %d:%d %s", fn->line, fn->col, why);
 	}
 	for (i = 0; i < m->nfns; i++) {
 		json_t *sig = json_is_object(signatures)
@@ -380,7 +379,8 @@ int translate_dump_ir(const char *src, size_t len, json_t *request,
 	ir_module_init(&m);
 	if (pyver && sscanf(pyver, "%d.%d", &major, &minor) == 2)
 		m.py_minor = minor;
-	if (translate_passes(&m, src, len, json_object_get(request, "signatures"),
+	if (translate_passes(&m, src, len,
+			     json_object_get(request, "signatures"),
 			     json_object_get(request, "exclude"), &msg) < 0) {
 		ret = -1;
 		goto out;

@@ -834,8 +834,9 @@ static struct ty *tx_min_max_args(struct tctx *c, struct ex *e)
 		if (u->kind == TY_UNKNOWN)
 			return u;
 		if (t->kind != TY_UNKNOWN && !ty_equal(t, u)) {
-			tfail(c, e->a[i], "%s() of %s and %s returns either type",
-			      e->sval, tyname(t), tyname(u));
+			tfail(c, e->a[i],
+			      "%s() of %s and %s returns either type", e->sval,
+			      tyname(t), tyname(u));
 			return NULL;
 		}
 		t = u;
@@ -852,8 +853,8 @@ static struct ty *tx_min_max(struct tctx *c, struct ex *e)
 	t = e->n == 1 ? iter_elem(c, e->a[0]) : tx_min_max_args(c, e);
 	if (!t)
 		return NULL;
-	if (t->kind == TY_UNKNOWN || t->kind == TY_INT ||
-	    t->kind == TY_FLOAT || t->kind == TY_STR)
+	if (t->kind == TY_UNKNOWN || t->kind == TY_INT || t->kind == TY_FLOAT ||
+	    t->kind == TY_STR)
 		return t;
 	tfail(c, e, "%s() of %s is not supported", e->sval, tyname(t));
 	return NULL;
@@ -1053,14 +1054,22 @@ static const struct {
 	const char *name;
 	struct ty *(*rule)(struct tctx *c, struct ex *e);
 } builtins[] = {
-    {"len", tx_len},	       {"abs", tx_abs},
-    {"min", tx_min_max},       {"max", tx_min_max},
-    {"sum", tx_sum},	       {"int", tx_conv},
-    {"float", tx_conv},	       {"bool", tx_conv},
-    {"str", tx_conv},	       {"round", tx_round},
-    {"sorted", tx_sorted_list}, {"list", tx_sorted_list},
-    {"set", tx_set_dict},      {"dict", tx_set_dict},
-    {"any", tx_any_all},       {"all", tx_any_all},
+    {"len", tx_len},
+    {"abs", tx_abs},
+    {"min", tx_min_max},
+    {"max", tx_min_max},
+    {"sum", tx_sum},
+    {"int", tx_conv},
+    {"float", tx_conv},
+    {"bool", tx_conv},
+    {"str", tx_conv},
+    {"round", tx_round},
+    {"sorted", tx_sorted_list},
+    {"list", tx_sorted_list},
+    {"set", tx_set_dict},
+    {"dict", tx_set_dict},
+    {"any", tx_any_all},
+    {"all", tx_any_all},
     {"divmod", tx_divmod},
 };
 
@@ -1299,8 +1308,7 @@ static struct ty *tx_set_method(struct tctx *c, struct ex *e)
 {
 	struct ty *t;
 
-	if ((strcmp(e->sval, "add") && strcmp(e->sval, "discard")) ||
-	    e->n != 2)
+	if ((strcmp(e->sval, "add") && strcmp(e->sval, "discard")) || e->n != 2)
 		return UNSUPPORTED;
 	if (!changes_place(c, e))
 		return NULL;
@@ -1336,8 +1344,7 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 		t = tx_set_method(c, e);
 	if (t != UNSUPPORTED)
 		return t;
-	tfail(c, e, "method .%s() on %s is not supported", e->sval,
-	      tyname(rt));
+	tfail(c, e, "method .%s() on %s is not supported", e->sval, tyname(rt));
 	return NULL;
 }
 
@@ -1786,14 +1793,14 @@ static struct ty *tx_comp(struct tctx *c, struct ex *e)
 }
 
 static struct ty *(*const tx_kinds[])(struct tctx *c, struct ex *e) = {
-    [EX_INT] = tx_literal,  [EX_FLOAT] = tx_literal, [EX_BOOL] = tx_literal,
-    [EX_NONE] = tx_literal, [EX_STR] = tx_literal,   [EX_NAME] = tx_name,
-    [EX_BINOP] = tx_binop,  [EX_UNOP] = tx_unop,     [EX_NOT] = tx_not,
-    [EX_AND] = tx_and_or,   [EX_OR] = tx_and_or,     [EX_CMP] = tx_cmp,
-    [EX_IFEXP] = tx_ifexp,  [EX_CALL] = tx_call,     [EX_METHOD] = tx_method,
-    [EX_INDEX] = tx_index,  [EX_SLICE] = tx_slice,   [EX_LIST] = tx_display,
-    [EX_TUPLE] = tx_tuple,  [EX_DICT] = tx_dict,     [EX_SET] = tx_display,
-    [EX_LISTCOMP] = tx_comp, [EX_FSTR] = tx_fstr,    [EX_FMT] = tx_fmt,
+    [EX_INT] = tx_literal,   [EX_FLOAT] = tx_literal, [EX_BOOL] = tx_literal,
+    [EX_NONE] = tx_literal,  [EX_STR] = tx_literal,   [EX_NAME] = tx_name,
+    [EX_BINOP] = tx_binop,   [EX_UNOP] = tx_unop,     [EX_NOT] = tx_not,
+    [EX_AND] = tx_and_or,    [EX_OR] = tx_and_or,     [EX_CMP] = tx_cmp,
+    [EX_IFEXP] = tx_ifexp,   [EX_CALL] = tx_call,     [EX_METHOD] = tx_method,
+    [EX_INDEX] = tx_index,   [EX_SLICE] = tx_slice,   [EX_LIST] = tx_display,
+    [EX_TUPLE] = tx_tuple,   [EX_DICT] = tx_dict,     [EX_SET] = tx_display,
+    [EX_LISTCOMP] = tx_comp, [EX_FSTR] = tx_fstr,     [EX_FMT] = tx_fmt,
     [EX_PCT] = tx_pct,
 };
 
@@ -1960,16 +1967,14 @@ static int tstmt(struct tctx *c, struct st *s)
 	case ST_WHILE:
 		if (!tx(c, s->cond))
 			return -1;
-		return tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0
-			   ? -1
-			   : 0;
+		return tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0 ? -1
+									    : 0;
 	case ST_FOR:
 		t = iter_elem(c, s->iter);
 		if (!t || bind_target(c, s->target, t) < 0)
 			return -1;
-		return tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0
-			   ? -1
-			   : 0;
+		return tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0 ? -1
+									    : 0;
 	case ST_RETURN:
 		return tstmt_return(c, s);
 	case ST_ASSERT:
@@ -2783,8 +2788,9 @@ static int da_block(struct tctx *c, struct block *b, struct bits *as,
 			}
 			break;
 		case ST_AUG:
-			rc = da_ex(c, s->target, as) < 0 ? -1
-							 : da_ex(c, s->value, as);
+			rc = da_ex(c, s->target, as) < 0
+				 ? -1
+				 : da_ex(c, s->value, as);
 			break;
 		case ST_EXPR:
 		case ST_RETURN:
