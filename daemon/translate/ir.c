@@ -919,6 +919,59 @@ void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e)
 static void dump_block(struct buf *b, const struct ir_fn *fn,
 		       const struct block *blk, int depth);
 
+/* A translated function's plan (plan.c) for one statement, if any. */
+static void dump_st_plan(struct buf *b, const struct st *s)
+{
+	static const char *const shapes[] = {
+	    [SHAPE_OUT_NEW] = " out_new",
+	    [SHAPE_STR_APPEND] = " str_append",
+	    [SHAPE_STR_INDEX_INTO] = " str_index_into",
+	    [SHAPE_TUPLE_INTO] = " tuple_into",
+	    [SHAPE_JAM] = " jam",
+	};
+	size_t at = b->len;
+
+	buf_adds(b, "  [plan:");
+	if (s->shape != SHAPE_PLAIN)
+		buf_adds(b, shapes[s->shape]);
+	if (s->room)
+		buf_adds(b, " room");
+	if (s->is_short)
+		buf_adds(b, " short");
+	if (b->len == at + strlen("  [plan:"))
+		buf_truncate(b, at);
+	else
+		buf_addch(b, ']');
+}
+
+/* A translated function's plan (plan.c) for the whole function. */
+static void dump_fn_plan(struct buf *b, const struct ir_fn *fn)
+{
+	const char *sep = " view=";
+
+	buf_adds(b, "  plan:");
+	if (fn->out_var >= 0)
+		buf_addf(b, " out=%s", fn->vars[fn->out_var].name);
+	for (size_t i = 0; i < fn->nparams; i++)
+		if (fn->vars[fn->params[i].var].is_view) {
+			buf_addf(b, "%s%s", sep,
+				 fn->vars[fn->params[i].var].name);
+			sep = ",";
+		}
+	sep = " strix=";
+	for (size_t i = 0; i < fn->nparams; i++)
+		if (fn->vars[fn->params[i].var].is_strix) {
+			buf_addf(b, "%s%s", sep,
+				 fn->vars[fn->params[i].var].name);
+			sep = ",";
+		}
+	if (fn->detach)
+		buf_adds(b, " detach");
+	if (fn->has_ticks)
+		buf_adds(b, " ticks");
+	buf_addch(b, '\n');
+}
+
 static void dump_st(struct buf *b, const struct ir_fn *fn, const struct st *s,
 		    int depth)
 {
@@ -955,6 +1008,8 @@ static void dump_st(struct buf *b, const struct ir_fn *fn, const struct st *s,
 		buf_addch(b, ' ');
 		ir_dump_ex(b, fn, s->value);
 	}
+	if (fn->is_ok)
+		dump_st_plan(b, s);
 	buf_addch(b, '\n');
 	dump_block(b, fn, &s->body, depth + 1);
 	if (s->orelse.n) {
@@ -990,6 +1045,8 @@ void ir_dump_fn(struct buf *b, const struct ir_fn *fn)
 		ty_format(b, fn->vars[i].ty);
 		buf_addch(b, '\n');
 	}
+	if (fn->is_ok)
+		dump_fn_plan(b, fn);
 	dump_block(b, fn, &fn->body, 1);
 }
 

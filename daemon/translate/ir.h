@@ -362,7 +362,8 @@ bool block_assigns(const struct block *blk, int var);
 /* Whether blk loops (statements or comprehensions). */
 bool block_loops(const struct block *b);
 
-/* Human-readable dumps used by tests and --dump-ir. */
+/* Human-readable dumps used by tests and --dump-ir; a translated
+ * function's dump shows its plan ("plan:" lines and "[plan: ...]"). */
 void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e);
 void ir_dump_fn(struct buf *b, const struct ir_fn *fn);
 

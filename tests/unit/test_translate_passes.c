@@ -173,6 +173,49 @@ TEST(translate_alias_refused)
 	buf_release(&b);
 }
 
+/* plan.c alone: its decisions show in the dump, and what the printer has
+ * no Rust for stays in Python with the reason, its caller too. */
+TEST(translate_plan_dump)
+{
+	struct buf b = BUF_INIT;
+	char *reason = NULL;
+
+	dump("def conv(xs: list[float], k: list[float]) -> list[float]:\n"
+	     "    out = []\n"
+	     "    for i in range(len(xs) - len(k) + 1):\n"
+	     "        acc = 0.0\n"
+	     "        for j in range(len(k)):\n"
+	     "            acc += xs[i + j] * k[j]\n"
+	     "        out.append(acc)\n"
+	     "    return out\n"
+	     "def g(s: str, xs: list[int], i: int) -> int:\n"
+	     "    return len(s[i]) + len(xs)\n",
+	     &b);
+	CHECK(strstr(b.data, "  plan: out=out ticks\n") != NULL);
+	CHECK(strstr(b.data, "[plan: out_new]") != NULL);
+	CHECK(strstr(b.data, "[plan: jam room]") != NULL);
+	CHECK(strstr(b.data, "[plan: short]") != NULL);
+	CHECK(strstr(b.data, "  plan: view=xs strix=s\n") != NULL);
+	buf_release(&b);
+	CHECK(rust_of("import math\n"
+		      "def h(x: float) -> float:\n"
+		      "    return math.asinh(x)\n"
+		      "def k(x: float) -> float:\n"
+		      "    return h(x) + 1.0\n",
+		      "k", &b, &reason) < 0);
+	CHECK(reason && strstr(reason, "calls h(), which is not translated"));
+	free(reason);
+	reason = NULL;
+	buf_reset(&b);
+	CHECK(rust_of("import math\n"
+		      "def h(x: float) -> float:\n"
+		      "    return math.asinh(x)\n",
+		      "h", &b, &reason) < 0);
+	CHECK(reason && !strcmp(reason, "line 3:12 math.asinh"));
+	free(reason);
+	buf_release(&b);
+}
+
 TEST(translate_fstring_lowered)
 {
 	struct buf b = BUF_INIT;
