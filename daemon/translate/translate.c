@@ -197,169 +197,191 @@ int translate_passes(struct ir_module *m, const char *src, size_t len,
 	return 0;
 }
 
-int translate_module(const char *src, size_t len, json_t *request,
-		     const char *out_dir, json_t **report, struct err *err)
-{
-	struct ir_module m;
-	struct buf lib = BUF_INIT, msg = BUF_INIT;
-	struct emitter e;
-	struct crate_spec cs = {0};
-	json_t *fnlist, *sigs, *exclude, *rep = NULL, *arr;
-	const char *module, *source_name, *pyver, *pyo3;
-	size_t nsel, i;
-	int ret = 0;
+/* What translate_module reads from its request, checked. */
+struct request {
+	const char *module, *source_name, *pyo3;
+	int py_minor; /* -1 when absent */
+	json_t *fnlist, *exclude, *sigs;
+};
 
-	ir_module_init(&m);
-	*report = NULL;
-	if (!json_is_object(request)) {
-		ret =
-		    err_set(err, RUSTIFY_EPARAM, "request: expected an object");
-		goto out;
-	}
-	module = json_str(request, "module");
-	if (!is_identifier(module)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "request.module: expected a "
-			      "Python identifier");
-		goto out;
-	}
-	source_name = json_str(request, "source_name");
-	if (!source_name)
-		source_name = module;
+static int check_request(json_t *request, const char *out_dir,
+			 struct request *r, struct err *err)
+{
+	const char *pyver;
+
+	if (!json_is_object(request))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request: expected an object");
+	r->module = json_str(request, "module");
+	if (!is_identifier(r->module))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request.module: expected a Python identifier");
+	r->source_name = json_str(request, "source_name");
+	if (!r->source_name)
+		r->source_name = r->module;
+	r->py_minor = -1;
 	pyver = json_str(request, "python_version");
 	if (pyver) {
 		int major = 0, minor = 0;
-		if (sscanf(pyver, "%d.%d", &major, &minor) != 2 || major != 3) {
-			ret = err_set(err, RUSTIFY_EPARAM,
-				      "request.python_version: "
-				      "expected \"3.N[.M]\", got \"%s\"",
-				      pyver);
-			goto out;
-		}
-		m.py_minor = minor;
+		if (sscanf(pyver, "%d.%d", &major, &minor) != 2 || major != 3)
+			return err_set(err, RUSTIFY_EPARAM,
+				       "request.python_version: "
+				       "expected \"3.N[.M]\", got \"%s\"",
+				       pyver);
+		r->py_minor = minor;
 	}
-	pyo3 = json_str(request, "pyo3_version");
-	if (!pyo3)
-		pyo3 = "0.30.1";
-	for (const char *p = pyo3; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == '.')) {
-			ret = err_set(err, RUSTIFY_EPARAM,
-				      "request.pyo3_version: "
-				      "expected a version like 0.30.1");
-			goto out;
-		}
-	fnlist = json_object_get(request, "functions");
-	if (fnlist && !json_is_array(fnlist)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "request.functions: expected "
-			      "an array of names");
-		goto out;
-	}
-	exclude = json_object_get(request, "exclude");
-	if (exclude && !json_is_object(exclude)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "request.exclude: expected an object of "
-			      "name: reason");
-		goto out;
-	}
-	sigs = json_object_get(request, "signatures");
-	if (!out_dir || !*out_dir) {
-		ret = err_set(err, RUSTIFY_EPARAM, "out_dir: empty");
-		goto out;
-	}
-	if (!src)
-		len = 0;
+	r->pyo3 = json_str(request, "pyo3_version");
+	if (!r->pyo3)
+		r->pyo3 = "0.30.1";
+	for (const char *p = r->pyo3; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return err_set(err, RUSTIFY_EPARAM,
+				       "request.pyo3_version: "
+				       "expected a version like 0.30.1");
+	r->fnlist = json_object_get(request, "functions");
+	if (r->fnlist && !json_is_array(r->fnlist))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request.functions: expected an array of names");
+	r->exclude = json_object_get(request, "exclude");
+	if (r->exclude && !json_is_object(r->exclude))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request.exclude: expected an object of "
+			       "name: reason");
+	r->sigs = json_object_get(request, "signatures");
+	if (!out_dir || !*out_dir)
+		return err_set(err, RUSTIFY_EPARAM, "out_dir: empty");
+	return 0;
+}
 
-	/* Sources that fail to parse leave every function untranslated with
-	 * a reason; only setup failures are errors. */
-	if (translate_passes(&m, src ? src : "", len, sigs, exclude, &msg) <
-	    0) {
-		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
-		goto out;
-	}
+/* The selection, in request order (all functions when absent), into
+ * cs->fns (NULL for a name the module does not define) with a report
+ * entry each in arr. */
+static int select_fns(struct ir_module *m, json_t *fnlist,
+		      struct crate_spec *cs, json_t *arr, struct err *err)
+{
+	size_t nsel = fnlist ? json_array_size(fnlist) : m->nfns;
 
-	/* The selection, in request order (all functions when absent). */
-	nsel = fnlist ? json_array_size(fnlist) : m.nfns;
-	cs.fns = xcalloc(nsel + 1, sizeof(*cs.fns));
-	arr = json_array();
-	for (i = 0; i < nsel; i++) {
+	cs->fns = xcalloc(nsel + 1, sizeof(*cs->fns));
+	for (size_t i = 0; i < nsel; i++) {
 		const char *name =
 		    fnlist ? json_string_value(json_array_get(fnlist, i))
-			   : m.fns[i]->name;
+			   : m->fns[i]->name;
 		struct ir_fn *fn;
-		if (!name) {
-			json_decref(arr);
-			ret = err_set(err, RUSTIFY_EPARAM,
-				      "request.functions[%zu]: "
-				      "expected a string",
-				      i);
-			goto out;
-		}
-		fn = ir_module_find(&m, name);
-		if (fn) {
-			bool dup = false;
-			for (size_t k = 0; k < cs.nfns; k++)
-				if (cs.fns[k] == fn)
-					dup = true;
-			if (dup)
-				continue;
+		bool dup = false;
+		if (!name)
+			return err_set(err, RUSTIFY_EPARAM,
+				       "request.functions[%zu]: "
+				       "expected a string",
+				       i);
+		fn = ir_module_find(m, name);
+		for (size_t k = 0; fn && k < cs->nfns; k++)
+			if (cs->fns[k] == fn)
+				dup = true;
+		if (dup)
+			continue;
+		if (fn)
 			fn->is_selected = true;
-		}
-		cs.fns[cs.nfns++] = fn;
+		cs->fns[cs->nfns++] = fn;
 		json_array_append_new(arr, report_fn(fn, name));
 	}
+	return 0;
+}
 
-	emit_init(&e, &lib);
-	emit_lib_header(&e, source_name, m.py_minor);
-	buf_adds(&lib, translate_prelude_rs);
+/* src/lib.rs: the runtime, every translated function, the entry points
+ * of the selected ones and the module that registers them. */
+static void emit_lib(struct buf *lib, struct ir_module *m,
+		     const struct crate_spec *cs, const char *source_name)
+{
+	struct emitter e;
+
+	emit_init(&e, lib);
+	emit_lib_header(&e, source_name, m->py_minor);
+	buf_adds(lib, translate_prelude_rs);
 	emit_line(&e, "%s", "");
-	for (i = 0; i < m.nfns; i++) {
-		if (!m.fns[i]->is_ok)
+	for (size_t i = 0; i < m->nfns; i++) {
+		if (!m->fns[i]->is_ok)
 			continue;
-		emit_fn(&e, &m, m.fns[i]);
+		emit_fn(&e, m, m->fns[i]);
 		emit_line(&e, "%s", "");
 	}
-	for (i = 0; i < cs.nfns; i++) {
-		if (!cs.fns[i] || !cs.fns[i]->is_ok)
+	for (size_t i = 0; i < cs->nfns; i++) {
+		if (!cs->fns[i] || !cs->fns[i]->is_ok)
 			continue;
-		emit_entry(&e, &m, cs.fns[i]);
+		emit_entry(&e, m, cs->fns[i]);
 		emit_line(&e, "%s", "");
 	}
 	emit_line(&e, "#[pymodule]");
 	emit_open(&e, "fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {");
 	emit_line(&e, "rt::init_ints(m.py());");
-	for (i = 0; i < cs.nfns; i++)
-		if (cs.fns[i] && cs.fns[i]->is_ok)
+	for (size_t i = 0; i < cs->nfns; i++)
+		if (cs->fns[i] && cs->fns[i]->is_ok)
 			emit_line(
 			    &e, "m.add_function(wrap_pyfunction!(py_%d, m)?)?;",
-			    cs.fns[i]->index);
+			    cs->fns[i]->index);
 	emit_line(&e, "Ok(())");
 	emit_close(&e, NULL);
+}
 
+static json_t *report_new(json_t *fns, const struct request *r,
+			  const char *out_dir)
+{
+	json_t *rep = json_object();
+	char *c = xasprintf("%s/crate", out_dir);
+	char *p = xasprintf("%s/%s", out_dir, r->module);
+
+	json_object_set_new(rep, "functions", fns);
+	json_object_set_new(rep, "pyo3_version", json_string(r->pyo3));
+	json_object_set_new(rep, "crate_dir", json_string(c));
+	json_object_set_new(rep, "package_dir", json_string(p));
+	free(c);
+	free(p);
+	return rep;
+}
+
+int translate_module(const char *src, size_t len, json_t *request,
+		     const char *out_dir, json_t **report, struct err *err)
+{
+	struct ir_module m;
+	struct buf lib = BUF_INIT, msg = BUF_INIT;
+	struct crate_spec cs = {0};
+	struct request r = {0};
+	json_t *arr = NULL;
+	int ret;
+
+	ir_module_init(&m);
+	*report = NULL;
+	ret = check_request(request, out_dir, &r, err);
+	if (ret)
+		goto out;
+	if (r.py_minor >= 0)
+		m.py_minor = r.py_minor;
+	if (!src)
+		len = 0;
+	/* Sources that fail to parse leave every function untranslated with
+	 * a reason; only setup failures are errors. */
+	if (translate_passes(&m, src ? src : "", len, r.sigs, r.exclude, &msg) <
+	    0) {
+		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
+		goto out;
+	}
+	arr = json_array();
+	ret = select_fns(&m, r.fnlist, &cs, arr, err);
+	if (ret)
+		goto out;
+	emit_lib(&lib, &m, &cs, r.source_name);
 	cs.out_dir = out_dir;
-	cs.module = module;
-	cs.source_name = source_name;
-	cs.pyo3_version = pyo3;
+	cs.module = r.module;
+	cs.source_name = r.source_name;
+	cs.pyo3_version = r.pyo3;
 	cs.src = src ? src : "";
 	cs.srclen = len;
 	ret = crate_write(&cs, &lib, err);
-	if (ret) {
-		json_decref(arr);
+	if (ret)
 		goto out;
-	}
-	rep = json_object();
-	json_object_set_new(rep, "functions", arr);
-	json_object_set_new(rep, "pyo3_version", json_string(pyo3));
-	{
-		char *c = xasprintf("%s/crate", out_dir);
-		char *p = xasprintf("%s/%s", out_dir, module);
-		json_object_set_new(rep, "crate_dir", json_string(c));
-		json_object_set_new(rep, "package_dir", json_string(p));
-		free(c);
-		free(p);
-	}
-	*report = rep;
+	*report = report_new(arr, &r, out_dir);
+	arr = NULL;
 out:
+	json_decref(arr);
 	free(cs.fns);
 	buf_release(&lib);
 	buf_release(&msg);
