@@ -10,10 +10,16 @@
  *   - loop shapes: two rows side by side (SHAPE_JAM), room for a loop's
  *     appends up front (st.room, ex.has_room), short innermost loops
  *     counted at once (st.is_short);
- *   - assignment shapes that reuse a buffer (SHAPE_STR_APPEND, ...).
+ *   - assignment shapes that reuse a buffer (SHAPE_STR_APPEND, ...);
+ *   - what stays in Python, and why: a statement that changes a
+ *     container and reads it elsewhere (Python's evaluation order), and
+ *     every construct the printer has no Rust for (plan_check_fn walks
+ *     the IR in the order emit.c prints it, so the reason given is the
+ *     first one the printer would meet).
  *
  * Owns no memory: everything it records lives in the module arena. Knows
- * nothing of Rust text; emit.c reads these fields and only prints.
+ * nothing of Rust text beyond type names in reasons; emit.c reads these
+ * fields and only prints.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -1964,6 +1970,11 @@ static void plan_fn(struct ir_module *m, struct ir_fn *fn)
 	plan_block(fn, &fn->body, 0);
 }
 
+/* A function kept in Python makes its callers stay too (types.c's
+ * types_check_calls); a function's own refusals do not depend on the
+ * others, so this settles in a round or two. The plans are made again at
+ * the end: a result list is only for functions no translated function
+ * calls, which is known only then. */
 void plan_module(struct ir_module *m)
 {
 	for (int round = 0; round < 64; round++) {
