@@ -1,6 +1,6 @@
 /*
- * emit.c - typed IR -> Rust source, through a small emitter on struct buf
- * that knows the indent level.
+ * emit.c - the printer: planned IR -> Rust source, through a small
+ * emitter on struct buf that knows the indent level.
  *
  * Owns the shape of the generated code: one native function per
  * translated Python function (working on native values, returning
@@ -8,10 +8,12 @@
  * entry point per selected function that checks exact argument types,
  * copies arguments out, releases the GIL around loops and falls back to
  * the original Python function on any mismatch. The Python rules
- * themselves live in the rt runtime (prelude.rs); this file only decides
- * which helper each IR node needs. It trusts types.c: anything it still
- * cannot emit fails the function with a reason instead of emitting.
+ * themselves live in the rt runtime (prelude.rs); this file only picks
+ * the helper each IR node needs. It decides nothing else and cannot
+ * refuse: plan.c settled views, result lists, loop and assignment shapes
+ * (the "plan:" fields) and kept in Python whatever has no Rust here.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -72,30 +74,17 @@ struct fe {
 	int ntmp;
 	struct loopctx loops[128];
 	int nloops;
-	int out_var; /* rt::PyOut result list (result_list_var), or -1 */
-	bool failed;
+	char **sx; /* per variable: its rt::StrIx (var.is_strix), or NULL */
 };
 
 static void hoist(struct fe *f, struct ex *x);
 
-static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Prints an expression (an ex_printers entry, a builtin). */
+typedef void (*ex_printer)(struct fe *f, struct buf *b, struct ex *x);
 
-static int efail(struct fe *f, const struct ex *at, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	if (!f->failed)
-		ir_fn_fail(f->fn, at ? at->line : f->fn->line,
-			   at ? at->col : f->fn->col, "%s", b.data);
-	buf_release(&b);
-	f->failed = true;
-	return -1;
-}
+/* What plan.c keeps in Python (with the reason `what`) never reaches the
+ * printer: a branch that would need it is a bug in plan.c. */
+#define unplanned(what) assert(!"plan.c lets through: " what)
 
 static char *tmpname(struct fe *f, const char *stem)
 {
@@ -106,58 +95,9 @@ static char *tmpname(struct fe *f, const char *stem)
 	return r;
 }
 
-static char *rty(const struct ty *t)
-{
-	static _Thread_local char slots[8][256];
-	static _Thread_local int k;
-	struct buf b = BUF_INIT;
-	char *s = slots[k++ & 7];
-
-	ty_format_rust(&b, t);
-	snprintf(s, 256, "%s", b.data);
-	buf_release(&b);
-	return s;
-}
-
-static bool ty_has_none(const struct ty *t)
-{
-	if (t->kind == TY_NONE || t->kind == TY_OPT)
-		return true;
-	for (size_t i = 0; i < t->n; i++)
-		if (ty_has_none(t->sub[i]))
-			return true;
-	return false;
-}
-
-static bool ty_has_nested_none(const struct ty *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (ty_has_none(t->sub[i]))
-			return true;
-	return false;
-}
-
-static bool ty_has_nested_num(const struct ty *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->sub[i]->kind == TY_NUM || ty_has_nested_num(t->sub[i]))
-			return true;
-	return false;
-}
-
 static bool is_intlike(const struct ty *t)
 {
 	return t->kind == TY_INT || t->kind == TY_BOOL;
-}
-
-static bool is_call(const struct ex *e, const char *name)
-{
-	return e->kind == EX_CALL && !e->fn && !strcmp(e->sval, name);
-}
-
-static bool is_method(const struct ex *e, const char *name)
-{
-	return e->kind == EX_METHOD && !strcmp(e->sval, name);
 }
 
 static struct var *var_of(struct fe *f, const struct ex *e)
@@ -171,405 +111,54 @@ static bool var_is_ref(const struct var *v)
 	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
 }
 
-/* ---- list views ----
- * A list[float] / list[int] / list[bool] / list[str] parameter that the
- * function only reads through len(xs), xs[i] and for loops (plain,
- * enumerate, zip) is read in place from the caller's list (rt::ListView)
- * instead of being copied into a Vec first: one pass over the items
- * instead of two and no allocation. The native function is generic over
- * rt::View, so calls between translated functions still pass Vecs. */
-
-static bool view_ex_ok(const struct ex *x, int var);
-
-static bool is_var(const struct ex *x, int var)
+static const char *rty(const struct ty *t)
 {
-	return x && x->kind == EX_NAME && x->var == var;
+	return ty_rust_name(t);
 }
 
-static bool view_iter_ok(const struct ex *it, int var)
+/* The rt::StrIx of a str parameter x (plan.c: var.is_strix), or NULL. */
+static const char *strix(struct fe *f, const struct ex *x)
 {
-	if (is_var(it, var))
-		return true;
-	if (is_call(it, "enumerate") && it->n >= 1 && is_var(it->a[0], var))
-		return it->n < 2 || view_ex_ok(it->a[1], var);
-	if (is_call(it, "zip")) {
-		for (size_t i = 0; i < it->n; i++)
-			if (!is_var(it->a[i], var) &&
-			    !view_ex_ok(it->a[i], var))
-				return false;
-		return true;
-	}
-	return view_ex_ok(it, var);
+	return x->kind == EX_NAME && f->sx ? f->sx[x->var] : NULL;
 }
 
-static bool view_ex_ok(const struct ex *x, int var)
+/* A list parameter read in place (plan.c: rt::ListView). */
+static bool is_view(struct fe *f, const struct ex *x)
 {
-	if (!x)
-		return true;
-	if (is_var(x, var))
-		return false;
-	if (is_call(x, "len") && x->n == 1 && is_var(x->a[0], var))
-		return true;
-	if (x->kind == EX_INDEX && is_var(x->a[0], var))
-		return view_ex_ok(x->a[1], var);
-	for (size_t i = 0; i < x->n; i++)
-		if (!view_ex_ok(x->a[i], var))
-			return false;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (!view_iter_ok(c->iter, var) || !view_ex_ok(c->target, var))
-			return false;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (!view_ex_ok(c->conds[k], var))
-				return false;
-	}
-	return true;
-}
-
-static bool view_block_ok(const struct block *blk, int var)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (!view_ex_ok(s->targets[k], var))
-				return false;
-		if (!view_ex_ok(s->value, var) || !view_ex_ok(s->cond, var) ||
-		    !view_ex_ok(s->target, var))
-			return false;
-		if (s->kind == ST_FOR ? !view_iter_ok(s->iter, var)
-				      : !view_ex_ok(s->iter, var))
-			return false;
-		if (!view_block_ok(&s->body, var) ||
-		    !view_block_ok(&s->orelse, var))
-			return false;
-	}
-	return true;
-}
-
-/* Whether x indexes str variable var or takes its len(). */
-static bool ex_indexes(const struct ex *x, int var)
-{
-	if (!x)
-		return false;
-	if ((x->kind == EX_INDEX || is_call(x, "len")) && x->n >= 1 &&
-	    is_var(x->a[0], var))
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_indexes(x->a[i], var))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_indexes(c->iter, var) || ex_indexes(c->target, var))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_indexes(c->conds[k], var))
-				return true;
-	}
-	return false;
-}
-
-static bool block_indexes(const struct block *blk, int var)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_indexes(s->targets[k], var))
-				return true;
-		if (ex_indexes(s->value, var) || ex_indexes(s->cond, var) ||
-		    ex_indexes(s->target, var) || ex_indexes(s->iter, var) ||
-		    block_indexes(&s->body, var) ||
-		    block_indexes(&s->orelse, var))
-			return true;
-	}
-	return false;
-}
-
-/* The deepest loop nesting at which x reads var (a comprehension counts
- * as a loop around its parts). */
-static int ex_use_depth(const struct ex *x, int var, int depth)
-{
-	int d = -1;
-
-	if (!x)
-		return -1;
-	if (is_var(x, var))
-		return depth;
-	for (size_t i = 0; i < x->n; i++) {
-		int k = ex_use_depth(x->a[i], var, depth + (x->ncomp ? 1 : 0));
-		d = k > d ? k : d;
-	}
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		int k = ex_use_depth(c->iter, var, depth + (int)i + 1);
-		d = k > d ? k : d;
-		for (size_t j = 0; j < c->nconds; j++) {
-			k = ex_use_depth(c->conds[j], var, depth + (int)i + 1);
-			d = k > d ? k : d;
-		}
-	}
-	return d;
-}
-
-static int block_use_depth(const struct block *blk, int var, int depth)
-{
-	int d = -1;
-
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		bool loop = s->kind == ST_FOR || s->kind == ST_WHILE;
-		int k, in = depth + (loop ? 1 : 0);
-		for (size_t t = 0; t < s->ntargets; t++) {
-			k = ex_use_depth(s->targets[t], var, depth);
-			d = k > d ? k : d;
-		}
-		k = ex_use_depth(s->value, var, depth);
-		d = k > d ? k : d;
-		k = ex_use_depth(s->cond, var, in);
-		d = k > d ? k : d;
-		k = ex_use_depth(s->target, var, depth);
-		d = k > d ? k : d;
-		k = ex_use_depth(s->iter, var, in);
-		d = k > d ? k : d;
-		k = block_use_depth(&s->body, var, in);
-		d = k > d ? k : d;
-		k = block_use_depth(&s->orelse, var, depth);
-		d = k > d ? k : d;
-	}
-	return d;
-}
-
-/* Marks the parameters read in place. None when an argument is changed
- * in place (write-back needs every argument a native copy). */
-static void mark_views(struct ir_fn *fn)
-{
-	bool any_mut = false;
-
-	for (size_t i = 0; i < fn->nparams; i++) {
-		struct var *v = &fn->vars[fn->params[i].var];
-		if (v->is_mutated && !v->is_rebound)
-			any_mut = true;
-	}
-	for (size_t i = 0; i < fn->nparams; i++) {
-		struct param *p = &fn->params[i];
-		struct var *v = &fn->vars[p->var];
-		enum ty_kind k =
-		    v->ty->kind == TY_LIST ? v->ty->sub[0]->kind : TY_BAD;
-		v->is_view = !any_mut && !p->def && !v->is_mutated &&
-			     !v->is_rebound &&
-			     (k == TY_FLOAT || k == TY_INT || k == TY_BOOL ||
-			      k == TY_STR) &&
-			     view_block_ok(&fn->body, p->var) &&
-			     /* items read again and again (inside nested
-			      * loops) are cheaper from a native copy */
-			     block_use_depth(&fn->body, p->var, 0) < 2;
-	}
-}
-
-/* ---- result lists ----
- * A local list[float] / list[int] / list[bool] that the function only
- * creates empty, appends to and returns becomes an rt::PyOut: its items
- * are created as Python objects as they are appended, into one list
- * sized for the loop's trip count (rt::room), so returning it needs no
- * second pass over a native buffer. */
-
-static bool ex_mentions(const struct ex *x, int var);
-static bool is_empty_display(const struct ex *x);
-
-static bool is_append_of(const struct ex *x, int var)
-{
-	return x && x->kind == EX_METHOD && !strcmp(x->sval, "append") &&
-	       x->n == 2 && is_var(x->a[0], var) && !ex_mentions(x->a[1], var);
-}
-
-/* Every use of var in blk is `var = []`, `var.append(x)` or `return var`,
- * and every return returns var; *nret counts the returns. */
-static bool out_block_ok(const struct block *blk, int var, int *nret)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		if (s->kind == ST_RETURN) {
-			if (!is_var(s->value, var))
-				return false;
-			(*nret)++;
-			continue;
-		}
-		if (s->kind == ST_ASSIGN && s->ntargets == 1 &&
-		    is_var(s->targets[0], var) && is_empty_display(s->value))
-			continue;
-		if (s->kind == ST_EXPR && is_append_of(s->value, var))
-			continue;
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_mentions(s->targets[k], var))
-				return false;
-		if (ex_mentions(s->value, var) || ex_mentions(s->cond, var) ||
-		    ex_mentions(s->target, var) || ex_mentions(s->iter, var))
-			return false;
-		if (!out_block_ok(&s->body, var, nret) ||
-		    !out_block_ok(&s->orelse, var, nret))
-			return false;
-	}
-	return true;
-}
-
-static bool ex_calls_fn(const struct ex *x, const struct ir_fn *fn)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_CALL && x->fn == fn)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_calls_fn(x->a[i], fn))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_calls_fn(c->iter, fn))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_calls_fn(c->conds[k], fn))
-				return true;
-	}
-	return false;
-}
-
-static bool block_calls_fn(const struct block *blk, const struct ir_fn *fn)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_calls_fn(s->targets[k], fn))
-				return true;
-		if (ex_calls_fn(s->value, fn) || ex_calls_fn(s->cond, fn) ||
-		    ex_calls_fn(s->target, fn) || ex_calls_fn(s->iter, fn) ||
-		    block_calls_fn(&s->body, fn) ||
-		    block_calls_fn(&s->orelse, fn))
-			return true;
-	}
-	return false;
-}
-
-/* The variable built as an rt::PyOut, or -1. Not for a function another
- * translated function calls: those calls want the native Vec. */
-static int result_list_var(const struct ir_module *m, const struct ir_fn *fn)
-{
-	enum ty_kind k;
-
-	if (fn->ret->kind != TY_LIST || fn->is_recursive)
-		return -1;
-	k = fn->ret->sub[0]->kind;
-	if (k != TY_FLOAT && k != TY_INT && k != TY_BOOL)
-		return -1;
-	for (size_t i = 0; i < m->nfns; i++)
-		if (m->fns[i]->is_ok && block_calls_fn(&m->fns[i]->body, fn))
-			return -1;
-	for (size_t i = 0; i < fn->nvars; i++) {
-		const struct var *v = &fn->vars[i];
-		int nret = 0;
-		if (v->is_param || v->is_comp || !ty_equal(v->ty, fn->ret))
-			continue;
-		if (out_block_ok(&fn->body, (int)i, &nret) && nret > 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* An int expression that can be evaluated twice (once for rt::room, once
- * by the loop) with the same value and no effect. */
-static bool is_pure_int(const struct ex *x)
-{
-	switch (x->kind) {
-	case EX_INT:
-		return true;
-	case EX_NAME:
-		return x->ty->kind == TY_INT && !x->unwrap;
-	case EX_UNOP:
-		return x->op == '-' && is_pure_int(x->a[0]);
-	case EX_BINOP:
-		return (x->op == OP_ADD || x->op == OP_SUB) &&
-		       is_pure_int(x->a[0]) && is_pure_int(x->a[1]);
-	case EX_CALL:
-		return is_call(x, "len") && x->n == 1 &&
-		       x->a[0]->kind == EX_NAME && !x->a[0]->unwrap &&
-		       (x->a[0]->ty->kind == TY_LIST ||
-			x->a[0]->ty->kind == TY_DICT);
-	default:
-		return false;
-	}
-}
-
-static bool block_leaves(const struct block *blk)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		if (s->kind == ST_BREAK || s->kind == ST_RETURN ||
-		    s->kind == ST_RAISE || block_leaves(&s->body) ||
-		    block_leaves(&s->orelse))
-			return true;
-	}
-	return false;
+	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
 static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
 static void ex_mut(struct fe *f, struct buf *b, struct ex *x);
-static bool block_assigns(const struct block *blk, int var);
 
-/* The loop's trip count as "lo, hi" for rt::room, when known up front:
- * range() with one or two pure bounds, or a list name. */
-static bool trip_count(struct fe *f, struct buf *b, struct ex *iter)
+/* The loop's trip count as "lo, hi" for rt::room (plan.c knows it is
+ * known up front: range() with one or two pure bounds, or a list name). */
+static void add_trip_count(struct fe *f, struct buf *b, struct ex *iter)
 {
-	if (is_call(iter, "range") && (iter->n == 1 || iter->n == 2)) {
-		for (size_t i = 0; i < iter->n; i++)
-			if (!is_pure_int(iter->a[i]))
-				return false;
+	if (ex_is_call(iter, "range")) {
 		if (iter->n == 1)
 			buf_adds(b, "0");
 		else
 			ex_i64(f, b, iter->a[0]);
 		buf_adds(b, ", ");
 		ex_i64(f, b, iter->a[iter->n - 1]);
-		return true;
+		return;
 	}
-	if (iter->kind == EX_NAME && iter->ty->kind == TY_LIST &&
-	    !iter->unwrap) {
-		buf_addf(b, "0, %s.len() as i64", var_of(f, iter)->rname);
-		return true;
-	}
-	return false;
+	buf_addf(b, "0, %s.len() as i64", var_of(f, iter)->rname);
 }
 
-/* Before a loop that appends to a list once per iteration (an append at
- * the top of its body, no way out of the loop but its end), room for
- * every item at once: one allocation instead of doubling, and for an
- * rt::PyOut no copy of the items. */
-static void emit_room(struct fe *f, struct ex *iter, struct block *body)
+/* Room for every item the loop s appends (plan.c: st.room). */
+static void emit_room(struct fe *f, const struct st *s)
 {
 	struct buf cnt = BUF_INIT, r = BUF_INIT;
 
-	if (block_leaves(body))
-		goto out;
-	for (size_t i = 0; i < body->n; i++) {
-		const struct st *s = body->v[i];
-		struct ex *x = s->value;
-		if (s->kind != ST_EXPR || x->kind != EX_METHOD ||
-		    strcmp(x->sval, "append") || x->n != 2 ||
-		    x->a[0]->kind != EX_NAME || x->a[0]->unwrap ||
-		    x->a[0]->ty->kind != TY_LIST ||
-		    block_assigns(body, x->a[0]->var))
-			continue;
-		if (!cnt.len && !trip_count(f, &cnt, iter))
-			goto out;
-		buf_reset(&r);
-		ex_mut(f, &r, x->a[0]);
-		emit_line(f->e, "rt::room(%s, %s)?;", r.data, cnt.data);
-		break;
-	}
-out:
+	if (!s->room)
+		return;
+	add_trip_count(f, &cnt, s->iter);
+	ex_mut(f, &r, s->room->a[0]);
+	emit_line(f->e, "rt::room(%s, %s)?;", r.data, cnt.data);
 	buf_release(&cnt);
 	buf_release(&r);
-}
-
-static bool is_view(struct fe *f, const struct ex *x)
-{
-	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
 /* The Rust name of a translated function's native code. */
@@ -612,7 +201,6 @@ static void ex_recv(struct fe *f, struct buf *b, struct ex *x);
 static void ex_recv_mut(struct fe *f, struct buf *b, struct ex *x);
 static void ex_slice(struct fe *f, struct buf *b, struct ex *x);
 static void ex_str(struct fe *f, struct buf *b, struct ex *x);
-static bool ex_mentions(const struct ex *x, int var);
 
 static void add_float(struct buf *b, double v)
 {
@@ -689,62 +277,50 @@ static void add_rust_str(struct buf *b, const char *s, size_t n)
 }
 
 /* An owned value of type t that a default-initialised local starts as. */
-static int add_default(struct fe *f, struct buf *b, const struct ty *t)
+static void add_default(struct buf *b, const struct ty *t)
 {
 	switch (t->kind) {
 	case TY_INT:
 		buf_adds(b, "0");
-		return 0;
+		return;
 	case TY_FLOAT:
 		buf_adds(b, "0.0");
-		return 0;
+		return;
 	case TY_BOOL:
 		buf_adds(b, "false");
-		return 0;
+		return;
 	case TY_NONE:
 		buf_adds(b, "()");
-		return 0;
+		return;
 	case TY_STR:
 		buf_adds(b, "String::new()");
-		return 0;
+		return;
 	case TY_LIST:
 		buf_adds(b, "Vec::new()");
-		return 0;
+		return;
 	case TY_DICT:
 		buf_adds(b, "IndexMap::default()");
-		return 0;
+		return;
 	case TY_SET:
 		buf_adds(b, "IndexSet::new()");
-		return 0;
+		return;
 	case TY_OPT:
 		buf_adds(b, "None");
-		return 0;
+		return;
 	case TY_NUM:
 		buf_adds(b, "rt::Num::I(0)");
-		return 0;
+		return;
 	case TY_TUPLE:
 		buf_addch(b, '(');
 		for (size_t i = 0; i < t->n; i++) {
-			if (add_default(f, b, t->sub[i]) < 0)
-				return -1;
+			add_default(b, t->sub[i]);
 			buf_adds(b, t->n == 1 ? "," : i + 1 < t->n ? ", " : "");
 		}
 		buf_addch(b, ')');
-		return 0;
+		return;
 	default:
-		return -1;
+		unplanned("variable '%s' of type %s");
 	}
-}
-
-/* Empty displays take the type their context wants. */
-static bool is_empty_display(const struct ex *x)
-{
-	return ((x->kind == EX_LIST || x->kind == EX_DICT ||
-		 x->kind == EX_SET) &&
-		x->n == 0) ||
-	       ((is_call(x, "list") || is_call(x, "dict") ||
-		 is_call(x, "set")) &&
-		x->n == 0);
 }
 
 static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
@@ -760,8 +336,7 @@ static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 			buf_adds(b, "rt::Num::F(");
 			ex_own(f, b, x);
 		} else {
-			efail(f, x, "%s where int | float is expected",
-			      rty(x->ty));
+			unplanned("%s where int | float is expected");
 			return;
 		}
 		buf_addch(b, ')');
@@ -777,7 +352,7 @@ static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 		buf_addch(b, ')');
 		return;
 	}
-	if (want && is_empty_display(x)) {
+	if (want && ex_is_empty_display(x)) {
 		if (want->kind == TY_LIST)
 			buf_addf(b, "Vec::<%s>::new()", rty(want->sub[0]));
 		else if (want->kind == TY_DICT)
@@ -786,13 +361,11 @@ static void ex_own_as(struct fe *f, struct buf *b, struct ex *x,
 		else if (want->kind == TY_SET)
 			buf_addf(b, "IndexSet::<%s>::new()", rty(want->sub[0]));
 		else
-			efail(f, x, "empty display where %s is expected",
-			      rty(want));
+			unplanned("empty display where %s is expected");
 		return;
 	}
 	if (want && !ty_equal(x->ty, want)) {
-		efail(f, x, "value of type %s where %s is expected", rty(x->ty),
-		      rty(want));
+		unplanned("value of type %s where %s is expected");
 		return;
 	}
 	ex_own(f, b, x);
@@ -909,7 +482,7 @@ static void emit_binop_num(struct fe *f, struct buf *b, int op, struct ex *x,
 		buf_adds(b, ")?");
 		return;
 	default:
-		efail(f, x, "operator %s on float", binop_str(op));
+		unplanned("operator %s on float");
 	}
 }
 
@@ -931,8 +504,7 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 	if ((tx->kind == TY_NUM || ty->kind == TY_NUM) && res->kind == TY_NUM) {
 		/* int | float op int: int arithmetic while both are ints */
 		if (op != OP_ADD && op != OP_SUB && op != OP_MUL) {
-			efail(f, x, "operator %s on int | float",
-			      binop_str(op));
+			unplanned("operator %s on int | float");
 			return;
 		}
 		buf_addf(b, "rt::num_%s(",
@@ -960,7 +532,7 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 	}
 	if (op == OP_ADD && tx->kind == TY_LIST) {
 		if (!ty_equal(tx, ty)) {
-			efail(f, x, "list + list of different types");
+			unplanned("list + list of different types");
 			return;
 		}
 		buf_adds(b, "rt::lcat(");
@@ -993,8 +565,7 @@ static void emit_binop(struct fe *f, struct buf *b, int op, struct ex *x,
 		buf_adds(b, ") }");
 		return;
 	}
-	efail(f, x, "operator %s between %s and %s", binop_str(op), rty(tx),
-	      rty(ty));
+	unplanned("operator %s between %s and %s");
 }
 
 /* A numeric operand (Rust text own of type t) as an rt::Num. */
@@ -1009,206 +580,217 @@ static void add_num(struct buf *b, const char *own, const struct ty *t)
 			 t->kind == TY_BOOL ? " as i64" : "");
 }
 
-static void emit_cmp_pair(struct fe *f, struct buf *b, int op, struct ex *x,
-			  const char *xs_own, const char *xs_ref, struct ex *y,
-			  const char *ys_own, const char *ys_ref)
-{
-	const struct ty *tx = x->ty, *ty = y->ty;
-	const char *o;
+/* One operand of a comparison, printed once: its owned and its borrowed
+ * Rust text. */
+struct side {
+	const struct ex *x;
+	const char *own, *ref;
+};
 
-	switch (op) {
-	case CMP_LT:
-		o = "<";
-		break;
-	case CMP_LE:
-		o = "<=";
-		break;
-	case CMP_GT:
-		o = ">";
-		break;
-	case CMP_GE:
-		o = ">=";
-		break;
-	case CMP_EQ:
-		o = "==";
-		break;
-	case CMP_NE:
-		o = "!=";
-		break;
-	default:
-		o = NULL;
-		break;
-	}
-	if (op == CMP_IS || op == CMP_ISNOT) {
-		const char *opt = tx->kind == TY_OPT   ? xs_ref
-				  : ty->kind == TY_OPT ? ys_ref
-						       : NULL;
-		if (opt)
-			buf_addf(b, "(%s).is_%s()", opt,
-				 op == CMP_IS ? "none" : "some");
-		else
-			buf_adds(b, op == CMP_IS ? "true" : "false");
+static const char *const cmp_ops[] = {
+    [CMP_LT] = "<",  [CMP_LE] = "<=", [CMP_GT] = ">",
+    [CMP_GE] = ">=", [CMP_EQ] = "==", [CMP_NE] = "!=",
+};
+
+/* x is None / x is not None: only optionals can be None here. */
+static void cmp_is(struct buf *b, int op, const struct side *l,
+		   const struct side *r)
+{
+	const char *opt = l->x->ty->kind == TY_OPT   ? l->ref
+			  : r->x->ty->kind == TY_OPT ? r->ref
+						     : NULL;
+
+	if (opt)
+		buf_addf(b, "(%s).is_%s()", opt,
+			 op == CMP_IS ? "none" : "some");
+	else
+		buf_adds(b, op == CMP_IS ? "true" : "false");
+}
+
+static void cmp_in_list(struct buf *b, int op, const struct side *l,
+			const struct side *r)
+{
+	const struct ty *tx = l->x->ty, *el = r->x->ty->sub[0];
+	const char *neg = op == CMP_NOTIN ? "!" : "";
+
+	if (ty_equal(tx, el))
+		buf_addf(b, "%srt::contains(%s, %s)?", neg, r->ref, l->ref);
+	else if (is_intlike(tx) && el->kind == TY_FLOAT)
+		buf_addf(b, "%srt::contains(%s, &rt::exact_f(%s%s)?)?", neg,
+			 r->ref, l->own, tx->kind == TY_BOOL ? " as i64" : "");
+	else if (el->kind == TY_NEVER)
+		buf_addf(b, "%s(%s).is_empty()", op == CMP_IN ? "!" : "",
+			 r->ref);
+	else
+		unplanned("'in' between %s and %s");
+}
+
+/* x in y, x not in y. */
+static void cmp_in(struct buf *b, int op, const struct side *l,
+		   const struct side *r)
+{
+	const struct ty *tx = l->x->ty, *ty = r->x->ty;
+	const char *neg = op == CMP_NOTIN ? "!" : "";
+
+	switch (ty->kind) {
+	case TY_LIST:
+		cmp_in_list(b, op, l, r);
 		return;
-	}
-	if (op == CMP_IN || op == CMP_NOTIN) {
-		const char *neg = op == CMP_NOTIN ? "!" : "";
-		if (ty->kind == TY_LIST) {
-			if (ty_equal(tx, ty->sub[0]))
-				buf_addf(b, "%srt::contains(%s, %s)?", neg,
-					 ys_ref, xs_ref);
-			else if (is_intlike(tx) && ty->sub[0]->kind == TY_FLOAT)
-				buf_addf(
-				    b,
-				    "%srt::contains(%s, &rt::exact_f(%s%s)?)?",
-				    neg, ys_ref, xs_own,
-				    tx->kind == TY_BOOL ? " as i64" : "");
-			else if (ty->sub[0]->kind == TY_NEVER)
-				buf_addf(b, "%s(%s).is_empty()",
-					 op == CMP_IN ? "!" : "", ys_ref);
-			else
-				efail(f, x, "'in' between %s and %s", rty(tx),
-				      rty(ty));
-			return;
-		}
-		if (ty->kind == TY_DICT || ty->kind == TY_SET) {
-			if (!ty_equal(tx, ty->sub[0])) {
-				if (ty->sub[0]->kind == TY_NEVER) {
-					buf_adds(b, op == CMP_IN ? "false"
-								 : "true");
-					return;
-				}
-				efail(f, x, "'in' between %s and %s", rty(tx),
-				      rty(ty));
-				return;
-			}
-			buf_addf(b, "%s(%s).%s(%s)", neg, ys_ref,
+	case TY_DICT:
+	case TY_SET:
+		if (ty->sub[0]->kind == TY_NEVER && !ty_equal(tx, ty->sub[0]))
+			buf_adds(b, op == CMP_IN ? "false" : "true");
+		else if (!ty_equal(tx, ty->sub[0]))
+			unplanned("'in' between %s and %s");
+		else
+			buf_addf(b, "%s(%s).%s(%s)", neg, r->ref,
 				 ty->kind == TY_DICT ? "contains_key"
 						     : "contains",
-				 xs_ref);
-			return;
-		}
-		if (ty->kind == TY_STR) {
-			buf_addf(b, "%s(%s).contains((%s).as_str())", neg,
-				 ys_ref, xs_ref);
-			return;
-		}
-		if (ty->kind == TY_TUPLE) {
-			buf_addf(b, "%s(false", neg);
-			for (size_t i = 0; i < ty->n; i++) {
-				if (!ty_equal(tx, ty->sub[i])) {
-					efail(f, x,
-					      "'in' a tuple of other types");
-					return;
-				}
-				buf_addf(b, " || rt::peq(%s, &(%s).%zu)?",
-					 xs_ref, ys_ref, i);
-			}
-			buf_addch(b, ')');
-			return;
-		}
-		efail(f, x, "'in' on %s", rty(ty));
+				 l->ref);
 		return;
+	case TY_STR:
+		buf_addf(b, "%s(%s).contains((%s).as_str())", neg, r->ref,
+			 l->ref);
+		return;
+	case TY_TUPLE:
+		buf_addf(b, "%s(false", neg);
+		for (size_t i = 0; i < ty->n; i++) {
+			if (!ty_equal(tx, ty->sub[i]))
+				unplanned("'in' a tuple of other types");
+			buf_addf(b, " || rt::peq(%s, &(%s).%zu)?", l->ref,
+				 r->ref, i);
+		}
+		buf_addch(b, ')');
+		return;
+	default:
+		unplanned("'in' on %s");
 	}
-	if (o && (tx->kind == TY_NUM || ty->kind == TY_NUM ||
-		  (tx->kind == TY_FLOAT && is_intlike(ty)) ||
-		  (ty->kind == TY_FLOAT && is_intlike(tx)))) {
-		/* int against float: exact, never through a rounded float
-		 * (2**53 + 1 == 2.0**53 is False) */
-		static const char *fns[] = {
-		    [CMP_LT] = "lt", [CMP_LE] = "le", [CMP_GT] = "gt",
-		    [CMP_GE] = "ge", [CMP_EQ] = "eq", [CMP_NE] = "ne",
-		};
-		/* a float against an int literal that is an exact double:
-		 * a plain float comparison */
-		if (tx->kind == TY_FLOAT && y->kind == EX_INT &&
-		    llabs(y->ival) <= (1LL << 53)) {
-			buf_addf(b, "(%s %s ", xs_own, o);
-			add_float(b, (double)y->ival);
-			buf_addch(b, ')');
-			return;
-		}
-		if (ty->kind == TY_FLOAT && x->kind == EX_INT &&
-		    llabs(x->ival) <= (1LL << 53)) {
-			buf_addch(b, '(');
-			add_float(b, (double)x->ival);
-			buf_addf(b, " %s %s)", o, ys_own);
-			return;
-		}
-		buf_addf(b, "rt::n_%s(", fns[op]);
-		add_num(b, xs_own, tx);
-		buf_adds(b, ", ");
-		add_num(b, ys_own, ty);
+}
+
+/* int against float (or int | float): exact, never through a rounded
+ * float (2**53 + 1 == 2.0**53 is False). */
+static void cmp_mixed(struct buf *b, int op, const struct side *l,
+		      const struct side *r)
+{
+	static const char *fns[] = {
+	    [CMP_LT] = "lt", [CMP_LE] = "le", [CMP_GT] = "gt",
+	    [CMP_GE] = "ge", [CMP_EQ] = "eq", [CMP_NE] = "ne",
+	};
+	const struct ex *x = l->x, *y = r->x;
+
+	/* a float against an int literal that is an exact double: a plain
+	 * float comparison */
+	if (x->ty->kind == TY_FLOAT && y->kind == EX_INT &&
+	    llabs(y->ival) <= (1LL << 53)) {
+		buf_addf(b, "(%s %s ", l->own, cmp_ops[op]);
+		add_float(b, (double)y->ival);
 		buf_addch(b, ')');
 		return;
 	}
-	if ((is_intlike(tx) || tx->kind == TY_FLOAT) &&
-	    (is_intlike(ty) || ty->kind == TY_FLOAT)) {
-		bool fx = tx->kind == TY_FLOAT, fy = ty->kind == TY_FLOAT;
-		if (tx->kind == TY_BOOL && ty->kind == TY_BOOL) {
-			buf_addf(b, "(%s %s %s)", xs_own, o, ys_own);
-			return;
-		}
+	if (y->ty->kind == TY_FLOAT && x->kind == EX_INT &&
+	    llabs(x->ival) <= (1LL << 53)) {
 		buf_addch(b, '(');
-		if (fx || !fy)
-			buf_addf(b, "%s%s", xs_own,
-				 tx->kind == TY_BOOL ? " as i64" : "");
-		else
-			buf_addf(b, "rt::exact_f(%s%s)?", xs_own,
-				 tx->kind == TY_BOOL ? " as i64" : "");
-		buf_addf(b, " %s ", o);
-		if (fy || !fx)
-			buf_addf(b, "%s%s", ys_own,
-				 ty->kind == TY_BOOL ? " as i64" : "");
-		else
-			buf_addf(b, "rt::exact_f(%s%s)?", ys_own,
-				 ty->kind == TY_BOOL ? " as i64" : "");
-		buf_addch(b, ')');
+		add_float(b, (double)x->ival);
+		buf_addf(b, " %s %s)", cmp_ops[op], r->own);
 		return;
 	}
-	if (tx->kind == TY_STR && ty->kind == TY_STR) {
-		/* as &str: a literal side then needs no String */
+	buf_addf(b, "rt::n_%s(", fns[op]);
+	add_num(b, l->own, x->ty);
+	buf_adds(b, ", ");
+	add_num(b, r->own, y->ty);
+	buf_addch(b, ')');
+}
+
+/* One side of an int / float / bool comparison: an int against a float
+ * only when it is one exactly (rt::exact_f). */
+static void add_num_side(struct buf *b, const struct side *s,
+			 const struct ty *other)
+{
+	const char *as_i = s->x->ty->kind == TY_BOOL ? " as i64" : "";
+
+	if (s->x->ty->kind == TY_FLOAT || other->kind != TY_FLOAT)
+		buf_addf(b, "%s%s", s->own, as_i);
+	else
+		buf_addf(b, "rt::exact_f(%s%s)?", s->own, as_i);
+}
+
+static void cmp_numeric(struct buf *b, int op, const struct side *l,
+			const struct side *r)
+{
+	if (l->x->ty->kind == TY_BOOL && r->x->ty->kind == TY_BOOL) {
+		buf_addf(b, "(%s %s %s)", l->own, cmp_ops[op], r->own);
+		return;
+	}
+	buf_addch(b, '(');
+	add_num_side(b, l, r->x->ty);
+	buf_addf(b, " %s ", cmp_ops[op]);
+	add_num_side(b, r, l->x->ty);
+	buf_addch(b, ')');
+}
+
+/* A str side as &str: a literal needs no String. */
+static void add_str_side(struct buf *b, const struct side *s)
+{
+	if (s->x->kind == EX_STR)
+		add_str_lit(b, s->x->sval, s->x->slen);
+	else
+		buf_addf(b, "(%s).as_str()", s->ref);
+}
+
+/* Values of one type: rt::peq / rt::plt / rt::ple (Python's order of
+ * containers and tuples). */
+static void cmp_values(struct buf *b, int op, const struct side *l,
+		       const struct side *r)
+{
+	static const struct {
+		const char *fn;
+		bool neg, swap;
+	} how[] = {
+	    [CMP_EQ] = {"peq", false, false}, [CMP_NE] = {"peq", true, false},
+	    [CMP_LT] = {"plt", false, false}, [CMP_LE] = {"ple", false, false},
+	    [CMP_GT] = {"plt", false, true},  [CMP_GE] = {"ple", false, true},
+	};
+
+	buf_addf(b, "%srt::%s(%s, %s)?", how[op].neg ? "!" : "", how[op].fn,
+		 how[op].swap ? r->ref : l->ref,
+		 how[op].swap ? l->ref : r->ref);
+}
+
+static bool is_num_ty(const struct ty *t)
+{
+	return is_intlike(t) || t->kind == TY_FLOAT;
+}
+
+/* l op r, both operands already printed. */
+static void emit_cmp_pair(struct buf *b, int op, const struct side *l,
+			  const struct side *r)
+{
+	const struct ty *tx = l->x->ty, *ty = r->x->ty;
+
+	if (op == CMP_IS || op == CMP_ISNOT) {
+		cmp_is(b, op, l, r);
+	} else if (op == CMP_IN || op == CMP_NOTIN) {
+		cmp_in(b, op, l, r);
+	} else if (tx->kind == TY_NUM || ty->kind == TY_NUM ||
+		   (tx->kind == TY_FLOAT && is_intlike(ty)) ||
+		   (ty->kind == TY_FLOAT && is_intlike(tx))) {
+		cmp_mixed(b, op, l, r);
+	} else if (is_num_ty(tx) && is_num_ty(ty)) {
+		cmp_numeric(b, op, l, r);
+	} else if (tx->kind == TY_STR && ty->kind == TY_STR) {
 		buf_addch(b, '(');
-		if (x->kind == EX_STR)
-			add_str_lit(b, x->sval, x->slen);
-		else
-			buf_addf(b, "(%s).as_str()", xs_ref);
-		buf_addf(b, " %s ", o);
-		if (y->kind == EX_STR)
-			add_str_lit(b, y->sval, y->slen);
-		else
-			buf_addf(b, "(%s).as_str()", ys_ref);
+		add_str_side(b, l);
+		buf_addf(b, " %s ", cmp_ops[op]);
+		add_str_side(b, r);
 		buf_addch(b, ')');
-		return;
-	}
-	if (tx->kind == TY_NONE && ty->kind == TY_NONE) {
+	} else if (tx->kind == TY_NONE && ty->kind == TY_NONE) {
 		buf_adds(b, op == CMP_EQ || op == CMP_LE || op == CMP_GE
 				? "true"
 				: "false");
-		return;
-	}
-	if (!ty_equal(tx, ty)) {
-		efail(f, x, "comparison between %s and %s", rty(tx), rty(ty));
-		return;
-	}
-	switch (op) {
-	case CMP_EQ:
-		buf_addf(b, "rt::peq(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_NE:
-		buf_addf(b, "!rt::peq(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_LT:
-		buf_addf(b, "rt::plt(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_LE:
-		buf_addf(b, "rt::ple(%s, %s)?", xs_ref, ys_ref);
-		return;
-	case CMP_GT:
-		buf_addf(b, "rt::plt(%s, %s)?", ys_ref, xs_ref);
-		return;
-	case CMP_GE:
-		buf_addf(b, "rt::ple(%s, %s)?", ys_ref, xs_ref);
-		return;
+	} else if (!ty_equal(tx, ty)) {
+		unplanned("comparison between %s and %s");
+	} else {
+		cmp_values(b, op, l, r);
 	}
 }
 
@@ -1226,43 +808,42 @@ static char *str_of(struct fe *f, struct ex *x, bool ref)
 	return s;
 }
 
+/* A comparison chain. Chains evaluate each middle operand once, and an
+ * operand only when every comparison before it held, as Python does
+ * (a < b < f() does not call f when a < b is false):
+ * { let c0 = a; let c1 = b; c0 < c1 && { let c2 = f(); c1 < c2 } } */
 static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 {
+	struct side prev = {0};
+
 	if (e->n == 2) {
-		emit_cmp_pair(
-		    f, b, e->cmp[0], e->a[0], str_of(f, e->a[0], false),
-		    str_of(f, e->a[0], true), e->a[1],
-		    str_of(f, e->a[1], false), str_of(f, e->a[1], true));
+		/* the right operand's text first, borrowed then owned (the
+		 * numbering of temporaries follows this order) */
+		struct side r = {e->a[1], NULL, str_of(f, e->a[1], true)};
+		struct side l;
+		r.own = str_of(f, e->a[1], false);
+		l.x = e->a[0];
+		l.ref = str_of(f, e->a[0], true);
+		l.own = str_of(f, e->a[0], false);
+		emit_cmp_pair(b, e->cmp[0], &l, &r);
 		return;
 	}
-	/* Chains evaluate each middle operand once, and an operand only when
-	 * every comparison before it held, as Python does (a < b < f() does
-	 * not call f when a < b is false):
-	 * { let c0 = a; let c1 = b; c0 < c1 && { let c2 = f(); c1 < c2 } } */
-	{
-		char **names = arena_alloc(&f->m->arena, e->n * sizeof(char *));
-		for (size_t i = 0; i < e->n; i++) {
-			names[i] = tmpname(f, "c");
-			buf_addf(b, "{ let %s = ", names[i]);
-			ex_own(f, b, e->a[i]);
-			buf_adds(b, "; ");
-			if (i == 0)
-				continue;
-			{
-				char *ro = xasprintf("&%s", names[i - 1]);
-				char *r1 = xasprintf("&%s", names[i]);
-				emit_cmp_pair(f, b, e->cmp[i - 1], e->a[i - 1],
-					      names[i - 1], ro, e->a[i],
-					      names[i], r1);
-				free(ro);
-				free(r1);
-			}
-			if (i + 1 < e->n)
-				buf_adds(b, " && ");
-		}
-		for (size_t i = 0; i < e->n; i++)
-			buf_adds(b, " }");
+	for (size_t i = 0; i < e->n; i++) {
+		struct side cur = {e->a[i], tmpname(f, "c"), NULL};
+		char *ref = xasprintf("&%s", cur.own);
+		cur.ref = arena_strdup(&f->m->arena, ref);
+		free(ref);
+		buf_addf(b, "{ let %s = ", cur.own);
+		ex_own(f, b, e->a[i]);
+		buf_adds(b, "; ");
+		if (i)
+			emit_cmp_pair(b, e->cmp[i - 1], &prev, &cur);
+		if (i && i + 1 < e->n)
+			buf_adds(b, " && ");
+		prev = cur;
 	}
+	for (size_t i = 0; i < e->n; i++)
+		buf_adds(b, " }");
 }
 
 static void emit_math(struct fe *f, struct buf *b, struct ex *e)
@@ -1352,13 +933,13 @@ static void emit_math(struct fe *f, struct buf *b, struct ex *e)
 		buf_adds(b, !strcmp(fn, "fmod") ? ")?" : ")");
 		return;
 	}
-	efail(f, e, "math.%s", fn);
+	unplanned("math.%s");
 }
 
 /* An expression usable as &[T] / &Vec<T> for builtins over iterables. */
 static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (is_call(x, "range")) {
+	if (ex_is_call(x, "range")) {
 		buf_adds(b, "&rt::range_vec(");
 		if (x->n == 1)
 			buf_adds(b, "0, ");
@@ -1370,14 +951,14 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 		buf_adds(b, x->n == 3 ? ")?" : ", 1)?");
 		return;
 	}
-	if (is_method(x, "keys") || is_method(x, "values") ||
-	    is_method(x, "items")) {
+	if (ex_is_method(x, "keys") || ex_is_method(x, "values") ||
+	    ex_is_method(x, "items")) {
 		buf_addf(b, "&rt::d%s(", x->sval);
 		ex_ref(f, b, x->a[0]);
 		buf_addch(b, ')');
 		return;
 	}
-	if (is_call(x, "reversed") && x->n == 1 &&
+	if (ex_is_call(x, "reversed") && x->n == 1 &&
 	    x->a[0]->ty->kind == TY_LIST) {
 		char *t = tmpname(f, "r");
 		buf_addf(b, "&{ let mut %s = ", t);
@@ -1386,9 +967,9 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	}
 	if (x->kind == EX_CALL && !x->fn &&
-	    (is_call(x, "enumerate") || is_call(x, "zip") ||
-	     is_call(x, "reversed"))) {
-		efail(f, x, "%s() outside a for loop", x->sval);
+	    (ex_is_call(x, "enumerate") || ex_is_call(x, "zip") ||
+	     ex_is_call(x, "reversed"))) {
+		unplanned("%s() outside a for loop");
 		return;
 	}
 	switch (x->ty->kind) {
@@ -1416,470 +997,528 @@ static void ex_slice(struct fe *f, struct buf *b, struct ex *x)
 		return;
 	}
 	default:
-		efail(f, x, "iterating %s here", rty(x->ty));
+		unplanned("iterating %s here");
 	}
 }
 
-static const struct ty *iter_elem_ty(const struct ex *x)
+/* ---- builtins: one printer each, found by name ---- */
+
+static void print_len(struct fe *f, struct buf *b, struct ex *e)
 {
-	if (is_call(x, "range"))
-		return ty_basic(TY_INT);
-	if (is_method(x, "keys"))
-		return x->a[0]->ty->sub[0];
-	if (is_method(x, "values"))
-		return x->a[0]->ty->sub[1];
-	if (is_call(x, "reversed"))
-		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0]
-						    : ty_basic(TY_INT);
-	if (x->ty->kind == TY_LIST)
-		return x->ty->sub[0];
-	if (x->ty->kind == TY_STR)
-		return ty_basic(TY_STR);
-	if (x->ty->kind == TY_DICT)
-		return x->ty->sub[0];
-	if (x->ty->kind == TY_TUPLE && x->ty->n)
-		return x->ty->sub[0];
-	return ty_basic(TY_BAD);
+	struct ex *a0 = e->a[0];
+
+	if (a0->ty->kind == TY_STR && strix(f, a0)) {
+		buf_addf(b, "%s.len()", strix(f, a0));
+	} else if (a0->ty->kind == TY_STR) {
+		buf_adds(b, "rt::slen(");
+		ex_ref(f, b, a0);
+		buf_addch(b, ')');
+	} else if (a0->ty->kind == TY_TUPLE && a0->kind == EX_NAME &&
+		   !a0->unwrap) {
+		buf_addf(b, "%zu", a0->ty->n);
+	} else if (a0->ty->kind == TY_TUPLE) {
+		/* still evaluated: it may raise (None, xs[i]) */
+		buf_adds(b, "{ let _ = ");
+		ex_ref(f, b, a0);
+		buf_addf(b, "; %zu }", a0->ty->n);
+	} else if (a0->ty->kind == TY_NONE) {
+		unplanned("len() of None");
+	} else {
+		buf_addch(b, '(');
+		ex_recv(f, b, a0);
+		buf_adds(b, ".len() as i64)");
+	}
 }
 
-static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
+static void print_abs(struct fe *f, struct buf *b, struct ex *e)
 {
-	const char *fn = e->sval;
-	struct ex *a0 = e->n > 0 ? e->a[0] : NULL;
+	struct ex *a0 = e->a[0];
 
-	if (!strncmp(fn, "math.", 5)) {
-		emit_math(f, b, e);
-		return;
-	}
-	if (!strcmp(fn, "len")) {
-		if (a0->ty->kind == TY_STR) {
-			if (a0->kind == EX_NAME && var_of(f, a0)->sx) {
-				buf_addf(b, "%s.len()", var_of(f, a0)->sx);
-				return;
-			}
-			buf_adds(b, "rt::slen(");
-			ex_ref(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_TUPLE && a0->kind == EX_NAME &&
-			   !a0->unwrap) {
-			buf_addf(b, "%zu", a0->ty->n);
-		} else if (a0->ty->kind == TY_TUPLE) {
-			/* still evaluated: it may raise (None, xs[i]) */
-			buf_adds(b, "{ let _ = ");
-			ex_ref(f, b, a0);
-			buf_addf(b, "; %zu }", a0->ty->n);
-		} else if (a0->ty->kind == TY_NONE) {
-			efail(f, a0, "len() of None");
-		} else {
-			buf_addch(b, '(');
-			ex_recv(f, b, a0);
-			buf_adds(b, ".len() as i64)");
-		}
-		return;
-	}
-	if (!strcmp(fn, "abs")) {
-		if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "f64::abs(");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_BOOL) {
-			ex_i64(f, b, a0);
-		} else {
-			buf_adds(b, "rt::abs_i(");
-			ex_own(f, b, a0);
-			buf_adds(b, ")?");
-		}
-		return;
-	}
-	if (!strcmp(fn, "min") || !strcmp(fn, "max")) {
-		if (e->n == 1) {
-			buf_addf(b, "rt::%s_of(", fn);
-			ex_slice(f, b, a0);
-			buf_adds(b, ")?");
-			return;
-		}
-		for (size_t i = 1; i < e->n; i++)
-			buf_addf(b, "rt::%s2(", fn);
+	if (a0->ty->kind == TY_FLOAT) {
+		buf_adds(b, "f64::abs(");
 		ex_own(f, b, a0);
-		for (size_t i = 1; i < e->n; i++) {
-			buf_adds(b, ", ");
-			ex_own(f, b, e->a[i]);
-			buf_addch(b, ')');
-		}
+		buf_addch(b, ')');
+	} else if (a0->ty->kind == TY_BOOL) {
+		ex_i64(f, b, a0);
+	} else {
+		buf_adds(b, "rt::abs_i(");
+		ex_own(f, b, a0);
+		buf_adds(b, ")?");
+	}
+}
+
+/* min(xs) / max(a, b, ...) */
+static void print_min_max(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (e->n == 1) {
+		buf_addf(b, "rt::%s_of(", e->sval);
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ")?");
 		return;
 	}
-	if (!strcmp(fn, "sum")) {
-		const struct ty *el = iter_elem_ty(a0);
-		bool v12 = f->m->py_minor >= 12;
-		if (el->kind == TY_FLOAT ||
-		    (e->n == 2 && e->a[1]->ty->kind == TY_FLOAT)) {
-			if (el->kind != TY_FLOAT) {
-				efail(f, e, "sum() of %s from a float start",
-				      rty(el));
-				return;
-			}
-			if (e->n == 2) {
-				buf_addf(b, "rt::sum_fs%s(", v12 ? "12" : "");
-				ex_slice(f, b, a0);
-				buf_adds(b, ", ");
-				ex_own(f, b, e->a[1]);
-				buf_addch(b, ')');
-			} else {
-				buf_addf(b, "rt::sum_f%s(", v12 ? "12" : "");
-				ex_slice(f, b, a0);
-				buf_adds(b, ")?");
-			}
-			return;
-		}
-		if (e->n == 2)
-			buf_adds(b, "rt::add_i(");
-		if (el->kind == TY_BOOL) {
-			buf_adds(b, "rt::sum_b(");
-			ex_slice(f, b, a0);
-			buf_addch(b, ')');
-		} else if (el->kind == TY_INT) {
-			buf_adds(b, "rt::sum_i(");
-			ex_slice(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			buf_adds(b, "0");
-		}
-		if (e->n == 2) {
-			buf_adds(b, ", ");
-			ex_i64(f, b, e->a[1]);
-			buf_adds(b, ")?");
-		}
-		return;
+	for (size_t i = 1; i < e->n; i++)
+		buf_addf(b, "rt::%s2(", e->sval);
+	ex_own(f, b, e->a[0]);
+	for (size_t i = 1; i < e->n; i++) {
+		buf_adds(b, ", ");
+		ex_own(f, b, e->a[i]);
+		buf_addch(b, ')');
 	}
-	if (!strcmp(fn, "int")) {
-		if (!a0)
-			buf_adds(b, "0");
-		else if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "rt::trunc(");
-			ex_own(f, b, a0);
-			buf_adds(b, ")?");
-		} else if (a0->ty->kind == TY_STR) {
-			buf_adds(b, "rt::int_s(");
-			ex_ref(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			ex_i64(f, b, a0);
-		}
-		return;
+}
+
+/* sum() of floats adds as the interpreter does (3.12 compensates). */
+static void print_sum_float(struct fe *f, struct buf *b, struct ex *e)
+{
+	const char *v12 = f->m->py_minor >= 12 ? "12" : "";
+
+	if (e->n == 2) {
+		buf_addf(b, "rt::sum_fs%s(", v12);
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ", ");
+		ex_own(f, b, e->a[1]);
+		buf_addch(b, ')');
+	} else {
+		buf_addf(b, "rt::sum_f%s(", v12);
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ")?");
 	}
-	if (!strcmp(fn, "float")) {
-		if (!a0)
-			buf_adds(b, "0.0");
-		else if (a0->ty->kind == TY_STR) {
-			buf_adds(b, "rt::float_s(");
-			ex_ref(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			ex_f64(f, b, a0);
-		}
-		return;
-	}
-	if (!strcmp(fn, "bool")) {
-		if (!a0)
-			buf_adds(b, "false");
+}
+
+static void print_sum(struct fe *f, struct buf *b, struct ex *e)
+{
+	const struct ty *el = ex_elem_ty(e->a[0]);
+
+	if (el->kind == TY_FLOAT ||
+	    (e->n == 2 && e->a[1]->ty->kind == TY_FLOAT)) {
+		if (el->kind != TY_FLOAT)
+			unplanned("sum() of %s from a float start");
 		else
-			ex_cond(f, b, a0);
+			print_sum_float(f, b, e);
 		return;
 	}
-	if (!strcmp(fn, "str")) {
-		if (!a0)
-			buf_adds(b, "String::new()");
-		else if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "rt::repr_f(");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_BOOL) {
-			buf_adds(b, "rt::repr_b(");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else if (a0->ty->kind == TY_INT) {
-			buf_adds(b, "i64::to_string(&");
-			ex_own(f, b, a0);
-			buf_addch(b, ')');
-		} else {
-			ex_own(f, b, a0);
-		}
-		return;
+	if (e->n == 2)
+		buf_adds(b, "rt::add_i(");
+	if (el->kind == TY_BOOL) {
+		buf_adds(b, "rt::sum_b(");
+		ex_slice(f, b, e->a[0]);
+		buf_addch(b, ')');
+	} else if (el->kind == TY_INT) {
+		buf_adds(b, "rt::sum_i(");
+		ex_slice(f, b, e->a[0]);
+		buf_adds(b, ")?");
+	} else {
+		buf_adds(b, "0");
 	}
-	if (!strcmp(fn, "round") && e->n == 2) {
+	if (e->n == 2) {
+		buf_adds(b, ", ");
+		ex_i64(f, b, e->a[1]);
+		buf_adds(b, ")?");
+	}
+}
+
+/* rt::NAME(x)? of an owned x, or of a borrowed one. */
+static void add_call1(struct fe *f, struct buf *b, const char *name,
+		      struct ex *x, bool ref)
+{
+	buf_addf(b, "rt::%s(", name);
+	if (ref)
+		ex_ref(f, b, x);
+	else
+		ex_own(f, b, x);
+	buf_adds(b, ")?");
+}
+
+static void print_int_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->n ? e->a[0] : NULL;
+
+	if (!a0)
+		buf_adds(b, "0");
+	else if (a0->ty->kind == TY_FLOAT)
+		add_call1(f, b, "trunc", a0, false);
+	else if (a0->ty->kind == TY_STR)
+		add_call1(f, b, "int_s", a0, true);
+	else
+		ex_i64(f, b, a0);
+}
+
+static void print_float_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->n ? e->a[0] : NULL;
+
+	if (!a0)
+		buf_adds(b, "0.0");
+	else if (a0->ty->kind == TY_STR)
+		add_call1(f, b, "float_s", a0, true);
+	else
+		ex_f64(f, b, a0);
+}
+
+static void print_bool_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!e->n)
+		buf_adds(b, "false");
+	else
+		ex_cond(f, b, e->a[0]);
+}
+
+static void print_str_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	static const char *wrap[] = {
+	    [TY_FLOAT] = "rt::repr_f(",
+	    [TY_BOOL] = "rt::repr_b(",
+	    [TY_INT] = "i64::to_string(&",
+	};
+	struct ex *a0 = e->n ? e->a[0] : NULL;
+	enum ty_kind k = a0 ? a0->ty->kind : TY_UNKNOWN;
+
+	if (!a0) {
+		buf_adds(b, "String::new()");
+	} else if (k == TY_FLOAT || k == TY_BOOL || k == TY_INT) {
+		buf_adds(b, wrap[k]);
+		ex_own(f, b, a0);
+		buf_addch(b, ')');
+	} else {
+		ex_own(f, b, a0);
+	}
+}
+
+static void print_round(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->a[0];
+	bool fl = a0->ty->kind == TY_FLOAT;
+
+	if (e->n == 2) {
 		/* round(x, n): CPython's correctly rounded decimal */
-		buf_adds(b, a0->ty->kind == TY_FLOAT ? "rt::round_fn("
-						     : "rt::round_in(");
-		if (a0->ty->kind == TY_FLOAT)
+		buf_adds(b, fl ? "rt::round_fn(" : "rt::round_in(");
+		if (fl)
 			ex_own(f, b, a0);
 		else
 			ex_i64(f, b, a0);
 		buf_adds(b, ", ");
 		ex_i64(f, b, e->a[1]);
 		buf_adds(b, ")?");
-		return;
+	} else if (fl) {
+		add_call1(f, b, "round_f", a0, false);
+	} else {
+		ex_i64(f, b, a0);
 	}
-	if (!strcmp(fn, "round")) {
-		if (a0->ty->kind == TY_FLOAT) {
-			buf_adds(b, "rt::round_f(");
-			ex_own(f, b, a0);
-			buf_adds(b, ")?");
-		} else {
-			ex_i64(f, b, a0);
-		}
-		return;
-	}
-	if (!strcmp(fn, "sorted") && a0->ty->kind == TY_SET) {
-		buf_adds(b, "rt::sorted_set(");
-		ex_ref(f, b, a0);
-		buf_addf(b, ", %s)?",
-			 e->n == 2 && e->a[1]->ival ? "true" : "false");
-		return;
-	}
-	if (!strcmp(fn, "sorted")) {
-		buf_adds(b, "rt::sorted(");
-		ex_slice(f, b, a0);
-		buf_addf(b, ", %s)?",
-			 e->n == 2 && e->a[1]->ival ? "true" : "false");
-		return;
-	}
-	if (!strcmp(fn, "list")) {
-		if (!a0) {
-			buf_addf(b, "Vec::<%s>::new()", rty(e->ty->sub[0]));
-			return;
-		}
-		buf_addch(b, '(');
-		ex_slice(f, b, a0);
-		buf_adds(b, ").to_vec()");
-		return;
-	}
-	if (!strcmp(fn, "set")) {
-		if (!a0) {
-			buf_addf(b, "IndexSet::<%s>::new()",
-				 rty(e->ty->sub[0]));
-			return;
-		}
-		buf_adds(b, "rt::set_from((");
-		ex_slice(f, b, a0);
-		buf_adds(b, ").to_vec())");
-		return;
-	}
-	if (!strcmp(fn, "dict")) {
-		buf_addf(b, "IndexMap::<%s, %s>::default()", rty(e->ty->sub[0]),
-			 rty(e->ty->sub[1]));
-		return;
-	}
-	if (!strcmp(fn, "any") || !strcmp(fn, "all")) {
-		buf_addf(b, "rt::%s(", fn);
-		ex_slice(f, b, a0);
-		buf_addch(b, ')');
-		return;
-	}
-	if (!strcmp(fn, "divmod")) {
-		char *x = tmpname(f, "a"), *y = tmpname(f, "b");
-		bool fl = e->ty->sub[0]->kind == TY_FLOAT;
-		buf_addf(b, "{ let %s = ", x);
-		if (fl)
-			ex_f64(f, b, e->a[0]);
-		else
-			ex_i64(f, b, e->a[0]);
-		buf_addf(b, "; let %s = ", y);
-		if (fl)
-			ex_f64(f, b, e->a[1]);
-		else
-			ex_i64(f, b, e->a[1]);
-		if (fl)
-			buf_addf(
-			    b,
-			    "; (rt::floordiv_f(%s, %s)?, rt::mod_f(%s, %s)?) }",
-			    x, y, x, y);
-		else
-			buf_addf(
-			    b,
-			    "; (rt::floordiv_i(%s, %s)?, rt::mod_i(%s, %s)?) }",
-			    x, y, x, y);
-		return;
-	}
-	efail(f, e, "builtin %s()", fn);
 }
 
-/* Mutating methods evaluate their arguments before borrowing the
- * receiver mutably (Rust would otherwise see two borrows). */
-static void emit_method(struct fe *f, struct buf *b, struct ex *e)
+static void print_sorted(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *a0 = e->a[0];
+
+	if (a0->ty->kind == TY_SET) {
+		buf_adds(b, "rt::sorted_set(");
+		ex_ref(f, b, a0);
+	} else {
+		buf_adds(b, "rt::sorted(");
+		ex_slice(f, b, a0);
+	}
+	buf_addf(b, ", %s)?", e->n == 2 && e->a[1]->ival ? "true" : "false");
+}
+
+static void print_list_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!e->n) {
+		buf_addf(b, "Vec::<%s>::new()", rty(e->ty->sub[0]));
+		return;
+	}
+	buf_addch(b, '(');
+	ex_slice(f, b, e->a[0]);
+	buf_adds(b, ").to_vec()");
+}
+
+static void print_set_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!e->n) {
+		buf_addf(b, "IndexSet::<%s>::new()", rty(e->ty->sub[0]));
+		return;
+	}
+	buf_adds(b, "rt::set_from((");
+	ex_slice(f, b, e->a[0]);
+	buf_adds(b, ").to_vec())");
+}
+
+static void print_dict_of(struct fe *f, struct buf *b, struct ex *e)
+{
+	buf_addf(b, "IndexMap::<%s, %s>::default()", rty(e->ty->sub[0]),
+		 rty(e->ty->sub[1]));
+}
+
+static void print_any_all(struct fe *f, struct buf *b, struct ex *e)
+{
+	buf_addf(b, "rt::%s(", e->sval);
+	ex_slice(f, b, e->a[0]);
+	buf_addch(b, ')');
+}
+
+static void print_divmod(struct fe *f, struct buf *b, struct ex *e)
+{
+	char *x = tmpname(f, "a"), *y = tmpname(f, "b");
+	bool fl = e->ty->sub[0]->kind == TY_FLOAT;
+	const char *k = fl ? "f" : "i";
+
+	buf_addf(b, "{ let %s = ", x);
+	if (fl)
+		ex_f64(f, b, e->a[0]);
+	else
+		ex_i64(f, b, e->a[0]);
+	buf_addf(b, "; let %s = ", y);
+	if (fl)
+		ex_f64(f, b, e->a[1]);
+	else
+		ex_i64(f, b, e->a[1]);
+	buf_addf(b, "; (rt::floordiv_%s(%s, %s)?, rt::mod_%s(%s, %s)?) }", k, x,
+		 y, k, x, y);
+}
+
+static const struct {
+	const char *name;
+	ex_printer print;
+} builtins[] = {
+    {"len", print_len},	       {"abs", print_abs},
+    {"min", print_min_max},    {"max", print_min_max},
+    {"sum", print_sum},	       {"int", print_int_of},
+    {"float", print_float_of}, {"bool", print_bool_of},
+    {"str", print_str_of},     {"round", print_round},
+    {"sorted", print_sorted},  {"list", print_list_of},
+    {"set", print_set_of},     {"dict", print_dict_of},
+    {"any", print_any_all},    {"all", print_any_all},
+    {"divmod", print_divmod},
+};
+
+static void emit_builtin(struct fe *f, struct buf *b, struct ex *e)
+{
+	if (!strncmp(e->sval, "math.", 5)) {
+		emit_math(f, b, e);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(*builtins); i++)
+		if (!strcmp(e->sval, builtins[i].name)) {
+			builtins[i].print(f, b, e);
+			return;
+		}
+	unplanned("builtin %s()");
+}
+
+/* ---- methods ---- */
+
+static bool name_in(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return true;
+	return false;
+}
+
+#define NAME_IN(s, names) name_in(s, names, sizeof(names) / sizeof(*names))
+
+/* list.append(x), list.pop(i), ... on the receiver r, whose arguments
+ * are already in a1 and a2. */
+static void change_list(struct fe *f, struct buf *b, struct ex *e,
+			const char *a1, const char *a2)
+{
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+
+	if (!strcmp(m, "append") && ex_is_var(r, f->fn->out_var)) {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".push(%s)?", a1);
+	} else if (!strcmp(m, "append")) {
+		buf_adds(b, "rt::push(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", %s)?", a1);
+	} else if (!strcmp(m, "insert")) {
+		buf_adds(b, "rt::insert(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", %s, %s)", a1, a2);
+	} else if (!strcmp(m, "extend")) {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".extend(%s)", a1);
+	} else if (!strcmp(m, "pop")) {
+		buf_adds(b, a1 ? "rt::pop_at(" : "rt::pop(");
+		ex_mut(f, b, r);
+		if (a1)
+			buf_addf(b, ", %s", a1);
+		buf_adds(b, ")?");
+	} else if (!strcmp(m, "sort")) {
+		buf_adds(b, "rt::sort(");
+		ex_mut(f, b, r);
+		buf_adds(b, ", false)?");
+	} else {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".%s()", m);
+	}
+}
+
+static void change_dict(struct fe *f, struct buf *b, struct ex *e,
+			const char *a1, const char *a2)
+{
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+
+	if (!strcmp(m, "setdefault")) {
+		buf_adds(b, "rt::setdefault(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", %s, %s)", a1, a2);
+	} else if (!strcmp(m, "pop")) {
+		buf_adds(b, a2 ? "rt::dpop_or(" : "rt::dpop(");
+		ex_mut(f, b, r);
+		buf_addf(b, ", &%s", a1);
+		if (a2)
+			buf_addf(b, ", %s)", a2);
+		else
+			buf_adds(b, ")?");
+	} else {
+		ex_recv_mut(f, b, r);
+		buf_addf(b, ".%s()", m);
+	}
+}
+
+static void change_set(struct fe *f, struct buf *b, struct ex *e,
+		       const char *a1)
+{
+	ex_recv_mut(f, b, e->a[0]);
+	if (!strcmp(e->sval, "add"))
+		buf_addf(b, ".insert(%s);", a1);
+	else
+		buf_addf(b, ".shift_remove(&%s);", a1);
+}
+
+/* A method that changes its list, dict or set: the arguments are
+ * evaluated first, then the receiver borrowed mutably (Rust would
+ * otherwise see two borrows). */
+static void emit_change(struct fe *f, struct buf *b, struct ex *e)
+{
+	const struct ty *rt = e->a[0]->ty;
+	const char *m = e->sval;
+	char *a1 = NULL, *a2 = NULL;
+
+	buf_adds(b, "{ ");
+	if (e->n > 1) {
+		a1 = tmpname(f, "a");
+		buf_addf(b, "let %s = ", a1);
+		if (!strcmp(m, "extend")) {
+			buf_addch(b, '(');
+			ex_slice(f, b, e->a[1]);
+			buf_adds(b, ").to_vec()");
+		} else if (rt->kind == TY_LIST &&
+			   (!strcmp(m, "insert") || !strcmp(m, "pop"))) {
+			ex_i64(f, b, e->a[1]);
+		} else {
+			ex_own_as(f, b, e->a[1], rt->sub[0]);
+		}
+		buf_adds(b, "; ");
+	}
+	if (e->n > 2) {
+		a2 = tmpname(f, "a");
+		buf_addf(b, "let %s = ", a2);
+		ex_own_as(f, b, e->a[2],
+			  rt->kind == TY_DICT ? rt->sub[1] : rt->sub[0]);
+		buf_adds(b, "; ");
+	}
+	if (rt->kind == TY_LIST)
+		change_list(f, b, e, a1, a2);
+	else if (rt->kind == TY_DICT)
+		change_dict(f, b, e, a1, a2);
+	else
+		change_set(f, b, e, a1);
+	buf_adds(b, " }");
+}
+
+/* xs.index(x), xs.count(x), d.get(k, v), c.copy() */
+static void emit_query(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct ex *r = e->a[0];
 	const char *m = e->sval;
 	const struct ty *rt = r->ty;
-	char *a1 = NULL, *a2 = NULL;
 
-	if (rt->kind == TY_LIST || rt->kind == TY_DICT || rt->kind == TY_SET) {
-		bool mut = !strcmp(m, "append") || !strcmp(m, "insert") ||
-			   !strcmp(m, "extend") || !strcmp(m, "pop") ||
-			   !strcmp(m, "reverse") || !strcmp(m, "clear") ||
-			   !strcmp(m, "sort") || !strcmp(m, "setdefault") ||
-			   !strcmp(m, "add") || !strcmp(m, "discard");
-		if (mut) {
-			buf_adds(b, "{ ");
-			if (e->n > 1) {
-				a1 = tmpname(f, "a");
-				buf_addf(b, "let %s = ", a1);
-				if (!strcmp(m, "extend")) {
-					buf_addch(b, '(');
-					ex_slice(f, b, e->a[1]);
-					buf_adds(b, ").to_vec()");
-				} else if (rt->kind == TY_LIST &&
-					   (!strcmp(m, "insert") ||
-					    !strcmp(m, "pop"))) {
-					ex_i64(f, b, e->a[1]);
-				} else if (rt->kind == TY_LIST) {
-					ex_own_as(f, b, e->a[1], rt->sub[0]);
-				} else {
-					ex_own_as(f, b, e->a[1], rt->sub[0]);
-				}
-				buf_adds(b, "; ");
-			}
-			if (e->n > 2) {
-				a2 = tmpname(f, "a");
-				buf_addf(b, "let %s = ", a2);
-				ex_own_as(f, b, e->a[2],
-					  rt->kind == TY_DICT ? rt->sub[1]
-							      : rt->sub[0]);
-				buf_adds(b, "; ");
-			}
-			if (rt->kind == TY_LIST) {
-				if (!strcmp(m, "append") &&
-				    is_var(r, f->out_var)) {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".push(%s)?", a1);
-				} else if (!strcmp(m, "append")) {
-					buf_adds(b, "rt::push(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", %s)?", a1);
-				} else if (!strcmp(m, "insert")) {
-					buf_adds(b, "rt::insert(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", %s, %s)", a1, a2);
-				} else if (!strcmp(m, "extend")) {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".extend(%s)", a1);
-				} else if (!strcmp(m, "pop")) {
-					buf_adds(b, a1 ? "rt::pop_at("
-						       : "rt::pop(");
-					ex_mut(f, b, r);
-					if (a1)
-						buf_addf(b, ", %s", a1);
-					buf_adds(b, ")?");
-				} else if (!strcmp(m, "sort")) {
-					buf_adds(b, "rt::sort(");
-					ex_mut(f, b, r);
-					buf_adds(b, ", false)?");
-				} else {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".%s()", m);
-				}
-			} else if (rt->kind == TY_DICT) {
-				if (!strcmp(m, "setdefault")) {
-					buf_adds(b, "rt::setdefault(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", %s, %s)", a1, a2);
-				} else if (!strcmp(m, "pop")) {
-					buf_adds(b, a2 ? "rt::dpop_or("
-						       : "rt::dpop(");
-					ex_mut(f, b, r);
-					buf_addf(b, ", &%s", a1);
-					if (a2)
-						buf_addf(b, ", %s)", a2);
-					else
-						buf_adds(b, ")?");
-				} else {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".%s()", m);
-				}
-			} else {
-				if (!strcmp(m, "add")) {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".insert(%s);", a1);
-				} else {
-					ex_recv_mut(f, b, r);
-					buf_addf(b, ".shift_remove(&%s);", a1);
-				}
-			}
-			buf_adds(b, " }");
-			return;
-		}
-		if (!strcmp(m, "index") || !strcmp(m, "count")) {
-			buf_addf(b, "rt::%s_of(", m);
-			ex_ref(f, b, r);
-			buf_adds(b, ", &");
-			ex_own_as(f, b, e->a[1], rt->sub[0]);
-			buf_adds(b, ")?");
-			return;
-		}
-		if (!strcmp(m, "copy")) {
-			ex_recv(f, b, r);
-			buf_adds(b, ".clone()");
-			return;
-		}
-		if (!strcmp(m, "get")) {
-			buf_adds(b, "rt::dget_or(");
-			ex_ref(f, b, r);
-			buf_adds(b, ", &");
-			ex_own_as(f, b, e->a[1], rt->sub[0]);
-			buf_adds(b, ", ");
-			ex_own_as(f, b, e->a[2], rt->sub[1]);
-			buf_addch(b, ')');
-			return;
-		}
-	}
-	if (rt->kind == TY_STR) {
-		static const char *fallible[] = {
-		    "split",   "lower",	  "upper",   "replace", "isdigit",
-		    "isalpha", "isalnum", "isspace", "count"};
-		bool q = false;
-		for (size_t i = 0; i < sizeof(fallible) / sizeof(*fallible);
-		     i++)
-			if (!strcmp(m, fallible[i]))
-				q = true;
-		if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
-			ex_recv(f, b, r);
-			buf_addf(b, ".%s(",
-				 m[0] == 's' ? "starts_with" : "ends_with");
-			ex_recv(f, b, e->a[1]);
-			buf_adds(b, ".as_str())");
-			return;
-		}
-		if (!strcmp(m, "join")) {
-			buf_adds(b, "rt::join(");
-			ex_ref(f, b, r);
-			buf_adds(b, ", ");
-			ex_slice(f, b, e->a[1]);
-			buf_addch(b, ')');
-			return;
-		}
-		if ((!strcmp(m, "strip") || !strcmp(m, "lstrip") ||
-		     !strcmp(m, "rstrip"))) {
-			if (e->n == 2) {
-				buf_addf(b, "rt::%s_chars(", m);
-			} else {
-				buf_addf(b, "rt::%s(", m);
-				q = true;
-			}
-		} else if (!strcmp(m, "split") && e->n == 1) {
-			buf_adds(b, "rt::split_ws(");
-		} else if (!strcmp(m, "count")) {
-			buf_adds(b, "rt::scount(");
-		} else {
-			buf_addf(b, "rt::%s(", m);
-		}
-		ex_ref(f, b, r);
-		for (size_t i = 1; i < e->n; i++) {
-			buf_adds(b, ", ");
-			ex_ref(f, b, e->a[i]);
-		}
-		buf_adds(b, q ? ")?" : ")");
+	if (!strcmp(m, "copy")) {
+		ex_recv(f, b, r);
+		buf_adds(b, ".clone()");
 		return;
 	}
-	efail(f, e, "method .%s() on %s", m, rty(rt));
+	if (!strcmp(m, "get"))
+		buf_adds(b, "rt::dget_or(");
+	else
+		buf_addf(b, "rt::%s_of(", m);
+	ex_ref(f, b, r);
+	buf_adds(b, ", &");
+	ex_own_as(f, b, e->a[1], rt->sub[0]);
+	if (!strcmp(m, "get")) {
+		buf_adds(b, ", ");
+		ex_own_as(f, b, e->a[2], rt->sub[1]);
+		buf_addch(b, ')');
+	} else {
+		buf_adds(b, ")?");
+	}
+}
+
+static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
+{
+	static const char *const fallible[] = {"split",	  "lower",   "upper",
+					       "replace", "isdigit", "isalpha",
+					       "isalnum", "isspace", "count"};
+	static const char *const strips[] = {"strip", "lstrip", "rstrip"};
+	struct ex *r = e->a[0];
+	const char *m = e->sval;
+	bool q = NAME_IN(m, fallible);
+
+	if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+		ex_recv(f, b, r);
+		buf_addf(b, ".%s(", m[0] == 's' ? "starts_with" : "ends_with");
+		ex_recv(f, b, e->a[1]);
+		buf_adds(b, ".as_str())");
+		return;
+	}
+	if (!strcmp(m, "join")) {
+		buf_adds(b, "rt::join(");
+		ex_ref(f, b, r);
+		buf_adds(b, ", ");
+		ex_slice(f, b, e->a[1]);
+		buf_addch(b, ')');
+		return;
+	}
+	if (NAME_IN(m, strips) && e->n == 2) {
+		buf_addf(b, "rt::%s_chars(", m);
+	} else if (NAME_IN(m, strips)) {
+		buf_addf(b, "rt::%s(", m);
+		q = true;
+	} else if (!strcmp(m, "split") && e->n == 1) {
+		buf_adds(b, "rt::split_ws(");
+	} else if (!strcmp(m, "count")) {
+		buf_adds(b, "rt::scount(");
+	} else {
+		buf_addf(b, "rt::%s(", m);
+	}
+	ex_ref(f, b, r);
+	for (size_t i = 1; i < e->n; i++) {
+		buf_adds(b, ", ");
+		ex_ref(f, b, e->a[i]);
+	}
+	buf_adds(b, q ? ")?" : ")");
+}
+
+static void emit_method(struct fe *f, struct buf *b, struct ex *e)
+{
+	static const char *const changing[] = {
+	    "append", "insert", "extend",     "pop", "reverse",
+	    "clear",  "sort",	"setdefault", "add", "discard",
+	};
+	static const char *const queries[] = {"index", "count", "copy", "get"};
+	enum ty_kind k = e->a[0]->ty->kind;
+	bool container = k == TY_LIST || k == TY_DICT || k == TY_SET;
+
+	if (container && NAME_IN(e->sval, changing))
+		emit_change(f, b, e);
+	else if (container && NAME_IN(e->sval, queries))
+		emit_query(f, b, e);
+	else if (k == TY_STR)
+		emit_str_method(f, b, e);
+	else
+		unplanned("method .%s() on %s");
 }
 
 static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
@@ -1897,13 +1536,12 @@ static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
 			ex_own_as(f, b, a, pv->ty);
 		} else if (pv->is_mutated && !pv->is_rebound) {
 			ex_mut(f, b, a);
-		} else if (is_empty_display(a)) {
+		} else if (ex_is_empty_display(a)) {
 			buf_addch(b, '&');
 			ex_own_as(f, b, a, pv->ty);
 		} else {
 			if (!ty_equal(a->ty, pv->ty))
-				efail(f, a, "argument type %s for %s",
-				      rty(a->ty), rty(pv->ty));
+				unplanned("argument type %s for %s");
 			ex_ref(f, b, a);
 		}
 	}
@@ -1968,7 +1606,7 @@ static void add_str_of(struct fe *f, struct buf *b, struct ex *x,
 			buf_addf(b, "(%s).as_str()", own);
 		break;
 	default:
-		efail(f, x, "formatting %s", rty(t));
+		unplanned("formatting %s");
 	}
 }
 
@@ -1982,7 +1620,7 @@ static void emit_fmt_field(struct fe *f, struct buf *b, const char *s,
 	struct buf own = BUF_INIT;
 
 	if (x->slen && fmt_spec_parse(x->sval, x->slen, &sp)) {
-		efail(f, x, "format spec");
+		unplanned("format spec");
 		return;
 	}
 	if (t->kind == TY_STR && !(x->op == 'r') && !x->slen) {
@@ -2099,288 +1737,309 @@ static void emit_pct(struct fe *f, struct buf *b, struct ex *x)
 	buf_release(&arg);
 }
 
-static void ex_inner(struct fe *f, struct buf *b, struct ex *x)
+/* ---- one printer per expression kind ---- */
+
+static void print_int(struct fe *f, struct buf *b, struct ex *x)
 {
-	switch (x->kind) {
-	case EX_INT:
-		buf_addf(b, "%lld", (long long)x->ival);
-		if (x->ival < 0) {
-			/* parenthesise negative literals */
-			char *s = xasprintf("%lld", (long long)x->ival);
-			buf_truncate(b, b->len - strlen(s));
-			buf_addf(b, "(%s)", s);
-			free(s);
-		}
-		return;
-	case EX_FLOAT:
-		if (x->fval < 0 || (x->fval == 0 && signbit(x->fval))) {
-			buf_addch(b, '(');
-			if (x->fval == 0)
-				buf_adds(b, "-0.0");
-			else
-				add_float(b, x->fval);
-			buf_addch(b, ')');
-		} else {
-			add_float(b, x->fval);
-		}
-		return;
-	case EX_BOOL:
-		buf_adds(b, x->ival ? "true" : "false");
-		return;
-	case EX_NONE:
-		buf_adds(b, "()");
-		return;
-	case EX_STR:
-		add_rust_str(b, x->sval, x->slen);
-		return;
-	case EX_NAME: {
-		struct var *v = var_of(f, x);
-		if (x->unwrap) {
-			buf_addf(b, "%s%s.ok_or(rt::Deopt)?", v->rname,
-				 ty_is_copy(v->ty) ? "" : ".clone()");
-			return;
-		}
-		if (x->is_move && !var_is_ref(v) && !ty_is_copy(v->ty)) {
-			buf_addf(b, "std::mem::take(&mut %s)", v->rname);
-			return;
-		}
-		buf_adds(b, v->rname);
-		if (!ty_is_copy(v->ty))
-			buf_adds(b, ".clone()");
-		return;
-	}
-	case EX_BINOP:
-		emit_binop(f, b, x->op, x->a[0], x->a[1], x->ty);
-		return;
-	case EX_UNOP: {
-		struct ex *a = x->a[0];
-		if (x->op == '+') {
-			if (a->ty->kind == TY_FLOAT)
-				ex_own(f, b, a);
-			else
-				ex_i64(f, b, a);
-		} else if (x->op == '-') {
-			if (a->ty->kind == TY_FLOAT) {
-				buf_adds(b, "(-");
-				ex_own(f, b, a);
-				buf_addch(b, ')');
-			} else if (a->ty->kind == TY_BOOL) {
-				buf_adds(b, "(-");
-				ex_i64(f, b, a);
-				buf_addch(b, ')');
-			} else {
-				buf_adds(b, "rt::neg_i(");
-				ex_own(f, b, a);
-				buf_adds(b, ")?");
-			}
-		} else {
-			buf_adds(b, "(!");
-			ex_i64(f, b, a);
-			buf_addch(b, ')');
-		}
-		return;
-	}
-	case EX_NOT:
-		buf_adds(b, "!");
-		ex_cond(f, b, x->a[0]);
-		return;
-	case EX_AND:
-	case EX_OR:
-		if (x->op == 1) {
-			efail(f, x,
-			      "'%s' of %s and %s used as a value returns "
-			      "one operand or the other",
-			      x->kind == EX_AND ? "and" : "or",
-			      rty(x->a[0]->ty), rty(x->a[1]->ty));
-			return;
-		}
-		if (x->ty->kind == TY_BOOL) {
-			buf_addch(b, '(');
-			ex_own(f, b, x->a[0]);
-			buf_adds(b, x->kind == EX_AND ? " && " : " || ");
-			ex_own(f, b, x->a[1]);
-			buf_addch(b, ')');
-		} else {
-			char *t = tmpname(f, "v");
-			buf_addf(b, "{ let %s = ", t);
-			ex_own(f, b, x->a[0]);
-			buf_addf(b, "; if rt::Truthy::truthy(&%s) { ", t);
-			if (x->kind == EX_AND)
-				ex_own(f, b, x->a[1]);
-			else
-				buf_adds(b, t);
-			buf_adds(b, " } else { ");
-			if (x->kind == EX_AND)
-				buf_adds(b, t);
-			else
-				ex_own(f, b, x->a[1]);
-			buf_adds(b, " } }");
-		}
-		return;
-	case EX_CMP:
-		emit_cmp(f, b, x);
-		return;
-	case EX_IFEXP:
-		buf_adds(b, "(if ");
-		ex_cond(f, b, x->a[1]);
-		buf_adds(b, " { ");
-		ex_own_as(f, b, x->a[0], x->ty);
-		buf_adds(b, " } else { ");
-		ex_own_as(f, b, x->a[2], x->ty);
-		buf_adds(b, " })");
-		return;
-	case EX_CALL:
-		if (x->fn)
-			emit_call_fn(f, b, x);
-		else
-			emit_builtin(f, b, x);
-		return;
-	case EX_METHOD:
-		emit_method(f, b, x);
-		return;
-	case EX_INDEX:
-	case EX_SLICE:
-		if (x->a[0]->ty->kind == TY_NONE) {
-			efail(f, x, "indexing None");
-			return;
-		}
-		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR &&
-		    x->a[0]->kind == EX_NAME && var_of(f, x->a[0])->sx) {
-			buf_addf(b, "%s.get(", var_of(f, x->a[0])->sx);
-			ex_i64(f, b, x->a[1]);
-			buf_adds(b, ")?");
-			return;
-		}
-		if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR) {
-			buf_adds(b, "rt::sget(");
-			ex_ref(f, b, x->a[0]);
-			buf_adds(b, ", ");
-			ex_i64(f, b, x->a[1]);
-			buf_adds(b, ")?");
-			return;
-		}
-		if (x->kind == EX_SLICE) {
-			buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice("
-								: "rt::slice(");
-			ex_ref(f, b, x->a[0]);
-			for (int i = 1; i < 4; i++) {
-				buf_adds(b, ", ");
-				if (!x->a[i]) {
-					buf_adds(b, "None");
-					continue;
-				}
-				buf_adds(b, "Some(");
-				ex_i64(f, b, x->a[i]);
-				buf_addch(b, ')');
-			}
-			buf_adds(b, ")?");
-			return;
-		}
-		if (is_view(f, x->a[0])) {
-			buf_addf(b, "%s.at(", var_of(f, x->a[0])->rname);
-			ex_i64(f, b, x->a[1]);
-			buf_adds(b, ")?");
-		} else if (ty_is_copy(x->ty)) {
-			buf_addch(b, '*');
-			ex_ref(f, b, x);
-		} else {
-			buf_addch(b, '(');
-			ex_ref(f, b, x);
-			buf_adds(b, ").clone()");
-		}
-		return;
-	case EX_LIST:
-		if (!x->n) {
-			buf_addf(b, "Vec::<%s>::new()", rty(x->ty->sub[0]));
-			return;
-		}
-		buf_adds(b, "vec![");
-		for (size_t i = 0; i < x->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
-		}
-		buf_addch(b, ']');
-		return;
-	case EX_SET:
-		buf_addf(b, "rt::set_from::<%s>(vec![", rty(x->ty->sub[0]));
-		for (size_t i = 0; i < x->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
-		}
-		buf_adds(b, "])");
-		return;
-	case EX_TUPLE:
+	/* parenthesise negative literals */
+	buf_addf(b, x->ival < 0 ? "(%lld)" : "%lld", (long long)x->ival);
+}
+
+static void print_float(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->fval < 0 || (x->fval == 0 && signbit(x->fval))) {
 		buf_addch(b, '(');
-		for (size_t i = 0; i < x->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			ex_own(f, b, x->a[i]);
-		}
-		buf_adds(b, x->n == 1 ? ",)" : ")");
-		return;
-	case EX_DICT:
-		if (!x->n) {
-			buf_addf(b, "IndexMap::<%s, %s>::default()",
-				 rty(x->ty->sub[0]), rty(x->ty->sub[1]));
-			return;
-		}
-		buf_adds(b, "rt::dict_from(vec![");
-		for (size_t i = 0; i + 1 < x->n; i += 2) {
-			if (i)
-				buf_adds(b, ", ");
-			buf_addch(b, '(');
-			ex_own_as(f, b, x->a[i], x->ty->sub[0]);
-			buf_adds(b, ", ");
-			ex_own_as(f, b, x->a[i + 1], x->ty->sub[1]);
-			buf_addch(b, ')');
-		}
-		buf_adds(b, "])");
-		return;
-	case EX_FSTR:
-		emit_fstr(f, b, x);
-		return;
-	case EX_FMT:
-		efail(f, x, "a format field outside an f-string");
-		return;
-	case EX_PCT:
-		emit_pct(f, b, x);
-		return;
-	case EX_LISTCOMP:
-		if (!x->tmp) {
-			/* Not hoisted: it runs only when its part of the
-			 * expression does (see hoist), so its loop goes in a
-			 * block right here. */
-			struct buf *saved = f->e->out, text = BUF_INIT;
-			int indent = f->e->indent;
-			f->e->out = &text;
-			f->e->indent = 0;
-			hoist(f, x);
-			f->e->out = saved;
-			f->e->indent = indent;
-			if (!f->failed)
-				buf_addf(b, "{ %s%s }", text.data, x->tmp);
-			x->tmp = NULL;
-			buf_release(&text);
-			return;
-		}
-		buf_adds(b, x->tmp);
-		return;
+		if (x->fval == 0)
+			buf_adds(b, "-0.0");
+		else
+			add_float(b, x->fval);
+		buf_addch(b, ')');
+	} else {
+		add_float(b, x->fval);
 	}
 }
 
+static void print_bool(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, x->ival ? "true" : "false");
+}
+
+static void print_none(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, "()");
+}
+
+static void print_str(struct fe *f, struct buf *b, struct ex *x)
+{
+	add_rust_str(b, x->sval, x->slen);
+}
+
+static void print_name(struct fe *f, struct buf *b, struct ex *x)
+{
+	struct var *v = var_of(f, x);
+
+	if (x->unwrap)
+		buf_addf(b, "%s%s.ok_or(rt::Deopt)?", v->rname,
+			 ty_is_copy(v->ty) ? "" : ".clone()");
+	else if (x->is_move && !var_is_ref(v) && !ty_is_copy(v->ty))
+		buf_addf(b, "std::mem::take(&mut %s)", v->rname);
+	else
+		buf_addf(b, "%s%s", v->rname,
+			 ty_is_copy(v->ty) ? "" : ".clone()");
+}
+
+static void print_binop(struct fe *f, struct buf *b, struct ex *x)
+{
+	emit_binop(f, b, x->op, x->a[0], x->a[1], x->ty);
+}
+
+static void print_unop(struct fe *f, struct buf *b, struct ex *x)
+{
+	struct ex *a = x->a[0];
+
+	if (x->op == '+' && a->ty->kind == TY_FLOAT) {
+		ex_own(f, b, a);
+	} else if (x->op == '+') {
+		ex_i64(f, b, a);
+	} else if (x->op == '-' && a->ty->kind == TY_FLOAT) {
+		buf_adds(b, "(-");
+		ex_own(f, b, a);
+		buf_addch(b, ')');
+	} else if (x->op == '-' && a->ty->kind == TY_BOOL) {
+		buf_adds(b, "(-");
+		ex_i64(f, b, a);
+		buf_addch(b, ')');
+	} else if (x->op == '-') {
+		buf_adds(b, "rt::neg_i(");
+		ex_own(f, b, a);
+		buf_adds(b, ")?");
+	} else {
+		buf_adds(b, "(!");
+		ex_i64(f, b, a);
+		buf_addch(b, ')');
+	}
+}
+
+static void print_not(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, "!");
+	ex_cond(f, b, x->a[0]);
+}
+
+/* a and b / a or b as a value: Python's operand, not a bool. */
+static void print_and_or(struct fe *f, struct buf *b, struct ex *x)
+{
+	bool is_and = x->kind == EX_AND;
+	char *t;
+
+	if (x->op == 1) {
+		unplanned("'and' / 'or' as a value of two types");
+		return;
+	}
+	if (x->ty->kind == TY_BOOL) {
+		buf_addch(b, '(');
+		ex_own(f, b, x->a[0]);
+		buf_adds(b, is_and ? " && " : " || ");
+		ex_own(f, b, x->a[1]);
+		buf_addch(b, ')');
+		return;
+	}
+	t = tmpname(f, "v");
+	buf_addf(b, "{ let %s = ", t);
+	ex_own(f, b, x->a[0]);
+	buf_addf(b, "; if rt::Truthy::truthy(&%s) { ", t);
+	if (is_and)
+		ex_own(f, b, x->a[1]);
+	else
+		buf_adds(b, t);
+	buf_adds(b, " } else { ");
+	if (is_and)
+		buf_adds(b, t);
+	else
+		ex_own(f, b, x->a[1]);
+	buf_adds(b, " } }");
+}
+
+static void print_ifexp(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, "(if ");
+	ex_cond(f, b, x->a[1]);
+	buf_adds(b, " { ");
+	ex_own_as(f, b, x->a[0], x->ty);
+	buf_adds(b, " } else { ");
+	ex_own_as(f, b, x->a[2], x->ty);
+	buf_adds(b, " })");
+}
+
+static void print_call(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (x->fn)
+		emit_call_fn(f, b, x);
+	else
+		emit_builtin(f, b, x);
+}
+
+static void print_slice(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice(" : "rt::slice(");
+	ex_ref(f, b, x->a[0]);
+	for (int i = 1; i < 4; i++) {
+		buf_adds(b, ", ");
+		if (!x->a[i]) {
+			buf_adds(b, "None");
+			continue;
+		}
+		buf_adds(b, "Some(");
+		ex_i64(f, b, x->a[i]);
+		buf_addch(b, ')');
+	}
+	buf_adds(b, ")?");
+}
+
+/* xs[i], d[k], t[0], s[i] (a str index through its rt::StrIx if any) and
+ * slices. */
+static void print_index(struct fe *f, struct buf *b, struct ex *x)
+{
+	const struct ty *ot = x->a[0]->ty;
+
+	if (ot->kind == TY_NONE) {
+		unplanned("indexing None");
+	} else if (x->kind == EX_SLICE) {
+		print_slice(f, b, x);
+	} else if (ot->kind == TY_STR && strix(f, x->a[0])) {
+		buf_addf(b, "%s.get(", strix(f, x->a[0]));
+		ex_i64(f, b, x->a[1]);
+		buf_adds(b, ")?");
+	} else if (ot->kind == TY_STR) {
+		buf_adds(b, "rt::sget(");
+		ex_ref(f, b, x->a[0]);
+		buf_adds(b, ", ");
+		ex_i64(f, b, x->a[1]);
+		buf_adds(b, ")?");
+	} else if (is_view(f, x->a[0])) {
+		buf_addf(b, "%s.at(", var_of(f, x->a[0])->rname);
+		ex_i64(f, b, x->a[1]);
+		buf_adds(b, ")?");
+	} else if (ty_is_copy(x->ty)) {
+		buf_addch(b, '*');
+		ex_ref(f, b, x);
+	} else {
+		buf_addch(b, '(');
+		ex_ref(f, b, x);
+		buf_adds(b, ").clone()");
+	}
+}
+
+/* The items of a list or set display, each of the element type. */
+static void add_items(struct fe *f, struct buf *b, struct ex *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		ex_own_as(f, b, x->a[i], x->ty->sub[0]);
+	}
+}
+
+static void print_list(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (!x->n) {
+		buf_addf(b, "Vec::<%s>::new()", rty(x->ty->sub[0]));
+		return;
+	}
+	buf_adds(b, "vec![");
+	add_items(f, b, x);
+	buf_addch(b, ']');
+}
+
+static void print_set(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_addf(b, "rt::set_from::<%s>(vec![", rty(x->ty->sub[0]));
+	add_items(f, b, x);
+	buf_adds(b, "])");
+}
+
+static void print_tuple(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_addch(b, '(');
+	for (size_t i = 0; i < x->n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		ex_own(f, b, x->a[i]);
+	}
+	buf_adds(b, x->n == 1 ? ",)" : ")");
+}
+
+static void print_dict(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (!x->n) {
+		buf_addf(b, "IndexMap::<%s, %s>::default()", rty(x->ty->sub[0]),
+			 rty(x->ty->sub[1]));
+		return;
+	}
+	buf_adds(b, "rt::dict_from(vec![");
+	for (size_t i = 0; i + 1 < x->n; i += 2) {
+		if (i)
+			buf_adds(b, ", ");
+		buf_addch(b, '(');
+		ex_own_as(f, b, x->a[i], x->ty->sub[0]);
+		buf_adds(b, ", ");
+		ex_own_as(f, b, x->a[i + 1], x->ty->sub[1]);
+		buf_addch(b, ')');
+	}
+	buf_adds(b, "])");
+}
+
+static void print_fmt(struct fe *f, struct buf *b, struct ex *x)
+{
+	unplanned("a format field outside an f-string");
+}
+
+/* A comprehension: its temporary when it ran before the statement
+ * (hoist), else its loop in a block right here: it runs only when its
+ * part of the expression does. */
+static void print_comp(struct fe *f, struct buf *b, struct ex *x)
+{
+	struct buf *saved = f->e->out, text = BUF_INIT;
+	int indent = f->e->indent;
+
+	if (x->tmp) {
+		buf_adds(b, x->tmp);
+		return;
+	}
+	f->e->out = &text;
+	f->e->indent = 0;
+	hoist(f, x);
+	f->e->out = saved;
+	f->e->indent = indent;
+	buf_addf(b, "{ %s%s }", text.data, x->tmp);
+	x->tmp = NULL;
+	buf_release(&text);
+}
+
+static const ex_printer ex_printers[] = {
+    [EX_INT] = print_int,      [EX_FLOAT] = print_float,
+    [EX_BOOL] = print_bool,    [EX_NONE] = print_none,
+    [EX_STR] = print_str,      [EX_NAME] = print_name,
+    [EX_BINOP] = print_binop,  [EX_UNOP] = print_unop,
+    [EX_NOT] = print_not,      [EX_AND] = print_and_or,
+    [EX_OR] = print_and_or,    [EX_CMP] = emit_cmp,
+    [EX_IFEXP] = print_ifexp,  [EX_CALL] = print_call,
+    [EX_METHOD] = emit_method, [EX_INDEX] = print_index,
+    [EX_SLICE] = print_index,  [EX_LIST] = print_list,
+    [EX_TUPLE] = print_tuple,  [EX_DICT] = print_dict,
+    [EX_SET] = print_set,      [EX_LISTCOMP] = print_comp,
+    [EX_FSTR] = emit_fstr,     [EX_FMT] = print_fmt,
+    [EX_PCT] = emit_pct,
+};
+
+/* An owned value of x (a copy, a clone, or a move of a dead local). */
 static void ex_own(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (f->failed)
-		return;
-	ex_inner(f, b, x);
+	ex_printers[x->kind](f, b, x);
 }
 
 static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (f->failed)
-		return;
 	if (x->kind == EX_NAME) {
 		struct var *v = var_of(f, x);
 		if (x->unwrap)
@@ -2440,8 +2099,6 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 
 static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 {
-	if (f->failed)
-		return;
 	if (x->kind == EX_NAME) {
 		struct var *v = var_of(f, x);
 		if (var_is_ref(v))
@@ -2480,7 +2137,7 @@ static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 		buf_addf(b, ", &%s)? }", t);
 		return;
 	}
-	efail(f, x, "this expression cannot be changed in place");
+	unplanned("this expression cannot be changed in place");
 }
 
 /* Receiver of a method call: names auto-deref, anything else in parens. */
@@ -2546,8 +2203,6 @@ static void ex_cond(struct fe *f, struct buf *b, struct ex *x)
 	}
 }
 
-static bool needs_hoist(const struct ex *x);
-
 /* A str operand as &str: literals stay literals (no String made). */
 static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 {
@@ -2560,112 +2215,52 @@ static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 	buf_adds(b, ").as_str()");
 }
 
-/* Whether x reads variable var anywhere. */
-static bool ex_mentions(const struct ex *x, int var)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_NAME && x->var == var)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_mentions(x->a[i], var))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_mentions(c->iter, var) || ex_mentions(c->target, var))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_mentions(c->conds[k], var))
-				return true;
-	}
-	return false;
-}
-
 /* s = s + t and s += t on a str variable: Python builds a new string (in
  * place when it can); appending to the String is the same value without
  * copying s each time. */
-static bool emit_str_append(struct fe *f, struct ex *target, struct ex *t)
+static void emit_str_append(struct fe *f, struct ex *target, struct ex *t)
 {
 	struct buf b = BUF_INIT;
 
-	if (target->kind != EX_NAME || var_of(f, target)->ty->kind != TY_STR ||
-	    t->ty->kind != TY_STR || ex_mentions(t, target->var) ||
-	    needs_hoist(t))
-		return false;
 	ex_str(f, &b, t);
 	emit_line(f->e, "%s.push_str(%s);", var_of(f, target)->rname, b.data);
 	buf_release(&b);
-	return true;
 }
 
 /* c = s[i] on str variables: reuse c's buffer. */
-static bool emit_str_index_into(struct fe *f, struct ex *target, struct ex *v)
+static void emit_str_index_into(struct fe *f, struct ex *target, struct ex *v)
 {
 	struct buf b = BUF_INIT;
-	struct var *tv;
-	char *k;
+	struct var *tv = var_of(f, target);
+	char *k = tmpname(f, "k");
 
-	if (target->kind != EX_NAME || var_of(f, target)->ty->kind != TY_STR ||
-	    v->kind != EX_INDEX || v->a[0]->ty->kind != TY_STR ||
-	    v->a[0]->kind != EX_NAME || v->a[0]->var == target->var ||
-	    needs_hoist(v->a[1]))
-		return false;
-	tv = var_of(f, target);
-	k = tmpname(f, "k");
 	ex_i64(f, &b, v->a[1]);
 	emit_line(f->e, "let %s = %s;", k, b.data);
 	buf_reset(&b);
-	if (var_of(f, v->a[0])->sx) {
-		emit_line(f->e, "%s.get_into(&mut %s, %s)?;",
-			  var_of(f, v->a[0])->sx, tv->rname, k);
+	if (strix(f, v->a[0])) {
+		emit_line(f->e, "%s.get_into(&mut %s, %s)?;", strix(f, v->a[0]),
+			  tv->rname, k);
 	} else {
 		ex_ref(f, &b, v->a[0]);
 		emit_line(f->e, "rt::sget_into(&mut %s, %s, %s)?;", tv->rname,
 			  b.data, k);
 	}
 	buf_release(&b);
-	return true;
-}
-
-/* A str item that can be borrowed where it lives (a name, or an item of
- * a list, dict or tuple held natively). */
-static bool str_place(struct fe *f, const struct ex *x)
-{
-	if (x->ty->kind != TY_STR)
-		return false;
-	if (x->kind == EX_NAME)
-		return !is_view(f, x);
-	if (x->kind != EX_INDEX || is_view(f, x->a[0]))
-		return false;
-	return x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
-	       x->a[0]->ty->kind == TY_TUPLE;
 }
 
 /* t = (a[i], b[j]) on a tuple variable of strs: copy into t's own
- * Strings (clone_from keeps their buffers) instead of making new ones. */
-static bool emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
+ * Strings (clone_from keeps their buffers; plan.c marks the items it
+ * borrows) instead of making new ones. */
+static void emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 {
 	struct buf b = BUF_INIT;
-	struct var *tv;
-	bool any = false;
+	struct var *tv = var_of(f, target);
 
-	if (target->kind != EX_NAME || v->kind != EX_TUPLE)
-		return false;
-	tv = var_of(f, target);
-	if (tv->ty->kind != TY_TUPLE || tv->ty->n != v->n ||
-	    !ty_equal(tv->ty, v->ty) || var_is_ref(tv) ||
-	    ex_mentions(v, target->var) || needs_hoist(v))
-		return false;
-	for (size_t i = 0; i < v->n; i++)
-		if (str_place(f, v->a[i]))
-			any = true;
-	if (!any)
-		return false;
 	/* evaluate every item first (Python builds the tuple, then binds) */
 	for (size_t i = 0; i < v->n; i++) {
 		struct ex *x = v->a[i];
 		buf_reset(&b);
-		if (str_place(f, x)) {
+		if (x->borrow) {
 			ex_ref(f, &b, x);
 			emit_line(f->e, "let __t%zu: &String = %s;", i, b.data);
 		} else {
@@ -2674,54 +2269,23 @@ static bool emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 		}
 	}
 	for (size_t i = 0; i < v->n; i++) {
-		if (str_place(f, v->a[i]))
+		if (v->a[i]->borrow)
 			emit_line(f->e, "%s.%zu.clone_from(__t%zu);", tv->rname,
 				  i, i);
 		else
 			emit_line(f->e, "%s.%zu = __t%zu;", tv->rname, i, i);
 	}
 	buf_release(&b);
-	return true;
 }
 
 /* ---- statements ---- */
 
-static int emit_block(struct fe *f, struct block *blk);
+static void emit_block(struct fe *f, struct block *blk);
 static void hoist(struct fe *f, struct ex *x);
 static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		      const struct ty *vt);
 
 typedef void (*body_fn)(struct fe *f, void *ctx);
-
-static bool block_assigns(const struct block *blk, int var);
-
-static bool ex_assigns(const struct ex *t, int var)
-{
-	if (t->kind == EX_NAME)
-		return t->var == var;
-	if (t->kind == EX_TUPLE)
-		for (size_t i = 0; i < t->n; i++)
-			if (ex_assigns(t->a[i], var))
-				return true;
-	return false;
-}
-
-static bool block_assigns(const struct block *blk, int var)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_assigns(s->targets[k], var))
-				return true;
-		if ((s->kind == ST_AUG || s->kind == ST_FOR) &&
-		    ex_assigns(s->target, var))
-			return true;
-		if (block_assigns(&s->body, var) ||
-		    block_assigns(&s->orelse, var))
-			return true;
-	}
-	return false;
-}
 
 /* A loop source that can be read live through its name each iteration
  * (Python's list iterator re-checks the length every step). */
@@ -2731,8 +2295,6 @@ static bool live_name(struct fe *f, const struct ex *src,
 	return src->kind == EX_NAME &&
 	       (!body || !block_assigns(body, src->var));
 }
-
-static bool block_loops(const struct block *b);
 
 /*
  * An innermost loop over a range lo..hi, emitted from `loop` on (the `for`
@@ -2768,255 +2330,275 @@ static void emit_short_loop(struct emitter *e, size_t loop, size_t tick)
 	free(text);
 }
 
-static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
-		     struct block *body, body_fn inner, void *ctx)
+/* A loop's head as its printers share it: the loop statement (NULL in
+ * a comprehension), the Rust name each item is bound to, and where the
+ * text of a short loop starts (emit_short_loop). */
+struct loop_head {
+	const struct st *loop;
+	const struct block *body;
+	char *v;
+	size_t short_at;
+};
+
+/* for v in lo..hi, a short innermost one counted at once, or rt::range. */
+static void head_range(struct fe *f, struct loop_head *h, struct ex *src)
 {
 	struct emitter *e = f->e;
+	struct ex *r = ex_is_call(src, "range") ? src : src->a[0];
+	bool rev = src != r;
 	struct buf b = BUF_INIT;
-	char *v = tmpname(f, "v");
-	const struct ty *elt;
-	char *enum_n = NULL;
-	struct ex *src = iter;
-	size_t short_loop = SIZE_MAX, tick;
 
-	if (is_call(iter, "enumerate")) {
-		enum_n = tmpname(f, "n");
-		if (iter->n == 2) {
-			ex_i64(f, &b, iter->a[1]);
-			emit_line(e, "let mut %s: i64 = %s;", enum_n, b.data);
-			buf_reset(&b);
-		} else {
-			emit_line(e, "let mut %s: i64 = 0;", enum_n);
-		}
-		src = iter->a[0];
-	}
-	if (is_call(src, "range") ||
-	    (is_call(src, "reversed") && is_call(src->a[0], "range"))) {
-		struct ex *r = is_call(src, "range") ? src : src->a[0];
-		bool rev = src != r;
-		if (r->n <= 2 && !rev && !enum_n && body &&
-		    !block_loops(body)) {
-			/* An innermost loop over lo..hi: see emit_short_loop */
-			char *lo = tmpname(f, "lo"), *hi = tmpname(f, "hi");
-			if (r->n == 1)
-				buf_adds(&b, "0");
-			else
-				ex_i64(f, &b, r->a[0]);
-			emit_line(e, "let %s: i64 = %s;", lo, b.data);
-			buf_reset(&b);
-			ex_i64(f, &b, r->a[r->n - 1]);
-			emit_line(e, "let %s: i64 = %s;", hi, b.data);
-			emit_open(e, "if __ticks.bulk(%s, %s)? {", lo, hi);
-			short_loop = e->out->len;
-			buf_reset(&b);
-			buf_addf(&b, "%s..%s", lo, hi);
-		} else if (r->n <= 2 && !rev) {
-			if (r->n == 1)
-				buf_adds(&b, "0");
-			else
-				ex_i64(f, &b, r->a[0]);
-			buf_adds(&b, "..");
-			ex_i64(f, &b, r->a[r->n - 1]);
-		} else {
-			buf_addf(&b, "rt::range%s(", rev ? "_rev" : "");
-			if (r->n == 1)
-				buf_adds(&b, "0, ");
-			for (size_t i = 0; i < r->n; i++) {
-				if (i)
-					buf_adds(&b, ", ");
-				ex_i64(f, &b, r->a[i]);
-			}
-			buf_adds(&b, r->n == 3 ? ")?" : ", 1)?");
-		}
-		emit_open(e, "for %s in %s {", v, b.data);
-		elt = ty_basic(TY_INT);
-	} else if (is_call(src, "zip")) {
-		char **names =
-		    arena_alloc(&f->m->arena, src->n * sizeof(char *));
-		char *i = tmpname(f, "i");
-		struct buf cond = BUF_INIT, tup = BUF_INIT;
-		for (size_t k = 0; k < src->n; k++) {
-			struct ex *s = src->a[k];
-			if (s->ty->kind == TY_LIST && live_name(f, s, body)) {
-				names[k] = var_of(f, s)->rname;
-			} else if (s->ty->kind == TY_LIST ||
-				   s->ty->kind == TY_STR) {
-				names[k] = tmpname(f, "z");
-				buf_reset(&b);
-				if (s->ty->kind == TY_STR) {
-					buf_adds(&b, "rt::chars(");
-					ex_ref(f, &b, s);
-					buf_addch(&b, ')');
-				} else {
-					ex_own(f, &b, s);
-				}
-				emit_line(e, "let %s = %s;", names[k], b.data);
-			} else {
-				efail(f, s, "zip() over %s", rty(s->ty));
-				buf_release(&cond);
-				buf_release(&tup);
-				goto out;
-			}
-			buf_addf(&cond, "%s%s < %s.len()", k ? " && " : "", i,
-				 names[k]);
-			if (is_view(f, s))
-				buf_addf(&tup, "%s%s.at_k(%s)?", k ? ", " : "",
-					 names[k], i);
-			else
-				buf_addf(&tup, "%s%s[%s].clone()",
-					 k ? ", " : "", names[k], i);
-		}
-		emit_line(e, "let mut %s = 0usize;", i);
-		emit_open(e, "while %s {", cond.data);
-		emit_line(e, "let %s = (%s);", v, tup.data);
-		emit_line(e, "%s += 1;", i);
-		buf_release(&cond);
-		buf_release(&tup);
-		elt = NULL;
-		{
-			struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, src->n);
-			for (size_t k = 0; k < src->n; k++)
-				tt->sub[k] =
-				    (struct ty *)iter_elem_ty(src->a[k]);
-			elt = tt;
-		}
-	} else if (is_method(src, "keys") || is_method(src, "values") ||
-		   is_method(src, "items") || src->ty->kind == TY_DICT) {
-		struct ex *d = src->kind == EX_METHOD ? src->a[0] : src;
-		char *n = tmpname(f, "n"), *i = tmpname(f, "i"), *dn;
-		const struct ty *dt = d->ty;
-		if (live_name(f, d, body)) {
-			dn = var_of(f, d)->rname;
-		} else {
-			dn = tmpname(f, "d");
-			ex_own(f, &b, d);
-			emit_line(e, "let %s = %s;", dn, b.data);
-		}
-		emit_line(e, "let %s = %s.len();", n, dn);
-		emit_line(e, "let mut %s = 0usize;", i);
-		emit_open(e, "loop {");
-		emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn,
-			  n);
-		emit_line(e, "if %s >= %s { break; }", i, n);
-		if (is_method(src, "values")) {
-			emit_line(e,
-				  "let %s = %s.get_index(%s).map(|(_, v)| "
-				  "v.clone()).ok_or(rt::Deopt)?;",
-				  v, dn, i);
-			elt = dt->sub[1];
-		} else if (is_method(src, "items")) {
-			emit_line(e,
-				  "let %s = %s.get_index(%s).map(|(k, v)| "
-				  "(k.clone(), v.clone())).ok_or(rt::Deopt)?;",
-				  v, dn, i);
-			{
-				struct ty *tt =
-				    ty_new(&f->m->arena, TY_TUPLE, 2);
-				tt->sub[0] = dt->sub[0];
-				tt->sub[1] = dt->sub[1];
-				elt = tt;
-			}
-		} else {
-			emit_line(e,
-				  "let %s = %s.get_index(%s).map(|(k, _)| "
-				  "k.clone()).ok_or(rt::Deopt)?;",
-				  v, dn, i);
-			elt = dt->sub[0];
-		}
-		emit_line(e, "%s += 1;", i);
-	} else if (src->ty->kind == TY_STR) {
-		char *s = tmpname(f, "s"), *c = tmpname(f, "c");
-		ex_own(f, &b, src);
-		emit_line(e, "let %s = %s;", s, b.data);
-		emit_open(e, "for %s in %s.chars() {", c, s);
-		emit_line(e, "let %s = %s.to_string();", v, c);
-		elt = ty_basic(TY_STR);
-	} else if (src->ty->kind == TY_LIST ||
-		   (is_call(src, "reversed") &&
-		    src->a[0]->ty->kind == TY_LIST)) {
-		bool rev = is_call(src, "reversed");
-		struct ex *l = rev ? src->a[0] : src;
-		char *i = tmpname(f, "i"), *ln;
-		if (live_name(f, l, body)) {
-			ln = var_of(f, l)->rname;
-		} else {
-			int root = -1;
-			const struct ex *p = l;
-			while (p->kind == EX_INDEX)
-				p = p->a[0];
-			if (p->kind == EX_NAME)
-				root = p->var;
-			if (root >= 0 && f->fn->vars[root].is_mutated && body &&
-			    l->kind == EX_INDEX) {
-				efail(f, l,
-				      "loop over an item of '%s', which is "
-				      "changed in place",
-				      f->fn->vars[root].name);
-				goto out;
-			}
-			ln = tmpname(f, "l");
-			if (l->kind == EX_LISTCOMP || l->kind == EX_NAME ||
-			    !(l->kind == EX_INDEX)) {
-				ex_own(f, &b, l);
-				emit_line(e, "let %s = %s;", ln, b.data);
-			} else {
-				ex_ref(f, &b, l);
-				emit_line(e, "let %s = (%s).clone();", ln,
-					  b.data);
-			}
-		}
-		if (rev) {
-			emit_line(e, "let mut %s = %s.len();", i, ln);
-			emit_open(e, "while %s > 0 {", i);
-			emit_line(e, "%s -= 1;", i);
-			emit_line(e, "if %s >= %s.len() { break; }", i, ln);
-			emit_line(e, "let %s = %s[%s]%s;", v, ln, i,
-				  ty_is_copy(l->ty->sub[0]) ? "" : ".clone()");
-		} else if (is_view(f, l)) {
-			emit_line(e, "let mut %s = 0usize;", i);
-			emit_open(e, "while %s < %s.len() {", i, ln);
-			emit_line(e, "let %s = %s.at_k(%s)?;", v, ln, i);
-			emit_line(e, "%s += 1;", i);
-		} else {
-			emit_line(e, "let mut %s = 0usize;", i);
-			emit_open(e, "while %s < %s.len() {", i, ln);
-			emit_line(e, "let %s = %s[%s]%s;", v, ln, i,
-				  ty_is_copy(l->ty->sub[0]) ? "" : ".clone()");
-			emit_line(e, "%s += 1;", i);
-		}
-		elt = l->ty->sub[0];
-	} else if (src->ty->kind == TY_TUPLE) {
-		char *t = tmpname(f, "t");
-		struct buf arr = BUF_INIT;
-		ex_own(f, &b, src);
-		emit_line(e, "let %s = %s;", t, b.data);
-		for (size_t k = 0; k < src->ty->n; k++)
-			buf_addf(&arr, "%s%s.%zu", k ? ", " : "", t, k);
-		emit_open(e, "for %s in [%s] {", v, arr.data);
-		buf_release(&arr);
-		elt = src->ty->sub[0];
+	if (h->loop && h->loop->is_short) {
+		/* An innermost loop over lo..hi: see emit_short_loop */
+		char *lo = tmpname(f, "lo"), *hi = tmpname(f, "hi");
+		if (r->n == 1)
+			buf_adds(&b, "0");
+		else
+			ex_i64(f, &b, r->a[0]);
+		emit_line(e, "let %s: i64 = %s;", lo, b.data);
+		buf_reset(&b);
+		ex_i64(f, &b, r->a[r->n - 1]);
+		emit_line(e, "let %s: i64 = %s;", hi, b.data);
+		emit_open(e, "if __ticks.bulk(%s, %s)? {", lo, hi);
+		h->short_at = e->out->len;
+		buf_reset(&b);
+		buf_addf(&b, "%s..%s", lo, hi);
+	} else if (r->n <= 2 && !rev) {
+		if (r->n == 1)
+			buf_adds(&b, "0");
+		else
+			ex_i64(f, &b, r->a[0]);
+		buf_adds(&b, "..");
+		ex_i64(f, &b, r->a[r->n - 1]);
 	} else {
-		efail(f, src, "for loop over %s", rty(src->ty));
-		goto out;
+		buf_addf(&b, "rt::range%s(", rev ? "_rev" : "");
+		if (r->n == 1)
+			buf_adds(&b, "0, ");
+		for (size_t i = 0; i < r->n; i++) {
+			if (i)
+				buf_adds(&b, ", ");
+			ex_i64(f, &b, r->a[i]);
+		}
+		buf_adds(&b, r->n == 3 ? ")?" : ", 1)?");
 	}
+	emit_open(e, "for %s in %s {", h->v, b.data);
+	buf_release(&b);
+}
+
+/* zip(xs, ys, s): index all at once while every one has an item. */
+static void head_zip(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	struct emitter *e = f->e;
+	char *i = tmpname(f, "i");
+	struct buf b = BUF_INIT, cond = BUF_INIT, tup = BUF_INIT;
+
+	for (size_t k = 0; k < src->n; k++) {
+		struct ex *s = src->a[k];
+		const char *name;
+		if (s->ty->kind == TY_LIST && live_name(f, s, h->body)) {
+			name = var_of(f, s)->rname;
+		} else {
+			name = tmpname(f, "z");
+			buf_reset(&b);
+			if (s->ty->kind == TY_STR) {
+				buf_adds(&b, "rt::chars(");
+				ex_ref(f, &b, s);
+				buf_addch(&b, ')');
+			} else if (s->ty->kind == TY_LIST) {
+				ex_own(f, &b, s);
+			} else {
+				unplanned("zip() over %s");
+			}
+			emit_line(e, "let %s = %s;", name, b.data);
+		}
+		buf_addf(&cond, "%s%s < %s.len()", k ? " && " : "", i, name);
+		if (is_view(f, s))
+			buf_addf(&tup, "%s%s.at_k(%s)?", k ? ", " : "", name,
+				 i);
+		else
+			buf_addf(&tup, "%s%s[%s].clone()", k ? ", " : "", name,
+				 i);
+	}
+	emit_line(e, "let mut %s = 0usize;", i);
+	emit_open(e, "while %s {", cond.data);
+	emit_line(e, "let %s = (%s);", h->v, tup.data);
+	emit_line(e, "%s += 1;", i);
+	buf_release(&b);
+	buf_release(&cond);
+	buf_release(&tup);
+}
+
+/* A dict, its keys(), values() or items(): by index, and a dict that
+ * changes size meanwhile lets Python raise. */
+static void head_dict(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	static const char *const get[] = {
+	    "map(|(k, _)| k.clone())",
+	    "map(|(_, v)| v.clone())",
+	    "map(|(k, v)| (k.clone(), v.clone()))",
+	};
+	struct emitter *e = f->e;
+	struct ex *d = src->kind == EX_METHOD ? src->a[0] : src;
+	char *n = tmpname(f, "n"), *i = tmpname(f, "i"), *dn;
+	int which = ex_is_method(src, "values")	 ? 1
+		    : ex_is_method(src, "items") ? 2
+						 : 0;
+	struct buf b = BUF_INIT;
+
+	if (live_name(f, d, h->body)) {
+		dn = var_of(f, d)->rname;
+	} else {
+		dn = tmpname(f, "d");
+		ex_own(f, &b, d);
+		emit_line(e, "let %s = %s;", dn, b.data);
+	}
+	emit_line(e, "let %s = %s.len();", n, dn);
+	emit_line(e, "let mut %s = 0usize;", i);
+	emit_open(e, "loop {");
+	emit_line(e, "if %s.len() != %s { return Err(rt::Deopt); }", dn, n);
+	emit_line(e, "if %s >= %s { break; }", i, n);
+	emit_line(e, "let %s = %s.get_index(%s).%s.ok_or(rt::Deopt)?;", h->v,
+		  dn, i, get[which]);
+	emit_line(e, "%s += 1;", i);
+	buf_release(&b);
+}
+
+static void head_str(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	char *s = tmpname(f, "s"), *c = tmpname(f, "c");
+	struct buf b = BUF_INIT;
+
+	ex_own(f, &b, src);
+	emit_line(f->e, "let %s = %s;", s, b.data);
+	emit_open(f->e, "for %s in %s.chars() {", c, s);
+	emit_line(f->e, "let %s = %s.to_string();", h->v, c);
+	buf_release(&b);
+}
+
+/* The list a loop reads: by its name, live (Python's list iterator
+ * re-checks the length every step), or a copy. */
+static char *list_source(struct fe *f, struct loop_head *h, struct ex *l)
+{
+	struct buf b = BUF_INIT;
+	char *ln;
+
+	if (live_name(f, l, h->body))
+		return var_of(f, l)->rname;
+	if (l->kind == EX_INDEX && h->body) {
+		const struct ex *p = l;
+		while (p->kind == EX_INDEX)
+			p = p->a[0];
+		if (p->kind == EX_NAME && f->fn->vars[p->var].is_mutated)
+			unplanned("loop over an item changed in place");
+	}
+	ln = tmpname(f, "l");
+	if (l->kind != EX_INDEX) {
+		ex_own(f, &b, l);
+		emit_line(f->e, "let %s = %s;", ln, b.data);
+	} else {
+		ex_ref(f, &b, l);
+		emit_line(f->e, "let %s = (%s).clone();", ln, b.data);
+	}
+	buf_release(&b);
+	return ln;
+}
+
+/* A list, or reversed() of one, by index. */
+static void head_list(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	struct emitter *e = f->e;
+	bool rev = ex_is_call(src, "reversed");
+	struct ex *l = rev ? src->a[0] : src;
+	char *i = tmpname(f, "i"), *ln = list_source(f, h, l);
+	const char *clone = ty_is_copy(l->ty->sub[0]) ? "" : ".clone()";
+
+	if (rev) {
+		emit_line(e, "let mut %s = %s.len();", i, ln);
+		emit_open(e, "while %s > 0 {", i);
+		emit_line(e, "%s -= 1;", i);
+		emit_line(e, "if %s >= %s.len() { break; }", i, ln);
+		emit_line(e, "let %s = %s[%s]%s;", h->v, ln, i, clone);
+		return;
+	}
+	emit_line(e, "let mut %s = 0usize;", i);
+	emit_open(e, "while %s < %s.len() {", i, ln);
+	if (is_view(f, l))
+		emit_line(e, "let %s = %s.at_k(%s)?;", h->v, ln, i);
+	else
+		emit_line(e, "let %s = %s[%s]%s;", h->v, ln, i, clone);
+	emit_line(e, "%s += 1;", i);
+}
+
+static void head_tuple(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	char *t = tmpname(f, "t");
+	struct buf b = BUF_INIT, arr = BUF_INIT;
+
+	ex_own(f, &b, src);
+	emit_line(f->e, "let %s = %s;", t, b.data);
+	for (size_t k = 0; k < src->ty->n; k++)
+		buf_addf(&arr, "%s%s.%zu", k ? ", " : "", t, k);
+	emit_open(f->e, "for %s in [%s] {", h->v, arr.data);
+	buf_release(&arr);
+	buf_release(&b);
+}
+
+/* Opens the loop over src, its item bound to h->v. */
+static void emit_loop_head(struct fe *f, struct loop_head *h, struct ex *src)
+{
+	if (ex_is_call(src, "range") ||
+	    (ex_is_call(src, "reversed") && ex_is_call(src->a[0], "range")))
+		head_range(f, h, src);
+	else if (ex_is_call(src, "zip"))
+		head_zip(f, h, src);
+	else if (ex_is_method(src, "keys") || ex_is_method(src, "values") ||
+		 ex_is_method(src, "items") || src->ty->kind == TY_DICT)
+		head_dict(f, h, src);
+	else if (src->ty->kind == TY_STR)
+		head_str(f, h, src);
+	else if (src->ty->kind == TY_LIST || (ex_is_call(src, "reversed") &&
+					      src->a[0]->ty->kind == TY_LIST))
+		head_list(f, h, src);
+	else if (src->ty->kind == TY_TUPLE)
+		head_tuple(f, h, src);
+	else
+		unplanned("for loop over %s");
+}
+
+/* The loop statement loop (NULL in a comprehension) over iter, binding
+ * target, its body printed by inner. */
+static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
+		     const struct st *loop, body_fn inner, void *ctx)
+{
+	struct emitter *e = f->e;
+	struct loop_head h = {loop, loop ? &loop->body : NULL, tmpname(f, "v"),
+			      SIZE_MAX};
+	struct buf b = BUF_INIT;
+	char *enum_n = NULL;
+	size_t tick;
+
+	if (ex_is_call(iter, "enumerate")) {
+		enum_n = tmpname(f, "n");
+		if (iter->n == 2)
+			ex_i64(f, &b, iter->a[1]);
+		else
+			buf_adds(&b, "0");
+		emit_line(e, "let mut %s: i64 = %s;", enum_n, b.data);
+	}
+	emit_loop_head(f, &h, enum_n ? iter->a[0] : iter);
 	if (enum_n) {
 		char *w = tmpname(f, "v");
-		struct ty *tt = ty_new(&f->m->arena, TY_TUPLE, 2);
-		tt->sub[0] = ty_basic(TY_INT);
-		tt->sub[1] = (struct ty *)elt;
-		emit_line(e, "let %s = (%s, %s);", w, enum_n, v);
+		emit_line(e, "let %s = (%s, %s);", w, enum_n, h.v);
 		emit_line(e, "%s += 1;", enum_n);
-		v = w;
-		elt = tt;
+		h.v = w;
 	}
 	tick = e->out->len;
 	emit_line(e, "__ticks.tick()?;");
-	emit_bind(f, target, v, elt);
+	emit_bind(f, target, h.v, ex_loop_ty(&f->m->arena, iter));
 	inner(f, ctx);
 	emit_close(e, NULL);
-	if (short_loop != SIZE_MAX)
-		emit_short_loop(e, short_loop, tick);
-out:
+	if (h.short_at != SIZE_MAX)
+		emit_short_loop(e, h.short_at, tick);
 	buf_release(&b);
 }
 
@@ -3027,13 +2609,10 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 	struct emitter *e = f->e;
 	struct buf b = BUF_INIT;
 
-	if (f->failed)
-		return;
 	if (t->kind == EX_NAME) {
 		struct var *v = var_of(f, t);
 		if (!ty_equal(v->ty, vt))
-			efail(f, t, "binding %s to '%s' of type %s", rty(vt),
-			      v->name, rty(v->ty));
+			unplanned("binding %s to '%s' of type %s");
 		else
 			emit_line(e, "%s = %s;", v->rname, val);
 	} else if (t->kind == EX_TUPLE) {
@@ -3057,7 +2636,7 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 				free(s);
 			}
 		} else {
-			efail(f, t, "unpacking %s", rty(vt));
+			unplanned("unpacking %s");
 		}
 	} else if (t->kind == EX_INDEX) {
 		const struct ty *ot = t->a[0]->ty;
@@ -3065,8 +2644,7 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		emit_line(e, "let %s = %s;", v, val);
 		if (ot->kind == TY_LIST) {
 			if (!ty_equal(ot->sub[0], vt)) {
-				efail(f, t, "storing %s into %s", rty(vt),
-				      rty(ot));
+				unplanned("storing %s into %s");
 				goto out;
 			}
 			buf_adds(&b, "*");
@@ -3075,8 +2653,7 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 		} else if (ot->kind == TY_DICT) {
 			char *k = tmpname(f, "k");
 			if (!ty_equal(ot->sub[1], vt)) {
-				efail(f, t, "storing %s into %s", rty(vt),
-				      rty(ot));
+				unplanned("storing %s into %s");
 				goto out;
 			}
 			ex_own_as(f, &b, t->a[1], ot->sub[0]);
@@ -3085,10 +2662,10 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 			ex_mut(f, &b, t->a[0]);
 			emit_line(e, "(%s).insert(%s, %s);", b.data, k, v);
 		} else {
-			efail(f, t, "item assignment on %s", rty(ot));
+			unplanned("item assignment on %s");
 		}
 	} else {
-		efail(f, t, "assignment target");
+		unplanned("assignment target");
 	}
 out:
 	buf_release(&b);
@@ -3128,7 +2705,7 @@ static void comp_body(struct fe *f, void *vctx)
 
 static void hoist(struct fe *f, struct ex *x)
 {
-	if (!x || f->failed)
+	if (!x)
 		return;
 	if (x->kind == EX_LISTCOMP) {
 		struct comp_ctx c = {x, 0};
@@ -3136,11 +2713,10 @@ static void hoist(struct fe *f, struct ex *x)
 		hoist(f, x->comp[0]->iter);
 		emit_line(f->e, "let mut %s: %s = Vec::new();", t, rty(x->ty));
 		x->tmp = t;
-		if (x->ncomp == 1 && !x->comp[0]->nconds) {
+		if (x->has_room) {
 			struct buf cnt = BUF_INIT;
-			if (trip_count(f, &cnt, x->comp[0]->iter))
-				emit_line(f->e, "rt::room(&mut %s, %s)?;", t,
-					  cnt.data);
+			add_trip_count(f, &cnt, x->comp[0]->iter);
+			emit_line(f->e, "rt::room(&mut %s, %s)?;", t, cnt.data);
 			buf_release(&cnt);
 		}
 		emit_for(f, x->comp[0]->target, x->comp[0]->iter, NULL,
@@ -3166,41 +2742,27 @@ static void hoist(struct fe *f, struct ex *x)
 	}
 }
 
-/* The comprehension's own temp must be known while its body is emitted. */
-static void hoist_fix(struct fe *f, struct ex *x);
-
 static void stmt_line(struct fe *f, const struct st *s)
 {
 	emit_line(f->e, "// line %d", s->line);
 }
 
-struct block_ctx {
-	struct block *blk;
-};
-
-static void block_body(struct fe *f, void *vctx)
+static void block_body(struct fe *f, void *blk)
 {
-	struct block_ctx *c = vctx;
-
-	emit_block(f, c->blk);
+	emit_block(f, blk);
 }
 
 static void emit_assign(struct fe *f, struct st *s)
 {
 	struct buf b = BUF_INIT;
 
-	hoist_fix(f, s->value);
-	if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME &&
-	    s->value->kind == EX_BINOP && s->value->op == OP_ADD &&
-	    is_var(s->value->a[0], s->targets[0]->var) &&
-	    emit_str_append(f, s->targets[0], s->value->a[1])) {
-		/* done */
-	} else if (s->ntargets == 1 &&
-		   emit_str_index_into(f, s->targets[0], s->value)) {
-		/* done */
-	} else if (s->ntargets == 1 &&
-		   emit_tuple_into(f, s->targets[0], s->value)) {
-		/* done */
+	hoist(f, s->value);
+	if (s->shape == SHAPE_STR_APPEND) {
+		emit_str_append(f, s->targets[0], s->value->a[1]);
+	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
+		emit_str_index_into(f, s->targets[0], s->value);
+	} else if (s->shape == SHAPE_TUPLE_INTO) {
+		emit_tuple_into(f, s->targets[0], s->value);
 	} else if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME) {
 		struct var *v = var_of(f, s->targets[0]);
 		ex_own_as(f, &b, s->value, v->ty);
@@ -3240,122 +2802,101 @@ static void emit_assign(struct fe *f, struct st *s)
 	buf_release(&b);
 }
 
-static void emit_aug(struct fe *f, struct st *s)
+/* x op= v on an int | float, float or int variable. */
+static void emit_aug_name(struct fe *f, struct st *s)
 {
-	struct buf b = BUF_INIT;
+	struct var *v = var_of(f, s->target);
 	struct ex left = *s->target;
-	struct ex fake = {0};
-	struct ex *pair[2];
+	struct buf b = BUF_INIT;
+	bool in_place = s->op == OP_ADD || s->op == OP_SUB || s->op == OP_MUL;
 
-	hoist_fix(f, s->value);
-	fake.kind = EX_BINOP;
-	fake.op = s->op;
-	fake.line = s->line;
-	fake.col = s->col;
-	fake.ty = s->target->ty;
-	pair[0] = &left;
-	pair[1] = s->value;
-	fake.a = pair;
-	fake.n = 2;
-	if (s->op == OP_ADD && emit_str_append(f, s->target, s->value)) {
-		/* done */
-	} else if (s->target->kind == EX_NAME &&
-		   var_of(f, s->target)->ty->kind == TY_NUM) {
-		struct var *v = var_of(f, s->target);
+	if (v->ty->kind == TY_NUM && s->value->ty->kind == TY_FLOAT) {
 		left.ty = v->ty;
-		if (s->value->ty->kind == TY_FLOAT) {
-			emit_binop(f, &b, s->op, &left, s->value,
-				   ty_basic(TY_FLOAT));
-			emit_line(f->e, "%s = rt::Num::F(%s);", v->rname,
-				  b.data);
-		} else {
-			emit_binop(f, &b, s->op, &left, s->value,
-				   ty_basic(TY_NUM));
-			emit_line(f->e, "%s = %s;", v->rname, b.data);
-		}
-	} else if (s->target->kind == EX_NAME) {
-		struct var *v = var_of(f, s->target);
-		if (v->ty->kind == TY_FLOAT &&
-		    (s->op == OP_ADD || s->op == OP_SUB || s->op == OP_MUL)) {
-			ex_f64(f, &b, s->value);
-			emit_line(f->e, "%s %s= %s;", v->rname,
-				  binop_str(s->op), b.data);
-		} else {
-			emit_binop(f, &b, s->op, &left, s->value, v->ty);
-			emit_line(f->e, "%s = %s;", v->rname, b.data);
-		}
+		emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_FLOAT));
+		emit_line(f->e, "%s = rt::Num::F(%s);", v->rname, b.data);
+	} else if (v->ty->kind == TY_NUM) {
+		left.ty = v->ty;
+		emit_binop(f, &b, s->op, &left, s->value, ty_basic(TY_NUM));
+		emit_line(f->e, "%s = %s;", v->rname, b.data);
+	} else if (v->ty->kind == TY_FLOAT && in_place) {
+		ex_f64(f, &b, s->value);
+		emit_line(f->e, "%s %s= %s;", v->rname, binop_str(s->op),
+			  b.data);
 	} else {
-		char *val = tmpname(f, "w"), *p = tmpname(f, "p");
-		ex_own(f, &b, s->value);
-		emit_line(f->e, "let %s = %s;", val, b.data);
-		buf_reset(&b);
-		ex_mut(f, &b, s->target);
-		emit_line(f->e, "let %s = %s;", p, b.data);
-		buf_reset(&b);
-		{
-			const struct ty *t = s->target->ty;
-			const struct ty *vt = s->value->ty;
-			bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
-			const char *cast = vt->kind == TY_BOOL ? " as i64" : "";
-			if (t->kind == TY_STR && s->op == OP_ADD) {
-				emit_line(f->e, "*%s = rt::cat(&*%s, &%s);", p,
-					  p, val);
-			} else if (fl && (s->op == OP_ADD || s->op == OP_SUB ||
-					  s->op == OP_MUL)) {
-				emit_line(f->e, "*%s %s= %s%s;", p,
-					  binop_str(s->op), val,
-					  vt->kind == TY_FLOAT ? ""
-					  : vt->kind == TY_BOOL
-					      ? " as i64 as f64"
-					      : " as f64");
-			} else if (fl) {
-				emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p,
-					  s->op == OP_DIV	 ? "div_f"
-					  : s->op == OP_FLOORDIV ? "floordiv_f"
-					  : s->op == OP_MOD	 ? "mod_f"
-								 : "pow_f",
-					  p, val,
-					  vt->kind == TY_FLOAT ? ""
-					  : vt->kind == TY_BOOL
-					      ? " as i64 as f64"
-					      : " as f64");
-			} else if (t->kind == TY_INT) {
-				static const char *int_fn[] = {
-				    [OP_ADD] = "add_i",
-				    [OP_SUB] = "sub_i",
-				    [OP_MUL] = "mul_i",
-				    [OP_FLOORDIV] = "floordiv_i",
-				    [OP_MOD] = "mod_i",
-				    [OP_POW] = "pow_i",
-				    [OP_LSHIFT] = "shl_i",
-				    [OP_RSHIFT] = "shr_i",
-				};
-				if (s->op == OP_BITAND || s->op == OP_BITOR ||
-				    s->op == OP_BITXOR)
-					emit_line(f->e, "*%s %s= %s%s;", p,
-						  binop_str(s->op), val, cast);
-				else if (s->op <= OP_RSHIFT && int_fn[s->op])
-					emit_line(
-					    f->e, "*%s = rt::%s(*%s, %s%s)?;",
-					    p, int_fn[s->op], p, val, cast);
-				else
-					efail(f, s->target,
-					      "augmented %s on an "
-					      "item",
-					      binop_str(s->op));
-			} else {
-				efail(f, s->target,
-				      "augmented assignment on %s", rty(t));
-			}
-		}
+		emit_binop(f, &b, s->op, &left, s->value, v->ty);
+		emit_line(f->e, "%s = %s;", v->rname, b.data);
 	}
-	(void)fake;
 	buf_release(&b);
 }
 
-static void hoist_fix(struct fe *f, struct ex *x)
+/* *p op= val on an int item (val the Rust name of the value). */
+static void emit_aug_int_item(struct fe *f, int op, const char *p,
+			      const char *val, const struct ty *vt)
 {
-	hoist(f, x);
+	static const char *int_fn[] = {
+	    [OP_ADD] = "add_i",	   [OP_SUB] = "sub_i",
+	    [OP_MUL] = "mul_i",	   [OP_FLOORDIV] = "floordiv_i",
+	    [OP_MOD] = "mod_i",	   [OP_POW] = "pow_i",
+	    [OP_LSHIFT] = "shl_i", [OP_RSHIFT] = "shr_i",
+	};
+	const char *cast = vt->kind == TY_BOOL ? " as i64" : "";
+
+	if (op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR)
+		emit_line(f->e, "*%s %s= %s%s;", p, binop_str(op), val, cast);
+	else if (op <= OP_RSHIFT && int_fn[op])
+		emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p, int_fn[op], p,
+			  val, cast);
+	else
+		unplanned("augmented %s on an item");
+}
+
+/* xs[i] op= v, d[k] op= v: the value first, then the item borrowed
+ * mutably. */
+static void emit_aug_item(struct fe *f, struct st *s)
+{
+	static const char *float_fn[] = {
+	    [OP_DIV] = "div_f",
+	    [OP_FLOORDIV] = "floordiv_f",
+	    [OP_MOD] = "mod_f",
+	};
+	const struct ty *t = s->target->ty, *vt = s->value->ty;
+	bool fl = t->kind == TY_FLOAT || vt->kind == TY_FLOAT;
+	const char *as_f = vt->kind == TY_FLOAT	 ? ""
+			   : vt->kind == TY_BOOL ? " as i64 as f64"
+						 : " as f64";
+	char *val = tmpname(f, "w"), *p = tmpname(f, "p");
+	struct buf b = BUF_INIT;
+	int op = s->op;
+
+	ex_own(f, &b, s->value);
+	emit_line(f->e, "let %s = %s;", val, b.data);
+	buf_reset(&b);
+	ex_mut(f, &b, s->target);
+	emit_line(f->e, "let %s = %s;", p, b.data);
+	buf_release(&b);
+	if (t->kind == TY_STR && op == OP_ADD)
+		emit_line(f->e, "*%s = rt::cat(&*%s, &%s);", p, p, val);
+	else if (fl && (op == OP_ADD || op == OP_SUB || op == OP_MUL))
+		emit_line(f->e, "*%s %s= %s%s;", p, binop_str(op), val, as_f);
+	else if (fl)
+		emit_line(f->e, "*%s = rt::%s(*%s, %s%s)?;", p,
+			  op <= OP_MOD && float_fn[op] ? float_fn[op] : "pow_f",
+			  p, val, as_f);
+	else if (t->kind == TY_INT)
+		emit_aug_int_item(f, op, p, val, vt);
+	else
+		unplanned("augmented assignment on %s");
+}
+
+static void emit_aug(struct fe *f, struct st *s)
+{
+	hoist(f, s->value);
+	if (s->shape == SHAPE_STR_APPEND)
+		emit_str_append(f, s->target, s->value);
+	else if (s->target->kind == EX_NAME)
+		emit_aug_name(f, s);
+	else
+		emit_aug_item(f, s);
 }
 
 static void emit_loop_else(struct fe *f, struct st *s, char *broke)
@@ -3367,330 +2908,9 @@ static void emit_loop_else(struct fe *f, struct st *s, char *broke)
 	emit_close(f->e, NULL);
 }
 
-static bool needs_hoist(const struct ex *x)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_LISTCOMP)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (needs_hoist(x->a[i]))
-			return true;
-	return false;
-}
+static void emit_stmt(struct fe *f, struct st *s);
 
-/* Whether pred holds for x or any expression inside it (arguments and
- * comprehension clauses). */
-static bool ex_any(const struct ex *x,
-		   bool (*pred)(const struct ex *, const void *),
-		   const void *ctx)
-{
-	if (!x)
-		return false;
-	if (pred(x, ctx))
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_any(x->a[i], pred, ctx))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (ex_any(c->target, pred, ctx) || ex_any(c->iter, pred, ctx))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (ex_any(c->conds[k], pred, ctx))
-				return true;
-	}
-	return false;
-}
-
-static bool is_name_of(const struct ex *x, const void *v)
-{
-	return x->kind == EX_NAME && x->var == *(const int *)v;
-}
-
-/* ---- one statement that changes a container and reads it elsewhere ----
- * Python evaluates left to right and reads a list after a call changed
- * it (xs[len(xs) - 1 - xs.pop()], s[-1] + s.pop()); the Rust borrows
- * would keep the first read alive across the change (a compile error) or
- * take it before. Such a statement keeps its function in Python. Reads
- * inside the changing call's own arguments are fine (they run first), as
- * are several changing calls in a row (xs.pop() - xs.pop()). */
-static const char *const mut_methods[] = {
-    "append",  "extend", "insert",  "pop",	  "remove", "clear",  "sort",
-    "reverse", "add",	 "discard", "setdefault", "update", "popitem"};
-
-static int ex_root(const struct ex *x)
-{
-	while (x && x->kind == EX_INDEX)
-		x = x->a[0];
-	return x && x->kind == EX_NAME ? x->var : -1;
-}
-
-/* The variable a call changes (its receiver, or an argument the callee
- * changes), or -1. */
-static int ex_changes(const struct ex *x)
-{
-	if (x->kind == EX_METHOD && x->n >= 1 && x->a[0]->ty &&
-	    (x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
-	     x->a[0]->ty->kind == TY_SET)) {
-		for (size_t i = 0;
-		     i < sizeof(mut_methods) / sizeof(*mut_methods); i++)
-			if (!strcmp(x->sval, mut_methods[i]))
-				return ex_root(x->a[0]);
-	}
-	if (x->kind == EX_CALL && x->fn)
-		for (size_t i = 0; i < x->n && i < x->fn->nparams; i++)
-			if (x->fn->vars[x->fn->params[i].var].is_mutated &&
-			    ex_root(x->a[i]) >= 0)
-				return ex_root(x->a[i]);
-	return -1;
-}
-
-/* Whether x reads var v outside the subtree `skip` (receivers of other
- * changing calls do not count). */
-static bool is_node(const struct ex *x, const void *node)
-{
-	return x == node;
-}
-
-static bool reads_outside(const struct ex *x, int v, const struct ex *skip)
-{
-	if (!x || x == skip)
-		return false;
-	if (x->kind == EX_NAME)
-		return x->var == v;
-	/* and/or and conditional expressions run their parts one after the
-	 * other, each to a value (a guard like `xs.pop() if xs else 0` or
-	 * `len(xs) > 0 and xs.pop() > y`): only the part holding the change
-	 * matters */
-	if (x->kind == EX_AND || x->kind == EX_OR || x->kind == EX_IFEXP) {
-		for (size_t i = 0; i < x->n; i++)
-			if (ex_any(x->a[i], is_node, skip))
-				return reads_outside(x->a[i], v, skip);
-	}
-	if (x->kind == EX_METHOD && ex_changes(x) == v) {
-		for (size_t i = 1; i < x->n; i++)
-			if (reads_outside(x->a[i], v, skip))
-				return true;
-		return false;
-	}
-	for (size_t i = 0; i < x->n; i++)
-		if (reads_outside(x->a[i], v, skip))
-			return true;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (reads_outside(c->target, v, skip) ||
-		    reads_outside(c->iter, v, skip))
-			return true;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (reads_outside(c->conds[k], v, skip))
-				return true;
-	}
-	return false;
-}
-
-/* Finds a changing call in x whose variable the statement's parts
- * (parts[0..n)) read elsewhere. */
-static const struct ex *changed_and_read(const struct ex *x,
-					 struct ex *const *parts, size_t n)
-{
-	int v;
-
-	if (!x)
-		return NULL;
-	v = ex_changes(x);
-	if (v >= 0)
-		for (size_t i = 0; i < n; i++)
-			if (reads_outside(parts[i], v, x))
-				return x;
-	for (size_t i = 0; i < x->n; i++) {
-		const struct ex *r = changed_and_read(x->a[i], parts, n);
-		if (r)
-			return r;
-	}
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ex *r =
-		    changed_and_read(x->comp[i]->iter, parts, n);
-		if (r)
-			return r;
-	}
-	return NULL;
-}
-
-static int check_change_order(struct fe *f, struct st *s)
-{
-	struct ex *parts[8];
-	size_t n = 0;
-
-	switch (s->kind) {
-	case ST_ASSIGN:
-		for (size_t i = 0; i < s->ntargets && n < 7; i++)
-			parts[n++] = s->targets[i];
-		parts[n++] = s->value;
-		break;
-	case ST_AUG:
-		parts[n++] = s->target;
-		parts[n++] = s->value;
-		break;
-	case ST_EXPR:
-	case ST_RETURN:
-		parts[n++] = s->value;
-		break;
-	case ST_IF:
-	case ST_WHILE:
-	case ST_ASSERT:
-		parts[n++] = s->cond;
-		break;
-	case ST_FOR:
-		parts[n++] = s->iter;
-		break;
-	default:
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct ex *x = changed_and_read(parts[i], parts, n);
-		if (x)
-			return efail(f, x,
-				     "'%s' is changed here and read elsewhere "
-				     "in the same statement (Python's "
-				     "evaluation order cannot be kept)",
-				     f->fn->vars[ex_changes(x)].name);
-	}
-	return 0;
-}
-
-/* ---- two rows at once ----
- * A loop that builds one result per iteration from a fresh accumulator,
- *
- *     for i in range(...):
- *         total = 0.0
- *         for j in range(...):       # the same trip count for every i
- *             total += <reads of i, j, total and unchanged values>
- *         out.append(<reads of total, i, ...>)
- *
- * (convolve1d, moving_average, matmul) is latency-bound: each += waits
- * for the one before. Running iterations i and i + 1 side by side gives
- * two independent chains, each adding in Python's order, so every result
- * is bit-identical; the appends keep their order. Anything the inner
- * loop could raise re-runs Python, which raises it itself. */
-static bool refs_var(const struct ex *x, int v)
-{
-	return ex_any(x, is_name_of, &v);
-}
-
-/* Reads only: names, constants, arithmetic, indexing, len(). */
-static bool pure_read(const struct ex *x)
-{
-	switch (x->kind) {
-	case EX_NAME:
-		return !x->unwrap;
-	case EX_INT:
-	case EX_FLOAT:
-		return true;
-	case EX_BINOP:
-		return pure_read(x->a[0]) && pure_read(x->a[1]);
-	case EX_UNOP:
-		return x->op == '-' && pure_read(x->a[0]);
-	case EX_INDEX:
-		return x->a[0]->ty && x->a[0]->ty->kind == TY_LIST &&
-		       pure_read(x->a[0]) && pure_read(x->a[1]);
-	case EX_CALL:
-		return is_call(x, "len") && x->n == 1 &&
-		       x->a[0]->kind == EX_NAME && !x->a[0]->unwrap;
-	default:
-		return false;
-	}
-}
-
-static bool st_reads_var(const struct st *s, int v, const struct st *skip);
-static int emit_stmt(struct fe *f, struct st *s);
-
-/* Whether a block reads v anywhere but inside the statement skip. */
-static bool block_reads_var(const struct block *b, int v, const struct st *skip)
-{
-	for (size_t i = 0; i < b->n; i++)
-		if (st_reads_var(b->v[i], v, skip))
-			return true;
-	return false;
-}
-
-static bool st_reads_var(const struct st *s, int v, const struct st *skip)
-{
-	if (s == skip)
-		return false;
-	for (size_t i = 0; i < s->ntargets; i++)
-		if (refs_var(s->targets[i], v))
-			return true;
-	return refs_var(s->value, v) || refs_var(s->cond, v) ||
-	       refs_var(s->target, v) || refs_var(s->iter, v) ||
-	       block_reads_var(&s->body, v, skip) ||
-	       block_reads_var(&s->orelse, v, skip);
-}
-
-static bool simple_range(const struct ex *it)
-{
-	if (!is_call(it, "range") || it->kwname || it->n < 1 || it->n > 2)
-		return false;
-	for (size_t i = 0; i < it->n; i++)
-		if (!is_pure_int(it->a[i]))
-			return false;
-	return true;
-}
-
-static bool jam_shape(struct fe *f, const struct st *s)
-{
-	const struct st *init, *inner, *aug, *app;
-	int v, w, acc, out;
-
-	if (s->kind != ST_FOR || s->orelse.n || s->target->kind != EX_NAME ||
-	    !simple_range(s->iter) || s->body.n != 3)
-		return false;
-	init = s->body.v[0];
-	inner = s->body.v[1];
-	app = s->body.v[2];
-	v = s->target->var;
-	if (init->kind != ST_ASSIGN || init->ntargets != 1 ||
-	    init->targets[0]->kind != EX_NAME ||
-	    (init->value->kind != EX_FLOAT && init->value->kind != EX_INT))
-		return false;
-	acc = init->targets[0]->var;
-	if (!ty_equal(f->fn->vars[acc].ty, init->value->ty) ||
-	    (init->value->ty->kind != TY_FLOAT &&
-	     init->value->ty->kind != TY_INT))
-		return false;
-	if (inner->kind != ST_FOR || inner->orelse.n ||
-	    inner->target->kind != EX_NAME || !simple_range(inner->iter) ||
-	    inner->body.n != 1)
-		return false;
-	w = inner->target->var;
-	aug = inner->body.v[0];
-	if (aug->kind != ST_AUG || aug->target->kind != EX_NAME ||
-	    aug->target->var != acc || !pure_read(aug->value))
-		return false;
-	if (app->kind != ST_EXPR || !is_method(app->value, "append") ||
-	    app->value->n != 2 || app->value->a[0]->kind != EX_NAME ||
-	    app->value->a[0]->unwrap || !pure_read(app->value->a[1]))
-		return false;
-	out = app->value->a[0]->var;
-	if (v == w || v == acc || w == acc || out == v || out == w ||
-	    out == acc || f->fn->vars[v].ty->kind != TY_INT ||
-	    f->fn->vars[w].ty->kind != TY_INT)
-		return false;
-	/* the inner trip count must not depend on the accumulator or j;
-	 * nothing the two rows compute may read the list being built */
-	for (size_t i = 0; i < inner->iter->n; i++)
-		if (refs_var(inner->iter->a[i], acc) ||
-		    refs_var(inner->iter->a[i], w) ||
-		    refs_var(inner->iter->a[i], out))
-			return false;
-	if (refs_var(aug->value, out) || refs_var(app->value->a[1], out))
-		return false;
-	/* i, j and the accumulator are not read after the loop (their final
-	 * values would be the last row's, which the pairs do not leave) */
-	return !block_reads_var(&f->fn->body, v, s) &&
-	       !block_reads_var(&f->fn->body, w, s) &&
-	       !block_reads_var(&f->fn->body, acc, s);
-}
+/* ---- two rows at once (plan.c: SHAPE_JAM says when, and why) ---- */
 
 struct jam_names {
 	char *v, *w, *acc;
@@ -3741,7 +2961,7 @@ static void emit_jam(struct fe *f, struct st *s)
 	buf_reset(&b);
 	ex_i64(f, &b, s->iter->a[s->iter->n - 1]);
 	emit_line(e, "let %s: i64 = %s;", hi, b.data);
-	emit_room(f, s->iter, &s->body);
+	emit_room(f, s);
 	ex_own(f, &init, s->body.v[0]->value);
 	emit_line(e, "let mut %s: i64 = %s;", p, lo);
 	emit_line(e, "// rows %s to %s + %d side by side (see emit_jam)", p, p,
@@ -3814,322 +3034,254 @@ static void emit_jam(struct fe *f, struct st *s)
 	buf_release(&init);
 }
 
-static int emit_stmt(struct fe *f, struct st *s)
+/* ---- one printer per statement kind ---- */
+
+static void print_expr_st(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	hoist(f, s->value);
+	ex_own(f, &b, s->value);
+	if (s->value->ty->kind == TY_NONE)
+		emit_line(f->e, "%s;", b.data);
+	else
+		emit_line(f->e, "let _ = %s;", b.data);
+	buf_release(&b);
+}
+
+static void print_assign(struct fe *f, struct st *s)
+{
+	stmt_line(f, s);
+	if (s->shape == SHAPE_OUT_NEW)
+		emit_line(f->e, "%s = rt::PyOut::new();",
+			  var_of(f, s->targets[0])->rname);
+	else
+		emit_assign(f, s);
+}
+
+static void print_aug(struct fe *f, struct st *s)
+{
+	stmt_line(f, s);
+	emit_aug(f, s);
+}
+
+static void print_if(struct fe *f, struct st *s)
 {
 	struct emitter *e = f->e;
 	struct buf b = BUF_INIT;
 
-	if (f->failed || check_change_order(f, s) < 0)
-		goto out;
-	switch (s->kind) {
-	case ST_EXPR:
-		stmt_line(f, s);
-		hoist_fix(f, s->value);
-		ex_own(f, &b, s->value);
-		if (s->value->ty->kind == TY_NONE)
-			emit_line(e, "%s;", b.data);
-		else
-			emit_line(e, "let _ = %s;", b.data);
-		break;
-	case ST_ASSIGN:
-		stmt_line(f, s);
-		if (f->out_var >= 0 && is_var(s->targets[0], f->out_var)) {
-			/* out = [] (result_list_var) */
-			emit_line(e, "%s = rt::PyOut::new();",
-				  var_of(f, s->targets[0])->rname);
-			break;
-		}
-		emit_assign(f, s);
-		break;
-	case ST_AUG:
-		stmt_line(f, s);
-		emit_aug(f, s);
-		break;
-	case ST_IF:
-		stmt_line(f, s);
-		hoist_fix(f, s->cond);
-		ex_cond(f, &b, s->cond);
-		emit_open(e, "if %s {", b.data);
-		emit_block(f, &s->body);
-		if (s->orelse.n) {
-			e->indent--;
-			emit_open(e, "} else {");
-			emit_block(f, &s->orelse);
-		}
-		emit_close(e, NULL);
-		break;
-	case ST_WHILE: {
-		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
-		bool forever = s->cond->kind == EX_BOOL && s->cond->ival;
-		stmt_line(f, s);
-		if (broke)
-			emit_line(e, "let mut %s = false;", broke);
-		f->loops[f->nloops++].broke = broke;
-		if (forever) {
-			emit_open(e, "loop {");
-		} else if (needs_hoist(s->cond)) {
-			emit_open(e, "loop {");
-			hoist_fix(f, s->cond);
-			ex_cond(f, &b, s->cond);
-			emit_line(e, "if !%s { break; }", b.data);
-		} else {
-			ex_cond(f, &b, s->cond);
-			emit_open(e, "while %s {", b.data);
-		}
-		emit_line(e, "__ticks.tick()?;");
-		emit_block(f, &s->body);
-		emit_close(e, NULL);
-		f->nloops--;
-		if (broke)
-			emit_loop_else(f, s, broke);
-		break;
+	stmt_line(f, s);
+	hoist(f, s->cond);
+	ex_cond(f, &b, s->cond);
+	emit_open(e, "if %s {", b.data);
+	emit_block(f, &s->body);
+	if (s->orelse.n) {
+		e->indent--;
+		emit_open(e, "} else {");
+		emit_block(f, &s->orelse);
 	}
-	case ST_FOR: {
-		char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
-		struct block_ctx bc = {&s->body};
-		if (jam_shape(f, s) && f->nloops < 127) {
-			emit_jam(f, s);
-			break;
-		}
-		stmt_line(f, s);
-		if (broke)
-			emit_line(e, "let mut %s = false;", broke);
-		hoist_fix(f, s->iter);
-		if (f->nloops >= 127) {
-			efail(f, s->iter, "loops nested too deeply");
-			break;
-		}
-		f->loops[f->nloops++].broke = broke;
-		emit_room(f, s->iter, &s->body);
-		emit_for(f, s->target, s->iter, &s->body, block_body, &bc);
-		f->nloops--;
-		if (broke)
-			emit_loop_else(f, s, broke);
-		break;
-	}
-	case ST_BREAK:
-		if (f->nloops && f->loops[f->nloops - 1].broke)
-			emit_line(e, "%s = true;",
-				  f->loops[f->nloops - 1].broke);
-		emit_line(e, "break;");
-		break;
-	case ST_CONTINUE:
-		emit_line(e, "continue;");
-		break;
-	case ST_RETURN:
-		stmt_line(f, s);
-		if (s->value) {
-			hoist_fix(f, s->value);
-			if (s->value->kind == EX_NAME &&
-			    !var_is_ref(var_of(f, s->value)) &&
-			    ty_equal(s->value->ty, f->fn->ret))
-				buf_adds(&b, var_of(f, s->value)->rname);
-			else
-				ex_own_as(f, &b, s->value, f->fn->ret);
-			emit_line(e, "return Ok(%s);", b.data);
-		} else {
-			emit_line(e, "return Ok(());");
-		}
-		break;
-	case ST_PASS:
-		break;
-	case ST_ASSERT:
-		stmt_line(f, s);
-		hoist_fix(f, s->cond);
-		ex_cond(f, &b, s->cond);
-		emit_line(e, "if !%s { return Err(rt::Deopt); }", b.data);
-		break;
-	case ST_RAISE:
-		stmt_line(f, s);
-		emit_line(e,
-			  "return Err(rt::Deopt); // raise: Python raises it");
-		break;
-	case ST_DEL: {
-		struct ex *t = s->target;
-		stmt_line(f, s);
-		if (t->a[0]->ty->kind == TY_DICT) {
-			char *k = tmpname(f, "k");
-			ex_own_as(f, &b, t->a[1], t->a[0]->ty->sub[0]);
-			emit_line(e, "let %s = %s;", k, b.data);
-			buf_reset(&b);
-			ex_mut(f, &b, t->a[0]);
-			emit_line(e, "rt::dpop(%s, &%s)?;", b.data, k);
-		} else {
-			char *k = tmpname(f, "k");
-			ex_i64(f, &b, t->a[1]);
-			emit_line(e, "let %s = %s;", k, b.data);
-			buf_reset(&b);
-			ex_mut(f, &b, t->a[0]);
-			emit_line(e, "rt::del_at(%s, %s)?;", b.data, k);
-		}
-		break;
-	}
-	}
-out:
+	emit_close(e, NULL);
 	buf_release(&b);
-	return f->failed ? -1 : 0;
 }
 
-static int emit_block(struct fe *f, struct block *blk)
+/* A condition that needs comprehensions run first is tested inside the
+ * loop. */
+static void print_while(struct fe *f, struct st *s)
+{
+	struct emitter *e = f->e;
+	char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	if (broke)
+		emit_line(e, "let mut %s = false;", broke);
+	f->loops[f->nloops++].broke = broke;
+	if (s->cond->kind == EX_BOOL && s->cond->ival) {
+		emit_open(e, "loop {");
+	} else if (ex_has_comp(s->cond)) {
+		emit_open(e, "loop {");
+		hoist(f, s->cond);
+		ex_cond(f, &b, s->cond);
+		emit_line(e, "if !%s { break; }", b.data);
+	} else {
+		ex_cond(f, &b, s->cond);
+		emit_open(e, "while %s {", b.data);
+	}
+	emit_line(e, "__ticks.tick()?;");
+	emit_block(f, &s->body);
+	emit_close(e, NULL);
+	f->nloops--;
+	if (broke)
+		emit_loop_else(f, s, broke);
+	buf_release(&b);
+}
+
+static void print_for(struct fe *f, struct st *s)
+{
+	struct emitter *e = f->e;
+	char *broke = s->orelse.n ? tmpname(f, "broke") : NULL;
+
+	if (s->shape == SHAPE_JAM) {
+		emit_jam(f, s);
+		return;
+	}
+	stmt_line(f, s);
+	if (broke)
+		emit_line(e, "let mut %s = false;", broke);
+	hoist(f, s->iter);
+	if (f->nloops >= 127) {
+		unplanned("loops nested too deeply");
+		return;
+	}
+	f->loops[f->nloops++].broke = broke;
+	emit_room(f, s);
+	emit_for(f, s->target, s->iter, s, block_body, &s->body);
+	f->nloops--;
+	if (broke)
+		emit_loop_else(f, s, broke);
+}
+
+static void print_break(struct fe *f, struct st *s)
+{
+	if (f->nloops && f->loops[f->nloops - 1].broke)
+		emit_line(f->e, "%s = true;", f->loops[f->nloops - 1].broke);
+	emit_line(f->e, "break;");
+}
+
+static void print_continue(struct fe *f, struct st *s)
+{
+	emit_line(f->e, "continue;");
+}
+
+static void print_return(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	if (!s->value) {
+		emit_line(f->e, "return Ok(());");
+		return;
+	}
+	hoist(f, s->value);
+	if (s->value->kind == EX_NAME && !var_is_ref(var_of(f, s->value)) &&
+	    ty_equal(s->value->ty, f->fn->ret))
+		buf_adds(&b, var_of(f, s->value)->rname);
+	else
+		ex_own_as(f, &b, s->value, f->fn->ret);
+	emit_line(f->e, "return Ok(%s);", b.data);
+	buf_release(&b);
+}
+
+static void print_pass(struct fe *f, struct st *s)
+{
+}
+
+static void print_assert(struct fe *f, struct st *s)
+{
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	hoist(f, s->cond);
+	ex_cond(f, &b, s->cond);
+	emit_line(f->e, "if !%s { return Err(rt::Deopt); }", b.data);
+	buf_release(&b);
+}
+
+static void print_raise(struct fe *f, struct st *s)
+{
+	stmt_line(f, s);
+	emit_line(f->e, "return Err(rt::Deopt); // raise: Python raises it");
+}
+
+/* del d[k], del xs[i] */
+static void print_del(struct fe *f, struct st *s)
+{
+	struct ex *t = s->target;
+	bool dict = t->a[0]->ty->kind == TY_DICT;
+	char *k = tmpname(f, "k");
+	struct buf b = BUF_INIT;
+
+	stmt_line(f, s);
+	if (dict)
+		ex_own_as(f, &b, t->a[1], t->a[0]->ty->sub[0]);
+	else
+		ex_i64(f, &b, t->a[1]);
+	emit_line(f->e, "let %s = %s;", k, b.data);
+	buf_reset(&b);
+	ex_mut(f, &b, t->a[0]);
+	if (dict)
+		emit_line(f->e, "rt::dpop(%s, &%s)?;", b.data, k);
+	else
+		emit_line(f->e, "rt::del_at(%s, %s)?;", b.data, k);
+	buf_release(&b);
+}
+
+static void (*const st_printers[])(struct fe *f, struct st *s) = {
+    [ST_EXPR] = print_expr_st,	[ST_ASSIGN] = print_assign,
+    [ST_AUG] = print_aug,	[ST_IF] = print_if,
+    [ST_WHILE] = print_while,	[ST_FOR] = print_for,
+    [ST_BREAK] = print_break,	[ST_CONTINUE] = print_continue,
+    [ST_RETURN] = print_return, [ST_PASS] = print_pass,
+    [ST_ASSERT] = print_assert, [ST_RAISE] = print_raise,
+    [ST_DEL] = print_del,
+};
+
+static void emit_stmt(struct fe *f, struct st *s)
+{
+	st_printers[s->kind](f, s);
+}
+
+static void emit_block(struct fe *f, struct block *blk)
 {
 	for (size_t i = 0; i < blk->n; i++)
-		if (emit_stmt(f, blk->v[i]) < 0)
-			return -1;
-	return 0;
+		emit_stmt(f, blk->v[i]);
 }
 
-/*
- * What a call tree does, for the entry point's choice to release the GIL:
- * whether it loops (worth releasing) and whether it recurses (the
- * recursion counters belong to the thread state, so it must not).
- */
-enum reach { REACH_LOOP, REACH_RECURSION };
-
-static bool fn_reaches(const struct ir_fn *fn, enum reach what, int depth);
-
-static bool ex_reaches(const struct ex *x, enum reach what, int depth)
+/* The native function's generics ("<V0: rt::View<f64>>", views only) and
+ * parameters. */
+static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 {
-	if (!x)
-		return false;
-	if (x->kind == EX_CALL && x->fn && fn_reaches(x->fn, what, depth + 1))
-		return true;
-	if (x->kind == EX_LISTCOMP && what == REACH_LOOP)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_reaches(x->a[i], what, depth))
-			return true;
-	return false;
-}
+	struct ir_fn *fn = f->fn;
 
-static bool block_reaches(const struct block *b, enum reach what, int depth)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		const struct st *s = b->v[i];
-		if (ex_reaches(s->value, what, depth) ||
-		    ex_reaches(s->cond, what, depth) ||
-		    ex_reaches(s->iter, what, depth) ||
-		    block_reaches(&s->body, what, depth) ||
-		    block_reaches(&s->orelse, what, depth))
-			return true;
-	}
-	return false;
-}
-
-/* Past 8 levels of calls the answer is the safe one: keep the GIL. */
-static bool fn_reaches(const struct ir_fn *fn, enum reach what, int depth)
-{
-	if (what == REACH_LOOP ? fn->has_loop : fn->is_recursive)
-		return true;
-	if (depth > 8)
-		return what == REACH_RECURSION;
-	return block_reaches(&fn->body, what, depth);
-}
-
-/* Whether a function's own body loops (statements or comprehensions). */
-static bool ex_has_comp(const struct ex *x)
-{
-	if (!x)
-		return false;
-	if (x->kind == EX_LISTCOMP)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (ex_has_comp(x->a[i]))
-			return true;
-	return false;
-}
-
-static bool block_loops(const struct block *b)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		const struct st *s = b->v[i];
-		if (s->kind == ST_FOR || s->kind == ST_WHILE ||
-		    ex_has_comp(s->value) || ex_has_comp(s->cond) ||
-		    ex_has_comp(s->iter) || ex_has_comp(s->target) ||
-		    block_loops(&s->body) || block_loops(&s->orelse))
-			return true;
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (ex_has_comp(s->targets[k]))
-				return true;
-	}
-	return false;
-}
-
-int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
-{
-	struct fe f = {.out_var = -1};
-	struct buf sig = BUF_INIT, b = BUF_INIT, gen = BUF_INIT;
-	int ret = 0;
-
-	f.e = e;
-	f.m = m;
-	f.fn = fn;
-	f.out_var = result_list_var(m, fn);
-	mark_views(fn);
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
 		if (i)
-			buf_adds(&sig, ", ");
+			buf_adds(sig, ", ");
 		if (v->is_view) {
-			buf_addf(&sig, "%s: &V%zu", v->rname, i);
-			buf_addf(&gen, "%sV%zu: rt::View<%s>",
-				 gen.len ? ", " : "<", i, rty(v->ty->sub[0]));
+			buf_addf(sig, "%s: &V%zu", v->rname, i);
+			buf_addf(gen, "%sV%zu: rt::View<%s>",
+				 gen->len ? ", " : "<", i, rty(v->ty->sub[0]));
 		} else if (ty_is_copy(v->ty))
-			buf_addf(&sig, "%s%s: %s", v->is_rebound ? "mut " : "",
+			buf_addf(sig, "%s%s: %s", v->is_rebound ? "mut " : "",
 				 v->rname, rty(v->ty));
 		else
-			buf_addf(&sig, "%s: &%s%s", v->rname,
+			buf_addf(sig, "%s: &%s%s", v->rname,
 				 v->is_mutated && !v->is_rebound ? "mut " : "",
 				 rty(v->ty));
 	}
-	for (size_t i = 0; i < fn->nvars; i++) {
-		if (fn->vars[i].is_param && (fn->vars[i].ty->kind == TY_OPT ||
-					     fn->vars[i].ty->kind == TY_NUM)) {
-			efail(&f, NULL, "parameter '%s' of type %s",
-			      fn->vars[i].name, rty(fn->vars[i].ty));
-			ret = -1;
-			goto out;
-		}
-		if (ty_has_nested_num(fn->vars[i].ty) ||
-		    ty_has_nested_num(fn->ret)) {
-			efail(&f, NULL,
-			      "int | float inside a container or tuple "
-			      "is not supported");
-			ret = -1;
-			goto out;
-		}
-		if (ty_has_nested_none(fn->vars[i].ty) ||
-		    ty_has_nested_none(fn->ret)) {
-			efail(&f, NULL,
-			      "None inside a container or tuple is not "
-			      "supported");
-			ret = -1;
-			goto out;
-		}
-	}
-	emit_line(e, "// line %d: def %s", fn->line, fn->name);
-	if (gen.len)
-		buf_addch(&gen, '>');
-	if (f.out_var >= 0)
-		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
-			  emit_fn_rname(fn), gen.len ? gen.data : "", sig.data,
-			  rty(fn->ret->sub[0]));
-	else
-		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
-			  gen.len ? gen.data : "", sig.data, rty(fn->ret));
+	if (gen->len)
+		buf_addch(gen, '>');
+}
+
+/* What runs before the body: the recursion guard, the tick counter,
+ * copies of rebound parameters, str index views. */
+static void emit_prologue(struct fe *f)
+{
+	struct emitter *e = f->e;
+	struct ir_fn *fn = f->fn;
+	const char *broken = getenv("RUSTIFY_TEST_MISCOMPILE");
+
 	if (fn->is_recursive)
 		emit_line(e, "let _depth = rt::Depth::enter()?;");
 	/* Test hook: the crate must build, and when it does not, the build
 	 * stage leaves the function that failed in Python and builds the
 	 * others (tests/e2e). Never set outside tests. */
-	{
-		const char *broken = getenv("RUSTIFY_TEST_MISCOMPILE");
-		if (broken && !strcmp(broken, fn->name))
-			emit_line(
-			    e, "compile_error!(\"RUSTIFY_TEST_MISCOMPILE "
-			       "(a test's deliberately broken function)\");");
-	}
+	if (broken && !strcmp(broken, fn->name))
+		emit_line(e, "compile_error!(\"RUSTIFY_TEST_MISCOMPILE "
+			     "(a test's deliberately broken function)\");");
 	/* signal checks count loop iterations in a register (rt::Ticks) */
-	if (block_loops(&fn->body))
+	if (fn->has_ticks)
 		emit_line(e, "let mut __ticks = rt::Ticks::new();");
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
@@ -4139,52 +3291,70 @@ int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	}
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];
-		v->sx = NULL;
-		if (v->ty->kind != TY_STR || v->is_rebound ||
-		    !block_indexes(&fn->body, fn->params[i].var))
+		char *sx;
+		if (!v->is_strix)
 			continue;
 		/* str indexing is by code point: know once whether the
 		 * parameter is ASCII (bytes are code points) */
-		v->sx = tmpname(&f, "sx");
-		emit_line(e, "let %s = rt::StrIx::new(%s.as_str());", v->sx,
+		sx = f->sx[fn->params[i].var] = tmpname(f, "sx");
+		emit_line(e, "let %s = rt::StrIx::new(%s.as_str());", sx,
 			  v->rname);
 	}
+}
+
+/* Every local, declared up front as Python scopes them. */
+static void emit_locals(struct fe *f)
+{
+	struct ir_fn *fn = f->fn;
+	struct buf b = BUF_INIT;
+
 	for (size_t i = 0; i < fn->nvars; i++) {
 		struct var *v = &fn->vars[i];
 		if (v->is_param)
 			continue;
-		if ((int)i == f.out_var) {
-			emit_line(e, "let mut %s = rt::PyOut::<%s>::new();",
+		if ((int)i == fn->out_var) {
+			emit_line(f->e, "let mut %s = rt::PyOut::<%s>::new();",
 				  v->rname, rty(v->ty->sub[0]));
 			continue;
 		}
 		buf_reset(&b);
-		if (add_default(&f, &b, v->ty) < 0) {
-			efail(&f, NULL, "variable '%s' of type %s", v->name,
-			      rty(v->ty));
-			ret = -1;
-			goto out;
-		}
-		emit_line(e, "let mut %s: %s = %s;", v->rname, rty(v->ty),
+		add_default(&b, v->ty);
+		emit_line(f->e, "let mut %s: %s = %s;", v->rname, rty(v->ty),
 			  b.data);
 	}
-	if (emit_block(&f, &fn->body) < 0) {
-		ret = -1;
-		goto out;
-	}
+	buf_release(&b);
+}
+
+void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
+{
+	struct fe f = {0};
+	struct buf sig = BUF_INIT, gen = BUF_INIT;
+
+	f.e = e;
+	f.m = m;
+	f.fn = fn;
+	f.sx = xcalloc(fn->nvars + 1, sizeof(*f.sx));
+	add_params(&f, &sig, &gen);
+	emit_line(e, "// line %d: def %s", fn->line, fn->name);
+	if (fn->out_var >= 0)
+		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
+			  emit_fn_rname(fn), gen.data, sig.data,
+			  rty(fn->ret->sub[0]));
+	else
+		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
+			  gen.data, sig.data, rty(fn->ret));
+	emit_prologue(&f);
+	emit_locals(&f);
+	emit_block(&f, &fn->body);
 	if (fn->may_fall_off_end && fn->ret->kind == TY_NONE)
 		emit_line(e, "Ok(())");
 	else
 		emit_line(
 		    e, "Err(rt::Deopt) // not reached: Python returns above");
 	emit_close(e, NULL);
-out:
-	if (f.failed)
-		ret = -1;
+	free(f.sx);
 	buf_release(&sig);
-	buf_release(&b);
 	buf_release(&gen);
-	return ret;
 }
 
 /* Whether rt::ToPy converts t: lists (of lists) of float, int, bool. */
@@ -4197,13 +3367,12 @@ static bool ty_to_py(const struct ty *t)
 		t->sub[0]->kind == TY_BOOL);
 }
 
-int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
+void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
 	struct buf names = BUF_INIT, pat = BUF_INIT, vals = BUF_INIT,
 		   call = BUF_INIT, b = BUF_INIT, slots = BUF_INIT;
-	bool any_mut = false, any_view = false;
+	bool any_mut = false;
 
-	mark_views(fn);
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct param *p = &fn->params[i];
 		struct var *v = &fn->vars[p->var];
@@ -4212,12 +3381,11 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			 v->is_mutated && !v->is_rebound ? "mut " : "",
 			 v->rname);
 		if (v->is_view) {
-			/* read in place: no default (mark_views) */
+			/* read in place: no default (plan_views) */
 			buf_addf(&vals, "%srt::ListView::<%s>::new(&p[%zu])",
 				 i ? ", " : "", rty(v->ty->sub[0]), i);
-			any_view = true;
 		} else if (p->def) {
-			struct fe f = {.out_var = -1};
+			struct fe f = {0};
 			buf_addf(&vals, "%srt::arg::<%s>(&p[%zu], ",
 				 i ? ", " : "", rty(v->ty), i);
 			f.e = e;
@@ -4259,9 +3427,7 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	if (any_mut)
 		emit_open(e, "if rt::distinct(&[%s]) {", slots.data);
 	/* an rt::PyOut holds Python objects: the GIL stays held */
-	if (fn_reaches(fn, REACH_LOOP, 0) &&
-	    !fn_reaches(fn, REACH_RECURSION, 0) && !any_view &&
-	    result_list_var(m, fn) < 0)
+	if (fn->detach)
 		emit_line(e, "let r = py.detach(|| %s(%s));", emit_fn_rname(fn),
 			  call.data);
 	else
@@ -4280,7 +3446,7 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			  e->indent * 4, "");
 	else if (fn->ret->kind == TY_SET)
 		emit_line(e, "return rt::set_out(py, v);");
-	else if (result_list_var(m, fn) >= 0 || ty_to_py(fn->ret))
+	else if (fn->out_var >= 0 || ty_to_py(fn->ret))
 		emit_line(e, "return rt::out(py, v);");
 	else
 		emit_line(e, "return v.into_py_any(py);");
@@ -4301,5 +3467,4 @@ int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	buf_release(&call);
 	buf_release(&b);
 	buf_release(&slots);
-	return 0;
 }

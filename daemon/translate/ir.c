@@ -589,6 +589,203 @@ const char *cmpop_str(int op)
 	return op > 0 && op <= CMP_ISNOT ? s[op] : "?";
 }
 
+/* ---- queries shared by the passes ---- */
+
+const char *ty_rust_name(const struct ty *t)
+{
+	static _Thread_local char slots[8][256];
+	static _Thread_local int k;
+	struct buf b = BUF_INIT;
+	char *s = slots[k++ & 7];
+
+	ty_format_rust(&b, t);
+	snprintf(s, 256, "%s", b.data);
+	buf_release(&b);
+	return s;
+}
+
+bool ex_is_call(const struct ex *e, const char *name)
+{
+	return e->kind == EX_CALL && !e->fn && !strcmp(e->sval, name);
+}
+
+bool ex_is_method(const struct ex *e, const char *name)
+{
+	return e->kind == EX_METHOD && !strcmp(e->sval, name);
+}
+
+bool ex_is_var(const struct ex *x, int var)
+{
+	return x && x->kind == EX_NAME && x->var == var;
+}
+
+bool ex_any(const struct ex *x, bool (*pred)(const struct ex *, const void *),
+	    const void *ctx)
+{
+	if (!x)
+		return false;
+	if (pred(x, ctx))
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_any(x->a[i], pred, ctx))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_any(c->target, pred, ctx) || ex_any(c->iter, pred, ctx))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_any(c->conds[k], pred, ctx))
+				return true;
+	}
+	return false;
+}
+
+static bool is_name_of(const struct ex *x, const void *v)
+{
+	return x->kind == EX_NAME && x->var == *(const int *)v;
+}
+
+bool ex_mentions(const struct ex *x, int var)
+{
+	return ex_any(x, is_name_of, &var);
+}
+
+bool ex_is_empty_display(const struct ex *x)
+{
+	return ((x->kind == EX_LIST || x->kind == EX_DICT ||
+		 x->kind == EX_SET) &&
+		x->n == 0) ||
+	       ((ex_is_call(x, "list") || ex_is_call(x, "dict") ||
+		 ex_is_call(x, "set")) &&
+		x->n == 0);
+}
+
+const struct ty *ex_elem_ty(const struct ex *x)
+{
+	if (ex_is_call(x, "range"))
+		return ty_basic(TY_INT);
+	if (ex_is_method(x, "keys"))
+		return x->a[0]->ty->sub[0];
+	if (ex_is_method(x, "values"))
+		return x->a[0]->ty->sub[1];
+	if (ex_is_call(x, "reversed"))
+		return x->a[0]->ty->kind == TY_LIST ? x->a[0]->ty->sub[0]
+						    : ty_basic(TY_INT);
+	if (x->ty->kind == TY_LIST)
+		return x->ty->sub[0];
+	if (x->ty->kind == TY_STR)
+		return ty_basic(TY_STR);
+	if (x->ty->kind == TY_DICT)
+		return x->ty->sub[0];
+	if (x->ty->kind == TY_TUPLE && x->ty->n)
+		return x->ty->sub[0];
+	return ty_basic(TY_BAD);
+}
+
+static struct ty *pair_ty(struct arena *a, struct ty *x, struct ty *y)
+{
+	struct ty *t = ty_new(a, TY_TUPLE, 2);
+
+	t->sub[0] = x;
+	t->sub[1] = y;
+	return t;
+}
+
+struct ty *ex_loop_ty(struct arena *a, const struct ex *iter)
+{
+	const struct ex *src = iter;
+	struct ty *t;
+
+	if (ex_is_call(iter, "enumerate")) {
+		t = ex_loop_ty(a, iter->a[0]);
+		return t ? pair_ty(a, ty_basic(TY_INT), t) : NULL;
+	}
+	if (ex_is_call(src, "range") ||
+	    (ex_is_call(src, "reversed") && ex_is_call(src->a[0], "range")))
+		return ty_basic(TY_INT);
+	if (ex_is_call(src, "zip")) {
+		t = ty_new(a, TY_TUPLE, src->n);
+		for (size_t k = 0; k < src->n; k++)
+			t->sub[k] = (struct ty *)ex_elem_ty(src->a[k]);
+		return t;
+	}
+	if (ex_is_method(src, "keys") || ex_is_method(src, "values") ||
+	    ex_is_method(src, "items") || src->ty->kind == TY_DICT) {
+		const struct ty *dt =
+		    src->kind == EX_METHOD ? src->a[0]->ty : src->ty;
+		if (ex_is_method(src, "values"))
+			return dt->sub[1];
+		if (ex_is_method(src, "items"))
+			return pair_ty(a, dt->sub[0], dt->sub[1]);
+		return dt->sub[0];
+	}
+	if (src->ty->kind == TY_STR)
+		return ty_basic(TY_STR);
+	if (src->ty->kind == TY_LIST)
+		return src->ty->sub[0];
+	if (ex_is_call(src, "reversed") && src->a[0]->ty->kind == TY_LIST)
+		return src->a[0]->ty->sub[0];
+	if (src->ty->kind == TY_TUPLE)
+		return src->ty->sub[0];
+	return NULL;
+}
+
+static bool ex_assigns(const struct ex *t, int var)
+{
+	if (t->kind == EX_NAME)
+		return t->var == var;
+	if (t->kind == EX_TUPLE)
+		for (size_t i = 0; i < t->n; i++)
+			if (ex_assigns(t->a[i], var))
+				return true;
+	return false;
+}
+
+bool block_assigns(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_assigns(s->targets[k], var))
+				return true;
+		if ((s->kind == ST_AUG || s->kind == ST_FOR) &&
+		    ex_assigns(s->target, var))
+			return true;
+		if (block_assigns(&s->body, var) ||
+		    block_assigns(&s->orelse, var))
+			return true;
+	}
+	return false;
+}
+
+bool ex_has_comp(const struct ex *x)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_LISTCOMP)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (ex_has_comp(x->a[i]))
+			return true;
+	return false;
+}
+
+bool block_loops(const struct block *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct st *s = b->v[i];
+		if (s->kind == ST_FOR || s->kind == ST_WHILE ||
+		    ex_has_comp(s->value) || ex_has_comp(s->cond) ||
+		    ex_has_comp(s->iter) || ex_has_comp(s->target) ||
+		    block_loops(&s->body) || block_loops(&s->orelse))
+			return true;
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_has_comp(s->targets[k]))
+				return true;
+	}
+	return false;
+}
+
 static void dump_ty_suffix(struct buf *b, const struct ex *e)
 {
 	if (e->ty->kind == TY_UNKNOWN)
@@ -722,6 +919,59 @@ void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e)
 static void dump_block(struct buf *b, const struct ir_fn *fn,
 		       const struct block *blk, int depth);
 
+/* A translated function's plan (plan.c) for one statement, if any. */
+static void dump_st_plan(struct buf *b, const struct st *s)
+{
+	static const char *const shapes[] = {
+	    [SHAPE_OUT_NEW] = " out_new",
+	    [SHAPE_STR_APPEND] = " str_append",
+	    [SHAPE_STR_INDEX_INTO] = " str_index_into",
+	    [SHAPE_TUPLE_INTO] = " tuple_into",
+	    [SHAPE_JAM] = " jam",
+	};
+	size_t at = b->len;
+
+	buf_adds(b, "  [plan:");
+	if (s->shape != SHAPE_PLAIN)
+		buf_adds(b, shapes[s->shape]);
+	if (s->room)
+		buf_adds(b, " room");
+	if (s->is_short)
+		buf_adds(b, " short");
+	if (b->len == at + strlen("  [plan:"))
+		buf_truncate(b, at);
+	else
+		buf_addch(b, ']');
+}
+
+/* A translated function's plan (plan.c) for the whole function. */
+static void dump_fn_plan(struct buf *b, const struct ir_fn *fn)
+{
+	const char *sep = " view=";
+
+	buf_adds(b, "  plan:");
+	if (fn->out_var >= 0)
+		buf_addf(b, " out=%s", fn->vars[fn->out_var].name);
+	for (size_t i = 0; i < fn->nparams; i++)
+		if (fn->vars[fn->params[i].var].is_view) {
+			buf_addf(b, "%s%s", sep,
+				 fn->vars[fn->params[i].var].name);
+			sep = ",";
+		}
+	sep = " strix=";
+	for (size_t i = 0; i < fn->nparams; i++)
+		if (fn->vars[fn->params[i].var].is_strix) {
+			buf_addf(b, "%s%s", sep,
+				 fn->vars[fn->params[i].var].name);
+			sep = ",";
+		}
+	if (fn->detach)
+		buf_adds(b, " detach");
+	if (fn->has_ticks)
+		buf_adds(b, " ticks");
+	buf_addch(b, '\n');
+}
+
 static void dump_st(struct buf *b, const struct ir_fn *fn, const struct st *s,
 		    int depth)
 {
@@ -758,6 +1008,8 @@ static void dump_st(struct buf *b, const struct ir_fn *fn, const struct st *s,
 		buf_addch(b, ' ');
 		ir_dump_ex(b, fn, s->value);
 	}
+	if (fn->is_ok)
+		dump_st_plan(b, s);
 	buf_addch(b, '\n');
 	dump_block(b, fn, &s->body, depth + 1);
 	if (s->orelse.n) {
@@ -793,6 +1045,8 @@ void ir_dump_fn(struct buf *b, const struct ir_fn *fn)
 		ty_format(b, fn->vars[i].ty);
 		buf_addch(b, '\n');
 	}
+	if (fn->is_ok)
+		dump_fn_plan(b, fn);
 	dump_block(b, fn, &fn->body, 1);
 }
 

@@ -4,9 +4,11 @@
  *
  * lower.c builds it (one struct ir_fn per Python function, every node
  * carrying its line:column), types.c fills in the types and checks what
- * the Rust side can keep exact, emit.c turns it into Rust text. Everything
- * is allocated from one arena per module, so nothing is freed piecemeal.
- * This header owns no code beyond the arena and the dump helpers (ir.c).
+ * the Rust side can keep exact, plan.c decides how each function is
+ * emitted (the "plan:" fields) or that it stays in Python, and emit.c
+ * prints it as Rust text. Everything is allocated from one arena per
+ * module, so nothing is freed piecemeal. This header owns no code beyond
+ * the arena, the queries the passes share and the dumps (ir.c).
  */
 #ifndef RUSTIFY_TRANSLATE_IR_H
 #define RUSTIFY_TRANSLATE_IR_H
@@ -152,6 +154,11 @@ struct ex {
 	bool is_move; /* types.c: last use of a local container: move it */
 	bool unwrap;  /* types.c: EX_NAME of an optional variable used where
 		       * None raises in Python (xs[0]): its value or Deopt */
+	/* plan: (plan.c; emit.c reads them) */
+	bool has_room; /* EX_LISTCOMP: one clause, no condition, a trip count
+			* known up front: rt::room for every item first */
+	bool borrow;   /* item of a SHAPE_TUPLE_INTO tuple: a str borrowed
+			* where it lives, copied with clone_from */
 };
 
 /* One "for target in iter if c1 if c2" clause of a comprehension. */
@@ -178,6 +185,16 @@ enum st_kind {
 	ST_DEL,	  /* target: d[k] or xs[i] */
 };
 
+/* plan: how a statement is printed (plan.c). */
+enum st_shape {
+	SHAPE_PLAIN,
+	SHAPE_OUT_NEW,	      /* out = [] of the function's rt::PyOut */
+	SHAPE_STR_APPEND,     /* s = s + t, s += t on a str: push_str */
+	SHAPE_STR_INDEX_INTO, /* c = s[i] on strs: into c's buffer */
+	SHAPE_TUPLE_INTO,     /* t = (a[i], b[j]) of strs: clone_from */
+	SHAPE_JAM,	      /* for: two rows side by side (emit_jam) */
+};
+
 struct st;
 struct block {
 	struct st **v;
@@ -195,6 +212,12 @@ struct st {
 	struct ex *target;
 	struct ex *iter;
 	struct block body, orelse;
+	/* plan: (plan.c; emit.c reads them) */
+	enum st_shape shape;
+	struct ex *room; /* ST_FOR: the append whose list gets rt::room for
+			  * the loop's trip count before the loop, or NULL */
+	bool is_short;	 /* ST_FOR: an innermost loop over lo..hi, counted
+			  * at once when short (emit_short_loop) */
 };
 
 struct var {
@@ -206,8 +229,9 @@ struct var {
 	bool is_mutated; /* container changed in place */
 	bool is_rebound; /* assigned after entry (params) */
 	bool is_comp;	 /* comprehension variable */
-	bool is_view; /* emit.c: list parameter read in place (rt::ListView) */
-	char *sx;     /* emit.c: rt::StrIx over a str parameter, or NULL */
+	/* plan: (plan.c; emit.c reads them) */
+	bool is_view;  /* list parameter read in place (rt::ListView) */
+	bool is_strix; /* str parameter indexed through an rt::StrIx */
 };
 
 struct param {
@@ -259,6 +283,10 @@ struct ir_fn {
 	struct gdep *deps; /* lower.c: globals the typed code assumes */
 	size_t ndeps, capdeps;
 	bool floats_through; /* identity.c: argument floats reach the result */
+	/* plan: (plan.c; emit.c reads them) */
+	int out_var;	/* the local built as an rt::PyOut result, or -1 */
+	bool has_ticks; /* loops: counts signal-check ticks (rt::Ticks) */
+	bool detach;	/* the entry point releases the GIL around the call */
 };
 
 /* Records a dependency once (lower.c). */
@@ -335,7 +363,34 @@ int pct_next(const char *s, size_t n, size_t *pos, struct buf *lit,
 const char *binop_str(int op);
 const char *cmpop_str(int op);
 
-/* Human-readable dumps used by tests and --dump-ir. */
+/* Queries on the IR the passes share. */
+/* Rust spelling of t in a static slot (8 in turn), for messages and text. */
+const char *ty_rust_name(const struct ty *t);
+bool ex_is_call(const struct ex *e, const char *name); /* builtin call */
+bool ex_is_method(const struct ex *e, const char *name);
+bool ex_is_var(const struct ex *x, int var);
+/* Whether pred holds for x or any expression inside it (arguments and
+ * comprehension clauses). */
+bool ex_any(const struct ex *x, bool (*pred)(const struct ex *, const void *),
+	    const void *ctx);
+bool ex_mentions(const struct ex *x, int var);
+/* A comprehension among x's operands (not inside another one's clauses). */
+bool ex_has_comp(const struct ex *x);
+/* [], {}, list(), dict(), set(): they take the type their context wants. */
+bool ex_is_empty_display(const struct ex *x);
+/* The element type of iterating x where a builtin takes an iterable
+ * (range, dict views, reversed, a list, str, dict or tuple). */
+const struct ty *ex_elem_ty(const struct ex *x);
+/* The type a for loop or comprehension over iter binds (enumerate and zip
+ * give tuples); NULL when emit.c has no loop for it. */
+struct ty *ex_loop_ty(struct arena *a, const struct ex *iter);
+/* Whether blk binds var (assignment, augmented assignment, for target). */
+bool block_assigns(const struct block *blk, int var);
+/* Whether blk loops (statements or comprehensions). */
+bool block_loops(const struct block *b);
+
+/* Human-readable dumps used by tests and --dump-ir; a translated
+ * function's dump shows its plan ("plan:" lines and "[plan: ...]"). */
 void ir_dump_ex(struct buf *b, const struct ir_fn *fn, const struct ex *e);
 void ir_dump_fn(struct buf *b, const struct ir_fn *fn);
 
@@ -360,7 +415,13 @@ bool identity_nan_guard(const struct ir_fn *fn);
  * translated makes the caller fail) until nothing changes. */
 void types_check_calls(struct ir_module *m);
 
-/* emit.c */
+/* plan.c: settles every translatable function's plan (the "plan:"
+ * fields) and keeps in Python, with a reason, what emit.c cannot print;
+ * a caller of a function that stays in Python stays too (fixpoint with
+ * types_check_calls). Afterwards emit_fn prints every is_ok function. */
+void plan_module(struct ir_module *m);
+
+/* emit.c: a printer of planned functions (it cannot refuse). */
 struct emitter {
 	struct buf *out;
 	int indent;
@@ -372,8 +433,8 @@ void emit_open(struct emitter *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void emit_close(struct emitter *e, const char *tail);
 /* Rust for the native function and its Python entry point. */
-int emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
-int emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
+void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
+void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
 const char *emit_fn_rname(const struct ir_fn *fn);
 
 /* prelude.c: the rt runtime module emitted into every crate. */

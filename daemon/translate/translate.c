@@ -1,10 +1,10 @@
 /*
  * translate.c - translate_module(): request checking, the pipeline
- * lower -> infer -> check -> emit -> write, and the report.
+ * lower -> infer -> check -> plan -> emit -> write, and the report.
  *
- * Owns the order of the passes and the fixpoint that makes a function
- * fall back when anything it calls does. Each pass lives in its own file
- * (lower.c, types.c, emit.c, crate.c).
+ * Owns the order of the passes (translate_passes, the one place it is
+ * written: the module, --dump-ir and the unit tests run it). Each pass
+ * lives in its own file (lower.c, types.c, plan.c, emit.c, crate.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +48,7 @@ static bool is_int_or_float(const char *s)
 	return !strcmp(t, "int|float") || !strcmp(t, "float|int");
 }
 
+/* Observed signatures are evidence below annotations. */
 static bool ty_has_never(const struct ty *t)
 {
 	if (!t)
@@ -154,29 +155,103 @@ static void emit_lib_header(struct emitter *e, const char *source_name,
 	emit_line(e, "%s", "");
 }
 
-/* Emits every translatable function into a scratch buffer; a function the
- * emitter refuses fails, and so do its callers, until nothing changes. */
-static void settle_emission(struct ir_module *m)
+
+/* The one order of the passes. */
+int translate_passes(struct ir_module *m, const char *src, size_t len,
+		     json_t *signatures, json_t *exclude, struct buf *errmsg)
 {
-	for (int round = 0; round < 64; round++) {
-		bool changed = false;
-		for (size_t i = 0; i < m->nfns; i++) {
-			struct ir_fn *fn = m->fns[i];
-			struct buf scratch = BUF_INIT;
-			struct emitter e;
-			if (!fn->is_ok || fn->reason)
-				continue;
-			emit_init(&e, &scratch);
-			if (emit_fn(&e, m, fn) < 0) {
-				fn->is_ok = false;
-				changed = true;
-			}
-			buf_release(&scratch);
-		}
-		if (!changed)
-			break;
-		types_check_calls(m);
+	size_t i;
+
+	if (lower_module(m, src, len, errmsg) < 0)
+		return -1;
+	/* Functions the caller keeps in Python (the build stage, when their
+	 * Rust did not compile), before inference: their callers in the
+	 * module then stay in Python too. */
+	for (i = 0; i < m->nfns; i++) {
+		struct ir_fn *fn = m->fns[i];
+		const char *why =
+		    json_string_value(json_object_get(exclude, fn->name));
+		if (!why || !fn->is_ok)
+			continue;
+		fn->is_ok = false;
+		free(fn->reason);
+		fn->reason = xasprintf("line %d:%d %s", fn->line, fn->col, why);
 	}
+	for (i = 0; i < m->nfns; i++) {
+		json_t *sig = json_is_object(signatures)
+				  ? json_object_get(signatures, m->fns[i]->name)
+				  : NULL;
+		if (json_is_object(sig))
+			apply_signature(m, m->fns[i], sig);
+	}
+	for (int round = 0; round < 6; round++)
+		for (i = 0; i < m->nfns; i++)
+			if (m->fns[i]->is_ok && !m->fns[i]->reason)
+				types_infer_fn(m, m->fns[i]);
+	types_check_calls(m);
+	/* identity (identity.c): what the typed tier would copy that Python
+	 * shares goes to the object tier, and its callers with it */
+	for (i = 0; i < m->nfns; i++)
+		identity_check_fn(m->fns[i]);
+	types_check_calls(m);
+	plan_module(m);
+	return 0;
+}
+
+/* What translate_module reads from its request, checked. */
+struct request {
+	const char *module, *source_name, *pyo3;
+	int py_minor; /* -1 when absent */
+	json_t *fnlist, *exclude, *sigs;
+};
+
+static int check_request(json_t *request, const char *out_dir,
+			 struct request *r, struct err *err)
+{
+	const char *pyver;
+
+	if (!json_is_object(request))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request: expected an object");
+	r->module = json_str(request, "module");
+	if (!is_identifier(r->module))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request.module: expected a Python identifier");
+	r->source_name = json_str(request, "source_name");
+	if (!r->source_name)
+		r->source_name = r->module;
+	r->py_minor = -1;
+	pyver = json_str(request, "python_version");
+	if (pyver) {
+		int major = 0, minor = 0;
+		if (sscanf(pyver, "%d.%d", &major, &minor) != 2 || major != 3)
+			return err_set(err, RUSTIFY_EPARAM,
+				       "request.python_version: "
+				       "expected \"3.N[.M]\", got \"%s\"",
+				       pyver);
+		r->py_minor = minor;
+	}
+	r->pyo3 = json_str(request, "pyo3_version");
+	if (!r->pyo3)
+		r->pyo3 = "0.30.1";
+	for (const char *p = r->pyo3; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return err_set(err, RUSTIFY_EPARAM,
+				       "request.pyo3_version: "
+				       "expected a version like 0.30.1");
+	r->fnlist = json_object_get(request, "functions");
+	if (r->fnlist && !json_is_array(r->fnlist))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request.functions: expected an array of names");
+	r->exclude = json_object_get(request, "exclude");
+	if (r->exclude && !json_is_object(r->exclude))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "request.exclude: expected an object of "
+			       "name: reason");
+	r->sigs = json_object_get(request, "signatures");
+	if (!out_dir || !*out_dir)
+		return err_set(err, RUSTIFY_EPARAM, "out_dir: empty");
+	return 0;
 }
 
 /* One requested qualname: its tier (typed when the typed tier took the
@@ -279,271 +354,226 @@ static json_t *report_sel(struct sel *s)
 	return o;
 }
 
-int translate_module(const char *src, size_t len, json_t *request,
-		     const char *out_dir, json_t **report, struct err *err)
+/* The selection, in request order (all functions and methods when
+ * absent), each with its report entry in arr; cs gets the typed
+ * functions (for the stub) and every qualname with its tier. */
+static int select_all(struct ir_module *m, struct omod *om, json_t *fnlist,
+		      struct sel **selp, size_t *nselp, struct crate_spec *cs,
+		      json_t *arr, struct err *err)
 {
-	struct ir_module m;
-	struct buf lib = BUF_INIT, msg = BUF_INIT;
-	struct emitter e;
-	struct crate_spec cs = {0};
-	json_t *fnlist, *sigs, *exclude, *rep = NULL, *arr;
-	const char *module, *source_name, *pyver, *pyo3;
-	struct omod om;
-	struct sel *sel = NULL;
-	size_t nsel, nselected = 0, i;
-	int ret = 0;
+	size_t nsel = fnlist ? json_array_size(fnlist) : om->nfns;
+	struct sel *sel = xcalloc(nsel + 1, sizeof(*sel));
+	size_t n = 0;
 
-	ir_module_init(&m);
-	omod_init(&om, &m.arena);
-	*report = NULL;
-	if (!json_is_object(request)) {
-		ret =
-		    err_set(err, RUSTIFY_EPARAM, "request: expected an object");
-		goto out;
-	}
-	module = json_str(request, "module");
-	if (!is_identifier(module)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "request.module: expected a "
-			      "Python identifier");
-		goto out;
-	}
-	source_name = json_str(request, "source_name");
-	if (!source_name)
-		source_name = module;
-	pyver = json_str(request, "python_version");
-	if (pyver) {
-		int major = 0, minor = 0;
-		if (sscanf(pyver, "%d.%d", &major, &minor) != 2 || major != 3) {
-			ret = err_set(err, RUSTIFY_EPARAM,
-				      "request.python_version: "
-				      "expected \"3.N[.M]\", got \"%s\"",
-				      pyver);
-			goto out;
-		}
-		m.py_minor = minor;
-	}
-	pyo3 = json_str(request, "pyo3_version");
-	if (!pyo3)
-		pyo3 = "0.30.1";
-	for (const char *p = pyo3; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == '.')) {
-			ret = err_set(err, RUSTIFY_EPARAM,
-				      "request.pyo3_version: "
-				      "expected a version like 0.30.1");
-			goto out;
-		}
-	fnlist = json_object_get(request, "functions");
-	if (fnlist && !json_is_array(fnlist)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "request.functions: expected "
-			      "an array of names");
-		goto out;
-	}
-	exclude = json_object_get(request, "exclude");
-	if (exclude && !json_is_object(exclude)) {
-		ret = err_set(err, RUSTIFY_EPARAM,
-			      "request.exclude: expected an object of "
-			      "name: reason");
-		goto out;
-	}
-	sigs = json_object_get(request, "signatures");
-	if (!out_dir || !*out_dir) {
-		ret = err_set(err, RUSTIFY_EPARAM, "out_dir: empty");
-		goto out;
-	}
-	if (!src)
-		len = 0;
-
-	/* Sources that fail to parse leave every function untranslated with
-	 * a reason; only setup failures are errors. */
-	if (lower_module(&m, src ? src : "", len, &msg) < 0) {
-		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
-		goto out;
-	}
-	/* Functions the caller keeps in Python (the build stage, when their
-	 * Rust did not compile), before inference: their callers in the
-	 * module then stay in Python too. */
-	for (i = 0; i < m.nfns; i++) {
-		const char *why =
-		    json_string_value(json_object_get(exclude, m.fns[i]->name));
-		if (!why || !m.fns[i]->is_ok)
-			continue;
-		m.fns[i]->is_ok = false;
-		free(m.fns[i]->reason);
-		m.fns[i]->reason = xasprintf("line %d:%d %s", m.fns[i]->line,
-					     m.fns[i]->col, why);
-	}
-	for (i = 0; i < m.nfns; i++) {
-		json_t *sig = json_is_object(sigs)
-				  ? json_object_get(sigs, m.fns[i]->name)
-				  : NULL;
-		if (json_is_object(sig))
-			apply_signature(&m, m.fns[i], sig);
-	}
-	for (int round = 0; round < 6; round++)
-		for (i = 0; i < m.nfns; i++)
-			if (m.fns[i]->is_ok && !m.fns[i]->reason)
-				types_infer_fn(&m, m.fns[i]);
-	types_check_calls(&m);
-	for (i = 0; i < m.nfns; i++)
-		identity_check_fn(m.fns[i]);
-	types_check_calls(&m);
-	settle_emission(&m);
-
-	/* The object tier's view of the same source: every function and
-	 * method, each runnable through the C API. */
-	omod_init(&om, &m.arena);
-	om.py_minor = m.py_minor;
-	if (olower_module(&om, src ? src : "", len, &msg) < 0) {
-		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
-		goto out;
-	}
-	for (i = 0; i < om.nfns; i++) {
-		const char *why = json_string_value(
-		    json_object_get(exclude, om.fns[i]->qualname));
-		if (!why || !om.fns[i]->is_ok)
-			continue;
-		om.fns[i]->is_ok = false;
-		free(om.fns[i]->reason);
-		om.fns[i]->reason = xasprintf("line %d:%d %s", om.fns[i]->line,
-					      om.fns[i]->col, why);
-	}
-
-	/* The selection, in request order (all functions and methods when
-	 * absent). */
-	nsel = fnlist ? json_array_size(fnlist) : om.nfns;
-	cs.fns = xcalloc(nsel + 1, sizeof(*cs.fns));
-	cs.items = xcalloc(nsel + 1, sizeof(*cs.items));
-	sel = xcalloc(nsel + 1, sizeof(*sel));
-	arr = json_array();
-	for (i = 0; i < nsel; i++) {
+	*selp = sel;
+	cs->fns = xcalloc(nsel + 1, sizeof(*cs->fns));
+	cs->items = xcalloc(nsel + 1, sizeof(*cs->items));
+	for (size_t i = 0; i < nsel; i++) {
 		const char *name =
 		    fnlist ? json_string_value(json_array_get(fnlist, i))
-			   : om.fns[i]->qualname;
+			   : om->fns[i]->qualname;
 		bool dup = false;
 		if (!name) {
-			json_decref(arr);
-			ret = err_set(err, RUSTIFY_EPARAM,
-				      "request.functions[%zu]: "
-				      "expected a string",
-				      i);
-			goto out;
+			*nselp = n;
+			return err_set(err, RUSTIFY_EPARAM,
+				       "request.functions[%zu]: "
+				       "expected a string",
+				       i);
 		}
-		for (size_t k = 0; k < nselected; k++)
+		for (size_t k = 0; k < n; k++)
 			if (!strcmp(sel[k].name, name))
 				dup = true;
 		if (dup)
 			continue;
-		select_one(&m, &om, name, &sel[nselected]);
-		if (sel[nselected].tfn)
-			cs.fns[cs.nfns++] = sel[nselected].tfn;
-		cs.items[cs.nitems].qualname = name;
-		cs.items[cs.nitems].tier = sel[nselected].tier;
-		cs.items[cs.nitems].reason = sel[nselected].reason;
-		cs.nitems++;
-		json_array_append_new(arr, report_sel(&sel[nselected]));
-		nselected++;
+		select_one(m, om, name, &sel[n]);
+		if (sel[n].tfn)
+			cs->fns[cs->nfns++] = sel[n].tfn;
+		cs->items[cs->nitems].qualname = name;
+		cs->items[cs->nitems].tier = sel[n].tier;
+		cs->items[cs->nitems].reason = sel[n].reason;
+		cs->nitems++;
+		json_array_append_new(arr, report_sel(&sel[n]));
+		n++;
 	}
+	*nselp = n;
+	return 0;
+}
 
-	emit_init(&e, &lib);
-	emit_lib_header(&e, source_name, m.py_minor);
-	buf_adds(&lib, translate_prelude_rs);
-	emit_line(&e, "%s", "");
-	buf_adds(&lib, translate_obj_rs);
-	emit_line(&e, "%s", "");
-	for (i = 0; i < m.nfns; i++) {
-		if (!m.fns[i]->is_ok)
+/* The object tier's view of the source: every function and method, the
+ * build stage's exclusions applied. */
+static int lower_objects(struct omod *om, const char *src, size_t len,
+			 json_t *exclude, struct err *err)
+{
+	struct buf msg = BUF_INIT;
+	int ret = 0;
+
+	if (olower_module(om, src, len, &msg) < 0) {
+		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
+		goto out;
+	}
+	for (size_t i = 0; i < om->nfns; i++) {
+		struct ofn *f = om->fns[i];
+		const char *why =
+		    json_string_value(json_object_get(exclude, f->qualname));
+		if (!why || !f->is_ok)
 			continue;
-		if (emit_fn(&e, &m, m.fns[i]) < 0) {
-			json_decref(arr);
-			ret = err_set(err, RUSTIFY_EINTERNAL,
-				      "emitter disagreed "
-				      "with itself on %s",
-				      m.fns[i]->name);
-			goto out;
-		}
-		emit_line(&e, "%s", "");
+		f->is_ok = false;
+		free(f->reason);
+		f->reason = xasprintf("line %d:%d %s", f->line, f->col, why);
 	}
-	for (i = 0; i < cs.nfns; i++) {
-		emit_entry(&e, &m, cs.fns[i]);
-		emit_line(&e, "%s", "");
-	}
-	for (i = 0; i < nselected; i++) {
+out:
+	buf_release(&msg);
+	return ret;
+}
+
+/* The object tier's functions, constants and the Spec table of every
+ * selected function (typed ones with their guards). */
+static void emit_objects(struct emitter *e, struct ir_module *m,
+			 struct omod *om, struct sel *sel, size_t nsel,
+			 struct buf *specs, struct buf *typed)
+{
+	for (size_t i = 0; i < nsel; i++) {
 		if (!sel[i].tier || strcmp(sel[i].tier, "object"))
 			continue;
 		for (size_t k = 0; k < sel[i].nofns; k++) {
-			oemit_fn(&e, &om, sel[i].ofns[k]);
-			emit_line(&e, "%s", "");
+			oemit_fn(e, om, sel[i].ofns[k]);
+			emit_line(e, "%s", "");
 		}
 	}
-	oemit_consts(&e, &om);
-	emit_line(&e, "%s", "");
-	{
-		struct buf specs = BUF_INIT, typed = BUF_INIT;
-		for (i = 0; i < nselected; i++) {
-			if (!sel[i].tier)
-				continue;
-			for (size_t k = 0; k < sel[i].nofns; k++) {
-				struct ofn *of = sel[i].ofns[k];
-				oemit_spec(&e, &om, of, &m, sel[i].tfn);
-				buf_addf(&specs, "&S_%d, ", of->index);
-			}
-			if (sel[i].tfn)
-				buf_addf(&typed, "\"%s\", ",
-					 sel[i].tfn->name);
+	oemit_consts(e, om);
+	emit_line(e, "%s", "");
+	for (size_t i = 0; i < nsel; i++) {
+		if (!sel[i].tier)
+			continue;
+		for (size_t k = 0; k < sel[i].nofns; k++) {
+			struct ofn *of = sel[i].ofns[k];
+			oemit_spec(e, om, of, m, sel[i].tfn);
+			buf_addf(specs, "&S_%d, ", of->index);
 		}
-		emit_line(&e, "static SPECS: &[&o::Spec] = &[%s];",
-			  specs.len ? specs.data : "");
-		emit_line(&e, "%s", "");
-		emit_line(&e, "#[pymodule]");
-		emit_open(&e, "fn _native(m: &Bound<'_, PyModule>) -> "
-			      "PyResult<()> {");
-		emit_line(&e, "rt::init_ints(m.py());");
-		for (i = 0; i < cs.nfns; i++)
-			emit_line(
-			    &e, "m.add_function(wrap_pyfunction!(py_%d, m)?)?;",
-			    cs.fns[i]->index);
-		emit_open(&e, "unsafe {");
-		emit_open(&e, "if init_k().is_err() || o::register(m.as_ptr(), "
-			      "SPECS, &[%s]).is_err() {",
-			  typed.len ? typed.data : "");
-		emit_line(&e, "return Err(PyErr::fetch(m.py()));");
-		emit_close(&e, NULL);
-		emit_close(&e, NULL);
-		emit_line(&e, "Ok(())");
-		emit_close(&e, NULL);
-		buf_release(&specs);
-		buf_release(&typed);
+		if (sel[i].tfn)
+			buf_addf(typed, "\"%s\", ", sel[i].tfn->name);
 	}
+}
 
+/* src/lib.rs: the runtimes, every typed function, the entry points of
+ * the selected ones, the object tier's functions, and the module that
+ * registers them. */
+static void emit_lib(struct buf *lib, struct ir_module *m, struct omod *om,
+		     struct sel *sel, size_t nsel, const struct crate_spec *cs,
+		     const char *source_name)
+{
+	struct emitter e;
+	struct buf specs = BUF_INIT, typed = BUF_INIT;
+
+	emit_init(&e, lib);
+	emit_lib_header(&e, source_name, m->py_minor);
+	buf_adds(lib, translate_prelude_rs);
+	emit_line(&e, "%s", "");
+	buf_adds(lib, translate_obj_rs);
+	emit_line(&e, "%s", "");
+	for (size_t i = 0; i < m->nfns; i++) {
+		if (!m->fns[i]->is_ok)
+			continue;
+		emit_fn(&e, m, m->fns[i]);
+		emit_line(&e, "%s", "");
+	}
+	for (size_t i = 0; i < cs->nfns; i++) {
+		emit_entry(&e, m, cs->fns[i]);
+		emit_line(&e, "%s", "");
+	}
+	emit_objects(&e, m, om, sel, nsel, &specs, &typed);
+	emit_line(&e, "static SPECS: &[&o::Spec] = &[%s];", specs.data);
+	emit_line(&e, "%s", "");
+	emit_line(&e, "#[pymodule]");
+	emit_open(&e, "fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {");
+	emit_line(&e, "rt::init_ints(m.py());");
+	for (size_t i = 0; i < cs->nfns; i++)
+		emit_line(&e, "m.add_function(wrap_pyfunction!(py_%d, m)?)?;",
+			  cs->fns[i]->index);
+	emit_open(&e, "unsafe {");
+	emit_open(&e,
+		  "if init_k().is_err() || o::register(m.as_ptr(), SPECS, "
+		  "&[%s]).is_err() {",
+		  typed.data);
+	emit_line(&e, "return Err(PyErr::fetch(m.py()));");
+	emit_close(&e, NULL);
+	emit_close(&e, NULL);
+	emit_line(&e, "Ok(())");
+	emit_close(&e, NULL);
+	buf_release(&specs);
+	buf_release(&typed);
+}
+
+static json_t *report_new(json_t *fns, const struct request *r,
+			  const char *out_dir)
+{
+	json_t *rep = json_object();
+	char *c = xasprintf("%s/crate", out_dir);
+	char *p = xasprintf("%s/%s", out_dir, r->module);
+
+	json_object_set_new(rep, "functions", fns);
+	json_object_set_new(rep, "pyo3_version", json_string(r->pyo3));
+	json_object_set_new(rep, "crate_dir", json_string(c));
+	json_object_set_new(rep, "package_dir", json_string(p));
+	free(c);
+	free(p);
+	return rep;
+}
+
+int translate_module(const char *src, size_t len, json_t *request,
+		     const char *out_dir, json_t **report, struct err *err)
+{
+	struct ir_module m;
+	struct omod om;
+	struct buf lib = BUF_INIT, msg = BUF_INIT;
+	struct crate_spec cs = {0};
+	struct request r = {0};
+	struct sel *sel = NULL;
+	size_t nsel = 0;
+	json_t *arr = NULL;
+	int ret;
+
+	ir_module_init(&m);
+	omod_init(&om, &m.arena);
+	*report = NULL;
+	ret = check_request(request, out_dir, &r, err);
+	if (ret)
+		goto out;
+	if (r.py_minor >= 0)
+		m.py_minor = om.py_minor = r.py_minor;
+	if (!src)
+		len = 0;
+	/* Sources that fail to parse leave every function untranslated with
+	 * a reason; only setup failures are errors. */
+	if (translate_passes(&m, src ? src : "", len, r.sigs, r.exclude, &msg) <
+	    0) {
+		ret = err_set(err, RUSTIFY_EINTERNAL, "parser: %s", msg.data);
+		goto out;
+	}
+	ret = lower_objects(&om, src ? src : "", len, r.exclude, err);
+	if (ret)
+		goto out;
+	arr = json_array();
+	ret = select_all(&m, &om, r.fnlist, &sel, &nsel, &cs, arr, err);
+	if (ret)
+		goto out;
+	emit_lib(&lib, &m, &om, sel, nsel, &cs, r.source_name);
 	cs.out_dir = out_dir;
-	cs.module = module;
-	cs.source_name = source_name;
-	cs.pyo3_version = pyo3;
+	cs.module = r.module;
+	cs.source_name = r.source_name;
+	cs.pyo3_version = r.pyo3;
 	cs.src = src ? src : "";
 	cs.srclen = len;
 	ret = crate_write(&cs, &lib, err);
-	if (ret) {
-		json_decref(arr);
+	if (ret)
 		goto out;
-	}
-	rep = json_object();
-	json_object_set_new(rep, "functions", arr);
-	json_object_set_new(rep, "pyo3_version", json_string(pyo3));
-	{
-		char *c = xasprintf("%s/crate", out_dir);
-		char *p = xasprintf("%s/%s", out_dir, module);
-		json_object_set_new(rep, "crate_dir", json_string(c));
-		json_object_set_new(rep, "package_dir", json_string(p));
-		free(c);
-		free(p);
-	}
-	*report = rep;
+	*report = report_new(arr, &r, out_dir);
+	arr = NULL;
 out:
+	json_decref(arr);
 	free(cs.fns);
 	free(cs.items);
-	for (i = 0; sel && i < nselected; i++) {
+	for (size_t i = 0; sel && i < nsel; i++) {
 		free(sel[i].ofns);
 		free(sel[i].reason);
 	}
@@ -556,27 +586,23 @@ out:
 }
 
 /* For --dump-ir: the typed IR of every function, after all passes. */
-int translate_dump_ir(const char *src, size_t len, int py_minor,
+int translate_dump_ir(const char *src, size_t len, json_t *request,
 		      struct buf *out)
 {
 	struct ir_module m;
 	struct buf msg = BUF_INIT;
-	int ret = 0;
+	const char *pyver = json_str(request, "python_version");
+	int ret = 0, major, minor;
 
 	ir_module_init(&m);
-	m.py_minor = py_minor;
-	if (lower_module(&m, src, len, &msg) < 0) {
+	if (pyver && sscanf(pyver, "%d.%d", &major, &minor) == 2)
+		m.py_minor = minor;
+	if (translate_passes(&m, src, len,
+			     json_object_get(request, "signatures"),
+			     json_object_get(request, "exclude"), &msg) < 0) {
 		ret = -1;
 		goto out;
 	}
-	for (int round = 0; round < 6; round++)
-		for (size_t i = 0; i < m.nfns; i++)
-			if (m.fns[i]->is_ok && !m.fns[i]->reason)
-				types_infer_fn(&m, m.fns[i]);
-	types_check_calls(&m);
-	for (size_t i = 0; i < m.nfns; i++)
-		identity_check_fn(m.fns[i]);
-	types_check_calls(&m);
 	for (size_t i = 0; i < m.nfns; i++) {
 		ir_dump_fn(out, m.fns[i]);
 		if (m.fns[i]->reason)

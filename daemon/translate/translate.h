@@ -33,9 +33,25 @@ int translate_module(const char *src, size_t len, json_t *request,
 		     const char *out_dir, json_t **report, struct err *err);
 
 struct buf;
+struct ir_module;
+/*
+ * The passes in their one order, on a module the caller initialised
+ * (ir_module_init, py_minor set): lower src, keep the functions named in
+ * exclude ({"name": "why"}, may be NULL) in Python, take signatures
+ * ({"name": {"args": {...}, "return": "..."}}, may be NULL) as evidence,
+ * infer types, check them, and plan. Afterwards every function is either
+ * is_ok (emit_fn prints it) or has a reason. translate_module, --dump-ir
+ * and the unit tests all run this. -1 (errmsg set) only when the parser
+ * cannot be set up.
+ */
+int translate_passes(struct ir_module *m, const char *src, size_t len,
+		     json_t *signatures, json_t *exclude, struct buf *errmsg);
+
 /* Debugging aid (tool-translate --dump-ir): the typed IR of every
- * function, with reasons for those that are not translated. */
-int translate_dump_ir(const char *src, size_t len, int py_minor,
+ * function after translate_passes, with reasons for those that are not
+ * translated. request as for translate_module (only python_version,
+ * signatures and exclude are read; NULL: none). */
+int translate_dump_ir(const char *src, size_t len, json_t *request,
 		      struct buf *out);
 
 #endif

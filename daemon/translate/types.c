@@ -251,136 +251,140 @@ static bool is_method(const struct ex *e, const char *name)
 	return e->kind == EX_METHOD && !strcmp(e->sval, name);
 }
 
-/* Element type of iterating e (for loops, comprehensions, builtins that
- * take iterables). Handles the lazy forms range/enumerate/zip/reversed
- * and dict views, which are not values of their own here. */
-static struct ty *iter_elem(struct tctx *c, struct ex *e)
+static struct ty *iter_elem(struct tctx *c, struct ex *e);
+
+/* A lazy iterable is typed NONE as a value: only its items exist. */
+static struct ty *lazy(struct ex *e, struct ty *item)
+{
+	e->ty = ty_basic(TY_NONE);
+	return item;
+}
+
+static struct ty *iter_range(struct tctx *c, struct ex *e)
+{
+	if (e->n < 1 || e->n > 3 || e->kwname)
+		return tfail(c, e, "range() takes 1 to 3 arguments"), NULL;
+	for (size_t i = 0; i < e->n; i++) {
+		struct ty *t = tx(c, e->a[i]);
+		if (!t)
+			return NULL;
+		if (t->kind != TY_UNKNOWN && !is_intlike(t))
+			return tfail(c, e->a[i], "range() of %s", tyname(t)),
+			       NULL;
+	}
+	return lazy(e, ty_basic(TY_INT));
+}
+
+static struct ty *iter_enumerate(struct tctx *c, struct ex *e)
+{
+	struct ty *el, *t;
+
+	if (e->n < 1 || e->n > 2)
+		return tfail(c, e, "enumerate() takes 1 or 2 arguments"), NULL;
+	if (e->kwname && strcmp(e->kwname, "start"))
+		return tfail(c, e, "enumerate(%s=) is not supported",
+			     e->kwname),
+		       NULL;
+	el = iter_elem(c, e->a[0]);
+	if (!el)
+		return NULL;
+	if (e->n == 2) {
+		t = tx(c, e->a[1]);
+		if (!t)
+			return NULL;
+		if (t->kind != TY_UNKNOWN && !is_intlike(t))
+			return tfail(c, e->a[1], "enumerate start of %s",
+				     tyname(t)),
+			       NULL;
+	}
+	t = ty_new(c->a, TY_TUPLE, 2);
+	t->sub[0] = ty_basic(TY_INT);
+	t->sub[1] = el;
+	return lazy(e, t);
+}
+
+static struct ty *iter_zip(struct tctx *c, struct ex *e)
 {
 	struct ty *t;
 
-	if (is_call(e, "range")) {
-		if (e->n < 1 || e->n > 3 || e->kwname)
-			return tfail(c, e, "range() takes 1 to 3 arguments"),
-			       NULL;
-		for (size_t i = 0; i < e->n; i++) {
-			t = tx(c, e->a[i]);
-			if (!t)
-				return NULL;
-			if (t->kind != TY_UNKNOWN && !is_intlike(t))
-				return tfail(c, e->a[i], "range() of %s",
-					     tyname(t)),
-				       NULL;
-		}
-		e->ty = ty_basic(TY_NONE);
-		return ty_basic(TY_INT);
-	}
-	if (is_call(e, "enumerate")) {
-		struct ty *el;
-		if (e->n < 1 || e->n > 2)
-			return tfail(c, e,
-				     "enumerate() takes 1 or 2 arguments"),
-			       NULL;
-		if (e->kwname && strcmp(e->kwname, "start"))
-			return tfail(c, e, "enumerate(%s=) is not supported",
-				     e->kwname),
-			       NULL;
-		el = iter_elem(c, e->a[0]);
-		if (!el)
+	if (e->n < 1)
+		return tfail(c, e, "zip() needs arguments"), NULL;
+	t = ty_new(c->a, TY_TUPLE, e->n);
+	for (size_t i = 0; i < e->n; i++) {
+		struct ex *a = e->a[i];
+		t->sub[i] = iter_elem(c, a);
+		if (!t->sub[i])
 			return NULL;
-		if (e->n == 2) {
-			t = tx(c, e->a[1]);
-			if (!t)
-				return NULL;
-			if (t->kind != TY_UNKNOWN && !is_intlike(t))
-				return tfail(c, e->a[1],
-					     "enumerate start of %s",
-					     tyname(t)),
-				       NULL;
-		}
-		t = ty_new(c->a, TY_TUPLE, 2);
-		t->sub[0] = ty_basic(TY_INT);
-		t->sub[1] = el;
+		if (is_call(a, "range") || is_call(a, "enumerate") ||
+		    is_call(a, "zip") || is_call(a, "reversed") ||
+		    a->kind == EX_METHOD)
+			return tfail(c, a,
+				     "zip() over this iterable is not "
+				     "supported"),
+			       NULL;
+	}
+	return lazy(e, t);
+}
+
+static struct ty *iter_reversed(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if (e->n != 1)
+		return tfail(c, e, "reversed() takes one argument"), NULL;
+	if (is_call(e->a[0], "range")) {
+		t = iter_elem(c, e->a[0]);
 		e->ty = ty_basic(TY_NONE);
 		return t;
 	}
-	if (is_call(e, "zip")) {
-		if (e->n < 1)
-			return tfail(c, e, "zip() needs arguments"), NULL;
-		t = ty_new(c->a, TY_TUPLE, e->n);
-		for (size_t i = 0; i < e->n; i++) {
-			t->sub[i] = iter_elem(c, e->a[i]);
-			if (!t->sub[i])
-				return NULL;
-			if (is_call(e->a[i], "range") ||
-			    is_call(e->a[i], "enumerate") ||
-			    is_call(e->a[i], "zip") ||
-			    is_call(e->a[i], "reversed") ||
-			    e->a[i]->kind == EX_METHOD)
-				return tfail(c, e->a[i],
-					     "zip() over this "
-					     "iterable is not supported"),
-				       NULL;
-		}
-		e->ty = ty_basic(TY_NONE);
+	t = tx(c, e->a[0]);
+	if (!t || t->kind == TY_UNKNOWN)
 		return t;
-	}
-	if (is_call(e, "reversed")) {
-		if (e->n != 1)
-			return tfail(c, e, "reversed() takes one argument"),
-			       NULL;
-		if (is_call(e->a[0], "range")) {
-			t = iter_elem(c, e->a[0]);
-			e->ty = ty_basic(TY_NONE);
-			return t;
-		}
-		t = tx(c, e->a[0]);
-		if (!t)
-			return NULL;
-		if (t->kind == TY_UNKNOWN)
-			return t;
-		if (t->kind != TY_LIST)
-			return tfail(c, e, "reversed() of %s is not supported",
-				     tyname(t)),
-			       NULL;
-		e->ty = ty_basic(TY_NONE);
+	if (t->kind != TY_LIST)
+		return tfail(c, e, "reversed() of %s is not supported",
+			     tyname(t)),
+		       NULL;
+	return lazy(e, t->sub[0]);
+}
+
+/* d.keys(), d.values(), d.items() */
+static struct ty *iter_dict_view(struct tctx *c, struct ex *e)
+{
+	struct ty *t = tx(c, e->a[0]), *tt;
+
+	if (!t || t->kind == TY_UNKNOWN)
+		return t;
+	if (t->kind != TY_DICT || e->n != 1)
+		return tfail(c, e, ".%s() of %s is not supported", e->sval,
+			     tyname(t)),
+		       NULL;
+	e->ty = ty_basic(TY_NONE);
+	if (is_method(e, "keys"))
 		return t->sub[0];
-	}
-	if (e->kind == EX_METHOD &&
-	    (is_method(e, "items") || is_method(e, "keys") ||
-	     is_method(e, "values"))) {
-		t = tx(c, e->a[0]);
-		if (!t)
-			return NULL;
-		if (t->kind == TY_UNKNOWN)
-			return t;
-		if (t->kind != TY_DICT || e->n != 1)
-			return tfail(c, e, ".%s() of %s is not supported",
-				     e->sval, tyname(t)),
-			       NULL;
-		e->ty = ty_basic(TY_NONE);
-		if (is_method(e, "keys"))
-			return t->sub[0];
-		if (is_method(e, "values"))
-			return t->sub[1];
-		{
-			struct ty *tt = ty_new(c->a, TY_TUPLE, 2);
-			tt->sub[0] = t->sub[0];
-			tt->sub[1] = t->sub[1];
-			return tt;
-		}
-	}
-	t = tx(c, e);
+	if (is_method(e, "values"))
+		return t->sub[1];
+	tt = ty_new(c->a, TY_TUPLE, 2);
+	tt->sub[0] = t->sub[0];
+	tt->sub[1] = t->sub[1];
+	return tt;
+}
+
+/* The items of a value: a list, str, dict (its keys) or tuple of one
+ * type. */
+static struct ty *iter_value(struct tctx *c, struct ex *e)
+{
+	struct ty *t = tx(c, e);
+
 	if (!t)
 		return NULL;
 	switch (t->kind) {
 	case TY_UNKNOWN:
 		return t;
 	case TY_LIST:
+	case TY_DICT:
 		return t->sub[0];
 	case TY_STR:
 		return ty_basic(TY_STR);
-	case TY_DICT:
-		return t->sub[0];
 	case TY_TUPLE:
 		for (size_t i = 1; i < t->n; i++)
 			if (!ty_equal(t->sub[i], t->sub[0]))
@@ -400,6 +404,26 @@ static struct ty *iter_elem(struct tctx *c, struct ex *e)
 	default:
 		return tfail(c, e, "iteration over %s", tyname(t)), NULL;
 	}
+}
+
+/* Element type of iterating e (for loops, comprehensions, builtins that
+ * take iterables). Handles the lazy forms range/enumerate/zip/reversed
+ * and dict views, which are not values of their own here. */
+static struct ty *iter_elem(struct tctx *c, struct ex *e)
+{
+	if (is_call(e, "range"))
+		return iter_range(c, e);
+	if (is_call(e, "enumerate"))
+		return iter_enumerate(c, e);
+	if (is_call(e, "zip"))
+		return iter_zip(c, e);
+	if (is_call(e, "reversed"))
+		return iter_reversed(c, e);
+	if (e->kind == EX_METHOD &&
+	    (is_method(e, "items") || is_method(e, "keys") ||
+	     is_method(e, "values")))
+		return iter_dict_view(c, e);
+	return iter_value(c, e);
 }
 
 static bool is_lazy_iter(const struct ex *e)
@@ -768,231 +792,296 @@ static struct ty *tx_math(struct tctx *c, struct ex *e)
 	return NULL;
 }
 
-static struct ty *tx_builtin(struct tctx *c, struct ex *e)
+/* ---- builtins: one rule each, found by name ---- */
+
+static struct ty *tx_len(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
+		return NULL;
+	t = opt_operand(c, e->a[0]);
+	if (t->kind == TY_UNKNOWN || t->kind == TY_LIST || t->kind == TY_STR ||
+	    t->kind == TY_DICT || t->kind == TY_SET || t->kind == TY_TUPLE)
+		return ty_basic(TY_INT);
+	tfail(c, e, "len() of %s", tyname(t));
+	return NULL;
+}
+
+static struct ty *tx_abs(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
+		return NULL;
+	if (t->kind == TY_UNKNOWN || t->kind == TY_FLOAT)
+		return t;
+	if (is_intlike(t))
+		return ty_basic(TY_INT);
+	tfail(c, e, "abs() of %s", tyname(t));
+	return NULL;
+}
+
+/* min(a, b, ...) of one type. */
+static struct ty *tx_min_max_args(struct tctx *c, struct ex *e)
+{
+	struct ty *t = ty_basic(TY_UNKNOWN);
+
+	for (size_t i = 0; i < e->n; i++) {
+		struct ty *u = tx(c, e->a[i]);
+		if (!u)
+			return NULL;
+		if (u->kind == TY_UNKNOWN)
+			return u;
+		if (t->kind != TY_UNKNOWN && !ty_equal(t, u)) {
+			tfail(c, e->a[i],
+			      "%s() of %s and %s returns either type", e->sval,
+			      tyname(t), tyname(u));
+			return NULL;
+		}
+		t = u;
+	}
+	return t;
+}
+
+static struct ty *tx_min_max(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if (want_args(c, e, 1, 64) < 0)
+		return NULL;
+	t = e->n == 1 ? iter_elem(c, e->a[0]) : tx_min_max_args(c, e);
+	if (!t)
+		return NULL;
+	if (t->kind == TY_UNKNOWN || t->kind == TY_INT || t->kind == TY_FLOAT ||
+	    t->kind == TY_STR)
+		return t;
+	tfail(c, e, "%s() of %s is not supported", e->sval, tyname(t));
+	return NULL;
+}
+
+/* sum(xs, start) */
+static struct ty *tx_sum_start(struct tctx *c, struct ex *e, struct ty *el)
+{
+	struct ty *t = tx(c, e->a[1]);
+
+	if (!t)
+		return NULL;
+	if (t->kind == TY_UNKNOWN || el->kind == TY_UNKNOWN)
+		return ty_basic(TY_UNKNOWN);
+	if (t->kind == TY_FLOAT && is_num(el))
+		return t;
+	if (is_intlike(t) && is_intlike(el))
+		return ty_basic(TY_INT);
+	tfail(c, e, "sum() of %s starting from %s", tyname(el), tyname(t));
+	return NULL;
+}
+
+static struct ty *tx_sum(struct tctx *c, struct ex *e)
+{
+	struct ty *el;
+
+	if (want_args(c, e, 1, 2) < 0)
+		return NULL;
+	if (e->kwname && strcmp(e->kwname, "start")) {
+		tfail(c, e, "sum(%s=) is not supported", e->kwname);
+		return NULL;
+	}
+	el = iter_elem(c, e->a[0]);
+	if (!el)
+		return NULL;
+	if (e->n == 2)
+		return tx_sum_start(c, e, el);
+	if (el->kind == TY_UNKNOWN)
+		return el;
+	if (el->kind == TY_NEVER || is_intlike(el))
+		return ty_basic(TY_INT);
+	if (el->kind == TY_FLOAT)
+		return el;
+	tfail(c, e, "sum() of %s", tyname(el));
+	return NULL;
+}
+
+/* int(x), float(x), bool(x), str(x) */
+static struct ty *tx_conv(struct tctx *c, struct ex *e)
+{
+	const char *f = e->sval;
+	enum ty_kind k = f[0] == 'i'   ? TY_INT
+			 : f[0] == 'f' ? TY_FLOAT
+			 : f[0] == 'b' ? TY_BOOL
+				       : TY_STR;
+	struct ty *t;
+
+	if (want_args(c, e, 0, 1) < 0)
+		return NULL;
+	if (e->n == 0)
+		return ty_basic(k);
+	t = tx(c, e->a[0]);
+	if (!t)
+		return NULL;
+	if (t->kind == TY_UNKNOWN || k == TY_BOOL)
+		return ty_basic(k);
+	if (is_num(t) || t->kind == TY_STR)
+		return ty_basic(k);
+	tfail(c, e, "%s() of %s is not supported", f, tyname(t));
+	return NULL;
+}
+
+/* round(x, n): a float stays a float, an int (or bool) an int; n must be
+ * an int (None: fall back). */
+static struct ty *tx_round_digits(struct tctx *c, struct ex *e, struct ty *t)
+{
+	struct ty *nt = tx(c, e->a[1]);
+
+	if (!nt)
+		return NULL;
+	if (t->kind == TY_UNKNOWN || nt->kind == TY_UNKNOWN)
+		return ty_basic(TY_UNKNOWN);
+	if (!is_intlike(nt)) {
+		tfail(c, e->a[1], "round() with ndigits of %s", tyname(nt));
+		return NULL;
+	}
+	if (is_num(t))
+		return ty_basic(t->kind == TY_FLOAT ? TY_FLOAT : TY_INT);
+	tfail(c, e, "round() of %s", tyname(t));
+	return NULL;
+}
+
+static struct ty *tx_round(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if (want_args(c, e, 1, 2) < 0 || !(t = tx(c, e->a[0])))
+		return NULL;
+	if (e->n == 2)
+		return tx_round_digits(c, e, t);
+	if (t->kind == TY_UNKNOWN)
+		return t;
+	if (is_num(t))
+		return ty_basic(TY_INT);
+	tfail(c, e, "round() of %s", tyname(t));
+	return NULL;
+}
+
+/* sorted(xs[, reverse=<bool literal>]) and list(xs). */
+static struct ty *tx_sorted_list(struct tctx *c, struct ex *e)
 {
 	const char *f = e->sval;
 	struct ty *t, *el;
 
+	if (want_args(c, e, f[0] == 'l' ? 0 : 1,
+		      f[0] == 's' && e->kwname ? 2 : 1) < 0)
+		return NULL;
+	if (e->kwname && (f[0] == 'l' || strcmp(e->kwname, "reverse"))) {
+		tfail(c, e, "%s(%s=) is not supported", f, e->kwname);
+		return NULL;
+	}
+	if (e->n == 0)
+		return ty_list(c->a, ty_basic(TY_UNKNOWN));
+	if (f[0] == 's' && e->kwname) {
+		if (e->n != 2 || e->a[1]->kind != EX_BOOL) {
+			tfail(c, e, "sorted(reverse=) needs a literal");
+			return NULL;
+		}
+		if (!tx(c, e->a[1]))
+			return NULL;
+	}
+	/* sorted() of a set: the one use of its items whose result cannot
+	 * depend on the set's order (distinct items, a total order; NaN
+	 * re-runs Python) */
+	t = f[0] == 's' && !is_lazy_iter(e->a[0]) ? tx(c, e->a[0]) : NULL;
+	if (t && t->kind == TY_SET && t->n == 1)
+		el = t->sub[0];
+	else
+		el = iter_elem(c, e->a[0]);
+	if (!el)
+		return NULL;
+	if (f[0] == 's' && el->kind != TY_UNKNOWN && el->kind != TY_NEVER &&
+	    !comparable(el, el, true)) {
+		tfail(c, e, "sorted() of %s", tyname(el));
+		return NULL;
+	}
+	return ty_list(c->a, el);
+}
+
+/* set(), set(xs), dict() */
+static struct ty *tx_set_dict(struct tctx *c, struct ex *e)
+{
+	struct ty *t, *el;
+
+	if (want_args(c, e, 0, e->sval[0] == 's' ? 1 : 0) < 0)
+		return NULL;
+	if (e->sval[0] == 'd')
+		return ty_dict(c->a, ty_basic(TY_UNKNOWN),
+			       ty_basic(TY_UNKNOWN));
+	if (e->n == 0)
+		return ty_new(c->a, TY_SET, 1);
+	el = iter_elem(c, e->a[0]);
+	if (!el)
+		return NULL;
+	t = ty_new(c->a, TY_SET, 1);
+	t->sub[0] = el;
+	return t;
+}
+
+static struct ty *tx_any_all(struct tctx *c, struct ex *e)
+{
+	if (want_args(c, e, 1, 1) < 0 || !iter_elem(c, e->a[0]))
+		return NULL;
+	return ty_basic(TY_BOOL);
+}
+
+static struct ty *tx_divmod(struct tctx *c, struct ex *e)
+{
+	struct ty *x, *y, *t;
+
+	if (want_args(c, e, 2, 2) < 0 || !(x = tx(c, e->a[0])) ||
+	    !(y = tx(c, e->a[1])))
+		return NULL;
+	if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
+		return ty_basic(TY_UNKNOWN);
+	if (!is_num(x) || !is_num(y)) {
+		tfail(c, e, "divmod() of %s and %s", tyname(x), tyname(y));
+		return NULL;
+	}
+	t = ty_new(c->a, TY_TUPLE, 2);
+	t->sub[0] = t->sub[1] = ty_basic(
+	    x->kind == TY_FLOAT || y->kind == TY_FLOAT ? TY_FLOAT : TY_INT);
+	return t;
+}
+
+static const struct {
+	const char *name;
+	struct ty *(*rule)(struct tctx *c, struct ex *e);
+} builtins[] = {
+    {"len", tx_len},
+    {"abs", tx_abs},
+    {"min", tx_min_max},
+    {"max", tx_min_max},
+    {"sum", tx_sum},
+    {"int", tx_conv},
+    {"float", tx_conv},
+    {"bool", tx_conv},
+    {"str", tx_conv},
+    {"round", tx_round},
+    {"sorted", tx_sorted_list},
+    {"list", tx_sorted_list},
+    {"set", tx_set_dict},
+    {"dict", tx_set_dict},
+    {"any", tx_any_all},
+    {"all", tx_any_all},
+    {"divmod", tx_divmod},
+};
+
+static struct ty *tx_builtin(struct tctx *c, struct ex *e)
+{
+	const char *f = e->sval;
+
 	if (!strncmp(f, "math.", 5))
 		return tx_math(c, e);
-	if (!strcmp(f, "len")) {
-		if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
-			return NULL;
-		t = opt_operand(c, e->a[0]);
-		if (t->kind == TY_UNKNOWN || t->kind == TY_LIST ||
-		    t->kind == TY_STR || t->kind == TY_DICT ||
-		    t->kind == TY_SET || t->kind == TY_TUPLE)
-			return ty_basic(TY_INT);
-		tfail(c, e, "len() of %s", tyname(t));
-		return NULL;
-	}
-	if (!strcmp(f, "abs")) {
-		if (want_args(c, e, 1, 1) < 0 || !(t = tx(c, e->a[0])))
-			return NULL;
-		if (t->kind == TY_UNKNOWN || t->kind == TY_FLOAT)
-			return t;
-		if (is_intlike(t))
-			return ty_basic(TY_INT);
-		tfail(c, e, "abs() of %s", tyname(t));
-		return NULL;
-	}
-	if (!strcmp(f, "min") || !strcmp(f, "max")) {
-		if (want_args(c, e, 1, 64) < 0)
-			return NULL;
-		if (e->n == 1) {
-			el = iter_elem(c, e->a[0]);
-			if (!el)
-				return NULL;
-			t = el;
-		} else {
-			t = ty_basic(TY_UNKNOWN);
-			for (size_t i = 0; i < e->n; i++) {
-				struct ty *u = tx(c, e->a[i]);
-				if (!u)
-					return NULL;
-				if (u->kind == TY_UNKNOWN)
-					return u;
-				if (t->kind != TY_UNKNOWN && !ty_equal(t, u)) {
-					tfail(c, e->a[i],
-					      "%s() of %s and %s "
-					      "returns either type",
-					      f, tyname(t), tyname(u));
-					return NULL;
-				}
-				t = u;
-			}
-		}
-		if (t->kind == TY_UNKNOWN || t->kind == TY_INT ||
-		    t->kind == TY_FLOAT || t->kind == TY_STR)
-			return t;
-		tfail(c, e, "%s() of %s is not supported", f, tyname(t));
-		return NULL;
-	}
-	if (!strcmp(f, "sum")) {
-		if (want_args(c, e, 1, 2) < 0)
-			return NULL;
-		if (e->kwname && strcmp(e->kwname, "start")) {
-			tfail(c, e, "sum(%s=) is not supported", e->kwname);
-			return NULL;
-		}
-		el = iter_elem(c, e->a[0]);
-		if (!el)
-			return NULL;
-		if (e->n == 2) {
-			t = tx(c, e->a[1]);
-			if (!t)
-				return NULL;
-			if (t->kind == TY_UNKNOWN || el->kind == TY_UNKNOWN)
-				return ty_basic(TY_UNKNOWN);
-			if (t->kind == TY_FLOAT && is_num(el))
-				return t;
-			if (is_intlike(t) && is_intlike(el))
-				return ty_basic(TY_INT);
-			tfail(c, e, "sum() of %s starting from %s", tyname(el),
-			      tyname(t));
-			return NULL;
-		}
-		if (el->kind == TY_UNKNOWN)
-			return el;
-		if (el->kind == TY_NEVER)
-			return ty_basic(TY_INT);
-		if (is_intlike(el))
-			return ty_basic(TY_INT);
-		if (el->kind == TY_FLOAT)
-			return el;
-		tfail(c, e, "sum() of %s", tyname(el));
-		return NULL;
-	}
-	if (!strcmp(f, "int") || !strcmp(f, "float") || !strcmp(f, "bool") ||
-	    !strcmp(f, "str")) {
-		enum ty_kind k = f[0] == 'i'   ? TY_INT
-				 : f[0] == 'f' ? TY_FLOAT
-				 : f[0] == 'b' ? TY_BOOL
-					       : TY_STR;
-		if (want_args(c, e, 0, 1) < 0)
-			return NULL;
-		if (e->n == 0)
-			return ty_basic(k);
-		t = tx(c, e->a[0]);
-		if (!t)
-			return NULL;
-		if (t->kind == TY_UNKNOWN || k == TY_BOOL)
-			return ty_basic(k);
-		if (k == TY_STR && (is_num(t) || t->kind == TY_STR))
-			return ty_basic(k);
-		if ((k == TY_INT || k == TY_FLOAT) &&
-		    (is_num(t) || t->kind == TY_STR))
-			return ty_basic(k);
-		tfail(c, e, "%s() of %s is not supported", f, tyname(t));
-		return NULL;
-	}
-	if (!strcmp(f, "round")) {
-		if (want_args(c, e, 1, 2) < 0 || !(t = tx(c, e->a[0])))
-			return NULL;
-		if (e->n == 2) {
-			/* round(x, n): a float stays a float, an int (or
-			 * bool) an int; n must be an int (None: fall back) */
-			struct ty *nt = tx(c, e->a[1]);
-			if (!nt)
-				return NULL;
-			if (t->kind == TY_UNKNOWN || nt->kind == TY_UNKNOWN)
-				return ty_basic(TY_UNKNOWN);
-			if (!is_intlike(nt)) {
-				tfail(c, e->a[1], "round() with ndigits of %s",
-				      tyname(nt));
-				return NULL;
-			}
-			if (is_num(t))
-				return ty_basic(t->kind == TY_FLOAT ? TY_FLOAT
-								    : TY_INT);
-			tfail(c, e, "round() of %s", tyname(t));
-			return NULL;
-		}
-		if (t->kind == TY_UNKNOWN)
-			return t;
-		if (is_num(t))
-			return ty_basic(TY_INT);
-		tfail(c, e, "round() of %s", tyname(t));
-		return NULL;
-	}
-	if (!strcmp(f, "sorted") || !strcmp(f, "list")) {
-		if (want_args(c, e, f[0] == 'l' ? 0 : 1,
-			      f[0] == 's' && e->kwname ? 2 : 1) < 0)
-			return NULL;
-		if (e->kwname &&
-		    (f[0] == 'l' || strcmp(e->kwname, "reverse"))) {
-			tfail(c, e, "%s(%s=) is not supported", f, e->kwname);
-			return NULL;
-		}
-		if (e->n == 0)
-			return ty_list(c->a, ty_basic(TY_UNKNOWN));
-		if (f[0] == 's' && e->kwname) {
-			/* sorted(xs, reverse=<bool literal>) */
-			if (e->n != 2 || e->a[1]->kind != EX_BOOL) {
-				tfail(c, e, "sorted(reverse=) needs a literal");
-				return NULL;
-			}
-			if (!tx(c, e->a[1]))
-				return NULL;
-		}
-		/* sorted() of a set: the one use of its items whose result
-		 * cannot depend on the set's order (distinct items, a total
-		 * order; NaN re-runs Python) */
-		t = f[0] == 's' && !is_lazy_iter(e->a[0]) ? tx(c, e->a[0])
-							  : NULL;
-		if (t && t->kind == TY_SET && t->n == 1)
-			el = t->sub[0];
-		else
-			el = iter_elem(c, e->a[0]);
-		if (!el)
-			return NULL;
-		if (f[0] == 's' && el->kind != TY_UNKNOWN &&
-		    el->kind != TY_NEVER && !comparable(el, el, true)) {
-			tfail(c, e, "sorted() of %s", tyname(el));
-			return NULL;
-		}
-		return ty_list(c->a, el);
-	}
-	if (!strcmp(f, "set") || !strcmp(f, "dict")) {
-		if (want_args(c, e, 0, f[0] == 's' ? 1 : 0) < 0)
-			return NULL;
-		if (f[0] == 'd')
-			return ty_dict(c->a, ty_basic(TY_UNKNOWN),
-				       ty_basic(TY_UNKNOWN));
-		if (e->n == 0) {
-			t = ty_new(c->a, TY_SET, 1);
-			return t;
-		}
-		el = iter_elem(c, e->a[0]);
-		if (!el)
-			return NULL;
-		t = ty_new(c->a, TY_SET, 1);
-		t->sub[0] = el;
-		return t;
-	}
-	if (!strcmp(f, "any") || !strcmp(f, "all")) {
-		if (want_args(c, e, 1, 1) < 0 || !iter_elem(c, e->a[0]))
-			return NULL;
-		return ty_basic(TY_BOOL);
-	}
-	if (!strcmp(f, "divmod")) {
-		struct ty *x, *y;
-		if (want_args(c, e, 2, 2) < 0 || !(x = tx(c, e->a[0])) ||
-		    !(y = tx(c, e->a[1])))
-			return NULL;
-		if (x->kind == TY_UNKNOWN || y->kind == TY_UNKNOWN)
-			return ty_basic(TY_UNKNOWN);
-		if (!is_num(x) || !is_num(y)) {
-			tfail(c, e, "divmod() of %s and %s", tyname(x),
-			      tyname(y));
-			return NULL;
-		}
-		t = ty_new(c->a, TY_TUPLE, 2);
-		t->sub[0] = t->sub[1] = ty_basic(
-		    x->kind == TY_FLOAT || y->kind == TY_FLOAT ? TY_FLOAT
-							       : TY_INT);
-		return t;
-	}
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(*builtins); i++)
+		if (!strcmp(f, builtins[i].name))
+			return builtins[i].rule(c, e);
 	if (is_lazy_iter(e)) {
 		tfail(c, e, "%s() as a value is not supported (only in loops)",
 		      f);
@@ -1002,17 +1091,242 @@ static struct ty *tx_builtin(struct tctx *c, struct ex *e)
 	return NULL;
 }
 
-static struct ty *tx_method(struct tctx *c, struct ex *e)
+/* ---- methods, by receiver type ----
+ * Each rule returns the method's type, NULL after a failure, or
+ * UNSUPPORTED when it does not know the method. */
+
+static struct ty unsupported_ty;
+#define UNSUPPORTED (&unsupported_ty)
+
+/* A method that changes its receiver in place: the receiver must be a
+ * place (x, x[i]) to change; marks it changed. */
+static bool changes_place(struct tctx *c, struct ex *e)
 {
-	struct ex *recv = e->a[0];
-	struct ty *rt = tx(c, recv), *t;
+	if (place_root(e->a[0]) < 0) {
+		tfail(c, e, ".%s() on a temporary value is not supported",
+		      e->sval);
+		return false;
+	}
+	mark_mutated(c, e->a[0]);
+	return true;
+}
+
+static struct ty *list_insert(struct tctx *c, struct ex *e)
+{
+	if (!changes_place(c, e))
+		return NULL;
+	if (!is_intlike(e->a[1]->ty) && e->a[1]->ty->kind != TY_UNKNOWN) {
+		tfail(c, e->a[1], "insert() index of %s", tyname(e->a[1]->ty));
+		return NULL;
+	}
+	if (refine_place(c, e->a[0], ty_list(c->a, e->a[2]->ty)) < 0)
+		return NULL;
+	return ty_basic(TY_NONE);
+}
+
+static struct ty *list_extend(struct tctx *c, struct ex *e)
+{
+	struct ty *it;
+
+	if (!changes_place(c, e))
+		return NULL;
+	it = iter_elem(c, e->a[1]);
+	if (!it)
+		return NULL;
+	if (is_lazy_iter(e->a[1])) {
+		tfail(c, e->a[1],
+		      "extend() from a lazy iterable is not supported");
+		return NULL;
+	}
+	if (refine_place(c, e->a[0], ty_list(c->a, it)) < 0)
+		return NULL;
+	return ty_basic(TY_NONE);
+}
+
+static struct ty *tx_list_method(struct tctx *c, struct ex *e, struct ty *rt)
+{
+	struct ty *el = rt->sub[0];
 	const char *f = e->sval;
 	size_t nargs = e->n - 1;
+
+	if (!strcmp(f, "append") && nargs == 1) {
+		if (!changes_place(c, e) ||
+		    refine_place(c, e->a[0], ty_list(c->a, e->a[1]->ty)) < 0)
+			return NULL;
+		return ty_basic(TY_NONE);
+	}
+	if (!strcmp(f, "insert") && nargs == 2)
+		return list_insert(c, e);
+	if (!strcmp(f, "extend") && nargs == 1)
+		return list_extend(c, e);
+	if (!strcmp(f, "pop") && nargs <= 1)
+		return changes_place(c, e) ? el : NULL;
+	if ((!strcmp(f, "reverse") || !strcmp(f, "clear") ||
+	     !strcmp(f, "sort")) &&
+	    nargs == 0) {
+		if (!changes_place(c, e))
+			return NULL;
+		if (f[0] == 's' && el->kind != TY_UNKNOWN &&
+		    el->kind != TY_NEVER && !comparable(el, el, true)) {
+			tfail(c, e, "sort() of %s", tyname(rt));
+			return NULL;
+		}
+		return ty_basic(TY_NONE);
+	}
+	if ((!strcmp(f, "index") || !strcmp(f, "count")) && nargs == 1) {
+		if (!comparable(e->a[1]->ty, el, false) &&
+		    el->kind != TY_UNKNOWN && el->kind != TY_NEVER) {
+			tfail(c, e, ".%s() of %s in %s", f, tyname(e->a[1]->ty),
+			      tyname(rt));
+			return NULL;
+		}
+		return ty_basic(TY_INT);
+	}
+	if (!strcmp(f, "copy") && nargs == 0)
+		return rt;
+	return UNSUPPORTED;
+}
+
+/* d.get(k, default) */
+static struct ty *dict_get(struct tctx *c, struct ex *e, struct ty *v)
+{
+	struct ty *t = ty_unify(c->a, v, e->a[2]->ty);
+
+	if (!t) {
+		tfail(c, e, "get() default of %s for values of %s",
+		      tyname(e->a[2]->ty), tyname(v));
+		return NULL;
+	}
+	if (ty_is_container(t)) {
+		tfail(c, e, "get() of a container value");
+		return NULL;
+	}
+	if (place_root(e->a[0]) >= 0 &&
+	    refine_place(c, e->a[0], ty_dict(c->a, e->a[1]->ty, t)) < 0)
+		return NULL;
+	return t;
+}
+
+static struct ty *tx_dict_method(struct tctx *c, struct ex *e, struct ty *rt)
+{
+	struct ty *v = rt->sub[1];
+	const char *f = e->sval;
+	size_t nargs = e->n - 1;
+
+	if (!strcmp(f, "get") && nargs == 2)
+		return dict_get(c, e, v);
+	if (!strcmp(f, "get") && nargs == 1) {
+		tfail(c, e, "dict.get() without a default may return None");
+		return NULL;
+	}
+	if (!strcmp(f, "setdefault") && nargs == 2) {
+		if (!changes_place(c, e) ||
+		    refine_place(c, e->a[0],
+				 ty_dict(c->a, e->a[1]->ty, e->a[2]->ty)) < 0)
+			return NULL;
+		return e->a[0]->ty->sub[1];
+	}
+	if (!strcmp(f, "pop") && (nargs == 1 || nargs == 2)) {
+		if (!changes_place(c, e))
+			return NULL;
+		if (nargs == 2 && !ty_unify(c->a, v, e->a[2]->ty)) {
+			tfail(c, e, "pop() default of another type");
+			return NULL;
+		}
+		return v;
+	}
+	if (!strcmp(f, "clear") && nargs == 0)
+		return changes_place(c, e) ? ty_basic(TY_NONE) : NULL;
+	if (!strcmp(f, "copy") && nargs == 0)
+		return rt;
+	if (is_lazy_iter(e)) {
+		tfail(c, e,
+		      ".%s() as a value is not supported (only in loops, "
+		      "list() and sorted())",
+		      f);
+		return NULL;
+	}
+	return UNSUPPORTED;
+}
+
+/* strip(), lstrip(), rstrip() (with chars or none), lower(), upper() */
+static bool str_to_str(const struct ex *e)
+{
+	static const char *to_str[] = {"strip", "lstrip", "rstrip", "lower",
+				       "upper"};
+	size_t nargs = e->n - 1;
+
+	for (size_t i = 0; i < sizeof(to_str) / sizeof(*to_str); i++)
+		if (!strcmp(e->sval, to_str[i]))
+			return nargs <= (i < 3 ? 1u : 0u) &&
+			       (nargs == 0 || e->a[1]->ty->kind == TY_STR);
+	return false;
+}
+
+static struct ty *str_join(struct tctx *c, struct ex *e)
+{
+	struct ty *el = iter_elem(c, e->a[1]);
+
+	if (!el)
+		return NULL;
+	if ((el->kind != TY_STR && el->kind != TY_UNKNOWN &&
+	     el->kind != TY_NEVER) ||
+	    is_lazy_iter(e->a[1]))
+		return UNSUPPORTED;
+	return ty_basic(TY_STR);
+}
+
+static struct ty *tx_str_method(struct tctx *c, struct ex *e)
+{
+	const char *f = e->sval;
+	size_t nargs = e->n - 1;
+	bool str1 = nargs >= 1 && e->a[1]->ty->kind == TY_STR;
+
+	if (str_to_str(e))
+		return ty_basic(TY_STR);
+	if (!strcmp(f, "split") && nargs <= 1)
+		return nargs == 1 && !str1 ? UNSUPPORTED
+					   : ty_list(c->a, ty_basic(TY_STR));
+	if ((!strcmp(f, "startswith") || !strcmp(f, "endswith")) &&
+	    nargs == 1 && str1)
+		return ty_basic(TY_BOOL);
+	if ((!strcmp(f, "find") || !strcmp(f, "count")) && nargs == 1 && str1)
+		return ty_basic(TY_INT);
+	if (!strcmp(f, "replace") && nargs == 2 && str1 &&
+	    e->a[2]->ty->kind == TY_STR)
+		return ty_basic(TY_STR);
+	if ((!strcmp(f, "isdigit") || !strcmp(f, "isalpha") ||
+	     !strcmp(f, "isspace") || !strcmp(f, "isalnum")) &&
+	    nargs == 0)
+		return ty_basic(TY_BOOL);
+	if (!strcmp(f, "join") && nargs == 1)
+		return str_join(c, e);
+	return UNSUPPORTED;
+}
+
+static struct ty *tx_set_method(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	if ((strcmp(e->sval, "add") && strcmp(e->sval, "discard")) || e->n != 2)
+		return UNSUPPORTED;
+	if (!changes_place(c, e))
+		return NULL;
+	t = ty_new(c->a, TY_SET, 1);
+	t->sub[0] = e->a[1]->ty;
+	if (refine_place(c, e->a[0], t) < 0)
+		return NULL;
+	return ty_basic(TY_NONE);
+}
+
+static struct ty *tx_method(struct tctx *c, struct ex *e)
+{
+	struct ty *rt = tx(c, e->a[0]), *t = UNSUPPORTED;
 
 	if (!rt)
 		return NULL;
 	if (e->kwname) {
-		tfail(c, e, "keyword arguments to .%s()", f);
+		tfail(c, e, "keyword arguments to .%s()", e->sval);
 		return NULL;
 	}
 	for (size_t i = 1; i < e->n; i++)
@@ -1020,204 +1334,17 @@ static struct ty *tx_method(struct tctx *c, struct ex *e)
 			return NULL;
 	if (rt->kind == TY_UNKNOWN)
 		return rt;
-	if (rt->kind == TY_LIST) {
-		struct ty *el = rt->sub[0];
-		bool is_place = place_root(recv) >= 0;
-		if (!strcmp(f, "append") && nargs == 1) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			if (refine_place(c, recv, ty_list(c->a, e->a[1]->ty)) <
-			    0)
-				return NULL;
-			return ty_basic(TY_NONE);
-		}
-		if (!strcmp(f, "insert") && nargs == 2) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			if (!is_intlike(e->a[1]->ty) &&
-			    e->a[1]->ty->kind != TY_UNKNOWN) {
-				tfail(c, e->a[1], "insert() index of %s",
-				      tyname(e->a[1]->ty));
-				return NULL;
-			}
-			if (refine_place(c, recv, ty_list(c->a, e->a[2]->ty)) <
-			    0)
-				return NULL;
-			return ty_basic(TY_NONE);
-		}
-		if (!strcmp(f, "extend") && nargs == 1) {
-			struct ty *it;
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			it = iter_elem(c, e->a[1]);
-			if (!it)
-				return NULL;
-			if (is_lazy_iter(e->a[1])) {
-				tfail(c, e->a[1],
-				      "extend() from a lazy "
-				      "iterable is not supported");
-				return NULL;
-			}
-			if (refine_place(c, recv, ty_list(c->a, it)) < 0)
-				return NULL;
-			return ty_basic(TY_NONE);
-		}
-		if (!strcmp(f, "pop") && nargs <= 1) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			return el;
-		}
-		if ((!strcmp(f, "reverse") || !strcmp(f, "clear") ||
-		     !strcmp(f, "sort")) &&
-		    nargs == 0) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			if (f[0] == 's' && el->kind != TY_UNKNOWN &&
-			    el->kind != TY_NEVER && !comparable(el, el, true)) {
-				tfail(c, e, "sort() of %s", tyname(rt));
-				return NULL;
-			}
-			return ty_basic(TY_NONE);
-		}
-		if ((!strcmp(f, "index") || !strcmp(f, "count")) &&
-		    nargs == 1) {
-			if (!comparable(e->a[1]->ty, el, false) &&
-			    el->kind != TY_UNKNOWN && el->kind != TY_NEVER) {
-				tfail(c, e, ".%s() of %s in %s", f,
-				      tyname(e->a[1]->ty), tyname(rt));
-				return NULL;
-			}
-			return ty_basic(TY_INT);
-		}
-		if (!strcmp(f, "copy") && nargs == 0)
-			return rt;
-	} else if (rt->kind == TY_DICT) {
-		struct ty *k = rt->sub[0], *v = rt->sub[1];
-		bool is_place = place_root(recv) >= 0;
-		if (!strcmp(f, "get") && nargs == 2) {
-			t = ty_unify(c->a, v, e->a[2]->ty);
-			if (!t) {
-				tfail(c, e,
-				      "get() default of %s for values of %s",
-				      tyname(e->a[2]->ty), tyname(v));
-				return NULL;
-			}
-			if (ty_is_container(t)) {
-				tfail(c, e, "get() of a container value");
-				return NULL;
-			}
-			if (is_place &&
-			    refine_place(c, recv,
-					 ty_dict(c->a, e->a[1]->ty, t)) < 0)
-				return NULL;
-			return t;
-		}
-		if (!strcmp(f, "get") && nargs == 1) {
-			tfail(c, e,
-			      "dict.get() without a default may return None");
-			return NULL;
-		}
-		if (!strcmp(f, "setdefault") && nargs == 2) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			if (refine_place(
-				c, recv,
-				ty_dict(c->a, e->a[1]->ty, e->a[2]->ty)) < 0)
-				return NULL;
-			return ((struct ty *)recv->ty)->sub[1];
-		}
-		if (!strcmp(f, "pop") && (nargs == 1 || nargs == 2)) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			if (nargs == 2 && !ty_unify(c->a, v, e->a[2]->ty)) {
-				tfail(c, e, "pop() default of another type");
-				return NULL;
-			}
-			return v;
-		}
-		if (!strcmp(f, "clear") && nargs == 0) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			return ty_basic(TY_NONE);
-		}
-		if (!strcmp(f, "copy") && nargs == 0)
-			return rt;
-		(void)k;
-		if (is_lazy_iter(e)) {
-			tfail(c, e,
-			      ".%s() as a value is not supported (only in "
-			      "loops, list() and sorted())",
-			      f);
-			return NULL;
-		}
-	} else if (rt->kind == TY_STR) {
-		static const char *to_str[] = {"strip", "lstrip", "rstrip",
-					       "lower", "upper"};
-		for (size_t i = 0; i < sizeof(to_str) / sizeof(*to_str); i++) {
-			if (strcmp(f, to_str[i]))
-				continue;
-			if (nargs > (i < 3 ? 1u : 0u))
-				break;
-			if (nargs == 1 && e->a[1]->ty->kind != TY_STR)
-				break;
-			return ty_basic(TY_STR);
-		}
-		if (!strcmp(f, "split") && nargs <= 1) {
-			if (nargs == 1 && e->a[1]->ty->kind != TY_STR)
-				goto bad;
-			return ty_list(c->a, ty_basic(TY_STR));
-		}
-		if ((!strcmp(f, "startswith") || !strcmp(f, "endswith")) &&
-		    nargs == 1 && e->a[1]->ty->kind == TY_STR)
-			return ty_basic(TY_BOOL);
-		if ((!strcmp(f, "find") || !strcmp(f, "count")) && nargs == 1 &&
-		    e->a[1]->ty->kind == TY_STR)
-			return ty_basic(TY_INT);
-		if (!strcmp(f, "replace") && nargs == 2 &&
-		    e->a[1]->ty->kind == TY_STR && e->a[2]->ty->kind == TY_STR)
-			return ty_basic(TY_STR);
-		if ((!strcmp(f, "isdigit") || !strcmp(f, "isalpha") ||
-		     !strcmp(f, "isspace") || !strcmp(f, "isalnum")) &&
-		    nargs == 0)
-			return ty_basic(TY_BOOL);
-		if (!strcmp(f, "join") && nargs == 1) {
-			struct ty *el = iter_elem(c, e->a[1]);
-			if (!el)
-				return NULL;
-			if (el->kind != TY_STR && el->kind != TY_UNKNOWN &&
-			    el->kind != TY_NEVER)
-				goto bad;
-			if (is_lazy_iter(e->a[1]))
-				goto bad;
-			return ty_basic(TY_STR);
-		}
-	} else if (rt->kind == TY_SET) {
-		bool is_place = place_root(recv) >= 0;
-		if ((!strcmp(f, "add") || !strcmp(f, "discard")) &&
-		    nargs == 1) {
-			if (!is_place)
-				goto notplace;
-			mark_mutated(c, recv);
-			t = ty_new(c->a, TY_SET, 1);
-			t->sub[0] = e->a[1]->ty;
-			if (refine_place(c, recv, t) < 0)
-				return NULL;
-			return ty_basic(TY_NONE);
-		}
-	}
-bad:
-	tfail(c, e, "method .%s() on %s is not supported", f, tyname(rt));
-	return NULL;
-notplace:
-	tfail(c, e, ".%s() on a temporary value is not supported", f);
+	if (rt->kind == TY_LIST)
+		t = tx_list_method(c, e, rt);
+	else if (rt->kind == TY_DICT)
+		t = tx_dict_method(c, e, rt);
+	else if (rt->kind == TY_STR)
+		t = tx_str_method(c, e);
+	else if (rt->kind == TY_SET)
+		t = tx_set_method(c, e);
+	if (t != UNSUPPORTED)
+		return t;
+	tfail(c, e, "method .%s() on %s is not supported", e->sval, tyname(rt));
 	return NULL;
 }
 
@@ -1396,243 +1523,286 @@ static struct ty *tx_pct(struct tctx *c, struct ex *e)
 	return ty_basic(TY_STR);
 }
 
-static struct ty *tx_inner(struct tctx *c, struct ex *e)
+/* ---- one rule per expression kind ---- */
+
+static struct ty *tx_literal(struct tctx *c, struct ex *e)
+{
+	static const enum ty_kind kinds[] = {
+	    [EX_INT] = TY_INT,	 [EX_FLOAT] = TY_FLOAT, [EX_BOOL] = TY_BOOL,
+	    [EX_NONE] = TY_NONE, [EX_STR] = TY_STR,
+	};
+	return ty_basic(kinds[e->kind]);
+}
+
+static struct ty *tx_name(struct tctx *c, struct ex *e)
+{
+	return c->fn->vars[e->var].ty;
+}
+
+static struct ty *tx_unop(struct tctx *c, struct ex *e)
+{
+	struct ty *t = tx(c, e->a[0]);
+
+	if (!t || t->kind == TY_UNKNOWN)
+		return t;
+	if (t->kind == TY_FLOAT && e->op != '~')
+		return t;
+	if (is_intlike(t))
+		return ty_basic(TY_INT);
+	tfail(c, e, "unary %c on %s", e->op, tyname(t));
+	return NULL;
+}
+
+static struct ty *tx_not(struct tctx *c, struct ex *e)
+{
+	return tx(c, e->a[0]) ? ty_basic(TY_BOOL) : NULL;
+}
+
+static struct ty *tx_and_or(struct tctx *c, struct ex *e)
+{
+	struct ty *t = tx(c, e->a[0]), *u;
+
+	if (!t)
+		return NULL;
+	u = tx(c, e->a[1]);
+	if (!u)
+		return NULL;
+	if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
+		return ty_basic(TY_UNKNOWN);
+	if (!ty_equal(t, u) || ty_is_container(t) || t->kind == TY_OPT ||
+	    t->kind == TY_NUM) {
+		/* Fine as a condition (only truthiness is used);
+		 * plan.c refuses it as a value. */
+		e->op = 1;
+		return ty_basic(TY_BOOL);
+	}
+	e->op = 0;
+	return t;
+}
+
+static struct ty *tx_ifexp(struct tctx *c, struct ex *e)
 {
 	struct ty *t, *u;
-	size_t i;
 
-	switch (e->kind) {
-	case EX_INT:
-		return ty_basic(TY_INT);
-	case EX_FLOAT:
-		return ty_basic(TY_FLOAT);
-	case EX_BOOL:
-		return ty_basic(TY_BOOL);
-	case EX_NONE:
-		return ty_basic(TY_NONE);
-	case EX_STR:
-		return ty_basic(TY_STR);
-	case EX_NAME:
-		return c->fn->vars[e->var].ty;
-	case EX_BINOP:
-		return tx_binop(c, e);
-	case EX_UNOP:
-		t = tx(c, e->a[0]);
-		if (!t || t->kind == TY_UNKNOWN)
-			return t;
-		if (t->kind == TY_FLOAT && e->op != '~')
-			return t;
-		if (is_intlike(t))
-			return ty_basic(TY_INT);
-		tfail(c, e, "unary %c on %s", e->op, tyname(t));
+	if (!tx(c, e->a[1]))
 		return NULL;
-	case EX_NOT:
-		if (!tx(c, e->a[0]))
+	t = tx(c, e->a[0]);
+	if (!t)
+		return NULL;
+	u = tx(c, e->a[2]);
+	if (!u)
+		return NULL;
+	t = ty_unify(c->a, t, u);
+	if (!t) {
+		tfail(c, e, "conditional expression of %s or %s",
+		      tyname(e->a[0]->ty), tyname(e->a[2]->ty));
+		return NULL;
+	}
+	return t;
+}
+
+static struct ty *tx_call(struct tctx *c, struct ex *e)
+{
+	return e->fn ? tx_call_fn(c, e) : tx_builtin(c, e);
+}
+
+/* t[u] of a tuple: a literal index in range. */
+static struct ty *tx_tuple_index(struct tctx *c, struct ex *e, struct ty *t)
+{
+	int64_t k;
+
+	if (e->a[1]->kind != EX_INT) {
+		tfail(c, e->a[1], "tuple index that is not a literal");
+		return NULL;
+	}
+	k = e->a[1]->ival;
+	if (k < 0)
+		k += (int64_t)t->n;
+	if (k < 0 || k >= (int64_t)t->n) {
+		tfail(c, e->a[1], "tuple index out of range");
+		return NULL;
+	}
+	return t->sub[k];
+}
+
+static struct ty *tx_index(struct tctx *c, struct ex *e)
+{
+	struct ty *t = tx(c, e->a[0]), *u;
+
+	if (!t)
+		return NULL;
+	t = opt_operand(c, e->a[0]);
+	u = tx(c, e->a[1]);
+	if (!u)
+		return NULL;
+	if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
+		return ty_basic(TY_UNKNOWN);
+	if (t->kind == TY_LIST || t->kind == TY_STR) {
+		if (!is_intlike(u)) {
+			tfail(c, e->a[1], "index of %s", tyname(u));
 			return NULL;
-		return ty_basic(TY_BOOL);
-	case EX_AND:
-	case EX_OR:
-		t = tx(c, e->a[0]);
-		if (!t)
+		}
+		return t->kind == TY_LIST ? t->sub[0] : t;
+	}
+	if (t->kind == TY_DICT) {
+		if (!ty_unify(c->a, t->sub[0], u)) {
+			tfail(c, e->a[1], "key of %s for %s", tyname(u),
+			      tyname(t));
 			return NULL;
-		u = tx(c, e->a[1]);
+		}
+		return t->sub[1];
+	}
+	if (t->kind == TY_TUPLE)
+		return tx_tuple_index(c, e, t);
+	tfail(c, e, "indexing %s", tyname(t));
+	return NULL;
+}
+
+static struct ty *tx_slice(struct tctx *c, struct ex *e)
+{
+	struct ty *t = tx(c, e->a[0]), *u;
+
+	if (!t)
+		return NULL;
+	for (size_t i = 1; i < 4; i++) {
+		if (!e->a[i])
+			continue;
+		u = tx(c, e->a[i]);
 		if (!u)
 			return NULL;
-		if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
-			return ty_basic(TY_UNKNOWN);
-		if (!ty_equal(t, u) || ty_is_container(t) ||
-		    t->kind == TY_OPT || t->kind == TY_NUM) {
-			/* Fine as a condition (only truthiness is used);
-			 * emit.c refuses it as a value. */
-			e->op = 1;
-			return ty_basic(TY_BOOL);
+		if (u->kind != TY_UNKNOWN && !is_intlike(u)) {
+			tfail(c, e->a[i], "slice bound of %s", tyname(u));
+			return NULL;
 		}
-		e->op = 0;
+	}
+	if (t->kind == TY_UNKNOWN || t->kind == TY_LIST || t->kind == TY_STR)
 		return t;
-	case EX_CMP:
-		return tx_cmp(c, e);
-	case EX_IFEXP:
-		if (!tx(c, e->a[1]))
-			return NULL;
-		t = tx(c, e->a[0]);
-		if (!t)
-			return NULL;
-		u = tx(c, e->a[2]);
+	tfail(c, e, "slicing %s", tyname(t));
+	return NULL;
+}
+
+/* [a, b] and {a, b}: one item type. */
+static struct ty *tx_display(struct tctx *c, struct ex *e)
+{
+	struct ty *t = ty_basic(TY_UNKNOWN), *u;
+
+	for (size_t i = 0; i < e->n; i++) {
+		u = tx(c, e->a[i]);
 		if (!u)
 			return NULL;
 		t = ty_unify(c->a, t, u);
 		if (!t) {
-			tfail(c, e, "conditional expression of %s or %s",
-			      tyname(e->a[0]->ty), tyname(e->a[2]->ty));
+			tfail(c, e->a[i], "%s display mixing types",
+			      e->kind == EX_LIST ? "list" : "set");
 			return NULL;
 		}
-		return t;
-	case EX_CALL:
-		if (e->fn)
-			return tx_call_fn(c, e);
-		return tx_builtin(c, e);
-	case EX_METHOD:
-		return tx_method(c, e);
-	case EX_INDEX:
-		t = tx(c, e->a[0]);
-		if (!t)
-			return NULL;
-		t = opt_operand(c, e->a[0]);
-		u = tx(c, e->a[1]);
-		if (!u)
-			return NULL;
-		if (t->kind == TY_UNKNOWN || u->kind == TY_UNKNOWN)
-			return ty_basic(TY_UNKNOWN);
-		if (t->kind == TY_LIST || t->kind == TY_STR) {
-			if (!is_intlike(u)) {
-				tfail(c, e->a[1], "index of %s", tyname(u));
-				return NULL;
-			}
-			return t->kind == TY_LIST ? t->sub[0] : t;
-		}
-		if (t->kind == TY_DICT) {
-			if (!ty_unify(c->a, t->sub[0], u)) {
-				tfail(c, e->a[1], "key of %s for %s", tyname(u),
-				      tyname(t));
-				return NULL;
-			}
-			return t->sub[1];
-		}
-		if (t->kind == TY_TUPLE) {
-			int64_t k;
-			if (e->a[1]->kind != EX_INT) {
-				tfail(c, e->a[1],
-				      "tuple index that is not a "
-				      "literal");
-				return NULL;
-			}
-			k = e->a[1]->ival;
-			if (k < 0)
-				k += (int64_t)t->n;
-			if (k < 0 || k >= (int64_t)t->n) {
-				tfail(c, e->a[1], "tuple index out of range");
-				return NULL;
-			}
-			return t->sub[k];
-		}
-		tfail(c, e, "indexing %s", tyname(t));
-		return NULL;
-	case EX_SLICE:
-		t = tx(c, e->a[0]);
-		if (!t)
-			return NULL;
-		for (i = 1; i < 4; i++) {
-			if (!e->a[i])
-				continue;
-			u = tx(c, e->a[i]);
-			if (!u)
-				return NULL;
-			if (u->kind != TY_UNKNOWN && !is_intlike(u)) {
-				tfail(c, e->a[i], "slice bound of %s",
-				      tyname(u));
-				return NULL;
-			}
-		}
-		if (t->kind == TY_UNKNOWN || t->kind == TY_LIST ||
-		    t->kind == TY_STR)
-			return t;
-		tfail(c, e, "slicing %s", tyname(t));
-		return NULL;
-	case EX_LIST:
-	case EX_SET:
-		t = ty_basic(TY_UNKNOWN);
-		for (i = 0; i < e->n; i++) {
-			u = tx(c, e->a[i]);
-			if (!u)
-				return NULL;
-			t = ty_unify(c->a, t, u);
-			if (!t) {
-				tfail(c, e->a[i], "%s display mixing types",
-				      e->kind == EX_LIST ? "list" : "set");
-				return NULL;
-			}
-		}
-		u = ty_new(c->a, e->kind == EX_LIST ? TY_LIST : TY_SET, 1);
-		u->sub[0] = t;
-		/* Keep what the context settled (settle_ex) if it is more. */
-		if (e->ty && e->ty->kind == u->kind) {
-			struct ty *w = ty_unify(c->a, e->ty, u);
-			if (w)
-				return w;
-		}
-		return u;
-	case EX_TUPLE:
-		t = ty_new(c->a, TY_TUPLE, e->n);
-		for (i = 0; i < e->n; i++) {
-			t->sub[i] = tx(c, e->a[i]);
-			if (!t->sub[i])
-				return NULL;
-		}
-		return t;
-	case EX_DICT: {
-		struct ty *k = ty_basic(TY_UNKNOWN), *v = ty_basic(TY_UNKNOWN);
-		for (i = 0; i + 1 < e->n; i += 2) {
-			struct ty *kt = tx(c, e->a[i]), *vt;
-			if (!kt)
-				return NULL;
-			vt = tx(c, e->a[i + 1]);
-			if (!vt)
-				return NULL;
-			k = ty_unify(c->a, k, kt);
-			v = ty_unify(c->a, v, vt);
-			if (!k || !v) {
-				tfail(c, e->a[i], "dict display mixing types");
-				return NULL;
-			}
-		}
-		t = ty_dict(c->a, k, v);
-		if (e->ty && e->ty->kind == TY_DICT) {
-			struct ty *w = ty_unify(c->a, e->ty, t);
-			if (w)
-				return w;
-		}
-		return t;
 	}
-	case EX_FSTR:
-		for (i = 0; i < e->n; i++)
-			if (!tx(c, e->a[i]))
-				return NULL;
-		return ty_basic(TY_STR);
-	case EX_FMT: {
-		const char *why;
-		t = tx(c, e->a[0]);
-		if (!t || t->kind == TY_UNKNOWN)
-			return t ? ty_basic(TY_STR) : NULL;
-		why = fmt_check(t, e->op, e->sval, e->slen);
-		if (why) {
-			tfail(c, e,
-			      "f-string field of %s with %s is not supported",
-			      tyname(t), why);
-			return NULL;
-		}
-		return ty_basic(TY_STR);
+	u = ty_new(c->a, e->kind == EX_LIST ? TY_LIST : TY_SET, 1);
+	u->sub[0] = t;
+	/* Keep what the context settled (settle_ex) if it is more. */
+	if (e->ty && e->ty->kind == u->kind) {
+		struct ty *w = ty_unify(c->a, e->ty, u);
+		if (w)
+			return w;
 	}
-	case EX_PCT:
-		return tx_pct(c, e);
-	case EX_LISTCOMP:
-		for (i = 0; i < e->ncomp; i++) {
-			struct ir_comp *cl = e->comp[i];
-			struct ty *el = iter_elem(c, cl->iter);
-			if (!el)
-				return NULL;
-			if (bind_target(c, cl->target, el) < 0)
-				return NULL;
-			for (size_t k = 0; k < cl->nconds; k++)
-				if (!tx(c, cl->conds[k]))
-					return NULL;
-		}
-		t = tx(c, e->a[0]);
-		if (!t)
-			return NULL;
-		return ty_list(c->a, t);
-	}
-	return NULL;
+	return u;
 }
+
+static struct ty *tx_tuple(struct tctx *c, struct ex *e)
+{
+	struct ty *t = ty_new(c->a, TY_TUPLE, e->n);
+
+	for (size_t i = 0; i < e->n; i++) {
+		t->sub[i] = tx(c, e->a[i]);
+		if (!t->sub[i])
+			return NULL;
+	}
+	return t;
+}
+
+static struct ty *tx_dict(struct tctx *c, struct ex *e)
+{
+	struct ty *k = ty_basic(TY_UNKNOWN), *v = ty_basic(TY_UNKNOWN), *t;
+
+	for (size_t i = 0; i + 1 < e->n; i += 2) {
+		struct ty *kt = tx(c, e->a[i]), *vt;
+		if (!kt)
+			return NULL;
+		vt = tx(c, e->a[i + 1]);
+		if (!vt)
+			return NULL;
+		k = ty_unify(c->a, k, kt);
+		v = ty_unify(c->a, v, vt);
+		if (!k || !v) {
+			tfail(c, e->a[i], "dict display mixing types");
+			return NULL;
+		}
+	}
+	t = ty_dict(c->a, k, v);
+	if (e->ty && e->ty->kind == TY_DICT) {
+		struct ty *w = ty_unify(c->a, e->ty, t);
+		if (w)
+			return w;
+	}
+	return t;
+}
+
+static struct ty *tx_fstr(struct tctx *c, struct ex *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!tx(c, e->a[i]))
+			return NULL;
+	return ty_basic(TY_STR);
+}
+
+static struct ty *tx_fmt(struct tctx *c, struct ex *e)
+{
+	struct ty *t = tx(c, e->a[0]);
+	const char *why;
+
+	if (!t || t->kind == TY_UNKNOWN)
+		return t ? ty_basic(TY_STR) : NULL;
+	why = fmt_check(t, e->op, e->sval, e->slen);
+	if (why) {
+		tfail(c, e, "f-string field of %s with %s is not supported",
+		      tyname(t), why);
+		return NULL;
+	}
+	return ty_basic(TY_STR);
+}
+
+static struct ty *tx_comp(struct tctx *c, struct ex *e)
+{
+	struct ty *t;
+
+	for (size_t i = 0; i < e->ncomp; i++) {
+		struct ir_comp *cl = e->comp[i];
+		struct ty *el = iter_elem(c, cl->iter);
+		if (!el)
+			return NULL;
+		if (bind_target(c, cl->target, el) < 0)
+			return NULL;
+		for (size_t k = 0; k < cl->nconds; k++)
+			if (!tx(c, cl->conds[k]))
+				return NULL;
+	}
+	t = tx(c, e->a[0]);
+	if (!t)
+		return NULL;
+	return ty_list(c->a, t);
+}
+
+static struct ty *(*const tx_kinds[])(struct tctx *c, struct ex *e) = {
+    [EX_INT] = tx_literal,   [EX_FLOAT] = tx_literal, [EX_BOOL] = tx_literal,
+    [EX_NONE] = tx_literal,  [EX_STR] = tx_literal,   [EX_NAME] = tx_name,
+    [EX_BINOP] = tx_binop,   [EX_UNOP] = tx_unop,     [EX_NOT] = tx_not,
+    [EX_AND] = tx_and_or,    [EX_OR] = tx_and_or,     [EX_CMP] = tx_cmp,
+    [EX_IFEXP] = tx_ifexp,   [EX_CALL] = tx_call,     [EX_METHOD] = tx_method,
+    [EX_INDEX] = tx_index,   [EX_SLICE] = tx_slice,   [EX_LIST] = tx_display,
+    [EX_TUPLE] = tx_tuple,   [EX_DICT] = tx_dict,     [EX_SET] = tx_display,
+    [EX_LISTCOMP] = tx_comp, [EX_FSTR] = tx_fstr,     [EX_FMT] = tx_fmt,
+    [EX_PCT] = tx_pct,
+};
 
 static struct ty *tx(struct tctx *c, struct ex *e)
 {
@@ -1640,7 +1810,7 @@ static struct ty *tx(struct tctx *c, struct ex *e)
 
 	if (c->failed)
 		return NULL;
-	t = tx_inner(c, e);
+	t = tx_kinds[e->kind](c, e);
 	if (!t) {
 		if (!c->failed)
 			tfail(c, e, "unsupported expression");
@@ -1685,6 +1855,103 @@ static void settle_target(struct tctx *c, struct ex *t, struct ex *v)
 
 static int tblock(struct tctx *c, struct block *b);
 
+/* x op= v types as x = x op v (no in-place list ops on names: "+=" on a
+ * list extends it in place). */
+static int tstmt_aug(struct tctx *c, struct st *s)
+{
+	struct ex tmp;
+	struct ex *pair[2];
+	struct ty *tt = tx(c, s->target), *vt, *t;
+
+	if (!tt)
+		return -1;
+	vt = tx(c, s->value);
+	if (!vt)
+		return -1;
+	if (tt->kind == TY_LIST || tt->kind == TY_DICT || tt->kind == TY_SET ||
+	    tt->kind == TY_OPT ||
+	    (tt->kind == TY_NUM && s->target->kind != EX_NAME) ||
+	    tt->kind == TY_NONE)
+		return tfail(c, s->target, "augmented assignment on %s",
+			     tyname(tt));
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.kind = EX_BINOP;
+	tmp.op = s->op;
+	tmp.line = s->line;
+	tmp.col = s->col;
+	pair[0] = s->target;
+	pair[1] = s->value;
+	tmp.a = pair;
+	tmp.n = 2;
+	tmp.ty = ty_basic(TY_UNKNOWN);
+	t = tx(c, &tmp);
+	if (!t)
+		return -1;
+	if (s->target->kind == EX_NAME)
+		return bind_target(c, s->target, t);
+	if (s->target->kind != EX_INDEX)
+		return tfail(c, s->target,
+			     "unsupported augmented assignment target");
+	mark_mutated(c, s->target);
+	if (tt->kind != TY_UNKNOWN && t->kind != TY_UNKNOWN && !ty_equal(tt, t))
+		return tfail(c, s->target,
+			     "augmented assignment turns an item of %s into "
+			     "%s",
+			     tyname(tt), tyname(t));
+	return 0;
+}
+
+static int tstmt_return(struct tctx *c, struct st *s)
+{
+	struct ty *t = s->value ? tx(c, s->value) : ty_basic(TY_NONE), *u;
+
+	if (!t)
+		return -1;
+	u = ty_unify(c->a, c->ret, t);
+	if (!u && (c->ret->kind == TY_NUM || t->kind == TY_NUM))
+		u = num_unify(c->ret, t);
+	if (!u)
+		return tfail(c, s->value, "returns %s here and %s elsewhere",
+			     tyname(t), tyname(c->ret));
+	if (!ty_equal(u, c->ret))
+		c->changed = true;
+	c->ret = u;
+	if (s->value)
+		settle_ex(c, s->value, c->ret);
+	return 0;
+}
+
+/* del d[k], del xs[i] */
+static int tstmt_del(struct tctx *c, struct st *s)
+{
+	struct ex *tg = s->target;
+
+	if (!tx(c, tg))
+		return -1;
+	if (tg->a[0]->ty->kind == TY_UNKNOWN)
+		return 0;
+	if (tg->a[0]->ty->kind != TY_DICT && tg->a[0]->ty->kind != TY_LIST)
+		return tfail(c, tg, "del on %s", tyname(tg->a[0]->ty));
+	if (place_root(tg->a[0]) < 0)
+		return tfail(c, tg, "del on a temporary");
+	mark_mutated(c, tg);
+	return 0;
+}
+
+static int tstmt_assign(struct tctx *c, struct st *s)
+{
+	struct ty *t = tx(c, s->value);
+
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < s->ntargets; i++) {
+		if (bind_target(c, s->targets[i], t) < 0)
+			return -1;
+		settle_target(c, s->targets[i], s->value);
+	}
+	return 0;
+}
+
 static int tstmt(struct tctx *c, struct st *s)
 {
 	struct ty *t;
@@ -1693,120 +1960,27 @@ static int tstmt(struct tctx *c, struct st *s)
 	case ST_EXPR:
 		return tx(c, s->value) ? 0 : -1;
 	case ST_ASSIGN:
-		t = tx(c, s->value);
-		if (!t)
-			return -1;
-		for (size_t i = 0; i < s->ntargets; i++) {
-			if (bind_target(c, s->targets[i], t) < 0)
-				return -1;
-			settle_target(c, s->targets[i], s->value);
-		}
-		return 0;
-	case ST_AUG: {
-		/* x op= v types as x = x op v (no in-place list ops on
-		 * names: "+=" on a list extends it in place). */
-		struct ex tmp;
-		struct ex *pair[2];
-		struct ty *tt = tx(c, s->target), *vt;
-		if (!tt)
-			return -1;
-		vt = tx(c, s->value);
-		if (!vt)
-			return -1;
-		if (tt->kind == TY_LIST || tt->kind == TY_DICT ||
-		    tt->kind == TY_SET || tt->kind == TY_OPT ||
-		    (tt->kind == TY_NUM && s->target->kind != EX_NAME) ||
-		    tt->kind == TY_NONE) {
-			tfail(c, s->target, "augmented assignment on %s",
-			      tyname(tt));
-			return -1;
-		}
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.kind = EX_BINOP;
-		tmp.op = s->op;
-		tmp.line = s->line;
-		tmp.col = s->col;
-		pair[0] = s->target;
-		pair[1] = s->value;
-		tmp.a = pair;
-		tmp.n = 2;
-		tmp.ty = ty_basic(TY_UNKNOWN);
-		t = tx(c, &tmp);
-		if (!t)
-			return -1;
-		if (s->target->kind == EX_NAME)
-			return bind_target(c, s->target, t);
-		if (s->target->kind == EX_INDEX) {
-			mark_mutated(c, s->target);
-			if (tt->kind != TY_UNKNOWN && t->kind != TY_UNKNOWN &&
-			    !ty_equal(tt, t)) {
-				tfail(c, s->target,
-				      "augmented assignment turns "
-				      "an item of %s into %s",
-				      tyname(tt), tyname(t));
-				return -1;
-			}
-			return 0;
-		}
-		tfail(c, s->target, "unsupported augmented assignment target");
-		return -1;
-	}
+		return tstmt_assign(c, s);
+	case ST_AUG:
+		return tstmt_aug(c, s);
 	case ST_IF:
 	case ST_WHILE:
 		if (!tx(c, s->cond))
 			return -1;
-		if (tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0)
-			return -1;
-		return 0;
+		return tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0 ? -1
+									    : 0;
 	case ST_FOR:
 		t = iter_elem(c, s->iter);
-		if (!t)
+		if (!t || bind_target(c, s->target, t) < 0)
 			return -1;
-		if (bind_target(c, s->target, t) < 0)
-			return -1;
-		if (tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0)
-			return -1;
-		return 0;
+		return tblock(c, &s->body) < 0 || tblock(c, &s->orelse) < 0 ? -1
+									    : 0;
 	case ST_RETURN:
-		if (s->value) {
-			t = tx(c, s->value);
-			if (!t)
-				return -1;
-		} else {
-			t = ty_basic(TY_NONE);
-		}
-		{
-			struct ty *u = ty_unify(c->a, c->ret, t);
-			if (!u && (c->ret->kind == TY_NUM || t->kind == TY_NUM))
-				u = num_unify(c->ret, t);
-			if (!u)
-				return tfail(c, s->value,
-					     "returns %s here and %s "
-					     "elsewhere",
-					     tyname(t), tyname(c->ret));
-			if (!ty_equal(u, c->ret))
-				c->changed = true;
-			c->ret = u;
-			if (s->value)
-				settle_ex(c, s->value, c->ret);
-		}
-		return 0;
+		return tstmt_return(c, s);
 	case ST_ASSERT:
 		return tx(c, s->cond) ? 0 : -1;
-	case ST_DEL: {
-		struct ex *tg = s->target;
-		if (!tx(c, tg))
-			return -1;
-		if (tg->a[0]->ty->kind == TY_UNKNOWN)
-			return 0;
-		if (tg->a[0]->ty->kind != TY_DICT &&
-		    tg->a[0]->ty->kind != TY_LIST)
-			return tfail(c, tg, "del on %s", tyname(tg->a[0]->ty));
-		if (place_root(tg->a[0]) < 0)
-			return tfail(c, tg, "del on a temporary");
-		mark_mutated(c, tg);
-		return 0;
-	}
+	case ST_DEL:
+		return tstmt_del(c, s);
 	case ST_BREAK:
 	case ST_CONTINUE:
 	case ST_PASS:
@@ -2510,126 +2684,145 @@ struct da_breaks {
 
 static _Thread_local struct da_breaks *da_brk;
 
-/* Returns whether the block can fall through; *as is updated. */
+static int da_block(struct tctx *c, struct block *b, struct bits *as,
+		    bool *falls);
+
+/* if: assigned after it when assigned on every branch that falls
+ * through. */
+static int da_if(struct tctx *c, struct st *s, struct bits *as, bool *falls)
+{
+	struct bits b2;
+	bool f1, f2;
+
+	if (da_ex(c, s->cond, as) < 0)
+		return -1;
+	bits_init(&b2, c->fn->nvars);
+	bits_copy(&b2, as);
+	if (da_block(c, &s->body, as, &f1) < 0 ||
+	    da_block(c, &s->orelse, &b2, &f2) < 0) {
+		free(b2.w);
+		return -1;
+	}
+	if (!f1)
+		bits_copy(as, &b2);
+	else if (f2)
+		for (size_t k = 0; k < as->n; k++)
+			as->w[k] &= b2.w[k];
+	free(b2.w);
+	if (!f1 && !f2)
+		*falls = false;
+	return 0;
+}
+
+/* A loop: after it, what its else (or a normal end) and every break
+ * leave assigned. */
+static int da_loop(struct tctx *c, struct st *s, struct bits *as, bool *falls)
+{
+	struct bits body, els;
+	struct da_breaks brk, *saved = da_brk;
+	bool f, f2 = true;
+	int rc;
+
+	if (da_ex(c, s->kind == ST_WHILE ? s->cond : s->iter, as) < 0)
+		return -1;
+	bits_init(&body, c->fn->nvars);
+	bits_init(&els, c->fn->nvars);
+	bits_init(&brk.acc, c->fn->nvars);
+	brk.any = false;
+	bits_copy(&body, as);
+	bits_copy(&els, as);
+	if (s->kind == ST_FOR)
+		da_def(s->target, &body);
+	da_brk = &brk;
+	rc = da_block(c, &s->body, &body, &f);
+	da_brk = saved;
+	if (!rc)
+		rc = da_block(c, &s->orelse, &els, &f2);
+	if (!rc) {
+		/* after the loop: through else, or a break */
+		if (!f2)
+			memset(els.w, 0xff, els.n * sizeof(uint64_t));
+		if (brk.any)
+			for (size_t k = 0; k < els.n; k++)
+				els.w[k] &= brk.acc.w[k];
+		bits_copy(as, &els);
+	}
+	free(body.w);
+	free(els.w);
+	free(brk.acc.w);
+	if (rc < 0)
+		return -1;
+	if (!st_falls_through(s))
+		*falls = false;
+	return 0;
+}
+
+/* A break: what is assigned here is assigned after the loop only if
+ * every break has it. */
+static void da_break(struct bits *as)
+{
+	if (!da_brk)
+		return;
+	if (!da_brk->any)
+		bits_copy(&da_brk->acc, as);
+	else
+		for (size_t k = 0; k < as->n; k++)
+			da_brk->acc.w[k] &= as->w[k];
+	da_brk->any = true;
+}
+
+/* Whether the block can fall through (*falls); *as is updated. */
 static int da_block(struct tctx *c, struct block *b, struct bits *as,
 		    bool *falls)
 {
 	*falls = true;
 	for (size_t i = 0; i < b->n; i++) {
 		struct st *s = b->v[i];
+		int rc = 0;
 		switch (s->kind) {
 		case ST_ASSIGN:
-			if (da_ex(c, s->value, as) < 0)
-				return -1;
-			for (size_t k = 0; k < s->ntargets; k++) {
-				if (da_target_uses(c, s->targets[k], as) < 0)
-					return -1;
+			rc = da_ex(c, s->value, as);
+			for (size_t k = 0; !rc && k < s->ntargets; k++) {
+				rc = da_target_uses(c, s->targets[k], as);
 				da_def(s->targets[k], as);
 			}
 			break;
 		case ST_AUG:
-			if (da_ex(c, s->target, as) < 0 ||
-			    da_ex(c, s->value, as) < 0)
-				return -1;
+			rc = da_ex(c, s->target, as) < 0
+				 ? -1
+				 : da_ex(c, s->value, as);
 			break;
 		case ST_EXPR:
 		case ST_RETURN:
-			if (da_ex(c, s->value, as) < 0)
-				return -1;
+			rc = da_ex(c, s->value, as);
 			break;
 		case ST_ASSERT:
-			if (da_ex(c, s->cond, as) < 0)
-				return -1;
+			rc = da_ex(c, s->cond, as);
 			break;
 		case ST_DEL:
-			if (da_ex(c, s->target, as) < 0)
-				return -1;
+			rc = da_ex(c, s->target, as);
 			break;
-		case ST_IF: {
-			struct bits b2;
-			bool f1, f2;
-			if (da_ex(c, s->cond, as) < 0)
-				return -1;
-			bits_init(&b2, c->fn->nvars);
-			bits_copy(&b2, as);
-			if (da_block(c, &s->body, as, &f1) < 0 ||
-			    da_block(c, &s->orelse, &b2, &f2) < 0) {
-				free(b2.w);
-				return -1;
-			}
-			if (!f1)
-				bits_copy(as, &b2);
-			else if (f2)
-				for (size_t k = 0; k < as->n; k++)
-					as->w[k] &= b2.w[k];
-			free(b2.w);
-			if (!f1 && !f2)
-				*falls = false;
+		case ST_IF:
+			rc = da_if(c, s, as, falls);
 			break;
-		}
 		case ST_WHILE:
-		case ST_FOR: {
-			struct bits body, els;
-			struct da_breaks brk, *saved = da_brk;
-			bool f, f2 = true;
-			int rc;
-			if (da_ex(c, s->kind == ST_WHILE ? s->cond : s->iter,
-				  as) < 0)
-				return -1;
-			bits_init(&body, c->fn->nvars);
-			bits_init(&els, c->fn->nvars);
-			bits_init(&brk.acc, c->fn->nvars);
-			brk.any = false;
-			bits_copy(&body, as);
-			bits_copy(&els, as);
-			if (s->kind == ST_FOR)
-				da_def(s->target, &body);
-			da_brk = &brk;
-			rc = da_block(c, &s->body, &body, &f);
-			da_brk = saved;
-			if (!rc)
-				rc = da_block(c, &s->orelse, &els, &f2);
-			if (!rc) {
-				/* after the loop: through else, or a break */
-				if (!f2)
-					memset(els.w, 0xff,
-					       els.n * sizeof(uint64_t));
-				if (brk.any)
-					for (size_t k = 0; k < els.n; k++)
-						els.w[k] &= brk.acc.w[k];
-				bits_copy(as, &els);
-			}
-			free(body.w);
-			free(els.w);
-			free(brk.acc.w);
-			if (rc < 0)
-				return -1;
-			if (!st_falls_through(s))
-				*falls = false;
+		case ST_FOR:
+			rc = da_loop(c, s, as, falls);
 			break;
-		}
 		case ST_BREAK:
-			if (da_brk) {
-				if (!da_brk->any)
-					bits_copy(&da_brk->acc, as);
-				else
-					for (size_t k = 0; k < as->n; k++)
-						da_brk->acc.w[k] &= as->w[k];
-				da_brk->any = true;
-			}
-			*falls = false;
-			memset(as->w, 0xff, as->n * sizeof(uint64_t));
-			return 0;
+			da_break(as);
+			break;
 		case ST_CONTINUE:
 		case ST_RAISE:
-			*falls = false;
-			/* everything after is unreachable: treat as assigned */
-			memset(as->w, 0xff, as->n * sizeof(uint64_t));
-			return 0;
 		case ST_PASS:
 			break;
 		}
-		if (s->kind == ST_RETURN) {
+		if (rc < 0)
+			return -1;
+		if (s->kind == ST_RETURN || s->kind == ST_BREAK ||
+		    s->kind == ST_CONTINUE || s->kind == ST_RAISE) {
+			/* everything after is unreachable: treat as
+			 * assigned */
 			*falls = false;
 			memset(as->w, 0xff, as->n * sizeof(uint64_t));
 			return 0;

@@ -86,16 +86,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tool-translate: cannot read %s\n", source);
 		goto out;
 	}
-	if (dump) {
-		struct buf ir = BUF_INIT;
-		int minor = 11;
-		sscanf(pyver, "3.%d", &minor);
-		rc = translate_dump_ir(src.data, src.len, minor, &ir) < 0;
-		fputs(ir.data, stdout);
-		buf_release(&ir);
-		goto out;
-	}
-	json_object_set_new(req, "module", json_string(module));
+	if (module)
+		json_object_set_new(req, "module", json_string(module));
 	json_object_set_new(req, "source_name", json_string(source));
 	json_object_set_new(req, "source_path", json_string(source));
 	json_object_set_new(req, "python_version", json_string(pyver));
@@ -111,6 +103,13 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		json_object_set_new(req, "signatures", sigs);
+	}
+	if (dump) {
+		struct buf ir = BUF_INIT;
+		rc = translate_dump_ir(src.data, src.len, req, &ir) < 0;
+		fputs(ir.data, stdout);
+		buf_release(&ir);
+		goto out;
 	}
 	if (translate_module(src.data, src.len, req, out, &report, &err) < 0) {
 		fprintf(stderr, "tool-translate: %s\n", err_msg(&err));
