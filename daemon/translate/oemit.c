@@ -1679,163 +1679,182 @@ static void st_import(struct oem *em, struct ostmt *st)
 	}
 }
 
+static void st_expr(struct oem *em, struct ostmt *st)
+{
+	emit_open(em->e, "{");
+	emit_line(em->e, "let _ = t%d;", ex(em, st->value));
+	emit_close(em->e, NULL);
+}
+
+static void st_assign(struct oem *em, struct ostmt *st)
+{
+	int v;
+
+	emit_open(em->e, "{");
+	v = ex(em, st->value);
+	for (size_t i = 0; i < st->ntargets; i++) {
+		int t = v;
+		if (i + 1 < st->ntargets) {
+			t = tmp(em);
+			emit_line(em->e, "let t%d = t%d.clone();", t, v);
+		}
+		store(em, st->targets[i], t);
+	}
+	emit_close(em->e, NULL);
+}
+
+/* x op= v: the target's parts evaluated once, read, the in-place op,
+ * stored back (CPython's order). */
+static void st_aug(struct oem *em, struct ostmt *st)
+{
+	struct onode *t = st->target;
+	const char *f = binop_fn(st->op, true);
+
+	emit_open(em->e, "{");
+	if (t->kind == ON_ATTR) {
+		int o = ex(em, t->a[0]);
+		int cur, v, r;
+		emit_line(em->e, "static mut AG: o::AC = o::AC::NEW;");
+		emit_line(em->e, "static mut AS: o::AC = o::AC::NEW;");
+		cur = emit_q(em, &t->pos,
+			     "o::getattr_c(t%d.clone(), K[%d], "
+			     "std::ptr::addr_of_mut!(AG))",
+			     o, t->name);
+		v = ex(em, st->value);
+		r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
+		emit_qs(em, &t->pos,
+			"o::setattr_c(t%d, K[%d], t%d, "
+			"std::ptr::addr_of_mut!(AS))",
+			o, t->name, r);
+	} else if (t->kind == ON_SUBSCR) {
+		int o = ex(em, t->a[0]);
+		int k = ex(em, t->a[1]);
+		int cur = emit_q(em, &t->pos,
+				 "o::getitem(t%d.clone(), t%d.clone())", o, k);
+		int v = ex(em, st->value);
+		int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
+		emit_qs(em, &t->pos, "o::setitem(t%d, t%d, t%d)", o, k, r);
+	} else {
+		int cur = ex(em, t);
+		int v = ex(em, st->value);
+		int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
+		store(em, t, r);
+	}
+	emit_close(em->e, NULL);
+}
+
+static void st_if(struct oem *em, struct ostmt *st)
+{
+	int c;
+
+	emit_open(em->e, "{");
+	c = cond(em, st->value);
+	emit_open(em->e, "if b%d {", c);
+	block(em, &st->body);
+	emit_close(em->e, NULL);
+	if (st->orelse.n) {
+		emit_open(em->e, "else {");
+		block(em, &st->orelse);
+		emit_close(em->e, NULL);
+	}
+	emit_close(em->e, NULL);
+}
+
+static void st_return(struct oem *em, struct ostmt *st)
+{
+	int v;
+
+	emit_open(em->e, "{");
+	if (st->value) {
+		v = ex(em, st->value);
+	} else {
+		v = tmp(em);
+		emit_line(em->e, "let t%d = o::none();", v);
+	}
+	emit_return(em, v);
+	emit_close(em->e, NULL);
+}
+
+static void st_raise(struct oem *em, struct ostmt *st)
+{
+	emit_open(em->e, "{");
+	if (!st->value) {
+		emit_line(em->e, "if o::reraise() { o::tb(cx, %s); }",
+			  tbs(em, &st->pos));
+		emit_line(em->e, "break 'x%d;", err_top(em));
+	} else {
+		int v = ex(em, st->value);
+		if (st->cause) {
+			int c = ex(em, st->cause);
+			emit_qs(em, &st->pos, "o::raise(t%d, Some(t%d))", v, c);
+		} else {
+			emit_qs(em, &st->pos, "o::raise(t%d, None)", v);
+		}
+	}
+	emit_close(em->e, NULL);
+}
+
+static void st_assert(struct oem *em, struct ostmt *st)
+{
+	int c;
+
+	emit_open(em->e, "if unsafe { o::ASSERTS } {");
+	c = cond(em, st->value);
+	emit_open(em->e, "if !b%d {", c);
+	if (st->cause) {
+		int m = ex(em, st->cause);
+		emit_qs(em, &st->pos, "o::assert_fail(Some(t%d))", m);
+	} else {
+		emit_qs(em, &st->pos, "o::assert_fail(None)");
+	}
+	emit_close(em->e, NULL);
+	emit_close(em->e, NULL);
+}
+
+static void st_del(struct oem *em, struct ostmt *st)
+{
+	emit_open(em->e, "{");
+	for (size_t i = 0; i < st->ntargets; i++)
+		del_target(em, st->targets[i]);
+	emit_close(em->e, NULL);
+}
+
+static void st_jump(struct oem *em, struct ostmt *st)
+{
+	emit_jump(em, st->kind == OS_CONTINUE);
+}
+
+static void st_pass(struct oem *em, struct ostmt *st)
+{
+	(void)em, (void)st;
+}
+
+static void st_with(struct oem *em, struct ostmt *st)
+{
+	st_with_items(em, st, 0);
+}
+
+static void st_imports(struct oem *em, struct ostmt *st)
+{
+	emit_open(em->e, "{");
+	st_import(em, st);
+	emit_close(em->e, NULL);
+}
+
+/* One printer per statement kind, indexed by enum os_kind. */
+static void (*const stmt_printers[])(struct oem *, struct ostmt *) = {
+    [OS_EXPR] = st_expr,     [OS_ASSIGN] = st_assign, [OS_AUG] = st_aug,
+    [OS_IF] = st_if,	     [OS_WHILE] = st_while,   [OS_FOR] = st_for,
+    [OS_BREAK] = st_jump,    [OS_CONTINUE] = st_jump, [OS_RETURN] = st_return,
+    [OS_PASS] = st_pass,     [OS_RAISE] = st_raise,   [OS_ASSERT] = st_assert,
+    [OS_DEL] = st_del,	     [OS_TRY] = st_try,	      [OS_WITH] = st_with,
+    [OS_IMPORT] = st_imports,
+};
+
 static void stmt(struct oem *em, struct ostmt *st)
 {
 	emit_line(em->e, "// line %d", st->line);
-	switch (st->kind) {
-	case OS_EXPR:
-		emit_open(em->e, "{");
-		emit_line(em->e, "let _ = t%d;", ex(em, st->value));
-		emit_close(em->e, NULL);
-		return;
-	case OS_ASSIGN: {
-		int v;
-		emit_open(em->e, "{");
-		v = ex(em, st->value);
-		for (size_t i = 0; i < st->ntargets; i++) {
-			int t = v;
-			if (i + 1 < st->ntargets) {
-				t = tmp(em);
-				emit_line(em->e, "let t%d = t%d.clone();", t,
-					  v);
-			}
-			store(em, st->targets[i], t);
-		}
-		emit_close(em->e, NULL);
-		return;
-	}
-	case OS_AUG: {
-		struct onode *t = st->target;
-		const char *f = binop_fn(st->op, true);
-		emit_open(em->e, "{");
-		if (t->kind == ON_ATTR) {
-			int o = ex(em, t->a[0]);
-			int cur, v, r;
-			emit_line(em->e, "static mut AG: o::AC = o::AC::NEW;");
-			emit_line(em->e, "static mut AS: o::AC = o::AC::NEW;");
-			cur = emit_q(em, &t->pos,
-				     "o::getattr_c(t%d.clone(), K[%d], "
-				     "std::ptr::addr_of_mut!(AG))",
-				     o, t->name);
-			v = ex(em, st->value);
-			r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
-			emit_qs(em, &t->pos,
-				"o::setattr_c(t%d, K[%d], t%d, "
-				"std::ptr::addr_of_mut!(AS))",
-				o, t->name, r);
-		} else if (t->kind == ON_SUBSCR) {
-			int o = ex(em, t->a[0]);
-			int k = ex(em, t->a[1]);
-			int cur = emit_q(em, &t->pos,
-					 "o::getitem(t%d.clone(), t%d.clone())",
-					 o, k);
-			int v = ex(em, st->value);
-			int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur,
-				       v);
-			emit_qs(em, &t->pos, "o::setitem(t%d, t%d, t%d)", o, k,
-				r);
-		} else {
-			int cur = ex(em, t);
-			int v = ex(em, st->value);
-			int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur,
-				       v);
-			store(em, t, r);
-		}
-		emit_close(em->e, NULL);
-		return;
-	}
-	case OS_IF: {
-		int c;
-		emit_open(em->e, "{");
-		c = cond(em, st->value);
-		emit_open(em->e, "if b%d {", c);
-		block(em, &st->body);
-		emit_close(em->e, NULL);
-		if (st->orelse.n) {
-			emit_open(em->e, "else {");
-			block(em, &st->orelse);
-			emit_close(em->e, NULL);
-		}
-		emit_close(em->e, NULL);
-		return;
-	}
-	case OS_WHILE:
-		st_while(em, st);
-		return;
-	case OS_FOR:
-		st_for(em, st);
-		return;
-	case OS_BREAK:
-	case OS_CONTINUE:
-		emit_jump(em, st->kind == OS_CONTINUE);
-		return;
-	case OS_RETURN: {
-		int v;
-		emit_open(em->e, "{");
-		if (st->value) {
-			v = ex(em, st->value);
-		} else {
-			v = tmp(em);
-			emit_line(em->e, "let t%d = o::none();", v);
-		}
-		emit_return(em, v);
-		emit_close(em->e, NULL);
-		return;
-	}
-	case OS_PASS:
-		return;
-	case OS_RAISE:
-		emit_open(em->e, "{");
-		if (!st->value) {
-			emit_line(em->e,
-				  "if o::reraise() { o::tb(cx, %s); }",
-				  tbs(em, &st->pos));
-			emit_line(em->e, "break 'x%d;", err_top(em));
-		} else {
-			int v = ex(em, st->value);
-			if (st->cause) {
-				int c = ex(em, st->cause);
-				emit_qs(em, &st->pos,
-					"o::raise(t%d, Some(t%d))", v, c);
-			} else {
-				emit_qs(em, &st->pos, "o::raise(t%d, None)", v);
-			}
-		}
-		emit_close(em->e, NULL);
-		return;
-	case OS_ASSERT: {
-		int c;
-		emit_open(em->e, "if unsafe { o::ASSERTS } {");
-		c = cond(em, st->value);
-		emit_open(em->e, "if !b%d {", c);
-		if (st->cause) {
-			int m = ex(em, st->cause);
-			emit_qs(em, &st->pos, "o::assert_fail(Some(t%d))", m);
-		} else {
-			emit_qs(em, &st->pos, "o::assert_fail(None)");
-		}
-		emit_close(em->e, NULL);
-		emit_close(em->e, NULL);
-		return;
-	}
-	case OS_DEL:
-		emit_open(em->e, "{");
-		for (size_t i = 0; i < st->ntargets; i++)
-			del_target(em, st->targets[i]);
-		emit_close(em->e, NULL);
-		return;
-	case OS_TRY:
-		st_try(em, st);
-		return;
-	case OS_WITH:
-		st_with_items(em, st, 0);
-		return;
-	case OS_IMPORT:
-		emit_open(em->e, "{");
-		st_import(em, st);
-		emit_close(em->e, NULL);
-		return;
-	}
+	stmt_printers[st->kind](em, st);
 }
 
 static void block(struct oem *em, struct oblock *b)

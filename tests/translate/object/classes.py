@@ -226,3 +226,43 @@ def scenario_subclass_and_patch():
     finally:
         Vec.dot = old
     return r1, r2, Vec(1, 1).dot(Vec(2, 2))
+
+
+class Interned:
+    _cache = {}
+
+    def __new__(cls, name):
+        if name in cls._cache:
+            return cls._cache[name]
+        self = super().__new__(cls)
+        self.name = name
+        cls._cache[name] = self
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, Interned) and self.name == other.name
+
+
+class Plugin:
+    registry = []
+
+    def __init_subclass__(cls, kind="plain", **kw):
+        super().__init_subclass__(**kw)
+        Plugin.registry.append((cls.__name__, kind))
+
+
+class Loud(Plugin, kind="loud"):
+    pass
+
+
+def scenario_new_and_hash():
+    a, b = Interned("x"), Interned("x")
+    try:
+        hash(a)
+        hashable = True
+    except TypeError as e:
+        hashable = str(e)
+    return (a is b, a == b, Interned.__hash__, hashable,
+            type(Interned.__dict__["__new__"]).__name__,
+            type(Plugin.__dict__["__init_subclass__"]).__name__,
+            Plugin.registry)
