@@ -896,6 +896,17 @@ pub mod o {
                     ffi::Py_DECREF(old);
                     return Ok(());
                 }
+                // a new attribute: its index joins the insertion order
+                // kept in the bytes before the values (3.11's
+                // _PyDictValues_AddToInsertionOrder)
+                let b = vals as *mut u8;
+                let size = *b.sub(2) as usize;
+                if c.ix < 30 && size + 2 < *b.sub(1) as usize {
+                    *b.sub(2 + size + 1) = c.ix as u8;
+                    *b.sub(2) = (size + 1) as u8;
+                    *slot = v.into_raw();
+                    return Ok(());
+                }
             }
         }
         let vp = v.p();
@@ -938,7 +949,34 @@ pub mod o {
             let now = ffi::PyObject_GetAttr(t, na);
             let stored = now == v2p && sc.ix == 0;
             ffi::Py_XDECREF(now);
-            same && s1 && s2 && stored
+            // new attributes through the cache keep Python's order
+            let u = ffi::PyObject_CallNoArgs(ffi::PyObject_GetAttrString(t, c"__class__".as_ptr()));
+            if u.is_null() { return false; }
+            let u = O(NonNull::new_unchecked(u));
+            let nc = intern(c"c");
+            let nd = intern(c"d");
+            let mut c1 = AC::NEW;
+            let mut c2 = AC::NEW;
+            let x1 = O::own(ffi::PyLong_FromLong(1)).ok();
+            let x2 = O::own(ffi::PyLong_FromLong(2)).ok();
+            if x1.is_none() || x2.is_none() { return false; }
+            // the first instance (t) taught the keys "c", "d"
+            if setattr_c(O::borrow(t), nc, x1.clone().unwrap(), &mut c1).is_err()
+                || setattr_c(O::borrow(t), nd, x2.clone().unwrap(), &mut c2).is_err() { return false; }
+            // u: a fresh instance, both new attributes in reverse order
+            for nm in [na, nb] {
+                let zero = O::own(ffi::PyLong_FromLong(0)).ok().unwrap();
+                if ffi::PyObject_SetAttr(u.p(), nm, zero.p()) < 0 { return false; }
+            }
+            if setattr_c(O::borrow(u.p()), nd, x2.unwrap(), &mut c2).is_err()
+                || setattr_c(O::borrow(u.p()), nc, x1.unwrap(), &mut c1).is_err() { return false; }
+            let keys = ffi::PyObject_CallMethod(ffi::PyObject_GetAttrString(u.p(), c"__dict__".as_ptr()), c"keys".as_ptr(), null_mut());
+            let lst = if keys.is_null() { null_mut() } else { ffi::PySequence_List(keys) };
+            let order_ok = !lst.is_null() && ffi::PyList_GET_SIZE(lst) == 4
+                && ffi::PyList_GET_ITEM(lst, 2) == nd && ffi::PyList_GET_ITEM(lst, 3) == nc;
+            ffi::Py_XDECREF(lst);
+            ffi::Py_XDECREF(keys);
+            same && s1 && s2 && stored && order_ok
         })();
         ffi::Py_XDECREF(r);
         ffi::Py_DECREF(g);
@@ -2242,6 +2280,11 @@ pub mod o {
         if ffi::PyObject_SetAttrString(m, c"_rustify_wrap".as_ptr(), f.p()) < 0 { return Err(X); }
         let ty = NFN_TYPE as P;
         if ffi::PyObject_SetAttrString(m, c"native_function".as_ptr(), ty) < 0 { return Err(X); }
+        // which layout-dependent fast paths passed their self-tests
+        let fast = O::own(ffi::Py_BuildValue(c"{s:O,s:O}".as_ptr(),
+            c"dict_versions".as_ptr(), if DICT_VERSIONS { ffi::Py_True() } else { ffi::Py_False() },
+            c"inline_attributes".as_ptr(), if ATTR_FAST { ffi::Py_True() } else { ffi::Py_False() }))?;
+        if ffi::PyObject_SetAttrString(m, c"_rustify_fast_paths".as_ptr(), fast.p()) < 0 { return Err(X); }
         Ok(())
     }
 

@@ -14,6 +14,7 @@ A corpus file may define:
   TYPED = ["qualname", ...]    functions the typed tier must take
 """
 import pathlib
+import sys
 
 import pytest
 
@@ -84,3 +85,7 @@ def test_everything_translates(path, workdir):
         if f["name"] in typed:
             assert f["tier"] == "typed", f
     assert set(expect) <= {f["name"] for f in report["functions"]}
+    if sys.version_info[:2] == (3, 11):
+        # the layout-dependent fast paths passed their self-tests here
+        assert pkg._native._rustify_fast_paths == {
+            "dict_versions": True, "inline_attributes": True}
