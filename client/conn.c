@@ -89,10 +89,20 @@ static int conn_sleep_ms(int ms)
 	return nanosleep(&ts, NULL);
 }
 
-/* Returns a connected fd, or -1 with *errnum set. */
+/* The uid serving the socket we connected to, when it is not ours. */
+static unsigned conn_foreign_uid;
+#define CONN_EFOREIGN (-1000) /* *errnum: another user's socket */
+
+/*
+ * Returns a connected fd, or -1 with *errnum set (CONN_EFOREIGN when
+ * another user listens there: the job text would go to them, so nothing
+ * is sent and the socket is closed at once).
+ */
 static int conn_socket_open(const char *path, int *errnum)
 {
 	struct sockaddr_un sa;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
 	int fd;
 
 	memset(&sa, 0, sizeof(sa));
@@ -114,7 +124,28 @@ static int conn_socket_open(const char *path, int *errnum)
 		close(fd);
 		return -1;
 	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
+		*errnum = errno;
+		close(fd);
+		return -1;
+	}
+	if (cred.uid != getuid()) {
+		conn_foreign_uid = (unsigned)cred.uid;
+		*errnum = CONN_EFOREIGN;
+		close(fd);
+		return -1;
+	}
 	return fd;
+}
+
+static int conn_err_foreign(const char *path, struct err *err)
+{
+	return err_set(err, RUSTIFY_ECONNECT,
+		       "refusing to use %s: the process listening there runs "
+		       "as uid %u, not as you (uid %u), and would receive your "
+		       "source; nothing was sent (check --socket and "
+		       "$RUSTIFY_SOCKET)",
+		       path, conn_foreign_uid, (unsigned)getuid());
 }
 
 static bool conn_errno_means_absent(int errnum)
@@ -130,6 +161,8 @@ int conn_connect(struct conn *c, struct err *err)
 	c->fd = conn_socket_open(c->cl->socket_path, &errnum);
 	if (c->fd >= 0)
 		return 0;
+	if (errnum == CONN_EFOREIGN)
+		return conn_err_foreign(c->cl->socket_path, err);
 	if (conn_errno_means_absent(errnum))
 		return err_set(err, RUSTIFY_ECONNECT,
 			       "rustifyd is not running (socket %s)",
@@ -494,12 +527,17 @@ int conn_daemon_start(struct client *cl, struct err *err)
 		1000.0;
 	for (;;) {
 		fd = conn_socket_open(cl->socket_path, &errnum);
-		if (fd >= 0 || time_monotonic() > deadline)
+		if (fd >= 0 || errnum == CONN_EFOREIGN ||
+		    time_monotonic() > deadline)
 			break;
 		conn_sleep_ms(50);
 	}
 	if (fd >= 0) {
 		close(fd);
+		goto out;
+	}
+	if (errnum == CONN_EFOREIGN) {
+		rc = conn_err_foreign(cl->socket_path, err);
 		goto out;
 	}
 	if (output.len) {
@@ -667,6 +705,10 @@ int conn_open(struct conn *c, unsigned flags, struct err *err)
 	conn_close(c);
 	c->fd = conn_socket_open(c->cl->socket_path, &errnum);
 	if (c->fd < 0) {
+		if (errnum == CONN_EFOREIGN) {
+			rc = conn_err_foreign(c->cl->socket_path, err);
+			goto out;
+		}
 		if (!conn_errno_means_absent(errnum)) {
 			rc = err_set(err, RUSTIFY_ECONNECT,
 				     "cannot connect to rustifyd at %s: %s",

@@ -36,6 +36,7 @@ struct daemon_config {
 	size_t max_log_lines; /* per job, beyond which lines are counted only */
 	size_t max_watch_dirs; /* watched directories over all watches */
 	bool is_background;
+	bool is_default_socket; /* neither --socket nor $RUSTIFY_SOCKET */
 	int log_level;
 };
 
@@ -124,6 +125,8 @@ void sub_remove_conn(struct daemon *d, struct conn *c);
 void subs_release(struct daemon *d);
 
 /* server.c */
+int server_check_socket_dir(const char *dir, bool is_default,
+			    struct err *err);
 int server_lock(struct daemon *d, int *socket_lock, struct err *err);
 int server_start(struct daemon *d, struct err *err);
 void server_jobs_drained(struct daemon *d);

@@ -58,18 +58,6 @@ static void usage(FILE *f)
 	    "  --version, --help\n");
 }
 
-static char *default_socket(void)
-{
-	const char *e = getenv("RUSTIFY_SOCKET");
-
-	if (e && *e)
-		return xstrdup(e);
-	e = getenv("XDG_RUNTIME_DIR");
-	if (e && *e)
-		return xasprintf("%s/rustify/rustifyd.sock", e);
-	return xasprintf("/tmp/rustify-%u/rustifyd.sock", (unsigned)getuid());
-}
-
 static char *default_state_dir(void)
 {
 	const char *e = getenv("RUSTIFY_HOME");
@@ -191,6 +179,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		case O_SOCKET:
 			free(cfg->socket_path);
 			cfg->socket_path = xstrdup(optarg);
+			cfg->is_default_socket = false;
 			break;
 		case O_STATE:
 			free(cfg->state_dir);
@@ -327,7 +316,8 @@ static int daemonize(const char *log_path)
 		dup2(fd, 1);
 		close(fd);
 	}
-	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(log_path,
+		  O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		dup2(fd, 2);
 		close(fd);
@@ -364,7 +354,7 @@ int main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.lock_fd = -1;
-	d.cfg.socket_path = default_socket();
+	d.cfg.socket_path = rustify_socket_default(&d.cfg.is_default_socket);
 	d.cfg.state_dir = default_state_dir();
 	d.cfg.max_message = RUSTIFY_DEFAULT_MAX_MESSAGE;
 	d.cfg.max_connections = 256;
@@ -394,6 +384,9 @@ int main(int argc, char **argv)
 	if (slash && slash != sock_dir) {
 		*slash = '\0';
 		if (mkdirs(sock_dir, 0700, &err) < 0)
+			goto fail;
+		if (server_check_socket_dir(sock_dir, d.cfg.is_default_socket,
+					    &err) < 0)
 			goto fail;
 	}
 	log_path = xasprintf("%s/rustifyd.log", d.cfg.state_dir);

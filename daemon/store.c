@@ -20,7 +20,9 @@
  * Cache table names come only from the cache_tables whitelist; caller
  * strings are never put into SQL text, only bound as parameters.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -593,6 +595,35 @@ static bool path_exists(const char *path)
 }
 
 /*
+ * Submitted sources are in these files: only we may read them. SQLite
+ * creates the -wal and -shm files with the mode of the database file, so
+ * the database is made 0600 before SQLite opens it, whatever the umask
+ * (which stays the user's: output folders and wheels keep normal modes).
+ * Files left 0644 by an older rustifyd are tightened too.
+ */
+static void db_file_private(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		fchmod(fd, 0600);
+		close(fd);
+	}
+	for (size_t i = 1; i < ARRAY_SIZE(suffixes); i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+
+		fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			fchmod(fd, 0600);
+			close(fd);
+		}
+		free(p);
+	}
+}
+
+/*
  * Opens and configures one database. Returns 0 with *out set,
  * DB_MOVE_ASIDE with a reason in *why when the file must be moved aside,
  * or a negative error.
@@ -608,6 +639,7 @@ static int db_try_open(const char *path, const struct db_spec *spec,
 
 	*out = NULL;
 	db_last_code = SQLITE_OK;
+	db_file_private(path);
 	rc = sqlite3_open_v2(path, &db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {

@@ -37,6 +37,17 @@
 #define RPC_SHUTTING_DOWN    -32003
 #define RPC_BAD_STATE	     -32004
 
+/* ---- paths -------------------------------------------------------------- */
+
+/*
+ * The socket rustifyd listens on and rustifyctl connects to when no
+ * --socket is given: $RUSTIFY_SOCKET (made absolute), else
+ * $XDG_RUNTIME_DIR/rustify/rustifyd.sock when that variable holds an
+ * absolute path, else /tmp/rustify-$UID/rustifyd.sock. *is_default (may be
+ * NULL) is false when $RUSTIFY_SOCKET chose it. Malloc'd.
+ */
+char *rustify_socket_default(bool *is_default);
+
 /* ---- framing ---------------------------------------------------------- */
 
 struct frame_decoder {
