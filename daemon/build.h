@@ -8,6 +8,8 @@
 #ifndef RUSTIFY_BUILD_H
 #define RUSTIFY_BUILD_H
 
+#include <stdbool.h>
+
 #include "jobs.h"
 
 /*
@@ -23,6 +25,9 @@ void build_release(struct job_run *r);
 /* First rustc error of a build log, mapped to the Python line through the
  * generated "// line N" comments of lib.rs. Exposed for tests. */
 char *build_first_error(const char *log, const char *lib_rs);
+/* Whether a failed build's output says the disk was full. Exposed for
+ * tests. */
+bool build_log_is_disk_full(const char *log);
 /* The Python function whose generated Rust holds the first rustc error of
  * a build log (its "// line N: def f" header or its entry point's
  * #[pyo3(name = "f")]), or NULL. Exposed for tests. */

@@ -78,6 +78,10 @@ struct daemon {
 	uv_signal_t sig_term, sig_int, sig_pipe;
 	uv_timer_t grace_timer;
 	uv_idle_t queue_idle; /* starts queued jobs outside callbacks */
+	uv_timer_t backlog_timer; /* retries what the store refused */
+	json_t *store_backlog;	  /* ends of jobs not stored yet (jobs.c) */
+	json_t *warnings; /* what went wrong at start (a database moved
+			     aside), for initialize */
 	struct conn *conns;
 	size_t nconns;
 	uint64_t next_conn_id;

@@ -187,7 +187,11 @@ static void deliver_after(struct job_run *r, void *arg)
 		    "install",	"--no-deps", "--force-reinstall",
 		    "-q",	w->wheel_to, NULL};
 		job_progress(r, 60, "pip install %s", w->wheel_to);
-		stage_child(r, args, r->work_dir, 300, install_done);
+		const struct job_child child = {.args = args,
+						.cwd = r->work_dir,
+						.timeout = 300,
+						.done = install_done};
+		job_spawn(r, &child);
 		goto out;
 	}
 	buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"", w->output,

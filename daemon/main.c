@@ -16,6 +16,7 @@
 #include "build.h"
 #include "jobs.h"
 #include "sha256.h"
+#include "supervise.h"
 #include "log.h"
 #include "watch.h"
 
@@ -352,6 +353,9 @@ int main(int argc, char **argv)
 	bool is_store_open = false, has_socket = false;
 	size_t i;
 
+	/* A job's child runs under this binary as its supervisor. */
+	if (argc > 1 && !strcmp(argv[1], SUPERVISE_ARG))
+		return supervise_main(argc, argv);
 	memset(&d, 0, sizeof(d));
 	d.lock_fd = -1;
 	d.cfg.socket_path = rustify_socket_default(&d.cfg.is_default_socket);
@@ -408,6 +412,7 @@ int main(int argc, char **argv)
 	is_store_open = true;
 	json_array_foreach(notes, i, note)
 		log_error("%s", json_string_value(note));
+	d.warnings = json_incref(notes);
 	/* Cached deliveries are tied to the daemon that made them: a new
 	 * translator must not serve an old build. */
 	{
@@ -453,6 +458,12 @@ cleanup:
 	}
 	watch_free(&d);
 	subs_release(&d);
+	if (json_array_size(d.store_backlog))
+		log_error("%zu finished jobs could not be stored; they will "
+			  "show as interrupted",
+			  json_array_size(d.store_backlog));
+	json_decref(d.store_backlog);
+	json_decref(d.warnings);
 	if (rc == 0 && has_socket)
 		unlink(d.cfg.socket_path);
 	if (is_store_open)

@@ -390,12 +390,6 @@ static char *profile_cache_key(struct job_run *r)
 	return xstrdup(hex);
 }
 
-static void profile_line(struct proc *p, int stream, const char *line,
-			 size_t len, void *data)
-{
-	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
-}
-
 json_t *load_json_file(const char *path, struct err *err)
 {
 	json_error_t je;
@@ -436,18 +430,14 @@ out:
 	buf_release(&msg);
 }
 
-static void profile_exit(struct proc *p, int64_t status, int sig,
-			 bool timed_out, void *data)
+static void profile_exit(struct job_run *r, int64_t status, int sig,
+			 bool timed_out)
 {
-	struct job_run *r = data;
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
 	char *out = NULL, *samples_path = NULL, *samples = NULL;
 	size_t samples_len = 0;
 
-	r->proc = NULL;
-	if (r->is_finished)
-		goto out;
 	if (timed_out) {
 		err_set(&err, RUSTIFY_ETIMEOUT,
 			"the workload ran longer than %.0f s and was killed; "
@@ -489,7 +479,6 @@ out:
 	free(samples_path);
 	free(samples);
 	err_release(&err);
-	jobs_run_maybe_free(r);
 }
 
 static bool is_fully_annotated(struct pipeline_state *ps, const char *q);
@@ -585,22 +574,15 @@ static void stage_profile(struct job_run *r)
 		args[n++] = iters;
 	}
 	args[n] = NULL;
-	struct proc_opts o = {
-	    .file = ps->python,
-	    .args = (char **)args,
+	struct job_child child = {
+	    .args = args,
 	    .cwd = ps->src_dir,
 	    .timeout = r->d->cfg.profile_timeout,
-	    .job_id = r->id,
-	    .on_line = profile_line,
-	    .on_exit = profile_exit,
-	    .data = r,
+	    .done = profile_exit,
 	};
 	job_progress(r, 10, "running the workload under cProfile (%s)",
 		     ps->python);
-	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
-		err_prefix(&err, "profile");
-		job_stage_done(r, STAGE_FAILED, err_msg(&err));
-	}
+	job_spawn(r, &child);
 out:
 	free(harness);
 	free(out);
@@ -797,51 +779,6 @@ static void stage_select(struct job_run *r)
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	buf_release(&msg);
-}
-
-/* ---- child helper
- * ------------------------------------------------------------ */
-
-static void stage_child_line(struct proc *p, int stream, const char *line,
-			     size_t len, void *data)
-{
-	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
-}
-
-static void stage_child_exit(struct proc *p, int64_t status, int sig,
-			     bool timed_out, void *data)
-{
-	struct job_run *r = data;
-	job_child_done done = r->child_done;
-
-	r->proc = NULL;
-	r->child_done = NULL;
-	if (!r->is_finished && done)
-		done(r, status, sig, timed_out);
-	jobs_run_maybe_free(r);
-}
-
-void stage_child(struct job_run *r, const char *const *args, const char *cwd,
-		 double timeout, job_child_done done)
-{
-	struct err err = ERR_INIT;
-	struct proc_opts o = {
-	    .file = args[0],
-	    .args = (char **)args,
-	    .cwd = cwd,
-	    .timeout = timeout,
-	    .job_id = r->id,
-	    .on_line = stage_child_line,
-	    .on_exit = stage_child_exit,
-	    .data = r,
-	};
-
-	r->child_done = done;
-	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
-		r->child_done = NULL;
-		job_stage_done(r, STAGE_FAILED, err_msg(&err));
-	}
-	err_release(&err);
 }
 
 /* ---- translate -------------------------------------------------------------
@@ -1348,7 +1285,11 @@ static void stage_crate(struct job_run *r)
 	char *lib = xasprintf("%s/crate/src/lib.rs", r->ps->out_dir);
 	const char *args[] = {"rustfmt", "--edition", "2021", lib, NULL};
 
-	stage_child(r, args, r->ps->out_dir, 60, crate_fmt_done);
+	const struct job_child child = {
+	    .args = args, .cwd = r->ps->out_dir, .timeout = 60,
+	    .done = crate_fmt_done};
+
+	job_spawn(r, &child);
 	free(lib);
 }
 

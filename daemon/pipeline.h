@@ -42,13 +42,6 @@ struct stage {
 };
 
 /*
- * Runs a short child (rustfmt, unzip through python, pip) for a stage; its
- * output goes to the job log. done() runs on exit unless the job ended.
- */
-void stage_child(struct job_run *r, const char *const *args, const char *cwd,
-		 double timeout, job_child_done done);
-
-/*
  * The build found that the Rust of function `name` does not compile (a
  * translator bug): translate again with it kept in Python (reason `why`),
  * then build again. False when that cannot help (no translation to

@@ -48,6 +48,9 @@ static int rpc_initialize(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	    (json_int_t)cfg->max_queue, "max_outbuf_bytes",
 	    (json_int_t)cfg->max_outbuf, "jobs", (int)cfg->jobs,
 	    "max_watch_dirs", (json_int_t)cfg->max_watch_dirs);
+	json_object_set_new(*result, "warnings",
+			    ctx->d->warnings ? json_deep_copy(ctx->d->warnings)
+					     : json_array());
 	return 0;
 }
 

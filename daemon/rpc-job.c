@@ -357,6 +357,29 @@ static int rpc_job_unsubscribe(struct rpc_ctx *ctx, json_t *params,
 	return 0;
 }
 
+/* Whether the job a manifest entry names made it: same source hash. */
+static bool rebuild_job_matches(struct daemon *d, json_t *entry)
+{
+	const char *job = json_string_value(json_object_get(entry, "job"));
+	const char *want =
+	    json_string_value(json_object_get(entry, "source_sha256"));
+	struct err err = ERR_INIT;
+	json_t *res = NULL;
+	const char *got;
+	bool ok;
+
+	if (!job || !want ||
+	    store_job_get_result(&d->store, job, &res, &err) < 0) {
+		err_release(&err);
+		return false;
+	}
+	got = json_string_value(
+	    json_object_get(json_object_get(res, "source"), "sha256"));
+	ok = got && !strcmp(got, want);
+	json_decref(res);
+	return ok;
+}
+
 /*
  * crate/rebuild {dir}: rebuild a delivered crate the user edited by hand,
  * without regenerating it, then verify and deliver it like any build.
@@ -434,13 +457,17 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 		goto out;
 	}
 	module = json_string_value(json_object_get(entry, "module"));
-	/* The original job's request, else the source file alone. */
-	if (!json_is_string(json_object_get(entry, "job")) ||
+	/* The original job's request, else the source file alone. The job
+	 * must be the one that made this module (its source's hash is the
+	 * manifest's): an id of a jobs.db moved aside may name another. */
+	if (!rebuild_job_matches(ctx->d, entry) ||
 	    store_job_get_request(
 		&ctx->d->store,
 		json_string_value(json_object_get(entry, "job")), &req,
 		err) < 0) {
 		err_release(err);
+		json_decref(req);
+		req = NULL;
 		if (!json_is_string(json_object_get(entry, "source"))) {
 			rc = err_set(err, RUSTIFY_EPARAM,
 				     "params.dir: the manifest names no source "

@@ -261,6 +261,7 @@ void server_jobs_drained(struct daemon *d)
 		uv_close((uv_handle_t *)&d->sig_int, handle_closed);
 		uv_close((uv_handle_t *)&d->grace_timer, handle_closed);
 		uv_close((uv_handle_t *)&d->queue_idle, handle_closed);
+		uv_close((uv_handle_t *)&d->backlog_timer, handle_closed);
 	}
 	uv_timer_init(d->loop, &final_timer);
 	final_timer.data = d;

@@ -32,6 +32,7 @@ struct store {
 	sqlite3 *jobs;
 	sqlite3 *cache;
 	char *dir;
+	int id_fd; /* jobs.last-id: the highest job id ever issued */
 };
 
 /* Job states (strings stored in the jobs table). */
@@ -89,6 +90,15 @@ int store_job_set_stage(struct store *s, const char *id, const char *stage,
 /* Result document of a finished job (job/result). */
 int store_job_set_result(struct store *s, const char *id, json_t *result,
 			 struct err *err);
+/*
+ * Ends a job in one transaction: stores its result (unless NULL) and,
+ * when the row is still running (a cancel writes its own state), the
+ * final state and error and a job/done event, whose full params go to
+ * *done (NULL when the row was not running).
+ */
+int store_job_finish(struct store *s, const char *id, const char *state,
+		     const char *error, json_t *result, json_t **done,
+		     struct err *err);
 /* *result is NULL (not an error) when the job has none yet. */
 int store_job_get_result(struct store *s, const char *id, json_t **result,
 			 struct err *err);

@@ -229,8 +229,12 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 		job_progress(r, 30,
 			     "comparing Python and Rust on the captured "
 			     "and generated inputs");
-		stage_child(r, args, ps->src_dir, r->d->cfg.profile_timeout,
-			    verify_done);
+		const struct job_child child = {
+		    .args = args,
+		    .cwd = ps->src_dir,
+		    .timeout = r->d->cfg.profile_timeout,
+		    .done = verify_done};
+		job_spawn(r, &child);
 	}
 done:
 	json_decref(list);
@@ -258,7 +262,11 @@ void stage_verify(struct job_run *r)
 	{
 		const char *args[] = {ps->python, "-m", "zipfile", "-e",
 				      wheel,	  site, NULL};
-		stage_child(r, args, r->work_dir, 120, verify_unpacked);
+		const struct job_child child = {.args = args,
+						.cwd = r->work_dir,
+						.timeout = 120,
+						.done = verify_unpacked};
+		job_spawn(r, &child);
 	}
 	free(site);
 }

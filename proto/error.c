@@ -2,9 +2,11 @@
  * error.c - struct err and the code tables generated from RUSTIFY_ERRORS.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "rustify/buf.h"
+#include "rustify/bug.h"
 #include "rustify/error.h"
 
 void err_init(struct err *e)
@@ -87,4 +89,19 @@ int rustify_rpc_code(int code)
 #undef X
 	}
 	return -32603;
+}
+
+void rustify_bug(const char *file, int line, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	buf_addf(&b, "BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	buf_addch(&b, '\n');
+	fwrite(b.data, 1, b.len, stderr);
+	fflush(stderr);
+	abort();
 }
