@@ -343,6 +343,20 @@ int conn_call(struct conn *c, const char *method, json_t *params,
 		goto out;
 	}
 	rc = conn_send(c, req, err);
+	if (rc == RUSTIFY_EIO) {
+		/* The daemon may have said why before it hung up (too many
+		 * connections): that beats "Broken pipe". */
+		json_t *msg = NULL;
+		struct err why = ERR_INIT;
+
+		if (conn_read(c, 1000, &msg, &why) == 1 &&
+		    conn_dispatch(c, msg, id, &res, &is_answered, &why) &&
+		    is_answered) {
+			rc = err_set(err, why.code, "%s", err_msg(&why));
+		}
+		json_decref(msg);
+		err_release(&why);
+	}
 	if (rc)
 		goto out;
 	while (!is_answered) {

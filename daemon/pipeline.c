@@ -127,6 +127,14 @@ static void source_work(void *arg)
 		    w->checkout_dir, w->max_bytes, &w->src, &w->err);
 	} else {
 		json_t *text = json_object_get(w->request, "text");
+		if (json_string_length(text) > w->max_bytes) {
+			/* a retry of a job sent before a lower limit */
+			w->rc = err_set(&w->err, RUSTIFY_ESOURCE,
+					"the text is %zu bytes, more than the "
+					"%zu the daemon accepts (--max-source)",
+					json_string_length(text), w->max_bytes);
+			return;
+		}
 		w->rc = source_load_text(
 		    json_string_value(text), json_string_length(text),
 		    json_string_value(json_object_get(w->request, "name")),

@@ -11,6 +11,23 @@
 #include "jobs.h"
 #include "rpc.h"
 
+/* Python's keywords (soft ones like match and type are fine names). */
+static bool is_keyword(const char *s)
+{
+	static const char *const kw[] = {
+	    "False",  "None",	  "True",    "and",	 "as",	   "assert",
+	    "async",  "await",	  "break",   "class",	 "continue", "def",
+	    "del",    "elif",	  "else",    "except",	 "finally", "for",
+	    "from",   "global",	  "if",	     "import",	 "in",	   "is",
+	    "lambda", "nonlocal", "not",     "or",	 "pass",   "raise",
+	    "return", "try",	  "while",   "with",	 "yield",  NULL};
+
+	for (const char *const *k = kw; *k; k++)
+		if (!strcmp(s, *k))
+			return true;
+	return false;
+}
+
 static bool is_identifier(const char *s)
 {
 	if (!s || !(*s == '_' || isalpha((unsigned char)*s)))
@@ -97,11 +114,16 @@ int rpc_options_check(json_t *p, struct err *err)
 			       "params.module: '%s' is not a valid Python "
 			       "module name",
 			       s);
+	if (s && is_keyword(s))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.module: '%s' is a Python keyword: it "
+			       "cannot be imported; choose another name",
+			       s);
 	return 0;
 }
 
 /* Every check of job/submit's params; the message names the field. */
-static int submit_validate(json_t *p, struct err *err)
+static int submit_validate(json_t *p, size_t max_source, struct err *err)
 {
 	static const char *const keys[] = {
 	    "file",	 "text",       "name",	       "git",	  "functions",
@@ -109,6 +131,7 @@ static int submit_validate(json_t *p, struct err *err)
 	    "entry_cmd", "iterations", "list_targets", "dry_run", "module",
 	    "install",	 NULL};
 	static const char *const git_keys[] = {"url", "path", "ref", NULL};
+	static const char *const sources[] = {"file", "text", "git", NULL};
 	json_t *git = NULL;
 	const char *s = NULL;
 	int rc, nsrc;
@@ -119,6 +142,12 @@ static int submit_validate(json_t *p, struct err *err)
 			       "file, text or git");
 	if ((rc = params_check_keys(p, keys, err)) < 0)
 		return rc;
+	for (const char *const *k = sources; *k; k++)
+		if (json_is_null(json_object_get(p, *k)))
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.%s: expected %s, got null", *k,
+				       strcmp(*k, "git") ? "a string"
+							 : "an object");
 	nsrc = !!json_object_get(p, "file") + !!json_object_get(p, "text") +
 	       !!json_object_get(p, "git");
 	if (nsrc != 1)
@@ -130,16 +159,22 @@ static int submit_validate(json_t *p, struct err *err)
 		return rc;
 	if ((rc = params_get_string(p, "text", false, &s, err)) < 0)
 		return rc;
+	if (s && json_string_length(json_object_get(p, "text")) > max_source)
+		return err_set(err, RUSTIFY_ESOURCE,
+			       "params.text: %zu bytes, more than the %zu the "
+			       "daemon accepts (--max-source)",
+			       json_string_length(json_object_get(p, "text")),
+			       max_source);
 	s = NULL;
 	if ((rc = params_get_string(p, "name", false, &s, err)) < 0)
 		return rc;
 	if (s && !json_object_get(p, "text"))
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.name: only allowed with params.text");
-	if (s && !is_identifier(s))
+	if (s && (!is_identifier(s) || is_keyword(s)))
 		return err_set(err, RUSTIFY_EPARAM,
-			       "params.name: '%s' is not a valid module name",
-			       s);
+			       "params.name: '%s' is not a valid module name%s",
+			       s, is_keyword(s) ? " (a Python keyword)" : "");
 	if ((rc = params_get_object(p, "git", false, &git, err)) < 0)
 		return rc;
 	if (git) {
@@ -172,7 +207,7 @@ static int rpc_job_submit(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	char *id = NULL;
 	int rc;
 
-	rc = submit_validate(params, err);
+	rc = submit_validate(params, ctx->d->cfg.max_source, err);
 	if (rc < 0)
 		goto out;
 	rc = jobs_submit(ctx->d, params, NULL, &id, err);

@@ -33,6 +33,15 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 			     "params: expected exactly one of file and text");
 		goto out;
 	}
+	if (text && json_string_length(json_object_get(params, "text")) >
+			ctx->d->cfg.max_source) {
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "params.text: %zu bytes, more than the %zu the "
+			     "daemon accepts (--max-source)",
+			     json_string_length(json_object_get(params, "text")),
+			     ctx->d->cfg.max_source);
+		goto out;
+	}
 	if (file && file[0] != '/') {
 		rc = err_set(err, RUSTIFY_EPARAM,
 			     "params.file: must be an absolute path");
