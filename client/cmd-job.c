@@ -57,7 +57,7 @@ static int job_print_cancel(json_t *res, const char *job, FILE *f)
 {
 	if (f)
 		fprintf(f, "cancelled job %s (%s)\n", job,
-			json_get_str(res, "state", "cancelled"));
+			json_get_str(res, "state", JOB_CANCELLED));
 	return CLIENT_EXIT_OK;
 }
 
@@ -67,7 +67,7 @@ static int job_print_result(json_t *res, const char *job, FILE *f)
 	(void)job;
 	if (f)
 		display_result(res, f);
-	return strcmp(json_get_str(res, "state", "done"), "done")
+	return strcmp(json_get_str(res, "state", JOB_DONE), JOB_DONE)
 		   ? CLIENT_EXIT_FAIL
 		   : CLIENT_EXIT_OK;
 }

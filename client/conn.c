@@ -56,32 +56,6 @@ void conn_release(struct conn *c)
 	frame_decoder_release(&c->dec);
 }
 
-int conn_rpc_to_code(int rpc_code)
-{
-	switch (rpc_code) {
-	case -32700:
-		return RUSTIFY_EPARSE;
-	case -32600:
-		return RUSTIFY_EREQUEST;
-	case -32601:
-		return RUSTIFY_EMETHOD;
-	case -32602:
-		return RUSTIFY_EPARAM;
-	case -32001:
-		return RUSTIFY_ENOJOB;
-	case -32002:
-		return RUSTIFY_EBUSY;
-	case -32003:
-		return RUSTIFY_ESHUTDOWN;
-	case -32004:
-		return RUSTIFY_ESTATE;
-	case -32005:
-		return RUSTIFY_ESOURCE;
-	default:
-		return RUSTIFY_EINTERNAL;
-	}
-}
-
 static int conn_sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -315,9 +289,9 @@ static int conn_dispatch(struct conn *c, json_t *msg, json_int_t want_id,
 		    json_string_value(json_object_get(error, "message"));
 
 		c->rpc_code = code;
-		return err_set(err, conn_rpc_to_code(code), "%s",
+		return err_set(err, rustify_code_from_rpc(code), "%s",
 			       text ? text
-				    : rustify_strerror(conn_rpc_to_code(code)));
+				    : rustify_strerror(rustify_code_from_rpc(code)));
 	}
 	if (result)
 		*result = json_incref(json_object_get(msg, "result"));

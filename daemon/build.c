@@ -17,6 +17,7 @@
 
 #include "build.h"
 #include "pipeline.h"
+#include "fs.h"
 #include "log.h"
 #include "proc.h"
 #include "sha256.h"
@@ -234,18 +235,33 @@ static void build_prep_cleanup(void *arg)
 
 static void build_spawn(struct job_run *r);
 
+/*
+ * The build lock: one cargo at a time in the shared target dir; the jobs
+ * that want it wait in order. One daemon per process, one lock (it was a
+ * part of struct daemon that only this file touched).
+ */
+static struct {
+	struct job_run *owner;	 /* the job whose cargo runs now */
+	struct job_run *waiters; /* queued behind it, in order */
+} build_lock;
+
+bool build_is_running(void)
+{
+	return build_lock.owner != NULL;
+}
+
 static void build_lock_next(struct daemon *d)
 {
 	struct job_run *next;
 
-	d->build_owner = NULL;
-	while ((next = d->build_waiters)) {
-		d->build_waiters = next->build_next;
+	build_lock.owner = NULL;
+	while ((next = build_lock.waiters)) {
+		build_lock.waiters = next->build_next;
 		next->build_next = NULL;
 		if (next->is_finished || !next->bs)
 			continue;
 		next->bs->is_waiting = false;
-		d->build_owner = next;
+		build_lock.owner = next;
 		build_spawn(next);
 		return;
 	}
@@ -256,13 +272,13 @@ void build_release(struct job_run *r)
 	struct daemon *d = r->d;
 	struct job_run **pp;
 
-	for (pp = &d->build_waiters; *pp; pp = &(*pp)->build_next) {
+	for (pp = &build_lock.waiters; *pp; pp = &(*pp)->build_next) {
 		if (*pp == r) {
 			*pp = r->build_next;
 			break;
 		}
 	}
-	if (d->build_owner == r && !r->proc)
+	if (build_lock.owner == r && !r->proc)
 		build_lock_next(d);
 	if (r->bs) {
 		free(r->bs->crate_dir);
@@ -410,6 +426,31 @@ static char *find_wheel(const char *dir)
 	return name;
 }
 
+/*
+ * Keeps fn in Python for the next translation (reason: the compiler's
+ * first error). False when that cannot help: nothing to translate again,
+ * fn already kept out, or three functions kept out already; the build
+ * then fails as it would have.
+ */
+#define BUILD_MAX_EXCLUDED 3
+
+static bool build_exclude(struct pipeline_state *ps, const char *fn,
+			  const char *first)
+{
+	if (!ps->translate_request || !ps->src.text ||
+	    json_object_size(ps->excluded) >= BUILD_MAX_EXCLUDED ||
+	    json_object_get(ps->excluded, fn))
+		return false;
+	if (!ps->excluded)
+		ps->excluded = json_object();
+	json_object_set_new(
+	    ps->excluded, fn,
+	    json_sprintf("its generated Rust did not compile (a translator "
+			 "bug; the job log has the compiler's output): %s",
+			 first));
+	return true;
+}
+
 static void build_exit(struct job_run *r, int64_t status, int sig,
 		       bool timed_out)
 {
@@ -420,7 +461,7 @@ static void build_exit(struct job_run *r, int64_t status, int sig,
 	char *first = NULL, *lib_path = NULL;
 	size_t len = 0;
 
-	if (d->build_owner == r)
+	if (build_lock.owner == r)
 		build_lock_next(d);
 	if (!bs)
 		goto out;
@@ -457,19 +498,25 @@ static void build_exit(struct job_run *r, int64_t status, int sig,
 		}
 		if (!sig && first && r->ps) {
 			/* One function's Rust did not compile: that function
-			 * stays in Python and the others are built again. */
+			 * stays in Python, and the job goes back to translate
+			 * the others and build them again. */
 			char *fn = build_error_function(bs->log.data, lib);
-			char *why = xasprintf(
-			    "its generated Rust did not compile (a translator "
-			    "bug; the job log has the compiler's output): %s",
-			    first);
-			bool again = fn && pipeline_retry_without(r, fn, why);
-			free(fn);
-			free(why);
+			bool again = fn && build_exclude(r->ps, fn, first);
+
 			if (again) {
+				struct buf msg = BUF_INIT;
+				buf_addf(&msg,
+					 "the Rust of %s() did not compile; "
+					 "translating again with it kept in "
+					 "Python",
+					 fn);
 				build_release(r);
-				goto out;
+				job_stage_again(r, "translate", msg.data);
+				buf_release(&msg);
 			}
+			free(fn);
+			if (again)
+				goto out;
 		}
 		err_set(&err, RUSTIFY_ECHILD,
 			"the build failed: %s. This is a translator bug: the "
@@ -557,7 +604,7 @@ static void build_spawn(struct job_run *r)
 	job_progress(r, 5, "maturin build --release (shared target dir %s)",
 		     r->d->cargo_target);
 	if (job_spawn(r, &child) < 0) {
-		r->d->build_owner = NULL;
+		build_lock.owner = NULL;
 		build_lock_next(r->d);
 	}
 	free(env);
@@ -610,8 +657,8 @@ static void build_prep_after(struct job_run *r, void *arg)
 			 path);
 		free(path);
 	}
-	if (d->build_owner && d->build_owner != r) {
-		struct job_run **pp = &d->build_waiters;
+	if (build_lock.owner && build_lock.owner != r) {
+		struct job_run **pp = &build_lock.waiters;
 		while (*pp)
 			pp = &(*pp)->build_next;
 		*pp = r;
@@ -619,10 +666,10 @@ static void build_prep_after(struct job_run *r, void *arg)
 		job_progress(r, 2,
 			     "waiting for the build lock (job %s is "
 			     "building)",
-			     d->build_owner->id);
+			     build_lock.owner->id);
 		goto out;
 	}
-	d->build_owner = r;
+	build_lock.owner = r;
 	build_spawn(r);
 out:
 	json_decref(hit);

@@ -20,6 +20,8 @@
 void build_start(struct job_run *r, const char *crate_dir,
 		 const char *wheel_dir, const char *python,
 		 const char *python_soabi);
+/* Whether a job holds the build lock (its cargo runs). */
+bool build_is_running(void);
 /* The job ended (done, failed, cancelled): let the next waiter build. */
 void build_release(struct job_run *r);
 /* First rustc error of a build log, mapped to the Python line through the

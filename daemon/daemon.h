@@ -17,6 +17,7 @@
 
 #include "rustify/buf.h"
 #include "rustify/error.h"
+#include "clock.h"
 #include "rustify/proto.h"
 #include "store.h"
 
@@ -66,6 +67,7 @@ struct sub {
 };
 
 struct job_run;
+struct job_pipeline;
 struct watch_set;
 
 struct daemon {
@@ -87,8 +89,6 @@ struct daemon {
 	uint64_t next_conn_id;
 	struct sub *subs;
 	struct job_run *runs;	       /* running jobs */
-	struct job_run *build_owner;   /* the job whose cargo runs now */
-	struct job_run *build_waiters; /* queued behind it, in order */
 	size_t nrunning;
 	bool is_shutting_down;
 	bool is_stopped;
@@ -97,13 +97,22 @@ struct daemon {
 	char *work_root;	   /* state_dir/work */
 	char *cargo_target;	   /* state_dir/cargo-target */
 	struct watch_set *watches; /* watch.c */
+	/*
+	 * How the modules reach the ones above them, wired by daemon_wire()
+	 * (daemon.c): conn.c knows neither RPC nor jobs, jobs.c knows neither
+	 * the pipeline's stages nor the server. Imports then run one way.
+	 */
+	const struct job_pipeline *pipeline; /* the stages a job walks */
+	void (*on_message)(struct conn *c, const char *body, size_t len);
+	void (*on_writable)(struct conn *c); /* its queue drained mostly */
+	void (*on_conn_close)(struct conn *c);
+	void (*on_jobs_drained)(struct daemon *d); /* shutdown may go on */
 	char build_id[65];	   /* SHA-256 of this rustifyd executable */
 	char *toolchain;	   /* rustc/cargo/maturin versions (build.c) */
 	double toolchain_at;	   /* when they were last found */
 	bool is_probing_toolchain;
 };
 
-double now_seconds(void);
 
 /* conn.c */
 void conn_accept(struct daemon *d);
@@ -112,6 +121,10 @@ void conn_send(struct conn *c, json_t *msg);
 void conn_close(struct conn *c);
 /* Stops reading and closes once queued replies are written. */
 void conn_drain(struct conn *c);
+
+/* daemon.c: wires the modules (see the callbacks above) and the
+ * defaults of the configuration. */
+void daemon_wire(struct daemon *d);
 
 /* rpc.c: handles one decoded message body, replying on c. */
 void rpc_handle(struct conn *c, const char *body, size_t len);
@@ -125,6 +138,8 @@ void sub_add_replay(struct daemon *d, struct conn *c, const char *job_id,
 void sub_pump(struct conn *c);
 void sub_remove(struct daemon *d, struct conn *c, const char *job_id);
 void sub_remove_conn(struct daemon *d, struct conn *c);
+/* c is closing: its subscriptions end. */
+void sub_conn_closed(struct conn *c);
 /* Frees every subscription (at exit). */
 void subs_release(struct daemon *d);
 

@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "jobcache.h"
+#include "fs.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -162,7 +164,7 @@ static void install_done(struct job_run *r, int64_t status, int sig,
 		return;
 	}
 	json_object_set_new(r->result, "installed", json_true());
-	pipeline_remember(r);
+	jobcache_remember(r);
 	job_stage_done(r, STAGE_DONE, "delivered and pip-installed");
 }
 
@@ -196,7 +198,7 @@ static void deliver_after(struct job_run *r, void *arg)
 	}
 	buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"", w->output,
 		 w->output, ps->module);
-	pipeline_remember(r);
+	jobcache_remember(r);
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	buf_release(&msg);
@@ -212,7 +214,7 @@ static json_t *manifest_entry(struct job_run *r)
 	json_array_foreach(json_object_get(ps->index, "functions"), i, f) {
 		const char *q =
 		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf = pipeline_result_fn(r, q);
+		json_t *rf = stage_result_fn(r, q);
 		if (!rf || !json_is_true(json_object_get(rf, "selected")))
 			continue;
 		bool ok = json_is_true(json_object_get(rf, "translated")) &&

@@ -17,7 +17,6 @@
 #include "jobs.h"
 #include "log.h"
 #include "rustify/bug.h"
-#include "pipeline.h"
 #include "proc.h"
 
 struct job_work {
@@ -160,6 +159,11 @@ void sub_remove_conn(struct daemon *d, struct conn *c)
 	for (struct sub *s = d->subs; s; s = s->next)
 		if (s->conn == c)
 			s->conn = NULL;
+}
+
+void sub_conn_closed(struct conn *c)
+{
+	sub_remove_conn(c->d, c);
 }
 
 void subs_release(struct daemon *d)
@@ -316,8 +320,9 @@ void job_progress(struct job_run *r, int percent, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	struct err err = ERR_INIT;
-	const char *stage = r->stage >= 0 && (size_t)r->stage < pipeline_nstages
-				? pipeline_stages[r->stage].name
+	const struct job_pipeline *pl = r->d->pipeline;
+	const char *stage = r->stage >= 0 && (size_t)r->stage < pl->nstages
+				? pl->stages[r->stage].name
 				: "job";
 	va_list ap;
 
@@ -382,7 +387,7 @@ bool jobs_any_running(struct daemon *d)
 
 static void job_run_free(struct job_run *r)
 {
-	pipeline_release(r);
+	r->d->pipeline->release(r);
 	json_decref(r->request);
 	json_decref(r->result);
 	json_decref(r->data);
@@ -408,8 +413,8 @@ static void jobs_sweep(struct daemon *d)
 			pp = &r->next;
 		}
 	}
-	if (d->is_shutting_down && !d->runs)
-		server_jobs_drained(d);
+	if (d->is_shutting_down && !d->runs && d->on_jobs_drained)
+		d->on_jobs_drained(d);
 }
 
 void jobs_run_maybe_free(struct job_run *r)
@@ -426,6 +431,7 @@ static void job_finish(struct job_run *r, const char *state, const char *error)
 	if (r->is_finished)
 		return;
 	r->is_finished = true;
+	BUG_ON(!d->nrunning);
 	d->nrunning--;
 	if (r->proc)
 		proc_kill(r->proc);
@@ -442,7 +448,7 @@ static void job_finish(struct job_run *r, const char *state, const char *error)
 	json_object_set_new(r->result, "state", json_string(state));
 	json_object_set_new(r->result, "error",
 			    error ? json_string(error) : json_null());
-	pipeline_finish_result(r);
+	d->pipeline->finish(r);
 	/* A cancel already wrote its state and announced it. */
 	if (store_job_finish(&d->store, r->id, state, error, r->result, &done,
 			     &err) < 0) {
@@ -474,7 +480,10 @@ static void job_finish(struct job_run *r, const char *state, const char *error)
 static void job_record_stage(struct job_run *r, const char *status,
 			     const char *message)
 {
-	const char *name = pipeline_stages[r->stage].name;
+	const char *name;
+
+	BUG_ON(r->stage < 0 || (size_t)r->stage >= r->d->pipeline->nstages);
+	name = r->d->pipeline->stages[r->stage].name;
 	double secs = now_seconds() - r->stage_started;
 
 	json_array_append_new(json_object_get(r->result, "stages"),
@@ -500,22 +509,41 @@ void job_stage_done(struct job_run *r, const char *status, const char *message)
 	job_advance(r);
 }
 
+void job_stage_again(struct job_run *r, const char *stage,
+		     const char *message)
+{
+	const struct job_pipeline *pl = r->d->pipeline;
+	size_t i;
+
+	if (r->is_finished)
+		return;
+	for (i = 0; i < pl->nstages && strcmp(pl->stages[i].name, stage); i++)
+		;
+	BUG_ON(i >= pl->nstages || (int)i > r->stage);
+	job_record_stage(r, "again", message);
+	job_progress(r, 100, "again: %s", message ? message : "");
+	r->stage = (int)i - 1;
+	job_advance(r);
+}
+
 static void job_advance(struct job_run *r)
 {
+	const struct job_pipeline *pl = r->d->pipeline;
+
 	while (!r->is_finished) {
 		if (r->is_done_early) {
 			job_finish(r, JOB_DONE, NULL);
 			return;
 		}
 		r->stage++;
-		if ((size_t)r->stage >= pipeline_nstages) {
+		if ((size_t)r->stage >= pl->nstages) {
 			job_finish(r, JOB_DONE, NULL);
 			return;
 		}
 		r->stage_started = now_seconds();
-		if (pipeline_stages[r->stage].start) {
+		if (pl->stages[r->stage].start) {
 			job_progress(r, 0, "started");
-			pipeline_stages[r->stage].start(r);
+			pl->stages[r->stage].start(r);
 			return;
 		}
 		job_record_stage(r, STAGE_SKIPPED, "not implemented yet");
@@ -595,6 +623,7 @@ static void job_after_work_cb(uv_work_t *req, int status)
 	struct job_work *w = req->data;
 	struct job_run *r = w->r;
 
+	BUG_ON(!r->has_work);
 	r->has_work = false;
 	if (status == 0 && !r->is_finished)
 		w->after(r, w->arg);
@@ -616,6 +645,8 @@ void job_queue_work(struct job_run *r, job_work_fn fn, job_after_fn after,
 	w->cleanup = cleanup;
 	w->arg = arg;
 	w->req.data = w;
+	/* one work item at a time: has_work is a flag, not a count */
+	BUG_ON(r->has_work);
 	r->has_work = true;
 	rc = uv_queue_work(r->d->loop, &w->req, job_work_cb, job_after_work_cb);
 	if (rc < 0) {
@@ -766,7 +797,7 @@ int jobs_cancel(struct daemon *d, const char *id, struct err *err)
 	r = job_run_find(d, id);
 	if (r) {
 		r->is_cancelled = true;
-		if (r->stage >= 0 && (size_t)r->stage < pipeline_nstages)
+		if (r->stage >= 0 && (size_t)r->stage < d->pipeline->nstages)
 			job_record_stage(r, "cancelled",
 					 "cancelled by request");
 		job_finish(r, JOB_CANCELLED, "cancelled by request");

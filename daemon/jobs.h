@@ -21,6 +21,25 @@
 struct proc;
 struct pipeline_state;
 struct build_state;
+struct job_run;
+
+/* One stage of the pipeline: its name and the function that starts it. */
+struct job_stage {
+	const char *name;
+	void (*start)(struct job_run *r); /* NULL: not implemented yet */
+};
+
+/*
+ * What jobs.c needs of the pipeline, handed over as a table of operations
+ * (pipeline.c defines it, daemon_wire() puts it in d->pipeline), so that
+ * jobs.c depends on no stage.
+ */
+struct job_pipeline {
+	const struct job_stage *stages;
+	size_t nstages;
+	void (*finish)(struct job_run *r);  /* the result's last keys */
+	void (*release)(struct job_run *r); /* the stages' data of a run */
+};
 
 struct job_run;
 typedef void (*job_child_done)(struct job_run *r, int64_t status, int sig,
@@ -89,6 +108,14 @@ void job_log(struct job_run *r, const char *stream, const char *line,
 #define STAGE_FAILED  "failed"
 /* Ends the current stage and moves on (or ends the job when failed). */
 void job_stage_done(struct job_run *r, const char *status, const char *message);
+/*
+ * Ends the current stage (status "again") and goes back to the earlier
+ * stage named stage, which runs again with what the run holds now (a
+ * build that found one function's Rust broken has the translation
+ * repeated without it).
+ */
+void job_stage_again(struct job_run *r, const char *stage,
+		     const char *message);
 
 /*
  * A child process of a job: the one way a stage runs a program. It runs

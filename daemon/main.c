@@ -357,6 +357,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], SUPERVISE_ARG))
 		return supervise_main(argc, argv);
 	memset(&d, 0, sizeof(d));
+	daemon_wire(&d);
 	d.lock_fd = -1;
 	d.cfg.socket_path = rustify_socket_default(&d.cfg.is_default_socket);
 	d.cfg.state_dir = default_state_dir();

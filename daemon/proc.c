@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "rustify/bug.h"
 #include "supervise.h"
 
 struct proc_stream {
@@ -82,6 +83,7 @@ static void proc_handle_closed(uv_handle_t *h)
 {
 	struct proc *p = h->data;
 
+	BUG_ON(p->open_handles <= 0);
 	if (--p->open_handles)
 		return;
 	buf_release(&p->out.line);

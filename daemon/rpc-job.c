@@ -10,6 +10,7 @@
 
 #include "jobs.h"
 #include "rpc.h"
+#include "rustify/options.h"
 
 /* Python's keywords (soft ones like match and type are fine names). */
 static bool is_keyword(const char *s)
@@ -55,6 +56,31 @@ static int check_abs_path(json_t *params, const char *key, struct err *err)
 	return 0;
 }
 
+int rpc_options_keys(json_t *p, bool is_watch, const char *const *extra,
+		     struct err *err)
+{
+	const char *key;
+	json_t *v;
+
+	if (p && !json_is_object(p))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params: expected an object");
+	json_object_foreach(p, key, v) {
+		bool ok = false;
+
+		for (const struct rustify_option *o = rustify_submit_options;
+		     !ok && o->key; o++)
+			ok = !strcmp(o->key, key) &&
+			     !(is_watch && o->affects == OPTION_NOWATCH);
+		for (size_t i = 0; !ok && extra && extra[i]; i++)
+			ok = !strcmp(extra[i], key);
+		if (!ok)
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.%s: unknown parameter", key);
+	}
+	return 0;
+}
+
 int rpc_options_check(json_t *p, struct err *err)
 {
 	json_t *list = NULL, *v;
@@ -65,26 +91,46 @@ int rpc_options_check(json_t *p, struct err *err)
 	size_t i;
 	int rc;
 
-	if ((rc = params_get_string_list(p, "functions", false, &list, err)) <
-	    0)
-		return rc;
+	/* each option's type and range, from the one list */
+	for (const struct rustify_option *o = rustify_submit_options; o->key;
+	     o++) {
+		switch (o->kind) {
+		case OPTION_FLAG:
+			rc = params_get_bool(p, o->key, false, &b, err);
+			break;
+		case OPTION_NUMBER:
+			rc = params_get_number(p, o->key, false, o->min,
+					       o->max, &num, err);
+			break;
+		case OPTION_INT:
+			rc = params_get_int(p, o->key, false,
+					    (json_int_t)o->min,
+					    (json_int_t)o->max, &n, err);
+			break;
+		case OPTION_STRING:
+			rc = params_get_string(p, o->key, false, &s, err);
+			break;
+		case OPTION_PATH:
+			rc = check_abs_path(p, o->key, err);
+			break;
+		case OPTION_LIST:
+			rc = params_get_string_list(p, o->key, false, &list,
+						    err);
+			break;
+		default:
+			rc = 0;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	/* what each one means, beyond its type */
+	list = json_object_get(p, "functions");
 	json_array_foreach(list, i, v) {
 		if (!json_string_length(v))
 			return err_set(err, RUSTIFY_EPARAM,
 				       "params.functions[%zu]: empty name", i);
 	}
-	if ((rc = params_get_number(p, "threshold", false, 0, 100, &num, err)) <
-		0 ||
-	    (rc = params_get_bool(p, "all", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "list_targets", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "dry_run", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "install", false, &b, err)) < 0 ||
-	    (rc = check_abs_path(p, "output", err)) < 0 ||
-	    (rc = check_abs_path(p, "python", err)) < 0 ||
-	    (rc = params_get_int(p, "iterations", false, 1, 1000000, &n, err)) <
-		0 ||
-	    (rc = params_get_string(p, "entry", false, &s, err)) < 0)
-		return rc;
+	s = json_string_value(json_object_get(p, "entry"));
 	if (s) {
 		const char *colon = strchr(s, ':');
 		if (!colon || colon == s || !colon[1])
@@ -94,10 +140,7 @@ int rpc_options_check(json_t *p, struct err *err)
 			    "got '%s'",
 			    s);
 	}
-	list = NULL;
-	if ((rc = params_get_string_list(p, "entry_cmd", false, &list, err)) <
-	    0)
-		return rc;
+	list = json_object_get(p, "entry_cmd");
 	if (list && !json_array_size(list))
 		return err_set(
 		    err, RUSTIFY_EPARAM,
@@ -106,9 +149,7 @@ int rpc_options_check(json_t *p, struct err *err)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.entry_cmd: not allowed together with "
 			       "params.entry");
-	s = NULL;
-	if ((rc = params_get_string(p, "module", false, &s, err)) < 0)
-		return rc;
+	s = json_string_value(json_object_get(p, "module"));
 	if (s && !is_identifier(s))
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.module: '%s' is not a valid Python "
@@ -125,13 +166,13 @@ int rpc_options_check(json_t *p, struct err *err)
 /* Every check of job/submit's params; the message names the field. */
 static int submit_validate(json_t *p, size_t max_source, struct err *err)
 {
+#define SOURCE_KEY(key) key,
+	static const char *const sources[] = {
+	    RUSTIFY_SUBMIT_SOURCES(SOURCE_KEY) NULL};
 	static const char *const keys[] = {
-	    "file",	 "text",       "name",	       "git",	  "functions",
-	    "threshold", "all",	       "output",       "python",  "entry",
-	    "entry_cmd", "iterations", "list_targets", "dry_run", "module",
-	    "install",	 NULL};
+	    RUSTIFY_SUBMIT_SOURCES(SOURCE_KEY) "name", NULL};
+#undef SOURCE_KEY
 	static const char *const git_keys[] = {"url", "path", "ref", NULL};
-	static const char *const sources[] = {"file", "text", "git", NULL};
 	json_t *git = NULL;
 	const char *s = NULL;
 	int rc, nsrc;
@@ -140,7 +181,7 @@ static int submit_validate(json_t *p, size_t max_source, struct err *err)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params: expected an object with one source: "
 			       "file, text or git");
-	if ((rc = params_check_keys(p, keys, err)) < 0)
+	if ((rc = rpc_options_keys(p, false, keys, err)) < 0)
 		return rc;
 	for (const char *const *k = sources; *k; k++)
 		if (json_is_null(json_object_get(p, *k)))
@@ -274,12 +315,6 @@ static int rpc_job_cancel(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	return store_job_get(&ctx->d->store, id, result, err);
 }
 
-static bool is_finished_state(const char *s)
-{
-	return !strcmp(s, JOB_DONE) || !strcmp(s, JOB_FAILED) ||
-	       !strcmp(s, JOB_CANCELLED) || !strcmp(s, JOB_INTERRUPTED);
-}
-
 static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params, json_t **result,
 			 struct err *err)
 {
@@ -293,7 +328,7 @@ static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
 		goto out;
 	state = json_string_value(json_object_get(job, "state"));
-	if (!is_finished_state(state)) {
+	if (!job_state_is_final(state)) {
 		rc = err_set(err, RUSTIFY_ESTATE,
 			     "job %s is %s: only a finished job can be retried",
 			     id, state);
@@ -324,7 +359,7 @@ static int rpc_job_result(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
 		goto out;
 	state = json_string_value(json_object_get(job, "state"));
-	if (!is_finished_state(state)) {
+	if (!job_state_is_final(state)) {
 		rc = err_set(err, RUSTIFY_ESTATE,
 			     "job %s is %s: its result is not there yet; "
 			     "job/subscribe waits for it",
@@ -367,7 +402,7 @@ static int rpc_job_subscribe(struct rpc_ctx *ctx, json_t *params,
 		goto out;
 	/* The replay goes out after the reply, in pages as the client reads
 	 * (rpc_handle pumps it), then live events follow. */
-	if (!is_finished_state(
+	if (!job_state_is_final(
 		json_string_value(json_object_get(job, "state"))) ||
 	    since < json_integer_value(json_object_get(job, "last_seq")))
 		sub_add_replay(ctx->d, ctx->conn, id, since);

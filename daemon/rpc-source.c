@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "index.h"
-#include "pipeline.h"
 #include "rpc.h"
 #include "sha256.h"
 #include "source.h"
@@ -57,7 +56,7 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 		    name, &src, err);
 	if (rc < 0)
 		goto out;
-	key = pipeline_index_key(src.sha256);
+	key = index_cache_key(src.sha256);
 	if (store_cache_get(&ctx->d->store, "source_index", key, &hit, NULL,
 			    NULL, err) == 0 &&
 	    hit) {

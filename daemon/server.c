@@ -18,14 +18,6 @@
 #include "log.h"
 #include "watch.h"
 
-double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void listener_cb(uv_stream_t *s, int status)
 {
 	struct daemon *d = s->data;

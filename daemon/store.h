@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "rustify/error.h"
+#include "rustify/job.h"
 
 struct store {
 	sqlite3 *jobs;
@@ -35,13 +36,7 @@ struct store {
 	int id_fd; /* jobs.last-id: the highest job id ever issued */
 };
 
-/* Job states (strings stored in the jobs table). */
-#define JOB_QUEUED	"queued"
-#define JOB_RUNNING	"running"
-#define JOB_DONE	"done"
-#define JOB_FAILED	"failed"
-#define JOB_CANCELLED	"cancelled"
-#define JOB_INTERRUPTED "interrupted"
+/* Job states (strings stored in the jobs table): rustify/job.h. */
 
 /*
  * Opens (creating if needed) both databases in dir (which must exist).

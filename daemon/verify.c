@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "fs.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -71,7 +72,7 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 					   "job log)");
 		goto out;
 	}
-	doc = load_json_file(path, &err);
+	doc = stage_load_json(path, &err);
 	if (!doc) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 		goto out;
@@ -79,7 +80,7 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	json_array_foreach(json_object_get(doc, "functions"), i, f) {
 		const char *q =
 		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf = q ? pipeline_result_fn(r, q) : NULL;
+		json_t *rf = q ? stage_result_fn(r, q) : NULL;
 		bool ok = json_is_true(json_object_get(f, "verified"));
 
 		if (!rf)

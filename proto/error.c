@@ -88,7 +88,17 @@ int rustify_rpc_code(int code)
 		RUSTIFY_ERRORS(X)
 #undef X
 	}
-	return -32603;
+	return RPC_INTERNAL_ERROR;
+}
+
+int rustify_code_from_rpc(int rpc_code)
+{
+#define X(name, value, msg, rpc)                                               \
+	if (value && rpc == rpc_code)                                          \
+		return value;
+	RUSTIFY_ERRORS(X)
+#undef X
+	return RUSTIFY_EINTERNAL;
 }
 
 void rustify_bug(const char *file, int line, const char *fmt, ...)
