@@ -16,6 +16,7 @@
 
 #include "rustify/buf.h"
 #include "rustify/error.h"
+#include "rustify/job.h"
 #include "rustify/proto.h"
 
 /* Exit statuses: the contract with scripts. */
@@ -155,8 +156,6 @@ int conn_daemon_start(struct client *cl, struct err *err);
  * waits for that process to go away. */
 int conn_daemon_wait_gone(struct client *cl, long pid, int timeout_ms,
 			  struct err *err);
-/* Maps a JSON-RPC error code to a RUSTIFY_E* code. */
-int conn_rpc_to_code(int rpc_code);
 
 /* ---- display.c: progress line, tables, JSON --------------------------- */
 

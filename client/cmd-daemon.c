@@ -34,13 +34,17 @@ static void daemon_print_info(json_t *init, struct client *cl)
 		    json_get_num(limits, "jobs", 0),
 		    json_get_num(limits, "max_queue", 0),
 		    json_get_num(limits, "max_connections", 0));
-	if (!json_array_size(stages))
-		return;
-	printf("stages:       ");
-	json_array_foreach(stages, i, st)
-		printf(" %s%s", json_get_str(st, "name", "?"),
-		       json_get_bool(st, "implemented") ? "" : "(todo)");
-	printf("\n");
+	if (json_array_size(stages)) {
+		printf("stages:       ");
+		json_array_foreach(stages, i, st)
+			printf(" %s%s", json_get_str(st, "name", "?"),
+			       json_get_bool(st, "implemented") ? ""
+								: "(todo)");
+		printf("\n");
+	}
+	/* A database moved aside at start: the user must hear of it. */
+	json_array_foreach(json_object_get(init, "warnings"), i, st)
+		printf("warning:       %s\n", json_string_value(st));
 }
 
 /* Prints doc (stolen; NULL prints {}). */

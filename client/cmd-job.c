@@ -57,17 +57,7 @@ static int job_print_cancel(json_t *res, const char *job, FILE *f)
 {
 	if (f)
 		fprintf(f, "cancelled job %s (%s)\n", job,
-			json_get_str(res, "state", "cancelled"));
-	return CLIENT_EXIT_OK;
-}
-
-static int job_print_retry(json_t *res, const char *job, FILE *f)
-{
-	char *id = json_get_id(res, "job");
-
-	if (f)
-		fprintf(f, "job %s (retry of %s)\n", id ? id : "?", job);
-	free(id);
+			json_get_str(res, "state", JOB_CANCELLED));
 	return CLIENT_EXIT_OK;
 }
 
@@ -77,7 +67,7 @@ static int job_print_result(json_t *res, const char *job, FILE *f)
 	(void)job;
 	if (f)
 		display_result(res, f);
-	return strcmp(json_get_str(res, "state", "done"), "done")
+	return strcmp(json_get_str(res, "state", JOB_DONE), JOB_DONE)
 		   ? CLIENT_EXIT_FAIL
 		   : CLIENT_EXIT_OK;
 }
@@ -94,10 +84,44 @@ static int cmd_cancel_exec(const struct cmd_entry *self, struct client *cl,
 	return job_simple(self, cl, argc, argv, "job/cancel", job_print_cancel);
 }
 
+/* Like submit: follows the new job to its end and prints its result. */
 static int cmd_retry_exec(const struct cmd_entry *self, struct client *cl,
 			  int argc, char **argv)
 {
-	return job_simple(self, cl, argc, argv, "job/retry", job_print_retry);
+	struct submit_view view = {0};
+	const char *job = NULL;
+	json_t *params;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		int m;
+
+		if (cmd_is_help(argv[i]))
+			return cmd_print_help(self);
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			if (job)
+				return cmd_usage_error(
+				    self, "unexpected argument '%s'", argv[i]);
+			job = argv[i];
+			continue;
+		}
+		m = cmd_common_option(cl, argc, argv, &i);
+		if (!m)
+			m = submit_view_parse(&view, argc, argv, &i);
+		if (m < 0)
+			return CLIENT_EXIT_USAGE;
+		if (!m)
+			return cmd_usage_error(self, "unknown option '%s'",
+					       argv[i]);
+	}
+	if (!job)
+		return cmd_usage_error(self, "missing JOB");
+	if (view.is_verbose && view.is_quiet)
+		return cmd_usage_error(self, "-v and -q exclude each other");
+	params = json_pack("{s:s}", "job", job);
+	rc = submit_run(cl, "job/retry", params, &view);
+	json_decref(params);
+	return rc;
 }
 
 static int cmd_result_exec(const struct cmd_entry *self, struct client *cl,
@@ -208,8 +232,9 @@ const struct cmd_entry cmd_cancel_entry = {
 
 const struct cmd_entry cmd_retry_entry = {
     .name = "retry",
-    .args = "JOB [--json]",
-    .summary = "run a finished job again as a new job",
+    .args = "JOB [--json] [--no-wait] [-v|-q]",
+    .summary = "run a finished job again as a new job, and follow it like "
+	       "submit",
     .exec = cmd_retry_exec,
 };
 

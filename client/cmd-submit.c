@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "rustify/options.h"
 
 /* ---- submit options ---------------------------------------------------- */
 
@@ -100,24 +101,19 @@ static int submit_parse_count(const char *s, long long *out)
 int submit_args_parse(const struct cmd_entry *e, struct submit_args *a,
 		      int argc, char **argv, int *i)
 {
-	static const char *const flags[] = {"--all", "--list-targets",
-					    "--install", "--dry-run"};
 	const char *val = NULL;
 	int rc;
 
-	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
-		rc = opt_match(argc, argv, i, flags[k], NULL);
+	/* the flags: --all, --list-targets, --install, --dry-run... */
+	for (const struct rustify_option *o = rustify_submit_options; o->key;
+	     o++) {
+		if (o->kind != OPTION_FLAG)
+			continue;
+		rc = opt_match(argc, argv, i, o->cli, NULL);
 		if (rc < 0)
 			return -1;
 		if (rc > 0) {
-			/* "--dry-run" -> "dry_run": keys are snake_case */
-			char *key = xstrdup(flags[k] + 2);
-
-			for (char *p = key; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			json_object_set_new(a->options, key, json_true());
-			free(key);
+			json_object_set_new(a->options, o->key, json_true());
 			return 1;
 		}
 	}
@@ -421,7 +417,7 @@ static void submit_on_notify(void *arg, const char *method, json_t *params)
 	} else if (!strcmp(method, "job/done")) {
 		r->is_done = true;
 		free(r->state);
-		r->state = xstrdup(json_get_str(params, "state", "failed"));
+		r->state = xstrdup(json_get_str(params, "state", JOB_FAILED));
 	}
 out:
 	free(job);
@@ -438,13 +434,6 @@ static void submit_replay_early(struct submit_run *r)
 		submit_on_notify(r, json_get_str(n, "method", ""),
 				 json_object_get(n, "params"));
 	json_decref(early);
-}
-
-static bool submit_state_is_final(const char *state)
-{
-	return state &&
-	       (!strcmp(state, "done") || !strcmp(state, "failed") ||
-		!strcmp(state, "cancelled") || !strcmp(state, "interrupted"));
 }
 
 static int submit_sleep_ms(int ms)
@@ -491,7 +480,7 @@ static int submit_reconnect(struct submit_run *r, struct err *err)
 		goto out;
 	}
 	state = json_get_str(res, "state", NULL);
-	if (!submit_state_is_final(state) || r->is_done)
+	if (!job_state_is_final(state) || r->is_done)
 		goto out;
 	/* finished while we were away: the stored events follow the reply;
 	 * should the daemon have stored no job/done, the reply's state is
@@ -605,7 +594,7 @@ static int submit_report(struct submit_run *r, bool is_json)
 	json_decref(job);
 	json_decref(result);
 	err_release(&err);
-	return !strcmp(r->state, "done") ? CLIENT_EXIT_OK : CLIENT_EXIT_FAIL;
+	return !strcmp(r->state, JOB_DONE) ? CLIENT_EXIT_OK : CLIENT_EXIT_FAIL;
 }
 
 int submit_run(struct client *cl, const char *method, json_t *params,

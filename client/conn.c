@@ -56,32 +56,6 @@ void conn_release(struct conn *c)
 	frame_decoder_release(&c->dec);
 }
 
-int conn_rpc_to_code(int rpc_code)
-{
-	switch (rpc_code) {
-	case -32700:
-		return RUSTIFY_EPARSE;
-	case -32600:
-		return RUSTIFY_EREQUEST;
-	case -32601:
-		return RUSTIFY_EMETHOD;
-	case -32602:
-		return RUSTIFY_EPARAM;
-	case -32001:
-		return RUSTIFY_ENOJOB;
-	case -32002:
-		return RUSTIFY_EBUSY;
-	case -32003:
-		return RUSTIFY_ESHUTDOWN;
-	case -32004:
-		return RUSTIFY_ESTATE;
-	case -32005:
-		return RUSTIFY_ESOURCE;
-	default:
-		return RUSTIFY_EINTERNAL;
-	}
-}
-
 static int conn_sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -89,10 +63,20 @@ static int conn_sleep_ms(int ms)
 	return nanosleep(&ts, NULL);
 }
 
-/* Returns a connected fd, or -1 with *errnum set. */
+/* The uid serving the socket we connected to, when it is not ours. */
+static unsigned conn_foreign_uid;
+#define CONN_EFOREIGN (-1000) /* *errnum: another user's socket */
+
+/*
+ * Returns a connected fd, or -1 with *errnum set (CONN_EFOREIGN when
+ * another user listens there: the job text would go to them, so nothing
+ * is sent and the socket is closed at once).
+ */
 static int conn_socket_open(const char *path, int *errnum)
 {
 	struct sockaddr_un sa;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
 	int fd;
 
 	memset(&sa, 0, sizeof(sa));
@@ -114,7 +98,28 @@ static int conn_socket_open(const char *path, int *errnum)
 		close(fd);
 		return -1;
 	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
+		*errnum = errno;
+		close(fd);
+		return -1;
+	}
+	if (cred.uid != getuid()) {
+		conn_foreign_uid = (unsigned)cred.uid;
+		*errnum = CONN_EFOREIGN;
+		close(fd);
+		return -1;
+	}
 	return fd;
+}
+
+static int conn_err_foreign(const char *path, struct err *err)
+{
+	return err_set(err, RUSTIFY_ECONNECT,
+		       "refusing to use %s: the process listening there runs "
+		       "as uid %u, not as you (uid %u), and would receive your "
+		       "source; nothing was sent (check --socket and "
+		       "$RUSTIFY_SOCKET)",
+		       path, conn_foreign_uid, (unsigned)getuid());
 }
 
 static bool conn_errno_means_absent(int errnum)
@@ -130,6 +135,8 @@ int conn_connect(struct conn *c, struct err *err)
 	c->fd = conn_socket_open(c->cl->socket_path, &errnum);
 	if (c->fd >= 0)
 		return 0;
+	if (errnum == CONN_EFOREIGN)
+		return conn_err_foreign(c->cl->socket_path, err);
 	if (conn_errno_means_absent(errnum))
 		return err_set(err, RUSTIFY_ECONNECT,
 			       "rustifyd is not running (socket %s)",
@@ -282,9 +289,9 @@ static int conn_dispatch(struct conn *c, json_t *msg, json_int_t want_id,
 		    json_string_value(json_object_get(error, "message"));
 
 		c->rpc_code = code;
-		return err_set(err, conn_rpc_to_code(code), "%s",
+		return err_set(err, rustify_code_from_rpc(code), "%s",
 			       text ? text
-				    : rustify_strerror(conn_rpc_to_code(code)));
+				    : rustify_strerror(rustify_code_from_rpc(code)));
 	}
 	if (result)
 		*result = json_incref(json_object_get(msg, "result"));
@@ -310,6 +317,20 @@ int conn_call(struct conn *c, const char *method, json_t *params,
 		goto out;
 	}
 	rc = conn_send(c, req, err);
+	if (rc == RUSTIFY_EIO) {
+		/* The daemon may have said why before it hung up (too many
+		 * connections): that beats "Broken pipe". */
+		json_t *msg = NULL;
+		struct err why = ERR_INIT;
+
+		if (conn_read(c, 1000, &msg, &why) == 1 &&
+		    conn_dispatch(c, msg, id, &res, &is_answered, &why) &&
+		    is_answered) {
+			rc = err_set(err, why.code, "%s", err_msg(&why));
+		}
+		json_decref(msg);
+		err_release(&why);
+	}
 	if (rc)
 		goto out;
 	while (!is_answered) {
@@ -494,12 +515,17 @@ int conn_daemon_start(struct client *cl, struct err *err)
 		1000.0;
 	for (;;) {
 		fd = conn_socket_open(cl->socket_path, &errnum);
-		if (fd >= 0 || time_monotonic() > deadline)
+		if (fd >= 0 || errnum == CONN_EFOREIGN ||
+		    time_monotonic() > deadline)
 			break;
 		conn_sleep_ms(50);
 	}
 	if (fd >= 0) {
 		close(fd);
+		goto out;
+	}
+	if (errnum == CONN_EFOREIGN) {
+		rc = conn_err_foreign(cl->socket_path, err);
 		goto out;
 	}
 	if (output.len) {
@@ -667,6 +693,10 @@ int conn_open(struct conn *c, unsigned flags, struct err *err)
 	conn_close(c);
 	c->fd = conn_socket_open(c->cl->socket_path, &errnum);
 	if (c->fd < 0) {
+		if (errnum == CONN_EFOREIGN) {
+			rc = conn_err_foreign(c->cl->socket_path, err);
+			goto out;
+		}
 		if (!conn_errno_means_absent(errnum)) {
 			rc = err_set(err, RUSTIFY_ECONNECT,
 				     "cannot connect to rustifyd at %s: %s",

@@ -223,19 +223,6 @@ int client_fail(const struct err *err)
 	return client_exit_status(err);
 }
 
-/* --socket, else $RUSTIFY_SOCKET, else the per-user runtime directory. */
-static char *client_default_socket(void)
-{
-	const char *env = getenv("RUSTIFY_SOCKET");
-
-	if (env && *env)
-		return path_absolute(env);
-	env = getenv("XDG_RUNTIME_DIR");
-	if (env && *env == '/')
-		return xasprintf("%s/rustify/rustifyd.sock", env);
-	return xasprintf("/tmp/rustify-%u/rustifyd.sock", (unsigned)getuid());
-}
-
 static int cmd_help_exec(const struct cmd_entry *self, struct client *cl,
 			 int argc, char **argv)
 {
@@ -303,7 +290,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!cl.socket_path)
-		cl.socket_path = client_default_socket();
+		cl.socket_path = rustify_socket_default(NULL);
 	rc = e->exec(e, &cl, argc - i, argv + i);
 out:
 	fflush(stdout);

@@ -17,6 +17,7 @@
 
 #include "build.h"
 #include "pipeline.h"
+#include "fs.h"
 #include "log.h"
 #include "proc.h"
 #include "sha256.h"
@@ -35,35 +36,18 @@ struct build_state {
 	int ncompiled;
 	double started;
 	bool is_waiting;
+	size_t prep_step;   /* which version is being asked (prep_steps) */
+	struct buf versions; /* their output: rustc, cargo, maturin, SOABI */
+	size_t tools_len;    /* of versions, before the SOABI */
 };
 
 /* ---- work on the pool ---------------------------------------------------- */
 
 struct build_prep {
 	char *crate_dir;
-	char *python;
+	char *versions;
 	char *key;
-	struct buf toolchain;
-	struct buf tools; /* rustc, cargo, maturin: d->toolchain */
-	struct err err;
 };
-
-/* Runs argv through popen (the pool thread may block) and appends its
- * first lines of output to out; false when it could not run. */
-static bool capture(const char *cmd, struct buf *out)
-{
-	FILE *p = popen(cmd, "r");
-	char line[512];
-	bool got = false;
-
-	if (!p)
-		return false;
-	while (fgets(line, sizeof(line), p)) {
-		buf_adds(out, line);
-		got = true;
-	}
-	return pclose(p) == 0 && got;
-}
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -119,77 +103,60 @@ out:
 	free(path);
 }
 
+/* The artifact key: the toolchain's versions and the crate's files. */
 static void build_prep_work(void *arg)
 {
 	struct build_prep *w = arg;
-	struct buf cmd = BUF_INIT, v = BUF_INIT;
 	struct sha256 c;
 	char hex[65];
 
-	if (!capture("rustc -vV 2>/dev/null", &v) ||
-	    !capture("cargo --version 2>/dev/null", &v)) {
-		err_set(&w->err, RUSTIFY_ECHILD,
-			"cargo and rustc are needed to build: install the Rust "
-			"toolchain (https://rustup.rs), then resubmit");
-		goto out;
-	}
-	if (!capture("maturin --version 2>/dev/null", &v)) {
-		err_set(
-		    &w->err, RUSTIFY_ECHILD,
-		    "maturin is needed to build: pip install "
-		    "maturin==1.16.0 (or scripts/bootstrap), then resubmit");
-		goto out;
-	}
-	buf_add(&w->tools, v.data, v.len);
-	buf_addf(&cmd,
-		 "'%s' -c 'import sysconfig; "
-		 "print(sysconfig.get_config_var(\"SOABI\"))' 2>/dev/null",
-		 w->python);
-	if (strchr(w->python, '\'') || !capture(cmd.data, &v)) {
-		err_set(&w->err, RUSTIFY_ECHILD,
-			"the interpreter %s could not be run; pass --python "
-			"with a working python3",
-			w->python);
-		goto out;
-	}
 	sha256_init(&c);
 	sha256_update(&c, "artifact-v1\0", 12);
-	sha256_update(&c, v.data, v.len);
+	sha256_update(&c, w->versions, strlen(w->versions));
 	hash_tree(&c, w->crate_dir, "");
 	sha256_final_hex(&c, hex);
 	w->key = xstrdup(hex);
-	buf_add(&w->toolchain, v.data, v.len);
-out:
-	buf_release(&cmd);
-	buf_release(&v);
 }
 
 /* ---- the toolchain's versions, for whole-job cache hits ---------------- */
 
+/* What a build asks before it starts, in order; the first three are
+ * the toolchain (d->toolchain), the last the interpreter's SOABI. */
+static const char *const probe_tools[][3] = {
+    {"rustc", "-vV", NULL},
+    {"cargo", "--version", NULL},
+    {"maturin", "--version", NULL},
+};
+#define NPROBE_TOOLS	     (sizeof(probe_tools) / sizeof(probe_tools[0]))
+#define PROBE_TIMEOUT	     60
+#define PROBE_MAX_OUTPUT     4096
+
 struct toolchain_probe {
-	uv_work_t req;
 	struct daemon *d;
+	size_t step;
 	struct buf v;
-	bool ok;
 };
 
-static void probe_work(uv_work_t *req)
-{
-	struct toolchain_probe *p = req->data;
+static void probe_next(struct toolchain_probe *p);
 
-	p->ok = capture("rustc -vV 2>/dev/null", &p->v) &&
-		capture("cargo --version 2>/dev/null", &p->v) &&
-		capture("maturin --version 2>/dev/null", &p->v);
+static void probe_line(struct proc *proc, int stream, const char *line,
+		       size_t len, void *data)
+{
+	struct toolchain_probe *p = data;
+
+	if (stream == 1 && p->v.len < PROBE_MAX_OUTPUT) {
+		buf_add(&p->v, line, len);
+		buf_addch(&p->v, '\n');
+	}
 }
 
-static void probe_after(uv_work_t *req, int status)
+static void probe_end(struct toolchain_probe *p, bool ok)
 {
-	struct toolchain_probe *p = req->data;
 	struct daemon *d = p->d;
 
 	d->is_probing_toolchain = false;
 	free(d->toolchain);
-	d->toolchain = status == 0 && p->ok ? buf_detach(&p->v, NULL) : NULL;
+	d->toolchain = ok ? buf_detach(&p->v, NULL) : NULL;
 	d->toolchain_at = now_seconds();
 	if (d->toolchain) {
 		const char *first = d->toolchain;
@@ -204,6 +171,42 @@ static void probe_after(uv_work_t *req, int status)
 	free(p);
 }
 
+static void probe_exit(struct proc *proc, int64_t status, int sig,
+		       bool timed_out, void *data)
+{
+	struct toolchain_probe *p = data;
+
+	if (status != 0 || sig || timed_out) {
+		probe_end(p, false);
+		return;
+	}
+	p->step++;
+	probe_next(p);
+}
+
+static void probe_next(struct toolchain_probe *p)
+{
+	struct err err = ERR_INIT;
+	struct proc *proc;
+	struct proc_opts o = {
+	    .timeout = PROBE_TIMEOUT,
+	    .is_supervised = true,
+	    .on_line = probe_line,
+	    .on_exit = probe_exit,
+	    .data = p,
+	};
+
+	if (p->step == NPROBE_TOOLS || p->d->is_shutting_down) {
+		probe_end(p, p->step == NPROBE_TOOLS);
+		return;
+	}
+	o.file = probe_tools[p->step][0];
+	o.args = (char **)probe_tools[p->step];
+	if (proc_spawn(p->d, &o, &proc, &err) < 0)
+		probe_end(p, false);
+	err_release(&err);
+}
+
 void build_probe_toolchain(struct daemon *d)
 {
 	struct toolchain_probe *p;
@@ -212,14 +215,9 @@ void build_probe_toolchain(struct daemon *d)
 		return;
 	p = xcalloc(1, sizeof(*p));
 	p->d = d;
-	p->req.data = p;
 	buf_init(&p->v);
-	if (uv_queue_work(d->loop, &p->req, probe_work, probe_after) != 0) {
-		buf_release(&p->v);
-		free(p);
-		return;
-	}
 	d->is_probing_toolchain = true;
+	probe_next(p);
 }
 
 static void build_prep_cleanup(void *arg)
@@ -227,11 +225,8 @@ static void build_prep_cleanup(void *arg)
 	struct build_prep *w = arg;
 
 	free(w->crate_dir);
-	free(w->python);
+	free(w->versions);
 	free(w->key);
-	buf_release(&w->toolchain);
-	buf_release(&w->tools);
-	err_release(&w->err);
 	free(w);
 }
 
@@ -240,18 +235,33 @@ static void build_prep_cleanup(void *arg)
 
 static void build_spawn(struct job_run *r);
 
+/*
+ * The build lock: one cargo at a time in the shared target dir; the jobs
+ * that want it wait in order. One daemon per process, one lock (it was a
+ * part of struct daemon that only this file touched).
+ */
+static struct {
+	struct job_run *owner;	 /* the job whose cargo runs now */
+	struct job_run *waiters; /* queued behind it, in order */
+} build_lock;
+
+bool build_is_running(void)
+{
+	return build_lock.owner != NULL;
+}
+
 static void build_lock_next(struct daemon *d)
 {
 	struct job_run *next;
 
-	d->build_owner = NULL;
-	while ((next = d->build_waiters)) {
-		d->build_waiters = next->build_next;
+	build_lock.owner = NULL;
+	while ((next = build_lock.waiters)) {
+		build_lock.waiters = next->build_next;
 		next->build_next = NULL;
 		if (next->is_finished || !next->bs)
 			continue;
 		next->bs->is_waiting = false;
-		d->build_owner = next;
+		build_lock.owner = next;
 		build_spawn(next);
 		return;
 	}
@@ -262,13 +272,13 @@ void build_release(struct job_run *r)
 	struct daemon *d = r->d;
 	struct job_run **pp;
 
-	for (pp = &d->build_waiters; *pp; pp = &(*pp)->build_next) {
+	for (pp = &build_lock.waiters; *pp; pp = &(*pp)->build_next) {
 		if (*pp == r) {
 			*pp = r->build_next;
 			break;
 		}
 	}
-	if (d->build_owner == r && !r->proc)
+	if (build_lock.owner == r && !r->proc)
 		build_lock_next(d);
 	if (r->bs) {
 		free(r->bs->crate_dir);
@@ -277,6 +287,7 @@ void build_release(struct job_run *r)
 		free(r->bs->key);
 		free(r->bs->toolchain);
 		buf_release(&r->bs->log);
+		buf_release(&r->bs->versions);
 		free(r->bs);
 		r->bs = NULL;
 	}
@@ -318,6 +329,15 @@ char *build_first_error(const char *log, const char *lib_rs)
 		buf_addch(&b, ')');
 	}
 	return buf_detach(&b, NULL);
+}
+
+bool build_log_is_disk_full(const char *log)
+{
+	/* rustc, cargo and the linker all end with the OS's words: "No
+	 * space left on device (os error 28)", "ld: final link failed: No
+	 * space left on device". */
+	return log && (strstr(log, "No space left on device") ||
+		       strstr(log, "(os error 28)"));
 }
 
 char *build_error_function(const char *log, const char *lib_rs)
@@ -363,10 +383,9 @@ char *build_error_function(const char *log, const char *lib_rs)
 	return name;
 }
 
-static void build_line(struct proc *p, int stream, const char *line, size_t len,
-		       void *data)
+static void build_line(struct job_run *r, int stream, const char *line,
+		       size_t len)
 {
-	struct job_run *r = data;
 	struct build_state *bs = r->bs;
 	const char *s = line;
 
@@ -407,10 +426,34 @@ static char *find_wheel(const char *dir)
 	return name;
 }
 
-static void build_exit(struct proc *p, int64_t status, int sig, bool timed_out,
-		       void *data)
+/*
+ * Keeps fn in Python for the next translation (reason: the compiler's
+ * first error). False when that cannot help: nothing to translate again,
+ * fn already kept out, or three functions kept out already; the build
+ * then fails as it would have.
+ */
+#define BUILD_MAX_EXCLUDED 3
+
+static bool build_exclude(struct pipeline_state *ps, const char *fn,
+			  const char *first)
 {
-	struct job_run *r = data;
+	if (!ps->translate_request || !ps->src.text ||
+	    json_object_size(ps->excluded) >= BUILD_MAX_EXCLUDED ||
+	    json_object_get(ps->excluded, fn))
+		return false;
+	if (!ps->excluded)
+		ps->excluded = json_object();
+	json_object_set_new(
+	    ps->excluded, fn,
+	    json_sprintf("its generated Rust did not compile (a translator "
+			 "bug; the job log has the compiler's output): %s",
+			 first));
+	return true;
+}
+
+static void build_exit(struct job_run *r, int64_t status, int sig,
+		       bool timed_out)
+{
 	struct build_state *bs = r->bs;
 	struct daemon *d = r->d;
 	struct err err = ERR_INIT;
@@ -418,16 +461,25 @@ static void build_exit(struct proc *p, int64_t status, int sig, bool timed_out,
 	char *first = NULL, *lib_path = NULL;
 	size_t len = 0;
 
-	r->proc = NULL;
-	if (d->build_owner == r)
+	if (build_lock.owner == r)
 		build_lock_next(d);
-	if (r->is_finished || !bs)
+	if (!bs)
 		goto out;
 	if (timed_out) {
 		err_set(&err, RUSTIFY_ETIMEOUT,
 			"the build ran longer than %.0f s and was killed "
 			"(--build-timeout)",
 			d->cfg.build_timeout);
+		goto fail;
+	}
+	if (!sig && status != 0 && build_log_is_disk_full(bs->log.data)) {
+		/* Not the translator's fault, and building again without a
+		 * function would fail the same way. */
+		err_set(&err, RUSTIFY_EIO,
+			"the build failed: no space left on device (in the "
+			"cargo target dir %s or the work folder); free some "
+			"space, then run the job again (rustifyctl retry %s)",
+			d->cargo_target, r->id);
 		goto fail;
 	}
 	if (sig || status != 0) {
@@ -446,19 +498,25 @@ static void build_exit(struct proc *p, int64_t status, int sig, bool timed_out,
 		}
 		if (!sig && first && r->ps) {
 			/* One function's Rust did not compile: that function
-			 * stays in Python and the others are built again. */
+			 * stays in Python, and the job goes back to translate
+			 * the others and build them again. */
 			char *fn = build_error_function(bs->log.data, lib);
-			char *why = xasprintf(
-			    "its generated Rust did not compile (a translator "
-			    "bug; the job log has the compiler's output): %s",
-			    first);
-			bool again = fn && pipeline_retry_without(r, fn, why);
-			free(fn);
-			free(why);
+			bool again = fn && build_exclude(r->ps, fn, first);
+
 			if (again) {
+				struct buf msg = BUF_INIT;
+				buf_addf(&msg,
+					 "the Rust of %s() did not compile; "
+					 "translating again with it kept in "
+					 "Python",
+					 fn);
 				build_release(r);
-				goto out;
+				job_stage_again(r, "translate", msg.data);
+				buf_release(&msg);
 			}
+			free(fn);
+			if (again)
+				goto out;
 		}
 		err_set(&err, RUSTIFY_ECHILD,
 			"the build failed: %s. This is a translator bug: the "
@@ -510,7 +568,6 @@ out:
 	free(lib_path);
 	free(first);
 	err_release(&err);
-	jobs_run_maybe_free(r);
 }
 
 static void build_spawn(struct job_run *r)
@@ -536,24 +593,19 @@ static void build_spawn(struct job_run *r)
 	env[n] = NULL;
 	mkdir(bs->wheel_dir, 0700);
 	bs->started = now_seconds();
-	struct proc_opts o = {
-	    .file = "maturin",
-	    .args = (char **)args,
+	struct job_child child = {
+	    .args = args,
 	    .env = env,
 	    .cwd = bs->crate_dir,
 	    .timeout = r->d->cfg.build_timeout,
-	    .job_id = r->id,
 	    .on_line = build_line,
-	    .on_exit = build_exit,
-	    .data = r,
+	    .done = build_exit,
 	};
 	job_progress(r, 5, "maturin build --release (shared target dir %s)",
 		     r->d->cargo_target);
-	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
-		r->d->build_owner = NULL;
+	if (job_spawn(r, &child) < 0) {
+		build_lock.owner = NULL;
 		build_lock_next(r->d);
-		err_prefix(&err, "build");
-		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 	}
 	free(env);
 	free(manifest);
@@ -571,16 +623,12 @@ static void build_prep_after(struct job_run *r, void *arg)
 	void *blob = NULL;
 	size_t len = 0;
 
-	if (w->err.code) {
-		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
-		goto out;
-	}
 	bs->key = w->key;
 	w->key = NULL;
-	bs->toolchain = buf_detach(&w->toolchain, NULL);
+	bs->toolchain = xstrdup(bs->versions.data);
 	json_object_set_new(r->result, "toolchain", json_string(bs->toolchain));
 	free(d->toolchain);
-	d->toolchain = buf_detach(&w->tools, NULL);
+	d->toolchain = xstrndup(bs->versions.data, bs->tools_len);
 	d->toolchain_at = now_seconds();
 	if (store_cache_get(&d->store, "artifact", bs->key, &hit, &blob, &len,
 			    &err) < 0)
@@ -609,8 +657,8 @@ static void build_prep_after(struct job_run *r, void *arg)
 			 path);
 		free(path);
 	}
-	if (d->build_owner && d->build_owner != r) {
-		struct job_run **pp = &d->build_waiters;
+	if (build_lock.owner && build_lock.owner != r) {
+		struct job_run **pp = &build_lock.waiters;
 		while (*pp)
 			pp = &(*pp)->build_next;
 		*pp = r;
@@ -618,10 +666,10 @@ static void build_prep_after(struct job_run *r, void *arg)
 		job_progress(r, 2,
 			     "waiting for the build lock (job %s is "
 			     "building)",
-			     d->build_owner->id);
+			     build_lock.owner->id);
 		goto out;
 	}
-	d->build_owner = r;
+	build_lock.owner = r;
 	build_spawn(r);
 out:
 	json_decref(hit);
@@ -629,25 +677,94 @@ out:
 	err_release(&err);
 }
 
+/* ---- before the build: the toolchain, as children of the job ---------- */
+
+static void prep_next(struct job_run *r);
+
+static void prep_line(struct job_run *r, int stream, const char *line,
+		      size_t len)
+{
+	struct build_state *bs = r->bs;
+
+	if (bs && stream == 1 && bs->versions.len < PROBE_MAX_OUTPUT) {
+		buf_add(&bs->versions, line, len);
+		buf_addch(&bs->versions, '\n');
+	}
+}
+
+static void prep_exit(struct job_run *r, int64_t status, int sig,
+		      bool timed_out)
+{
+	struct build_state *bs = r->bs;
+
+	if (status == 0 && !sig && !timed_out) {
+		if (++bs->prep_step == NPROBE_TOOLS)
+			bs->tools_len = bs->versions.len;
+		prep_next(r);
+		return;
+	}
+	if (bs->prep_step < 2)
+		job_stage_done(r, STAGE_FAILED,
+			       "cargo and rustc are needed to build: install "
+			       "the Rust toolchain (https://rustup.rs), then "
+			       "resubmit");
+	else if (bs->prep_step == 2)
+		job_stage_done(r, STAGE_FAILED,
+			       "maturin is needed to build: pip install "
+			       "maturin==1.16.0 (or scripts/bootstrap), then "
+			       "resubmit");
+	else {
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg,
+			 "the interpreter %s could not be run; pass --python "
+			 "with a working python3",
+			 bs->python);
+		job_stage_done(r, STAGE_FAILED, msg.data);
+		buf_release(&msg);
+	}
+}
+
+static void prep_next(struct job_run *r)
+{
+	struct build_state *bs = r->bs;
+	const char *soabi[] = {
+	    bs->python, "-c",
+	    "import sysconfig; print(sysconfig.get_config_var(\"SOABI\"))",
+	    NULL};
+	struct job_child child = {
+	    .timeout = PROBE_TIMEOUT, .on_line = prep_line, .done = prep_exit};
+	struct build_prep *w;
+
+	if (bs->prep_step < NPROBE_TOOLS) {
+		child.args = probe_tools[bs->prep_step];
+		job_spawn(r, &child);
+		return;
+	}
+	if (bs->prep_step == NPROBE_TOOLS) {
+		child.args = soabi;
+		job_spawn(r, &child);
+		return;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->crate_dir = xstrdup(bs->crate_dir);
+	w->versions = xstrdup(bs->versions.data);
+	job_queue_work(r, build_prep_work, build_prep_after, build_prep_cleanup,
+		       w);
+}
+
 void build_start(struct job_run *r, const char *crate_dir,
 		 const char *wheel_dir, const char *python,
 		 const char *python_soabi)
 {
-	struct build_prep *w = xcalloc(1, sizeof(*w));
-
 	(void)python_soabi;
 	r->bs = xcalloc(1, sizeof(*r->bs));
 	r->bs->crate_dir = xstrdup(crate_dir);
 	r->bs->wheel_dir = xstrdup(wheel_dir);
 	r->bs->python = xstrdup(python);
 	buf_init(&r->bs->log);
-	w->crate_dir = xstrdup(crate_dir);
-	w->python = xstrdup(python);
-	buf_init(&w->toolchain);
-	buf_init(&w->tools);
+	buf_init(&r->bs->versions);
 	job_progress(r, 1, "checking the toolchain");
-	job_queue_work(r, build_prep_work, build_prep_after, build_prep_cleanup,
-		       w);
+	prep_next(r);
 }
 
 void stage_build(struct job_run *r)

@@ -8,6 +8,8 @@
 #ifndef RUSTIFY_BUILD_H
 #define RUSTIFY_BUILD_H
 
+#include <stdbool.h>
+
 #include "jobs.h"
 
 /*
@@ -18,11 +20,16 @@
 void build_start(struct job_run *r, const char *crate_dir,
 		 const char *wheel_dir, const char *python,
 		 const char *python_soabi);
+/* Whether a job holds the build lock (its cargo runs). */
+bool build_is_running(void);
 /* The job ended (done, failed, cancelled): let the next waiter build. */
 void build_release(struct job_run *r);
 /* First rustc error of a build log, mapped to the Python line through the
  * generated "// line N" comments of lib.rs. Exposed for tests. */
 char *build_first_error(const char *log, const char *lib_rs);
+/* Whether a failed build's output says the disk was full. Exposed for
+ * tests. */
+bool build_log_is_disk_full(const char *log);
 /* The Python function whose generated Rust holds the first rustc error of
  * a build log (its "// line N: def f" header or its entry point's
  * #[pyo3(name = "f")]), or NULL. Exposed for tests. */

@@ -1,6 +1,7 @@
 /*
  * conn.c - one client connection: reads bytes into the framing decoder,
- * hands each message to rpc_handle(), and queues replies and notifications
+ * hands each message to d->on_message (rpc_handle), and queues replies and
+ * notifications
  * with a cap on outgoing bytes (a client that never reads is dropped, so it
  * cannot grow the daemon's memory). A conn is freed only in its close
  * callback.
@@ -13,6 +14,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "rustify/bug.h"
 
 struct write_req {
 	uv_write_t req;
@@ -36,13 +38,15 @@ void conn_close(struct conn *c)
 	if (c->is_closing)
 		return;
 	c->is_closing = true;
-	sub_remove_conn(d, c);
+	if (d->on_conn_close)
+		d->on_conn_close(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
 		d->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	BUG_ON(!d->nconns);
 	d->nconns--;
 	log_debug("conn %llu: closed", (unsigned long long)c->id);
 	uv_close((uv_handle_t *)&c->pipe, conn_free_cb);
@@ -52,6 +56,7 @@ static void write_cb(uv_write_t *req, int status)
 {
 	struct write_req *w = (struct write_req *)req;
 
+	BUG_ON(w->c->out_queued < w->len);
 	w->c->out_queued -= w->len;
 	if (w->c->is_draining && !w->c->out_queued)
 		conn_close(w->c);
@@ -61,7 +66,7 @@ static void write_cb(uv_write_t *req, int status)
 		/* A replay page reloads its job's events from the store: only
 		 * once the client has read most of the last page, not on
 		 * every write, or a slow reader makes it quadratic. */
-		sub_pump(w->c);
+		w->c->d->on_writable(w->c);
 	else if (status < 0 && status != UV_ECANCELED && !w->c->is_closing) {
 		log_debug("conn %llu: write failed: %s",
 			  (unsigned long long)w->c->id, uv_strerror(status));
@@ -140,7 +145,8 @@ void conn_drain(struct conn *c)
 	if (c->is_closing || c->is_draining)
 		return;
 	uv_read_stop((uv_stream_t *)&c->pipe);
-	sub_remove_conn(c->d, c);
+	if (c->d->on_conn_close)
+		c->d->on_conn_close(c);
 	c->is_draining = true;
 	if (!c->out_queued)
 		conn_close(c);
@@ -171,7 +177,7 @@ static void read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *ub)
 			conn_fail(c, &err);
 			break;
 		}
-		rpc_handle(c, body, len);
+		c->d->on_message(c, body, len);
 	}
 	err_release(&err);
 }

@@ -17,6 +17,7 @@
 
 #include "rustify/buf.h"
 #include "rustify/error.h"
+#include "clock.h"
 #include "rustify/proto.h"
 #include "store.h"
 
@@ -36,6 +37,7 @@ struct daemon_config {
 	size_t max_log_lines; /* per job, beyond which lines are counted only */
 	size_t max_watch_dirs; /* watched directories over all watches */
 	bool is_background;
+	bool is_default_socket; /* neither --socket nor $RUSTIFY_SOCKET */
 	int log_level;
 };
 
@@ -65,6 +67,7 @@ struct sub {
 };
 
 struct job_run;
+struct job_pipeline;
 struct watch_set;
 
 struct daemon {
@@ -77,13 +80,15 @@ struct daemon {
 	uv_signal_t sig_term, sig_int, sig_pipe;
 	uv_timer_t grace_timer;
 	uv_idle_t queue_idle; /* starts queued jobs outside callbacks */
+	uv_timer_t backlog_timer; /* retries what the store refused */
+	json_t *store_backlog;	  /* ends of jobs not stored yet (jobs.c) */
+	json_t *warnings; /* what went wrong at start (a database moved
+			     aside), for initialize */
 	struct conn *conns;
 	size_t nconns;
 	uint64_t next_conn_id;
 	struct sub *subs;
 	struct job_run *runs;	       /* running jobs */
-	struct job_run *build_owner;   /* the job whose cargo runs now */
-	struct job_run *build_waiters; /* queued behind it, in order */
 	size_t nrunning;
 	bool is_shutting_down;
 	bool is_stopped;
@@ -92,13 +97,22 @@ struct daemon {
 	char *work_root;	   /* state_dir/work */
 	char *cargo_target;	   /* state_dir/cargo-target */
 	struct watch_set *watches; /* watch.c */
+	/*
+	 * How the modules reach the ones above them, wired by daemon_wire()
+	 * (daemon.c): conn.c knows neither RPC nor jobs, jobs.c knows neither
+	 * the pipeline's stages nor the server. Imports then run one way.
+	 */
+	const struct job_pipeline *pipeline; /* the stages a job walks */
+	void (*on_message)(struct conn *c, const char *body, size_t len);
+	void (*on_writable)(struct conn *c); /* its queue drained mostly */
+	void (*on_conn_close)(struct conn *c);
+	void (*on_jobs_drained)(struct daemon *d); /* shutdown may go on */
 	char build_id[65];	   /* SHA-256 of this rustifyd executable */
 	char *toolchain;	   /* rustc/cargo/maturin versions (build.c) */
 	double toolchain_at;	   /* when they were last found */
 	bool is_probing_toolchain;
 };
 
-double now_seconds(void);
 
 /* conn.c */
 void conn_accept(struct daemon *d);
@@ -107,6 +121,10 @@ void conn_send(struct conn *c, json_t *msg);
 void conn_close(struct conn *c);
 /* Stops reading and closes once queued replies are written. */
 void conn_drain(struct conn *c);
+
+/* daemon.c: wires the modules (see the callbacks above) and the
+ * defaults of the configuration. */
+void daemon_wire(struct daemon *d);
 
 /* rpc.c: handles one decoded message body, replying on c. */
 void rpc_handle(struct conn *c, const char *body, size_t len);
@@ -120,10 +138,14 @@ void sub_add_replay(struct daemon *d, struct conn *c, const char *job_id,
 void sub_pump(struct conn *c);
 void sub_remove(struct daemon *d, struct conn *c, const char *job_id);
 void sub_remove_conn(struct daemon *d, struct conn *c);
+/* c is closing: its subscriptions end. */
+void sub_conn_closed(struct conn *c);
 /* Frees every subscription (at exit). */
 void subs_release(struct daemon *d);
 
 /* server.c */
+int server_check_socket_dir(const char *dir, bool is_default,
+			    struct err *err);
 int server_lock(struct daemon *d, int *socket_lock, struct err *err);
 int server_start(struct daemon *d, struct err *err);
 void server_jobs_drained(struct daemon *d);

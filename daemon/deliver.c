@@ -23,91 +23,10 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "jobcache.h"
+#include "fs.h"
 #include "log.h"
 #include "pipeline.h"
-
-static int copy_file(const char *from, const char *to, mode_t mode,
-		     struct err *err)
-{
-	size_t len;
-	char *data = fs_read_all(from, &len);
-	int rc;
-
-	if (!data)
-		return err_set(err, RUSTIFY_EIO, "%s: %s", from,
-			       strerror(errno));
-	rc = fs_write_file(to, data, len, err);
-	if (!rc)
-		chmod(to, mode & 0777);
-	free(data);
-	return rc;
-}
-
-static int copy_tree(const char *from, const char *to, struct err *err)
-{
-	DIR *d = opendir(from);
-	struct dirent *e;
-	int rc = 0;
-
-	if (!d)
-		return err_set(err, RUSTIFY_EIO, "%s: %s", from,
-			       strerror(errno));
-	if (mkdir(to, 0755) < 0 && errno != EEXIST) {
-		rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", to,
-			     strerror(errno));
-		goto out;
-	}
-	while (!rc && (e = readdir(d))) {
-		struct stat st;
-		char *a, *b;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    !strcmp(e->d_name, "__pycache__") ||
-		    !strcmp(e->d_name, "target"))
-			continue;
-		a = xasprintf("%s/%s", from, e->d_name);
-		b = xasprintf("%s/%s", to, e->d_name);
-		if (lstat(a, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = copy_tree(a, b, err);
-		else if (S_ISREG(st.st_mode))
-			rc = copy_file(a, b, st.st_mode, err);
-		free(a);
-		free(b);
-	}
-out:
-	closedir(d);
-	return rc;
-}
-
-/* Copies from into dest through a sibling temporary, then swaps it in. */
-static int place_tree(const char *from, const char *dest, struct err *err)
-{
-	char *tmp = xasprintf("%s.tmp-%d", dest, (int)getpid());
-	char *old = xasprintf("%s.old-%d", dest, (int)getpid());
-	int rc;
-
-	fs_remove_tree(tmp);
-	rc = copy_tree(from, tmp, err);
-	if (rc)
-		goto out;
-	if (rename(dest, old) < 0 && errno != ENOENT) {
-		rc = err_set(err, RUSTIFY_EIO, "rename %s: %s", dest,
-			     strerror(errno));
-		goto out;
-	}
-	if (rename(tmp, dest) < 0) {
-		rc = err_set(err, RUSTIFY_EIO, "rename %s: %s", tmp,
-			     strerror(errno));
-		goto out;
-	}
-	fs_remove_tree(old);
-out:
-	if (rc)
-		fs_remove_tree(tmp);
-	free(tmp);
-	free(old);
-	return rc;
-}
 
 struct deliver_work {
 	char *output;
@@ -122,11 +41,14 @@ struct deliver_work {
 	int rc;
 };
 
-static int manifest_merge(const char *output, json_t *entry, struct err *err)
+/* Merges this module's entry into DIR/rustify.json (a symlink there is
+ * replaced, not read or written through). */
+static int manifest_merge(int outfd, json_t *entry, struct err *err)
 {
-	char *path = xasprintf("%s/rustify.json", output);
+	size_t len = 0;
+	char *old = fs_read_all_at(outfd, "rustify.json", &len);
 	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je), *mods, *m;
+	json_t *doc = old ? json_loadb(old, len, 0, &je) : NULL, *mods, *m;
 	const char *module =
 	    json_string_value(json_object_get(entry, "module"));
 	char *text = NULL;
@@ -151,50 +73,69 @@ static int manifest_merge(const char *output, json_t *entry, struct err *err)
 	}
 	json_array_append(mods, entry);
 	text = json_dumps(doc, JSON_INDENT(2));
-	rc = fs_write_file(path, text, strlen(text), err);
+	rc = fs_write_file_at(outfd, "rustify.json", text, strlen(text), 0666,
+			      err);
 	free(text);
+	free(old);
 	json_decref(doc);
-	free(path);
 	return rc;
 }
 
+/*
+ * Everything below the output folder is reached through directory
+ * descriptors opened without following symlinks: a symlink named like
+ * the module, its temporaries, or crate/ is never followed (README
+ * "Output"). The output folder itself may be a symlink: the user chose it.
+ */
 static void deliver_work(void *arg)
 {
 	struct deliver_work *w = arg;
-	char *dest = NULL, *crates = NULL, *crate_dest = NULL;
+	int outfd = -1, cratefd = -1;
 	const char *base;
 
 	if ((w->rc = fs_mkdirs(w->output, 0755, &w->err)) < 0)
 		goto out;
-	dest = xasprintf("%s/%s", w->output, w->module);
-	if ((w->rc = place_tree(w->package_from, dest, &w->err)) < 0)
+	/* the user's own folder may be a symlink: that one is followed */
+	outfd = open(w->output, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (outfd < 0) {
+		w->rc = err_set(&w->err, RUSTIFY_EIO, "%s: %s", w->output,
+				strerror(errno));
 		goto out;
-	crates = xasprintf("%s/crate", w->output);
-	if ((w->rc = fs_mkdirs(crates, 0755, &w->err)) < 0)
-		goto out;
-	crate_dest = xasprintf("%s/%s", crates, w->module);
-	if ((w->rc = place_tree(w->crate_from, crate_dest, &w->err)) < 0)
-		goto out;
+	}
+	if ((w->rc = fs_place_tree_at(w->package_from, outfd, w->module,
+				      &w->err)) < 0)
+		goto fail;
+	cratefd = fs_open_dir_at(outfd, "crate", true, 0755, &w->err);
+	if (cratefd < 0) {
+		w->rc = cratefd;
+		goto fail;
+	}
+	if ((w->rc = fs_place_tree_at(w->crate_from, cratefd, w->module,
+				      &w->err)) < 0) {
+		err_prefix(&w->err, "crate");
+		goto fail;
+	}
 	if (w->wheel_from) {
 		base = strrchr(w->wheel_from, '/');
-		w->wheel_to = xasprintf("%s/%s", w->output,
-					base ? base + 1 : w->wheel_from);
-		if ((w->rc = copy_file(w->wheel_from, w->wheel_to, 0644,
-				       &w->err)) < 0)
-			goto out;
+		base = base ? base + 1 : w->wheel_from;
+		w->wheel_to = xasprintf("%s/%s", w->output, base);
+		if ((w->rc = fs_copy_file_at(w->wheel_from, outfd, base, 0644,
+					     &w->err)) < 0)
+			goto fail;
 	}
-	if (w->runner) {
-		char *to = xasprintf("%s/rustify_run.py", w->output);
-		w->rc = copy_file(w->runner, to, 0644, &w->err);
-		free(to);
-		if (w->rc < 0)
-			goto out;
-	}
-	w->rc = manifest_merge(w->output, w->entry, &w->err);
+	if (w->runner &&
+	    (w->rc = fs_copy_file_at(w->runner, outfd, "rustify_run.py", 0644,
+				     &w->err)) < 0)
+		goto fail;
+	w->rc = manifest_merge(outfd, w->entry, &w->err);
+fail:
+	if (w->rc < 0)
+		err_prefix(&w->err, "%s", w->output);
 out:
-	free(dest);
-	free(crates);
-	free(crate_dest);
+	if (cratefd >= 0)
+		close(cratefd);
+	if (outfd >= 0)
+		close(outfd);
 }
 
 static void deliver_cleanup(void *arg)
@@ -223,7 +164,7 @@ static void install_done(struct job_run *r, int64_t status, int sig,
 		return;
 	}
 	json_object_set_new(r->result, "installed", json_true());
-	pipeline_remember(r);
+	jobcache_remember(r);
 	job_stage_done(r, STAGE_DONE, "delivered and pip-installed");
 }
 
@@ -248,12 +189,16 @@ static void deliver_after(struct job_run *r, void *arg)
 		    "install",	"--no-deps", "--force-reinstall",
 		    "-q",	w->wheel_to, NULL};
 		job_progress(r, 60, "pip install %s", w->wheel_to);
-		stage_child(r, args, r->work_dir, 300, install_done);
+		const struct job_child child = {.args = args,
+						.cwd = r->work_dir,
+						.timeout = 300,
+						.done = install_done};
+		job_spawn(r, &child);
 		goto out;
 	}
 	buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"", w->output,
 		 w->output, ps->module);
-	pipeline_remember(r);
+	jobcache_remember(r);
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	buf_release(&msg);
@@ -269,7 +214,7 @@ static json_t *manifest_entry(struct job_run *r)
 	json_array_foreach(json_object_get(ps->index, "functions"), i, f) {
 		const char *q =
 		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf = pipeline_result_fn(r, q);
+		json_t *rf = stage_result_fn(r, q);
 		if (!rf || !json_is_true(json_object_get(rf, "selected")))
 			continue;
 		bool ok = json_is_true(json_object_get(rf, "translated")) &&

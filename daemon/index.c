@@ -1142,6 +1142,20 @@ static size_t index_source_end(const char *src, size_t len)
 	return len;
 }
 
+char *index_cache_key(const char *source_sha256)
+{
+	struct sha256 c;
+	char hex[65];
+
+	sha256_init(&c);
+	sha256_update(&c, "index\0", 6);
+	sha256_update(&c, index_grammar_version(),
+		      strlen(index_grammar_version()) + 1);
+	sha256_update(&c, source_sha256, 64);
+	sha256_final_hex(&c, hex);
+	return xstrdup(hex);
+}
+
 int index_source(const char *src, size_t len, json_t **index, struct err *err)
 {
 	struct index_walk w;

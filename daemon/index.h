@@ -29,6 +29,10 @@
  */
 int index_source(const char *src, size_t len, json_t **index, struct err *err);
 
+/* The index cache key of a source's text: its SHA-256 and the grammar
+ * (malloc'd hex). */
+char *index_cache_key(const char *source_sha256);
+
 /* "tree-sitter-python 0.23.6/abi14": part of every index cache key. */
 const char *index_grammar_version(void);
 

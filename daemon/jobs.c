@@ -13,9 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fs.h"
 #include "jobs.h"
 #include "log.h"
-#include "pipeline.h"
+#include "rustify/bug.h"
 #include "proc.h"
 
 struct job_work {
@@ -160,6 +161,11 @@ void sub_remove_conn(struct daemon *d, struct conn *c)
 			s->conn = NULL;
 }
 
+void sub_conn_closed(struct conn *c)
+{
+	sub_remove_conn(c->d, c);
+}
+
 void subs_release(struct daemon *d)
 {
 	for (struct sub *s = d->subs; s; s = s->next)
@@ -170,40 +176,153 @@ void subs_release(struct daemon *d)
 /* ---- events ---------------------------------------------------------------
  */
 
+/* Sends a stored (or, when the store failed, remembered) event to the
+ * job's live subscribers; is_all also reaches replaying ones, which would
+ * otherwise wait for the store to have it. */
+static void job_notify(struct daemon *d, const char *id, const char *kind,
+		       json_t *full, bool is_all)
+{
+	int64_t seq = json_integer_value(json_object_get(full, "seq"));
+
+	for (struct sub *s = d->subs; s; s = s->next) {
+		/* A replaying subscriber gets this event from the store, in
+		 * order, when its replay reaches it. */
+		if (!s->conn || strcmp(s->job_id, id) ||
+		    (s->is_replaying && !is_all))
+			continue;
+		json_t *n = jsonrpc_notification_new(kind, json_incref(full));
+		conn_send(s->conn, n);
+		json_decref(n);
+		s->sent_seq = seq;
+		if (s->is_replaying)
+			s->conn = NULL; /* nothing follows job/done */
+	}
+}
+
+/* The run of a job, finished or not, while it is in memory. */
+static struct job_run *job_run_get(struct daemon *d, const char *id)
+{
+	for (struct job_run *r = d->runs; r; r = r->next)
+		if (!strcmp(r->id, id))
+			return r;
+	return NULL;
+}
+
+/*
+ * A write for a running job failed (a full disk, say): the job cannot go
+ * on without its record, so it fails, from the idle callback (not inside
+ * the stage that is writing), while the daemon keeps running.
+ */
+static void job_store_failed(struct job_run *r, const struct err *err)
+{
+	if (!r || r->is_finished || r->fail_reason)
+		return;
+	r->fail_reason = xasprintf("the job's state could not be stored: %s",
+				   err_msg(err));
+	jobs_kick(r->d);
+}
+
+/* The params of an event the store could not take, numbered from memory. */
+static json_t *job_event_remembered(struct daemon *d, struct job_run *r,
+				    const char *id, json_t *params)
+{
+	json_t *full = params ? json_deep_copy(params) : json_object();
+	json_t *job = NULL;
+	struct err err = ERR_INIT;
+	int64_t seq = 0;
+
+	if (r) {
+		seq = ++r->last_seq;
+	} else if (store_job_get(&d->store, id, &job, &err) == 0) {
+		seq = json_integer_value(json_object_get(job, "last_seq")) + 1;
+	}
+	json_object_set_new(full, "job", json_string(id));
+	json_object_set_new(full, "seq", json_integer(seq));
+	json_decref(job);
+	err_release(&err);
+	return full;
+}
+
 void job_event(struct daemon *d, const char *id, const char *kind,
 	       json_t *params)
 {
 	struct err err = ERR_INIT;
+	struct job_run *r = job_run_get(d, id);
 	json_t *full = NULL;
+	bool is_remembered = false;
 
 	subs_sweep(d);
 	if (store_event_append(&d->store, id, kind, params, &full, &err) < 0) {
 		log_error("job %s: could not store %s event: %s", id, kind,
 			  err_msg(&err));
-		goto out;
+		job_store_failed(r, &err);
+		full = job_event_remembered(d, r, id, params);
+		is_remembered = true;
+	} else if (r) {
+		r->last_seq = json_integer_value(json_object_get(full, "seq"));
 	}
-	for (struct sub *s = d->subs; s; s = s->next) {
-		/* A replaying subscriber gets this event from the store, in
-		 * order, when its replay reaches it. */
-		if (!s->conn || strcmp(s->job_id, id) || s->is_replaying)
-			continue;
-		json_t *n = jsonrpc_notification_new(kind, json_incref(full));
-		conn_send(s->conn, n);
-		json_decref(n);
-		s->sent_seq = json_integer_value(json_object_get(full, "seq"));
-	}
-out:
+	job_notify(d, id, kind, full,
+		   is_remembered && !strcmp(kind, "job/done"));
 	json_decref(params);
 	json_decref(full);
 	err_release(&err);
+}
+
+/* ---- what the store could not take yet ---------------------------------- */
+
+/*
+ * Ends of jobs the store refused (a full disk): subscribers already heard
+ * job/done from memory; the rows catch up once writes work again. Until
+ * then job/status shows the job as running.
+ */
+static void backlog_timer_cb(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+	json_t *e;
+	size_t i = 0;
+
+	while ((e = json_array_get(d->store_backlog, i))) {
+		struct err err = ERR_INIT;
+		json_t *done = NULL;
+		const char *id = json_string_value(json_object_get(e, "job"));
+
+		if (store_job_finish(
+			&d->store, id,
+			json_string_value(json_object_get(e, "state")),
+			json_string_value(json_object_get(e, "error")),
+			json_object_get(e, "result"), &done, &err) < 0) {
+			err_release(&err);
+			break; /* still failing: try again later, in order */
+		}
+		log_info("job %s: its end is stored now", id);
+		json_decref(done);
+		json_array_remove(d->store_backlog, i);
+	}
+	if (!json_array_size(d->store_backlog))
+		uv_timer_stop(t);
+}
+
+static void backlog_add(struct daemon *d, struct job_run *r,
+			const char *state, const char *error)
+{
+	if (!d->store_backlog)
+		d->store_backlog = json_array();
+	json_array_append_new(d->store_backlog,
+			      json_pack("{s:s, s:s, s:s?, s:O}", "job", r->id,
+					"state", state, "error", error,
+					"result", r->result));
+	if (!uv_is_active((uv_handle_t *)&d->backlog_timer))
+		uv_timer_start(&d->backlog_timer, backlog_timer_cb, 1000,
+			       1000);
 }
 
 void job_progress(struct job_run *r, int percent, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	struct err err = ERR_INIT;
-	const char *stage = r->stage >= 0 && (size_t)r->stage < pipeline_nstages
-				? pipeline_stages[r->stage].name
+	const struct job_pipeline *pl = r->d->pipeline;
+	const char *stage = r->stage >= 0 && (size_t)r->stage < pl->nstages
+				? pl->stages[r->stage].name
 				: "job";
 	va_list ap;
 
@@ -214,8 +333,11 @@ void job_progress(struct job_run *r, int percent, const char *fmt, ...)
 		percent = 0;
 	if (percent > 100)
 		percent = 100;
-	if (store_job_set_stage(&r->d->store, r->id, stage, percent, &err) < 0)
+	if (store_job_set_stage(&r->d->store, r->id, stage, percent, &err) <
+	    0) {
 		log_warn("job %s: %s", r->id, err_msg(&err));
+		job_store_failed(r, &err);
+	}
 	job_event(r->d, r->id, "job/progress",
 		  json_pack("{s:s, s:i, s:s}", "stage", stage, "percent",
 			    percent, "message", msg.data));
@@ -265,10 +387,11 @@ bool jobs_any_running(struct daemon *d)
 
 static void job_run_free(struct job_run *r)
 {
-	pipeline_release(r);
+	r->d->pipeline->release(r);
 	json_decref(r->request);
 	json_decref(r->result);
 	json_decref(r->data);
+	free(r->fail_reason);
 	free(r->work_dir);
 	free(r->id);
 	free(r);
@@ -290,8 +413,8 @@ static void jobs_sweep(struct daemon *d)
 			pp = &r->next;
 		}
 	}
-	if (d->is_shutting_down && !d->runs)
-		server_jobs_drained(d);
+	if (d->is_shutting_down && !d->runs && d->on_jobs_drained)
+		d->on_jobs_drained(d);
 }
 
 void jobs_run_maybe_free(struct job_run *r)
@@ -303,11 +426,12 @@ static void job_finish(struct job_run *r, const char *state, const char *error)
 {
 	struct daemon *d = r->d;
 	struct err err = ERR_INIT;
-	json_t *job = NULL;
+	json_t *done = NULL;
 
 	if (r->is_finished)
 		return;
 	r->is_finished = true;
+	BUG_ON(!d->nrunning);
 	d->nrunning--;
 	if (r->proc)
 		proc_kill(r->proc);
@@ -324,24 +448,30 @@ static void job_finish(struct job_run *r, const char *state, const char *error)
 	json_object_set_new(r->result, "state", json_string(state));
 	json_object_set_new(r->result, "error",
 			    error ? json_string(error) : json_null());
-	pipeline_finish_result(r);
-	if (store_job_set_result(&d->store, r->id, r->result, &err) < 0)
-		log_error("job %s: %s", r->id, err_msg(&err));
+	d->pipeline->finish(r);
 	/* A cancel already wrote its state and announced it. */
-	if (store_job_get(&d->store, r->id, &job, &err) == 0 &&
-	    strcmp(json_string_value(json_object_get(job, "state")),
-		   JOB_RUNNING) == 0) {
-		if (store_job_set_state(&d->store, r->id, state, error, &err) <
-		    0)
-			log_error("job %s: %s", r->id, err_msg(&err));
-		json_t *ev = json_pack("{s:s}", "state", state);
-		if (error)
-			json_object_set_new(ev, "error", json_string(error));
-		job_event(d, r->id, "job/done", ev);
+	if (store_job_finish(&d->store, r->id, state, error, r->result, &done,
+			     &err) < 0) {
+		log_error("job %s: %s; its end is kept in memory until the "
+			  "store takes it",
+			  r->id, err_msg(&err));
+		backlog_add(d, r, state, error);
+		if (!r->is_cancelled) {
+			json_t *ev = json_pack("{s:s}", "state", state);
+			if (error)
+				json_object_set_new(ev, "error",
+						    json_string(error));
+			done = job_event_remembered(d, r, r->id, ev);
+			json_decref(ev);
+			job_notify(d, r->id, "job/done", done, true);
+		}
+	} else if (done) {
+		r->last_seq = json_integer_value(json_object_get(done, "seq"));
+		job_notify(d, r->id, "job/done", done, false);
 	}
 	log_info("job %s: %s%s%s", r->id, state, error ? ": " : "",
 		 error ? error : "");
-	json_decref(job);
+	json_decref(done);
 	err_release(&err);
 	jobs_run_maybe_free(r);
 	jobs_kick(d);
@@ -350,7 +480,10 @@ static void job_finish(struct job_run *r, const char *state, const char *error)
 static void job_record_stage(struct job_run *r, const char *status,
 			     const char *message)
 {
-	const char *name = pipeline_stages[r->stage].name;
+	const char *name;
+
+	BUG_ON(r->stage < 0 || (size_t)r->stage >= r->d->pipeline->nstages);
+	name = r->d->pipeline->stages[r->stage].name;
 	double secs = now_seconds() - r->stage_started;
 
 	json_array_append_new(json_object_get(r->result, "stages"),
@@ -376,27 +509,103 @@ void job_stage_done(struct job_run *r, const char *status, const char *message)
 	job_advance(r);
 }
 
+void job_stage_again(struct job_run *r, const char *stage,
+		     const char *message)
+{
+	const struct job_pipeline *pl = r->d->pipeline;
+	size_t i;
+
+	if (r->is_finished)
+		return;
+	for (i = 0; i < pl->nstages && strcmp(pl->stages[i].name, stage); i++)
+		;
+	BUG_ON(i >= pl->nstages || (int)i > r->stage);
+	job_record_stage(r, "again", message);
+	job_progress(r, 100, "again: %s", message ? message : "");
+	r->stage = (int)i - 1;
+	job_advance(r);
+}
+
 static void job_advance(struct job_run *r)
 {
+	const struct job_pipeline *pl = r->d->pipeline;
+
 	while (!r->is_finished) {
 		if (r->is_done_early) {
 			job_finish(r, JOB_DONE, NULL);
 			return;
 		}
 		r->stage++;
-		if ((size_t)r->stage >= pipeline_nstages) {
+		if ((size_t)r->stage >= pl->nstages) {
 			job_finish(r, JOB_DONE, NULL);
 			return;
 		}
 		r->stage_started = now_seconds();
-		if (pipeline_stages[r->stage].start) {
+		if (pl->stages[r->stage].start) {
 			job_progress(r, 0, "started");
-			pipeline_stages[r->stage].start(r);
+			pl->stages[r->stage].start(r);
 			return;
 		}
 		job_record_stage(r, STAGE_SKIPPED, "not implemented yet");
 		job_progress(r, 100, "skipped: not implemented yet");
 	}
+}
+
+/* ---- children ------------------------------------------------------------ */
+
+static void job_child_line(struct proc *p, int stream, const char *line,
+			   size_t len, void *data)
+{
+	struct job_run *r = data;
+
+	if (r->child_line)
+		r->child_line(r, stream, line, len);
+	else
+		job_log(r, stream == 1 ? "stdout" : "stderr", line, len);
+}
+
+static void job_child_exit(struct proc *p, int64_t status, int sig,
+			   bool timed_out, void *data)
+{
+	struct job_run *r = data;
+	job_child_done done = r->child_done;
+
+	r->proc = NULL;
+	r->child_done = NULL;
+	r->child_line = NULL;
+	if (!r->is_finished && done)
+		done(r, status, sig, timed_out);
+	jobs_run_maybe_free(r);
+}
+
+int job_spawn(struct job_run *r, const struct job_child *c)
+{
+	struct err err = ERR_INIT;
+	struct proc_opts o = {
+	    .file = c->args[0],
+	    .args = (char **)c->args,
+	    .env = c->env,
+	    .cwd = c->cwd,
+	    .timeout = c->timeout,
+	    .job_id = r->id,
+	    .is_supervised = true,
+	    .on_line = job_child_line,
+	    .on_exit = job_child_exit,
+	    .data = r,
+	};
+	int rc;
+
+	BUG_ON(r->proc);
+	r->child_done = c->done;
+	r->child_line = c->on_line;
+	rc = proc_spawn(r->d, &o, &r->proc, &err);
+	if (rc < 0) {
+		r->child_done = NULL;
+		r->child_line = NULL;
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+	}
+	err_release(&err);
+	return rc;
 }
 
 /* Stages may end the job early with success (e.g. --list-targets): they
@@ -414,6 +623,7 @@ static void job_after_work_cb(uv_work_t *req, int status)
 	struct job_work *w = req->data;
 	struct job_run *r = w->r;
 
+	BUG_ON(!r->has_work);
 	r->has_work = false;
 	if (status == 0 && !r->is_finished)
 		w->after(r, w->arg);
@@ -435,6 +645,8 @@ void job_queue_work(struct job_run *r, job_work_fn fn, job_after_fn after,
 	w->cleanup = cleanup;
 	w->arg = arg;
 	w->req.data = w;
+	/* one work item at a time: has_work is a flag, not a count */
+	BUG_ON(r->has_work);
 	r->has_work = true;
 	rc = uv_queue_work(r->d->loop, &w->req, job_work_cb, job_after_work_cb);
 	if (rc < 0) {
@@ -471,14 +683,20 @@ static int job_run_start(struct daemon *d, const char *id, struct err *err)
 	r->stage = -1;
 	r->started_at = now_seconds();
 	r->work_dir = xasprintf("%s/%s", d->work_root, id);
-	if (mkdir(r->work_dir, 0700) < 0 && errno != EEXIST)
-		log_warn("job %s: mkdir %s: %s", id, r->work_dir,
-			 strerror(errno));
+	/* Whatever a folder of this name holds is not this job's. */
+	fs_remove_tree(r->work_dir);
+	if (mkdir(r->work_dir, 0700) < 0) {
+		r->fail_reason =
+		    xasprintf("the work folder could not be created: %s: %s",
+			      r->work_dir, strerror(errno));
+		jobs_kick(d);
+	}
 	r->next = d->runs;
 	d->runs = r;
 	d->nrunning++;
 	log_info("job %s: running", id);
-	job_advance(r);
+	if (!r->fail_reason)
+		job_advance(r);
 out:
 	json_decref(request);
 	return rc;
@@ -492,6 +710,9 @@ static void jobs_idle_cb(uv_idle_t *h)
 	size_t i;
 
 	uv_idle_stop(h);
+	for (struct job_run *r = d->runs; r; r = r->next)
+		if (!r->is_finished && r->fail_reason)
+			job_finish(r, JOB_FAILED, r->fail_reason);
 	jobs_sweep(d);
 	if (d->is_shutting_down || d->nrunning >= d->cfg.jobs)
 		goto out;
@@ -576,7 +797,7 @@ int jobs_cancel(struct daemon *d, const char *id, struct err *err)
 	r = job_run_find(d, id);
 	if (r) {
 		r->is_cancelled = true;
-		if (r->stage >= 0 && (size_t)r->stage < pipeline_nstages)
+		if (r->stage >= 0 && (size_t)r->stage < d->pipeline->nstages)
 			job_record_stage(r, "cancelled",
 					 "cancelled by request");
 		job_finish(r, JOB_CANCELLED, "cancelled by request");
@@ -626,6 +847,8 @@ int jobs_start(struct daemon *d, struct err *err)
 	proc_reap_recorded(d);
 	uv_idle_init(d->loop, &d->queue_idle);
 	d->queue_idle.data = d;
+	uv_timer_init(d->loop, &d->backlog_timer);
+	d->backlog_timer.data = d;
 	jobs_kick(d);
 out:
 	json_decref(ids);

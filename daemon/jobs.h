@@ -21,10 +21,32 @@
 struct proc;
 struct pipeline_state;
 struct build_state;
+struct job_run;
+
+/* One stage of the pipeline: its name and the function that starts it. */
+struct job_stage {
+	const char *name;
+	void (*start)(struct job_run *r); /* NULL: not implemented yet */
+};
+
+/*
+ * What jobs.c needs of the pipeline, handed over as a table of operations
+ * (pipeline.c defines it, daemon_wire() puts it in d->pipeline), so that
+ * jobs.c depends on no stage.
+ */
+struct job_pipeline {
+	const struct job_stage *stages;
+	size_t nstages;
+	void (*finish)(struct job_run *r);  /* the result's last keys */
+	void (*release)(struct job_run *r); /* the stages' data of a run */
+};
 
 struct job_run;
 typedef void (*job_child_done)(struct job_run *r, int64_t status, int sig,
 			       bool timed_out);
+/* stream: 1 stdout, 2 stderr; the line has no newline. */
+typedef void (*job_line_fn)(struct job_run *r, int stream, const char *line,
+			    size_t len);
 
 struct job_run {
 	struct daemon *d;
@@ -45,9 +67,12 @@ struct job_run {
 	bool is_finished;
 	bool is_done_early; /* a stage ended the job with success */
 	bool is_dry_run;    /* build and verify are skipped, deliver runs */
-	job_child_done child_done; /* stage_child's callback (pipeline.c) */
+	job_child_done child_done; /* job_spawn's callbacks */
+	job_line_fn child_line;
 	size_t log_lines;
 	size_t log_dropped;
+	int64_t last_seq;  /* of the job's last event, stored or remembered */
+	char *fail_reason; /* the job fails (a write failed, no work folder) */
 	struct job_run *next;
 };
 
@@ -83,6 +108,33 @@ void job_log(struct job_run *r, const char *stream, const char *line,
 #define STAGE_FAILED  "failed"
 /* Ends the current stage and moves on (or ends the job when failed). */
 void job_stage_done(struct job_run *r, const char *status, const char *message);
+/*
+ * Ends the current stage (status "again") and goes back to the earlier
+ * stage named stage, which runs again with what the run holds now (a
+ * build that found one function's Rust broken has the translation
+ * repeated without it).
+ */
+void job_stage_again(struct job_run *r, const char *stage,
+		     const char *message);
+
+/*
+ * A child process of a job: the one way a stage runs a program. It runs
+ * under the supervisor (supervise.c) in a process group of its own, with
+ * a time limit; r->proc is it while it lives (cancel and shutdown kill it
+ * and everything below it); each output line goes to on_line (NULL: the
+ * job log); done() runs once it exited and its pipes closed, unless the
+ * job ended meanwhile.
+ */
+struct job_child {
+	const char *const *args; /* args[0]: the program, searched in PATH */
+	char **env;		 /* NULL: the daemon's environment */
+	const char *cwd;
+	double timeout; /* seconds */
+	job_line_fn on_line;
+	job_child_done done;
+};
+/* 0, or a negative code after failing the stage with the reason. */
+int job_spawn(struct job_run *r, const struct job_child *c);
 
 /* Runs fn(arg) on the worker pool, then after(r, arg) on the loop thread,
  * unless the job was cancelled meanwhile (then cleanup(arg) only). */

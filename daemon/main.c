@@ -16,6 +16,7 @@
 #include "build.h"
 #include "jobs.h"
 #include "sha256.h"
+#include "supervise.h"
 #include "log.h"
 #include "watch.h"
 
@@ -56,18 +57,6 @@ static void usage(FILE *f)
 	    "  --max-watch-dirs N    directories watched at once, over all\n"
 	    "                        watches (default 4096)\n"
 	    "  --version, --help\n");
-}
-
-static char *default_socket(void)
-{
-	const char *e = getenv("RUSTIFY_SOCKET");
-
-	if (e && *e)
-		return xstrdup(e);
-	e = getenv("XDG_RUNTIME_DIR");
-	if (e && *e)
-		return xasprintf("%s/rustify/rustifyd.sock", e);
-	return xasprintf("/tmp/rustify-%u/rustifyd.sock", (unsigned)getuid());
 }
 
 static char *default_state_dir(void)
@@ -191,6 +180,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		case O_SOCKET:
 			free(cfg->socket_path);
 			cfg->socket_path = xstrdup(optarg);
+			cfg->is_default_socket = false;
 			break;
 		case O_STATE:
 			free(cfg->state_dir);
@@ -327,7 +317,8 @@ static int daemonize(const char *log_path)
 		dup2(fd, 1);
 		close(fd);
 	}
-	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(log_path,
+		  O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		dup2(fd, 2);
 		close(fd);
@@ -362,9 +353,13 @@ int main(int argc, char **argv)
 	bool is_store_open = false, has_socket = false;
 	size_t i;
 
+	/* A job's child runs under this binary as its supervisor. */
+	if (argc > 1 && !strcmp(argv[1], SUPERVISE_ARG))
+		return supervise_main(argc, argv);
 	memset(&d, 0, sizeof(d));
+	daemon_wire(&d);
 	d.lock_fd = -1;
-	d.cfg.socket_path = default_socket();
+	d.cfg.socket_path = rustify_socket_default(&d.cfg.is_default_socket);
 	d.cfg.state_dir = default_state_dir();
 	d.cfg.max_message = RUSTIFY_DEFAULT_MAX_MESSAGE;
 	d.cfg.max_connections = 256;
@@ -395,6 +390,9 @@ int main(int argc, char **argv)
 		*slash = '\0';
 		if (mkdirs(sock_dir, 0700, &err) < 0)
 			goto fail;
+		if (server_check_socket_dir(sock_dir, d.cfg.is_default_socket,
+					    &err) < 0)
+			goto fail;
 	}
 	log_path = xasprintf("%s/rustifyd.log", d.cfg.state_dir);
 	if (d.cfg.is_background && daemonize(log_path) < 0) {
@@ -415,6 +413,7 @@ int main(int argc, char **argv)
 	is_store_open = true;
 	json_array_foreach(notes, i, note)
 		log_error("%s", json_string_value(note));
+	d.warnings = json_incref(notes);
 	/* Cached deliveries are tied to the daemon that made them: a new
 	 * translator must not serve an old build. */
 	{
@@ -460,6 +459,12 @@ cleanup:
 	}
 	watch_free(&d);
 	subs_release(&d);
+	if (json_array_size(d.store_backlog))
+		log_error("%zu finished jobs could not be stored; they will "
+			  "show as interrupted",
+			  json_array_size(d.store_backlog));
+	json_decref(d.store_backlog);
+	json_decref(d.warnings);
 	if (rc == 0 && has_socket)
 		unlink(d.cfg.socket_path);
 	if (is_store_open)

@@ -22,75 +22,16 @@
 #include "build.h"
 #include "fs.h"
 #include "harness.h"
+#include "jobcache.h"
 #include "index.h"
 #include "log.h"
 #include "pipeline.h"
 #include "proc.h"
+#include "rebuild.h"
+#include "rustify/options.h"
 #include "sha256.h"
 #include "source.h"
 #include "translate/translate.h"
-
-struct pipeline_state *ps_get(struct job_run *r)
-{
-	if (!r->ps) {
-		r->ps = xcalloc(1, sizeof(*r->ps));
-		source_init(&r->ps->src);
-	}
-	return r->ps;
-}
-
-void pipeline_release(struct job_run *r)
-{
-	struct pipeline_state *ps = r->ps;
-
-	if (!ps)
-		return;
-	source_release(&ps->src);
-	free(ps->src_path);
-	free(ps->src_dir);
-	json_decref(ps->index);
-	json_decref(ps->profile);
-	free(ps->python);
-	free(ps->profile_key);
-	free(ps->job_key);
-	free(ps->module);
-	free(ps->out_dir);
-	free(ps->output);
-	json_decref(ps->translate);
-	json_decref(ps->translate_request);
-	json_decref(ps->excluded);
-	free(ps);
-	r->ps = NULL;
-	build_release(r);
-}
-
-void pipeline_finish_result(struct job_run *r)
-{
-	json_t *fns = json_object_get(r->result, "functions");
-	json_t *f;
-	size_t i;
-	int fallbacks = 0;
-
-	json_array_foreach(fns, i, f) {
-		if (!json_is_true(json_object_get(f, "selected")) ||
-		    (json_is_true(json_object_get(f, "translated")) &&
-		     json_is_true(json_object_get(f, "verified")) &&
-		     !json_is_false(json_object_get(f, "enabled"))))
-			continue;
-		fallbacks++;
-		if (json_is_null(json_object_get(f, "reason")) ||
-		    !json_object_get(f, "reason"))
-			json_object_set_new(
-			    f, "reason",
-			    json_string(
-				json_is_true(json_object_get(f, "translated"))
-				    ? "translated, not verified"
-				    : "not translated"));
-	}
-	json_object_set_new(r->result, "fallbacks", json_integer(fallbacks));
-	json_object_set_new(r->result, "seconds",
-			    json_real(now_seconds() - r->started_at));
-}
 
 static void stage_translate(struct job_run *r);
 static void stage_crate(struct job_run *r);
@@ -127,6 +68,14 @@ static void source_work(void *arg)
 		    w->checkout_dir, w->max_bytes, &w->src, &w->err);
 	} else {
 		json_t *text = json_object_get(w->request, "text");
+		if (json_string_length(text) > w->max_bytes) {
+			/* a retry of a job sent before a lower limit */
+			w->rc = err_set(&w->err, RUSTIFY_ESOURCE,
+					"the text is %zu bytes, more than the "
+					"%zu the daemon accepts (--max-source)",
+					json_string_length(text), w->max_bytes);
+			return;
+		}
 		w->rc = source_load_text(
 		    json_string_value(text), json_string_length(text),
 		    json_string_value(json_object_get(w->request, "name")),
@@ -149,7 +98,7 @@ static void source_cleanup(void *arg)
 static void source_after(struct job_run *r, void *arg)
 {
 	struct source_work *w = arg;
-	struct pipeline_state *ps = ps_get(r);
+	struct pipeline_state *ps = stage_state(r);
 	struct err err = ERR_INIT;
 	struct buf msg = BUF_INIT;
 
@@ -210,20 +159,6 @@ struct index_work {
 	int rc;
 };
 
-char *pipeline_index_key(const char *source_sha256)
-{
-	struct sha256 c;
-	char hex[65];
-
-	sha256_init(&c);
-	sha256_update(&c, "index\0", 6);
-	sha256_update(&c, index_grammar_version(),
-		      strlen(index_grammar_version()) + 1);
-	sha256_update(&c, source_sha256, 64);
-	sha256_final_hex(&c, hex);
-	return xstrdup(hex);
-}
-
 static void index_work(void *arg)
 {
 	struct index_work *w = arg;
@@ -275,7 +210,7 @@ static void index_after(struct job_run *r, void *arg)
 	}
 	r->ps->index = w->index;
 	w->index = NULL;
-	key = pipeline_index_key(r->ps->src.sha256);
+	key = index_cache_key(r->ps->src.sha256);
 	if (store_cache_put(&r->d->store, "source_index", key, r->ps->index,
 			    NULL, 0, &err) < 0)
 		log_warn("job %s: index cache: %s", r->id, err_msg(&err));
@@ -286,9 +221,9 @@ static void index_after(struct job_run *r, void *arg)
 
 static void stage_index(struct job_run *r)
 {
-	struct pipeline_state *ps = ps_get(r);
+	struct pipeline_state *ps = stage_state(r);
 	struct err err = ERR_INIT;
-	char *key = pipeline_index_key(ps->src.sha256);
+	char *key = index_cache_key(ps->src.sha256);
 	json_t *hit = NULL;
 
 	if (store_cache_get(&r->d->store, "source_index", key, &hit, NULL, NULL,
@@ -309,16 +244,6 @@ static void stage_index(struct job_run *r)
 
 /* ---- profile ---------------------------------------------------------------
  */
-
-/* The interpreter: the request's (the client resolved it in the user's
- * environment), else python3 on the daemon's PATH. */
-static char *profile_python(struct job_run *r)
-{
-	const char *p =
-	    json_string_value(json_object_get(r->request, "python"));
-
-	return xstrdup(p ? p : "python3");
-}
 
 static bool has_workload(struct job_run *r)
 {
@@ -351,14 +276,10 @@ static char *profile_cache_key(struct job_run *r)
 	}
 	/* The request minus the options that do not change the profile. */
 	json_t *req = json_deep_copy(r->request);
-	json_object_del(req, "output");
-	json_object_del(req, "install");
-	json_object_del(req, "dry_run");
-	json_object_del(req, "module");
-	json_object_del(req, "threshold");
-	json_object_del(req, "all");
-	json_object_del(req, "functions");
-	json_object_del(req, "list_targets");
+	for (const struct rustify_option *o = rustify_submit_options; o->key;
+	     o++)
+		if (o->affects != OPTION_PROFILE)
+			json_object_del(req, o->key);
 	json_object_del(req, "rebuild");
 	s = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
 	sha256_update(&c, s, strlen(s) + 1);
@@ -390,23 +311,6 @@ static char *profile_cache_key(struct job_run *r)
 	return xstrdup(hex);
 }
 
-static void profile_line(struct proc *p, int stream, const char *line,
-			 size_t len, void *data)
-{
-	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
-}
-
-json_t *load_json_file(const char *path, struct err *err)
-{
-	json_error_t je;
-	json_t *j = json_load_file(path, 0, &je);
-
-	if (!j)
-		err_set(err, RUSTIFY_ECHILD, "%s:%d: %s", path, je.line,
-			je.text);
-	return j;
-}
-
 static void profile_finish(struct job_run *r, bool is_hit)
 {
 	struct pipeline_state *ps = r->ps;
@@ -436,18 +340,14 @@ out:
 	buf_release(&msg);
 }
 
-static void profile_exit(struct proc *p, int64_t status, int sig,
-			 bool timed_out, void *data)
+static void profile_exit(struct job_run *r, int64_t status, int sig,
+			 bool timed_out)
 {
-	struct job_run *r = data;
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
 	char *out = NULL, *samples_path = NULL, *samples = NULL;
 	size_t samples_len = 0;
 
-	r->proc = NULL;
-	if (r->is_finished)
-		goto out;
 	if (timed_out) {
 		err_set(&err, RUSTIFY_ETIMEOUT,
 			"the workload ran longer than %.0f s and was killed; "
@@ -468,7 +368,7 @@ static void profile_exit(struct proc *p, int64_t status, int sig,
 		goto fail;
 	}
 	out = xasprintf("%s/profile.json", r->work_dir);
-	ps->profile = load_json_file(out, &err);
+	ps->profile = stage_load_json(out, &err);
 	if (!ps->profile)
 		goto fail;
 	/* The captured arguments go with the profile: verification of a
@@ -489,7 +389,6 @@ out:
 	free(samples_path);
 	free(samples);
 	err_release(&err);
-	jobs_run_maybe_free(r);
 }
 
 static bool is_fully_annotated(struct pipeline_state *ps, const char *q);
@@ -520,7 +419,7 @@ static void stage_profile(struct job_run *r)
 	const char *args[24];
 	int n = 0;
 
-	ps->python = profile_python(r);
+	ps->python = stage_python(r);
 	if (names_only_annotated(r)) {
 		job_stage_done(r, STAGE_SKIPPED,
 			       "every function named by --function is fully "
@@ -585,22 +484,15 @@ static void stage_profile(struct job_run *r)
 		args[n++] = iters;
 	}
 	args[n] = NULL;
-	struct proc_opts o = {
-	    .file = ps->python,
-	    .args = (char **)args,
+	struct job_child child = {
+	    .args = args,
 	    .cwd = ps->src_dir,
 	    .timeout = r->d->cfg.profile_timeout,
-	    .job_id = r->id,
-	    .on_line = profile_line,
-	    .on_exit = profile_exit,
-	    .data = r,
+	    .done = profile_exit,
 	};
 	job_progress(r, 10, "running the workload under cProfile (%s)",
 		     ps->python);
-	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
-		err_prefix(&err, "profile");
-		job_stage_done(r, STAGE_FAILED, err_msg(&err));
-	}
+	job_spawn(r, &child);
 out:
 	free(harness);
 	free(out);
@@ -799,66 +691,8 @@ out:
 	buf_release(&msg);
 }
 
-/* ---- child helper
- * ------------------------------------------------------------ */
-
-static void stage_child_line(struct proc *p, int stream, const char *line,
-			     size_t len, void *data)
-{
-	job_log(data, stream == 1 ? "stdout" : "stderr", line, len);
-}
-
-static void stage_child_exit(struct proc *p, int64_t status, int sig,
-			     bool timed_out, void *data)
-{
-	struct job_run *r = data;
-	job_child_done done = r->child_done;
-
-	r->proc = NULL;
-	r->child_done = NULL;
-	if (!r->is_finished && done)
-		done(r, status, sig, timed_out);
-	jobs_run_maybe_free(r);
-}
-
-void stage_child(struct job_run *r, const char *const *args, const char *cwd,
-		 double timeout, job_child_done done)
-{
-	struct err err = ERR_INIT;
-	struct proc_opts o = {
-	    .file = args[0],
-	    .args = (char **)args,
-	    .cwd = cwd,
-	    .timeout = timeout,
-	    .job_id = r->id,
-	    .on_line = stage_child_line,
-	    .on_exit = stage_child_exit,
-	    .data = r,
-	};
-
-	r->child_done = done;
-	if (proc_spawn(r->d, &o, &r->proc, &err) < 0) {
-		r->child_done = NULL;
-		job_stage_done(r, STAGE_FAILED, err_msg(&err));
-	}
-	err_release(&err);
-}
-
 /* ---- translate -------------------------------------------------------------
  */
-
-json_t *pipeline_result_fn(struct job_run *r, const char *qualname)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (!strcmp(json_string_value(json_object_get(f, "name")),
-			    qualname))
-			return f;
-	}
-	return NULL;
-}
 
 struct translate_work {
 	char *text;
@@ -904,7 +738,7 @@ static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 	json_array_foreach(json_object_get(report, "functions"), i, f) {
 		const char *name =
 		    json_string_value(json_object_get(f, "name"));
-		json_t *rf = name ? pipeline_result_fn(r, name) : NULL;
+		json_t *rf = name ? stage_result_fn(r, name) : NULL;
 		bool ok = json_is_true(json_object_get(f, "translated"));
 
 		(*nfns)++;
@@ -970,261 +804,65 @@ static json_t *observed_signatures(struct pipeline_state *ps, json_t *names)
 	return out;
 }
 
-/* Key of a whole delivery: the daemon build, the source, the request
- * (minus where it goes), the profile and the selection. */
-static char *job_cache_key(struct job_run *r, json_t *names)
+/* After the build found functions whose Rust does not compile: the
+ * translator's request again, with them kept in Python. */
+static void translate_again_after(struct job_run *r, void *arg)
 {
-	struct pipeline_state *ps = r->ps;
-	json_t *req = json_deep_copy(r->request);
-	struct sha256 c;
-	char hex[65], *s;
-
-	json_object_del(req, "output");
-	json_object_del(req, "install");
-	sha256_init(&c);
-	sha256_update(&c, "job-v1\0", 7);
-	sha256_update(&c, r->d->build_id, 64);
-	sha256_update(&c, ps->src.sha256, 64);
-	if (ps->profile_key)
-		sha256_update(&c, ps->profile_key, strlen(ps->profile_key));
-	s = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
-	sha256_update(&c, s, strlen(s) + 1);
-	free(s);
-	s = json_dumps(names, JSON_COMPACT);
-	sha256_update(&c, s, strlen(s) + 1);
-	free(s);
-	sha256_update(&c, ps->python, strlen(ps->python) + 1);
-	sha256_final_hex(&c, hex);
-	json_decref(req);
-	return xstrdup(hex);
-}
-
-static char *output_dir(struct job_run *r)
-{
-	struct pipeline_state *ps = r->ps;
-	const char *output =
-	    json_string_value(json_object_get(r->request, "output"));
-
-	if (output)
-		return xstrdup(output);
-	if (ps->src.path && !ps->src.git_commit)
-		return xasprintf("%s/rustify-out", ps->src_dir);
-	return xasprintf("%s/rustify-out", r->work_dir);
-}
-
-/*
- * A whole-job cache hit: the same delivery is already in the output dir
- * (its manifest names this job key, and the package and wheel are there).
- * Nothing is profiled, built, verified or copied again.
- */
-static bool job_cache_hit(struct job_run *r)
-{
-	struct pipeline_state *ps = r->ps;
-	struct err err = ERR_INIT;
-	json_t *hit = NULL, *man = NULL, *m, *f;
-	char *out = output_dir(r), *path = NULL, *pkg = NULL, *wheel = NULL;
-	const char *tools;
-	json_error_t je;
-	bool ok = false;
-	size_t i;
-	struct stat st;
-
-	if (store_cache_get(&r->d->store, "artifact", ps->job_key, &hit, NULL,
-			    NULL, &err) < 0 ||
-	    !hit)
-		goto out;
-	/* built by the toolchain installed now (known, and checked again
-	 * in the background once a minute while hits are served) */
-	if (now_seconds() - r->d->toolchain_at > 60)
-		build_probe_toolchain(r->d);
-	tools = json_string_value(json_object_get(hit, "toolchain"));
-	if (!r->d->toolchain || !tools || strcmp(tools, r->d->toolchain))
-		goto out;
-	path = xasprintf("%s/rustify.json", out);
-	man = json_load_file(path, 0, &je);
-	json_array_foreach(json_object_get(man, "modules"), i, m) {
-		const char *k =
-		    json_string_value(json_object_get(m, "job_key"));
-		if (k && !strcmp(k, ps->job_key))
-			ok = true;
-	}
-	if (!ok)
-		goto out;
-	pkg = xasprintf("%s/%s", out,
-			json_string_value(json_object_get(hit, "module")));
-	ok = stat(pkg, &st) == 0 && S_ISDIR(st.st_mode);
-	if (ok && json_is_string(json_object_get(hit, "wheel"))) {
-		wheel =
-		    xasprintf("%s/%s", out,
-			      json_string_value(json_object_get(hit, "wheel")));
-		ok = stat(wheel, &st) == 0;
-	}
-	if (!ok)
-		goto out;
-	json_array_foreach(json_object_get(hit, "functions"), i, f) {
-		json_t *rf = pipeline_result_fn(
-		    r, json_string_value(json_object_get(f, "name")));
-		if (rf)
-			json_object_update(rf, f);
-	}
-	ps->module = xstrdup(json_string_value(json_object_get(hit, "module")));
-	json_object_set(r->result, "module", json_object_get(hit, "module"));
-	json_object_set_new(r->result, "output", json_string(out));
-	json_object_set_new(r->result, "wheel",
-			    wheel ? json_string(wheel) : json_null());
-	json_object_set(r->result, "cached_from", json_object_get(hit, "job"));
-	json_object_set_new(r->result, "cache_hit", json_true());
-out:
-	json_decref(hit);
-	json_decref(man);
-	free(out);
-	free(path);
-	free(pkg);
-	free(wheel);
-	err_release(&err);
-	return ok;
-}
-
-void pipeline_remember(struct job_run *r)
-{
-	struct pipeline_state *ps = r->ps;
-	struct err err = ERR_INIT;
-	const char *wheel =
-	    json_string_value(json_object_get(r->result, "wheel"));
-	const char *base = wheel ? strrchr(wheel, '/') : NULL;
-	json_t *fns, *f, *v;
-	size_t i;
-
-	if (!ps || !ps->job_key || r->is_dry_run ||
-	    json_is_true(json_object_get(r->request, "rebuild")))
-		return;
-	fns = json_array();
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		json_t *keep = json_object();
-		static const char *const keys[] = {
-		    "translated",	"verified",
-		    "checked_inputs",	"speedup",
-		    "reason",		"signature",
-		    "time_original_ns", "time_accelerated_ns",
-		    "enabled",		"tier",
-		    "typed_reason",	NULL};
-		for (const char *const *k = keys; *k; k++)
-			if ((v = json_object_get(f, *k)))
-				json_object_set(keep, *k, v);
-		json_object_set(keep, "name", json_object_get(f, "name"));
-		json_array_append_new(fns, keep);
-	}
-	json_t *val =
-	    json_pack("{s:s, s:s?, s:o, s:s, s:s?}", "module", ps->module,
-		      "wheel", base ? base + 1 : NULL, "functions", fns, "job",
-		      r->id, "toolchain", r->d->toolchain);
-	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL, 0,
-			    &err) < 0)
-		log_warn("job %s: %s", r->id, err_msg(&err));
-	json_decref(val);
-	err_release(&err);
-}
-
-/* crate/rebuild: the crate the user edited replaces translation. */
-struct rebuild_work {
-	char *from;
-	char *to;
-	struct err err;
-	int rc;
-};
-
-static void rebuild_work(void *arg)
-{
-	struct rebuild_work *w = arg;
-	char *cmd = xasprintf("rm -rf '%s' && mkdir -p '%s' && cp -R '%s' "
-			      "'%s/crate'",
-			      w->to, w->to, w->from, w->to);
-
-	/* Paths come from the manifest the daemon wrote and were checked for
-	 * quotes; the copy is a one-off, so cp does it. */
-	if (strchr(w->from, '\'') || strchr(w->to, '\'') || system(cmd) != 0)
-		w->rc = err_set(&w->err, RUSTIFY_EIO,
-				"could not copy the crate %s", w->from);
-	free(cmd);
-}
-
-static void rebuild_cleanup(void *arg)
-{
-	struct rebuild_work *w = arg;
-
-	free(w->from);
-	free(w->to);
-	err_release(&w->err);
-	free(w);
-}
-
-static void rebuild_after(struct job_run *r, void *arg)
-{
-	struct rebuild_work *w = arg;
-	struct pipeline_state *ps = r->ps;
-	char *man_path = xasprintf("%s/rustify.json", ps->output);
-	json_error_t je;
-	json_t *man = json_load_file(man_path, 0, &je), *m, *f;
-	size_t i, j;
+	struct translate_work *w = arg;
+	size_t ntranslated, nfns;
+	struct buf msg = BUF_INIT;
 
 	if (w->rc < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
-		goto out;
+		return;
 	}
-	/* Which functions the crate exports: what the manifest says was
-	 * translated when it was generated. */
-	json_array_foreach(json_object_get(man, "modules"), i, m) {
-		if (strcmp(json_string_value(json_object_get(m, "module"))
-			       ?: "",
-			   ps->module))
-			continue;
-		json_array_foreach(json_object_get(m, "functions"), j, f) {
-			json_t *rf = pipeline_result_fn(
-			    r,
-			    json_string_value(json_object_get(f, "qualname")));
-			if (!rf)
-				continue;
-			json_t *t = json_object_get(f, "translated");
-			json_object_set(rf, "translated",
-					t ? t
-					  : json_object_get(f, "accelerated"));
-			json_object_set(rf, "reason",
-					json_object_get(f, "reason"));
-		}
+	apply_report(r, w->report, &ntranslated, &nfns);
+	if (!ntranslated) {
+		r->is_done_early = true;
+		job_stage_done(r, STAGE_DONE,
+			       "no translated function's Rust compiled; every "
+			       "function stays in Python");
+		return;
 	}
-	json_object_set_new(r->result, "module", json_string(ps->module));
-	job_stage_done(r, STAGE_DONE,
-		       "rebuild: the crate is kept as edited, not regenerated");
-out:
-	json_decref(man);
-	free(man_path);
+	buf_addf(&msg,
+		 "%zu of %zu functions translated, without %zu whose Rust "
+		 "did not compile",
+		 ntranslated, nfns, json_object_size(r->ps->excluded));
+	job_stage_done(r, STAGE_DONE, msg.data);
+	buf_release(&msg);
 }
 
-static void stage_translate_rebuild(struct job_run *r)
+static void stage_translate_again(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
-	struct rebuild_work *w = xcalloc(1, sizeof(*w));
+	struct translate_work *w = xcalloc(1, sizeof(*w));
 
-	ps->module =
-	    xstrdup(json_string_value(json_object_get(r->request, "module")));
-	ps->out_dir = xasprintf("%s/out", r->work_dir);
-	ps->output = output_dir(r);
-	w->from = xasprintf("%s/crate/%s", ps->output, ps->module);
-	w->to = xstrdup(ps->out_dir);
-	job_queue_work(r, rebuild_work, rebuild_after, rebuild_cleanup, w);
+	w->text = xstrndup(ps->src.text, ps->src.len);
+	w->len = ps->src.len;
+	w->out_dir = xstrdup(ps->out_dir);
+	w->request = json_deep_copy(ps->translate_request);
+	json_object_set(w->request, "exclude", ps->excluded);
+	job_queue_work(r, translate_work, translate_again_after,
+		       translate_cleanup, w);
 }
 
 static void stage_translate(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
 	struct translate_work *w;
-	json_t *names = json_array(), *f;
+	json_t *names, *f;
 	const char *module =
 	    json_string_value(json_object_get(r->request, "module"));
 	const char *pyver = json_string_value(
 	    json_object_get(json_object_get(ps->profile, "python"), "version"));
 	size_t i;
 
+	/* the build sent the job back here (job_stage_again) */
+	if (json_object_size(ps->excluded) && ps->translate_request) {
+		stage_translate_again(r);
+		return;
+	}
+	names = json_array();
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
 		if (json_is_true(json_object_get(f, "selected")))
 			json_array_append(names, json_object_get(f, "name"));
@@ -1236,16 +874,16 @@ static void stage_translate(struct job_run *r)
 		return;
 	}
 	if (!ps->python)
-		ps->python = profile_python(r);
-	ps->job_key = job_cache_key(r, names);
+		ps->python = stage_python(r);
+	ps->job_key = jobcache_key(r, names);
 	if (json_is_true(json_object_get(r->request, "rebuild"))) {
 		json_decref(names);
-		stage_translate_rebuild(r);
+		rebuild_translate(r);
 		return;
 	}
 	/* --install wants a pip install, which a hit would skip. */
 	if (!json_is_true(json_object_get(r->request, "install")) &&
-	    job_cache_hit(r)) {
+	    jobcache_hit(r)) {
 		struct buf msg = BUF_INIT;
 		buf_addf(&msg,
 			 "cache hit: the delivery of job %s is current; "
@@ -1261,7 +899,7 @@ static void stage_translate(struct job_run *r)
 	ps->module =
 	    module ? xstrdup(module) : xasprintf("%s_rs", ps->src.name);
 	ps->out_dir = xasprintf("%s/out", r->work_dir);
-	ps->output = output_dir(r);
+	ps->output = stage_output_dir(r);
 	w = xcalloc(1, sizeof(*w));
 	w->text = xstrndup(ps->src.text, ps->src.len);
 	w->len = ps->src.len;
@@ -1278,55 +916,6 @@ static void stage_translate(struct job_run *r)
 	ps->translate_request = json_incref(w->request);
 	job_queue_work(r, translate_work, translate_after, translate_cleanup,
 		       w);
-}
-
-static void retry_after(struct job_run *r, void *arg)
-{
-	struct translate_work *w = arg;
-	size_t ntranslated, nfns;
-
-	if (w->rc < 0) {
-		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
-		return;
-	}
-	apply_report(r, w->report, &ntranslated, &nfns);
-	if (!ntranslated) {
-		r->is_done_early = true;
-		job_stage_done(r, STAGE_DONE,
-			       "no translated function's Rust compiled; every "
-			       "function stays in Python");
-		return;
-	}
-	job_progress(r, 2, "building again: %zu of %zu functions translated",
-		     ntranslated, nfns);
-	stage_build(r);
-}
-
-bool pipeline_retry_without(struct job_run *r, const char *name,
-			    const char *why)
-{
-	struct pipeline_state *ps = r->ps;
-	struct translate_work *w;
-
-	if (!ps || !ps->translate_request || !ps->src.text ||
-	    json_object_size(ps->excluded) >= 3 ||
-	    json_object_get(ps->excluded, name))
-		return false;
-	if (!ps->excluded)
-		ps->excluded = json_object();
-	json_object_set_new(ps->excluded, name, json_string(why));
-	w = xcalloc(1, sizeof(*w));
-	w->text = xstrndup(ps->src.text, ps->src.len);
-	w->len = ps->src.len;
-	w->out_dir = xstrdup(ps->out_dir);
-	w->request = json_deep_copy(ps->translate_request);
-	json_object_set(w->request, "exclude", ps->excluded);
-	job_progress(r, 1,
-		     "the Rust of %s() did not compile; translating again "
-		     "with it kept in Python",
-		     name);
-	job_queue_work(r, translate_work, retry_after, translate_cleanup, w);
-	return true;
 }
 
 /* ---- crate --------------------------------------------------------------- */
@@ -1353,16 +942,32 @@ static void stage_crate(struct job_run *r)
 	char *lib = xasprintf("%s/crate/src/lib.rs", r->ps->out_dir);
 	const char *args[] = {"rustfmt", "--edition", "2021", lib, NULL};
 
-	stage_child(r, args, r->ps->out_dir, 60, crate_fmt_done);
+	const struct job_child child = {
+	    .args = args, .cwd = r->ps->out_dir, .timeout = 60,
+	    .done = crate_fmt_done};
+
+	job_spawn(r, &child);
 	free(lib);
 }
 
-const struct stage pipeline_stages[] = {
+static const struct job_stage stages[] = {
     {"source", stage_source},	    {"index", stage_index},
     {"profile", stage_profile},	    {"select", stage_select},
     {"translate", stage_translate}, {"crate", stage_crate},
     {"build", stage_build},	    {"verify", stage_verify},
     {"deliver", stage_deliver},
 };
-const size_t pipeline_nstages =
-    sizeof(pipeline_stages) / sizeof(pipeline_stages[0]);
+/* A run's stage data goes with it: the build's lock and state, then
+ * what the stages handed each other. */
+static void pipeline_release(struct job_run *r)
+{
+	build_release(r);
+	stage_state_release(r);
+}
+
+const struct job_pipeline pipeline_ops = {
+    .stages = stages,
+    .nstages = sizeof(stages) / sizeof(stages[0]),
+    .finish = stage_result_finish,
+    .release = pipeline_release,
+};

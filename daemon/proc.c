@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "proc.h"
+#include "rustify/bug.h"
+#include "supervise.h"
 
 struct proc_stream {
 	uv_pipe_t pipe;
@@ -35,6 +38,8 @@ struct proc {
 	int64_t exit_status;
 	int term_signal;
 	bool has_exited;
+	bool is_supervised;
+	bool is_stopping;
 	bool is_timed_out;
 	bool is_finished;
 	int open_handles;
@@ -78,6 +83,7 @@ static void proc_handle_closed(uv_handle_t *h)
 {
 	struct proc *p = h->data;
 
+	BUG_ON(p->open_handles <= 0);
 	if (--p->open_handles)
 		return;
 	buf_release(&p->out.line);
@@ -116,10 +122,34 @@ static void proc_maybe_finish(struct proc *p)
 	proc_close_handles(p);
 }
 
+/* The supervisor did not finish in time: kill its group the hard way. */
+static void proc_stop_cb(uv_timer_t *t)
+{
+	struct proc *p = t->data;
+
+	log_warn("child %d: its supervisor did not stop; killing its group",
+		 (int)p->pid);
+	if (kill(-p->pid, SIGKILL) < 0 && errno != ESRCH)
+		log_warn("kill -%d: %s", (int)p->pid, strerror(errno));
+}
+
+#define PROC_STOP_MS 5000
+
 void proc_kill(struct proc *p)
 {
 	if (p->is_finished || p->pid <= 0)
 		return;
+	if (p->is_supervised) {
+		if (p->is_stopping || p->has_exited)
+			return;
+		p->is_stopping = true;
+		/* It kills the program's group, its cgroup and every
+		 * descendant, then exits. */
+		if (kill(p->pid, SIGTERM) < 0 && errno != ESRCH)
+			log_warn("kill %d: %s", (int)p->pid, strerror(errno));
+		uv_timer_start(&p->timer, proc_stop_cb, PROC_STOP_MS, 0);
+		return;
+	}
 	/* The group, not just the leader: cargo and python spawn helpers. */
 	if (kill(-p->pid, SIGKILL) < 0 && errno != ESRCH)
 		log_warn("kill -%d: %s", (int)p->pid, strerror(errno));
@@ -225,6 +255,7 @@ int proc_spawn(struct daemon *d, const struct proc_opts *o, struct proc **out,
 	uv_process_options_t po;
 	uv_stdio_container_t stdio[3];
 	struct buf cmd = BUF_INIT;
+	char **sup_args = NULL;
 	int rc;
 
 	*out = NULL;
@@ -254,8 +285,25 @@ int proc_spawn(struct daemon *d, const struct proc_opts *o, struct proc **out,
 	stdio[1].data.stream = (uv_stream_t *)&p->out.pipe;
 	stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
 	stdio[2].data.stream = (uv_stream_t *)&p->err.pipe;
-	po.file = o->file;
-	po.args = o->args;
+	if (o->is_supervised) {
+		size_t n = 0;
+		while (o->args && o->args[n])
+			n++;
+		sup_args = xcalloc(n + 4, sizeof(*sup_args));
+		sup_args[0] = "rustifyd";
+		sup_args[1] = SUPERVISE_ARG;
+		sup_args[2] = "--";
+		sup_args[3] = (char *)o->file;
+		for (size_t k = 1; k < n; k++)
+			sup_args[3 + k] = o->args[k];
+		/* this very binary, even if the file was replaced since */
+		po.file = "/proc/self/exe";
+		po.args = sup_args;
+		p->is_supervised = true;
+	} else {
+		po.file = o->file;
+		po.args = o->args;
+	}
 	po.env = o->env;
 	po.cwd = o->cwd;
 	po.flags = UV_PROCESS_DETACHED;
@@ -295,6 +343,7 @@ int proc_spawn(struct daemon *d, const struct proc_opts *o, struct proc **out,
 	*out = p;
 	rc = 0;
 out:
+	free(sup_args);
 	buf_release(&cmd);
 	return rc;
 }
@@ -322,6 +371,12 @@ void proc_reap_recorded(struct daemon *d)
 				 (int)pid,
 				 json_string_value(json_object_get(c, "job")),
 				 json_string_value(json_object_get(c, "cmd")));
+			/* A supervisor still there kills what is below it
+			 * (it normally did when the daemon died). */
+			kill(pid, SIGTERM);
+			for (int k = 0; k < 150 && proc_start_time(pid) == st;
+			     k++)
+				usleep(20000);
 			kill(-pid, SIGKILL);
 		}
 		store_child_remove(&d->store, pid, &err);

@@ -4,7 +4,11 @@
  * Each child is spawned detached (setsid), so it leads its own process
  * group; the group is recorded in the store while it lives, killed as a
  * whole on timeout, cancel and shutdown, and killed again after the leader
- * exits so no grandchild outlives it. Output arrives line by line.
+ * exits. A supervised child (what jobs run) is a supervisor (supervise.c)
+ * that runs the program below it as a subreaper: stopping it (SIGTERM)
+ * kills every descendant, even those that left the group, and the group
+ * is killed a few seconds later should it not be done by then. Output
+ * arrives line by line.
  */
 #ifndef RUSTIFY_PROC_H
 #define RUSTIFY_PROC_H
@@ -35,6 +39,7 @@ struct proc_opts {
 	const char *cwd;
 	double timeout;	    /* seconds; <= 0: none */
 	const char *job_id; /* for the children table */
+	bool is_supervised; /* run under `rustifyd --supervise` */
 	proc_line_cb on_line;
 	proc_exit_cb on_exit;
 	void *data;
@@ -42,7 +47,8 @@ struct proc_opts {
 
 int proc_spawn(struct daemon *d, const struct proc_opts *o, struct proc **out,
 	       struct err *err);
-/* Kills the whole process group (SIGKILL). Idempotent. */
+/* Kills the whole process group (SIGKILL), or has the supervisor kill
+ * every descendant. Idempotent. */
 void proc_kill(struct proc *p);
 pid_t proc_pid(const struct proc *p);
 /* Field 22 of /proc/PID/stat: start time in clock ticks since boot;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build.h"
 #include "fs.h"
 #include "jobs.h"
 #include "log.h"
@@ -143,7 +144,7 @@ static int rpc_cache_gc(struct rpc_ctx *ctx, json_t *params, json_t **result,
 		/* The shared cargo target dir has half the budget. Only the
 		 * daemon's own: one given with --cargo-target-dir is shared
 		 * with others. Never while a build runs in it. */
-		if (!d->cfg.cargo_target && !d->build_owner &&
+		if (!d->cfg.cargo_target && !build_is_running() &&
 		    (target = dir_bytes(d->cargo_target)) > max_bytes / 2 &&
 		    trash_add(t->paths, d->cargo_target))
 			json_object_set_new(*result,

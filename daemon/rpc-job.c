@@ -10,6 +10,24 @@
 
 #include "jobs.h"
 #include "rpc.h"
+#include "rustify/options.h"
+
+/* Python's keywords (soft ones like match and type are fine names). */
+static bool is_keyword(const char *s)
+{
+	static const char *const kw[] = {
+	    "False",  "None",	  "True",    "and",	 "as",	   "assert",
+	    "async",  "await",	  "break",   "class",	 "continue", "def",
+	    "del",    "elif",	  "else",    "except",	 "finally", "for",
+	    "from",   "global",	  "if",	     "import",	 "in",	   "is",
+	    "lambda", "nonlocal", "not",     "or",	 "pass",   "raise",
+	    "return", "try",	  "while",   "with",	 "yield",  NULL};
+
+	for (const char *const *k = kw; *k; k++)
+		if (!strcmp(s, *k))
+			return true;
+	return false;
+}
 
 static bool is_identifier(const char *s)
 {
@@ -38,6 +56,31 @@ static int check_abs_path(json_t *params, const char *key, struct err *err)
 	return 0;
 }
 
+int rpc_options_keys(json_t *p, bool is_watch, const char *const *extra,
+		     struct err *err)
+{
+	const char *key;
+	json_t *v;
+
+	if (p && !json_is_object(p))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params: expected an object");
+	json_object_foreach(p, key, v) {
+		bool ok = false;
+
+		for (const struct rustify_option *o = rustify_submit_options;
+		     !ok && o->key; o++)
+			ok = !strcmp(o->key, key) &&
+			     !(is_watch && o->affects == OPTION_NOWATCH);
+		for (size_t i = 0; !ok && extra && extra[i]; i++)
+			ok = !strcmp(extra[i], key);
+		if (!ok)
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.%s: unknown parameter", key);
+	}
+	return 0;
+}
+
 int rpc_options_check(json_t *p, struct err *err)
 {
 	json_t *list = NULL, *v;
@@ -48,26 +91,46 @@ int rpc_options_check(json_t *p, struct err *err)
 	size_t i;
 	int rc;
 
-	if ((rc = params_get_string_list(p, "functions", false, &list, err)) <
-	    0)
-		return rc;
+	/* each option's type and range, from the one list */
+	for (const struct rustify_option *o = rustify_submit_options; o->key;
+	     o++) {
+		switch (o->kind) {
+		case OPTION_FLAG:
+			rc = params_get_bool(p, o->key, false, &b, err);
+			break;
+		case OPTION_NUMBER:
+			rc = params_get_number(p, o->key, false, o->min,
+					       o->max, &num, err);
+			break;
+		case OPTION_INT:
+			rc = params_get_int(p, o->key, false,
+					    (json_int_t)o->min,
+					    (json_int_t)o->max, &n, err);
+			break;
+		case OPTION_STRING:
+			rc = params_get_string(p, o->key, false, &s, err);
+			break;
+		case OPTION_PATH:
+			rc = check_abs_path(p, o->key, err);
+			break;
+		case OPTION_LIST:
+			rc = params_get_string_list(p, o->key, false, &list,
+						    err);
+			break;
+		default:
+			rc = 0;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	/* what each one means, beyond its type */
+	list = json_object_get(p, "functions");
 	json_array_foreach(list, i, v) {
 		if (!json_string_length(v))
 			return err_set(err, RUSTIFY_EPARAM,
 				       "params.functions[%zu]: empty name", i);
 	}
-	if ((rc = params_get_number(p, "threshold", false, 0, 100, &num, err)) <
-		0 ||
-	    (rc = params_get_bool(p, "all", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "list_targets", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "dry_run", false, &b, err)) < 0 ||
-	    (rc = params_get_bool(p, "install", false, &b, err)) < 0 ||
-	    (rc = check_abs_path(p, "output", err)) < 0 ||
-	    (rc = check_abs_path(p, "python", err)) < 0 ||
-	    (rc = params_get_int(p, "iterations", false, 1, 1000000, &n, err)) <
-		0 ||
-	    (rc = params_get_string(p, "entry", false, &s, err)) < 0)
-		return rc;
+	s = json_string_value(json_object_get(p, "entry"));
 	if (s) {
 		const char *colon = strchr(s, ':');
 		if (!colon || colon == s || !colon[1])
@@ -77,10 +140,7 @@ int rpc_options_check(json_t *p, struct err *err)
 			    "got '%s'",
 			    s);
 	}
-	list = NULL;
-	if ((rc = params_get_string_list(p, "entry_cmd", false, &list, err)) <
-	    0)
-		return rc;
+	list = json_object_get(p, "entry_cmd");
 	if (list && !json_array_size(list))
 		return err_set(
 		    err, RUSTIFY_EPARAM,
@@ -89,25 +149,29 @@ int rpc_options_check(json_t *p, struct err *err)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.entry_cmd: not allowed together with "
 			       "params.entry");
-	s = NULL;
-	if ((rc = params_get_string(p, "module", false, &s, err)) < 0)
-		return rc;
+	s = json_string_value(json_object_get(p, "module"));
 	if (s && !is_identifier(s))
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.module: '%s' is not a valid Python "
 			       "module name",
 			       s);
+	if (s && is_keyword(s))
+		return err_set(err, RUSTIFY_EPARAM,
+			       "params.module: '%s' is a Python keyword: it "
+			       "cannot be imported; choose another name",
+			       s);
 	return 0;
 }
 
 /* Every check of job/submit's params; the message names the field. */
-static int submit_validate(json_t *p, struct err *err)
+static int submit_validate(json_t *p, size_t max_source, struct err *err)
 {
+#define SOURCE_KEY(key) key,
+	static const char *const sources[] = {
+	    RUSTIFY_SUBMIT_SOURCES(SOURCE_KEY) NULL};
 	static const char *const keys[] = {
-	    "file",	 "text",       "name",	       "git",	  "functions",
-	    "threshold", "all",	       "output",       "python",  "entry",
-	    "entry_cmd", "iterations", "list_targets", "dry_run", "module",
-	    "install",	 NULL};
+	    RUSTIFY_SUBMIT_SOURCES(SOURCE_KEY) "name", NULL};
+#undef SOURCE_KEY
 	static const char *const git_keys[] = {"url", "path", "ref", NULL};
 	json_t *git = NULL;
 	const char *s = NULL;
@@ -117,8 +181,14 @@ static int submit_validate(json_t *p, struct err *err)
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params: expected an object with one source: "
 			       "file, text or git");
-	if ((rc = params_check_keys(p, keys, err)) < 0)
+	if ((rc = rpc_options_keys(p, false, keys, err)) < 0)
 		return rc;
+	for (const char *const *k = sources; *k; k++)
+		if (json_is_null(json_object_get(p, *k)))
+			return err_set(err, RUSTIFY_EPARAM,
+				       "params.%s: expected %s, got null", *k,
+				       strcmp(*k, "git") ? "a string"
+							 : "an object");
 	nsrc = !!json_object_get(p, "file") + !!json_object_get(p, "text") +
 	       !!json_object_get(p, "git");
 	if (nsrc != 1)
@@ -130,16 +200,22 @@ static int submit_validate(json_t *p, struct err *err)
 		return rc;
 	if ((rc = params_get_string(p, "text", false, &s, err)) < 0)
 		return rc;
+	if (s && json_string_length(json_object_get(p, "text")) > max_source)
+		return err_set(err, RUSTIFY_ESOURCE,
+			       "params.text: %zu bytes, more than the %zu the "
+			       "daemon accepts (--max-source)",
+			       json_string_length(json_object_get(p, "text")),
+			       max_source);
 	s = NULL;
 	if ((rc = params_get_string(p, "name", false, &s, err)) < 0)
 		return rc;
 	if (s && !json_object_get(p, "text"))
 		return err_set(err, RUSTIFY_EPARAM,
 			       "params.name: only allowed with params.text");
-	if (s && !is_identifier(s))
+	if (s && (!is_identifier(s) || is_keyword(s)))
 		return err_set(err, RUSTIFY_EPARAM,
-			       "params.name: '%s' is not a valid module name",
-			       s);
+			       "params.name: '%s' is not a valid module name%s",
+			       s, is_keyword(s) ? " (a Python keyword)" : "");
 	if ((rc = params_get_object(p, "git", false, &git, err)) < 0)
 		return rc;
 	if (git) {
@@ -172,7 +248,7 @@ static int rpc_job_submit(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	char *id = NULL;
 	int rc;
 
-	rc = submit_validate(params, err);
+	rc = submit_validate(params, ctx->d->cfg.max_source, err);
 	if (rc < 0)
 		goto out;
 	rc = jobs_submit(ctx->d, params, NULL, &id, err);
@@ -239,12 +315,6 @@ static int rpc_job_cancel(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	return store_job_get(&ctx->d->store, id, result, err);
 }
 
-static bool is_finished_state(const char *s)
-{
-	return !strcmp(s, JOB_DONE) || !strcmp(s, JOB_FAILED) ||
-	       !strcmp(s, JOB_CANCELLED) || !strcmp(s, JOB_INTERRUPTED);
-}
-
 static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params, json_t **result,
 			 struct err *err)
 {
@@ -258,7 +328,7 @@ static int rpc_job_retry(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
 		goto out;
 	state = json_string_value(json_object_get(job, "state"));
-	if (!is_finished_state(state)) {
+	if (!job_state_is_final(state)) {
 		rc = err_set(err, RUSTIFY_ESTATE,
 			     "job %s is %s: only a finished job can be retried",
 			     id, state);
@@ -289,7 +359,7 @@ static int rpc_job_result(struct rpc_ctx *ctx, json_t *params, json_t **result,
 	if ((rc = store_job_get(&ctx->d->store, id, &job, err)) < 0)
 		goto out;
 	state = json_string_value(json_object_get(job, "state"));
-	if (!is_finished_state(state)) {
+	if (!job_state_is_final(state)) {
 		rc = err_set(err, RUSTIFY_ESTATE,
 			     "job %s is %s: its result is not there yet; "
 			     "job/subscribe waits for it",
@@ -332,7 +402,7 @@ static int rpc_job_subscribe(struct rpc_ctx *ctx, json_t *params,
 		goto out;
 	/* The replay goes out after the reply, in pages as the client reads
 	 * (rpc_handle pumps it), then live events follow. */
-	if (!is_finished_state(
+	if (!job_state_is_final(
 		json_string_value(json_object_get(job, "state"))) ||
 	    since < json_integer_value(json_object_get(job, "last_seq")))
 		sub_add_replay(ctx->d, ctx->conn, id, since);
@@ -355,6 +425,29 @@ static int rpc_job_unsubscribe(struct rpc_ctx *ctx, json_t *params,
 	sub_remove(ctx->d, ctx->conn, id);
 	*result = json_pack("{s:b}", "ok", 1);
 	return 0;
+}
+
+/* Whether the job a manifest entry names made it: same source hash. */
+static bool rebuild_job_matches(struct daemon *d, json_t *entry)
+{
+	const char *job = json_string_value(json_object_get(entry, "job"));
+	const char *want =
+	    json_string_value(json_object_get(entry, "source_sha256"));
+	struct err err = ERR_INIT;
+	json_t *res = NULL;
+	const char *got;
+	bool ok;
+
+	if (!job || !want ||
+	    store_job_get_result(&d->store, job, &res, &err) < 0) {
+		err_release(&err);
+		return false;
+	}
+	got = json_string_value(
+	    json_object_get(json_object_get(res, "source"), "sha256"));
+	ok = got && !strcmp(got, want);
+	json_decref(res);
+	return ok;
 }
 
 /*
@@ -434,13 +527,17 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 		goto out;
 	}
 	module = json_string_value(json_object_get(entry, "module"));
-	/* The original job's request, else the source file alone. */
-	if (!json_is_string(json_object_get(entry, "job")) ||
+	/* The original job's request, else the source file alone. The job
+	 * must be the one that made this module (its source's hash is the
+	 * manifest's): an id of a jobs.db moved aside may name another. */
+	if (!rebuild_job_matches(ctx->d, entry) ||
 	    store_job_get_request(
 		&ctx->d->store,
 		json_string_value(json_object_get(entry, "job")), &req,
 		err) < 0) {
 		err_release(err);
+		json_decref(req);
+		req = NULL;
 		if (!json_is_string(json_object_get(entry, "source"))) {
 			rc = err_set(err, RUSTIFY_EPARAM,
 				     "params.dir: the manifest names no source "

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "index.h"
-#include "pipeline.h"
 #include "rpc.h"
 #include "sha256.h"
 #include "source.h"
@@ -33,6 +32,15 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 			     "params: expected exactly one of file and text");
 		goto out;
 	}
+	if (text && json_string_length(json_object_get(params, "text")) >
+			ctx->d->cfg.max_source) {
+		rc = err_set(err, RUSTIFY_ESOURCE,
+			     "params.text: %zu bytes, more than the %zu the "
+			     "daemon accepts (--max-source)",
+			     json_string_length(json_object_get(params, "text")),
+			     ctx->d->cfg.max_source);
+		goto out;
+	}
 	if (file && file[0] != '/') {
 		rc = err_set(err, RUSTIFY_EPARAM,
 			     "params.file: must be an absolute path");
@@ -48,7 +56,7 @@ static int rpc_source_index(struct rpc_ctx *ctx, json_t *params,
 		    name, &src, err);
 	if (rc < 0)
 		goto out;
-	key = pipeline_index_key(src.sha256);
+	key = index_cache_key(src.sha256);
 	if (store_cache_get(&ctx->d->store, "source_index", key, &hit, NULL,
 			    NULL, err) == 0 &&
 	    hit) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "rpc.h"
+#include "rustify/options.h"
 #include "watch.h"
 
 /* Helpers name keys "params.x"; inside options they are
@@ -30,12 +31,11 @@ static int options_fail(struct err *err, int rc)
  * debounce_ms; checked by job/submit's own checks. */
 static int options_check(json_t *o, struct err *err)
 {
-	static const char *const keys[] = {
-	    "functions", "threshold",	"all",	      "output",	      "python",
-	    "entry",	 "entry_cmd",	"iterations", "list_targets", "dry_run",
-	    "install",	 "debounce_ms", NULL};
-	static const char *const sources[] = {"file", "text", "git", "name",
-					      NULL};
+	static const char *const keys[] = {"debounce_ms", NULL};
+#define SOURCE_KEY(key) key,
+	static const char *const sources[] = {
+	    RUSTIFY_SUBMIT_SOURCES(SOURCE_KEY) "name", NULL};
+#undef SOURCE_KEY
 	json_int_t n;
 	size_t i;
 	int rc;
@@ -51,7 +51,7 @@ static int options_check(json_t *o, struct err *err)
 			       "params.options.module: not allowed: a watch "
 			       "covers many files, each gets its own module "
 			       "(<stem>_rs)");
-	if ((rc = params_check_keys(o, keys, err)) < 0 ||
+	if ((rc = rpc_options_keys(o, true, keys, err)) < 0 ||
 	    (rc = params_get_int(o, "debounce_ms", false, 0,
 				 WATCH_DEBOUNCE_MS_MAX, &n, err)) < 0)
 		return rc;

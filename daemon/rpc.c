@@ -10,26 +10,16 @@
 
 static const struct rpc_method *const families[] = {
     rpc_daemon_methods, rpc_job_methods,   rpc_cache_methods,
-    rpc_source_methods, rpc_watch_methods,
+    rpc_source_methods, rpc_watch_methods, NULL,
 };
 
 static rpc_fn rpc_lookup(const char *name)
 {
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+	for (size_t i = 0; families[i]; i++)
 		for (const struct rpc_method *m = families[i]; m->name; m++)
 			if (!strcmp(m->name, name))
 				return m->fn;
 	return NULL;
-}
-
-json_t *rpc_method_names(void)
-{
-	json_t *names = json_array();
-
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		for (const struct rpc_method *m = families[i]; m->name; m++)
-			json_array_append_new(names, json_string(m->name));
-	return names;
 }
 
 /* Handles one request object; returns the reply (NULL for notifications). */
@@ -88,7 +78,7 @@ out:
 
 void rpc_handle(struct conn *c, const char *body, size_t len)
 {
-	struct rpc_ctx ctx = {c, c->d, json_array()};
+	struct rpc_ctx ctx = {c, c->d, json_array(), families};
 	struct err err = ERR_INIT;
 	json_t *msg, *reply = NULL;
 	size_t i;

@@ -10,11 +10,15 @@
 
 #include "daemon.h"
 
+struct rpc_method;
+
 struct rpc_ctx {
 	struct conn *conn;
 	struct daemon *d;
 	/* Messages to send after the reply (e.g. a subscription's replay). */
 	json_t *after;
+	/* Every family's table, NULL-terminated (initialize lists them). */
+	const struct rpc_method *const *families;
 };
 
 /*
@@ -39,8 +43,10 @@ extern const struct rpc_method rpc_watch_methods[];
  * python, entry, entry_cmd, iterations, list_targets, dry_run, module,
  * install), checked as job/submit checks them; no key whitelist. */
 int rpc_options_check(json_t *p, struct err *err);
+/* RUSTIFY_EPARAM naming the first key of p that is neither an option of
+ * rustify/options.h (of a watch, when is_watch) nor in extra. */
+int rpc_options_keys(json_t *p, bool is_watch, const char *const *extra,
+		     struct err *err);
 
-/* All method names, for initialize's capabilities. */
-json_t *rpc_method_names(void);
 
 #endif

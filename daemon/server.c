@@ -18,14 +18,6 @@
 #include "log.h"
 #include "watch.h"
 
-double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void listener_cb(uv_stream_t *s, int status)
 {
 	struct daemon *d = s->data;
@@ -53,13 +45,63 @@ static int server_activated_fd(void)
 	return 3;
 }
 
+/*
+ * The folder that holds the socket and its lock file must not let anyone
+ * else plant names in it: another user who owns it, or may write to it,
+ * could put a symlink where the lock file goes (issue 15). The default
+ * folder is ours alone (0700); a folder given with --socket or
+ * $RUSTIFY_SOCKET must be ours and not writable by group or others.
+ * Neither may be a symlink.
+ */
+int server_check_socket_dir(const char *dir, bool is_default,
+			    struct err *err)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return err_set(err, RUSTIFY_EIO, "socket folder %s: %s", dir,
+			       strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return err_set(err, RUSTIFY_EIO,
+			       "socket folder %s is a symlink: refusing to use "
+			       "it; give a real folder with --socket",
+			       dir);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, RUSTIFY_EIO,
+			       "socket folder %s is not a directory", dir);
+	if (st.st_uid != getuid())
+		return err_set(err, RUSTIFY_EIO,
+			       "socket folder %s belongs to uid %u, not to us "
+			       "(uid %u): refusing to use it; remove it or give "
+			       "another --socket",
+			       dir, (unsigned)st.st_uid, (unsigned)getuid());
+	if (is_default && (st.st_mode & 0777) != 0700)
+		return err_set(err, RUSTIFY_EIO,
+			       "socket folder %s has mode %04o, not 0700: "
+			       "refusing to use it; chmod 700 %s",
+			       dir, (unsigned)(st.st_mode & 07777), dir);
+	if (!is_default && (st.st_mode & 022))
+		return err_set(err, RUSTIFY_EIO,
+			       "socket folder %s is writable by %s (mode %04o): "
+			       "refusing to use it; chmod go-w %s, or give a "
+			       "folder of your own with --socket",
+			       dir,
+			       (st.st_mode & 002) ? "others" : "its group",
+			       (unsigned)(st.st_mode & 07777), dir);
+	return 0;
+}
+
 static int lock_file(const char *path, int *fd_out, struct err *err)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	char pidbuf[32] = "";
 	ssize_t n;
 
 	*fd_out = -1;
+	if (fd < 0 && errno == ELOOP)
+		return err_set(err, RUSTIFY_EIO,
+			       "%s is a symlink: refusing to open it; remove it",
+			       path);
 	if (fd < 0)
 		return err_set(err, RUSTIFY_EIO, "%s: %s", path,
 			       strerror(errno));
@@ -93,6 +135,7 @@ int server_start(struct daemon *d, struct err *err)
 {
 	struct sockaddr_un sa;
 	const char *path = d->cfg.socket_path;
+	struct stat st;
 	int fd, rc;
 	mode_t old;
 
@@ -121,8 +164,16 @@ int server_start(struct daemon *d, struct err *err)
 			goto out;
 		}
 		/* We hold the socket's lock: a socket file there now is a
-		 * dead daemon's. */
-		if (unlink(path) == 0)
+		 * dead daemon's. Anything else there is not ours to remove. */
+		if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+			rc = err_set(err, RUSTIFY_EEXIST,
+				     "%s exists and is not a socket: not "
+				     "removing it; move it away or choose "
+				     "another --socket",
+				     path);
+			goto out;
+		}
+		if (lstat(path, &st) == 0 && unlink(path) == 0)
 			log_info("removed stale socket %s", path);
 		old = umask(0177);
 		rc = uv_pipe_bind(&d->listener, path);
@@ -202,6 +253,7 @@ void server_jobs_drained(struct daemon *d)
 		uv_close((uv_handle_t *)&d->sig_int, handle_closed);
 		uv_close((uv_handle_t *)&d->grace_timer, handle_closed);
 		uv_close((uv_handle_t *)&d->queue_idle, handle_closed);
+		uv_close((uv_handle_t *)&d->backlog_timer, handle_closed);
 	}
 	uv_timer_init(d->loop, &final_timer);
 	final_timer.data = d;

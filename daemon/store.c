@@ -20,7 +20,9 @@
  * Cache table names come only from the cache_tables whitelist; caller
  * strings are never put into SQL text, only bound as parameters.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,11 +145,24 @@ static const char *db_path(sqlite3 *db)
  * can tell corruption from other failures even after a ROLLBACK has reset
  * sqlite3_errcode(). Only the loop thread calls into the store.
  */
-static int db_last_code;
+static _Thread_local int db_last_code;
 
 static int db_error(sqlite3 *db, struct err *err, const char *what)
 {
+	int sys = sqlite3_system_errno(db);
+
 	db_last_code = sqlite3_extended_errcode(db);
+	/* "database or disk is full" alone does not say which: a full disk
+	 * is the usual cause, and the one the user can act on. */
+	if ((db_last_code & 0xff) == SQLITE_FULL || sys == ENOSPC)
+		return err_set(err, RUSTIFY_EDB,
+			       "%s: %s: no space left on device (%s); free "
+			       "some space",
+			       db_path(db), what, sqlite3_errmsg(db));
+	if (sys && (db_last_code & 0xff) == SQLITE_IOERR)
+		return err_set(err, RUSTIFY_EDB, "%s: %s: %s (%s)",
+			       db_path(db), what, sqlite3_errmsg(db),
+			       strerror(sys));
 	return err_set(err, RUSTIFY_EDB, "%s: %s: %s", db_path(db), what,
 		       sqlite3_errmsg(db));
 }
@@ -593,6 +608,35 @@ static bool path_exists(const char *path)
 }
 
 /*
+ * Submitted sources are in these files: only we may read them. SQLite
+ * creates the -wal and -shm files with the mode of the database file, so
+ * the database is made 0600 before SQLite opens it, whatever the umask
+ * (which stays the user's: output folders and wheels keep normal modes).
+ * Files left 0644 by an older rustifyd are tightened too.
+ */
+static void db_file_private(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		fchmod(fd, 0600);
+		close(fd);
+	}
+	for (size_t i = 1; i < ARRAY_SIZE(suffixes); i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+
+		fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			fchmod(fd, 0600);
+			close(fd);
+		}
+		free(p);
+	}
+}
+
+/*
  * Opens and configures one database. Returns 0 with *out set,
  * DB_MOVE_ASIDE with a reason in *why when the file must be moved aside,
  * or a negative error.
@@ -608,6 +652,7 @@ static int db_try_open(const char *path, const struct db_spec *spec,
 
 	*out = NULL;
 	db_last_code = SQLITE_OK;
+	db_file_private(path);
 	rc = sqlite3_open_v2(path, &db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -793,6 +838,132 @@ static int store_check_dir(const char *dir, struct err *err)
 	return 0;
 }
 
+/*
+ * Job ids are never reused, not even when jobs.db is moved aside or
+ * deleted: a reused id points a manifest, a work folder or a retry at
+ * another job's request. The highest id ever issued is kept beside the
+ * database (jobs.last-id, written at each insert), and the ids found in
+ * moved-aside copies that can still be read count too.
+ */
+#define STORE_LAST_ID "jobs.last-id"
+
+static int64_t id_from_db(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	struct buf uri = BUF_INIT;
+	int64_t v = 0;
+
+	/* immutable: no lock, no -wal or -shm made beside a moved file */
+	buf_adds(&uri, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_addf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			buf_addch(&uri, *p);
+	}
+	buf_adds(&uri, "?immutable=1");
+	if (sqlite3_open_v2(uri.data, &db,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+			    NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db,
+			       "SELECT max(coalesce((SELECT max(seq) FROM "
+			       "sqlite_sequence WHERE name = 'jobs'), 0),"
+			       " coalesce((SELECT max(id) FROM jobs), 0))",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close_v2(db);
+	buf_release(&uri);
+	return v;
+}
+
+static int64_t id_floor(const char *dir)
+{
+	char *path = xasprintf("%s/" STORE_LAST_ID, dir);
+	size_t len = 0;
+	char *text = NULL;
+	int64_t floor = 0, v;
+	DIR *d;
+	struct dirent *e;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		char b[32];
+		ssize_t n = read(fd, b, sizeof(b) - 1);
+		if (n > 0) {
+			b[n] = '\0';
+			floor = strtoll(b, NULL, 10);
+			if (floor >= (int64_t)1e15)
+				floor = 0;
+		}
+		close(fd);
+	}
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, "jobs.db.corrupt-", 16) ||
+		    (n > 4 && !strcmp(e->d_name + n - 4, "-wal")) ||
+		    (n > 8 && !strcmp(e->d_name + n - 8, "-journal")) ||
+		    (n > 4 && !strcmp(e->d_name + n - 4, "-shm")))
+			continue;
+		free(text);
+		text = xasprintf("%s/%s", dir, e->d_name);
+		v = id_from_db(text);
+		/* a damaged page may say anything: keep ids parseable */
+		if (v > floor && v < (int64_t)1e15)
+			floor = v;
+	}
+	if (d)
+		closedir(d);
+	(void)len;
+	free(text);
+	free(path);
+	return floor < 0 ? 0 : floor;
+}
+
+/* Raises the jobs table's AUTOINCREMENT counter to at least floor. */
+static int ids_raise(struct store *s, int64_t floor, struct err *err)
+{
+	int ret;
+
+	ret = db_begin(s->jobs, true, err);
+	if (ret < 0)
+		goto out;
+	ret = db_run(s->jobs, err,
+		     "INSERT INTO sqlite_sequence(name, seq) SELECT 'jobs', 0"
+		     " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence"
+		     " WHERE name = 'jobs')",
+		     "");
+	if (ret < 0)
+		goto out;
+	ret = db_run(s->jobs, err,
+		     "UPDATE sqlite_sequence SET seq = ?1"
+		     " WHERE name = 'jobs' AND seq < ?1",
+		     "i", floor);
+	if (ret < 0)
+		goto out;
+	ret = db_commit(s->jobs, err);
+out:
+	if (ret < 0)
+		db_rollback(s->jobs);
+	return ret;
+}
+
+/* Best effort: the database itself is the first record of the ids. */
+static void ids_note(struct store *s, const char *id)
+{
+	char b[32];
+	int n;
+
+	if (s->id_fd < 0)
+		return;
+	n = snprintf(b, sizeof(b), "%s\n", id);
+	if (pwrite(s->id_fd, b, (size_t)n, 0) == n)
+		(void)!ftruncate(s->id_fd, n);
+}
+
 int store_open(struct store *s, const char *dir, json_t **notes,
 	       struct err *err)
 {
@@ -802,6 +973,7 @@ int store_open(struct store *s, const char *dir, json_t **notes,
 	s->jobs = NULL;
 	s->cache = NULL;
 	s->dir = NULL;
+	s->id_fd = -1;
 	ret = store_check_dir(dir, err);
 	if (ret < 0)
 		goto out;
@@ -809,6 +981,15 @@ int store_open(struct store *s, const char *dir, json_t **notes,
 	ret = db_open(dir, &jobs_spec, &s->jobs, moved, err);
 	if (ret < 0)
 		goto out;
+	ret = ids_raise(s, id_floor(dir), err);
+	if (ret < 0)
+		goto out;
+	{
+		char *p = xasprintf("%s/" STORE_LAST_ID, dir);
+		s->id_fd = open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+				0600);
+		free(p);
+	}
 	ret = db_open(dir, &cache_spec, &s->cache, moved, err);
 out:
 	if (ret < 0) {
@@ -831,6 +1012,9 @@ void store_close(struct store *s)
 {
 	sqlite3_close_v2(s->jobs);
 	sqlite3_close_v2(s->cache);
+	if (s->id_fd >= 0)
+		close(s->id_fd);
+	s->id_fd = -1;
 	free(s->dir);
 	s->jobs = NULL;
 	s->cache = NULL;
@@ -943,6 +1127,8 @@ int store_job_insert(struct store *s, json_t *request, const char *retry_of,
 		goto out;
 	*id = xasprintf("%lld", (long long)sqlite3_last_insert_rowid(s->jobs));
 	ret = db_commit(s->jobs, err);
+	if (ret == 0)
+		ids_note(s, *id);
 out:
 	if (ret < 0) {
 		db_rollback(s->jobs);
@@ -1267,6 +1453,75 @@ out:
 			json_decref(*out);
 			*out = NULL;
 		}
+	}
+	return ret;
+}
+
+int store_job_finish(struct store *s, const char *id, const char *state,
+		     const char *error, json_t *result, json_t **done,
+		     struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *params = NULL;
+	int64_t rowid;
+	bool is_running = false;
+	int ret;
+
+	*done = NULL;
+	ret = job_id_lookup(id, &rowid, err);
+	if (ret < 0)
+		goto out;
+	if (!job_state_is_known(state)) {
+		ret = err_state(err, state);
+		goto out;
+	}
+	ret = db_begin(s->jobs, true, err);
+	if (ret < 0)
+		goto out;
+	if (result) {
+		ret = job_update(s, id, err,
+				 "UPDATE jobs SET result = ?2 WHERE id = ?1",
+				 "ij", rowid, result);
+		if (ret < 0)
+			goto out;
+	}
+	ret = db_query(s->jobs, &st, err,
+		       "SELECT state = ?2 FROM jobs WHERE id = ?1", "it", rowid,
+		       JOB_RUNNING);
+	if (ret < 0)
+		goto out;
+	ret = db_step(st, err);
+	if (ret == 0)
+		ret = err_nojob(err, id);
+	if (ret < 0)
+		goto out;
+	is_running = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (is_running) {
+		ret = job_update(s, id, err,
+				 "UPDATE jobs SET state = ?2, error = ?3,"
+				 " finished_at = ?4 WHERE id = ?1",
+				 "ittd", rowid, state, error, store_now());
+		if (ret < 0)
+			goto out;
+		params = json_pack("{s:s}", "state", state);
+		if (error)
+			json_object_set_new(params, "error",
+					    json_string(error));
+		ret = event_append_locked(s, id, rowid, "job/done", params,
+					  done, err);
+		if (ret < 0)
+			goto out;
+	}
+	ret = db_commit(s->jobs, err);
+out:
+	sqlite3_finalize(st);
+	json_decref(params);
+	if (ret < 0) {
+		db_rollback(s->jobs);
+		json_decref(*done);
+		*done = NULL;
 	}
 	return ret;
 }

@@ -27,20 +27,16 @@
 #include <sqlite3.h>
 
 #include "rustify/error.h"
+#include "rustify/job.h"
 
 struct store {
 	sqlite3 *jobs;
 	sqlite3 *cache;
 	char *dir;
+	int id_fd; /* jobs.last-id: the highest job id ever issued */
 };
 
-/* Job states (strings stored in the jobs table). */
-#define JOB_QUEUED	"queued"
-#define JOB_RUNNING	"running"
-#define JOB_DONE	"done"
-#define JOB_FAILED	"failed"
-#define JOB_CANCELLED	"cancelled"
-#define JOB_INTERRUPTED "interrupted"
+/* Job states (strings stored in the jobs table): rustify/job.h. */
 
 /*
  * Opens (creating if needed) both databases in dir (which must exist).
@@ -89,6 +85,15 @@ int store_job_set_stage(struct store *s, const char *id, const char *stage,
 /* Result document of a finished job (job/result). */
 int store_job_set_result(struct store *s, const char *id, json_t *result,
 			 struct err *err);
+/*
+ * Ends a job in one transaction: stores its result (unless NULL) and,
+ * when the row is still running (a cancel writes its own state), the
+ * final state and error and a job/done event, whose full params go to
+ * *done (NULL when the row was not running).
+ */
+int store_job_finish(struct store *s, const char *id, const char *state,
+		     const char *error, json_t *result, json_t **done,
+		     struct err *err);
 /* *result is NULL (not an error) when the job has none yet. */
 int store_job_get_result(struct store *s, const char *id, json_t **result,
 			 struct err *err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "fs.h"
 #include "translate/crate.h"
 #include "log.h"
 #include "pipeline.h"
@@ -35,7 +36,7 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 					   "job log)");
 		goto out;
 	}
-	doc = load_json_file(path, &err);
+	doc = stage_load_json(path, &err);
 	if (!doc) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 		goto out;
@@ -43,7 +44,7 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	json_array_foreach(json_object_get(doc, "functions"), i, f) {
 		const char *q =
 		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf = q ? pipeline_result_fn(r, q) : NULL;
+		json_t *rf = q ? stage_result_fn(r, q) : NULL;
 		bool ok = json_is_true(json_object_get(f, "verified"));
 
 		if (!rf)
@@ -209,8 +210,12 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 		job_progress(r, 30,
 			     "comparing Python and Rust on the captured "
 			     "and generated inputs");
-		stage_child(r, args, ps->src_dir, r->d->cfg.profile_timeout,
-			    verify_done);
+		const struct job_child child = {
+		    .args = args,
+		    .cwd = ps->src_dir,
+		    .timeout = r->d->cfg.profile_timeout,
+		    .done = verify_done};
+		job_spawn(r, &child);
 	}
 done:
 	json_decref(list);
@@ -238,7 +243,11 @@ void stage_verify(struct job_run *r)
 	{
 		const char *args[] = {ps->python, "-m", "zipfile", "-e",
 				      wheel,	  site, NULL};
-		stage_child(r, args, r->work_dir, 120, verify_unpacked);
+		const struct job_child child = {.args = args,
+						.cwd = r->work_dir,
+						.timeout = 120,
+						.done = verify_unpacked};
+		job_spawn(r, &child);
 	}
 	free(site);
 }

@@ -2,9 +2,11 @@
  * error.c - struct err and the code tables generated from RUSTIFY_ERRORS.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "rustify/buf.h"
+#include "rustify/bug.h"
 #include "rustify/error.h"
 
 void err_init(struct err *e)
@@ -86,5 +88,30 @@ int rustify_rpc_code(int code)
 		RUSTIFY_ERRORS(X)
 #undef X
 	}
-	return -32603;
+	return RPC_INTERNAL_ERROR;
+}
+
+int rustify_code_from_rpc(int rpc_code)
+{
+#define X(name, value, msg, rpc)                                               \
+	if (value && rpc == rpc_code)                                          \
+		return value;
+	RUSTIFY_ERRORS(X)
+#undef X
+	return RUSTIFY_EINTERNAL;
+}
+
+void rustify_bug(const char *file, int line, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	buf_addf(&b, "BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	buf_addch(&b, '\n');
+	fwrite(b.data, 1, b.len, stderr);
+	fflush(stderr);
+	abort();
 }

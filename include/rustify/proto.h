@@ -26,16 +26,18 @@
 /* Longest header section accepted before the blank line. */
 #define RUSTIFY_MAX_HEADER 8192u
 
-/* JSON-RPC error codes on the wire. */
-#define RPC_PARSE_ERROR	     -32700
-#define RPC_INVALID_REQUEST  -32600
-#define RPC_METHOD_NOT_FOUND -32601
-#define RPC_INVALID_PARAMS   -32602
-#define RPC_INTERNAL_ERROR   -32603
-#define RPC_UNKNOWN_JOB	     -32001
-#define RPC_BUSY	     -32002
-#define RPC_SHUTTING_DOWN    -32003
-#define RPC_BAD_STATE	     -32004
+/* JSON-RPC error codes on the wire: RPC_* in rustify/error.h. */
+
+/* ---- paths -------------------------------------------------------------- */
+
+/*
+ * The socket rustifyd listens on and rustifyctl connects to when no
+ * --socket is given: $RUSTIFY_SOCKET (made absolute), else
+ * $XDG_RUNTIME_DIR/rustify/rustifyd.sock when that variable holds an
+ * absolute path, else /tmp/rustify-$UID/rustifyd.sock. *is_default (may be
+ * NULL) is false when $RUSTIFY_SOCKET chose it. Malloc'd.
+ */
+char *rustify_socket_default(bool *is_default);
 
 /* ---- framing ---------------------------------------------------------- */
 

@@ -152,7 +152,7 @@ def test_job_commands(daemon, tmpdir_short):
     assert "job %s:" % job in r.stdout
     r = ctl("cancel", job, socket=daemon.socket)
     assert r.returncode == 1 and job in r.stderr
-    r = ctl("retry", job, "--json", socket=daemon.socket)
+    r = ctl("retry", job, "--json", "--no-wait", socket=daemon.socket)
     assert r.returncode == 0 and json.loads(r.stdout)["retry_of"] == job
     assert ctl("status", "999999", socket=daemon.socket).returncode == 1
     r = ctl("cache", "stats", "--json", socket=daemon.socket)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rustify/buf.h"
+#include "supervise.h"
 #include "test.h"
 
 struct test_entry {
@@ -117,6 +118,10 @@ int main(int argc, char **argv)
 {
 	size_t passed = 0, failed = 0;
 
+	/* Jobs run by the tests start their children under this binary, as
+	 * they start them under rustifyd. */
+	if (argc > 1 && !strcmp(argv[1], SUPERVISE_ARG))
+		return supervise_main(argc, argv);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	for (size_t i = 0; i < ntests; i++) {
 		if (!selected(tests[i].name, argc, argv))

@@ -83,3 +83,16 @@ TEST(build_error_function_finds_the_function)
 	CHECK(build_error_function("error: x\n --> src/lib.rs:9:5\n", NULL) ==
 	      NULL);
 }
+
+TEST(build_log_disk_full_is_not_a_translator_bug)
+{
+	CHECK(build_log_is_disk_full(
+	    "   Compiling libc v0.2.170\n"
+	    "error: failed to write /t/release/deps/liblibc.rlib: No space "
+	    "left on device (os error 28)\n"));
+	CHECK(build_log_is_disk_full(
+	    "error: could not write output to x.o: (os error 28)\n"));
+	CHECK(!build_log_is_disk_full(
+	    "error[E0425]: cannot find value `x` in this scope\n"));
+	CHECK(!build_log_is_disk_full(NULL));
+}

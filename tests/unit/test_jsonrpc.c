@@ -552,3 +552,18 @@ TEST(params_non_object)
 	CHECK(s == NULL);
 	json_decref(arr);
 }
+
+/* One list of codes (rustify/error.h): a client maps every JSON-RPC
+ * code the daemon sends back to a code that the daemon maps to it. */
+TEST(rpc_codes_round_trip_through_one_list)
+{
+	for (int code = 0; code >= RUSTIFY_EEXIST; code--) {
+		int rpc = rustify_rpc_code(code);
+		if (!code)
+			continue;
+		CHECK_INT(rustify_rpc_code(rustify_code_from_rpc(rpc)), rpc);
+	}
+	CHECK_INT(rustify_code_from_rpc(RPC_BAD_SOURCE), RUSTIFY_ESOURCE);
+	CHECK_INT(rustify_code_from_rpc(RPC_BUSY), RUSTIFY_EBUSY);
+	CHECK_INT(rustify_code_from_rpc(-31999), RUSTIFY_EINTERNAL);
+}

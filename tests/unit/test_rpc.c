@@ -30,6 +30,7 @@ static void fx_init(struct fx *f)
 	int sv[2];
 
 	memset(f, 0, sizeof(*f));
+	daemon_wire(&f->d);
 	log_set_level(LOG_ERROR);
 	f->d.cfg.state_dir = xstrdup(test_tmpdir());
 	f->d.cfg.socket_path = xasprintf("%s/s.sock", test_tmpdir());

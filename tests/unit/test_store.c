@@ -1018,12 +1018,41 @@ TEST(store_corrupt_jobs_moved_aside_with_note)
 	CHECK_INT(store_job_list(&s, 0, NULL, &list, &err), 0);
 	CHECK_INT(json_array_size(list), 0);
 	json_decref(list);
+	/* never an id the moved-aside database used (issue 15) */
 	id = insert_job(&s, "{}");
-	CHECK_STR(id, "1");
+	CHECK_STR(id, "2");
 	free(id);
 	CHECK_INT(store_integrity_check(&s, &err), 0);
 	store_close(&s);
 	free(path);
+	err_release(&err);
+}
+
+TEST(store_job_ids_not_reused_when_jobs_db_is_gone)
+{
+	struct err err = ERR_INIT;
+	struct store s;
+	char *id = NULL;
+	const char *const names[] = {"jobs.db", "jobs.db-wal", "jobs.db-shm"};
+
+	store_open_ok(&s, test_tmpdir());
+	for (int i = 0; i < 3; i++) {
+		free(id);
+		id = insert_job(&s, "{}");
+	}
+	CHECK_STR(id, "3");
+	free(id);
+	store_close(&s);
+	for (size_t i = 0; i < 3; i++) {
+		char *p = xasprintf("%s/%s", test_tmpdir(), names[i]);
+		unlink(p);
+		free(p);
+	}
+	store_open_ok(&s, test_tmpdir());
+	id = insert_job(&s, "{}");
+	CHECK_STR(id, "4");
+	free(id);
+	store_close(&s);
 	err_release(&err);
 }
 

@@ -1,0 +1,158 @@
+/*
+ * jobcache.c - the whole-job cache (see jobcache.h): an "artifact" entry
+ * of cache.db per delivery, checked against the output folder's manifest.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "build.h"
+#include "jobcache.h"
+#include "log.h"
+#include "rustify/options.h"
+#include "sha256.h"
+#include "stage.h"
+
+/* Key of a whole delivery: the daemon build, the source, the request
+ * (minus where it goes), the profile and the selection. */
+char *jobcache_key(struct job_run *r, json_t *names)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *req = json_deep_copy(r->request);
+	struct sha256 c;
+	char hex[65], *s;
+
+	for (const struct rustify_option *o = rustify_submit_options; o->key;
+	     o++)
+		if (o->affects == OPTION_PLACE)
+			json_object_del(req, o->key);
+	sha256_init(&c);
+	sha256_update(&c, "job-v1\0", 7);
+	sha256_update(&c, r->d->build_id, 64);
+	sha256_update(&c, ps->src.sha256, 64);
+	if (ps->profile_key)
+		sha256_update(&c, ps->profile_key, strlen(ps->profile_key));
+	s = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
+	sha256_update(&c, s, strlen(s) + 1);
+	free(s);
+	s = json_dumps(names, JSON_COMPACT);
+	sha256_update(&c, s, strlen(s) + 1);
+	free(s);
+	sha256_update(&c, ps->python, strlen(ps->python) + 1);
+	sha256_final_hex(&c, hex);
+	json_decref(req);
+	return xstrdup(hex);
+}
+
+/*
+ * A whole-job cache hit: the same delivery is already in the output dir
+ * (its manifest names this job key, and the package and wheel are there).
+ * Nothing is profiled, built, verified or copied again.
+ */
+bool jobcache_hit(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	json_t *hit = NULL, *man = NULL, *m, *f;
+	char *out = stage_output_dir(r), *path = NULL, *pkg = NULL, *wheel = NULL;
+	const char *tools;
+	json_error_t je;
+	bool ok = false;
+	size_t i;
+	struct stat st;
+
+	if (store_cache_get(&r->d->store, "artifact", ps->job_key, &hit, NULL,
+			    NULL, &err) < 0 ||
+	    !hit)
+		goto out;
+	/* built by the toolchain installed now (known, and checked again
+	 * in the background once a minute while hits are served) */
+	if (now_seconds() - r->d->toolchain_at > 60)
+		build_probe_toolchain(r->d);
+	tools = json_string_value(json_object_get(hit, "toolchain"));
+	if (!r->d->toolchain || !tools || strcmp(tools, r->d->toolchain))
+		goto out;
+	path = xasprintf("%s/rustify.json", out);
+	man = json_load_file(path, 0, &je);
+	json_array_foreach(json_object_get(man, "modules"), i, m) {
+		const char *k =
+		    json_string_value(json_object_get(m, "job_key"));
+		if (k && !strcmp(k, ps->job_key))
+			ok = true;
+	}
+	if (!ok)
+		goto out;
+	pkg = xasprintf("%s/%s", out,
+			json_string_value(json_object_get(hit, "module")));
+	ok = stat(pkg, &st) == 0 && S_ISDIR(st.st_mode);
+	if (ok && json_is_string(json_object_get(hit, "wheel"))) {
+		wheel =
+		    xasprintf("%s/%s", out,
+			      json_string_value(json_object_get(hit, "wheel")));
+		ok = stat(wheel, &st) == 0;
+	}
+	if (!ok)
+		goto out;
+	json_array_foreach(json_object_get(hit, "functions"), i, f) {
+		json_t *rf = stage_result_fn(
+		    r, json_string_value(json_object_get(f, "name")));
+		if (rf)
+			json_object_update(rf, f);
+	}
+	ps->module = xstrdup(json_string_value(json_object_get(hit, "module")));
+	json_object_set(r->result, "module", json_object_get(hit, "module"));
+	json_object_set_new(r->result, "output", json_string(out));
+	json_object_set_new(r->result, "wheel",
+			    wheel ? json_string(wheel) : json_null());
+	json_object_set(r->result, "cached_from", json_object_get(hit, "job"));
+	json_object_set_new(r->result, "cache_hit", json_true());
+out:
+	json_decref(hit);
+	json_decref(man);
+	free(out);
+	free(path);
+	free(pkg);
+	free(wheel);
+	err_release(&err);
+	return ok;
+}
+
+void jobcache_remember(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	const char *wheel =
+	    json_string_value(json_object_get(r->result, "wheel"));
+	const char *base = wheel ? strrchr(wheel, '/') : NULL;
+	json_t *fns, *f, *v;
+	size_t i;
+
+	if (!ps || !ps->job_key || r->is_dry_run ||
+	    json_is_true(json_object_get(r->request, "rebuild")))
+		return;
+	fns = json_array();
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		json_t *keep = json_object();
+		static const char *const keys[] = {
+		    "translated",	"verified",
+		    "checked_inputs",	"speedup",
+		    "reason",		"signature",
+		    "time_original_ns", "time_accelerated_ns",
+		    "enabled",		"tier", "typed_reason", NULL};
+		for (const char *const *k = keys; *k; k++)
+			if ((v = json_object_get(f, *k)))
+				json_object_set(keep, *k, v);
+		json_object_set(keep, "name", json_object_get(f, "name"));
+		json_array_append_new(fns, keep);
+	}
+	json_t *val =
+	    json_pack("{s:s, s:s?, s:o, s:s, s:s?}", "module", ps->module,
+		      "wheel", base ? base + 1 : NULL, "functions", fns, "job",
+		      r->id, "toolchain", r->d->toolchain);
+	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL, 0,
+			    &err) < 0)
+		log_warn("job %s: %s", r->id, err_msg(&err));
+	json_decref(val);
+	err_release(&err);
+}
+

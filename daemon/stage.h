@@ -1,0 +1,52 @@
+/*
+ * stage.h - what the stages of a job share: the state they hand to each
+ * other (struct pipeline_state, one per run), the entries of the job's
+ * result, where its output goes, the interpreter, and reading a JSON file
+ * a child wrote. Below every stage file and below pipeline.c, which puts
+ * the stages in order: a stage file never calls pipeline.c.
+ */
+#ifndef RUSTIFY_STAGE_H
+#define RUSTIFY_STAGE_H
+
+#include <jansson.h>
+
+#include "jobs.h"
+#include "source.h"
+
+/* What the stages of one job hand to each other (loop thread only). */
+struct pipeline_state {
+	struct source src;
+	char *src_path; /* the file the workload runs (text: written out) */
+	char *src_dir;
+	json_t *index;
+	json_t *profile;
+	char *python;
+	char *profile_key;
+	bool has_profile_cache_hit;
+	bool is_list_only;
+	char *module;		   /* the accelerated package's import name */
+	char *out_dir;		   /* work/<id>/out: crate/ and <module>/ */
+	char *output;		   /* the user's output dir (deliver) */
+	json_t *translate;	   /* the translator's report */
+	json_t *translate_request; /* what it was asked (a rebuild reuses it) */
+	json_t *excluded;	   /* name: why, kept in Python by the build */
+	char *job_key;		   /* everything that determines the delivery */
+};
+
+/* r's state, made on first use. */
+struct pipeline_state *stage_state(struct job_run *r);
+/* Frees r's state (the pipeline's release operation calls it). */
+void stage_state_release(struct job_run *r);
+/* The entry of result.functions for a qualname, or NULL. */
+json_t *stage_result_fn(struct job_run *r, const char *qualname);
+/* Fills the result's stage-independent keys at the end of a job. */
+void stage_result_finish(struct job_run *r);
+/* Where the job delivers (request "output", else rustify-out/ beside a
+ * source file, else in its work folder); malloc'd. */
+char *stage_output_dir(struct job_run *r);
+/* The interpreter: the request's, else python3 on the daemon's PATH. */
+char *stage_python(struct job_run *r);
+/* A JSON file; NULL with err saying where it is malformed. */
+json_t *stage_load_json(const char *path, struct err *err);
+
+#endif
