@@ -340,26 +340,14 @@ bool build_log_is_disk_full(const char *log)
 		       strstr(log, "(os error 28)"));
 }
 
-char *build_error_function(const char *log, const char *lib_rs)
+/* The function whose text holds generated line gen_line: the nearest
+ * header at or above it, "// line N: def f" (native functions) or
+ * #[pyo3(name = "f", ...)] (entry points). */
+static char *function_at(const char *lib_rs, long gen_line)
 {
-	const char *e = log, *arrow = NULL, *p = lib_rs;
-	long gen_line = 0;
+	const char *p = lib_rs;
 	char *name = NULL;
 
-	/* the first error (a line starting "error[" or "error:") and its
-	 * location in the generated file */
-	while (e && (strncmp(e, "error", 5) || (e[5] != '[' && e[5] != ':'))) {
-		e = strchr(e, '\n');
-		if (e)
-			e++;
-	}
-	if (e)
-		arrow = strstr(e, "--> src/lib.rs:");
-	if (!arrow || !lib_rs)
-		return NULL;
-	gen_line = strtol(arrow + 15, NULL, 10);
-	/* the nearest function header at or above it: "// line N: def f"
-	 * (native functions) or #[pyo3(name = "f", ...)] (entry points) */
 	for (long ln = 1; *p && ln <= gen_line; ln++) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
@@ -380,6 +368,74 @@ char *build_error_function(const char *log, const char *lib_rs)
 			break;
 		p = eol + 1;
 	}
+	return name;
+}
+
+/* The next error line ("error[" or "error:", not cargo's summary) from
+ * *pos on; NULL when none. */
+static const char *next_error(const char **pos)
+{
+	const char *e = *pos;
+
+	while (e && *e) {
+		if (!strncmp(e, "error", 5) && (e[5] == '[' || e[5] == ':') &&
+		    strncmp(e, "error: could not compile", 24) &&
+		    strncmp(e, "error: aborting", 15)) {
+			const char *nl = strchr(e, '\n');
+			*pos = nl ? nl + 1 : e + strlen(e);
+			return e;
+		}
+		e = strchr(e, '\n');
+		if (e)
+			e++;
+	}
+	*pos = NULL;
+	return NULL;
+}
+
+void build_error_functions(const char *log, const char *lib_rs, json_t *out)
+{
+	const char *pos = log;
+	const char *e;
+
+	if (!log || !lib_rs)
+		return;
+	while ((e = next_error(&pos))) {
+		/* its location in the generated file: the arrow before the
+		 * next error */
+		const char *arrow = strstr(e, "--> src/lib.rs:");
+		const char *after = pos;
+		const char *next;
+		char *name;
+		if (!arrow)
+			break;
+		next = next_error(&after);
+		if (next && arrow > next)
+			continue;
+		name = function_at(lib_rs, strtol(arrow + 15, NULL, 10));
+		if (name && !json_object_get(out, name))
+			json_object_set_new(
+			    out, name,
+			    json_stringn(e, strcspn(e, "\n")));
+		free(name);
+	}
+}
+
+char *build_error_function(const char *log, const char *lib_rs)
+{
+	json_t *all = json_object();
+	const char *k = NULL;
+	char *name = NULL;
+	void *it;
+
+	build_error_functions(log, lib_rs, all);
+	/* the first error's function: the object keeps insertion order */
+	it = json_object_iter(all);
+	if (it)
+		k = json_object_iter_key(it);
+	if (k)
+		name = xstrdup(k);
+	json_decref(all);
 	return name;
 }
 
@@ -427,28 +483,34 @@ static char *find_wheel(const char *dir)
 }
 
 /*
- * Keeps fn in Python for the next translation (reason: the compiler's
- * first error). False when that cannot help: nothing to translate again,
- * fn already kept out, or three functions kept out already; the build
+ * Keeps every function whose Rust did not compile in Python for the next
+ * translation (reason: its first compiler error). False when that cannot
+ * help: nothing to translate again, or no function not kept out already
+ * (each round keeps at least one more out, so the rounds end); the build
  * then fails as it would have.
  */
-#define BUILD_MAX_EXCLUDED 3
-
-static bool build_exclude(struct pipeline_state *ps, const char *fn,
-			  const char *first)
+static bool build_exclude(struct pipeline_state *ps, json_t *fns)
 {
-	if (!ps->translate_request || !ps->src.text ||
-	    json_object_size(ps->excluded) >= BUILD_MAX_EXCLUDED ||
-	    json_object_get(ps->excluded, fn))
+	const char *fn;
+	json_t *why;
+	bool added = false;
+
+	if (!ps->translate_request || !ps->src.text)
 		return false;
-	if (!ps->excluded)
-		ps->excluded = json_object();
-	json_object_set_new(
-	    ps->excluded, fn,
-	    json_sprintf("its generated Rust did not compile (a translator "
-			 "bug; the job log has the compiler's output): %s",
-			 first));
-	return true;
+	json_object_foreach(fns, fn, why) {
+		if (ps->excluded && json_object_get(ps->excluded, fn))
+			continue;
+		if (!ps->excluded)
+			ps->excluded = json_object();
+		json_object_set_new(
+		    ps->excluded, fn,
+		    json_sprintf("its generated Rust did not compile (a "
+				 "translator bug; the job log has the "
+				 "compiler's output): %s",
+				 json_string_value(why)));
+		added = true;
+	}
+	return added;
 }
 
 static void build_exit(struct job_run *r, int64_t status, int sig,
@@ -497,24 +559,27 @@ static void build_exit(struct job_run *r, int64_t status, int sig,
 			first = xstrndup(start, (size_t)(end - start));
 		}
 		if (!sig && first && r->ps) {
-			/* One function's Rust did not compile: that function
-			 * stays in Python, and the job goes back to translate
-			 * the others and build them again. */
-			char *fn = build_error_function(bs->log.data, lib);
-			bool again = fn && build_exclude(r->ps, fn, first);
-
+			/* Functions whose Rust did not compile (any number):
+			 * they stay in Python, and the job goes back to
+			 * translate the others and build them again. */
+			json_t *fns = json_object();
+			bool again;
+			build_error_functions(bs->log.data, lib, fns);
+			again = build_exclude(r->ps, fns);
 			if (again) {
 				struct buf msg = BUF_INIT;
-				buf_addf(&msg,
-					 "the Rust of %s() did not compile; "
-					 "translating again with it kept in "
-					 "Python",
-					 fn);
+				const char *fn;
+				json_t *v;
+				buf_adds(&msg, "the Rust of");
+				json_object_foreach(fns, fn, v)
+					buf_addf(&msg, " %s()", fn);
+				buf_adds(&msg, " did not compile; translating "
+					       "again with that kept in Python");
 				build_release(r);
 				job_stage_again(r, "translate", msg.data);
 				buf_release(&msg);
 			}
-			free(fn);
+			json_decref(fns);
 			if (again)
 				goto out;
 		}

@@ -34,6 +34,11 @@ bool build_log_is_disk_full(const char *log);
  * a build log (its "// line N: def f" header or its entry point's
  * #[pyo3(name = "f")]), or NULL. Exposed for tests. */
 char *build_error_function(const char *log, const char *lib_rs);
+/* Every function with an error in the build log, name: its first error
+ * line, into out (an object; in the order of the errors). */
+struct json_t;
+void build_error_functions(const char *log, const char *lib_rs,
+			   struct json_t *out);
 /*
  * Finds the versions of rustc, cargo and maturin on the pool and keeps them
  * in d->toolchain (NULL until known, or when a tool is missing). Every

@@ -3264,6 +3264,23 @@ static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 		buf_addch(gen, '>');
 }
 
+/* RUSTIFY_TEST_MISCOMPILE=f,g: names (qualnames) of functions to break
+ * (a comma-separated list). */
+bool test_miscompile(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == n && !strncmp(p, name, n))
+			return true;
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
 /* What runs before the body: the recursion guard, the tick counter,
  * copies of rebound parameters, str index views. */
 static void emit_prologue(struct fe *f)
@@ -3277,7 +3294,7 @@ static void emit_prologue(struct fe *f)
 	/* Test hook: the crate must build, and when it does not, the build
 	 * stage leaves the function that failed in Python and builds the
 	 * others (tests/e2e). Never set outside tests. */
-	if (broken && !strcmp(broken, fn->name))
+	if (test_miscompile(broken, fn->name))
 		emit_line(e, "compile_error!(\"RUSTIFY_TEST_MISCOMPILE "
 			     "(a test's deliberately broken function)\");");
 	/* signal checks count loop iterations in a register (rt::Ticks) */

@@ -437,6 +437,10 @@ void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
 void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn);
 const char *emit_fn_rname(const struct ir_fn *fn);
 
+/* Test hook (tests/e2e): is name in the comma-separated list of
+ * functions RUSTIFY_TEST_MISCOMPILE asks to break? */
+bool test_miscompile(const char *list, const char *name);
+
 /* prelude.c: the rt runtime module emitted into every crate. */
 extern const char translate_prelude_rs[];
 /* prelude.c: the object tier's runtime (obj.rs), emitted after it. */

@@ -1940,6 +1940,10 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 				  v->rname);
 	}
 	emit_line(e, "let mut rv: Option<o::O> = None;");
+	/* test hook, as the typed tier's (emit.c) */
+	if (test_miscompile(getenv("RUSTIFY_TEST_MISCOMPILE"), fn->qualname))
+		emit_line(e, "compile_error!(\"RUSTIFY_TEST_MISCOMPILE "
+			     "(a test's deliberately broken function)\");");
 	emit_open(e, "'r: {");
 	emit_open(e, "'x0: {");
 	block(&em, &fn->body);

@@ -312,3 +312,85 @@ def test_a_function_whose_rust_does_not_compile_stays_in_python(
     assert res["stages"][-2]["status"] == "again", res["stages"]
     assert "every function stays in Python" in \
         res["stages"][-1]["message"], res["stages"]
+
+
+MANY_HOT = '''\
+def dot(a, b):
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i] * b[i]
+    return total
+
+
+def sq_sum(a):
+    total = 0.0
+    for x in a:
+        total += x * x
+    return total
+
+
+def cubes(a):
+    return sum([x * x * x for x in a])
+
+
+class Acc:
+    def __init__(self):
+        self.total = 0.0
+
+    def add(self, x):
+        try:
+            self.total += x
+        except TypeError:
+            pass
+        return self
+
+
+def fold(a):
+    acc = Acc()
+    for x in a:
+        acc.add(x)
+    return acc.total
+
+
+if __name__ == "__main__":
+    import random
+    rnd = random.Random(3)
+    for _ in range(10):
+        a = [rnd.random() for _ in range(5000)]
+        b = [rnd.random() for _ in range(5000)]
+        dot(a, b)
+        sq_sum(a)
+        cubes(a)
+        fold(a)
+'''
+
+
+def test_any_number_of_functions_that_do_not_compile(daemons, tmpdir_short):
+    """Four functions of both tiers whose Rust does not compile (forced by
+    the test hook) all stay in Python, each with the compiler's error;
+    the fifth is built, verified and delivered; the job is done."""
+    src = write(tmpdir_short, "many.py", MANY_HOT)
+    out = os.path.join(tmpdir_short, "out")
+    broken = "sq_sum,cubes,Acc.add,fold"
+    d = daemons.new(wrapper=["env", "RUSTIFY_TEST_MISCOMPILE=" + broken])
+    with d.connect() as c:
+        res = run(c, {"file": src, "output": out, "all": True})
+    assert res["state"] == "done", res
+    fns = {f["name"]: f for f in res["functions"]}
+    assert fns["dot"]["translated"] and fns["dot"]["verified"], fns["dot"]
+    for name in broken.split(","):
+        f = fns[name]
+        assert f["translated"] is False, f
+        assert "did not compile" in f["reason"], f
+        assert "RUSTIFY_TEST_MISCOMPILE" in f["reason"], f
+    check = ("import many, many_rs, random\n"
+             "r = random.Random(5)\n"
+             "a = [r.random() for _ in range(300)]\n"
+             "print(many_rs.dot(a, a) == many.dot(a, a),\n"
+             "      type(many_rs.dot).__name__,\n"
+             "      type(many_rs.fold).__name__,\n"
+             "      many_rs.fold(a) == many.fold(a))\n")
+    r = py(check, out + os.pathsep + tmpdir_short, tmpdir_short)
+    assert r.stdout.split() == ["True", "native_function", "function",
+                                "True"], r.stdout + r.stderr
+    d.stop()

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "../../daemon/build.h"
+#include <jansson.h>
+
 #include "test.h"
 
 static const char lib_rs[] = "use pyo3::prelude::*;\n"	/* 1 */
@@ -82,6 +84,49 @@ TEST(build_error_function_finds_the_function)
 	      NULL);
 	CHECK(build_error_function("error: x\n --> src/lib.rs:9:5\n", NULL) ==
 	      NULL);
+}
+
+TEST(build_error_functions_finds_every_function)
+{
+	const char *lib = "pub mod rt {\n"			   /* 1 */
+			  "}\n"					   /* 2 */
+			  "// line 3: def first\n"		   /* 3 */
+			  "fn first() {\n"			   /* 4 */
+			  "    bad_one\n"				   /* 5 */
+			  "}\n"					   /* 6 */
+			  "// line 9: def Cls.method\n"		   /* 7 */
+			  "unsafe fn of_3() {\n"		   /* 8 */
+			  "    bad_two; bad_three\n"		   /* 9 */
+			  "}\n";				   /* 10 */
+	json_t *out = json_object();
+	const char *k;
+	json_t *v;
+	int n = 0;
+
+	/* three errors in two functions, then cargo's summary */
+	build_error_functions("error[E0425]: cannot find value `bad_one`\n"
+			      "  --> src/lib.rs:5:5\n"
+			      "error[E0425]: cannot find value `bad_two`\n"
+			      "  --> src/lib.rs:9:5\n"
+			      "error[E0425]: cannot find value `bad_three`\n"
+			      "  --> src/lib.rs:9:15\n"
+			      "error: could not compile `m` (lib) due to 3 "
+			      "previous errors\n",
+			      lib, out);
+	json_object_foreach(out, k, v) {
+		if (n == 0) {
+			CHECK_STR(k, "first");
+			CHECK_STR(json_string_value(v),
+				  "error[E0425]: cannot find value `bad_one`");
+		} else {
+			CHECK_STR(k, "Cls.method");
+			CHECK_STR(json_string_value(v),
+				  "error[E0425]: cannot find value `bad_two`");
+		}
+		n++;
+	}
+	CHECK_INT(n, 2);
+	json_decref(out);
 }
 
 TEST(build_log_disk_full_is_not_a_translator_bug)
