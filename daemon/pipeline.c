@@ -245,11 +245,13 @@ static void stage_index(struct job_run *r)
 /* ---- profile ---------------------------------------------------------------
  */
 
+/* Whether to run the profile harness: it decides with Python's own
+ * parser whether the file has a workload (a main block, or top-level
+ * statements beyond definitions, imports and constant assignments). */
 static bool has_workload(struct job_run *r)
 {
-	return json_object_get(r->request, "entry") ||
-	       json_object_get(r->request, "entry_cmd") ||
-	       strstr(r->ps->src.text, "__main__") != NULL;
+	(void)r;
+	return true;
 }
 
 /* Hash of everything that determines a profile. Sibling modules that the
@@ -725,12 +727,26 @@ static void translate_cleanup(void *arg)
 }
 
 /* Takes the translator's report into the result's functions; counts. */
+/* One function of the translator's report into a result entry. */
+static void apply_report_fn(json_t *rf, json_t *f, bool ok)
+{
+	json_object_set_new(rf, "translated", json_boolean(ok));
+	json_object_set(rf, "reason", json_object_get(f, "reason"));
+	/* typed, object (or null): and why not typed, when object */
+	json_object_set(rf, "tier", json_object_get(f, "tier"));
+	json_object_set(rf, "typed_reason", json_object_get(f, "typed_reason"));
+	if (json_is_string(json_object_get(f, "signature")) &&
+	    !json_is_string(json_object_get(rf, "signature")))
+		json_object_set(rf, "signature",
+				json_object_get(f, "signature"));
+}
+
 static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 			 size_t *nfns)
 {
 	struct pipeline_state *ps = r->ps;
-	json_t *f;
-	size_t i;
+	json_t *f, *rf;
+	size_t i, k;
 
 	*ntranslated = *nfns = 0;
 	json_decref(ps->translate);
@@ -738,23 +754,21 @@ static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 	json_array_foreach(json_object_get(report, "functions"), i, f) {
 		const char *name =
 		    json_string_value(json_object_get(f, "name"));
-		json_t *rf = name ? stage_result_fn(r, name) : NULL;
 		bool ok = json_is_true(json_object_get(f, "translated"));
 
 		(*nfns)++;
 		*ntranslated += ok;
-		if (!rf)
+		if (!name)
 			continue;
-		json_object_set_new(rf, "translated", json_boolean(ok));
-		json_object_set(rf, "reason", json_object_get(f, "reason"));
-		/* typed, object (or null): and why not typed, when object */
-		json_object_set(rf, "tier", json_object_get(f, "tier"));
-		json_object_set(rf, "typed_reason",
-				json_object_get(f, "typed_reason"));
-		if (json_is_string(json_object_get(f, "signature")) &&
-		    !json_is_string(json_object_get(rf, "signature")))
-			json_object_set(rf, "signature",
-					json_object_get(f, "signature"));
+		/* every entry of that name: a property's getter and setter
+		 * are one qualname, translated together */
+		json_array_foreach(json_object_get(r->result, "functions"), k,
+				   rf) {
+			const char *n =
+			    json_string_value(json_object_get(rf, "name"));
+			if (n && !strcmp(n, name))
+				apply_report_fn(rf, f, ok);
+		}
 	}
 }
 

@@ -18,6 +18,122 @@
 #include "log.h"
 #include "pipeline.h"
 
+static const char *str_or(json_t *o, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : dflt;
+}
+
+/* Why a translated function that did not verify stays in Python. */
+static char *failure_reason(json_t *f, json_t *rf)
+{
+	json_t *ff = json_object_get(f, "first_failure");
+
+	if (!json_integer_value(json_object_get(f, "checked_inputs")) &&
+	    !json_integer_value(json_object_get(rf, "calls")))
+		return xstrdup("not called by the workload: translated, but "
+			       "it stays in Python until verified (annotate "
+			       "every parameter to have it checked on "
+			       "generated inputs)");
+	if (!json_is_object(ff))
+		return xstrdup(
+		    "no captured call could be replayed (its arguments could "
+		    "not be pickled or loaded again: lambdas, open files, "
+		    "exceptions with an __init__ of their own, ...): it stays "
+		    "in Python");
+	return xasprintf("verification failed (%s): input %s: Python gave "
+			 "%s, Rust gave %s; a translator bug, the function "
+			 "stays in Python",
+			 str_or(ff, "kind", "?"), str_or(ff, "input", "?"),
+			 str_or(ff, "expected", "?"), str_or(ff, "got", "?"));
+}
+
+/* The harness's verdict on one function, into a result entry. */
+static void apply_verdict(json_t *rf, json_t *f)
+{
+	bool ok = json_is_true(json_object_get(f, "verified"));
+	static const char *const copied[] = {"checked_inputs", "speedup",
+					     "time_original_ns",
+					     "time_accelerated_ns", NULL};
+
+	json_object_set_new(rf, "verified", json_boolean(ok));
+	for (const char *const *k = copied; *k; k++)
+		json_object_set(rf, *k, json_object_get(f, *k));
+	if (ok) {
+		double sp = json_number_value(json_object_get(f, "speedup"));
+		/* Exact but slower than CPython: no reason to swap it in. */
+		if (json_is_number(json_object_get(f, "speedup")) && sp < 1.0) {
+			json_object_set_new(rf, "enabled", json_false());
+			json_object_set_new(
+			    rf, "reason",
+			    json_sprintf("translated and verified, but slower "
+					 "than Python (%.2fx): kept in Python",
+					 sp));
+		}
+		return;
+	}
+	{
+		char *why = failure_reason(f, rf);
+		json_object_set_new(rf, "reason", json_string(why));
+		free(why);
+	}
+	if (json_is_object(json_object_get(f, "first_failure")))
+		json_object_set(rf, "verify_failure",
+				json_object_get(f, "first_failure"));
+}
+
+/* Only what verified stays native: every other function (a failure, or
+ * one the harness did not check) is in the shim's set of disabled
+ * functions (translate/crate.c), and stays Python. A name several defs
+ * share (a property's getter and setter) stays native when any of its
+ * entries verified and none failed. */
+static json_t *disabled_set(struct job_run *r)
+{
+	json_t *disabled = json_object(), *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		const char *q = json_string_value(json_object_get(f, "name"));
+		bool is_off = json_is_false(json_object_get(f, "enabled"));
+		bool ok = json_is_true(json_object_get(f, "verified"));
+		if (!q || !json_is_true(json_object_get(f, "translated")))
+			continue;
+		if (ok && !is_off)
+			continue;
+		json_object_set_new(disabled, q,
+				    json_string(is_off ? "slower than Python"
+						       : "not verified"));
+	}
+	return disabled;
+}
+
+/* The harness did not finish: nothing is known to be exact, everything
+ * stays in Python, and the job goes on to deliver that. */
+static void verify_gave_up(struct job_run *r, const char *pkg_dir,
+			   const char *why)
+{
+	json_t *f;
+	size_t i;
+	struct err err = ERR_INIT;
+	json_t *disabled;
+
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		if (!json_is_true(json_object_get(f, "translated")))
+			continue;
+		json_object_set_new(f, "verified", json_false());
+		json_object_set_new(f, "reason",
+				    json_sprintf("%s: it stays in Python", why));
+	}
+	disabled = disabled_set(r);
+	if (crate_write_disabled(pkg_dir, disabled, &err) < 0)
+		job_stage_done(r, STAGE_FAILED, err_msg(&err));
+	else
+		job_stage_done(r, STAGE_DONE, why);
+	json_decref(disabled);
+	err_release(&err);
+}
+
 static void verify_done(struct job_run *r, int64_t status, int sig,
 			bool timed_out)
 {
@@ -25,15 +141,17 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	struct err err = ERR_INIT;
 	char *path = xasprintf("%s/verify.json", r->work_dir);
 	char *pkg_dir = xasprintf("%s/site/%s", r->work_dir, ps->module);
-	json_t *doc = NULL, *f, *disabled = json_object();
-	size_t i, nok = 0, nall = 0;
+	json_t *doc = NULL, *f, *disabled = NULL;
+	size_t i, nok = 0, nall = 0, nslow = 0;
 	struct buf msg = BUF_INIT;
 
 	if (timed_out || sig || status != 0) {
-		job_stage_done(r, STAGE_FAILED,
-			       timed_out ? "verification timed out"
-					 : "the verify harness failed (see the "
-					   "job log)");
+		verify_gave_up(r, pkg_dir,
+			       timed_out
+				   ? "verification ran out of time (see the "
+				     "job log)"
+				   : "the verify harness failed (see the job "
+				     "log)");
 		goto out;
 	}
 	doc = stage_load_json(path, &err);
@@ -44,96 +162,31 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	json_array_foreach(json_object_get(doc, "functions"), i, f) {
 		const char *q =
 		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf = q ? stage_result_fn(r, q) : NULL;
-		bool ok = json_is_true(json_object_get(f, "verified"));
-
-		if (!rf)
+		json_t *rf;
+		size_t k;
+		if (!q)
 			continue;
 		nall++;
-		nok += ok;
-		json_object_set_new(rf, "verified", json_boolean(ok));
-		json_object_set(rf, "checked_inputs",
-				json_object_get(f, "checked_inputs"));
-		json_object_set(rf, "speedup", json_object_get(f, "speedup"));
-		json_object_set(rf, "time_original_ns",
-				json_object_get(f, "time_original_ns"));
-		json_object_set(rf, "time_accelerated_ns",
-				json_object_get(f, "time_accelerated_ns"));
-		if (ok) {
-			double sp =
-			    json_number_value(json_object_get(f, "speedup"));
-			/* Exact but slower than CPython (string code where
-			 * CPython's C already does the work): no reason to
-			 * swap it in. */
-			if (json_is_number(json_object_get(f, "speedup")) &&
-			    sp < 1.0) {
-				struct buf why = BUF_INIT;
-				buf_addf(&why,
-					 "translated and verified, but "
-					 "slower than Python (%.2fx): kept in "
-					 "Python",
-					 sp);
-				json_object_set_new(rf, "enabled",
-						    json_false());
-				json_object_set_new(rf, "reason",
-						    json_string(why.data));
-				buf_release(&why);
-			}
-			continue;
+		nok += json_is_true(json_object_get(f, "verified"));
+		/* every result entry of that name (getter and setter) */
+		json_array_foreach(json_object_get(r->result, "functions"), k,
+				   rf) {
+			const char *n =
+			    json_string_value(json_object_get(rf, "name"));
+			if (n && !strcmp(n, q))
+				apply_verdict(rf, f);
 		}
-		json_t *ff = json_object_get(f, "first_failure");
-		struct buf why = BUF_INIT;
-		if (!json_integer_value(json_object_get(f, "checked_inputs")) &&
-		    !json_integer_value(json_object_get(rf, "calls"))) {
-			/* Nothing to check it on: translated, not enabled. */
-			json_object_set_new(
-			    rf, "reason",
-			    json_string("not called by the workload: "
-					"translated, but it stays in Python "
-					"until verified (annotate every "
-					"parameter to have it checked on "
-					"generated inputs)"));
-			buf_release(&why);
-			continue;
-		}
-		buf_addf(&why,
-			 "verification failed (%s): input %s: Python "
-			 "gave %s, Rust gave %s; a translator bug, the "
-			 "function stays in Python",
-			 json_string_value(json_object_get(ff, "kind")),
-			 json_string_value(json_object_get(ff, "input")),
-			 json_string_value(json_object_get(ff, "expected")),
-			 json_string_value(json_object_get(ff, "got")));
-		json_object_set_new(rf, "reason", json_string(why.data));
-		json_object_set(rf, "verify_failure", ff);
-		buf_release(&why);
 	}
-	/* Only what verified stays native: every other function (a
-	 * failure, or one the harness did not check) is in the shim's set of
-	 * disabled functions (translate/crate.c), and stays Python. */
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		const char *q = json_string_value(json_object_get(f, "name"));
-		bool is_off = json_is_false(json_object_get(f, "enabled"));
-		if (!q ||
-		    (json_is_true(json_object_get(f, "verified")) && !is_off))
-			continue;
-		json_object_set_new(disabled, q,
-				    json_string(is_off ? "slower than Python"
-						       : "not verified"));
-	}
+	disabled = disabled_set(r);
 	if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 		goto out;
 	}
 	buf_addf(&msg, "%zu of %zu translated functions verified", nok, nall);
-	{
-		size_t nslow = 0;
-		json_array_foreach(json_object_get(r->result, "functions"), i,
-				   f)
-			nslow += json_is_false(json_object_get(f, "enabled"));
-		if (nslow)
-			buf_addf(&msg, "; %zu kept in Python as slower", nslow);
-	}
+	json_array_foreach(json_object_get(r->result, "functions"), i, f)
+		nslow += json_is_false(json_object_get(f, "enabled"));
+	if (nslow)
+		buf_addf(&msg, "; %zu kept in Python as slower", nslow);
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	json_decref(doc);

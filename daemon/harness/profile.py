@@ -142,8 +142,10 @@ OVERSIZED_GIVE_UP = 8
 # tracing comes back after a RecursionError removed it.
 WATCH_EVERY = 16
 NO_WORKLOAD_MESSAGE = (
-    "no workload: the file has no `if __name__ == '__main__':` block, so "
-    "profiling has nothing to run. To give a workload: add an "
+    "no workload: the file has no `if __name__ == '__main__':` block and "
+    "no top-level statements beyond definitions, imports and constant "
+    "assignments, so profiling has nothing to run. To give a workload: add "
+    "an "
     "if __name__ == '__main__': block that calls the functions on realistic "
     "inputs, or pass --entry MODULE:FUNCTION or --entry-cmd \"SCRIPT ARGS\"")
 
@@ -228,6 +230,38 @@ def has_main_block(tree):
                   and s.value == "__main__"]
         if names and consts:
             return True
+    return False
+
+
+def _is_constant(node):
+    """A literal value (what ast.literal_eval accepts)."""
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError,
+            RecursionError):
+        return False
+    return True
+
+
+def has_toplevel_code(tree):
+    """True when the module runs something of its own at import: a
+    top-level statement beyond definitions, imports, docstrings, `pass`
+    and assignments of literal values (a script, run as __main__ the way
+    `python -m cProfile prog.py` runs it)."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                             ast.ClassDef, ast.Import, ast.ImportFrom,
+                             ast.Pass)):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value,
+                                                     ast.Constant):
+            continue
+        if isinstance(node, ast.Assign) and _is_constant(node.value):
+            continue
+        if isinstance(node, ast.AnnAssign) and (
+                node.value is None or _is_constant(node.value)):
+            continue
+        return True
     return False
 
 
@@ -1221,7 +1255,8 @@ def run(args):
     table = function_table(tree)
     source_real = os.path.realpath(source)
     workload = Workload(args, source)
-    if workload.kind == "main" and not has_main_block(tree):
+    if workload.kind == "main" and not has_main_block(tree) and \
+            not has_toplevel_code(tree):
         info = {"kind": "none", "iterations": 0, "exit_code": None,
                 "exception": None, "wall_time": 0.0,
                 "message": NO_WORKLOAD_MESSAGE}

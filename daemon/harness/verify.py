@@ -394,7 +394,7 @@ class Comparer:
             return None
         if not self.same_type(ta, tb):
             if is_routine(a) and is_routine(b):
-                return self._routines(a, b, where)
+                return self._routines(a, b, where, depth, seen)
             return ("type", "%s: %s != %s" % (where, ta.__name__,
                                               tb.__name__), where)
         if ta is complex:
@@ -413,7 +413,7 @@ class Comparer:
                     where, _class_name(a), _class_name(b)), where)
             return None
         if is_routine(a):
-            return self._routines(a, b, where)
+            return self._routines(a, b, where, depth, seen)
         if isinstance(a, _ITERATOR_OBJECTS):
             if a.__qualname__ != b.__qualname__:
                 return ("value", "%s: %s != %s" % (
@@ -436,13 +436,16 @@ class Comparer:
         seen.add(key)
         return self._structured(a, b, path, where, depth, seen)
 
-    def _routines(self, a, b, where):
+    def _routines(self, a, b, where, depth, seen):
         if self.counterparts(a, b):
             sa = getattr(a, "__self__", None)
             sb = getattr(b, "__self__", None)
             if isinstance(a, types.MethodType) and isinstance(
                     b, types.MethodType):
-                return self.compare(sa, sb, where + ".__self__")
+                # (an object holding its own bound method is a cycle:
+                # depth and seen carry on through __self__)
+                return self.compare(sa, sb, where + ".__self__", depth + 1,
+                                    seen)
             return None
         return ("value", "%s: %s != %s" % (where, short_repr(a),
                                            short_repr(b)), where)

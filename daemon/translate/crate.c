@@ -169,7 +169,7 @@ static void gen_init(struct buf *b, struct crate_spec *cs)
 		 "_disabled.DISABLED\nstay in Python; so does everything when "
 		 "the extension cannot be imported.\n\"\"\"\n",
 		 cs->source_name);
-	buf_adds(b, "import types as _types\n\nfrom . import _original\n"
+	buf_adds(b, "import importlib as _importlib\nimport types as _types\n\n"
 		    "from ._disabled import DISABLED\n\ntry:\n"
 		    "    from . import _native\n"
 		    "except ImportError:  # extension not built: stay in Python\n"
@@ -257,15 +257,36 @@ static void gen_init(struct buf *b, struct crate_spec *cs)
 	    "            _rustify_patch_class(obj)\n"
 	    "        elif obj is not None:\n"
 	    "            setattr(module, name, _rustify_wrap(name, obj))\n\n\n"
-	    "if _native is not None:\n"
-	    "    _install(_original)\n\n");
-	for (size_t i = 0; i < cs->nitems; i++) {
-		const char *q = cs->items[i].qualname;
-		size_t n = strcspn(q, ".");
-		if (top_seen(cs, i, q))
-			continue;
-		buf_addf(b, "%.*s = _original.%.*s\n", (int)n, q, (int)n, q);
-	}
+	    "_loaded = None\n\n\n"
+	    "def _rustify_load():\n"
+	    "    \"\"\"Imports the source's copy (_original) and puts the "
+	    "native versions\n"
+	    "    in it, once: on the first use of a name of this package, not "
+	    "at\n"
+	    "    import (rustify_run imports the package only to patch the "
+	    "script\n"
+	    "    itself, whose top-level code must run once).\"\"\"\n"
+	    "    global _loaded\n"
+	    "    if _loaded is None:\n"
+	    "        # (not \"from . import\": that asks __getattr__ first)\n"
+	    "        _loaded = _importlib.import_module(__name__ + "
+	    "\"._original\")\n"
+	    "        if _native is not None:\n"
+	    "            _install(_loaded)\n"
+	    "    return _loaded\n\n\n"
+	    "def __getattr__(name):\n"
+	    "    if name.startswith(\"__\") or name == \"_native\":\n"
+	    "        raise AttributeError(name)\n"
+	    "    module = _rustify_load()\n"
+	    "    if name == \"_original\":\n"
+	    "        return module\n"
+	    "    try:\n"
+	    "        value = getattr(module, name)\n"
+	    "    except AttributeError:\n"
+	    "        raise AttributeError(\"module %r has no attribute %r\"\n"
+	    "                             % (__name__, name)) from None\n"
+	    "    globals()[name] = value\n"
+	    "    return value\n\n");
 	buf_adds(b, "\n__all__ = [");
 	{
 		bool first = true;
