@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "build.h"
 #include "jobs.h"
 #include "sha256.h"
+#include "source.h"
 #include "supervise.h"
 #include "log.h"
 #include "watch.h"
@@ -356,6 +356,15 @@ int main(int argc, char **argv)
 	/* A job's child runs under this binary as its supervisor. */
 	if (argc > 1 && !strcmp(argv[1], SUPERVISE_ARG))
 		return supervise_main(argc, argv);
+	/*
+	 * glibc raises its mmap and trim thresholds after each big free (up
+	 * to 32 and 64 MB), so the buffers of a big job's replies end up in
+	 * the heap and stay there. Fixed thresholds: big blocks are mapped
+	 * and unmapped, and free() trims the heap past 1 MiB (malloc_trim
+	 * after each job does the worker threads' arenas).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 	memset(&d, 0, sizeof(d));
 	daemon_wire(&d);
 	d.lock_fd = -1;
@@ -429,7 +438,8 @@ int main(int argc, char **argv)
 			fclose(f);
 		sha256_final_hex(&c, d.build_id);
 	}
-	git_libgit2_init();
+	/* libgit2 (and the TLS libraries it loads) starts with the first git
+	 * source (source.c): an idle daemon stays small. */
 	d.loop = uv_default_loop();
 	d.started_at = now_seconds();
 	if (jobs_start(&d, &err) < 0)
@@ -475,7 +485,7 @@ cleanup:
 		close(d.lock_fd);
 	if (rc == 0)
 		log_info("stopped");
-	git_libgit2_shutdown();
+	source_git_shutdown();
 out:
 	json_decref(notes);
 	free(sock_dir);
