@@ -336,6 +336,13 @@ static void report_ready(const char *msg)
 	ready_fd = -1;
 }
 
+static uv_timer_t probe_timer;
+
+static void probe_timer_cb(uv_timer_t *t)
+{
+	build_probe_toolchain(t->data);
+}
+
 static void close_walk_cb(uv_handle_t *h, void *arg)
 {
 	(void)arg;
@@ -453,7 +460,13 @@ int main(int argc, char **argv)
 		 RUSTIFY_VERSION, d.cfg.socket_path, d.cfg.state_dir,
 		 (int)getpid());
 	report_ready("ok");
-	build_probe_toolchain(&d);
+	/* The toolchain's versions a little later: a fork of the daemon at
+	 * the moment it starts listening would hold the socket open until
+	 * its exec, should the daemon be killed right then. */
+	uv_timer_init(d.loop, &probe_timer);
+	probe_timer.data = &d;
+	uv_timer_start(&probe_timer, probe_timer_cb, 1000, 0);
+	uv_unref((uv_handle_t *)&probe_timer);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	rc = 0;
 	goto cleanup;
