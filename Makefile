@@ -97,18 +97,41 @@ asan:
 valgrind: all $(B)/unit-tests
 	VALGRIND=1 python3 scripts/run-tests --build $(B) --valgrind
 
-bench: all
+bench: all $(B)/tool-pingbench
 	python3 scripts/bench --build $(B) --out bench/results.md
 
 FUZZ_CC ?= clang
-fuzz: $(GRAMMAR)/parser.c
+FUZZ_FLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Idaemon $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+FUZZ_SECONDS ?= 60
+# One libFuzzer target per parser of outside bytes: the wire protocol, the
+# source decoder, the index (tree-sitter-python and the walk over its tree).
+fuzz: build/fuzz/fuzz_proto build/fuzz/fuzz_source build/fuzz/fuzz_index
+	@for t in proto source index; do \
+		mkdir -p build/fuzz/corpus-$$t; \
+		seeds=tests/fuzz/corpus-$$t; [ $$t = proto ] && seeds=tests/fuzz/corpus; \
+		echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 build/fuzz/corpus-$$t $$seeds || exit 1; \
+	done
+
+build/fuzz/fuzz_proto: tests/fuzz/fuzz_proto.c $(PROTO_SRC)
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_proto.c \
-		$(PROTO_SRC) -o build/fuzz/fuzz_proto $(PKG_LIBS)
-	@mkdir -p build/fuzz/corpus
-	build/fuzz/fuzz_proto -max_total_time=$${FUZZ_SECONDS:-60} \
-		-max_len=65536 build/fuzz/corpus tests/fuzz/corpus
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ $(PKG_LIBS)
+
+build/fuzz/fuzz_source: tests/fuzz/fuzz_source.c daemon/source.c daemon/sha256.c $(PROTO_SRC)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ $(PKG_LIBS) -lpthread
+
+build/fuzz/grammar.o: $(GRAMMAR)/parser.c $(GRAMMAR)/scanner.c
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) -std=c11 -O2 -g -I$(GRAMMAR) -w -c -o build/fuzz/parser.o $(GRAMMAR)/parser.c
+	$(FUZZ_CC) -std=c11 -O2 -g -I$(GRAMMAR) -w -c -o build/fuzz/scanner.o $(GRAMMAR)/scanner.c
+	ld -r -o $@ build/fuzz/parser.o build/fuzz/scanner.o
+
+build/fuzz/fuzz_index: tests/fuzz/fuzz_index.c daemon/index.c daemon/sha256.c $(PROTO_SRC) build/fuzz/grammar.o
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ $(PKG_LIBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/user \

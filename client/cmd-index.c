@@ -67,6 +67,9 @@ static void index_add_params(struct buf *b, json_t *fn)
 	}
 }
 
+/* Functions per source/index page (each well under the message limit). */
+#define INDEX_PAGE 20000
+
 static void index_print(json_t *doc)
 {
 	static const char *const headers[] = {"function", "kind", "lines",
@@ -131,6 +134,7 @@ static int cmd_index_exec(const struct cmd_entry *self, struct client *cl,
 	json_t *params = NULL, *res = NULL;
 	bool is_json = false;
 	char *abs = NULL;
+	json_int_t limit = INDEX_PAGE;
 	struct stat st;
 	int rc;
 
@@ -162,13 +166,41 @@ static int cmd_index_exec(const struct cmd_entry *self, struct client *cl,
 		}
 		params = json_pack("{s:s}", "file", abs);
 	}
-	rc = conn_call_once(cl, CONN_AUTOSTART | CONN_VERSION_CHECK,
-			    "source/index", params, &res, &err);
-	params = NULL;
-	if (rc) {
-		rc = client_fail(&err);
-		goto out;
+	/* A big file's index is more than one message: pages of its
+	 * functions, put back together here. */
+	json_object_set_new(params, "limit", json_integer(limit));
+	for (;;) {
+		json_t *page = NULL, *next;
+
+		rc = conn_call_once(cl, CONN_AUTOSTART | CONN_VERSION_CHECK,
+				    "source/index", json_incref(params), &page,
+				    &err);
+		if (rc == RUSTIFY_EBUSY && limit > 1) {
+			/* a page too big for one message: smaller pages */
+			limit /= 2;
+			json_object_set_new(params, "limit",
+					    json_integer(limit));
+			err_release(&err);
+			continue;
+		}
+		if (rc) {
+			rc = client_fail(&err);
+			goto out;
+		}
+		if (!res)
+			res = json_incref(page);
+		else
+			json_array_extend(json_object_get(res, "functions"),
+					  json_object_get(page, "functions"));
+		next = json_object_get(page, "next_offset");
+		if (!json_is_integer(next)) {
+			json_decref(page);
+			break;
+		}
+		json_object_set(params, "offset", next);
+		json_decref(page);
 	}
+	json_object_del(res, "next_offset");
 	if (is_json)
 		display_json(res);
 	else

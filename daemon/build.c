@@ -44,9 +44,12 @@ struct build_state {
 /* ---- work on the pool ---------------------------------------------------- */
 
 struct build_prep {
+	struct store *store;
 	char *crate_dir;
+	char *wheel_dir;
 	char *versions;
 	char *key;
+	char *wheel; /* a cached wheel written into wheel_dir */
 };
 
 static int name_cmp(const void *a, const void *b)
@@ -103,6 +106,44 @@ out:
 	free(path);
 }
 
+/* A wheel the artifact cache holds for w->key, written out (the blob is
+ * megabytes: this is the pool's work). */
+static void build_cached_wheel(struct build_prep *w)
+{
+	struct err err = ERR_INIT;
+	struct store *bg = store_bg_acquire(w->store, &err);
+	json_t *hit = NULL;
+	void *blob = NULL;
+	size_t len = 0;
+
+	if (bg) {
+		if (store_cache_get(bg, "artifact", w->key, &hit, &blob, &len,
+				    &err) < 0)
+			log_warn("artifact cache: %s", err_msg(&err));
+		store_bg_release(w->store);
+	}
+	if (hit && blob) {
+		const char *name =
+		    json_string_value(json_object_get(hit, "wheel_name"));
+		char *path = xasprintf("%s/%s", w->wheel_dir,
+				       name ? name : "module.whl");
+
+		mkdir(w->wheel_dir, 0700);
+		err_release(&err);
+		if (fs_write_file(path, blob, len, &err) == 0) {
+			w->wheel = path;
+			path = NULL;
+		} else {
+			log_warn("could not write cached wheel: %s",
+				 err_msg(&err));
+		}
+		free(path);
+	}
+	json_decref(hit);
+	free(blob);
+	err_release(&err);
+}
+
 /* The artifact key: the toolchain's versions and the crate's files. */
 static void build_prep_work(void *arg)
 {
@@ -116,6 +157,7 @@ static void build_prep_work(void *arg)
 	hash_tree(&c, w->crate_dir, "");
 	sha256_final_hex(&c, hex);
 	w->key = xstrdup(hex);
+	build_cached_wheel(w);
 }
 
 /* ---- the toolchain's versions, for whole-job cache hits ---------------- */
@@ -225,8 +267,10 @@ static void build_prep_cleanup(void *arg)
 	struct build_prep *w = arg;
 
 	free(w->crate_dir);
+	free(w->wheel_dir);
 	free(w->versions);
 	free(w->key);
+	free(w->wheel);
 	free(w);
 }
 
@@ -482,6 +526,55 @@ static char *find_wheel(const char *dir)
 	return name;
 }
 
+/* A built wheel goes into the artifact cache, on the pool (megabytes). */
+struct wheel_put {
+	struct store *store;
+	char *path;
+	char *key;
+	json_t *meta;
+};
+
+static void wheel_put_work(void *arg)
+{
+	struct wheel_put *w = arg;
+	struct err err = ERR_INIT;
+	size_t len = 0;
+	char *blob = w->key ? fs_read_all(w->path, &len) : NULL;
+	struct store *bg = blob ? store_bg_acquire(w->store, &err) : NULL;
+
+	json_object_set_new(w->meta, "size", json_integer((json_int_t)len));
+	if (bg) {
+		if (store_cache_put(bg, "artifact", w->key, w->meta, blob, len,
+				    &err) < 0)
+			log_warn("artifact cache: %s", err_msg(&err));
+		store_bg_release(w->store);
+	}
+	err_release(&err);
+	free(blob);
+}
+
+static void wheel_put_after(struct job_run *r, void *arg)
+{
+	struct wheel_put *w = arg;
+	struct buf msg = BUF_INIT;
+
+	buf_addf(&msg, "built %s in %.1f s",
+		 json_string_value(json_object_get(w->meta, "wheel_name")),
+		 json_number_value(json_object_get(w->meta, "build_seconds")));
+	job_stage_done(r, STAGE_DONE, msg.data);
+	buf_release(&msg);
+}
+
+static void wheel_put_cleanup(void *arg)
+{
+	struct wheel_put *w = arg;
+
+	free(w->path);
+	free(w->key);
+	json_decref(w->meta);
+	free(w);
+}
+
 /*
  * Keeps every function whose Rust did not compile in Python for the next
  * translation (reason: its first compiler error). False when that cannot
@@ -519,9 +612,8 @@ static void build_exit(struct job_run *r, int64_t status, int sig,
 	struct build_state *bs = r->bs;
 	struct daemon *d = r->d;
 	struct err err = ERR_INIT;
-	char *wheel = NULL, *path = NULL, *blob = NULL, *lib = NULL;
+	char *wheel = NULL, *path = NULL, *lib = NULL;
 	char *first = NULL, *lib_path = NULL;
-	size_t len = 0;
 
 	if (build_lock.owner == r)
 		build_lock_next(d);
@@ -599,28 +691,19 @@ static void build_exit(struct job_run *r, int64_t status, int sig,
 		goto fail;
 	}
 	path = xasprintf("%s/%s", bs->wheel_dir, wheel);
-	blob = fs_read_all(path, &len);
-	if (blob && bs->key) {
-		double secs = now_seconds() - bs->started;
-		json_t *meta =
-		    json_pack("{s:s, s:I, s:f, s:s}", "wheel_name", wheel,
-			      "size", (json_int_t)len, "build_seconds", secs,
-			      "toolchain", bs->toolchain ? bs->toolchain : "");
-		if (store_cache_put(&d->store, "artifact", bs->key, meta, blob,
-				    len, &err) < 0) {
-			log_warn("job %s: artifact cache: %s", r->id,
-				 err_msg(&err));
-			err_release(&err);
-		}
-		json_decref(meta);
-	}
 	json_object_set_new(r->result, "wheel", json_string(path));
 	{
-		struct buf msg = BUF_INIT;
-		buf_addf(&msg, "built %s in %.1f s", wheel,
-			 now_seconds() - bs->started);
-		job_stage_done(r, STAGE_DONE, msg.data);
-		buf_release(&msg);
+		struct wheel_put *wp = xcalloc(1, sizeof(*wp));
+
+		wp->store = &d->store;
+		wp->path = xstrdup(path);
+		wp->key = bs->key ? xstrdup(bs->key) : NULL;
+		wp->meta = json_pack(
+		    "{s:s, s:f, s:s}", "wheel_name", wheel, "build_seconds",
+		    now_seconds() - bs->started, "toolchain",
+		    bs->toolchain ? bs->toolchain : "");
+		job_queue_work(r, wheel_put_work, wheel_put_after,
+			       wheel_put_cleanup, wp);
 	}
 	goto out;
 fail:
@@ -628,7 +711,6 @@ fail:
 out:
 	free(wheel);
 	free(path);
-	free(blob);
 	free(lib);
 	free(lib_path);
 	free(first);
@@ -683,10 +765,6 @@ static void build_prep_after(struct job_run *r, void *arg)
 	struct build_prep *w = arg;
 	struct build_state *bs = r->bs;
 	struct daemon *d = r->d;
-	struct err err = ERR_INIT;
-	json_t *hit = NULL;
-	void *blob = NULL;
-	size_t len = 0;
 
 	bs->key = w->key;
 	w->key = NULL;
@@ -695,32 +773,11 @@ static void build_prep_after(struct job_run *r, void *arg)
 	free(d->toolchain);
 	d->toolchain = xstrndup(bs->versions.data, bs->tools_len);
 	d->toolchain_at = now_seconds();
-	if (store_cache_get(&d->store, "artifact", bs->key, &hit, &blob, &len,
-			    &err) < 0)
-		log_warn("job %s: artifact cache: %s", r->id, err_msg(&err));
-	if (hit && blob) {
-		const char *name =
-		    json_string_value(json_object_get(hit, "wheel_name"));
-		char *path = xasprintf("%s/%s", bs->wheel_dir,
-				       name ? name : "module.whl");
-		FILE *f;
-		mkdir(bs->wheel_dir, 0700);
-		f = fopen(path, "wb");
-		if (f && fwrite(blob, 1, len, f) == len && fclose(f) == 0) {
-			json_object_set_new(r->result, "wheel",
-					    json_string(path));
-			json_object_set_new(r->result, "build_cache_hit",
-					    json_true());
-			job_stage_done(r, STAGE_DONE,
-				       "wheel from the artifact cache");
-			free(path);
-			goto out;
-		}
-		if (f)
-			fclose(f);
-		log_warn("job %s: could not write cached wheel %s", r->id,
-			 path);
-		free(path);
+	if (w->wheel) {
+		json_object_set_new(r->result, "wheel", json_string(w->wheel));
+		json_object_set_new(r->result, "build_cache_hit", json_true());
+		job_stage_done(r, STAGE_DONE, "wheel from the artifact cache");
+		return;
 	}
 	if (build_lock.owner && build_lock.owner != r) {
 		struct job_run **pp = &build_lock.waiters;
@@ -732,14 +789,10 @@ static void build_prep_after(struct job_run *r, void *arg)
 			     "waiting for the build lock (job %s is "
 			     "building)",
 			     build_lock.owner->id);
-		goto out;
+		return;
 	}
 	build_lock.owner = r;
 	build_spawn(r);
-out:
-	json_decref(hit);
-	free(blob);
-	err_release(&err);
 }
 
 /* ---- before the build: the toolchain, as children of the job ---------- */
@@ -811,7 +864,9 @@ static void prep_next(struct job_run *r)
 		return;
 	}
 	w = xcalloc(1, sizeof(*w));
+	w->store = &r->d->store;
 	w->crate_dir = xstrdup(bs->crate_dir);
+	w->wheel_dir = xstrdup(bs->wheel_dir);
 	w->versions = xstrdup(bs->versions.data);
 	job_queue_work(r, build_prep_work, build_prep_after, build_prep_cleanup,
 		       w);

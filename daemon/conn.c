@@ -76,34 +76,45 @@ static void write_cb(uv_write_t *req, int status)
 	free(w);
 }
 
-void conn_send(struct conn *c, json_t *msg)
+void conn_send_raw(struct conn *c, char *data, size_t len)
 {
-	struct buf b = BUF_INIT;
 	struct write_req *w;
 	uv_buf_t ub;
 	int rc;
 
-	if (c->is_closing || c->is_draining || !msg)
+	if (c->is_closing || c->is_draining) {
+		free(data);
 		return;
-	if (jsonrpc_write(&b, msg) < 0) {
-		log_error("conn %llu: could not serialise a message",
-			  (unsigned long long)c->id);
-		goto out;
 	}
 	/* What counts is what the client has not read: bytes libuv could
 	 * not hand to the kernel yet. One message alone always goes. */
 	size_t unread = uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
-	if (unread && unread + b.len > c->d->cfg.max_outbuf) {
+	if (unread && unread + len > c->d->cfg.max_outbuf) {
 		log_warn("conn %llu: dropped: %zu bytes queued and not read "
 			 "(limit %zu, --max-outbuf)",
 			 (unsigned long long)c->id, unread,
 			 c->d->cfg.max_outbuf);
+		free(data);
 		conn_close(c);
-		goto out;
+		return;
+	}
+	/* Most replies fit the socket at once: no request, no callback. */
+	if (!unread && !c->out_queued) {
+		ub = uv_buf_init(data, (unsigned int)len);
+		rc = uv_try_write((uv_stream_t *)&c->pipe, &ub, 1);
+		if (rc == (int)len) {
+			free(data);
+			return;
+		}
+		if (rc > 0) {
+			memmove(data, data + rc, len - (size_t)rc);
+			len -= (size_t)rc;
+		}
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->c = c;
-	w->data = buf_detach(&b, &w->len);
+	w->data = data;
+	w->len = len;
 	ub = uv_buf_init(w->data, (unsigned int)w->len);
 	c->out_queued += w->len;
 	rc = uv_write(&w->req, (uv_stream_t *)&c->pipe, &ub, 1, write_cb);
@@ -113,8 +124,33 @@ void conn_send(struct conn *c, json_t *msg)
 		free(w);
 		conn_close(c);
 	}
-out:
-	buf_release(&b);
+}
+
+void conn_send(struct conn *c, json_t *msg)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+	char *data;
+
+	if (c->is_closing || c->is_draining || !msg)
+		return;
+	if (jsonrpc_write(&b, msg) < 0) {
+		log_error("conn %llu: could not serialise a message",
+			  (unsigned long long)c->id);
+		buf_release(&b);
+		return;
+	}
+	data = buf_detach(&b, &len);
+	conn_send_raw(c, data, len);
+}
+
+/* The open connection with this id, or NULL (it closed meanwhile). */
+struct conn *conn_find(struct daemon *d, uint64_t id)
+{
+	for (struct conn *c = d->conns; c; c = c->next)
+		if (c->id == id && !c->is_closing)
+			return c;
+	return NULL;
 }
 
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *out)

@@ -47,6 +47,7 @@ struct conn {
 	struct frame_decoder dec;
 	uint64_t id;
 	size_t out_queued; /* bytes handed to uv_write, not yet written */
+	size_t replay_pending; /* bytes of replay pages being read for it */
 	bool is_closing;
 	bool is_draining; /* a last reply is going out, then close */
 	struct conn *prev, *next;
@@ -54,15 +55,17 @@ struct conn {
 
 /*
  * A connection's interest in a job's events. A new subscriber first
- * replays stored events (seq > sent_seq) in pages, as fast as the client
- * reads them; live events are not sent to it meanwhile (they are in the
- * store, and the replay picks them up), so order is kept. Then it is live.
+ * replays stored events (seq > sent_seq) in pages read on the worker
+ * pool, as fast as the client reads them; live events are not sent to it
+ * meanwhile (they are in the store, and the replay picks them up), so
+ * order is kept. Then it is live.
  */
 struct sub {
 	char *job_id;
 	struct conn *conn;
 	int64_t sent_seq;
 	bool is_replaying;
+	bool is_loading; /* a page of its replay is being read (jobs.c) */
 	struct sub *next;
 };
 
@@ -118,6 +121,10 @@ struct daemon {
 void conn_accept(struct daemon *d);
 /* Queues a message; drops the connection when its outgoing cap is passed. */
 void conn_send(struct conn *c, json_t *msg);
+/* The same for a message framed already (data malloc'd, taken). */
+void conn_send_raw(struct conn *c, char *data, size_t len);
+/* The open connection with this id, or NULL (it closed meanwhile). */
+struct conn *conn_find(struct daemon *d, uint64_t id);
 void conn_close(struct conn *c);
 /* Stops reading and closes once queued replies are written. */
 void conn_drain(struct conn *c);

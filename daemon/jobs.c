@@ -8,6 +8,7 @@
  * that reconnects can replay exactly what it missed.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,43 +69,130 @@ void sub_add_replay(struct daemon *d, struct conn *c, const char *job_id,
 	s->is_replaying = true;
 }
 
-/* Sends stored events of one replaying subscription until the client's
- * unread bytes reach half the cap; returns true when it caught up. */
-static bool sub_replay(struct daemon *d, struct sub *s, bool *is_job_over)
-{
-	struct err err = ERR_INIT;
-	json_t *events = NULL, *ev;
-	size_t i, cap = d->cfg.max_outbuf / 2;
-	bool is_caught_up = true;
+/*
+ * A replay goes page by page: a page (at most REPLAY_PAGE bytes, a
+ * quarter of the client's cap when that is smaller) is read and framed on
+ * the worker pool, sent on the loop, and the next one is asked for only
+ * while the client's unread bytes plus the pages being read stay under
+ * half its cap. So twenty clients replaying a long job cost twenty pages
+ * of memory, not twenty logs, and the loop never parses stored events.
+ */
+#define REPLAY_PAGE (256u * 1024u)
 
-	*is_job_over = false;
-	if (store_events_since(&d->store, s->job_id, s->sent_seq, &events,
-			       &err) < 0) {
-		log_warn("replay of job %s: %s", s->job_id, err_msg(&err));
+struct replay_work {
+	uv_work_t req;
+	struct daemon *d;
+	struct sub *s;
+	char *job_id;
+	int64_t since;
+	size_t max_bytes;
+	struct buf out;
+	struct store_page page;
+	struct err err;
+	int rc;
+};
+
+static size_t replay_page_bytes(struct daemon *d)
+{
+	size_t quarter = d->cfg.max_outbuf / 4;
+
+	return quarter < REPLAY_PAGE ? (quarter ? quarter : 1) : REPLAY_PAGE;
+}
+
+static void replay_work_cb(uv_work_t *req)
+{
+	struct replay_work *w = req->data;
+	struct store *bg = store_bg_acquire(&w->d->store, &w->err);
+
+	if (!bg) {
+		w->rc = w->err.code;
+		return;
+	}
+	w->rc = store_events_page(bg, w->job_id, w->since, w->max_bytes,
+				  &w->out, &w->page, &w->err);
+	store_bg_release(&w->d->store);
+}
+
+static void replay_after_cb(uv_work_t *req, int status)
+{
+	struct replay_work *w = req->data;
+	struct sub *s = w->s;
+	struct conn *c = s->conn;
+	struct daemon *d = w->d;
+
+	s->is_loading = false;
+	if (c) {
+		BUG_ON(c->replay_pending < w->max_bytes);
+		c->replay_pending -= w->max_bytes;
+	}
+	if (status < 0 || w->rc < 0) {
+		log_warn("replay of job %s: %s", w->job_id,
+			 status < 0 ? uv_strerror(status) : err_msg(&w->err));
+		s->conn = NULL; /* the client resubscribes */
 		goto out;
 	}
-	json_array_foreach(events, i, ev) {
-		if (!s->conn || uv_stream_get_write_queue_size(
-				    (uv_stream_t *)&s->conn->pipe) > cap) {
-			is_caught_up = false;
-			break;
-		}
-		const char *method =
-		    json_string_value(json_object_get(ev, "method"));
-		json_t *params = json_object_get(ev, "params");
-		json_t *n =
-		    jsonrpc_notification_new(method, json_incref(params));
-		conn_send(s->conn, n);
-		json_decref(n);
-		s->sent_seq =
-		    json_integer_value(json_object_get(params, "seq"));
-		if (!strcmp(method, "job/done"))
-			*is_job_over = true;
+	if (!c || !s->is_replaying)
+		goto out;
+	if (w->page.count) {
+		size_t len;
+		char *data = buf_detach(&w->out, &len);
+
+		conn_send_raw(c, data, len);
+		s->sent_seq = w->page.last_seq;
 	}
+	if (w->page.has_done) {
+		s->conn = NULL; /* nothing follows job/done */
+	} else if (!w->page.is_full) {
+		/* Caught up with what was stored when the page was read.
+		 * Events are stored on this thread only: whatever came in
+		 * since is the next page, else the replay is over. */
+		json_t *job = NULL;
+		struct err err = ERR_INIT;
+
+		if (store_job_get(&d->store, s->job_id, &job, &err) == 0 &&
+		    json_integer_value(json_object_get(job, "last_seq")) <=
+			s->sent_seq)
+			s->is_replaying = false;
+		json_decref(job);
+		err_release(&err);
+	}
+	if (s->conn && !s->conn->is_closing)
+		sub_pump(s->conn);
 out:
-	json_decref(events);
-	err_release(&err);
-	return is_caught_up;
+	buf_release(&w->out);
+	err_release(&w->err);
+	free(w->job_id);
+	free(w);
+	subs_sweep(d);
+}
+
+/* Asks for s's next page when the client has room for it. */
+static void sub_replay(struct daemon *d, struct sub *s)
+{
+	struct conn *c = s->conn;
+	size_t unread = uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
+	struct replay_work *w;
+
+	if (s->is_loading ||
+	    unread + c->replay_pending + replay_page_bytes(d) >
+		d->cfg.max_outbuf / 2 + 1)
+		return;
+	w = xcalloc(1, sizeof(*w));
+	w->req.data = w;
+	w->d = d;
+	w->s = s;
+	w->job_id = xstrdup(s->job_id);
+	w->since = s->sent_seq;
+	w->max_bytes = replay_page_bytes(d);
+	buf_init(&w->out);
+	if (uv_queue_work(d->loop, &w->req, replay_work_cb, replay_after_cb) <
+	    0) {
+		free(w->job_id);
+		free(w);
+		return;
+	}
+	s->is_loading = true;
+	c->replay_pending += w->max_bytes;
 }
 
 void sub_pump(struct conn *c)
@@ -113,16 +201,10 @@ void sub_pump(struct conn *c)
 
 	subs_sweep(d);
 	for (struct sub *s = d->subs; s; s = s->next) {
-		bool is_over = false;
-
 		if (s->conn != c || !s->is_replaying || c->is_closing ||
 		    c->is_draining)
 			continue;
-		if (sub_replay(d, s, &is_over))
-			s->is_replaying = false;
-		/* Nothing follows job/done: the subscription ends. */
-		if (is_over && !s->is_replaying)
-			s->conn = NULL;
+		sub_replay(d, s);
 	}
 }
 
@@ -137,7 +219,8 @@ static void subs_sweep(struct daemon *d)
 
 	while (*pp) {
 		struct sub *s = *pp;
-		if (!s->conn) {
+		/* a page being read still points here */
+		if (!s->conn && !s->is_loading) {
 			*pp = s->next;
 			free(s->job_id);
 			free(s);
@@ -157,8 +240,11 @@ void sub_remove(struct daemon *d, struct conn *c, const char *job_id)
 void sub_remove_conn(struct daemon *d, struct conn *c)
 {
 	for (struct sub *s = d->subs; s; s = s->next)
-		if (s->conn == c)
+		if (s->conn == c) {
+			if (s->is_loading)
+				c->replay_pending -= replay_page_bytes(d);
 			s->conn = NULL;
+		}
 }
 
 void sub_conn_closed(struct conn *c)
@@ -400,19 +486,73 @@ static void job_run_free(struct job_run *r)
 /* Frees finished runs that nothing refers to any more. Runs are never
  * freed inside a callback chain that may still hold them: only here, from
  * the idle callback. */
+/*
+ * glibc keeps freed memory in its arenas (one per worker thread that
+ * allocated it): after a job over a big source, hundreds of MB stay
+ * mapped. malloc_trim gives them back; on the pool, as walking the arenas
+ * takes a while when there is much to give.
+ */
+static uv_work_t trim_req;
+static uv_timer_t trim_timer;
+static bool is_trimming, has_trim_timer;
+
+static void trim_work(uv_work_t *req)
+{
+	(void)req;
+	malloc_trim(0);
+}
+
+static void trim_after(uv_work_t *req, int status)
+{
+	(void)req;
+	(void)status;
+	is_trimming = false;
+}
+
+static void jobs_trim(struct daemon *d)
+{
+	if (is_trimming || d->is_stopped)
+		return;
+	if (uv_queue_work(d->loop, &trim_req, trim_work, trim_after) == 0)
+		is_trimming = true;
+}
+
+static void trim_timer_cb(uv_timer_t *t)
+{
+	jobs_trim(t->data);
+}
+
+void jobs_trim_soon(struct daemon *d)
+{
+	if (d->is_stopped)
+		return;
+	if (!has_trim_timer) {
+		uv_timer_init(d->loop, &trim_timer);
+		uv_unref((uv_handle_t *)&trim_timer);
+		trim_timer.data = d;
+		has_trim_timer = true;
+	}
+	if (!uv_is_active((uv_handle_t *)&trim_timer))
+		uv_timer_start(&trim_timer, trim_timer_cb, 2000, 0);
+}
+
 static void jobs_sweep(struct daemon *d)
 {
 	struct job_run **pp = &d->runs;
+	bool has_freed = false;
 
 	while (*pp) {
 		struct job_run *r = *pp;
 		if (r->is_finished && !r->has_work && !r->proc) {
 			*pp = r->next;
 			job_run_free(r);
+			has_freed = true;
 		} else {
 			pp = &r->next;
 		}
 	}
+	if (has_freed && !d->is_stopped)
+		jobs_trim(d);
 	if (d->is_shutting_down && !d->runs && d->on_jobs_drained)
 		d->on_jobs_drained(d);
 }

@@ -94,6 +94,10 @@ bool jobs_any_running(struct daemon *d);
 void job_event(struct daemon *d, const char *id, const char *kind,
 	       json_t *params /* stolen */);
 
+/* Gives freed memory back to the system in a moment (malloc_trim on the
+ * pool, 2 s after the first call): after a request or a job. */
+void jobs_trim_soon(struct daemon *d);
+
 /* Frees a finished run once no work item or child refers to it. */
 void jobs_run_maybe_free(struct job_run *r);
 

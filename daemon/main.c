@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "build.h"
 #include "jobs.h"
 #include "sha256.h"
+#include "source.h"
 #include "supervise.h"
 #include "log.h"
 #include "watch.h"
@@ -336,6 +336,13 @@ static void report_ready(const char *msg)
 	ready_fd = -1;
 }
 
+static uv_timer_t probe_timer;
+
+static void probe_timer_cb(uv_timer_t *t)
+{
+	build_probe_toolchain(t->data);
+}
+
 static void close_walk_cb(uv_handle_t *h, void *arg)
 {
 	(void)arg;
@@ -356,6 +363,15 @@ int main(int argc, char **argv)
 	/* A job's child runs under this binary as its supervisor. */
 	if (argc > 1 && !strcmp(argv[1], SUPERVISE_ARG))
 		return supervise_main(argc, argv);
+	/*
+	 * glibc raises its mmap and trim thresholds after each big free (up
+	 * to 32 and 64 MB), so the buffers of a big job's replies end up in
+	 * the heap and stay there. Fixed thresholds: big blocks are mapped
+	 * and unmapped, and free() trims the heap past 1 MiB (malloc_trim
+	 * after each job does the worker threads' arenas).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 	memset(&d, 0, sizeof(d));
 	daemon_wire(&d);
 	d.lock_fd = -1;
@@ -429,7 +445,8 @@ int main(int argc, char **argv)
 			fclose(f);
 		sha256_final_hex(&c, d.build_id);
 	}
-	git_libgit2_init();
+	/* libgit2 (and the TLS libraries it loads) starts with the first git
+	 * source (source.c): an idle daemon stays small. */
 	d.loop = uv_default_loop();
 	d.started_at = now_seconds();
 	if (jobs_start(&d, &err) < 0)
@@ -443,7 +460,13 @@ int main(int argc, char **argv)
 		 RUSTIFY_VERSION, d.cfg.socket_path, d.cfg.state_dir,
 		 (int)getpid());
 	report_ready("ok");
-	build_probe_toolchain(&d);
+	/* The toolchain's versions a little later: a fork of the daemon at
+	 * the moment it starts listening would hold the socket open until
+	 * its exec, should the daemon be killed right then. */
+	uv_timer_init(d.loop, &probe_timer);
+	probe_timer.data = &d;
+	uv_timer_start(&probe_timer, probe_timer_cb, 1000, 0);
+	uv_unref((uv_handle_t *)&probe_timer);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	rc = 0;
 	goto cleanup;
@@ -475,7 +498,7 @@ cleanup:
 		close(d.lock_fd);
 	if (rc == 0)
 		log_info("stopped");
-	git_libgit2_shutdown();
+	source_git_shutdown();
 out:
 	json_decref(notes);
 	free(sock_dir);

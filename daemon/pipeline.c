@@ -151,26 +151,86 @@ static void stage_source(struct job_run *r)
 /* ---- index -----------------------------------------------------------------
  */
 
+/*
+ * On the pool: the cached index, or a new one (then cached); either way
+ * the run keeps a slim copy with what the later stages read, so a big
+ * source's index (hundreds of MB of JSON objects) is not held for the
+ * whole job. The source text is the run's own, which outlives the work.
+ */
 struct index_work {
-	char *text;
+	struct store *store;
+	const char *text;
 	size_t len;
+	char sha256[65];
 	json_t *index;
+	bool is_hit;
 	struct err err;
 	int rc;
 };
 
+/* What select, profile, translate and deliver read of an index. */
+static json_t *index_slim(json_t *full)
+{
+	json_t *fns = json_array(), *imps = json_array(), *f, *p, *imp;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(full, "functions"), i, f) {
+		json_t *params = json_array();
+		json_array_foreach(json_object_get(f, "params"), j, p)
+			json_array_append_new(
+			    params, json_pack("{s:O?}", "annotation",
+					      json_object_get(p, "annotation")));
+		json_array_append_new(
+		    fns, json_pack("{s:O, s:O, s:O, s:o}", "qualname",
+				   json_object_get(f, "qualname"), "first_line",
+				   json_object_get(f, "first_line"), "hash",
+				   json_object_get(f, "hash"), "params",
+				   params));
+	}
+	json_array_foreach(json_object_get(full, "imports"), i, imp)
+		json_array_append_new(imps,
+				      json_pack("{s:O?}", "module",
+						json_object_get(imp, "module")));
+	return json_pack("{s:o, s:o, s:O}", "functions", fns, "imports", imps,
+			 "errors", json_object_get(full, "errors"));
+}
+
 static void index_work(void *arg)
 {
 	struct index_work *w = arg;
+	char *key = index_cache_key(w->sha256);
+	json_t *full = NULL;
+	struct store *bg = store_bg_acquire(w->store, &w->err);
 
-	w->rc = index_source(w->text, w->len, &w->index, &w->err);
+	if (bg && store_cache_get(bg, "source_index", key, &full, NULL, NULL,
+				  &w->err) < 0)
+		log_warn("index cache: %s", err_msg(&w->err));
+	if (bg)
+		store_bg_release(w->store);
+	err_release(&w->err);
+	w->is_hit = full != NULL;
+	if (!full) {
+		w->rc = index_source(w->text, w->len, &full, &w->err);
+		if (w->rc < 0)
+			goto out;
+		bg = store_bg_acquire(w->store, &w->err);
+		if (bg && store_cache_put(bg, "source_index", key, full, NULL,
+					  0, &w->err) < 0)
+			log_warn("index cache: %s", err_msg(&w->err));
+		if (bg)
+			store_bg_release(w->store);
+		err_release(&w->err);
+	}
+	w->index = index_slim(full);
+out:
+	json_decref(full);
+	free(key);
 }
 
 static void index_cleanup(void *arg)
 {
 	struct index_work *w = arg;
 
-	free(w->text);
 	json_decref(w->index);
 	err_release(&w->err);
 	free(w);
@@ -201,8 +261,6 @@ static void index_done(struct job_run *r, bool is_hit)
 static void index_after(struct job_run *r, void *arg)
 {
 	struct index_work *w = arg;
-	struct err err = ERR_INIT;
-	char *key;
 
 	if (w->rc < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
@@ -210,55 +268,44 @@ static void index_after(struct job_run *r, void *arg)
 	}
 	r->ps->index = w->index;
 	w->index = NULL;
-	key = index_cache_key(r->ps->src.sha256);
-	if (store_cache_put(&r->d->store, "source_index", key, r->ps->index,
-			    NULL, 0, &err) < 0)
-		log_warn("job %s: index cache: %s", r->id, err_msg(&err));
-	free(key);
-	err_release(&err);
-	index_done(r, false);
+	index_done(r, w->is_hit);
 }
 
 static void stage_index(struct job_run *r)
 {
 	struct pipeline_state *ps = stage_state(r);
-	struct err err = ERR_INIT;
-	char *key = index_cache_key(ps->src.sha256);
-	json_t *hit = NULL;
+	struct index_work *w = xcalloc(1, sizeof(*w));
 
-	if (store_cache_get(&r->d->store, "source_index", key, &hit, NULL, NULL,
-			    &err) < 0)
-		log_warn("job %s: index cache: %s", r->id, err_msg(&err));
-	if (hit) {
-		ps->index = hit;
-		index_done(r, true);
-	} else {
-		struct index_work *w = xcalloc(1, sizeof(*w));
-		w->text = xstrndup(ps->src.text, ps->src.len);
-		w->len = ps->src.len;
-		job_queue_work(r, index_work, index_after, index_cleanup, w);
-	}
-	free(key);
-	err_release(&err);
+	w->store = &r->d->store;
+	w->text = ps->src.text;
+	w->len = ps->src.len;
+	memcpy(w->sha256, ps->src.sha256, sizeof(w->sha256));
+	job_queue_work(r, index_work, index_after, index_cleanup, w);
 }
 
 /* ---- profile ---------------------------------------------------------------
  */
 
-/* Whether to run the profile harness: it decides with Python's own
- * parser whether the file has a workload (a main block, or top-level
- * statements beyond definitions, imports and constant assignments). */
-static bool has_workload(struct job_run *r)
-{
-	(void)r;
-	return true;
-}
+/*
+ * Before the workload: whether there is one, and the profile's cache key
+ * (which reads the sibling modules the source imports) and cache entry,
+ * all on the pool. The work reads the run's source, index and request,
+ * which do not change while it runs.
+ */
+struct profile_prep {
+	struct store *store;
+	const struct pipeline_state *ps;
+	json_t *request;
+	bool has_workload;
+	char *key;
+	json_t *hit;
+};
 
 /* Hash of everything that determines a profile. Sibling modules that the
  * source imports are part of it: their code runs in the workload. */
-static char *profile_cache_key(struct job_run *r)
+static char *profile_cache_key(const struct pipeline_state *ps,
+			       json_t *request)
 {
-	struct pipeline_state *ps = r->ps;
 	json_t *imports = json_object_get(ps->index, "imports");
 	struct sha256 c;
 	struct stat st;
@@ -277,7 +324,7 @@ static char *profile_cache_key(struct job_run *r)
 			sha256_update(&c, h, hlen);
 	}
 	/* The request minus the options that do not change the profile. */
-	json_t *req = json_deep_copy(r->request);
+	json_t *req = json_deep_copy(request);
 	for (const struct rustify_option *o = rustify_submit_options; o->key;
 	     o++)
 		if (o->affects != OPTION_PROFILE)
@@ -313,6 +360,39 @@ static char *profile_cache_key(struct job_run *r)
 	return xstrdup(hex);
 }
 
+static void profile_prep_work(void *arg)
+{
+	struct profile_prep *w = arg;
+	struct err err = ERR_INIT;
+	struct store *bg;
+
+	/* The profile harness decides with Python's own parser whether
+	 * the file has a workload (a main block, or top-level statements
+	 * beyond definitions, imports and constant assignments). */
+	w->has_workload = true;
+	if (!w->has_workload)
+		return;
+	w->key = profile_cache_key(w->ps, w->request);
+	/* The samples stay in the cache until verify needs them. */
+	bg = store_bg_acquire(w->store, &err);
+	if (bg && store_cache_get(bg, "profile", w->key, &w->hit, NULL, NULL,
+				  &err) < 0)
+		log_warn("profile cache: %s", err_msg(&err));
+	if (bg)
+		store_bg_release(w->store);
+	err_release(&err);
+}
+
+static void profile_prep_cleanup(void *arg)
+{
+	struct profile_prep *w = arg;
+
+	json_decref(w->request);
+	free(w->key);
+	json_decref(w->hit);
+	free(w);
+}
+
 static void profile_finish(struct job_run *r, bool is_hit)
 {
 	struct pipeline_state *ps = r->ps;
@@ -342,13 +422,78 @@ out:
 	buf_release(&msg);
 }
 
+/*
+ * After the workload, on the pool: its profile.json read, and stored in
+ * the cache with the captured arguments (samples.pkl, up to 16 MB), which
+ * a later job that hits this entry verifies with.
+ */
+struct profile_done {
+	struct store *store;
+	char *work_dir;
+	char *key;
+	json_t *profile;
+	struct err err;
+	int rc;
+};
+
+static void profile_done_work(void *arg)
+{
+	struct profile_done *w = arg;
+	char *out = xasprintf("%s/profile.json", w->work_dir);
+	char *samples_path = xasprintf("%s/samples.pkl", w->work_dir);
+	size_t samples_len = 0;
+	char *samples = NULL;
+	struct err err = ERR_INIT;
+	struct store *bg;
+
+	w->profile = stage_load_json(out, &w->err);
+	if (!w->profile) {
+		w->rc = w->err.code;
+		goto out;
+	}
+	samples = fs_read_all(samples_path, &samples_len);
+	bg = store_bg_acquire(w->store, &err);
+	if (bg && store_cache_put(bg, "profile", w->key, w->profile, samples,
+				  samples_len, &err) < 0)
+		log_warn("profile cache: %s", err_msg(&err));
+	if (bg)
+		store_bg_release(w->store);
+out:
+	err_release(&err);
+	free(out);
+	free(samples_path);
+	free(samples);
+}
+
+static void profile_done_cleanup(void *arg)
+{
+	struct profile_done *w = arg;
+
+	free(w->work_dir);
+	free(w->key);
+	json_decref(w->profile);
+	err_release(&w->err);
+	free(w);
+}
+
+static void profile_done_after(struct job_run *r, void *arg)
+{
+	struct profile_done *w = arg;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		return;
+	}
+	r->ps->profile = w->profile;
+	w->profile = NULL;
+	profile_finish(r, false);
+}
+
 static void profile_exit(struct job_run *r, int64_t status, int sig,
 			 bool timed_out)
 {
-	struct pipeline_state *ps = r->ps;
+	struct profile_done *w;
 	struct err err = ERR_INIT;
-	char *out = NULL, *samples_path = NULL, *samples = NULL;
-	size_t samples_len = 0;
 
 	if (timed_out) {
 		err_set(&err, RUSTIFY_ETIMEOUT,
@@ -369,27 +514,16 @@ static void profile_exit(struct job_run *r, int64_t status, int sig,
 				(long long)status);
 		goto fail;
 	}
-	out = xasprintf("%s/profile.json", r->work_dir);
-	ps->profile = stage_load_json(out, &err);
-	if (!ps->profile)
-		goto fail;
-	/* The captured arguments go with the profile: verification of a
-	 * later job that hits this cache entry needs them. */
-	samples_path = xasprintf("%s/samples.pkl", r->work_dir);
-	samples = fs_read_all(samples_path, &samples_len);
-	if (store_cache_put(&r->d->store, "profile", ps->profile_key,
-			    ps->profile, samples, samples_len, &err) < 0) {
-		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));
-		err_release(&err);
-	}
-	profile_finish(r, false);
+	w = xcalloc(1, sizeof(*w));
+	w->store = &r->d->store;
+	w->work_dir = xstrdup(r->work_dir);
+	w->key = xstrdup(r->ps->profile_key);
+	job_queue_work(r, profile_done_work, profile_done_after,
+		       profile_done_cleanup, w);
 	goto out;
 fail:
 	job_stage_done(r, STAGE_FAILED, err_msg(&err));
 out:
-	free(out);
-	free(samples_path);
-	free(samples);
 	err_release(&err);
 }
 
@@ -411,46 +545,68 @@ static bool names_only_annotated(struct job_run *r)
 	return true;
 }
 
+static void profile_run(struct job_run *r);
+
+static void profile_prep_after(struct job_run *r, void *arg)
+{
+	struct profile_prep *w = arg;
+	struct pipeline_state *ps = r->ps;
+
+	if (!w->has_workload) {
+		job_stage_done(
+		    r, STAGE_SKIPPED,
+		    "no workload: the file has no if __name__ == "
+		    "\"__main__\": block; add one, or pass --entry "
+		    "MODULE:FUNCTION or --entry-cmd \"SCRIPT ARGS\"");
+		return;
+	}
+	ps->profile_key = w->key;
+	w->key = NULL;
+	if (w->hit) {
+		ps->profile = w->hit;
+		w->hit = NULL;
+		ps->has_profile_cache_hit = true;
+		profile_finish(r, true);
+		return;
+	}
+	profile_run(r);
+}
+
 static void stage_profile(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
-	struct err err = ERR_INIT;
-	char *harness = NULL, *out = NULL, *samples = NULL, *iters = NULL;
-	char *entry_json = NULL;
-	json_t *hit = NULL;
-	const char *args[24];
-	int n = 0;
+	struct profile_prep *w;
 
 	ps->python = stage_python(r);
 	if (names_only_annotated(r)) {
 		job_stage_done(r, STAGE_SKIPPED,
 			       "every function named by --function is fully "
 			       "annotated: types come from the annotations");
-		goto out;
+		return;
 	}
-	if (!has_workload(r)) {
-		job_stage_done(
-		    r, STAGE_SKIPPED,
-		    "no workload: the file has no if __name__ == "
-		    "\"__main__\": block; add one, or pass --entry "
-		    "MODULE:FUNCTION or --entry-cmd \"SCRIPT ARGS\"");
-		goto out;
-	}
-	ps->profile_key = profile_cache_key(r);
-	/* The samples stay in the cache until verify needs them. */
-	if (store_cache_get(&r->d->store, "profile", ps->profile_key, &hit,
-			    NULL, NULL, &err) < 0)
-		log_warn("job %s: profile cache: %s", r->id, err_msg(&err));
-	if (hit) {
-		ps->profile = hit;
-		ps->has_profile_cache_hit = true;
-		profile_finish(r, true);
-		goto out;
-	}
+	w = xcalloc(1, sizeof(*w));
+	w->store = &r->d->store;
+	w->ps = ps;
+	w->request = json_deep_copy(r->request);
+	job_queue_work(r, profile_prep_work, profile_prep_after,
+		       profile_prep_cleanup, w);
+}
+
+/* Runs the workload under the profile harness. */
+static void profile_run(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	struct err err = ERR_INIT;
+	char *harness = NULL, *out = NULL, *samples = NULL, *iters = NULL;
+	char *entry_json = NULL;
+	const char *args[24];
+	int n = 0;
+
 	if (harness_write("profile.py", r->work_dir, &harness, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 		goto out;
 	}
+
 	out = xasprintf("%s/profile.json", r->work_dir);
 	samples = xasprintf("%s/samples.pkl", r->work_dir);
 	args[n++] = ps->python;

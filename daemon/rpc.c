@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "jobs.h"
 #include "log.h"
 #include "rpc.h"
 
@@ -52,7 +53,11 @@ static json_t *rpc_handle_one(struct rpc_ctx *ctx, json_t *msg)
 			rc = err_set(&err, RUSTIFY_EPARAM,
 				     "params: expected an object");
 		} else {
+			ctx->id = req.id;
 			rc = fn(ctx, req.params, &result, &err);
+			ctx->id = NULL;
+			if (rc == RPC_LATER)
+				goto out; /* the method answers later */
 			if (rc < 0 && !err.code)
 				err_set(&err, rc, "%s", rustify_strerror(rc));
 		}
@@ -78,7 +83,7 @@ out:
 
 void rpc_handle(struct conn *c, const char *body, size_t len)
 {
-	struct rpc_ctx ctx = {c, c->d, json_array(), families};
+	struct rpc_ctx ctx = {c, c->d, json_array(), families, NULL, true};
 	struct err err = ERR_INIT;
 	json_t *msg, *reply = NULL;
 	size_t i;
@@ -97,6 +102,7 @@ void rpc_handle(struct conn *c, const char *body, size_t len)
 			goto send;
 		}
 		reply = json_array();
+		ctx.can_defer = false; /* a batch is answered as one */
 		json_array_foreach(msg, i, item) {
 			json_t *r = rpc_handle_one(&ctx, item);
 			if (r)
@@ -115,6 +121,7 @@ send:
 	json_array_foreach(ctx.after, i, item)
 		conn_send(c, item);
 	sub_pump(c);
+	jobs_trim_soon(c->d);
 	json_decref(reply);
 	json_decref(ctx.after);
 	json_decref(msg);

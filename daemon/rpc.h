@@ -19,7 +19,30 @@ struct rpc_ctx {
 	json_t *after;
 	/* Every family's table, NULL-terminated (initialize lists them). */
 	const struct rpc_method *const *families;
+	json_t *id;	/* the request's id (NULL: a notification) */
+	bool can_defer; /* not inside a batch: the method may answer later */
 };
+
+/*
+ * A method whose work does not belong on the loop thread (reading and
+ * indexing a big file, walking the cargo target dir) takes a struct
+ * rpc_later, returns RPC_LATER, and answers from the worker pool's
+ * after-callback; the connection may have closed by then (the answer is
+ * dropped). Replies to later requests may overtake it: clients match
+ * replies by id.
+ */
+#define RPC_LATER 1
+struct rpc_later;
+struct rpc_later *rpc_later_new(struct rpc_ctx *ctx);
+/* The id to put in a reply built elsewhere (borrowed, NULL for a
+ * notification). */
+json_t *rpc_later_id(struct rpc_later *l);
+/* Sends the reply (result stolen, or err when result is NULL) and frees
+ * l. Loop thread. */
+void rpc_later_reply(struct rpc_later *l, json_t *result,
+		     const struct err *err);
+/* Sends a reply framed already (data malloc'd, taken) and frees l. */
+void rpc_later_reply_raw(struct rpc_later *l, char *data, size_t len);
 
 /*
  * A method fills *result (a new reference) and returns 0, or returns a

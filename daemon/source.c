@@ -15,6 +15,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <iconv.h>
@@ -708,9 +709,19 @@ out:
 static pthread_once_t git_once = PTHREAD_ONCE_INIT;
 static int git_init_result;
 
+static bool git_is_initialised;
+
 static void git_init_once(void)
 {
 	git_init_result = git_libgit2_init();
+	git_is_initialised = git_init_result >= 0;
+}
+
+void source_git_shutdown(void)
+{
+	if (git_is_initialised)
+		git_libgit2_shutdown();
+	git_is_initialised = false;
 }
 
 /* Sets err to "what: <libgit2's last message>". */

@@ -64,4 +64,7 @@ int source_load_git(const char *cache_dir, const char *url, const char *path,
 		    const char *ref, const char *checkout_dir, size_t max_bytes,
 		    struct source *out, struct err *err);
 
+/* At exit: releases libgit2 if a git source started it. */
+void source_git_shutdown(void);
+
 #endif

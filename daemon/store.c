@@ -974,6 +974,9 @@ int store_open(struct store *s, const char *dir, json_t **notes,
 	s->cache = NULL;
 	s->dir = NULL;
 	s->id_fd = -1;
+	s->bg = NULL;
+	s->bg_lock = xmalloc(sizeof(*s->bg_lock));
+	pthread_mutex_init(s->bg_lock, NULL);
 	ret = store_check_dir(dir, err);
 	if (ret < 0)
 		goto out;
@@ -1008,8 +1011,70 @@ out:
 	return ret;
 }
 
+/* A connection for the pool: the schema is there already (store_open). */
+static int bg_open(const char *dir, const char *file, sqlite3 **out,
+		   struct err *err)
+{
+	char *path = xasprintf("%s/%s", dir, file);
+	int rc = sqlite3_open_v2(path, out, SQLITE_OPEN_READWRITE, NULL);
+	int ret = 0;
+
+	if (rc != SQLITE_OK) {
+		ret = err_set(err, RUSTIFY_EDB, "%s: cannot open: %s", path,
+			      *out ? sqlite3_errmsg(*out) : sqlite3_errstr(rc));
+		sqlite3_close_v2(*out);
+		*out = NULL;
+		goto out;
+	}
+	sqlite3_extended_result_codes(*out, 1);
+	sqlite3_busy_timeout(*out, STORE_BUSY_MS);
+	/* big rows pass through once: a small page cache will do */
+	ret = db_exec(*out,
+		      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+		      "PRAGMA cache_size = -512",
+		      err);
+out:
+	free(path);
+	return ret;
+}
+
+struct store *store_bg_acquire(struct store *s, struct err *err)
+{
+	pthread_mutex_lock(s->bg_lock);
+	if (!s->bg) {
+		struct store *bg = xcalloc(1, sizeof(*bg));
+
+		bg->id_fd = -1;
+		bg->dir = xstrdup(s->dir);
+		if (bg_open(s->dir, jobs_spec.file, &bg->jobs, err) < 0 ||
+		    bg_open(s->dir, cache_spec.file, &bg->cache, err) < 0) {
+			store_close(bg);
+			free(bg);
+			pthread_mutex_unlock(s->bg_lock);
+			return NULL;
+		}
+		s->bg = bg;
+	}
+	return s->bg;
+}
+
+void store_bg_release(struct store *s)
+{
+	pthread_mutex_unlock(s->bg_lock);
+}
+
 void store_close(struct store *s)
 {
+	if (s->bg) {
+		store_close(s->bg);
+		free(s->bg);
+		s->bg = NULL;
+	}
+	if (s->bg_lock) {
+		pthread_mutex_destroy(s->bg_lock);
+		free(s->bg_lock);
+		s->bg_lock = NULL;
+	}
 	sqlite3_close_v2(s->jobs);
 	sqlite3_close_v2(s->cache);
 	if (s->id_fd >= 0)
@@ -1574,6 +1639,60 @@ out:
 	if (ret < 0)
 		db_rollback(s->jobs);
 	json_decref(list);
+	return ret;
+}
+
+int store_events_page(struct store *s, const char *id, int64_t since_seq,
+		      size_t max_bytes, struct buf *out,
+		      struct store_page *page, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t rowid;
+	int ret;
+
+	memset(page, 0, sizeof(*page));
+	page->last_seq = since_seq;
+	ret = job_id_lookup(id, &rowid, err);
+	if (ret < 0)
+		goto out;
+	ret = db_query(s->jobs, &st, err,
+		       "SELECT seq, kind, params FROM events"
+		       " WHERE job = ?1 AND seq > ?2 ORDER BY seq",
+		       "ii", rowid, since_seq);
+	if (ret < 0)
+		goto out;
+	/* at least one event, then as many as fit */
+	while ((page->count == 0 || out->len < max_bytes) &&
+	       (ret = db_step(st, err)) > 0) {
+		const char *kind = (const char *)sqlite3_column_text(st, 1);
+		const char *params = (const char *)sqlite3_column_text(st, 2);
+		size_t body;
+
+		if (!kind || !params)
+			continue;
+		/* The stored params are our own compact JSON and kind one
+		 * of our method names: the notification is put together as
+		 * text, never parsed and printed again. */
+		body = strlen("{\"jsonrpc\":\"2.0\",\"method\":\"\","
+			      "\"params\":}") +
+		       strlen(kind) + (size_t)sqlite3_column_bytes(st, 2);
+		buf_addf(out, "Content-Length: %zu\r\n\r\n", body);
+		buf_addf(out, "{\"jsonrpc\":\"2.0\",\"method\":\"%s\","
+			      "\"params\":",
+			 kind);
+		buf_add(out, params, (size_t)sqlite3_column_bytes(st, 2));
+		buf_addch(out, '}');
+		page->last_seq = sqlite3_column_int64(st, 0);
+		page->count++;
+		if (!strcmp(kind, "job/done"))
+			page->has_done = true;
+	}
+	if (ret < 0)
+		goto out;
+	page->is_full = ret > 0; /* stopped at max_bytes: there may be more */
+	ret = 0;
+out:
+	sqlite3_finalize(st);
 	return ret;
 }
 

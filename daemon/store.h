@@ -12,13 +12,16 @@
  *             aside and a fresh one created.
  *
  * Both use WAL, a busy timeout, foreign keys, and PRAGMA user_version as the
- * schema version with ordered migrations. All calls are made from the loop
- * thread; each public call is one transaction.
+ * schema version with ordered migrations. Calls on the store itself are
+ * made from the loop thread; the worker pool has connections of its own
+ * (store_bg_acquire), for work that moves big rows (wheels, samples,
+ * indexes) or scans tables. Each public call is one transaction.
  * Times are Unix seconds as doubles (sub-second precision).
  */
 #ifndef RUSTIFY_STORE_H
 #define RUSTIFY_STORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -26,6 +29,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "rustify/buf.h"
 #include "rustify/error.h"
 #include "rustify/job.h"
 
@@ -34,6 +38,8 @@ struct store {
 	sqlite3 *cache;
 	char *dir;
 	int id_fd; /* jobs.last-id: the highest job id ever issued */
+	struct store *bg; /* the worker pool's connections (store_bg_*) */
+	pthread_mutex_t *bg_lock;
 };
 
 /* Job states (strings stored in the jobs table): rustify/job.h. */
@@ -48,6 +54,14 @@ struct store {
 int store_open(struct store *s, const char *dir, json_t **notes,
 	       struct err *err);
 void store_close(struct store *s);
+/*
+ * The worker pool's connections to the same databases, for one thread at
+ * a time (the others wait): pass the returned store to the usual
+ * functions, then store_bg_release(). Opened on first use; NULL with err
+ * when they cannot be. Never from the loop thread.
+ */
+struct store *store_bg_acquire(struct store *s, struct err *err);
+void store_bg_release(struct store *s);
 /* PRAGMA integrity_check on both; 0 when both say "ok". */
 int store_integrity_check(struct store *s, struct err *err);
 
@@ -126,6 +140,20 @@ int store_event_append(struct store *s, const char *id, const char *kind,
  */
 int store_events_since(struct store *s, const char *id, int64_t since_seq,
 		       json_t **events, struct err *err);
+/*
+ * One page of a replay: the events of a job with seq > since_seq, in
+ * order, framed as job notifications onto out, until out holds max_bytes
+ * (at least one event). No JSON is parsed: a page costs its bytes.
+ */
+struct store_page {
+	int64_t last_seq; /* of the last event in the page (since_seq: none) */
+	size_t count;
+	bool has_done; /* the page ends with the job's job/done */
+	bool is_full;  /* it stopped at max_bytes: more may follow */
+};
+int store_events_page(struct store *s, const char *id, int64_t since_seq,
+		      size_t max_bytes, struct buf *out,
+		      struct store_page *page, struct err *err);
 /* Deletes events of jobs finished before the given time; *n = rows deleted. */
 int store_events_gc(struct store *s, double finished_before, int64_t *n,
 		    struct err *err);

@@ -197,8 +197,72 @@ out:
 	err_release(&err);
 }
 
+/*
+ * The captured arguments verification calls with: the workload wrote
+ * them into the work folder, or a cached profile keeps them in cache.db
+ * (up to 16 MB, read and written on the pool).
+ */
+struct samples_work {
+	struct store *store;
+	char *key; /* the profile's, NULL when no workload ran */
+	char *path;
+};
+
+static void samples_work(void *arg)
+{
+	struct samples_work *w = arg;
+	struct err err = ERR_INIT;
+	void *blob = NULL;
+	size_t len = 0;
+	json_t *hit = NULL;
+	struct store *bg;
+
+	if (access(w->path, R_OK) == 0)
+		return;
+	bg = w->key ? store_bg_acquire(w->store, &err) : NULL;
+	if (bg) {
+		store_cache_get(bg, "profile", w->key, &hit, &blob, &len, &err);
+		store_bg_release(w->store);
+	}
+	err_release(&err);
+	if (blob)
+		fs_write_file(w->path, blob, len, &err);
+	else /* no workload ran: an empty pickled dict */
+		fs_write_file(w->path, "\x80\x04}\x94.", 5, &err);
+	err_release(&err);
+	free(blob);
+	json_decref(hit);
+}
+
+static void samples_cleanup(void *arg)
+{
+	struct samples_work *w = arg;
+
+	free(w->key);
+	free(w->path);
+	free(w);
+}
+
+static void verify_run(struct job_run *r, void *arg);
+
 static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 			    bool timed_out)
+{
+	struct samples_work *w;
+
+	if (timed_out || sig || status != 0) {
+		job_stage_done(r, STAGE_FAILED, "could not unpack the wheel");
+		return;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->store = &r->d->store;
+	w->key = r->ps->profile_key ? xstrdup(r->ps->profile_key) : NULL;
+	w->path = xasprintf("%s/samples.pkl", r->work_dir);
+	job_queue_work(r, samples_work, verify_run, samples_cleanup, w);
+}
+
+/* Runs the verify harness once the samples are in the work folder. */
+static void verify_run(struct job_run *r, void *arg)
 {
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
@@ -207,10 +271,7 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 	json_t *list = json_array(), *f;
 	size_t i;
 
-	if (timed_out || sig || status != 0) {
-		job_stage_done(r, STAGE_FAILED, "could not unpack the wheel");
-		goto done;
-	}
+	(void)arg;
 	if (harness_write("verify.py", r->work_dir, &harness, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 		goto done;
@@ -225,24 +286,6 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 	fns = json_dumps(list, JSON_COMPACT);
 	site = xasprintf("%s/site", r->work_dir);
 	samples = xasprintf("%s/samples.pkl", r->work_dir);
-	if (access(samples, R_OK) != 0) {
-		/* A cached profile keeps its samples in the cache. */
-		void *blob = NULL;
-		size_t len = 0;
-		json_t *hit = NULL;
-		if (ps->profile_key)
-			store_cache_get(&r->d->store, "profile",
-					ps->profile_key, &hit, &blob, &len,
-					&err);
-		err_release(&err);
-		if (blob)
-			fs_write_file(samples, blob, len, &err);
-		else /* no workload ran: an empty pickled dict */
-			fs_write_file(samples, "\x80\x04}\x94.", 5, &err);
-		err_release(&err);
-		free(blob);
-		json_decref(hit);
-	}
 	out = xasprintf("%s/verify.json", r->work_dir);
 	{
 		const char *args[] = {ps->python,

@@ -94,6 +94,7 @@ struct watch_work {
 	json_t *known;	 /* file -> sha256 known before */
 	json_t *results; /* one object per file, see watch_index_file() */
 	size_t max_source;
+	struct store *store; /* the index of a saved file goes into the cache */
 	bool is_baseline;
 };
 
@@ -921,10 +922,11 @@ static void watch_fs_cb(uv_fs_event_t *h, const char *name, int events,
  * On a worker thread: {"file", "state", ...} where state is "missing",
  * "error" (with "error"), "same" (the source hash is the known one) or
  * "indexed" (with "sha", "functions", "syntax_error" line or 0, and the
- * whole "index" when keep_index).
+ * the index stored in the cache when store is not NULL, for the job's
+ * index stage).
  */
 static json_t *watch_index_file(const char *file, const char *known_sha,
-				size_t max_source, bool keep_index)
+				size_t max_source, struct store *store)
 {
 	struct source src;
 	struct err err = ERR_INIT;
@@ -956,8 +958,18 @@ static json_t *watch_index_file(const char *file, const char *known_sha,
 		      "indexed", "sha", src.sha256, "functions",
 		      watch_functions_map(index), "syntax_error",
 		      bad_line ? bad_line : (json_int_t)(first_error != NULL));
-	if (res && keep_index)
-		json_object_set(res, "index", index);
+	if (res && store) {
+		char *key = index_cache_key(src.sha256);
+		struct store *bg = store_bg_acquire(store, &err);
+
+		if (bg && store_cache_put(bg, "source_index", key, index, NULL,
+					  0, &err) < 0)
+			log_debug("watch: index cache: %s", err_msg(&err));
+		if (bg)
+			store_bg_release(store);
+		err_release(&err);
+		free(key);
+	}
 out:
 	if (!res)
 		res = json_pack(
@@ -980,32 +992,11 @@ static void watch_work_cb(uv_work_t *req)
 		const char *sha =
 		    json_string_value(json_object_get(k->known, file));
 
-		json_array_append_new(k->results,
-				      watch_index_file(file, sha, k->max_source,
-						       !k->is_baseline));
+		json_array_append_new(
+		    k->results,
+		    watch_index_file(file, sha, k->max_source,
+				     k->is_baseline ? NULL : k->store));
 	}
-}
-
-/* The key the pipeline's index stage looks up (pipeline.c). */
-static void watch_index_cache_put(struct daemon *d, const char *sha,
-				  json_t *index)
-{
-	struct err err = ERR_INIT;
-	struct sha256 c;
-	char key[65];
-
-	if (!index || !sha || strlen(sha) != 64)
-		return;
-	sha256_init(&c);
-	sha256_update(&c, "index\0", 6);
-	sha256_update(&c, index_grammar_version(),
-		      strlen(index_grammar_version()) + 1);
-	sha256_update(&c, sha, 64);
-	sha256_final_hex(&c, key);
-	if (store_cache_put(&d->store, "source_index", key, index, NULL, 0,
-			    &err) < 0)
-		log_debug("watch: index cache: %s", err_msg(&err));
-	err_release(&err);
 }
 
 /* Submits a job for file, cancelling the one submitted for it before
@@ -1102,9 +1093,6 @@ static void watch_saved(struct watch *w, json_t *res)
 			    "no function changed");
 		goto out;
 	}
-	watch_index_cache_put(w->set->d,
-			      json_string_value(json_object_get(res, "sha")),
-			      json_object_get(res, "index"));
 	if (watch_submit(w, file, rec, &id, &superseded, &err) < 0) {
 		reason = xasprintf("not rebuilt: %s", err_msg(&err));
 		watch_event(w, file, changed, NULL, superseded, "error",
@@ -1178,6 +1166,7 @@ static void watch_work_start(struct watch *w, json_t *files, bool is_baseline)
 	k->known = json_object();
 	k->results = json_array();
 	k->max_source = w->set->d->cfg.max_source;
+	k->store = &w->set->d->store;
 	k->is_baseline = is_baseline;
 	k->req.data = k;
 	json_array_foreach(files, i, f) {

@@ -363,6 +363,17 @@ out:
 
 void frame_encode(struct buf *out, const char *body, size_t len)
 {
-	buf_addf(out, "Content-Length: %zu\r\n\r\n", len);
+	/* Every message goes through here: digits by hand, not printf. */
+	char digits[24];
+	size_t n = sizeof(digits), k = len;
+
+	do {
+		digits[--n] = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	buf_grow(out, 16 + (sizeof(digits) - n) + 4 + len);
+	buf_add(out, "Content-Length: ", 16);
+	buf_add(out, digits + n, sizeof(digits) - n);
+	buf_add(out, "\r\n\r\n", 4);
 	buf_add(out, body, len);
 }

@@ -5,11 +5,16 @@ dropped (so it cannot grow the daemon's memory) while the others are
 served.
 """
 
+import json
+import os
 import socket
+import subprocess
 import threading
 
-from conftest import wait_until
+from conftest import BUILD, ROOT, wait_until
 from rpc import ConnectionClosed, frame, request
+
+CTL = os.path.join(ROOT, BUILD, "rustifyctl")
 
 CLIENTS = 100
 PINGS = 100
@@ -147,3 +152,72 @@ def test_reading_subscriber_not_dropped_on_long_replay(daemons):
         assert "dropped" not in d.log(), d.log()
         assert len(got) == len(events)
         assert got == events
+
+
+# ---- big inputs: the loop thread stays free ----------------------------
+
+def big_source(path, mbytes=8):
+    """A Python file of about mbytes MB: many small functions."""
+    lines, size, n = [], 0, 0
+    while size < mbytes * 1000 * 1000:
+        fn = ('def f_%d(a, b=1, *c, d: int = 2, **e):\n'
+              '    """Adds."""\n'
+              '    return a + b + d\n\n\n' % n)
+        lines.append(fn)
+        size += len(fn)
+        n += 1
+    with open(path, "w") as f:
+        f.write("".join(lines))
+    return n
+
+
+def bytes_waiting(conn):
+    """How many bytes conn has received (read without blocking)."""
+    conn.sock.setblocking(False)
+    try:
+        while True:
+            data = conn.sock.recv(1 << 20)
+            if not data:
+                break
+            conn.buf += data
+    except BlockingIOError:
+        pass
+    finally:
+        conn.sock.setblocking(True)
+        conn.sock.settimeout(conn.timeout)
+    return len(conn.buf)
+
+
+def test_big_index_is_built_off_the_loop_and_paged(daemons, tmpdir_short):
+    d = daemons.new()
+    path = os.path.join(tmpdir_short, "big.py")
+    n = big_source(path)
+    with d.connect(timeout=300) as a, d.connect() as b:
+        req = a.request("source/index", {"file": path})
+        # another client is served while the index is being built
+        for _ in range(3):
+            assert b.call("ping")["pong"] is True
+        # (built on the loop, its reply would be on its way already)
+        assert bytes_waiting(a) == 0, "the index was built on the loop"
+        reply = a.wait_reply(req, timeout=300)
+        # 8 MB of source is more JSON than one message holds: refused,
+        # with a message that says how to page it
+        assert reply["error"]["code"] == -32002, reply
+        assert "params.offset" in reply["error"]["message"], reply
+        page = a.call("source/index", {"file": path, "offset": 10,
+                                       "limit": 1000}, timeout=300)
+        assert len(page["functions"]) == 1000
+        assert page["functions"][0]["name"] == "f_10"
+        assert page["functions_total"] == n and page["next_offset"] == 1010
+        last = a.call("source/index", {"file": path, "offset": n - 5,
+                                       "limit": 1000}, timeout=300)
+        assert len(last["functions"]) == 5 and "next_offset" not in last
+    # rustifyctl pages through it
+    env = dict(os.environ)
+    env.pop("RUSTIFY_SOCKET", None)
+    r = subprocess.run([CTL, "--socket", d.socket, "--no-autostart", "index",
+                        path, "--json"], capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert len(doc["functions"]) == n == doc["functions_total"]

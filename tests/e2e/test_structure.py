@@ -108,6 +108,17 @@ def test_shared_definitions_are_made_once():
     assert places(r'"--list-targets"') == ["include/rustify/options.h"]
 
 
+def test_one_way_to_run_a_child():
+    """Children of jobs start through job_spawn (the supervisor, the
+    time limit, the children table), never through a shell."""
+    daemon = [p for p in places(r"\b(popen|system)\(")
+              if p.startswith("daemon/")]
+    assert daemon == [], daemon
+    spawners = places(r"\bproc_spawn\(")
+    assert set(spawners) <= {"daemon/proc.c", "daemon/proc.h",
+                             "daemon/jobs.c", "daemon/build.c"}, spawners
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching uid needs root")
 def test_daemon_and_client_agree_on_the_default_socket():
     """A relative $XDG_RUNTIME_DIR is ignored by both (it once made the

@@ -16,6 +16,7 @@
 
 #include "../../daemon/store.h"
 #include "rustify/buf.h"
+#include "rustify/proto.h"
 #include "test.h"
 
 static void store_open_ok(struct store *s, const char *dir)
@@ -1146,5 +1147,77 @@ TEST(store_unusable_dir_is_clear_error)
 	CHECK(strstr(err_msg(&err), "not a directory"));
 	free(dir);
 	free(file);
+	err_release(&err);
+}
+
+/* A replay page is bounded in bytes, holds whole framed notifications in
+ * order, and never parses what it reads (issue 15: replays of long logs
+ * held whole logs in memory on the loop thread). */
+TEST(store_events_page_is_bounded_and_in_order)
+{
+	struct err err = ERR_INIT;
+	struct store s;
+	struct store_page page;
+	struct buf out = BUF_INIT;
+	json_t *params;
+	char *id, *line = xmalloc(2001);
+	int64_t since = 0;
+	size_t pages = 0, total = 0;
+
+	memset(line, 'w', 2000);
+	line[2000] = '\0';
+	store_open_ok(&s, test_tmpdir());
+	id = insert_job(&s, "{}");
+	params = json_pack("{s:s, s:s}", "stream", "stdout", "line", line);
+	for (int i = 0; i < 200; i++)
+		CHECK_INT(
+		    store_event_append(&s, id, "job/log", params, NULL, &err),
+		    0);
+	json_decref(params);
+	params = json_pack("{s:s}", "state", "done");
+	CHECK_INT(store_event_append(&s, id, "job/done", params, NULL, &err),
+		  0);
+	json_decref(params);
+	for (;;) {
+		struct frame_decoder dec;
+		const char *body;
+		size_t len;
+
+		buf_reset(&out);
+		CHECK_INT(store_events_page(&s, id, since, 16384, &out, &page,
+					    &err),
+			  0);
+		if (!page.count)
+			break;
+		pages++;
+		/* one event may pass the bound, never two */
+		CHECK(out.len < 16384 + 2200);
+		frame_decoder_init(&dec, 1 << 20);
+		frame_decoder_feed(&dec, out.data, out.len);
+		for (size_t k = 0; k < page.count; k++) {
+			json_t *msg;
+			CHECK_INT(frame_decoder_next(&dec, &body, &len, &err),
+				  1);
+			msg = jsonrpc_parse(body, len, &err);
+			CHECK(msg);
+			CHECK_INT(json_integer_value(json_object_get(
+				      json_object_get(msg, "params"), "seq")),
+				  since + 1 + (int64_t)k);
+			json_decref(msg);
+		}
+		CHECK_INT(frame_decoder_next(&dec, &body, &len, &err), 0);
+		frame_decoder_release(&dec);
+		total += page.count;
+		since = page.last_seq;
+		if (page.has_done)
+			break;
+	}
+	CHECK_INT(total, 201);
+	CHECK(page.has_done);
+	CHECK(pages >= 20);
+	buf_release(&out);
+	free(line);
+	free(id);
+	store_close(&s);
 	err_release(&err);
 }
