@@ -110,11 +110,14 @@ static json_t *disabled_set(struct job_run *r)
 
 /* The harness did not finish: nothing is known to be exact, everything
  * stays in Python, and the job goes on to deliver that. */
+static void apply_verdicts(struct job_run *r, json_t *doc, size_t *nall,
+			   size_t *nok);
+
 static void verify_gave_up(struct job_run *r, const char *pkg_dir,
-			   const char *why)
+			   json_t *partial, const char *why)
 {
 	json_t *f;
-	size_t i;
+	size_t i, nall = 0, nok = 0;
 	struct err err = ERR_INIT;
 	json_t *disabled;
 
@@ -125,13 +128,45 @@ static void verify_gave_up(struct job_run *r, const char *pkg_dir,
 		json_object_set_new(f, "reason",
 				    json_sprintf("%s: it stays in Python", why));
 	}
+	if (partial)
+		apply_verdicts(r, partial, &nall, &nok);
 	disabled = disabled_set(r);
-	if (crate_write_disabled(pkg_dir, disabled, &err) < 0)
+	if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
-	else
-		job_stage_done(r, STAGE_DONE, why);
+	} else {
+		char *msg = xasprintf("%s; %zu of %zu checked functions "
+				      "verified before it stopped",
+				      why, nok, nall);
+		job_stage_done(r, STAGE_DONE, msg);
+		free(msg);
+	}
 	json_decref(disabled);
 	err_release(&err);
+}
+
+/* The harness's verdicts into the result: every entry of a qualname
+ * (getter and setter). */
+static void apply_verdicts(struct job_run *r, json_t *doc, size_t *nall,
+			   size_t *nok)
+{
+	json_t *f, *rf;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(doc, "functions"), i, f) {
+		const char *q =
+		    json_string_value(json_object_get(f, "qualname"));
+		if (!q)
+			continue;
+		(*nall)++;
+		*nok += json_is_true(json_object_get(f, "verified"));
+		json_array_foreach(json_object_get(r->result, "functions"), k,
+				   rf) {
+			const char *n =
+			    json_string_value(json_object_get(rf, "name"));
+			if (n && !strcmp(n, q))
+				apply_verdict(rf, f);
+		}
+	}
 }
 
 static void verify_done(struct job_run *r, int64_t status, int sig,
@@ -146,10 +181,15 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	struct buf msg = BUF_INIT;
 
 	if (timed_out || sig || status != 0) {
-		verify_gave_up(r, pkg_dir,
+		/* what the harness verified before it stopped counts (it
+		 * writes its results after each function); the rest stays
+		 * in Python */
+		doc = timed_out ? stage_load_json(path, &err) : NULL;
+		err_release(&err);
+		verify_gave_up(r, pkg_dir, doc,
 			       timed_out
-				   ? "verification ran out of time (see the "
-				     "job log)"
+				   ? "verification ran out of time before "
+				     "checking it (see the job log)"
 				   : "the verify harness failed (see the job "
 				     "log)");
 		goto out;
@@ -159,24 +199,7 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
 		goto out;
 	}
-	json_array_foreach(json_object_get(doc, "functions"), i, f) {
-		const char *q =
-		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf;
-		size_t k;
-		if (!q)
-			continue;
-		nall++;
-		nok += json_is_true(json_object_get(f, "verified"));
-		/* every result entry of that name (getter and setter) */
-		json_array_foreach(json_object_get(r->result, "functions"), k,
-				   rf) {
-			const char *n =
-			    json_string_value(json_object_get(rf, "name"));
-			if (n && !strcmp(n, q))
-				apply_verdict(rf, f);
-		}
-	}
+	apply_verdicts(r, doc, &nall, &nok);
 	disabled = disabled_set(r);
 	if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));

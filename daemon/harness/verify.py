@@ -2070,7 +2070,11 @@ def run(args):
     results = []
     for spec in specs:
         results.append(verify_function(spec, orig, accel, samples, args))
-    return {"functions": results}
+        # what is known so far, for a run the daemon stops at its time
+        # limit ("complete": false)
+        write_atomic(args.out, json.dumps(
+            {"functions": results, "complete": False}, indent=1).encode())
+    return {"functions": results, "complete": True}
 
 
 def write_atomic(path, data):
