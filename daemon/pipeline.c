@@ -301,6 +301,16 @@ struct profile_prep {
 	json_t *hit;
 };
 
+/* A profile whose workload ran (the harness says "none" when the file
+ * had nothing to run). */
+static bool workload_ran(const struct pipeline_state *ps)
+{
+	json_t *wl = json_object_get(ps->profile, "workload");
+	const char *kind = json_string_value(json_object_get(wl, "kind"));
+
+	return ps->profile && !(kind && !strcmp(kind, "none"));
+}
+
 /* Hash of everything that determines a profile. Sibling modules that the
  * source imports are part of it: their code runs in the workload. */
 static char *profile_cache_key(const struct pipeline_state *ps,
@@ -835,7 +845,7 @@ static void stage_select(struct job_run *r)
 		job_stage_done(r, STAGE_DONE, msg.data);
 		goto out;
 	}
-	if (!nselected && !ps->profile) {
+	if (!nselected && !workload_ran(ps)) {
 		job_stage_done(r, STAGE_FAILED,
 			       "nothing to accelerate: no workload ran, and no "
 			       "function has every parameter annotated; add an "

@@ -278,15 +278,35 @@ def test_main_workload_report(tmp_path):
     assert len(samples["hot"][0][0][0]) == 5000
 
 
-def test_no_main_block_runs_nothing(tmp_path):
+def test_toplevel_code_is_the_workload(tmp_path):
+    # a script without a main block: its top level runs as __main__, as
+    # `python -m cProfile prog.py` runs it
     proc, report, samples = run_harness(tmp_path, """\
+        def f(a):
+            return a
+
         open("marker", "w").close()
+        f(1)
+        f(2)
+        """)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "marker").exists()
+    assert report["workload"]["kind"] == "main"
+    assert [f["ncalls"] for f in report["functions"]
+            if f["qualname"] == "f"] == [2]
+
+
+def test_library_module_runs_nothing(tmp_path):
+    # definitions, imports and constant assignments only: nothing to run
+    proc, report, samples = run_harness(tmp_path, """\
+        import os
+        LIMIT = 10
+        NAMES = ("a", "b")
 
         def f(a):
             return a
         """)
     assert proc.returncode == 0, proc.stderr
-    assert not (tmp_path / "marker").exists()
     wl = report["workload"]
     assert wl["kind"] == "none"
     assert "__main__" in wl["message"] and "--entry" in wl["message"]
