@@ -1741,8 +1741,13 @@ static void emit_pct(struct fe *f, struct buf *b, struct ex *x)
 
 static void print_int(struct fe *f, struct buf *b, struct ex *x)
 {
-	/* parenthesise negative literals */
-	buf_addf(b, x->ival < 0 ? "(%lld)" : "%lld", (long long)x->ival);
+	/* parenthesise negative literals; one beyond i32 says it is an
+	 * i64 (alone, as in a chain of literal comparisons, rustc would
+	 * take it for an i32) */
+	bool wide = x->ival > INT32_MAX || x->ival < INT32_MIN;
+
+	buf_addf(b, x->ival < 0 ? "(%lld%s)" : "%lld%s", (long long)x->ival,
+		 wide ? "i64" : "");
 }
 
 static void print_float(struct fe *f, struct buf *b, struct ex *x)

@@ -1165,8 +1165,12 @@ pub mod o {
         if ffi::PyList_Append(l.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
     }
     /// f(*it): as CPython, a TypeError names the function when it is not
-    /// iterable.
-    pub unsafe fn args_star(f: &O, l: &O, it: O) -> R<()> {
+    /// iterable and the only positional argument (CALL_FUNCTION_EX gets
+    /// it as is); among others it went through LIST_EXTEND.
+    pub unsafe fn args_star(f: &O, l: &O, it: O, only: bool) -> R<()> {
+        if !only {
+            return list_extend(l, it);
+        }
         if (*ffi::Py_TYPE(it.p())).tp_iter.is_none() && ffi::PySequence_Check(it.p()) == 0 {
             let m = format!("{} argument after * must be an iterable, not {}", function_str(f.p()), type_name(it.p()));
             return Err(raise_str(ffi::PyExc_TypeError, &m));
@@ -1377,21 +1381,10 @@ pub mod o {
     pub unsafe fn set_add(s: &O, v: O) -> R<()> {
         if ffi::PySet_Add(s.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
     }
+    /// {*it} (SET_UPDATE: iter()'s own TypeError, no other message).
     pub unsafe fn set_update(s: &O, it: O) -> R<()> {
-        let r = (|| -> R<()> {
-            let i = O::own(ffi::PyObject_GetIter(it.p()))?;
-            while let Some(v) = next(&i)? { set_add(s, v)?; }
-            Ok(())
-        })();
-        if r.is_err() {
-            if ffi::PyErr_ExceptionMatches(ffi::PyExc_TypeError) != 0
-                && (*ffi::Py_TYPE(it.p())).tp_iter.is_none() && ffi::PySequence_Check(it.p()) == 0 {
-                ffi::PyErr_Clear();
-                let m = format!("Value after * must be an iterable, not {}", type_name(it.p()));
-                return Err(raise_str(ffi::PyExc_TypeError, &m));
-            }
-            return Err(X);
-        }
+        let i = O::own(ffi::PyObject_GetIter(it.p()))?;
+        while let Some(v) = next(&i)? { set_add(s, v)?; }
         Ok(())
     }
     pub unsafe fn dict_new() -> R<O> { O::own(ffi::PyDict_New()) }
@@ -2094,8 +2087,11 @@ pub mod o {
         true
     }
 
-    /// The nested code objects a native function creates, found in the
-    /// original's code (depth first, as compiled).
+    /// The code objects a native function creates (its lambdas, defs,
+    /// generator expressions, classes, and its comprehensions'), in the
+    /// order compiled: its own constants, and those of the comprehensions
+    /// it runs inline, but not those of the code it makes (a lambda's own
+    /// lambdas belong to that lambda).
     unsafe fn collect_codes(code: P, out: &mut Vec<P>) {
         let consts = ffi::PyObject_GetAttrString(code, c"co_consts".as_ptr());
         if consts.is_null() { ffi::PyErr_Clear(); return; }
@@ -2103,7 +2099,10 @@ pub mod o {
             let c = ffi::PyTuple_GET_ITEM(consts, i);
             if ffi::PyCode_Check(c) != 0 {
                 out.push(c);
-                collect_codes(c, out);
+                let name = attr_str(c, c"co_name");
+                if matches!(name.as_deref(), Some("<listcomp>") | Some("<setcomp>") | Some("<dictcomp>")) {
+                    collect_codes(c, out);
+                }
             }
         }
         ffi::Py_DECREF(consts);

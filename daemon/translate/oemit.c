@@ -499,10 +499,14 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 		{
 			bool has_kw = false;
 			int l, d = -1;
-			for (size_t i = 0; i < n->nargs; i++)
+			size_t npos = 0; /* positional parts, starred or not */
+			for (size_t i = 0; i < n->nargs; i++) {
 				if (n->args[i].kind == OARG_KW ||
 				    n->args[i].kind == OARG_DSTAR)
 					has_kw = true;
+				else
+					npos++;
+			}
 			l = emit_q(em, &n->pos, "o::args_new()");
 			if (has_kw)
 				d = emit_q(em, &n->pos, "o::kwargs_new()");
@@ -516,8 +520,10 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 					break;
 				case OARG_STAR:
 					emit_qs(em, &n->pos,
-						"o::args_star(&t%d, &t%d, t%d)",
-						f, l, v);
+						"o::args_star(&t%d, &t%d, t%d, "
+						"%s)",
+						f, l, v,
+						npos == 1 ? "true" : "false");
 					break;
 				case OARG_KW:
 					emit_qs(em, &n->pos,
@@ -831,8 +837,10 @@ static int ex_class(struct oem *em, struct onode *n)
 			emit_qs(em, &n->pos, "o::args_push(&t%d, t%d)", l, v);
 			break;
 		case OARG_STAR:
-			emit_qs(em, &n->pos, "o::args_star(&t%d, &t%d, t%d)", bc,
-				l, v);
+			/* (a class's bases come after the body and name:
+			 * never alone) */
+			emit_qs(em, &n->pos,
+				"o::args_star(&t%d, &t%d, t%d, false)", bc, l, v);
 			break;
 		case OARG_KW:
 			emit_qs(em, &n->pos,

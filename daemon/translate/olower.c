@@ -70,6 +70,7 @@ struct olower {
 	struct scope **all;
 	size_t nall, capall;
 	const char *classname; /* for private name mangling, or NULL */
+	TSNode unsplat; /* a list_splat lowered as its operand (quirk) */
 	bool failed;
 	bool future_annotations;
 };
@@ -299,6 +300,10 @@ static void scan(struct olower *L, struct scope *s, TSNode n)
 		scan(L, s, ts_field(n, "right"));
 		scan(L, s, ts_field(n, "body"));
 		scan(L, s, ts_field(n, "alternative"));
+	} else if (!strcmp(t, "named_expression") &&
+		   ts_is(ts_node_parent(n), "interpolation")) {
+		/* f"{x:=5}": x and a format spec, not a walrus */
+		scan(L, s, ts_field(n, "name"));
 	} else if (!strcmp(t, "named_expression")) {
 		bind(L, walrus_scope(s), ts_field(n, "name"));
 		scan(L, s, ts_field(n, "value"));
@@ -731,6 +736,29 @@ static struct onode *lower_interp(struct olower *L, struct scope *s,
 		char *ct = text_of(L, conv);
 		fe->conv = ct[1];
 	}
+	if (ts_is(x, "named_expression")) {
+		/* f"{x:=+8}": the parser takes it for a walrus, Python for x
+		 * with the spec "=+8" (a walrus needs parentheses here) */
+		TSNode nm = ts_field(x, "name");
+		uint32_t st = ts_node_end_byte(nm) + 1;
+		uint32_t en = ts_node_end_byte(ch) - 1;
+		struct onode *v = name_node(L, s, nm, ident(L, nm));
+		struct onode *sp = onew(L, ON_FSTR, x);
+		struct onode *t;
+		size_t scap = 0;
+		if (en < st || L->src[en] != '}') {
+			ofail(L, ch, "malformed f-string field");
+			return NULL;
+		}
+		t = fstr_text(L, ch, opening, L->src + st, en - st);
+		if (!t)
+			return NULL;
+		opush(L, sp, t, &scap);
+		opush(L, fe, v, &fcap);
+		opush(L, fe, sp, &fcap);
+		opush(L, fs, fe, cap);
+		return fe;
+	}
 	if (ts_is(x, "expression_list") || ts_is(x, "pattern_list")) {
 		struct onode *tu = onew(L, ON_TUPLE, x);
 		size_t tcap = 0;
@@ -822,6 +850,44 @@ static struct onode *lower_fstring(struct olower *L, struct scope *s,
 	return fs;
 }
 
+/* tree-sitter-python 0.23 parses *f(x) as (*f)(x), *xs[1:] as (*xs)[1:]
+ * and *a.b as (*a).b: the star is at the bottom of the call, subscript
+ * or attribute chain. The starred node there, or a null node. */
+static TSNode leading_splat(TSNode n)
+{
+	while (!ts_node_is_null(n)) {
+		if (ts_is(n, "list_splat"))
+			return n;
+		if (ts_is(n, "call"))
+			n = ts_field(n, "function");
+		else if (ts_is(n, "subscript"))
+			n = ts_field(n, "value");
+		else if (ts_is(n, "attribute"))
+			n = ts_field(n, "object");
+		else
+			break;
+	}
+	return ts_null_node(n);
+}
+
+/* *expr where the parser put the star inside expr (leading_splat): expr
+ * lowered with that star taken off. */
+static struct onode *lower_starred(struct olower *L, struct scope *s,
+				   TSNode n, TSNode star)
+{
+	TSNode saved = L->unsplat;
+	struct onode *v;
+
+	if (ts_node_eq(n, star)) {
+		v = lower_expr(L, s, ts_named(n, 0));
+	} else {
+		L->unsplat = star;
+		v = lower_expr(L, s, n);
+		L->unsplat = saved;
+	}
+	return v;
+}
+
 static int lower_args(struct olower *L, struct scope *s, TSNode args,
 		      struct onode *call)
 {
@@ -840,9 +906,10 @@ static int lower_args(struct olower *L, struct scope *s, TSNode args,
 	for (uint32_t i = 0; i < ts_nnamed(args); i++) {
 		TSNode c = ts_named(args, i);
 		struct oarg *g = &call->args[call->nargs];
-		if (ts_is(c, "list_splat")) {
+		TSNode star = leading_splat(c);
+		if (!ts_node_is_null(star)) {
 			g->kind = OARG_STAR;
-			g->v = lower_expr(L, s, ts_named(c, 0));
+			g->v = lower_starred(L, s, c, star);
 		} else if (ts_is(c, "dictionary_splat")) {
 			g->kind = OARG_DSTAR;
 			g->v = lower_expr(L, s, ts_named(c, 0));
@@ -986,11 +1053,12 @@ static struct onode *lower_display(struct olower *L, struct scope *s,
 
 	for (uint32_t i = 0; i < ts_nnamed(n); i++) {
 		TSNode c = ts_named(n, i);
+		TSNode star = leading_splat(c);
 		struct onode *x;
-		if (ts_is(c, "list_splat")) {
+		if (!ts_node_is_null(star)) {
 			x = onew(L, ON_STAR, c);
 			size_t scap = 0;
-			struct onode *v = lower_expr(L, s, ts_named(c, 0));
+			struct onode *v = lower_starred(L, s, c, star);
 			if (!v)
 				return NULL;
 			opush(L, x, v, &scap);
@@ -1546,6 +1614,8 @@ static struct onode *lower_expr(struct olower *L, struct scope *s, TSNode n)
 		ofail(L, n, "missing expression");
 		return NULL;
 	}
+	if (!ts_node_is_null(L->unsplat) && ts_node_eq(n, L->unsplat))
+		return lower_expr(L, s, ts_named(n, 0));
 	t = ts_node_type(n);
 	for (size_t i = 0; i < sizeof(lower_ex_table) / sizeof(lower_ex_table[0]);
 	     i++)
@@ -1684,15 +1754,55 @@ static int lower_aug(struct olower *L, struct scope *s, TSNode n,
 	return 0;
 }
 
+/* The truth of a condition CPython's compiler knows (a literal, or
+ * __debug__): 1, 0, or -1 when it is computed. The compiler emits no code
+ * for the branch it never takes, so the nested code objects a dead
+ * branch would make are not in the original's code either. */
+static int const_truth(struct olower *L, TSNode n)
+{
+	const char *t;
+	char *tx;
+
+	n = ts_unparen(n);
+	if (ts_node_is_null(n))
+		return -1;
+	t = ts_node_type(n);
+	if (!strcmp(t, "true"))
+		return 1;
+	if (!strcmp(t, "false") || !strcmp(t, "none"))
+		return 0;
+	if (!strcmp(t, "identifier"))
+		return strcmp(text_of(L, n), "__debug__") ? -1 : 1;
+	if (!strcmp(t, "integer") || !strcmp(t, "float")) {
+		tx = text_of(L, n);
+		for (const char *p = tx; *p; p++)
+			if (*p >= '1' && *p <= '9')
+				return 1;
+		return strpbrk(tx, "xXoObB") ? -1 : 0;
+	}
+	if (!strcmp(t, "string") && !string_has_f(L, n)) {
+		/* '' or "" (any prefix, any quotes): false */
+		tx = text_of(L, n);
+		tx += strspn(tx, "rRuUbB");
+		return (strlen(tx) == 2 || strlen(tx) == 6) &&
+				   strspn(tx, "'\"") == strlen(tx)
+			   ? 0
+			   : 1;
+	}
+	return -1;
+}
+
 static int lower_if(struct olower *L, struct scope *s, TSNode cond,
 		    TSNode body, TSNode n, uint32_t from, struct oblock *out)
 {
 	struct ostmt *st = snew(L, OS_IF, cond);
+	int truth = const_truth(L, cond);
 
 	st->value = lower_expr(L, s, cond);
-	if (!st->value || lower_block(L, s, body, &st->body) < 0)
+	if (!st->value ||
+	    (truth != 0 && lower_block(L, s, body, &st->body) < 0))
 		return -1;
-	for (uint32_t i = from; i < ts_nnamed(n); i++) {
+	for (uint32_t i = from; truth != 1 && i < ts_nnamed(n); i++) {
 		TSNode alt = ts_named(n, i);
 		if (ts_is(alt, "elif_clause")) {
 			if (lower_if(L, s, ts_field(alt, "condition"),
@@ -2122,9 +2232,12 @@ static int ls_while(struct olower *L, struct scope *s, TSNode n,
 		    struct oblock *out)
 {
 	struct ostmt *st = snew(L, OS_WHILE, n);
+	int truth = const_truth(L, ts_field(n, "condition"));
 
 	st->value = lower_expr(L, s, ts_field(n, "condition"));
-	if (!st->value || lower_block(L, s, ts_field(n, "body"), &st->body) < 0 ||
+	if (!st->value ||
+	    (truth != 0 &&
+	     lower_block(L, s, ts_field(n, "body"), &st->body) < 0) ||
 	    lower_else_of(L, s, n, &st->orelse) < 0)
 		return -1;
 	bpush(L, out, st);

@@ -13,6 +13,7 @@ A corpus file may define:
   EXPECT_PYTHON = {"qualname": "words in the reason"}  what stays Python
   TYPED = ["qualname", ...]    functions the typed tier must take
 """
+import inspect
 import pathlib
 import sys
 
@@ -85,6 +86,20 @@ def test_everything_translates(path, workdir):
         if f["name"] in typed:
             assert f["tier"] == "typed", f
     assert set(expect) <= {f["name"] for f in report["functions"]}
+    # what the report calls translated is what runs: a native function
+    # (a function reported translated but declined at bind time would
+    # silently stay in Python)
+    for f in report["functions"]:
+        if not f["translated"]:
+            continue
+        obj = pkg._original
+        for part in f["name"].split("."):
+            obj = inspect.getattr_static(obj, part)
+        if isinstance(obj, (staticmethod, classmethod)):
+            obj = obj.__func__
+        if isinstance(obj, property):
+            obj = obj.fget
+        assert type(obj).__name__ == "native_function", f
     if sys.version_info[:2] == (3, 11):
         # the layout-dependent fast paths passed their self-tests here
         assert pkg._native._rustify_fast_paths == {
