@@ -35,12 +35,16 @@ VALUE = ["int", "float", "str", "bool", "li", "lf", "ls", "rows", "dsi",
 TYPED = ["int", "float", "str", "bool", "li", "lf", "ls"]
 SMALL = [0, 1, 2, 3, -1, -2, 4, 5, 7, -7, 10]
 BIG = ["2 ** 31", "2 ** 63 - 1", "-2 ** 63", "2 ** 64 + 1", "10 ** 20",
-       "-(10 ** 18)", "4611686018427387904", "9007199254740993"]
+       "-(10 ** 18)", "4611686018427387904", "9007199254740993",
+       "10 ** 400"]
 FLOATS = ["0.0", "-0.0", "0.5", "1.5", "-2.25", "3.0", "0.1", "1e16",
           "1e308", "-1e-300", "2.5", "NAN", "float('inf')", "-7.0"]
 SAFE_STRS = ["", "a", "abc", "Hello", "x y", "\u00e9t\u00e9", "42", "-7",
-             "3.5", "a,b,c", "ABC", "z", "bb", "q-q", "nan"]
-STRS = SAFE_STRS + ["it's", "a\nb", "\t", "  pad  ", '"q"', "\u20ac1"]
+             "3.5", "a,b,c", "ABC", "z", "bb", "q-q", "nan", "stra\u00dfe",
+             "\u0130x", "\u01c5a", "\U0001f600!", "1_000", "\u0661\u0662",
+             "\u00b2"]
+STRS = SAFE_STRS + ["it's", "a\nb", "\t", "  pad  ", '"q"', "\u20ac1",
+                    " 12 ", "\u3000x\u3000"]
 KEYS = ["a", "b", "c", "k", "zz"]
 EXC = ["ZeroDivisionError", "IndexError", "KeyError", "ValueError",
        "TypeError", "AttributeError", "ArithmeticError", "LookupError",
@@ -140,6 +144,7 @@ class Gen:
         self.consts = {}            # module constants: name -> type
         self.gvars = {}             # globals functions may write
         self.p_err = 0.03
+        self.unbound_e = None
         self.max_depth = 3
 
     # ---------------------------------------------------------------
@@ -331,6 +336,10 @@ class Gen:
                 (1, lambda c, d: "(%s / %s)" % (e("int", c, d),
                                                 e("int", c, d))),
                 (1, lambda c, d: "math.sqrt(%s)" % e("float", c, d)),
+                (1, lambda c, d: "%s(%s)" % (self.pick(["min", "max"]),
+                                             e("lf", c, d))),
+                (1, lambda c, d: "(%s ** %s)" % (e("int", c, d), self.pick(
+                    ["-1", "-2"]))),
                 (1, lambda c, d: self.subscript("float", c, d))]
         if t == "str":
             return common + [
@@ -491,7 +500,7 @@ class Gen:
 
     def divisor(self, c):
         if self.chance(0.8):
-            return self.pick(["2", "3", "(-3)", "7", "10"])
+            return self.pick(["2", "3", "(-3)", "7", "10", "(-1)"])
         return self.small(c)
 
     def int_pow(self, c, d):
@@ -507,7 +516,8 @@ class Gen:
         if self.chance(0.4):
             return "(%s %s %s)" % (self.ex("int", c, d - 1),
                                    self.pick(["<<", ">>"]),
-                                   self.pick(["0", "1", "3", "5", "-1"]))
+                                   self.pick(["0", "1", "3", "5", "-1", "63",
+                                              "64", "100"]))
         return "(%s %s %s)" % (self.ex("int", c, d - 1),
                                self.pick(["&", "|", "^"]),
                                self.ex("int", c, d - 1))
@@ -589,7 +599,7 @@ class Gen:
         return "(%s %s %s)" % (a, op, b)
 
     def float_builtin(self, c, d):
-        x = self.r.randint(0, 9)
+        x = self.r.randint(0, 11)
         e = lambda t: self.ex(t, c, d - 1)  # noqa: E731
         if x == 0:
             return "float(%s)" % e("int")
@@ -611,6 +621,10 @@ class Gen:
             return "sum(%s, %s)" % (e("lf"), e("float"))
         if x == 8:
             return "(%s / %s)" % (e("int"), e("int"))
+        if x == 10:
+            return "%s(%s)" % (self.pick(["min", "max"]), e("lf"))
+        if x == 11:
+            return "(%s ** %s)" % (e("int"), self.pick(["-1", "-2"]))
         return "math.fabs(%s)" % e("float")
 
     # strings
@@ -823,6 +837,11 @@ class Gen:
         if x == 3:
             return "(%s %s %s)" % (self.ex("int", c, d - 1), op,
                                    self.ex("set", c, d - 1))
+        objs = [k for k in self.obj_types_ok(c)
+                if self.classes[k].has("iter")]
+        if objs and self.chance(0.3):
+            return "(%s %s %s)" % (self.ex("int", c, d - 1), op,
+                                   self.ex(self.pick(objs), c, d - 1))
         return "(%s %s %s)" % (self.ex("float", c, d - 1), op,
                                self.ex("lf", c, d - 1))
 
@@ -941,8 +960,29 @@ class Gen:
             c.vars[var] = old
 
     def list_builtin(self, t, c, d):
-        x = self.r.randint(0, 8)
+        x = self.r.randint(0, 11)
         e = lambda t: self.ex(t, c, d - 1)  # noqa: E731
+        if x == 9:
+            key = {"li": ["abs", "str", "float", "lambda q: -q"],
+                   "lf": ["abs", "str", "int", "math.floor"],
+                   "ls": ["str.lower", "len", "str.strip"]}[t]
+            return "sorted(%s, key=%s)" % (e(t), self.pick(key))
+        if x == 10:
+            v = self.name("x")
+            fn = {"li": "str", "lf": "str", "ls": "str.upper"}[t]
+            if t != "ls":
+                return "[%s for %s in map(%s, %s) if %s]" % (
+                    "int(%s)" % v if t == "li" else "float(%s)" % v, v,
+                    fn, e(t), self.ex("bool", c, 0))
+            return "list(map(%s, %s))" % (fn, e(t))
+        if x == 11 and t == "li":
+            v = self.name("x")
+            return "[f() for f in [lambda %s=%s: %s * 2 for %s in %s]]" % (
+                v, v, v, v, self.pick(["range(3)", "%s[:3]" % e(t)]))
+        if x == 11:
+            v, w = self.name("x"), self.name("x")
+            return "[%s for %s, %s in zip(%s, %s%s)]" % (
+                v, v, w, e(t), e(t), self.pick(["", ", strict=True"]))
         if x == 0:
             return "sorted(%s, reverse=%s)" % (e(t), self.pick(["True",
                                                                 "False"]))
@@ -1255,6 +1295,11 @@ class Gen:
                 kws.append("**%s" % self.ex("dsi", c, d - 1))
         elif self.chance(0.02):
             kws.append("bogus=1")
+        # binding errors, each with its exact message
+        if k and self.chance(0.02):
+            kws.append("%s=%s" % (pos[0][0], self.ex(pos[0][1], c, 0)))
+        if not sig.star and self.chance(0.02):
+            out.append(self.lit("int"))
         if kws and self.chance(0.1) and not sig.kw:
             kws = ["**{%s}" % ", ".join("%r: %s" % tuple(kw.split("=", 1))
                                         for kw in kws
@@ -1323,7 +1368,8 @@ class Gen:
                 table += [(3, self.s_if), (3, self.s_for), (1, self.s_while)]
             return self.choose_stmt(table, c, ind)
         table = [(6, self.s_assign), (3, self.s_reassign),
-                 (3, self.s_aug), (3, self.s_print), (2, self.s_expr_call)]
+                 (3, self.s_aug), (3, self.s_print), (2, self.s_expr_call),
+                 (1, self.s_chain), (1, self.s_swap)]
         if not c.pure:
             table += [(4, self.s_mutate), (2, self.s_attr),
                       (1, self.s_unpack), (1, self.s_walrus_comp),
@@ -1369,6 +1415,36 @@ class Gen:
         self.define(c, v, t)
         ann = ": %s" % ANN[t] if t in ANN and self.chance(0.1) else ""
         return [ind + "%s%s = %s" % (v, ann, e)]
+
+    def s_chain(self, c, ind):
+        """a = b = value, or a target that is a subscript."""
+        t = self.gen_type(c)
+        a, b = self.name(), self.name()
+        e = self.ex(t, c, 2)
+        lists = self.readable(c, "li") if t == "int" and not c.pure else []
+        self.define(c, a, t)
+        if lists and self.chance(0.4):
+            return [ind + "%s = %s[%s] = %s" % (a, self.pick(lists),
+                                                self.small(c), e)]
+        self.define(c, b, t)
+        return [ind + "%s = %s = %s" % (a, b, e)]
+
+    def s_swap(self, c, ind):
+        vs = self.writable(c)
+        pairs = [(x, y) for x in vs for y in vs if x < y and
+                 c.vars[x] == c.vars[y]]
+        if not pairs:
+            return None
+        x, y = self.pick(pairs)
+        return [ind + "%s, %s = %s, %s" % (x, y, y, x)]
+
+    def read_unbound(self, c, ind, name):
+        """Read a name that del or the end of an except clause unbound."""
+        e = self.name("e")
+        return [ind + "try:",
+                ind + "    print(%s)" % name,
+                ind + "except NameError as %s:" % e,
+                ind + "    print(type(%s).__name__, %s)" % (e, e)]
 
     def writable(self, c, types=None):
         return [n for n, t in c.vars.items() if n in c.writable and
@@ -1418,6 +1494,8 @@ class Gen:
             kw.append("end=%r" % self.pick(["", "!\n", " "]))
         if self.chance(0.05):
             kw.append("file=sys.stderr")
+        if self.chance(0.15):
+            args.append("*" + self.ex(self.pick(["li", "ls", "lf"]), c, 2))
         return [ind + "print(%s)" % ", ".join(args + kw)]
 
     def s_expr_call(self, c, ind):
@@ -1587,6 +1665,8 @@ class Gen:
             v = self.pick(vs)
             del c.vars[v]
             c.block.discard(v)
+            if self.chance(0.3):
+                return [ind + "del %s" % v] + self.read_unbound(c, ind, v)
             return [ind + "del %s" % v]
         objs = [n for n, t in c.vars.items() if t in self.classes and
                 t != "Ctx"]
@@ -1765,6 +1845,7 @@ class Gen:
             head = types[0] if len(types) == 1 else "(%s)" % ", ".join(types)
             if self.chance(0.6):
                 e = self.name("e")
+                self.unbound_e = e
                 lines.append(ind + "except %s as %s:" % (head, e))
                 c.in_except.append(e)
                 saved = dict(c.vars)
@@ -1794,6 +1875,9 @@ class Gen:
             lines.append(ind + "finally:")
             lines += self.block(c, ind + "    ", r.randint(1, 2),
                                 self.finally_tail)
+        if self.unbound_e and self.chance(0.3):
+            lines += self.read_unbound(c, ind, self.unbound_e)
+        self.unbound_e = None
         return lines
 
     def handler_tail(self, c, ind):
