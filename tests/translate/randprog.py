@@ -2322,7 +2322,8 @@ class Gen:
         for _ in range(r.randint(1, 3)):
             t = self.gen_type(c)
             v = self.name()
-            lines.append(ind + "%s = %s" % (v, self.ex(t, c, 1)))
+            e = self.ex(t, c, 1) if self.chance(0.3) else self.atom(t, c)
+            lines.append(ind + "%s = %s" % (v, e))
             self.define(c, v, t)
         if c.globals:
             lines += self.s_global(c, ind)
