@@ -2327,9 +2327,12 @@ class Gen:
             self.define(c, v, t)
         if c.globals:
             lines += self.s_global(c, ind)
-        if self.chance(0.15):
-            lines.append(ind + "globals()[%r] = %s" % (
-                "K0", self.ex("int", c, 1)))
+        if self.chance(0.2):
+            # the typed functions read T0 and T1: their guards must see it
+            g = self.pick(["K0", "T0", "T0", "T1"])
+            t = self.pick({"K0": ["int"], "T0": ["int", "int", "float"],
+                           "T1": ["float", "int"]}[g])
+            lines.append(ind + "globals()[%r] = %s" % (g, self.atom(t, c)))
         probes = [("func", f) for f in targets]
         objs = [k for k in self.classes if k != "Ctx"]
         for _ in range(r.randint(1, 3)):
