@@ -33,7 +33,8 @@ ROOT = HERE.parent.parent
 BUILD = os.environ.get("RUSTIFY_BUILD", "build")  # build/asan for make asan
 TOOL = ROOT / BUILD / "tool-translate"
 CORPUS = sorted(p for p in HERE.glob("*.py")
-                if not p.name.startswith(("test_", "conftest", "objtest")))
+                if not p.name.startswith(("test_", "conftest", "objtest",
+                                           "randprog")))
 
 
 def load_source(path, name):
