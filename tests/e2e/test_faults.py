@@ -8,6 +8,7 @@ root (the tests are skipped otherwise).
 """
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -42,21 +43,25 @@ def tmpfs(path, size):
 
 
 def fill(folder):
-    """Writes a file until the file system is full; its path."""
+    """Writes a file until the file system is full; its path. The job may
+    have filled it first (then even creating the file fails): None.
+    Unbuffered writes: a buffered file would raise ENOSPC again on close."""
     path = os.path.join(folder, "filler")
-    with open(path, "wb") as f:
-        block = b"\0" * 65536
-        try:
-            while True:
-                f.write(block)
-                f.flush()
-        except OSError:
-            pass
-    # what the page cache still held
     try:
-        os.sync()
-    except OSError:
-        pass
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        return None
+    block = b"\0" * 65536
+    try:
+        while True:
+            os.write(fd, block)
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+    finally:
+        os.close(fd)
     return path
 
 
@@ -82,6 +87,10 @@ if __name__ == "__main__":
 def test_disk_full_fails_the_job_and_the_store_catches_up(daemons):
     state = os.path.join(daemons.root, "state")
     with tmpfs(state, "24m"):
+        # room to free later even when the job fills the disk itself
+        ballast = os.path.join(state, "ballast")
+        with open(ballast, "wb") as f:
+            f.write(b"\0" * (1 << 20))
         d = daemons.new(state_dir=state)
         with d.connect() as c:
             job = c.call("job/submit", {"text": CHATTY,
@@ -113,7 +122,9 @@ def test_disk_full_fails_the_job_and_the_store_catches_up(daemons):
             out, err = waiter.communicate(timeout=120)
             assert waiter.returncode == 1, (out, err)
             # once there is room again the store catches up
-            os.unlink(filler)
+            if filler:
+                os.unlink(filler)
+            os.unlink(ballast)
             st = wait_state(c, job, "failed", timeout=60)
             assert "no space left on device" in st["error"], st
         d.stop()
