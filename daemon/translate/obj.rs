@@ -72,6 +72,10 @@ pub mod o {
     /// builtins.globals, locals, vars, dir, eval, exec as at import: the
     /// calls that read the caller's frame, answered for the native one.
     static mut FRAME_BUILTINS: [P; 6] = [null_mut(); 6];
+    /// builtins.sum, any, all, min, max, sorted, list, tuple, set as at
+    /// import: a generator expression passed alone to one of them runs
+    /// inline (oemit.c's consumer numbers).
+    static mut CONSUMERS: [P; 9] = [null_mut(); 9];
 
     unsafe fn intern(s: &CStr) -> P { PyUnicode_InternFromString(s.as_ptr()) }
 
@@ -108,6 +112,11 @@ pub mod o {
         for (i, n) in [c"globals", c"locals", c"vars", c"dir", c"eval", c"exec"].iter().enumerate() {
             FRAME_BUILTINS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
             if FRAME_BUILTINS[i].is_null() { return Err(X); }
+        }
+        for (i, n) in [c"sum", c"any", c"all", c"min", c"max", c"sorted", c"list", c"tuple",
+                       c"set"].iter().enumerate() {
+            CONSUMERS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
+            if CONSUMERS[i].is_null() { return Err(X); }
         }
         init_nfn_type()
     }
@@ -310,7 +319,10 @@ pub mod o {
     /// nested code and position, innermost first, then the function's.
     pub enum Tb {
         Pos((u32, u32, u32, u32)),
-        Comp(&'static [(usize, (u32, u32, u32, u32))], (u32, u32, u32, u32)),
+        /// entries of inlined comprehension frames, innermost first, then
+        /// the function's own (None: they stop at an inlined generator
+        /// expression, whose consumer adds the rest)
+        Comp(&'static [(usize, (u32, u32, u32, u32))], Option<(u32, u32, u32, u32)>),
     }
     impl From<(u32, u32, u32, u32)> for Tb {
         fn from(p: (u32, u32, u32, u32)) -> Tb { Tb::Pos(p) }
@@ -328,7 +340,7 @@ pub mod o {
                 for &(i, p) in chain {
                     tb_comp(cx, i, p);
                 }
-                tb_at(cx, outer);
+                if let Some(outer) = outer { tb_at(cx, outer); }
             }
         }
     }
@@ -1542,6 +1554,74 @@ pub mod o {
     #[inline]
     pub unsafe fn is_frame_builtin(f: &O, i: usize) -> bool { f.p() == FRAME_BUILTINS[i] }
 
+    // ---- generator expressions consumed inline ----
+    //
+    // sum(x for x in xs) with sum still the builtin: the generator's body
+    // runs as a loop here, and each step does what the consumer does with
+    // an item (the C code of sum, any, all, min, max, sorted, list,
+    // tuple, set, str.join in 3.11), so values, order of calls and errors
+    // are the same. An error in the body is the generator's (its frame's
+    // traceback entry, StopIteration made RuntimeError: gen_error); an
+    // error of the consumer's step is the caller's.
+
+    #[inline]
+    pub unsafe fn is_consumer(f: &O, i: usize) -> bool { f.p() == CONSUMERS[i] }
+    #[inline]
+    pub unsafe fn is_str_exact(v: &O) -> bool { ffi::PyUnicode_CheckExact(v.p()) != 0 }
+    #[inline]
+    pub unsafe fn zero() -> R<O> { O::own(ffi::PyLong_FromLong(0)) }
+
+    /// min/max: item replaces the best so far when it compares op (LT for
+    /// min, GT for max) to it, as min_max() does without a key.
+    #[inline]
+    pub unsafe fn minmax_step(best: &mut Option<O>, item: O, op: u32) -> R<()> {
+        match best {
+            None => { *best = Some(item); Ok(()) }
+            Some(b) => match ffi::PyObject_RichCompareBool(item.p(), b.p(), op as _) {
+                r if r < 0 => Err(X),
+                0 => Ok(()),
+                _ => { *best = Some(item); Ok(()) }
+            },
+        }
+    }
+
+    pub unsafe fn minmax_end(best: Option<O>, is_min: bool) -> R<O> {
+        match best {
+            Some(b) => Ok(b),
+            None => Err(raise_str(ffi::PyExc_ValueError,
+                                  if is_min { "min() arg is an empty sequence" }
+                                  else { "max() arg is an empty sequence" })),
+        }
+    }
+
+    pub unsafe fn list_sort(l: &O) -> R<()> {
+        if ffi::PyList_Sort(l.p()) < 0 { Err(X) } else { Ok(()) }
+    }
+
+    pub unsafe fn str_join(sep: &O, l: O) -> R<O> { O::own(ffi::PyUnicode_Join(sep.p(), l.p())) }
+
+    /// An error leaving an inlined generator expression's body, as the
+    /// generator hands it on: a StopIteration becomes RuntimeError
+    /// ("generator raised StopIteration", PEP 479) with it as the cause
+    /// and the context (CPython's _PyErr_FormatFromCause).
+    #[cold]
+    pub unsafe fn gen_error() {
+        if ffi::PyErr_ExceptionMatches(ffi::PyExc_StopIteration) == 0 { return; }
+        let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
+        ffi::PyErr_Fetch(&mut t, &mut v, &mut tb);
+        ffi::PyErr_NormalizeException(&mut t, &mut v, &mut tb);
+        if !tb.is_null() { ffi::PyException_SetTraceback(v, tb); ffi::Py_DECREF(tb); }
+        ffi::Py_DECREF(t);
+        ffi::PyErr_SetString(ffi::PyExc_RuntimeError, c"generator raised StopIteration".as_ptr());
+        let (mut t2, mut v2, mut tb2) = (null_mut(), null_mut(), null_mut());
+        ffi::PyErr_Fetch(&mut t2, &mut v2, &mut tb2);
+        ffi::PyErr_NormalizeException(&mut t2, &mut v2, &mut tb2);
+        ffi::Py_INCREF(v);
+        ffi::PyException_SetCause(v2, v);
+        ffi::PyException_SetContext(v2, v);
+        ffi::PyErr_Restore(t2, v2, tb2);
+    }
+
     pub unsafe fn globals_of(cx: &NFn) -> O { O::borrow(cx.globals) }
 
     /// locals(): a local, when bound, into the snapshot dict.
@@ -1598,8 +1678,9 @@ pub mod o {
         pub varargs: bool,
         pub varkw: bool,
         pub freevars: &'static [&'static str],
-        /// (co_name, first line, last line, ordinal, co_freevars)
-        pub nested: &'static [(&'static str, u32, u32, u32, &'static [&'static str])],
+        /// (co_name, first line, last line, ordinal, co_freevars, parent:
+        /// the inlined generator expression's entry it is in, or -1)
+        pub nested: &'static [(&'static str, u32, u32, u32, &'static [&'static str], i32)],
         pub f: Option<unsafe fn(&NFn, *const P) -> P>,
         /// The typed tier's entry (a pyo3 function of the module).
         pub typed: Option<&'static str>,
@@ -2163,10 +2244,15 @@ pub mod o {
         let mut codes = vec![];
         collect_codes(code, &mut codes);
         let nested = O::own(ffi::PyTuple_New(spec.nested.len() as isize))?;
-        for (i, &(name, lo, hi, ordinal, fv)) in spec.nested.iter().enumerate() {
+        for (i, &(name, lo, hi, ordinal, fv, parent)) in spec.nested.iter().enumerate() {
             let mut seen = 0;
             let mut hit: P = null_mut();
-            for &c in &codes {
+            // inside an inlined generator expression: among its codes
+            let mut inner = vec![];
+            if parent >= 0 {
+                collect_codes(ffi::PyTuple_GET_ITEM(nested.p(), parent as isize), &mut inner);
+            }
+            for &c in if parent >= 0 { &inner } else { &codes } {
                 let l = attr_int(c, c"co_firstlineno");
                 if attr_str(c, c"co_name").as_deref() == Some(name) && l >= lo as i64 && l <= hi as i64 {
                     if seen == ordinal { hit = c; break; }

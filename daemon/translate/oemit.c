@@ -54,6 +54,8 @@ struct oem {
 	struct ocomp_at {
 		int nested;
 		const struct opos *pos; /* the comprehension expression */
+		bool gen; /* an inlined generator expression: its entry is
+			   * the last one its body's errors get here */
 	} *comps;
 	size_t ncomps, capcomps;
 	struct buf tbring[4];
@@ -142,8 +144,13 @@ static void tb_arg(struct oem *em, struct buf *b, const struct opos *at)
 		const struct opos *p =
 		    i + 1 == em->ncomps ? at : em->comps[i + 1].pos;
 		buf_addf(b, "(%d, " POSF "), ", em->comps[i].nested, POS(p));
+		if (em->comps[i].gen) {
+			/* the generator's consumer adds what is outside */
+			buf_adds(b, "], None)");
+			return;
+		}
 	}
-	buf_addf(b, "], " POSF ")", POS(em->comps[0].pos));
+	buf_addf(b, "], Some(" POSF "))", POS(em->comps[0].pos));
 }
 
 static int emit_q(struct oem *em, const struct opos *at, const char *fmt, ...)
@@ -220,6 +227,9 @@ static const char *binop_fn(int op, bool inplace)
 
 static int ex(struct oem *em, struct onode *n);
 static int ex_call_plain(struct oem *em, struct onode *n);
+static int consumer_of(const struct oem *em, const struct onode *n);
+static int ex_consume(struct oem *em, struct onode *n, int which);
+static int ex_method_call(struct oem *em, struct onode *n, int obj);
 static int cond(struct oem *em, struct onode *n);
 static void store(struct oem *em, struct onode *target, int val);
 static void block(struct oem *em, struct oblock *b);
@@ -449,37 +459,14 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 	    n->nargs == 0 &&
 	    !strcmp(em->m->consts[callee->sym.name].text, "super"))
 		return ex_super0(em, n);
-	ts = xcalloc(n->nargs + 2, sizeof(int));
-	if (simple && callee->kind == ON_ATTR) {
-		/* obj.m(args): LOAD_METHOD (the method looked up before the
-		 * arguments run, no bound method made), then the call */
-		int obj = ex(em, callee->a[0]);
-		int m = tmp(em);
-		emit_open(em->e, "let t%d = {", m);
-		emit_line(em->e, "static mut MC: o::MC = o::MC::NEW;");
-		emit_line(em->e,
-			  "q!(cx, 'x%d, %s, o::method_c(t%d, K[%d], "
-			  "std::ptr::addr_of_mut!(MC)))",
-			  err_top(em), tbs(em, &callee->pos), obj, callee->name);
-		emit_close(em->e, ";");
-		int kw = -1;
-		for (size_t i = 0; i < n->nargs; i++)
-			ts[i] = ex(em, n->args[i].v);
-		buf_adds(&b, "[None, None");
-		for (size_t i = 0; i < n->nargs; i++)
-			buf_addf(&b, ", Some(t%d)", ts[i]);
-		buf_adds(&b, "]");
-		if (nkw)
-			kw = kwnames_const(em, n, nkw);
-		if (kw >= 0)
-			r = emit_q(em, &n->pos, "o::call_method(t%d, %s, K[%d])",
-				   m, b.data, kw);
-		else
-			r = emit_q(em, &n->pos,
-				   "o::call_method(t%d, %s, std::ptr::null_mut())",
-				   m, b.data);
-		goto out;
+	{
+		int which = consumer_of(em, n);
+		if (which >= 0)
+			return ex_consume(em, n, which);
 	}
+	if (simple && callee->kind == ON_ATTR)
+		return ex_method_call(em, n, ex(em, callee->a[0]));
+	ts = xcalloc(n->nargs + 2, sizeof(int));
 	{
 		int f = ex(em, callee);
 		if (simple) {
@@ -549,6 +536,43 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 		}
 	}
 out:
+	free(ts);
+	buf_release(&b);
+	return r;
+}
+
+/* obj.m(args) without stars: LOAD_METHOD (the method looked up before
+ * the arguments run, no bound method made), then the call. */
+static int ex_method_call(struct oem *em, struct onode *n, int obj)
+{
+	struct onode *callee = n->a[0];
+	struct buf b = BUF_INIT;
+	size_t nkw = 0;
+	int *ts = xcalloc(n->nargs + 1, sizeof(int));
+	int m = tmp(em), r;
+
+	emit_open(em->e, "let t%d = {", m);
+	emit_line(em->e, "static mut MC: o::MC = o::MC::NEW;");
+	emit_line(em->e,
+		  "q!(cx, 'x%d, %s, o::method_c(t%d, K[%d], "
+		  "std::ptr::addr_of_mut!(MC)))",
+		  err_top(em), tbs(em, &callee->pos), obj, callee->name);
+	emit_close(em->e, ";");
+	for (size_t i = 0; i < n->nargs; i++) {
+		ts[i] = ex(em, n->args[i].v);
+		nkw += n->args[i].kind == OARG_KW;
+	}
+	buf_adds(&b, "[None, None");
+	for (size_t i = 0; i < n->nargs; i++)
+		buf_addf(&b, ", Some(t%d)", ts[i]);
+	buf_adds(&b, "]");
+	if (nkw)
+		r = emit_q(em, &n->pos, "o::call_method(t%d, %s, K[%d])", m,
+			   b.data, kwnames_const(em, n, nkw));
+	else
+		r = emit_q(em, &n->pos,
+			   "o::call_method(t%d, %s, std::ptr::null_mut())", m,
+			   b.data);
 	free(ts);
 	buf_release(&b);
 	return r;
@@ -802,8 +826,6 @@ static int ex_func(struct oem *em, struct onode *n)
 	return f;
 }
 
-static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
-			const struct opos *at);
 
 /* LOAD_BUILD_CLASS, then __build_class__(body, name, *bases, **kw). */
 static int ex_class(struct oem *em, struct onode *n)
@@ -866,10 +888,37 @@ static int ex_class(struct oem *em, struct onode *n)
 	return cls;
 }
 
+/* What a comprehension's loop does with each element: the
+ * comprehension's own LIST_APPEND / SET_ADD / MAP_ADD, or, for a
+ * generator expression run inline, its consumer's step. */
+enum sink_kind {
+	SINK_LIST,
+	SINK_SET,
+	SINK_DICT,
+	SINK_SUM,
+	SINK_ANY,
+	SINK_ALL,
+	SINK_MIN,
+	SINK_MAX,
+};
+
+struct sink {
+	enum sink_kind kind;
+	int acc;	       /* t<acc> (a Rust bool b<acc> for any/all) */
+	int glab;	       /* 'g<glab>: the consumer stops early */
+	bool gen;	       /* an inlined generator expression */
+	const struct opos *at; /* the consumer's call */
+	size_t outer_ncomps;   /* the consumer's context */
+	int outer_err;
+};
+
+static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int it0,
+			struct sink *sk, const struct opos *at);
+
 static int ex_comp(struct oem *em, struct onode *n)
 {
 	struct ocomp *c = n->comp;
-	int acc;
+	struct sink sk = {0};
 
 	if (c->kind == COMP_GEN) {
 		struct buf b = BUF_INIT;
@@ -883,28 +932,71 @@ static int ex_comp(struct oem *em, struct onode *n)
 		return emit_q(em, &n->pos, "o::call(t%d, [None, Some(t%d)])", g,
 			      i);
 	}
-	/* Cells of the comprehension's own variables are fresh for each
-	 * run, as the comprehension's frame is in CPython. */
-	for (size_t v = 0; v < em->fn->nvars; v++)
-		(void)v;
-	acc = emit_q(em, &n->pos, "%s",
-		     c->kind == COMP_LIST  ? "o::list_of([])"
-		     : c->kind == COMP_SET ? "o::set_new()"
-					   : "o::dict_new()");
-	comp_clause(em, c, 0, acc, &n->pos);
-	return acc;
+	sk.kind = c->kind == COMP_LIST	 ? SINK_LIST
+		  : c->kind == COMP_SET ? SINK_SET
+					 : SINK_DICT;
+	sk.acc = emit_q(em, &n->pos, "%s",
+			c->kind == COMP_LIST  ? "o::list_of([])"
+			: c->kind == COMP_SET ? "o::set_new()"
+					      : "o::dict_new()");
+	comp_clause(em, c, 0, -1, &sk, &n->pos);
+	return sk.acc;
+}
+
+/* The consumer's step with element x, in the consumer's context: its
+ * errors are the caller's (no generator entry, no StopIteration
+ * conversion). */
+static void sink_step(struct oem *em, struct sink *sk, int x)
+{
+	size_t ncomps = em->ncomps;
+
+	em->ncomps = sk->outer_ncomps;
+	err_push(em, sk->outer_err);
+	switch (sk->kind) {
+	case SINK_LIST:
+		emit_qs(em, sk->at, "o::list_append(&t%d, t%d)", sk->acc, x);
+		break;
+	case SINK_SET:
+		emit_qs(em, sk->at, "o::set_add(&t%d, t%d)", sk->acc, x);
+		break;
+	case SINK_SUM:
+		emit_line(em->e, "t%d = q!(cx, 'x%d, %s, o::add(t%d, t%d));",
+			  sk->acc, err_top(em), tbs(em, sk->at), sk->acc, x);
+		break;
+	case SINK_ANY:
+	case SINK_ALL: {
+		int b = emit_q(em, sk->at, "o::truth(t%d)", x);
+		emit_line(em->e, "if %st%d { b%d = %s; break 'g%d; }",
+			  sk->kind == SINK_ANY ? "" : "!", b, sk->acc,
+			  sk->kind == SINK_ANY ? "true" : "false", sk->glab);
+		break;
+	}
+	case SINK_MIN:
+	case SINK_MAX:
+		emit_qs(em, sk->at, "o::minmax_step(&mut t%d, t%d, %d)",
+			sk->acc, x, sk->kind == SINK_MIN ? 0 : 4);
+		break;
+	case SINK_DICT:
+		break;
+	}
+	err_pop(em);
+	em->ncomps = ncomps;
 }
 
 static void comp_vars_reset(struct oem *em, struct onode *t, bool fresh);
 
-static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
-			const struct opos *at)
+/* Clause i of a comprehension; it0: the first clause's iterator when
+ * the caller made it. */
+static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int it0,
+			struct sink *sk, const struct opos *at)
 {
 	struct oclause *cl = &c->clauses[i];
 	int it, l = lab(em), v;
 
 	emit_open(em->e, "{");
-	{
+	if (it0 >= 0) {
+		it = it0;
+	} else {
 		int src = ex(em, cl->iter);
 		it = emit_q(em, &cl->iter->pos, "o::iter(t%d)", src);
 	}
@@ -917,6 +1009,7 @@ static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
 		}
 		em->comps[em->ncomps].nested = c->nested;
 		em->comps[em->ncomps].pos = at;
+		em->comps[em->ncomps].gen = sk->gen;
 		em->ncomps++;
 	}
 	comp_vars_reset(em, cl->target, true);
@@ -934,21 +1027,178 @@ static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int acc,
 		emit_line(em->e, "if !b%d { continue 'c%d; }", b, l);
 	}
 	if (i + 1 < c->nclauses) {
-		comp_clause(em, c, i + 1, acc, at);
-	} else if (c->kind == COMP_DICT) {
+		comp_clause(em, c, i + 1, -1, sk, at);
+	} else if (sk->kind == SINK_DICT) {
 		int k = ex(em, c->elt), x = ex(em, c->val);
-		emit_qs(em, at, "o::dict_set(&t%d, t%d, t%d)", acc, k, x);
-	} else {
+		emit_qs(em, at, "o::dict_set(&t%d, t%d, t%d)", sk->acc, k, x);
+	} else if (!sk->gen) {
 		int x = ex(em, c->elt);
 		emit_qs(em, at, "o::%s(&t%d, t%d)",
-			c->kind == COMP_LIST ? "list_append" : "set_add", acc,
-			x);
+			sk->kind == SINK_LIST ? "list_append" : "set_add",
+			sk->acc, x);
+	} else {
+		sink_step(em, sk, ex(em, c->elt));
 	}
 	emit_close(em->e, NULL);
 	if (i == 0 && c->nested >= 0)
 		em->ncomps--;
 	comp_vars_reset(em, cl->target, false);
 	emit_close(em->e, NULL);
+}
+
+/* ---- generator expressions consumed where they are made ----
+ *
+ * sum(x for x in xs), any(...), all(...), min(...), max(...),
+ * sorted(...), list(...), tuple(...), set(...) and s.join(...): while the
+ * name is still the builtin (s an exact str), the generator's body runs
+ * here as a loop and each element goes through the consumer's step;
+ * otherwise the generator object is made and the call is made as
+ * Python makes it. The order: the consumer (or s.join) first, then the
+ * first iterable and its iterator, as CPython evaluates them. */
+
+enum { CONS_SUM, CONS_ANY, CONS_ALL, CONS_MIN, CONS_MAX, CONS_SORTED,
+       CONS_LIST, CONS_TUPLE, CONS_SET, CONS_JOIN };
+
+extern const char *const ogen_consumers[];
+
+static int consumer_of(const struct oem *em, const struct onode *n)
+{
+	struct onode *callee = n->a[0];
+	struct onode *g;
+
+	if (n->nargs != 1 || n->args[0].kind != OARG_POS)
+		return -1;
+	g = n->args[0].v;
+	if (g->kind != ON_COMP || g->comp->kind != COMP_GEN ||
+	    !g->comp->is_inline)
+		return -1;
+	if (callee->kind == ON_ATTR)
+		return strcmp(em->m->consts[callee->name].text, "join")
+			   ? -1
+			   : CONS_JOIN;
+	if (callee->kind != ON_NAME || callee->sym.kind != SYM_GLOBAL)
+		return -1;
+	for (int i = 0; ogen_consumers[i]; i++)
+		if (!strcmp(em->m->consts[callee->sym.name].text,
+			    ogen_consumers[i]))
+			return i;
+	return -1;
+}
+
+/* The inline run: the consumer's result in a new temporary. */
+static int gen_inline(struct oem *em, struct onode *call, int which,
+		      int sep)
+{
+	struct onode *gn = call->args[0].v;
+	struct ocomp *c = gn->comp;
+	struct sink sk = {0};
+	int it, r;
+
+	sk.gen = true;
+	sk.at = &call->pos;
+	sk.outer_ncomps = em->ncomps;
+	sk.outer_err = err_top(em);
+	sk.glab = lab(em);
+	switch (which) {
+	case CONS_SUM:
+		sk.kind = SINK_SUM;
+		sk.acc = tmp(em);
+		emit_line(em->e, "let mut t%d = q!(cx, 'x%d, %s, o::zero());",
+			  sk.acc, err_top(em), tbs(em, &call->pos));
+		break;
+	case CONS_ANY:
+	case CONS_ALL:
+		sk.kind = which == CONS_ANY ? SINK_ANY : SINK_ALL;
+		sk.acc = tmp(em);
+		emit_line(em->e, "let mut b%d = %s;", sk.acc,
+			  which == CONS_ANY ? "false" : "true");
+		break;
+	case CONS_MIN:
+	case CONS_MAX:
+		sk.kind = which == CONS_MIN ? SINK_MIN : SINK_MAX;
+		sk.acc = tmp(em);
+		emit_line(em->e, "let mut t%d: Option<o::O> = None;", sk.acc);
+		break;
+	case CONS_SET:
+		sk.kind = SINK_SET;
+		sk.acc = emit_q(em, &call->pos, "o::set_new()");
+		break;
+	default:
+		sk.kind = SINK_LIST;
+		sk.acc = emit_q(em, &call->pos, "o::list_of([])");
+		break;
+	}
+	/* the first iterable and its iterator: the caller's */
+	{
+		int src = ex(em, c->clauses[0].iter);
+		it = emit_q(em, &c->clauses[0].iter->pos, "o::iter(t%d)", src);
+	}
+	emit_open(em->e, "'g%d: {", sk.glab);
+	emit_open(em->e, "'x%d: {", sk.glab);
+	err_push(em, sk.glab);
+	comp_clause(em, c, 0, it, &sk, &call->pos);
+	err_pop(em);
+	emit_line(em->e, "break 'g%d;", sk.glab);
+	emit_close(em->e, NULL);
+	/* the body raised: as the generator hands it on */
+	emit_line(em->e, "o::gen_error();");
+	emit_line(em->e, "o::tb(cx, %s);", tbs(em, &call->pos));
+	emit_line(em->e, "break 'x%d;", err_top(em));
+	emit_close(em->e, NULL);
+	switch (which) {
+	case CONS_SUM:
+		return sk.acc;
+	case CONS_ANY:
+	case CONS_ALL:
+		r = tmp(em);
+		emit_line(em->e, "let t%d = o::boolean(b%d);", r, sk.acc);
+		return r;
+	case CONS_MIN:
+	case CONS_MAX:
+		return emit_q(em, &call->pos, "o::minmax_end(t%d, %s)", sk.acc,
+			      which == CONS_MIN ? "true" : "false");
+	case CONS_SORTED:
+		emit_qs(em, &call->pos, "o::list_sort(&t%d)", sk.acc);
+		return sk.acc;
+	case CONS_TUPLE:
+		return emit_q(em, &call->pos, "o::list_to_tuple(t%d)", sk.acc);
+	case CONS_JOIN:
+		return emit_q(em, &call->pos, "o::str_join(&t%d, t%d)", sep,
+			      sk.acc);
+	default:
+		return sk.acc;
+	}
+}
+
+static int ex_consume(struct oem *em, struct onode *n, int which)
+{
+	struct onode *callee = n->a[0];
+	int r = tmp(em), f;
+
+	emit_line(em->e, "let t%d: o::O;", r);
+	if (which == CONS_JOIN) {
+		f = ex(em, callee->a[0]);
+		emit_open(em->e, "if o::is_str_exact(&t%d) {", f);
+		emit_line(em->e, "t%d = t%d;", r, gen_inline(em, n, which, f));
+		emit_close(em->e, NULL);
+		emit_open(em->e, "else {");
+		emit_line(em->e, "t%d = t%d;", r, ex_method_call(em, n, f));
+		emit_close(em->e, NULL);
+		return r;
+	}
+	f = ex(em, callee);
+	emit_open(em->e, "if o::is_consumer(&t%d, %d) {", f, which);
+	emit_line(em->e, "t%d = t%d;", r, gen_inline(em, n, which, -1));
+	emit_close(em->e, NULL);
+	emit_open(em->e, "else {");
+	{
+		int g = ex(em, n->args[0].v);
+		emit_line(em->e, "t%d = t%d;", r,
+			  emit_q(em, &n->pos, "o::call(t%d, [None, Some(t%d)])",
+				 f, g));
+	}
+	emit_close(em->e, NULL);
+	return r;
 }
 
 /* Comprehension variables: unbound again when the comprehension ends (its
@@ -2195,7 +2445,7 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 			buf_adds(&b, "&[\"*\"]");
 		else
 			str_list(&b, d->freevars, d->nfree);
-		buf_adds(&b, "), ");
+		buf_addf(&b, ", %d), ", d->parent);
 	}
 	buf_adds(&b, "], ");
 	if (typed_name) {

@@ -90,6 +90,7 @@ struct ocomp {
 	struct oclause *clauses;
 	size_t nclauses;
 	int nested; /* COMP_GEN: nested code index (when made an object) */
+	bool is_inline; /* COMP_GEN consumed where it is made: also lowered */
 };
 
 struct onode {
@@ -206,6 +207,8 @@ struct onested {
 	struct osym *cells;
 	size_t nfree;
 	bool tb_only; /* an inlined comprehension: for tracebacks only */
+	int parent;   /* the inlined generator expression's nested code it
+		       * is in, or -1: the function's own */
 };
 
 enum fn_decor { DECOR_NONE, DECOR_STATIC, DECOR_CLASS, DECOR_PROPERTY };

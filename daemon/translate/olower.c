@@ -55,6 +55,7 @@ struct scope {
 	struct scope **kids;
 	size_t nkids, capkids;
 	bool is_inline; /* the native function or a comprehension in it */
+	bool is_gen;	/* a generator expression (inline when consumed) */
 	struct strset free;
 	struct strset cells;
 	int *vars; /* per bound name: ofn var index (inline scopes) */
@@ -66,6 +67,8 @@ struct olower {
 	const char *src;
 	size_t len;
 	struct ofn *fn;
+	int gen_parent; /* nested code the code being lowered is in: an
+			 * inlined generator expression's, or -1 */
 	struct scope *top; /* the function's scope */
 	struct scope **all;
 	size_t nall, capall;
@@ -163,10 +166,11 @@ static struct scope *scope_of(struct olower *L, TSNode n)
 	return NULL;
 }
 
-/* The scope a walrus binds in: the nearest that is not a comprehension. */
+/* The scope a walrus binds in: the nearest that is not a comprehension
+ * (generator expressions are comprehensions too). */
 static struct scope *walrus_scope(struct scope *s)
 {
-	while (s->kind == SC_COMP && s->parent)
+	while ((s->kind == SC_COMP || s->is_gen) && s->parent)
 		s = s->parent;
 	return s;
 }
@@ -243,11 +247,49 @@ static void scan_params(struct olower *L, struct scope *s, struct scope *k,
 	}
 }
 
+/* The names whose call consumes a generator expression passed alone
+ * (oemit.c's consumer table has the same order). */
+const char *const ogen_consumers[] = {"sum",	"any",	 "all", "min",
+				      "max",	"sorted", "list", "tuple",
+				      "set",	NULL};
+
+/* f(x for x in xs) with f a consumer's name, or s.join(x for ...). */
+static bool genexp_consumed(struct olower *L, TSNode n)
+{
+	TSNode call = ts_node_parent(n), f;
+	char *name;
+
+	if (ts_node_is_null(call) || !ts_is(call, "call"))
+		return false;
+	if (ts_node_start_byte(ts_field(call, "arguments")) !=
+	    ts_node_start_byte(n))
+		return false;
+	f = ts_field(call, "function");
+	if (ts_is(f, "attribute"))
+		return !strcmp(text_of(L, ts_field(f, "attribute")), "join");
+	if (!ts_is(f, "identifier"))
+		return false;
+	name = text_of(L, f);
+	for (size_t i = 0; ogen_consumers[i]; i++)
+		if (!strcmp(name, ogen_consumers[i]))
+			return true;
+	return false;
+}
+
 static void scan_comp(struct olower *L, struct scope *s, TSNode n,
 		      enum sc_kind kind)
 {
 	struct scope *k = scope_new(L, kind, s, n);
 	bool first = true;
+
+	if (ts_is(n, "generator_expression")) {
+		/* Consumed where it is made (sum(x for x in xs)): run inline
+		 * while the consumer is still the builtin. Its scope stays a
+		 * function's for the cells (the generator made when the
+		 * name is rebound reads them), its own names are locals. */
+		k->is_gen = true;
+		k->is_inline = s->is_inline && genexp_consumed(L, n);
+	}
 
 	for (uint32_t i = 0; i < ts_nnamed(n); i++) {
 		TSNode c = ts_named(n, i);
@@ -305,7 +347,12 @@ static void scan(struct olower *L, struct scope *s, TSNode n)
 		/* f"{x:=5}": x and a format spec, not a walrus */
 		scan(L, s, ts_field(n, "name"));
 	} else if (!strcmp(t, "named_expression")) {
-		bind(L, walrus_scope(s), ts_field(n, "name"));
+		struct scope *w = walrus_scope(s);
+		char *name = ident(L, ts_field(n, "name"));
+		bind(L, w, ts_field(n, "name"));
+		/* the comprehensions in between take it from outside */
+		for (struct scope *p = s; p != w; p = p->parent)
+			set_add(L->a, &p->nonlocals, name);
 		scan(L, s, ts_field(n, "value"));
 	} else if (!strcmp(t, "function_definition")) {
 		scan_def(L, s, n);
@@ -512,7 +559,7 @@ static void assign_vars(struct olower *L)
 			if (!is_local(s, s->bound.v[k]))
 				continue;
 			s->vars[k] =
-			    fn_add_var(L, s->bound.v[k], s->kind == SC_COMP);
+			    fn_add_var(L, s->bound.v[k], s->kind != SC_FN);
 			L->fn->vars[s->vars[k]].is_cell =
 			    set_has(&s->cells, s->bound.v[k]);
 		}
@@ -1109,6 +1156,7 @@ static struct onode *lower_comp(struct olower *L, struct scope *s, TSNode n,
 	struct scope *k = scope_of(L, n);
 	uint32_t nclauses = 0;
 	bool first = true;
+	int outer_parent;
 
 	o->comp = c;
 	c->kind = kind;
@@ -1120,7 +1168,15 @@ static struct onode *lower_comp(struct olower *L, struct scope *s, TSNode n,
 	for (uint32_t i = 0; i < ts_nnamed(n); i++)
 		nclauses += ts_is(ts_named(n, i), "for_in_clause");
 	c->clauses = arena_alloc(L->a, (nclauses + 1) * sizeof(*c->clauses));
-	if (kind == COMP_GEN) {
+	if (kind == COMP_GEN && k->is_inline) {
+		/* Consumed here: lowered like the others, and also a
+		 * generator object of the original's code for when the
+		 * consumer is not the builtin. */
+		c->nested = nested_add(L, k, n, "<genexpr>", TS_LINE(n));
+		if (c->nested < 0)
+			return NULL;
+		c->is_inline = true;
+	} else if (kind == COMP_GEN) {
 		/* A generator object of the original's code: only the first
 		 * iterable is evaluated here. */
 		for (uint32_t i = 0; i < ts_nnamed(n); i++) {
@@ -1138,17 +1194,26 @@ static struct onode *lower_comp(struct olower *L, struct scope *s, TSNode n,
 	}
 	/* CPython runs it as a function of its own: its code object gives
 	 * the traceback entry of an error inside it. */
-	c->nested = nested_add_tb(L, n,
+	if (kind != COMP_GEN)
+		c->nested = nested_add_tb(L, n,
 				  kind == COMP_LIST  ? "<listcomp>"
 				  : kind == COMP_SET ? "<setcomp>"
 						     : "<dictcomp>",
 				  TS_LINE(n));
+	outer_parent = L->gen_parent;
+	if (c->is_inline)
+		L->gen_parent = c->nested;
 	for (uint32_t i = 0; i < ts_nnamed(n); i++) {
 		TSNode f = ts_named(n, i);
 		if (ts_is(f, "for_in_clause")) {
 			struct oclause *cl = &c->clauses[c->nclauses++];
+			/* the first iterable: evaluated outside */
+			int p = L->gen_parent;
+			if (first)
+				L->gen_parent = outer_parent;
 			cl->iter = lower_expr(L, first ? s : k,
 					      ts_field(f, "right"));
+			L->gen_parent = p;
 			if (!cl->iter)
 				return NULL;
 			cl->target = lower_target(L, k, ts_field(f, "left"));
@@ -1179,22 +1244,24 @@ static struct onode *lower_comp(struct olower *L, struct scope *s, TSNode n,
 		if (!c->elt)
 			return NULL;
 	}
+	L->gen_parent = outer_parent;
 	return o;
 }
 
-/* Records a code object the function creates at run time, with where
- * each of its free variables comes from. Returns its index. */
-static int nested_add(struct olower *L, struct scope *k, TSNode n,
-		      const char *co_name, int line)
+/* A new entry of the function's nested code table: found at run time
+ * among the code objects of its parent (the function's own, through its
+ * comprehensions, or an inlined generator expression's) by name, first
+ * line and ordinal among those of the same name there. */
+static struct onested *nested_new(struct olower *L, TSNode n,
+				  const char *co_name, int line)
 {
-	int end_line = (int)ts_node_end_point(n).row + 1;
 	struct ofn *fn = L->fn;
 	struct onested *d;
 	int ordinal = 0;
-	char **names;
 
 	for (size_t i = 0; i < fn->nnested; i++)
-		if (!strcmp(fn->nested[i].co_name, co_name) &&
+		if (fn->nested[i].parent == L->gen_parent &&
+		    !strcmp(fn->nested[i].co_name, co_name) &&
 		    fn->nested[i].line <= line &&
 		    fn->nested[i].end_line >= line)
 			ordinal++;
@@ -1210,8 +1277,21 @@ static int nested_add(struct olower *L, struct scope *k, TSNode n,
 	memset(d, 0, sizeof(*d));
 	d->co_name = arena_strdup(L->a, co_name);
 	d->line = line;
-	d->end_line = end_line;
+	d->end_line = (int)ts_node_end_point(n).row + 1;
 	d->ordinal = ordinal;
+	d->parent = L->gen_parent;
+	return d;
+}
+
+/* Records a code object the function creates at run time, with where
+ * each of its free variables comes from. Returns its index. */
+static int nested_add(struct olower *L, struct scope *k, TSNode n,
+		      const char *co_name, int line)
+{
+	struct ofn *fn = L->fn;
+	struct onested *d = nested_new(L, n, co_name, line);
+	char **names;
+
 	/* co_freevars are sorted by name (CPython's compiler). */
 	names = arena_alloc(L->a, (k->free.n + 1) * sizeof(char *));
 	memcpy(names, k->free.v, k->free.n * sizeof(char *));
@@ -1243,32 +1323,8 @@ static int nested_add(struct olower *L, struct scope *k, TSNode n,
 static int nested_add_tb(struct olower *L, TSNode n, const char *co_name,
 			 int line)
 {
-	struct ofn *fn = L->fn;
-	struct onested *d;
-	int ordinal = 0;
-	int end_line = (int)ts_node_end_point(n).row + 1;
-
-	for (size_t i = 0; i < fn->nnested; i++)
-		if (!strcmp(fn->nested[i].co_name, co_name) &&
-		    fn->nested[i].line <= line &&
-		    fn->nested[i].end_line >= line)
-			ordinal++;
-	if (fn->nnested == fn->capnested) {
-		size_t cap = fn->capnested ? fn->capnested * 2 : 4;
-		struct onested *nv = arena_alloc(L->a, cap * sizeof(*nv));
-		if (fn->nnested)
-			memcpy(nv, fn->nested, fn->nnested * sizeof(*nv));
-		fn->nested = nv;
-		fn->capnested = cap;
-	}
-	d = &fn->nested[fn->nnested];
-	memset(d, 0, sizeof(*d));
-	d->co_name = arena_strdup(L->a, co_name);
-	d->line = line;
-	d->end_line = end_line;
-	d->ordinal = ordinal;
-	d->tb_only = true;
-	return (int)fn->nnested++;
+	nested_new(L, n, co_name, line)->tb_only = true;
+	return (int)L->fn->nnested++;
 }
 
 /* Defaults of a nested def or lambda, evaluated where it is defined. */
@@ -2601,6 +2657,7 @@ static void add_fn(struct olower *L, TSNode def, TSNode decorated,
 	arena_push(L->a, (void ***)&m->fns, &m->nfns, &m->capfns, fn);
 	buf_release(&q);
 	L->fn = fn;
+	L->gen_parent = -1;
 	lower_function(L, def, decorated);
 }
 

@@ -24,11 +24,18 @@ BUILD = os.environ.get("RUSTIFY_BUILD", "build")
 TOOL = ROOT / BUILD / "tool-translate"
 
 
+_tool_built = False
+
+
 def build_tool():
-    if TOOL.exists():
+    """Brings the tool up to date once per run (a stale tool would test
+    yesterday's translator)."""
+    global _tool_built
+    if _tool_built:
         return
-    subprocess.run(["make", "B=" + BUILD, BUILD + "/tool-translate"],
-                   cwd=ROOT, check=True)
+    subprocess.run(["make", "-s", "B=" + BUILD, BUILD + "/tool-translate"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    _tool_built = True
 
 
 def load_source(path, name):

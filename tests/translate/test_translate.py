@@ -44,11 +44,17 @@ def load_source(path, name):
     return mod
 
 
+_tool_built = False
+
+
 def build_tool():
-    if TOOL.exists():
+    """Brings the tool up to date once per run."""
+    global _tool_built
+    if _tool_built:
         return
-    subprocess.run(["make", "B=" + BUILD, BUILD + "/tool-translate"],
-                   cwd=ROOT, check=True)
+    subprocess.run(["make", "-s", "B=" + BUILD, BUILD + "/tool-translate"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    _tool_built = True
 
 
 @pytest.fixture(scope="session")
