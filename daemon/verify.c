@@ -39,9 +39,8 @@ static char *failure_reason(json_t *f, json_t *rf)
 	if (!json_is_object(ff))
 		return xstrdup(
 		    "no captured call could be replayed (its arguments could "
-		    "not be pickled or loaded again: lambdas, open files, "
-		    "exceptions with an __init__ of their own, ...): it stays "
-		    "in Python");
+		    "not be pickled or loaded again: open files, sockets, "
+		    "generators, locks, ...): it stays in Python");
 	return xasprintf("verification failed (%s): input %s: Python gave "
 			 "%s, Rust gave %s; a translator bug, the function "
 			 "stays in Python",

@@ -106,6 +106,7 @@ import dis
 import inspect
 import itertools
 import json
+import marshal
 import os
 import pickle
 import platform
@@ -731,10 +732,62 @@ class CappedWriter:
         return b"".join(self.parts)
 
 
+# What plain pickle cannot carry to verify.py, carried by value: lambdas
+# and nested functions (their code, module, defaults and closure cells,
+# shared cells staying shared), and exceptions whose __init__ takes other
+# arguments than their args (made again without calling it). verify.py
+# rebuilds them from these references (SAMPLE_REFS); the functions here
+# only name them in the pickle.
+SAMPLE_REFS = "_rustify_samples"
+
+
+def _sample_ref(name):
+    def ref(*args):
+        raise RuntimeError("%s.%s is rebuilt by verify.py"
+                           % (SAMPLE_REFS, name))
+    ref.__module__ = SAMPLE_REFS
+    ref.__name__ = ref.__qualname__ = name
+    return ref
+
+
+_refs = types.ModuleType(SAMPLE_REFS)
+for _name in ("function", "cell", "set_cell", "exception"):
+    setattr(_refs, _name, _sample_ref(_name))
+sys.modules[SAMPLE_REFS] = _refs
+
+
+class SamplePickler(pickle.Pickler):
+    """pickle.Pickler that also carries lambdas, closures and
+    exceptions (see SAMPLE_REFS)."""
+
+    def reducer_override(self, obj):
+        t = type(obj)
+        if t is types.FunctionType:
+            q = obj.__qualname__
+            if "<locals>" not in q and "<lambda>" not in q:
+                return NotImplemented
+            return (_refs.function,
+                    (marshal.dumps(obj.__code__), obj.__module__,
+                     obj.__name__, q, obj.__defaults__, obj.__kwdefaults__,
+                     obj.__closure__, obj.__dict__ or None))
+        if t is types.CellType:
+            try:
+                contents = obj.cell_contents
+            except ValueError:
+                return (_refs.cell, ())
+            # made empty first (memoized), filled after: a closure that
+            # holds its own function does not recurse forever
+            return (_refs.cell, (), (contents,), None, None,
+                    _refs.set_cell)
+        if isinstance(obj, BaseException) and t.__module__ != "builtins":
+            return (_refs.exception, (t, obj.args), obj.__dict__ or None)
+        return NotImplemented
+
+
 def pickle_capped(value, limit):
     """pickle.dumps(value), or raise SampleTooBig past limit bytes."""
     out = CappedWriter(limit)
-    pickle.Pickler(out, protocol=PICKLE_PROTOCOL).dump(value)
+    SamplePickler(out, protocol=PICKLE_PROTOCOL).dump(value)
     return out.getvalue()
 
 

@@ -136,6 +136,7 @@ import importlib.util
 import inspect
 import io
 import json
+import marshal
 import math
 import os
 import pickle
@@ -205,6 +206,24 @@ def load_original(source):
     return module
 
 
+# profile.py's SamplePickler carries lambdas, closures and exceptions by
+# value under these references.
+SAMPLE_REFS = "_rustify_samples"
+
+
+def _new_cell():
+    return types.CellType()
+
+
+def _set_cell(cell, state):
+    cell.cell_contents = state[0]
+
+
+def _new_exception(cls, args):
+    """The exception without its __init__ (state set by pickle after)."""
+    return cls.__new__(cls, *args)
+
+
 class SampleUnpickler(pickle.Unpickler):
     """Resolves names of the profiled program to one side's module."""
 
@@ -213,7 +232,30 @@ class SampleUnpickler(pickle.Unpickler):
         self.original = original
         self.aliases = aliases
 
+    def _function(self, code, module, name, qualname, defaults, kwdefaults,
+                  closure, fdict):
+        """A lambda or nested function of the sample, with this side's
+        globals when it comes from the profiled program."""
+        if self.original is not None and module in self.aliases:
+            g = vars(self.original)
+        else:
+            g = vars(importlib.import_module(module))
+        f = types.FunctionType(marshal.loads(code), g, name, defaults,
+                               closure)
+        f.__qualname__ = qualname
+        f.__kwdefaults__ = kwdefaults
+        if fdict:
+            f.__dict__.update(fdict)
+        return f
+
     def find_class(self, module, name):
+        if module == SAMPLE_REFS:
+            refs = {"function": self._function, "cell": _new_cell,
+                    "set_cell": _set_cell, "exception": _new_exception}
+            if name not in refs:
+                raise pickle.UnpicklingError("unknown sample reference "
+                                             + name)
+            return refs[name]
         if self.original is not None and module in self.aliases:
             obj = self.original
             for part in name.split("."):

@@ -37,12 +37,35 @@ def load_harness():
 H = load_harness()
 
 
-class MainUnpickler(pickle.Unpickler):
-    """Unpickles classes of the profiled __main__ as stand-in classes."""
+def load_verify():
+    spec = importlib.util.spec_from_file_location(
+        "rustify_verify_h", os.path.join(ROOT, "daemon", "harness",
+                                         "verify.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+V = load_verify()
+
+
+class StandIn:
+    """A profiled class as the tests see it: made from any arguments."""
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+
+class MainUnpickler(V.SampleUnpickler):
+    """Unpickles classes of the profiled __main__ as stand-in classes;
+    lambdas, closures and exceptions as verify.py does."""
+
+    def __init__(self, f):
+        super().__init__(f, None, ())
 
     def find_class(self, module, name):
         if module == "__main__":
-            return type(name, (), {"__module__": "profiled_main"})
+            return type(name, (StandIn,), {"__module__": "profiled_main"})
         return super().find_class(module, name)
 
 
@@ -271,9 +294,11 @@ def test_main_workload_report(tmp_path):
     assert samples["tracked.<locals>.wrapper"] == [((1, 2), {})]
     (acc_args, acc_kwargs), = samples["Acc.add"]
     assert type(acc_args[0]).__name__ == "Acc" and acc_args[1:] == (4,)
-    # A lambda cannot be pickled: counted, not stored.
+    # A lambda is carried by value (its code), and works again.
     takes = func(report, "takes_fn")
-    assert takes["samples"] == 0 and takes["unpicklable"] == 1
+    assert takes["samples"] == 1 and takes["unpicklable"] == 0
+    (fn,), _ = samples["takes_fn"][0]
+    assert fn.__qualname__ == "<lambda>" and fn(5) == 5
     assert func(report, "hot")["samples"] == 2
     assert len(samples["hot"][0][0][0]) == 5000
 
@@ -446,3 +471,51 @@ def test_harness_error_exits_2(tmp_path):
     assert proc.returncode == 2
     assert "cannot read source" in proc.stderr
     assert not out.exists()
+
+
+def test_closures_and_exceptions_are_carried_by_value(tmp_path):
+    # what plain pickle refuses: a closure sharing a cell with another,
+    # a closure that holds itself, an exception whose __init__ takes
+    # other arguments than its args
+    proc, report, samples = run_harness(tmp_path, """\
+        class Odd(Exception):
+            def __init__(self, code):
+                super().__init__("code %d" % code)
+                self.code = code
+
+        def make():
+            count = [0]
+
+            def bump():
+                count[0] += 1
+                return count[0]
+
+            def peek():
+                return count[0]
+
+            def again(n):
+                return n if n < 1 else again(n - 1)
+
+            return bump, peek, again
+
+        def take(*fns):
+            return len(fns)
+
+        if __name__ == "__main__":
+            bump, peek, again = make()
+            bump()
+            take(bump, peek, again, Odd(7))
+        """)
+    assert proc.returncode == 0, proc.stderr
+    take = func(report, "take")
+    assert take["unpicklable"] == 0 and take["samples"] == 1
+    # loaded as verify.py loads them: the program's own classes
+    prog = V.load_original(str(tmp_path / "prog.py"))
+    with open(str(tmp_path / "samples.pkl"), "rb") as f:
+        blobs = V.SampleUnpickler(f, prog, ("__main__", "prog")).load()
+    (bump, peek, again, odd), _ = V.SampleUnpickler(
+        io.BytesIO(blobs["take"][0]), prog, ("__main__", "prog")).load()
+    assert peek() == 1 and bump() == 2 and peek() == 2
+    assert again(3) == 0
+    assert type(odd).__name__ == "Odd" and odd.args == ("code 7",)
+    assert odd.code == 7
