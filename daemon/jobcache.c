@@ -138,7 +138,8 @@ void jobcache_remember(struct job_run *r)
 		    "checked_inputs",	"speedup",
 		    "reason",		"signature",
 		    "time_original_ns", "time_accelerated_ns",
-		    "enabled",		"tier", "typed_reason", NULL};
+		    "enabled",		"tier", "typed_reason",
+		    "verified_within",	NULL};
 		for (const char *const *k = keys; *k; k++)
 			if ((v = json_object_get(f, *k)))
 				json_object_set(keep, *k, v);

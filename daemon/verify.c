@@ -82,6 +82,70 @@ static void apply_verdict(json_t *rf, json_t *f)
 				json_object_get(f, "first_failure"));
 }
 
+/* A translated function defined in a function (outer.<locals>.name) is
+ * native only inside its enclosing function's translation, which calls
+ * it: checked with it, it takes its verdict. NULL for other names. */
+static char *enclosing_of(const char *q)
+{
+	const char *tag = ".<locals>.", *last = NULL;
+
+	for (const char *p = strstr(q, tag); p; p = strstr(p + 1, tag))
+		last = p;
+	return last ? xstrndup(q, (size_t)(last - q)) : NULL;
+}
+
+static json_t *result_fn(struct job_run *r, const char *q)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		const char *n = json_string_value(json_object_get(f, "name"));
+		if (n && !strcmp(n, q))
+			return f;
+	}
+	return NULL;
+}
+
+/* The enclosing functions' verdicts on the defs they call natively,
+ * outermost first (a def in a def in a function). */
+static void apply_enclosing_verdicts(struct job_run *r)
+{
+	json_t *fns = json_object_get(r->result, "functions"), *f;
+	size_t i, pass;
+
+	for (pass = 0; pass < 8; pass++)
+		json_array_foreach(fns, i, f) {
+			const char *q =
+			    json_string_value(json_object_get(f, "name"));
+			char *in = q && json_is_true(json_object_get(
+						f, "translated"))
+				       ? enclosing_of(q)
+				       : NULL;
+			json_t *e = in ? result_fn(r, in) : NULL;
+			bool ok = e &&
+				  json_is_true(json_object_get(e, "verified")) &&
+				  !json_is_false(json_object_get(e, "enabled"));
+			if (!in) {
+				free(in);
+				continue;
+			}
+			json_object_set_new(f, "verified", json_boolean(ok));
+			json_object_set_new(f, "verified_within",
+					    json_string(in));
+			json_object_del(f, "enabled");
+			if (ok)
+				json_object_set_new(f, "reason", json_null());
+			else
+				json_object_set_new(
+				    f, "reason",
+				    json_sprintf("native only inside %s, which "
+						 "stays in Python: so does it",
+						 in));
+			free(in);
+		}
+}
+
 /* Only what verified stays native: every other function (a failure, or
  * one the harness did not check) is in the shim's set of disabled
  * functions (translate/crate.c), and stays Python. A name several defs
@@ -129,6 +193,7 @@ static void verify_gave_up(struct job_run *r, const char *pkg_dir,
 	}
 	if (partial)
 		apply_verdicts(r, partial, &nall, &nok);
+	apply_enclosing_verdicts(r);
 	disabled = disabled_set(r);
 	if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
@@ -199,6 +264,7 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 		goto out;
 	}
 	apply_verdicts(r, doc, &nall, &nok);
+	apply_enclosing_verdicts(r);
 	disabled = disabled_set(r);
 	if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
@@ -299,7 +365,12 @@ static void verify_run(struct job_run *r, void *arg)
 		goto done;
 	}
 	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (!json_is_true(json_object_get(f, "translated")))
+		char *in = enclosing_of(
+		    json_string_value(json_object_get(f, "name")) ?: "");
+		bool skip = in != NULL;
+		free(in);
+		/* a def native inside its enclosing function: checked there */
+		if (!json_is_true(json_object_get(f, "translated")) || skip)
 			continue;
 		json_array_append_new(
 		    list, json_pack("{s:O, s:n}", "qualname",

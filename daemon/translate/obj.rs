@@ -2282,20 +2282,31 @@ pub mod o {
                 None => return Ok(None),
             }
         }
+        nfn_new(spec, func, builtins, code, nested.p(), typed, guards).map(Some)
+    }
+
+    /// A native_function object (func's globals and closure; the other
+    /// references borrowed, taken here; guards owned).
+    unsafe fn nfn_new(spec: &'static Spec, func: P, builtins: P, code: P, nested: P, typed: P,
+                      guards: *mut GuardSet) -> R<O> {
         // PyType_GenericAlloc zeroes and tracks the object.
         let o = ffi::PyType_GenericAlloc(NFN_TYPE, 0) as *mut NFn;
-        if o.is_null() { return Err(X); }
+        if o.is_null() {
+            if !guards.is_null() { drop(Box::from_raw(guards)); }
+            return Err(X);
+        }
         let n = &mut *o;
         n.vectorcall = Some(nfn_vectorcall);
         ffi::Py_INCREF(func);
         n.func = func;
-        n.globals = globals;
+        n.globals = ffi::PyFunction_GetGlobals(func);
         ffi::Py_INCREF(builtins);
         n.builtins = builtins;
         n.closure = ffi::PyFunction_GetClosure(func);
         ffi::Py_INCREF(code);
         n.code = code;
-        n.nested = nested.into_raw();
+        ffi::Py_INCREF(nested);
+        n.nested = nested;
         n.frame = std::cell::Cell::new(null_mut());
         n.tbcache = std::cell::Cell::new(null_mut());
         if !typed.is_null() { ffi::Py_INCREF(typed); }
@@ -2303,7 +2314,34 @@ pub mod o {
         n.weaklist = null_mut();
         n.spec = spec;
         n.guards = guards;
-        Ok(Some(O(NonNull::new_unchecked(o as P))))
+        Ok(O(NonNull::new_unchecked(o as P)))
+    }
+
+    /// Per def site of a function the enclosing one only calls: the code
+    /// and globals it was last checked for (wrap), with what the native
+    /// function needs besides the function object.
+    pub struct NC { code: P, globals: P, builtins: P, nested: P }
+    impl NC { pub const NEW: NC = NC { code: null_mut(), globals: null_mut(), builtins: null_mut(), nested: null_mut() }; }
+
+    /// The native version of a function object a def just made (oemit
+    /// ex_func): checked once per code object, then only allocated. The
+    /// function itself when it is not the one the spec was made from.
+    pub unsafe fn native_def(spec: &'static Spec, f: O, c: *mut NC) -> R<O> {
+        let c = &mut *c;
+        let code = ffi::PyFunction_GetCode(f.p());
+        let globals = ffi::PyFunction_GetGlobals(f.p());
+        if c.code == code && c.globals == globals {
+            return nfn_new(spec, f.p(), c.builtins, code, c.nested, null_mut(), null_mut());
+        }
+        let n = match wrap(spec, f.p(), null_mut())? { Some(n) => n, None => return Ok(f) };
+        let nf = &*(n.p() as *const NFn);
+        for p in [c.code, c.globals, c.builtins, c.nested] { ffi::Py_XDECREF(p); }
+        for p in [code, globals, nf.builtins, nf.nested] { ffi::Py_INCREF(p); }
+        c.code = code;
+        c.globals = globals;
+        c.builtins = nf.builtins;
+        c.nested = nf.nested;
+        Ok(n)
     }
 
     static mut SPECS: &[&Spec] = &[];

@@ -819,6 +819,20 @@ static int ex_func(struct oem *em, struct onode *n)
 	for (size_t i = n->ndecorators; i-- > 0;)
 		f = emit_q(em, &n->pos, "o::call(t%d, [None, Some(t%d)])",
 			   decs[i], f);
+	if (n->native && n->native->is_ok) {
+		/* only ever called here: the function made, then its native
+		 * version (the function itself when it does not bind) */
+		int t = tmp(em);
+		n->native->is_emitted = true;
+		emit_open(em->e, "let t%d = {", t);
+		emit_line(em->e, "static mut NC: o::NC = o::NC::NEW;");
+		emit_line(em->e,
+			  "q!(cx, 'x%d, %s, o::native_def(&S_%d, t%d, "
+			  "std::ptr::addr_of_mut!(NC)))",
+			  err_top(em), tbs(em, &n->pos), n->native->index, f);
+		emit_close(em->e, ";");
+		f = t;
+	}
 	free(decs);
 	buf_release(&b);
 	buf_release(&defs);

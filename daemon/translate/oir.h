@@ -109,6 +109,7 @@ struct onode {
 	size_t nargs;
 	struct ocomp *comp;
 	int nested;		/* ON_FUNC */
+	struct ofn *native;	/* ON_FUNC: its native translation */
 	struct onode **defaults;	/* ON_FUNC positional defaults */
 	size_t ndefaults;
 	struct oarg *kwdefaults; /* ON_FUNC: OARG_KW name = value */
@@ -234,6 +235,10 @@ struct ofn {
 	struct oblock body;
 	bool is_ok;
 	bool is_method;
+	/* a def inside within that the enclosing function only calls: made
+	 * a native function where the def runs (oemit ex_func) */
+	const char *within;
+	bool is_emitted; /* translate.c: its code is in the crate */
 	enum fn_decor decor;
 	char *reason; /* "line L:C why" when !is_ok (malloc'd) */
 	int ntemps;
@@ -256,6 +261,7 @@ struct oconst {
 struct onested_def {
 	char *qualname;
 	int line, col;
+	const char *why; /* why it stays the Python function */
 };
 
 struct omod {

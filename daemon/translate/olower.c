@@ -76,6 +76,10 @@ struct olower {
 	TSNode unsplat; /* a list_splat lowered as its operand (quirk) */
 	bool failed;
 	bool future_annotations;
+	TSNode def; /* the function's def */
+	/* lowering a def of another function (its native version): the
+	 * names it takes from the enclosing function (its co_freevars) */
+	const struct strset *nested_free;
 };
 
 static int ofail(struct olower *L, TSNode n, const char *fmt, ...)
@@ -456,7 +460,10 @@ static bool bound_above(struct olower *L, struct scope *s, const char *name)
 		if (is_local(p, name))
 			return true;
 		if (p == L->top)
-			return !strcmp(name, "__class__") && L->fn->is_method;
+			return (!strcmp(name, "__class__") &&
+				L->fn->is_method) ||
+			       (L->nested_free &&
+				set_has(L->nested_free, name));
 	}
 	return false;
 }
@@ -492,10 +499,16 @@ static void resolve(struct olower *L, struct scope *s)
 		}
 	}
 	if (s == L->top) {
-		/* The function itself takes only __class__ from outside. */
+		/* The function itself takes only __class__ from outside; a
+		 * nested def what its enclosing function gives it. */
 		if (L->fn->is_method && set_has(&cand, "__class__") &&
 		    !is_local(s, "__class__"))
 			set_add(L->a, &s->free, "__class__");
+		for (size_t i = 0; L->nested_free && i < cand.n; i++)
+			if (set_has(L->nested_free, cand.v[i]) &&
+			    !is_local(s, cand.v[i]) &&
+			    !set_has(&s->globals, cand.v[i]))
+				set_add(L->a, &s->free, cand.v[i]);
 		return;
 	}
 	for (size_t i = 0; i < cand.n; i++) {
@@ -2111,8 +2124,98 @@ static void record_nested_def(struct olower *L, TSNode n, const char *name)
 	m->nested_defs[m->nnested_defs].qualname = arena_strdup(L->a, q.data);
 	m->nested_defs[m->nnested_defs].line = TS_LINE(n);
 	m->nested_defs[m->nnested_defs].col = TS_COL(n);
+	m->nested_defs[m->nnested_defs].why =
+	    "its name is used other than in calls of it (returned, stored, "
+	    "passed on, or the frame read): it stays the Python function the "
+	    "def makes, and its calls from the translated function are calls "
+	    "of it";
 	m->nnested_defs++;
 	buf_release(&q);
+}
+
+/* Does n run once per iteration of a loop of the function? */
+static bool in_loop(struct olower *L, TSNode n)
+{
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p);
+	     p = ts_node_parent(p)) {
+		if (ts_node_start_byte(p) == ts_node_start_byte(L->def) &&
+		    ts_node_end_byte(p) == ts_node_end_byte(L->def))
+			return false;
+		if (ts_is(p, "for_statement") || ts_is(p, "while_statement"))
+			return true;
+	}
+	return false;
+}
+
+/* Is every use of name in the function (its def aside) a call of it
+ * (name(...)), and does nothing read the function's frame? Then the
+ * function object the def makes is seen by no one: it may be a native
+ * function. */
+static bool only_called(struct olower *L, TSNode n, TSNode def,
+			const char *name)
+{
+	if (ts_is(n, "identifier")) {
+		const char *t = text_of(L, n);
+		TSNode p = ts_node_parent(n);
+		static const char *const frame[] = {"locals", "vars", "dir",
+						    "eval",   "exec", NULL};
+		for (size_t i = 0; frame[i]; i++)
+			if (!strcmp(t, frame[i]))
+				return false;
+		if (strcmp(t, name))
+			return true;
+		if (ts_is(p, "function_definition") &&
+		    ts_node_start_byte(p) == ts_node_start_byte(def) &&
+		    ts_node_start_byte(ts_field(p, "name")) ==
+			ts_node_start_byte(n))
+			return true;
+		return ts_is(p, "call") &&
+		       ts_node_start_byte(ts_field(p, "function")) ==
+			   ts_node_start_byte(n) &&
+		       ts_node_end_byte(ts_field(p, "function")) ==
+			   ts_node_end_byte(n);
+	}
+	for (uint32_t i = 0; i < ts_node_child_count(n); i++)
+		if (!only_called(L, ts_node_child(n, i), def, name))
+			return false;
+	return true;
+}
+
+/* The native translation of a def inside the function (k its scope),
+ * lowered as a function of its own that takes k's free names from its
+ * closure. When it does not translate, its reason says why and the def
+ * makes the Python function. */
+static void lower_function(struct olower *L, TSNode def, TSNode decorated);
+
+static struct ofn *lower_native_def(struct olower *L, struct scope *k,
+				    TSNode n)
+{
+	struct omod *m = L->m;
+	struct ofn *fn = arena_alloc(L->a, sizeof(*fn));
+	struct olower L2 = {0};
+	struct buf q = BUF_INIT;
+	char *name = text_of(L, ts_field(n, "name"));
+
+	buf_addf(&q, "%s.<locals>.%s", L->fn->qualname, name);
+	fn->qualname = arena_strdup(L->a, q.data);
+	buf_release(&q);
+	fn->name = name;
+	fn->line = fn->first_line = TS_LINE(n);
+	fn->col = TS_COL(n);
+	fn->within = L->fn->qualname;
+	fn->index = (int)m->nfns;
+	arena_push(L->a, (void ***)&m->fns, &m->nfns, &m->capfns, fn);
+	L2.m = m;
+	L2.a = L->a;
+	L2.src = L->src;
+	L2.len = L->len;
+	L2.future_annotations = L->future_annotations;
+	L2.classname = L->classname;
+	L2.nested_free = &k->free;
+	L2.fn = fn;
+	L2.gen_parent = -1;
+	lower_function(&L2, n, ts_null_node(n));
+	return fn;
 }
 
 /* class inside the function: __build_class__(body function, name,
@@ -2200,6 +2303,17 @@ static int lower_nested_def(struct olower *L, struct scope *s, TSNode n,
 	if (o->nested < 0)
 		return -1;
 	record_nested_def(L, n, text_of(L, ts_field(n, "name")));
+	if (!ts_node_is_null(decorated))
+		L->m->nested_defs[L->m->nnested_defs - 1].why =
+		    "decorated: it stays the function its decorators make";
+	else if (in_loop(L, n))
+		L->m->nested_defs[L->m->nnested_defs - 1].why =
+		    "defined in a loop: made at every iteration, it stays the "
+		    "Python function (a native one costs more to make than "
+		    "it saves)";
+	else if (s == L->top &&
+		 only_called(L, L->def, n, text_of(L, ts_field(n, "name"))))
+		o->native = lower_native_def(L, k, n);
 	tpush(L, st, name_node(L, s, ts_field(n, "name"),
 			       ident(L, ts_field(n, "name"))),
 	      &tcap);
@@ -2623,13 +2737,25 @@ static void lower_function(struct olower *L, TSNode def, TSNode decorated)
 	}
 	top = scope_new(L, SC_FN, NULL, def);
 	L->top = top;
+	L->def = def;
 	scan_params(L, top, top, ts_field(def, "parameters"), false);
 	scan(L, top, ts_field(def, "body"));
-	if (top->nonlocals.n) {
-		ofail(L, def, "nonlocal at the top level of a function");
-		return;
-	}
+	for (size_t i = 0; i < top->nonlocals.n; i++)
+		if (!L->nested_free ||
+		    !set_has(L->nested_free, top->nonlocals.v[i])) {
+			ofail(L, def, "nonlocal at the top level of a function");
+			return;
+		}
 	resolve(L, top);
+	/* co_freevars are sorted by name (CPython's compiler) */
+	for (size_t i = 1; i < top->free.n; i++)
+		for (size_t j = i;
+		     j > 0 && strcmp(top->free.v[j - 1], top->free.v[j]) > 0;
+		     j--) {
+			char *t = top->free.v[j];
+			top->free.v[j] = top->free.v[j - 1];
+			top->free.v[j - 1] = t;
+		}
 	fn->freevars = top->free.v;
 	fn->nfree = top->free.n;
 	assign_vars(L);

@@ -292,12 +292,9 @@ static void select_one(struct ir_module *m, struct omod *om, const char *name,
 			if (strcmp(d->qualname, name))
 				continue;
 			s->line = d->line;
-			s->reason = xasprintf(
-			    "line %d:%d a nested function runs as the Python "
-			    "function its enclosing function makes (that one "
-			    "is translated; the inner one must stay a real "
-			    "function where it escapes)",
-			    d->line, d->col);
+			s->reason = xasprintf("line %d:%d a function defined "
+					      "in a function: %s",
+					      d->line, d->col, d->why);
 			return;
 		}
 		s->reason = xasprintf("line 1:1 no function or method %s in "
@@ -337,6 +334,10 @@ static json_t *report_sel(struct sel *s)
 	json_object_set_new(o, "typed_reason",
 			    s->typed_reason ? json_string(s->typed_reason)
 					    : json_null());
+	/* a def its enclosing function only calls: native inside it */
+	if (s->nofns && s->ofns[0]->within)
+		json_object_set_new(o, "within",
+				    json_string(s->ofns[0]->within));
 	if (s->tfn) {
 		crate_signature(&b, s->tfn);
 		json_object_set_new(o, "signature", json_string(b.data));
@@ -392,9 +393,32 @@ static int select_all(struct ir_module *m, struct omod *om, json_t *fnlist,
 		cs->items[cs->nitems].tier = sel[n].tier;
 		cs->items[cs->nitems].reason = sel[n].reason;
 		cs->nitems++;
-		json_array_append_new(arr, report_sel(&sel[n]));
 		n++;
 	}
+	/* A def made native where it runs is native only inside its
+	 * enclosing function's translation. */
+	for (size_t i = 0; i < n; i++) {
+		const char *in = sel[i].nofns ? sel[i].ofns[0]->within : NULL;
+		bool found = false;
+		if (!in || !sel[i].tier)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			found |= sel[k].tier && !strcmp(sel[k].name, in);
+		if (found)
+			continue;
+		sel[i].tier = NULL;
+		sel[i].reason = xasprintf(
+		    "line %d:%d a function defined in %s is native only "
+		    "inside that function's translation, which was not made",
+		    sel[i].ofns[0]->line, sel[i].ofns[0]->col, in);
+		for (size_t k = 0; k < cs->nitems; k++)
+			if (!strcmp(cs->items[k].qualname, sel[i].name)) {
+				cs->items[k].tier = NULL;
+				cs->items[k].reason = sel[i].reason;
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, report_sel(&sel[i]));
 	*nselp = n;
 	return 0;
 }
@@ -432,12 +456,29 @@ static void emit_objects(struct emitter *e, struct ir_module *m,
 			 struct omod *om, struct sel *sel, size_t nsel,
 			 struct buf *specs, struct buf *typed)
 {
+	bool *done = xcalloc(om->nfns + 1, sizeof(bool));
+	bool again = true;
+
 	for (size_t i = 0; i < nsel; i++) {
 		if (!sel[i].tier || strcmp(sel[i].tier, "object"))
 			continue;
 		for (size_t k = 0; k < sel[i].nofns; k++) {
 			oemit_fn(e, om, sel[i].ofns[k]);
+			done[sel[i].ofns[k]->index] = true;
 			emit_line(e, "%s", "");
+		}
+	}
+	/* the defs those only call, made native where they run (and the
+	 * defs inside those) */
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < om->nfns; i++) {
+			struct ofn *f = om->fns[i];
+			if (!f->is_emitted || done[i] || !f->is_ok)
+				continue;
+			oemit_fn(e, om, f);
+			emit_line(e, "%s", "");
+			done[i] = again = true;
 		}
 	}
 	oemit_consts(e, om);
@@ -447,12 +488,20 @@ static void emit_objects(struct emitter *e, struct ir_module *m,
 			continue;
 		for (size_t k = 0; k < sel[i].nofns; k++) {
 			struct ofn *of = sel[i].ofns[k];
+			if (of->within)
+				continue;
 			oemit_spec(e, om, of, m, sel[i].tfn);
 			buf_addf(specs, "&S_%d, ", of->index);
 		}
 		if (sel[i].tfn)
 			buf_addf(typed, "\"%s\", ", sel[i].tfn->name);
 	}
+	/* specs of the defs made native where they run: not registered
+	 * (nothing binds them by name) */
+	for (size_t i = 0; i < om->nfns; i++)
+		if (om->fns[i]->within && done[i])
+			oemit_spec(e, om, om->fns[i], m, NULL);
+	free(done);
 }
 
 /* src/lib.rs: the runtimes, every typed function, the entry points of
