@@ -350,6 +350,16 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 }
 
 /* Runs the verify harness once the samples are in the work folder. */
+/* The harness spends up to about --check-budget (3 s) comparing and
+ * --repeat-budget (1 s) timing each function: the profile's time limit,
+ * or more when there are many functions. */
+static double verify_timeout(struct job_run *r, size_t nfns)
+{
+	double t = 30.0 + 8.0 * (double)nfns;
+
+	return t > r->d->cfg.profile_timeout ? t : r->d->cfg.profile_timeout;
+}
+
 static void verify_run(struct job_run *r, void *arg)
 {
 	struct pipeline_state *ps = r->ps;
@@ -402,7 +412,7 @@ static void verify_run(struct job_run *r, void *arg)
 		const struct job_child child = {
 		    .args = args,
 		    .cwd = ps->src_dir,
-		    .timeout = r->d->cfg.profile_timeout,
+		    .timeout = verify_timeout(r, json_array_size(list)),
 		    .done = verify_done};
 		job_spawn(r, &child);
 	}

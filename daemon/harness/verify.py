@@ -11,7 +11,8 @@ Command line::
         --functions-json '[{"qualname": "euclidean", "signature":
             {"args": {"a": "list[float]", "b": "list[float]"},
              "return": "float"}}]'
-        --out OUT.json [--repeat-budget 2.0] [--call-timeout 2.0]
+        --out OUT.json [--repeat-budget 1.0] [--call-timeout 2.0]
+        [--check-budget 3.0]
         [--memory-headroom-mb 2048]
 
 The two sides.  The original source is imported as a module named
@@ -91,6 +92,14 @@ generators (random's, and numpy's legacy one) are put back before the
 accelerated call to the state the original call started from, so both
 sides draw the same numbers.
 
+Time: comparing both sides walks the arguments' object graphs (for
+identity and mutation) on every input, which on a method of an object
+that holds the whole program's data costs a tenth of a second or more.
+Past --check-budget seconds on one function, once at least
+MIN_BUDGET_INPUTS inputs are checked, its remaining inputs are left out
+(counted in "inputs_left"), so that every function gets checked before
+the daemon's time runs out.
+
 Speed: rounds over the captured samples, each calling both functions once
 per sample (on fresh copies, GC off, output discarded), at least 5 rounds
 and more while the function's --repeat-budget seconds last; time per call
@@ -116,6 +125,7 @@ OUT.json (written to a temporary file, then renamed)::
                                  | "classmethod" | "property" | null,
                     "samples_checked": int, "generated_checked": int,
                     "skipped_inputs": int, "unloadable_samples": int,
+                    "inputs_left": int (past --check-budget),
                     "time_original_ns": int or null,
                     "time_accelerated_ns": int or null,
                     "speedup": float or null}]}
@@ -159,6 +169,7 @@ MAX_ROUNDS = 1000
 MAX_VALUES_PER_PARAM = 40
 MAX_TIMEOUTS = 3
 SHORT_TIMEOUT = 0.1
+MIN_BUDGET_INPUTS = 3
 PICKLE_PROTOCOL = 4
 # Objects walked per side and call to label shared objects (identity),
 # and the part of them one module global may take.
@@ -1952,7 +1963,7 @@ def empty_result(qualname, failure, call_kind=None):
             "failure_kinds": {failure["kind"]: 1} if failure else {},
             "call_kind": call_kind,
             "samples_checked": 0, "generated_checked": 0,
-            "skipped_inputs": 0, "unloadable_samples": 0,
+            "skipped_inputs": 0, "unloadable_samples": 0, "inputs_left": 0,
             "time_original_ns": None,
             "time_accelerated_ns": None, "speedup": None}
 
@@ -2011,9 +2022,15 @@ def verify_function(spec, orig, accel, samples, args):
     checker = Checker(orig, accel, t_orig, t_accel, name)
     checker.sync_globals(reset=True)
     guard = MemoryGuard(int(args.memory_headroom_mb * 1024 * 1024))
+    deadline = time.perf_counter() + args.check_budget
+    result["inputs_left"] = 0
     for source, group in (("samples_checked", blobs),
                           ("generated_checked", generated)):
         for blob in group:
+            if result["checked_inputs"] >= MIN_BUDGET_INPUTS and \
+                    time.perf_counter() > deadline:
+                result["inputs_left"] += 1
+                continue
             # After a few inputs that never end in Python, give the
             # original less time, so that the remaining inputs still run.
             limit = args.call_timeout
@@ -2145,7 +2162,8 @@ def parse_args(argv):
     parser.add_argument("--samples", required=True)
     parser.add_argument("--functions-json", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--repeat-budget", type=float, default=2.0)
+    parser.add_argument("--repeat-budget", type=float, default=1.0)
+    parser.add_argument("--check-budget", type=float, default=3.0)
     parser.add_argument("--call-timeout", type=float, default=2.0)
     parser.add_argument("--memory-headroom-mb", type=float, default=2048)
     args = parser.parse_args(argv)
