@@ -53,6 +53,10 @@ def test_ctrl_c_interrupts_a_long_native_loop(built, call):
     and the interpreter goes on."""
     pkg, _ = built
     out = child(pkg, f"""
+        # Python's own handler, even when the tests run in the background
+        # (a shell starts background jobs with SIGINT ignored, and Python
+        # then installs none)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
         t = time.monotonic()
         try:
