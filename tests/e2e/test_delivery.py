@@ -148,3 +148,46 @@ def test_nothing_selected_dry_run_and_list_targets(conn, tmpdir_short):
     assert [s["name"] for s in res["stages"]] == \
         ["source", "index", "profile", "select"]
     assert not os.path.exists(out2)
+
+
+def test_python_only_delivery_follows_no_symlink(conn, tmpdir_short):
+    """The package, its temporaries and an earlier crate of the module are
+    replaced or removed as links, never followed; a symlinked DIR/crate
+    is left alone (nothing is written through it)."""
+    src = write(tmpdir_short, "sym.py", NOTHING)
+    out = os.path.join(tmpdir_short, "out")
+    os.makedirs(os.path.join(out, "crate"))
+    victims = []
+    for i, name in enumerate(["m_rs", os.path.join("crate", "m_rs"),
+                              "rustify_run.py.tmp", "rustify.json.tmp"]):
+        v = os.path.join(tmpdir_short, "victim%d" % i)
+        os.makedirs(v)
+        write(v, "precious", "keep me")
+        victims.append(v)
+        os.symlink(v, os.path.join(out, name))
+    res = run(conn, {"file": src, "output": out, "threshold": 100,
+                     "module": "m_rs"})
+    check_python_only_delivery(res, src, out, "m_rs")
+    for v in victims:
+        assert os.listdir(v) == ["precious"], v
+    assert not os.path.islink(os.path.join(out, "m_rs"))
+    assert not os.path.lexists(os.path.join(out, "crate", "m_rs"))
+
+    # an earlier delivery's crate of the module goes with it
+    os.makedirs(os.path.join(out, "crate", "m_rs", "src"))
+    write(os.path.join(out, "crate", "m_rs", "src"), "lib.rs", "// old\n")
+    res = run(conn, {"file": src, "output": out, "threshold": 100,
+                     "module": "m_rs", "iterations": 2})
+    check_python_only_delivery(res, src, out, "m_rs")
+    assert not os.path.lexists(os.path.join(out, "crate", "m_rs"))
+
+    # DIR/crate a symlink: left alone, the delivery still happens
+    out2 = os.path.join(tmpdir_short, "out2")
+    os.makedirs(out2)
+    v = os.path.join(tmpdir_short, "victim-crate")
+    os.makedirs(os.path.join(v, "m_rs"))
+    os.symlink(v, os.path.join(out2, "crate"))
+    res = run(conn, {"file": src, "output": out2, "threshold": 100,
+                     "module": "m_rs"})
+    check_python_only_delivery(res, src, out2, "m_rs")
+    assert os.listdir(v) == ["m_rs"]
