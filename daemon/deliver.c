@@ -9,7 +9,8 @@
  *   DIR/crate/<module>/    the generated crate (rustifyctl rebuild)
  *   DIR/NAME.whl             the wheel
  *   DIR/rustify.json       the manifest, shared by every module in DIR
- *   DIR/rustify_run.py     the drop-in runner (python -m rustify_run)
+ *   DIR/rustify_run.py     the drop-in runner (python -m rustify_run), and
+ *   DIR/rustify_run_swap.py  its swaps, imported when something applies
  * Each directory is built beside its final place and renamed into it, so
  * a reader never sees half of a package.
  *
@@ -34,13 +35,18 @@
 #include "log.h"
 #include "pipeline.h"
 
+/* The drop-in runner's files, from the embedded harnesses; the swaps
+ * first, so that a new rustify_run.py never finds an old one. */
+static const char *const runner_files[] = {"rustify_run_swap.py",
+					   "rustify_run.py"};
+
 struct deliver_work {
 	char *output;
 	char *module;
 	char *package_from; /* built package (site/) or the dry run's */
 	char *crate_from;
 	char *wheel_from; /* NULL for a dry run */
-	char *runner;	  /* path of rustify_run.py to copy */
+	char *runners[2]; /* paths of runner_files to copy, or NULL */
 	char *source;	  /* python-only: the source text, else NULL */
 	size_t source_len;
 	char *python_dir; /* python-only: where the package is made */
@@ -223,10 +229,13 @@ static void deliver_work(void *arg)
 			goto fail;
 	}
 runner:
-	if (w->runner &&
-	    (w->rc = fs_copy_file_at(w->runner, outfd, "rustify_run.py", 0644,
-				     &w->err)) < 0)
-		goto fail;
+	for (size_t i = 0; i < 2; i++) {
+		if (w->runners[i] &&
+		    (w->rc = fs_copy_file_at(w->runners[i], outfd,
+					     runner_files[i], 0644, &w->err)) <
+			0)
+			goto fail;
+	}
 	w->rc = manifest_merge(outfd, w->entry, &w->err);
 fail:
 	if (w->rc < 0)
@@ -247,7 +256,8 @@ static void deliver_cleanup(void *arg)
 	free(w->package_from);
 	free(w->crate_from);
 	free(w->wheel_from);
-	free(w->runner);
+	free(w->runners[0]);
+	free(w->runners[1]);
 	free(w->source);
 	free(w->python_dir);
 	free(w->wheel_to);
@@ -401,10 +411,13 @@ void stage_deliver(struct job_run *r)
 		w->crate_from = xasprintf("%s/crate", ps->out_dir);
 	}
 	w->wheel_from = wheel && !r->is_dry_run ? xstrdup(wheel) : NULL;
-	if (harness_write("rustify_run.py", r->work_dir, &w->runner, &err) <
-	    0) {
-		log_warn("job %s: %s", r->id, err_msg(&err));
-		w->runner = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		if (harness_write(runner_files[i], r->work_dir, &w->runners[i],
+				  &err) < 0) {
+			log_warn("job %s: %s", r->id, err_msg(&err));
+			w->runners[i] = NULL;
+			err_release(&err);
+		}
 	}
 	w->entry = manifest_entry(r);
 	err_release(&err);

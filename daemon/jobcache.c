@@ -94,6 +94,9 @@ bool jobcache_hit(struct job_run *r)
 	free(path);
 	path = xasprintf("%s/rustify_run.py", out);
 	ok = ok && stat(path, &st) == 0;
+	free(path);
+	path = xasprintf("%s/rustify_run_swap.py", out);
+	ok = ok && stat(path, &st) == 0;
 	if (ok && json_is_string(json_object_get(hit, "wheel"))) {
 		wheel =
 		    xasprintf("%s/%s", out,

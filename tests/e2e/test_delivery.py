@@ -74,7 +74,8 @@ def check_python_only_delivery(res, src, out, module):
         assert status[name] == ("skipped", NOTHING_TO_BUILD), status
     assert status["deliver"][0] == "done", status
     assert res["output"] == out and res["wheel"] is None, res
-    assert os.path.isfile(os.path.join(out, "rustify_run.py"))
+    for name in ("rustify_run.py", "rustify_run_swap.py"):
+        assert os.path.isfile(os.path.join(out, name)), name
     man = json.load(open(os.path.join(out, "rustify.json")))
     entry = [m for m in man["modules"] if m["module"] == module][0]
     assert entry["functions"], entry
@@ -159,7 +160,8 @@ def test_python_only_delivery_follows_no_symlink(conn, tmpdir_short):
     os.makedirs(os.path.join(out, "crate"))
     victims = []
     for i, name in enumerate(["m_rs", os.path.join("crate", "m_rs"),
-                              "rustify_run.py.tmp", "rustify.json.tmp"]):
+                              "rustify_run.py.tmp", "rustify.json.tmp",
+                              "rustify_run_swap.py.tmp"]):
         v = os.path.join(tmpdir_short, "victim%d" % i)
         os.makedirs(v)
         write(v, "precious", "keep me")

@@ -67,7 +67,8 @@ import sys
 import {module}
 print({module}.{call})
 print(sorted(m for m in sys.modules
-             if m.startswith("{module}") or m in ("ast", "hashlib")))
+             if m.startswith("{module}")
+             or m in ("ast", "hashlib", "rustify_run_swap")))
 '''
 
 
@@ -134,7 +135,8 @@ def test_runner_imports_nothing_when_nothing_is_accelerated(
     out = os.path.join(tmpdir_short, "out")
     res = run(conn, {"file": src, "output": out, "all": True})
     assert res["state"] == "done", res
-    assert os.path.isfile(os.path.join(out, "rustify_run.py"))
+    for name in ("rustify_run.py", "rustify_run_swap.py"):
+        assert os.path.isfile(os.path.join(out, name))
     check = write(tmpdir_short, "check.py", CHECK.format(
         module="gens", call="squares(3).__class__.__name__"))
     plain = run_program(check)
