@@ -18,8 +18,10 @@ Manifest (DIR/rustify.json, or the file named by $RUSTIFY_MANIFEST)::
            "accelerated": true}]}]}         false: always stays Python
 
 Which functions are swapped: for every manifest source file that runs as
-the script or is imported (matched by real path, whatever the module
-name), each top-level, undecorated function with "accelerated": true whose
+the script or is imported (matched by real path, whatever the module's
+package; only modules named like a source file, or like the file its path
+resolves to, are looked up, so that other imports cost nothing more),
+each top-level, undecorated function with "accelerated": true whose
 current source hash equals the manifest's.  The hash is SHA-256 (lower-case
 hex) of the file's bytes from the start of the definition (the "@" of the
 first decorator, else the "def" or "async" keyword) to its end (ast's
@@ -93,6 +95,14 @@ def function_hash(data, starts, node):
     return hashlib.sha256(data[start:end]).hexdigest()
 
 
+def _module_name(path):
+    """The last part of the module name a source file is imported by."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if stem == "__init__":
+        return os.path.basename(os.path.dirname(path))
+    return stem
+
+
 def load_manifest(path):
     """Read the manifest; returns {realpath(source): module entry} of the
     modules with an accelerated function."""
@@ -113,7 +123,9 @@ def load_manifest(path):
                     func["hash"].lower())
         if wanted:
             by_source[os.path.realpath(source)] = {
-                "module": entry["module"], "functions": wanted}
+                "module": entry["module"], "functions": wanted,
+                "names": {_module_name(source),
+                          _module_name(os.path.realpath(source))}}
     return by_source
 
 
@@ -149,6 +161,11 @@ class Runner:
         # (module name, qualname) -> the function or class the module
         # defined, before the swap
         self.originals = {}
+        # the last parts of the module names manifest sources can have:
+        # other imports are not looked up twice
+        self.names = set()
+        for entry in by_source.values():
+            self.names |= entry["names"]
         # a string no source holds: the swap's placeholder in co_consts
         self.placeholder = "rustify_run swap %s" % os.urandom(16).hex()
 
@@ -323,7 +340,8 @@ class SwapFinder(importlib.abc.MetaPathFinder):
         self.runner = runner
 
     def find_spec(self, fullname, path, target=None):
-        if self.runner.importing_packages:
+        if self.runner.importing_packages or \
+                fullname.rpartition(".")[2] not in self.runner.names:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or not isinstance(

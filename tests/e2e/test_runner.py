@@ -121,6 +121,16 @@ def test_runner_swaps_and_stays_invisible(conn, tmpdir_short):
         fast.stderr
     assert "using prog_rs.dot" in fast.stderr
 
+    # an imported source is swapped too, its module's globals untouched
+    use = write(tmpdir_short, "use.py", "import sys, prog\n"
+                "print(prog.dot([1.0, 2.0], [3.0, 4.0]),\n"
+                "      [k for k in vars(prog) if 'rustify' in k])\n"
+                "print(type(prog.dot).__name__, file=sys.stderr)\n")
+    plain = run_program(use)
+    fast = run_program(use, out)
+    assert plain.stdout == fast.stdout == "11.0 []\n", fast.stderr
+    assert (plain.stderr, fast.stderr) == ("function\n", "native_function\n")
+
 
 def test_runner_imports_nothing_when_nothing_is_accelerated(
         conn, tmpdir_short):
