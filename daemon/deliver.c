@@ -37,8 +37,9 @@
 
 /* The drop-in runner's files, from the embedded harnesses; the swaps
  * first, so that a new rustify_run.py never finds an old one. */
-static const char *const runner_files[] = {"rustify_run_swap.py",
-					   "rustify_run.py"};
+enum { NRUNNER_FILES = 2 };
+static const char *const runner_files[NRUNNER_FILES] = {
+    "rustify_run_swap.py", "rustify_run.py"};
 
 struct deliver_work {
 	char *output;
@@ -46,7 +47,7 @@ struct deliver_work {
 	char *package_from; /* built package (site/) or the dry run's */
 	char *crate_from;
 	char *wheel_from; /* NULL for a dry run */
-	char *runners[2]; /* paths of runner_files to copy, or NULL */
+	char *runners[NRUNNER_FILES]; /* runner_files to copy, or NULL */
 	char *source;	  /* python-only: the source text, else NULL */
 	size_t source_len;
 	char *python_dir; /* python-only: where the package is made */
@@ -229,7 +230,7 @@ static void deliver_work(void *arg)
 			goto fail;
 	}
 runner:
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < NRUNNER_FILES; i++) {
 		if (w->runners[i] &&
 		    (w->rc = fs_copy_file_at(w->runners[i], outfd,
 					     runner_files[i], 0644, &w->err)) <
@@ -256,8 +257,8 @@ static void deliver_cleanup(void *arg)
 	free(w->package_from);
 	free(w->crate_from);
 	free(w->wheel_from);
-	free(w->runners[0]);
-	free(w->runners[1]);
+	for (size_t i = 0; i < NRUNNER_FILES; i++)
+		free(w->runners[i]);
 	free(w->source);
 	free(w->python_dir);
 	free(w->wheel_to);
@@ -411,7 +412,7 @@ void stage_deliver(struct job_run *r)
 		w->crate_from = xasprintf("%s/crate", ps->out_dir);
 	}
 	w->wheel_from = wheel && !r->is_dry_run ? xstrdup(wheel) : NULL;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < NRUNNER_FILES; i++) {
 		if (harness_write(runner_files[i], r->work_dir, &w->runners[i],
 				  &err) < 0) {
 			log_warn("job %s: %s", r->id, err_msg(&err));
