@@ -9,9 +9,16 @@
  *   DIR/crate/<module>/    the generated crate (rustifyctl rebuild)
  *   DIR/NAME.whl             the wheel
  *   DIR/rustify.json       the manifest, shared by every module in DIR
- *   DIR/rustify_run.py     the drop-in runner (python -m rustify_run)
+ *   DIR/rustify_run.py     the drop-in runner (python -m rustify_run), and
+ *   DIR/rustify_run_swap.py  its swaps, imported when something applies
  * Each directory is built beside its final place and renamed into it, so
  * a reader never sees half of a package.
+ *
+ * A job with nothing to build (nothing selected, translated or compiled)
+ * still delivers: DIR/<module>/ is then the source alone (_original.py and
+ * an __init__.py that lends its names), the manifest lists every function
+ * as not accelerated, the runner comes with it, and a crate an earlier
+ * job left at DIR/crate/<module> goes, so that nothing rebuilds it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,13 +35,22 @@
 #include "log.h"
 #include "pipeline.h"
 
+/* The drop-in runner's files, from the embedded harnesses; the swaps
+ * first, so that a new rustify_run.py never finds an old one. */
+enum { NRUNNER_FILES = 2 };
+static const char *const runner_files[NRUNNER_FILES] = {
+    "rustify_run_swap.py", "rustify_run.py"};
+
 struct deliver_work {
 	char *output;
 	char *module;
 	char *package_from; /* built package (site/) or the dry run's */
 	char *crate_from;
 	char *wheel_from; /* NULL for a dry run */
-	char *runner;	  /* path of rustify_run.py to copy */
+	char *runners[NRUNNER_FILES]; /* runner_files to copy, or NULL */
+	char *source;	  /* python-only: the source text, else NULL */
+	size_t source_len;
+	char *python_dir; /* python-only: where the package is made */
 	json_t *entry;	  /* this module's manifest entry */
 	char *wheel_to;
 	struct err err;
@@ -82,6 +98,86 @@ static int manifest_merge(int outfd, json_t *entry, struct err *err)
 }
 
 /*
+ * The package of a job with nothing accelerated: the source's names,
+ * read from its copy _original on first use (as the shim of a built
+ * package does), and _rustify_bind/_rustify_patch_class that keep what
+ * they are given.
+ */
+static const char python_only_init[] =
+    "\"\"\"The source's functions, all in Python: rustify accelerated none "
+    "of them\n(rustify.json beside this package says why for each). The "
+    "names of the\nsource's copy, _original, are this package's.\n\"\"\"\n"
+    "import importlib as _importlib\n\n\n"
+    "def _rustify_load():\n"
+    "    return _importlib.import_module(__name__ + \"._original\")\n\n\n"
+    "def _rustify_bind(qualname, obj, allowed=None):\n"
+    "    \"\"\"For rustify_run: nothing is native, obj stays.\"\"\"\n"
+    "    return obj\n\n\n"
+    "def _rustify_patch_class(cls, allowed=None):\n"
+    "    return cls\n\n\n"
+    "def __getattr__(name):\n"
+    "    if name.startswith(\"__\") and name != \"__all__\":\n"
+    "        raise AttributeError(name)\n"
+    "    module = _rustify_load()\n"
+    "    if name == \"_original\":\n"
+    "        return module\n"
+    "    if name == \"__all__\":\n"
+    "        # what \"from package import *\" takes: the source's own\n"
+    "        return list(getattr(module, \"__all__\", [\n"
+    "            k for k in vars(module) if not k.startswith(\"_\")]))\n"
+    "    try:\n"
+    "        value = getattr(module, name)\n"
+    "    except AttributeError:\n"
+    "        raise AttributeError(\"module %r has no attribute %r\"\n"
+    "                             % (__name__, name)) from None\n"
+    "    globals()[name] = value\n"
+    "    return value\n\n\n"
+    "def __dir__():\n"
+    "    return sorted(set(globals()) | set(dir(_rustify_load())))\n";
+
+/* Writes the python-only package into w->python_dir/<module>. */
+static int python_only_write(struct deliver_work *w)
+{
+	char *pkg = xasprintf("%s/%s", w->python_dir, w->module);
+	char *init = xasprintf("%s/__init__.py", pkg);
+	char *orig = xasprintf("%s/_original.py", pkg);
+	int rc;
+
+	fs_remove_tree(w->python_dir);
+	if ((rc = fs_mkdirs(pkg, 0755, &w->err)) < 0)
+		goto out;
+	if ((rc = fs_write_file(init, python_only_init,
+				strlen(python_only_init), &w->err)) < 0)
+		goto out;
+	rc = fs_write_file(orig, w->source, w->source_len, &w->err);
+out:
+	free(orig);
+	free(init);
+	free(pkg);
+	return rc;
+}
+
+/* A crate an earlier job delivered for this module: it no longer
+ * matches the package. A symlink at DIR/crate is left alone: nothing is
+ * written through it. */
+static void python_only_drop_crate(int outfd, const char *module)
+{
+	struct stat st;
+	int cratefd;
+
+	if (fstatat(outfd, "crate", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		return;
+	cratefd = openat(outfd, "crate",
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cratefd < 0)
+		return;
+	if (fs_remove_tree_at(cratefd, module) < 0 && errno != ENOENT)
+		log_warn("crate/%s: %s", module, strerror(errno));
+	close(cratefd);
+}
+
+/*
  * Everything below the output folder is reached through directory
  * descriptors opened without following symlinks: a symlink named like
  * the module, its temporaries, or crate/ is never followed (README
@@ -101,6 +197,16 @@ static void deliver_work(void *arg)
 		w->rc = err_set(&w->err, RUSTIFY_EIO, "%s: %s", w->output,
 				strerror(errno));
 		goto out;
+	}
+	if (w->source) {
+		if ((w->rc = python_only_write(w)) < 0)
+			goto fail;
+		if ((w->rc = fs_place_tree_at(w->package_from, outfd,
+					      w->module, &w->err)) < 0)
+			goto fail;
+		python_only_drop_crate(outfd, w->module);
+		fs_remove_tree(w->python_dir);
+		goto runner;
 	}
 	if ((w->rc = fs_place_tree_at(w->package_from, outfd, w->module,
 				      &w->err)) < 0)
@@ -123,10 +229,14 @@ static void deliver_work(void *arg)
 					     &w->err)) < 0)
 			goto fail;
 	}
-	if (w->runner &&
-	    (w->rc = fs_copy_file_at(w->runner, outfd, "rustify_run.py", 0644,
-				     &w->err)) < 0)
-		goto fail;
+runner:
+	for (size_t i = 0; i < NRUNNER_FILES; i++) {
+		if (w->runners[i] &&
+		    (w->rc = fs_copy_file_at(w->runners[i], outfd,
+					     runner_files[i], 0644, &w->err)) <
+			0)
+			goto fail;
+	}
 	w->rc = manifest_merge(outfd, w->entry, &w->err);
 fail:
 	if (w->rc < 0)
@@ -147,7 +257,10 @@ static void deliver_cleanup(void *arg)
 	free(w->package_from);
 	free(w->crate_from);
 	free(w->wheel_from);
-	free(w->runner);
+	for (size_t i = 0; i < NRUNNER_FILES; i++)
+		free(w->runners[i]);
+	free(w->source);
+	free(w->python_dir);
 	free(w->wheel_to);
 	json_decref(w->entry);
 	err_release(&w->err);
@@ -196,26 +309,50 @@ static void deliver_after(struct job_run *r, void *arg)
 		job_spawn(r, &child);
 		goto out;
 	}
-	buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"", w->output,
-		 w->output, ps->module);
+	if (ps->is_python_only)
+		buf_addf(&msg,
+			 "%s: every function stays in Python (the package "
+			 "is the source alone); PYTHONPATH=%s python -m "
+			 "rustify_run %s.py",
+			 w->output, w->output, ps->src.name);
+	else
+		buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"",
+			 w->output, w->output, ps->module);
 	jobcache_remember(r);
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	buf_release(&msg);
 }
 
-/* This module's entry of DIR/rustify.json (read by rustify_run). */
+/* Whether select picked any function. */
+static bool any_selected(struct job_run *r)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+		if (json_is_true(json_object_get(f, "selected")))
+			return true;
+	}
+	return false;
+}
+
+/* This module's entry of DIR/rustify.json (read by rustify_run): the
+ * selected functions, or every function when none was selected (each
+ * then says why it stays in Python). */
 static json_t *manifest_entry(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
 	json_t *fns = json_array(), *f;
+	bool is_all = !any_selected(r);
 	size_t i;
 
 	json_array_foreach(json_object_get(ps->index, "functions"), i, f) {
 		const char *q =
 		    json_string_value(json_object_get(f, "qualname"));
 		json_t *rf = stage_result_fn(r, q);
-		if (!rf || !json_is_true(json_object_get(rf, "selected")))
+		if (!rf ||
+		    (!is_all && !json_is_true(json_object_get(rf, "selected"))))
 			continue;
 		bool ok = json_is_true(json_object_get(rf, "translated")) &&
 			  json_is_true(json_object_get(rf, "verified")) &&
@@ -231,7 +368,7 @@ static json_t *manifest_entry(struct job_run *r)
 	}
 	return json_pack(
 	    "{s:s, s:s?, s:s, s:s, s:s, s:s?, s:o,"
-	    " s:{s:O, s:s, s:O}}",
+	    " s:{s:O?, s:s, s:O?}}",
 	    "module", ps->module, "source", ps->src.path, "source_name",
 	    ps->src.name, "source_sha256", ps->src.sha256, "job", r->id,
 	    "job_key",
@@ -253,23 +390,35 @@ void stage_deliver(struct job_run *r)
 	struct deliver_work *w;
 	struct err err = ERR_INIT;
 
-	if (!ps->out_dir) {
+	if (!ps->out_dir && !ps->is_python_only) {
 		job_stage_done(r, STAGE_SKIPPED, "nothing was generated");
 		return;
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->output = xstrdup(ps->output);
 	w->module = xstrdup(ps->module);
-	w->package_from =
-	    r->is_dry_run || !wheel
-		? xasprintf("%s/%s", ps->out_dir, ps->module)
-		: xasprintf("%s/site/%s", r->work_dir, ps->module);
-	w->crate_from = xasprintf("%s/crate", ps->out_dir);
+	if (ps->is_python_only) {
+		w->source = xmalloc(ps->src.len + 1);
+		memcpy(w->source, ps->src.text, ps->src.len);
+		w->source_len = ps->src.len;
+		w->python_dir = xasprintf("%s/python", r->work_dir);
+		w->package_from =
+		    xasprintf("%s/%s", w->python_dir, ps->module);
+	} else {
+		w->package_from =
+		    r->is_dry_run || !wheel
+			? xasprintf("%s/%s", ps->out_dir, ps->module)
+			: xasprintf("%s/site/%s", r->work_dir, ps->module);
+		w->crate_from = xasprintf("%s/crate", ps->out_dir);
+	}
 	w->wheel_from = wheel && !r->is_dry_run ? xstrdup(wheel) : NULL;
-	if (harness_write("rustify_run.py", r->work_dir, &w->runner, &err) <
-	    0) {
-		log_warn("job %s: %s", r->id, err_msg(&err));
-		w->runner = NULL;
+	for (size_t i = 0; i < NRUNNER_FILES; i++) {
+		if (harness_write(runner_files[i], r->work_dir, &w->runners[i],
+				  &err) < 0) {
+			log_warn("job %s: %s", r->id, err_msg(&err));
+			w->runners[i] = NULL;
+			err_release(&err);
+		}
 	}
 	w->entry = manifest_entry(r);
 	err_release(&err);

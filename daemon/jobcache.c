@@ -46,7 +46,9 @@ char *jobcache_key(struct job_run *r, json_t *names)
 
 /*
  * A whole-job cache hit: the same delivery is already in the output dir
- * (its manifest names this job key, and the package and wheel are there).
+ * (its manifest names this job key, and the package, the runner and the
+ * wheel, if it has one, are there). A delivery with every function in
+ * Python (no wheel) is a hit the same way.
  * Nothing is profiled, built, verified or copied again.
  */
 bool jobcache_hit(struct job_run *r)
@@ -66,11 +68,14 @@ bool jobcache_hit(struct job_run *r)
 	    !hit)
 		goto out;
 	/* built by the toolchain installed now (known, and checked again
-	 * in the background once a minute while hits are served) */
+	 * in the background once a minute while hits are served); a
+	 * delivery that never ran it (everything in Python, nothing tried
+	 * to compile) does not depend on it */
 	if (now_seconds() - r->d->toolchain_at > 60)
 		build_probe_toolchain(r->d);
 	tools = json_string_value(json_object_get(hit, "toolchain"));
-	if (!r->d->toolchain || !tools || strcmp(tools, r->d->toolchain))
+	if (!(json_is_true(json_object_get(hit, "python_only")) && !tools) &&
+	    (!r->d->toolchain || !tools || strcmp(tools, r->d->toolchain)))
 		goto out;
 	path = xasprintf("%s/rustify.json", out);
 	man = json_load_file(path, 0, &je);
@@ -85,6 +90,13 @@ bool jobcache_hit(struct job_run *r)
 	pkg = xasprintf("%s/%s", out,
 			json_string_value(json_object_get(hit, "module")));
 	ok = stat(pkg, &st) == 0 && S_ISDIR(st.st_mode);
+	/* every delivery has its runner */
+	free(path);
+	path = xasprintf("%s/rustify_run.py", out);
+	ok = ok && stat(path, &st) == 0;
+	free(path);
+	path = xasprintf("%s/rustify_run_swap.py", out);
+	ok = ok && stat(path, &st) == 0;
 	if (ok && json_is_string(json_object_get(hit, "wheel"))) {
 		wheel =
 		    xasprintf("%s/%s", out,
@@ -146,10 +158,15 @@ void jobcache_remember(struct job_run *r)
 		json_object_set(keep, "name", json_object_get(f, "name"));
 		json_array_append_new(fns, keep);
 	}
-	json_t *val =
-	    json_pack("{s:s, s:s?, s:o, s:s, s:s?}", "module", ps->module,
-		      "wheel", base ? base + 1 : NULL, "functions", fns, "job",
-		      r->id, "toolchain", r->d->toolchain);
+	/* the toolchain matters only where something was compiled: a
+	 * python-only delivery whose Rust did not compile names it */
+	bool is_untried =
+	    ps->is_python_only && !json_object_size(ps->excluded);
+	json_t *val = json_pack(
+	    "{s:s, s:s?, s:o, s:s, s:s?, s:b}", "module", ps->module, "wheel",
+	    base ? base + 1 : NULL, "functions", fns, "job", r->id, "toolchain",
+	    is_untried ? NULL : r->d->toolchain, "python_only",
+	    ps->is_python_only);
 	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL, 0,
 			    &err) < 0)
 		log_warn("job %s: %s", r->id, err_msg(&err));

@@ -954,8 +954,8 @@ static void translate_after(struct job_run *r, void *arg)
 	buf_addf(&msg, "%zu of %zu selected functions translated", ntranslated,
 		 nfns);
 	if (!ntranslated) {
-		buf_adds(&msg, "; nothing to build");
-		r->is_done_early = true;
+		buf_adds(&msg, "; " STAGE_NOTHING_TO_BUILD);
+		ps->is_python_only = true;
 	}
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
@@ -998,10 +998,10 @@ static void translate_again_after(struct job_run *r, void *arg)
 	}
 	apply_report(r, w->report, &ntranslated, &nfns);
 	if (!ntranslated) {
-		r->is_done_early = true;
+		r->ps->is_python_only = true;
 		job_stage_done(r, STAGE_DONE,
-			       "no translated function's Rust compiled; every "
-			       "function stays in Python");
+			       "no translated function's Rust compiled; "
+			       STAGE_NOTHING_TO_BUILD);
 		return;
 	}
 	buf_addf(&msg,
@@ -1047,7 +1047,8 @@ static void stage_translate(struct job_run *r)
 		if (json_is_true(json_object_get(f, "selected")))
 			json_array_append(names, json_object_get(f, "name"));
 	}
-	if (!json_array_size(names)) {
+	if (!json_array_size(names) &&
+	    json_is_true(json_object_get(r->request, "rebuild"))) {
 		json_decref(names);
 		r->is_done_early = true;
 		job_stage_done(r, STAGE_SKIPPED, "no function was selected");
@@ -1055,6 +1056,8 @@ static void stage_translate(struct job_run *r)
 	}
 	if (!ps->python)
 		ps->python = stage_python(r);
+	/* A job with nothing selected delivers too (the package with every
+	 * function in Python), so it has a key and may be a hit. */
 	ps->job_key = jobcache_key(r, names);
 	if (json_is_true(json_object_get(r->request, "rebuild"))) {
 		json_decref(names);
@@ -1078,8 +1081,18 @@ static void stage_translate(struct job_run *r)
 	}
 	ps->module =
 	    module ? xstrdup(module) : xasprintf("%s_rs", ps->src.name);
-	ps->out_dir = xasprintf("%s/out", r->work_dir);
 	ps->output = stage_output_dir(r);
+	if (!json_array_size(names)) {
+		json_decref(names);
+		ps->is_python_only = true;
+		json_object_set_new(r->result, "module",
+				    json_string(ps->module));
+		job_stage_done(r, STAGE_SKIPPED,
+			       "no function was selected; "
+			       STAGE_NOTHING_TO_BUILD);
+		return;
+	}
+	ps->out_dir = xasprintf("%s/out", r->work_dir);
 	w = xcalloc(1, sizeof(*w));
 	w->text = xstrndup(ps->src.text, ps->src.len);
 	w->len = ps->src.len;
@@ -1117,7 +1130,7 @@ static void crate_fmt_done(struct job_run *r, int64_t status, int sig,
 	buf_release(&msg);
 }
 
-static void stage_crate(struct job_run *r)
+static void crate_fmt(struct job_run *r)
 {
 	char *lib = xasprintf("%s/crate/src/lib.rs", r->ps->out_dir);
 	const char *args[] = {"rustfmt", "--edition", "2021", lib, NULL};
@@ -1130,11 +1143,40 @@ static void stage_crate(struct job_run *r)
 	free(lib);
 }
 
+static void stage_crate(struct job_run *r)
+{
+	if (!r->ps->is_python_only) {
+		crate_fmt(r);
+		return;
+	}
+	/* what --dry-run means for a crate: deliver writes, no job key */
+	r->is_dry_run = json_is_true(json_object_get(r->request, "dry_run"));
+	job_stage_done(r, STAGE_SKIPPED, STAGE_NOTHING_TO_BUILD);
+}
+
+/* build and verify have nothing to do when nothing was translated (or
+ * nothing compiled): the job still goes on to deliver. */
+static void stage_build_or_skip(struct job_run *r)
+{
+	if (r->ps->is_python_only)
+		job_stage_done(r, STAGE_SKIPPED, STAGE_NOTHING_TO_BUILD);
+	else
+		stage_build(r);
+}
+
+static void stage_verify_or_skip(struct job_run *r)
+{
+	if (r->ps->is_python_only)
+		job_stage_done(r, STAGE_SKIPPED, STAGE_NOTHING_TO_BUILD);
+	else
+		stage_verify(r);
+}
+
 static const struct job_stage stages[] = {
     {"source", stage_source},	    {"index", stage_index},
     {"profile", stage_profile},	    {"select", stage_select},
     {"translate", stage_translate}, {"crate", stage_crate},
-    {"build", stage_build},	    {"verify", stage_verify},
+    {"build", stage_build_or_skip}, {"verify", stage_verify_or_skip},
     {"deliver", stage_deliver},
 };
 /* A run's stage data goes with it: the build's lock and state, then

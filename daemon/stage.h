@@ -24,6 +24,9 @@ struct pipeline_state {
 	char *profile_key;
 	bool has_profile_cache_hit;
 	bool is_list_only;
+	/* nothing to build: crate, build and verify are skipped and deliver
+	 * writes the package as the source alone (every function in Python) */
+	bool is_python_only;
 	char *module;		   /* the accelerated package's import name */
 	char *out_dir;		   /* work/<id>/out: crate/ and <module>/ */
 	char *output;		   /* the user's output dir (deliver) */
@@ -32,6 +35,10 @@ struct pipeline_state {
 	json_t *excluded;	   /* name: why, kept in Python by the build */
 	char *job_key;		   /* everything that determines the delivery */
 };
+
+/* The message of the stages a job with nothing to build skips. */
+#define STAGE_NOTHING_TO_BUILD                                                 \
+	"nothing to build: every function stays in Python"
 
 /* r's state, made on first use. */
 struct pipeline_state *stage_state(struct job_run *r);

@@ -21,10 +21,16 @@ runs argv[0] as __main__ with sys.argv set to the list.  A source without an
 workload.kind "none" with a message saying how to give a workload.
 
 Run 1 (timing) wraps the workload, repeated --iterations times, in
-cProfile.  Run 2 (types and samples) runs the workload once more under
-sys.settrace.  It counts every call of every function and method of the
-file; for the first --max-recorded-calls calls of each it records the
-exact argument and return types.  Samples, the (args, kwargs) of a call
+cProfile: one cProfile.Profile for the main thread and one for each thread
+the workload starts through threading (enabled in the new thread before
+its run(), see ThreadProfilers), merged with pstats; a thread still
+running when the workload ends counts the calls it finished by then.
+Run 2 (types and samples) runs the workload once more under sys.settrace,
+in the threads it starts too (threading.settrace; the recorder takes a
+lock, so that threads' calls are counted and sampled one at a time).  It
+counts every call of every function and method of the file; for the
+first --max-recorded-calls calls of each it records the exact argument
+and return types.  Samples, the (args, kwargs) of a call
 pickled at call time (self included for methods), are spread over the
 whole run: call 1, then every N / --max-samples calls where N is the
 function's number of calls in run 1 (per iteration), plus the first call
@@ -110,10 +116,12 @@ import marshal
 import os
 import pickle
 import platform
+import pstats
 import random
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 import traceback
 import types
@@ -464,6 +472,8 @@ def run_guarded(body):
         exception = describe_exception(exc)
     finally:
         sys.settrace(None)
+        threading.settrace(None)
+        threading.setprofile(None)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -503,6 +513,79 @@ def describe_exception(exc):
 
 # ---------------------------------------------------------------- run 1
 
+class _Stats:
+    """What pstats.Stats reads a profile from: one thread's stats."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    def create_stats(self):
+        pass
+
+
+class ThreadProfilers:
+    """A cProfile.Profile for each thread the workload starts (cProfile
+    profiles only the thread that enables it).
+
+    install() wraps threading.Thread._bootstrap_inner, which every thread
+    started through threading runs in the new thread before run(): the
+    thread's profiler is enabled there, so run() itself is seen (a
+    Thread subclass's own run too).  Where that method does not exist,
+    threading.setprofile does it on the thread's first event, the call of
+    run(), which is then not counted.  The frames already running when
+    profiling starts end unmatched, which cProfile ignores.
+    """
+
+    def __init__(self):
+        self.profilers = []
+        self.saved = None
+
+    def _new(self):
+        profiler = cProfile.Profile()
+        self.profilers.append(profiler)
+        return profiler
+
+    def start(self, frame, event, arg):
+        """threading.setprofile's function."""
+        sys.setprofile(None)
+        self._new().enable()
+
+    def install(self):
+        saved = threading.Thread.__dict__.get("_bootstrap_inner")
+        if saved is None:
+            threading.setprofile(self.start)
+            return
+        new = self._new
+
+        def _bootstrap_inner(thread):
+            profiler = new()
+            profiler.enable()
+            try:
+                saved(thread)
+            finally:
+                profiler.disable()
+
+        self.saved = saved
+        threading.Thread._bootstrap_inner = _bootstrap_inner
+
+    def remove(self):
+        threading.setprofile(None)
+        if self.saved is not None:
+            threading.Thread._bootstrap_inner = self.saved
+            self.saved = None
+
+    def merged(self, main):
+        """The stats dict of the main profiler plus every thread's."""
+        main.create_stats()
+        stats = pstats.Stats(_Stats(main.stats))
+        for profiler in list(self.profilers):
+            # snapshot_stats does not disable: that would act on this
+            # thread, and a thread still running keeps its profiler
+            profiler.snapshot_stats()
+            stats.add(_Stats(profiler.stats))
+        return stats.stats
+
+
 def timing_run(workload, iterations, source_real, table):
     """Profile the workload with cProfile; return timing data."""
     stats = {}
@@ -513,20 +596,22 @@ def timing_run(workload, iterations, source_real, table):
 
     exit_code, exception = run_guarded(prepare)
     profiler = cProfile.Profile()
+    threads = ThreadProfilers()
     wall = 0.0
     if exception is None and (exit_code == 0 or workload.kind != "entry"):
         def body():
+            threads.install()
             profiler.enable()
             try:
                 for _ in range(iterations):
                     workload.run_once(state["func"])
             finally:
                 profiler.disable()
+                threads.remove()
         start = time.perf_counter()
         exit_code, exception = run_guarded(body)
         wall = time.perf_counter() - start
-        profiler.create_stats()
-        stats = profiler.stats
+        stats = threads.merged(profiler)
     by_line = {}
     for entry in table:
         key = (entry["qualname"], entry["line"])
@@ -926,7 +1011,16 @@ class TypeRecorder:
         self.running = False
         self.stopped = False
         self.restarts = 0
+        # Threads the workload starts are traced too (thread_trace), each
+        # call event under the lock (reentrant: a Watch freed inside the
+        # hook comes back in).  The main thread takes it only once a
+        # thread is traced (threaded): until then its hook says when it
+        # is inside (inside), and the first thread waits for it to leave.
+        self.lock = _thread.RLock()
         self.main_thread = _thread.get_ident()
+        self.threads = {self.main_thread}
+        self.threaded = False
+        self.inside = False
         expected = expected or {}
         for key, rec in self.funcs.items():
             rec.expected = expected.get(key, 0)
@@ -967,10 +1061,47 @@ class TypeRecorder:
             [var_kw] if var_kw else [])
         return (rec, order, positional, var_pos, kwonly, var_kw)
 
+    def thread_trace(self, frame, event, arg):
+        """threading.settrace's function, on a new thread's first event:
+        the thread is traced by locked_trace from now on."""
+        self.threaded = True
+        while self.inside:
+            # the main thread is in its unlocked hook: let it finish
+            time.sleep(0)
+        with self.lock:
+            self.threads.add(_thread.get_ident())
+        sys.settrace(self.locked_trace)
+        return self.locked_trace(frame, event, arg)
+
     def global_trace(self, frame, event, arg):
-        """Global trace function: 'call' events of every Python frame."""
+        """The main thread's global trace function: 'call' events of
+        every Python frame."""
         if event != "call":
             return None
+        # set before threaded is read: see thread_trace
+        self.inside = True
+        try:
+            if self.threaded or self.stopped:
+                self.inside = False
+                return self.locked_trace(frame, event, arg)
+            return self._call(frame)
+        finally:
+            self.inside = False
+
+    def locked_trace(self, frame, event, arg):
+        """The global trace function once threads are traced."""
+        if event != "call":
+            return None
+        if self.stopped or not self.running:
+            # the run is over, or the hook was removed in another
+            # thread: this one stops tracing too
+            sys.settrace(None)
+            return None
+        with self.lock:
+            return self._call(frame)
+
+    def _call(self, frame):
+        """A 'call' event (the lock held)."""
         code = frame.f_code
         info = self.codes.get(id(code))
         if info is None:
@@ -1043,6 +1174,10 @@ class TypeRecorder:
 
     def returned(self, watch, frame, arg):
         """The 'return' event of a call whose types are recorded."""
+        with self.lock:
+            self._returned(watch, frame, arg)
+
+    def _returned(self, watch, frame, arg):
         if self.pending.pop(id(watch), None) is None:
             return
         rec = watch.rec
@@ -1061,13 +1196,15 @@ class TypeRecorder:
 
     def lost(self, watch):
         """A traced frame ended unseen: count it, trace again if needed."""
-        if self.pending.pop(id(watch), None) is not None:
-            self._count(watch.rec, watch.key, None)
-        if (self.running and not self.stopped
-                and _thread.get_ident() == self.main_thread
-                and sys.gettrace() is None):
-            self.restarts += 1
-            sys.settrace(self.global_trace)
+        with self.lock:
+            if self.pending.pop(id(watch), None) is not None:
+                self._count(watch.rec, watch.key, None)
+            ident = _thread.get_ident()
+            if (self.running and not self.stopped
+                    and ident in self.threads and sys.gettrace() is None):
+                self.restarts += 1
+                sys.settrace(self.global_trace if ident == self.main_thread
+                             else self.locked_trace)
 
     def _count(self, rec, key, ret):
         sig = (key, ret)
@@ -1164,10 +1301,11 @@ class TypeRecorder:
 
     def finish(self):
         """Count calls whose return was never seen (return: null)."""
-        self.running = False
-        for rec, key in list(self.pending.values()):
-            self._count(rec, key, None)
-        self.pending.clear()
+        with self.lock:
+            self.running = False
+            for rec, key in list(self.pending.values()):
+                self._count(rec, key, None)
+            self.pending.clear()
 
     def signatures(self, rec):
         """Distinct signatures of a function, most frequent first."""
@@ -1187,11 +1325,13 @@ def types_run(workload, recorder):
     def body():
         state["func"] = workload.prepare()
         recorder.running = True
+        threading.settrace(recorder.thread_trace)
         sys.settrace(recorder.global_trace)
         try:
             workload.run_once(state["func"])
         finally:
             sys.settrace(None)
+            threading.settrace(None)
             recorder.running = False
 
     run_guarded(body)

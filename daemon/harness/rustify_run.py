@@ -9,312 +9,46 @@ script.py runs as __main__ with sys.argv = ["script.py", ARGS...] and
 sys.path[0] = the script's folder, as "python script.py ARGS" would run it.
 Its output, exit status and exceptions are its own (an uncaught exception
 prints the usual traceback, without this runner's frames, and exits 1).
+Its globals are what `python script.py` gives it, nothing more.
 Standard library only; CPython 3.8-3.13.
 
-Manifest (DIR/rustify.json, or the file named by $RUSTIFY_MANIFEST)::
+Which functions are swapped in, and how: rustify_run_swap.py (delivered
+beside this file).  This file stays small, so that a run where nothing
+applies costs nothing measurable even where no bytecode is cached: when
+the manifest (DIR/rustify.json, or $RUSTIFY_MANIFEST) marks no function
+"accelerated": true, or there is none, the runner neither parses it as
+JSON nor imports rustify_run_swap, installs an import hook or imports a
+package: it runs the script.  Only modules that hold accelerated functions
+are parsed and transformed.
 
-    {"version": 1,
-     "modules": [
-       {"module": "euclidean_rs",          accelerated package (import name)
-        "source": "/abs/path/euclidean.py", the original source file
-        "source_name": "euclidean",         its module name when imported
-        "functions": [
-          {"qualname": "euclidean",         function's __qualname__
-           "hash": "<64 hex digits>",       SHA-256 of its source text
-           "accelerated": true}]}]}         false: always stays Python
-
-Which functions are swapped: for every manifest source file that runs as
-the script or is imported (matched by real path, whatever the module
-name), each top-level, undecorated function with "accelerated": true whose
-current source hash equals the manifest's.  The hash is SHA-256 (lower-case
-hex) of the file's bytes from the start of the definition (the "@" of the
-first decorator, else the "def" or "async" keyword) to its end (ast's
-end_lineno/end_col_offset: the end of the last statement of the body).  A
-function edited since the build hashes differently and runs as Python.
-A top-level class is followed by `Cls = __rustify_swap__("Cls", Cls,
-allowed)`: its accelerated methods whose every def hashes as built (allowed)
-get native versions on the class itself (through the package's
-_rustify_bind), so the script's own class object is patched. Nested and
-decorated top-level functions are not swapped.
-
-How: the module's code is compiled from a syntax tree in which each such
-`def name` is followed by `name = __rustify_swap__("name", name)`, so the
-name is rebound as soon as it is defined (the script's own main block sees
-the fast version).  __rustify_swap__ imports the package, and before
-returning getattr(package, qualname) it calls
-package._rustify_bind(qualname, original_function) when the package has
-it, so that fallbacks run the very function the module defined; the
-originals are also kept in the module's __rustify_originals__ dict.  If the
-package cannot be imported or lacks the function, the original stays.  While
-a package is being imported, manifest sources it imports are loaded
-unchanged (so a shim that imports the original module gets originals).
-Transformed modules are never written to __pycache__.
-Set RUSTIFY_RUN_DEBUG=1 to get one stderr line per swap decision.
+Stack depth: the script's code runs a few frames above the bottom of the
+stack (runpy's, this module's), which would make a recursion that fits
+under `python script.py` raise RecursionError.  Before the script runs,
+the runner measures what they cost toward the recursion limit (the depth
+a probe cannot reach from the point where the script's code is exec'd,
+keep_stack_depth) and raises the limit by exactly that much
+(sys.getrecursionlimit() then reads that much higher than under python).
 """
 
-import ast
-import builtins
-import hashlib
-import importlib
-import importlib.abc
-import importlib.machinery
-import json
+# Only what the interpreter has loaded already: the swaps (ast, hashlib,
+# json, importlib's finders) are imported when something is accelerated.
 import os
 import sys
-import types
 
-SWAP_NAME = "__rustify_swap__"
-ORIGINALS_NAME = "__rustify_originals__"
 USAGE = "usage: python -m rustify_run SCRIPT.py [ARGS...]\n"
 
 
-def _debug(message):
-    if os.environ.get("RUSTIFY_RUN_DEBUG"):
-        sys.stderr.write("rustify_run: %s\n" % message)
-
-
-def line_starts(data):
-    """Byte offset of the start of each line (index 0 is line 1)."""
-    starts = [0]
-    for i, byte in enumerate(data):
-        if byte == 0x0A:
-            starts.append(i + 1)
-    return starts
-
-
-def definition_span(data, starts, node):
-    """(start, end) byte offsets of a function definition's text."""
-    if node.decorator_list:
-        first = min(node.decorator_list, key=lambda d: (d.lineno,
-                                                        d.col_offset))
-        line_start = starts[first.lineno - 1]
-        line = data[line_start:starts[first.lineno]
-                    if first.lineno < len(starts) else len(data)]
-        start = line_start + line.index(b"@")
-    else:
-        start = starts[node.lineno - 1] + node.col_offset
-    end = starts[node.end_lineno - 1] + node.end_col_offset
-    return start, end
-
-
-def function_hash(data, starts, node):
-    """SHA-256 hex digest of a function definition's source bytes."""
-    start, end = definition_span(data, starts, node)
-    return hashlib.sha256(data[start:end]).hexdigest()
-
-
-def load_manifest(path):
-    """Read the manifest; returns {realpath(source): module entry}."""
-    with open(path, "rb") as f:
-        manifest = json.loads(f.read().decode("utf-8"))
-    by_source = {}
-    for entry in manifest.get("modules", []):
-        source = entry.get("source")
-        if not isinstance(source, str) or not isinstance(
-                entry.get("module"), str):
-            continue
-        wanted = {}
-        for func in entry.get("functions", []):
-            if func.get("accelerated") and isinstance(func.get("hash"), str):
-                # a qualname may name several defs (a property's getter
-                # and setter): each must hash to one of its hashes
-                wanted.setdefault(func.get("qualname"), set()).add(
-                    func["hash"].lower())
-        by_source[os.path.realpath(source)] = {"module": entry["module"],
-                                               "functions": wanted}
-    return by_source
-
-
-class Runner:
-    """Holds the manifest and performs the source transformation."""
-
-    def __init__(self, by_source):
-        self.by_source = by_source
-        self.importing_packages = 0
-        self.packages = {}
-
-    def entry_for(self, path):
-        """The manifest entry of a file, or None."""
-        if not path or self.importing_packages:
-            return None
-        return self.by_source.get(os.path.realpath(path))
-
-    def transform(self, data, path, entry):
-        """Compile source bytes, adding swaps for unchanged functions."""
-        tree = ast.parse(data, filename=path)
-        starts = line_starts(data)
-        swaps = []
-
-        def visit(body):
-            out = []
-            for node in body:
-                out.append(node)
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    want = entry["functions"].get(node.name)
-                    if want is None:
-                        continue
-                    if node.decorator_list:
-                        _debug("%s: %s is decorated, stays Python"
-                               % (path, node.name))
-                        continue
-                    if function_hash(data, starts, node) not in want:
-                        _debug("%s: %s changed since the build, stays Python"
-                               % (path, node.name))
-                        continue
-                    swaps.append(node.name)
-                    out.append(self._swap_stmt(node))
-                elif isinstance(node, ast.ClassDef):
-                    allowed = self._methods(data, starts, node, node.name,
-                                            entry["functions"], path)
-                    if allowed:
-                        swaps.append(node.name)
-                        out.append(self._swap_stmt(node, allowed))
-                else:
-                    for field in ("body", "orelse", "finalbody"):
-                        inner = getattr(node, field, None)
-                        if isinstance(inner, list) and inner and \
-                                isinstance(inner[0], ast.stmt):
-                            setattr(node, field, visit(inner))
-                    for handler in getattr(node, "handlers", []) or []:
-                        handler.body = visit(handler.body)
-                    for case in getattr(node, "cases", []) or []:
-                        case.body = visit(case.body)
-            return out
-
-        tree.body = visit(tree.body)
-        ast.fix_missing_locations(tree)
-        return compile(tree, path, "exec", dont_inherit=True), swaps
-
-    @staticmethod
-    def _methods(data, starts, cls, prefix, wanted, path):
-        """Qualnames of the methods of a class (and of the classes nested
-        in it) that are accelerated and unchanged since the build: every
-        def of such a qualname must hash as built."""
-        defs = {}
-
-        def walk(node, prefix):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    defs.setdefault(prefix + "." + item.name, []).append(
-                        function_hash(data, starts, item))
-                elif isinstance(item, ast.ClassDef):
-                    walk(item, prefix + "." + item.name)
-
-        walk(cls, prefix)
-        allowed = set()
-        for qualname, hashes in defs.items():
-            want = wanted.get(qualname)
-            if want is None:
-                continue
-            if all(h in want for h in hashes):
-                allowed.add(qualname)
-            else:
-                _debug("%s: %s changed since the build, stays Python"
-                       % (path, qualname))
-        return frozenset(allowed)
-
-    @staticmethod
-    def _swap_stmt(node, allowed=None):
-        """`name = __rustify_swap__("name", name[, allowed])` placed after
-        node (allowed: the method qualnames a class may get)."""
-        loc = {"lineno": node.end_lineno, "col_offset": node.col_offset,
-               "end_lineno": node.end_lineno,
-               "end_col_offset": node.end_col_offset}
-        args = [ast.Constant(value=node.name, **loc),
-                ast.Name(id=node.name, ctx=ast.Load(), **loc)]
-        if allowed is not None:
-            args.append(ast.Constant(value=tuple(sorted(allowed)), **loc))
-        call = ast.Call(
-            func=ast.Name(id=SWAP_NAME, ctx=ast.Load(), **loc),
-            args=args, keywords=[], **loc)
-        return ast.Assign(targets=[ast.Name(id=node.name, ctx=ast.Store(),
-                                            **loc)],
-                          value=call, **loc)
-
-    def package(self, name):
-        """Import an accelerated package once; None when it fails."""
-        if name in self.packages:
-            return self.packages[name]
-        self.importing_packages += 1
-        try:
-            module = importlib.import_module(name)
-        except Exception as exc:
-            _debug("cannot import %s: %s: %s"
-                   % (name, type(exc).__name__, exc))
-            module = None
-        finally:
-            self.importing_packages -= 1
-        self.packages[name] = module
-        return module
-
-    def swapper(self, entry, namespace):
-        """The __rustify_swap__ function for one module namespace."""
-        originals = namespace.setdefault(ORIGINALS_NAME, {})
-
-        def swap(qualname, original, allowed=None):
-            originals[qualname] = original
-            package = self.package(entry["module"])
-            bind = getattr(package, "_rustify_bind", None) if package \
-                else None
-            if bind is None:
-                _debug("%s.%s not available, stays Python"
-                       % (entry["module"], qualname))
-                return original
-            try:
-                fast = bind(qualname, original,
-                            None if allowed is None else set(allowed))
-            except Exception as exc:
-                _debug("%s._rustify_bind failed: %s"
-                       % (entry["module"], exc))
-                return original
-            if fast is not original or allowed:
-                _debug("%s: using %s.%s" % (namespace.get("__name__"),
-                                            entry["module"], qualname))
-            else:
-                _debug("%s: %s stays Python" % (namespace.get("__name__"),
-                                                qualname))
-            return fast
-
-        return swap
-
-
-class SwapLoader(importlib.machinery.SourceFileLoader):
-    """Loads a manifest source with swaps; never writes bytecode."""
-
-    def __init__(self, fullname, path, runner, entry):
-        super().__init__(fullname, path)
-        self.runner = runner
-        self.entry = entry
-
-    def get_code(self, fullname):
-        data = self.get_data(self.path)
-        code, _swaps = self.runner.transform(data, self.path, self.entry)
-        return code
-
-    def exec_module(self, module):
-        module.__dict__[SWAP_NAME] = self.runner.swapper(self.entry,
-                                                         module.__dict__)
-        super().exec_module(module)
-
-
-class SwapFinder(importlib.abc.MetaPathFinder):
-    """Finds manifest sources first and gives them a SwapLoader."""
-
-    def __init__(self, runner):
-        self.runner = runner
-
-    def find_spec(self, fullname, path, target=None):
-        if self.runner.importing_packages:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or not isinstance(
-                spec.loader, importlib.machinery.SourceFileLoader):
-            return None
-        entry = self.runner.entry_for(spec.origin)
-        if entry is None:
-            return None
-        spec.loader = SwapLoader(fullname, spec.origin, self.runner, entry)
-        return spec
+def may_accelerate(data):
+    """False when manifest bytes mark no function "accelerated": true
+    (then nothing is parsed); True when they may."""
+    key = b'"accelerated"'
+    at = data.find(key)
+    while at >= 0:
+        rest = data[at + len(key):].lstrip()
+        if rest[:1] == b":" and rest[1:].lstrip()[:4] == b"true":
+            return True
+        at = data.find(key, at + 1)
+    return False
 
 
 def _strip_own_frames(tb):
@@ -325,26 +59,69 @@ def _strip_own_frames(tb):
     return tb
 
 
+def _probe(n):
+    """How many calls deeper than this one fit under the limit."""
+    try:
+        return _probe(n + 1)
+    except RecursionError:
+        return n
+
+
+def keep_stack_depth():
+    """Raise the recursion limit by what the stack below the script
+    costs, measured; the caller execs the script right after.
+
+    The limit counts Python frames and, on some versions (3.11), each
+    entry into the interpreter from C as well.  Under python the script's
+    frame is the first on the stack; here it comes on top of the caller's
+    frame (and those below it: runpy's, this module's, main()), entered
+    by exec the way python enters it.  What they cost is what a probe
+    called from here cannot reach: the limit minus its depth, minus this
+    frame."""
+    below = sys.getrecursionlimit() - _probe(0) - 1
+    if below > 0:
+        sys.setrecursionlimit(sys.getrecursionlimit() + below)
+
+
 def run_script(runner, script, args):
-    """Run script as __main__ with the swaps; returns nothing."""
+    """Run script as __main__ (with the swaps when runner is not None);
+    returns nothing. The script's code is exec'd from here, at the depth
+    keep_stack_depth() measured from."""
     path = os.path.abspath(script)
     with open(path, "rb") as f:
         data = f.read()
-    module = types.ModuleType("__main__")
+    import builtins
+    import importlib.machinery
+    module = type(sys)("__main__")
+    # what `python script.py` puts in __main__'s globals, no more
     module.__dict__.update({
         "__file__": path, "__cached__": None, "__package__": None,
         "__spec__": None, "__builtins__": builtins,
         "__loader__": importlib.machinery.SourceFileLoader("__main__",
                                                            path)})
-    entry = runner.entry_for(path)
+    if "__annotations__" in sys.modules["__main__"].__dict__:
+        module.__dict__["__annotations__"] = {}
+    entry = runner.entry_for(path) if runner is not None else None
     if entry is not None:
-        code, _swaps = runner.transform(data, path, entry)
-        module.__dict__[SWAP_NAME] = runner.swapper(entry, module.__dict__)
+        code, _swaps = runner.transform(data, path, entry,
+                                        runner.swapper(entry, "__main__"))
     else:
         code = compile(data, path, "exec", dont_inherit=True)
     sys.modules["__main__"] = module
     sys.argv[:] = [script] + list(args)
+    keep_stack_depth()
     exec(code, module.__dict__)
+
+
+def _import_swaps(here):
+    """rustify_run_swap from this file's folder (not a module of that
+    name where the script is)."""
+    sys.path.insert(0, here)
+    try:
+        import rustify_run_swap
+    finally:
+        del sys.path[0]
+    return rustify_run_swap
 
 
 def main(argv=None):
@@ -359,21 +136,29 @@ def main(argv=None):
         return 2
     manifest = os.environ.get("RUSTIFY_MANIFEST") or os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "rustify.json")
-    by_source = {}
-    if os.path.exists(manifest):
+    try:
+        with open(manifest, "rb") as f:
+            data = f.read()
+    except OSError:
+        data = b""
+    here = os.path.dirname(os.path.realpath(__file__))
+    runner = None
+    if may_accelerate(data):
+        swaps = _import_swaps(here)
         try:
-            by_source = load_manifest(manifest)
+            by_source = swaps.load_manifest(manifest)
         except (OSError, ValueError, AttributeError, TypeError) as exc:
             sys.stderr.write("rustify_run: ignoring bad manifest %s: %s\n"
                              % (manifest, exc))
-    runner = Runner(by_source)
-    here = os.path.dirname(os.path.realpath(__file__))
+            by_source = {}
+        if by_source:
+            runner = swaps.Runner(by_source)
+            swaps.install_finder(runner)
     script_dir = os.path.dirname(os.path.realpath(script))
     if sys.path and os.path.realpath(sys.path[0] or os.curdir) != here:
         sys.path[0] = script_dir
     else:
         sys.path.insert(0, script_dir)
-    sys.meta_path.insert(0, SwapFinder(runner))
     try:
         run_script(runner, script, args)
     except SystemExit:

@@ -306,12 +306,23 @@ def test_a_function_whose_rust_does_not_compile_stays_in_python(
     fns = {f["name"]: f for f in res["functions"]}
     assert fns["sq_sum"]["translated"] is False
     assert "did not compile" in fns["sq_sum"]["reason"]
-    # the build sent the job back to translate (a stage transition)
+    # the build sent the job back to translate (a stage transition),
+    # then there is nothing to build, and the job still delivers
     names = [s["name"] for s in res["stages"]]
-    assert names[-3:] == ["crate", "build", "translate"], names
-    assert res["stages"][-2]["status"] == "again", res["stages"]
+    assert names[-7:] == ["crate", "build", "translate", "crate", "build",
+                          "verify", "deliver"], names
+    assert res["stages"][-6]["status"] == "again", res["stages"]
     assert "every function stays in Python" in \
-        res["stages"][-1]["message"], res["stages"]
+        res["stages"][-5]["message"], res["stages"]
+    assert [s["status"] for s in res["stages"][-4:]] == \
+        ["skipped"] * 3 + ["done"], res["stages"]
+    man = json.load(open(os.path.join(out + "2", "rustify.json")))
+    assert [(f["qualname"], f["accelerated"]) for f in
+            man["modules"][0]["functions"]] == [("sq_sum", False)], man
+    r = subprocess.run([sys.executable, "-m", "rustify_run", src],
+                       capture_output=True, text=True, cwd=tmpdir_short,
+                       env=dict(os.environ, PYTHONPATH=out + "2"))
+    assert r.returncode == 0 and r.stdout == "", r.stderr
 
 
 MANY_HOT = '''\

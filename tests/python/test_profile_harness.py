@@ -519,3 +519,114 @@ def test_closures_and_exceptions_are_carried_by_value(tmp_path):
     assert again(3) == 0
     assert type(odd).__name__ == "Odd" and odd.args == ("code 7",)
     assert odd.code == 7
+
+
+THREADED = """\
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+
+    def work(xs, scale):
+        total = 0.0
+        for x in xs:
+            total += x * scale
+        return total
+
+
+    def pooled(n):
+        return sum(i * i for i in range(n))
+
+
+    class Worker(threading.Thread):
+        def run(self):
+            for _ in range(3):
+                work([1.0, 2.0, 3.0], 2)
+
+
+    def in_thread(results, i):
+        results.append(work([float(i)] * 1000, 0.5))
+
+
+    if __name__ == "__main__":
+        results = []
+        threads = [threading.Thread(target=in_thread, args=(results, i))
+                   for i in range(4)]
+        threads.append(Worker())
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with ThreadPoolExecutor(2) as pool:
+            print(sum(pool.map(pooled, range(10))))
+        print(len(results))
+    """
+
+
+def test_functions_called_only_from_threads_are_profiled(tmp_path):
+    # CPython's own count: 4 threads call work once, Worker three times;
+    # the pool calls pooled 10 times (the workload runs twice: timing,
+    # then types and samples)
+    proc, report, samples = run_harness(tmp_path, THREADED)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "540\n4\n" * 2
+    work = func(report, "work")
+    assert work["ncalls"] == 7, work
+    assert work["tottime"] > 0 and work["share"] > 0
+    assert work["traced_calls"] == 7, work
+    assert sorted((s["args"]["xs"], s["args"]["scale"], s["return"],
+                   s["count"]) for s in work["signatures"]) == [
+        ("list[float]", "float", "float", 4),
+        ("list[float]", "int", "float", 3)], work
+    assert work["samples"] > 0 and samples["work"], work
+    args, kwargs = samples["work"][0]
+    assert kwargs == {} and isinstance(args[0], list)
+    pooled = func(report, "pooled")
+    assert pooled["ncalls"] == 10 and pooled["traced_calls"] == 10
+    assert [s["args"] for s in pooled["signatures"]] == [{"n": "int"}]
+    assert func(report, "in_thread")["ncalls"] == 4
+    assert func(report, "Worker.run")["ncalls"] == 1
+
+
+def test_threads_and_main_thread_calling_at_once(tmp_path):
+    # The main thread and four threads call one function at once, while
+    # types and samples are taken (the recorder serializes them): every
+    # call is counted, the program's own output is unchanged.
+    proc, report, samples = run_harness(tmp_path, """\
+        import threading
+
+
+        def f(x):
+            return x * 2 + 1
+
+
+        def loop(n, out):
+            t = 0
+            for i in range(n):
+                t += f(i if i % 3 else float(i))
+            out.append(t)
+
+
+        if __name__ == "__main__":
+            out = []
+            threads = [threading.Thread(target=loop, args=(20000, out))
+                       for _ in range(4)]
+            for t in threads:
+                t.start()
+            loop(20000, out)
+            for t in threads:
+                t.join()
+            print(sorted(out))
+        """, "--max-recorded-calls", "30000", "--max-samples", "8")
+    assert proc.returncode == 0, proc.stderr
+    expected = sum(i * 2 + 1 for i in range(20000))
+    assert proc.stdout == ("[%r, %r, %r, %r, %r]\n" % ((float(expected),)
+                                                       * 5)) * 2
+    f = func(report, "f")
+    assert f["ncalls"] == 100000, f
+    # counted to the last sample, types recorded for the first 30000
+    assert f["traced_calls"] == 100000, f
+    assert sum(s["count"] for s in f["signatures"]) == 30000, f
+    assert sorted(s["args"]["x"] for s in f["signatures"]) == \
+        ["float", "int"], f
+    assert 0 < f["samples"] <= 8 and len(samples["f"]) == f["samples"]
+    assert func(report, "loop")["ncalls"] == 5

@@ -1,0 +1,360 @@
+"""rustify_run_swap: the swaps of the drop-in runner (rustify_run.py).
+
+rustify_run imports this module only when the manifest marks a function
+accelerated; it reads the manifest and loads the modules that hold
+accelerated functions (the script, and the manifest sources it imports)
+with those functions swapped in.  Standard library only; CPython 3.8-3.13.
+
+Manifest (DIR/rustify.json, or the file named by $RUSTIFY_MANIFEST)::
+
+    {"version": 1,
+     "modules": [
+       {"module": "euclidean_rs",          accelerated package (import name)
+        "source": "/abs/path/euclidean.py", the original source file
+        "source_name": "euclidean",         its module name when imported
+        "functions": [
+          {"qualname": "euclidean",         function's __qualname__
+           "hash": "<64 hex digits>",       SHA-256 of its source text
+           "accelerated": true}]}]}         false: always stays Python
+
+Which functions are swapped: for every manifest source file that runs as
+the script or is imported (matched by real path, whatever the module's
+package; only modules named like a source file, or like the file its path
+resolves to, are looked up, so that other imports cost nothing more),
+each top-level, undecorated function with "accelerated": true whose
+current source hash equals the manifest's.  The hash is SHA-256 (lower-case
+hex) of the file's bytes from the start of the definition (the "@" of the
+first decorator, else the "def" or "async" keyword) to its end (ast's
+end_lineno/end_col_offset: the end of the last statement of the body).  A
+function edited since the build hashes differently and runs as Python.
+A top-level class is followed by `Cls = <swap>("Cls", Cls, allowed)`: its
+accelerated methods whose every def hashes as built (allowed) get native
+versions on the class itself (through the package's _rustify_bind), so the
+script's own class object is patched. Nested and decorated top-level
+functions are not swapped.
+
+How: the module's code is compiled from a syntax tree in which each such
+`def name` is followed by `name = <swap>("name", name)`, so the name is
+rebound as soon as it is defined (the script's own main block sees the
+fast version).  <swap> is `<constant>.swap`: the syntax tree holds a
+placeholder string that is replaced, in the compiled code's co_consts, by
+an object whose swap method does the work, so the module's globals get no
+name of the runner's (sorted(globals()) is what `python script.py` shows).
+swap imports the package and returns package._rustify_bind(qualname,
+original_function), so that fallbacks run the very function the module
+defined; the originals are kept by the runner (Runner.originals), not in
+the module.  If the package cannot be imported or lacks _rustify_bind,
+the original stays.  While a package is being imported, manifest sources
+it imports are loaded unchanged (so a shim that imports the original module
+gets originals).  Transformed modules are never written to __pycache__.
+Set RUSTIFY_RUN_DEBUG=1 to get one stderr line per swap decision.
+"""
+
+import ast
+import hashlib
+import importlib
+import importlib.abc
+import importlib.machinery
+import json
+import os
+import sys
+
+
+def _debug(message):
+    if os.environ.get("RUSTIFY_RUN_DEBUG"):
+        sys.stderr.write("rustify_run: %s\n" % message)
+
+
+def line_starts(data):
+    """Byte offset of the start of each line (index 0 is line 1)."""
+    starts = [0]
+    for i, byte in enumerate(data):
+        if byte == 0x0A:
+            starts.append(i + 1)
+    return starts
+
+
+def definition_span(data, starts, node):
+    """(start, end) byte offsets of a function definition's text."""
+    if node.decorator_list:
+        first = min(node.decorator_list, key=lambda d: (d.lineno,
+                                                        d.col_offset))
+        line_start = starts[first.lineno - 1]
+        line = data[line_start:starts[first.lineno]
+                    if first.lineno < len(starts) else len(data)]
+        start = line_start + line.index(b"@")
+    else:
+        start = starts[node.lineno - 1] + node.col_offset
+    end = starts[node.end_lineno - 1] + node.end_col_offset
+    return start, end
+
+
+def function_hash(data, starts, node):
+    """SHA-256 hex digest of a function definition's source bytes."""
+    start, end = definition_span(data, starts, node)
+    return hashlib.sha256(data[start:end]).hexdigest()
+
+
+def _module_name(path):
+    """The last part of the module name a source file is imported by."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if stem == "__init__":
+        return os.path.basename(os.path.dirname(path))
+    return stem
+
+
+def load_manifest(path):
+    """Read the manifest; returns {realpath(source): module entry} of the
+    modules with an accelerated function."""
+    with open(path, "rb") as f:
+        manifest = json.loads(f.read().decode("utf-8"))
+    by_source = {}
+    for entry in manifest.get("modules", []):
+        source = entry.get("source")
+        if not isinstance(source, str) or not isinstance(
+                entry.get("module"), str):
+            continue
+        wanted = {}
+        for func in entry.get("functions", []):
+            if func.get("accelerated") and isinstance(func.get("hash"), str):
+                # a qualname may name several defs (a property's getter
+                # and setter): each must hash to one of its hashes
+                wanted.setdefault(func.get("qualname"), set()).add(
+                    func["hash"].lower())
+        if wanted:
+            by_source[os.path.realpath(source)] = {
+                "module": entry["module"], "functions": wanted,
+                "names": {_module_name(source),
+                          _module_name(os.path.realpath(source))}}
+    return by_source
+
+
+class _Swap:
+    """What a transformed module's code calls: <constant>.swap(...)."""
+
+    __slots__ = ("swap",)
+
+    def __init__(self, swap):
+        self.swap = swap
+
+
+def _replace_const(code, placeholder, value):
+    """code with every co_consts entry equal to placeholder (and in
+    nested code objects) replaced by value."""
+    consts = []
+    for c in code.co_consts:
+        if type(c) is str and c == placeholder:
+            c = value
+        elif type(c) is type(code):
+            c = _replace_const(c, placeholder, value)
+        consts.append(c)
+    return code.replace(co_consts=tuple(consts))
+
+
+class Runner:
+    """Holds the manifest and performs the source transformation."""
+
+    def __init__(self, by_source):
+        self.by_source = by_source
+        self.importing_packages = 0
+        self.packages = {}
+        # (module name, qualname) -> the function or class the module
+        # defined, before the swap
+        self.originals = {}
+        # the last parts of the module names manifest sources can have:
+        # other imports are not looked up twice
+        self.names = set()
+        for entry in by_source.values():
+            self.names |= entry["names"]
+        # a string no source holds: the swap's placeholder in co_consts
+        self.placeholder = "rustify_run swap %s" % os.urandom(16).hex()
+
+    def entry_for(self, path):
+        """The manifest entry of a file, or None."""
+        if not path or self.importing_packages:
+            return None
+        return self.by_source.get(os.path.realpath(path))
+
+    def transform(self, data, path, entry, swap):
+        """Compile source bytes, adding swaps for unchanged functions;
+        swap is the function they call."""
+        tree = ast.parse(data, filename=path)
+        starts = line_starts(data)
+        swaps = []
+
+        def visit(body):
+            out = []
+            for node in body:
+                out.append(node)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    want = entry["functions"].get(node.name)
+                    if want is None:
+                        continue
+                    if node.decorator_list:
+                        _debug("%s: %s is decorated, stays Python"
+                               % (path, node.name))
+                        continue
+                    if function_hash(data, starts, node) not in want:
+                        _debug("%s: %s changed since the build, stays Python"
+                               % (path, node.name))
+                        continue
+                    swaps.append(node.name)
+                    out.append(self._swap_stmt(node))
+                elif isinstance(node, ast.ClassDef):
+                    allowed = self._methods(data, starts, node, node.name,
+                                            entry["functions"], path)
+                    if allowed:
+                        swaps.append(node.name)
+                        out.append(self._swap_stmt(node, allowed))
+                else:
+                    for field in ("body", "orelse", "finalbody"):
+                        inner = getattr(node, field, None)
+                        if isinstance(inner, list) and inner and \
+                                isinstance(inner[0], ast.stmt):
+                            setattr(node, field, visit(inner))
+                    for handler in getattr(node, "handlers", []) or []:
+                        handler.body = visit(handler.body)
+                    for case in getattr(node, "cases", []) or []:
+                        case.body = visit(case.body)
+            return out
+
+        tree.body = visit(tree.body)
+        ast.fix_missing_locations(tree)
+        code = compile(tree, path, "exec", dont_inherit=True)
+        if swaps:
+            code = _replace_const(code, self.placeholder, _Swap(swap))
+        return code, swaps
+
+    @staticmethod
+    def _methods(data, starts, cls, prefix, wanted, path):
+        """Qualnames of the methods of a class (and of the classes nested
+        in it) that are accelerated and unchanged since the build: every
+        def of such a qualname must hash as built."""
+        defs = {}
+
+        def walk(node, prefix):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    defs.setdefault(prefix + "." + item.name, []).append(
+                        function_hash(data, starts, item))
+                elif isinstance(item, ast.ClassDef):
+                    walk(item, prefix + "." + item.name)
+
+        walk(cls, prefix)
+        allowed = set()
+        for qualname, hashes in defs.items():
+            want = wanted.get(qualname)
+            if want is None:
+                continue
+            if all(h in want for h in hashes):
+                allowed.add(qualname)
+            else:
+                _debug("%s: %s changed since the build, stays Python"
+                       % (path, qualname))
+        return frozenset(allowed)
+
+    def _swap_stmt(self, node, allowed=None):
+        """`name = <placeholder>.swap("name", name[, allowed])` placed
+        after node (allowed: the method qualnames a class may get)."""
+        loc = {"lineno": node.end_lineno, "col_offset": node.col_offset,
+               "end_lineno": node.end_lineno,
+               "end_col_offset": node.end_col_offset}
+        args = [ast.Constant(value=node.name, **loc),
+                ast.Name(id=node.name, ctx=ast.Load(), **loc)]
+        if allowed is not None:
+            args.append(ast.Constant(value=tuple(sorted(allowed)), **loc))
+        func = ast.Attribute(
+            value=ast.Constant(value=self.placeholder, **loc), attr="swap",
+            ctx=ast.Load(), **loc)
+        call = ast.Call(func=func, args=args, keywords=[], **loc)
+        return ast.Assign(targets=[ast.Name(id=node.name, ctx=ast.Store(),
+                                            **loc)],
+                          value=call, **loc)
+
+    def package(self, name):
+        """Import an accelerated package once; None when it fails."""
+        if name in self.packages:
+            return self.packages[name]
+        self.importing_packages += 1
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:
+            _debug("cannot import %s: %s: %s"
+                   % (name, type(exc).__name__, exc))
+            module = None
+        finally:
+            self.importing_packages -= 1
+        self.packages[name] = module
+        return module
+
+    def swapper(self, entry, module_name):
+        """The swap function of one module's code."""
+        originals = self.originals
+
+        def swap(qualname, original, allowed=None):
+            originals[(module_name, qualname)] = original
+            package = self.package(entry["module"])
+            bind = getattr(package, "_rustify_bind", None) if package \
+                else None
+            if bind is None:
+                _debug("%s.%s not available, stays Python"
+                       % (entry["module"], qualname))
+                return original
+            try:
+                fast = bind(qualname, original,
+                            None if allowed is None else set(allowed))
+            except Exception as exc:
+                _debug("%s._rustify_bind failed: %s"
+                       % (entry["module"], exc))
+                return original
+            if fast is not original or allowed:
+                _debug("%s: using %s.%s" % (module_name, entry["module"],
+                                            qualname))
+            else:
+                _debug("%s: %s stays Python" % (module_name, qualname))
+            return fast
+
+        return swap
+
+
+class SwapLoader(importlib.machinery.SourceFileLoader):
+    """Loads a manifest source with swaps; never writes bytecode."""
+
+    def __init__(self, fullname, path, runner, entry):
+        super().__init__(fullname, path)
+        self.runner = runner
+        self.entry = entry
+
+    def get_code(self, fullname):
+        data = self.get_data(self.path)
+        code, _swaps = self.runner.transform(
+            data, self.path, self.entry,
+            self.runner.swapper(self.entry, fullname))
+        return code
+
+
+class SwapFinder(importlib.abc.MetaPathFinder):
+    """Finds manifest sources first and gives them a SwapLoader."""
+
+    def __init__(self, runner):
+        self.runner = runner
+
+    def find_spec(self, fullname, path, target=None):
+        if self.runner.importing_packages or \
+                fullname.rpartition(".")[2] not in self.runner.names:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not isinstance(
+                spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        entry = self.runner.entry_for(spec.origin)
+        if entry is None:
+            return None
+        spec.loader = SwapLoader(fullname, spec.origin, self.runner, entry)
+        return spec
+
+
+def install_finder(runner):
+    """Puts a meta path finder first that loads manifest sources with
+    their swaps."""
+    sys.meta_path.insert(0, SwapFinder(runner))

@@ -1,0 +1,169 @@
+"""The drop-in runner (`PYTHONPATH=DIR python -m rustify_run prog.py`) is
+invisible to the script: its globals hold nothing new, it reaches the
+same recursion depth as under `python prog.py`, and where nothing is
+accelerated no package is imported. Accelerated functions and methods are
+still swapped in. Expected output comes from running CPython on the
+program itself.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+PROG = '''\
+import sys
+
+
+def dot(a, b):
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i] * b[i]
+    return total
+
+
+class Acc:
+    def __init__(self):
+        self.n = 0
+
+    def add_all(self, xs):
+        s = 0
+        for x in xs:
+            s += x * x % 7
+        self.n += s
+        return self.n
+
+
+def depth(n):
+    try:
+        return depth(n + 1)
+    except RecursionError:
+        return n
+
+
+def nest(n):
+    return 0 if n == 0 else 1 + nest(n - 1)
+
+
+if __name__ == "__main__":
+    import random
+    rnd = random.Random(1)
+    a = [rnd.random() for _ in range(20000)]
+    acc = Acc()
+    for _ in range(20):
+        dot(a, a)
+        acc.add_all(list(range(2000)))
+    print(sorted(globals()))
+    # as deep as the script can go, and one recursion that just fits
+    deepest = depth(0)
+    print(deepest, nest(deepest - 1))
+    print(round(dot(a, a), 6), acc.add_all([1, 2]))
+    print(type(dot).__name__, type(Acc.__dict__["add_all"]).__name__,
+          file=sys.stderr)
+'''
+
+CHECK = '''\
+import sys
+import {module}
+
+
+def depth(n):
+    try:
+        return depth(n + 1)
+    except RecursionError:
+        return n
+
+
+print({module}.{call})
+print(sorted(m for m in sys.modules
+             if m.startswith("{module}")
+             or m in ("ast", "hashlib", "rustify_run_swap")))
+print(sorted(globals()), depth(0))
+'''
+
+
+def write(d, name, text):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def run(conn, params, timeout=600):
+    job = conn.call("job/submit", params)["job"]
+    conn.job_events(job, timeout=timeout)
+    return conn.call("job/result", {"job": job})
+
+
+def run_program(src, out=None, debug=False):
+    env = dict(os.environ)
+    argv = [sys.executable, src]
+    if out is not None:
+        env["PYTHONPATH"] = out
+        argv = [sys.executable, "-m", "rustify_run", src]
+        if debug:
+            env["RUSTIFY_RUN_DEBUG"] = "1"
+    return subprocess.run(argv, capture_output=True, text=True, env=env,
+                          cwd=os.path.dirname(src))
+
+
+def test_runner_swaps_and_stays_invisible(conn, tmpdir_short):
+    src = write(tmpdir_short, "prog.py", PROG)
+    out = os.path.join(tmpdir_short, "out")
+    res = run(conn, {"file": src, "output": out,
+                     "functions": ["dot", "Acc.add_all"]})
+    assert res["state"] == "done", res
+    man = json.load(open(os.path.join(out, "rustify.json")))
+    accelerated = {f["qualname"] for f in man["modules"][0]["functions"]
+                   if f["accelerated"]}
+    assert accelerated == {"dot", "Acc.add_all"}, res["functions"]
+
+    plain = run_program(src)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stderr == "function function\n"
+    fast = run_program(src, out, debug=True)
+    assert fast.returncode == 0, fast.stderr
+    # the same globals, the same depth, the same results
+    assert fast.stdout == plain.stdout
+    assert "__rustify" not in fast.stdout
+    # and both were swapped in
+    assert fast.stderr.endswith("native_function native_function\n"), \
+        fast.stderr
+    assert "using prog_rs.dot" in fast.stderr
+
+    # an imported source is swapped too, its module's globals untouched
+    use = write(tmpdir_short, "use.py", "import sys, prog\n"
+                "print(prog.dot([1.0, 2.0], [3.0, 4.0]),\n"
+                "      [k for k in vars(prog) if 'rustify' in k])\n"
+                "print(type(prog.dot).__name__, file=sys.stderr)\n")
+    plain = run_program(use)
+    fast = run_program(use, out)
+    assert plain.stdout == fast.stdout == "11.0 []\n", fast.stderr
+    assert (plain.stderr, fast.stderr) == ("function\n", "native_function\n")
+
+
+def test_runner_imports_nothing_when_nothing_is_accelerated(
+        conn, tmpdir_short):
+    """Nothing accelerated (the only selected function is a generator):
+    the runner neither imports the package nor transforms the source,
+    and a program importing the module sees what python shows."""
+    src = write(tmpdir_short, "gens.py", "def squares(n):\n"
+                "    for i in range(n):\n"
+                "        yield i * i\n\n\n"
+                "if __name__ == '__main__':\n"
+                "    print(sum(squares(100000)))\n")
+    out = os.path.join(tmpdir_short, "out")
+    res = run(conn, {"file": src, "output": out, "all": True})
+    assert res["state"] == "done", res
+    for name in ("rustify_run.py", "rustify_run_swap.py"):
+        assert os.path.isfile(os.path.join(out, name))
+    check = write(tmpdir_short, "check.py", CHECK.format(
+        module="gens", call="squares(3).__class__.__name__"))
+    plain = run_program(check)
+    fast = run_program(check, out, debug=True)
+    assert plain.returncode == 0 and fast.returncode == 0, fast.stderr
+    assert plain.stdout.startswith("generator\n['gens']\n['__annotations")
+    assert fast.stdout == plain.stdout
+    # no swap decision was even considered
+    assert fast.stderr == "", fast.stderr
+    assert run_program(src, out).stdout == run_program(src).stdout
