@@ -94,19 +94,6 @@ static char *enclosing_of(const char *q)
 	return last ? xstrndup(q, (size_t)(last - q)) : NULL;
 }
 
-static json_t *result_fn(struct job_run *r, const char *q)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		const char *n = json_string_value(json_object_get(f, "name"));
-		if (n && !strcmp(n, q))
-			return f;
-	}
-	return NULL;
-}
-
 /* The enclosing functions' verdicts on the defs they call natively,
  * outermost first (a def in a def in a function). */
 static void apply_enclosing_verdicts(struct job_run *r)
@@ -122,7 +109,7 @@ static void apply_enclosing_verdicts(struct job_run *r)
 						f, "translated"))
 				       ? enclosing_of(q)
 				       : NULL;
-			json_t *e = in ? result_fn(r, in) : NULL;
+			json_t *e = in ? stage_result_fn(r, in) : NULL;
 			bool ok = e &&
 				  json_is_true(json_object_get(e, "verified")) &&
 				  !json_is_false(json_object_get(e, "enabled"));
