@@ -1307,7 +1307,8 @@ static int nested_add(struct olower *L, struct scope *k, TSNode n,
 
 	/* co_freevars are sorted by name (CPython's compiler). */
 	names = arena_alloc(L->a, (k->free.n + 1) * sizeof(char *));
-	memcpy(names, k->free.v, k->free.n * sizeof(char *));
+	if (k->free.n)
+		memcpy(names, k->free.v, k->free.n * sizeof(char *));
 	for (size_t i = 1; i < k->free.n; i++)
 		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0;
 		     j--) {
