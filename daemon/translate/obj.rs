@@ -348,6 +348,7 @@ pub mod o {
     /// The entry of an inlined comprehension's frame.
     unsafe fn tb_comp(cx: &NFn, i: usize, at: (u32, u32, u32, u32)) {
         let code = ffi::PyTuple_GET_ITEM(cx.nested, i as isize);
+        if code == ffi::Py_None() { return; }
         let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
         ffi::PyErr_Fetch(&mut t, &mut v, &mut tb);
         let f = ffi::PyFrame_New(ffi::PyThreadState_Get(), code as *mut ffi::PyCodeObject, cx.globals, null_mut());
@@ -1656,6 +1657,12 @@ pub mod o {
     /// object, with its defaults and closure cells.
     pub unsafe fn make_fn(cx: &NFn, i: usize, defaults: Option<O>, kwdefaults: Option<O>, closure: Option<O>) -> R<O> {
         let code = ffi::PyTuple_GET_ITEM(cx.nested, i as isize);
+        if code == ffi::Py_None() {
+            // wrap() found no such code: the compiler removed it as
+            // unreachable, so this cannot run
+            return Err(raise_str(ffi::PyExc_SystemError,
+                                 "rustify: a nested code object the original's code does not hold"));
+        }
         let f = O::own(ffi::PyFunction_New(code, cx.globals))?;
         if let Some(d) = defaults { if ffi::PyFunction_SetDefaults(f.p(), d.p()) < 0 { return Err(X); } }
         if let Some(d) = kwdefaults { if ffi::PyFunction_SetKwDefaults(f.p(), d.p()) < 0 { return Err(X); } }
@@ -1679,8 +1686,10 @@ pub mod o {
         pub varkw: bool,
         pub freevars: &'static [&'static str],
         /// (co_name, first line, last line, ordinal, co_freevars, parent:
-        /// the inlined generator expression's entry it is in, or -1)
-        pub nested: &'static [(&'static str, u32, u32, u32, &'static [&'static str], i32)],
+        /// the inlined generator expression's entry it is in, or -1,
+        /// maybe_dead: made after a return, raise, break, continue or
+        /// assert of a false constant in its block)
+        pub nested: &'static [(&'static str, u32, u32, u32, &'static [&'static str], i32, bool)],
         pub f: Option<unsafe fn(&NFn, *const P) -> P>,
         /// The typed tier's entry (a pyo3 function of the module).
         pub typed: Option<&'static str>,
@@ -2244,7 +2253,7 @@ pub mod o {
         let mut codes = vec![];
         collect_codes(code, &mut codes);
         let nested = O::own(ffi::PyTuple_New(spec.nested.len() as isize))?;
-        for (i, &(name, lo, hi, ordinal, fv, parent)) in spec.nested.iter().enumerate() {
+        for (i, &(name, lo, hi, ordinal, fv, parent, maybe_dead)) in spec.nested.iter().enumerate() {
             let mut seen = 0;
             let mut hit: P = null_mut();
             // inside an inlined generator expression: among its codes
@@ -2258,6 +2267,13 @@ pub mod o {
                     if seen == ordinal { hit = c; break; }
                     seen += 1;
                 }
+            }
+            if hit.is_null() && maybe_dead {
+                // code CPython's compiler dropped as unreachable (its
+                // constant goes with its MAKE_FUNCTION): it never runs
+                ffi::Py_INCREF(ffi::Py_None());
+                ffi::PyTuple_SET_ITEM(nested.p(), i as isize, ffi::Py_None());
+                continue;
             }
             if hit.is_null() { return Ok(None); }
             let cf = names_tuple(hit, c"co_freevars");

@@ -2459,7 +2459,8 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 			buf_adds(&b, "&[\"*\"]");
 		else
 			str_list(&b, d->freevars, d->nfree);
-		buf_addf(&b, ", %d), ", d->parent);
+		buf_addf(&b, ", %d, %s), ", d->parent,
+			 d->maybe_dead ? "true" : "false");
 	}
 	buf_adds(&b, "], ");
 	if (typed_name) {

@@ -210,6 +210,9 @@ struct onested {
 	bool tb_only; /* an inlined comprehension: for tracebacks only */
 	int parent;   /* the inlined generator expression's nested code it
 		       * is in, or -1: the function's own */
+	bool maybe_dead; /* after a return, raise, break, continue or a
+			  * false constant's assert in its block: CPython
+			  * may have dropped it as unreachable */
 };
 
 enum fn_decor { DECOR_NONE, DECOR_STATIC, DECOR_CLASS, DECOR_PROPERTY };

@@ -69,6 +69,8 @@ struct olower {
 	struct ofn *fn;
 	int gen_parent; /* nested code the code being lowered is in: an
 			 * inlined generator expression's, or -1 */
+	int dead;	/* > 0: lowering statements that follow one that
+			 * always leaves their block */
 	struct scope *top; /* the function's scope */
 	struct scope **all;
 	size_t nall, capall;
@@ -1293,6 +1295,7 @@ static struct onested *nested_new(struct olower *L, TSNode n,
 	d->end_line = (int)ts_node_end_point(n).row + 1;
 	d->ordinal = ordinal;
 	d->parent = L->gen_parent;
+	d->maybe_dead = L->dead > 0;
 	return d;
 }
 
@@ -2574,18 +2577,75 @@ static int lower_stmt(struct olower *L, struct scope *s, TSNode n,
 	return ls_refused(L, s, n, out);
 }
 
+/* Does statement (or block) n never end normally: it returns, raises,
+ * breaks or continues on every path (try: its body and every handler;
+ * if: every branch, with an else)? */
+static bool always_leaves(struct olower *L, TSNode n)
+{
+	if (ts_node_is_null(n))
+		return false;
+	if (ts_is(n, "block")) {
+		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+			if (always_leaves(L, ts_node_named_child(n, i)))
+				return true;
+		return false;
+	}
+	if (ts_is(n, "return_statement") || ts_is(n, "raise_statement") ||
+	    ts_is(n, "break_statement") || ts_is(n, "continue_statement"))
+		return true;
+	if (ts_is(n, "assert_statement"))
+		return const_truth(L, ts_named(n, 0)) == 0;
+	if (ts_is(n, "try_statement")) {
+		if (!always_leaves(L, ts_field(n, "body")))
+			return false;
+		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+			TSNode c = ts_node_named_child(n, i);
+			if (ts_is(c, "except_clause") &&
+			    !always_leaves(L, ts_named(c, ts_nnamed(c) - 1)))
+				return false;
+		}
+		return true;
+	}
+	if (ts_is(n, "if_statement")) {
+		bool has_else = false;
+		if (!always_leaves(L, ts_field(n, "consequence")))
+			return false;
+		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+			TSNode c = ts_node_named_child(n, i);
+			bool elif = ts_is(c, "elif_clause");
+			if (!elif && !ts_is(c, "else_clause"))
+				continue;
+			has_else |= !elif;
+			if (!always_leaves(L, ts_field(c, elif ? "consequence"
+							       : "body")))
+				return false;
+		}
+		return has_else;
+	}
+	return false;
+}
+
 static int lower_block(struct olower *L, struct scope *s, TSNode n,
 		       struct oblock *out)
 {
+	int dead = L->dead, ret = 0;
+
 	if (ts_node_is_null(n))
 		return 0;
 	if (!ts_is(n, "block"))
 		return lower_stmt(L, s, n, out);
 	for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-		if (lower_stmt(L, s, ts_node_named_child(n, i), out) < 0)
-			return -1;
+		TSNode c = ts_node_named_child(n, i);
+		if (lower_stmt(L, s, c, out) < 0) {
+			ret = -1;
+			break;
+		}
+		/* what follows never runs: CPython may drop its code */
+		if (always_leaves(L, c))
+			L->dead++;
 	}
-	return 0;
+	L->dead = dead;
+	return ret;
 }
 
 /* ---- functions ---- */
