@@ -17,6 +17,7 @@
 #include "sha256.h"
 #include "source.h"
 #include "supervise.h"
+#include "fs.h"
 #include "log.h"
 #include "watch.h"
 
@@ -70,31 +71,6 @@ static char *default_state_dir(void)
 		return xasprintf("%s/rustify", e);
 	e = getenv("HOME");
 	return xasprintf("%s/.cache/rustify", e && *e ? e : "/tmp");
-}
-
-/* mkdir -p with the given mode for each created component. */
-static int mkdirs(const char *path, mode_t mode, struct err *err)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST) {
-			rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
-				     strerror(errno));
-			goto out;
-		}
-		*s = '/';
-	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		rc = err_set(err, RUSTIFY_EIO, "mkdir %s: %s", p,
-			     strerror(errno));
-out:
-	free(p);
-	return rc;
 }
 
 static int parse_size(const char *opt, const char *v, size_t min, size_t *out)
@@ -350,12 +326,68 @@ static void close_walk_cb(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+static void config_defaults(struct daemon_config *cfg)
+{
+	cfg->socket_path = rustify_socket_default(&cfg->is_default_socket);
+	cfg->state_dir = default_state_dir();
+	cfg->max_message = RUSTIFY_DEFAULT_MAX_MESSAGE;
+	cfg->max_connections = 256;
+	cfg->max_outbuf = 8u << 20;
+	cfg->max_queue = 1000;
+	cfg->jobs = 2;
+	cfg->grace = 10;
+	cfg->profile_timeout = 120;
+	cfg->build_timeout = 600;
+	cfg->max_source = 8u << 20;
+	cfg->max_log_lines = 5000;
+	cfg->max_watch_dirs = WATCH_MAX_DIRS_DEFAULT;
+	cfg->log_level = LOG_INFO;
+}
+
+/* The socket's folder: made when missing, then checked (owner, mode, not
+ * a symlink: server_check_socket_dir). */
+static int prepare_socket_dir(const struct daemon_config *cfg,
+			      struct err *err)
+{
+	char *dir = xstrdup(cfg->socket_path);
+	char *slash = strrchr(dir, '/');
+	int rc = 0;
+
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = fs_mkdirs(dir, 0700, err);
+		if (rc == 0)
+			rc = server_check_socket_dir(dir, cfg->is_default_socket,
+						     err);
+	}
+	free(dir);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Cached deliveries are tied to the daemon that made them: a new
+ * translator must not serve an old build. The hash of this binary. */
+static void build_id(char *out)
+{
+	FILE *f = fopen("/proc/self/exe", "rb");
+	struct sha256 c;
+	char block[65536];
+	size_t n;
+
+	sha256_init(&c);
+	sha256_update(&c, RUSTIFY_VERSION, strlen(RUSTIFY_VERSION));
+	while (f && (n = fread(block, 1, sizeof(block), f)) > 0)
+		sha256_update(&c, block, n);
+	if (f)
+		fclose(f);
+	sha256_final_hex(&c, out);
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d;
 	struct err err = ERR_INIT;
 	json_t *notes = NULL, *note;
-	char *sock_dir = NULL, *log_path = NULL, *slash;
+	char *log_path = NULL;
 	int socket_lock = -1, rc = 1;
 	bool is_store_open = false, has_socket = false;
 	size_t i;
@@ -375,20 +407,7 @@ int main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	daemon_wire(&d);
 	d.lock_fd = -1;
-	d.cfg.socket_path = rustify_socket_default(&d.cfg.is_default_socket);
-	d.cfg.state_dir = default_state_dir();
-	d.cfg.max_message = RUSTIFY_DEFAULT_MAX_MESSAGE;
-	d.cfg.max_connections = 256;
-	d.cfg.max_outbuf = 8u << 20;
-	d.cfg.max_queue = 1000;
-	d.cfg.jobs = 2;
-	d.cfg.grace = 10;
-	d.cfg.profile_timeout = 120;
-	d.cfg.build_timeout = 600;
-	d.cfg.max_source = 8u << 20;
-	d.cfg.max_log_lines = 5000;
-	d.cfg.max_watch_dirs = WATCH_MAX_DIRS_DEFAULT;
-	d.cfg.log_level = LOG_INFO;
+	config_defaults(&d.cfg);
 	rc = parse_args(argc, argv, &d.cfg);
 	if (rc) {
 		rc = rc == 1 ? 0 : 2;
@@ -398,18 +417,10 @@ int main(int argc, char **argv)
 	log_set_level((enum log_level)d.cfg.log_level);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (mkdirs(d.cfg.state_dir, 0700, &err) < 0)
+	if (fs_mkdirs(d.cfg.state_dir, 0700, &err) < 0)
 		goto fail;
-	sock_dir = xstrdup(d.cfg.socket_path);
-	slash = strrchr(sock_dir, '/');
-	if (slash && slash != sock_dir) {
-		*slash = '\0';
-		if (mkdirs(sock_dir, 0700, &err) < 0)
-			goto fail;
-		if (server_check_socket_dir(sock_dir, d.cfg.is_default_socket,
-					    &err) < 0)
-			goto fail;
-	}
+	if (prepare_socket_dir(&d.cfg, &err) < 0)
+		goto fail;
 	log_path = xasprintf("%s/rustifyd.log", d.cfg.state_dir);
 	if (d.cfg.is_background && daemonize(log_path) < 0) {
 		err_set(&err, RUSTIFY_EIO, "could not go to the background: %s",
@@ -422,7 +433,7 @@ int main(int argc, char **argv)
 	d.cargo_target = d.cfg.cargo_target
 			     ? xstrdup(d.cfg.cargo_target)
 			     : xasprintf("%s/cargo-target", d.cfg.state_dir);
-	if (mkdirs(d.work_root, 0700, &err) < 0)
+	if (fs_mkdirs(d.work_root, 0700, &err) < 0)
 		goto fail;
 	if (store_open(&d.store, d.cfg.state_dir, &notes, &err) < 0)
 		goto fail;
@@ -430,21 +441,7 @@ int main(int argc, char **argv)
 	json_array_foreach(notes, i, note)
 		log_error("%s", json_string_value(note));
 	d.warnings = json_incref(notes);
-	/* Cached deliveries are tied to the daemon that made them: a new
-	 * translator must not serve an old build. */
-	{
-		FILE *f = fopen("/proc/self/exe", "rb");
-		struct sha256 c;
-		char block[65536];
-		size_t n;
-		sha256_init(&c);
-		sha256_update(&c, RUSTIFY_VERSION, strlen(RUSTIFY_VERSION));
-		while (f && (n = fread(block, 1, sizeof(block), f)) > 0)
-			sha256_update(&c, block, n);
-		if (f)
-			fclose(f);
-		sha256_final_hex(&c, d.build_id);
-	}
+	build_id(d.build_id);
 	/* libgit2 (and the TLS libraries it loads) starts with the first git
 	 * source (source.c): an idle daemon stays small. */
 	d.loop = uv_default_loop();
@@ -501,7 +498,6 @@ cleanup:
 	source_git_shutdown();
 out:
 	json_decref(notes);
-	free(sock_dir);
 	free(log_path);
 	free(d.work_root);
 	free(d.cargo_target);
