@@ -34,6 +34,7 @@
 #include "fs.h"
 #include "log.h"
 #include "pipeline.h"
+#include "translate/crate.h"
 
 /* The drop-in runner's files, from the embedded harnesses; the swaps
  * first, so that a new rustify_run.py never finds an old one. */
@@ -97,60 +98,26 @@ static int manifest_merge(int outfd, json_t *entry, struct err *err)
 	return rc;
 }
 
-/*
- * The package of a job with nothing accelerated: the source's names,
- * read from its copy _original on first use (as the shim of a built
- * package does), and _rustify_bind/_rustify_patch_class that keep what
- * they are given.
- */
-static const char python_only_init[] =
-    "\"\"\"The source's functions, all in Python: rustify accelerated none "
-    "of them\n(rustify.json beside this package says why for each). The "
-    "names of the\nsource's copy, _original, are this package's.\n\"\"\"\n"
-    "import importlib as _importlib\n\n\n"
-    "def _rustify_load():\n"
-    "    return _importlib.import_module(__name__ + \"._original\")\n\n\n"
-    "def _rustify_bind(qualname, obj, allowed=None):\n"
-    "    \"\"\"For rustify_run: nothing is native, obj stays.\"\"\"\n"
-    "    return obj\n\n\n"
-    "def _rustify_patch_class(cls, allowed=None):\n"
-    "    return cls\n\n\n"
-    "def __getattr__(name):\n"
-    "    if name.startswith(\"__\") and name != \"__all__\":\n"
-    "        raise AttributeError(name)\n"
-    "    module = _rustify_load()\n"
-    "    if name == \"_original\":\n"
-    "        return module\n"
-    "    if name == \"__all__\":\n"
-    "        # what \"from package import *\" takes: the source's own\n"
-    "        return list(getattr(module, \"__all__\", [\n"
-    "            k for k in vars(module) if not k.startswith(\"_\")]))\n"
-    "    try:\n"
-    "        value = getattr(module, name)\n"
-    "    except AttributeError:\n"
-    "        raise AttributeError(\"module %r has no attribute %r\"\n"
-    "                             % (__name__, name)) from None\n"
-    "    globals()[name] = value\n"
-    "    return value\n\n\n"
-    "def __dir__():\n"
-    "    return sorted(set(globals()) | set(dir(_rustify_load())))\n";
-
 /* Writes the python-only package into w->python_dir/<module>. */
 static int python_only_write(struct deliver_work *w)
 {
 	char *pkg = xasprintf("%s/%s", w->python_dir, w->module);
 	char *init = xasprintf("%s/__init__.py", pkg);
 	char *orig = xasprintf("%s/_original.py", pkg);
+	struct buf text = BUF_INIT;
 	int rc;
 
+	/* the source's names, from _original on first use, as the shim of a
+	 * built package lends them (translate/crate.c owns both) */
+	crate_python_only_init(&text);
 	fs_remove_tree(w->python_dir);
 	if ((rc = fs_mkdirs(pkg, 0755, &w->err)) < 0)
 		goto out;
-	if ((rc = fs_write_file(init, python_only_init,
-				strlen(python_only_init), &w->err)) < 0)
+	if ((rc = fs_write_file(init, text.data, text.len, &w->err)) < 0)
 		goto out;
 	rc = fs_write_file(orig, w->source, w->source_len, &w->err);
 out:
+	buf_release(&text);
 	free(orig);
 	free(init);
 	free(pkg);

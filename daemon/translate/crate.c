@@ -154,6 +154,61 @@ static bool top_seen(struct crate_spec *cs, size_t upto, const char *q)
 	return false;
 }
 
+/* The package's module __getattr__: the names of the source's copy,
+ * _original (loaded by _rustify_load), lent on first use; hidden: the
+ * Python condition of names it refuses; with_all: __all__ and __dir__
+ * from _original too (the package lists none of its own). */
+static void gen_lend(struct buf *b, const char *hidden, bool with_all)
+{
+	buf_addf(b,
+		 "def __getattr__(name):\n"
+		 "    if %s:\n"
+		 "        raise AttributeError(name)\n"
+		 "    module = _rustify_load()\n"
+		 "    if name == \"_original\":\n"
+		 "        return module\n",
+		 hidden);
+	if (with_all)
+		buf_adds(b, "    if name == \"__all__\":\n"
+			    "        # what \"from package import *\" takes: the "
+			    "source's own\n"
+			    "        return list(getattr(module, \"__all__\", [\n"
+			    "            k for k in vars(module) if not "
+			    "k.startswith(\"_\")]))\n");
+	buf_adds(b, "    try:\n"
+		    "        value = getattr(module, name)\n"
+		    "    except AttributeError:\n"
+		    "        raise AttributeError(\"module %r has no attribute "
+		    "%r\"\n"
+		    "                             % (__name__, name)) from None\n"
+		    "    globals()[name] = value\n"
+		    "    return value\n\n");
+	if (with_all)
+		buf_adds(b, "\ndef __dir__():\n"
+			    "    return sorted(set(globals()) | "
+			    "set(dir(_rustify_load())))\n");
+}
+
+void crate_python_only_init(struct buf *b)
+{
+	buf_adds(b,
+		 "\"\"\"The source's functions, all in Python: rustify "
+		 "accelerated none of them\n(rustify.json beside this package "
+		 "says why for each). The names of the\nsource's copy, "
+		 "_original, are this package's.\n\"\"\"\n"
+		 "import importlib as _importlib\n\n\n"
+		 "def _rustify_load():\n"
+		 "    return _importlib.import_module(__name__ + "
+		 "\"._original\")\n\n\n"
+		 "def _rustify_bind(qualname, obj, allowed=None):\n"
+		 "    \"\"\"For rustify_run: nothing is native, obj "
+		 "stays.\"\"\"\n"
+		 "    return obj\n\n\n"
+		 "def _rustify_patch_class(cls, allowed=None):\n"
+		 "    return cls\n\n\n");
+	gen_lend(b, "name.startswith(\"__\") and name != \"__all__\"", true);
+}
+
 static void gen_init(struct buf *b, struct crate_spec *cs)
 {
 	buf_addf(b,
@@ -274,19 +329,8 @@ static void gen_init(struct buf *b, struct crate_spec *cs)
 	    "        if _native is not None:\n"
 	    "            _install(_loaded)\n"
 	    "    return _loaded\n\n\n"
-	    "def __getattr__(name):\n"
-	    "    if name.startswith(\"__\") or name == \"_native\":\n"
-	    "        raise AttributeError(name)\n"
-	    "    module = _rustify_load()\n"
-	    "    if name == \"_original\":\n"
-	    "        return module\n"
-	    "    try:\n"
-	    "        value = getattr(module, name)\n"
-	    "    except AttributeError:\n"
-	    "        raise AttributeError(\"module %r has no attribute %r\"\n"
-	    "                             % (__name__, name)) from None\n"
-	    "    globals()[name] = value\n"
-	    "    return value\n\n");
+	    "");
+	gen_lend(b, "name.startswith(\"__\") or name == \"_native\"", false);
 	buf_adds(b, "\n__all__ = [");
 	{
 		bool first = true;

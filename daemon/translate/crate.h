@@ -41,4 +41,8 @@ int crate_write_disabled(const char *pkg_dir, struct json_t *disabled,
 /* "(list[float], list[float]) -> float" */
 void crate_signature(struct buf *b, const struct ir_fn *fn);
 
+/* The __init__.py of a package with nothing accelerated (deliver.c): the
+ * source's names lent from its copy _original, as the shim does. */
+void crate_python_only_init(struct buf *b);
+
 #endif
