@@ -333,3 +333,18 @@ def wait_state(conn, job, states, timeout=60.0):
     wait_until(check, timeout, "job %s to be %s (last: %r)"
                % (job, states, last), interval=0.05)
     return last
+
+
+def write(d, name, text):
+    """Writes text to d/name; its path."""
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def run(conn, params, timeout=600):
+    """Submits a job, follows it to the end; its job/result."""
+    job = conn.call("job/submit", params)["job"]
+    conn.job_events(job, timeout=timeout)
+    return conn.call("job/result", {"job": job})

@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import sys
 
+from conftest import run, write
+
 NOTHING = '''\
 import sys
 
@@ -33,19 +35,6 @@ if __name__ == "__main__":
 '''
 
 NOTHING_TO_BUILD = "nothing to build: every function stays in Python"
-
-
-def write(d, name, text):
-    path = os.path.join(d, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
-def run(conn, params, timeout=600):
-    job = conn.call("job/submit", params)["job"]
-    conn.job_events(job, timeout=timeout)
-    return conn.call("job/result", {"job": job})
 
 
 def run_program(src, out=None, cwd=None):

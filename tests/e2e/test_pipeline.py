@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+from conftest import run, write
+
 HOT = '''\
 def dot(a, b):
     total = 0.0
@@ -36,19 +38,6 @@ if __name__ == "__main__":
     for s in ("1", "x") * 2000:
         parse(s)
 '''
-
-
-def write(d, name, text):
-    path = os.path.join(d, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
-def run(conn, params, timeout=600):
-    job = conn.call("job/submit", params)["job"]
-    conn.job_events(job, timeout=timeout)
-    return conn.call("job/result", {"job": job})
 
 
 def py(code, path, cwd):

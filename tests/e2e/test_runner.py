@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+from conftest import run, write
+
 PROG = '''\
 import sys
 
@@ -80,19 +82,6 @@ print(sorted(m for m in sys.modules
              or m in ("ast", "hashlib", "rustify_run_swap")))
 print(sorted(globals()), depth(0))
 '''
-
-
-def write(d, name, text):
-    path = os.path.join(d, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
-def run(conn, params, timeout=600):
-    job = conn.call("job/submit", params)["job"]
-    conn.job_events(job, timeout=timeout)
-    return conn.call("job/result", {"job": job})
 
 
 def run_program(src, out=None, debug=False):

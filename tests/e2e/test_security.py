@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, DAEMON, ROOT, wait_until
+from conftest import BUILD, DAEMON, ROOT, wait_until, write
 
 CTL = os.path.join(ROOT, BUILD, "rustifyctl")
 NOBODY = 65534
@@ -29,13 +29,6 @@ def dot(a: list[float], b: list[float]) -> float:
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="switching uid needs root")
-
-
-def write(d, name, text):
-    path = os.path.join(d, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
 
 
 def victim(root, name="victim"):
