@@ -2074,6 +2074,12 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 			buf_adds(b, ")?");
 			return;
 		}
+		if (ot->kind == TY_DICT && x->ix) {
+			buf_adds(b, "rt::ix_ref(");
+			ex_ref(f, b, x->a[0]);
+			buf_addf(b, ", %s)", x->ix);
+			return;
+		}
 		if (ot->kind == TY_DICT) {
 			buf_adds(b, "rt::dget(");
 			ex_ref(f, b, x->a[0]);
@@ -2119,6 +2125,13 @@ static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 		buf_adds(b, "; rt::get_mut(");
 		ex_mut(f, b, x->a[0]);
 		buf_addf(b, ", %s)? }", t);
+		return;
+	}
+	if (x->kind == EX_INDEX && x->ix) {
+		/* the index an enclosing `k in d` found (print_if) */
+		buf_adds(b, "rt::ix_mut(");
+		ex_mut(f, b, x->a[0]);
+		buf_addf(b, ", %s)", x->ix);
 		return;
 	}
 	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_DICT &&
@@ -2265,9 +2278,15 @@ static void emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 	for (size_t i = 0; i < v->n; i++) {
 		struct ex *x = v->a[i];
 		buf_reset(&b);
-		if (x->borrow) {
+		if (x->borrow && x->kind == EX_INDEX && is_view(f, x->a[0])) {
+			/* the list's str, read where CPython keeps its UTF-8 */
+			buf_addf(&b, "rt::StrView::at_str(%s, ",
+				 var_of(f, x->a[0])->rname);
+			ex_i64(f, &b, x->a[1]);
+			emit_line(f->e, "let __t%zu: &str = %s)?;", i, b.data);
+		} else if (x->borrow) {
 			ex_ref(f, &b, x);
-			emit_line(f->e, "let __t%zu: &String = %s;", i, b.data);
+			emit_line(f->e, "let __t%zu: &str = %s;", i, b.data);
 		} else {
 			ex_own(f, &b, x);
 			emit_line(f->e, "let __t%zu = %s;", i, b.data);
@@ -2275,8 +2294,8 @@ static void emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->a[i]->borrow)
-			emit_line(f->e, "%s.%zu.clone_from(__t%zu);", tv->rname,
-				  i, i);
+			emit_line(f->e, "rt::set_str(&mut %s.%zu, __t%zu);",
+				  tv->rname, i, i);
 		else
 			emit_line(f->e, "%s.%zu = __t%zu;", tv->rname, i, i);
 	}
@@ -3078,7 +3097,21 @@ static void print_if(struct fe *f, struct st *s)
 
 	stmt_line(f, s);
 	hoist(f, s->cond);
-	ex_cond(f, &b, s->cond);
+	if (s->key_use) {
+		/* plan.c key_use: one lookup for the test and the d[k] */
+		char *ix = tmpname(f, "ix");
+		buf_adds(&b, "(");
+		ex_ref(f, &b, s->cond->a[1]);
+		buf_adds(&b, ").get_index_of(");
+		ex_ref(f, &b, s->cond->a[0]);
+		emit_line(e, "let %s: Option<usize> = %s);", ix, b.data);
+		buf_reset(&b);
+		buf_addf(&b, "%s.%s()", ix,
+			 s->cond->cmp[0] == CMP_IN ? "is_some" : "is_none");
+		s->key_use->ix = ix;
+	} else {
+		ex_cond(f, &b, s->cond);
+	}
 	emit_open(e, "if %s {", b.data);
 	emit_block(f, &s->body);
 	if (s->orelse.n) {
@@ -3255,8 +3288,11 @@ static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 			buf_adds(sig, ", ");
 		if (v->is_view) {
 			buf_addf(sig, "%s: &V%zu", v->rname, i);
-			buf_addf(gen, "%sV%zu: rt::View<%s>",
-				 gen->len ? ", " : "<", i, rty(v->ty->sub[0]));
+			buf_addf(gen, "%sV%zu: rt::View<%s>%s",
+				 gen->len ? ", " : "<", i, rty(v->ty->sub[0]),
+				 v->ty->sub[0]->kind == TY_STR
+				     ? " + rt::StrView"
+				     : "");
 		} else if (ty_is_copy(v->ty))
 			buf_addf(sig, "%s%s: %s", v->is_rebound ? "mut " : "",
 				 v->rname, rty(v->ty));

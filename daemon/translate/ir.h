@@ -159,6 +159,8 @@ struct ex {
 			* known up front: rt::room for every item first */
 	bool borrow;   /* item of a SHAPE_TUPLE_INTO tuple: a str borrowed
 			* where it lives, copied with clone_from */
+	const char *ix; /* emit.c: d[k] of an st.key_use: the Rust
+			 * Option<usize> the test's lookup found */
 };
 
 /* One "for target in iter if c1 if c2" clause of a comprehension. */
@@ -218,6 +220,9 @@ struct st {
 			  * the loop's trip count before the loop, or NULL */
 	bool is_short;	 /* ST_FOR: an innermost loop over lo..hi, counted
 			  * at once when short (emit_short_loop) */
+	struct ex *key_use; /* ST_IF on `k in d` / `k not in d`: the d[k] of
+			     * the first statement where k is present, read
+			     * through the test's lookup (its index), or NULL */
 };
 
 struct var {

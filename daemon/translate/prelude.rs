@@ -1050,6 +1050,42 @@ pub mod rt {
         }
     }
 
+    /// A str item borrowed where it lives: a native list's String, or
+    /// the UTF-8 CPython keeps in a list's str object (made once per
+    /// str and cached there; the list is only read, so its items live as
+    /// long as the view).
+    pub trait StrView { fn at_str(&self, i: i64) -> R<&str>; }
+    impl StrView for Vec<String> {
+        #[inline] fn at_str(&self, i: i64) -> R<&str> { Ok(self[ix(Vec::len(self), i)?].as_str()) }
+    }
+    impl StrView for ListView<'_, String> {
+        #[inline(always)]
+        fn at_str(&self, i: i64) -> R<&str> {
+            let k = ix(self.len(), i)?;
+            unsafe {
+                let o = ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t);
+                if ffi::PyUnicode_CheckExact(o) == 0 { return Err(Deopt); }
+                let mut n: ffi::Py_ssize_t = 0;
+                let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
+                if p.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                Ok(std::str::from_utf8_unchecked(std::slice::from_raw_parts(p as *const u8, n as usize)))
+            }
+        }
+    }
+    /// d[k] at the index `k in d` just found (emit.c print_if): the
+    /// test said present, so the index is there.
+    #[inline(always)]
+    pub fn ix_mut<K, V>(d: &mut IndexMap<K, V>, ix: Option<usize>) -> &mut V {
+        d.get_index_mut(ix.expect("k in d found it")).expect("k in d found it").1
+    }
+    #[inline(always)]
+    pub fn ix_ref<K, V>(d: &IndexMap<K, V>, ix: Option<usize>) -> &V {
+        d.get_index(ix.expect("k in d found it")).expect("k in d found it").1
+    }
+    /// s = t, keeping s's buffer.
+    #[inline(always)]
+    pub fn set_str(s: &mut String, t: &str) { s.clear(); s.push_str(t); }
+
     // ---- result building: lists the function returns ----
     /// A native value as a new Python object (a new reference), or null
     /// with a Python error set (MemoryError).
