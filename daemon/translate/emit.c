@@ -625,6 +625,8 @@ static void cmp_in_list(struct buf *b, int op, const struct side *l,
 		unplanned("'in' between %s and %s");
 }
 
+static void add_str_side(struct buf *b, const struct side *s);
+
 /* x in y, x not in y. */
 static void cmp_in(struct buf *b, int op, const struct side *l,
 		   const struct side *r)
@@ -649,8 +651,12 @@ static void cmp_in(struct buf *b, int op, const struct side *l,
 				 l->ref);
 		return;
 	case TY_STR:
-		buf_addf(b, "%s(%s).contains((%s).as_str())", neg, r->ref,
-			 l->ref);
+		/* literals stay literals (no String made per test) */
+		buf_addf(b, "%s", neg);
+		add_str_side(b, r);
+		buf_adds(b, ".contains(");
+		add_str_side(b, l);
+		buf_addch(b, ')');
 		return;
 	case TY_TUPLE:
 		buf_addf(b, "%s(false", neg);
@@ -2362,6 +2368,7 @@ struct loop_head {
 	const struct block *body;
 	char *v;
 	size_t short_at;
+	const char *into; /* a str loop's target, its buffer reused: bound */
 };
 
 /* for v in lo..hi, a short innermost one counted at once, or rt::range. */
@@ -2487,15 +2494,27 @@ static void head_dict(struct fe *f, struct loop_head *h, struct ex *src)
 	buf_release(&b);
 }
 
+/* for c in s: a str name the body does not rebind is read in place (a
+ * str does not change), anything else copied first; the character goes
+ * into the target's own buffer when the target is a str variable
+ * (h->into), else into a new String. */
 static void head_str(struct fe *f, struct loop_head *h, struct ex *src)
 {
 	char *s = tmpname(f, "s"), *c = tmpname(f, "c");
 	struct buf b = BUF_INIT;
 
-	ex_own(f, &b, src);
-	emit_line(f->e, "let %s = %s;", s, b.data);
+	if (live_name(f, src, h->body)) {
+		ex_ref(f, &b, src);
+		emit_line(f->e, "let %s: &str = (%s).as_str();", s, b.data);
+	} else {
+		ex_own(f, &b, src);
+		emit_line(f->e, "let %s = %s;", s, b.data);
+	}
 	emit_open(f->e, "for %s in %s.chars() {", c, s);
-	emit_line(f->e, "let %s = %s.to_string();", h->v, c);
+	if (h->into)
+		emit_line(f->e, "rt::set_char(&mut %s, %s);", h->into, c);
+	else
+		emit_line(f->e, "let %s = %s.to_string();", h->v, c);
 	buf_release(&b);
 }
 
@@ -2596,7 +2615,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 {
 	struct emitter *e = f->e;
 	struct loop_head h = {loop, loop ? &loop->body : NULL, tmpname(f, "v"),
-			      SIZE_MAX};
+			      SIZE_MAX, NULL};
 	struct buf b = BUF_INIT;
 	char *enum_n = NULL;
 	size_t tick;
@@ -2609,6 +2628,10 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 			buf_adds(&b, "0");
 		emit_line(e, "let mut %s: i64 = %s;", enum_n, b.data);
 	}
+	if (!enum_n && iter->ty->kind == TY_STR && target->kind == EX_NAME &&
+	    var_of(f, target)->ty->kind == TY_STR &&
+	    !var_is_ref(var_of(f, target)) && !ex_mentions(iter, target->var))
+		h.into = var_of(f, target)->rname;
 	emit_loop_head(f, &h, enum_n ? iter->a[0] : iter);
 	if (enum_n) {
 		char *w = tmpname(f, "v");
@@ -2618,7 +2641,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 	}
 	tick = e->out->len;
 	emit_line(e, "__ticks.tick()?;");
-	emit_bind(f, target, h.v, ex_loop_ty(&f->m->arena, iter));
+	if (!h.into)
+		emit_bind(f, target, h.v, ex_loop_ty(&f->m->arena, iter));
 	inner(f, ctx);
 	emit_close(e, NULL);
 	if (h.short_at != SIZE_MAX)

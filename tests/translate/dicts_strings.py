@@ -153,6 +153,36 @@ def halve_seen(keys: list[str], d: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def char_kinds(text: str) -> list[int]:
+    alpha = digit = alnum = space = 0
+    for ch in text:
+        if ch.isalpha():
+            alpha += 1
+        if ch.isdigit():
+            digit += 1
+        if ch.isalnum():
+            alnum += 1
+        if ch.isspace():
+            space += 1
+    return [alpha, digit, alnum, space, int(text.isalpha()), int(text.isspace())]
+
+
+def fold_words(text: str) -> list[str]:
+    out = []
+    for w in text.split():
+        out.append(w.strip().lower() + "|" + w.upper())
+    return out
+
+
+def last_char_vowels(text: str) -> str:
+    ch = "?"
+    n = 0
+    for ch in text:
+        if ch.lower() in "aeiouäöüéèαω":
+            n += 1
+    return ch + str(n)
+
+
 INPUTS = {
     "count_words": [(["a", "b", "a", "c", "b", "a"],), ([],)],
     "count_pairs": [(["a", "b", "a", "b", "c"],), (["x"],), ([],)],
@@ -171,6 +201,11 @@ INPUTS = {
                  (["a"], {"a": 2 ** 62})],
     "group_concat": [(["ab", "ac", "b", "", "", "ad"],), ([],)],
     "square_seen": [([3, 3, 3, 2],), ([2 ** 40, 2 ** 40, 2 ** 40],), ([],)],
+    "char_kinds": [("Größe 42 naïve",), ("",), ("²½٣ ⅷ\u00a0\u2028\x1c\u3000",),
+                   ("e\u0301 ǅ ᾼ 𝔘",), ("   ",), ("\u00a0",)],
+    "fold_words": [("Straße İstanbul  ǅemal\u00a0ΣΑΣ ﬁne",), ("ὒ ŉ",), ("",),
+                   ("\u2003 padded\u3000 x",)],
+    "last_char_vowels": [("Ärger über Ωmega",), ("",), ("xyz",)],
     "halve_seen": [(["a", "z", "a"], {"a": 3.0, "b": 1.5}),
                    (["n"], {"n": float("nan")}), ([], {})],
 }
