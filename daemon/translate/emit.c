@@ -1451,8 +1451,13 @@ static void emit_query(struct fe *f, struct buf *b, struct ex *e)
 	else
 		buf_addf(b, "rt::%s_of(", m);
 	ex_ref(f, b, r);
-	buf_adds(b, ", &");
-	ex_own_as(f, b, e->a[1], rt->sub[0]);
+	buf_adds(b, ", ");
+	if (e->a[1]->kind == EX_NAME && ty_equal(e->a[1]->ty, rt->sub[0])) {
+		ex_ref(f, b, e->a[1]);
+	} else {
+		buf_addch(b, '&');
+		ex_own_as(f, b, e->a[1], rt->sub[0]);
+	}
 	if (!strcmp(m, "get")) {
 		buf_adds(b, ", ");
 		ex_own_as(f, b, e->a[2], rt->sub[1]);
@@ -2242,12 +2247,40 @@ static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 /* s = s + t and s += t on a str variable: Python builds a new string (in
  * place when it can); appending to the String is the same value without
  * copying s each time. */
+static bool is_case_call(const struct ex *t)
+{
+	return t->kind == EX_METHOD && t->n == 1 &&
+	       t->a[0]->ty->kind == TY_STR &&
+	       (!strcmp(t->sval, "lower") || !strcmp(t->sval, "upper"));
+}
+
 static void emit_str_append(struct fe *f, struct ex *target, struct ex *t)
 {
 	struct buf b = BUF_INIT;
 
+	if (is_case_call(t)) {
+		/* s += c.lower(): mapped straight onto s */
+		ex_str(f, &b, t->a[0]);
+		emit_line(f->e, "rt::push_case(&mut %s, %s, %s)?;",
+			  var_of(f, target)->rname, b.data,
+			  strcmp(t->sval, "lower") ? "false" : "true");
+		buf_release(&b);
+		return;
+	}
 	ex_str(f, &b, t);
 	emit_line(f->e, "%s.push_str(%s);", var_of(f, target)->rname, b.data);
+	buf_release(&b);
+}
+
+/* t = s.lower() / s.upper(): into t's buffer. */
+static void emit_str_case_into(struct fe *f, struct ex *target, struct ex *v)
+{
+	struct buf b = BUF_INIT;
+
+	ex_str(f, &b, v->a[0]);
+	emit_line(f->e, "rt::case_into(&mut %s, %s, %s)?;",
+		  var_of(f, target)->rname, b.data,
+		  strcmp(v->sval, "lower") ? "false" : "true");
 	buf_release(&b);
 }
 
@@ -2704,6 +2737,19 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 				unplanned("storing %s into %s");
 				goto out;
 			}
+			if (t->a[1]->kind == EX_NAME &&
+			    ty_equal(t->a[1]->ty, ot->sub[0]) &&
+			    !ex_mentions(t->a[0], t->a[1]->var)) {
+				/* d[k] = v with k a name: copied only when
+				 * new (Python keeps the first key object) */
+				ex_ref(f, &b, t->a[1]);
+				emit_line(e, "let %s = %s;", k, b.data);
+				buf_reset(&b);
+				ex_mut(f, &b, t->a[0]);
+				emit_line(e, "rt::dset(%s, %s, %s);", b.data,
+					  k, v);
+				goto out;
+			}
 			ex_own_as(f, &b, t->a[1], ot->sub[0]);
 			emit_line(e, "let %s = %s;", k, b.data);
 			buf_reset(&b);
@@ -2807,6 +2853,8 @@ static void emit_assign(struct fe *f, struct st *s)
 	hoist(f, s->value);
 	if (s->shape == SHAPE_STR_APPEND) {
 		emit_str_append(f, s->targets[0], s->value->a[1]);
+	} else if (s->shape == SHAPE_STR_CASE_INTO) {
+		emit_str_case_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
 		emit_str_index_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_TUPLE_INTO) {

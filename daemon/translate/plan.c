@@ -605,6 +605,24 @@ static bool str_index_into_ok(const struct ir_fn *fn, const struct ex *target,
 	       !ex_has_comp(v->a[1]);
 }
 
+/* Parameters of non-Copy types arrive by reference unless rebound. */
+static bool var_is_ref(const struct var *v)
+{
+	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
+}
+
+/* t = s.lower() / s.upper() on str variables: reuse t's buffer. */
+static bool str_case_into_ok(const struct ir_fn *fn, const struct ex *target,
+			     const struct ex *v)
+{
+	return target->kind == EX_NAME &&
+	       fn->vars[target->var].ty->kind == TY_STR &&
+	       !var_is_ref(&fn->vars[target->var]) && v->kind == EX_METHOD &&
+	       v->n == 1 && v->a[0]->ty->kind == TY_STR &&
+	       (!strcmp(v->sval, "lower") || !strcmp(v->sval, "upper")) &&
+	       !ex_mentions(v, target->var) && !ex_has_comp(v);
+}
+
 /* A str item that can be borrowed where it lives (a name, or an item of
  * a list, dict or tuple held natively, or of a list read in place: its
  * str's own UTF-8, rt::StrView). */
@@ -620,11 +638,6 @@ static bool str_place(const struct ir_fn *fn, const struct ex *x)
 	       x->a[0]->ty->kind == TY_TUPLE;
 }
 
-/* Parameters of non-Copy types arrive by reference unless rebound. */
-static bool var_is_ref(const struct var *v)
-{
-	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
-}
 
 /* t = (a[i], b[j]) on a tuple variable of strs: copy into t's own
  * Strings (clone_from keeps their buffers) instead of making new ones.
@@ -663,6 +676,8 @@ static enum st_shape assign_shape(const struct ir_fn *fn, struct st *s)
 		return SHAPE_STR_APPEND;
 	if (str_index_into_ok(fn, t, v))
 		return SHAPE_STR_INDEX_INTO;
+	if (str_case_into_ok(fn, t, v))
+		return SHAPE_STR_CASE_INTO;
 	if (tuple_into(fn, t, v))
 		return SHAPE_TUPLE_INTO;
 	return SHAPE_PLAIN;
@@ -1742,6 +1757,9 @@ static void chk_assign(struct pchk *p, struct st *s)
 		return;
 	case SHAPE_STR_INDEX_INTO:
 		chk_own(p, v->a[1]);
+		return;
+	case SHAPE_STR_CASE_INTO:
+		chk_own(p, v->a[0]);
 		return;
 	case SHAPE_TUPLE_INTO:
 		chk_own(p, v);

@@ -650,6 +650,10 @@ pub mod rt {
     }
     fn case_full(s: &str, f: unsafe extern "C" fn(u32, *mut u32) -> std::os::raw::c_int) -> String {
         let mut out = String::with_capacity(s.len());
+        case_full_into(&mut out, s, f);
+        out
+    }
+    fn case_full_into(out: &mut String, s: &str, f: unsafe extern "C" fn(u32, *mut u32) -> std::os::raw::c_int) {
         let mut buf = [0u32; 3];
         for c in s.chars() {
             let n = unsafe { f(c as u32, buf.as_mut_ptr()) };
@@ -657,7 +661,6 @@ pub mod rt {
                 out.push(char::from_u32(u).unwrap_or('\u{fffd}'));
             }
         }
-        out
     }
     pub fn replace(s: &str, a: &str, b: &str) -> R<String> { if a.is_empty() { return Err(Deopt); } Ok(s.replace(a, b)) }
     pub fn find(s: &str, sub: &str) -> i64 {
@@ -1131,6 +1134,34 @@ pub mod rt {
     pub fn ix_ref<K, V>(d: &IndexMap<K, V>, ix: Option<usize>) -> &V {
         d.get_index(ix.expect("k in d found it")).expect("k in d found it").1
     }
+    /// d[k] = v: the key copied only when it is new.
+    #[inline(always)]
+    pub fn dset<K: Hash + Eq + Clone, V>(d: &mut IndexMap<K, V>, k: &K, v: V) {
+        match d.get_index_of(k) {
+            Some(i) => { *d.get_index_mut(i).expect("found").1 = v; }
+            None => { d.insert(k.clone(), v); }
+        }
+    }
+    /// out += s.lower() (lower: true) or s.upper().
+    pub fn push_case(out: &mut String, s: &str, lower_: bool) -> R<()> {
+        if s.is_ascii() {
+            out.reserve(s.len());
+            for b in s.bytes() {
+                out.push(if lower_ { b.to_ascii_lowercase() } else { b.to_ascii_uppercase() } as char);
+            }
+            return Ok(());
+        }
+        if lower_ {
+            if s.contains('\u{3a3}') { return Err(Deopt); }
+            case_full_into(out, s, ucd::_PyUnicode_ToLowerFull);
+        } else {
+            case_full_into(out, s, ucd::_PyUnicode_ToUpperFull);
+        }
+        Ok(())
+    }
+    /// out = s.lower() (or upper), keeping out's buffer.
+    #[inline]
+    pub fn case_into(out: &mut String, s: &str, lower_: bool) -> R<()> { out.clear(); push_case(out, s, lower_) }
     /// s = the one-character str of c, keeping s's buffer.
     #[inline(always)]
     pub fn set_char(s: &mut String, c: char) { s.clear(); s.push(c); }

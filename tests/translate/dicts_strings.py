@@ -183,6 +183,23 @@ def last_char_vowels(text: str) -> str:
     return ch + str(n)
 
 
+def fold_count(text: str) -> dict[str, int]:
+    counts = {}
+    word = ""
+    up = ""
+    for ch in text:
+        up = ch.upper()
+        if ch.isalpha():
+            word += ch.lower()
+        elif word:
+            counts[word] = counts.get(word, 0) + 1
+            counts[up] = len(word)
+            word = ""
+    if word:
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
 INPUTS = {
     "count_words": [(["a", "b", "a", "c", "b", "a"],), ([],)],
     "count_pairs": [(["a", "b", "a", "b", "c"],), (["x"],), ([],)],
@@ -206,6 +223,8 @@ INPUTS = {
     "fold_words": [("Straße İstanbul  ǅemal\u00a0ΣΑΣ ﬁne",), ("ὒ ŉ",), ("",),
                    ("\u2003 padded\u3000 x",)],
     "last_char_vowels": [("Ärger über Ωmega",), ("",), ("xyz",)],
+    "fold_count": [("Straße STRASSE straße, ﬁne ΣΑΣ σας. İ i",), ("",),
+                   ("abc abc ABC!",), ("ǅǆǄ ß",)],
     "halve_seen": [(["a", "z", "a"], {"a": 3.0, "b": 1.5}),
                    (["n"], {"n": float("nan")}), ([], {})],
 }

@@ -28,8 +28,8 @@ fn count_pairs<V0: rt::View<String> + rt::StrView>(tokens: &V0) -> rt::R<IndexMa
                 // line 18
                 let __e7 = 1;
                 let __w8 = __e7;
-                let __k9 = vp_3.clone();
-                (&mut pairs).insert(__k9, __w8);
+                let __k9 = &vp_3;
+                rt::dset(&mut pairs, __k9, __w8);
             }
         }
     } else {
@@ -52,8 +52,8 @@ fn count_pairs<V0: rt::View<String> + rt::StrView>(tokens: &V0) -> rt::R<IndexMa
                 // line 18
                 let __e7 = 1;
                 let __w8 = __e7;
-                let __k9 = vp_3.clone();
-                (&mut pairs).insert(__k9, __w8);
+                let __k9 = &vp_3;
+                rt::dset(&mut pairs, __k9, __w8);
             }
         }
     }
