@@ -921,8 +921,11 @@ pub mod o {
     /// The layout of those (values before the object, the type's shared
     /// keys) is CPython 3.11's and passes a self-test at import, else
     /// every access goes through PyObject_GetAttr.
-    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize }
-    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1 }; }
+    /// ix: the name's index in the inline values (-1: look in the
+    /// instance's dict); off: the byte offset of a __slots__ member
+    /// holding it (-1: not a slot).
+    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize }
+    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1, off: -1 }; }
     static mut ATTR_FAST: bool = false;
     const MANAGED_DICT: std::os::raw::c_ulong = 1 << 4;
 
@@ -947,15 +950,31 @@ pub mod o {
     unsafe fn attr_fill(o: P, name: P, value: P, c: &mut AC, store: bool) {
         let tp = ffi::Py_TYPE(o);
         let flags = (*tp).tp_flags;
-        if flags & MANAGED_DICT == 0 || flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG == 0 || (*tp).tp_version_tag == 0 { return; }
+        if flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG == 0 || (*tp).tp_version_tag == 0 { return; }
         // (the C functions of libpython: one address each)
         if store {
             if (*tp).tp_setattro.map(|f| f as usize) != Some(ffi::PyObject_GenericSetAttr as ffi::setattrofunc as usize) { return; }
         } else if (*tp).tp_getattro.map(|f| f as usize) != Some(ffi::PyObject_GenericGetAttr as ffi::getattrofunc as usize) {
             return;
         }
-        if !_PyType_Lookup(tp, name).is_null() { return; }
+        let d = _PyType_Lookup(tp, name);
+        if !d.is_null() {
+            // a __slots__ member: read and written at its offset
+            // (CPython's LOAD_ATTR_SLOT / STORE_ATTR_SLOT)
+            if ffi::Py_TYPE(d) == std::ptr::addr_of_mut!(ffi::PyMemberDescr_Type) {
+                let m = (*(d as *mut ffi::PyMemberDescrObject)).d_member;
+                if (*m).type_code == ffi::Py_T_OBJECT_EX && (*m).flags & ffi::Py_READONLY == 0
+                    && (*m).offset > 0 && *((o as *mut u8).offset((*m).offset) as *mut P) == value {
+                    c.tp = tp;
+                    c.ver = (*tp).tp_version_tag;
+                    c.ix = -1;
+                    c.off = (*m).offset;
+                }
+            }
+            return;
+        }
         ffi::PyErr_Clear();
+        if flags & MANAGED_DICT == 0 { return; }
         let ix = shared_key_index((*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys, name);
         let vals = inline_values(o);
         if vals.is_null() {
@@ -970,6 +989,7 @@ pub mod o {
         c.tp = tp;
         c.ver = (*tp).tp_version_tag;
         c.ix = ix;
+        c.off = -1;
     }
 
     /// The dict of an instance of a class with a managed dict, once it
@@ -985,7 +1005,12 @@ pub mod o {
             // the type (same version: no attribute of that name on it or
             // its bases) leaves the name to the instance: its inline
             // values, or its dict (CPython's LOAD_ATTR_INSTANCE_VALUE and
-            // LOAD_ATTR_WITH_HINT)
+            // LOAD_ATTR_WITH_HINT), or a slot
+            if c.off > 0 {
+                let v = *((o.p() as *mut u8).offset(c.off) as *mut P);
+                if !v.is_null() { return Ok(O::borrow(v)); }
+                return O::own(ffi::PyObject_GetAttr(o.p(), name));
+            }
             let vals = inline_values(o.p());
             if !vals.is_null() {
                 if c.ix >= 0 {
@@ -1011,6 +1036,13 @@ pub mod o {
         let c = &mut *c;
         let tp = ffi::Py_TYPE(o.p());
         if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
+            if c.off > 0 {
+                let slot = (o.p() as *mut u8).offset(c.off) as *mut P;
+                let old = *slot;
+                *slot = v.into_raw();
+                ffi::Py_XDECREF(old);
+                return Ok(());
+            }
             let vals = inline_values(o.p());
             if vals.is_null() {
                 // a dict that already holds the name: its value replaced
@@ -1126,7 +1158,27 @@ pub mod o {
             let now = ffi::PyObject_GetAttr(u.p(), nc);
             let write_ok = w1 && w2 && now == x9p && c4.tp == ffi::Py_TYPE(u.p());
             ffi::Py_XDECREF(now);
-            same && s1 && s2 && stored && order_ok && read_ok && write_ok
+            // a class with __slots__: read and written at the slot
+            let src2 = c"class S:\n    __slots__ = ('p', 'q')\n    def __init__(s):\n        s.p = 1\n        s.q = 2\ns = S()\n";
+            let r2 = ffi::PyRun_String(src2.as_ptr(), ffi::Py_file_input, g, g);
+            if r2.is_null() { return false; }
+            ffi::Py_DECREF(r2);
+            let so = ffi::PyDict_GetItemString(g, c"s".as_ptr());
+            if so.is_null() { return false; }
+            let nq = intern(c"q");
+            let mut c5 = AC::NEW;
+            let mut c6 = AC::NEW;
+            let q1 = getattr_c(O::borrow(so), nq, &mut c5);
+            let q2 = getattr_c(O::borrow(so), nq, &mut c5);
+            let slot_read = c5.off > 0 && matches!((&q1, &q2), (Ok(x), Ok(y)) if ffi::PyLong_AsLong(x.p()) == 2 && x.p() == y.p());
+            let x7 = O::own(ffi::PyLong_FromLong(77)).ok().unwrap();
+            let x7p = x7.p();
+            let sw1 = setattr_c(O::borrow(so), nq, x7.clone(), &mut c6).is_ok();
+            let sw2 = setattr_c(O::borrow(so), nq, x7, &mut c6).is_ok();
+            let now = ffi::PyObject_GetAttr(so, nq);
+            let slot_write = sw1 && sw2 && c6.off > 0 && now == x7p;
+            ffi::Py_XDECREF(now);
+            same && s1 && s2 && stored && order_ok && read_ok && write_ok && slot_read && slot_write
         })();
         ffi::Py_XDECREF(r);
         ffi::Py_DECREF(g);

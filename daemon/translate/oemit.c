@@ -2025,17 +2025,33 @@ static void st_expr(struct oem *em, struct ostmt *st)
 
 static void st_assign(struct oem *em, struct ostmt *st)
 {
+	struct onode *t = st->targets[0], *val = st->value;
 	int v;
 
 	emit_open(em->e, "{");
+	if (st->ntargets == 1 && (t->kind == ON_TUPLE || t->kind == ON_LIST) &&
+	    val->kind == ON_TUPLE && val->n == t->n && !has_star(t) &&
+	    !has_star(val)) {
+		/* a, b = x, y: the values left to right, then the targets
+		 * left to right; the tuple is never seen (CPython swaps on
+		 * its stack) */
+		int *ts = xcalloc(val->n + 1, sizeof(int));
+		for (size_t i = 0; i < val->n; i++)
+			ts[i] = ex(em, val->a[i]);
+		for (size_t i = 0; i < t->n; i++)
+			store(em, t->a[i], ts[i]);
+		free(ts);
+		emit_close(em->e, NULL);
+		return;
+	}
 	v = ex(em, st->value);
 	for (size_t i = 0; i < st->ntargets; i++) {
-		int t = v;
+		int u = v;
 		if (i + 1 < st->ntargets) {
-			t = tmp(em);
-			emit_line(em->e, "let t%d = t%d.clone();", t, v);
+			u = tmp(em);
+			emit_line(em->e, "let t%d = t%d.clone();", u, v);
 		}
-		store(em, st->targets[i], t);
+		store(em, st->targets[i], u);
 	}
 	emit_close(em->e, NULL);
 }

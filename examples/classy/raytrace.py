@@ -83,9 +83,9 @@ if __name__ == "__main__":
                    Sphere(Vec(-1.2, -0.4, 2.5), 0.5, 0.8),
                    Sphere(Vec(0.0, -101.0, 3.0), 100.0, 0.5)],
                   Vec(-1.0, 1.0, -1.0))
-    img = render(scene, 320, 240)
+    img = render(scene, 480, 360)
     total = sum(sum(r) for r in img)
     chars = " .:-=+*#%@"
-    for r in img[::24]:
-        print("".join(chars[min(9, int(v * 10))] for v in r[::8]))
+    for r in img[::36]:
+        print("".join(chars[min(9, int(v * 10))] for v in r[::12]))
     print("total %.6f" % total)
