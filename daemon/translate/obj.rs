@@ -1917,6 +1917,9 @@ pub mod o {
         weaklist: P,
         spec: *const Spec,
         guards: *mut GuardSet,
+        /// A typed function's object-tier version (typed null), run
+        /// where the typed code cannot answer, or null.
+        alt: P,
     }
 
     /// The typed tier inlines module constants and calls translated
@@ -2140,7 +2143,7 @@ pub mod o {
 
     unsafe extern "C" fn nfn_traverse(o: P, visit: ffi::visitproc, arg: *mut c_void) -> c_int {
         let f = o as *mut NFn;
-        for p in [(*f).func, (*f).builtins, (*f).code, (*f).nested, (*f).frame.get(), (*f).typed, (*f).tbcache.get()] {
+        for p in [(*f).func, (*f).builtins, (*f).code, (*f).nested, (*f).frame.get(), (*f).typed, (*f).tbcache.get(), (*f).alt] {
             if !p.is_null() { let r = visit(p, arg); if r != 0 { return r; } }
         }
         let t = ffi::Py_TYPE(o) as P;
@@ -2149,7 +2152,7 @@ pub mod o {
 
     unsafe extern "C" fn nfn_clear(o: P) -> c_int {
         let f = o as *mut NFn;
-        for p in [&mut (*f).func, &mut (*f).builtins, &mut (*f).code, &mut (*f).nested, &mut (*f).typed] {
+        for p in [&mut (*f).func, &mut (*f).builtins, &mut (*f).code, &mut (*f).nested, &mut (*f).typed, &mut (*f).alt] {
             let old = *p;
             *p = null_mut();
             ffi::Py_XDECREF(old);
@@ -2293,25 +2296,37 @@ pub mod o {
         false
     }
 
+    /// Where the typed code cannot answer: the object body when there
+    /// is one (native, exact for any value), else the original.
+    unsafe fn untyped(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
+        if !f.alt.is_null() { return ffi::PyObject_Vectorcall(f.alt, args, nargsf, kwnames); }
+        original(f, args, nargsf, kwnames)
+    }
+
     unsafe fn typed_call(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
         if f.guards.is_null() || !guards_hold(&mut *f.guards, f.globals, f.builtins) {
-            return original(f, args, nargsf, kwnames);
+            return untyped(f, args, nargsf, kwnames);
         }
         if (*f.spec).nan_guard {
             let n = ffi::PyVectorcall_NARGS(nargsf) as usize
                 + if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
             for i in 0..n {
-                if has_nan(*args.add(i), 2) { return original(f, args, nargsf, kwnames); }
+                if has_nan(*args.add(i), 2) { return untyped(f, args, nargsf, kwnames); }
             }
         }
-        // The typed entry runs the original itself when its types do
-        // not hold (rt::call_original sets FELL_BACK once it returns;
-        // calls nested in that original save and restore the flag).
-        let saved = crate::rt::FELL_BACK;
+        // The typed entry, when its types do not hold, re-runs the call
+        // (nothing observable has happened in typed code) through
+        // rt::call_original: on the object body when rt::ALT holds one
+        // (that call counts itself), else on the original, which sets
+        // FELL_BACK once it returns. Calls nested in those save and
+        // restore the three.
+        let saved = (crate::rt::FELL_BACK, crate::rt::ALT, crate::rt::ALT_USED);
         crate::rt::FELL_BACK = false;
+        crate::rt::ALT = f.alt;
+        crate::rt::ALT_USED = false;
         let r = ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames);
-        (*f.spec).counts.add(crate::rt::FELL_BACK);
-        crate::rt::FELL_BACK = saved;
+        if !crate::rt::ALT_USED { (*f.spec).counts.add(crate::rt::FELL_BACK); }
+        (crate::rt::FELL_BACK, crate::rt::ALT, crate::rt::ALT_USED) = saved;
         r
     }
 
@@ -2538,14 +2553,23 @@ pub mod o {
             builtins = ffi::PyModule_GetDict(builtins);
         }
         let mut guards: *mut GuardSet = null_mut();
+        // a typed function with an object body: that body alone when the
+        // typed code's globals already differ, else kept beside it
+        let alt = if !typed.is_null() && spec.f.is_some() {
+            Some(nfn_new(spec, func, builtins, code, nested.p(), null_mut(), null_mut())?)
+        } else {
+            None
+        };
         if !typed.is_null() {
-            if ffi::PyDict_CheckExact(builtins) == 0 { return Ok(None); }
-            match guards_new(spec, globals, builtins) {
+            let g = if ffi::PyDict_CheckExact(builtins) == 0 { None } else { guards_new(spec, globals, builtins) };
+            match g {
                 Some(g) => guards = Box::into_raw(g),
-                None => return Ok(None),
+                None => return Ok(alt),
             }
         }
-        nfn_new(spec, func, builtins, code, nested.p(), typed, guards).map(Some)
+        let n = nfn_new(spec, func, builtins, code, nested.p(), typed, guards)?;
+        if let Some(a) = alt { (*(n.p() as *mut NFn)).alt = a.into_raw(); }
+        Ok(Some(n))
     }
 
     /// A native_function object (func's globals and closure; the other
@@ -2577,6 +2601,7 @@ pub mod o {
         n.weaklist = null_mut();
         n.spec = spec;
         n.guards = guards;
+        n.alt = null_mut();
         Ok(O(NonNull::new_unchecked(o as P)))
     }
 

@@ -2506,7 +2506,7 @@ static void guards_list(struct buf *b, struct ir_module *tm,
 }
 
 void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
-		struct ir_module *tm, const struct ir_fn *tfn)
+		struct ir_module *tm, const struct ir_fn *tfn, bool has_body)
 {
 	const char *typed_name = tfn ? tfn->name : NULL;
 	struct buf b = BUF_INIT;
@@ -2544,7 +2544,10 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 	}
 	buf_adds(&b, "], ");
 	if (typed_name) {
-		buf_adds(&b, "f: None, typed: Some(");
+		if (has_body)
+			buf_addf(&b, "f: Some(of_%d), typed: Some(", fn->index);
+		else
+			buf_adds(&b, "f: None, typed: Some(");
 		rust_str(&b, typed_name, strlen(typed_name));
 		buf_adds(&b, "), guards: ");
 		guards_list(&b, tm, tfn);

@@ -298,7 +298,9 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn);
 void oemit_consts(struct emitter *e, struct omod *m);
 /* The Spec table entry of one function: the object tier's, or the
  * typed tier's entry (the pyo3 function typed_name) when not NULL. */
+/* has_body: of_N was emitted (a typed function's object body runs where
+ * its typed code cannot answer). */
 void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
-		struct ir_module *tm, const struct ir_fn *tfn);
+		struct ir_module *tm, const struct ir_fn *tfn, bool has_body);
 
 #endif

@@ -1373,9 +1373,18 @@ pub mod rt {
     }
     /// Set when a typed entry ran the original (o::typed_call counts it).
     pub static mut FELL_BACK: bool = false;
+    /// The object-tier version of the typed function being called (set
+    /// by o::typed_call), which the re-run takes instead of the original.
+    pub static mut ALT: *mut ffi::PyObject = std::ptr::null_mut();
+    pub static mut ALT_USED: bool = false;
     pub fn call_original(m: &Bound<'_, PyModule>, name: &str, args: &Bound<'_, PyTuple>,
                          kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
-        let f = m.getattr(format!("_orig_{}", name))?;
+        let alt = unsafe { std::mem::replace(&mut *std::ptr::addr_of_mut!(ALT), std::ptr::null_mut()) };
+        let f = if !alt.is_null() {
+            unsafe { ALT_USED = true; Bound::from_borrowed_ptr(m.py(), alt) }
+        } else {
+            m.getattr(format!("_orig_{}", name))?
+        };
         // Python 3.11 counted the call into this extension against the
         // recursion limit, which a direct call of the original does not:
         // give that level back while the original runs, so it reaches
@@ -1386,7 +1395,7 @@ pub mod rt {
         if give_back && unsafe { ffi::Py_EnterRecursiveCall(c"".as_ptr()) } != 0 {
             unsafe { ffi::PyErr_Clear(); }
         }
-        unsafe { FELL_BACK = true; }
+        if alt.is_null() { unsafe { FELL_BACK = true; } }
         Ok(r?.unbind())
     }
 

@@ -460,7 +460,11 @@ static void emit_objects(struct emitter *e, struct ir_module *m,
 	bool again = true;
 
 	for (size_t i = 0; i < nsel; i++) {
-		if (!sel[i].tier || strcmp(sel[i].tier, "object"))
+		/* a typed function's object body too: where the typed code
+		 * cannot answer (an int past 64 bits, a float where an int
+		 * was seen, a rebound global, a NaN) the call runs it instead
+		 * of the interpreter */
+		if (!sel[i].tier)
 			continue;
 		for (size_t k = 0; k < sel[i].nofns; k++) {
 			oemit_fn(e, om, sel[i].ofns[k]);
@@ -490,7 +494,8 @@ static void emit_objects(struct emitter *e, struct ir_module *m,
 			struct ofn *of = sel[i].ofns[k];
 			if (of->within)
 				continue;
-			oemit_spec(e, om, of, m, sel[i].tfn);
+			oemit_spec(e, om, of, m, sel[i].tfn,
+				   done[of->index]);
 			buf_addf(specs, "&S_%d, ", of->index);
 		}
 		if (sel[i].tfn)
@@ -500,7 +505,7 @@ static void emit_objects(struct emitter *e, struct ir_module *m,
 	 * (nothing binds them by name) */
 	for (size_t i = 0; i < om->nfns; i++)
 		if (om->fns[i]->within && done[i])
-			oemit_spec(e, om, om->fns[i], m, NULL);
+			oemit_spec(e, om, om->fns[i], m, NULL, true);
 	free(done);
 }
 

@@ -40,10 +40,12 @@ def test_call_counts(tmp_path):
     assert counts() == {"total": (0, 0), "capped": (0, 0),
                         "Acc.__init__": (0, 0), "Acc.add": (0, 0)}
     assert pkg.total([1, 2, 3]) == 6          # typed
-    assert pkg.total([1, 2, 2 ** 70]) == 3 + 2 ** 70   # overflow: original
-    assert pkg.total([0.5]) == 0.5             # float: original
+    # past 64 bits, and a float where ints were seen: the typed code
+    # cannot answer, the function's object-tier body does (natively)
+    assert pkg.total([1, 2, 2 ** 70]) == 3 + 2 ** 70
+    assert pkg.total([0.5]) == 0.5
     assert pkg.capped(7) == 3
-    pkg._original.LIMIT = 5                    # guard fails: original
+    pkg._original.LIMIT = 5                    # guard fails: object body
     assert pkg.capped(7) == 5
     a = pkg.Acc()
     assert a.add(1) == 1 and a.add(2, twice=True) == 3
@@ -52,7 +54,7 @@ def test_call_counts(tmp_path):
     except TypeError:
         pass
     got = counts()
-    assert got["total"] == (1, 2), got
-    assert got["capped"] == (1, 1), got
+    assert got["total"] == (3, 0), got
+    assert got["capped"] == (2, 0), got
     assert got["Acc.__init__"] == (1, 0), got
     assert got["Acc.add"] == (2, 1), got
