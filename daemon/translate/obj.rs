@@ -2316,17 +2316,18 @@ pub mod o {
         }
         // The typed entry, when its types do not hold, re-runs the call
         // (nothing observable has happened in typed code) through
-        // rt::call_original: on the object body when rt::ALT holds one
-        // (that call counts itself), else on the original, which sets
-        // FELL_BACK once it returns. Calls nested in those save and
-        // restore the three.
-        let saved = (crate::rt::FELL_BACK, crate::rt::ALT, crate::rt::ALT_USED);
-        crate::rt::FELL_BACK = false;
-        crate::rt::ALT = f.alt;
-        crate::rt::ALT_USED = false;
+        // rt::call_original: on the object body this thread's
+        // rt::TYPED_CALL holds (that call counts itself), else on the
+        // original, which sets fell_back once it returns. Calls nested
+        // in those save and restore the three.
+        let saved = crate::rt::TYPED_CALL.with(|t| (t.alt.replace(f.alt), t.alt_used.replace(false), t.fell_back.replace(false)));
         let r = ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames);
-        if !crate::rt::ALT_USED { (*f.spec).counts.add(crate::rt::FELL_BACK); }
-        (crate::rt::FELL_BACK, crate::rt::ALT, crate::rt::ALT_USED) = saved;
+        crate::rt::TYPED_CALL.with(|t| {
+            if !t.alt_used.get() { (*f.spec).counts.add(t.fell_back.get()); }
+            t.alt.set(saved.0);
+            t.alt_used.set(saved.1);
+            t.fell_back.set(saved.2);
+        });
         r
     }
 

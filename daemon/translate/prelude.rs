@@ -1371,17 +1371,31 @@ pub mod rt {
             Ok(())
         }
     }
-    /// Set when a typed entry ran the original (o::typed_call counts it).
-    pub static mut FELL_BACK: bool = false;
-    /// The object-tier version of the typed function being called (set
-    /// by o::typed_call), which the re-run takes instead of the original.
-    pub static mut ALT: *mut ffi::PyObject = std::ptr::null_mut();
-    pub static mut ALT_USED: bool = false;
+    /// The typed call in progress on this thread (o::typed_call sets it;
+    /// per thread, since typed code may run without the GIL): the
+    /// object-tier version of the function, which a re-run takes instead
+    /// of the original; whether it did; whether the original ran.
+    pub struct TypedCall {
+        pub alt: std::cell::Cell<*mut ffi::PyObject>,
+        pub alt_used: std::cell::Cell<bool>,
+        pub fell_back: std::cell::Cell<bool>,
+    }
+    thread_local! {
+        pub static TYPED_CALL: TypedCall = const { TypedCall {
+            alt: std::cell::Cell::new(std::ptr::null_mut()),
+            alt_used: std::cell::Cell::new(false),
+            fell_back: std::cell::Cell::new(false),
+        } };
+    }
     pub fn call_original(m: &Bound<'_, PyModule>, name: &str, args: &Bound<'_, PyTuple>,
                          kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
-        let alt = unsafe { std::mem::replace(&mut *std::ptr::addr_of_mut!(ALT), std::ptr::null_mut()) };
+        let alt = TYPED_CALL.with(|t| {
+            let a = t.alt.replace(std::ptr::null_mut());
+            if !a.is_null() { t.alt_used.set(true); }
+            a
+        });
         let f = if !alt.is_null() {
-            unsafe { ALT_USED = true; Bound::from_borrowed_ptr(m.py(), alt) }
+            unsafe { Bound::from_borrowed_ptr(m.py(), alt) }
         } else {
             m.getattr(format!("_orig_{}", name))?
         };
@@ -1395,7 +1409,7 @@ pub mod rt {
         if give_back && unsafe { ffi::Py_EnterRecursiveCall(c"".as_ptr()) } != 0 {
             unsafe { ffi::PyErr_Clear(); }
         }
-        if alt.is_null() { unsafe { FELL_BACK = true; } }
+        if alt.is_null() { TYPED_CALL.with(|t| t.fell_back.set(true)); }
         Ok(r?.unbind())
     }
 

@@ -58,3 +58,62 @@ def test_call_counts(tmp_path):
     assert got["capped"] == (2, 0), got
     assert got["Acc.__init__"] == (1, 0), got
     assert got["Acc.add"] == (2, 1), got
+
+
+THREADED = '''
+def total(xs: list[int]) -> int:
+    s = 0
+    for k in range(2):
+        for x in xs:
+            s += x * 3 + k
+    return s
+
+
+def spread(xs: list[int]) -> int:
+    lo = xs[0]
+    hi = xs[0]
+    for k in range(2):
+        for x in xs:
+            if x < lo:
+                lo = x
+            if x > hi:
+                hi = x + k
+    return (hi - lo) * 7
+'''
+
+
+def test_threads_rerun_their_own_function(tmp_path):
+    """Typed code that runs without the GIL and then cannot answer (an int
+    past 64 bits at the end of a long list) re-runs the call on its own
+    function's object body, whatever other threads call meanwhile."""
+    import threading
+    src = tmp_path / "threaded.py"
+    src.write_text(THREADED)
+    report, pkg, warnings = objtest.translate_and_build(
+        src, tmp_path, "threaded_rs")
+    assert not warnings, warnings
+    assert all(f["tier"] == "typed" for f in report["functions"]), report
+    lib = (tmp_path / "threaded_rs" / "crate" / "src" / "lib.rs").read_text()
+    assert lib.count("py.detach(") == 2     # the GIL is released
+    orig = objtest.load_source(src, "threaded_orig")
+    inputs = [list(range(200_000)) + [2 ** 62], list(range(-5, 300_000)),
+              [3] * 100_000 + [-2 ** 63, 2 ** 63 - 1]]
+    want = {(name, i): getattr(orig, name)(xs)
+            for name in ("total", "spread") for i, xs in enumerate(inputs)}
+    bad = []
+
+    def worker(name):
+        f = getattr(pkg, name)
+        for _ in range(15):
+            for i, xs in enumerate(inputs):
+                got = f(xs)
+                if got != want[(name, i)]:
+                    bad.append((name, i, got))
+
+    threads = [threading.Thread(target=worker, args=(n,))
+               for n in ("total", "spread", "total", "spread")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad, bad[:5]
