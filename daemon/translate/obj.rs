@@ -2068,9 +2068,18 @@ pub mod o {
             return true;
         }
         gs.valid = false;
-        for g in &gs.g {
+        for g in gs.g.iter_mut() {
             let v = dict_get(globals, g.name);
             let ok = match g.kind {
+                // a constant rebound to an equal one of the same type (a
+                // restored copy, a reload) still holds what the typed
+                // code inlined: it is followed from here on
+                b'c' if v != g.expect && same_literal(v, g.expect) => {
+                    ffi::Py_INCREF(v);
+                    ffi::Py_DECREF(g.expect);
+                    g.expect = v;
+                    true
+                }
                 b'c' | b'a' => v == g.expect,
                 b'f' => code_of(v) == g.expect,
                 b'b' => v.is_null() && dict_get(builtins, g.name) == g.expect,
