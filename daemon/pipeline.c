@@ -745,6 +745,68 @@ static bool name_listed(json_t *names, const char *qualname)
 	return false;
 }
 
+/* What a function costs with everything that becomes native with it
+ * (profile.py's time_share); a profile from before it has only its own
+ * time (share). */
+static double profile_time_share(json_t *prof)
+{
+	json_t *v = json_object_get(prof, "time_share");
+
+	return json_is_number(v) ? json_number_value(v)
+				 : json_number_value(json_object_get(prof,
+								     "share"));
+}
+
+static json_t *result_entry(json_t *out, const char *q)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(out, i, f) {
+		if (!strcmp(json_string_value(json_object_get(f, "name")), q))
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * Call trees: the module functions and methods a selected function calls
+ * (profile.py's callees, from cProfile's callers data) are selected with
+ * it, transitively, so that a translated caller calls its callees
+ * natively and is never held back by a helper too small to be chosen on
+ * its own. Returns how many were pulled in.
+ */
+static size_t select_callees(struct pipeline_state *ps, json_t *out)
+{
+	json_t *queue = json_array(), *f, *c;
+	size_t i, j, n = 0;
+
+	json_array_foreach(out, i, f) {
+		if (json_is_true(json_object_get(f, "selected")))
+			json_array_append(queue, json_object_get(f, "name"));
+	}
+	for (i = 0; i < json_array_size(queue); i++) {
+		const char *q = json_string_value(json_array_get(queue, i));
+		json_t *prof = profile_entry(ps, q);
+
+		json_array_foreach(json_object_get(prof, "callees"), j, c) {
+			const char *cq =
+			    json_string_value(json_object_get(c, "qualname"));
+			json_t *rf = cq ? result_entry(out, cq) : NULL;
+			if (!rf || json_is_true(json_object_get(rf, "selected")) ||
+			    json_integer_value(json_object_get(rf, "calls")) == 0)
+				continue;
+			json_object_set_new(rf, "selected", json_true());
+			json_object_set_new(rf, "reason", json_null());
+			json_object_set_new(rf, "pulled_in_by", json_string(q));
+			json_array_append_new(queue, json_string(cq));
+			n++;
+		}
+	}
+	json_decref(queue);
+	return n;
+}
+
 static void stage_select(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
@@ -778,7 +840,8 @@ static void stage_select(struct job_run *r)
 		const char *q =
 		    json_string_value(json_object_get(fn, "qualname"));
 		json_t *prof = ps->profile ? profile_entry(ps, q) : NULL;
-		double share =
+		double share = prof ? profile_time_share(prof) : 0.0;
+		double self_share =
 		    prof ? json_number_value(json_object_get(prof, "share"))
 			 : 0.0;
 		json_int_t calls =
@@ -812,15 +875,18 @@ static void stage_select(struct job_run *r)
 		json_array_append_new(
 		    out,
 		    json_pack(
-			"{s:s, s:I, s:f, s:I, s:s?, s:b, s:s?,"
+			"{s:s, s:I, s:f, s:f, s:I, s:s?, s:b, s:s?,"
 			" s:b, s:b, s:i, s:n}",
 			"name", q, "line",
 			json_integer_value(json_object_get(fn, "first_line")),
-			"time_share", share, "calls", calls, "signature", sig,
+			"time_share", share, "self_share", self_share, "calls",
+			calls, "signature", sig,
 			"selected", is_selected, "reason", reason, "translated",
 			0, "verified", 0, "checked_inputs", 0, "speedup"));
 		free(sig);
 	}
+	if (!names && !is_all)
+		nselected += select_callees(ps, out);
 	/* Hottest first, as the table shows them. */
 	json_t *sorted = json_array();
 	while (json_array_size(out)) {
