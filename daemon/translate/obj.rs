@@ -1698,6 +1698,18 @@ pub mod o {
         pub guards: &'static [(u8, &'static str, &'static str, &'static str, u32)],
         /// Arguments holding a NaN run the original (identity.c).
         pub nan_guard: bool,
+        /// Calls that entered from Python: [ran natively, ran the
+        /// original] (_rustify_call_counts).
+        pub counts: &'static Counts,
+    }
+
+    /// A function's call counters, changed under the GIL only.
+    pub struct Counts(std::cell::UnsafeCell<[u64; 2]>);
+    unsafe impl Sync for Counts {}
+    impl Counts {
+        pub const NEW: Counts = Counts(std::cell::UnsafeCell::new([0, 0]));
+        #[inline(always)]
+        unsafe fn add(&self, fallback: bool) { (*self.0.get())[fallback as usize] += 1; }
     }
 
     #[repr(C)]
@@ -2027,9 +2039,9 @@ pub mod o {
         if !f.typed.is_null() {
             return typed_call(f, args, nargsf, kwnames);
         }
-        let body = match spec.f { Some(b) => b, None => return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames) };
+        let body = match spec.f { Some(b) => b, None => return original(f, args, nargsf, kwnames) };
         if (*(f.func as *mut ffi::PyFunctionObject)).func_code != f.code {
-            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+            return original(f, args, nargsf, kwnames);
         }
         // Native frames live on the C stack, Python's do not: past a
         // depth the original runs (in the interpreter, where deep
@@ -2040,7 +2052,7 @@ pub mod o {
         // against the recursion limit as a Python frame does, so
         // RecursionError comes where it would.
         if DEPTH >= MAX_DEPTH {
-            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+            return original(f, args, nargsf, kwnames);
         }
         let counted = PY_MINOR == 11;
         if counted && ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return null_mut(); }
@@ -2049,19 +2061,27 @@ pub mod o {
         let nparams = spec.params.len();
         let simple = !spec.varargs && !spec.varkw && spec.nkwonly == 0;
         let r = if simple && nargs == spec.npos && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0) {
+            spec.counts.add(false);
             body(f, args)
         } else {
             let mut slots: Vec<P> = vec![null_mut(); nparams];
             let mut owned: Vec<O> = Vec::new();
             if bind(f, spec, args, nargs, kwnames, &mut slots, &mut owned) {
+                spec.counts.add(false);
                 body(f, slots.as_ptr())
             } else {
-                ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames)
+                original(f, args, nargsf, kwnames)
             }
         };
         DEPTH -= 1;
         if counted { ffi::Py_LeaveRecursiveCall(); }
         r
+    }
+
+    /// The original Python function runs the call (counted).
+    unsafe fn original(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
+        (*f.spec).counts.add(true);
+        ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames)
     }
 
     static mut DEPTH: u32 = 0;
@@ -2086,16 +2106,54 @@ pub mod o {
 
     unsafe fn typed_call(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
         if f.guards.is_null() || !guards_hold(&mut *f.guards, f.globals, f.builtins) {
-            return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames);
+            return original(f, args, nargsf, kwnames);
         }
         if (*f.spec).nan_guard {
             let n = ffi::PyVectorcall_NARGS(nargsf) as usize
                 + if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
             for i in 0..n {
-                if has_nan(*args.add(i), 2) { return ffi::PyObject_Vectorcall(f.func, args, nargsf, kwnames); }
+                if has_nan(*args.add(i), 2) { return original(f, args, nargsf, kwnames); }
             }
         }
-        ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames)
+        // The typed entry runs the original itself when its types do
+        // not hold (rt::call_original sets FELL_BACK once it returns;
+        // calls nested in that original save and restore the flag).
+        let saved = crate::rt::FELL_BACK;
+        crate::rt::FELL_BACK = false;
+        let r = ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames);
+        (*f.spec).counts.add(crate::rt::FELL_BACK);
+        crate::rt::FELL_BACK = saved;
+        r
+    }
+
+    /// _rustify_call_counts(): {qualname: (native, fallback)} of the
+    /// calls that entered each function from Python since import (what
+    /// the whole-workload check reports).
+    unsafe extern "C" fn py_counts(_m: P, _args: *mut P, _nargs: ffi::Py_ssize_t) -> P {
+        let d = ffi::PyDict_New();
+        if d.is_null() { return null_mut(); }
+        let specs: &[&Spec] = *std::ptr::addr_of!(SPECS);
+        for &s in specs.iter() {
+            let c = *s.counts.0.get();
+            let q = match O::own(ffi::PyUnicode_FromStringAndSize(s.qualname.as_ptr() as *const _, s.qualname.len() as ffi::Py_ssize_t)) {
+                Ok(q) => q, Err(_) => { ffi::Py_DECREF(d); return null_mut(); }
+            };
+            // two specs of one qualname (redefinitions): summed
+            let (mut n0, mut n1) = (c[0], c[1]);
+            let old = ffi::PyDict_GetItemWithError(d, q.p());
+            if !old.is_null() {
+                n0 += ffi::PyLong_AsUnsignedLongLong(ffi::PyTuple_GET_ITEM(old, 0));
+                n1 += ffi::PyLong_AsUnsignedLongLong(ffi::PyTuple_GET_ITEM(old, 1));
+            }
+            let t = ffi::Py_BuildValue(c"(KK)".as_ptr(), n0 as std::ffi::c_ulonglong, n1 as std::ffi::c_ulonglong);
+            if t.is_null() || ffi::PyDict_SetItem(d, q.p(), t) < 0 {
+                ffi::Py_XDECREF(t);
+                ffi::Py_DECREF(d);
+                return null_mut();
+            }
+            ffi::Py_DECREF(t);
+        }
+        d
     }
 
     /// CPython's argument binding (positional, keyword, *args, **kwargs,
@@ -2417,6 +2475,15 @@ pub mod o {
         };
         let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(DEF), m, null_mut()))?;
         if ffi::PyObject_SetAttrString(m, c"_rustify_wrap".as_ptr(), f.p()) < 0 { return Err(X); }
+        static mut CDEF: ffi::PyMethodDef = ffi::PyMethodDef::zeroed();
+        CDEF = ffi::PyMethodDef {
+            ml_name: c"_rustify_call_counts".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: py_counts },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: null_mut(),
+        };
+        let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(CDEF), m, null_mut()))?;
+        if ffi::PyObject_SetAttrString(m, c"_rustify_call_counts".as_ptr(), f.p()) < 0 { return Err(X); }
         let ty = NFN_TYPE as P;
         if ffi::PyObject_SetAttrString(m, c"native_function".as_ptr(), ty) < 0 { return Err(X); }
         // which layout-dependent fast paths passed their self-tests

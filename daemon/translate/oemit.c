@@ -2437,7 +2437,10 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 
 	for (size_t i = 0; i < fn->nparams; i++)
 		params[i] = fn->vars[fn->params[i]].name;
-	buf_addf(&b, "static S_%d: o::Spec = o::Spec { qualname: ", fn->index);
+	buf_addf(&b,
+		 "static C_%d: o::Counts = o::Counts::NEW;\n"
+		 "static S_%d: o::Spec = o::Spec { qualname: ",
+		 fn->index, fn->index);
 	rust_str(&b, fn->qualname, strlen(fn->qualname));
 	buf_addf(&b, ", line: %d, params: ", fn->first_line);
 	str_list(&b, params, fn->nparams);
@@ -2468,13 +2471,14 @@ void oemit_spec(struct emitter *e, struct omod *m, struct ofn *fn,
 		rust_str(&b, typed_name, strlen(typed_name));
 		buf_adds(&b, "), guards: ");
 		guards_list(&b, tm, tfn);
-		buf_addf(&b, ", nan_guard: %s };",
-			 identity_nan_guard(tfn) ? "true" : "false");
+		buf_addf(&b, ", nan_guard: %s, counts: &C_%d };",
+			 identity_nan_guard(tfn) ? "true" : "false",
+			 fn->index);
 	} else {
 		buf_addf(&b,
 			 "f: Some(of_%d), typed: None, guards: &[], "
-			 "nan_guard: false };",
-			 fn->index);
+			 "nan_guard: false, counts: &C_%d };",
+			 fn->index, fn->index);
 	}
 	emit_line(e, "%s", b.data);
 	buf_release(&b);

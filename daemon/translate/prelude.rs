@@ -1252,6 +1252,8 @@ pub mod rt {
             Ok(())
         }
     }
+    /// Set when a typed entry ran the original (o::typed_call counts it).
+    pub static mut FELL_BACK: bool = false;
     pub fn call_original(m: &Bound<'_, PyModule>, name: &str, args: &Bound<'_, PyTuple>,
                          kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         let f = m.getattr(format!("_orig_{}", name))?;
@@ -1265,6 +1267,7 @@ pub mod rt {
         if give_back && unsafe { ffi::Py_EnterRecursiveCall(c"".as_ptr()) } != 0 {
             unsafe { ffi::PyErr_Clear(); }
         }
+        unsafe { FELL_BACK = true; }
         Ok(r?.unbind())
     }
 
