@@ -9,6 +9,7 @@
 #include "build.h"
 #include "jobcache.h"
 #include "log.h"
+#include "manifest.h"
 #include "rustify/options.h"
 #include "sha256.h"
 #include "stage.h"
@@ -58,7 +59,7 @@ bool jobcache_hit(struct job_run *r)
 	json_t *hit = NULL, *man = NULL, *m, *f;
 	char *out = stage_output_dir(r), *path = NULL, *pkg = NULL, *wheel = NULL;
 	const char *tools;
-	json_error_t je;
+	struct err merr = ERR_INIT;
 	bool ok = false;
 	size_t i;
 	struct stat st;
@@ -78,7 +79,8 @@ bool jobcache_hit(struct job_run *r)
 	    (!r->d->toolchain || !tools || strcmp(tools, r->d->toolchain)))
 		goto out;
 	path = xasprintf("%s/rustify.json", out);
-	man = json_load_file(path, 0, &je);
+	man = manifest_load(path, &merr);
+	err_release(&merr);
 	json_array_foreach(json_object_get(man, "modules"), i, m) {
 		const char *k =
 		    json_string_value(json_object_get(m, "job_key"));
