@@ -467,6 +467,22 @@ static void display_stages(json_t *stages, FILE *f)
 	table_release(&t);
 }
 
+/* The table's footer: what the whole-workload check measured. */
+static void display_workload(json_t *result, FILE *f)
+{
+	json_t *sp = json_object_get(result, "workload_speedup");
+	json_t *range = json_object_get(result, "workload_speedup_range");
+
+	if (!json_is_number(sp))
+		return;
+	fprintf(f, "whole workload: %.2fx faster", json_number_value(sp));
+	if (json_array_size(range) == 2)
+		fprintf(f, " (%.2fx to %.2fx, CPU time)",
+			json_number_value(json_array_get(range, 0)),
+			json_number_value(json_array_get(range, 1)));
+	fputc('\n', f);
+}
+
 void display_result(json_t *result, FILE *f)
 {
 	json_t *functions = json_object_get(result, "functions");
@@ -479,6 +495,7 @@ void display_result(json_t *result, FILE *f)
 
 	if (json_array_size(functions)) {
 		display_functions(functions, f);
+		display_workload(result, f);
 		fputc('\n', f);
 	}
 	if (json_array_size(stages)) {

@@ -119,6 +119,12 @@ bool jobcache_hit(struct job_run *r)
 	json_object_set_new(r->result, "wheel",
 			    wheel ? json_string(wheel) : json_null());
 	json_object_set(r->result, "cached_from", json_object_get(hit, "job"));
+	json_object_set_new(
+	    r->result, "workload_speedup",
+	    json_incref(json_object_get(hit, "workload_speedup")) ?: json_null());
+	json_object_set_new(r->result, "workload_speedup_range",
+			    json_incref(json_object_get(
+				hit, "workload_speedup_range")) ?: json_null());
 	json_object_set_new(r->result, "cache_hit", json_true());
 out:
 	json_decref(hit);
@@ -153,7 +159,8 @@ void jobcache_remember(struct job_run *r)
 		    "reason",		"signature",
 		    "time_original_ns", "time_accelerated_ns",
 		    "enabled",		"tier", "typed_reason",
-		    "verified_within",	NULL};
+		    "verified_within",	"native_calls", "fallback_calls",
+		    NULL};
 		for (const char *const *k = keys; *k; k++)
 			if ((v = json_object_get(f, *k)))
 				json_object_set(keep, *k, v);
@@ -165,10 +172,13 @@ void jobcache_remember(struct job_run *r)
 	bool is_untried =
 	    ps->is_python_only && !json_object_size(ps->excluded);
 	json_t *val = json_pack(
-	    "{s:s, s:s?, s:o, s:s, s:s?, s:b}", "module", ps->module, "wheel",
-	    base ? base + 1 : NULL, "functions", fns, "job", r->id, "toolchain",
-	    is_untried ? NULL : r->d->toolchain, "python_only",
-	    ps->is_python_only);
+	    "{s:s, s:s?, s:o, s:s, s:s?, s:b, s:O?, s:O?}", "module",
+	    ps->module, "wheel", base ? base + 1 : NULL, "functions", fns,
+	    "job", r->id, "toolchain", is_untried ? NULL : r->d->toolchain,
+	    "python_only", ps->is_python_only, "workload_speedup",
+	    json_object_get(r->result, "workload_speedup"),
+	    "workload_speedup_range",
+	    json_object_get(r->result, "workload_speedup_range"));
 	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL, 0,
 			    &err) < 0)
 		log_warn("job %s: %s", r->id, err_msg(&err));

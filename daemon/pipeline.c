@@ -1243,7 +1243,7 @@ static const struct job_stage stages[] = {
     {"profile", stage_profile},	    {"select", stage_select},
     {"translate", stage_translate}, {"crate", stage_crate},
     {"build", stage_build_or_skip}, {"verify", stage_verify_or_skip},
-    {"deliver", stage_deliver},
+    {"measure", stage_measure},	    {"deliver", stage_deliver},
 };
 /* A run's stage data goes with it: the build's lock and state, then
  * what the stages handed each other. */

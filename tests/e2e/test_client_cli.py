@@ -17,7 +17,7 @@ from conftest import (BUILD, ROOT, pid_alive, sleeper_source, wait_state,
 
 CTL = os.path.join(ROOT, BUILD, "rustifyctl")
 STAGES = ["source", "index", "profile", "select", "translate", "crate",
-          "build", "verify", "deliver"]
+          "build", "verify", "measure", "deliver"]
 HOT = (
     "def euclidean(a, b):\n"
     "    s = 0.0\n"

@@ -298,13 +298,13 @@ def test_a_function_whose_rust_does_not_compile_stays_in_python(
     # the build sent the job back to translate (a stage transition),
     # then there is nothing to build, and the job still delivers
     names = [s["name"] for s in res["stages"]]
-    assert names[-7:] == ["crate", "build", "translate", "crate", "build",
-                          "verify", "deliver"], names
-    assert res["stages"][-6]["status"] == "again", res["stages"]
+    assert names[-8:] == ["crate", "build", "translate", "crate", "build",
+                          "verify", "measure", "deliver"], names
+    assert res["stages"][-7]["status"] == "again", res["stages"]
     assert "every function stays in Python" in \
-        res["stages"][-5]["message"], res["stages"]
-    assert [s["status"] for s in res["stages"][-4:]] == \
-        ["skipped"] * 3 + ["done"], res["stages"]
+        res["stages"][-6]["message"], res["stages"]
+    assert [s["status"] for s in res["stages"][-5:]] == \
+        ["skipped"] * 4 + ["done"], res["stages"]
     man = json.load(open(os.path.join(out + "2", "rustify.json")))
     assert [(f["qualname"], f["accelerated"]) for f in
             man["modules"][0]["functions"]] == [("sq_sum", False)], man
