@@ -75,16 +75,16 @@ _T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447,
         20: 2.086, 30: 2.042}
 
 WRAPPER = """\
-import atexit, json, os, runpy, sys
+import atexit, os, runpy, sys
 def _rustify_counts(path=os.environ.pop("RUSTIFY_MEASURE_COUNTS"),
                     name=os.environ.pop("RUSTIFY_MEASURE_NATIVE")):
+    import json
     m = sys.modules.get(name)
     f = getattr(m, "_rustify_call_counts", None)
     counts = {k: list(v) for k, v in f().items()} if f else None
     with open(path, "w") as out:
         json.dump(counts, out)
 atexit.register(_rustify_counts)
-del atexit, json, os
 sys.argv[0] = "rustify_run"
 runpy.run_module("rustify_run", run_name="__main__", alter_sys=True)
 """
