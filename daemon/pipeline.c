@@ -403,6 +403,17 @@ static void profile_prep_cleanup(void *arg)
 	free(w);
 }
 
+/* " at FILE:LINE" of the workload's exception, when it says where. */
+static void profile_add_place(struct buf *msg, json_t *exc)
+{
+	const char *file = json_string_value(json_object_get(exc, "file"));
+	json_t *line = json_object_get(exc, "line");
+
+	if (file && json_is_integer(line))
+		buf_addf(msg, " at %s:%lld", file,
+			 (long long)json_integer_value(line));
+}
+
 static void profile_finish(struct job_run *r, bool is_hit)
 {
 	struct pipeline_state *ps = r->ps;
@@ -413,6 +424,24 @@ static void profile_finish(struct job_run *r, bool is_hit)
 
 	json_object_set(r->result, "python",
 			json_object_get(ps->profile, "python"));
+	if (json_is_object(exc))
+		json_object_set_new(
+		    r->result, "workload_error",
+		    json_pack("{s:O?, s:O?, s:O?, s:O?}", "type",
+			      json_object_get(exc, "type"), "message",
+			      json_object_get(exc, "message"), "file",
+			      json_object_get(exc, "file"), "line",
+			      json_object_get(exc, "line")));
+	if (kind && !strcmp(kind, "error")) {
+		/* the program does not compile: nothing ran, nothing to
+		 * select from */
+		buf_addf(&msg, "the program does not compile: %s: %s",
+			 json_string_value(json_object_get(exc, "type")),
+			 json_string_value(json_object_get(exc, "message")));
+		profile_add_place(&msg, exc);
+		job_stage_done(r, STAGE_FAILED, msg.data);
+		goto out;
+	}
 	if (kind && !strcmp(kind, "none")) {
 		buf_addf(&msg, "%s",
 			 json_string_value(json_object_get(wl, "message")));
@@ -423,10 +452,12 @@ static void profile_finish(struct job_run *r, bool is_hit)
 		 json_array_size(json_object_get(ps->profile, "functions")),
 		 json_number_value(json_object_get(wl, "wall_time")),
 		 is_hit ? " (cached)" : "");
-	if (json_is_object(exc))
+	if (json_is_object(exc)) {
 		buf_addf(&msg, "; the workload raised %s: %s",
 			 json_string_value(json_object_get(exc, "type")),
 			 json_string_value(json_object_get(exc, "message")));
+		profile_add_place(&msg, exc);
+	}
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	buf_release(&msg);

@@ -54,9 +54,11 @@ OUT.json (written to a temporary file, then renamed)::
     {"python": {"version": "3.11.7", "executable": str,
                 "implementation": "cpython", "soabi": str or null,
                 "float_sum": "naive" | "compensated"},
-     "workload": {"kind": "main" | "entry" | "entry_cmd" | "none",
+     "workload": {"kind": "main" | "entry" | "entry_cmd" | "none" |
+                  "error" (the source does not compile: nothing ran),
                   "iterations": int, "exit_code": int or null,
-                  "exception": null or {"type", "message", "traceback"},
+                  "exception": null or {"type", "message", "traceback",
+                                        "file", "line"},
                   "wall_time": float seconds of run 1,
                   "message": str (kind "none" only)},
      "total_time": float, tottime of everything run 1 ran,
@@ -494,12 +496,32 @@ def run_guarded(body):
     return exit_code, exception
 
 
-def describe_exception(exc):
-    """Return {"type", "message", "traceback"} without harness frames."""
+def exception_place(exc, tb, source=None):
+    """(file, line) an exception points at: a SyntaxError's own, else the
+    deepest frame of the source file, else the deepest frame."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return os.path.abspath(exc.filename), exc.lineno
+    place = (None, None)
+    in_source = None
+    real = os.path.realpath(source) if source else None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        place = (os.path.abspath(filename), tb.tb_lineno)
+        if real and os.path.realpath(filename) == real:
+            in_source = place
+        tb = tb.tb_next
+    return in_source or place
+
+
+def describe_exception(exc, source=None):
+    """Return {"type", "message", "traceback", "file", "line"} without
+    harness frames; file and line say where it points (exception_place),
+    null when nowhere."""
     tb = exc.__traceback__
     while tb is not None and os.path.realpath(
             tb.tb_frame.f_code.co_filename) == os.path.realpath(__file__):
         tb = tb.tb_next
+    filename, line = exception_place(exc, tb, source or _SOURCE[0])
     try:
         text = "".join(traceback.format_exception(type(exc), exc, tb))
     except Exception:
@@ -513,7 +535,12 @@ def describe_exception(exc):
     if t.__module__ not in ("builtins", None):
         name = "%s.%s" % (t.__module__, name)
     return {"type": name, "message": message,
-            "traceback": text[-TRACEBACK_LIMIT:]}
+            "traceback": text[-TRACEBACK_LIMIT:],
+            "file": filename, "line": line}
+
+
+# the source being profiled (run() sets it), where exceptions point first
+_SOURCE = [None]
 
 
 # ---------------------------------------------------------------- run 1
@@ -1543,8 +1570,17 @@ def run(args):
     try:
         tree = ast.parse(text, filename=source)
     except SyntaxError as exc:
-        raise HarnessError("source does not parse: %s" % exc)
+        # the program itself does not compile: say where, as python
+        # would, in the report (kind "error")
+        info = {"kind": "error", "iterations": 0, "exit_code": None,
+                "exception": describe_exception(exc, source),
+                "wall_time": 0.0}
+        report = build_report([], None, None, info)
+        write_atomic(args.samples, pickle.dumps({}, protocol=PICKLE_PROTOCOL))
+        write_atomic(args.out, json.dumps(report, indent=1).encode())
+        return
     table = function_table(tree)
+    _SOURCE[0] = source
     source_real = os.path.realpath(source)
     workload = Workload(args, source)
     if workload.kind == "main" and not has_main_block(tree) and \
