@@ -108,10 +108,10 @@ bool jobcache_hit(struct job_run *r)
 	if (!ok)
 		goto out;
 	json_array_foreach(json_object_get(hit, "functions"), i, f) {
-		json_t *rf = stage_result_fn(
+		struct fn_result *rf = stage_fn(
 		    r, json_string_value(json_object_get(f, "name")));
 		if (rf)
-			json_object_update(rf, f);
+			result_fn_take_outcome(rf, f);
 	}
 	ps->module = xstrdup(json_string_value(json_object_get(hit, "module")));
 	json_object_set(r->result, "module", json_object_get(hit, "module"));
@@ -144,29 +144,17 @@ void jobcache_remember(struct job_run *r)
 	const char *wheel =
 	    json_string_value(json_object_get(r->result, "wheel"));
 	const char *base = wheel ? strrchr(wheel, '/') : NULL;
-	json_t *fns, *f, *v;
+	json_t *fns;
 	size_t i;
 
 	if (!ps || !ps->job_key || r->is_dry_run ||
 	    json_is_true(json_object_get(r->request, "rebuild")))
 		return;
+	/* what translate, verify and measure decided: a hit takes it on
+	 * top of its own select (result_fn_take_outcome) */
 	fns = json_array();
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		json_t *keep = json_object();
-		static const char *const keys[] = {
-		    "translated",	"verified",
-		    "checked_inputs",	"speedup",
-		    "reason",		"signature",
-		    "time_original_ns", "time_accelerated_ns",
-		    "enabled",		"tier", "typed_reason",
-		    "verified_within",	"native_calls", "fallback_calls",
-		    NULL};
-		for (const char *const *k = keys; *k; k++)
-			if ((v = json_object_get(f, *k)))
-				json_object_set(keep, *k, v);
-		json_object_set(keep, "name", json_object_get(f, "name"));
-		json_array_append_new(fns, keep);
-	}
+	for (i = 0; i < ps->nfns; i++)
+		json_array_append_new(fns, result_fn_to_json(&ps->fns[i]));
 	/* the toolchain matters only where something was compiled: a
 	 * python-only delivery whose Rust did not compile names it */
 	bool is_untried =

@@ -5,6 +5,7 @@
  * the functions it marks "accelerated": true whose source hash matches.
  * It does not decide what is accelerated: the stages do, in the result.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,27 +17,10 @@
 /* Whether select picked any function. */
 static bool any_selected(struct job_run *r)
 {
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (json_is_true(json_object_get(f, "selected")))
+	for (size_t i = 0; i < r->ps->nfns; i++)
+		if (r->ps->fns[i].is_selected)
 			return true;
-	}
 	return false;
-}
-
-/* What runs natively after verify and the whole-workload check. */
-static bool is_accelerated(json_t *rf)
-{
-	return json_is_true(json_object_get(rf, "translated")) &&
-	       json_is_true(json_object_get(rf, "verified")) &&
-	       !json_is_false(json_object_get(rf, "enabled"));
-}
-
-static json_t *integer_or_zero(json_t *v)
-{
-	return json_is_integer(v) ? json_incref(v) : json_integer(0);
 }
 
 /* The selected functions, or every function when none was selected
@@ -51,25 +35,22 @@ json_t *manifest_entry(struct job_run *r, const char *source)
 	json_array_foreach(json_object_get(ps->index, "functions"), i, f) {
 		const char *q =
 		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf = stage_result_fn(r, q);
-		if (!rf ||
-		    (!is_all && !json_is_true(json_object_get(rf, "selected"))))
+		struct fn_result *rf = stage_fn(r, q);
+		if (!rf || (!is_all && !rf->is_selected))
 			continue;
 		json_array_append_new(
 		    fns,
-		    json_pack("{s:s, s:O, s:O, s:b, s:b, s:O, s:O?, s:o, s:o}",
+		    json_pack("{s:s, s:O, s:O, s:b, s:b, s:s?, s:o, s:I, s:I}",
 			      "qualname", q, "line",
 			      json_object_get(f, "first_line"), "hash",
 			      json_object_get(f, "hash"), "translated",
-			      json_is_true(json_object_get(rf, "translated")),
-			      "accelerated", is_accelerated(rf), "reason",
-			      json_object_get(rf, "reason"), "speedup",
-			      json_object_get(rf, "speedup"), "native_calls",
-			      integer_or_zero(
-				  json_object_get(rf, "native_calls")),
-			      "fallback_calls",
-			      integer_or_zero(
-				  json_object_get(rf, "fallback_calls"))));
+			      rf->is_translated, "accelerated",
+			      result_fn_is_accelerated(rf), "reason", rf->reason,
+			      "speedup",
+			      isfinite(rf->speedup) ? json_real(rf->speedup)
+						    : json_null(),
+			      "native_calls", rf->native_calls,
+			      "fallback_calls", rf->fallback_calls));
 	}
 	return json_pack(
 	    "{s:s, s:s?, s:s, s:s, s:s, s:s?, s:o, s:O?, s:O?,"

@@ -25,37 +25,15 @@
 
 /* What the whole-workload check needs of the function: native and
  * checked (a def native inside its enclosing function goes with it). */
-static bool is_measured(json_t *rf)
+static bool is_measured(const struct fn_result *f)
 {
-	const char *q = json_string_value(json_object_get(rf, "name"));
-
-	return q && !strstr(q, ".<locals>.") &&
-	       json_is_true(json_object_get(rf, "translated")) &&
-	       json_is_true(json_object_get(rf, "verified")) &&
-	       !json_is_false(json_object_get(rf, "enabled"));
-}
-
-/* Every function gets its counters (0 until the check saw it run). */
-static void counts_init(struct job_run *r)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (!json_is_integer(json_object_get(f, "native_calls")))
-			json_object_set_new(f, "native_calls",
-					    json_integer(0));
-		if (!json_is_integer(json_object_get(f, "fallback_calls")))
-			json_object_set_new(f, "fallback_calls",
-					    json_integer(0));
-	}
+	return !strstr(f->name, ".<locals>.") && result_fn_is_accelerated(f);
 }
 
 static void measure_skip(struct job_run *r, const char *why)
 {
 	json_object_set_new(r->result, "workload_speedup", json_null());
 	json_object_set_new(r->result, "workload_speedup_range", json_null());
-	counts_init(r);
 	job_stage_done(r, STAGE_SKIPPED, why);
 }
 
@@ -63,42 +41,37 @@ static void measure_skip(struct job_run *r, const char *why)
 static void measure_turn_off(struct job_run *r, const char *q,
 			     const char *why)
 {
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		const char *n = json_string_value(json_object_get(f, "name"));
-		if (!n || strcmp(n, q))
-			continue;
-		json_object_set_new(f, "enabled", json_false());
-		json_object_set_new(
-		    f, "reason",
-		    json_sprintf("translated and verified, but kept in "
+	char *reason = xasprintf("translated and verified, but kept in "
 				 "Python by the whole-workload check: %s",
-				 why));
+				 why);
+
+	for (size_t i = 0; i < r->ps->nfns; i++) {
+		struct fn_result *f = &r->ps->fns[i];
+		if (strcmp(f->name, q))
+			continue;
+		f->is_disabled = true;
+		result_fn_set(&f->reason, reason);
 	}
+	free(reason);
 }
 
 static void measure_apply(struct job_run *r, json_t *doc)
 {
-	json_t *counts = json_object_get(doc, "counts"), *v, *f;
+	json_t *counts = json_object_get(doc, "counts"), *v;
 	const char *k, *why = json_string_value(json_object_get(doc, "message"));
 	size_t i;
 
 	json_object_foreach(counts, k, v) {
-		json_array_foreach(json_object_get(r->result, "functions"), i,
-				   f) {
-			const char *n =
-			    json_string_value(json_object_get(f, "name"));
-			if (!n || strcmp(n, k))
+		for (i = 0; i < r->ps->nfns; i++) {
+			struct fn_result *f = &r->ps->fns[i];
+			if (strcmp(f->name, k))
 				continue;
-			json_object_set(f, "native_calls",
-					json_array_get(v, 0));
-			json_object_set(f, "fallback_calls",
-					json_array_get(v, 1));
+			f->native_calls =
+			    json_integer_value(json_array_get(v, 0));
+			f->fallback_calls =
+			    json_integer_value(json_array_get(v, 1));
 		}
 	}
-	counts_init(r);
 	json_object_foreach(json_object_get(doc, "dropped"), k, v)
 		measure_turn_off(r, k, json_string_value(v) ?: "?");
 	json_array_foreach(json_object_get(doc, "undecided"), i, v)
@@ -154,7 +127,7 @@ static void measure_done(struct job_run *r, int64_t status, int sig,
 	struct err err = ERR_INIT;
 	char *path = xasprintf("%s/measure.json", r->work_dir);
 	char *pkg_dir = xasprintf("%s/site/%s", r->work_dir, ps->module);
-	json_t *doc = NULL, *disabled = NULL, *f;
+	json_t *doc = NULL, *disabled = NULL;
 	struct buf msg = BUF_INIT;
 	size_t i;
 
@@ -163,17 +136,12 @@ static void measure_done(struct job_run *r, int64_t status, int sig,
 		const char *why = timed_out
 				      ? "it ran out of time (see the job log)"
 				      : "its harness failed (see the job log)";
-		json_array_foreach(json_object_get(r->result, "functions"), i,
-				   f) {
-			if (is_measured(f))
-				measure_turn_off(
-				    r, json_string_value(json_object_get(f, "name")),
-				    why);
-		}
+		for (i = 0; i < ps->nfns; i++)
+			if (is_measured(&ps->fns[i]))
+				measure_turn_off(r, ps->fns[i].name, why);
 		json_object_set_new(r->result, "workload_speedup", json_null());
 		json_object_set_new(r->result, "workload_speedup_range",
 				    json_null());
-		counts_init(r);
 		buf_addf(&msg, "the whole-workload check stopped: %s; every "
 			       "function stays in Python", why);
 	} else {
@@ -217,7 +185,7 @@ void stage_measure(struct job_run *r)
 						 : -1.0;
 	double wall = json_number_value(json_object_get(
 	    json_object_get(ps->profile, "workload"), "wall_time"));
-	json_t *list = json_array(), *f, *entry = NULL;
+	json_t *list = json_array(), *entry = NULL;
 	struct err err = ERR_INIT;
 	char *harness = NULL, *site = NULL, *man = NULL, *out = NULL;
 	char *fns = NULL, *budget_s = NULL, *entry_cmd = NULL, *tmp = NULL;
@@ -232,13 +200,15 @@ void stage_measure(struct job_run *r)
 						   : "nothing built");
 		goto out;
 	}
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
+	for (i = 0; i < ps->nfns; i++) {
+		const struct fn_result *f = &ps->fns[i];
 		if (is_measured(f))
 			json_array_append_new(
-			    list, json_pack("{s:O, s:O?}", "qualname",
-					    json_object_get(f, "name"),
+			    list, json_pack("{s:s, s:o}", "qualname", f->name,
 					    "speedup",
-					    json_object_get(f, "speedup")));
+					    isfinite(f->speedup)
+						? json_real(f->speedup)
+						: json_null()));
 	}
 	if (!json_array_size(list)) {
 		measure_skip(r, "nothing accelerated: no function to measure");

@@ -788,18 +788,6 @@ static double profile_time_share(json_t *prof)
 								     "share"));
 }
 
-static json_t *result_entry(json_t *out, const char *q)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(out, i, f) {
-		if (!strcmp(json_string_value(json_object_get(f, "name")), q))
-			return f;
-	}
-	return NULL;
-}
-
 /*
  * Call trees: the module functions and methods a selected function calls
  * (profile.py's callees, from cProfile's callers data) are selected with
@@ -807,15 +795,16 @@ static json_t *result_entry(json_t *out, const char *q)
  * natively and is never held back by a helper too small to be chosen on
  * its own. Returns how many were pulled in.
  */
-static size_t select_callees(struct pipeline_state *ps, json_t *out)
+static size_t select_callees(struct job_run *r)
 {
-	json_t *queue = json_array(), *f, *c;
+	struct pipeline_state *ps = r->ps;
+	json_t *queue = json_array(), *c;
 	size_t i, j, n = 0;
 
-	json_array_foreach(out, i, f) {
-		if (json_is_true(json_object_get(f, "selected")))
-			json_array_append(queue, json_object_get(f, "name"));
-	}
+	for (i = 0; i < ps->nfns; i++)
+		if (ps->fns[i].is_selected)
+			json_array_append_new(queue,
+					      json_string(ps->fns[i].name));
 	for (i = 0; i < json_array_size(queue); i++) {
 		const char *q = json_string_value(json_array_get(queue, i));
 		json_t *prof = profile_entry(ps, q);
@@ -823,13 +812,12 @@ static size_t select_callees(struct pipeline_state *ps, json_t *out)
 		json_array_foreach(json_object_get(prof, "callees"), j, c) {
 			const char *cq =
 			    json_string_value(json_object_get(c, "qualname"));
-			json_t *rf = cq ? result_entry(out, cq) : NULL;
-			if (!rf || json_is_true(json_object_get(rf, "selected")) ||
-			    json_integer_value(json_object_get(rf, "calls")) == 0)
+			struct fn_result *f = stage_fn(r, cq);
+			if (!f || f->is_selected || f->calls == 0)
 				continue;
-			json_object_set_new(rf, "selected", json_true());
-			json_object_set_new(rf, "reason", json_null());
-			json_object_set_new(rf, "pulled_in_by", json_string(q));
+			f->is_selected = true;
+			result_fn_set(&f->reason, NULL);
+			result_fn_set(&f->pulled_in_by, q);
 			json_array_append_new(queue, json_string(cq));
 			n++;
 		}
@@ -838,17 +826,34 @@ static size_t select_callees(struct pipeline_state *ps, json_t *out)
 	return n;
 }
 
+/* Hottest first, as the table shows them; stable (an insertion sort:
+ * a module has hundreds of functions, not millions). */
+static void select_sort(struct pipeline_state *ps)
+{
+	for (size_t i = 1; i < ps->nfns; i++) {
+		struct fn_result key = ps->fns[i];
+		size_t j = i;
+		while (j > 0 && ps->fns[j - 1].time_share < key.time_share) {
+			ps->fns[j] = ps->fns[j - 1];
+			j--;
+		}
+		ps->fns[j] = key;
+	}
+}
+
 static void stage_select(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
 	json_t *names = json_object_get(r->request, "functions");
 	json_t *fns = json_object_get(ps->index, "functions"), *fn, *v;
-	json_t *out = json_object_get(r->result, "functions");
 	double threshold = 10.0;
 	bool is_all = json_is_true(json_object_get(r->request, "all"));
 	size_t i, nselected = 0;
 	struct buf msg = BUF_INIT;
 
+	for (i = 0; i < ps->nfns; i++)
+		result_fn_release(&ps->fns[i]);
+	ps->nfns = 0;
 	if (json_is_number(json_object_get(r->request, "threshold")))
 		threshold =
 		    json_number_value(json_object_get(r->request, "threshold"));
@@ -903,36 +908,22 @@ static void stage_select(struct job_run *r)
 				 "parameter is annotated";
 		}
 		nselected += is_selected;
-		json_array_append_new(
-		    out,
-		    json_pack(
-			"{s:s, s:I, s:f, s:f, s:I, s:s?, s:b, s:s?,"
-			" s:b, s:b, s:i, s:n}",
-			"name", q, "line",
-			json_integer_value(json_object_get(fn, "first_line")),
-			"time_share", share, "self_share", self_share, "calls",
-			calls, "signature", sig,
-			"selected", is_selected, "reason", reason, "translated",
-			0, "verified", 0, "checked_inputs", 0, "speedup"));
+		{
+			struct fn_result *f = stage_fn_add(r, q);
+			f->line = json_integer_value(
+			    json_object_get(fn, "first_line"));
+			f->time_share = share;
+			f->self_share = self_share;
+			f->calls = calls;
+			result_fn_set(&f->signature, sig);
+			f->is_selected = is_selected;
+			result_fn_set(&f->reason, reason);
+		}
 		free(sig);
 	}
 	if (!names && !is_all)
-		nselected += select_callees(ps, out);
-	/* Hottest first, as the table shows them. */
-	json_t *sorted = json_array();
-	while (json_array_size(out)) {
-		size_t best = 0;
-		json_array_foreach(out, i, fn) {
-			if (json_number_value(
-				json_object_get(fn, "time_share")) >
-			    json_number_value(json_object_get(
-				json_array_get(out, best), "time_share")))
-				best = i;
-		}
-		json_array_append(sorted, json_array_get(out, best));
-		json_array_remove(out, best);
-	}
-	json_object_set_new(r->result, "functions", sorted);
+		nselected += select_callees(r);
+	select_sort(ps);
 	buf_addf(&msg, "%zu of %zu functions selected", nselected,
 		 json_array_size(fns));
 	if (json_is_true(json_object_get(r->request, "list_targets"))) {
@@ -989,26 +980,27 @@ static void translate_cleanup(void *arg)
 	free(w);
 }
 
-/* Takes the translator's report into the result's functions; counts. */
 /* One function of the translator's report into a result entry. */
-static void apply_report_fn(json_t *rf, json_t *f, bool ok)
+static void apply_report_fn(struct fn_result *rf, json_t *f, bool ok)
 {
-	json_object_set_new(rf, "translated", json_boolean(ok));
-	json_object_set(rf, "reason", json_object_get(f, "reason"));
+	rf->is_translated = ok;
+	result_fn_set(&rf->reason,
+		      json_string_value(json_object_get(f, "reason")));
 	/* typed, object (or null): and why not typed, when object */
-	json_object_set(rf, "tier", json_object_get(f, "tier"));
-	json_object_set(rf, "typed_reason", json_object_get(f, "typed_reason"));
-	if (json_is_string(json_object_get(f, "signature")) &&
-	    !json_is_string(json_object_get(rf, "signature")))
-		json_object_set(rf, "signature",
-				json_object_get(f, "signature"));
+	result_fn_set(&rf->tier, json_string_value(json_object_get(f, "tier")));
+	result_fn_set(&rf->typed_reason,
+		      json_string_value(json_object_get(f, "typed_reason")));
+	if (json_is_string(json_object_get(f, "signature")) && !rf->signature)
+		result_fn_set(&rf->signature,
+			      json_string_value(json_object_get(f, "signature")));
 }
 
+/* Takes the translator's report into the result's functions; counts. */
 static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 			 size_t *nfns)
 {
 	struct pipeline_state *ps = r->ps;
-	json_t *f, *rf;
+	json_t *f;
 	size_t i, k;
 
 	*ntranslated = *nfns = 0;
@@ -1025,13 +1017,9 @@ static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 			continue;
 		/* every entry of that name: a property's getter and setter
 		 * are one qualname, translated together */
-		json_array_foreach(json_object_get(r->result, "functions"), k,
-				   rf) {
-			const char *n =
-			    json_string_value(json_object_get(rf, "name"));
-			if (n && !strcmp(n, name))
-				apply_report_fn(rf, f, ok);
-		}
+		for (k = 0; k < ps->nfns; k++)
+			if (!strcmp(ps->fns[k].name, name))
+				apply_report_fn(&ps->fns[k], f, ok);
 	}
 }
 
@@ -1127,7 +1115,7 @@ static void stage_translate(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
 	struct translate_work *w;
-	json_t *names, *f;
+	json_t *names;
 	const char *module =
 	    json_string_value(json_object_get(r->request, "module"));
 	const char *pyver = json_string_value(
@@ -1140,10 +1128,10 @@ static void stage_translate(struct job_run *r)
 		return;
 	}
 	names = json_array();
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (json_is_true(json_object_get(f, "selected")))
-			json_array_append(names, json_object_get(f, "name"));
-	}
+	for (i = 0; i < ps->nfns; i++)
+		if (ps->fns[i].is_selected)
+			json_array_append_new(names,
+					      json_string(ps->fns[i].name));
 	if (!json_array_size(names) &&
 	    json_is_true(json_object_get(r->request, "rebuild"))) {
 		json_decref(names);

@@ -55,17 +55,16 @@ static void rebuild_after(struct job_run *r, void *arg)
 	 * translated when it was generated. */
 	if ((m = manifest_module(man, ps->module))) {
 		json_array_foreach(json_object_get(m, "functions"), j, f) {
-			json_t *rf = stage_result_fn(
+			struct fn_result *rf = stage_fn(
 			    r,
 			    json_string_value(json_object_get(f, "qualname")));
 			if (!rf)
 				continue;
 			json_t *t = json_object_get(f, "translated");
-			json_object_set(rf, "translated",
-					t ? t
-					  : json_object_get(f, "accelerated"));
-			json_object_set(rf, "reason",
-					json_object_get(f, "reason"));
+			rf->is_translated = json_is_true(
+			    t ? t : json_object_get(f, "accelerated"));
+			result_fn_set(&rf->reason, json_string_value(
+						       json_object_get(f, "reason")));
 		}
 	}
 	json_object_set_new(r->result, "module", json_string(ps->module));

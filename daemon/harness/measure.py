@@ -36,7 +36,7 @@ A round measures one set of enabled functions (the others are written
 at least MIN_PAIRS pairs per round.  A run whose exit status differs
 from the plain run's stops the check: everything stays in Python.  The
 budget (seconds of wall time over all rounds) defaults to 5 times the
-first plain run, at most 60 s.
+first plain run, at least 5 s and at most 60 s.
 
 OUT.json::
 
@@ -68,6 +68,9 @@ MIN_PAIRS = 3
 MAX_PAIRS = 40
 DEFAULT_FACTOR = 5.0
 DEFAULT_MAX = 60.0
+# a program of a fraction of a second gets enough pairs to tell a 10 %
+# change from the noise of a busy machine
+DEFAULT_MIN = 5.0
 
 # Student's t, two-sided 95 %, by degrees of freedom
 _T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447,
@@ -230,7 +233,8 @@ def check(args):
     plain_wall = time.perf_counter() - first
     budget = args.budget
     if budget is None or budget < 0:
-        budget = min(DEFAULT_MAX, DEFAULT_FACTOR * plain_wall)
+        budget = min(DEFAULT_MAX, max(DEFAULT_MIN,
+                                      DEFAULT_FACTOR * plain_wall))
     out["budget"] = budget
     deadline = started + budget
     pending_plain = cpu   # the first plain run opens the first pair
