@@ -27,8 +27,9 @@ A round measures one set of enabled functions (the others are written
 "accelerated": false in the round's manifest) until its range is clear:
 
   faster    low > 1 + MARGIN: the set is kept, done
-  slower    high < 1 + MARGIN: the enabled function whose own speedup
-            (verify's, from --functions-json) is worst is dropped, and
+  slower    high < 1 + MARGIN: one enabled function is dropped (one
+            whose calls in the round mostly fell back to the original,
+            else the one whose own speedup, verify's, is worst), and
             the next round measures the rest
   undecided the budget ran out first: every function of the set stays
             in Python
@@ -300,7 +301,12 @@ def check(args):
                 "over %d runs each way, not clearly faster within the "
                 "%.1f s budget" % (speed, low, high, len(ratios), budget))
             break
-        worst = enabled.pop()
+        # the worst: one that mostly fell back to the original in this
+        # round's runs, else the lowest own speedup (enabled's order)
+        falling = [q for q in enabled if counts and q in counts
+                   and counts[q][1] > counts[q][0]]
+        worst = falling[-1] if falling else enabled[-1]
+        enabled.remove(worst)
         sp = own.get(worst)
         out["dropped"][worst] = (
             "the whole workload was not faster with it (%.2fx, %.2fx to "

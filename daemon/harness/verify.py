@@ -2107,6 +2107,12 @@ def verify_function(spec, orig, accel, samples, args):
     result["time_accelerated_ns"] = t_a
     if t_o is not None and t_a:
         result["speedup"] = t_o / float(t_a)
+        # the interval is the per-round ratio's: it holds the ratio of
+        # the medians too
+        rng = result["speedup_range"]
+        if rng is not None:
+            result["speedup_range"] = [min(rng[0], result["speedup"]),
+                                       max(rng[1], result["speedup"])]
     return result
 
 

@@ -188,3 +188,51 @@ def test_identical_submits_on_fresh_daemons_deliver_the_same(
         d.stop()
     assert seen[0] == seen[1] == seen[2], seen
     assert ("kernel", True) in seen[0], seen[0]
+
+
+NEGLIGIBLE = '''\
+def kernel(n):
+    t = 0.0
+    for i in range(n):
+        t += (i * 0.5) ** 2 / (i + 1.0)
+    return t
+
+
+def busy(n):
+    d = {}
+    for i in range(n):
+        d[str(i % 1000)] = d.get(str(i % 1000), 0) + i
+    return len(d)
+
+
+if __name__ == "__main__":
+    print(kernel(20000))
+    print(busy(400000))
+'''
+
+
+def test_what_does_not_speed_up_the_whole_stays_in_python(conn,
+                                                          tmpdir_short):
+    # kernel is many times faster, but a millisecond of a program that
+    # spends its time elsewhere: the whole is not clearly faster with it
+    src = write(tmpdir_short, "negl.py", NEGLIGIBLE)
+    out = os.path.join(tmpdir_short, "out")
+    res = run(conn, {"file": src, "output": out, "functions": ["kernel"],
+                     "measure_budget": 4})
+    assert res["state"] == "done", res
+    k = fn(res, "kernel")
+    assert k["translated"] and k["verified"], k
+    assert k["speedup"] > 2, k
+    assert k["enabled"] is False, k
+    assert "whole-workload check" in k["reason"], k
+    assert res["workload_speedup"] is None, res
+    man = json.load(open(os.path.join(out, "rustify.json")))
+    mk = [f for f in man["modules"][0]["functions"]
+          if f["qualname"] == "kernel"][0]
+    assert mk["accelerated"] is False, mk
+    # the delivered package runs the original
+    r = subprocess.run([sys.executable, "-c",
+                        "import negl_rs; print(negl_rs.kernel(10))"],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=out))
+    assert r.returncode == 0, r.stderr

@@ -49,7 +49,10 @@ def py(code, path, cwd):
 def test_full_pipeline_fallback_and_rebuild(conn, tmpdir_short):
     src = write(tmpdir_short, "hot.py", HOT)
     out = os.path.join(tmpdir_short, "out")
-    res = run(conn, {"file": src, "output": out, "all": True})
+    # (a 0.1 s workload: the whole-workload check cannot tell dot's gain
+    # from the runner's start-up cost; this test is about the package)
+    res = run(conn, {"file": src, "output": out, "all": True,
+                     "measure_budget": 0})
     assert res["state"] == "done", res
     fns = {f["name"]: f for f in res["functions"]}
     assert fns["dot"]["translated"] and fns["dot"]["verified"]
