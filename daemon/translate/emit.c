@@ -625,6 +625,8 @@ static void cmp_in_list(struct buf *b, int op, const struct side *l,
 		unplanned("'in' between %s and %s");
 }
 
+static void add_str_side(struct buf *b, const struct side *s);
+
 /* x in y, x not in y. */
 static void cmp_in(struct buf *b, int op, const struct side *l,
 		   const struct side *r)
@@ -649,8 +651,12 @@ static void cmp_in(struct buf *b, int op, const struct side *l,
 				 l->ref);
 		return;
 	case TY_STR:
-		buf_addf(b, "%s(%s).contains((%s).as_str())", neg, r->ref,
-			 l->ref);
+		/* literals stay literals (no String made per test) */
+		buf_addf(b, "%s", neg);
+		add_str_side(b, r);
+		buf_adds(b, ".contains(");
+		add_str_side(b, l);
+		buf_addch(b, ')');
 		return;
 	case TY_TUPLE:
 		buf_addf(b, "%s(false", neg);
@@ -1445,8 +1451,13 @@ static void emit_query(struct fe *f, struct buf *b, struct ex *e)
 	else
 		buf_addf(b, "rt::%s_of(", m);
 	ex_ref(f, b, r);
-	buf_adds(b, ", &");
-	ex_own_as(f, b, e->a[1], rt->sub[0]);
+	buf_adds(b, ", ");
+	if (e->a[1]->kind == EX_NAME && ty_equal(e->a[1]->ty, rt->sub[0])) {
+		ex_ref(f, b, e->a[1]);
+	} else {
+		buf_addch(b, '&');
+		ex_own_as(f, b, e->a[1], rt->sub[0]);
+	}
 	if (!strcmp(m, "get")) {
 		buf_adds(b, ", ");
 		ex_own_as(f, b, e->a[2], rt->sub[1]);
@@ -2074,6 +2085,12 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 			buf_adds(b, ")?");
 			return;
 		}
+		if (ot->kind == TY_DICT && x->ix) {
+			buf_adds(b, "rt::ix_ref(");
+			ex_ref(f, b, x->a[0]);
+			buf_addf(b, ", %s)", x->ix);
+			return;
+		}
 		if (ot->kind == TY_DICT) {
 			buf_adds(b, "rt::dget(");
 			ex_ref(f, b, x->a[0]);
@@ -2119,6 +2136,13 @@ static void ex_mut(struct fe *f, struct buf *b, struct ex *x)
 		buf_adds(b, "; rt::get_mut(");
 		ex_mut(f, b, x->a[0]);
 		buf_addf(b, ", %s)? }", t);
+		return;
+	}
+	if (x->kind == EX_INDEX && x->ix) {
+		/* the index an enclosing `k in d` found (print_if) */
+		buf_adds(b, "rt::ix_mut(");
+		ex_mut(f, b, x->a[0]);
+		buf_addf(b, ", %s)", x->ix);
 		return;
 	}
 	if (x->kind == EX_INDEX && x->a[0]->ty->kind == TY_DICT &&
@@ -2223,12 +2247,40 @@ static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 /* s = s + t and s += t on a str variable: Python builds a new string (in
  * place when it can); appending to the String is the same value without
  * copying s each time. */
+static bool is_case_call(const struct ex *t)
+{
+	return t->kind == EX_METHOD && t->n == 1 &&
+	       t->a[0]->ty->kind == TY_STR &&
+	       (!strcmp(t->sval, "lower") || !strcmp(t->sval, "upper"));
+}
+
 static void emit_str_append(struct fe *f, struct ex *target, struct ex *t)
 {
 	struct buf b = BUF_INIT;
 
+	if (is_case_call(t)) {
+		/* s += c.lower(): mapped straight onto s */
+		ex_str(f, &b, t->a[0]);
+		emit_line(f->e, "rt::push_case(&mut %s, %s, %s)?;",
+			  var_of(f, target)->rname, b.data,
+			  strcmp(t->sval, "lower") ? "false" : "true");
+		buf_release(&b);
+		return;
+	}
 	ex_str(f, &b, t);
 	emit_line(f->e, "%s.push_str(%s);", var_of(f, target)->rname, b.data);
+	buf_release(&b);
+}
+
+/* t = s.lower() / s.upper(): into t's buffer. */
+static void emit_str_case_into(struct fe *f, struct ex *target, struct ex *v)
+{
+	struct buf b = BUF_INIT;
+
+	ex_str(f, &b, v->a[0]);
+	emit_line(f->e, "rt::case_into(&mut %s, %s, %s)?;",
+		  var_of(f, target)->rname, b.data,
+		  strcmp(v->sval, "lower") ? "false" : "true");
 	buf_release(&b);
 }
 
@@ -2265,9 +2317,15 @@ static void emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 	for (size_t i = 0; i < v->n; i++) {
 		struct ex *x = v->a[i];
 		buf_reset(&b);
-		if (x->borrow) {
+		if (x->borrow && x->kind == EX_INDEX && is_view(f, x->a[0])) {
+			/* the list's str, read where CPython keeps its UTF-8 */
+			buf_addf(&b, "rt::StrView::at_str(%s, ",
+				 var_of(f, x->a[0])->rname);
+			ex_i64(f, &b, x->a[1]);
+			emit_line(f->e, "let __t%zu: &str = %s)?;", i, b.data);
+		} else if (x->borrow) {
 			ex_ref(f, &b, x);
-			emit_line(f->e, "let __t%zu: &String = %s;", i, b.data);
+			emit_line(f->e, "let __t%zu: &str = %s;", i, b.data);
 		} else {
 			ex_own(f, &b, x);
 			emit_line(f->e, "let __t%zu = %s;", i, b.data);
@@ -2275,8 +2333,8 @@ static void emit_tuple_into(struct fe *f, struct ex *target, struct ex *v)
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->a[i]->borrow)
-			emit_line(f->e, "%s.%zu.clone_from(__t%zu);", tv->rname,
-				  i, i);
+			emit_line(f->e, "rt::set_str(&mut %s.%zu, __t%zu);",
+				  tv->rname, i, i);
 		else
 			emit_line(f->e, "%s.%zu = __t%zu;", tv->rname, i, i);
 	}
@@ -2343,6 +2401,7 @@ struct loop_head {
 	const struct block *body;
 	char *v;
 	size_t short_at;
+	const char *into; /* a str loop's target, its buffer reused: bound */
 };
 
 /* for v in lo..hi, a short innermost one counted at once, or rt::range. */
@@ -2468,15 +2527,27 @@ static void head_dict(struct fe *f, struct loop_head *h, struct ex *src)
 	buf_release(&b);
 }
 
+/* for c in s: a str name the body does not rebind is read in place (a
+ * str does not change), anything else copied first; the character goes
+ * into the target's own buffer when the target is a str variable
+ * (h->into), else into a new String. */
 static void head_str(struct fe *f, struct loop_head *h, struct ex *src)
 {
 	char *s = tmpname(f, "s"), *c = tmpname(f, "c");
 	struct buf b = BUF_INIT;
 
-	ex_own(f, &b, src);
-	emit_line(f->e, "let %s = %s;", s, b.data);
+	if (live_name(f, src, h->body)) {
+		ex_ref(f, &b, src);
+		emit_line(f->e, "let %s: &str = (%s).as_str();", s, b.data);
+	} else {
+		ex_own(f, &b, src);
+		emit_line(f->e, "let %s = %s;", s, b.data);
+	}
 	emit_open(f->e, "for %s in %s.chars() {", c, s);
-	emit_line(f->e, "let %s = %s.to_string();", h->v, c);
+	if (h->into)
+		emit_line(f->e, "rt::set_char(&mut %s, %s);", h->into, c);
+	else
+		emit_line(f->e, "let %s = %s.to_string();", h->v, c);
 	buf_release(&b);
 }
 
@@ -2577,7 +2648,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 {
 	struct emitter *e = f->e;
 	struct loop_head h = {loop, loop ? &loop->body : NULL, tmpname(f, "v"),
-			      SIZE_MAX};
+			      SIZE_MAX, NULL};
 	struct buf b = BUF_INIT;
 	char *enum_n = NULL;
 	size_t tick;
@@ -2590,6 +2661,10 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 			buf_adds(&b, "0");
 		emit_line(e, "let mut %s: i64 = %s;", enum_n, b.data);
 	}
+	if (!enum_n && iter->ty->kind == TY_STR && target->kind == EX_NAME &&
+	    var_of(f, target)->ty->kind == TY_STR &&
+	    !var_is_ref(var_of(f, target)) && !ex_mentions(iter, target->var))
+		h.into = var_of(f, target)->rname;
 	emit_loop_head(f, &h, enum_n ? iter->a[0] : iter);
 	if (enum_n) {
 		char *w = tmpname(f, "v");
@@ -2599,7 +2674,8 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 	}
 	tick = e->out->len;
 	emit_line(e, "__ticks.tick()?;");
-	emit_bind(f, target, h.v, ex_loop_ty(&f->m->arena, iter));
+	if (!h.into)
+		emit_bind(f, target, h.v, ex_loop_ty(&f->m->arena, iter));
 	inner(f, ctx);
 	emit_close(e, NULL);
 	if (h.short_at != SIZE_MAX)
@@ -2659,6 +2735,19 @@ static void emit_bind(struct fe *f, struct ex *t, const char *val,
 			char *k = tmpname(f, "k");
 			if (!ty_equal(ot->sub[1], vt)) {
 				unplanned("storing %s into %s");
+				goto out;
+			}
+			if (t->a[1]->kind == EX_NAME &&
+			    ty_equal(t->a[1]->ty, ot->sub[0]) &&
+			    !ex_mentions(t->a[0], t->a[1]->var)) {
+				/* d[k] = v with k a name: copied only when
+				 * new (Python keeps the first key object) */
+				ex_ref(f, &b, t->a[1]);
+				emit_line(e, "let %s = %s;", k, b.data);
+				buf_reset(&b);
+				ex_mut(f, &b, t->a[0]);
+				emit_line(e, "rt::dset(%s, %s, %s);", b.data,
+					  k, v);
 				goto out;
 			}
 			ex_own_as(f, &b, t->a[1], ot->sub[0]);
@@ -2764,6 +2853,8 @@ static void emit_assign(struct fe *f, struct st *s)
 	hoist(f, s->value);
 	if (s->shape == SHAPE_STR_APPEND) {
 		emit_str_append(f, s->targets[0], s->value->a[1]);
+	} else if (s->shape == SHAPE_STR_CASE_INTO) {
+		emit_str_case_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
 		emit_str_index_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_TUPLE_INTO) {
@@ -3078,7 +3169,21 @@ static void print_if(struct fe *f, struct st *s)
 
 	stmt_line(f, s);
 	hoist(f, s->cond);
-	ex_cond(f, &b, s->cond);
+	if (s->key_use) {
+		/* plan.c key_use: one lookup for the test and the d[k] */
+		char *ix = tmpname(f, "ix");
+		buf_adds(&b, "(");
+		ex_ref(f, &b, s->cond->a[1]);
+		buf_adds(&b, ").get_index_of(");
+		ex_ref(f, &b, s->cond->a[0]);
+		emit_line(e, "let %s: Option<usize> = %s);", ix, b.data);
+		buf_reset(&b);
+		buf_addf(&b, "%s.%s()", ix,
+			 s->cond->cmp[0] == CMP_IN ? "is_some" : "is_none");
+		s->key_use->ix = ix;
+	} else {
+		ex_cond(f, &b, s->cond);
+	}
 	emit_open(e, "if %s {", b.data);
 	emit_block(f, &s->body);
 	if (s->orelse.n) {
@@ -3255,8 +3360,11 @@ static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 			buf_adds(sig, ", ");
 		if (v->is_view) {
 			buf_addf(sig, "%s: &V%zu", v->rname, i);
-			buf_addf(gen, "%sV%zu: rt::View<%s>",
-				 gen->len ? ", " : "<", i, rty(v->ty->sub[0]));
+			buf_addf(gen, "%sV%zu: rt::View<%s>%s",
+				 gen->len ? ", " : "<", i, rty(v->ty->sub[0]),
+				 v->ty->sub[0]->kind == TY_STR
+				     ? " + rt::StrView"
+				     : "");
 		} else if (ty_is_copy(v->ty))
 			buf_addf(sig, "%s%s: %s", v->is_rebound ? "mut " : "",
 				 v->rname, rty(v->ty));

@@ -159,6 +159,8 @@ struct ex {
 			* known up front: rt::room for every item first */
 	bool borrow;   /* item of a SHAPE_TUPLE_INTO tuple: a str borrowed
 			* where it lives, copied with clone_from */
+	const char *ix; /* emit.c: d[k] of an st.key_use: the Rust
+			 * Option<usize> the test's lookup found */
 };
 
 /* One "for target in iter if c1 if c2" clause of a comprehension. */
@@ -191,6 +193,7 @@ enum st_shape {
 	SHAPE_OUT_NEW,	      /* out = [] of the function's rt::PyOut */
 	SHAPE_STR_APPEND,     /* s = s + t, s += t on a str: push_str */
 	SHAPE_STR_INDEX_INTO, /* c = s[i] on strs: into c's buffer */
+	SHAPE_STR_CASE_INTO,  /* t = s.lower() / s.upper(): into t's buffer */
 	SHAPE_TUPLE_INTO,     /* t = (a[i], b[j]) of strs: clone_from */
 	SHAPE_JAM,	      /* for: two rows side by side (emit_jam) */
 };
@@ -218,6 +221,9 @@ struct st {
 			  * the loop's trip count before the loop, or NULL */
 	bool is_short;	 /* ST_FOR: an innermost loop over lo..hi, counted
 			  * at once when short (emit_short_loop) */
+	struct ex *key_use; /* ST_IF on `k in d` / `k not in d`: the d[k] of
+			     * the first statement where k is present, read
+			     * through the test's lookup (its index), or NULL */
 };
 
 struct var {

@@ -719,6 +719,92 @@ pub mod o {
     arith!(sub, isub, PyNumber_Subtract, PyNumber_InPlaceSubtract, checked_sub, -);
     arith!(mul, imul, PyNumber_Multiply, PyNumber_InPlaceMultiply, checked_mul, *);
 
+    // ---- unboxed temporaries ----
+    // The intermediate results of an arithmetic expression (dx*dx + dy*dy)
+    // are objects nobody else can see: CPython makes and frees one per
+    // operation. oemit.c keeps them as V, a number that is boxed only when
+    // it leaves the expression, with the same fast-path rules as arith!
+    // (int and float computed as their slots compute them) and anything
+    // else boxed and given to PyNumber_*, in the same order.
+    pub enum V { O(O), F(f64), I(i64) }
+    impl From<O> for V { #[inline(always)] fn from(o: O) -> V { V::O(o) } }
+    #[inline(always)]
+    unsafe fn v_int(v: &V) -> Option<i64> {
+        match v { V::I(i) => Some(*i), V::O(o) => crate::rt::small_int(o.p()), V::F(_) => None }
+    }
+    #[inline(always)]
+    unsafe fn v_float(v: &V) -> Option<f64> {
+        match v {
+            V::F(f) => Some(*f),
+            V::O(o) if ffi::PyFloat_CheckExact(o.p()) != 0 => Some(ffi::PyFloat_AS_DOUBLE(o.p())),
+            _ => None,
+        }
+    }
+    /// Both as floats, when one is a float and the other a float or an
+    /// int float_add converts exactly (as floats() above).
+    #[inline(always)]
+    unsafe fn v_floats(a: &V, b: &V) -> Option<(f64, f64)> {
+        match (v_float(a), v_float(b)) {
+            (Some(x), Some(y)) => Some((x, y)),
+            (Some(x), None) => match v_int(b) { Some(y) if y.unsigned_abs() < 1 << 53 => Some((x, y as f64)), _ => None },
+            (None, Some(y)) => match v_int(a) { Some(x) if x.unsigned_abs() < 1 << 53 => Some((x as f64, y)), _ => None },
+            _ => None,
+        }
+    }
+    /// The object a V stands for (a new float or int when unboxed).
+    #[inline(always)]
+    pub unsafe fn vbox(v: V) -> R<O> {
+        match v { V::O(o) => Ok(o), V::F(f) => float_obj(f), V::I(i) => int_obj(i) }
+    }
+    macro_rules! varith {
+        ($name:ident, $iname:ident, $f:ident, $fi:ident, $checked:ident, $op:tt) => {
+            #[inline(always)]
+            pub unsafe fn $name(a: V, b: V) -> R<V> {
+                if let (Some(x), Some(y)) = (v_int(&a), v_int(&b)) {
+                    if let Some(v) = x.$checked(y) { return Ok(V::I(v)); }
+                } else if let Some((x, y)) = v_floats(&a, &b) {
+                    return Ok(V::F(x $op y));
+                }
+                let (a, b) = (vbox(a)?, vbox(b)?);
+                Ok(V::O(O::own(ffi::$f(a.p(), b.p()))?))
+            }
+            #[inline(always)]
+            pub unsafe fn $iname(a: V, b: V) -> R<V> {
+                if let (Some(x), Some(y)) = (v_int(&a), v_int(&b)) {
+                    if let Some(v) = x.$checked(y) { return Ok(V::I(v)); }
+                } else if let Some((x, y)) = v_floats(&a, &b) {
+                    return Ok(V::F(x $op y));
+                }
+                let (a, b) = (vbox(a)?, vbox(b)?);
+                Ok(V::O(O::own(ffi::$fi(a.p(), b.p()))?))
+            }
+        };
+    }
+    varith!(vadd, viadd, PyNumber_Add, PyNumber_InPlaceAdd, checked_add, +);
+    varith!(vsub, visub, PyNumber_Subtract, PyNumber_InPlaceSubtract, checked_sub, -);
+    varith!(vmul, vimul, PyNumber_Multiply, PyNumber_InPlaceMultiply, checked_mul, *);
+    #[inline(always)]
+    unsafe fn v_truediv(a: &V, b: &V) -> Option<f64> {
+        if let (Some(x), Some(y)) = (v_int(a), v_int(b)) {
+            // long_true_divide: exact when both fit a double's mantissa
+            if y != 0 && x.unsigned_abs() < 1 << 53 && y.unsigned_abs() < 1 << 53 { return Some(x as f64 / y as f64); }
+            return None;
+        }
+        match v_floats(a, b) { Some((x, y)) if y != 0.0 => Some(x / y), _ => None }
+    }
+    #[inline(always)]
+    pub unsafe fn vtruediv(a: V, b: V) -> R<V> {
+        if let Some(v) = v_truediv(&a, &b) { return Ok(V::F(v)); }
+        let (a, b) = (vbox(a)?, vbox(b)?);
+        Ok(V::O(O::own(ffi::PyNumber_TrueDivide(a.p(), b.p()))?))
+    }
+    #[inline(always)]
+    pub unsafe fn vitruediv(a: V, b: V) -> R<V> {
+        if let Some(v) = v_truediv(&a, &b) { return Ok(V::F(v)); }
+        let (a, b) = (vbox(a)?, vbox(b)?);
+        Ok(V::O(O::own(ffi::PyNumber_InPlaceTrueDivide(a.p(), b.p()))?))
+    }
+
     #[inline]
     unsafe fn truediv_fast(a: P, b: P) -> Option<f64> {
         if let Some((x, y)) = ints(a, b) {
@@ -835,8 +921,11 @@ pub mod o {
     /// The layout of those (values before the object, the type's shared
     /// keys) is CPython 3.11's and passes a self-test at import, else
     /// every access goes through PyObject_GetAttr.
-    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize }
-    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1 }; }
+    /// ix: the name's index in the inline values (-1: look in the
+    /// instance's dict); off: the byte offset of a __slots__ member
+    /// holding it (-1: not a slot).
+    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize }
+    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1, off: -1 }; }
     static mut ATTR_FAST: bool = false;
     const MANAGED_DICT: std::os::raw::c_ulong = 1 << 4;
 
@@ -861,33 +950,80 @@ pub mod o {
     unsafe fn attr_fill(o: P, name: P, value: P, c: &mut AC, store: bool) {
         let tp = ffi::Py_TYPE(o);
         let flags = (*tp).tp_flags;
-        if flags & MANAGED_DICT == 0 || flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG == 0 || (*tp).tp_version_tag == 0 { return; }
+        if flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG == 0 || (*tp).tp_version_tag == 0 { return; }
         // (the C functions of libpython: one address each)
         if store {
             if (*tp).tp_setattro.map(|f| f as usize) != Some(ffi::PyObject_GenericSetAttr as ffi::setattrofunc as usize) { return; }
         } else if (*tp).tp_getattro.map(|f| f as usize) != Some(ffi::PyObject_GenericGetAttr as ffi::getattrofunc as usize) {
             return;
         }
-        if !_PyType_Lookup(tp, name).is_null() { return; }
+        let d = _PyType_Lookup(tp, name);
+        if !d.is_null() {
+            // a __slots__ member: read and written at its offset
+            // (CPython's LOAD_ATTR_SLOT / STORE_ATTR_SLOT)
+            if ffi::Py_TYPE(d) == std::ptr::addr_of_mut!(ffi::PyMemberDescr_Type) {
+                let m = (*(d as *mut ffi::PyMemberDescrObject)).d_member;
+                if (*m).type_code == ffi::Py_T_OBJECT_EX && (*m).flags & ffi::Py_READONLY == 0
+                    && (*m).offset > 0 && *((o as *mut u8).offset((*m).offset) as *mut P) == value {
+                    c.tp = tp;
+                    c.ver = (*tp).tp_version_tag;
+                    c.ix = -1;
+                    c.off = (*m).offset;
+                }
+            }
+            return;
+        }
         ffi::PyErr_Clear();
+        if flags & MANAGED_DICT == 0 { return; }
         let ix = shared_key_index((*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys, name);
-        if ix < 0 { return; }
         let vals = inline_values(o);
-        if vals.is_null() || *vals.offset(ix) != value { return; }
+        if vals.is_null() {
+            // the instance's dict exists (pickled, copied, or asked for):
+            // the name is looked up there (ix -1 when it has no slot in
+            // the inline values either)
+            let d = managed_dict(o);
+            if d.is_null() || ffi::PyDict_GetItemWithError(d, name) != value { ffi::PyErr_Clear(); return; }
+        } else if ix < 0 || *vals.offset(ix) != value {
+            return;
+        }
         c.tp = tp;
         c.ver = (*tp).tp_version_tag;
         c.ix = ix;
+        c.off = -1;
     }
+
+    /// The dict of an instance of a class with a managed dict, once it
+    /// exists (3.11: the word before the inline values pointer).
+    #[inline(always)]
+    unsafe fn managed_dict(o: P) -> P { *((o as *mut P).sub(3)) }
 
     #[inline]
     pub unsafe fn getattr_c(o: O, name: P, c: *mut AC) -> R<O> {
         let c = &mut *c;
         let tp = ffi::Py_TYPE(o.p());
         if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
+            // the type (same version: no attribute of that name on it or
+            // its bases) leaves the name to the instance: its inline
+            // values, or its dict (CPython's LOAD_ATTR_INSTANCE_VALUE and
+            // LOAD_ATTR_WITH_HINT), or a slot
+            if c.off > 0 {
+                let v = *((o.p() as *mut u8).offset(c.off) as *mut P);
+                if !v.is_null() { return Ok(O::borrow(v)); }
+                return O::own(ffi::PyObject_GetAttr(o.p(), name));
+            }
             let vals = inline_values(o.p());
             if !vals.is_null() {
-                let v = *vals.offset(c.ix);
-                if !v.is_null() { return Ok(O::borrow(v)); }
+                if c.ix >= 0 {
+                    let v = *vals.offset(c.ix);
+                    if !v.is_null() { return Ok(O::borrow(v)); }
+                }
+            } else {
+                let d = managed_dict(o.p());
+                if !d.is_null() {
+                    let v = ffi::PyDict_GetItemWithError(d, name);
+                    if !v.is_null() { return Ok(O::borrow(v)); }
+                    ffi::PyErr_Clear();
+                }
             }
         }
         let r = O::own(ffi::PyObject_GetAttr(o.p(), name))?;
@@ -900,8 +1036,24 @@ pub mod o {
         let c = &mut *c;
         let tp = ffi::Py_TYPE(o.p());
         if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
+            if c.off > 0 {
+                let slot = (o.p() as *mut u8).offset(c.off) as *mut P;
+                let old = *slot;
+                *slot = v.into_raw();
+                ffi::Py_XDECREF(old);
+                return Ok(());
+            }
             let vals = inline_values(o.p());
-            if !vals.is_null() {
+            if vals.is_null() {
+                // a dict that already holds the name: its value replaced
+                // (the keys do not change)
+                let d = managed_dict(o.p());
+                if !d.is_null() && !ffi::PyDict_GetItemWithError(d, name).is_null() {
+                    if ffi::PyDict_SetItem(d, name, v.p()) < 0 { return Err(X); }
+                    return Ok(());
+                }
+                ffi::PyErr_Clear();
+            } else if c.ix >= 0 {
                 let slot = vals.offset(c.ix);
                 let old = *slot;
                 if !old.is_null() {
@@ -989,7 +1141,44 @@ pub mod o {
                 && ffi::PyList_GET_ITEM(lst, 2) == nd && ffi::PyList_GET_ITEM(lst, 3) == nc;
             ffi::Py_XDECREF(lst);
             ffi::Py_XDECREF(keys);
-            same && s1 && s2 && stored && order_ok
+            // u's dict now exists: read and written through it
+            let dict = ffi::PyObject_GetAttrString(u.p(), c"__dict__".as_ptr());
+            let dict_ok = !dict.is_null() && inline_values(u.p()).is_null() && managed_dict(u.p()) == dict;
+            ffi::Py_XDECREF(dict);
+            if !dict_ok { return false; }
+            let mut c3 = AC::NEW;
+            let mut c4 = AC::NEW;
+            let d1 = getattr_c(O::borrow(u.p()), nc, &mut c3);
+            let d2 = getattr_c(O::borrow(u.p()), nc, &mut c3);
+            let read_ok = c3.tp == ffi::Py_TYPE(u.p()) && matches!((&d1, &d2), (Ok(x), Ok(y)) if ffi::PyLong_AsLong(x.p()) == 1 && x.p() == y.p());
+            let x9 = O::own(ffi::PyLong_FromLong(9)).ok().unwrap();
+            let x9p = x9.p();
+            let w1 = setattr_c(O::borrow(u.p()), nc, x9.clone(), &mut c4).is_ok();
+            let w2 = setattr_c(O::borrow(u.p()), nc, x9, &mut c4).is_ok();
+            let now = ffi::PyObject_GetAttr(u.p(), nc);
+            let write_ok = w1 && w2 && now == x9p && c4.tp == ffi::Py_TYPE(u.p());
+            ffi::Py_XDECREF(now);
+            // a class with __slots__: read and written at the slot
+            let src2 = c"class S:\n    __slots__ = ('p', 'q')\n    def __init__(s):\n        s.p = 1\n        s.q = 2\ns = S()\n";
+            let r2 = ffi::PyRun_String(src2.as_ptr(), ffi::Py_file_input, g, g);
+            if r2.is_null() { return false; }
+            ffi::Py_DECREF(r2);
+            let so = ffi::PyDict_GetItemString(g, c"s".as_ptr());
+            if so.is_null() { return false; }
+            let nq = intern(c"q");
+            let mut c5 = AC::NEW;
+            let mut c6 = AC::NEW;
+            let q1 = getattr_c(O::borrow(so), nq, &mut c5);
+            let q2 = getattr_c(O::borrow(so), nq, &mut c5);
+            let slot_read = c5.off > 0 && matches!((&q1, &q2), (Ok(x), Ok(y)) if ffi::PyLong_AsLong(x.p()) == 2 && x.p() == y.p());
+            let x7 = O::own(ffi::PyLong_FromLong(77)).ok().unwrap();
+            let x7p = x7.p();
+            let sw1 = setattr_c(O::borrow(so), nq, x7.clone(), &mut c6).is_ok();
+            let sw2 = setattr_c(O::borrow(so), nq, x7, &mut c6).is_ok();
+            let now = ffi::PyObject_GetAttr(so, nq);
+            let slot_write = sw1 && sw2 && c6.off > 0 && now == x7p;
+            ffi::Py_XDECREF(now);
+            same && s1 && s2 && stored && order_ok && read_ok && write_ok && slot_read && slot_write
         })();
         ffi::Py_XDECREF(r);
         ffi::Py_DECREF(g);

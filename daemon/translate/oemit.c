@@ -226,6 +226,7 @@ static const char *binop_fn(int op, bool inplace)
 }
 
 static int ex(struct oem *em, struct onode *n);
+static int ex_v(struct oem *em, struct onode *n);
 static int ex_call_plain(struct oem *em, struct onode *n);
 static int consumer_of(const struct oem *em, const struct onode *n);
 static int ex_consume(struct oem *em, struct onode *n, int which);
@@ -1274,6 +1275,67 @@ static int ex_fmt(struct oem *em, struct onode *n)
 	return emit_q(em, &n->pos, "o::fmt(t%d, %s, None)", v, conv);
 }
 
+/* + - * / : the operations whose intermediate results stay unboxed
+ * (o::V) inside one expression. */
+static bool num_op(const struct onode *n)
+{
+	return n->kind == ON_BINOP &&
+	       (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL ||
+		n->op == OP_DIV);
+}
+
+static const char *vop_fn(int op, bool inplace)
+{
+	switch (op) {
+	case OP_ADD:
+		return inplace ? "viadd" : "vadd";
+	case OP_SUB:
+		return inplace ? "visub" : "vsub";
+	case OP_MUL:
+		return inplace ? "vimul" : "vmul";
+	default:
+		return inplace ? "vitruediv" : "vtruediv";
+	}
+}
+
+/* An operand of + - * / as an o::V temporary: nested + - * / compute
+ * unboxed, in CPython's order (left operand, right operand, operation);
+ * anything else is evaluated as usual and wrapped. */
+static int ex_v(struct oem *em, struct onode *n)
+{
+	int a, b, t, v;
+
+	if (num_op(n)) {
+		a = ex_v(em, n->a[0]);
+		b = ex_v(em, n->a[1]);
+		return emit_q(em, &n->pos, "o::%s(t%d, t%d)",
+			      vop_fn(n->op, false), a, b);
+	}
+	t = ex(em, n);
+	v = tmp(em);
+	emit_line(em->e, "let t%d = o::V::O(t%d);", v, t);
+	return v;
+}
+
+/* cur op= value, evaluated after cur: unboxed when value is itself an
+ * arithmetic expression. */
+static int aug_apply(struct oem *em, struct ostmt *st, int cur)
+{
+	int v, r;
+
+	if (num_op(st->value) &&
+	    (st->op == OP_ADD || st->op == OP_SUB || st->op == OP_MUL ||
+	     st->op == OP_DIV)) {
+		v = ex_v(em, st->value);
+		r = emit_q(em, &st->pos, "o::%s(o::V::O(t%d), t%d)",
+			   vop_fn(st->op, true), cur, v);
+		return emit_q(em, &st->pos, "o::vbox(t%d)", r);
+	}
+	v = ex(em, st->value);
+	return emit_q(em, &st->pos, "o::%s(t%d, t%d)", binop_fn(st->op, true),
+		      cur, v);
+}
+
 static int ex(struct oem *em, struct onode *n)
 {
 	switch (n->kind) {
@@ -1316,8 +1378,11 @@ static int ex(struct oem *em, struct onode *n)
 		return r;
 	}
 	case ON_BINOP: {
-		int a = ex(em, n->a[0]);
-		int b = ex(em, n->a[1]);
+		int a, b;
+		if (num_op(n) && (num_op(n->a[0]) || num_op(n->a[1])))
+			return emit_q(em, &n->pos, "o::vbox(t%d)", ex_v(em, n));
+		a = ex(em, n->a[0]);
+		b = ex(em, n->a[1]);
 		return emit_q(em, &n->pos, "o::%s(t%d, t%d)",
 			      binop_fn(n->op, false), a, b);
 	}
@@ -1960,17 +2025,33 @@ static void st_expr(struct oem *em, struct ostmt *st)
 
 static void st_assign(struct oem *em, struct ostmt *st)
 {
+	struct onode *t = st->targets[0], *val = st->value;
 	int v;
 
 	emit_open(em->e, "{");
+	if (st->ntargets == 1 && (t->kind == ON_TUPLE || t->kind == ON_LIST) &&
+	    val->kind == ON_TUPLE && val->n == t->n && !has_star(t) &&
+	    !has_star(val)) {
+		/* a, b = x, y: the values left to right, then the targets
+		 * left to right; the tuple is never seen (CPython swaps on
+		 * its stack) */
+		int *ts = xcalloc(val->n + 1, sizeof(int));
+		for (size_t i = 0; i < val->n; i++)
+			ts[i] = ex(em, val->a[i]);
+		for (size_t i = 0; i < t->n; i++)
+			store(em, t->a[i], ts[i]);
+		free(ts);
+		emit_close(em->e, NULL);
+		return;
+	}
 	v = ex(em, st->value);
 	for (size_t i = 0; i < st->ntargets; i++) {
-		int t = v;
+		int u = v;
 		if (i + 1 < st->ntargets) {
-			t = tmp(em);
-			emit_line(em->e, "let t%d = t%d.clone();", t, v);
+			u = tmp(em);
+			emit_line(em->e, "let t%d = t%d.clone();", u, v);
 		}
-		store(em, st->targets[i], t);
+		store(em, st->targets[i], u);
 	}
 	emit_close(em->e, NULL);
 }
@@ -1980,20 +2061,18 @@ static void st_assign(struct oem *em, struct ostmt *st)
 static void st_aug(struct oem *em, struct ostmt *st)
 {
 	struct onode *t = st->target;
-	const char *f = binop_fn(st->op, true);
 
 	emit_open(em->e, "{");
 	if (t->kind == ON_ATTR) {
 		int o = ex(em, t->a[0]);
-		int cur, v, r;
+		int cur, r;
 		emit_line(em->e, "static mut AG: o::AC = o::AC::NEW;");
 		emit_line(em->e, "static mut AS: o::AC = o::AC::NEW;");
 		cur = emit_q(em, &t->pos,
 			     "o::getattr_c(t%d.clone(), K[%d], "
 			     "std::ptr::addr_of_mut!(AG))",
 			     o, t->name);
-		v = ex(em, st->value);
-		r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
+		r = aug_apply(em, st, cur);
 		emit_qs(em, &t->pos,
 			"o::setattr_c(t%d, K[%d], t%d, "
 			"std::ptr::addr_of_mut!(AS))",
@@ -2003,13 +2082,11 @@ static void st_aug(struct oem *em, struct ostmt *st)
 		int k = ex(em, t->a[1]);
 		int cur = emit_q(em, &t->pos,
 				 "o::getitem(t%d.clone(), t%d.clone())", o, k);
-		int v = ex(em, st->value);
-		int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
+		int r = aug_apply(em, st, cur);
 		emit_qs(em, &t->pos, "o::setitem(t%d, t%d, t%d)", o, k, r);
 	} else {
 		int cur = ex(em, t);
-		int v = ex(em, st->value);
-		int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)", f, cur, v);
+		int r = aug_apply(em, st, cur);
 		store(em, t, r);
 	}
 	emit_close(em->e, NULL);

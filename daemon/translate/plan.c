@@ -605,26 +605,39 @@ static bool str_index_into_ok(const struct ir_fn *fn, const struct ex *target,
 	       !ex_has_comp(v->a[1]);
 }
 
+/* Parameters of non-Copy types arrive by reference unless rebound. */
+static bool var_is_ref(const struct var *v)
+{
+	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
+}
+
+/* t = s.lower() / s.upper() on str variables: reuse t's buffer. */
+static bool str_case_into_ok(const struct ir_fn *fn, const struct ex *target,
+			     const struct ex *v)
+{
+	return target->kind == EX_NAME &&
+	       fn->vars[target->var].ty->kind == TY_STR &&
+	       !var_is_ref(&fn->vars[target->var]) && v->kind == EX_METHOD &&
+	       v->n == 1 && v->a[0]->ty->kind == TY_STR &&
+	       (!strcmp(v->sval, "lower") || !strcmp(v->sval, "upper")) &&
+	       !ex_mentions(v, target->var) && !ex_has_comp(v);
+}
+
 /* A str item that can be borrowed where it lives (a name, or an item of
- * a list, dict or tuple held natively). */
+ * a list, dict or tuple held natively, or of a list read in place: its
+ * str's own UTF-8, rt::StrView). */
 static bool str_place(const struct ir_fn *fn, const struct ex *x)
 {
 	if (x->ty->kind != TY_STR)
 		return false;
 	if (x->kind == EX_NAME)
 		return !fn->vars[x->var].is_view;
-	if (x->kind != EX_INDEX ||
-	    (x->a[0]->kind == EX_NAME && fn->vars[x->a[0]->var].is_view))
+	if (x->kind != EX_INDEX)
 		return false;
 	return x->a[0]->ty->kind == TY_LIST || x->a[0]->ty->kind == TY_DICT ||
 	       x->a[0]->ty->kind == TY_TUPLE;
 }
 
-/* Parameters of non-Copy types arrive by reference unless rebound. */
-static bool var_is_ref(const struct var *v)
-{
-	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
-}
 
 /* t = (a[i], b[j]) on a tuple variable of strs: copy into t's own
  * Strings (clone_from keeps their buffers) instead of making new ones.
@@ -663,6 +676,8 @@ static enum st_shape assign_shape(const struct ir_fn *fn, struct st *s)
 		return SHAPE_STR_APPEND;
 	if (str_index_into_ok(fn, t, v))
 		return SHAPE_STR_INDEX_INTO;
+	if (str_case_into_ok(fn, t, v))
+		return SHAPE_STR_CASE_INTO;
 	if (tuple_into(fn, t, v))
 		return SHAPE_TUPLE_INTO;
 	return SHAPE_PLAIN;
@@ -690,6 +705,53 @@ static void plan_exs(struct st *s)
 	ex_any(s->iter, mark_comp_room, NULL);
 }
 
+/* `if k in d:` (or `if k not in d: ... else:`) whose branch where k is
+ * present starts with `d[k] op= v` or `x = d[k]`: that d[k] uses the
+ * index the test's lookup found instead of hashing k a second time.
+ * Nothing runs between the test and it that could change d (v is
+ * evaluated first and does not mention d). The d[k], or NULL. */
+static struct ex *key_use(const struct ir_fn *fn, const struct st *s)
+{
+	const struct ex *c = s->cond, *k, *d;
+	const struct block *present;
+	const struct st *first;
+	struct ex *use;
+
+	if (c->kind != EX_CMP || c->n != 2 ||
+	    (c->cmp[0] != CMP_IN && c->cmp[0] != CMP_NOTIN))
+		return NULL;
+	k = c->a[0];
+	d = c->a[1];
+	if (k->kind != EX_NAME || d->kind != EX_NAME || k->var == d->var ||
+	    d->ty->kind != TY_DICT || !ty_equal(k->ty, d->ty->sub[0]) ||
+	    k->unwrap || d->unwrap)
+		return NULL;
+	present = c->cmp[0] == CMP_IN ? &s->body : &s->orelse;
+	if (!present->n)
+		return NULL;
+	first = present->v[0];
+	if (first->kind == ST_AUG)
+		use = first->target;
+	else if (first->kind == ST_ASSIGN && first->ntargets == 1 &&
+		 first->targets[0]->kind == EX_NAME)
+		use = first->value;
+	else
+		return NULL;
+	if (use->kind != EX_INDEX || !ex_is_var(use->a[0], d->var) ||
+	    !ex_is_var(use->a[1], k->var))
+		return NULL;
+	/* v may read k (the typed IR has no walrus: nothing rebinds it) */
+	if (first->kind == ST_AUG &&
+	    (ex_mentions(first->value, d->var) || ex_has_comp(first->value)))
+		return NULL;
+	if (first->kind == ST_ASSIGN &&
+	    (first->targets[0]->var == d->var ||
+	     first->targets[0]->var == k->var))
+		return NULL;
+	(void)fn;
+	return use;
+}
+
 /* depth: the loops around blk as emit.c counts them (a jammed loop's
  * body is printed at its own depth). */
 static void plan_block(struct ir_fn *fn, struct block *blk, int depth)
@@ -700,8 +762,12 @@ static void plan_block(struct ir_fn *fn, struct block *blk, int depth)
 		s->shape = SHAPE_PLAIN;
 		s->room = NULL;
 		s->is_short = false;
+		s->key_use = NULL;
 		plan_exs(s);
 		switch (s->kind) {
+		case ST_IF:
+			s->key_use = key_use(fn, s);
+			break;
 		case ST_ASSIGN:
 			s->shape = assign_shape(fn, s);
 			break;
@@ -1691,6 +1757,9 @@ static void chk_assign(struct pchk *p, struct st *s)
 		return;
 	case SHAPE_STR_INDEX_INTO:
 		chk_own(p, v->a[1]);
+		return;
+	case SHAPE_STR_CASE_INTO:
+		chk_own(p, v->a[0]);
 		return;
 	case SHAPE_TUPLE_INTO:
 		chk_own(p, v);

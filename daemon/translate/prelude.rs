@@ -596,35 +596,87 @@ pub mod rt {
         Ok(out)
     }
     fn py_ws(c: char) -> bool { matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\x1f') }
+    // The running interpreter's own Unicode database (its unicodectype.c,
+    // exported by libpython): str methods on non-ASCII text answer what
+    // that Python answers, whatever Unicode version Rust's std has.
+    mod ucd {
+        use std::os::raw::c_int;
+        extern "C" {
+            pub fn _PyUnicode_IsAlpha(ch: u32) -> c_int;
+            pub fn _PyUnicode_IsDecimalDigit(ch: u32) -> c_int;
+            pub fn _PyUnicode_IsDigit(ch: u32) -> c_int;
+            pub fn _PyUnicode_IsNumeric(ch: u32) -> c_int;
+            pub fn _PyUnicode_IsWhitespace(ch: u32) -> c_int;
+            pub fn _PyUnicode_ToLowerFull(ch: u32, res: *mut u32) -> c_int;
+            pub fn _PyUnicode_ToUpperFull(ch: u32, res: *mut u32) -> c_int;
+        }
+    }
+    /// Py_UNICODE_ISSPACE: the split()/strip() whitespace.
+    #[inline]
+    fn u_ws(c: char) -> bool { if (c as u32) < 128 { py_ws(c) } else { unsafe { ucd::_PyUnicode_IsWhitespace(c as u32) != 0 } } }
+    #[inline] fn u_alpha(c: char) -> bool { unsafe { ucd::_PyUnicode_IsAlpha(c as u32) != 0 } }
+    #[inline] fn u_digit(c: char) -> bool { unsafe { ucd::_PyUnicode_IsDigit(c as u32) != 0 } }
+    /// Py_UNICODE_ISALNUM
+    #[inline]
+    fn u_alnum(c: char) -> bool {
+        let u = c as u32;
+        unsafe { ucd::_PyUnicode_IsAlpha(u) != 0 || ucd::_PyUnicode_IsDecimalDigit(u) != 0
+                 || ucd::_PyUnicode_IsDigit(u) != 0 || ucd::_PyUnicode_IsNumeric(u) != 0 }
+    }
     pub fn split_ws(s: &str) -> R<Vec<String>> {
-        if !s.is_ascii() { return Err(Deopt); }
-        Ok(s.split(py_ws).filter(|p| !p.is_empty()).map(|p| p.to_string()).collect())
+        if s.is_ascii() { return Ok(s.split(py_ws).filter(|p| !p.is_empty()).map(|p| p.to_string()).collect()); }
+        Ok(s.split(u_ws).filter(|p| !p.is_empty()).map(|p| p.to_string()).collect())
     }
     pub fn split(s: &str, sep: &str) -> R<Vec<String>> {
         if sep.is_empty() { return Err(Deopt); }
         Ok(s.split(sep).map(|p| p.to_string()).collect())
     }
-    pub fn strip(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.trim_matches(py_ws).to_string()) }
-    pub fn lstrip(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.trim_start_matches(py_ws).to_string()) }
-    pub fn rstrip(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.trim_end_matches(py_ws).to_string()) }
+    pub fn strip(s: &str) -> R<String> { Ok(s.trim_matches(u_ws).to_string()) }
+    pub fn lstrip(s: &str) -> R<String> { Ok(s.trim_start_matches(u_ws).to_string()) }
+    pub fn rstrip(s: &str) -> R<String> { Ok(s.trim_end_matches(u_ws).to_string()) }
     pub fn strip_chars(s: &str, cs: &str) -> String { s.trim_matches(|c| cs.contains(c)).to_string() }
     pub fn lstrip_chars(s: &str, cs: &str) -> String { s.trim_start_matches(|c| cs.contains(c)).to_string() }
     pub fn rstrip_chars(s: &str, cs: &str) -> String { s.trim_end_matches(|c| cs.contains(c)).to_string() }
-    pub fn lower(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.to_ascii_lowercase()) }
-    pub fn upper(s: &str) -> R<String> { if !s.is_ascii() { return Err(Deopt); } Ok(s.to_ascii_uppercase()) }
+    /// str.lower(): each code point's full lower-case mapping (a capital
+    /// sigma, whose lower case depends on its neighbours, re-runs).
+    pub fn lower(s: &str) -> R<String> {
+        if s.is_ascii() { return Ok(s.to_ascii_lowercase()); }
+        if s.contains('\u{3a3}') { return Err(Deopt); }
+        Ok(case_full(s, ucd::_PyUnicode_ToLowerFull))
+    }
+    pub fn upper(s: &str) -> R<String> {
+        if s.is_ascii() { return Ok(s.to_ascii_uppercase()); }
+        Ok(case_full(s, ucd::_PyUnicode_ToUpperFull))
+    }
+    fn case_full(s: &str, f: unsafe extern "C" fn(u32, *mut u32) -> std::os::raw::c_int) -> String {
+        let mut out = String::with_capacity(s.len());
+        case_full_into(&mut out, s, f);
+        out
+    }
+    fn case_full_into(out: &mut String, s: &str, f: unsafe extern "C" fn(u32, *mut u32) -> std::os::raw::c_int) {
+        let mut buf = [0u32; 3];
+        for c in s.chars() {
+            let n = unsafe { f(c as u32, buf.as_mut_ptr()) };
+            for &u in &buf[..n.max(0) as usize] {
+                out.push(char::from_u32(u).unwrap_or('\u{fffd}'));
+            }
+        }
+    }
     pub fn replace(s: &str, a: &str, b: &str) -> R<String> { if a.is_empty() { return Err(Deopt); } Ok(s.replace(a, b)) }
     pub fn find(s: &str, sub: &str) -> i64 {
         match s.find(sub) { Some(b) => s[..b].chars().count() as i64, None => -1 }
     }
     pub fn scount(s: &str, sub: &str) -> R<i64> { if sub.is_empty() { return Err(Deopt); } Ok(s.matches(sub).count() as i64) }
-    fn ascii_pred(s: &str, f: fn(&u8) -> bool) -> R<bool> {
-        if !s.is_ascii() { return Err(Deopt); }
-        Ok(!s.is_empty() && s.as_bytes().iter().all(f))
+    /// str.isX(): non-empty and every code point X (ASCII by its bytes).
+    #[inline]
+    fn pred(s: &str, a: fn(&u8) -> bool, u: fn(char) -> bool) -> R<bool> {
+        if s.is_ascii() { return Ok(!s.is_empty() && s.as_bytes().iter().all(a)); }
+        Ok(s.chars().all(u))
     }
-    pub fn isdigit(s: &str) -> R<bool> { ascii_pred(s, u8::is_ascii_digit) }
-    pub fn isalpha(s: &str) -> R<bool> { ascii_pred(s, u8::is_ascii_alphabetic) }
-    pub fn isalnum(s: &str) -> R<bool> { ascii_pred(s, u8::is_ascii_alphanumeric) }
-    pub fn isspace(s: &str) -> R<bool> { if !s.is_ascii() { return Err(Deopt); } Ok(!s.is_empty() && s.chars().all(py_ws)) }
+    pub fn isdigit(s: &str) -> R<bool> { pred(s, u8::is_ascii_digit, u_digit) }
+    pub fn isalpha(s: &str) -> R<bool> { pred(s, u8::is_ascii_alphabetic, u_alpha) }
+    pub fn isalnum(s: &str) -> R<bool> { pred(s, u8::is_ascii_alphanumeric, u_alnum) }
+    pub fn isspace(s: &str) -> R<bool> { pred(s, |b| py_ws(*b as char), u_ws) }
     pub fn join(sep: &str, parts: &[String]) -> String { parts.join(sep) }
     pub fn int_s(s: &str) -> R<i64> {
         if !s.is_ascii() || s.contains('_') { return Err(Deopt); }
@@ -1049,6 +1101,73 @@ pub mod rt {
             unsafe { T::ext(ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t)).ok_or(Deopt) }
         }
     }
+
+    /// A str item borrowed where it lives: a native list's String, or
+    /// the UTF-8 CPython keeps in a list's str object (made once per
+    /// str and cached there; the list is only read, so its items live as
+    /// long as the view).
+    pub trait StrView { fn at_str(&self, i: i64) -> R<&str>; }
+    impl StrView for Vec<String> {
+        #[inline] fn at_str(&self, i: i64) -> R<&str> { Ok(self[ix(Vec::len(self), i)?].as_str()) }
+    }
+    impl StrView for ListView<'_, String> {
+        #[inline(always)]
+        fn at_str(&self, i: i64) -> R<&str> {
+            let k = ix(self.len(), i)?;
+            unsafe {
+                let o = ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t);
+                if ffi::PyUnicode_CheckExact(o) == 0 { return Err(Deopt); }
+                let mut n: ffi::Py_ssize_t = 0;
+                let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
+                if p.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                Ok(std::str::from_utf8_unchecked(std::slice::from_raw_parts(p as *const u8, n as usize)))
+            }
+        }
+    }
+    /// d[k] at the index `k in d` just found (emit.c print_if): the
+    /// test said present, so the index is there.
+    #[inline(always)]
+    pub fn ix_mut<K, V>(d: &mut IndexMap<K, V>, ix: Option<usize>) -> &mut V {
+        d.get_index_mut(ix.expect("k in d found it")).expect("k in d found it").1
+    }
+    #[inline(always)]
+    pub fn ix_ref<K, V>(d: &IndexMap<K, V>, ix: Option<usize>) -> &V {
+        d.get_index(ix.expect("k in d found it")).expect("k in d found it").1
+    }
+    /// d[k] = v: the key copied only when it is new.
+    #[inline(always)]
+    pub fn dset<K: Hash + Eq + Clone, V>(d: &mut IndexMap<K, V>, k: &K, v: V) {
+        match d.get_index_of(k) {
+            Some(i) => { *d.get_index_mut(i).expect("found").1 = v; }
+            None => { d.insert(k.clone(), v); }
+        }
+    }
+    /// out += s.lower() (lower: true) or s.upper().
+    pub fn push_case(out: &mut String, s: &str, lower_: bool) -> R<()> {
+        if s.is_ascii() {
+            out.reserve(s.len());
+            for b in s.bytes() {
+                out.push(if lower_ { b.to_ascii_lowercase() } else { b.to_ascii_uppercase() } as char);
+            }
+            return Ok(());
+        }
+        if lower_ {
+            if s.contains('\u{3a3}') { return Err(Deopt); }
+            case_full_into(out, s, ucd::_PyUnicode_ToLowerFull);
+        } else {
+            case_full_into(out, s, ucd::_PyUnicode_ToUpperFull);
+        }
+        Ok(())
+    }
+    /// out = s.lower() (or upper), keeping out's buffer.
+    #[inline]
+    pub fn case_into(out: &mut String, s: &str, lower_: bool) -> R<()> { out.clear(); push_case(out, s, lower_) }
+    /// s = the one-character str of c, keeping s's buffer.
+    #[inline(always)]
+    pub fn set_char(s: &mut String, c: char) { s.clear(); s.push(c); }
+    /// s = t, keeping s's buffer.
+    #[inline(always)]
+    pub fn set_str(s: &mut String, t: &str) { s.clear(); s.push_str(t); }
 
     // ---- result building: lists the function returns ----
     /// A native value as a new Python object (a new reference), or null

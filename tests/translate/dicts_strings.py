@@ -101,6 +101,105 @@ def str_ops(s: str) -> str:
     return t[1:] + str(len(s)) + s[-1]
 
 
+def count_not_in(words: list[str]) -> dict[str, int]:
+    counts = {}
+    for w in words:
+        if w not in counts:
+            counts[w] = 1
+        else:
+            counts[w] += 1
+    return counts
+
+
+def rank_sum(tokens: list[str], ranks: dict[str, int]) -> int:
+    total = 0
+    for t in tokens:
+        if t in ranks:
+            r = ranks[t]
+            total += r * 2
+        elif t not in ranks:
+            total -= 1
+    return total
+
+
+def group_concat(words: list[str]) -> dict[str, str]:
+    groups = {}
+    for w in words:
+        k = w[:1]
+        if k in groups:
+            groups[k] += "," + w
+        else:
+            groups[k] = w
+    return groups
+
+
+def square_seen(xs: list[int]) -> dict[int, int]:
+    seen = {}
+    for x in xs:
+        if x in seen:
+            seen[x] *= x
+        else:
+            seen[x] = x
+    return seen
+
+
+def halve_seen(keys: list[str], d: dict[str, float]) -> dict[str, float]:
+    out = {}
+    for k in d:
+        out[k] = d[k] * 1.0
+    for k in keys:
+        if k in out:
+            out[k] /= 2.0
+    return out
+
+
+def char_kinds(text: str) -> list[int]:
+    alpha = digit = alnum = space = 0
+    for ch in text:
+        if ch.isalpha():
+            alpha += 1
+        if ch.isdigit():
+            digit += 1
+        if ch.isalnum():
+            alnum += 1
+        if ch.isspace():
+            space += 1
+    return [alpha, digit, alnum, space, int(text.isalpha()), int(text.isspace())]
+
+
+def fold_words(text: str) -> list[str]:
+    out = []
+    for w in text.split():
+        out.append(w.strip().lower() + "|" + w.upper())
+    return out
+
+
+def last_char_vowels(text: str) -> str:
+    ch = "?"
+    n = 0
+    for ch in text:
+        if ch.lower() in "aeiouäöüéèαω":
+            n += 1
+    return ch + str(n)
+
+
+def fold_count(text: str) -> dict[str, int]:
+    counts = {}
+    word = ""
+    up = ""
+    for ch in text:
+        up = ch.upper()
+        if ch.isalpha():
+            word += ch.lower()
+        elif word:
+            counts[word] = counts.get(word, 0) + 1
+            counts[up] = len(word)
+            word = ""
+    if word:
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
 INPUTS = {
     "count_words": [(["a", "b", "a", "c", "b", "a"],), ([],)],
     "count_pairs": [(["a", "b", "a", "b", "c"],), (["x"],), ([],)],
@@ -114,4 +213,18 @@ INPUTS = {
     "parse_ints": [("1 2 3",), ("",), ("  -4\t5\n",), ("1 x",), ("99999999999999999999",)],
     "remove_keys": [({"a": 1, "b": 2}, ["a", "z"]), ({}, ["a"])],
     "str_ops": [("abc",), ("x",), ("",), ("bax",)],
+    "count_not_in": [(["a", "b", "a", "c", "b", "a"],), ([],), (["é", "é", "e"],)],
+    "rank_sum": [(["a", "b", "zz", "a"], {"a": 3, "b": -4}), ([], {}),
+                 (["a"], {"a": 2 ** 62})],
+    "group_concat": [(["ab", "ac", "b", "", "", "ad"],), ([],)],
+    "square_seen": [([3, 3, 3, 2],), ([2 ** 40, 2 ** 40, 2 ** 40],), ([],)],
+    "char_kinds": [("Größe 42 naïve",), ("",), ("²½٣ ⅷ\u00a0\u2028\x1c\u3000",),
+                   ("e\u0301 ǅ ᾼ 𝔘",), ("   ",), ("\u00a0",)],
+    "fold_words": [("Straße İstanbul  ǅemal\u00a0ΣΑΣ ﬁne",), ("ὒ ŉ",), ("",),
+                   ("\u2003 padded\u3000 x",)],
+    "last_char_vowels": [("Ärger über Ωmega",), ("",), ("xyz",)],
+    "fold_count": [("Straße STRASSE straße, ﬁne ΣΑΣ σας. İ i",), ("",),
+                   ("abc abc ABC!",), ("ǅǆǄ ß",)],
+    "halve_seen": [(["a", "z", "a"], {"a": 3.0, "b": 1.5}),
+                   (["n"], {"n": float("nan")}), ([], {})],
 }

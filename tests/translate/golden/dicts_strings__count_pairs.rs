@@ -1,5 +1,5 @@
 // line 11: def count_pairs
-fn count_pairs<V0: rt::View<String>>(tokens: &V0) -> rt::R<IndexMap<(String, String), i64>> {
+fn count_pairs<V0: rt::View<String> + rt::StrView>(tokens: &V0) -> rt::R<IndexMap<(String, String), i64>> {
     let mut __ticks = rt::Ticks::new();
     let mut pairs: IndexMap<(String, String), i64> = IndexMap::default();
     let mut i: i64 = 0;
@@ -13,19 +13,23 @@ fn count_pairs<V0: rt::View<String>>(tokens: &V0) -> rt::R<IndexMap<(String, Str
         for __v1 in __lo2..__hi3 {
             i = __v1;
             // line 14
-            vp_3 = (tokens.at(i)?, tokens.at(rt::add_i(i, 1)?)?);
+            let __t0: &str = rt::StrView::at_str(tokens, i)?;
+            let __t1: &str = rt::StrView::at_str(tokens, rt::add_i(i, 1)?)?;
+            rt::set_str(&mut vp_3.0, __t0);
+            rt::set_str(&mut vp_3.1, __t1);
             // line 15
-            if (&pairs).contains_key(&vp_3) {
+            let __ix4: Option<usize> = (&pairs).get_index_of(&vp_3);
+            if __ix4.is_some() {
                 // line 16
-                let __w4 = 1;
-                let __p5 = rt::dget_mut(&mut pairs, &vp_3)?;
-                *__p5 = rt::add_i(*__p5, __w4)?;
+                let __w5 = 1;
+                let __p6 = rt::ix_mut(&mut pairs, __ix4);
+                *__p6 = rt::add_i(*__p6, __w5)?;
             } else {
                 // line 18
-                let __e6 = 1;
-                let __w7 = __e6;
-                let __k8 = vp_3.clone();
-                (&mut pairs).insert(__k8, __w7);
+                let __e7 = 1;
+                let __w8 = __e7;
+                let __k9 = &vp_3;
+                rt::dset(&mut pairs, __k9, __w8);
             }
         }
     } else {
@@ -33,19 +37,23 @@ fn count_pairs<V0: rt::View<String>>(tokens: &V0) -> rt::R<IndexMap<(String, Str
             __ticks.tick()?;
             i = __v1;
             // line 14
-            vp_3 = (tokens.at(i)?, tokens.at(rt::add_i(i, 1)?)?);
+            let __t0: &str = rt::StrView::at_str(tokens, i)?;
+            let __t1: &str = rt::StrView::at_str(tokens, rt::add_i(i, 1)?)?;
+            rt::set_str(&mut vp_3.0, __t0);
+            rt::set_str(&mut vp_3.1, __t1);
             // line 15
-            if (&pairs).contains_key(&vp_3) {
+            let __ix4: Option<usize> = (&pairs).get_index_of(&vp_3);
+            if __ix4.is_some() {
                 // line 16
-                let __w4 = 1;
-                let __p5 = rt::dget_mut(&mut pairs, &vp_3)?;
-                *__p5 = rt::add_i(*__p5, __w4)?;
+                let __w5 = 1;
+                let __p6 = rt::ix_mut(&mut pairs, __ix4);
+                *__p6 = rt::add_i(*__p6, __w5)?;
             } else {
                 // line 18
-                let __e6 = 1;
-                let __w7 = __e6;
-                let __k8 = vp_3.clone();
-                (&mut pairs).insert(__k8, __w7);
+                let __e7 = 1;
+                let __w8 = __e7;
+                let __k9 = &vp_3;
+                rt::dset(&mut pairs, __k9, __w8);
             }
         }
     }

@@ -1,5 +1,5 @@
 // line 68: def last_word
-fn last_word<V0: rt::View<String>>(words: &V0) -> rt::R<String> {
+fn last_word<V0: rt::View<String> + rt::StrView>(words: &V0) -> rt::R<String> {
     let mut __ticks = rt::Ticks::new();
     let mut best: Option<String> = None;
     let mut w: String = String::new();

@@ -99,3 +99,24 @@ def scenario_unpack_errors():
         except (TypeError, ValueError) as e:
             out.append((type(e).__name__, str(e)))
     return out
+
+
+class Pair:
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+
+    def swap(self):
+        self.a, self.b = self.b, self.a
+        return self
+
+
+def scenario_parallel_assignment():
+    del LOG[:]
+    b = Box()
+    x, y = note("x", 1), note("y", 2)
+    x, y = y, x
+    b[note("i", "k1")], b[note("j", "k2")] = note("v1", 10), note("v2", 20)
+    p = Pair([1], [2]).swap()
+    first = p.a
+    p.a, p.b, first[0] = p.b, p.a, note("last", 3)
+    return x, y, b.items, p.a, p.b, first, list(LOG)
