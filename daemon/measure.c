@@ -96,18 +96,19 @@ static void measure_message(struct buf *msg, json_t *doc)
 	json_t *last = json_array_get(rounds, json_array_size(rounds) - 1);
 	size_t ndropped = json_object_size(json_object_get(doc, "dropped"));
 	size_t nundecided = json_array_size(json_object_get(doc, "undecided"));
+	size_t nkept = json_array_size(json_object_get(doc, "kept"));
 
 	if (json_is_number(sp))
 		buf_addf(msg,
 			 "the whole workload runs %.2fx as fast (%.2fx to "
 			 "%.2fx, CPU time, %lld runs each way) with %zu "
-			 "functions",
+			 "function%s native",
 			 json_number_value(sp),
 			 json_number_value(json_array_get(range, 0)),
 			 json_number_value(json_array_get(range, 1)),
 			 (long long)json_integer_value(
 			     json_object_get(last, "pairs")),
-			 json_array_size(json_object_get(doc, "kept")));
+			 nkept, nkept == 1 ? "" : "s");
 	else
 		buf_adds(msg, "nothing made the whole workload faster");
 	if (ndropped)
