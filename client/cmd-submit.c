@@ -139,6 +139,28 @@ int submit_args_parse(const struct cmd_entry *e, struct submit_args *a,
 					    json_real(pct));
 		return rc;
 	}
+	if ((rc = opt_match(argc, argv, i, "--measure-budget", &val))) {
+		char *end = NULL;
+		double secs = 0;
+
+		if (rc > 0) {
+			errno = 0;
+			secs = strtod(val, &end);
+		}
+		if (rc > 0 && (end == val || *end || errno || !(secs >= 0) ||
+			       secs > 3600)) {
+			cmd_usage_error(e,
+					"--measure-budget: expected seconds "
+					"0..3600 (0 skips the whole-workload "
+					"check), got '%s'",
+					val);
+			return -1;
+		}
+		if (rc > 0)
+			json_object_set_new(a->options, "measure_budget",
+					    json_real(secs));
+		return rc;
+	}
 	if ((rc = opt_match(argc, argv, i, "--iterations", &val))) {
 		long long n;
 

@@ -353,22 +353,24 @@ static void display_add_verified(struct buf *out, json_t *fn)
 static void display_functions(json_t *functions, FILE *f)
 {
 	static const char *const headers[] = {
-	    "function", "line", "time%", "translated", "verified", "speedup"};
+	    "function",	  "line",     "time%",	"self%",
+	    "translated", "verified", "speedup"};
 	struct table t;
 	size_t i;
 	json_t *fn;
 
-	table_init(&t, 6, headers);
+	table_init(&t, 7, headers);
 	table_align_right(&t, 1);
 	table_align_right(&t, 2);
-	table_set_overflow(&t, 3, 12);
+	table_align_right(&t, 3);
+	table_set_overflow(&t, 4, 12);
 	json_array_foreach(functions, i, fn) {
-		struct buf line = BUF_INIT, share = BUF_INIT, tr = BUF_INIT,
-			   ver = BUF_INIT, speed = BUF_INIT;
+		struct buf line = BUF_INIT, share = BUF_INIT, own = BUF_INIT,
+			   tr = BUF_INIT, ver = BUF_INIT, speed = BUF_INIT;
 		json_t *v;
 		bool is_translated = json_get_bool(fn, "translated");
 		const char *reason = json_get_str(fn, "reason", NULL);
-		const char *cells[6];
+		const char *cells[7];
 
 		v = json_object_get(fn, "line");
 		if (json_is_number(v))
@@ -379,6 +381,14 @@ static void display_functions(json_t *functions, FILE *f)
 				 json_number_value(v) * 100.0);
 		else
 			buf_adds(&share, "-");
+		/* time% counts what becomes native with the function (its
+		 * comprehensions, lambdas, nested defs, the builtins it
+		 * calls); self% its own frames alone */
+		v = json_object_get(fn, "self_share");
+		if (json_is_number(v))
+			buf_addf(&own, "%.1f%%", json_number_value(v) * 100.0);
+		else
+			buf_adds(&own, "-");
 		if (is_translated) {
 			buf_adds(&tr, "yes");
 			display_add_verified(&ver, fn);
@@ -398,12 +408,14 @@ static void display_functions(json_t *functions, FILE *f)
 		cells[0] = json_get_str(fn, "name", "?");
 		cells[1] = line.data;
 		cells[2] = share.data;
-		cells[3] = tr.data;
-		cells[4] = ver.data;
-		cells[5] = speed.data;
+		cells[3] = own.data;
+		cells[4] = tr.data;
+		cells[5] = ver.data;
+		cells[6] = speed.data;
 		table_add_row(&t, cells);
 		buf_release(&line);
 		buf_release(&share);
+		buf_release(&own);
 		buf_release(&tr);
 		buf_release(&ver);
 		buf_release(&speed);
@@ -411,9 +423,14 @@ static void display_functions(json_t *functions, FILE *f)
 	table_print(&t, f);
 	table_release(&t);
 	/* A translated function that still runs as Python (it failed
-	 * verification, or was slower) says why under the table. */
+	 * verification, or was slower) says why under the table; a callee
+	 * selected with its caller says by whom. */
 	json_array_foreach(functions, i, fn) {
 		const char *reason = json_get_str(fn, "reason", NULL);
+		const char *by = json_get_str(fn, "pulled_in_by", NULL);
+		if (by && *by)
+			fprintf(f, "  %s: selected with its caller %s\n",
+				json_get_str(fn, "name", "?"), by);
 		if (json_get_bool(fn, "translated") && reason && *reason)
 			fprintf(f, "  %s: %s\n", json_get_str(fn, "name", "?"),
 				reason);
@@ -450,6 +467,22 @@ static void display_stages(json_t *stages, FILE *f)
 	table_release(&t);
 }
 
+/* The table's footer: what the whole-workload check measured. */
+static void display_workload(json_t *result, FILE *f)
+{
+	json_t *sp = json_object_get(result, "workload_speedup");
+	json_t *range = json_object_get(result, "workload_speedup_range");
+
+	if (!json_is_number(sp))
+		return;
+	fprintf(f, "whole workload: %.2fx faster", json_number_value(sp));
+	if (json_array_size(range) == 2)
+		fprintf(f, " (%.2fx to %.2fx, CPU time)",
+			json_number_value(json_array_get(range, 0)),
+			json_number_value(json_array_get(range, 1)));
+	fputc('\n', f);
+}
+
 void display_result(json_t *result, FILE *f)
 {
 	json_t *functions = json_object_get(result, "functions");
@@ -462,6 +495,7 @@ void display_result(json_t *result, FILE *f)
 
 	if (json_array_size(functions)) {
 		display_functions(functions, f);
+		display_workload(result, f);
 		fputc('\n', f);
 	}
 	if (json_array_size(stages)) {

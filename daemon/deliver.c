@@ -33,6 +33,7 @@
 #include "jobcache.h"
 #include "fs.h"
 #include "log.h"
+#include "manifest.h"
 #include "pipeline.h"
 #include "translate/crate.h"
 
@@ -57,46 +58,6 @@ struct deliver_work {
 	struct err err;
 	int rc;
 };
-
-/* Merges this module's entry into DIR/rustify.json (a symlink there is
- * replaced, not read or written through). */
-static int manifest_merge(int outfd, json_t *entry, struct err *err)
-{
-	size_t len = 0;
-	char *old = fs_read_all_at(outfd, "rustify.json", &len);
-	json_error_t je;
-	json_t *doc = old ? json_loadb(old, len, 0, &je) : NULL, *mods, *m;
-	const char *module =
-	    json_string_value(json_object_get(entry, "module"));
-	char *text = NULL;
-	size_t i;
-	int rc;
-
-	if (!json_is_object(doc) ||
-	    !json_is_array(json_object_get(doc, "modules"))) {
-		json_decref(doc);
-		doc = json_pack("{s:i, s:[]}", "version", 1, "modules");
-	}
-	mods = json_object_get(doc, "modules");
-	json_array_foreach(mods, i, m) {
-		if (!strcmp(
-			json_string_value(json_object_get(m, "module"))
-			    ? json_string_value(json_object_get(m, "module"))
-			    : "",
-			module)) {
-			json_array_remove(mods, i);
-			break;
-		}
-	}
-	json_array_append(mods, entry);
-	text = json_dumps(doc, JSON_INDENT(2));
-	rc = fs_write_file_at(outfd, "rustify.json", text, strlen(text), 0666,
-			      err);
-	free(text);
-	free(old);
-	json_decref(doc);
-	return rc;
-}
 
 /* Writes the python-only package into w->python_dir/<module>. */
 static int python_only_write(struct deliver_work *w)
@@ -204,7 +165,7 @@ runner:
 			0)
 			goto fail;
 	}
-	w->rc = manifest_merge(outfd, w->entry, &w->err);
+	w->rc = manifest_merge_at(outfd, w->entry, &w->err);
 fail:
 	if (w->rc < 0)
 		err_prefix(&w->err, "%s", w->output);
@@ -291,64 +252,6 @@ out:
 	buf_release(&msg);
 }
 
-/* Whether select picked any function. */
-static bool any_selected(struct job_run *r)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (json_is_true(json_object_get(f, "selected")))
-			return true;
-	}
-	return false;
-}
-
-/* This module's entry of DIR/rustify.json (read by rustify_run): the
- * selected functions, or every function when none was selected (each
- * then says why it stays in Python). */
-static json_t *manifest_entry(struct job_run *r)
-{
-	struct pipeline_state *ps = r->ps;
-	json_t *fns = json_array(), *f;
-	bool is_all = !any_selected(r);
-	size_t i;
-
-	json_array_foreach(json_object_get(ps->index, "functions"), i, f) {
-		const char *q =
-		    json_string_value(json_object_get(f, "qualname"));
-		json_t *rf = stage_result_fn(r, q);
-		if (!rf ||
-		    (!is_all && !json_is_true(json_object_get(rf, "selected"))))
-			continue;
-		bool ok = json_is_true(json_object_get(rf, "translated")) &&
-			  json_is_true(json_object_get(rf, "verified")) &&
-			  !json_is_false(json_object_get(rf, "enabled"));
-		json_array_append_new(
-		    fns,
-		    json_pack("{s:s, s:O, s:O, s:b, s:b, s:O}", "qualname", q,
-			      "line", json_object_get(f, "first_line"), "hash",
-			      json_object_get(f, "hash"), "translated",
-			      json_is_true(json_object_get(rf, "translated")),
-			      "accelerated", ok, "reason",
-			      json_object_get(rf, "reason")));
-	}
-	return json_pack(
-	    "{s:s, s:s?, s:s, s:s, s:s, s:s?, s:o,"
-	    " s:{s:O?, s:s, s:O?}}",
-	    "module", ps->module, "source", ps->src.path, "source_name",
-	    ps->src.name, "source_sha256", ps->src.sha256, "job", r->id,
-	    "job_key",
-	    r->is_dry_run ||
-		    json_is_true(json_object_get(r->request, "rebuild"))
-		? NULL
-		: ps->job_key,
-	    "functions", fns, "versions", "python",
-	    json_object_get(json_object_get(ps->profile, "python"), "version"),
-	    "pyo3", RUSTIFY_PYO3_VERSION, "toolchain",
-	    json_object_get(r->result, "toolchain"));
-}
-
 void stage_deliver(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
@@ -387,7 +290,7 @@ void stage_deliver(struct job_run *r)
 			err_release(&err);
 		}
 	}
-	w->entry = manifest_entry(r);
+	w->entry = manifest_entry(r, NULL);
 	err_release(&err);
 	job_queue_work(r, deliver_work, deliver_after, deliver_cleanup, w);
 }

@@ -9,6 +9,7 @@
 #include "build.h"
 #include "jobcache.h"
 #include "log.h"
+#include "manifest.h"
 #include "rustify/options.h"
 #include "sha256.h"
 #include "stage.h"
@@ -58,7 +59,7 @@ bool jobcache_hit(struct job_run *r)
 	json_t *hit = NULL, *man = NULL, *m, *f;
 	char *out = stage_output_dir(r), *path = NULL, *pkg = NULL, *wheel = NULL;
 	const char *tools;
-	json_error_t je;
+	struct err merr = ERR_INIT;
 	bool ok = false;
 	size_t i;
 	struct stat st;
@@ -78,7 +79,8 @@ bool jobcache_hit(struct job_run *r)
 	    (!r->d->toolchain || !tools || strcmp(tools, r->d->toolchain)))
 		goto out;
 	path = xasprintf("%s/rustify.json", out);
-	man = json_load_file(path, 0, &je);
+	man = manifest_load(path, &merr);
+	err_release(&merr);
 	json_array_foreach(json_object_get(man, "modules"), i, m) {
 		const char *k =
 		    json_string_value(json_object_get(m, "job_key"));
@@ -106,10 +108,10 @@ bool jobcache_hit(struct job_run *r)
 	if (!ok)
 		goto out;
 	json_array_foreach(json_object_get(hit, "functions"), i, f) {
-		json_t *rf = stage_result_fn(
+		struct fn_result *rf = stage_fn(
 		    r, json_string_value(json_object_get(f, "name")));
 		if (rf)
-			json_object_update(rf, f);
+			result_fn_take_outcome(rf, f);
 	}
 	ps->module = xstrdup(json_string_value(json_object_get(hit, "module")));
 	json_object_set(r->result, "module", json_object_get(hit, "module"));
@@ -117,6 +119,12 @@ bool jobcache_hit(struct job_run *r)
 	json_object_set_new(r->result, "wheel",
 			    wheel ? json_string(wheel) : json_null());
 	json_object_set(r->result, "cached_from", json_object_get(hit, "job"));
+	json_object_set_new(
+	    r->result, "workload_speedup",
+	    json_incref(json_object_get(hit, "workload_speedup")) ?: json_null());
+	json_object_set_new(r->result, "workload_speedup_range",
+			    json_incref(json_object_get(
+				hit, "workload_speedup_range")) ?: json_null());
 	json_object_set_new(r->result, "cache_hit", json_true());
 out:
 	json_decref(hit);
@@ -136,37 +144,29 @@ void jobcache_remember(struct job_run *r)
 	const char *wheel =
 	    json_string_value(json_object_get(r->result, "wheel"));
 	const char *base = wheel ? strrchr(wheel, '/') : NULL;
-	json_t *fns, *f, *v;
+	json_t *fns;
 	size_t i;
 
 	if (!ps || !ps->job_key || r->is_dry_run ||
 	    json_is_true(json_object_get(r->request, "rebuild")))
 		return;
+	/* what translate, verify and measure decided: a hit takes it on
+	 * top of its own select (result_fn_take_outcome) */
 	fns = json_array();
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		json_t *keep = json_object();
-		static const char *const keys[] = {
-		    "translated",	"verified",
-		    "checked_inputs",	"speedup",
-		    "reason",		"signature",
-		    "time_original_ns", "time_accelerated_ns",
-		    "enabled",		"tier", "typed_reason",
-		    "verified_within",	NULL};
-		for (const char *const *k = keys; *k; k++)
-			if ((v = json_object_get(f, *k)))
-				json_object_set(keep, *k, v);
-		json_object_set(keep, "name", json_object_get(f, "name"));
-		json_array_append_new(fns, keep);
-	}
+	for (i = 0; i < ps->nfns; i++)
+		json_array_append_new(fns, result_fn_to_json(&ps->fns[i]));
 	/* the toolchain matters only where something was compiled: a
 	 * python-only delivery whose Rust did not compile names it */
 	bool is_untried =
 	    ps->is_python_only && !json_object_size(ps->excluded);
 	json_t *val = json_pack(
-	    "{s:s, s:s?, s:o, s:s, s:s?, s:b}", "module", ps->module, "wheel",
-	    base ? base + 1 : NULL, "functions", fns, "job", r->id, "toolchain",
-	    is_untried ? NULL : r->d->toolchain, "python_only",
-	    ps->is_python_only);
+	    "{s:s, s:s?, s:o, s:s, s:s?, s:b, s:O?, s:O?}", "module",
+	    ps->module, "wheel", base ? base + 1 : NULL, "functions", fns,
+	    "job", r->id, "toolchain", is_untried ? NULL : r->d->toolchain,
+	    "python_only", ps->is_python_only, "workload_speedup",
+	    json_object_get(r->result, "workload_speedup"),
+	    "workload_speedup_range",
+	    json_object_get(r->result, "workload_speedup_range"));
 	if (store_cache_put(&r->d->store, "artifact", ps->job_key, val, NULL, 0,
 			    &err) < 0)
 		log_warn("job %s: %s", r->id, err_msg(&err));

@@ -403,6 +403,17 @@ static void profile_prep_cleanup(void *arg)
 	free(w);
 }
 
+/* " at FILE:LINE" of the workload's exception, when it says where. */
+static void profile_add_place(struct buf *msg, json_t *exc)
+{
+	const char *file = json_string_value(json_object_get(exc, "file"));
+	json_t *line = json_object_get(exc, "line");
+
+	if (file && json_is_integer(line))
+		buf_addf(msg, " at %s:%lld", file,
+			 (long long)json_integer_value(line));
+}
+
 static void profile_finish(struct job_run *r, bool is_hit)
 {
 	struct pipeline_state *ps = r->ps;
@@ -413,6 +424,24 @@ static void profile_finish(struct job_run *r, bool is_hit)
 
 	json_object_set(r->result, "python",
 			json_object_get(ps->profile, "python"));
+	if (json_is_object(exc))
+		json_object_set_new(
+		    r->result, "workload_error",
+		    json_pack("{s:O?, s:O?, s:O?, s:O?}", "type",
+			      json_object_get(exc, "type"), "message",
+			      json_object_get(exc, "message"), "file",
+			      json_object_get(exc, "file"), "line",
+			      json_object_get(exc, "line")));
+	if (kind && !strcmp(kind, "error")) {
+		/* the program does not compile: nothing ran, nothing to
+		 * select from */
+		buf_addf(&msg, "the program does not compile: %s: %s",
+			 json_string_value(json_object_get(exc, "type")),
+			 json_string_value(json_object_get(exc, "message")));
+		profile_add_place(&msg, exc);
+		job_stage_done(r, STAGE_FAILED, msg.data);
+		goto out;
+	}
 	if (kind && !strcmp(kind, "none")) {
 		buf_addf(&msg, "%s",
 			 json_string_value(json_object_get(wl, "message")));
@@ -423,10 +452,12 @@ static void profile_finish(struct job_run *r, bool is_hit)
 		 json_array_size(json_object_get(ps->profile, "functions")),
 		 json_number_value(json_object_get(wl, "wall_time")),
 		 is_hit ? " (cached)" : "");
-	if (json_is_object(exc))
+	if (json_is_object(exc)) {
 		buf_addf(&msg, "; the workload raised %s: %s",
 			 json_string_value(json_object_get(exc, "type")),
 			 json_string_value(json_object_get(exc, "message")));
+		profile_add_place(&msg, exc);
+	}
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	buf_release(&msg);
@@ -745,17 +776,84 @@ static bool name_listed(json_t *names, const char *qualname)
 	return false;
 }
 
+/* What a function costs with everything that becomes native with it
+ * (profile.py's time_share); a profile from before it has only its own
+ * time (share). */
+static double profile_time_share(json_t *prof)
+{
+	json_t *v = json_object_get(prof, "time_share");
+
+	return json_is_number(v) ? json_number_value(v)
+				 : json_number_value(json_object_get(prof,
+								     "share"));
+}
+
+/*
+ * Call trees: the module functions and methods a selected function calls
+ * (profile.py's callees, from cProfile's callers data) are selected with
+ * it, transitively, so that a translated caller calls its callees
+ * natively and is never held back by a helper too small to be chosen on
+ * its own. Returns how many were pulled in.
+ */
+static size_t select_callees(struct job_run *r)
+{
+	struct pipeline_state *ps = r->ps;
+	json_t *queue = json_array(), *c;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < ps->nfns; i++)
+		if (ps->fns[i].is_selected)
+			json_array_append_new(queue,
+					      json_string(ps->fns[i].name));
+	for (i = 0; i < json_array_size(queue); i++) {
+		const char *q = json_string_value(json_array_get(queue, i));
+		json_t *prof = profile_entry(ps, q);
+
+		json_array_foreach(json_object_get(prof, "callees"), j, c) {
+			const char *cq =
+			    json_string_value(json_object_get(c, "qualname"));
+			struct fn_result *f = stage_fn(r, cq);
+			if (!f || f->is_selected || f->calls == 0)
+				continue;
+			f->is_selected = true;
+			result_fn_set(&f->reason, NULL);
+			result_fn_set(&f->pulled_in_by, q);
+			json_array_append_new(queue, json_string(cq));
+			n++;
+		}
+	}
+	json_decref(queue);
+	return n;
+}
+
+/* Hottest first, as the table shows them; stable (an insertion sort:
+ * a module has hundreds of functions, not millions). */
+static void select_sort(struct pipeline_state *ps)
+{
+	for (size_t i = 1; i < ps->nfns; i++) {
+		struct fn_result key = ps->fns[i];
+		size_t j = i;
+		while (j > 0 && ps->fns[j - 1].time_share < key.time_share) {
+			ps->fns[j] = ps->fns[j - 1];
+			j--;
+		}
+		ps->fns[j] = key;
+	}
+}
+
 static void stage_select(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
 	json_t *names = json_object_get(r->request, "functions");
 	json_t *fns = json_object_get(ps->index, "functions"), *fn, *v;
-	json_t *out = json_object_get(r->result, "functions");
 	double threshold = 10.0;
 	bool is_all = json_is_true(json_object_get(r->request, "all"));
 	size_t i, nselected = 0;
 	struct buf msg = BUF_INIT;
 
+	for (i = 0; i < ps->nfns; i++)
+		result_fn_release(&ps->fns[i]);
+	ps->nfns = 0;
 	if (json_is_number(json_object_get(r->request, "threshold")))
 		threshold =
 		    json_number_value(json_object_get(r->request, "threshold"));
@@ -778,7 +876,8 @@ static void stage_select(struct job_run *r)
 		const char *q =
 		    json_string_value(json_object_get(fn, "qualname"));
 		json_t *prof = ps->profile ? profile_entry(ps, q) : NULL;
-		double share =
+		double share = prof ? profile_time_share(prof) : 0.0;
+		double self_share =
 		    prof ? json_number_value(json_object_get(prof, "share"))
 			 : 0.0;
 		json_int_t calls =
@@ -809,33 +908,22 @@ static void stage_select(struct job_run *r)
 				 "parameter is annotated";
 		}
 		nselected += is_selected;
-		json_array_append_new(
-		    out,
-		    json_pack(
-			"{s:s, s:I, s:f, s:I, s:s?, s:b, s:s?,"
-			" s:b, s:b, s:i, s:n}",
-			"name", q, "line",
-			json_integer_value(json_object_get(fn, "first_line")),
-			"time_share", share, "calls", calls, "signature", sig,
-			"selected", is_selected, "reason", reason, "translated",
-			0, "verified", 0, "checked_inputs", 0, "speedup"));
+		{
+			struct fn_result *f = stage_fn_add(r, q);
+			f->line = json_integer_value(
+			    json_object_get(fn, "first_line"));
+			f->time_share = share;
+			f->self_share = self_share;
+			f->calls = calls;
+			result_fn_set(&f->signature, sig);
+			f->is_selected = is_selected;
+			result_fn_set(&f->reason, reason);
+		}
 		free(sig);
 	}
-	/* Hottest first, as the table shows them. */
-	json_t *sorted = json_array();
-	while (json_array_size(out)) {
-		size_t best = 0;
-		json_array_foreach(out, i, fn) {
-			if (json_number_value(
-				json_object_get(fn, "time_share")) >
-			    json_number_value(json_object_get(
-				json_array_get(out, best), "time_share")))
-				best = i;
-		}
-		json_array_append(sorted, json_array_get(out, best));
-		json_array_remove(out, best);
-	}
-	json_object_set_new(r->result, "functions", sorted);
+	if (!names && !is_all)
+		nselected += select_callees(r);
+	select_sort(ps);
 	buf_addf(&msg, "%zu of %zu functions selected", nselected,
 		 json_array_size(fns));
 	if (json_is_true(json_object_get(r->request, "list_targets"))) {
@@ -892,26 +980,27 @@ static void translate_cleanup(void *arg)
 	free(w);
 }
 
-/* Takes the translator's report into the result's functions; counts. */
 /* One function of the translator's report into a result entry. */
-static void apply_report_fn(json_t *rf, json_t *f, bool ok)
+static void apply_report_fn(struct fn_result *rf, json_t *f, bool ok)
 {
-	json_object_set_new(rf, "translated", json_boolean(ok));
-	json_object_set(rf, "reason", json_object_get(f, "reason"));
+	rf->is_translated = ok;
+	result_fn_set(&rf->reason,
+		      json_string_value(json_object_get(f, "reason")));
 	/* typed, object (or null): and why not typed, when object */
-	json_object_set(rf, "tier", json_object_get(f, "tier"));
-	json_object_set(rf, "typed_reason", json_object_get(f, "typed_reason"));
-	if (json_is_string(json_object_get(f, "signature")) &&
-	    !json_is_string(json_object_get(rf, "signature")))
-		json_object_set(rf, "signature",
-				json_object_get(f, "signature"));
+	result_fn_set(&rf->tier, json_string_value(json_object_get(f, "tier")));
+	result_fn_set(&rf->typed_reason,
+		      json_string_value(json_object_get(f, "typed_reason")));
+	if (json_is_string(json_object_get(f, "signature")) && !rf->signature)
+		result_fn_set(&rf->signature,
+			      json_string_value(json_object_get(f, "signature")));
 }
 
+/* Takes the translator's report into the result's functions; counts. */
 static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 			 size_t *nfns)
 {
 	struct pipeline_state *ps = r->ps;
-	json_t *f, *rf;
+	json_t *f;
 	size_t i, k;
 
 	*ntranslated = *nfns = 0;
@@ -928,13 +1017,9 @@ static void apply_report(struct job_run *r, json_t *report, size_t *ntranslated,
 			continue;
 		/* every entry of that name: a property's getter and setter
 		 * are one qualname, translated together */
-		json_array_foreach(json_object_get(r->result, "functions"), k,
-				   rf) {
-			const char *n =
-			    json_string_value(json_object_get(rf, "name"));
-			if (n && !strcmp(n, name))
-				apply_report_fn(rf, f, ok);
-		}
+		for (k = 0; k < ps->nfns; k++)
+			if (!strcmp(ps->fns[k].name, name))
+				apply_report_fn(&ps->fns[k], f, ok);
 	}
 }
 
@@ -1030,7 +1115,7 @@ static void stage_translate(struct job_run *r)
 {
 	struct pipeline_state *ps = r->ps;
 	struct translate_work *w;
-	json_t *names, *f;
+	json_t *names;
 	const char *module =
 	    json_string_value(json_object_get(r->request, "module"));
 	const char *pyver = json_string_value(
@@ -1043,10 +1128,10 @@ static void stage_translate(struct job_run *r)
 		return;
 	}
 	names = json_array();
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (json_is_true(json_object_get(f, "selected")))
-			json_array_append(names, json_object_get(f, "name"));
-	}
+	for (i = 0; i < ps->nfns; i++)
+		if (ps->fns[i].is_selected)
+			json_array_append_new(names,
+					      json_string(ps->fns[i].name));
 	if (!json_array_size(names) &&
 	    json_is_true(json_object_get(r->request, "rebuild"))) {
 		json_decref(names);
@@ -1177,7 +1262,7 @@ static const struct job_stage stages[] = {
     {"profile", stage_profile},	    {"select", stage_select},
     {"translate", stage_translate}, {"crate", stage_crate},
     {"build", stage_build_or_skip}, {"verify", stage_verify_or_skip},
-    {"deliver", stage_deliver},
+    {"measure", stage_measure},	    {"deliver", stage_deliver},
 };
 /* A run's stage data goes with it: the build's lock and state, then
  * what the stages handed each other. */

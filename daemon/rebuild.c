@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "manifest.h"
 #include "rebuild.h"
 #include "stage.h"
 
@@ -42,9 +43,9 @@ static void rebuild_after(struct job_run *r, void *arg)
 	struct rebuild_work *w = arg;
 	struct pipeline_state *ps = r->ps;
 	char *man_path = xasprintf("%s/rustify.json", ps->output);
-	json_error_t je;
-	json_t *man = json_load_file(man_path, 0, &je), *m, *f;
-	size_t i, j;
+	struct err merr = ERR_INIT;
+	json_t *man = manifest_load(man_path, &merr), *m, *f;
+	size_t j;
 
 	if (w->rc < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
@@ -52,23 +53,18 @@ static void rebuild_after(struct job_run *r, void *arg)
 	}
 	/* Which functions the crate exports: what the manifest says was
 	 * translated when it was generated. */
-	json_array_foreach(json_object_get(man, "modules"), i, m) {
-		if (strcmp(json_string_value(json_object_get(m, "module"))
-			       ?: "",
-			   ps->module))
-			continue;
+	if ((m = manifest_module(man, ps->module))) {
 		json_array_foreach(json_object_get(m, "functions"), j, f) {
-			json_t *rf = stage_result_fn(
+			struct fn_result *rf = stage_fn(
 			    r,
 			    json_string_value(json_object_get(f, "qualname")));
 			if (!rf)
 				continue;
 			json_t *t = json_object_get(f, "translated");
-			json_object_set(rf, "translated",
-					t ? t
-					  : json_object_get(f, "accelerated"));
-			json_object_set(rf, "reason",
-					json_object_get(f, "reason"));
+			rf->is_translated = json_is_true(
+			    t ? t : json_object_get(f, "accelerated"));
+			result_fn_set(&rf->reason, json_string_value(
+						       json_object_get(f, "reason")));
 		}
 	}
 	json_object_set_new(r->result, "module", json_string(ps->module));
@@ -76,6 +72,7 @@ static void rebuild_after(struct job_run *r, void *arg)
 		       "rebuild: the crate is kept as edited, not regenerated");
 out:
 	json_decref(man);
+	err_release(&merr);
 	free(man_path);
 }
 

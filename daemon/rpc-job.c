@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "jobs.h"
+#include "manifest.h"
 #include "rpc.h"
 #include "rustify/options.h"
 
@@ -461,10 +462,9 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 	static const char *const keys[] = {"dir", NULL};
 	const char *dir = NULL, *module = NULL;
 	char *out = NULL, *mpath = NULL, *id = NULL, *slash;
-	json_t *man = NULL, *entry = NULL, *m, *req = NULL;
-	json_error_t je;
+	json_t *man = NULL, *entry = NULL, *req = NULL;
+	struct err merr = ERR_INIT;
 	struct stat st;
-	size_t i;
 	int rc;
 
 	if ((rc = params_check_keys(params, keys, err)) < 0 ||
@@ -490,19 +490,13 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 			*slash = '\0';
 		free(mpath);
 		mpath = xasprintf("%s/rustify.json", out);
-		man = json_load_file(mpath, 0, &je);
-		json_array_foreach(json_object_get(man, "modules"), i, m) {
-			if (!strcmp(
-				json_string_value(json_object_get(m, "module"))
-				    ?: "",
-				mod))
-				entry = m;
-		}
+		man = manifest_load(mpath, &merr);
+		entry = manifest_module(man, mod);
 		free(mod);
 	} else {
 		free(mpath);
 		mpath = xasprintf("%s/rustify.json", out);
-		man = json_load_file(mpath, 0, &je);
+		man = manifest_load(mpath, &merr);
 		if (json_array_size(json_object_get(man, "modules")) == 1)
 			entry =
 			    json_array_get(json_object_get(man, "modules"), 0);
@@ -516,9 +510,9 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 	}
 	if (!man) {
 		rc = err_set(err, RUSTIFY_EPARAM,
-			     "params.dir: %s: no rustify.json (%s); pass an "
-			     "output dir of rustify or DIR/crate/<module>",
-			     mpath, je.text);
+			     "params.dir: %s; pass an output dir of rustify "
+			     "or DIR/crate/<module>",
+			     err_msg(&merr));
 		goto out;
 	}
 	if (!entry) {
@@ -559,6 +553,7 @@ static int rpc_crate_rebuild(struct rpc_ctx *ctx, json_t *params,
 	*result = json_pack("{s:s}", "job", id);
 out:
 	json_decref(man);
+	err_release(&merr);
 	json_decref(req);
 	free(out);
 	free(mpath);

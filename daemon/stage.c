@@ -35,46 +35,58 @@ void stage_state_release(struct job_run *r)
 	json_decref(ps->translate);
 	json_decref(ps->translate_request);
 	json_decref(ps->excluded);
+	for (size_t i = 0; i < ps->nfns; i++)
+		result_fn_release(&ps->fns[i]);
+	free(ps->fns);
 	free(ps);
 	r->ps = NULL;
 }
 
-json_t *stage_result_fn(struct job_run *r, const char *qualname)
+struct fn_result *stage_fn(struct job_run *r, const char *qualname)
 {
-	json_t *f;
-	size_t i;
+	struct pipeline_state *ps = r->ps;
 
-	json_array_foreach(json_object_get(r->result, "functions"), i, f) {
-		if (!strcmp(json_string_value(json_object_get(f, "name")),
-			    qualname))
-			return f;
-	}
+	for (size_t i = 0; ps && qualname && i < ps->nfns; i++)
+		if (!strcmp(ps->fns[i].name, qualname))
+			return &ps->fns[i];
 	return NULL;
+}
+
+struct fn_result *stage_fn_add(struct job_run *r, const char *name)
+{
+	struct pipeline_state *ps = stage_state(r);
+
+	ps->fns = xrealloc(ps->fns, (ps->nfns + 1) * sizeof(*ps->fns));
+	result_fn_init(&ps->fns[ps->nfns], name);
+	return &ps->fns[ps->nfns++];
+}
+
+void stage_fns_write(struct job_run *r)
+{
+	json_t *out = json_array();
+
+	for (size_t i = 0; r->ps && i < r->ps->nfns; i++)
+		json_array_append_new(out, result_fn_to_json(&r->ps->fns[i]));
+	json_object_set_new(r->result, "functions", out);
 }
 
 void stage_result_finish(struct job_run *r)
 {
-	json_t *fns = json_object_get(r->result, "functions");
-	json_t *f;
-	size_t i;
+	struct pipeline_state *ps = r->ps;
 	int fallbacks = 0;
 
-	json_array_foreach(fns, i, f) {
-		if (!json_is_true(json_object_get(f, "selected")) ||
-		    (json_is_true(json_object_get(f, "translated")) &&
-		     json_is_true(json_object_get(f, "verified")) &&
-		     !json_is_false(json_object_get(f, "enabled"))))
+	for (size_t i = 0; ps && i < ps->nfns; i++) {
+		struct fn_result *f = &ps->fns[i];
+		if (!f->is_selected || result_fn_is_accelerated(f))
 			continue;
 		fallbacks++;
-		if (json_is_null(json_object_get(f, "reason")) ||
-		    !json_object_get(f, "reason"))
-			json_object_set_new(
-			    f, "reason",
-			    json_string(
-				json_is_true(json_object_get(f, "translated"))
-				    ? "translated, not verified"
-				    : "not translated"));
+		if (!f->reason)
+			result_fn_set(&f->reason, f->is_translated
+						      ? "translated, not verified"
+						      : "not translated");
 	}
+	if (ps && ps->nfns)
+		stage_fns_write(r);
 	json_object_set_new(r->result, "fallbacks", json_integer(fallbacks));
 	json_object_set_new(r->result, "seconds",
 			    json_real(now_seconds() - r->started_at));

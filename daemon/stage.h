@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "jobs.h"
+#include "result.h"
 #include "source.h"
 
 /* What the stages of one job hand to each other (loop thread only). */
@@ -34,6 +35,10 @@ struct pipeline_state {
 	json_t *translate_request; /* what it was asked (a rebuild reuses it) */
 	json_t *excluded;	   /* name: why, kept in Python by the build */
 	char *job_key;		   /* everything that determines the delivery */
+	/* result.functions[] while the job runs, hottest first (select
+	 * makes them); stage_result_finish writes them into the result */
+	struct fn_result *fns;
+	size_t nfns;
 };
 
 /* The message of the stages a job with nothing to build skips. */
@@ -44,8 +49,12 @@ struct pipeline_state {
 struct pipeline_state *stage_state(struct job_run *r);
 /* Frees r's state (the pipeline's release operation calls it). */
 void stage_state_release(struct job_run *r);
-/* The entry of result.functions for a qualname, or NULL. */
-json_t *stage_result_fn(struct job_run *r, const char *qualname);
+/* The (first) result entry of a qualname, or NULL. */
+struct fn_result *stage_fn(struct job_run *r, const char *qualname);
+/* Appends an entry for name; it is the run's (select only). */
+struct fn_result *stage_fn_add(struct job_run *r, const char *name);
+/* result.functions from the entries (the one place that writes it). */
+void stage_fns_write(struct job_run *r);
 /* Fills the result's stage-independent keys at the end of a job. */
 void stage_result_finish(struct job_run *r);
 /* Where the job delivers (request "output", else rustify-out/ beside a

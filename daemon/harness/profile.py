@@ -54,15 +54,20 @@ OUT.json (written to a temporary file, then renamed)::
     {"python": {"version": "3.11.7", "executable": str,
                 "implementation": "cpython", "soabi": str or null,
                 "float_sum": "naive" | "compensated"},
-     "workload": {"kind": "main" | "entry" | "entry_cmd" | "none",
+     "workload": {"kind": "main" | "entry" | "entry_cmd" | "none" |
+                  "error" (the source does not compile: nothing ran),
                   "iterations": int, "exit_code": int or null,
-                  "exception": null or {"type", "message", "traceback"},
+                  "exception": null or {"type", "message", "traceback",
+                                        "file", "line"},
                   "wall_time": float seconds of run 1,
                   "message": str (kind "none" only)},
      "total_time": float, tottime of everything run 1 ran,
      "functions": [{"qualname": str, "line": int (the def line),
                     "ncalls": int, "primitive_calls": int,
                     "tottime": float, "cumtime": float, "share": 0..1,
+                    "self_share": 0..1 (= share: tottime / total_time),
+                    "time_share": 0..1 (inclusive: see attribute()),
+                    "callees": [{"qualname": str, "calls": int}],
                     "signatures": [{"args": {"param": "type", ...},
                                     "return": "type" | "raises Exc" | null,
                                     "count": int}],
@@ -203,6 +208,8 @@ def function_table(tree):
                 first = min(first, dec.lineno)
             out.append({"qualname": qualname, "name": node.name,
                         "line": node.lineno, "first_line": first,
+                        "end_line": getattr(node, "end_lineno", None)
+                        or node.lineno,
                         "params": params_of(node)})
             visit(node.body, qualname + ".<locals>.")
             return
@@ -489,12 +496,32 @@ def run_guarded(body):
     return exit_code, exception
 
 
-def describe_exception(exc):
-    """Return {"type", "message", "traceback"} without harness frames."""
+def exception_place(exc, tb, source=None):
+    """(file, line) an exception points at: a SyntaxError's own, else the
+    deepest frame of the source file, else the deepest frame."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return os.path.abspath(exc.filename), exc.lineno
+    place = (None, None)
+    in_source = None
+    real = os.path.realpath(source) if source else None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        place = (os.path.abspath(filename), tb.tb_lineno)
+        if real and os.path.realpath(filename) == real:
+            in_source = place
+        tb = tb.tb_next
+    return in_source or place
+
+
+def describe_exception(exc, source=None):
+    """Return {"type", "message", "traceback", "file", "line"} without
+    harness frames; file and line say where it points (exception_place),
+    null when nowhere."""
     tb = exc.__traceback__
     while tb is not None and os.path.realpath(
             tb.tb_frame.f_code.co_filename) == os.path.realpath(__file__):
         tb = tb.tb_next
+    filename, line = exception_place(exc, tb, source or _SOURCE[0])
     try:
         text = "".join(traceback.format_exception(type(exc), exc, tb))
     except Exception:
@@ -508,7 +535,12 @@ def describe_exception(exc):
     if t.__module__ not in ("builtins", None):
         name = "%s.%s" % (t.__module__, name)
     return {"type": name, "message": message,
-            "traceback": text[-TRACEBACK_LIMIT:]}
+            "traceback": text[-TRACEBACK_LIMIT:],
+            "file": filename, "line": line}
+
+
+# the source being profiled (run() sets it), where exceptions point first
+_SOURCE = [None]
 
 
 # ---------------------------------------------------------------- run 1
@@ -612,33 +644,120 @@ def timing_run(workload, iterations, source_real, table):
         exit_code, exception = run_guarded(body)
         wall = time.perf_counter() - start
         stats = threads.merged(profiler)
+    total, per_func, inclusive, callees = attribute(stats, source_real,
+                                                    table)
+    return {"exit_code": exit_code, "exception": exception, "wall": wall,
+            "total": total, "per_func": per_func, "inclusive": inclusive,
+            "callees": callees}
+
+
+# Code objects of the source that are not defs of the table: they run
+# inside the function whose lines hold them, and become native with it.
+_INNER_CODE_NAMES = ("<listcomp>", "<genexpr>", "<lambda>", "<setcomp>",
+                     "<dictcomp>")
+
+
+def attribute(stats, source_real, table):
+    """Own and inclusive time of the table's functions, and their callees.
+
+    stats is a pstats dict {(file, line, name): (cc, nc, tt, ct,
+    callers)}, callers {(file, line, name): (nc, cc, tt, ct)} with the
+    callee's time when called from that caller.  A function's inclusive
+    time is its own, plus its comprehensions', generator expressions' and
+    lambdas' (found by file and line range), plus its nested defs'
+    inclusive time, plus the time of the builtins and C functions it (or
+    those) call directly, as cProfile splits it by caller.  callees maps
+    a function to the module functions and methods (no <locals>) it
+    calls, with their call counts.
+    """
     by_line = {}
     for entry in table:
         key = (entry["qualname"], entry["line"])
         by_line[(entry["line"], entry["name"])] = key
         by_line[(entry["first_line"], entry["name"])] = key
-    total = 0.0
-    per_func = {}
+    # innermost function whose lines hold a line: the one that starts last
+    spans = sorted(((e["first_line"], e.get("end_line") or e["line"],
+                     (e["qualname"], e["line"])) for e in table),
+                   key=lambda t: t[0])
     real_cache = {}
-    for (filename, line, name), (cc, nc, tt, ct, _callers) in stats.items():
-        if filename == "~" and "_lsprof.Profiler" in name:
-            continue
-        total += tt
+
+    def in_source(filename):
         real = real_cache.get(filename)
         if real is None:
             real = real_cache[filename] = os.path.realpath(filename)
-        if real != source_real:
+        return real == source_real
+
+    owners = {}
+
+    def owner(label):
+        """The table function a profiled code object runs as part of."""
+        if label in owners:
+            return owners[label]
+        filename, line, name = label
+        key = None
+        if filename != "~" and in_source(filename):
+            key = by_line.get((line, name))
+            if key is None and name in _INNER_CODE_NAMES:
+                for first, last, k in spans:
+                    if first <= line <= last:
+                        key = k
+        owners[label] = key
+        return key
+
+    total = 0.0
+    per_func = {}
+    extra = {}
+    callees = {}
+    for label, (cc, nc, tt, ct, callers) in stats.items():
+        filename, line, name = label
+        if filename == "~" and "_lsprof.Profiler" in name:
             continue
-        key = by_line.get((line, name))
+        total += tt
+        key = owner(label)
+        if filename == "~":
+            # a builtin: its time when called from each caller
+            for caller, value in callers.items():
+                k = owner(caller)
+                if k is not None:
+                    extra[k] = extra.get(k, 0.0) + value[2]
+            continue
         if key is None:
             continue
-        acc = per_func.setdefault(key, [0, 0, 0.0, 0.0])
-        acc[0] += nc
-        acc[1] += cc
-        acc[2] += tt
-        acc[3] += ct
-    return {"exit_code": exit_code, "exception": exception, "wall": wall,
-            "total": total, "per_func": per_func}
+        if by_line.get((line, name)) == key:
+            acc = per_func.setdefault(key, [0, 0, 0.0, 0.0])
+            acc[0] += nc
+            acc[1] += cc
+            acc[2] += tt
+            acc[3] += ct
+            if "<locals>" not in key[0]:
+                for caller, value in callers.items():
+                    k = owner(caller)
+                    if k is not None and k != key:
+                        calls = callees.setdefault(k, {})
+                        calls[key] = calls.get(key, 0) + value[0]
+        else:
+            extra[key] = extra.get(key, 0.0) + tt
+    inclusive = {}
+    for key, acc in per_func.items():
+        inclusive[key] = acc[2]
+    for key, t in extra.items():
+        inclusive[key] = inclusive.get(key, 0.0) + t
+    # nested defs' inclusive time into their enclosing functions, the
+    # innermost first
+    for key in sorted(inclusive, key=lambda k: -k[0].count("<locals>")):
+        q = key[0]
+        cut = q.rfind(".<locals>.")
+        if cut < 0:
+            continue
+        outer = q[:cut]
+        for other in table:
+            okey = (other["qualname"], other["line"])
+            if other["qualname"] == outer and \
+                    other["first_line"] <= key[1] <= \
+                    (other.get("end_line") or other["line"]):
+                inclusive[okey] = inclusive.get(okey, 0.0) + inclusive[key]
+                break
+    return total, per_func, inclusive, callees
 
 
 # ---------------------------------------------------------------- sizes
@@ -1389,11 +1508,18 @@ def build_report(table, timing, recorder, workload_info):
         nc, cc, tt, ct = (timing["per_func"].get(key, [0, 0, 0.0, 0.0])
                           if timing else (0, 0, 0.0, 0.0))
         rec = recorder.funcs[key] if recorder else None
+        inc = timing["inclusive"].get(key, tt) if timing else 0.0
+        calls = timing["callees"].get(key, {}) if timing else {}
         functions.append({
             "qualname": entry["qualname"], "line": entry["line"],
             "ncalls": nc, "primitive_calls": cc,
             "tottime": tt, "cumtime": ct,
             "share": (tt / total) if total > 0 else 0.0,
+            "self_share": (tt / total) if total > 0 else 0.0,
+            "time_share": min(1.0, inc / total) if total > 0 else 0.0,
+            "callees": [{"qualname": k[0], "calls": n}
+                        for k, n in sorted(calls.items(),
+                                           key=lambda kv: (-kv[1], kv[0]))],
             "signatures": recorder.signatures(rec) if rec else [],
             "samples": len(rec.slots) if rec else 0,
             "unpicklable": rec.unpicklable if rec else 0,
@@ -1444,8 +1570,17 @@ def run(args):
     try:
         tree = ast.parse(text, filename=source)
     except SyntaxError as exc:
-        raise HarnessError("source does not parse: %s" % exc)
+        # the program itself does not compile: say where, as python
+        # would, in the report (kind "error")
+        info = {"kind": "error", "iterations": 0, "exit_code": None,
+                "exception": describe_exception(exc, source),
+                "wall_time": 0.0}
+        report = build_report([], None, None, info)
+        write_atomic(args.samples, pickle.dumps({}, protocol=PICKLE_PROTOCOL))
+        write_atomic(args.out, json.dumps(report, indent=1).encode())
+        return
     table = function_table(tree)
+    _SOURCE[0] = source
     source_real = os.path.realpath(source)
     workload = Workload(args, source)
     if workload.kind == "main" and not has_main_block(tree) and \

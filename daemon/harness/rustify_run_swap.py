@@ -51,13 +51,23 @@ Set RUSTIFY_RUN_DEBUG=1 to get one stderr line per swap decision.
 """
 
 import ast
-import hashlib
 import importlib
 import importlib.abc
 import importlib.machinery
 import json
 import os
 import sys
+
+
+try:
+    # the builtin module: hashlib would load OpenSSL first (3 ms of
+    # every run of a program with something accelerated)
+    from _sha256 import sha256 as _sha256
+except ImportError:
+    try:
+        from _sha2 import sha256 as _sha256
+    except ImportError:
+        from hashlib import sha256 as _sha256
 
 
 def _debug(message):
@@ -92,7 +102,7 @@ def definition_span(data, starts, node):
 def function_hash(data, starts, node):
     """SHA-256 hex digest of a function definition's source bytes."""
     start, end = definition_span(data, starts, node)
-    return hashlib.sha256(data[start:end]).hexdigest()
+    return _sha256(data[start:end]).hexdigest()
 
 
 def _module_name(path):

@@ -128,7 +128,13 @@ OUT.json (written to a temporary file, then renamed)::
                     "inputs_left": int (past --check-budget),
                     "time_original_ns": int or null,
                     "time_accelerated_ns": int or null,
-                    "speedup": float or null}]}
+                    "speedup": float or null,
+                    "speedup_range": [low, high] or null (95 % interval
+                        of the per-round ratio),
+                    "timed_inputs": int (every loadable captured
+                        sample is timed, in every round),
+                    "timed_signatures": ["(int, float)", ...] (the
+                        timed calls' argument types, at most 8)}]}
 
 verified is true when at least one input was checked and none failed.
 "import": the package (or the original) failed to import; "missing": the
@@ -1858,8 +1864,40 @@ def describe_identity(entries, path):
     return "%s is the object that was there before the call" % path
 
 
-def time_function(orig, accel, t_orig, t_accel, blobs, budget):
-    """Median ns per call of both functions over the samples."""
+def _arg_types(args, kwargs):
+    """The argument types of one timed call, "(int, float)"."""
+    names = [type(a).__name__ for a in args]
+    names += ["%s=%s" % (k, type(v).__name__)
+              for k, v in sorted(kwargs.items())]
+    return "(%s)" % ", ".join(names)
+
+
+def speedup_range(times_o, times_a):
+    """95 % interval of the per-round ratio original / accelerated
+    (Student's t on the log ratios), or None under 2 rounds."""
+    logs = [math.log(o / float(a)) for o, a in zip(times_o, times_a)
+            if o > 0 and a > 0]
+    n = len(logs)
+    if n < 2:
+        return None
+    mean = sum(logs) / n
+    var = sum((x - mean) ** 2 for x in logs) / (n - 1)
+    t = 2.0 if n > 30 else {2: 12.71, 3: 4.30, 4: 3.18, 5: 2.78,
+                            6: 2.57, 7: 2.45, 8: 2.36, 9: 2.31,
+                            10: 2.26}.get(n, 2.1)
+    half = t * math.sqrt(var / n)
+    return [math.exp(mean - half), math.exp(mean + half)]
+
+
+def time_function(orig, accel, t_orig, t_accel, blobs, budget,
+                  info=None):
+    """Median ns per call of both functions over every captured sample
+    (each round calls each sample once); info gets "range" (the per-round
+    ratio's interval), "inputs" and "signatures" (the timed argument
+    types, at most 8)."""
+    if info is None:
+        info = {}
+    info.update({"range": None, "inputs": len(blobs), "signatures": []})
     if not blobs:
         return None, None
     times_o, times_a = [], []
@@ -1872,6 +1910,10 @@ def time_function(orig, accel, t_orig, t_accel, blobs, budget):
             for blob in blobs:  # warm-up
                 for side, target in pairs:
                     args, kwargs = side.unpickle(blob)
+                    sig = _arg_types(args, kwargs)
+                    if side is orig and sig not in info["signatures"] \
+                            and len(info["signatures"]) < 8:
+                        info["signatures"].append(sig)
                     try:
                         target(args, kwargs)
                     except KeyboardInterrupt:
@@ -1904,6 +1946,7 @@ def time_function(orig, accel, t_orig, t_accel, blobs, budget):
         if gc_was_enabled:
             gc.enable()
     n = len(blobs)
+    info["range"] = speedup_range(times_o, times_a)
     return (int(round(median(times_o) / n)), int(round(median(times_a) / n)))
 
 
@@ -1965,7 +2008,9 @@ def empty_result(qualname, failure, call_kind=None):
             "samples_checked": 0, "generated_checked": 0,
             "skipped_inputs": 0, "unloadable_samples": 0, "inputs_left": 0,
             "time_original_ns": None,
-            "time_accelerated_ns": None, "speedup": None}
+            "time_accelerated_ns": None, "speedup": None,
+            "speedup_range": None, "timed_inputs": 0,
+            "timed_signatures": []}
 
 
 def verify_function(spec, orig, accel, samples, args):
@@ -2052,12 +2097,22 @@ def verify_function(spec, orig, accel, samples, args):
                     result["first_failure"] = outcome
     result["verified"] = (result["checked_inputs"] > 0
                           and result["failures"] == 0)
+    info = {}
     t_o, t_a = time_function(orig, accel, t_orig, t_accel, blobs,
-                             args.repeat_budget)
+                             args.repeat_budget, info)
+    result["speedup_range"] = info["range"]
+    result["timed_inputs"] = info["inputs"]
+    result["timed_signatures"] = info["signatures"]
     result["time_original_ns"] = t_o
     result["time_accelerated_ns"] = t_a
     if t_o is not None and t_a:
         result["speedup"] = t_o / float(t_a)
+        # the interval is the per-round ratio's: it holds the ratio of
+        # the medians too
+        rng = result["speedup_range"]
+        if rng is not None:
+            result["speedup_range"] = [min(rng[0], result["speedup"]),
+                                       max(rng[1], result["speedup"])]
     return result
 
 

@@ -29,7 +29,8 @@
 	X("list_targets", "--list-targets", FLAG, RESULT, 0, 0)                \
 	X("dry_run", "--dry-run", FLAG, RESULT, 0, 0)                          \
 	X("module", "--module", STRING, NOWATCH, 0, 0)                         \
-	X("install", "--install", FLAG, PLACE, 0, 0)
+	X("install", "--install", FLAG, PLACE, 0, 0)                           \
+	X("measure_budget", "--measure-budget", NUMBER, RESULT, 0, 3600)
 
 /* The sources of job/submit: exactly one is given. */
 #define RUSTIFY_SUBMIT_SOURCES(X)                                              \

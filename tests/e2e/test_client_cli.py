@@ -17,7 +17,7 @@ from conftest import (BUILD, ROOT, pid_alive, sleeper_source, wait_state,
 
 CTL = os.path.join(ROOT, BUILD, "rustifyctl")
 STAGES = ["source", "index", "profile", "select", "translate", "crate",
-          "build", "verify", "deliver"]
+          "build", "verify", "measure", "deliver"]
 HOT = (
     "def euclidean(a, b):\n"
     "    s = 0.0\n"
@@ -102,8 +102,8 @@ def test_submit_table_and_plain_progress(daemon, tmpdir_short):
     assert r.returncode in (0, 1), r.stderr
     assert "[source] 0%" in r.stderr and "[profile]" in r.stderr
     head = r.stdout.splitlines()[0].split()
-    assert head == ["function", "line", "time%", "translated", "verified",
-                    "speedup"]
+    assert head == ["function", "line", "time%", "self%", "translated",
+                    "verified", "speedup"]
     assert "euclidean" in r.stdout
     for stage in STAGES:
         assert "\n" + stage + " " in r.stdout

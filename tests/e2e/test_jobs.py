@@ -15,7 +15,7 @@ from rpc import request
 
 EUCLIDEAN = os.path.join(EXAMPLES, "euclidean.py")
 STAGES = ["source", "index", "profile", "select", "translate", "crate",
-          "build", "verify", "deliver"]
+          "build", "verify", "measure", "deliver"]
 IMPLEMENTED = STAGES
 
 

@@ -319,7 +319,7 @@ TEST(jobs_run_to_done_and_replay)
 	json_t *res = json_object_get(r, "result");
 	CHECK_STR(json_string_value(json_object_get(res, "state")), "done");
 	json_t *stages = json_object_get(res, "stages");
-	CHECK_INT(json_array_size(stages), 9);
+	CHECK_INT(json_array_size(stages), 10); /* verify, measure, deliver */
 	CHECK_STR(json_string_value(
 		      json_object_get(json_array_get(stages, 2), "name")),
 		  "profile");
@@ -332,6 +332,12 @@ TEST(jobs_run_to_done_and_replay)
 		  "done");
 	CHECK_STR(json_string_value(
 		      json_object_get(json_array_get(stages, 6), "status")),
+		  "skipped");
+	CHECK_STR(json_string_value(
+		      json_object_get(json_array_get(stages, 8), "name")),
+		  "measure");
+	CHECK_STR(json_string_value(
+		      json_object_get(json_array_get(stages, 8), "status")),
 		  "skipped");
 	json_t *fn = json_array_get(json_object_get(res, "functions"), 0);
 	CHECK_STR(json_string_value(json_object_get(fn, "name")), "sq");

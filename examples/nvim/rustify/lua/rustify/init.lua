@@ -317,11 +317,39 @@ local function fmt_speedup(s)
   return string.format("%.1f", s)
 end
 
+-- Whether two paths name the same file (file names as the daemon and
+-- the buffer spell them).
+local function same_file(a, b)
+  if type(a) ~= "string" or type(b) ~= "string" or a == "" or b == "" then
+    return false
+  end
+  local ra = vim.loop.fs_realpath(a) or a
+  local rb = vim.loop.fs_realpath(b) or b
+  return ra == rb
+end
+
 -- One diagnostic per function of a job result (see PROTOCOL.md, "The job
--- result").
-function M.diagnostics_of(result)
+-- result"), and one ERROR on the line a workload failure points at when
+-- it is in this buffer's file (bufname; every line 1 of the buffer
+-- otherwise gets nothing).
+function M.diagnostics_of(result, bufname)
   local diags = {}
   local sev = vim.diagnostic.severity
+  local werr = val(result.workload_error)
+  if type(werr) == "table" and type(val(werr.line)) == "number"
+      and (bufname == nil or same_file(val(werr.file), bufname)) then
+    local failed = val(result.state) == "failed"
+    table.insert(diags, {
+      lnum = math.max(val(werr.line) - 1, 0),
+      col = 0,
+      severity = sev.ERROR,
+      source = "rustify",
+      code = "workload",
+      message = string.format("%s %s: %s",
+        failed and "the program does not compile:" or "the workload raised",
+        val(werr.type) or "?", val(werr.message) or ""),
+    })
+  end
   for _, f in ipairs(val(result.functions) or {}) do
     local line = val(f.line)
     local reason = val(f.reason)
@@ -387,7 +415,8 @@ local function show_result(id, job)
       job.summary = "rustify: " .. val(res.state) .. ": " .. why:sub(1, 60)
     end
     if vim.api.nvim_buf_is_valid(job.bufnr) then
-      vim.diagnostic.set(ns, job.bufnr, M.diagnostics_of(res))
+      vim.diagnostic.set(ns, job.bufnr, M.diagnostics_of(res,
+        vim.api.nvim_buf_get_name(job.bufnr)))
     end
     job.result = res
     redraw()

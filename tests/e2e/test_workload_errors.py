@@ -1,0 +1,71 @@
+"""A workload that raises, or a program that does not compile, is named
+with its place: result.workload_error {type, message, file, line} and the
+profile stage's message (which fails the stage when nothing could run).
+Expected places come from CPython itself (the traceback's last frame in
+the file, or the SyntaxError's own lineno)."""
+
+import os
+import subprocess
+import sys
+
+from conftest import run, write
+
+RAISES = '''\
+def f(x):
+    return x + 1
+
+
+def g():
+    raise KeyError("missing " + str(f(1)))
+
+
+if __name__ == "__main__":
+    print(f(2))
+    g()
+'''
+
+BROKEN = '''\
+def f(x):
+    return x + 1
+
+
+if __name__ == "__main__":
+    print(f(1)
+'''
+
+
+def test_a_raising_workload_names_its_error_and_line(conn, tmpdir_short):
+    src = write(tmpdir_short, "raises.py", RAISES)
+    r = subprocess.run([sys.executable, src], capture_output=True,
+                       text=True)
+    # CPython's own last frame: the raise in g
+    assert 'line 6, in g' in r.stderr, r.stderr
+    res = run(conn, {"file": src, "list_targets": True})
+    assert res["state"] == "done", res
+    err = res["workload_error"]
+    assert err == {"type": "KeyError", "message": "'missing 2'",
+                   "file": src, "line": 6}, err
+    prof = [s for s in res["stages"] if s["name"] == "profile"][0]
+    assert "raised KeyError: 'missing 2' at %s:6" % src in \
+        prof["message"], prof
+
+
+def test_a_program_that_does_not_compile_fails_with_its_line(
+        conn, tmpdir_short):
+    src = write(tmpdir_short, "broken.py", BROKEN)
+    try:
+        compile(BROKEN, src, "exec")
+    except SyntaxError as exc:
+        expected = (exc.lineno, exc.msg)
+    res = run(conn, {"file": src})
+    assert res["state"] == "failed", res
+    prof = [s for s in res["stages"] if s["name"] == "profile"][0]
+    assert prof["status"] == "failed", prof
+    assert prof["message"].startswith(
+        "the program does not compile: SyntaxError: " + expected[1]), prof
+    assert prof["message"].endswith("at %s:%d" % (src, expected[0])), prof
+    err = res["workload_error"]
+    assert (err["type"], err["file"], err["line"]) == \
+        ("SyntaxError", src, expected[0]), err
+    assert "exited with status" not in (res["error"] or ""), res
+    assert os.path.basename(src) in err["message"], err
