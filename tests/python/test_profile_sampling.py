@@ -310,3 +310,42 @@ def test_estimate_size_stops_early():
     with pytest.raises(H.SampleTooBig):
         H.pickle_capped([1.5] * 100000, 65536)
     assert pickle.loads(H.pickle_capped([1.5] * 10, 65536)) == [1.5] * 10
+
+
+GRAPH_PROGRAM = """\
+class Node:
+    def __init__(self, i, catalog):
+        self.i = i
+        self.catalog = catalog
+
+
+class Graph:
+    def __init__(self, n):
+        catalog = {i: "item %d" % i for i in range(20000)}
+        self.nodes = [Node(i, catalog) for i in range(n)]
+
+    def total(self):
+        return sum(node.i for node in self.nodes)
+
+
+if __name__ == "__main__":
+    g = Graph(3000)
+    for _ in range(5):
+        g.total()
+"""
+
+
+def test_shared_objects_are_not_overestimated(tmp_path):
+    # A list of 3,000 nodes that share one big dict: its first sampled
+    # element reaches the dict, the others add little. The whole pickles
+    # to about 400 kB, under the 1 MB cap; estimating every element as
+    # the mean of the sample took it for about 200 times that.
+    proc, report, samples = run_harness(tmp_path, GRAPH_PROGRAM,
+                                        "--max-sample-bytes", "1000000")
+    assert proc.returncode == 0, proc.stderr
+    f = func(report, "Graph.total")
+    # (two fit under the function's 1 MB; the later calls are oversized)
+    assert f["samples"] >= 1, f
+    (args, _) = samples["Graph.total"][0]
+    nodes = args[0].nodes
+    assert len(nodes) == 3000 and nodes[0].catalog is nodes[-1].catalog
