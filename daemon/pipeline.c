@@ -915,6 +915,16 @@ static void stage_select(struct job_run *r)
 			f->time_share = share;
 			f->self_share = self_share;
 			f->calls = calls;
+			f->samples = prof ? json_integer_value(json_object_get(
+						prof, "samples"))
+					  : 0;
+			f->oversized = prof ? json_integer_value(json_object_get(
+						  prof, "oversized"))
+					    : 0;
+			f->unpicklable =
+			    prof ? json_integer_value(
+				       json_object_get(prof, "unpicklable"))
+				 : 0;
 			result_fn_set(&f->signature, sig);
 			f->is_selected = is_selected;
 			result_fn_set(&f->reason, reason);

@@ -39,6 +39,9 @@ struct fn_result {
 			       * check */
 	json_t *verify_failure; /* the first difference, or NULL */
 	json_int_t native_calls, fallback_calls;
+	/* the profile's captured calls (not serialized): samples kept, and
+	 * calls whose arguments were too big or could not be pickled */
+	json_int_t samples, oversized, unpicklable;
 };
 
 void result_fn_init(struct fn_result *f, const char *name);

@@ -37,6 +37,13 @@ static char *failure_reason(json_t *f, const struct fn_result *rf)
 			       "it stays in Python until verified (annotate "
 			       "every parameter to have it checked on "
 			       "generated inputs)");
+	if (!json_is_object(ff) && !rf->samples && rf->oversized &&
+	    !rf->unpicklable)
+		return xstrdup(
+		    "no call was captured to check it on: the arguments of "
+		    "every sampled call were larger than the profile's "
+		    "per-function sample budget (16 MB pickled); it stays in "
+		    "Python");
 	if (!json_is_object(ff))
 		return xstrdup(
 		    "no captured call could be replayed (its arguments could "

@@ -69,3 +69,36 @@ def test_a_program_that_does_not_compile_fails_with_its_line(
         ("SyntaxError", src, expected[0]), err
     assert "exited with status" not in (res["error"] or ""), res
     assert os.path.basename(src) in err["message"], err
+
+
+HUGE_ARGS = '''\
+class Store:
+    def __init__(self, n):
+        self.rows = [(i, -i) for i in range(n)]
+
+    def total(self):
+        s = 0
+        for a, b in self.rows:
+            s += a - b
+        return s
+
+
+if __name__ == "__main__":
+    store = Store(2_500_000)
+    print(store.total(), store.total())
+'''
+
+
+def test_a_function_whose_arguments_are_too_big_to_capture_says_so(
+        conn, tmpdir_short):
+    # Store.total's self holds 2.5 million tuples: more than the profile's
+    # 16 MB per-function sample budget, so no call is captured to check
+    # it on, and the reason says that (not "could not be pickled").
+    src = write(tmpdir_short, "huge.py", HUGE_ARGS)
+    res = run(conn, {"file": src, "functions": ["Store.total"],
+                     "measure_budget": 0})
+    assert res["state"] == "done", res
+    f = [x for x in res["functions"] if x["name"] == "Store.total"][0]
+    assert f["translated"] and not f["verified"], f
+    assert "larger than the profile's per-function sample budget" in \
+        f["reason"], f
