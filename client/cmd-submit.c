@@ -720,27 +720,124 @@ static char *submit_cwd_output(void)
 	return path_absolute("rustify-out");
 }
 
+/* What is submitted: one of a file, standard input or a git source. */
+struct submit_source {
+	const char *file, *git_url, *git_path, *git_ref;
+	bool is_stdin;
+};
+
+/* Exactly one source, --path/--ref only with --git, -v or -q. */
+static int submit_source_check(const struct cmd_entry *self,
+			       const struct submit_source *s,
+			       const struct submit_view *view)
+{
+	int nsources = !!s->file + s->is_stdin + !!s->git_url;
+
+	if (nsources != 1)
+		return cmd_usage_error(
+		    self, nsources ? "give only one of FILE, - and --git"
+				   : "nothing to submit: give FILE, - "
+				     "or --git URL --path P");
+	if ((s->git_path || s->git_ref) && !s->git_url)
+		return cmd_usage_error(self, "--path and --ref go with --git");
+	if (s->git_url && !s->git_path)
+		return cmd_usage_error(self, "--git needs --path (the file in "
+					     "the repository)");
+	if (view->is_verbose && view->is_quiet)
+		return cmd_usage_error(self, "-v and -q exclude each other");
+	return 0;
+}
+
+/* The file: its absolute path in params; *anchor its folder. */
+static int submit_file_params(const char *file, json_t *params, char **anchor,
+			      struct err *err)
+{
+	char *abs = realpath(file, NULL);
+	struct stat st;
+
+	if (!abs || stat(abs, &st) < 0) {
+		err_set(err, RUSTIFY_ESOURCE, "cannot read %s: %s", file,
+			strerror(errno));
+		free(abs);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err_set(err, RUSTIFY_ESOURCE,
+			"%s is a directory: submit one Python file "
+			"(or `rustifyctl watch DIR`)",
+			file);
+		free(abs);
+		return -1;
+	}
+	json_object_set_new(params, "file", json_string(abs));
+	*anchor = path_dirname(abs);
+	free(abs);
+	return 0;
+}
+
+/* The source into params; *anchor is where relative options resolve,
+ * *default_output the output folder when none is given (NULL: the
+ * daemon's default beside the file). */
+static int submit_source_params(const struct submit_source *s,
+				json_t *params, char **anchor,
+				char **default_output, struct err *err)
+{
+	if (s->file)
+		return submit_file_params(s->file, params, anchor, err);
+	if (s->is_stdin) {
+		struct buf text = BUF_INIT;
+		int rc = read_stream(stdin, &text, err);
+
+		if (!rc) {
+			json_object_set_new(params, "text",
+					    json_stringn(text.data, text.len));
+			if (!json_object_get(params, "text")) {
+				err_set(err, RUSTIFY_ESOURCE,
+					"standard input is not UTF-8 text");
+				rc = -1;
+			}
+		}
+		buf_release(&text);
+		if (rc)
+			return rc;
+		json_object_set_new(params, "name", json_string("stdin"));
+	} else {
+		json_t *git = json_pack("{s:s, s:s}", "url", s->git_url,
+					"path", s->git_path);
+
+		if (!git) {
+			err_set(err, RUSTIFY_EPARAM,
+				"--git / --path must be UTF-8");
+			return -1;
+		}
+		if (s->git_ref)
+			json_object_set_new(git, "ref",
+					    json_string(s->git_ref));
+		json_object_set_new(params, "git", git);
+	}
+	*anchor = path_absolute(".");
+	*default_output = submit_cwd_output();
+	return 0;
+}
+
 static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 			   int argc, char **argv)
 {
 	struct submit_args a;
 	struct err err = ERR_INIT;
-	struct buf text = BUF_INIT;
-	const char *file = NULL, *git_url = NULL, *git_path = NULL,
-		   *git_ref = NULL;
+	struct submit_source src = {0};
 	struct submit_view view = {0};
-	bool is_stdin = false, is_dashdash = false;
-	char *abs = NULL, *anchor = NULL, *default_output = NULL;
+	bool is_dashdash = false;
+	char *anchor = NULL, *default_output = NULL;
 	json_t *params = json_object();
-	struct stat st;
-	int i, m, rc = 0, nsources;
+	int i, m, rc = 0;
 
 	submit_args_init(&a);
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL;
 
 		if (is_dashdash || arg[0] != '-' || !strcmp(arg, "-")) {
-			if (file || is_stdin) {
+			if (src.file || src.is_stdin) {
 				rc = cmd_usage_error(self,
 						     "only one FILE can be "
 						     "submitted ('%s')",
@@ -748,9 +845,9 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 				goto out;
 			}
 			if (!strcmp(arg, "-") && !is_dashdash)
-				is_stdin = true;
+				src.is_stdin = true;
 			else
-				file = arg;
+				src.file = arg;
 			continue;
 		}
 		if (!strcmp(arg, "--")) {
@@ -767,11 +864,11 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 		if (!m)
 			m = submit_view_parse(&view, argc, argv, &i);
 		if (!m && (m = opt_match(argc, argv, &i, "--git", &val)) > 0)
-			git_url = val;
+			src.git_url = val;
 		if (!m && (m = opt_match(argc, argv, &i, "--path", &val)) > 0)
-			git_path = val;
+			src.git_path = val;
 		if (!m && (m = opt_match(argc, argv, &i, "--ref", &val)) > 0)
-			git_ref = val;
+			src.git_ref = val;
 		if (m < 0) {
 			rc = CLIENT_EXIT_USAGE;
 			goto out;
@@ -781,77 +878,13 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 			goto out;
 		}
 	}
-	nsources = !!file + is_stdin + !!git_url;
-	if (nsources != 1) {
-		rc = cmd_usage_error(
-		    self, nsources ? "give only one of FILE, - and --git"
-				   : "nothing to submit: give FILE, - "
-				     "or --git URL --path P");
+	rc = submit_source_check(self, &src, &view);
+	if (rc)
 		goto out;
-	}
-	if ((git_path || git_ref) && !git_url) {
-		rc = cmd_usage_error(self, "--path and --ref go with --git");
+	if (submit_source_params(&src, params, &anchor, &default_output,
+				 &err)) {
+		rc = client_fail(&err);
 		goto out;
-	}
-	if (git_url && !git_path) {
-		rc = cmd_usage_error(self, "--git needs --path (the file in "
-					   "the repository)");
-		goto out;
-	}
-	if (view.is_verbose && view.is_quiet) {
-		rc = cmd_usage_error(self, "-v and -q exclude each other");
-		goto out;
-	}
-
-	if (file) {
-		abs = realpath(file, NULL);
-		if (!abs || stat(abs, &st) < 0) {
-			err_set(&err, RUSTIFY_ESOURCE, "cannot read %s: %s",
-				file, strerror(errno));
-			rc = client_fail(&err);
-			goto out;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			err_set(&err, RUSTIFY_ESOURCE,
-				"%s is a directory: submit one Python file "
-				"(or `rustifyctl watch DIR`)",
-				file);
-			rc = client_fail(&err);
-			goto out;
-		}
-		json_object_set_new(params, "file", json_string(abs));
-		anchor = path_dirname(abs);
-	} else if (is_stdin) {
-		if (read_stream(stdin, &text, &err)) {
-			rc = client_fail(&err);
-			goto out;
-		}
-		json_object_set_new(params, "text",
-				    json_stringn(text.data, text.len));
-		if (!json_object_get(params, "text")) {
-			err_set(&err, RUSTIFY_ESOURCE,
-				"standard input is not UTF-8 text");
-			rc = client_fail(&err);
-			goto out;
-		}
-		json_object_set_new(params, "name", json_string("stdin"));
-		anchor = path_absolute(".");
-		default_output = submit_cwd_output();
-	} else {
-		json_t *git =
-		    json_pack("{s:s, s:s}", "url", git_url, "path", git_path);
-
-		if (!git) {
-			err_set(&err, RUSTIFY_EPARAM,
-				"--git / --path must be UTF-8");
-			rc = client_fail(&err);
-			goto out;
-		}
-		if (git_ref)
-			json_object_set_new(git, "ref", json_string(git_ref));
-		json_object_set_new(params, "git", git);
-		anchor = path_absolute(".");
-		default_output = submit_cwd_output();
 	}
 	if (submit_args_finish(self, &a, anchor, default_output, &err)) {
 		rc = cmd_usage_error(self, "%s", err_msg(&err));
@@ -862,8 +895,6 @@ static int cmd_submit_exec(const struct cmd_entry *self, struct client *cl,
 out:
 	json_decref(params);
 	submit_args_release(&a);
-	buf_release(&text);
-	free(abs);
 	free(anchor);
 	free(default_output);
 	err_release(&err);
