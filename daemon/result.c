@@ -119,9 +119,27 @@ static double num_of(json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-void result_fn_take_outcome(struct fn_result *f, json_t *e)
+void result_fn_take_timing(struct fn_result *f, json_t *e)
 {
 	json_t *range = json_object_get(e, "speedup_range"), *v;
+
+	f->speedup = num_of(json_object_get(e, "speedup"));
+	f->speedup_low = num_of(json_array_get(range, 0));
+	f->speedup_high = num_of(json_array_get(range, 1));
+	f->timed_inputs =
+	    json_integer_value(json_object_get(e, "timed_inputs"));
+	json_decref(f->timed_signatures);
+	f->timed_signatures =
+	    json_incref(json_object_get(e, "timed_signatures"));
+	v = json_object_get(e, "time_original_ns");
+	f->time_original_ns = json_is_integer(v) ? json_integer_value(v) : -1;
+	v = json_object_get(e, "time_accelerated_ns");
+	f->time_accelerated_ns =
+	    json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+void result_fn_take_outcome(struct fn_result *f, json_t *e)
+{
 
 	f->is_translated = json_is_true(json_object_get(e, "translated"));
 	f->is_verified = json_is_true(json_object_get(e, "verified"));
@@ -138,20 +156,8 @@ void result_fn_take_outcome(struct fn_result *f, json_t *e)
 						 e, "signature")));
 	f->checked_inputs =
 	    json_integer_value(json_object_get(e, "checked_inputs"));
-	f->speedup = num_of(json_object_get(e, "speedup"));
 	f->has_timing = json_object_get(e, "timed_inputs") != NULL;
-	f->speedup_low = num_of(json_array_get(range, 0));
-	f->speedup_high = num_of(json_array_get(range, 1));
-	f->timed_inputs =
-	    json_integer_value(json_object_get(e, "timed_inputs"));
-	json_decref(f->timed_signatures);
-	f->timed_signatures =
-	    json_incref(json_object_get(e, "timed_signatures"));
-	v = json_object_get(e, "time_original_ns");
-	f->time_original_ns = json_is_integer(v) ? json_integer_value(v) : -1;
-	v = json_object_get(e, "time_accelerated_ns");
-	f->time_accelerated_ns =
-	    json_is_integer(v) ? json_integer_value(v) : -1;
+	result_fn_take_timing(f, e);
 	json_decref(f->verify_failure);
 	f->verify_failure = json_incref(json_object_get(e, "verify_failure"));
 	f->native_calls =

@@ -50,6 +50,9 @@ void result_fn_release(struct fn_result *f);
 bool result_fn_is_accelerated(const struct fn_result *f);
 /* Sets *field to a copy of s (NULL allowed), freeing the old value. */
 void result_fn_set(char **field, const char *s);
+/* speedup, speedup_range, timed_inputs, timed_signatures and the two
+ * times from e (a verify.json entry or a stored result entry). */
+void result_fn_take_timing(struct fn_result *f, json_t *e);
 /* Its JSON entry (new reference). */
 json_t *result_fn_to_json(const struct fn_result *f);
 /* What a delivery decided (translate, verify, measure) from an entry

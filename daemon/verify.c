@@ -97,35 +97,17 @@ static char *slow_reason(json_t *f)
 			 sp, lo, hi, 1.0 + VERIFY_MARGIN);
 }
 
-static double number_or_nan(json_t *v)
-{
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* The harness's verdict on one function, into a result entry. */
 static void apply_verdict(struct fn_result *rf, json_t *f)
 {
 	bool ok = json_is_true(json_object_get(f, "verified"));
-	json_t *range = json_object_get(f, "speedup_range"), *v;
 	char *why;
 
 	rf->is_verified = ok;
 	rf->checked_inputs =
 	    json_integer_value(json_object_get(f, "checked_inputs"));
-	rf->speedup = number_or_nan(json_object_get(f, "speedup"));
 	rf->has_timing = true;
-	rf->speedup_low = number_or_nan(json_array_get(range, 0));
-	rf->speedup_high = number_or_nan(json_array_get(range, 1));
-	rf->timed_inputs =
-	    json_integer_value(json_object_get(f, "timed_inputs"));
-	json_decref(rf->timed_signatures);
-	rf->timed_signatures =
-	    json_incref(json_object_get(f, "timed_signatures"));
-	v = json_object_get(f, "time_original_ns");
-	rf->time_original_ns = json_is_integer(v) ? json_integer_value(v) : -1;
-	v = json_object_get(f, "time_accelerated_ns");
-	rf->time_accelerated_ns =
-	    json_is_integer(v) ? json_integer_value(v) : -1;
+	result_fn_take_timing(rf, f);
 	if (ok) {
 		/* Exact but not faster than CPython: no reason to swap it
 		 * in. */
