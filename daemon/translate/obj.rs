@@ -2343,7 +2343,11 @@ pub mod o {
     /// _rustify_call_counts(): {qualname: (native, fallback)} of the
     /// calls that entered each function from Python since import (what
     /// the whole-workload check reports).
-    unsafe extern "C" fn py_counts(_m: P, _args: *mut P, _nargs: ffi::Py_ssize_t) -> P {
+    unsafe extern "C" fn py_counts(_m: P, _args: *mut P, nargs: ffi::Py_ssize_t) -> P {
+        if nargs != 0 {
+            raise_str(ffi::PyExc_TypeError, "_rustify_call_counts() takes no arguments");
+            return null_mut();
+        }
         let d = ffi::PyDict_New();
         if d.is_null() { return null_mut(); }
         let specs: &[&Spec] = *std::ptr::addr_of!(SPECS);

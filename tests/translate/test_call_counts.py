@@ -1,6 +1,8 @@
 """_rustify_call_counts() of a built extension: how many calls that came
 from Python ran natively and how many ran the original, per function (the
 whole-workload check reports these as native_calls / fallback_calls)."""
+import pytest
+
 import objtest
 
 SOURCE = '''
@@ -37,6 +39,8 @@ def test_call_counts(tmp_path):
         src, tmp_path, "counted_rs")
     assert not warnings, warnings
     counts = pkg._native._rustify_call_counts
+    with pytest.raises(TypeError):
+        counts(1)
     assert counts() == {"total": (0, 0), "capped": (0, 0),
                         "Acc.__init__": (0, 0), "Acc.add": (0, 0)}
     assert pkg.total([1, 2, 3]) == 6          # typed
