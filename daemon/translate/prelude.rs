@@ -423,8 +423,18 @@ pub mod rt {
         if total > (1u64 << 32) { return Err(Deopt); }
         let mut out = Vec::new();
         reserve(&mut out, total as usize)?;
-        for _ in 0..n { out.extend_from_slice(v); }
+        out.extend_from_slice(v);
+        fill_doubling(&mut out, total as usize);
         Ok(out)
+    }
+    /// Grows v (one copy of the unit, room reserved) to total items by
+    /// copying what is there already, doubling as CPython's repeat does:
+    /// "ab" * 2**31 is 31 copies, not 2**31 (94 s against CPython's 9 s).
+    pub fn fill_doubling<T: Clone>(v: &mut Vec<T>, total: usize) {
+        while v.len() < total {
+            let k = v.len().min(total - v.len());
+            v.extend_from_within(..k);
+        }
     }
     /// Room for n more items, or Err when the allocator refuses: the
     /// entry point then re-runs Python, which raises MemoryError itself
@@ -590,10 +600,12 @@ pub mod rt {
         if n <= 0 { return Ok(String::new()); }
         let total = (a.len() as u64).saturating_mul(n as u64);
         if total > (1u64 << 32) { return Err(Deopt); }
-        let mut out = String::new();
-        out.try_reserve_exact(total as usize).map_err(|_| Deopt)?;
-        for _ in 0..n { out.push_str(a); }
-        Ok(out)
+        let mut out: Vec<u8> = Vec::new();
+        reserve(&mut out, total as usize)?;
+        out.extend_from_slice(a.as_bytes());
+        fill_doubling(&mut out, total as usize);
+        // SAFETY: whole copies of a str's UTF-8, end to end.
+        Ok(unsafe { String::from_utf8_unchecked(out) })
     }
     fn py_ws(c: char) -> bool { matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\x1f') }
     // The running interpreter's own Unicode database (its unicodectype.c,

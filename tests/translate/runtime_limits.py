@@ -67,6 +67,12 @@ def dashes(n: int) -> str:
     return "-" * n
 
 
+def pair_len(s: str, n: int) -> int:
+    # copies by doubling: "ab" * 2**31 as fast as CPython (scripts/bench)
+    t = s * n
+    return len(t) * 3 + len(s)
+
+
 def upto(n: int) -> list[int]:
     return list(range(n))
 
@@ -108,6 +114,8 @@ INPUTS = {
     "zeros": [(0,), (3,), (-1,), (10 ** 12,), (2 ** 40,), (2 ** 62,),
               (2 ** 63 - 1,), (10 ** 30,)],
     "dashes": [(0,), (5,), (-2,), (10 ** 12,), (2 ** 62,)],
+    "pair_len": [("ab", 0), ("ab", 1), ("ab", 3), ("é✓", 7), ("", 2 ** 40),
+                 ("xyz", -4), ("q", 2 ** 20 + 3), ("ab", 10 ** 12)],
     "upto": [(0,), (5,), (-5,), (10 ** 12,), (2 ** 62,)],
     "squares": [(0,), (4,), (10,), (-3,)],
     "grow": [(0,), (5,), (-1,), (3000,)],
