@@ -122,13 +122,67 @@ static const char *strix(struct fe *f, const struct ex *x)
 	return x->kind == EX_NAME && f->sx ? f->sx[x->var] : NULL;
 }
 
+static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
+
+/* s[i] of a str with an rt::StrIx (an EX_INDEX): the Rust char. */
+static void strix_char(struct fe *f, struct buf *b, struct ex *x)
+{
+	buf_addf(b, "%s.at(", strix(f, x->a[0]));
+	ex_i64(f, b, x->a[1]);
+	buf_adds(b, ")?");
+}
+
+/* A str literal of exactly one code point. */
+static bool one_char_lit(const struct ex *x)
+{
+	size_t n = 0;
+
+	if (x->kind != EX_STR)
+		return false;
+	for (size_t i = 0; i < x->slen; i++)
+		n += ((unsigned char)x->sval[i] & 0xC0) != 0x80;
+	return n == 1;
+}
+
+/* s[i] == "c" (either way round), s[i] with an rt::StrIx: compares
+ * chars. */
+static bool emit_char_cmp(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *x = e->a[0], *y = e->a[1];
+	int op = e->cmp[0];
+
+	if (e->n != 2 || (op != CMP_EQ && op != CMP_NE))
+		return false;
+	if (one_char_lit(x)) {
+		struct ex *t = x;
+		x = y;
+		y = t;
+	}
+	if (!one_char_lit(y) || x->kind != EX_INDEX ||
+	    x->a[0]->ty->kind != TY_STR || !strix(f, x->a[0]))
+		return false;
+	buf_addch(b, '(');
+	strix_char(f, b, x);
+	buf_addf(b, " %s '", op == CMP_EQ ? "==" : "!=");
+	for (size_t i = 0; i < y->slen; i++) {
+		unsigned char c = (unsigned char)y->sval[i];
+		if (c == '\\' || c == '\'')
+			buf_addf(b, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addch(b, (char)c);
+	}
+	buf_adds(b, "')");
+	return true;
+}
+
 /* A list parameter read in place (plan.c: rt::ListView). */
 static bool is_view(struct fe *f, const struct ex *x)
 {
 	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
-static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
 static void ex_mut(struct fe *f, struct buf *b, struct ex *x);
 
 /* The loop's trip count as "lo, hi" for rt::room (plan.c knows it is
@@ -627,6 +681,42 @@ static void cmp_in_list(struct buf *b, int op, const struct side *l,
 
 static void add_str_side(struct buf *b, const struct side *s);
 
+/* A set display of str literals tested with a str, or of int literals
+ * (past i64::MIN, which a pattern cannot spell) with an int. */
+static bool literal_items(const struct ex *set, const struct ty *tx)
+{
+	int want = tx->kind == TY_STR ? EX_STR
+		   : tx->kind == TY_INT ? EX_INT
+					: -1;
+
+	for (size_t i = 0; i < set->n; i++)
+		if ((int)set->a[i]->kind != want ||
+		    (want == EX_INT && set->a[i]->ival == INT64_MIN))
+			return false;
+	return set->n > 0;
+}
+
+/* x in {"a", "b"} or ("a", "b"), literal_items: a match!, no set or
+ * tuple built per test. */
+static void lit_match(struct buf *b, const char *neg, const struct side *l,
+		      const struct ex *items)
+{
+	buf_addf(b, "%smatches!(", neg);
+	if (l->x->ty->kind == TY_STR)
+		add_str_side(b, l);
+	else
+		buf_adds(b, l->own);
+	for (size_t i = 0; i < items->n; i++) {
+		const struct ex *k = items->a[i];
+		buf_adds(b, i ? " | " : ", ");
+		if (k->kind == EX_STR)
+			add_str_lit(b, k->sval, k->slen);
+		else
+			buf_addf(b, "%lld", (long long)k->ival);
+	}
+	buf_addch(b, ')');
+}
+
 /* x in y, x not in y. */
 static void cmp_in(struct buf *b, int op, const struct side *l,
 		   const struct side *r)
@@ -640,7 +730,11 @@ static void cmp_in(struct buf *b, int op, const struct side *l,
 		return;
 	case TY_DICT:
 	case TY_SET:
-		if (ty->sub[0]->kind == TY_NEVER && !ty_equal(tx, ty->sub[0]))
+		if (r->x->kind == EX_SET && literal_items(r->x, tx)) {
+			/* a display of literals (or a set constant) */
+			lit_match(b, neg, l, r->x);
+		} else if (ty->sub[0]->kind == TY_NEVER &&
+			   !ty_equal(tx, ty->sub[0]))
 			buf_adds(b, op == CMP_IN ? "false" : "true");
 		else if (!ty_equal(tx, ty->sub[0]))
 			unplanned("'in' between %s and %s");
@@ -659,6 +753,11 @@ static void cmp_in(struct buf *b, int op, const struct side *l,
 		buf_addch(b, ')');
 		return;
 	case TY_TUPLE:
+		if (r->x->kind == EX_TUPLE && literal_items(r->x, tx)) {
+			/* x in ("==", "!=") */
+			lit_match(b, neg, l, r->x);
+			return;
+		}
 		buf_addf(b, "%s(false", neg);
 		for (size_t i = 0; i < ty->n; i++) {
 			if (!ty_equal(tx, ty->sub[i]))
@@ -822,6 +921,8 @@ static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct side prev = {0};
 
+	if (emit_char_cmp(f, b, e))
+		return;
 	if (e->n == 2) {
 		/* the right operand's text first, borrowed then owned (the
 		 * numbering of temporaries follows this order) */
@@ -1477,6 +1578,14 @@ static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 	const char *m = e->sval;
 	bool q = NAME_IN(m, fallible);
 
+	if (e->n == 1 && !strncmp(m, "is", 2) && NAME_IN(m, fallible) &&
+	    r->kind == EX_INDEX && strix(f, r->a[0])) {
+		/* s[i].isalpha(): one code point, no str made */
+		buf_addf(b, "rt::c_%s(", m);
+		strix_char(f, b, r);
+		buf_addch(b, ')');
+		return;
+	}
 	if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
 		ex_recv(f, b, r);
 		buf_addf(b, ".%s(", m[0] == 's' ? "starts_with" : "ends_with");
@@ -1897,10 +2006,18 @@ static void print_call(struct fe *f, struct buf *b, struct ex *x)
 
 static void print_slice(struct fe *f, struct buf *b, struct ex *x)
 {
-	buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice(" : "rt::slice(");
-	ex_ref(f, b, x->a[0]);
+	const char *sx = x->a[0]->ty->kind == TY_STR ? strix(f, x->a[0]) : NULL;
+
+	if (sx)
+		buf_addf(b, "%s.slice(", sx);
+	else
+		buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice("
+							  : "rt::slice(");
+	if (!sx)
+		ex_ref(f, b, x->a[0]);
 	for (int i = 1; i < 4; i++) {
-		buf_adds(b, ", ");
+		if (i > 1 || !sx)
+			buf_adds(b, ", ");
 		if (!x->a[i]) {
 			buf_adds(b, "None");
 			continue;

@@ -255,6 +255,8 @@ enum gdep_kind {
 	GDEP_BUILTIN = 'b', /* a builtin, not shadowed by a global */
 	GDEP_MODATTR = 'm', /* name bound to a module, .attr of it */
 	GDEP_ALIAS = 'a',   /* name bound to module.attr (from m import a) */
+	GDEP_SETCONST = 's', /* name bound to a set literal (lit), read by
+			      * in/not in: its content checked at each call */
 };
 
 struct gdep {

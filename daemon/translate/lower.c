@@ -39,6 +39,9 @@ struct lower {
 	size_t nscope, capscope;
 	int ncomp;
 	int loop_depth;
+	/* a set constant may be read here: the right side of in/not in */
+	bool set_ok;
+	int set_reads; /* set constants read so far */
 };
 
 #define NODE_LINE(n) ((int)ts_node_start_point(n).row + 1)
@@ -139,6 +142,41 @@ static bool is_literal_node(TSNode n)
 	return !strcmp(t, "integer") || !strcmp(t, "float") ||
 	       !strcmp(t, "true") || !strcmp(t, "false") ||
 	       !strcmp(t, "none") || !strcmp(t, "string");
+}
+
+/* {"if", "else"} or {1, 2}: a set display of str literals or of int
+ * literals, which a module constant may be (read only by in/not in,
+ * guarded on its content at each call: sets are mutable). */
+static bool is_set_literal_node(TSNode n)
+{
+	uint32_t nk = ts_node_named_child_count(n);
+	bool strs = false, ints = false;
+
+	if (!node_is(n, "set") || nk == 0)
+		return false;
+	for (uint32_t i = 0; i < nk; i++) {
+		TSNode k = ts_node_named_child(n, i);
+		if (node_is(k, "string"))
+			strs = true;
+		else if (node_is(k, "integer") ||
+			 (node_is(k, "unary_operator") &&
+			  node_is(field(k, "argument"), "integer")))
+			ints = true;
+		else if (!node_is(k, "comment"))
+			return false;
+	}
+	return strs != ints;
+}
+
+/* A lowered set display whose items are all str literals or all int
+ * literals (not a negation left unfolded, not an f-string). */
+static bool set_of_literals(const struct ex *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->a[i]->kind != v->a[0]->kind ||
+		    (v->a[i]->kind != EX_STR && v->a[i]->kind != EX_INT))
+			return false;
+	return v->n > 0;
 }
 
 /* Collects identifiers bound by a pattern (a, (b, c), d[i] binds nothing). */
@@ -472,6 +510,12 @@ static struct ex *lit_copy(struct lower *L, const struct ex *src, TSNode at)
 	e->fval = src->fval;
 	e->sval = src->sval;
 	e->slen = src->slen;
+	if (src->kind == EX_SET) {
+		e->a = arena_alloc(L->a, src->n * sizeof(*e->a));
+		for (size_t i = 0; i < src->n; i++)
+			e->a[i] = lit_copy(L, src->a[i], at);
+		e->n = src->n;
+	}
 	return e;
 }
 
@@ -535,8 +579,20 @@ static struct ex *lower_name(struct lower *L, TSNode n)
 	}
 	for (size_t i = 0; i < L->m->nconsts; i++)
 		if (!strcmp(L->m->consts[i].name, name)) {
-			ir_fn_add_dep(L->a, L->fn, GDEP_CONST, name, NULL,
-				      NULL, L->m->consts[i].value, 0);
+			const struct ex *cv = L->m->consts[i].value;
+			if (cv->kind == EX_SET && !L->set_ok) {
+				lower_fail(L, n,
+					   "reads module global set '%s' other "
+					   "than as the right side of 'in'",
+					   name);
+				return NULL;
+			}
+			if (cv->kind == EX_SET)
+				L->set_reads++;
+			ir_fn_add_dep(L->a, L->fn,
+				      cv->kind == EX_SET ? GDEP_SETCONST
+							 : GDEP_CONST,
+				      name, NULL, NULL, cv, 0);
 			return lit_copy(L, L->m->consts[i].value, n);
 		}
 	mf = math_alias(L, name);
@@ -1215,6 +1271,7 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 	}
 	if (!strcmp(t, "comparison_operator")) {
 		size_t ncmp = 0;
+		ptrdiff_t set_at = -1;
 		e = ex_new(L->a, EX_CMP, NODE_LINE(n), NODE_COL(n));
 		e->cmp =
 		    arena_alloc(L->a, ts_node_child_count(n) * sizeof(int));
@@ -1223,9 +1280,18 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 			if (node_is(ch, "comment"))
 				continue;
 			if (ts_node_is_named(ch)) {
-				struct ex *c = lower_ex(L, ch);
+				int reads = L->set_reads;
+				bool was = L->set_ok;
+				struct ex *c;
+				L->set_ok = ncmp > 0 &&
+					    (e->cmp[ncmp - 1] == CMP_IN ||
+					     e->cmp[ncmp - 1] == CMP_NOTIN);
+				c = lower_ex(L, ch);
+				L->set_ok = was;
 				if (!c)
 					return NULL;
+				if (L->set_reads != reads)
+					set_at = e->n;
 				ex_push(L->a, e, c, &cap);
 			} else {
 				int op = cmp_from_text(node_type(ch));
@@ -1241,6 +1307,12 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 		}
 		if (e->n < 2 || ncmp != e->n - 1) {
 			lower_fail(L, n, "malformed comparison");
+			return NULL;
+		}
+		if (set_at >= 0 && (size_t)set_at != e->n - 1) {
+			lower_fail(L, n,
+				   "a module global set compared further in a "
+				   "chain");
 			return NULL;
 		}
 		return e;
@@ -1938,7 +2010,7 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 		name = node_text(&L, left);
 		if (name_in(m->globals_bad, m->nbad, name))
 			continue;
-		if (!is_literal_node(right)) {
+		if (!is_literal_node(right) && !is_set_literal_node(right)) {
 			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad,
 				 name);
 			continue;
@@ -1947,7 +2019,8 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 		v = lower_ex(&L, right);
 		free(dummy.reason);
 		dummy.reason = NULL;
-		if (!v || v->kind == EX_UNOP || v->kind == EX_FSTR) {
+		if (!v || v->kind == EX_UNOP || v->kind == EX_FSTR ||
+		    (v->kind == EX_SET && !set_of_literals(v))) {
 			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad,
 				 name);
 			continue;

@@ -50,6 +50,7 @@ pub mod o {
         fn PyMethod_New(f: P, s: P) -> P;
         static mut PyTraceBack_Type: ffi::PyTypeObject;
         fn PyUnicode_InternFromString(s: *const c_char) -> P;
+        fn _PySet_NextEntry(set: P, pos: *mut isize, key: *mut P, hash: *mut isize) -> c_int;
     }
 
     // ---- interpreter facts read at import ----
@@ -69,6 +70,8 @@ pub mod o {
     static mut S_BUILTINS: P = null_mut();
     static mut S_CLASS: P = null_mut();
     static mut LIST_APPEND: P = null_mut();
+    static mut S_INIT: P = null_mut();
+    static mut EMPTY_TUPLE: P = null_mut();
     /// builtins.globals, locals, vars, dir, eval, exec as at import: the
     /// calls that read the caller's frame, answered for the native one.
     static mut FRAME_BUILTINS: [P; 6] = [null_mut(); 6];
@@ -100,6 +103,8 @@ pub mod o {
         S_WRAPPED = intern(c"__wrapped__");
         S_BUILTINS = intern(c"__builtins__");
         S_CLASS = intern(c"__class__");
+        S_INIT = intern(c"__init__");
+        EMPTY_TUPLE = O::own(ffi::PyTuple_New(0))?.into_raw();
         DICT_VERSIONS = dict_versions_selftest();
         {
             let t = std::ptr::addr_of_mut!(ffi::PyList_Type) as P;
@@ -1234,9 +1239,48 @@ pub mod o {
     pub unsafe fn call<const N: usize>(f: O, args: [Option<O>; N]) -> R<O> {
         let mut a: [P; N] = [null_mut(); N];
         for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
-        let r = ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut());
+        let r = if ffi::Py_TYPE(f.p()) == std::ptr::addr_of_mut!(ffi::PyType_Type) {
+            construct(f.p(), a.as_mut_ptr(), N - 1, null_mut())
+        } else {
+            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut())
+        };
         drop(args);
         O::own(r)
+    }
+
+    /// C(args...) for a class whose metaclass is type, whose __new__ is
+    /// object's and whose __init__ is a native function of ours: what
+    /// type_call does (tp_new, then __init__ through slot_tp_init, its
+    /// result None or TypeError), without the argument tuple, the call of
+    /// the type, the look-up and the bound call slot_tp_init makes.
+    /// object_new ignores the arguments when __init__ is overridden, so
+    /// it gets the empty tuple. a[0] is a free slot (for self), the
+    /// arguments follow; anything else takes the ordinary call.
+    unsafe fn construct(t: P, a: *mut P, nargs: usize, kwnames: P) -> P {
+        let tp = t as *mut ffi::PyTypeObject;
+        let new = (*tp).tp_new;
+        let init = if new.map(|f| f as usize) == (*std::ptr::addr_of!(ffi::PyBaseObject_Type)).tp_new.map(|f| f as usize) {
+            _PyType_Lookup(tp, S_INIT)
+        } else { null_mut() };
+        if init.is_null() || ffi::Py_TYPE(init) != NFN_TYPE {
+            return ffi::PyObject_Vectorcall(t, a.add(1), nargs | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+        }
+        ffi::Py_INCREF(init); // the call may rebind C.__init__
+        let obj = new.unwrap()(tp, EMPTY_TUPLE, null_mut());
+        if obj.is_null() { ffi::Py_DECREF(init); return null_mut(); }
+        *a = obj;
+        let r = nfn_vectorcall(init, a, nargs + 1, kwnames);
+        ffi::Py_DECREF(init);
+        if r.is_null() { ffi::Py_DECREF(obj); return null_mut(); }
+        if r != ffi::Py_None() {
+            let msg = format!("__init__() should return None, not '{}'", type_name(r));
+            ffi::Py_DECREF(r);
+            ffi::Py_DECREF(obj);
+            raise_str(ffi::PyExc_TypeError, &msg);
+            return null_mut();
+        }
+        ffi::Py_DECREF(r);
+        obj
     }
 
     /// f(args..., k=v...): the last entries of args are the keyword values
@@ -1246,7 +1290,11 @@ pub mod o {
         let mut a: [P; N] = [null_mut(); N];
         for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
         let nkw = ffi::PyTuple_GET_SIZE(kwnames) as usize;
-        let r = ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+        let r = if ffi::Py_TYPE(f.p()) == std::ptr::addr_of_mut!(ffi::PyType_Type) {
+            construct(f.p(), a.as_mut_ptr(), N - 1 - nkw, kwnames)
+        } else {
+            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+        };
         drop(args);
         O::own(r)
     }
@@ -1930,7 +1978,9 @@ pub mod o {
     /// monkeypatched builtins) sends the call to the original function,
     /// before anything has happened. The dicts' versions skip the check
     /// while none of them changed.
-    struct Guard { kind: u8, name: P, expect: P, module: P, attr: P }
+    /// lit: for a set constant ('s'), the set its literal makes, which
+    /// the global's content is checked against at each call.
+    struct Guard { kind: u8, name: P, expect: P, module: P, attr: P, lit: P }
     pub struct GuardSet { g: Vec<Guard>, dicts: Vec<(P, u64)>, valid: bool }
 
     impl Drop for GuardSet {
@@ -1941,6 +1991,7 @@ pub mod o {
                     ffi::Py_XDECREF(g.module);
                     ffi::Py_XDECREF(g.name);
                     ffi::Py_XDECREF(g.attr);
+                    ffi::Py_XDECREF(g.lit);
                 }
             }
         }
@@ -1974,6 +2025,37 @@ pub mod o {
         r == 1
     }
 
+    /// v holds what the set literal lit holds, every item of v of the
+    /// exact type the literal's are (a str subclass with an __eq__ of
+    /// its own would change what `in` answers). O(len): sets have no
+    /// version tag.
+    unsafe fn set_same(v: P, lit: P) -> bool {
+        if v.is_null() || ffi::Py_TYPE(v) != ffi::Py_TYPE(lit)
+            || ffi::PySet_Size(v) != ffi::PySet_Size(lit) { return false; }
+        let (mut pos, mut key, mut hash): (isize, P, isize) = (0, null_mut(), 0);
+        while _PySet_NextEntry(v, &mut pos, &mut key, &mut hash) != 0 {
+            if ffi::PyUnicode_CheckExact(key) == 0 && ffi::PyLong_CheckExact(key) == 0 { return false; }
+            let r = ffi::PySet_Contains(lit, key);
+            if r != 1 { if r < 0 { ffi::PyErr_Clear(); } return false; }
+        }
+        true
+    }
+
+    /// Python's value of a guard's literal text, or null.
+    unsafe fn eval_literal(text: &str) -> P {
+        let src = std::ffi::CString::new(text).unwrap();
+        let code = ffi::Py_CompileString(src.as_ptr(), c"<rustify guard>".as_ptr(), ffi::Py_eval_input);
+        let lit = if code.is_null() { null_mut() } else {
+            let d = ffi::PyDict_New();
+            let r = ffi::PyEval_EvalCode(code, d, d);
+            ffi::Py_DECREF(code);
+            ffi::Py_XDECREF(d);
+            r
+        };
+        ffi::PyErr_Clear();
+        lit
+    }
+
     unsafe fn dict_get(d: P, k: P) -> P {
         let v = ffi::PyDict_GetItemWithError(d, k);
         if v.is_null() { ffi::PyErr_Clear(); }
@@ -1998,23 +2080,20 @@ pub mod o {
         for &(kind, name, module, attr, line) in spec.guards {
             let n = istr(name);
             if n.is_null() { return None; }
-            let mut g = Guard { kind, name: n, expect: null_mut(), module: null_mut(), attr: null_mut() };
+            let mut g = Guard { kind, name: n, expect: null_mut(), module: null_mut(), attr: null_mut(), lit: null_mut() };
             let v = dict_get(globals, n);
             let ok = match kind {
                 b'c' => {
-                    let src = std::ffi::CString::new(attr).unwrap();
-                    let code = ffi::Py_CompileString(src.as_ptr(), c"<rustify guard>".as_ptr(), ffi::Py_eval_input);
-                    let lit = if code.is_null() { null_mut() } else {
-                        let d = ffi::PyDict_New();
-                        let r = ffi::PyEval_EvalCode(code, d, d);
-                        ffi::Py_DECREF(code);
-                        ffi::Py_XDECREF(d);
-                        r
-                    };
+                    let lit = eval_literal(attr);
                     let same = !lit.is_null() && same_literal(v, lit);
                     ffi::Py_XDECREF(lit);
-                    ffi::PyErr_Clear();
                     if same { g.expect = v; }
+                    same
+                }
+                b's' => {
+                    let lit = eval_literal(attr);
+                    let same = !lit.is_null() && set_same(v, lit);
+                    if same { g.expect = v; g.lit = lit; } else { ffi::Py_XDECREF(lit); }
                     same
                 }
                 b'f' => {
@@ -2065,7 +2144,8 @@ pub mod o {
 
     unsafe fn guards_hold(gs: &mut GuardSet, globals: P, builtins: P) -> bool {
         if DICT_VERSIONS && gs.valid && gs.dicts.iter().all(|&(d, v)| dict_version(d) == v) {
-            return true;
+            // the same objects are bound: a set's content can still change
+            return gs.g.iter().all(|g| g.kind != b's' || set_same(g.expect, g.lit));
         }
         gs.valid = false;
         for g in gs.g.iter_mut() {
@@ -2080,6 +2160,15 @@ pub mod o {
                     g.expect = v;
                     true
                 }
+                b's' if set_same(v, g.lit) => {
+                    if v != g.expect {
+                        ffi::Py_INCREF(v);
+                        ffi::Py_DECREF(g.expect);
+                        g.expect = v;
+                    }
+                    true
+                }
+                b's' => false,
                 b'c' | b'a' => v == g.expect,
                 b'f' => code_of(v) == g.expect,
                 b'b' => v.is_null() && dict_get(builtins, g.name) == g.expect,

@@ -2417,6 +2417,14 @@ static void py_literal_text(struct buf *b, const struct ex *x)
 	case EX_BOOL:
 		buf_adds(b, x->ival ? "True" : "False");
 		break;
+	case EX_SET:
+		buf_addch(b, '{');
+		for (size_t i = 0; i < x->n; i++) {
+			py_literal_text(b, x->a[i]);
+			buf_adds(b, ", ");
+		}
+		buf_addch(b, '}');
+		break;
 	case EX_STR:
 		buf_addch(b, '\'');
 		for (size_t i = 0; i < x->slen; i++) {
@@ -2486,7 +2494,7 @@ static void guards_list(struct buf *b, struct ir_module *tm,
 	for (size_t i = 0; i < n; i++) {
 		struct buf lit = BUF_INIT;
 		const char *attr = v[i]->attr ? v[i]->attr : "";
-		if (v[i]->kind == GDEP_CONST) {
+		if (v[i]->kind == GDEP_CONST || v[i]->kind == GDEP_SETCONST) {
 			py_literal_text(&lit, v[i]->lit);
 			attr = lit.data;
 		}

@@ -182,7 +182,9 @@ static void plan_views(struct ir_fn *fn)
 
 static bool is_index_of(const struct ex *x, const void *var)
 {
-	return (x->kind == EX_INDEX || ex_is_call(x, "len")) && x->n >= 1 &&
+	return (x->kind == EX_INDEX || x->kind == EX_SLICE ||
+		ex_is_call(x, "len")) &&
+	       x->n >= 1 &&
 	       ex_is_var(x->a[0], *(const int *)var);
 }
 

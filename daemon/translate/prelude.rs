@@ -574,7 +574,7 @@ pub mod rt {
             match &self.chars { None => self.s.len() as i64, Some(c) => c.len() as i64 }
         }
         #[inline]
-        fn at(&self, i: i64) -> R<char> {
+        pub fn at(&self, i: i64) -> R<char> {
             match &self.chars {
                 None => Ok(self.s.as_bytes()[ix(self.s.len(), i)?] as char),
                 Some(c) => Ok(c[ix(c.len(), i)?]),
@@ -582,6 +582,28 @@ pub mod rt {
         }
         #[inline]
         pub fn get(&self, i: i64) -> R<String> { Ok(self.at(i)?.to_string()) }
+        /// s[lo:hi:step] from the code point index (sslice decodes the
+        /// whole str for each slice).
+        pub fn slice(&self, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<String> {
+            match &self.chars {
+                None => {
+                    let (start, _, st, n) = slice_indices(self.s.len(), lo, hi, step)?;
+                    if st == 1 { return Ok(self.s[start as usize..start as usize + n].to_string()); }
+                    let b = self.s.as_bytes();
+                    let mut out = String::with_capacity(n);
+                    let mut i = start;
+                    for _ in 0..n { out.push(b[i as usize] as char); i += st; }
+                    Ok(out)
+                }
+                Some(c) => {
+                    let (start, _, st, n) = slice_indices(c.len(), lo, hi, step)?;
+                    let mut out = String::with_capacity(n);
+                    let mut i = start;
+                    for _ in 0..n { out.push(c[i as usize]); i += st; }
+                    Ok(out)
+                }
+            }
+        }
         #[inline]
         pub fn get_into(&self, out: &mut String, i: i64) -> R<()> {
             let c = self.at(i)?;
@@ -685,6 +707,11 @@ pub mod rt {
         if s.is_ascii() { return Ok(!s.is_empty() && s.as_bytes().iter().all(a)); }
         Ok(s.chars().all(u))
     }
+    // str.isX() of one code point (s[i].isalpha() through an rt::StrIx)
+    #[inline] pub fn c_isdigit(c: char) -> bool { if c.is_ascii() { c.is_ascii_digit() } else { u_digit(c) } }
+    #[inline] pub fn c_isalpha(c: char) -> bool { if c.is_ascii() { c.is_ascii_alphabetic() } else { u_alpha(c) } }
+    #[inline] pub fn c_isalnum(c: char) -> bool { if c.is_ascii() { c.is_ascii_alphanumeric() } else { u_alnum(c) } }
+    #[inline] pub fn c_isspace(c: char) -> bool { if c.is_ascii() { py_ws(c) } else { u_ws(c) } }
     pub fn isdigit(s: &str) -> R<bool> { pred(s, u8::is_ascii_digit, u_digit) }
     pub fn isalpha(s: &str) -> R<bool> { pred(s, u8::is_ascii_alphabetic, u_alpha) }
     pub fn isalnum(s: &str) -> R<bool> { pred(s, u8::is_ascii_alphanumeric, u_alnum) }

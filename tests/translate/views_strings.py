@@ -136,10 +136,43 @@ def csv_split(line: str, sep: str = ",") -> list[str]:
     return fields
 
 
+def scan_ops(src: str) -> list[str]:
+    # slices, one-char tests and predicates through the str's index
+    out = []
+    i = 0
+    n = len(src)
+    while i < n:
+        if src[i:i + 2] in ("==", "->", "é!"):
+            out.append(src[i:i + 2])
+            i += 2
+        elif src[i].isalpha() or "_" == src[i]:
+            j = i
+            while j < n and (src[j].isalnum() or src[j] == "_"):
+                j += 1
+            out.append(src[i:j].upper() if src[i] != "é" else src[j:i:-1])
+            i = j
+        elif src[i].isdigit() or src[i].isspace():
+            i += 1
+        else:
+            out.append(src[-i - 1::-2] + src[i])
+            i += 1
+    return out
+
+
+def small_codes(xs: list[int]) -> list[bool]:
+    return [x in {3, -7, 2 ** 40} or x not in (1, 5, 9) for x in xs]
+
+
 NAN = float("nan")
 INF = float("inf")
 
 INPUTS = {
+    "scan_ops": [
+        ("",), ("a==b",), ("x_1 -> é! y",), ("naïve é_x == ²½ 3",),
+        ("İstanbul ΣΑΣ ß",), ("\u3000a\u2028b",), ("==",), ("=",),
+        ("->->é",), ("ab\U0001F600c",),
+    ],
+    "small_codes": [([],), ([3, 1, 2 ** 40, 9, -7, 4],)],
     "dot": [
         ([], []),
         ([1.5, -2.0], [2.0, 4.0]),

@@ -10,8 +10,11 @@ from unittest import mock
 
 LIMIT = 10
 SCALE = 2.5
+KEYWORDS = {"if", "else", "fn"}
+SMALL = {1, 2, 3, -4}
 
-TYPED = ["capped", "helper", "uses_helper", "norm", "norm_alias", "count"]
+TYPED = ["capped", "helper", "uses_helper", "norm", "norm_alias", "count",
+         "kinds", "smalls"]
 
 
 def capped(xs: list[int]) -> int:
@@ -42,6 +45,27 @@ def norm_alias(xs: list[float]) -> float:
 
 def count(xs: list[int]) -> int:
     return len(xs)
+
+
+def kinds(words: list[str]) -> list[str]:
+    # a module set constant read by `in`: guarded on its content
+    return ["kw" if w in KEYWORDS else "name" if w not in SMALL_WORDS
+            else "small" for w in words]
+
+
+SMALL_WORDS = {"a", "an"}
+
+
+def smalls(xs: list[int]) -> int:
+    return sum([1 for x in xs if x in SMALL])
+
+
+class Weird(str):
+    # equal to everything of its hash: `in` answers through this __eq__
+    def __eq__(self, other):
+        return True
+
+    __hash__ = str.__hash__
 
 
 THIS = sys.modules[__name__]
@@ -97,6 +121,44 @@ def scenario_builtins_and_math():
         out.append(norm([1.0]))
     out.append(norm_alias([3.0, 4.0]))
     return out, norm([3.0, 4.0]), count([1])
+
+
+def scenario_set_constants():
+    # sets are mutable and have no version: add, discard, clear, update,
+    # a rebinding to an equal set or to a frozenset, an item of a str
+    # subclass; every change shows
+    ws = ["if", "x", "fn", "a", "while", "an"]
+    out = [kinds(ws), smalls([1, 5, -4, 3])]
+    KEYWORDS.add("while")
+    out.append(kinds(ws))
+    KEYWORDS.discard("while")
+    out.append(kinds(ws))
+    KEYWORDS.discard("if")
+    KEYWORDS.add("x")
+    out.append(kinds(ws))
+    KEYWORDS.discard("x")
+    KEYWORDS.add("if")
+    out.append(kinds(ws))
+    globals()["KEYWORDS"] = {"fn", "else", "if"}
+    out.append(kinds(ws))
+    THIS.KEYWORDS = frozenset({"fn", "else", "if"})
+    out.append(kinds(ws))
+    THIS.KEYWORDS = {"if", "else", "fn"}
+    KEYWORDS.discard("fn")
+    KEYWORDS.add(Weird("fn"))
+    out.append(kinds(["fn", "x", "if"]))
+    KEYWORDS.clear()
+    KEYWORDS.update({"if", "else", "fn"})
+    out.append(kinds(ws))
+    SMALL.add(5)
+    out.append(smalls([1, 5, -4, 3]))
+    SMALL.discard(5)
+    SMALL.add(True)
+    out.append(smalls([1, 5, -4, 3]))
+    SMALL.discard(True)
+    SMALL.add(1)
+    out.append(smalls([1, 5, -4, 3]))
+    return out
 
 
 def scenario_shadow_global_len():
