@@ -495,6 +495,18 @@ pub mod o {
         match v { Some(o) => Ok(o.clone()), None => Err(unbound_local(name)) }
     }
 
+    /// A local's value, borrowed from the variable (for an operation that
+    /// only reads it: the native code alone can rebind the variable).
+    #[inline]
+    pub unsafe fn ldp(v: &Option<O>, name: P) -> R<P> {
+        match v { Some(o) => Ok(o.p()), None => Err(unbound_local(name)) }
+    }
+
+    #[inline]
+    pub unsafe fn ldp_outer(v: &Option<O>, name: P) -> R<P> {
+        match v { Some(o) => Ok(o.p()), None => Err(unbound_free(name)) }
+    }
+
     /// A local read from inside an inlined comprehension (CPython: a free
     /// variable of the comprehension's frame).
     #[inline]
@@ -502,7 +514,7 @@ pub mod o {
         match v { Some(o) => Ok(o.clone()), None => Err(unbound_free(name)) }
     }
 
-    pub unsafe fn del_local(v: &mut Option<O>, name: P) -> R<()> {
+    pub unsafe fn del_local<T>(v: &mut Option<T>, name: P) -> R<()> {
         if v.is_none() { return Err(unbound_local(name)); }
         *v = None;
         Ok(())
@@ -756,6 +768,37 @@ pub mod o {
             _ => None,
         }
     }
+    // ---- unboxed locals ----
+    // A local that arithmetic assigns (x = a - b, x += d) holds a V: a
+    // float or int result stays unboxed while the local is read only by
+    // + - * /. Any other read makes the object once and keeps it in the
+    // local, so every such read sees the one object Python would have
+    // made at the assignment.
+
+    /// A read of an unboxed local as an operand of + - * /.
+    #[inline(always)]
+    pub unsafe fn ldvv(v: &Option<V>, name: P, outer: bool) -> R<V> {
+        match v {
+            Some(V::F(f)) => Ok(V::F(*f)),
+            Some(V::I(i)) => Ok(V::I(*i)),
+            Some(V::O(o)) => Ok(V::O(o.clone())),
+            None => Err(if outer { unbound_free(name) } else { unbound_local(name) }),
+        }
+    }
+
+    /// Any other read of an unboxed local: its object, made once.
+    #[inline]
+    pub unsafe fn ldv(v: &mut Option<V>, name: P, outer: bool) -> R<O> {
+        let o = match v {
+            Some(V::O(o)) => return Ok(o.clone()),
+            Some(V::F(f)) => float_obj(*f)?,
+            Some(V::I(i)) => int_obj(*i)?,
+            None => return Err(if outer { unbound_free(name) } else { unbound_local(name) }),
+        };
+        *v = Some(V::O(o.clone()));
+        Ok(o)
+    }
+
     /// The object a V stands for (a new float or int when unboxed).
     #[inline(always)]
     pub unsafe fn vbox(v: V) -> R<O> {
@@ -903,6 +946,44 @@ pub mod o {
 
     /// A comparison whose result is only tested (if, while, and/or).
     #[inline]
+    /// (a0, a1, ...) op (b0, b1, ...) for two displays of one length, as
+    /// tuplerichcompare answers, without the tuples.
+    pub unsafe fn cmp_tuples<const N: usize>(a: [O; N], b: [O; N], op: u32) -> R<O> {
+        match tuples_first_diff(&a, &b)? {
+            None => Ok(boolean(matches!(op, 2 | 4 | 5))),
+            Some(_) if op == 5 || op == 6 => Ok(boolean(op == 6)),
+            Some(i) => cmp(a[i].clone(), b[i].clone(), op),
+        }
+    }
+
+    pub unsafe fn cmp_tuples_bool<const N: usize>(a: [O; N], b: [O; N], op: u32) -> R<bool> {
+        match tuples_first_diff(&a, &b)? {
+            None => Ok(matches!(op, 2 | 4 | 5)),
+            Some(_) if op == 5 || op == 6 => Ok(op == 6),
+            Some(i) => cmp_bool(a[i].clone(), b[i].clone(), op),
+        }
+    }
+
+    /// The first index whose items are neither the same object nor
+    /// equal (PyObject_RichCompareBool's Py_EQ), or None.
+    #[inline]
+    unsafe fn tuples_first_diff<const N: usize>(a: &[O; N], b: &[O; N]) -> R<Option<usize>> {
+        for i in 0..N {
+            let (x, y) = (a[i].p(), b[i].p());
+            if x == y { continue; }
+            let eq = match cmp_fast(x, y, 5) {
+                Some(r) => r,
+                None => {
+                    let r = ffi::PyObject_RichCompareBool(x, y, ffi::Py_EQ);
+                    if r < 0 { return Err(X); }
+                    r == 1
+                }
+            };
+            if !eq { return Ok(Some(i)); }
+        }
+        Ok(None)
+    }
+
     pub unsafe fn cmp_bool(a: O, b: O, op: u32) -> R<bool> {
         if let Some(r) = cmp_fast(a.p(), b.p(), op) { return Ok(r); }
         match op {
@@ -929,8 +1010,8 @@ pub mod o {
     /// ix: the name's index in the inline values (-1: look in the
     /// instance's dict); off: the byte offset of a __slots__ member
     /// holding it (-1: not a slot).
-    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize }
-    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1, off: -1 }; }
+    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize, md: MD }
+    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1, off: -1, md: MD::NEW }; }
     static mut ATTR_FAST: bool = false;
     const MANAGED_DICT: std::os::raw::c_ulong = 1 << 4;
 
@@ -1003,27 +1084,31 @@ pub mod o {
     unsafe fn managed_dict(o: P) -> P { *((o as *mut P).sub(3)) }
 
     #[inline]
-    pub unsafe fn getattr_c(o: O, name: P, c: *mut AC) -> R<O> {
+    pub unsafe fn getattr_c(o: O, name: P, c: *mut AC) -> R<O> { getattr_cb(o.p(), name, c) }
+
+    /// getattr_c of a borrowed object (a local variable's, ldp).
+    #[inline]
+    pub unsafe fn getattr_cb(o: P, name: P, c: *mut AC) -> R<O> {
         let c = &mut *c;
-        let tp = ffi::Py_TYPE(o.p());
+        let tp = ffi::Py_TYPE(o);
         if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
             // the type (same version: no attribute of that name on it or
             // its bases) leaves the name to the instance: its inline
             // values, or its dict (CPython's LOAD_ATTR_INSTANCE_VALUE and
             // LOAD_ATTR_WITH_HINT), or a slot
             if c.off > 0 {
-                let v = *((o.p() as *mut u8).offset(c.off) as *mut P);
+                let v = *((o as *mut u8).offset(c.off) as *mut P);
                 if !v.is_null() { return Ok(O::borrow(v)); }
-                return O::own(ffi::PyObject_GetAttr(o.p(), name));
+                return O::own(ffi::PyObject_GetAttr(o, name));
             }
-            let vals = inline_values(o.p());
+            let vals = inline_values(o);
             if !vals.is_null() {
                 if c.ix >= 0 {
                     let v = *vals.offset(c.ix);
                     if !v.is_null() { return Ok(O::borrow(v)); }
                 }
             } else {
-                let d = managed_dict(o.p());
+                let d = managed_dict(o);
                 if !d.is_null() {
                     let v = ffi::PyDict_GetItemWithError(d, name);
                     if !v.is_null() { return Ok(O::borrow(v)); }
@@ -1031,8 +1116,20 @@ pub mod o {
                 }
             }
         }
-        let r = O::own(ffi::PyObject_GetAttr(o.p(), name))?;
-        if ATTR_FAST { attr_fill(o.p(), name, r.p(), c, false); }
+        getattr_fill(o, name, c)
+    }
+
+    #[inline(never)]
+    unsafe fn getattr_fill(o: P, name: P, c: &mut AC) -> R<O> {
+        if ffi::PyModule_CheckExact(o) != 0 {
+            let v = module_hit(o, &c.md);
+            if !v.is_null() { return Ok(O::borrow(v)); }
+            let r = O::own(ffi::PyObject_GetAttr(o, name))?;
+            module_fill(o, name, r.p(), &mut c.md);
+            return Ok(r);
+        }
+        let r = O::own(ffi::PyObject_GetAttr(o, name))?;
+        if ATTR_FAST { attr_fill(o, name, r.p(), c, false); }
         Ok(r)
     }
 
@@ -1324,8 +1421,37 @@ pub mod o {
     /// the method found on one type at one version, used while the
     /// instance cannot shadow it (no instance dict, or inline values whose
     /// shared keys lack the name).
-    pub struct MC { tp: *mut ffi::PyTypeObject, ver: u32, m: P }
-    impl MC { pub const NEW: MC = MC { tp: null_mut(), ver: 0, m: null_mut() }; }
+    pub struct MC { tp: *mut ffi::PyTypeObject, ver: u32, m: P, md: MD }
+    impl MC { pub const NEW: MC = MC { tp: null_mut(), ver: 0, m: null_mut(), md: MD::NEW }; }
+
+    /// A module attribute site's cache (LOAD_ATTR_MODULE): the value found
+    /// in one module's dict at one version (3.11 versions are global and
+    /// change on every write, so an unchanged version is an unchanged
+    /// dict, and the value is still the dict's).
+    pub struct MD { m: P, ver: u64, v: P }
+    impl MD { pub const NEW: MD = MD { m: null_mut(), ver: 0, v: null_mut() }; }
+
+    #[inline(always)]
+    unsafe fn module_hit(o: P, c: &MD) -> P {
+        if c.m == o && DICT_VERSIONS && dict_version(ffi::PyModule_GetDict(o)) == c.ver { c.v } else { null_mut() }
+    }
+
+    /// After a look-up of module.name gave v: cached when v is the
+    /// module dict's entry, and the module type has nothing of that name
+    /// (no descriptor of ModuleType can take precedence).
+    unsafe fn module_fill(o: P, name: P, v: P, c: &mut MD) {
+        if !DICT_VERSIONS || ffi::PyModule_CheckExact(o) == 0 { return; }
+        let d = ffi::PyModule_GetDict(o);
+        let t = std::ptr::addr_of_mut!(ffi::PyModule_Type);
+        if d.is_null() || ffi::PyDict_CheckExact(d) == 0 || !_PyType_Lookup(t, name).is_null()
+            || ffi::PyDict_GetItemWithError(d, name) != v {
+            ffi::PyErr_Clear();
+            return;
+        }
+        c.m = o;
+        c.ver = dict_version(d);
+        c.v = v;
+    }
 
     #[inline(always)]
     unsafe fn shadow_free(o: P, tp: *mut ffi::PyTypeObject, name: P) -> bool {
@@ -1343,6 +1469,14 @@ pub mod o {
     pub unsafe fn method_c(obj: O, name: P, c: *mut MC) -> R<(O, Option<O>)> {
         let c = &mut *c;
         let tp = ffi::Py_TYPE(obj.p());
+        if tp == std::ptr::addr_of_mut!(ffi::PyModule_Type) {
+            // math.sqrt(x): the module's function, no self
+            let v = module_hit(obj.p(), &c.md);
+            if !v.is_null() { return Ok((O::borrow(v), None)); }
+            let r = method(obj.clone(), name)?;
+            if r.1.is_none() { module_fill(obj.p(), name, r.0.p(), &mut c.md); }
+            return Ok(r);
+        }
         if ATTR_FAST && tp == c.tp && (*tp).tp_version_tag == c.ver && shadow_free(obj.p(), tp, name) {
             return Ok((O::borrow(c.m), Some(obj)));
         }
@@ -1537,15 +1671,14 @@ pub mod o {
     /// a, b, c = v (UNPACK_SEQUENCE).
     pub unsafe fn unpack<const N: usize>(v: O) -> R<[O; N]> {
         let p = v.p();
-        let exact = (ffi::PyTuple_CheckExact(p) != 0 && ffi::PyTuple_GET_SIZE(p) == N as isize)
-            || (ffi::PyList_CheckExact(p) != 0 && ffi::PyList_GET_SIZE(p) == N as isize);
+        if ffi::PyTuple_CheckExact(p) != 0 && ffi::PyTuple_GET_SIZE(p) == N as isize {
+            return Ok(std::array::from_fn(|i| O::borrow(ffi::PyTuple_GET_ITEM(p, i as isize))));
+        }
+        if ffi::PyList_CheckExact(p) != 0 && ffi::PyList_GET_SIZE(p) == N as isize {
+            return Ok(std::array::from_fn(|i| O::borrow(ffi::PyList_GET_ITEM(p, i as isize))));
+        }
         let mut out: Vec<O> = Vec::with_capacity(N);
-        if exact {
-            for i in 0..N {
-                let it = if ffi::PyTuple_CheckExact(p) != 0 { ffi::PyTuple_GET_ITEM(p, i as isize) } else { ffi::PyList_GET_ITEM(p, i as isize) };
-                out.push(O::borrow(it));
-            }
-        } else {
+        {
             let it = unpack_iter(&v)?;
             for i in 0..N {
                 match next(&it)? {
@@ -1865,6 +1998,12 @@ pub mod o {
     /// locals(): a local, when bound, into the snapshot dict.
     pub unsafe fn locals_add(d: &O, name: P, v: &Option<O>) -> R<()> {
         if let Some(v) = v { if ffi::PyDict_SetItem(d.p(), name, v.p()) < 0 { return Err(X); } }
+        Ok(())
+    }
+    pub unsafe fn locals_addv(d: &O, name: P, v: &mut Option<V>) -> R<()> {
+        if v.is_none() { return Ok(()); }
+        let o = ldv(v, name, false)?;
+        if ffi::PyDict_SetItem(d.p(), name, o.p()) < 0 { return Err(X); }
         Ok(())
     }
     pub unsafe fn locals_add_cell(d: &O, name: P, c: &O) -> R<()> {

@@ -49,6 +49,7 @@ struct oem {
 	int *errs; /* error label stack: 'x<id> */
 	size_t nerrs, caperrs;
 	bool *always_bound; /* per var: a parameter never unbound */
+	bool *num; /* per var: an unboxed local (Option<o::V>, mark_nums) */
 	/* inlined comprehensions around the code being emitted, outermost
 	 * first: their traceback entries come with an error inside them */
 	struct ocomp_at {
@@ -240,12 +241,22 @@ static const char *var_r(struct oem *em, int var)
 	return em->fn->vars[var].rname;
 }
 
+/* A plain local held unboxed (o::V). */
+static bool is_num(const struct oem *em, const struct osym *y)
+{
+	return y->kind == SYM_LOCAL && em->num && em->num[y->var];
+}
+
 static int load_name(struct oem *em, struct onode *n)
 {
 	struct osym *y = &n->sym;
 
 	switch (y->kind) {
 	case SYM_LOCAL:
+		if (is_num(em, y))
+			return emit_q(em, &n->pos, "o::ldv(&mut %s, K[%d], %s)",
+				      var_r(em, y->var), y->name,
+				      y->in_comp ? "true" : "false");
 		return emit_q(em, &n->pos, "o::%s(&%s, K[%d])",
 			      y->in_comp ? "ld_outer" : "ld",
 			      var_r(em, y->var), y->name);
@@ -338,8 +349,11 @@ static int locals_dict(struct oem *em, struct onode *n)
 	}
 	for (size_t i = 0; i < k; i++) {
 		struct ovar *v = &fn->vars[order[i]];
-		emit_qs(em, &n->pos, "o::locals_add%s(&t%d, K[%d], &%s)",
-			v->is_cell ? "_cell" : "", d, v->pname, v->rname);
+		emit_qs(em, &n->pos, "o::locals_add%s(&t%d, K[%d], &%s%s)",
+			v->is_cell		  ? "_cell"
+			: em->num[order[i]] ? "v"
+					    : "",
+			d, v->pname, em->num[order[i]] ? "mut " : "", v->rname);
 	}
 	for (size_t i = 0; i < fn->nfree; i++)
 		emit_qs(em, &n->pos, "o::locals_add_free(cx, &t%d, K[%d], %zu)",
@@ -696,6 +710,54 @@ static int ex_bool(struct oem *em, struct onode *n)
 	}
 	emit_close(em->e, NULL);
 	return r;
+}
+
+/* (a, b) < (c, d): two tuple displays of one length compared by < <= >
+ * >= == != */
+static bool tuple_cmp(const struct onode *n)
+{
+	const struct onode *l, *r;
+
+	if (n->kind != ON_CMP || n->n != 2 || n->cmp[0] < 1 || n->cmp[0] > 6)
+		return false;
+	l = n->a[0];
+	r = n->a[1];
+	return l->kind == ON_TUPLE && r->kind == ON_TUPLE && l->n == r->n &&
+	       l->n > 0 && !has_star((struct onode *)l) &&
+	       !has_star((struct onode *)r);
+}
+
+/* Every item evaluated left to right as the displays would be, then
+ * compared as tuplerichcompare does, without making the tuples: the
+ * first pair not identical nor equal decides (== and != by that alone),
+ * equal all along decides by length. A bool b<id> for a condition, else
+ * a t<id>. b: the condition's bool, or -1 for a value. */
+static int ex_tuple_cmp(struct oem *em, struct onode *n, int b)
+{
+	size_t k = n->a[0]->n;
+	int *ts = xcalloc(2 * k + 1, sizeof(int));
+	struct buf l = BUF_INIT, r = BUF_INIT;
+	int v;
+
+	for (size_t i = 0; i < 2 * k; i++)
+		ts[i] = ex(em, n->a[i / k]->a[i % k]);
+	temps_list(&l, ts, k);
+	temps_list(&r, ts + k, k);
+	if (b >= 0) {
+		v = b;
+		emit_line(em->e,
+			  "let b%d = q!(cx, 'x%d, %s, o::cmp_tuples_bool(%s, "
+			  "%s, %d));",
+			  v, err_top(em), tbs(em, &n->pos), l.data, r.data,
+			  n->cmp[0]);
+	} else {
+		v = emit_q(em, &n->pos, "o::cmp_tuples(%s, %s, %d)", l.data,
+			   r.data, n->cmp[0]);
+	}
+	buf_release(&l);
+	buf_release(&r);
+	free(ts);
+	return v;
 }
 
 /* a < b < c as a value: the first false comparison's result. */
@@ -1311,6 +1373,10 @@ static int ex_v(struct oem *em, struct onode *n)
 		return emit_q(em, &n->pos, "o::%s(t%d, t%d)",
 			      vop_fn(n->op, false), a, b);
 	}
+	if (n->kind == ON_NAME && is_num(em, &n->sym))
+		return emit_q(em, &n->pos, "o::ldvv(&%s, K[%d], %s)",
+			      var_r(em, n->sym.var), n->sym.name,
+			      n->sym.in_comp ? "true" : "false");
 	t = ex(em, n);
 	v = tmp(em);
 	emit_line(em->e, "let t%d = o::V::O(t%d);", v, t);
@@ -1347,14 +1413,24 @@ static int ex(struct oem *em, struct onode *n)
 	case ON_NAME:
 		return load_name(em, n);
 	case ON_ATTR: {
-		int o = ex(em, n->a[0]);
+		/* a local's attribute: the object borrowed from the variable */
+		bool local = n->a[0]->kind == ON_NAME &&
+			     n->a[0]->sym.kind == SYM_LOCAL &&
+			     !is_num(em, &n->a[0]->sym);
+		int o = local ? emit_q(em, &n->a[0]->pos, "o::%s(&%s, K[%d])",
+				       n->a[0]->sym.in_comp ? "ldp_outer"
+							    : "ldp",
+				       var_r(em, n->a[0]->sym.var),
+				       n->a[0]->sym.name)
+			      : ex(em, n->a[0]);
 		int t = tmp(em);
 		emit_open(em->e, "let t%d = {", t);
 		emit_line(em->e, "static mut AC: o::AC = o::AC::NEW;");
 		emit_line(em->e,
-			  "q!(cx, 'x%d, %s, o::getattr_c(t%d, K[%d], "
+			  "q!(cx, 'x%d, %s, o::getattr_c%s(t%d, K[%d], "
 			  "std::ptr::addr_of_mut!(AC)))",
-			  err_top(em), tbs(em, &n->pos), o, n->name);
+			  err_top(em), tbs(em, &n->pos), local ? "b" : "", o,
+			  n->name);
 		emit_close(em->e, ";");
 		return t;
 	}
@@ -1403,6 +1479,8 @@ static int ex(struct oem *em, struct onode *n)
 	case ON_BOOL:
 		return ex_bool(em, n);
 	case ON_CMP:
+		if (tuple_cmp(n))
+			return ex_tuple_cmp(em, n, -1);
 		return ex_cmp_from(em, n, 0, ex(em, n->a[0]));
 	case ON_IFEXP:
 		return ex_ifexp(em, n);
@@ -1469,6 +1547,8 @@ static int cond(struct oem *em, struct onode *n)
 		emit_close(em->e, NULL);
 		return b;
 	}
+	if (tuple_cmp(n))
+		return ex_tuple_cmp(em, n, b);
 	if (n->kind == ON_CMP && n->n == 2) {
 		int x = ex(em, n->a[0]);
 		int y = ex(em, n->a[1]);
@@ -1495,7 +1575,9 @@ static void store_name(struct oem *em, struct onode *t, int val)
 
 	switch (y->kind) {
 	case SYM_LOCAL:
-		emit_line(em->e, "%s = Some(t%d);", var_r(em, y->var), val);
+		emit_line(em->e, is_num(em, y) ? "%s = Some(o::V::O(t%d));"
+					       : "%s = Some(t%d);",
+			  var_r(em, y->var), val);
 		break;
 	case SYM_CELL:
 		emit_line(em->e, "o::st_cell(&%s, t%d);", var_r(em, y->var),
@@ -2044,6 +2126,13 @@ static void st_assign(struct oem *em, struct ostmt *st)
 		emit_close(em->e, NULL);
 		return;
 	}
+	if (st->ntargets == 1 && t->kind == ON_NAME && is_num(em, &t->sym) &&
+	    num_op(val)) {
+		v = ex_v(em, val);
+		emit_line(em->e, "%s = Some(t%d);", var_r(em, t->sym.var), v);
+		emit_close(em->e, NULL);
+		return;
+	}
 	v = ex(em, st->value);
 	for (size_t i = 0; i < st->ntargets; i++) {
 		int u = v;
@@ -2084,6 +2173,16 @@ static void st_aug(struct oem *em, struct ostmt *st)
 				 "o::getitem(t%d.clone(), t%d.clone())", o, k);
 		int r = aug_apply(em, st, cur);
 		emit_qs(em, &t->pos, "o::setitem(t%d, t%d, t%d)", o, k, r);
+	} else if (t->kind == ON_NAME && is_num(em, &t->sym) &&
+		   (st->op == OP_ADD || st->op == OP_SUB || st->op == OP_MUL ||
+		    st->op == OP_DIV)) {
+		/* an unboxed local: read, the operation and the store stay
+		 * unboxed */
+		int cur = ex_v(em, t);
+		int v = ex_v(em, st->value);
+		int r = emit_q(em, &st->pos, "o::%s(t%d, t%d)",
+			       vop_fn(st->op, true), cur, v);
+		emit_line(em->e, "%s = Some(t%d);", var_r(em, t->sym.var), r);
 	} else {
 		int cur = ex(em, t);
 		int r = aug_apply(em, st, cur);
@@ -2244,6 +2343,34 @@ static void mark_unbinds(bool *bound, struct oblock *b)
 	}
 }
 
+/* Locals that arithmetic assigns (x = a * b, x += d): held as o::V, so
+ * that a float or int result stays unboxed while only + - * / read it. */
+static void mark_nums(const struct ofn *fn, bool *num, struct oblock *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct ostmt *st = b->v[i];
+		struct onode *t = st->kind == OS_ASSIGN && st->ntargets == 1
+				      ? st->targets[0]
+				  : st->kind == OS_AUG ? st->target
+						       : NULL;
+		bool arith = st->kind == OS_ASSIGN
+				 ? st->value && num_op(st->value)
+				 : st->op == OP_ADD || st->op == OP_SUB ||
+				       st->op == OP_MUL || st->op == OP_DIV;
+		if (t && t->kind == ON_NAME && t->sym.kind == SYM_LOCAL &&
+		    arith) {
+			const struct ovar *v = &fn->vars[t->sym.var];
+			if (!v->is_param && !v->is_cell && !v->is_comp)
+				num[t->sym.var] = true;
+		}
+		for (size_t k = 0; k < st->nhandlers; k++)
+			mark_nums(fn, num, &st->handlers[k].body);
+		mark_nums(fn, num, &st->body);
+		mark_nums(fn, num, &st->orelse);
+		mark_nums(fn, num, &st->final);
+	}
+}
+
 void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 {
 	struct oem em = {0};
@@ -2258,6 +2385,8 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 		em.always_bound[fn->params[i]] =
 		    !fn->vars[fn->params[i]].is_cell;
 	mark_unbinds(em.always_bound, &fn->body);
+	em.num = xcalloc(fn->nvars + 1, sizeof(bool));
+	mark_nums(fn, em.num, &fn->body);
 	err_push(&em, 0);
 
 	emit_line(e, "// line %d: def %s", fn->line,
@@ -2285,8 +2414,8 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 				  "Some(o::arg(a, %d));",
 				  v->rname, p);
 		else
-			emit_line(e, "let mut %s: Option<o::O> = None;",
-				  v->rname);
+			emit_line(e, "let mut %s: Option<o::%s> = None;",
+				  v->rname, em.num[i] ? "V" : "O");
 	}
 	emit_line(e, "let mut rv: Option<o::O> = None;");
 	/* test hook, as the typed tier's (emit.c) */
@@ -2304,6 +2433,7 @@ void oemit_fn(struct emitter *e, struct omod *m, struct ofn *fn)
 		     "std::ptr::null_mut() }");
 	emit_close(e, NULL);
 	free(em.always_bound);
+	free(em.num);
 	free(em.ctx);
 	free(em.errs);
 	free(em.comps);

@@ -266,3 +266,97 @@ def scenario_new_and_hash():
             type(Interned.__dict__["__new__"]).__name__,
             type(Plugin.__dict__["__init_subclass__"]).__name__,
             Plugin.registry)
+
+
+class Bad:
+    def __init__(self, v):
+        self.v = v
+        return v
+
+
+class Shape:
+    __slots__ = ("w", "h")
+
+    def __init__(self, w, h=1):
+        self.w = w
+        self.h = h
+
+    def area(self):
+        return self.w * self.h
+
+
+class Meta(type):
+    def __call__(cls, *args, **kw):
+        obj = super().__call__(*args, **kw)
+        obj.via_meta = True
+        return obj
+
+
+class Made(metaclass=Meta):
+    def __init__(self, v):
+        self.v = v
+
+
+def build_shapes(n):
+    # C(...) from native code: the class's own __init__, native, called
+    # without the argument tuple
+    return [Shape(i, h=2).area() + Shape(i).area() for i in range(n)]
+
+
+def make_bad(v):
+    return Bad(v)
+
+
+def make_made(v):
+    m = Made(v)
+    return m.v, getattr(m, "via_meta", False)
+
+
+def scenario_construction():
+    out = [build_shapes(4)]
+    for v in (None, 3, "s"):
+        try:
+            out.append(type(make_bad(v)).__name__)
+        except TypeError as e:
+            out.append(str(e))
+    try:
+        Shape()
+    except TypeError as e:
+        out.append(str(e))
+    try:
+        build_shapes_wrong()
+    except TypeError as e:
+        out.append(str(e))
+    out.append(make_made(5))
+    old = Shape.__init__
+
+    def init2(self, w, h=1):
+        self.w = -w
+        self.h = h
+    Shape.__init__ = init2
+    try:
+        out.append(build_shapes(3))
+    finally:
+        Shape.__init__ = old
+    out.append(build_shapes(3))
+
+    class Tall(Shape):
+        __slots__ = ()
+
+        def __init__(self, w):
+            super().__init__(w, 10)
+    out.append(Tall(3).area())
+
+    class Fresh(Shape):
+        __slots__ = ()
+
+        def __new__(cls, w, h=1):
+            obj = super().__new__(cls)
+            obj.w = 100
+            return obj
+    out.append(Fresh(2).area())
+    return out
+
+
+def build_shapes_wrong():
+    return Shape(1, 2, 3)

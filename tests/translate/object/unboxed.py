@@ -142,3 +142,175 @@ def scenario_class_attribute_added_later():
     finally:
         del Body.x
     return first, second, b.step(1.0)
+
+
+# ---- locals that arithmetic assigns (held unboxed, oemit mark_nums) ----
+
+import math  # noqa: E402
+
+KEEP = []
+
+
+def keep(v):
+    KEEP.append(v)
+    return v
+
+
+def pair_dist(pairs):
+    total = 0.0
+    for a, b in pairs:
+        dx = a[0] - b[0]
+        dy = a[1] - b[1]
+        d2 = dx * dx + dy * dy
+        total += d2 * math.sqrt(d2)
+    return total
+
+
+def same_object(a, b):
+    # one object for every read that is not arithmetic, as in Python
+    x = a * b
+    y = x + 1
+    keep(x)
+    keep(x)
+    return [x, x, y], x is KEEP[-1], KEEP[-1] is KEEP[-2]
+
+
+def rebinds(n):
+    x = n * 2
+    x += 0.5
+    x = "s" + str(n) if n > 2 else x
+    x *= 2
+    return x, type(x).__name__
+
+
+def deleted(a):
+    x = a + 1
+    del x
+    try:
+        return x
+    except UnboundLocalError as e:
+        return str(e)
+
+
+def maybe_unbound(flag):
+    if flag:
+        z = 1.5 * 2
+    return z * 2
+
+
+def seen_by_locals(a):
+    x = a * 3
+    y = x - 1
+    return sorted(locals().items())
+
+
+def grows(n):
+    acc = 1
+    for i in range(n):
+        acc = acc * 3 + i
+    return acc
+
+
+def inplace_list(xs):
+    acc = xs + []
+    before = acc
+    acc += [1]
+    acc *= 2
+    return acc is before, acc
+
+
+def scenario_unboxed_locals():
+    out = [pair_dist([((0.0, 0.0), (3.0, 4.0)), ((1, 1), (1, 1)),
+                      ((2, 5), (1.5, 1))])]
+    out.append(same_object(1.5, 2.0))
+    out.append(same_object(3, 4))
+    out.append(same_object(2 ** 62, 4))
+    out.append(rebinds(1))
+    out.append(rebinds(5))
+    out.append(deleted(1.0))
+    out.append(maybe_unbound(True))
+    try:
+        maybe_unbound(False)
+    except UnboundLocalError as e:
+        out.append(str(e))
+    out.append(seen_by_locals(2.5))
+    out.append(grows(50))
+    out.append(inplace_list([3]))
+    try:
+        pair_dist([((0.0, 0.0), (0.0, "x"))])
+    except TypeError as e:
+        out.append(str(e))
+    return out
+
+
+def scenario_module_attribute_cache():
+    # math.sqrt read through the module: patched, deleted, restored
+    out = [pair_dist([((0.0, 0.0), (3.0, 4.0))])]
+    old = math.sqrt
+    math.sqrt = lambda v: -1.0
+    try:
+        out.append(pair_dist([((0.0, 0.0), (3.0, 4.0))]))
+        del math.sqrt
+        try:
+            pair_dist([((0.0, 0.0), (3.0, 4.0))])
+        except AttributeError as e:
+            out.append(str(e))
+    finally:
+        math.sqrt = old
+    out.append(pair_dist([((0.0, 0.0), (3.0, 4.0))]))
+    return out
+
+
+def scenario_unpack_shapes():
+    out = []
+    for pairs in ([[(1, 2), (3, 4)]], [[[1, 2], [3, 4]]], [((1, 2),)],
+                  [((1, 2), (3, 4), (5, 6))], [iter([(1, 2), (3, 4)])]):
+        try:
+            out.append(pair_dist(pairs))
+        except (ValueError, TypeError) as e:
+            out.append((type(e).__name__, str(e)))
+    return out
+
+
+# ---- (a, b) < (c, d) without the tuples ----
+
+class Odd:
+    """== and < that log, and a < that answers a non-bool."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __eq__(self, o):
+        LOG.append(("eq", self.v, getattr(o, "v", o)))
+        return self.v == getattr(o, "v", o)
+
+    def __lt__(self, o):
+        LOG.append(("lt", self.v, getattr(o, "v", o)))
+        return ["lt", self.v < getattr(o, "v", o)]
+
+    __hash__ = None
+
+
+def tcmp(a, b, c, d):
+    return ((a, b) < (c, d), (a, b) <= (c, d), (a, b) > (c, d),
+            (a, b) >= (c, d), (a, b) == (c, d), (a, b) != (c, d))
+
+
+def tcond(a, b, c, d):
+    return "lt" if (LOG.append("l") or a, b) < (c, LOG.append("r") or d) \
+        else "ge"
+
+
+def scenario_tuple_compare():
+    nan = float("nan")
+    del LOG[:]
+    out = [tcmp(1, 2, 1, 3), tcmp(1, 2, 1, 2), tcmp(2, 0, 1, 9),
+           tcmp(nan, 1, nan, 1), tcmp(1.0, "a", 1, "b"),
+           tcmp(Odd(1), 2, Odd(1), 3), tcmp(Odd(1), 2, Odd(2), 3),
+           tcond(1, 2, 1, 3), tcond(1, 5, 1, 3), list(LOG)]
+    for args in ((1, "a", 1, 2), ([1], 2, (1,), 2)):
+        try:
+            out.append(tcmp(*args))
+        except TypeError as e:
+            out.append(str(e))
+    return out
