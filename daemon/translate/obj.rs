@@ -2107,7 +2107,16 @@ pub mod o {
         /// A typed function's object-tier version (typed null), run
         /// where the typed code cannot answer, or null.
         alt: P,
+        /// Typed calls and those the object body re-ran, per window of
+        /// TYPED_WINDOW calls; skip: calls left that go straight to the
+        /// object body (a function whose ints outgrow 64 bits on most
+        /// calls would otherwise do its typed work twice each time).
+        tcalls: std::cell::Cell<u32>,
+        tredo: std::cell::Cell<u32>,
+        tskip: std::cell::Cell<u32>,
     }
+    const TYPED_WINDOW: u32 = 32;
+    const TYPED_SKIP: u32 = 1024;
 
     /// The typed tier inlines module constants and calls translated
     /// helpers, builtins and math functions directly. Before each call the
@@ -2557,14 +2566,33 @@ pub mod o {
         // rt::TYPED_CALL holds (that call counts itself), else on the
         // original, which sets fell_back once it returns. Calls nested
         // in those save and restore the three.
+        // A function whose calls mostly end on the object body (ints past
+        // 64 bits, floats where ints were seen) runs there directly for a
+        // while: the typed attempt would only add to each call.
+        let skip = f.tskip.get();
+        if skip > 0 && !f.alt.is_null() {
+            f.tskip.set(skip - 1);
+            return untyped(f, args, nargsf, kwnames);
+        }
         let saved = crate::rt::TYPED_CALL.with(|t| (t.alt.replace(f.alt), t.alt_used.replace(false), t.fell_back.replace(false)));
         let r = ffi::PyObject_Vectorcall(f.typed, args, nargsf, kwnames);
-        crate::rt::TYPED_CALL.with(|t| {
-            if !t.alt_used.get() { (*f.spec).counts.add(t.fell_back.get()); }
+        let redo = crate::rt::TYPED_CALL.with(|t| {
+            let redo = t.alt_used.get();
+            if !redo { (*f.spec).counts.add(t.fell_back.get()); }
             t.alt.set(saved.0);
             t.alt_used.set(saved.1);
             t.fell_back.set(saved.2);
+            redo
         });
+        let (n, d) = (f.tcalls.get() + 1, f.tredo.get() + redo as u32);
+        if n >= TYPED_WINDOW {
+            if d * 2 > n { f.tskip.set(TYPED_SKIP); }
+            f.tcalls.set(0);
+            f.tredo.set(0);
+        } else {
+            f.tcalls.set(n);
+            f.tredo.set(d);
+        }
         r
     }
 
@@ -2844,6 +2872,9 @@ pub mod o {
         n.spec = spec;
         n.guards = guards;
         n.alt = null_mut();
+        n.tcalls = std::cell::Cell::new(0);
+        n.tredo = std::cell::Cell::new(0);
+        n.tskip = std::cell::Cell::new(0);
         Ok(O(NonNull::new_unchecked(o as P)))
     }
 
