@@ -71,6 +71,9 @@ pub mod o {
     static mut S_CLASS: P = null_mut();
     static mut LIST_APPEND: P = null_mut();
     static mut S_INIT: P = null_mut();
+    /// The interpreter's one-character strs of U+0000..U+00FF (what
+    /// PyUnicode_FromOrdinal and s[i] return for them), or nulls.
+    static mut LATIN1: [P; 256] = [null_mut(); 256];
     static mut EMPTY_TUPLE: P = null_mut();
     /// builtins.globals, locals, vars, dir, eval, exec as at import: the
     /// calls that read the caller's frame, answered for the native one.
@@ -104,6 +107,15 @@ pub mod o {
         S_BUILTINS = intern(c"__builtins__");
         S_CLASS = intern(c"__class__");
         S_INIT = intern(c"__init__");
+        for ch in 0..256 {
+            // kept only when the interpreter hands out one object per
+            // character (its singletons), as unicode_getitem does
+            let x = ffi::PyUnicode_FromOrdinal(ch);
+            let y = ffi::PyUnicode_FromOrdinal(ch);
+            if !x.is_null() && x == y { LATIN1[ch as usize] = x; } else { ffi::Py_XDECREF(x); }
+            ffi::Py_XDECREF(y);
+            ffi::PyErr_Clear();
+        }
         EMPTY_TUPLE = O::own(ffi::PyTuple_New(0))?.into_raw();
         DICT_VERSIONS = dict_versions_selftest();
         {
@@ -941,11 +953,16 @@ pub mod o {
             let (x, y) = (ffi::PyFloat_AS_DOUBLE(a), ffi::PyFloat_AS_DOUBLE(b));
             return Some(match op { 1 => x < y, 2 => x <= y, 3 => x > y, 4 => x >= y, 5 => x == y, _ => x != y });
         }
+        if ffi::PyUnicode_CheckExact(a) != 0 && ffi::PyUnicode_CheckExact(b) != 0 {
+            // unicode_richcompare: the same object is equal; else code
+            // point order (PyUnicode_Compare is that unicode_compare)
+            let c = if a == b { 0 } else { ffi::PyUnicode_Compare(a, b) };
+            if c == -1 && !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); return None; }
+            return Some(match op { 1 => c < 0, 2 => c <= 0, 3 => c > 0, 4 => c >= 0, 5 => c == 0, _ => c != 0 });
+        }
         None
     }
 
-    /// A comparison whose result is only tested (if, while, and/or).
-    #[inline]
     /// (a0, a1, ...) op (b0, b1, ...) for two displays of one length, as
     /// tuplerichcompare answers, without the tuples.
     pub unsafe fn cmp_tuples<const N: usize>(a: [O; N], b: [O; N], op: u32) -> R<O> {
@@ -984,6 +1001,8 @@ pub mod o {
         Ok(None)
     }
 
+    /// A comparison whose result is only tested (if, while, and/or).
+    #[inline]
     pub unsafe fn cmp_bool(a: O, b: O, op: u32) -> R<bool> {
         if let Some(r) = cmp_fast(a.p(), b.p(), op) { return Ok(r); }
         match op {
@@ -1311,6 +1330,15 @@ pub mod o {
                 let n = ffi::PyTuple_GET_SIZE(p) as i64;
                 let j = if i < 0 { i + n } else { i };
                 if j >= 0 && j < n { return Ok(O::borrow(ffi::PyTuple_GET_ITEM(p, j as isize))); }
+            } else if ffi::PyUnicode_CheckExact(p) != 0 {
+                // s[i] of a Latin-1 code point: CPython's one-character
+                // str for it (unicode_getitem gives the same object)
+                let n = ffi::PyUnicode_GetLength(p) as i64;
+                let j = if i < 0 { i + n } else { i };
+                if j >= 0 && j < n {
+                    let ch = ffi::PyUnicode_ReadChar(p, j as isize);
+                    if ch < 256 && !LATIN1[ch as usize].is_null() { return Ok(O::borrow(LATIN1[ch as usize])); }
+                }
             }
         }
         O::own(ffi::PyObject_GetItem(o.p(), k.p()))

@@ -314,3 +314,48 @@ def scenario_tuple_compare():
         except TypeError as e:
             out.append(str(e))
     return out
+
+
+# ---- str items and comparisons (obj.rs getitem / cmp_fast) ----
+
+class Shout(str):
+    def __eq__(self, o):
+        return True
+
+    __hash__ = str.__hash__
+
+    def __getitem__(self, i):
+        return "!"
+
+
+def str_items(s, t):
+    out = []
+    for i in range(-len(s), len(s)):
+        c = s[i]
+        out.append((c, c is s[i], c == t[0], c < t[0], c >= "m"))
+    return out
+
+
+def common_prefix(a, b):
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def scenario_str_items_and_compare():
+    out = [str_items("abé✓\x00ÿ", "b"), str_items("xyz", "x"),
+           common_prefix("naïve café", "naïve cafe"),
+           common_prefix("✓✓a", "✓✓b"), common_prefix("", "a"),
+           "a" < "b", "é" > "z", "abc" <= "abd", "" == "",
+           str_items(Shout("ab"), "q"), str_items("ab", Shout("zz"))]
+    try:
+        str_items("ab", "")
+    except IndexError as e:
+        out.append(str(e))
+    for bad in (lambda: "abc"[3], lambda: "abc"[-4], lambda: "abc"["x"]):
+        try:
+            bad()
+        except (IndexError, TypeError) as e:
+            out.append((type(e).__name__, str(e)))
+    return out
