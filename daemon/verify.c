@@ -44,11 +44,23 @@ static char *failure_reason(json_t *f, const struct fn_result *rf)
 		    "every sampled call were larger than the profile's "
 		    "per-function sample budget (16 MB pickled); it stays in "
 		    "Python");
+	if (!json_is_object(ff) &&
+	    json_integer_value(json_object_get(f, "skipped_inputs")) > 0 &&
+	    !json_integer_value(json_object_get(f, "unloadable_samples")))
+		return xstrdup(
+		    "not checked: every captured call ran past the "
+		    "verifier's call timeout in Python itself (a whole "
+		    "program's main?); it stays in Python");
 	if (!json_is_object(ff))
 		return xstrdup(
 		    "no captured call could be replayed (its arguments could "
 		    "not be pickled or loaded again: open files, sockets, "
 		    "generators, locks, ...): it stays in Python");
+	if (!strcmp(str_or(ff, "kind", ""), "timeout"))
+		return xasprintf("verification failed (timeout): input %s: "
+				 "%s; it stays in Python",
+				 str_or(ff, "input", "?"),
+				 str_or(ff, "detail", "?"));
 	return xasprintf("verification failed (%s): input %s: Python gave "
 			 "%s, Rust gave %s; a translator bug, the function "
 			 "stays in Python",

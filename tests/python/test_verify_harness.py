@@ -414,3 +414,27 @@ def test_bad_functions_json_exits_2(tmp_path):
         capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "functions-json" in proc.stderr
+
+
+SLOWER = ORIGINAL.split("if __name__")[0].replace(
+    "def spin(n):\n    i = 0\n",
+    "def spin(n):\n    import time\n"
+    "    if n == 6_000_001:\n        time.sleep(0.2)\n"
+    "    while n == 7_919:\n        pass\n    i = 0\n", 1)
+
+
+def test_accelerated_timeout_is_relative_to_the_original(tmp_path):
+    """An accelerated call past the call timeout (0.3 s) but within a
+    few times the original's own time (about 0.2 s) is compared, not
+    failed as a timeout; one that never ends is a timeout failure that
+    says what the original took."""
+    assert SLOWER != ORIGINAL.split("if __name__")[0]
+    slow = run_verify(tmp_path, SLOWER, ["spin"],
+                      {"spin": [((6_000_001,), {})]})["spin"]
+    assert slow["first_failure"] is None, slow["first_failure"]
+    assert slow["samples_checked"] == 1
+    hang = run_verify(tmp_path, SLOWER, ["spin"], {"spin": [((7_919,), {})]})
+    failure = hang["spin"]["first_failure"]
+    assert failure["kind"] == "timeout", failure
+    assert failure["input"] == "spin(7919)"
+    assert "the original took" in failure["detail"]
