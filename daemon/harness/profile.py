@@ -117,13 +117,15 @@ wrote OUT.json, and 2 with one message on stderr when it failed itself.
 
 import argparse
 import ast
+import copyreg
 import builtins
-import collections
 import dis
+import gc
 import inspect
 import itertools
 import json
 import marshal
+import operator
 import os
 import pickle
 import platform
@@ -156,6 +158,9 @@ TRACEBACK_LIMIT = 20000
 MAX_TOTAL_BYTES = 32 << 20
 # Objects a size estimate enters; past them, the pickler itself is capped.
 WALK_NODE_LIMIT = 5000
+# Estimates that could not tell after which a function's samples go
+# straight to the capped pickler.
+UNSIZED_GIVE_UP = 2
 # Oversized samples after which a function takes no more.
 OVERSIZED_GIVE_UP = 8
 # Every WATCH_EVERY-th call past the recorded ones carries a Watch, so that
@@ -802,6 +807,111 @@ def _own_dict(obj):
     return d if isinstance(d, dict) else None
 
 
+# In CPython 3.11 and 3.12 an instance keeps its attributes inline until
+# something asks for its __dict__: from then on every attribute access of
+# it takes a slower path, for the rest of the run (nbody's bodies: 2.3
+# times slower after one sample had pickled them).  Samples and size
+# estimates read such an instance's attributes one by one instead
+# (inline_state), by the names the source uses as attributes.
+_MANAGED_DICT = 1 << 4
+_HEAPTYPE = 1 << 9
+_INLINE_VALUES = sys.version_info[:2] in ((3, 11), (3, 12))
+# the attribute names of the source (run() fills it)
+ATTR_NAMES = set()
+_plain_types = {}
+_learned_names = {}
+
+
+def _is_plain_instance_type(t):
+    """Instances of t hold their state inline and pickle the default way
+    (copyreg.__newobj__(t), then their attributes)."""
+    known = _plain_types.get(t)
+    if known is None:
+        import copyreg
+        known = bool(
+            _INLINE_VALUES and t.__flags__ & _MANAGED_DICT
+            and t.__itemsize__ == 0 and t.__mro__[-1] is object
+            and all(c.__flags__ & _HEAPTYPE and "__slots__" not in c.__dict__
+                    for c in t.__mro__[:-1])
+            and getattr(t, "__reduce_ex__", None) is object.__reduce_ex__
+            and getattr(t, "__reduce__", None) is object.__reduce__
+            and getattr(t, "__getstate__", None) is getattr(
+                object, "__getstate__", None)
+            and not hasattr(t, "__getnewargs_ex__")
+            and not hasattr(t, "__getnewargs__")
+            and t not in copyreg.dispatch_table)
+        if known:
+            # names the class itself binds as data descriptors are not
+            # read (a property would run)
+            data = set()
+            for c in t.__mro__:
+                for name, value in c.__dict__.items():
+                    if hasattr(type(value), "__set__") or hasattr(
+                            type(value), "__delete__"):
+                        data.add(name)
+            known = frozenset(data)
+        _plain_types[t] = known
+    return known is not False
+
+
+def inline_state(obj):
+    """obj's attributes as a dict, read without making its __dict__; None
+    when they cannot all be told apart (then obj.__dict__ it is)."""
+    t = type(obj)
+    if not _is_plain_instance_type(t):
+        return None
+    refs = gc.get_referents(obj)
+    # the values in the order of the keys the class's instances share,
+    # then the class (or the __dict__ made already, then the class)
+    if not refs or refs[-1] is not t:
+        return None
+    values = refs[:-1]
+    learned = _learned_names.get(t, ())
+    if len(learned) == len(values):
+        # the usual case: the names found on an instance before, in
+        # the same order
+        try:
+            got = [object.__getattribute__(obj, name) for name in learned]
+        except Exception:
+            got = ()
+        if all(a is b for a, b in zip(got, values)) and \
+                len(got) == len(values):
+            return dict(zip(learned, got))
+    ids = {}
+    for i, v in enumerate(values):
+        ids.setdefault(id(v), []).append(i)
+    data = _plain_types[t]
+    for names in (learned, ATTR_NAMES):
+        found = []
+        for name in names:
+            if name in data:
+                continue
+            try:
+                v = object.__getattribute__(obj, name)
+            except Exception:
+                continue
+            at = ids.get(id(v))
+            if at is not None:
+                found.append((name, v))
+        if len(found) == len(values):
+            break
+    else:
+        return None
+    taken = {}
+    placed = []
+    for name, v in found:
+        at = ids[id(v)]
+        k = taken.get(id(v), 0)
+        if k >= len(at):
+            return None
+        taken[id(v)] = k + 1
+        placed.append((at[k], name, v))
+    placed.sort(key=lambda e: e[0])
+    if names is not learned:
+        _learned_names[t] = tuple(name for _, name, _ in placed)
+    return {name: v for _, name, v in placed}
+
+
 def _slot_names(t, cache={}):
     names = cache.get(t)
     if names is None:
@@ -909,10 +1019,19 @@ def _object_size(obj, t, stack, state):
         size += 10 + len(getattr(t, "__module__", "") or "") + len(
             getattr(t, "__qualname__", "") or "")
     found = False
-    d = _own_dict(obj)
-    if d is not None:
-        stack.append(d)
+    refs = gc.get_referents(obj) if _is_plain_instance_type(t) else None
+    if refs and refs[-1] is t:
+        # its attributes' values without their names (see inline_state),
+        # or its __dict__ made already; a name is a memo reference (2
+        # bytes) but in the first instance of a class
+        size += 3 + 3 * (len(refs) - 1)
+        stack.extend(refs[:-1])
         found = True
+    else:
+        d = _own_dict(obj)
+        if d is not None:
+            stack.append(d)
+            found = True
     for name in _slot_names(t):
         try:
             stack.append(object.__getattribute__(obj, name))
@@ -984,7 +1103,11 @@ sys.modules[SAMPLE_REFS] = _refs
 
 class SamplePickler(pickle.Pickler):
     """pickle.Pickler that also carries lambdas, closures and
-    exceptions (see SAMPLE_REFS)."""
+    exceptions (see SAMPLE_REFS), and with inline set, instances whose
+    attributes are inline without making their __dict__ (inline_state:
+    slower than pickle's own way, for small samples only)."""
+
+    inline = False
 
     def reducer_override(self, obj):
         t = type(obj)
@@ -1008,13 +1131,23 @@ class SamplePickler(pickle.Pickler):
                     _refs.set_cell)
         if isinstance(obj, BaseException) and t.__module__ != "builtins":
             return (_refs.exception, (t, obj.args), obj.__dict__ or None)
+        inline = inline_state(obj) if self.inline else None
+        if inline is not None:
+            # as object.__reduce_ex__ would, without making a __dict__
+            return (copyreg.__newobj__, (t,), inline or None)
         return NotImplemented
 
 
-def pickle_capped(value, limit):
+# Samples estimated below this size are pickled with inline_state.
+INLINE_PICKLE_BYTES = 32 << 10
+
+
+def pickle_capped(value, limit, inline=False):
     """pickle.dumps(value), or raise SampleTooBig past limit bytes."""
     out = CappedWriter(limit)
-    SamplePickler(out, protocol=PICKLE_PROTOCOL).dump(value)
+    pickler = SamplePickler(out, protocol=PICKLE_PROTOCOL)
+    pickler.inline = inline
+    pickler.dump(value)
     return out.getvalue()
 
 
@@ -1026,7 +1159,8 @@ class FuncRecord:
     __slots__ = ("entry", "calls", "signatures", "keys", "slots", "bytes",
                  "unpicklable", "oversized", "expected", "stride",
                  "next_candidate", "candidates", "limit", "firsts",
-                 "given_up", "done", "finish_at", "queue")
+                 "given_up", "done", "finish_at", "unsized", "seg_false",
+                 "seg_start", "seg_true")
 
     def __init__(self, entry):
         self.entry = entry
@@ -1046,8 +1180,13 @@ class FuncRecord:
         self.given_up = False
         self.done = False
         self.finish_at = 1
-        # ProbeRecorder: the sample points its schedule has passed
-        self.queue = None
+        # ProbeRecorder: its schedule's False segment, the call it starts
+        # at and the call of the True after it (None once probed)
+        self.seg_false = None
+        self.seg_start = 0
+        self.seg_true = None
+        # samples whose size estimate could not tell (estimate_size None)
+        self.unsized = 0
 
 
 class Sample:
@@ -1396,12 +1535,23 @@ class TypeRecorder:
         else:
             # A function's first sample may push out others' extra ones.
             room = min(room, self.max_total)
-        estimate = estimate_size((args, kwargs), room) if room > 0 else 1
+        if room <= 0:
+            estimate = 1
+        elif rec.unsized >= UNSIZED_GIVE_UP:
+            # walks of its arguments could not tell: the capped pickler
+            # alone decides (a graph past WALK_NODE_LIMIT, walked again
+            # at every sample, cost more than pickling it)
+            estimate = None
+        else:
+            estimate = estimate_size((args, kwargs), room)
+            if estimate is None:
+                rec.unsized += 1
         if estimate is not None and estimate > room:
             self._oversized(rec)
             return
         try:
-            blob = pickle_capped((args, kwargs), room)
+            blob = pickle_capped((args, kwargs), room, estimate is not None
+                                 and estimate <= INLINE_PICKLE_BYTES)
         except SampleTooBig:
             self._oversized(rec)
             return
@@ -1698,14 +1848,14 @@ class ProbeRecorder(TypeRecorder):
     """What TypeRecorder records, from the probes of an instrumented
     copy of the source (see instrument()) instead of a trace function.
 
-    Each function has a schedule, an iterator of one bool a call, made
-    of itertools.repeat segments: True for its first max_calls calls
-    (types recorded, and samples as TypeRecorder takes them), then False
-    up to the next sample point and True there, the next one computed
-    when a segment is used up.  The probes lock as TypeRecorder's hook
-    does.  Calls the harness itself makes into the program (a class's
-    __reduce__ while a sample is pickled) are not the program's: while
-    the recorder works, every schedule answers True and the probe tells
+    Each function has a schedule, an iterator of one bool a call: True
+    for its first max_calls calls (types recorded, and samples as
+    TypeRecorder takes them), then False up to the next sample point and
+    True there, where the probe installs the next one (_install).  The
+    probes lock as TypeRecorder's hook does.  Calls the harness itself
+    makes into the program (a class's __reduce__ while a sample is
+    pickled) are not the program's: while the recorder works, every
+    schedule answers OPEN and the probe tells
     them apart by thread (another thread's call then takes its place in
     its schedule).
     """
@@ -1714,41 +1864,34 @@ class ProbeRecorder(TypeRecorder):
         TypeRecorder.__init__(self, *args, **kwargs)
         self.slots = list(self.funcs.values())
         self.slot_of = {}
+        self.schedules = []
         for k, rec in enumerate(self.slots):
             entry = rec.entry
             self.slot_of[(entry["line"], entry["name"])] = k
-            rec.queue = collections.deque()
-        self.schedules = [itertools.chain.from_iterable(self._segments(k))
-                          for k in range(len(self.slots))]
-        self.emitted = [0] * len(self.slots)
+            self.schedules.append(itertools.repeat(True))
+            if self.max_calls <= 0:
+                self._install(k, rec, 0)
         self.live = list(self.schedules)
         self.open_all = [itertools.repeat(OPEN)] * len(self.slots)
         self.working = None
         self.pending = {}
         self.instrumented = set()
 
-    def _segments(self, k):
-        """The segments of function k's schedule (see the class)."""
-        rec = self.slots[k]
-        pos = self.max_calls
-        self.emitted[k] = pos
-        yield itertools.repeat(True, pos)
-        while True:
-            nxt = rec.next_candidate
-            if rec.given_up or self.max_samples <= 0 or nxt <= 0:
-                self.emitted[k] += _SCHEDULE_TAIL
-                yield itertools.repeat(False, _SCHEDULE_TAIL)
-                continue
-            nxt = max(nxt, pos + 1)
-            if nxt > pos + 1:
-                self.emitted[k] += nxt - pos - 1
-                yield itertools.repeat(False, nxt - pos - 1)
-            pos = nxt
-            with self.lock:
-                self._advance(rec, pos)
-                rec.queue.append(pos)
-            self.emitted[k] += 1
-            yield itertools.repeat(True, 1)
+    def _install(self, k, rec, n):
+        """After call n, past the recorded ones: function k's schedule
+        answers False up to its next sample point, True from there (a
+        C iterator: one that ran Python code could be entered by two
+        threads at once)."""
+        nxt = rec.next_candidate
+        if rec.given_up or self.max_samples <= 0 or nxt <= n:
+            gap = _SCHEDULE_TAIL
+        else:
+            gap = nxt - n - 1
+        rec.seg_false = itertools.repeat(False, gap)
+        rec.seg_start = n + 1
+        rec.seg_true = n + 1 + gap
+        self.schedules[k] = itertools.chain(rec.seg_false,
+                                            itertools.repeat(True))
 
     def globals(self):
         """The probes' names, as builtins carry them."""
@@ -1803,14 +1946,17 @@ class ProbeRecorder(TypeRecorder):
             info = self.codes[id(code)] = self._classify(code)
         if info is False or info[0] is not rec:
             return None
-        if rec.queue:
-            n = rec.queue.popleft()
-            is_candidate = True
-        else:
-            n = rec.calls + 1
-            is_candidate = n == rec.next_candidate
-        rec.calls = max(rec.calls, n)
-        key = self._take(frame, info, n, is_candidate)
+        n = rec.calls + 1
+        if rec.seg_true is not None:
+            # the True after its schedule's False segment; or a True
+            # another thread took from the schedule before (it comes
+            # after the Falses given so far)
+            n = max(n, rec.seg_true - operator.length_hint(rec.seg_false))
+            rec.seg_true = None
+        rec.calls = n
+        key = self._take(frame, info, n, n == rec.next_candidate)
+        if n >= self.max_calls:
+            self._install(k, rec, n)
         if key is None:
             return None
         token = _Pending()
@@ -1845,7 +1991,6 @@ class ProbeRecorder(TypeRecorder):
     def finish(self):
         """Count calls whose return was never seen, and every function's
         calls (its schedule's place)."""
-        import operator
         import warnings
         with self.lock:
             self.running = False
@@ -1853,14 +1998,20 @@ class ProbeRecorder(TypeRecorder):
                 self._count(token.rec, token.key, None)
             self.pending.clear()
             for k, rec in enumerate(self.slots):
+                if rec.seg_false is None or rec.seg_true is None:
+                    continue
+                # its calls since the last probe: what its schedule's
+                # False segment gave
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         state = self.schedules[k].__reduce__()
-                    left = 0
-                    if len(state) > 2 and len(state[2]) > 1:
-                        left = operator.length_hint(state[2][1])
-                    rec.calls = max(rec.calls, self.emitted[k] - left)
+                    used = 0
+                    if len(state) > 2 and len(state[2]) > 1 and \
+                            state[2][1] is rec.seg_false:
+                        used = (rec.seg_true - rec.seg_start
+                                - operator.length_hint(rec.seg_false))
+                    rec.calls = max(rec.calls, rec.seg_start - 1 + used)
                 except Exception:
                     pass
 
@@ -2063,6 +2214,8 @@ def run(args):
         write_atomic(args.out, json.dumps(report, indent=1).encode())
         return
     table = function_table(tree)
+    ATTR_NAMES.update(node.attr for node in ast.walk(tree)
+                      if isinstance(node, ast.Attribute))
     _SOURCE[0] = source
     source_real = os.path.realpath(source)
     workload = Workload(args, source)
