@@ -12,6 +12,7 @@ Command line::
         [--entry MOD:FUNC | --entry-cmd-json '["script.py", "arg1"]']
         [--iterations N] [--max-samples 32] [--max-sample-bytes 1048576]
         [--max-recorded-calls 1000] [--max-total-bytes 33554432]
+        [--record-by probes|trace]
 
 Workload: by default the source runs as __main__ (sys.argv = [source],
 sys.path[0] = its directory); --entry imports MOD from the source directory
@@ -25,9 +26,13 @@ cProfile: one cProfile.Profile for the main thread and one for each thread
 the workload starts through threading (enabled in the new thread before
 its run(), see ThreadProfilers), merged with pstats; a thread still
 running when the workload ends counts the calls it finished by then.
-Run 2 (types and samples) runs the workload once more under sys.settrace,
-in the threads it starts too (threading.settrace; the recorder takes a
-lock, so that threads' calls are counted and sampled one at a time).  It
+Run 2 (types and samples) runs the workload once more, on a copy of the
+source whose functions carry probes (see instrument() and probes_run:
+no trace function, which in CPython 3.11 would make every instruction of
+the program run unspecialized and cost 4 to 7 times its own time), in
+every thread (the recorder takes a lock, so that threads' calls are
+counted and sampled one at a time).  --record-by trace runs it under
+sys.settrace instead, as when the source cannot be instrumented.  It
 counts every call of every function and method of the file; for the
 first --max-recorded-calls calls of each it records the exact argument
 and return types.  Samples, the (args, kwargs) of a call
@@ -42,7 +47,7 @@ see estimate_size) would take the function past --max-sample-bytes or
 the file past --max-total-bytes is skipped as "oversized" (a function's
 first sample may push out other functions' extra ones); after
 OVERSIZED_GIVE_UP of those a function takes no more.  A sample that fails
-to pickle is skipped as "unpicklable".  The trace hook
+to pickle is skipped as "unpicklable".  Under sys.settrace, the trace hook
 is removed once no function has recording or samples left to do among
 its run 1 calls.  CPython removes a trace function that raises, as it
 does when a RecursionError hits on entering it: frames then end unseen,
@@ -76,7 +81,7 @@ OUT.json (written to a temporary file, then renamed)::
                     "sample_bytes": int}],
      "sampling": {"max_samples": int, "max_sample_bytes": int,
                   "max_total_bytes": int, "samples_bytes": int,
-                  "trace_restarts": int},
+                  "trace_restarts": int, "record_by": "probes" | "trace"},
      "phase_times": {"timing": s, "types": s, "samples": s}}
 
 functions lists every def of the file (ncalls 0 if never called), sorted by
@@ -112,12 +117,15 @@ wrote OUT.json, and 2 with one message on stderr when it failed itself.
 
 import argparse
 import ast
+import copyreg
 import builtins
 import dis
+import gc
 import inspect
 import itertools
 import json
 import marshal
+import operator
 import os
 import pickle
 import platform
@@ -150,6 +158,9 @@ TRACEBACK_LIMIT = 20000
 MAX_TOTAL_BYTES = 32 << 20
 # Objects a size estimate enters; past them, the pickler itself is capped.
 WALK_NODE_LIMIT = 5000
+# Estimates that could not tell after which a function's samples go
+# straight to the capped pickler.
+UNSIZED_GIVE_UP = 2
 # Oversized samples after which a function takes no more.
 OVERSIZED_GIVE_UP = 8
 # Every WATCH_EVERY-th call past the recorded ones carries a Watch, so that
@@ -396,9 +407,15 @@ class Workload:
             self.argv = [script] + argv[1:]
         self.main_module = None
         self._codes = {}
+        # run 2 (probes_run): the instrumented code of the source, or None
+        self.code_for = None
 
     def _code(self, path):
         """Compile a script once and cache its code object."""
+        if self.code_for is not None:
+            code = self.code_for(path)
+            if code is not None:
+                return code
         code = self._codes.get(path)
         if code is None:
             with open(path, "rb") as f:
@@ -790,6 +807,111 @@ def _own_dict(obj):
     return d if isinstance(d, dict) else None
 
 
+# In CPython 3.11 and 3.12 an instance keeps its attributes inline until
+# something asks for its __dict__: from then on every attribute access of
+# it takes a slower path, for the rest of the run (nbody's bodies: 2.3
+# times slower after one sample had pickled them).  Samples and size
+# estimates read such an instance's attributes one by one instead
+# (inline_state), by the names the source uses as attributes.
+_MANAGED_DICT = 1 << 4
+_HEAPTYPE = 1 << 9
+_INLINE_VALUES = sys.version_info[:2] in ((3, 11), (3, 12))
+# the attribute names of the source (run() fills it)
+ATTR_NAMES = set()
+_plain_types = {}
+_learned_names = {}
+
+
+def _is_plain_instance_type(t):
+    """Instances of t hold their state inline and pickle the default way
+    (copyreg.__newobj__(t), then their attributes)."""
+    known = _plain_types.get(t)
+    if known is None:
+        import copyreg
+        known = bool(
+            _INLINE_VALUES and t.__flags__ & _MANAGED_DICT
+            and t.__itemsize__ == 0 and t.__mro__[-1] is object
+            and all(c.__flags__ & _HEAPTYPE and "__slots__" not in c.__dict__
+                    for c in t.__mro__[:-1])
+            and getattr(t, "__reduce_ex__", None) is object.__reduce_ex__
+            and getattr(t, "__reduce__", None) is object.__reduce__
+            and getattr(t, "__getstate__", None) is getattr(
+                object, "__getstate__", None)
+            and not hasattr(t, "__getnewargs_ex__")
+            and not hasattr(t, "__getnewargs__")
+            and t not in copyreg.dispatch_table)
+        if known:
+            # names the class itself binds as data descriptors are not
+            # read (a property would run)
+            data = set()
+            for c in t.__mro__:
+                for name, value in c.__dict__.items():
+                    if hasattr(type(value), "__set__") or hasattr(
+                            type(value), "__delete__"):
+                        data.add(name)
+            known = frozenset(data)
+        _plain_types[t] = known
+    return known is not False
+
+
+def inline_state(obj):
+    """obj's attributes as a dict, read without making its __dict__; None
+    when they cannot all be told apart (then obj.__dict__ it is)."""
+    t = type(obj)
+    if not _is_plain_instance_type(t):
+        return None
+    refs = gc.get_referents(obj)
+    # the values in the order of the keys the class's instances share,
+    # then the class (or the __dict__ made already, then the class)
+    if not refs or refs[-1] is not t:
+        return None
+    values = refs[:-1]
+    learned = _learned_names.get(t, ())
+    if len(learned) == len(values):
+        # the usual case: the names found on an instance before, in
+        # the same order
+        try:
+            got = [object.__getattribute__(obj, name) for name in learned]
+        except Exception:
+            got = ()
+        if all(a is b for a, b in zip(got, values)) and \
+                len(got) == len(values):
+            return dict(zip(learned, got))
+    ids = {}
+    for i, v in enumerate(values):
+        ids.setdefault(id(v), []).append(i)
+    data = _plain_types[t]
+    for names in (learned, ATTR_NAMES):
+        found = []
+        for name in names:
+            if name in data:
+                continue
+            try:
+                v = object.__getattribute__(obj, name)
+            except Exception:
+                continue
+            at = ids.get(id(v))
+            if at is not None:
+                found.append((name, v))
+        if len(found) == len(values):
+            break
+    else:
+        return None
+    taken = {}
+    placed = []
+    for name, v in found:
+        at = ids[id(v)]
+        k = taken.get(id(v), 0)
+        if k >= len(at):
+            return None
+        taken[id(v)] = k + 1
+        placed.append((at[k], name, v))
+    placed.sort(key=lambda e: e[0])
+    if names is not learned:
+        _learned_names[t] = tuple(name for _, name, _ in placed)
+    return {name: v for _, name, v in placed}
+
+
 def _slot_names(t, cache={}):
     names = cache.get(t)
     if names is None:
@@ -897,10 +1019,19 @@ def _object_size(obj, t, stack, state):
         size += 10 + len(getattr(t, "__module__", "") or "") + len(
             getattr(t, "__qualname__", "") or "")
     found = False
-    d = _own_dict(obj)
-    if d is not None:
-        stack.append(d)
+    refs = gc.get_referents(obj) if _is_plain_instance_type(t) else None
+    if refs and refs[-1] is t:
+        # its attributes' values without their names (see inline_state),
+        # or its __dict__ made already; a name is a memo reference (2
+        # bytes) but in the first instance of a class
+        size += 3 + 3 * (len(refs) - 1)
+        stack.extend(refs[:-1])
         found = True
+    else:
+        d = _own_dict(obj)
+        if d is not None:
+            stack.append(d)
+            found = True
     for name in _slot_names(t):
         try:
             stack.append(object.__getattribute__(obj, name))
@@ -972,7 +1103,11 @@ sys.modules[SAMPLE_REFS] = _refs
 
 class SamplePickler(pickle.Pickler):
     """pickle.Pickler that also carries lambdas, closures and
-    exceptions (see SAMPLE_REFS)."""
+    exceptions (see SAMPLE_REFS), and with inline set, instances whose
+    attributes are inline without making their __dict__ (inline_state:
+    slower than pickle's own way, for small samples only)."""
+
+    inline = False
 
     def reducer_override(self, obj):
         t = type(obj)
@@ -981,7 +1116,8 @@ class SamplePickler(pickle.Pickler):
             if "<locals>" not in q and "<lambda>" not in q:
                 return NotImplemented
             return (_refs.function,
-                    (marshal.dumps(obj.__code__), obj.__module__,
+                    (marshal.dumps(original_code(obj.__code__)),
+                     obj.__module__,
                      obj.__name__, q, obj.__defaults__, obj.__kwdefaults__,
                      obj.__closure__, obj.__dict__ or None))
         if t is types.CellType:
@@ -995,13 +1131,23 @@ class SamplePickler(pickle.Pickler):
                     _refs.set_cell)
         if isinstance(obj, BaseException) and t.__module__ != "builtins":
             return (_refs.exception, (t, obj.args), obj.__dict__ or None)
+        inline = inline_state(obj) if self.inline else None
+        if inline is not None:
+            # as object.__reduce_ex__ would, without making a __dict__
+            return (copyreg.__newobj__, (t,), inline or None)
         return NotImplemented
 
 
-def pickle_capped(value, limit):
+# Samples estimated below this size are pickled with inline_state.
+INLINE_PICKLE_BYTES = 32 << 10
+
+
+def pickle_capped(value, limit, inline=False):
     """pickle.dumps(value), or raise SampleTooBig past limit bytes."""
     out = CappedWriter(limit)
-    SamplePickler(out, protocol=PICKLE_PROTOCOL).dump(value)
+    pickler = SamplePickler(out, protocol=PICKLE_PROTOCOL)
+    pickler.inline = inline
+    pickler.dump(value)
     return out.getvalue()
 
 
@@ -1013,7 +1159,8 @@ class FuncRecord:
     __slots__ = ("entry", "calls", "signatures", "keys", "slots", "bytes",
                  "unpicklable", "oversized", "expected", "stride",
                  "next_candidate", "candidates", "limit", "firsts",
-                 "given_up", "done", "finish_at")
+                 "given_up", "done", "finish_at", "unsized", "seg_false",
+                 "seg_start", "seg_true")
 
     def __init__(self, entry):
         self.entry = entry
@@ -1033,6 +1180,13 @@ class FuncRecord:
         self.given_up = False
         self.done = False
         self.finish_at = 1
+        # ProbeRecorder: its schedule's False segment, the call it starts
+        # at and the call of the True after it (None once probed)
+        self.seg_false = None
+        self.seg_start = 0
+        self.seg_true = None
+        # samples whose size estimate could not tell (estimate_size None)
+        self.unsized = 0
 
 
 class Sample:
@@ -1264,15 +1418,26 @@ class TypeRecorder:
     def _observe(self, frame, info, n):
         """A call whose types are recorded or that gives a sample."""
         rec = info[0]
+        key = self._take(frame, info, n, n == rec.next_candidate)
+        if key is None:
+            return None
+        frame.f_trace_lines = False
+        watch = new_watch(self, rec, key)
+        self.pending[id(watch)] = (rec, key)
+        return watch
+
+    def _take(self, frame, info, n, is_candidate):
+        """Call n's arguments: their types, and a sample when the call is
+        a sample point (is_candidate) or the first of a new signature
+        among the recorded calls.  Returns the signature key when the
+        call's types are recorded (its return is to be seen), else None.
+        """
+        rec = info[0]
         f_locals = frame.f_locals
         values = [f_locals[name] for name in info[1]]
         key = tuple([type_name(v) for v in values])
-        if n == rec.next_candidate:
-            rec.candidates += 1
-            if rec.candidates >= rec.limit:
-                rec.stride *= 2
-                rec.limit += self.max_samples
-            rec.next_candidate = n + rec.stride
+        if is_candidate:
+            self._advance(rec, n)
             self._sample(rec, info, values, n, key)
             self._update_finish(rec)
         elif key not in rec.keys and rec.firsts < self.max_samples \
@@ -1282,10 +1447,17 @@ class TypeRecorder:
         if n > self.max_calls:
             return None
         rec.keys.add(key)
-        frame.f_trace_lines = False
-        watch = new_watch(self, rec, key)
-        self.pending[id(watch)] = (rec, key)
-        return watch
+        return key
+
+    def _advance(self, rec, n):
+        """Call n was a sample point: the next one is stride calls on; the
+        stride doubles each max_samples points past 2 * max_samples (a
+        run longer than run 1's still spreads its samples)."""
+        rec.candidates += 1
+        if rec.candidates >= rec.limit:
+            rec.stride *= 2
+            rec.limit += self.max_samples
+        rec.next_candidate = n + rec.stride
 
     def _update_finish(self, rec):
         """The call after which a function needs no more observation:
@@ -1363,12 +1535,23 @@ class TypeRecorder:
         else:
             # A function's first sample may push out others' extra ones.
             room = min(room, self.max_total)
-        estimate = estimate_size((args, kwargs), room) if room > 0 else 1
+        if room <= 0:
+            estimate = 1
+        elif rec.unsized >= UNSIZED_GIVE_UP:
+            # walks of its arguments could not tell: the capped pickler
+            # alone decides (a graph past WALK_NODE_LIMIT, walked again
+            # at every sample, cost more than pickling it)
+            estimate = None
+        else:
+            estimate = estimate_size((args, kwargs), room)
+            if estimate is None:
+                rec.unsized += 1
         if estimate is not None and estimate > room:
             self._oversized(rec)
             return
         try:
-            blob = pickle_capped((args, kwargs), room)
+            blob = pickle_capped((args, kwargs), room, estimate is not None
+                                 and estimate <= INLINE_PICKLE_BYTES)
         except SampleTooBig:
             self._oversized(rec)
             return
@@ -1467,6 +1650,443 @@ def types_run(workload, recorder):
     recorder.finish()
 
 
+# ---------------------------------------------------------------- run 2,
+# without a hook
+#
+# In CPython 3.11 any trace or profile function, even one that returns at
+# once, makes every instruction of every frame run unspecialized and
+# through the tracing path: a sys.settrace run took 4 to 7 times the
+# program's own time.  So run 2 installs no hook: it runs a copy of the
+# source whose functions carry their own probe (instrument()), a check
+# costing one builtin call on each call, that calls the recorder only on
+# the calls it wants (the recorded ones and the sample points).
+
+PROBE_GLOBALS = ("__rustify_next__", "__rustify_it__", "__rustify_probe__",
+                 "__rustify_ret__", "__rustify_raised__")
+PROBE_LOCAL = "__rustify_t__"
+# the length of a schedule's "no more probes" segments
+_SCHEDULE_TAIL = 1 << 60
+
+
+def _own_nodes(node):
+    """The nodes of a function's own body (not of nested scopes)."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        yield child
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                  ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(child))
+
+
+def _is_plain_function(node):
+    """A def whose call runs its body (not a generator or coroutine)."""
+    if not isinstance(node, ast.FunctionDef):
+        return False
+    return not any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await))
+                   for n in _own_nodes(node))
+
+
+def _name(ident):
+    return ast.Name(id=ident, ctx=ast.Load())
+
+
+def _probe_call(func, *args):
+    return ast.Call(func=_name(func), args=list(args), keywords=[])
+
+
+class _Returns(ast.NodeTransformer):
+    """return X -> return (__rustify_ret__(t, X) if t else X), in one
+    function's own body."""
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = \
+        visit_FunctionDef
+
+    def visit_Return(self, node):
+        value = node.value or ast.Constant(value=None)
+        new = ast.Return(value=ast.IfExp(
+            test=_name(PROBE_LOCAL),
+            body=_probe_call("__rustify_ret__", _name(PROBE_LOCAL), value),
+            orelse=_copy_tree(value)))
+        return ast.copy_location(new, node)
+
+
+def _copy_tree(node):
+    import copy
+    return copy.deepcopy(node)
+
+
+def _instrumented_body(body, k):
+    """A def's body with its probe (see instrument())."""
+    doc = []
+    if body and isinstance(body[0], ast.Expr) and isinstance(
+            body[0].value, ast.Constant) and isinstance(
+                body[0].value.value, str):
+        doc, body = body[:1], body[1:]
+    at = (body or doc)[0]
+    t = _name(PROBE_LOCAL)
+    probe = ast.Assign(
+        targets=[ast.Name(id=PROBE_LOCAL, ctx=ast.Store())],
+        value=ast.BoolOp(op=ast.And(), values=[
+            ast.NamedExpr(
+                target=ast.Name(id=PROBE_LOCAL, ctx=ast.Store()),
+                value=_probe_call("__rustify_next__", ast.Subscript(
+                    value=_name("__rustify_it__"),
+                    slice=_index(k), ctx=ast.Load()))),
+            _probe_call("__rustify_probe__", ast.Constant(value=k),
+                        _name(PROBE_LOCAL))]))
+    body = [_Returns().visit(stmt) for stmt in body]
+    body.append(ast.If(test=t, body=[ast.Expr(value=_probe_call(
+        "__rustify_ret__", _name(PROBE_LOCAL), ast.Constant(value=None)))],
+        orelse=[]))
+    # at the recursion limit the call itself can fail: the program's own
+    # exception goes on unchanged
+    record = ast.Try(
+        body=[ast.Expr(value=_probe_call("__rustify_raised__",
+                                         _name(PROBE_LOCAL)))],
+        handlers=[ast.ExceptHandler(type=None, name=None,
+                                    body=[ast.Pass()])],
+        orelse=[], finalbody=[])
+    guarded = ast.Try(
+        body=body,
+        handlers=[ast.ExceptHandler(type=None, name=None, body=[
+            ast.If(test=_name(PROBE_LOCAL), body=[record], orelse=[]),
+            ast.Raise(exc=None, cause=None)])],
+        orelse=[], finalbody=[])
+    new = [ast.copy_location(probe, at), ast.copy_location(guarded, at)]
+    for node in new:
+        for child in ast.walk(node):
+            if not hasattr(child, "lineno") or child.lineno is None:
+                ast.copy_location(child, at)
+    return doc + new
+
+
+def _index(k):
+    if sys.version_info >= (3, 9):
+        return ast.Constant(value=k)
+    return ast.Index(value=ast.Constant(value=k))
+
+
+def instrument(tree, slots):
+    """A copy of the module tree whose functions carry probes.
+
+    slots maps (def line, name) to a function's index k.  The body of
+    each plain function (no generator, no coroutine) becomes::
+
+        [docstring]
+        __rustify_t__ = (__rustify_t__ := __rustify_next__(
+            __rustify_it__[k])) and __rustify_probe__(k, __rustify_t__)
+        try:
+            <body, each `return X` returning
+             (__rustify_ret__(__rustify_t__, X) if __rustify_t__ else X)>
+            if __rustify_t__:
+                __rustify_ret__(__rustify_t__, None)
+        except:
+            if __rustify_t__:
+                <__rustify_raised__(__rustify_t__), its errors ignored>
+            raise
+
+    __rustify_it__[k] is the function's schedule, an iterator of bools,
+    one a call (ProbeRecorder.schedule); the probe returns a token when
+    the call's return is to be recorded.  The statements keep the
+    lines of the source (tracebacks and line numbers do not change);
+    a try costs nothing until something raises.
+    """
+    import copy
+    tree = copy.deepcopy(tree)
+    done = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and _is_plain_function(node):
+            k = slots.get((node.lineno, node.name))
+            if k is not None:
+                done.append((node, k))
+    for node, k in done:
+        node.body = _instrumented_body(node.body, k)
+    ast.fix_missing_locations(tree)
+    return tree, {k for _, k in done}
+
+
+def _code_key(code):
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+
+
+def _codes_of(code, out):
+    """Every code object nested in code, by _code_key."""
+    out[_code_key(code)] = code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _codes_of(const, out)
+    return out
+
+
+# instrumented code -> the source's own, for functions pickled by value
+# (SamplePickler): verify.py runs them without the probes' globals
+_ORIGINAL_CODES = {}
+
+
+def original_code(code):
+    """The source's own code object of an instrumented one."""
+    if "__rustify_it__" not in code.co_names:
+        return code
+    return _ORIGINAL_CODES.get(_code_key(code), code)
+
+
+# what the schedules answer while the recorder works (ProbeRecorder)
+OPEN = 2
+
+
+class _Pending:
+    """A recorded call whose return is still to be seen."""
+
+    __slots__ = ("rec", "key")
+
+
+class ProbeRecorder(TypeRecorder):
+    """What TypeRecorder records, from the probes of an instrumented
+    copy of the source (see instrument()) instead of a trace function.
+
+    Each function has a schedule, an iterator of one bool a call: True
+    for its first max_calls calls (types recorded, and samples as
+    TypeRecorder takes them), then False up to the next sample point and
+    True there, where the probe installs the next one (_install).  The
+    probes lock as TypeRecorder's hook does.  Calls the harness itself
+    makes into the program (a class's __reduce__ while a sample is
+    pickled) are not the program's: while the recorder works, every
+    schedule answers OPEN and the probe tells
+    them apart by thread (another thread's call then takes its place in
+    its schedule).
+    """
+
+    def __init__(self, *args, **kwargs):
+        TypeRecorder.__init__(self, *args, **kwargs)
+        self.slots = list(self.funcs.values())
+        self.slot_of = {}
+        self.schedules = []
+        for k, rec in enumerate(self.slots):
+            entry = rec.entry
+            self.slot_of[(entry["line"], entry["name"])] = k
+            self.schedules.append(itertools.repeat(True))
+            if self.max_calls <= 0:
+                self._install(k, rec, 0)
+        self.live = list(self.schedules)
+        self.open_all = [itertools.repeat(OPEN)] * len(self.slots)
+        self.working = None
+        self.pending = {}
+        self.instrumented = set()
+
+    def _install(self, k, rec, n):
+        """After call n, past the recorded ones: function k's schedule
+        answers False up to its next sample point, True from there (a
+        C iterator: one that ran Python code could be entered by two
+        threads at once)."""
+        nxt = rec.next_candidate
+        if rec.given_up or self.max_samples <= 0 or nxt <= n:
+            gap = _SCHEDULE_TAIL
+        else:
+            gap = nxt - n - 1
+        rec.seg_false = itertools.repeat(False, gap)
+        rec.seg_start = n + 1
+        rec.seg_true = n + 1 + gap
+        self.schedules[k] = itertools.chain(rec.seg_false,
+                                            itertools.repeat(True))
+
+    def globals(self):
+        """The probes' names, as builtins carry them."""
+        return {"__rustify_next__": next, "__rustify_it__": self.live,
+                "__rustify_probe__": self.probe,
+                "__rustify_ret__": self.ret,
+                "__rustify_raised__": self.raised}
+
+    def _enter(self):
+        """The recorder starts working (the lock held): calls into the
+        program from here are the harness's own."""
+        if self.working is not None:
+            return False
+        self.working = _thread.get_ident()
+        self.live[:] = self.open_all
+        return True
+
+    def _leave(self):
+        self.live[:] = self.schedules
+        self.working = None
+
+    def probe(self, k, why):
+        """A probed call of function k (why: True from its schedule,
+        OPEN while the recorder works): returns the token of a call
+        whose return is to be recorded, else None."""
+        if why == OPEN:
+            if self.working == _thread.get_ident():
+                return None
+            # another thread's call while the schedules were open: its
+            # place in its own schedule says whether it is probed
+            if not next(self.schedules[k]):
+                return None
+        frame = sys._getframe(1)
+        with self.lock:
+            if not self._enter():
+                return None
+            try:
+                return self._probe(k, frame)
+            except RecursionError:
+                raise
+            except Exception:
+                return None
+            finally:
+                self._leave()
+
+    def _probe(self, k, frame):
+        rec = self.slots[k]
+        code = frame.f_code
+        info = self.codes.get(id(code))
+        if info is None:
+            self.kept_codes.append(code)
+            info = self.codes[id(code)] = self._classify(code)
+        if info is False or info[0] is not rec:
+            return None
+        n = rec.calls + 1
+        if rec.seg_true is not None:
+            # the True after its schedule's False segment; or a True
+            # another thread took from the schedule before (it comes
+            # after the Falses given so far)
+            n = max(n, rec.seg_true - operator.length_hint(rec.seg_false))
+            rec.seg_true = None
+        rec.calls = n
+        key = self._take(frame, info, n, n == rec.next_candidate)
+        if n >= self.max_calls:
+            self._install(k, rec, n)
+        if key is None:
+            return None
+        token = _Pending()
+        token.rec = rec
+        token.key = key
+        self.pending[id(token)] = token
+        return token
+
+    def ret(self, token, value):
+        """A recorded call returns value."""
+        try:
+            with self.lock:
+                if self.pending.pop(id(token), None) is not None and \
+                        self._enter():
+                    try:
+                        self._count(token.rec, token.key, type_name(value))
+                    finally:
+                        self._leave()
+        except RecursionError:
+            raise
+        except Exception:
+            pass
+        return value
+
+    def raised(self, token):
+        """A recorded call raises (the exception being handled)."""
+        with self.lock:
+            if self.pending.pop(id(token), None) is not None:
+                self._count(token.rec, token.key,
+                            exception_name(sys.exc_info()[0]))
+
+    def finish(self):
+        """Count calls whose return was never seen, and every function's
+        calls (its schedule's place)."""
+        import warnings
+        with self.lock:
+            self.running = False
+            for token in list(self.pending.values()):
+                self._count(token.rec, token.key, None)
+            self.pending.clear()
+            for k, rec in enumerate(self.slots):
+                if rec.seg_false is None or rec.seg_true is None:
+                    continue
+                # its calls since the last probe: what its schedule's
+                # False segment gave
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        state = self.schedules[k].__reduce__()
+                    used = 0
+                    if len(state) > 2 and len(state[2]) > 1 and \
+                            state[2][1] is rec.seg_false:
+                        used = (rec.seg_true - rec.seg_start
+                                - operator.length_hint(rec.seg_false))
+                    rec.calls = max(rec.calls, rec.seg_start - 1 + used)
+                except Exception:
+                    pass
+
+
+def probes_run(workload, recorder, tree, source_real):
+    """Run the workload once on an instrumented copy of the source.
+
+    Returns False when the source could not be instrumented (nothing
+    ran)."""
+    try:
+        itree, done = instrument(tree, recorder.slot_of)
+        compile(itree, workload.source, "exec", dont_inherit=True)
+    except Exception:
+        return False
+    recorder.instrumented = done
+    codes = {}
+
+    def code_for(path):
+        if os.path.realpath(path) != source_real:
+            return None
+        code = codes.get(path)
+        if code is None:
+            code = codes[path] = compile(itree, path, "exec",
+                                         dont_inherit=True)
+            with open(path, "rb") as f:
+                own = compile(f.read(), path, "exec", dont_inherit=True)
+            _codes_of(own, _ORIGINAL_CODES)
+        return code
+
+    import importlib.machinery
+    loader = importlib.machinery.SourceFileLoader
+    saved_get_code = loader.get_code
+
+    def get_code(self, fullname):
+        code = None
+        try:
+            code = code_for(self.path)
+        except Exception:
+            code = None
+        return code if code is not None else saved_get_code(self, fullname)
+
+    # run 1 imported the source's modules: run 2 imports them again
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and name != "__main__" and \
+                os.path.realpath(path) == source_real:
+            del sys.modules[name]
+    names = recorder.globals()
+    saved_builtins = {n: builtins.__dict__[n] for n in names
+                      if n in builtins.__dict__}
+    state = {"func": None}
+
+    def body():
+        loader.get_code = get_code
+        workload.code_for = code_for
+        builtins.__dict__.update(names)
+        state["func"] = workload.prepare()
+        recorder.running = True
+        workload.run_once(state["func"])
+
+    try:
+        run_guarded(body)
+    finally:
+        loader.get_code = saved_get_code
+        workload.code_for = None
+        for n in names:
+            if n in saved_builtins:
+                builtins.__dict__[n] = saved_builtins[n]
+            else:
+                builtins.__dict__.pop(n, None)
+        recorder.running = False
+    recorder.finish()
+    return True
+
+
 def collect_samples(recorder):
     """The pickled {qualname: [blob, ...]} of the kept samples.
 
@@ -1559,6 +2179,10 @@ def parse_args(argv):
     parser.add_argument("--max-recorded-calls", type=int, default=1000)
     parser.add_argument("--max-total-bytes", type=int,
                         default=MAX_TOTAL_BYTES)
+    # how run 2 sees calls: probes in an instrumented copy of the source
+    # (no hook; see probes_run), or a sys.settrace hook (types_run)
+    parser.add_argument("--record-by", choices=("probes", "trace"),
+                        default="probes")
     args = parser.parse_args(argv)
     if args.iterations < 1:
         parser.error("--iterations must be at least 1")
@@ -1590,6 +2214,8 @@ def run(args):
         write_atomic(args.out, json.dumps(report, indent=1).encode())
         return
     table = function_table(tree)
+    ATTR_NAMES.update(node.attr for node in ast.walk(tree)
+                      if isinstance(node, ast.Attribute))
     _SOURCE[0] = source
     source_real = os.path.realpath(source)
     workload = Workload(args, source)
@@ -1607,10 +2233,16 @@ def run(args):
     timed = time.perf_counter()
     per_run = {key: -(-acc[0] // args.iterations)
                for key, acc in timing["per_func"].items()}
-    recorder = TypeRecorder(source_real, table, args.max_samples,
-                            args.max_sample_bytes, args.max_recorded_calls,
-                            args.max_total_bytes, per_run)
-    types_run(workload, recorder)
+    limits = (source_real, table, args.max_samples, args.max_sample_bytes,
+              args.max_recorded_calls, args.max_total_bytes, per_run)
+    recorder = None
+    if args.record_by == "probes":
+        recorder = ProbeRecorder(*limits)
+        if not probes_run(workload, recorder, tree, source_real):
+            recorder = None
+    if recorder is None:
+        recorder = TypeRecorder(*limits)
+        types_run(workload, recorder)
     traced = time.perf_counter()
     samples = collect_samples(recorder)
     info = {"kind": workload.kind, "iterations": args.iterations,
@@ -1622,7 +2254,9 @@ def run(args):
         "max_sample_bytes": args.max_sample_bytes,
         "max_total_bytes": args.max_total_bytes,
         "samples_bytes": len(samples),
-        "trace_restarts": recorder.restarts}
+        "trace_restarts": recorder.restarts,
+        "record_by": ("probes" if isinstance(recorder, ProbeRecorder)
+                      else "trace")}
     report["phase_times"] = {"timing": timed - started,
                              "types": traced - timed,
                              "samples": time.perf_counter() - traced}
