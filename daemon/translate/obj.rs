@@ -956,6 +956,9 @@ pub mod o {
         if ffi::PyUnicode_CheckExact(a) != 0 && ffi::PyUnicode_CheckExact(b) != 0 {
             // unicode_richcompare: the same object is equal; else code
             // point order (PyUnicode_Compare is that unicode_compare)
+            if (op == 5 || op == 6) && a != b && ffi::PyUnicode_GetLength(a) != ffi::PyUnicode_GetLength(b) {
+                return Some(op == 6);
+            }
             let c = if a == b { 0 } else { ffi::PyUnicode_Compare(a, b) };
             if c == -1 && !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); return None; }
             return Some(match op { 1 => c < 0, 2 => c <= 0, 3 => c > 0, 4 => c >= 0, 5 => c == 0, _ => c != 0 });
@@ -1029,8 +1032,36 @@ pub mod o {
     /// ix: the name's index in the inline values (-1: look in the
     /// instance's dict); off: the byte offset of a __slots__ member
     /// holding it (-1: not a slot).
-    pub struct AC { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize, md: MD }
-    impl AC { pub const NEW: AC = AC { tp: null_mut(), ver: 0, ix: -1, off: -1, md: MD::NEW }; }
+    /// One type's entry of an attribute site's cache.
+    #[derive(Clone, Copy)]
+    pub struct ACE { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize }
+    const ACE0: ACE = ACE { tp: null_mut(), ver: 0, ix: -1, off: -1 };
+    /// Up to ACN types per site, the latest filled first: a method of a
+    /// base class reads self.x of each subclass's instances (CPython
+    /// 3.11's sites hold one type; ours went to the generic look-up and
+    /// a refill on every change of type).
+    pub struct AC { e: [ACE; ACN], md: MD }
+    const ACN: usize = 4;
+    impl AC {
+        pub const NEW: AC = AC { e: [ACE0; ACN], md: MD::NEW };
+        #[inline(always)]
+        unsafe fn find(&self, tp: *mut ffi::PyTypeObject) -> Option<ACE> {
+            let ver = (*tp).tp_version_tag;
+            for e in self.e.iter() {
+                if e.tp == tp && e.ver == ver { return Some(*e); }
+            }
+            None
+        }
+        fn put(&mut self, e: ACE) { put_first(&mut self.e, e, |x| x.tp == e.tp); }
+    }
+
+    /// A site cache's new entry first, the others after it; the entry
+    /// of the same type (a stale version) or the oldest makes room.
+    fn put_first<T: Copy>(v: &mut [T; ACN], e: T, same: impl Fn(&T) -> bool) {
+        let k = v.iter().position(same).unwrap_or(ACN - 1);
+        for i in (1..=k).rev() { v[i] = v[i - 1]; }
+        v[0] = e;
+    }
     static mut ATTR_FAST: bool = false;
     const MANAGED_DICT: std::os::raw::c_ulong = 1 << 4;
 
@@ -1070,10 +1101,7 @@ pub mod o {
                 let m = (*(d as *mut ffi::PyMemberDescrObject)).d_member;
                 if (*m).type_code == ffi::Py_T_OBJECT_EX && (*m).flags & ffi::Py_READONLY == 0
                     && (*m).offset > 0 && *((o as *mut u8).offset((*m).offset) as *mut P) == value {
-                    c.tp = tp;
-                    c.ver = (*tp).tp_version_tag;
-                    c.ix = -1;
-                    c.off = (*m).offset;
+                    c.put(ACE { tp, ver: (*tp).tp_version_tag, ix: -1, off: (*m).offset });
                 }
             }
             return;
@@ -1091,10 +1119,7 @@ pub mod o {
         } else if ix < 0 || *vals.offset(ix) != value {
             return;
         }
-        c.tp = tp;
-        c.ver = (*tp).tp_version_tag;
-        c.ix = ix;
-        c.off = -1;
+        c.put(ACE { tp, ver: (*tp).tp_version_tag, ix, off: -1 });
     }
 
     /// The dict of an instance of a class with a managed dict, once it
@@ -1110,7 +1135,7 @@ pub mod o {
     pub unsafe fn getattr_cb(o: P, name: P, c: *mut AC) -> R<O> {
         let c = &mut *c;
         let tp = ffi::Py_TYPE(o);
-        if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
+        if let (true, Some(c)) = (ATTR_FAST, c.find(tp)) {
             // the type (same version: no attribute of that name on it or
             // its bases) leaves the name to the instance: its inline
             // values, or its dict (CPython's LOAD_ATTR_INSTANCE_VALUE and
@@ -1154,9 +1179,9 @@ pub mod o {
 
     #[inline]
     pub unsafe fn setattr_c(o: O, name: P, v: O, c: *mut AC) -> R<()> {
-        let c = &mut *c;
+        let cache = &mut *c;
         let tp = ffi::Py_TYPE(o.p());
-        if tp == c.tp && (*tp).tp_version_tag == c.ver && ATTR_FAST {
+        if let (true, Some(c)) = (ATTR_FAST, cache.find(tp)) {
             if c.off > 0 {
                 let slot = (o.p() as *mut u8).offset(c.off) as *mut P;
                 let old = *slot;
@@ -1197,7 +1222,7 @@ pub mod o {
         }
         let vp = v.p();
         if ffi::PyObject_SetAttr(o.p(), name, vp) < 0 { return Err(X); }
-        if ATTR_FAST { attr_fill(o.p(), name, vp, c, true); }
+        if ATTR_FAST { attr_fill(o.p(), name, vp, cache, true); }
         Ok(())
     }
 
@@ -1222,7 +1247,7 @@ pub mod o {
             if want.is_null() { return false; }
             ffi::Py_DECREF(want);
             let r1 = getattr_c(O::borrow(t), nb, &mut c);
-            if c.ix != 1 { return false; }
+            if c.e[0].ix != 1 { return false; }
             let r2 = getattr_c(O::borrow(t), nb, &mut c);
             let same = matches!((&r1, &r2), (Ok(x), Ok(y)) if x.p() == want && y.p() == want);
             let mut sc = AC::NEW;
@@ -1233,7 +1258,7 @@ pub mod o {
             let s1 = setattr_c(O::borrow(t), na, v1.unwrap(), &mut sc).is_ok();
             let s2 = setattr_c(O::borrow(t), na, v2.unwrap(), &mut sc).is_ok();
             let now = ffi::PyObject_GetAttr(t, na);
-            let stored = now == v2p && sc.ix == 0;
+            let stored = now == v2p && sc.e[0].ix == 0;
             ffi::Py_XDECREF(now);
             // new attributes through the cache keep Python's order
             let u = ffi::PyObject_CallNoArgs(ffi::PyObject_GetAttrString(t, c"__class__".as_ptr()));
@@ -1271,13 +1296,13 @@ pub mod o {
             let mut c4 = AC::NEW;
             let d1 = getattr_c(O::borrow(u.p()), nc, &mut c3);
             let d2 = getattr_c(O::borrow(u.p()), nc, &mut c3);
-            let read_ok = c3.tp == ffi::Py_TYPE(u.p()) && matches!((&d1, &d2), (Ok(x), Ok(y)) if ffi::PyLong_AsLong(x.p()) == 1 && x.p() == y.p());
+            let read_ok = c3.e[0].tp == ffi::Py_TYPE(u.p()) && matches!((&d1, &d2), (Ok(x), Ok(y)) if ffi::PyLong_AsLong(x.p()) == 1 && x.p() == y.p());
             let x9 = O::own(ffi::PyLong_FromLong(9)).ok().unwrap();
             let x9p = x9.p();
             let w1 = setattr_c(O::borrow(u.p()), nc, x9.clone(), &mut c4).is_ok();
             let w2 = setattr_c(O::borrow(u.p()), nc, x9, &mut c4).is_ok();
             let now = ffi::PyObject_GetAttr(u.p(), nc);
-            let write_ok = w1 && w2 && now == x9p && c4.tp == ffi::Py_TYPE(u.p());
+            let write_ok = w1 && w2 && now == x9p && c4.e[0].tp == ffi::Py_TYPE(u.p());
             ffi::Py_XDECREF(now);
             // a class with __slots__: read and written at the slot
             let src2 = c"class S:\n    __slots__ = ('p', 'q')\n    def __init__(s):\n        s.p = 1\n        s.q = 2\ns = S()\n";
@@ -1291,13 +1316,13 @@ pub mod o {
             let mut c6 = AC::NEW;
             let q1 = getattr_c(O::borrow(so), nq, &mut c5);
             let q2 = getattr_c(O::borrow(so), nq, &mut c5);
-            let slot_read = c5.off > 0 && matches!((&q1, &q2), (Ok(x), Ok(y)) if ffi::PyLong_AsLong(x.p()) == 2 && x.p() == y.p());
+            let slot_read = c5.e[0].off > 0 && matches!((&q1, &q2), (Ok(x), Ok(y)) if ffi::PyLong_AsLong(x.p()) == 2 && x.p() == y.p());
             let x7 = O::own(ffi::PyLong_FromLong(77)).ok().unwrap();
             let x7p = x7.p();
             let sw1 = setattr_c(O::borrow(so), nq, x7.clone(), &mut c6).is_ok();
             let sw2 = setattr_c(O::borrow(so), nq, x7, &mut c6).is_ok();
             let now = ffi::PyObject_GetAttr(so, nq);
-            let slot_write = sw1 && sw2 && c6.off > 0 && now == x7p;
+            let slot_write = sw1 && sw2 && c6.e[0].off > 0 && now == x7p;
             ffi::Py_XDECREF(now);
             same && s1 && s2 && stored && order_ok && read_ok && write_ok && slot_read && slot_write
         })();
@@ -1316,30 +1341,61 @@ pub mod o {
     pub unsafe fn delattr(o: O, name: P) -> R<()> {
         if ffi::PyObject_SetAttr(o.p(), name, null_mut()) < 0 { Err(X) } else { Ok(()) }
     }
+    /// o[k] with an unboxed index (k an arithmetic result or an unboxed
+    /// local): no int object for an index the sequence reads in place.
+    #[inline]
+    pub unsafe fn getitem_v(o: O, k: V) -> R<O> {
+        if let V::I(i) = k {
+            if let Some(v) = getitem_int(o.p(), i) { return Ok(v); }
+        }
+        getitem(o, vbox(k)?)
+    }
+
+    /// a op b with an unboxed operand (an arithmetic result, an unboxed
+    /// local): two ints or two floats compare natively, anything else
+    /// as cmp_bool does.
+    #[inline]
+    pub unsafe fn vcmp_bool(a: V, b: V, op: u32) -> R<bool> {
+        if let (Some(x), Some(y)) = (v_int(&a), v_int(&b)) {
+            return Ok(match op { 1 => x < y, 2 => x <= y, 3 => x > y, 4 => x >= y, 5 => x == y, _ => x != y });
+        }
+        if let (Some(x), Some(y)) = (v_float(&a), v_float(&b)) {
+            return Ok(match op { 1 => x < y, 2 => x <= y, 3 => x > y, 4 => x >= y, 5 => x == y, _ => x != y });
+        }
+        cmp_bool(vbox(a)?, vbox(b)?, op)
+    }
+
+    /// list[i], tuple[i], str[i] (a Latin-1 character) for an index in
+    /// range, as the sequence's own subscript gives it; None otherwise.
+    #[inline(always)]
+    unsafe fn getitem_int(p: P, i: i64) -> Option<O> {
+        if ffi::PyList_CheckExact(p) != 0 {
+            let n = ffi::PyList_GET_SIZE(p) as i64;
+            let j = if i < 0 { i + n } else { i };
+            if j >= 0 && j < n { return Some(O::borrow(ffi::PyList_GET_ITEM(p, j as isize))); }
+        } else if ffi::PyTuple_CheckExact(p) != 0 {
+            let n = ffi::PyTuple_GET_SIZE(p) as i64;
+            let j = if i < 0 { i + n } else { i };
+            if j >= 0 && j < n { return Some(O::borrow(ffi::PyTuple_GET_ITEM(p, j as isize))); }
+        } else if ffi::PyUnicode_CheckExact(p) != 0 {
+            // the interpreter's one-character str (unicode_getitem gives
+            // the same object)
+            let n = ffi::PyUnicode_GetLength(p) as i64;
+            let j = if i < 0 { i + n } else { i };
+            if j >= 0 && j < n {
+                let ch = ffi::PyUnicode_ReadChar(p, j as isize);
+                if ch < 256 && !LATIN1[ch as usize].is_null() { return Some(O::borrow(LATIN1[ch as usize])); }
+            }
+        }
+        None
+    }
+
     #[inline]
     pub unsafe fn getitem(o: O, k: O) -> R<O> {
         // list[i] and tuple[i] with an int index in range: the item, as
         // the sequence's own subscript gives it
         if let Some(i) = crate::rt::small_int(k.p()) {
-            let p = o.p();
-            if ffi::PyList_CheckExact(p) != 0 {
-                let n = ffi::PyList_GET_SIZE(p) as i64;
-                let j = if i < 0 { i + n } else { i };
-                if j >= 0 && j < n { return Ok(O::borrow(ffi::PyList_GET_ITEM(p, j as isize))); }
-            } else if ffi::PyTuple_CheckExact(p) != 0 {
-                let n = ffi::PyTuple_GET_SIZE(p) as i64;
-                let j = if i < 0 { i + n } else { i };
-                if j >= 0 && j < n { return Ok(O::borrow(ffi::PyTuple_GET_ITEM(p, j as isize))); }
-            } else if ffi::PyUnicode_CheckExact(p) != 0 {
-                // s[i] of a Latin-1 code point: CPython's one-character
-                // str for it (unicode_getitem gives the same object)
-                let n = ffi::PyUnicode_GetLength(p) as i64;
-                let j = if i < 0 { i + n } else { i };
-                if j >= 0 && j < n {
-                    let ch = ffi::PyUnicode_ReadChar(p, j as isize);
-                    if ch < 256 && !LATIN1[ch as usize].is_null() { return Ok(O::borrow(LATIN1[ch as usize])); }
-                }
-            }
+            if let Some(v) = getitem_int(o.p(), i) { return Ok(v); }
         }
         O::own(ffi::PyObject_GetItem(o.p(), k.p()))
     }
@@ -1449,8 +1505,21 @@ pub mod o {
     /// the method found on one type at one version, used while the
     /// instance cannot shadow it (no instance dict, or inline values whose
     /// shared keys lack the name).
-    pub struct MC { tp: *mut ffi::PyTypeObject, ver: u32, m: P, md: MD }
-    impl MC { pub const NEW: MC = MC { tp: null_mut(), ver: 0, m: null_mut(), md: MD::NEW }; }
+    /// One type's entry: its method, and the type's shared keys with
+    /// their number of entries when the name was not among them (keys
+    /// are only added to in 3.11: the same count, still not there).
+    #[derive(Clone, Copy)]
+    pub struct MCE { tp: *mut ffi::PyTypeObject, ver: u32, m: P, keys: *mut c_void, nent: isize }
+    const MCE0: MCE = MCE { tp: null_mut(), ver: 0, m: null_mut(), keys: null_mut(), nent: -1 };
+    /// Up to ACN types per site (a base class's method calling
+    /// self.allows() of each subclass), the latest filled first.
+    pub struct MC { e: [MCE; ACN], md: MD }
+    impl MC { pub const NEW: MC = MC { e: [MCE0; ACN], md: MD::NEW }; }
+
+    #[inline(always)]
+    unsafe fn key_count(keys: *mut c_void) -> isize {
+        if keys.is_null() { -1 } else { *((keys as *const u8).add(24) as *const isize) }
+    }
 
     /// A module attribute site's cache (LOAD_ATTR_MODULE): the value found
     /// in one module's dict at one version (3.11 versions are global and
@@ -1505,8 +1574,28 @@ pub mod o {
             if r.1.is_none() { module_fill(obj.p(), name, r.0.p(), &mut c.md); }
             return Ok(r);
         }
-        if ATTR_FAST && tp == c.tp && (*tp).tp_version_tag == c.ver && shadow_free(obj.p(), tp, name) {
-            return Ok((O::borrow(c.m), Some(obj)));
+        if ATTR_FAST {
+            let ver = (*tp).tp_version_tag;
+            for e in c.e.iter_mut() {
+                if e.tp != tp || e.ver != ver { continue; }
+                let o = obj.p();
+                let free = if (*tp).tp_flags & MANAGED_DICT != 0 {
+                    // inline values, no dict made, the name not among
+                    // the keys (known while their count holds)
+                    let keys = (*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys;
+                    managed_dict(o).is_null() && !inline_values(o).is_null()
+                        && ((keys == e.keys && key_count(keys) == e.nent)
+                            || (shared_key_index(keys, name) < 0 && {
+                                e.keys = keys;
+                                e.nent = key_count(keys);
+                                true
+                            }))
+                } else {
+                    (*tp).tp_dictoffset == 0
+                };
+                if free { return Ok((O::borrow(e.m), Some(obj))); }
+                break;
+            }
         }
         let r = method(obj, name)?;
         if ATTR_FAST && r.1.is_some() {
@@ -1515,9 +1604,9 @@ pub mod o {
             if flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG != 0 && (*tp).tp_version_tag != 0
                 && (*tp).tp_getattro.map(|f| f as usize) == Some(ffi::PyObject_GenericGetAttr as ffi::getattrofunc as usize)
                 && _PyType_Lookup(tp, name) == r.0.p() && shadow_free(o, tp, name) {
-                c.tp = tp;
-                c.ver = (*tp).tp_version_tag;
-                c.m = r.0.p();
+                let keys = if flags & MANAGED_DICT != 0 { (*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys } else { null_mut() };
+                let e = MCE { tp, ver: (*tp).tp_version_tag, m: r.0.p(), keys, nent: key_count(keys) };
+                put_first(&mut c.e, e, |x| x.tp == tp);
             }
             ffi::PyErr_Clear();
         }

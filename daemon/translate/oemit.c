@@ -1360,6 +1360,13 @@ static const char *vop_fn(int op, bool inplace)
 	}
 }
 
+/* A value the o::V path computes without boxing: + - * / of anything, or
+ * an unboxed local. */
+static bool is_vexpr(const struct oem *em, const struct onode *n)
+{
+	return num_op(n) || (n->kind == ON_NAME && is_num(em, &n->sym));
+}
+
 /* An operand of + - * / as an o::V temporary: nested + - * / compute
  * unboxed, in CPython's order (left operand, right operand, operation);
  * anything else is evaluated as usual and wrapped. */
@@ -1436,8 +1443,11 @@ static int ex(struct oem *em, struct onode *n)
 	}
 	case ON_SUBSCR: {
 		int o = ex(em, n->a[0]);
-		int k = ex(em, n->a[1]);
-		return emit_q(em, &n->pos, "o::getitem(t%d, t%d)", o, k);
+		if (is_vexpr(em, n->a[1]))
+			return emit_q(em, &n->pos, "o::getitem_v(t%d, t%d)", o,
+				      ex_v(em, n->a[1]));
+		return emit_q(em, &n->pos, "o::getitem(t%d, t%d)", o,
+			      ex(em, n->a[1]));
 	}
 	case ON_SLICE: {
 		struct buf b = BUF_INIT;
@@ -1549,6 +1559,18 @@ static int cond(struct oem *em, struct onode *n)
 	}
 	if (tuple_cmp(n))
 		return ex_tuple_cmp(em, n, b);
+	if (n->kind == ON_CMP && n->n == 2 && n->cmp[0] >= 1 &&
+	    n->cmp[0] <= 6 &&
+	    (is_vexpr(em, n->a[0]) || is_vexpr(em, n->a[1]))) {
+		/* i < n with i an unboxed local: no int made to compare */
+		int x = ex_v(em, n->a[0]);
+		int y = ex_v(em, n->a[1]);
+		emit_line(em->e,
+			  "let b%d = q!(cx, 'x%d, %s, o::vcmp_bool(t%d, t%d, "
+			  "%d));",
+			  b, err_top(em), tbs(em, &n->pos), x, y, n->cmp[0]);
+		return b;
+	}
 	if (n->kind == ON_CMP && n->n == 2) {
 		int x = ex(em, n->a[0]);
 		int y = ex(em, n->a[1]);

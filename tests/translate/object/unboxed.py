@@ -353,9 +353,49 @@ def scenario_str_items_and_compare():
         str_items("ab", "")
     except IndexError as e:
         out.append(str(e))
-    for bad in (lambda: "abc"[3], lambda: "abc"[-4], lambda: "abc"["x"]):
+    key = "x"
+    for bad in (lambda: "abc"[3], lambda: "abc"[-4], lambda: "abc"[key]):
         try:
             bad()
         except (IndexError, TypeError) as e:
             out.append((type(e).__name__, str(e)))
+    return out
+
+
+# ---- unboxed indexes and comparisons (getitem_v, vcmp_bool) ----
+
+def scan(seq, start, step, stop):
+    out = []
+    i = start
+    while i < stop and i - step != stop:
+        out.append(seq[i - step])
+        i += step
+    return out
+
+
+def window_eq(text, a, b, limit):
+    n = 0
+    while n < limit and text[a + n] == text[b + n]:
+        n += 1
+    return n
+
+
+def scenario_unboxed_index_and_compare():
+    out = [scan([1, 2, 3, 4], 1, 1, 4), scan((5, 6, 7), -2, 1, 2),
+           scan("héllo✓", 1, 1, 6), scan("abc", 0.5, 1.0, 2.5)
+           if False else None,
+           window_eq("abcabcabd", 0, 3, 9), window_eq("ééé✓é", 0, 1, 4),
+           window_eq("xyz", 0, 0, 3)]
+    for args in (([1, 2], 0, 2 ** 70, 2 ** 71), ([1, 2], 0, 1.5, 3),
+                 ("ab", 0, 1, 5), ([1, 2], 0, -1, 1),
+                 ({0: "a", 1: "b"}, 1, 1, 3)):
+        try:
+            out.append(scan(*args))
+        except (IndexError, TypeError, KeyError) as e:
+            out.append((type(e).__name__, str(e)))
+    nan = float("nan")
+    for lo, hi in ((0, 1.5), (1.0, 2), (nan, 5), (2 ** 64, 2 ** 65),
+                   (True, 3)):
+        out.append(scan(list(range(8)), lo, 1, hi)
+                   if isinstance(lo, int) else (lo < hi, lo >= hi))
     return out
