@@ -399,3 +399,74 @@ def scenario_unboxed_index_and_compare():
         out.append(scan(list(range(8)), lo, 1, hi)
                    if isinstance(lo, int) else (lo < hi, lo >= hi))
     return out
+
+
+# ---- one attribute site, many types (polymorphic caches) ----
+
+class Shape:
+    def describe(self):
+        return (self.name, self.size(), self.kind)
+
+    def size(self):
+        return 0
+
+    kind = "shape"
+
+
+class Box(Shape):
+    def __init__(self):
+        self.name = "box"          # name at index 0
+        self.w = 2
+
+    def size(self):
+        return self.w * 2
+
+
+class Dot(Shape):
+    def __init__(self):
+        self.w = 1                 # name at index 1
+        self.name = "dot"
+        self.kind = "own"          # shadows the class attribute
+
+
+class Slotted(Shape):
+    __slots__ = ("name", "w")
+
+    def __init__(self):
+        self.w = 5
+        self.name = "slotted"
+
+    def size(self):
+        return self.w
+
+
+class Computed(Shape):
+    @property
+    def name(self):
+        return "computed"
+
+
+def describe_all(items):
+    return [x.describe() for x in items]
+
+
+def scenario_polymorphic_sites():
+    items = [Box(), Dot(), Slotted(), Computed(), Box(), Dot()] * 3
+    out = [describe_all(items)]
+    items[1].name = "renamed"
+    del items[0].name
+    try:
+        describe_all(items)
+    except AttributeError as e:
+        out.append(str(e))
+    items[0].name = "back"
+    old = Box.size
+    Box.size = lambda self: -1
+    try:
+        out.append(describe_all(items))
+        Shape.kind = "base"
+        out.append(describe_all(items))
+    finally:
+        Box.size = old
+        Shape.kind = "shape"
+    return out
