@@ -1554,12 +1554,23 @@ pub mod o {
     unsafe fn shadow_free(o: P, tp: *mut ffi::PyTypeObject, name: P) -> bool {
         let flags = (*tp).tp_flags;
         if flags & MANAGED_DICT != 0 {
-            // inline values, no dict made, the name not among the keys
-            let dictp = *((o as *mut P).sub(3));
-            if !dictp.is_null() || inline_values(o).is_null() { return false; }
+            // inline values, no dict made, the name not among the keys;
+            // or a dict made (a pickled or copied instance) without it
+            let d = managed_dict(o);
+            if !d.is_null() { return dict_lacks(d, name); }
+            if inline_values(o).is_null() { return false; }
             return shared_key_index((*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys, name) < 0;
         }
         (*tp).tp_dictoffset == 0
+    }
+
+    /// An exact dict without the str key name (a look-up runs no code).
+    #[inline(always)]
+    unsafe fn dict_lacks(d: P, name: P) -> bool {
+        if ffi::PyDict_CheckExact(d) == 0 { return false; }
+        let v = ffi::PyDict_GetItemWithError(d, name);
+        if v.is_null() && !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); return false; }
+        v.is_null()
     }
 
     #[inline]
@@ -1579,11 +1590,16 @@ pub mod o {
             for e in c.e.iter_mut() {
                 if e.tp != tp || e.ver != ver { continue; }
                 let o = obj.p();
-                let free = if (*tp).tp_flags & MANAGED_DICT != 0 {
-                    // inline values, no dict made, the name not among
-                    // the keys (known while their count holds)
+                let d = if (*tp).tp_flags & MANAGED_DICT != 0 { managed_dict(o) } else { null_mut() };
+                let free = if !d.is_null() {
+                    // a dict made (pickled, copied, asked for): the name
+                    // not in it (CPython's LOAD_METHOD_WITH_DICT)
+                    dict_lacks(d, name)
+                } else if (*tp).tp_flags & MANAGED_DICT != 0 {
+                    // inline values, the name not among the keys (known
+                    // while their count holds)
                     let keys = (*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys;
-                    managed_dict(o).is_null() && !inline_values(o).is_null()
+                    !inline_values(o).is_null()
                         && ((keys == e.keys && key_count(keys) == e.nent)
                             || (shared_key_index(keys, name) < 0 && {
                                 e.keys = keys;

@@ -470,3 +470,45 @@ def scenario_polymorphic_sites():
         Box.size = old
         Shape.kind = "shape"
     return out
+
+
+# ---- methods of instances whose dict exists (method_c, dict_lacks) ----
+
+class Counter2:
+    def __init__(self):
+        self.n = 0
+
+    def bump(self, k):
+        self.n += k
+        return self.n
+
+    def run(self, times):
+        total = 0
+        for i in range(times):
+            total += self.bump(i)
+        return total
+
+
+def scenario_methods_of_dict_backed_instances():
+    a = pickle.loads(pickle.dumps(Counter2()))
+    b = Counter2()
+    vars(b)
+    out = [a.run(5), b.run(5), a.run(3)]
+    # an instance attribute named like the method shadows it from now on
+    a.__dict__["bump"] = lambda k: -k
+    out.append(a.run(4))
+    del a.__dict__["bump"]
+    out.append(a.run(4))
+    old = Counter2.__dict__["bump"]
+    Counter2.bump = lambda self, k: k * 100
+    try:
+        out.append((a.run(3), b.run(3)))
+        del Counter2.bump
+        try:
+            a.run(2)
+        except AttributeError as e:
+            out.append(str(e))
+    finally:
+        Counter2.bump = old
+    out.append((a.run(2), b.run(2)))
+    return out
