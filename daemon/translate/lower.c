@@ -1081,6 +1081,58 @@ static struct ex *lower_fstring(struct lower *L, TSNode n)
 	return fs;
 }
 
+/* a < b < c, x in S: a module set constant only as the last right side
+ * of in / not in (L->set_ok while it is lowered). */
+static struct ex *lower_cmp(struct lower *L, TSNode n)
+{
+	struct ex *e = ex_new(L->a, EX_CMP, NODE_LINE(n), NODE_COL(n));
+	size_t cap = 0, ncmp = 0;
+	ptrdiff_t set_at = -1;
+
+	e->cmp = arena_alloc(L->a, ts_node_child_count(n) * sizeof(int));
+	for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
+		TSNode ch = ts_node_child(n, i);
+		if (node_is(ch, "comment"))
+			continue;
+		if (ts_node_is_named(ch)) {
+			int reads = L->set_reads;
+			bool was = L->set_ok;
+			struct ex *c;
+			L->set_ok = ncmp > 0 &&
+				    (e->cmp[ncmp - 1] == CMP_IN ||
+				     e->cmp[ncmp - 1] == CMP_NOTIN);
+			c = lower_ex(L, ch);
+			L->set_ok = was;
+			if (!c)
+				return NULL;
+			if (L->set_reads != reads)
+				set_at = e->n;
+			ex_push(L->a, e, c, &cap);
+		} else {
+			int op = cmp_from_text(node_type(ch));
+			if (!op) {
+				lower_fail(L, ch,
+					   "comparison '%s' is not "
+					   "supported",
+					   node_type(ch));
+				return NULL;
+			}
+			e->cmp[ncmp++] = op;
+		}
+	}
+	if (e->n < 2 || ncmp != e->n - 1) {
+		lower_fail(L, n, "malformed comparison");
+		return NULL;
+	}
+	if (set_at >= 0 && (size_t)set_at != e->n - 1) {
+		lower_fail(L, n,
+			   "a module global set compared further in a "
+			   "chain");
+		return NULL;
+	}
+	return e;
+}
+
 static struct ex *lower_ex(struct lower *L, TSNode n)
 {
 	const char *t;
@@ -1269,54 +1321,8 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 		ex_push(L->a, e, b, &cap);
 		return e;
 	}
-	if (!strcmp(t, "comparison_operator")) {
-		size_t ncmp = 0;
-		ptrdiff_t set_at = -1;
-		e = ex_new(L->a, EX_CMP, NODE_LINE(n), NODE_COL(n));
-		e->cmp =
-		    arena_alloc(L->a, ts_node_child_count(n) * sizeof(int));
-		for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
-			TSNode ch = ts_node_child(n, i);
-			if (node_is(ch, "comment"))
-				continue;
-			if (ts_node_is_named(ch)) {
-				int reads = L->set_reads;
-				bool was = L->set_ok;
-				struct ex *c;
-				L->set_ok = ncmp > 0 &&
-					    (e->cmp[ncmp - 1] == CMP_IN ||
-					     e->cmp[ncmp - 1] == CMP_NOTIN);
-				c = lower_ex(L, ch);
-				L->set_ok = was;
-				if (!c)
-					return NULL;
-				if (L->set_reads != reads)
-					set_at = e->n;
-				ex_push(L->a, e, c, &cap);
-			} else {
-				int op = cmp_from_text(node_type(ch));
-				if (!op) {
-					lower_fail(L, ch,
-						   "comparison '%s' is not "
-						   "supported",
-						   node_type(ch));
-					return NULL;
-				}
-				e->cmp[ncmp++] = op;
-			}
-		}
-		if (e->n < 2 || ncmp != e->n - 1) {
-			lower_fail(L, n, "malformed comparison");
-			return NULL;
-		}
-		if (set_at >= 0 && (size_t)set_at != e->n - 1) {
-			lower_fail(L, n,
-				   "a module global set compared further in a "
-				   "chain");
-			return NULL;
-		}
-		return e;
-	}
+	if (!strcmp(t, "comparison_operator"))
+		return lower_cmp(L, n);
 	if (!strcmp(t, "conditional_expression")) {
 		if (named_count(n) != 3) {
 			lower_fail(L, n, "malformed conditional expression");

@@ -865,6 +865,65 @@ pub mod o {
         Ok(V::O(O::own(ffi::PyNumber_InPlaceTrueDivide(a.p(), b.p()))?))
     }
 
+    /// a % b as int_mod / float_rem answer, for two ints (floor
+    /// modulo) or two floats (an int joining exactly); None where Python
+    /// raises or an int would overflow.
+    #[inline(always)]
+    unsafe fn v_mod(a: &V, b: &V) -> Option<V> {
+        if let (Some(x), Some(y)) = (v_int(a), v_int(b)) {
+            let r = x.checked_rem(y)?;
+            return Some(V::I(if r != 0 && (r ^ y) < 0 { r + y } else { r }));
+        }
+        let (x, y) = v_floats(a, b)?;
+        if y == 0.0 { return None; }
+        let mut m = x % y; // fmod
+        if m != 0.0 {
+            if (y < 0.0) != (m < 0.0) { m += y; }
+        } else {
+            m = 0.0f64.copysign(y);
+        }
+        Some(V::F(m))
+    }
+    /// a // b as long_div / float_floor_div (_float_div_mod) answer.
+    #[inline(always)]
+    unsafe fn v_floordiv(a: &V, b: &V) -> Option<V> {
+        if let (Some(x), Some(y)) = (v_int(a), v_int(b)) {
+            let q = x.checked_div(y)?;
+            return Some(V::I(if x % y != 0 && (x ^ y) < 0 { q - 1 } else { q }));
+        }
+        let (vx, wx) = v_floats(a, b)?;
+        if wx == 0.0 { return None; }
+        let m = vx % wx;
+        let mut div = (vx - m) / wx;
+        if m != 0.0 && (wx < 0.0) != (m < 0.0) { div -= 1.0; }
+        let fl = if div != 0.0 {
+            let mut f = div.floor();
+            if div - f > 0.5 { f += 1.0; }
+            f
+        } else {
+            0.0f64.copysign(vx / wx)
+        };
+        Some(V::F(fl))
+    }
+    macro_rules! vdivmod {
+        ($name:ident, $iname:ident, $fast:ident, $f:ident, $fi:ident) => {
+            #[inline(always)]
+            pub unsafe fn $name(a: V, b: V) -> R<V> {
+                if let Some(v) = $fast(&a, &b) { return Ok(v); }
+                let (a, b) = (vbox(a)?, vbox(b)?);
+                Ok(V::O(O::own(ffi::$f(a.p(), b.p()))?))
+            }
+            #[inline(always)]
+            pub unsafe fn $iname(a: V, b: V) -> R<V> {
+                if let Some(v) = $fast(&a, &b) { return Ok(v); }
+                let (a, b) = (vbox(a)?, vbox(b)?);
+                Ok(V::O(O::own(ffi::$fi(a.p(), b.p()))?))
+            }
+        };
+    }
+    vdivmod!(vmod, vimod, v_mod, PyNumber_Remainder, PyNumber_InPlaceRemainder);
+    vdivmod!(vfloordiv, vifloordiv, v_floordiv, PyNumber_FloorDivide, PyNumber_InPlaceFloorDivide);
+
     #[inline]
     unsafe fn truediv_fast(a: P, b: P) -> Option<f64> {
         if let Some((x, y)) = ints(a, b) {

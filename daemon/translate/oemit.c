@@ -1339,11 +1339,15 @@ static int ex_fmt(struct oem *em, struct onode *n)
 
 /* + - * / : the operations whose intermediate results stay unboxed
  * (o::V) inside one expression. */
+static bool arith_op(int op)
+{
+	return op == OP_ADD || op == OP_SUB || op == OP_MUL || op == OP_DIV ||
+	       op == OP_MOD || op == OP_FLOORDIV;
+}
+
 static bool num_op(const struct onode *n)
 {
-	return n->kind == ON_BINOP &&
-	       (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL ||
-		n->op == OP_DIV);
+	return n->kind == ON_BINOP && arith_op(n->op);
 }
 
 static const char *vop_fn(int op, bool inplace)
@@ -1355,6 +1359,10 @@ static const char *vop_fn(int op, bool inplace)
 		return inplace ? "visub" : "vsub";
 	case OP_MUL:
 		return inplace ? "vimul" : "vmul";
+	case OP_MOD:
+		return inplace ? "vimod" : "vmod";
+	case OP_FLOORDIV:
+		return inplace ? "vifloordiv" : "vfloordiv";
 	default:
 		return inplace ? "vitruediv" : "vtruediv";
 	}
@@ -1396,9 +1404,7 @@ static int aug_apply(struct oem *em, struct ostmt *st, int cur)
 {
 	int v, r;
 
-	if (num_op(st->value) &&
-	    (st->op == OP_ADD || st->op == OP_SUB || st->op == OP_MUL ||
-	     st->op == OP_DIV)) {
+	if (num_op(st->value) && arith_op(st->op)) {
 		v = ex_v(em, st->value);
 		r = emit_q(em, &st->pos, "o::%s(o::V::O(t%d), t%d)",
 			   vop_fn(st->op, true), cur, v);
@@ -2196,8 +2202,7 @@ static void st_aug(struct oem *em, struct ostmt *st)
 		int r = aug_apply(em, st, cur);
 		emit_qs(em, &t->pos, "o::setitem(t%d, t%d, t%d)", o, k, r);
 	} else if (t->kind == ON_NAME && is_num(em, &t->sym) &&
-		   (st->op == OP_ADD || st->op == OP_SUB || st->op == OP_MUL ||
-		    st->op == OP_DIV)) {
+		   arith_op(st->op)) {
 		/* an unboxed local: read, the operation and the store stay
 		 * unboxed */
 		int cur = ex_v(em, t);
@@ -2377,8 +2382,7 @@ static void mark_nums(const struct ofn *fn, bool *num, struct oblock *b)
 						       : NULL;
 		bool arith = st->kind == OS_ASSIGN
 				 ? st->value && num_op(st->value)
-				 : st->op == OP_ADD || st->op == OP_SUB ||
-				       st->op == OP_MUL || st->op == OP_DIV;
+				 : arith_op(st->op);
 		if (t && t->kind == ON_NAME && t->sym.kind == SYM_LOCAL &&
 		    arith) {
 			const struct ovar *v = &fn->vars[t->sym.var];

@@ -512,3 +512,34 @@ def scenario_methods_of_dict_backed_instances():
         Counter2.bump = old
     out.append((a.run(2), b.run(2)))
     return out
+
+
+# ---- % and // unboxed (v_mod, v_floordiv) ----
+
+def mods(a, b):
+    q = a // b
+    r = a % b
+    t = (a + 0) % b + (a - 0) // b
+    return q, r, t, type(q).__name__, type(r).__name__
+
+
+def lcg(x, n):
+    for _ in range(n):
+        x = (x * 1103515245 + 12345) % 2147483648
+    return x
+
+
+def scenario_mod_floordiv():
+    inf, nan = float("inf"), float("nan")
+    out = [lcg(7, 100), lcg(2 ** 40, 3)]
+    for a, b in ((7, 3), (-7, 3), (7, -3), (-7, -3), (0, 5), (0, -5),
+                 (7.5, 2), (-7.5, 2), (7.5, -2.0), (-0.0, 3.0), (0.0, -3.0),
+                 (1e308, 1e-308), (5, inf), (-5, inf), (inf, 3), (nan, 2),
+                 (2 ** 62, 3), (-2 ** 63, -1), (2 ** 70, 7), (7, 2 ** 70),
+                 (1, 0.1), (3, True), (True, 2), ("%d", 5), ([1], 2),
+                 (5, 0), (5.0, 0), (5, 0.0)):
+        try:
+            out.append(mods(a, b))
+        except (ZeroDivisionError, TypeError, OverflowError) as e:
+            out.append((type(e).__name__, str(e)))
+    return out
