@@ -132,16 +132,23 @@ static void strix_char(struct fe *f, struct buf *b, struct ex *x)
 	buf_adds(b, ")?");
 }
 
-/* A str literal of exactly one code point. */
-static bool one_char_lit(const struct ex *x)
+/* The code point of a str literal of exactly one, or -1. */
+static long one_char_lit(const struct ex *x)
 {
-	size_t n = 0;
+	const unsigned char *s = (const unsigned char *)x->sval;
+	static const unsigned char lead_mask[] = {0x7F, 0x1F, 0x0F, 0x07};
+	size_t len;
+	long cp;
 
-	if (x->kind != EX_STR)
-		return false;
-	for (size_t i = 0; i < x->slen; i++)
-		n += ((unsigned char)x->sval[i] & 0xC0) != 0x80;
-	return n == 1;
+	if (x->kind != EX_STR || x->slen == 0 || x->slen > 4)
+		return -1;
+	len = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+	if (len != x->slen)
+		return -1;
+	cp = s[0] & lead_mask[len - 1];
+	for (size_t i = 1; i < len; i++)
+		cp = (cp << 6) | (s[i] & 0x3F);
+	return cp;
 }
 
 /* s[i] == "c" (either way round), s[i] with an rt::StrIx: compares
@@ -153,27 +160,18 @@ static bool emit_char_cmp(struct fe *f, struct buf *b, struct ex *e)
 
 	if (e->n != 2 || (op != CMP_EQ && op != CMP_NE))
 		return false;
-	if (one_char_lit(x)) {
+	if (one_char_lit(x) >= 0) {
 		struct ex *t = x;
 		x = y;
 		y = t;
 	}
-	if (!one_char_lit(y) || x->kind != EX_INDEX ||
+	if (one_char_lit(y) < 0 || x->kind != EX_INDEX ||
 	    x->a[0]->ty->kind != TY_STR || !strix(f, x->a[0]))
 		return false;
 	buf_addch(b, '(');
 	strix_char(f, b, x);
-	buf_addf(b, " %s '", op == CMP_EQ ? "==" : "!=");
-	for (size_t i = 0; i < y->slen; i++) {
-		unsigned char c = (unsigned char)y->sval[i];
-		if (c == '\\' || c == '\'')
-			buf_addf(b, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addch(b, (char)c);
-	}
-	buf_adds(b, "')");
+	buf_addf(b, " %s '\\u{%lx}')", op == CMP_EQ ? "==" : "!=",
+		 one_char_lit(y));
 	return true;
 }
 

@@ -1565,25 +1565,16 @@ static int cond(struct oem *em, struct onode *n)
 	}
 	if (tuple_cmp(n))
 		return ex_tuple_cmp(em, n, b);
-	if (n->kind == ON_CMP && n->n == 2 && n->cmp[0] >= 1 &&
-	    n->cmp[0] <= 6 &&
-	    (is_vexpr(em, n->a[0]) || is_vexpr(em, n->a[1]))) {
-		/* i < n with i an unboxed local: no int made to compare */
-		int x = ex_v(em, n->a[0]);
-		int y = ex_v(em, n->a[1]);
-		emit_line(em->e,
-			  "let b%d = q!(cx, 'x%d, %s, o::vcmp_bool(t%d, t%d, "
-			  "%d));",
-			  b, err_top(em), tbs(em, &n->pos), x, y, n->cmp[0]);
-		return b;
-	}
 	if (n->kind == ON_CMP && n->n == 2) {
-		int x = ex(em, n->a[0]);
-		int y = ex(em, n->a[1]);
+		/* i < n with i an unboxed local: no int made to compare */
+		bool v = n->cmp[0] >= 1 && n->cmp[0] <= 6 &&
+			 (is_vexpr(em, n->a[0]) || is_vexpr(em, n->a[1]));
+		int x = v ? ex_v(em, n->a[0]) : ex(em, n->a[0]);
+		int y = v ? ex_v(em, n->a[1]) : ex(em, n->a[1]);
 		emit_line(em->e,
-			  "let b%d = q!(cx, 'x%d, %s, o::cmp_bool(t%d, "
-			  "t%d, %d));",
-			  b, err_top(em), tbs(em, &n->pos), x, y, n->cmp[0]);
+			  "let b%d = q!(cx, 'x%d, %s, o::%s(t%d, t%d, %d));", b,
+			  err_top(em), tbs(em, &n->pos),
+			  v ? "vcmp_bool" : "cmp_bool", x, y, n->cmp[0]);
 		return b;
 	}
 	{

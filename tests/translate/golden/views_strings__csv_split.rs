@@ -29,7 +29,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
             // line 119
             if ((&c).as_str() == "\"") {
                 // line 120
-                if ((rt::add_i(i, 1)? < n) && (__sx1.at(rt::add_i(i, 1)?)? == '"')) {
+                if ((rt::add_i(i, 1)? < n) && (__sx1.at(rt::add_i(i, 1)?)? == '\u{22}')) {
                     // line 121
                     field.push_str("\"");
                     // line 122
