@@ -1921,6 +1921,57 @@ static void lower_imports(struct lower *L, TSNode n)
 	}
 }
 
+/* Module names bound once to a literal (or a set of literals) become
+ * constants; other module-level assignments make names that are not. */
+static void collect_consts(struct lower *L, TSNode root, struct ir_fn *dummy)
+{
+	struct ir_module *m = L->m;
+
+	for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+		TSNode ch = ts_node_named_child(root, i), asg, left, right;
+		struct ex *v;
+		char *name;
+		if (!node_is(ch, "expression_statement"))
+			continue;
+		asg = named_at(ch, 0);
+		if (!node_is(asg, "assignment"))
+			continue;
+		left = field(asg, "left");
+		right = field(asg, "right");
+		if (!node_is(left, "identifier") || ts_node_is_null(right))
+			continue;
+		name = node_text(L, left);
+		if (name_in(m->globals_bad, m->nbad, name))
+			continue;
+		if (!is_literal_node(right) && !is_set_literal_node(right)) {
+			add_name(L->a, &m->globals_bad, &m->nbad, &m->capbad,
+				 name);
+			continue;
+		}
+		dummy->reason = NULL;
+		v = lower_ex(L, right);
+		free(dummy->reason);
+		dummy->reason = NULL;
+		if (!v || v->kind == EX_UNOP || v->kind == EX_FSTR ||
+		    (v->kind == EX_SET && !set_of_literals(v))) {
+			add_name(L->a, &m->globals_bad, &m->nbad, &m->capbad,
+				 name);
+			continue;
+		}
+		if (m->nconsts == m->capconsts) {
+			size_t nc = m->capconsts ? m->capconsts * 2 : 8;
+			struct ir_const *c = arena_alloc(L->a, nc * sizeof(*c));
+			if (m->nconsts)
+				memcpy(c, m->consts, m->nconsts * sizeof(*c));
+			m->consts = c;
+			m->capconsts = nc;
+		}
+		m->consts[m->nconsts].name = name;
+		m->consts[m->nconsts].value = v;
+		m->nconsts++;
+	}
+}
+
 int lower_module(struct ir_module *m, const char *src, size_t len,
 		 struct buf *errmsg)
 {
@@ -2000,49 +2051,7 @@ int lower_module(struct ir_module *m, const char *src, size_t len,
 			    "the name '%s' is bound more than once in the "
 			    "module",
 			    m->fns[i]->name);
-	for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-		TSNode ch = ts_node_named_child(root, i), asg, left, right;
-		struct ex *v;
-		char *name;
-		if (!node_is(ch, "expression_statement"))
-			continue;
-		asg = named_at(ch, 0);
-		if (!node_is(asg, "assignment"))
-			continue;
-		left = field(asg, "left");
-		right = field(asg, "right");
-		if (!node_is(left, "identifier") || ts_node_is_null(right))
-			continue;
-		name = node_text(&L, left);
-		if (name_in(m->globals_bad, m->nbad, name))
-			continue;
-		if (!is_literal_node(right) && !is_set_literal_node(right)) {
-			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad,
-				 name);
-			continue;
-		}
-		dummy.reason = NULL;
-		v = lower_ex(&L, right);
-		free(dummy.reason);
-		dummy.reason = NULL;
-		if (!v || v->kind == EX_UNOP || v->kind == EX_FSTR ||
-		    (v->kind == EX_SET && !set_of_literals(v))) {
-			add_name(L.a, &m->globals_bad, &m->nbad, &m->capbad,
-				 name);
-			continue;
-		}
-		if (m->nconsts == m->capconsts) {
-			size_t nc = m->capconsts ? m->capconsts * 2 : 8;
-			struct ir_const *c = arena_alloc(L.a, nc * sizeof(*c));
-			if (m->nconsts)
-				memcpy(c, m->consts, m->nconsts * sizeof(*c));
-			m->consts = c;
-			m->capconsts = nc;
-		}
-		m->consts[m->nconsts].name = name;
-		m->consts[m->nconsts].value = v;
-		m->nconsts++;
-	}
+	collect_consts(&L, root, &dummy);
 	/* Names bound once but not by a literal assignment are not constants
 	 * either (for loops, with, class, ...). */
 	for (size_t i = 0; i < bc.n; i++) {
