@@ -50,7 +50,7 @@ static const char submit_options_help[] =
     "  --install            pip install the wheel into that interpreter\n"
     "  --dry-run            stop before building\n"
     "  --measure-budget S   seconds for the whole-workload check (default\n"
-    "                       5x the workload, at most 60; 0 skips it)\n"
+    "                       10x the workload, at most 90; 0 skips it)\n"
     "  --no-wait            print the job id and return at once\n"
     "  --json               print the final job as one JSON document\n"
     "  -v, -q               also print job logs / print only the result\n";

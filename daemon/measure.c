@@ -30,8 +30,47 @@ static bool is_measured(const struct fn_result *f)
 	return !strstr(f->name, ".<locals>.") && result_fn_is_accelerated(f);
 }
 
+/* The functions verify left to this check (not clearly faster alone):
+ * kept native when keep, else turned off with verify's reason. Returns
+ * how many were turned off. */
+static size_t settle_tentative(struct job_run *r, bool keep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->ps->nfns; i++) {
+		struct fn_result *f = &r->ps->fns[i];
+		if (!f->is_tentative)
+			continue;
+		f->is_tentative = false;
+		if (keep || !result_fn_is_accelerated(f))
+			continue;
+		f->is_disabled = true;
+		result_fn_set(&f->reason, f->tentative_reason);
+		n++;
+	}
+	return n;
+}
+
+/* The check does not run: what verify could not show faster on its own
+ * stays in Python (the shim's disabled set written again). */
 static void measure_skip(struct job_run *r, const char *why)
 {
+	if (settle_tentative(r, false)) {
+		char *pkg_dir = xasprintf("%s/site/%s", r->work_dir,
+					  r->ps->module);
+		json_t *disabled = verify_disabled_set(r);
+		struct err err = ERR_INIT;
+
+		if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
+			json_decref(disabled);
+			free(pkg_dir);
+			job_stage_done(r, STAGE_FAILED, err_msg(&err));
+			err_release(&err);
+			return;
+		}
+		json_decref(disabled);
+		free(pkg_dir);
+	}
 	json_object_set_new(r->result, "workload_speedup", json_null());
 	json_object_set_new(r->result, "workload_speedup_range", json_null());
 	job_stage_done(r, STAGE_SKIPPED, why);
@@ -154,6 +193,8 @@ static void measure_done(struct job_run *r, int64_t status, int sig,
 		measure_apply(r, doc);
 		measure_message(&msg, doc);
 	}
+	/* what the check did not turn off, it kept */
+	settle_tentative(r, true);
 	disabled = verify_disabled_set(r);
 	if (crate_write_disabled(pkg_dir, disabled, &err) < 0) {
 		job_stage_done(r, STAGE_FAILED, err_msg(&err));
@@ -272,7 +313,7 @@ void stage_measure(struct job_run *r)
 	{
 		/* the harness stops starting runs at the budget; the runs
 		 * under way, and the first plain one, may take longer */
-		double b = budget > 0 ? budget : 60.0;
+		double b = budget > 0 ? budget : 90.0;
 		const struct job_child child = {
 		    .args = args,
 		    .cwd = ps->src_dir,

@@ -29,6 +29,7 @@ void result_fn_release(struct fn_result *f)
 	free(f->tier);
 	free(f->typed_reason);
 	free(f->verified_within);
+	free(f->tentative_reason);
 	json_decref(f->timed_signatures);
 	json_decref(f->verify_failure);
 	memset(f, 0, sizeof(*f));

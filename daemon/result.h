@@ -37,6 +37,12 @@ struct fn_result {
 	bool is_disabled;     /* verified but kept in Python ("enabled":
 			       * false): not faster, or the whole-workload
 			       * check */
+	/* verified, but its own timing could not tell it from Python's
+	 * (a small method, where the call is most of the cost): native
+	 * while the whole-workload check decides, then kept or turned off
+	 * with tentative_reason (not serialized) */
+	bool is_tentative;
+	char *tentative_reason;
 	json_t *verify_failure; /* the first difference, or NULL */
 	json_int_t native_calls, fallback_calls;
 	/* the profile's captured calls (not serialized): samples kept, and

@@ -78,8 +78,12 @@ static char *failure_reason(json_t *f, const struct fn_result *rf)
  */
 #define VERIFY_MARGIN 0.02
 
-/* Why a verified function is kept in Python for its speed, or NULL. */
-static char *slow_reason(json_t *f)
+/* Why a verified function is kept in Python for its speed, or NULL.
+ * *unclear: its range holds both a loss and a gain, so that its own
+ * timing (from Python, on fresh copies of the arguments, where a small
+ * method's call is most of its cost) cannot decide; the whole-workload
+ * check can (measure.c). */
+static char *slow_reason(json_t *f, bool *unclear)
 {
 	json_t *spv = json_object_get(f, "speedup");
 	json_t *range = json_object_get(f, "speedup_range");
@@ -87,6 +91,7 @@ static char *slow_reason(json_t *f)
 	double lo = json_number_value(json_array_get(range, 0));
 	double hi = json_number_value(json_array_get(range, 1));
 
+	*unclear = false;
 	if (!json_is_number(spv))
 		return NULL;
 	if (json_array_size(range) != 2) {
@@ -103,6 +108,7 @@ static char *slow_reason(json_t *f)
 				 "Python (%.2fx, %.2fx to %.2fx): kept in "
 				 "Python",
 				 sp, lo, hi);
+	*unclear = true;
 	return xasprintf("translated and verified, but not clearly faster "
 			 "than Python (%.2fx, %.2fx to %.2fx; it needs more "
 			 "than %.2fx): kept in Python",
@@ -121,10 +127,16 @@ static void apply_verdict(struct fn_result *rf, json_t *f)
 	rf->has_timing = true;
 	result_fn_take_timing(rf, f);
 	if (ok) {
-		/* Exact but not faster than CPython: no reason to swap it
-		 * in. */
-		why = slow_reason(f);
-		if (why) {
+		/* Exact but slower than CPython: no reason to swap it in.
+		 * Not clearly either: native while the whole-workload check
+		 * decides (measure.c keeps it, or turns it off with this
+		 * reason, also when the check does not run). */
+		bool unclear;
+		why = slow_reason(f, &unclear);
+		if (why && unclear) {
+			rf->is_tentative = true;
+			result_fn_set(&rf->tentative_reason, why);
+		} else if (why) {
 			rf->is_disabled = true;
 			result_fn_set(&rf->reason, why);
 		}
@@ -272,7 +284,7 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 	char *path = xasprintf("%s/verify.json", r->work_dir);
 	char *pkg_dir = xasprintf("%s/site/%s", r->work_dir, ps->module);
 	json_t *doc = NULL, *disabled = NULL;
-	size_t i, nok = 0, nall = 0, nslow = 0;
+	size_t i, nok = 0, nall = 0, nslow = 0, nunclear = 0;
 	struct buf msg = BUF_INIT;
 
 	if (timed_out || sig || status != 0) {
@@ -302,10 +314,18 @@ static void verify_done(struct job_run *r, int64_t status, int sig,
 		goto out;
 	}
 	buf_addf(&msg, "%zu of %zu translated functions verified", nok, nall);
-	for (i = 0; i < ps->nfns; i++)
+	for (i = 0; i < ps->nfns; i++) {
 		nslow += ps->fns[i].is_disabled;
+		nunclear += ps->fns[i].is_tentative &&
+			    result_fn_is_accelerated(&ps->fns[i]);
+	}
 	if (nslow)
 		buf_addf(&msg, "; %zu kept in Python as not faster", nslow);
+	if (nunclear)
+		buf_addf(&msg,
+			 "; %zu not clearly faster alone, left to the "
+			 "whole-workload check",
+			 nunclear);
 	job_stage_done(r, STAGE_DONE, msg.data);
 out:
 	json_decref(doc);

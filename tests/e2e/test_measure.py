@@ -236,3 +236,69 @@ def test_what_does_not_speed_up_the_whole_stays_in_python(conn,
                        capture_output=True, text=True,
                        env=dict(os.environ, PYTHONPATH=out))
     assert r.returncode == 0, r.stderr
+
+
+NAPPING = '''\
+import time
+
+
+def kernel(n):
+    t = 0.0
+    for i in range(n):
+        t += (i * 0.5) ** 2 / (i + 1.0)
+    return t
+
+
+def nap(k):
+    time.sleep(0.002)
+    return k + 1
+
+
+if __name__ == "__main__":
+    print(kernel(2000000))
+    t = 0
+    for i in range(40):
+        t = nap(t)
+    print(t)
+'''
+
+
+def test_not_clearly_faster_alone_is_left_to_the_whole_workload(
+        conn, tmpdir_short):
+    # nap's time is its sleep, native or not: its own timing cannot tell
+    # the two apart, so verify leaves it to the whole-workload check,
+    # which keeps it with kernel (the whole is clearly faster); without
+    # the check it stays in Python, saying why
+    src = write(tmpdir_short, "nap.py", NAPPING)
+    for budget in (None, 0):
+        req = {"file": src, "output": os.path.join(tmpdir_short,
+                                                   "o%s" % budget),
+               "functions": ["kernel", "nap"]}
+        if budget is not None:
+            req["measure_budget"] = budget
+        res = run(conn, req)
+        assert res["state"] == "done", res
+        stages = {s["name"]: s for s in res["stages"]}
+        n = fn(res, "nap")
+        assert n["translated"] and n["verified"], n
+        low, high = n["speedup_range"]
+        if high < 1.0:
+            # the rare run where the native call measured slower
+            assert n["enabled"] is False and "slower" in n["reason"], n
+            continue
+        assert low <= 1.02, n
+        assert "left to the whole-workload check" in \
+            stages["verify"]["message"], stages["verify"]
+        if budget is None:
+            assert stages["measure"]["status"] == "done", stages
+            assert res["workload_speedup_range"][0] > 1.0, res
+            assert n.get("enabled") is not False and not n["reason"], n
+            assert n["native_calls"] == 40, n
+        else:
+            assert stages["measure"]["status"] == "skipped", stages
+            assert n["enabled"] is False, n
+            assert "not clearly faster" in n["reason"], n
+        man = json.load(open(os.path.join(req["output"], "rustify.json")))
+        mn = [f for f in man["modules"][0]["functions"]
+              if f["qualname"] == "nap"][0]
+        assert mn["accelerated"] is (budget is None), mn
