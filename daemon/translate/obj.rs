@@ -1003,6 +1003,32 @@ pub mod o {
 
     /// int/int and float/float comparisons, as their own slots answer.
     #[inline(always)]
+    /// Code point j of a ready str (PEP 393: 1, 2 or 4 bytes each).
+    #[inline(always)]
+    unsafe fn ustr_char(p: P, j: usize) -> u32 {
+        let d = ffi::PyUnicode_DATA(p);
+        match ffi::PyUnicode_KIND(p) {
+            1 => *(d as *const u8).add(j) as u32,
+            2 => *(d as *const u16).add(j) as u32,
+            _ => *(d as *const u32).add(j),
+        }
+    }
+
+    /// Two ready strs equal, as unicode_eq finds it (one kind, one
+    /// length, the same bytes); None when either is not ready.
+    #[inline(always)]
+    unsafe fn ustr_eq(a: P, b: P) -> Option<bool> {
+        if ffi::PyUnicode_IS_READY(a) == 0 || ffi::PyUnicode_IS_READY(b) == 0 { return None; }
+        let n = ffi::PyUnicode_GET_LENGTH(a);
+        if n != ffi::PyUnicode_GET_LENGTH(b) { return Some(false); }
+        let k = ffi::PyUnicode_KIND(a);
+        if k != ffi::PyUnicode_KIND(b) { return Some(false); }
+        let (x, y) = (ffi::PyUnicode_DATA(a) as *const u8, ffi::PyUnicode_DATA(b) as *const u8);
+        let len = n as usize * k as usize;
+        if len == 1 { return Some(*x == *y); }
+        Some(std::slice::from_raw_parts(x, len) == std::slice::from_raw_parts(y, len))
+    }
+
     unsafe fn cmp_fast(a: P, b: P, op: u32) -> Option<bool> {
         if op > 6 { return None; }
         if let Some((x, y)) = ints(a, b) {
@@ -1015,8 +1041,9 @@ pub mod o {
         if ffi::PyUnicode_CheckExact(a) != 0 && ffi::PyUnicode_CheckExact(b) != 0 {
             // unicode_richcompare: the same object is equal; else code
             // point order (PyUnicode_Compare is that unicode_compare)
-            if (op == 5 || op == 6) && a != b && ffi::PyUnicode_GetLength(a) != ffi::PyUnicode_GetLength(b) {
-                return Some(op == 6);
+            if op == 5 || op == 6 {
+                if a == b { return Some(op == 5); }
+                if let Some(e) = ustr_eq(a, b) { return Some(e == (op == 5)); }
             }
             let c = if a == b { 0 } else { ffi::PyUnicode_Compare(a, b) };
             if c == -1 && !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); return None; }
@@ -1436,13 +1463,13 @@ pub mod o {
             let n = ffi::PyTuple_GET_SIZE(p) as i64;
             let j = if i < 0 { i + n } else { i };
             if j >= 0 && j < n { return Some(O::borrow(ffi::PyTuple_GET_ITEM(p, j as isize))); }
-        } else if ffi::PyUnicode_CheckExact(p) != 0 {
+        } else if ffi::PyUnicode_CheckExact(p) != 0 && ffi::PyUnicode_IS_READY(p) != 0 {
             // the interpreter's one-character str (unicode_getitem gives
-            // the same object)
-            let n = ffi::PyUnicode_GetLength(p) as i64;
+            // the same object), read in the str's own storage
+            let n = ffi::PyUnicode_GET_LENGTH(p) as i64;
             let j = if i < 0 { i + n } else { i };
             if j >= 0 && j < n {
-                let ch = ffi::PyUnicode_ReadChar(p, j as isize);
+                let ch = ustr_char(p, j as usize);
                 if ch < 256 && !LATIN1[ch as usize].is_null() { return Some(O::borrow(LATIN1[ch as usize])); }
             }
         }
