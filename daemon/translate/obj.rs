@@ -82,6 +82,12 @@ pub mod o {
     /// import: a generator expression passed alone to one of them runs
     /// inline (oemit.c's consumer numbers).
     static mut CONSUMERS: [P; 9] = [null_mut(); 9];
+    /// builtins.len and isinstance as at import: a call of either object
+    /// (whatever name reached it) on an exact list, tuple, str, dict or
+    /// set, or an instance of exactly the class asked, is answered
+    /// without the call (CPython 3.11's PRECALL_NO_KW_LEN and _ISINSTANCE).
+    static mut BUILTIN_LEN: P = null_mut();
+    static mut BUILTIN_ISINSTANCE: P = null_mut();
 
     unsafe fn intern(s: &CStr) -> P { PyUnicode_InternFromString(s.as_ptr()) }
 
@@ -135,6 +141,8 @@ pub mod o {
             CONSUMERS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
             if CONSUMERS[i].is_null() { return Err(X); }
         }
+        BUILTIN_LEN = O::own(ffi::PyObject_GetAttrString(b.p(), c"len".as_ptr()))?.into_raw();
+        BUILTIN_ISINSTANCE = O::own(ffi::PyObject_GetAttrString(b.p(), c"isinstance".as_ptr()))?.into_raw();
         init_nfn_type()
     }
 
@@ -1001,8 +1009,6 @@ pub mod o {
         }
     }
 
-    /// int/int and float/float comparisons, as their own slots answer.
-    #[inline(always)]
     /// Code point j of a ready str (PEP 393: 1, 2 or 4 bytes each).
     #[inline(always)]
     unsafe fn ustr_char(p: P, j: usize) -> u32 {
@@ -1029,6 +1035,9 @@ pub mod o {
         Some(std::slice::from_raw_parts(x, len) == std::slice::from_raw_parts(y, len))
     }
 
+    /// int/int, float/float and str/str comparisons, as their own slots
+    /// answer.
+    #[inline(always)]
     unsafe fn cmp_fast(a: P, b: P, op: u32) -> Option<bool> {
         if op > 6 { return None; }
         if let Some((x, y)) = ints(a, b) {
@@ -1493,6 +1502,64 @@ pub mod o {
     pub unsafe fn delitem(o: O, k: O) -> R<()> {
         if ffi::PyObject_DelItem(o.p(), k.p()) < 0 { Err(X) } else { Ok(()) }
     }
+    /// len() of an exact list, tuple, str (ready), dict, set or
+    /// frozenset, read from the object; -1 for anything else.
+    #[inline(always)]
+    unsafe fn size_of_exact(p: P) -> isize {
+        if ffi::PyList_CheckExact(p) != 0 || ffi::PyTuple_CheckExact(p) != 0 {
+            ffi::Py_SIZE(p)
+        } else if ffi::PyUnicode_CheckExact(p) != 0 && ffi::PyUnicode_IS_READY(p) != 0 {
+            ffi::PyUnicode_GET_LENGTH(p)
+        } else if ffi::PyDict_CheckExact(p) != 0 {
+            ffi::PyDict_Size(p)
+        } else if ffi::PySet_CheckExact(p) != 0 || ffi::PyFrozenSet_CheckExact(p) != 0 {
+            ffi::PySet_Size(p)
+        } else {
+            -1
+        }
+    }
+
+    /// o[lo:hi]: an exact str, list or tuple with int (or None, or
+    /// absent) bounds is cut directly, with the bounds adjusted as
+    /// PySlice_AdjustIndices does for a step of 1 (the same objects as
+    /// the types' own subscripts: the str or tuple itself when whole,
+    /// the empty and one-character singletons); anything else gets a
+    /// slice object and PyObject_GetItem.
+    pub unsafe fn getslice(o: O, lo: Option<O>, hi: Option<O>) -> R<O> {
+        let bound = |x: &Option<O>| -> Option<Option<i64>> {
+            match x {
+                None => Some(None),
+                Some(v) if v.p() == ffi::Py_None() => Some(None),
+                Some(v) => crate::rt::small_int(v.p()).map(Some),
+            }
+        };
+        let p = o.p();
+        if let (Some(l), Some(h)) = (bound(&lo), bound(&hi)) {
+            let kind = if ffi::PyUnicode_CheckExact(p) != 0 && ffi::PyUnicode_IS_READY(p) != 0 { 1 }
+                else if ffi::PyList_CheckExact(p) != 0 { 2 }
+                else if ffi::PyTuple_CheckExact(p) != 0 { 3 }
+                else { 0 };
+            if kind != 0 {
+                let n = if kind == 1 { ffi::PyUnicode_GET_LENGTH(p) as i64 } else { ffi::Py_SIZE(p) as i64 };
+                let adj = |v: Option<i64>, dflt: i64| match v {
+                    None => dflt,
+                    Some(x) if x < 0 => (x + n).max(0),
+                    Some(x) => x.min(n),
+                };
+                let s = adj(l, 0);
+                let e = adj(h, n).max(s);
+                let (s, e) = (s as isize, e as isize);
+                return O::own(match kind {
+                    1 => ffi::PyUnicode_Substring(p, s, e),
+                    2 => ffi::PyList_GetSlice(p, s, e),
+                    _ => ffi::PyTuple_GetSlice(p, s, e),
+                });
+            }
+        }
+        let sl = slice(lo, hi, None)?;
+        getitem(o, sl)
+    }
+
     pub unsafe fn slice(lo: Option<O>, hi: Option<O>, step: Option<O>) -> R<O> {
         let p = |x: &Option<O>| x.as_ref().map_or(null_mut(), |o| o.p());
         O::own(ffi::PySlice_New(p(&lo), p(&hi), p(&step)))
@@ -1504,6 +1571,17 @@ pub mod o {
     /// (PY_VECTORCALL_ARGUMENTS_OFFSET), the arguments follow.
     #[inline]
     pub unsafe fn call<const N: usize>(f: O, args: [Option<O>; N]) -> R<O> {
+        if N == 2 && f.p() == BUILTIN_LEN {
+            if let Some(x) = &args[1] {
+                let n = size_of_exact(x.p());
+                if n >= 0 { return int_obj(n as i64); }
+            }
+        } else if N == 3 && f.p() == BUILTIN_ISINSTANCE {
+            if let (Some(x), Some(c)) = (&args[1], &args[2]) {
+                // object_recursive_isinstance's first test
+                if ffi::Py_TYPE(x.p()) as P == c.p() { return Ok(boolean(true)); }
+            }
+        }
         let mut a: [P; N] = [null_mut(); N];
         for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
         let r = if ffi::Py_TYPE(f.p()) == std::ptr::addr_of_mut!(ffi::PyType_Type) {

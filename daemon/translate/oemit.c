@@ -1449,6 +1449,19 @@ static int ex(struct oem *em, struct onode *n)
 	}
 	case ON_SUBSCR: {
 		int o = ex(em, n->a[0]);
+		struct onode *sl = n->a[1];
+		if (sl->kind == ON_SLICE && !sl->a[2]) {
+			/* o[lo:hi]: no slice object for a str, list or tuple */
+			int lo = sl->a[0] ? ex(em, sl->a[0]) : -1;
+			int hi = sl->a[1] ? ex(em, sl->a[1]) : -1;
+			char los[24] = "None", his[24] = "None";
+			if (lo >= 0)
+				snprintf(los, sizeof(los), "Some(t%d)", lo);
+			if (hi >= 0)
+				snprintf(his, sizeof(his), "Some(t%d)", hi);
+			return emit_q(em, &n->pos, "o::getslice(t%d, %s, %s)",
+				      o, los, his);
+		}
 		if (is_vexpr(em, n->a[1]))
 			return emit_q(em, &n->pos, "o::getitem_v(t%d, t%d)", o,
 				      ex_v(em, n->a[1]));
