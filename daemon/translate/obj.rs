@@ -1587,10 +1587,19 @@ pub mod o {
         let r = if ffi::Py_TYPE(f.p()) == std::ptr::addr_of_mut!(ffi::PyType_Type) {
             construct(f.p(), a.as_mut_ptr(), N - 1, null_mut())
         } else {
-            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut())
+            vcall(f.p(), a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut())
         };
         drop(args);
         O::own(r)
+    }
+
+    /// A vectorcall; one of our native functions is entered directly
+    /// (its result needs no _Py_CheckFunctionResult: nfn_vectorcall
+    /// returns null exactly when an exception is set).
+    #[inline(always)]
+    unsafe fn vcall(f: P, args: *const P, nargsf: usize, kwnames: P) -> P {
+        if ffi::Py_TYPE(f) == NFN_TYPE { return nfn_vectorcall(f, args, nargsf, kwnames); }
+        ffi::PyObject_Vectorcall(f, args, nargsf, kwnames)
     }
 
     /// C(args...) for a class whose metaclass is type, whose __new__ is
@@ -1814,9 +1823,9 @@ pub mod o {
         for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
         let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
         let r = if bound {
-            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+            vcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
         } else {
-            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(2), (N - 2 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+            vcall(f.p(), a.as_ptr().add(2), (N - 2 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
         };
         drop(args);
         O::own(r)
