@@ -35,7 +35,6 @@
 
 static void stage_translate(struct job_run *r);
 static void stage_crate(struct job_run *r);
-static json_t *profile_entry(struct pipeline_state *ps, const char *qualname);
 
 /* ---- source ---------------------------------------------------------------
  */
@@ -704,7 +703,7 @@ out:
 /* ---- select ----------------------------------------------------------------
  */
 
-static json_t *profile_entry(struct pipeline_state *ps, const char *qualname)
+json_t *profile_entry(struct pipeline_state *ps, const char *qualname)
 {
 	json_t *fns = json_object_get(ps->profile, "functions"), *f;
 	size_t i;

@@ -403,12 +403,28 @@ static void verify_unpacked(struct job_run *r, int64_t status, int sig,
 /* Runs the verify harness once the samples are in the work folder. */
 /* The harness spends up to about --check-budget (3 s) comparing and
  * --repeat-budget (1 s) timing each function: the profile's time limit,
- * or more when there are many functions. */
-static double verify_timeout(struct job_run *r, size_t nfns)
+ * or more when there are many functions, plus what long calls take
+ * (call_secs: each function's two checked and ten timed calls of its
+ * profiled length, at most a minute each). */
+static double verify_timeout(struct job_run *r, size_t nfns, double call_secs)
 {
-	double t = 30.0 + 8.0 * (double)nfns;
+	double t = 30.0 + 8.0 * (double)nfns + call_secs;
 
 	return t > r->d->cfg.profile_timeout ? t : r->d->cfg.profile_timeout;
+}
+
+/* Seconds one call of the function took in the profiled workload, on
+ * average (0 when unknown): the harness gives a call that long enough
+ * time (a program's whole construction, timed out at 2 s on a loaded
+ * machine, was reported as "every captured call ran past the
+ * verifier's call timeout"). */
+static double profiled_call_time(struct job_run *r, const char *q)
+{
+	json_t *p = r->ps->profile ? profile_entry(r->ps, q) : NULL;
+	double cum = json_number_value(json_object_get(p, "cumtime"));
+	json_int_t n = json_integer_value(json_object_get(p, "ncalls"));
+
+	return n > 0 && cum > 0 && isfinite(cum) ? cum / (double)n : 0.0;
 }
 
 static void verify_run(struct job_run *r, void *arg)
@@ -418,6 +434,7 @@ static void verify_run(struct job_run *r, void *arg)
 	char *harness = NULL, *site = NULL, *samples = NULL, *out = NULL;
 	char *fns = NULL;
 	json_t *list = json_array();
+	double call_secs = 0.0;
 	size_t i;
 
 	(void)arg;
@@ -433,9 +450,12 @@ static void verify_run(struct job_run *r, void *arg)
 		/* a def native inside its enclosing function: checked there */
 		if (!f->is_translated || skip)
 			continue;
+		call_secs += fmin(60.0, 12.0 * profiled_call_time(r, f->name));
 		json_array_append_new(list,
-				      json_pack("{s:s, s:n}", "qualname",
-						f->name, "signature"));
+				      json_pack("{s:s, s:n, s:f}", "qualname",
+						f->name, "signature",
+						"call_time",
+						profiled_call_time(r, f->name)));
 	}
 	fns = json_dumps(list, JSON_COMPACT);
 	site = xasprintf("%s/site", r->work_dir);
@@ -463,7 +483,8 @@ static void verify_run(struct job_run *r, void *arg)
 		const struct job_child child = {
 		    .args = args,
 		    .cwd = ps->src_dir,
-		    .timeout = verify_timeout(r, json_array_size(list)),
+		    .timeout = verify_timeout(r, json_array_size(list),
+					      call_secs),
 		    .done = verify_done};
 		job_spawn(r, &child);
 	}

@@ -74,9 +74,12 @@ this order of kinds):
     the argument or global path it had before the call, another place
     it already appeared in (aliasing), or nothing (a fresh object).
     `[r for r in rows]` must return the caller's rows, not copies.
-An input on which the original runs longer than --call-timeout seconds
-(0.1 s after three such inputs) is skipped; the accelerated function
-always gets --call-timeout.  The alarm (SIGALRM) cannot stop native code
+An input on which the original runs longer than its timeout (0.1 s after
+three such inputs) is skipped; the accelerated function gets at least
+the timeout, and ACCEL_SLACK times what the original took.  The timeout
+is --call-timeout seconds, or CALL_TIME_SLACK times the function's mean
+call in the profiled workload (its spec's optional "call_time", seconds)
+when that is longer, at most MAX_CALL_TIMEOUT.  The alarm (SIGALRM) cannot stop native code
 that holds the GIL: rustifyd's own timeout on the child process is the
 backstop.  While inputs run, the address space is capped at its current
 size plus --memory-headroom-mb (0: no cap), so that huge edge values fail
@@ -180,6 +183,12 @@ SHORT_TIMEOUT = 0.1
 # The accelerated call's timeout: at least --call-timeout, and this many
 # times what the original took on the same input.
 ACCEL_SLACK = 3.0
+# An input's timeout is also at least this many times the function's mean
+# call time in the profiled workload (the spec's "call_time"; a whole
+# program's construction that took 1.7 s there ran past 2 s here on a
+# loaded machine), and at most MAX_CALL_TIMEOUT.
+CALL_TIME_SLACK = 3.0
+MAX_CALL_TIMEOUT = 60.0
 MIN_BUDGET_INPUTS = 3
 PICKLE_PROTOCOL = 4
 # Objects walked per side and call to label shared objects (identity),
@@ -1885,6 +1894,16 @@ def _arg_types(args, kwargs):
     return "(%s)" % ", ".join(names)
 
 
+def call_timeout_for(spec, call_timeout):
+    """Seconds an input of this function may run: --call-timeout, or
+    CALL_TIME_SLACK times its mean call in the profiled workload when
+    that is longer (at most MAX_CALL_TIMEOUT)."""
+    t = spec.get("call_time")
+    if isinstance(t, (int, float)) and math.isfinite(t) and t > 0:
+        return max(call_timeout, min(MAX_CALL_TIMEOUT, CALL_TIME_SLACK * t))
+    return call_timeout
+
+
 def speedup_range(times_o, times_a):
     """95 % interval of the per-round ratio original / accelerated
     (Student's t on the log ratios), or None under 2 rounds."""
@@ -2084,6 +2103,7 @@ def verify_function(spec, orig, accel, samples, args):
     result["inputs_left"] = 0
     # the samples timed below: not those a side did not end on in the
     # check (the timing rounds have no timeout)
+    call_limit = call_timeout_for(spec, args.call_timeout)
     timeable = []
     for source, group in (("samples_checked", blobs),
                           ("generated_checked", generated)):
@@ -2096,11 +2116,11 @@ def verify_function(spec, orig, accel, samples, args):
                 continue
             # After a few inputs that never end in Python, give the
             # original less time, so that the remaining inputs still run.
-            limit = args.call_timeout
+            limit = call_limit
             if timeouts >= MAX_TIMEOUTS:
                 limit = min(limit, SHORT_TIMEOUT)
             with guard:
-                outcome = checker.check(blob, (limit, args.call_timeout))
+                outcome = checker.check(blob, (limit, call_limit))
             if outcome == "skip":
                 timeouts += 1
                 result["skipped_inputs"] += 1

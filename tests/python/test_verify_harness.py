@@ -12,6 +12,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -174,7 +175,7 @@ H = load_harness()
 
 
 def run_verify(tmp_path, package_source, names, samples=None,
-               module="fake_rs", extra=()):
+               module="fake_rs", extra=(), call_time=None):
     """Write source, package and samples; run verify.py; return results."""
     src = tmp_path / "orig.py"
     src.write_text(ORIGINAL)
@@ -188,6 +189,9 @@ def run_verify(tmp_path, package_source, names, samples=None,
     functions = [{"qualname": n, "signature": {"args": SIGNATURES[n],
                                                "return": None}}
                  for n in names]
+    if call_time is not None:
+        for f in functions:
+            f["call_time"] = call_time
     out = tmp_path / "out.json"
     proc = subprocess.run(
         [PYTHON, HARNESS, "--source", str(src), "--package-dir",
@@ -438,3 +442,35 @@ def test_accelerated_timeout_is_relative_to_the_original(tmp_path):
     assert failure["kind"] == "timeout", failure
     assert failure["input"] == "spin(7919)"
     assert "the original took" in failure["detail"]
+
+
+def test_long_calls_of_the_workload_get_their_time(tmp_path):
+    """A call longer than --call-timeout (0.3 s) in Python is skipped,
+    unless the profiled workload's calls took about that long
+    (call_time): then it gets CALL_TIME_SLACK times that, and is
+    checked."""
+    n = 1
+    t = time.perf_counter()
+    while time.perf_counter() - t < 0.5:   # spin(n) runs past 0.5 s
+        n *= 2
+        t = time.perf_counter()
+        spin_here(n)
+    samples = {"spin": [((n,), {})]}
+    short = run_verify(tmp_path, ORIGINAL, ["spin"], samples)["spin"]
+    assert short["skipped_inputs"] >= 1 and short["samples_checked"] == 0
+    took = time.perf_counter() - t
+    long_ = run_verify(tmp_path, ORIGINAL, ["spin"], samples,
+                       call_time=took)["spin"]
+    assert long_["samples_checked"] == 1 and long_["verified"], long_
+    assert H.call_timeout_for({"call_time": 100.0}, 2.0) == \
+        H.MAX_CALL_TIMEOUT
+    assert H.call_timeout_for({"call_time": 0.1}, 2.0) == 2.0
+    assert H.call_timeout_for({"call_time": None}, 2.0) == 2.0
+    assert H.call_timeout_for({}, 2.0) == 2.0
+
+
+def spin_here(n):
+    i = 0
+    while i != n:
+        i += 1
+    return i
