@@ -2808,9 +2808,12 @@ pub mod o {
             spec.counts.add(false);
             body(f, args)
         } else {
-            let mut slots: Vec<P> = vec![null_mut(); nparams];
+            // the slots on the stack for up to 8 parameters
+            let mut small: [P; 8] = [null_mut(); 8];
+            let mut big: Vec<P> = Vec::new();
+            let slots: &mut [P] = if nparams <= 8 { &mut small[..nparams] } else { big.resize(nparams, null_mut()); &mut big[..] };
             let mut owned: Vec<O> = Vec::new();
-            if bind(f, spec, args, nargs, kwnames, &mut slots, &mut owned) {
+            if bind(f, spec, args, nargs, kwnames, slots, &mut owned) {
                 spec.counts.add(false);
                 body(f, slots.as_ptr())
             } else {
@@ -2971,10 +2974,15 @@ pub mod o {
         for j in 0..nkw {
             let k = ffi::PyTuple_GET_ITEM(kwnames, j as isize);
             let v = *args.add(nargs + j);
-            let ks = str_of(k);
+            // the keyword's text in place (no copy): a keyword that is
+            // not a str, or not UTF-8 encodable, matches no parameter
+            let mut kn: isize = 0;
+            let kp = if ffi::PyUnicode_Check(k) != 0 { ffi::PyUnicode_AsUTF8AndSize(k, &mut kn) } else { null_mut() };
+            if kp.is_null() { ffi::PyErr_Clear(); return false; }
+            let ks = std::slice::from_raw_parts(kp as *const u8, kn as usize);
             let mut found = None;
             for (i, name) in spec.params.iter().enumerate().take(npos + spec.nkwonly).skip(spec.nposonly) {
-                if *name == ks { found = Some(i); break; }
+                if name.as_bytes() == ks { found = Some(i); break; }
             }
             match found {
                 Some(i) => {
@@ -2994,9 +3002,9 @@ pub mod o {
             for i in nargs..npos {
                 if slots[i].is_null() {
                     if i < first { return false; }
-                    let d = ffi::PyTuple_GET_ITEM(defs, (i - first) as isize);
-                    owned.push(O::borrow(d));
-                    slots[i] = d;
+                    // borrowed from __defaults__: no Python code runs
+                    // before the body's prologue takes its own references
+                    slots[i] = ffi::PyTuple_GET_ITEM(defs, (i - first) as isize);
                 }
             }
         }
