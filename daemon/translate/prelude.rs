@@ -1182,14 +1182,19 @@ pub mod rt {
         }
     }
     /// out += s.lower() (lower: true) or s.upper().
+    #[inline]
     pub fn push_case(out: &mut String, s: &str, lower_: bool) -> R<()> {
         if s.is_ascii() {
-            out.reserve(s.len());
-            for b in s.bytes() {
-                out.push(if lower_ { b.to_ascii_lowercase() } else { b.to_ascii_uppercase() } as char);
-            }
+            // the bytes copied, then cased in place (ASCII stays ASCII)
+            let from = out.len();
+            out.push_str(s);
+            let tail = &mut out[from..];
+            if lower_ { tail.make_ascii_lowercase() } else { tail.make_ascii_uppercase() }
             return Ok(());
         }
+        push_case_full(out, s, lower_)
+    }
+    fn push_case_full(out: &mut String, s: &str, lower_: bool) -> R<()> {
         if lower_ {
             if s.contains('\u{3a3}') { return Err(Deopt); }
             case_full_into(out, s, ucd::_PyUnicode_ToLowerFull);

@@ -159,6 +159,29 @@ def scan_ops(src: str) -> list[str]:
     return out
 
 
+VOWELS = "aeiouàé\u0130Ωω\U0001f600"
+
+
+def vowel_classes(text: str) -> list[int]:
+    # x in "literal": one-character x through a match!, others searched
+    counts = [0, 0, 0, 0]
+    for ch in text:
+        low = ch.lower()
+        if low in VOWELS:
+            counts[0] += 1
+        elif low not in "xyz\u00df\U0001f601":
+            counts[1] += 1
+        elif ch.upper() in "XY":
+            counts[2] += 1
+        else:
+            counts[3] += 1
+    return counts
+
+
+def in_literal(s: str) -> list[bool]:
+    return [s in "abc\u00e0\U0001f600", s not in "a\u0130a", s in VOWELS]
+
+
 def small_codes(xs: list[int]) -> list[bool]:
     return [x in {3, -7, 2 ** 40} or x not in (1, 5, 9) for x in xs]
 
@@ -167,6 +190,16 @@ NAN = float("nan")
 INF = float("inf")
 
 INPUTS = {
+    "vowel_classes": [
+        ("",), ("hello World xyz",), ("\u0130stanbul \u00df \u1e9e",),
+        ("\U0001f600\U0001f601 \u03a9\u03c9 X\u00c0",), ("IXY\u0130",),
+    ],
+    "in_literal": [
+        ("",), ("a",), ("ab",), ("bc",), ("c\u00e0",), ("x",),
+        ("\U0001f600",), ("\u00e0\U0001f600",), ("abc\u00e0\U0001f600",),
+        ("abc\u00e0\U0001f600x",), ("i\u0307",), ("\u0130",), ("A",),
+        ("a\u0130",), ("\u0130a",),
+    ],
     "scan_ops": [
         ("",), ("a==b",), ("x_1 -> é! y",), ("naïve é_x == ²½ 3",),
         ("İstanbul ΣΑΣ ß",), ("\u3000a\u2028b",), ("==",), ("=",),
