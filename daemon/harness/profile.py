@@ -714,6 +714,7 @@ class Sampler:
         self.signum = None
         self.saved_handler = None
         self.disabled = False
+        self.busy = False
         self.clock_of = getattr(time, "pthread_getcpuclockid", None)
         self.wall_last = {}
 
@@ -728,7 +729,13 @@ class Sampler:
         return info
 
     def tick(self, signum, frame):
-        """The timer signal's handler (the main thread)."""
+        """The timer signal's handler (the main thread).  A signal that
+        comes while it runs (CPython runs handlers between any two
+        instructions, its own too) is dropped: its time goes to the next
+        sample."""
+        if self.busy:
+            return
+        self.busy = True
         try:
             now = time.thread_time()
             w = now - self.last
@@ -744,6 +751,8 @@ class Sampler:
                                  SAMPLE_INTERVAL)
         except Exception:
             pass
+        finally:
+            self.busy = False
 
     def _other_threads(self):
         """Sample every other thread, weighed by its CPU time (or, with
