@@ -1490,6 +1490,9 @@ INLINE_PICKLE_BYTES = 32 << 10
 # run 2 has run, plus SAMPLE_BUDGET_BASE seconds (TypeRecorder).
 SAMPLE_BUDGET = 0.1
 SAMPLE_BUDGET_BASE = 0.05
+# the samples a function takes before the budget counts (verify.py checks
+# at least 3 inputs)
+MIN_SAMPLES = 4
 
 
 def pickle_capped(value, limit, inline=False):
@@ -1509,7 +1512,7 @@ class FuncRecord:
     __slots__ = ("entry", "calls", "signatures", "keys", "slots", "bytes",
                  "unpicklable", "oversized", "stride", "next_candidate",
                  "firsts", "given_up", "unsized", "seg_false",
-                 "seg_start", "seg_true", "small", "skipped", "k")
+                 "seg_start", "seg_true", "small", "skipped", "k", "spent")
 
     def __init__(self, entry):
         self.entry = entry
@@ -1527,8 +1530,10 @@ class FuncRecord:
         self.given_up = False
         # its last sample pickled small (pickled straight away next time)
         self.small = False
-        # sample points passed over by the time budget
+        # sample points passed over by the time budget, and the time its
+        # sample points took
         self.skipped = 0
+        self.spent = 0.0
         # its index in the recorder's tables
         self.k = 0
         # ProbeRecorder: its schedule's False segment, the call it starts
@@ -1619,9 +1624,11 @@ class TypeRecorder:
     call of every new signature seen while types are recorded is a
     sample too; when a function holds max_samples samples, one of those
     replaces a random one of the signature that holds the most.  Sample
-    points past the first cost at most SAMPLE_BUDGET of the time run 2
-    has run (plus SAMPLE_BUDGET_BASE seconds): past it a sample point is
-    passed over (counted in "skipped").  A function whose last sample
+    points cost at most SAMPLE_BUDGET of the time run 2 has run (plus
+    SAMPLE_BUDGET_BASE seconds): past it, a sample point of a function
+    that holds MIN_SAMPLES samples and whose points took more than the
+    average function's is passed over (counted in "skipped") and its
+    stride doubles.  A function whose last sample
     pickled under INLINE_PICKLE_BYTES / 2 is pickled straight away,
     capped at INLINE_PICKLE_BYTES (the estimate below only when that
     fails).  Before pickling, a sample's size is
@@ -1661,6 +1668,7 @@ class TypeRecorder:
         self.seen_pairs = set()
         # the time spent on sample points, and run 2's start
         self.spent = 0.0
+        self.sampled = 0
         self.started = time.perf_counter()
         self.starts = {}
         self.codes = {}
@@ -1839,13 +1847,18 @@ class TypeRecorder:
         values = [f_locals[name] for name in info[1]]
         key = tuple([type_name(v) for v in values])
         if is_candidate:
-            over = n > 1 and not self._within_budget()
+            over = len(rec.slots) >= MIN_SAMPLES and \
+                not self._within_budget(rec)
             if over:
                 rec.skipped += 1
             if self._advance(rec, n, over) and not over:
                 started = time.perf_counter()
                 self._sample(rec, info, values, n, key, True)
-                self.spent += time.perf_counter() - started
+                spent = time.perf_counter() - started
+                if not rec.spent:
+                    self.sampled += 1
+                rec.spent += spent
+                self.spent += spent
         elif key not in rec.keys and rec.firsts < self.max_samples \
                 and n <= self.max_calls:
             rec.firsts += 1
@@ -1855,28 +1868,36 @@ class TypeRecorder:
         rec.keys.add(key)
         return key
 
-    def _within_budget(self):
-        """Whether sample points may still take their time (see the
-        class's docstring)."""
-        return self.spent <= SAMPLE_BUDGET_BASE + SAMPLE_BUDGET * (
-            time.perf_counter() - self.started)
+    def _within_budget(self, rec):
+        """Whether rec's sample points may still take their time (see
+        the class's docstring): past the budget, those of the functions
+        whose points took more than the average do not."""
+        if self.spent <= SAMPLE_BUDGET_BASE + SAMPLE_BUDGET * (
+                time.perf_counter() - self.started):
+            return True
+        return rec.spent * self.sampled <= self.spent
 
     def _advance(self, rec, n, over=False):
-        """Call n is a sample point: a function whose samples are full,
-        or whose sample points are over the budget (over), thins them
-        first (_thin); the next point is the next one of the grid.  True
-        when call n is still on it (its sample is to be taken)."""
-        if len(rec.slots) >= self.max_samples or over:
-            self._thin(rec, over)
+        """Call n is a sample point: a function whose samples are full
+        thins them first (_thin), one whose sample points are over the
+        budget (over) doubles its stride; the next point is the next one
+        of the grid.  True when call n is still on it (its sample is to
+        be taken)."""
+        if over:
+            # the points come less often from here (the samples taken
+            # stay: _thin drops those off the grid once full)
+            rec.stride *= 2
+        elif len(rec.slots) >= self.max_samples:
+            self._thin(rec)
         off = (n - 1) % rec.stride
         rec.next_candidate = n - off + rec.stride
         return off == 0
 
-    def _thin(self, rec, force=False):
+    def _thin(self, rec):
         """Double the stride and drop the samples taken at points that
         are no longer on its grid; True when the stride doubled (not
-        when no sample is a point's, unless force)."""
-        if not force and not any(s.point for s in rec.slots):
+        when no sample is a point's)."""
+        if not any(s.point for s in rec.slots):
             return False
         rec.stride *= 2
         for sample in [s for s in rec.slots
