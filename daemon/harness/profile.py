@@ -12,7 +12,7 @@ Command line::
         [--entry MOD:FUNC | --entry-cmd-json '["script.py", "arg1"]']
         [--iterations N] [--max-samples 32] [--max-sample-bytes 1048576]
         [--max-recorded-calls 1000] [--max-total-bytes 33554432]
-        [--record-by probes|trace]
+        [--record-by probes|trace] [--timing-by sampler|cprofile]
 
 Workload: by default the source runs as __main__ (sys.argv = [source],
 sys.path[0] = its directory); --entry imports MOD from the source directory
@@ -21,38 +21,59 @@ runs argv[0] as __main__ with sys.argv set to the list.  A source without an
 ``if __name__ == "__main__":`` block and no entry runs nothing and gets
 workload.kind "none" with a message saying how to give a workload.
 
-Run 1 (timing) wraps the workload, repeated --iterations times, in
-cProfile: one cProfile.Profile for the main thread and one for each thread
-the workload starts through threading (enabled in the new thread before
-its run(), see ThreadProfilers), merged with pstats; a thread still
-running when the workload ends counts the calls it finished by then.
-Run 2 (types and samples) runs the workload once more, on a copy of the
-source whose functions carry probes (see instrument() and probes_run:
-no trace function, which in CPython 3.11 would make every instruction of
-the program run unspecialized and cost 4 to 7 times its own time), in
-every thread (the recorder takes a lock, so that threads' calls are
-counted and sampled one at a time).  --record-by trace runs it under
+Run 1 (timing) runs the workload, repeated --iterations times, under a
+statistical sampler (Sampler, sampler_run): a timer signal (ITIMER_REAL
+and SIGALRM, every FAST_INTERVAL = 0.1 ms for the first 50 ms, then every
+SAMPLE_INTERVAL = 0.5 ms) whose handler, in the main thread, looks at the
+running frames: the main thread's, and sys._current_frames() for every
+other thread.  Each sample weighs the CPU time its thread used since its
+last one (time.thread_time, a thread's pthread CPU clock), so a long C
+call counts in full and a sleeping or waiting thread counts nothing;
+builtins and C functions count for the Python frame that called them.
+The workload's threads (started through threading) block the signal, so
+that it wakes a main thread waiting in join().  A program that takes
+SIGALRM or ITIMER_REAL itself (signal.signal, setitimer, alarm, wrapped
+during run 1) moves the sampler to ITIMER_PROF and SIGPROF (the kernel's
+tick, 250 Hz here).  It costs about 1% of the program's own time (cProfile
+cost 2 to 6 times it on call-heavy programs).  Where no timer signal can
+be had (no signal.setitimer, or both signals taken), and with
+--timing-by cprofile, run 1 is cProfile as before (cprofile_run,
+attribute(): one cProfile.Profile per thread, merged).
+Run 2 (types, samples and calls) runs the workload once more, on a copy
+of the source whose functions carry probes (see instrument() and
+probes_run: no trace function, which in CPython 3.11 would make every
+instruction of the program run unspecialized and cost 4 to 7 times its
+own time), in every thread (the recorder takes a lock, so that threads'
+calls are sampled one at a time).  --record-by trace runs it under
 sys.settrace instead, as when the source cannot be instrumented.  It
-counts every call of every function and method of the file; for the
-first --max-recorded-calls calls of each it records the exact argument
-and return types.  Samples, the (args, kwargs) of a call
-pickled at call time (self included for methods), are spread over the
-whole run: call 1, then every N / --max-samples calls where N is the
-function's number of calls in run 1 (per iteration), plus the first call
-of each new signature among the recorded ones; a function keeps at most
---max-samples of them, a new one replacing one of the signature that has
-the most.  Sizes are bounded before anything is pickled: a sample whose
+counts every call of every function and method of the file, by caller,
+and every generator and coroutine when its body starts; for the first
+--max-recorded-calls calls of each it records the exact argument and
+return types.  Samples, the (args, kwargs) of a call pickled at call
+time (self included for methods), are spread over the whole run with no
+call count known beforehand: at the sample points 1, 1 + stride,
+1 + 2 * stride, ... (stride 1 at first); when a function holds
+--max-samples of them and comes to a point, its stride doubles and the
+samples no longer on the grid are dropped, so that between half and all
+of --max-samples are kept, one stride apart, from call 1 to the last
+stride of the run.  The first call of each new signature among the
+recorded ones is a sample too (when full, it replaces one of the
+signature that has the most).  Sample points take at most SAMPLE_BUDGET
+(10%) of run 2's time plus SAMPLE_BUDGET_BASE: past it, a function that
+holds MIN_SAMPLES samples and whose samples cost more than the average
+function's passes its points over (sampling.skipped) and doubles its
+stride.  Sizes are bounded before anything is pickled: a sample whose
 estimated size (a walk of its object graph that stops past the limit,
-see estimate_size) would take the function past --max-sample-bytes or
-the file past --max-total-bytes is skipped as "oversized" (a function's
-first sample may push out other functions' extra ones); after
-OVERSIZED_GIVE_UP of those a function takes no more.  A sample that fails
-to pickle is skipped as "unpicklable".  Under sys.settrace, the trace hook
-is removed once no function has recording or samples left to do among
-its run 1 calls.  CPython removes a trace function that raises, as it
-does when a RecursionError hits on entering it: frames then end unseen,
-and the hook is installed again (sampling.trace_restarts) when the first
-of them is freed, so calls after a RecursionError are still observed.
+see estimate_size; skipped while the function's samples pickle small,
+the pickler then stopping at INLINE_PICKLE_BYTES) would take the function
+past --max-sample-bytes or the file past --max-total-bytes is skipped as
+"oversized" (a function's first sample may push out other functions'
+extra ones); after OVERSIZED_GIVE_UP of those a function takes no more.
+A sample that fails to pickle is skipped as "unpicklable".  Under
+sys.settrace, CPython removes a trace function that raises, as it does
+when a RecursionError hits on entering it: frames then end unseen, and
+the hook is installed again (sampling.trace_restarts) when the first of
+them is freed, so calls after a RecursionError are still observed.
 
 OUT.json (written to a temporary file, then renamed)::
 
@@ -64,9 +85,11 @@ OUT.json (written to a temporary file, then renamed)::
                   "iterations": int, "exit_code": int or null,
                   "exception": null or {"type", "message", "traceback",
                                         "file", "line"},
-                  "wall_time": float seconds of run 1,
+                  "wall_time": float seconds of run 1 (the sampler's
+                               is about the program's own),
                   "message": str (kind "none" only)},
-     "total_time": float, tottime of everything run 1 ran,
+     "total_time": float, the CPU seconds run 1's samples weighed, every
+                   thread's (cProfile: tottime of everything it ran),
      "functions": [{"qualname": str, "line": int (the def line),
                     "ncalls": int, "primitive_calls": int,
                     "tottime": float, "cumtime": float, "share": 0..1,
@@ -81,11 +104,35 @@ OUT.json (written to a temporary file, then renamed)::
                     "sample_bytes": int}],
      "sampling": {"max_samples": int, "max_sample_bytes": int,
                   "max_total_bytes": int, "samples_bytes": int,
-                  "trace_restarts": int, "record_by": "probes" | "trace"},
+                  "trace_restarts": int, "record_by": "probes" | "trace",
+                  "timing_by": "sampler" | "cprofile",
+                  "time_samples": int (run 1's samples; null: cProfile),
+                  "skipped": int (sample points the budget passed over)},
      "phase_times": {"timing": s, "types": s, "samples": s}}
 
 functions lists every def of the file (ncalls 0 if never called), sorted by
-tottime descending.  exit_code is 0 when the workload returned, the
+tottime descending.  Times come from run 1, statistical with the
+sampler: tottime is the CPU time of the samples whose innermost frame
+is the def's own code (builtins and C functions it called included;
+not its comprehensions, generator expressions and lambdas, nor other
+files' Python functions); cumtime that of the samples with the def
+anywhere on the stack (at least tottime); share = self_share = tottime /
+total_time; time_share = (tottime + its comprehensions', generator
+expressions' and lambdas' + its nested defs' time_share time) /
+total_time, as attribute() defines it for cProfile.  Calls come from
+run 2, multiplied by --iterations (run 2 runs the workload once):
+ncalls every call (a generator's or coroutine's: its body starting);
+primitive_calls those not made by the function itself (direct recursion;
+a call through another function counts as primitive, cProfile's did
+not); callees the file's module functions and methods (no <locals>) the
+function called, with counts: a call's caller is the nearest frame
+below it of a plain function of the file (a generator, comprehension,
+lambda or other file's frame is looked through: a generator's calls are
+its consumer's; cProfile's were the generator's, a callback's through a
+builtin none).  Once the workload started threads, an edge counts only
+if a probed call (a recorded one or a sample point) saw it on its frames,
+as a thread switch between a call's start and end can make the probes'
+caller wrong; its count may then be off.  exit_code is 0 when the workload returned, the
 SystemExit code when it exited, null when it raised another exception
 (then "exception" says which).  Signatures are the distinct ones, most
 frequent first, at most 8; "return" is null when the return was not seen
@@ -96,8 +143,7 @@ other objects module.QualName (builtins without module); unions "A | B"
 (sorted); empty containers list[Never], dict[Never, Never]; nesting deeper
 than 4 is "...".  Container element types come from at most 16 elements.
 
-traced_calls: calls run 2 counted (it may stop counting once no sample is
-left to take); sample_calls: the call number (1 = first call in run 2) of
+traced_calls: calls run 2 counted (= ncalls / --iterations); sample_calls: the call number (1 = first call in run 2) of
 each kept sample, ascending; sample_bytes: their pickled size.  A
 property's getter and setter are two entries with the same qualname.
 

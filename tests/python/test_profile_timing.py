@@ -54,8 +54,10 @@ def test_hot_function_has_the_largest_share(tmp_path, timing_by):
     assert mild["time_share"] >= mild["share"]
     assert func(report, "helper")["ncalls"] == 60000
     total = sum(f["share"] for f in report["functions"])
-    assert 0.9 < total <= 1.0 + 1e-9
+    assert total <= 1.0 + 1e-9
     if timing_by == "sampler":
+        # builtins' time is their callers' (cProfile's is their own)
+        assert total > 0.9
         # the first 50 ms are sampled every 0.1 ms, then every 0.5 ms
         assert report["sampling"]["time_samples"] > 200
         # wall time close to the program's own (cProfile's is not)
