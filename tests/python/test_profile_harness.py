@@ -439,9 +439,9 @@ def test_recording_is_bounded_and_hook_removed(tmp_path):
     f = func(report, "f")
     assert f["ncalls"] == 500
     assert sum(s["count"] for s in f["signatures"]) == 20
-    assert f["samples"] == 5 and len(samples["f"]) == 5
-    # Run 1 (cProfile) has no trace hook; in run 2 it was removed once f
-    # was saturated.
+    # spread by halving: between half and all of --max-samples are kept
+    assert 3 <= f["samples"] <= 5 and len(samples["f"]) == f["samples"]
+    # Neither run 1 (a timer signal) nor run 2 (probes) has a trace hook.
     assert (tmp_path / "trace_state").read_text() == "True\nTrue\n"
 
 
@@ -571,7 +571,8 @@ def test_functions_called_only_from_threads_are_profiled(tmp_path):
     assert proc.stdout == "540\n4\n" * 2
     work = func(report, "work")
     assert work["ncalls"] == 7, work
-    assert work["tottime"] > 0 and work["share"] > 0
+    # (its calls take microseconds: the sampler may see none of them;
+    # test_profile_timing has threads that run long enough)
     assert work["traced_calls"] == 7, work
     assert sorted((s["args"]["xs"], s["args"]["scale"], s["return"],
                    s["count"]) for s in work["signatures"]) == [

@@ -90,9 +90,11 @@ def test_samples_spread_over_the_whole_run(tmp_path):
     assert proc.returncode == 0, proc.stderr
     f = func(report, "f")
     calls = f["sample_calls"]
-    # Tracing stops once no function has samples left to take.
-    assert f["samples"] == 16 and f["traced_calls"] >= calls[-1]
-    assert calls == sorted(calls) and len(calls) == 16
+    # every call counted; the stride doubles when the samples are full
+    # (half of them dropped): between 9 and 16 are kept
+    assert f["traced_calls"] == f["ncalls"] == 6000
+    assert 9 <= f["samples"] <= 16 and len(calls) == f["samples"]
+    assert calls == sorted(calls)
     assert calls[0] == 1 and calls[-1] > 5500
     gaps = [b - a for a, b in zip(calls, calls[1:])]
     assert max(gaps) <= 2 * 6000 // 16
@@ -120,8 +122,8 @@ def test_every_signature_gets_a_sample(tmp_path):
         """, "--max-samples", "4")
     assert proc.returncode == 0, proc.stderr
     values = [a[0] for a, _ in samples["g"]]
-    assert len(values) == 4 and "s" in values
-    assert func(report, "g")["sample_calls"][-1] > 600
+    assert 3 <= len(values) <= 4 and "s" in values
+    assert func(report, "g")["sample_calls"][-1] > 900 - 2 * 900 // 4
 
 
 RECURSION_PROGRAM = """\
