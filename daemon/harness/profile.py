@@ -22,23 +22,30 @@ runs argv[0] as __main__ with sys.argv set to the list.  A source without an
 workload.kind "none" with a message saying how to give a workload.
 
 Run 1 (timing) runs the workload, repeated --iterations times, under a
-statistical sampler (Sampler, sampler_run): a timer signal (ITIMER_REAL
-and SIGALRM, every FAST_INTERVAL = 0.1 ms for the first 50 ms, then every
-SAMPLE_INTERVAL = 0.5 ms) whose handler, in the main thread, looks at the
-running frames: the main thread's, and sys._current_frames() for every
-other thread.  Each sample weighs the CPU time its thread used since its
-last one (time.thread_time, a thread's pthread CPU clock), so a long C
-call counts in full and a sleeping or waiting thread counts nothing;
-builtins and C functions count for the Python frame that called them.
-The workload's threads (started through threading) block the signal, so
-that it wakes a main thread waiting in join().  A program that takes
-SIGALRM or ITIMER_REAL itself (signal.signal, setitimer, alarm, wrapped
-during run 1) moves the sampler to ITIMER_PROF and SIGPROF (the kernel's
-tick, 250 Hz here).  It costs about 1% of the program's own time (cProfile
-cost 2 to 6 times it on call-heavy programs).  Where no timer signal can
-be had (no signal.setitimer, or both signals taken), and with
---timing-by cprofile, run 1 is cProfile as before (cprofile_run,
-attribute(): one cProfile.Profile per thread, merged).
+statistical sampler (Sampler, sampler_run): a thread (started with
+_thread, so that the program's threading.enumerate() does not list it)
+that wakes every SAMPLE_INTERVAL = 0.2 ms and reads every other thread's
+running frame (sys._current_frames()); the interpreter's switch interval
+is SAMPLE_SWITCH_INTERVAL = 0.2 ms meanwhile (5 ms would let the thread
+in 200 times a second), then what it was.  Each sample weighs the CPU
+time its thread used since its last one (the thread's pthread CPU
+clock), so a long C call counts in full and a sleeping or waiting thread
+counts nothing; builtins and C functions count for the Python frame that
+called them.  No signal: a timer signal interrupting a partial write to
+a pipe made CPython's buffered stdout lose bytes, and a program's own
+SIGALRM stays its own.  A thread switch happens only at the
+interpreter's checks (a function's entry, a loop's back edge, the end of
+a call of C code) or where C code releases the GIL, so a sample lands on
+the frame at the next check: one at a function's entry (frame.f_lasti at
+its RESUME) counts for the caller, whose code ran since its own last
+check.  A function that has no loop and calls no C code (a small method,
+an __init__ that stores attributes) so gets no own time; its time is its
+callers' (which select their callees with them), where cProfile gave it
+its own share plus its per-call overhead.  It costs a few percent of the
+program's own time (cProfile cost 2 to 6 times it on call-heavy
+programs).  Where no thread can be started, and with --timing-by
+cprofile, run 1 is cProfile as before (cprofile_run, attribute(): one
+cProfile.Profile per thread, merged).
 Run 2 (types, samples and calls) runs the workload once more, on a copy
 of the source whose functions carry probes (see instrument() and
 probes_run: no trace function, which in CPython 3.11 would make every
@@ -177,7 +184,6 @@ import pickle
 import platform
 import pstats
 import random
-import signal
 import sys
 import sysconfig
 import tempfile
@@ -717,52 +723,61 @@ def cprofile_run(workload, iterations, source_real, table):
 
 
 # Run 1 by default: a statistical profiler.  cProfile's hook costs 2 to 6
-# times a call-heavy program's own time; a timer signal whose handler
-# looks at the running frames costs about 1%.  ITIMER_PROF counts CPU time
-# but fires at the kernel's tick (250 Hz here); ITIMER_REAL has
-# high-resolution timers, so it is the first choice, each sample weighed
-# by the CPU time its thread used since the one before (time.thread_time,
-# and a thread's CPU clock for the others): a sleeping program gets
-# samples of no weight, a long C call one sample of its whole time.
-SAMPLE_INTERVAL = 0.0005
-# the first FAST_SAMPLE_TIME seconds are sampled every FAST_INTERVAL, so
-# that a short workload still gets a few hundred samples
-FAST_INTERVAL = 0.0001
-FAST_SAMPLE_TIME = 0.05
+# times a call-heavy program's own time; a thread that looks at the
+# running frames every SAMPLE_INTERVAL costs a few percent.  A timer
+# signal would be cheaper to deliver, but CPython's buffered writes lose
+# data when a signal interrupts a partial write to a pipe (a program's
+# output, cut, under the profiler), so the sampler is a thread.  Each
+# sample weighs the CPU time its thread used since the one before (each
+# thread's CPU clock): a sleeping program gets samples of no weight, a
+# long C call one sample of its whole time.
+SAMPLE_INTERVAL = 0.0002
+# While run 1 samples, the interpreter's switch interval is this (it
+# gives the GIL to the sampler thread at its checks: 5 ms by default,
+# which would allow 200 samples a second), then what it was.
+SAMPLE_SWITCH_INTERVAL = 0.0002
 # frames a sample walks for cumulative time (deeper recursion is cut)
 MAX_STACK_WALK = 10000
-# the signal module's own functions (Sampler.guard_signal_module wraps
-# them for the program)
-_SIG = {"signal": signal.signal,
-        "setitimer": getattr(signal, "setitimer", None)}
+
+
+_RESUME = dis.opmap.get("RESUME", -1)
+
+
+def _resume_offset(code):
+    """The byte offset of a code's RESUME (its entry check), -1 when it
+    has none (before 3.11: every sample is where it is)."""
+    co = code.co_code
+    for i in range(0, len(co), 2):
+        if co[i] == _RESUME:
+            return i
+    return -1
 
 
 class Sampler:
-    """Run 1's statistical profiler (see sampler_run)."""
+    """Run 1's statistical profiler (see sampler_run): a thread started
+    with _thread (not threading: the program's threading.enumerate() and
+    active_count() do not see it) that wakes every SAMPLE_INTERVAL and
+    reads sys._current_frames()."""
 
     def __init__(self, source_real, table):
         self.by_line, self.owner = code_owners(source_real, table)
         # id(code) -> (own key, inner key); the codes are kept so that no
         # id is reused
         self.codes = {}
+        # id(code) -> its RESUME offset (the code is in kept)
+        self.entries = {}
         self.kept = []
         self.own = {}
         self.inner = {}
         self.cum = {}
         self.total = 0.0
         self.samples = 0
-        self.main = _thread.get_ident()
-        self.last = 0.0
-        self.thread_last = {}
-        self.started = 0.0
-        self.fast = True
-        self.timer = None
-        self.signum = None
-        self.saved_handler = None
-        self.disabled = False
-        self.busy = False
+        self.ident = None
         self.clock_of = getattr(time, "pthread_getcpuclockid", None)
-        self.wall_last = {}
+        self.seen = {}
+        self.running = False
+        self.done = None
+        self.saved_interval = None
 
     def _classify(self, code):
         label = (code.co_filename, code.co_firstlineno, code.co_name)
@@ -774,39 +789,14 @@ class Sampler:
         self.codes[id(code)] = info
         return info
 
-    def tick(self, signum, frame):
-        """The timer signal's handler (the main thread).  A signal that
-        comes while it runs (CPython runs handlers between any two
-        instructions, its own too) is dropped: its time goes to the next
-        sample."""
-        if self.busy:
-            return
-        self.busy = True
-        try:
-            now = time.thread_time()
-            w = now - self.last
-            self.last = now
-            if frame is not None and w > 0:
-                self.add(frame, w)
-            if _thread._count():
-                self._other_threads()
-            if self.fast and time.perf_counter() - self.started > \
-                    FAST_SAMPLE_TIME:
-                self.fast = False
-                _SIG["setitimer"](self.timer, SAMPLE_INTERVAL,
-                                 SAMPLE_INTERVAL)
-        except Exception:
-            pass
-        finally:
-            self.busy = False
-
-    def _other_threads(self):
-        """Sample every other thread, weighed by its CPU time (or, with
-        no per-thread clock, the wall time since its last sample)."""
+    def sample_once(self):
+        """One look at every thread but the sampler's, each weighed by
+        its CPU time since its last sample (or, with no per-thread
+        clock, the wall time)."""
         frames = sys._current_frames()
-        seen = self.thread_last
+        seen = self.seen
         for ident, frame in frames.items():
-            if ident == self.main:
+            if ident == self.ident:
                 continue
             try:
                 if self.clock_of is not None:
@@ -816,16 +806,28 @@ class Sampler:
             except Exception:
                 continue
             last = seen.get(ident)
-            if last is None:
-                last = 0.0 if self.clock_of is not None else now
             seen[ident] = now
-            w = now - last if now >= last else now
+            if last is None:
+                continue
+            w = now - last
             if w > 0:
                 self.add(frame, w)
         if len(seen) > 2 * len(frames) + 8:
             for ident in list(seen):
                 if ident not in frames:
                     del seen[ident]
+
+    def loop(self):
+        self.ident = _thread.get_ident()
+        try:
+            while self.running:
+                time.sleep(SAMPLE_INTERVAL)
+                if self.running:
+                    self.sample_once()
+        except Exception:
+            pass
+        finally:
+            self.done.release()
 
     def add(self, frame, w):
         """One sample of weight w seconds: its innermost frame gets own
@@ -834,6 +836,20 @@ class Sampler:
         self.total += w
         codes = self.codes
         code = frame.f_code
+        # CPython runs the handler only at its checks: a function's entry
+        # (RESUME), a loop's back edge, the end of a call of C code.  A
+        # sample seen at a function's entry came while its caller ran
+        # (the code since the caller's last check): the caller's.  Without
+        # this, a small method called in a loop got the loop's time
+        # (Vec.__init__ 26 % of a ray tracer, 7 % under cProfile).
+        if frame.f_back is not None:
+            entry = self.entries.get(id(code))
+            if entry is None:
+                entry = self.entries[id(code)] = _resume_offset(code)
+                self.kept.append(code)
+            if frame.f_lasti <= entry:
+                frame = frame.f_back
+                code = frame.f_code
         info = codes.get(id(code)) or self._classify(code)
         if info[0] is not None:
             self.own[info[0]] = self.own.get(info[0], 0.0) + w
@@ -852,90 +868,37 @@ class Sampler:
             frame = frame.f_back
             depth += 1
 
-    # -- the timer, and the program's own use of it
-
     def start(self):
-        """Start sampling; False when no timer signal can be had."""
-        for timer, signum in ((getattr(signal, "ITIMER_REAL", None),
-                               getattr(signal, "SIGALRM", None)),
-                              (getattr(signal, "ITIMER_PROF", None),
-                               getattr(signal, "SIGPROF", None))):
-            if timer is None or signum is None:
-                continue
-            try:
-                if signal.getsignal(signum) not in (signal.SIG_DFL, None):
-                    continue
-                self.saved_handler = _SIG["signal"](signum, self.tick)
-            except (ValueError, OSError, TypeError):
-                continue
-            self.timer, self.signum = timer, signum
-            self.started = time.perf_counter()
-            self.last = time.thread_time()
-            _SIG["setitimer"](timer, FAST_INTERVAL, FAST_INTERVAL)
-            return True
-        return False
+        """Start sampling; False when no thread can be started."""
+        self.done = _thread.allocate_lock()
+        self.done.acquire()
+        self.running = True
+        try:
+            self.saved_interval = sys.getswitchinterval()
+            sys.setswitchinterval(SAMPLE_SWITCH_INTERVAL)
+            # every thread's clock starts now
+            self.sample_once()
+            _thread.start_new_thread(self.loop, ())
+        except Exception:
+            self.running = False
+            self.restore()
+            return False
+        return True
 
     def stop(self):
-        if self.timer is None:
+        """Stop the thread (after its sample under way) and take the
+        last sample."""
+        if not self.running:
             return
-        try:
-            _SIG["setitimer"](self.timer, 0, 0)
-            _SIG["signal"](self.signum, self.saved_handler or signal.SIG_DFL)
-        except (ValueError, OSError, TypeError):
-            pass
-        self.timer = None
+        self.running = False
+        self.done.acquire()
+        self.sample_once()
+        self.restore()
 
-    def program_takes(self, signum=None, timer=None):
-        """The program is about to use a signal or timer: if it is the
-        sampler's, the sampler moves to the other one (ITIMER_PROF and
-        SIGPROF for ITIMER_REAL and SIGALRM), or stops."""
-        if self.timer is None:
-            return
-        if signum != self.signum and timer != self.timer:
-            return
-        self.stop()
-        if self.signum == getattr(signal, "SIGALRM", None) and \
-                hasattr(signal, "ITIMER_PROF") and not self.disabled:
-            try:
-                if signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL,
-                                                        None):
-                    self.saved_handler = _SIG["signal"](signal.SIGPROF,
-                                                       self.tick)
-                    self.timer = signal.ITIMER_PROF
-                    self.signum = signal.SIGPROF
-                    _SIG["setitimer"](self.timer, SAMPLE_INTERVAL,
-                                     SAMPLE_INTERVAL)
-                    return
-            except (ValueError, OSError, TypeError):
-                pass
-        self.disabled = True
-
-    def guard_signal_module(self):
-        """Wrap signal.signal, setitimer and alarm for the program (see
-        program_takes); returns what to restore."""
-        saved = {}
-        sampler = self
-
-        def wrap(name, check):
-            real = getattr(signal, name, None)
-            if real is None:
-                return
-            saved[name] = real
-
-            def wrapper(*args, **kwargs):
-                check(*args)
-                return real(*args, **kwargs)
-            wrapper.__name__ = name
-            wrapper.__doc__ = real.__doc__
-            setattr(signal, name, wrapper)
-
-        wrap("signal", lambda sig=None, *a: sampler.program_takes(
-            signum=sig))
-        wrap("setitimer", lambda which=None, *a: sampler.program_takes(
-            timer=which))
-        wrap("alarm", lambda *a: sampler.program_takes(
-            timer=getattr(signal, "ITIMER_REAL", None)))
-        return saved
+    def restore(self):
+        if self.saved_interval is not None:
+            sys.setswitchinterval(self.saved_interval)
+            self.saved_interval = None
 
     def timing(self, table):
         """The timing dict of timing_run."""
@@ -954,44 +917,10 @@ class Sampler:
         return self.total, per_func, inclusive
 
 
-class SignalBlocker:
-    """Keeps the sampler's signal off the threads the workload starts
-    (through threading), so that the kernel delivers it to the main
-    thread, which alone runs Python signal handlers: a main thread
-    waiting in join() is woken to take the sample."""
-
-    def __init__(self, sampler):
-        self.sampler = sampler
-        self.saved = None
-
-    def install(self):
-        saved = threading.Thread.__dict__.get("_bootstrap_inner")
-        mask = getattr(signal, "pthread_sigmask", None)
-        if saved is None or mask is None:
-            return
-        signals = [s for s in (getattr(signal, "SIGALRM", None),
-                               getattr(signal, "SIGPROF", None))
-                   if s is not None]
-
-        def _bootstrap_inner(thread):
-            try:
-                mask(signal.SIG_BLOCK, signals)
-            except Exception:
-                pass
-            saved(thread)
-
-        self.saved = saved
-        threading.Thread._bootstrap_inner = _bootstrap_inner
-
-    def remove(self):
-        if self.saved is not None:
-            threading.Thread._bootstrap_inner = self.saved
-            self.saved = None
-
 
 def sampler_run(workload, iterations, source_real, table):
     """Profile the workload with Sampler; return timing data, or None
-    when no timer signal could be had (then cProfile it is)."""
+    when no sampler thread could be started (then cProfile it is)."""
     state = {"func": None}
 
     def prepare():
@@ -1001,26 +930,17 @@ def sampler_run(workload, iterations, source_real, table):
     sampler = Sampler(source_real, table)
     wall = 0.0
     if exception is None and (exit_code == 0 or workload.kind != "entry"):
-        if threading.current_thread() is not threading.main_thread() or \
-                not hasattr(signal, "setitimer"):
-            return None
-        blocker = SignalBlocker(sampler)
         box = {"started": False}
 
         def body():
-            saved = sampler.guard_signal_module()
-            blocker.install()
+            if not sampler.start():
+                return
+            box["started"] = True
             try:
-                if not sampler.start():
-                    return
-                box["started"] = True
                 for _ in range(iterations):
                     workload.run_once(state["func"])
             finally:
                 sampler.stop()
-                blocker.remove()
-                for name, real in saved.items():
-                    setattr(signal, name, real)
         start = time.perf_counter()
         exit_code, exception = run_guarded(body)
         wall = time.perf_counter() - start
@@ -1033,7 +953,7 @@ def sampler_run(workload, iterations, source_real, table):
 
 
 def timing_run(workload, iterations, source_real, table, by="sampler"):
-    """Run 1: the sampler, or cProfile where no timer signal can be had
+    """Run 1: the sampler, or cProfile where no sampler thread can start
     (or by says so)."""
     timing = None
     if by == "sampler":
@@ -2825,7 +2745,7 @@ def parse_args(argv):
     parser.add_argument("--record-by", choices=("probes", "trace"),
                         default="probes")
     # how run 1 times the functions: a sampler (Sampler), or cProfile
-    # (where no timer signal can be had, or when asked)
+    # (where no sampler thread can start, or when asked)
     parser.add_argument("--timing-by", choices=("sampler", "cprofile"),
                         default="sampler")
     args = parser.parse_args(argv)
