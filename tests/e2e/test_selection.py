@@ -43,10 +43,11 @@ def test_comprehension_heavy_function_ranks_by_inclusive_time(
     res = run(conn, {"file": src, "list_targets": True})
     assert res["state"] == "done", res
     comp, loop = fn(res, "comp_heavy"), fn(res, "plain_loop")
-    # its own frame does little: the comprehension, the genexpr, the
-    # lambda and sum/sorted do the work (the profile's sampler counts
-    # sum's and sorted's own time as their caller's, cProfile did not)
-    assert comp["self_share"] < comp["time_share"] / 3, comp
+    # the comprehension, the genexpr and the lambda do much of the work,
+    # and count for it (the profile's sampler counts sum's and sorted's
+    # own time, and the lambda's entries from sorted, as comp_heavy's
+    # own; cProfile did not)
+    assert comp["self_share"] < comp["time_share"] * 0.8, comp
     assert comp["time_share"] > 0.3, comp
     assert comp["time_share"] > loop["time_share"], res["functions"]
     assert loop["time_share"] >= loop["self_share"] > 0, loop
