@@ -3027,6 +3027,16 @@ static void emit_assign(struct fe *f, struct st *s)
 		emit_str_index_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_TUPLE_INTO) {
 		emit_tuple_into(f, s->targets[0], s->value);
+	} else if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME &&
+		   s->value->kind == EX_STR &&
+		   var_of(f, s->targets[0])->ty->kind == TY_STR) {
+		/* word = "": into word's buffer (no allocation when the str
+		 * grows again) */
+		buf_adds(&b, "rt::set_str(&mut ");
+		buf_adds(&b, var_of(f, s->targets[0])->rname);
+		buf_adds(&b, ", ");
+		add_str_lit(&b, s->value->sval, s->value->slen);
+		emit_line(f->e, "%s);", b.data);
 	} else if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME) {
 		struct var *v = var_of(f, s->targets[0]);
 		ex_own_as(f, &b, s->value, v->ty);

@@ -11,7 +11,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
     // line 111
     fields = Vec::<String>::new();
     // line 112
-    field = String::from("");
+    rt::set_str(&mut field, "");
     // line 113
     in_quotes = false;
     // line 114
@@ -53,7 +53,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
                     // line 130
                     { let __a3 = field.clone(); rt::push(&mut fields, __a3)? };
                     // line 131
-                    field = String::from("");
+                    rt::set_str(&mut field, "");
                 } else {
                     // line 133
                     field.push_str((&c).as_str());
