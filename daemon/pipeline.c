@@ -703,18 +703,6 @@ out:
 /* ---- select ----------------------------------------------------------------
  */
 
-json_t *profile_entry(struct pipeline_state *ps, const char *qualname)
-{
-	json_t *fns = json_object_get(ps->profile, "functions"), *f;
-	size_t i;
-
-	json_array_foreach(fns, i, f) {
-		if (!strcmp(json_string_value(json_object_get(f, "qualname")),
-			    qualname))
-			return f;
-	}
-	return NULL;
-}
 
 static char *signature_text(json_t *prof)
 {
@@ -806,7 +794,7 @@ static size_t select_callees(struct job_run *r)
 					      json_string(ps->fns[i].name));
 	for (i = 0; i < json_array_size(queue); i++) {
 		const char *q = json_string_value(json_array_get(queue, i));
-		json_t *prof = profile_entry(ps, q);
+		json_t *prof = stage_profile_entry(ps, q);
 
 		json_array_foreach(json_object_get(prof, "callees"), j, c) {
 			const char *cq =
@@ -874,7 +862,7 @@ static void stage_select(struct job_run *r)
 	json_array_foreach(fns, i, fn) {
 		const char *q =
 		    json_string_value(json_object_get(fn, "qualname"));
-		json_t *prof = ps->profile ? profile_entry(ps, q) : NULL;
+		json_t *prof = ps->profile ? stage_profile_entry(ps, q) : NULL;
 		double share = prof ? profile_time_share(prof) : 0.0;
 		double self_share =
 		    prof ? json_number_value(json_object_get(prof, "share"))
@@ -1063,9 +1051,8 @@ static json_t *observed_signatures(struct pipeline_state *ps, json_t *names)
 	size_t i;
 
 	json_array_foreach(names, i, v) {
-		json_t *prof = ps->profile
-				   ? profile_entry(ps, json_string_value(v))
-				   : NULL;
+		const char *q = json_string_value(v);
+		json_t *prof = ps->profile ? stage_profile_entry(ps, q) : NULL;
 		json_t *sig =
 		    json_array_get(json_object_get(prof, "signatures"), 0);
 		if (sig)

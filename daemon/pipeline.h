@@ -20,8 +20,6 @@ void stage_measure(struct job_run *r);
  * that is not verified, or that a check turned off ("enabled": false). */
 json_t *verify_disabled_set(struct job_run *r);
 void stage_deliver(struct job_run *r);
-/* The profile's entry of a function (borrowed), or NULL. */
-json_t *profile_entry(struct pipeline_state *ps, const char *qualname);
 
 extern const struct job_pipeline pipeline_ops;
 

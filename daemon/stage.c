@@ -42,6 +42,19 @@ void stage_state_release(struct job_run *r)
 	r->ps = NULL;
 }
 
+json_t *stage_profile_entry(struct pipeline_state *ps, const char *qualname)
+{
+	json_t *fns = json_object_get(ps->profile, "functions"), *f;
+	size_t i;
+
+	json_array_foreach(fns, i, f) {
+		if (!strcmp(json_string_value(json_object_get(f, "qualname")),
+			    qualname))
+			return f;
+	}
+	return NULL;
+}
+
 struct fn_result *stage_fn(struct job_run *r, const char *qualname)
 {
 	struct pipeline_state *ps = r->ps;

@@ -51,6 +51,8 @@ struct pipeline_state *stage_state(struct job_run *r);
 void stage_state_release(struct job_run *r);
 /* The (first) result entry of a qualname, or NULL. */
 struct fn_result *stage_fn(struct job_run *r, const char *qualname);
+/* The profile's entry of a function (borrowed), or NULL. */
+json_t *stage_profile_entry(struct pipeline_state *ps, const char *qualname);
 /* Appends an entry for name; it is the run's (select only). */
 struct fn_result *stage_fn_add(struct job_run *r, const char *name);
 /* result.functions from the entries (the one place that writes it). */

@@ -420,7 +420,7 @@ static double verify_timeout(struct job_run *r, size_t nfns, double call_secs)
  * verifier's call timeout"). */
 static double profiled_call_time(struct job_run *r, const char *q)
 {
-	json_t *p = r->ps->profile ? profile_entry(r->ps, q) : NULL;
+	json_t *p = r->ps->profile ? stage_profile_entry(r->ps, q) : NULL;
 	double cum = json_number_value(json_object_get(p, "cumtime"));
 	json_int_t n = json_integer_value(json_object_get(p, "ncalls"));
 
@@ -450,12 +450,12 @@ static void verify_run(struct job_run *r, void *arg)
 		/* a def native inside its enclosing function: checked there */
 		if (!f->is_translated || skip)
 			continue;
-		call_secs += fmin(60.0, 12.0 * profiled_call_time(r, f->name));
-		json_array_append_new(list,
-				      json_pack("{s:s, s:n, s:f}", "qualname",
-						f->name, "signature",
-						"call_time",
-						profiled_call_time(r, f->name)));
+		double call_time = profiled_call_time(r, f->name);
+		call_secs += fmin(60.0, 12.0 * call_time);
+		json_array_append_new(list, json_pack("{s:s, s:n, s:f}",
+						      "qualname", f->name,
+						      "signature", "call_time",
+						      call_time));
 	}
 	fns = json_dumps(list, JSON_COMPACT);
 	site = xasprintf("%s/site", r->work_dir);
