@@ -12,7 +12,11 @@
  *   DIR/rustify_run.py     the drop-in runner (python -m rustify_run), and
  *   DIR/rustify_run_swap.py  its swaps, imported when something applies
  * Each directory is built beside its final place and renamed into it, so
- * a reader never sees half of a package.
+ * a reader never sees half of a package. Then the job's interpreter
+ * compiles DIR's and the package's Python files (__pycache__): every run
+ * of the runner imported its swaps and the shim from source where
+ * bytecode is not written (PYTHONDONTWRITEBYTECODE, a read-only DIR),
+ * 5 ms of a 0.3 s program. A failure there only goes to the log.
  *
  * A job with nothing to build (nothing selected, translated or compiled)
  * still delivers: DIR/<module>/ is then the source alone (_original.py and
@@ -209,47 +213,86 @@ static void install_done(struct job_run *r, int64_t status, int sig,
 	job_stage_done(r, STAGE_DONE, "delivered and pip-installed");
 }
 
-static void deliver_after(struct job_run *r, void *arg)
+/* After the bytecode: pip install when asked, else the stage is done. */
+static void deliver_finish(struct job_run *r)
 {
-	struct deliver_work *w = arg;
 	struct pipeline_state *ps = r->ps;
+	const char *output =
+	    json_string_value(json_object_get(r->result, "output"));
+	const char *wheel =
+	    json_string_value(json_object_get(r->result, "wheel"));
 	struct buf msg = BUF_INIT;
 
-	if (w->rc < 0) {
-		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
-		goto out;
-	}
-	json_object_set_new(r->result, "output", json_string(w->output));
-	json_object_set_new(r->result, "wheel",
-			    w->wheel_to ? json_string(w->wheel_to)
-					: json_null());
-	if (w->wheel_to &&
-	    json_is_true(json_object_get(r->request, "install"))) {
+	if (wheel && json_is_true(json_object_get(r->request, "install"))) {
 		const char *args[] = {
 		    ps->python, "-m",	     "pip",
 		    "install",	"--no-deps", "--force-reinstall",
-		    "-q",	w->wheel_to, NULL};
-		job_progress(r, 60, "pip install %s", w->wheel_to);
+		    "-q",	wheel,	     NULL};
+		job_progress(r, 60, "pip install %s", wheel);
 		const struct job_child child = {.args = args,
 						.cwd = r->work_dir,
 						.timeout = 300,
 						.done = install_done};
 		job_spawn(r, &child);
-		goto out;
+		return;
 	}
 	if (ps->is_python_only)
 		buf_addf(&msg,
 			 "%s: every function stays in Python (the package "
 			 "is the source alone); PYTHONPATH=%s python -m "
 			 "rustify_run %s.py",
-			 w->output, w->output, ps->src.name);
+			 output, output, ps->src.name);
 	else
 		buf_addf(&msg, "%s: PYTHONPATH=%s python -c \"import %s\"",
-			 w->output, w->output, ps->module);
+			 output, output, ps->module);
 	jobcache_remember(r);
 	job_stage_done(r, STAGE_DONE, msg.data);
-out:
 	buf_release(&msg);
+}
+
+static void compiled_done(struct job_run *r, int64_t status, int sig,
+			  bool timed_out)
+{
+	if (timed_out || sig || status != 0) {
+		char *line = xasprintf("compileall of the delivered Python "
+				       "files failed (status %lld, signal "
+				       "%d%s): they compile on import",
+				       (long long)status, sig,
+				       timed_out ? ", timed out" : "");
+		job_log(r, "daemon", line, strlen(line));
+		free(line);
+	}
+	deliver_finish(r);
+}
+
+static void deliver_after(struct job_run *r, void *arg)
+{
+	struct deliver_work *w = arg;
+	struct pipeline_state *ps = r->ps;
+
+	if (w->rc < 0) {
+		job_stage_done(r, STAGE_FAILED, err_msg(&w->err));
+		return;
+	}
+	json_object_set_new(r->result, "output", json_string(w->output));
+	json_object_set_new(r->result, "wheel",
+			    w->wheel_to ? json_string(w->wheel_to)
+					: json_null());
+	if (!ps->python)
+		ps->python = stage_python(r);
+	{
+		/* DIR's own files (-l: not crate/), and the package's */
+		char *pkg = xasprintf("%s/%s", w->output, w->module);
+		const char *args[] = {ps->python, "-m", "compileall", "-q",
+				      "-l",	  w->output, pkg, NULL};
+		const struct job_child child = {.args = args,
+						.cwd = r->work_dir,
+						.timeout = 120,
+						.done = compiled_done};
+		job_progress(r, 50, "compiling the delivered Python files");
+		job_spawn(r, &child);
+		free(pkg);
+	}
 }
 
 void stage_deliver(struct job_run *r)

@@ -56,6 +56,20 @@ def stage_status(res):
             for s in res["stages"]}
 
 
+def assert_compiled(out, module):
+    """Deliver compiled the runner's files and the package's for the
+    job's interpreter (the runner imports them on every run, also where
+    bytecode is not written)."""
+    tag = sys.implementation.cache_tag
+    for d, names in ((out, ["rustify_run_swap", "rustify_run"]),
+                     (os.path.join(out, module), ["__init__", "_original"])):
+        cached = os.listdir(os.path.join(d, "__pycache__"))
+        for n in names:
+            assert "%s.%s.pyc" % (n, tag) in cached, (d, cached)
+    # not the generated crate's copy of the package
+    assert not os.path.exists(os.path.join(out, "crate", "__pycache__"))
+
+
 def check_python_only_delivery(res, src, out, module):
     assert res["state"] == "done", res
     status = stage_status(res)
@@ -73,6 +87,7 @@ def check_python_only_delivery(res, src, out, module):
     pkg = os.path.join(out, module)
     assert sorted(n for n in os.listdir(pkg) if n != "__pycache__") == \
         ["__init__.py", "_original.py"]
+    assert_compiled(out, module)
     assert open(os.path.join(pkg, "_original.py")).read() == \
         open(src).read()
     # the runner runs the program exactly as python does

@@ -15,6 +15,7 @@ import sys
 import time
 
 from conftest import run, write
+from test_delivery import assert_compiled
 
 NUMERIC = '''\
 def kernel(n):
@@ -84,6 +85,7 @@ def test_workload_speedup_in_result_manifest_and_table(daemon, conn,
     assert entry["workload_speedup_range"] == [low, high]
     mk = [f for f in entry["functions"] if f["qualname"] == "kernel"][0]
     assert mk["accelerated"] is True and mk["native_calls"] == 1, mk
+    assert_compiled(out, "num_rs")
     # what the check measured holds for the delivered package: the
     # program's CPU time under the runner, interleaved with plain python
     env = dict(os.environ, PYTHONPATH=out)
