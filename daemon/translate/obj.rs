@@ -1952,6 +1952,40 @@ pub mod o {
 
     #[inline] pub unsafe fn iter(o: O) -> R<O> { O::own(ffi::PyObject_GetIter(o.p())) }
 
+    /// The iterator of a for loop or a comprehension's clause (never
+    /// seen by Python code): an exact list or tuple is walked by index
+    /// as its own iterator does (the size read at every step, so items
+    /// appended in the loop are seen and a cleared list ends it; once
+    /// ended, it stays ended), without the iterator object and a call
+    /// per item; anything else through its iterator.
+    pub enum It { Seq(O, std::cell::Cell<isize>, bool), G(O) }
+    #[inline]
+    pub unsafe fn iter_l(o: O) -> R<It> {
+        let p = o.p();
+        if ffi::PyList_CheckExact(p) != 0 { return Ok(It::Seq(o, std::cell::Cell::new(0), true)); }
+        if ffi::PyTuple_CheckExact(p) != 0 { return Ok(It::Seq(o, std::cell::Cell::new(0), false)); }
+        Ok(It::G(iter(o)?))
+    }
+    #[inline]
+    pub unsafe fn next_l(it: &It) -> R<Option<O>> {
+        match it {
+            It::Seq(s, i, list) => {
+                let (p, k) = (s.p(), i.get());
+                let n = if *list { ffi::PyList_GET_SIZE(p) } else { ffi::PyTuple_GET_SIZE(p) };
+                if k < n {
+                    i.set(k + 1);
+                    let v = if *list { ffi::PyList_GET_ITEM(p, k) } else { ffi::PyTuple_GET_ITEM(p, k) };
+                    return Ok(Some(O::borrow(v)));
+                }
+                // listiter forgets its list at the end: later appends
+                // are not seen
+                i.set(isize::MAX);
+                Ok(None)
+            }
+            It::G(g) => next(g),
+        }
+    }
+
     /// FOR_ITER: Ok(None) at the end.
     #[inline]
     pub unsafe fn next(it: &O) -> R<Option<O>> {

@@ -1075,7 +1075,7 @@ static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int it0,
 		it = it0;
 	} else {
 		int src = ex(em, cl->iter);
-		it = emit_q(em, &cl->iter->pos, "o::iter(t%d)", src);
+		it = emit_q(em, &cl->iter->pos, "o::iter_l(t%d)", src);
 	}
 	if (i == 0 && c->nested >= 0) {
 		/* from here on, CPython is inside the comprehension's frame */
@@ -1094,7 +1094,7 @@ static void comp_clause(struct oem *em, struct ocomp *c, size_t i, int it0,
 	emit_qs(em, at, "o::tick()");
 	v = tmp(em);
 	emit_line(em->e,
-		  "let t%d = match o::next(&t%d) { Ok(Some(v)) => v, "
+		  "let t%d = match o::next_l(&t%d) { Ok(Some(v)) => v, "
 		  "Ok(None) => break 'c%d, Err(_) => { o::tb(cx, %s); "
 		  "break 'x%d; } };",
 		  v, it, l, tbs(em, &cl->iter->pos), err_top(em));
@@ -1208,7 +1208,8 @@ static int gen_inline(struct oem *em, struct onode *call, int which,
 	/* the first iterable and its iterator: the caller's */
 	{
 		int src = ex(em, c->clauses[0].iter);
-		it = emit_q(em, &c->clauses[0].iter->pos, "o::iter(t%d)", src);
+		it = emit_q(em, &c->clauses[0].iter->pos, "o::iter_l(t%d)",
+			    src);
 	}
 	emit_open(em->e, "'g%d: {", sk.glab);
 	emit_open(em->e, "'x%d: {", sk.glab);
@@ -2067,14 +2068,14 @@ static void st_for(struct oem *em, struct ostmt *st)
 	emit_open(em->e, "{");
 	{
 		int src = ex(em, st->value);
-		it = emit_q(em, &st->value->pos, "o::iter(t%d)", src);
+		it = emit_q(em, &st->value->pos, "o::iter_l(t%d)", src);
 	}
 	emit_open(em->e, "'b%d: {", id);
 	emit_open(em->e, "'l%d: loop {", id);
 	emit_qs(em, &st->pos, "o::tick()");
 	v = tmp(em);
 	emit_line(em->e,
-		  "let t%d = match o::next(&t%d) { Ok(Some(v)) => v, "
+		  "let t%d = match o::next_l(&t%d) { Ok(Some(v)) => v, "
 		  "Ok(None) => break 'l%d, Err(_) => { o::tb(cx, %s); "
 		  "break 'x%d; } };",
 		  v, it, id, tbs(em, &st->value->pos), err_top(em));
