@@ -131,6 +131,7 @@ pub mod o {
             LIST_APPEND = d;
         }
         ATTR_FAST = attr_selftest();
+        RANGE_FAST = range_selftest();
         let b = O::own(ffi::PyImport_ImportModule(c"builtins".as_ptr()))?;
         for (i, n) in [c"globals", c"locals", c"vars", c"dir", c"eval", c"exec"].iter().enumerate() {
             FRAME_BUILTINS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
@@ -1958,17 +1959,62 @@ pub mod o {
     /// appended in the loop are seen and a cleared list ends it; once
     /// ended, it stays ended), without the iterator object and a call
     /// per item; anything else through its iterator.
-    pub enum It { Seq(O, std::cell::Cell<isize>, bool), G(O) }
+    /// A range of ints read in place (each within two digits) counts
+    /// without its iterator, making the ints its iterator makes.
+    pub enum It { Seq(O, std::cell::Cell<isize>, bool), Range(std::cell::Cell<i64>, std::cell::Cell<i64>, i64), G(O) }
     #[inline]
     pub unsafe fn iter_l(o: O) -> R<It> {
         let p = o.p();
         if ffi::PyList_CheckExact(p) != 0 { return Ok(It::Seq(o, std::cell::Cell::new(0), true)); }
         if ffi::PyTuple_CheckExact(p) != 0 { return Ok(It::Seq(o, std::cell::Cell::new(0), false)); }
+        if ffi::Py_TYPE(p) == std::ptr::addr_of_mut!(ffi::PyRange_Type) {
+            if let Some((start, len, step)) = range_parts(p) {
+                return Ok(It::Range(std::cell::Cell::new(start), std::cell::Cell::new(len), step));
+            }
+        }
         Ok(It::G(iter(o)?))
+    }
+    /// A range object's start, stop and step are its first three fields
+    /// (CPython's rangeobject, 3.8 to 3.13): checked at import on
+    /// range(-3, 11, 2), else ranges go through their iterator.
+    static mut RANGE_FAST: bool = false;
+    unsafe fn range_field(r: P, k: usize) -> P { *((r as *const P).add(2 + k)) }
+    unsafe fn range_selftest() -> bool {
+        let r = ffi::PyObject_CallFunction(std::ptr::addr_of_mut!(ffi::PyRange_Type) as P,
+                                           c"iii".as_ptr(), -3 as c_int, 11 as c_int, 2 as c_int);
+        if r.is_null() { ffi::PyErr_Clear(); return false; }
+        let ok = (0..3).zip([-3i64, 11, 2]).all(|(k, want)| {
+            let f = range_field(r, k);
+            !f.is_null() && ffi::PyLong_CheckExact(f) != 0 && crate::rt::small_int(f) == Some(want)
+        });
+        ffi::Py_DECREF(r);
+        ok
+    }
+    /// (start, length, step) of a range whose three ints read in place.
+    unsafe fn range_parts(r: P) -> Option<(i64, i64, i64)> {
+        if !RANGE_FAST { return None; }
+        let get = |k: usize| crate::rt::small_int(range_field(r, k));
+        let (start, stop, step) = (get(0)?, get(1)?, get(2)?);
+        let len = if step > 0 && start < stop {
+            (stop - start - 1) / step + 1
+        } else if step < 0 && start > stop {
+            (start - stop - 1) / (-step) + 1
+        } else {
+            0
+        };
+        Some((start, len, step))
     }
     #[inline]
     pub unsafe fn next_l(it: &It) -> R<Option<O>> {
         match it {
+            It::Range(cur, left, step) => {
+                let n = left.get();
+                if n <= 0 { return Ok(None); }
+                left.set(n - 1);
+                let v = cur.get();
+                cur.set(v + step);
+                Ok(Some(int_obj(v)?))
+            }
             It::Seq(s, i, list) => {
                 let (p, k) = (s.p(), i.get());
                 let n = if *list { ffi::PyList_GET_SIZE(p) } else { ffi::PyTuple_GET_SIZE(p) };

@@ -118,3 +118,13 @@ def scenario_errors():
     except TypeError as e:
         out.append(str(e))
     return out
+
+
+def scenario_ranges():
+    big = 2 ** 62
+    return (walk(range(5)), walk(range(10, 0, -3)), walk(range(0)),
+            walk(range(5, 5)), walk(range(0, 10, 20)), walk(range(-5, 5, 2)),
+            walk(range(big, big + 3)), walk(range(-big, -big - 7, -3)),
+            walk(range(2 ** 59, 2 ** 59 + 2)), walk(range(3, -4, -1)),
+            comp(range(3), range(1, 3)), gen_sum(range(1000)),
+            walk(range(True, 3)), walk(range(1000, 1003))[0] == 1000)
