@@ -1133,11 +1133,367 @@ static struct ex *lower_cmp(struct lower *L, TSNode n)
 	return e;
 }
 
+/* An int literal (64 bits at most). */
+static struct ex *lower_int(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	char *text = node_text(L, n);
+	int rc;
+	e = ex_new(L->a, EX_INT, NODE_LINE(n), NODE_COL(n));
+	if (strpbrk(text, "jJ")) {
+		lower_fail(L, n, "complex numbers are not supported");
+		return NULL;
+	}
+	rc = parse_int_text(text, &e->ival);
+	if (rc == -2) {
+		lower_fail(L, n,
+			   "integer literal %s does not fit in 64 bits",
+			   text);
+		return NULL;
+	}
+	if (rc < 0) {
+		lower_fail(L, n, "malformed integer literal");
+		return NULL;
+	}
+	return e;
+}
+
+/* A float literal. */
+static struct ex *lower_float(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	char *text = node_text(L, n), *end;
+	struct buf clean = BUF_INIT;
+	e = ex_new(L->a, EX_FLOAT, NODE_LINE(n), NODE_COL(n));
+	if (strpbrk(text, "jJ")) {
+		lower_fail(L, n, "complex numbers are not supported");
+		return NULL;
+	}
+	for (const char *p = text; *p; p++)
+		if (*p != '_')
+			buf_addch(&clean, *p);
+	errno = 0;
+	e->fval = strtod(clean.data, &end);
+	if (*end) {
+		buf_release(&clean);
+		lower_fail(L, n, "malformed float literal");
+		return NULL;
+	}
+	buf_release(&clean);
+	return e;
+}
+
+/* True, False. */
+static struct ex *lower_bool(struct lower *L, TSNode n)
+{
+	const char *t = node_type(n);
+	struct ex *e;
+
+	e = ex_new(L->a, EX_BOOL, NODE_LINE(n), NODE_COL(n));
+	e->ival = !strcmp(t, "true");
+	return e;
+}
+
+/* A str literal, adjacent ones joined, or an f-string. */
+static struct ex *lower_string(struct lower *L, TSNode n)
+{
+	const char *t = node_type(n);
+	struct ex *e;
+	struct buf b = BUF_INIT;
+	bool has_f = string_is_f(L, n);
+	for (uint32_t i = 0;
+	     !has_f && !strcmp(t, "concatenated_string") &&
+	     i < named_count(n);
+	     i++)
+		has_f = string_is_f(L, named_at(n, i));
+	if (has_f)
+		return lower_fstring(L, n);
+	e = ex_new(L->a, EX_STR, NODE_LINE(n), NODE_COL(n));
+	if (!strcmp(t, "string")) {
+		if (decode_string(L, n, &b) < 0)
+			goto str_fail;
+	} else {
+		for (uint32_t i = 0; i < named_count(n); i++)
+			if (decode_string(L, named_at(n, i), &b) < 0)
+				goto str_fail;
+	}
+	if (memchr(b.data, '\0', b.len)) {
+		lower_fail(
+		    L, n,
+		    "NUL characters in strings are not supported");
+		goto str_fail;
+	}
+	e->sval = arena_strndup(L->a, b.data, b.len);
+	e->slen = b.len;
+	buf_release(&b);
+	return e;
+str_fail:
+	buf_release(&b);
+	return NULL;
+}
+
+/* (x). */
+static struct ex *lower_paren(struct lower *L, TSNode n)
+{
+	if (named_count(n) != 1) {
+		lower_fail(L, n, "malformed parenthesized expression");
+		return NULL;
+	}
+	if (node_is(named_at(n, 0), "yield")) {
+		lower_fail(L, n,
+			   "generators (yield) are not supported");
+		return NULL;
+	}
+	return lower_ex(L, named_at(n, 0));
+}
+
+/* a op b; str % x is formatting (EX_PCT). */
+static struct ex *lower_binop(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	size_t cap = 0;
+	TSNode opn = field(n, "operator");
+	int op = op_from_text(node_type(opn));
+	struct ex *a, *b;
+	if (!op) {
+		lower_fail(L, opn, "operator '%s' is not supported",
+			   node_type(opn));
+		return NULL;
+	}
+	a = lower_ex(L, field(n, "left"));
+	if (!a)
+		return NULL;
+	b = lower_ex(L, field(n, "right"));
+	if (!b)
+		return NULL;
+	if (op == OP_MOD && a->kind == EX_STR) {
+		/* printf-style formatting: checked against the
+		 * operand's types in types.c */
+		e = ex_new(L->a, EX_PCT, NODE_LINE(opn), NODE_COL(opn));
+		ex_push(L->a, e, a, &cap);
+		ex_push(L->a, e, b, &cap);
+		return e;
+	}
+	e = ex_new(L->a, EX_BINOP, NODE_LINE(opn), NODE_COL(opn));
+	e->op = op;
+	ex_push(L->a, e, a, &cap);
+	ex_push(L->a, e, b, &cap);
+	return e;
+}
+
+/* -x, +x, ~x; -5 and -2.5 fold into literals. */
+static struct ex *lower_unop(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	size_t cap = 0;
+	TSNode opn = field(n, "operator");
+	struct ex *a = lower_ex(L, field(n, "argument"));
+	if (!a)
+		return NULL;
+	/* Fold "-5" and "-2.5" into literals (also -9223372036854775808
+	 * is not reachable this way; it falls back as too large). */
+	if (!strcmp(node_type(opn), "-") && a->kind == EX_INT) {
+		a->ival = -a->ival;
+		a->line = NODE_LINE(n);
+		a->col = NODE_COL(n);
+		return a;
+	}
+	if (!strcmp(node_type(opn), "-") && a->kind == EX_FLOAT) {
+		a->fval = -a->fval;
+		a->line = NODE_LINE(n);
+		a->col = NODE_COL(n);
+		return a;
+	}
+	e = ex_new(L->a, EX_UNOP, NODE_LINE(n), NODE_COL(n));
+	e->op = node_type(opn)[0];
+	ex_push(L->a, e, a, &cap);
+	return e;
+}
+
+/* not x. */
+static struct ex *lower_not(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	size_t cap = 0;
+	struct ex *a = lower_ex(L, field(n, "argument"));
+	if (!a)
+		return NULL;
+	e = ex_new(L->a, EX_NOT, NODE_LINE(n), NODE_COL(n));
+	ex_push(L->a, e, a, &cap);
+	return e;
+}
+
+/* a and b, a or b. */
+static struct ex *lower_boolop(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	size_t cap = 0;
+	TSNode opn = field(n, "operator");
+	struct ex *a = lower_ex(L, field(n, "left")), *b;
+	if (!a)
+		return NULL;
+	b = lower_ex(L, field(n, "right"));
+	if (!b)
+		return NULL;
+	e = ex_new(L->a,
+		   !strcmp(node_type(opn), "and") ? EX_AND : EX_OR,
+		   NODE_LINE(n), NODE_COL(n));
+	ex_push(L->a, e, a, &cap);
+	ex_push(L->a, e, b, &cap);
+	return e;
+}
+
+/* a if c else b. */
+static struct ex *lower_ifexp(struct lower *L, TSNode n)
+{
+	if (named_count(n) != 3) {
+		lower_fail(L, n, "malformed conditional expression");
+		return NULL;
+	}
+	return lower_children(L, n, EX_IFEXP);
+}
+
+/* math.pi and the like; other attributes are not in this tier. */
+static struct ex *lower_attr(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	TSNode obj = field(n, "object");
+	char *attr = node_text(L, field(n, "attribute"));
+	if (node_is(obj, "identifier") &&
+	    name_in(L->m->math_names, L->m->nmath, node_text(L, obj)) &&
+	    !is_local(L, node_text(L, obj))) {
+		e = math_constant(L, attr, n);
+		if (e) {
+			ir_fn_add_dep(L->a, L->fn, GDEP_MODATTR,
+				      node_text(L, obj), "math", attr,
+				      NULL, 0);
+			return e;
+		}
+	}
+	lower_fail(L, n, "attribute access '.%s' is not supported",
+		   attr);
+	return NULL;
+}
+
+/* o[i], o[a:b]. */
+static struct ex *lower_subscript(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	size_t cap = 0;
+	TSNode sub = field(n, "subscript");
+	struct ex *obj, *idx;
+	if (ts_node_named_child_count(n) > 2) {
+		lower_fail(
+		    L, n,
+		    "multi-dimensional subscripts are not supported");
+		return NULL;
+	}
+	if (node_is(sub, "slice"))
+		return lower_slice(L, field(n, "value"), sub, n);
+	obj = lower_ex(L, field(n, "value"));
+	if (!obj)
+		return NULL;
+	idx = lower_ex(L, sub);
+	if (!idx)
+		return NULL;
+	e = ex_new(L->a, EX_INDEX, NODE_LINE(n), NODE_COL(n));
+	ex_push(L->a, e, obj, &cap);
+	ex_push(L->a, e, idx, &cap);
+	return e;
+}
+
+/* {k: v, ...}. */
+static struct ex *lower_dict(struct lower *L, TSNode n)
+{
+	struct ex *e;
+	size_t cap = 0;
+
+	e = ex_new(L->a, EX_DICT, NODE_LINE(n), NODE_COL(n));
+	for (uint32_t i = 0; i < named_count(n); i++) {
+		TSNode p = named_at(n, i);
+		struct ex *k, *v;
+		if (!node_is(p, "pair")) {
+			lower_fail(L, p,
+				   "dict unpacking is not supported");
+			return NULL;
+		}
+		k = lower_ex(L, field(p, "key"));
+		if (!k)
+			return NULL;
+		v = lower_ex(L, field(p, "value"));
+		if (!v)
+			return NULL;
+		ex_push(L->a, e, k, &cap);
+		ex_push(L->a, e, v, &cap);
+	}
+	return e;
+}
+
+static struct ex *lower_none(struct lower *L, TSNode n)
+{
+	return ex_new(L->a, EX_NONE, NODE_LINE(n), NODE_COL(n));
+}
+
+static struct ex *lower_list(struct lower *L, TSNode n)
+{
+	return lower_children(L, n, EX_LIST);
+}
+
+static struct ex *lower_tuple(struct lower *L, TSNode n)
+{
+	return lower_children(L, n, EX_TUPLE);
+}
+
+static struct ex *lower_set(struct lower *L, TSNode n)
+{
+	return lower_children(L, n, EX_SET);
+}
+
+/* What each tree-sitter-python expression node lowers with, and the
+ * nodes this tier refuses, with why. */
+static const struct {
+	const char *type;
+	struct ex *(*lower)(struct lower *L, TSNode n);
+} lowerers[] = {
+    {"identifier", lower_name},
+    {"integer", lower_int},
+    {"float", lower_float},
+    {"true", lower_bool},
+    {"false", lower_bool},
+    {"none", lower_none},
+    {"string", lower_string},
+    {"concatenated_string", lower_string},
+    {"parenthesized_expression", lower_paren},
+    {"binary_operator", lower_binop},
+    {"unary_operator", lower_unop},
+    {"not_operator", lower_not},
+    {"boolean_operator", lower_boolop},
+    {"comparison_operator", lower_cmp},
+    {"conditional_expression", lower_ifexp},
+    {"call", lower_call},
+    {"attribute", lower_attr},
+    {"subscript", lower_subscript},
+    {"list", lower_list},
+    {"tuple", lower_tuple},
+    {"expression_list", lower_tuple},
+    {"set", lower_set},
+    {"dictionary", lower_dict},
+    {"list_comprehension", lower_comprehension},
+    {"generator_expression", lower_comprehension},
+};
+
+static const struct {
+	const char *type, *why;
+} refused[] = {
+    {"lambda", "lambda is not supported"},
+    {"await", "async code is not supported"},
+    {"yield", "generators (yield) are not supported"},
+    {"named_expression", "assignment expressions (:=) are not supported"},
+};
+
 static struct ex *lower_ex(struct lower *L, TSNode n)
 {
 	const char *t;
-	struct ex *e;
-	size_t cap = 0;
 
 	if (ts_node_is_null(n)) {
 		struct ir_fn *fn = L->fn;
@@ -1149,270 +1505,15 @@ static struct ex *lower_ex(struct lower *L, TSNode n)
 		lower_fail(L, n, "syntax error");
 		return NULL;
 	}
-	if (!strcmp(t, "identifier"))
-		return lower_name(L, n);
-	if (!strcmp(t, "integer")) {
-		char *text = node_text(L, n);
-		int rc;
-		e = ex_new(L->a, EX_INT, NODE_LINE(n), NODE_COL(n));
-		if (strpbrk(text, "jJ")) {
-			lower_fail(L, n, "complex numbers are not supported");
+	for (size_t i = 0; i < sizeof(lowerers) / sizeof(lowerers[0]); i++)
+		if (!strcmp(t, lowerers[i].type))
+			return lowerers[i].lower(L, n);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (!strcmp(t, refused[i].type)) {
+			lower_fail(L, n, "%s", refused[i].why);
 			return NULL;
 		}
-		rc = parse_int_text(text, &e->ival);
-		if (rc == -2) {
-			lower_fail(L, n,
-				   "integer literal %s does not fit in 64 bits",
-				   text);
-			return NULL;
-		}
-		if (rc < 0) {
-			lower_fail(L, n, "malformed integer literal");
-			return NULL;
-		}
-		return e;
-	}
-	if (!strcmp(t, "float")) {
-		char *text = node_text(L, n), *end;
-		struct buf clean = BUF_INIT;
-		e = ex_new(L->a, EX_FLOAT, NODE_LINE(n), NODE_COL(n));
-		if (strpbrk(text, "jJ")) {
-			lower_fail(L, n, "complex numbers are not supported");
-			return NULL;
-		}
-		for (const char *p = text; *p; p++)
-			if (*p != '_')
-				buf_addch(&clean, *p);
-		errno = 0;
-		e->fval = strtod(clean.data, &end);
-		if (*end) {
-			buf_release(&clean);
-			lower_fail(L, n, "malformed float literal");
-			return NULL;
-		}
-		buf_release(&clean);
-		return e;
-	}
-	if (!strcmp(t, "true") || !strcmp(t, "false")) {
-		e = ex_new(L->a, EX_BOOL, NODE_LINE(n), NODE_COL(n));
-		e->ival = !strcmp(t, "true");
-		return e;
-	}
-	if (!strcmp(t, "none"))
-		return ex_new(L->a, EX_NONE, NODE_LINE(n), NODE_COL(n));
-	if (!strcmp(t, "string") || !strcmp(t, "concatenated_string")) {
-		struct buf b = BUF_INIT;
-		bool has_f = string_is_f(L, n);
-		for (uint32_t i = 0;
-		     !has_f && !strcmp(t, "concatenated_string") &&
-		     i < named_count(n);
-		     i++)
-			has_f = string_is_f(L, named_at(n, i));
-		if (has_f)
-			return lower_fstring(L, n);
-		e = ex_new(L->a, EX_STR, NODE_LINE(n), NODE_COL(n));
-		if (!strcmp(t, "string")) {
-			if (decode_string(L, n, &b) < 0)
-				goto str_fail;
-		} else {
-			for (uint32_t i = 0; i < named_count(n); i++)
-				if (decode_string(L, named_at(n, i), &b) < 0)
-					goto str_fail;
-		}
-		if (memchr(b.data, '\0', b.len)) {
-			lower_fail(
-			    L, n,
-			    "NUL characters in strings are not supported");
-			goto str_fail;
-		}
-		e->sval = arena_strndup(L->a, b.data, b.len);
-		e->slen = b.len;
-		buf_release(&b);
-		return e;
-	str_fail:
-		buf_release(&b);
-		return NULL;
-	}
-	if (!strcmp(t, "parenthesized_expression")) {
-		if (named_count(n) != 1) {
-			lower_fail(L, n, "malformed parenthesized expression");
-			return NULL;
-		}
-		if (node_is(named_at(n, 0), "yield")) {
-			lower_fail(L, n,
-				   "generators (yield) are not supported");
-			return NULL;
-		}
-		return lower_ex(L, named_at(n, 0));
-	}
-	if (!strcmp(t, "binary_operator")) {
-		TSNode opn = field(n, "operator");
-		int op = op_from_text(node_type(opn));
-		struct ex *a, *b;
-		if (!op) {
-			lower_fail(L, opn, "operator '%s' is not supported",
-				   node_type(opn));
-			return NULL;
-		}
-		a = lower_ex(L, field(n, "left"));
-		if (!a)
-			return NULL;
-		b = lower_ex(L, field(n, "right"));
-		if (!b)
-			return NULL;
-		if (op == OP_MOD && a->kind == EX_STR) {
-			/* printf-style formatting: checked against the
-			 * operand's types in types.c */
-			e = ex_new(L->a, EX_PCT, NODE_LINE(opn), NODE_COL(opn));
-			ex_push(L->a, e, a, &cap);
-			ex_push(L->a, e, b, &cap);
-			return e;
-		}
-		e = ex_new(L->a, EX_BINOP, NODE_LINE(opn), NODE_COL(opn));
-		e->op = op;
-		ex_push(L->a, e, a, &cap);
-		ex_push(L->a, e, b, &cap);
-		return e;
-	}
-	if (!strcmp(t, "unary_operator")) {
-		TSNode opn = field(n, "operator");
-		struct ex *a = lower_ex(L, field(n, "argument"));
-		if (!a)
-			return NULL;
-		/* Fold "-5" and "-2.5" into literals (also -9223372036854775808
-		 * is not reachable this way; it falls back as too large). */
-		if (!strcmp(node_type(opn), "-") && a->kind == EX_INT) {
-			a->ival = -a->ival;
-			a->line = NODE_LINE(n);
-			a->col = NODE_COL(n);
-			return a;
-		}
-		if (!strcmp(node_type(opn), "-") && a->kind == EX_FLOAT) {
-			a->fval = -a->fval;
-			a->line = NODE_LINE(n);
-			a->col = NODE_COL(n);
-			return a;
-		}
-		e = ex_new(L->a, EX_UNOP, NODE_LINE(n), NODE_COL(n));
-		e->op = node_type(opn)[0];
-		ex_push(L->a, e, a, &cap);
-		return e;
-	}
-	if (!strcmp(t, "not_operator")) {
-		struct ex *a = lower_ex(L, field(n, "argument"));
-		if (!a)
-			return NULL;
-		e = ex_new(L->a, EX_NOT, NODE_LINE(n), NODE_COL(n));
-		ex_push(L->a, e, a, &cap);
-		return e;
-	}
-	if (!strcmp(t, "boolean_operator")) {
-		TSNode opn = field(n, "operator");
-		struct ex *a = lower_ex(L, field(n, "left")), *b;
-		if (!a)
-			return NULL;
-		b = lower_ex(L, field(n, "right"));
-		if (!b)
-			return NULL;
-		e = ex_new(L->a,
-			   !strcmp(node_type(opn), "and") ? EX_AND : EX_OR,
-			   NODE_LINE(n), NODE_COL(n));
-		ex_push(L->a, e, a, &cap);
-		ex_push(L->a, e, b, &cap);
-		return e;
-	}
-	if (!strcmp(t, "comparison_operator"))
-		return lower_cmp(L, n);
-	if (!strcmp(t, "conditional_expression")) {
-		if (named_count(n) != 3) {
-			lower_fail(L, n, "malformed conditional expression");
-			return NULL;
-		}
-		return lower_children(L, n, EX_IFEXP);
-	}
-	if (!strcmp(t, "call"))
-		return lower_call(L, n);
-	if (!strcmp(t, "attribute")) {
-		TSNode obj = field(n, "object");
-		char *attr = node_text(L, field(n, "attribute"));
-		if (node_is(obj, "identifier") &&
-		    name_in(L->m->math_names, L->m->nmath, node_text(L, obj)) &&
-		    !is_local(L, node_text(L, obj))) {
-			e = math_constant(L, attr, n);
-			if (e) {
-				ir_fn_add_dep(L->a, L->fn, GDEP_MODATTR,
-					      node_text(L, obj), "math", attr,
-					      NULL, 0);
-				return e;
-			}
-		}
-		lower_fail(L, n, "attribute access '.%s' is not supported",
-			   attr);
-		return NULL;
-	}
-	if (!strcmp(t, "subscript")) {
-		TSNode sub = field(n, "subscript");
-		struct ex *obj, *idx;
-		if (ts_node_named_child_count(n) > 2) {
-			lower_fail(
-			    L, n,
-			    "multi-dimensional subscripts are not supported");
-			return NULL;
-		}
-		if (node_is(sub, "slice"))
-			return lower_slice(L, field(n, "value"), sub, n);
-		obj = lower_ex(L, field(n, "value"));
-		if (!obj)
-			return NULL;
-		idx = lower_ex(L, sub);
-		if (!idx)
-			return NULL;
-		e = ex_new(L->a, EX_INDEX, NODE_LINE(n), NODE_COL(n));
-		ex_push(L->a, e, obj, &cap);
-		ex_push(L->a, e, idx, &cap);
-		return e;
-	}
-	if (!strcmp(t, "list"))
-		return lower_children(L, n, EX_LIST);
-	if (!strcmp(t, "tuple") || !strcmp(t, "expression_list"))
-		return lower_children(L, n, EX_TUPLE);
-	if (!strcmp(t, "set"))
-		return lower_children(L, n, EX_SET);
-	if (!strcmp(t, "dictionary")) {
-		e = ex_new(L->a, EX_DICT, NODE_LINE(n), NODE_COL(n));
-		for (uint32_t i = 0; i < named_count(n); i++) {
-			TSNode p = named_at(n, i);
-			struct ex *k, *v;
-			if (!node_is(p, "pair")) {
-				lower_fail(L, p,
-					   "dict unpacking is not supported");
-				return NULL;
-			}
-			k = lower_ex(L, field(p, "key"));
-			if (!k)
-				return NULL;
-			v = lower_ex(L, field(p, "value"));
-			if (!v)
-				return NULL;
-			ex_push(L->a, e, k, &cap);
-			ex_push(L->a, e, v, &cap);
-		}
-		return e;
-	}
-	if (!strcmp(t, "list_comprehension") ||
-	    !strcmp(t, "generator_expression"))
-		return lower_comprehension(L, n);
-	if (!strcmp(t, "lambda"))
-		lower_fail(L, n, "lambda is not supported");
-	else if (!strcmp(t, "await"))
-		lower_fail(L, n, "async code is not supported");
-	else if (!strcmp(t, "yield"))
-		lower_fail(L, n, "generators (yield) are not supported");
-	else if (!strcmp(t, "named_expression"))
-		lower_fail(L, n,
-			   "assignment expressions (:=) are not supported");
-	else
-		lower_fail(L, n, "%s is not supported", t);
+	lower_fail(L, n, "%s is not supported", t);
 	return NULL;
 }
 
@@ -1539,164 +1640,213 @@ static int lower_assign(struct lower *L, TSNode n, struct block *out)
 	return 0;
 }
 
+/* x op= v. */
+static int lower_aug(struct lower *L, TSNode ch, struct block *out)
+{
+	TSNode opn = field(ch, "operator");
+	char *op = node_text(L, opn);
+	struct st *s = st_new(L->a, ST_AUG, NODE_LINE(ch), NODE_COL(ch));
+
+	op[strlen(op) - 1] = '\0';
+	s->op = op_from_text(op);
+	if (!s->op)
+		return lower_fail(L, opn, "operator '%s=' is not supported",
+				  op);
+	s->value = lower_ex(L, field(ch, "right"));
+	if (!s->value)
+		return -1;
+	s->target = lower_target(L, field(ch, "left"));
+	if (!s->target)
+		return -1;
+	if (s->target->kind == EX_TUPLE)
+		return lower_fail(L, ch, "malformed augmented assignment");
+	block_push(L->a, out, s);
+	return 0;
+}
+
+/* An expression statement: an assignment, a call, a docstring. */
+static int lower_expr_stmt(struct lower *L, TSNode n, struct block *out)
+{
+	TSNode ch = named_at(n, 0);
+	struct st *s;
+
+	if (named_count(n) != 1)
+		return lower_fail(L, n,
+				  "tuple expression statement is not "
+				  "supported");
+	if (node_is(ch, "assignment"))
+		return lower_assign(L, ch, out);
+	if (node_is(ch, "augmented_assignment"))
+		return lower_aug(L, ch, out);
+	if (node_is(ch, "string"))
+		return 0; /* docstring or bare string: no effect */
+	if (node_is(ch, "yield"))
+		return lower_fail(L, ch, "generators (yield) are not supported");
+	s = st_new(L->a, ST_EXPR, NODE_LINE(n), NODE_COL(n));
+	s->value = lower_ex(L, ch);
+	if (!s->value)
+		return -1;
+	block_push(L->a, out, s);
+	return 0;
+}
+
+static int lower_return(struct lower *L, TSNode n, struct block *out)
+{
+	struct st *s = st_new(L->a, ST_RETURN, NODE_LINE(n), NODE_COL(n));
+
+	if (named_count(n) > 0) {
+		s->value = lower_ex(L, named_at(n, 0));
+		if (!s->value)
+			return -1;
+	}
+	block_push(L->a, out, s);
+	return 0;
+}
+
+static int lower_if_stmt(struct lower *L, TSNode n, struct block *out)
+{
+	return lower_if(L, n, 0, out, field(n, "condition"),
+			field(n, "consequence"));
+}
+
+/* A loop's body and else block, into s (ST_FOR or ST_WHILE). */
+static int lower_loop_body(struct lower *L, TSNode n, struct st *s,
+			   struct block *out)
+{
+	L->loop_depth++;
+	if (lower_block(L, field(n, "body"), &s->body) < 0)
+		return -1;
+	L->loop_depth--;
+	if (lower_else(L, n, &s->orelse) < 0)
+		return -1;
+	L->fn->has_loop = true;
+	block_push(L->a, out, s);
+	return 0;
+}
+
+static int lower_for(struct lower *L, TSNode n, struct block *out)
+{
+	struct st *s;
+
+	if (ts_node_child_count(n) && node_is(ts_node_child(n, 0), "async"))
+		return lower_fail(L, n, "async for is not supported");
+	s = st_new(L->a, ST_FOR, NODE_LINE(n), NODE_COL(n));
+	s->iter = lower_ex(L, field(n, "right"));
+	if (!s->iter)
+		return -1;
+	s->target = lower_target(L, field(n, "left"));
+	if (!s->target)
+		return -1;
+	return lower_loop_body(L, n, s, out);
+}
+
+static int lower_while(struct lower *L, TSNode n, struct block *out)
+{
+	struct st *s = st_new(L->a, ST_WHILE, NODE_LINE(n), NODE_COL(n));
+
+	s->cond = lower_ex(L, field(n, "condition"));
+	if (!s->cond)
+		return -1;
+	return lower_loop_body(L, n, s, out);
+}
+
+/* break, continue, pass. */
+static int lower_jump(struct lower *L, TSNode n, struct block *out)
+{
+	const char *t = node_type(n);
+	enum st_kind k = t[0] == 'b'   ? ST_BREAK
+			 : t[0] == 'c' ? ST_CONTINUE
+				       : ST_PASS;
+
+	block_push(L->a, out, st_new(L->a, k, NODE_LINE(n), NODE_COL(n)));
+	return 0;
+}
+
+static int lower_assert(struct lower *L, TSNode n, struct block *out)
+{
+	struct st *s = st_new(L->a, ST_ASSERT, NODE_LINE(n), NODE_COL(n));
+
+	s->cond = lower_ex(L, named_at(n, 0));
+	if (!s->cond)
+		return -1;
+	block_push(L->a, out, s);
+	return 0;
+}
+
+/* Any raise re-runs the original, which raises the very same exception;
+ * the expression itself is not evaluated here. */
+static int lower_raise(struct lower *L, TSNode n, struct block *out)
+{
+	block_push(L->a, out,
+		   st_new(L->a, ST_RAISE, NODE_LINE(n), NODE_COL(n)));
+	return 0;
+}
+
+static int lower_del(struct lower *L, TSNode n, struct block *out)
+{
+	TSNode tgt = named_at(n, 0);
+	struct st *s = st_new(L->a, ST_DEL, NODE_LINE(n), NODE_COL(n));
+
+	if (!node_is(tgt, "subscript"))
+		return lower_fail(L, n, "del of %s is not supported",
+				  node_type(tgt));
+	s->target = lower_target(L, tgt);
+	if (!s->target)
+		return -1;
+	block_push(L->a, out, s);
+	return 0;
+}
+
+/* What each statement node lowers with, and the statements this tier
+ * refuses, with why. */
+static const struct {
+	const char *type;
+	int (*lower)(struct lower *L, TSNode n, struct block *out);
+} stmt_lowerers[] = {
+    {"expression_statement", lower_expr_stmt},
+    {"return_statement", lower_return},
+    {"if_statement", lower_if_stmt},
+    {"for_statement", lower_for},
+    {"while_statement", lower_while},
+    {"break_statement", lower_jump},
+    {"continue_statement", lower_jump},
+    {"pass_statement", lower_jump},
+    {"assert_statement", lower_assert},
+    {"raise_statement", lower_raise},
+    {"delete_statement", lower_del},
+};
+
+static const struct {
+	const char *type, *why;
+} stmt_refused[] = {
+    {"try_statement", "try/except is not supported"},
+    {"with_statement", "with is not supported"},
+    {"global_statement", "global is not supported"},
+    {"nonlocal_statement", "nonlocal is not supported"},
+    {"function_definition", "nested functions are not supported"},
+    {"decorated_definition", "nested functions are not supported"},
+    {"class_definition", "classes are not supported"},
+    {"import_statement", "imports inside functions are not supported"},
+    {"import_from_statement", "imports inside functions are not supported"},
+    {"match_statement", "match is not supported"},
+};
+
 static int lower_stmt(struct lower *L, TSNode n, struct block *out)
 {
 	const char *t = node_type(n);
-	struct st *s;
 
 	if (!strcmp(t, "comment"))
 		return 0;
 	if (ts_node_has_error(n) || ts_node_is_missing(n))
 		return lower_fail(L, n, "syntax error");
-	if (!strcmp(t, "expression_statement")) {
-		TSNode ch = named_at(n, 0);
-		if (named_count(n) != 1)
-			return lower_fail(L, n,
-					  "tuple expression statement is "
-					  "not supported");
-		if (node_is(ch, "assignment"))
-			return lower_assign(L, ch, out);
-		if (node_is(ch, "augmented_assignment")) {
-			TSNode opn = field(ch, "operator");
-			char *op = node_text(L, opn);
-			s = st_new(L->a, ST_AUG, NODE_LINE(ch), NODE_COL(ch));
-			op[strlen(op) - 1] = '\0';
-			s->op = op_from_text(op);
-			if (!s->op)
-				return lower_fail(L, opn,
-						  "operator '%s=' is not "
-						  "supported",
-						  op);
-			s->value = lower_ex(L, field(ch, "right"));
-			if (!s->value)
-				return -1;
-			s->target = lower_target(L, field(ch, "left"));
-			if (!s->target)
-				return -1;
-			if (s->target->kind == EX_TUPLE)
-				return lower_fail(L, ch,
-						  "malformed augmented "
-						  "assignment");
-			block_push(L->a, out, s);
-			return 0;
-		}
-		if (node_is(ch, "string"))
-			return 0; /* docstring or bare string: no effect */
-		if (node_is(ch, "yield"))
-			return lower_fail(L, ch,
-					  "generators (yield) are not "
-					  "supported");
-		s = st_new(L->a, ST_EXPR, NODE_LINE(n), NODE_COL(n));
-		s->value = lower_ex(L, ch);
-		if (!s->value)
-			return -1;
-		block_push(L->a, out, s);
-		return 0;
-	}
-	if (!strcmp(t, "return_statement")) {
-		s = st_new(L->a, ST_RETURN, NODE_LINE(n), NODE_COL(n));
-		if (named_count(n) > 0) {
-			s->value = lower_ex(L, named_at(n, 0));
-			if (!s->value)
-				return -1;
-		}
-		block_push(L->a, out, s);
-		return 0;
-	}
-	if (!strcmp(t, "if_statement"))
-		return lower_if(L, n, 0, out, field(n, "condition"),
-				field(n, "consequence"));
-	if (!strcmp(t, "for_statement")) {
-		if (ts_node_child_count(n) &&
-		    node_is(ts_node_child(n, 0), "async"))
-			return lower_fail(L, n, "async for is not supported");
-		s = st_new(L->a, ST_FOR, NODE_LINE(n), NODE_COL(n));
-		s->iter = lower_ex(L, field(n, "right"));
-		if (!s->iter)
-			return -1;
-		s->target = lower_target(L, field(n, "left"));
-		if (!s->target)
-			return -1;
-		L->loop_depth++;
-		if (lower_block(L, field(n, "body"), &s->body) < 0)
-			return -1;
-		L->loop_depth--;
-		if (lower_else(L, n, &s->orelse) < 0)
-			return -1;
-		L->fn->has_loop = true;
-		block_push(L->a, out, s);
-		return 0;
-	}
-	if (!strcmp(t, "while_statement")) {
-		s = st_new(L->a, ST_WHILE, NODE_LINE(n), NODE_COL(n));
-		s->cond = lower_ex(L, field(n, "condition"));
-		if (!s->cond)
-			return -1;
-		L->loop_depth++;
-		if (lower_block(L, field(n, "body"), &s->body) < 0)
-			return -1;
-		L->loop_depth--;
-		if (lower_else(L, n, &s->orelse) < 0)
-			return -1;
-		L->fn->has_loop = true;
-		block_push(L->a, out, s);
-		return 0;
-	}
-	if (!strcmp(t, "break_statement") || !strcmp(t, "continue_statement") ||
-	    !strcmp(t, "pass_statement")) {
-		enum st_kind k = t[0] == 'b'   ? ST_BREAK
-				 : t[0] == 'c' ? ST_CONTINUE
-					       : ST_PASS;
-		block_push(L->a, out,
-			   st_new(L->a, k, NODE_LINE(n), NODE_COL(n)));
-		return 0;
-	}
-	if (!strcmp(t, "assert_statement")) {
-		s = st_new(L->a, ST_ASSERT, NODE_LINE(n), NODE_COL(n));
-		s->cond = lower_ex(L, named_at(n, 0));
-		if (!s->cond)
-			return -1;
-		block_push(L->a, out, s);
-		return 0;
-	}
-	if (!strcmp(t, "raise_statement")) {
-		/* Any raise re-runs the original, which raises the very same
-		 * exception; the expression itself is not evaluated here. */
-		s = st_new(L->a, ST_RAISE, NODE_LINE(n), NODE_COL(n));
-		block_push(L->a, out, s);
-		return 0;
-	}
-	if (!strcmp(t, "delete_statement")) {
-		TSNode tgt = named_at(n, 0);
-		s = st_new(L->a, ST_DEL, NODE_LINE(n), NODE_COL(n));
-		if (!node_is(tgt, "subscript"))
-			return lower_fail(L, n, "del of %s is not supported",
-					  node_type(tgt));
-		s->target = lower_target(L, tgt);
-		if (!s->target)
-			return -1;
-		block_push(L->a, out, s);
-		return 0;
-	}
-	if (!strcmp(t, "try_statement"))
-		return lower_fail(L, n, "try/except is not supported");
-	if (!strcmp(t, "with_statement"))
-		return lower_fail(L, n, "with is not supported");
-	if (!strcmp(t, "global_statement") || !strcmp(t, "nonlocal_statement"))
-		return lower_fail(L, n, "%s is not supported",
-				  t[0] == 'g' ? "global" : "nonlocal");
-	if (!strcmp(t, "function_definition") ||
-	    !strcmp(t, "decorated_definition"))
-		return lower_fail(L, n, "nested functions are not supported");
-	if (!strcmp(t, "class_definition"))
-		return lower_fail(L, n, "classes are not supported");
-	if (!strcmp(t, "import_statement") ||
-	    !strcmp(t, "import_from_statement"))
-		return lower_fail(L, n,
-				  "imports inside functions are not "
-				  "supported");
-	if (!strcmp(t, "match_statement"))
-		return lower_fail(L, n, "match is not supported");
+	for (size_t i = 0; i < sizeof(stmt_lowerers) / sizeof(stmt_lowerers[0]);
+	     i++)
+		if (!strcmp(t, stmt_lowerers[i].type))
+			return stmt_lowerers[i].lower(L, n, out);
+	for (size_t i = 0; i < sizeof(stmt_refused) / sizeof(stmt_refused[0]);
+	     i++)
+		if (!strcmp(t, stmt_refused[i].type))
+			return lower_fail(L, n, "%s", stmt_refused[i].why);
 	return lower_fail(L, n, "%s is not supported", t);
 }
 
