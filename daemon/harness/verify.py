@@ -1899,7 +1899,8 @@ def call_timeout_for(spec, call_timeout):
     CALL_TIME_SLACK times its mean call in the profiled workload when
     that is longer (at most MAX_CALL_TIMEOUT)."""
     t = spec.get("call_time")
-    if isinstance(t, (int, float)) and math.isfinite(t) and t > 0:
+    if isinstance(t, (int, float)) and not isinstance(t, bool) and \
+            math.isfinite(t) and t > 0:
         return max(call_timeout, min(MAX_CALL_TIMEOUT, CALL_TIME_SLACK * t))
     return call_timeout
 

@@ -467,6 +467,9 @@ def test_long_calls_of_the_workload_get_their_time(tmp_path):
     assert H.call_timeout_for({"call_time": 0.1}, 2.0) == 2.0
     assert H.call_timeout_for({"call_time": None}, 2.0) == 2.0
     assert H.call_timeout_for({}, 2.0) == 2.0
+    # garbage from the daemon's JSON: the plain timeout
+    for bad in ("3", -1.0, 0, float("inf"), float("nan"), [1], True):
+        assert H.call_timeout_for({"call_time": bad}, 2.0) == 2.0, bad
 
 
 def spin_here(n):
