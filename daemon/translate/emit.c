@@ -75,6 +75,8 @@ struct fe {
 	struct loopctx loops[128];
 	int nloops;
 	char **sx; /* per variable: its rt::StrIx (var.is_strix), or NULL */
+	const struct ex **lits; /* str literals made Python objects (lit_cell) */
+	size_t nlits;
 };
 
 static void hoist(struct fe *f, struct ex *x);
@@ -1545,6 +1547,86 @@ static void change_set(struct fe *f, struct buf *b, struct ex *e,
 		buf_addf(b, ".shift_remove(&%s);", a1);
 }
 
+/* ---- items of an rt::PyOut of strs or tuples (plan.c: is_out_item) */
+
+/* The Rust type of the rt::PyOut's items. */
+static const char *out_item_rty(const struct ty *t)
+{
+	return t->kind == TY_STR || t->kind == TY_TUPLE ? "rt::Obj" : rty(t);
+}
+
+/* The function's rt::LitStr of the str literal x: one per distinct
+ * text, as CPython keeps one constant per code object. */
+static size_t lit_cell(struct fe *f, const struct ex *x)
+{
+	for (size_t i = 0; i < f->nlits; i++)
+		if (f->lits[i]->slen == x->slen &&
+		    !memcmp(f->lits[i]->sval, x->sval, x->slen))
+			return i;
+	f->lits = xrealloc(f->lits, (f->nlits + 1) * sizeof(*f->lits));
+	f->lits[f->nlits] = x;
+	return f->nlits++;
+}
+
+static void print_slice_as(struct fe *f, struct buf *b, struct ex *x,
+			   const char *meth);
+
+/* x as a new Python object (an rt::Obj): a str literal is the function's
+ * constant object, a tuple display is built from its items left to
+ * right, each branch of a conditional made only when it is taken. */
+static void ex_py_item(struct fe *f, struct buf *b, struct ex *x)
+{
+	switch (x->kind) {
+	case EX_STR:
+		buf_addf(b, "rt::lit(&__L%zu, ", lit_cell(f, x));
+		add_str_lit(b, x->sval, x->slen);
+		buf_adds(b, ")?");
+		return;
+	case EX_TUPLE:
+		buf_adds(b, "rt::tuple_of([");
+		for (size_t i = 0; i < x->n; i++) {
+			ex_py_item(f, b, x->a[i]);
+			buf_adds(b, ", ");
+		}
+		buf_adds(b, "])?");
+		return;
+	case EX_IFEXP:
+		buf_adds(b, "(if ");
+		ex_cond(f, b, x->a[1]);
+		buf_adds(b, " { ");
+		ex_py_item(f, b, x->a[0]);
+		buf_adds(b, " } else { ");
+		ex_py_item(f, b, x->a[2]);
+		buf_adds(b, " })");
+		return;
+	case EX_SLICE:
+		if (x->a[0]->ty->kind == TY_STR && strix(f, x->a[0])) {
+			print_slice_as(f, b, x, "slice_obj");
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	if (x->ty->kind == TY_STR) {
+		buf_adds(b, "rt::obj_str(");
+		ex_str(f, b, x);
+	} else {
+		buf_adds(b, "rt::obj_of(");
+		ex_own(f, b, x);
+	}
+	buf_adds(b, ")?");
+}
+
+/* The rt::LitStr cells lit_cell handed out (items of the function's
+ * block: visible in all of it wherever they stand). */
+static void emit_lit_cells(struct fe *f)
+{
+	for (size_t i = 0; i < f->nlits; i++)
+		emit_line(f->e, "static __L%zu: rt::LitStr = rt::LitStr::new();",
+			  i);
+}
+
 /* A method that changes its list, dict or set: the arguments are
  * evaluated first, then the receiver borrowed mutably (Rust would
  * otherwise see two borrows). */
@@ -1565,6 +1647,9 @@ static void emit_change(struct fe *f, struct buf *b, struct ex *e)
 		} else if (rt->kind == TY_LIST &&
 			   (!strcmp(m, "insert") || !strcmp(m, "pop"))) {
 			ex_i64(f, b, e->a[1]);
+		} else if (ex_is_var(e->a[0], f->fn->out_var) &&
+			   !strcmp(out_item_rty(rt->sub[0]), "rt::Obj")) {
+			ex_py_item(f, b, e->a[1]);
 		} else {
 			ex_own_as(f, b, e->a[1], rt->sub[0]);
 		}
@@ -2055,12 +2140,15 @@ static void print_call(struct fe *f, struct buf *b, struct ex *x)
 		emit_builtin(f, b, x);
 }
 
-static void print_slice(struct fe *f, struct buf *b, struct ex *x)
+/* A slice; of a str with an rt::StrIx, its method meth ("slice" for a
+ * String, "slice_obj" for a Python str). */
+static void print_slice_as(struct fe *f, struct buf *b, struct ex *x,
+			   const char *meth)
 {
 	const char *sx = x->a[0]->ty->kind == TY_STR ? strix(f, x->a[0]) : NULL;
 
 	if (sx)
-		buf_addf(b, "%s.slice(", sx);
+		buf_addf(b, "%s.%s(", sx, meth);
 	else
 		buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice("
 							  : "rt::slice(");
@@ -2078,6 +2166,11 @@ static void print_slice(struct fe *f, struct buf *b, struct ex *x)
 		buf_addch(b, ')');
 	}
 	buf_adds(b, ")?");
+}
+
+static void print_slice(struct fe *f, struct buf *b, struct ex *x)
+{
+	print_slice_as(f, b, x, "slice");
 }
 
 /* xs[i], d[k], t[0], s[i] (a str index through its rt::StrIx if any) and
@@ -3622,7 +3715,7 @@ static void emit_locals(struct fe *f)
 			continue;
 		if ((int)i == fn->out_var) {
 			emit_line(f->e, "let mut %s = rt::PyOut::<%s>::new();",
-				  v->rname, rty(v->ty->sub[0]));
+				  v->rname, out_item_rty(v->ty->sub[0]));
 			continue;
 		}
 		buf_reset(&b);
@@ -3647,13 +3740,14 @@ void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	if (fn->out_var >= 0)
 		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
 			  emit_fn_rname(fn), gen.data, sig.data,
-			  rty(fn->ret->sub[0]));
+			  out_item_rty(fn->ret->sub[0]));
 	else
 		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
 			  gen.data, sig.data, rty(fn->ret));
 	emit_prologue(&f);
 	emit_locals(&f);
 	emit_block(&f, &fn->body);
+	emit_lit_cells(&f);
 	if (fn->may_fall_off_end && fn->ret->kind == TY_NONE)
 		emit_line(e, "Ok(())");
 	else
@@ -3661,6 +3755,7 @@ void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		    e, "Err(rt::Deopt) // not reached: Python returns above");
 	emit_close(e, NULL);
 	free(f.sx);
+	free(f.lits);
 	buf_release(&sig);
 	buf_release(&gen);
 }

@@ -283,16 +283,35 @@ static bool block_calls_fn(const struct block *blk, const struct ir_fn *fn)
 	return false;
 }
 
+/* An item an rt::PyOut can hold: a float, int or bool converted when
+ * appended, or a str or tuple of such items made into its Python object
+ * when appended (an rt::Obj). */
+static bool is_out_item(const struct ty *t)
+{
+	switch (t->kind) {
+	case TY_FLOAT:
+	case TY_INT:
+	case TY_BOOL:
+	case TY_STR:
+		return true;
+	case TY_TUPLE:
+		if (t->n < 1 || t->n > 3)
+			return false;
+		for (size_t i = 0; i < t->n; i++)
+			if (!is_out_item(t->sub[i]))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The variable built as an rt::PyOut, or -1. Not for a function another
  * translated function calls: those calls want the native Vec. */
 static int plan_out_var(const struct ir_module *m, const struct ir_fn *fn)
 {
-	enum ty_kind k;
-
-	if (fn->ret->kind != TY_LIST || fn->is_recursive)
-		return -1;
-	k = fn->ret->sub[0]->kind;
-	if (k != TY_FLOAT && k != TY_INT && k != TY_BOOL)
+	if (fn->ret->kind != TY_LIST || fn->is_recursive ||
+	    !is_out_item(fn->ret->sub[0]))
 		return -1;
 	for (size_t i = 0; i < m->nfns; i++)
 		if (m->fns[i]->is_ok && block_calls_fn(&m->fns[i]->body, fn))

@@ -604,6 +604,32 @@ pub mod rt {
                 }
             }
         }
+        /// s[lo:hi:step] as a new Python str straight from the code
+        /// points (no String in between); of one or no character it is
+        /// CPython's own shared str, as slicing gives in Python. Only a
+        /// result-list item is made this way (emit.c: ex_py_item).
+        pub fn slice_obj(&self, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<Obj> {
+            let p = match &self.chars {
+                None => {
+                    let (start, _, st, n) = slice_indices(self.s.len(), lo, hi, step)?;
+                    if st != 1 { return obj_str(&self.slice(lo, hi, step)?); }
+                    return obj_str(&self.s[start as usize..start as usize + n]);
+                }
+                Some(c) => {
+                    let (start, _, st, n) = slice_indices(c.len(), lo, hi, step)?;
+                    if st != 1 { return obj_str(&self.slice(lo, hi, step)?); }
+                    unsafe {
+                        ffi::PyUnicode_FromKindAndData(4, c[start as usize..].as_ptr() as *const std::ffi::c_void,
+                                                       n as ffi::Py_ssize_t)
+                    }
+                }
+            };
+            if p.is_null() {
+                unsafe { ffi::PyErr_Clear() };
+                return Err(Deopt);
+            }
+            Ok(Obj(p))
+        }
         #[inline]
         pub fn get_into(&self, out: &mut String, i: i64) -> R<()> {
             let c = self.at(i)?;
@@ -1346,6 +1372,135 @@ pub mod rt {
             if self.cap - self.len < n { self.grow(n)?; }
             Ok(())
         }
+    }
+
+    // ---- items of a result list of strs or tuples ----
+    /// A new reference to a Python object, released when dropped: an item
+    /// of an rt::PyOut of strs or tuples, made when it is appended (the
+    /// tuple's items first, left to right, as Python evaluates them).
+    pub struct Obj(*mut ffi::PyObject);
+    impl Drop for Obj {
+        fn drop(&mut self) { unsafe { ffi::Py_DecRef(self.0) } }
+    }
+    impl ToPy for Obj {
+        #[inline(always)]
+        unsafe fn to_py(self) -> *mut ffi::PyObject {
+            let p = self.0;
+            std::mem::forget(self);
+            p
+        }
+    }
+    impl ToPy for String {
+        #[inline(always)]
+        unsafe fn to_py(self) -> *mut ffi::PyObject { str_to_py(&self) }
+    }
+    impl<A: ToPy> ToPy for (A,) {
+        unsafe fn to_py(self) -> *mut ffi::PyObject {
+            match obj_of(self.0) {
+                Ok(a) => tuple_raw([a]),
+                _ => std::ptr::null_mut(),
+            }
+        }
+    }
+    impl<A: ToPy, B: ToPy> ToPy for (A, B) {
+        unsafe fn to_py(self) -> *mut ffi::PyObject {
+            match (obj_of(self.0), obj_of(self.1)) {
+                (Ok(a), Ok(b)) => tuple_raw([a, b]),
+                _ => std::ptr::null_mut(),
+            }
+        }
+    }
+    impl<A: ToPy, B: ToPy, C: ToPy> ToPy for (A, B, C) {
+        unsafe fn to_py(self) -> *mut ffi::PyObject {
+            match (obj_of(self.0), obj_of(self.1), obj_of(self.2)) {
+                (Ok(a), Ok(b), Ok(c)) => tuple_raw([a, b, c]),
+                _ => std::ptr::null_mut(),
+            }
+        }
+    }
+    /// A str as a new Python str: what PyUnicode_DecodeUTF8 gives, so the
+    /// empty str and one-character Latin-1 strs are CPython's own shared
+    /// objects, as a slice of that length is in Python.
+    #[inline(always)]
+    unsafe fn str_to_py(s: &str) -> *mut ffi::PyObject {
+        ffi::PyUnicode_FromStringAndSize(s.as_ptr() as *const std::ffi::c_char, s.len() as ffi::Py_ssize_t)
+    }
+    /// A native value as an rt::Obj; failure (MemoryError) re-runs Python.
+    #[inline(always)]
+    pub fn obj_of<T: ToPy>(x: T) -> R<Obj> {
+        let p = unsafe { x.to_py() };
+        if p.is_null() {
+            unsafe { ffi::PyErr_Clear() };
+            return Err(Deopt);
+        }
+        Ok(Obj(p))
+    }
+    /// A str as a new Python str (see str_to_py).
+    #[inline(always)]
+    pub fn obj_str(s: &str) -> R<Obj> {
+        let p = unsafe { str_to_py(s) };
+        if p.is_null() {
+            unsafe { ffi::PyErr_Clear() };
+            return Err(Deopt);
+        }
+        Ok(Obj(p))
+    }
+    unsafe fn tuple_raw<const N: usize>(items: [Obj; N]) -> *mut ffi::PyObject {
+        let t = ffi::PyTuple_New(N as ffi::Py_ssize_t);
+        if t.is_null() { return t; }
+        for (i, o) in items.into_iter().enumerate() {
+            ffi::PyTuple_SET_ITEM(t, i as ffi::Py_ssize_t, o.to_py());
+        }
+        t
+    }
+    /// A tuple display's new tuple, its items already made.
+    #[inline(always)]
+    pub fn tuple_of<const N: usize>(items: [Obj; N]) -> R<Obj> {
+        let p = unsafe { tuple_raw(items) };
+        if p.is_null() {
+            unsafe { ffi::PyErr_Clear() };
+            return Err(Deopt);
+        }
+        Ok(Obj(p))
+    }
+    /// A function's str constant: one object for all its uses in the
+    /// function, made on first use the way CPython's compiler makes it
+    /// (decoded, then interned when every character is an ASCII letter,
+    /// digit or underscore), so that for such names, the empty str and
+    /// one-character strs a result holds the very object Python's code
+    /// would return.
+    pub struct LitStr(std::sync::atomic::AtomicPtr<ffi::PyObject>);
+    impl LitStr {
+        pub const fn new() -> Self { LitStr(std::sync::atomic::AtomicPtr::new(std::ptr::null_mut())) }
+    }
+    #[inline(always)]
+    pub fn lit(cell: &'static LitStr, s: &'static str) -> R<Obj> {
+        let p = cell.0.load(std::sync::atomic::Ordering::Acquire);
+        if p.is_null() { return lit_make(cell, s); }
+        unsafe { ffi::Py_IncRef(p) };
+        Ok(Obj(p))
+    }
+    #[cold]
+    fn lit_make(cell: &'static LitStr, s: &'static str) -> R<Obj> {
+        use std::sync::atomic::Ordering;
+        let mut p = unsafe { str_to_py(s) };
+        if p.is_null() {
+            unsafe { ffi::PyErr_Clear() };
+            return Err(Deopt);
+        }
+        if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+            unsafe { ffi::PyUnicode_InternInPlace(&mut p) };
+        }
+        // the cell keeps one reference for the module's lifetime
+        match cell.0.compare_exchange(std::ptr::null_mut(), p, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => {}
+            Err(q) => {
+                unsafe { ffi::Py_DecRef(p) };
+                p = q;
+            }
+        }
+        unsafe { ffi::Py_IncRef(p) };
+        Ok(Obj(p))
     }
     /// Room for the trip count of `range(lo, hi)` (0 when empty).
     #[inline]

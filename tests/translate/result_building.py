@@ -1,7 +1,10 @@
 """Result lists built by appends (rt::PyOut: items created as Python
 objects straight into the returned list), room reserved for a loop's trip
 count, fallible appends, nested list results, and list arguments read in
-place with their live size."""
+place with their live size. Lists of strs and tuples are built the same
+way, their items made Python objects as they are appended: a str literal
+is one object per function, interned when CPython's compiler interns it
+(SHARING lists the functions whose results' sharing is compared)."""
 
 
 class F(float):
@@ -170,6 +173,71 @@ def total_len(xs: list[int], ys: list[int]) -> int:
     return n + len(xs) * len(ys)
 
 
+def kinds(src: str) -> list[tuple[str, str]]:
+    out = []
+    i = 0
+    while i < len(src):
+        c = src[i]
+        if c.isdigit():
+            j = i
+            while j < len(src) and src[j].isdigit():
+                j += 1
+            out.append(("number", src[i:j]))
+            i = j
+        elif c == " ":
+            i += 1
+        else:
+            out.append(("op" if c in "+-*/" else "other char", c))
+            i += 1
+    return out
+
+
+def labels(xs: list[int]) -> list[str]:
+    out = []
+    for x in xs:
+        if x < 0:
+            out.append("neg")
+        elif x == 0:
+            out.append("")
+        elif x < 10:
+            out.append("é")
+        else:
+            out.append("big number")
+    return out
+
+
+def records(names: list[str], scores: list[float]) -> list[tuple[str, int, float]]:
+    out = []
+    for i in range(len(names)):
+        out.append((names[i].upper(), i * i, scores[i] * 2.0))
+    return out
+
+
+def singles(s: str) -> list[tuple[str]]:
+    out = []
+    for i in range(len(s)):
+        out.append((s[i:i + 2],))
+    return out
+
+
+def words(s: str) -> list[str]:
+    out = []
+    start = 0
+    for i in range(len(s)):
+        if s[i] == " ":
+            out.append(s[start:i])
+            start = i + 1
+    out.append(s[start:])
+    return out
+
+
+def nested(xs: list[int]) -> list[tuple[str, tuple[int, bool]]]:
+    out = []
+    for x in xs:
+        out.append(("pair", (x, x > 2)))
+    return out
+
+
 NAN = float("nan")
 INF = float("inf")
 BIG = 2 ** 70
@@ -222,4 +290,19 @@ INPUTS = {
                  ([], [NAN, -0.0]), ([F(1.0)], [2.0])],
     "total_len": [([], []), ([1, 2], [3]), (SHARED_I, SHARED_I),
                   ([BIG], [1]), ([1], [2.0])],
+    "kinds": [("",), ("12 + 3",), ("x1 ** 22 / é",), ("007 -- 8!",),
+              ("ü" * 3 + " 9" * 500,), ("\udc80 1",)],
+    "labels": [([],), ([-1, 0, 5, 12, 0, -7],), ([BIG],), ([1, 2.0],),
+               (list(range(-3, 300)),)],
+    "records": [([], []), (["a", "ß", "Ab"], [1.0, NAN, -0.0]),
+                (["a"], []), (["a", 1], [1.0, 2.0]), (["x"] * 300,
+                                                      [0.5] * 300)],
+    "singles": [("",), ("a",), ("héllo wörld",), ("\U0001f600x",)],
+    "words": [("",), (" ",), ("a bc  déf ",), ("one",),
+              (" ".join(["w"] * 400),)],
+    "nested": [([],), ([1, 2, 3, 4],), ([BIG],), ([True, 3],)],
 }
+
+# result lists of strs: which items are the same object (within a result
+# and across two calls) must be as in Python
+SHARING = ["kinds", "labels", "singles", "words", "nested"]

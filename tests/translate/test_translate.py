@@ -149,6 +149,63 @@ def test_same_as_python(path, name, index, workdir):
     assert same(want[2], got[2]), f"{name}{args!r}: arguments after the call differ"
 
 
+def _strs(x, out):
+    """The strs in x, depth first."""
+    if isinstance(x, str):
+        out.append(x)
+    elif isinstance(x, (list, tuple)):
+        for y in x:
+            _strs(y, out)
+    return out
+
+
+def sharing_cases():
+    for path in CORPUS:
+        mod = load_source(path, "scan_" + path.stem)
+        for name in getattr(mod, "SHARING", []):
+            for i in range(len(mod.INPUTS[name])):
+                yield pytest.param(path, name, i, id=f"{path.stem}:{name}:{i}")
+
+
+@pytest.mark.parametrize("path,name,index", list(sharing_cases()))
+def test_str_items_shared_as_python(path, name, index, workdir):
+    """The strs of two calls' results: which are one object must be as in
+    Python, and a str CPython interns (a name-like literal, a one-character
+    str, the empty str) must be that very object."""
+    _, pkg, orig, _ = build_module(path, workdir)
+    args = orig.INPUTS[name][index]
+    sides = []
+    for fn in (getattr(orig, name), getattr(pkg, name)):
+        try:
+            sides.append(_strs([fn(*args), fn(*args)], []))
+        except Exception as exc:
+            sides.append(type(exc))
+    want, got = sides
+    if not isinstance(want, list):
+        assert want is got
+        return
+    assert want == got
+    n = len(want)
+    half = n // 2  # where the second call's strs begin
+    # A str of the arguments handed back (s[0:len(s)] is s) is not
+    # compared: strs are values to verify.py (identity_relevant), and the
+    # typed tier makes a new str.
+    mine = {id(x) for x in _strs(list(args), [])}
+    for i in range(n):
+        if id(want[i]) in mine:
+            continue
+        for j in [i + half] + list(range(i + 1, i + 40)):
+            if j < n and id(want[j]) not in mine:
+                assert (want[i] is want[j]) == (got[i] is got[j]), \
+                    f"{name}: items {i} and {j} ({want[i]!r}, {want[j]!r})"
+        # the same object from both calls: a constant; CPython's compiler
+        # interns those made of ASCII letters, digits and underscores
+        const = i < half and want[i] is want[i + half]
+        if const and (len(want[i]) <= 1 or re.fullmatch(r"\w+", want[i],
+                                                          re.A)):
+            assert got[i] is want[i], f"{name}: item {i} {want[i]!r}"
+
+
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_report(path, workdir):
     report, pkg, orig, warnings = build_module(path, workdir)

@@ -1,15 +1,15 @@
 // line 110: def csv_split
-fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
+fn csv_split(line: &String, sep: &String) -> rt::R<rt::PyOut<rt::Obj>> {
     let mut __ticks = rt::Ticks::new();
     let __sx1 = rt::StrIx::new(line.as_str());
-    let mut fields: Vec<String> = Vec::new();
+    let mut fields = rt::PyOut::<rt::Obj>::new();
     let mut field: String = String::new();
     let mut in_quotes: bool = false;
     let mut i: i64 = 0;
     let mut n: i64 = 0;
     let mut c: String = String::new();
     // line 111
-    fields = Vec::<String>::new();
+    fields = rt::PyOut::new();
     // line 112
     rt::set_str(&mut field, "");
     // line 113
@@ -51,7 +51,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
                 // line 129
                 if ((&c).as_str() == (&*sep).as_str()) {
                     // line 130
-                    { let __a3 = field.clone(); rt::push(&mut fields, __a3)? };
+                    { let __a3 = rt::obj_str((&field).as_str())?; fields.push(__a3)? };
                     // line 131
                     rt::set_str(&mut field, "");
                 } else {
@@ -64,7 +64,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<Vec<String>> {
         i = rt::add_i(i, 1)?;
     }
     // line 135
-    { let __a4 = field.clone(); rt::push(&mut fields, __a4)? };
+    { let __a4 = rt::obj_str((&field).as_str())?; fields.push(__a4)? };
     // line 136
     return Ok(fields);
     Err(rt::Deopt) // not reached: Python returns above
