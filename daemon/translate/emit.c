@@ -1729,6 +1729,30 @@ static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 		buf_adds(b, ".as_str())");
 		return;
 	}
+	if (!strcmp(m, "find") || !strcmp(m, "index")) {
+		/* s.find(sub[, start[, end]]); index re-runs Python (which
+		 * raises ValueError) when sub is not there */
+		const char *sx = strix(f, r);
+		if (sx) {
+			buf_addf(b, "%s.find(", sx);
+		} else {
+			buf_adds(b, "rt::find_in(");
+			ex_str(f, b, r);
+			buf_adds(b, ", ");
+		}
+		ex_str(f, b, e->a[1]);
+		for (size_t i = 2; i < 4; i++) {
+			if (i >= e->n) {
+				buf_adds(b, ", None");
+				continue;
+			}
+			buf_adds(b, ", Some(");
+			ex_i64(f, b, e->a[i]);
+			buf_addch(b, ')');
+		}
+		buf_adds(b, m[0] == 'i' ? ", true)?" : ", false)?");
+		return;
+	}
 	if (!strcmp(m, "join")) {
 		buf_adds(b, "rt::join(");
 		ex_ref(f, b, r);

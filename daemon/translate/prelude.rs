@@ -630,6 +630,13 @@ pub mod rt {
             }
             Ok(Obj(p))
         }
+        /// str.find / str.index (rt::find_in) on the code points.
+        pub fn find(&self, sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
+            match &self.chars {
+                None => find_ascii(self.s, sub, lo, hi, index),
+                Some(c) => find_chars(c, sub, lo, hi, index),
+            }
+        }
         #[inline]
         pub fn get_into(&self, out: &mut String, i: i64) -> R<()> {
             let c = self.at(i)?;
@@ -725,6 +732,46 @@ pub mod rt {
     pub fn replace(s: &str, a: &str, b: &str) -> R<String> { if a.is_empty() { return Err(Deopt); } Ok(s.replace(a, b)) }
     pub fn find(s: &str, sub: &str) -> i64 {
         match s.find(sub) { Some(b) => s[..b].chars().count() as i64, None => -1 }
+    }
+    /// start and end of str.find as CPython adjusts them (ADJUST_INDICES:
+    /// end clamped to the length, negatives counted from the end; start
+    /// is not clamped above).
+    fn find_bounds(n: usize, lo: Option<i64>, hi: Option<i64>) -> (i64, i64) {
+        let n = n as i64;
+        let mut end = hi.unwrap_or(n);
+        if end > n { end = n; } else if end < 0 { end = (end + n).max(0); }
+        let mut start = lo.unwrap_or(0);
+        if start < 0 { start = (start + n).max(0); }
+        (start, end)
+    }
+    #[inline]
+    fn found(r: i64, index: bool) -> R<i64> { if r < 0 && index { Err(Deopt) } else { Ok(r) } }
+    /// s.find(sub, lo, hi) on ASCII s (bytes are code points).
+    fn find_ascii(s: &str, sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
+        let (start, end) = find_bounds(s.len(), lo, hi);
+        if end - start < sub.chars().count() as i64 { return found(-1, index); }
+        match s[start as usize..end as usize].find(sub) {
+            Some(b) => Ok(start + b as i64),
+            None => found(-1, index),
+        }
+    }
+    /// s.find(sub, lo, hi) over the code points of s.
+    fn find_chars(cs: &[char], sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
+        let (start, end) = find_bounds(cs.len(), lo, hi);
+        let want: Vec<char> = sub.chars().collect();
+        if end - start < want.len() as i64 { return found(-1, index); }
+        if want.is_empty() { return Ok(start); }
+        match cs[start as usize..end as usize].windows(want.len()).position(|w| w == &want[..]) {
+            Some(i) => Ok(start + i as i64),
+            None => found(-1, index),
+        }
+    }
+    /// str.find and str.index with start and end (index: a missing sub
+    /// re-runs Python, which raises the ValueError).
+    pub fn find_in(s: &str, sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
+        if s.is_ascii() { return find_ascii(s, sub, lo, hi, index); }
+        let cs: Vec<char> = s.chars().collect();
+        find_chars(&cs, sub, lo, hi, index)
     }
     pub fn scount(s: &str, sub: &str) -> R<i64> { if sub.is_empty() { return Err(Deopt); } Ok(s.matches(sub).count() as i64) }
     /// str.isX(): non-empty and every code point X (ASCII by its bytes).

@@ -1290,7 +1290,12 @@ static struct ty *tx_str_method(struct tctx *c, struct ex *e)
 	if ((!strcmp(f, "startswith") || !strcmp(f, "endswith")) &&
 	    nargs == 1 && str1)
 		return ty_basic(TY_BOOL);
-	if ((!strcmp(f, "find") || !strcmp(f, "count")) && nargs == 1 && str1)
+	if (!strcmp(f, "count") && nargs == 1 && str1)
+		return ty_basic(TY_INT);
+	if ((!strcmp(f, "find") || !strcmp(f, "index")) && nargs >= 1 &&
+	    nargs <= 3 && str1 &&
+	    (nargs < 2 || e->a[2]->ty->kind == TY_INT) &&
+	    (nargs < 3 || e->a[3]->ty->kind == TY_INT))
 		return ty_basic(TY_INT);
 	if (!strcmp(f, "replace") && nargs == 2 && str1 &&
 	    e->a[2]->ty->kind == TY_STR)

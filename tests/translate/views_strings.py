@@ -189,6 +189,31 @@ def small_codes(xs: list[int]) -> list[bool]:
 NAN = float("nan")
 INF = float("inf")
 
+def bracketed(line: str) -> list[str]:
+    """The text inside each [...] (str.index with a start; ValueError
+    when a bracket is not closed)."""
+    out = []
+    i = 0
+    while i < len(line):
+        if line[i] == "[":
+            j = line.index("]", i)
+            out.append(line[i + 1:j])
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def find_from(s: str, sub: str, start: int, end: int) -> list[int]:
+    return [s.find(sub), s.find(sub, start), s.find(sub, start, end),
+            s.find(sub, -start), s.find(sub, start, -end)]
+
+
+def index_in(s: str, sub: str, start: int) -> int:
+    t = s + "."
+    return t.index(sub, start) + t.find(sub, 1, start)
+
+
 INPUTS = {
     "vowel_classes": [
         ("",), ("hello World xyz",), ("\u0130stanbul \u00df \u1e9e",),
@@ -298,4 +323,16 @@ INPUTS = {
         ("a,,b", ""),
         ("a||b||c", "||"),
     ],
+    "bracketed": [("",), ("[a] x [bc]",), ("[caf\u00e9] [\U0001f600]",),
+                  ("[open",), ("[]]",), ("x[\u00e9[y]z]",)],
+    "find_from": [("abcabc", "c", 3, 5), ("abc", "", 3, 3), ("abc", "", 4, 9),
+                  ("abc", "", 2, 1), ("", "", 0, 0), ("abc", "z", 0, 3),
+                  ("h\u00e9h\u00e9", "\u00e9", 2, 4),
+                  ("h\u00e9h\u00e9", "h\u00e9", -3, 1),
+                  ("\U0001f600ab\U0001f600", "\U0001f600", 1, 10),
+                  ("abc", "\u00e9", 0, 2), ("aaaa", "aa", 1, -1),
+                  ("abc", "bc", -100, 100)],
+    "index_in": [("a.b.c", ".", 2), ("abc", "z", 0), ("abc", ".", 9),
+                 ("\u00e9.\u00e9", "\u00e9", 1), ("abc", "", 4),
+                 ("abc", "", 5)],
 }
