@@ -1729,6 +1729,22 @@ static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 		buf_adds(b, ".as_str())");
 		return;
 	}
+	if (!strcmp(m, "ljust") || !strcmp(m, "rjust") ||
+	    !strcmp(m, "center")) {
+		/* s.ljust(width[, fillchar]); a fillchar that is not one
+		 * character re-runs Python (TypeError) */
+		buf_adds(b, "rt::pad(");
+		ex_str(f, b, r);
+		buf_adds(b, ", ");
+		ex_i64(f, b, e->a[1]);
+		buf_adds(b, ", ");
+		if (e->n > 2)
+			ex_str(f, b, e->a[2]);
+		else
+			buf_adds(b, "\" \"");
+		buf_addf(b, ", b'%c')?", m[0]);
+		return;
+	}
 	if (!strcmp(m, "find") || !strcmp(m, "index")) {
 		/* s.find(sub[, start[, end]]); index re-runs Python (which
 		 * raises ValueError) when sub is not there */

@@ -733,6 +733,28 @@ pub mod rt {
     pub fn find(s: &str, sub: &str) -> i64 {
         match s.find(sub) { Some(b) => s[..b].chars().count() as i64, None => -1 }
     }
+    /// s.ljust / rjust / center (how: b'l', b'r', b'c') to width code
+    /// points with the one-character fill, split as CPython's pad()
+    /// splits it (center: the odd one goes left when width is odd).
+    pub fn pad(s: &str, width: i64, fill: &str, how: u8) -> R<String> {
+        let mut fc = fill.chars();
+        let f = match (fc.next(), fc.next()) { (Some(c), None) => c, _ => return Err(Deopt) };
+        let n = if s.is_ascii() { s.len() as i64 } else { s.chars().count() as i64 };
+        if width <= n { return Ok(s.to_string()); }
+        let marg = width - n;
+        if marg > (1i64 << 31) { return Err(Deopt); }
+        let (left, right) = match how {
+            b'l' => (0, marg),
+            b'r' => (marg, 0),
+            _ => { let left = marg / 2 + (marg & width & 1); (left, marg - left) }
+        };
+        let mut out = String::new();
+        out.try_reserve_exact(s.len() + (marg as usize) * f.len_utf8()).map_err(|_| Deopt)?;
+        for _ in 0..left { out.push(f); }
+        out.push_str(s);
+        for _ in 0..right { out.push(f); }
+        Ok(out)
+    }
     /// start and end of str.find as CPython adjusts them (ADJUST_INDICES:
     /// end clamped to the length, negatives counted from the end; start
     /// is not clamped above).

@@ -494,7 +494,17 @@ static int bind_target(struct tctx *c, struct ex *t, struct ty *vt)
 		} else if (ot->kind != TY_UNKNOWN) {
 			return tfail(c, t, "item assignment on %s", tyname(ot));
 		}
-		t->ty = vt;
+		/* the slot's type is the container's item type as refined (d[k]
+		 * = [] takes list[int] from a later d[k].append(1)) */
+		ot = tx(c, t->a[0]);
+		if (!ot)
+			return -1;
+		if (ot->kind == TY_LIST && ty_is_complete(ot->sub[0]))
+			t->ty = ot->sub[0];
+		else if (ot->kind == TY_DICT && ty_is_complete(ot->sub[1]))
+			t->ty = ot->sub[1];
+		else
+			t->ty = vt;
 		return 0;
 	}
 	return tfail(c, t, "unsupported assignment target");
@@ -1292,6 +1302,11 @@ static struct ty *tx_str_method(struct tctx *c, struct ex *e)
 		return ty_basic(TY_BOOL);
 	if (!strcmp(f, "count") && nargs == 1 && str1)
 		return ty_basic(TY_INT);
+	if ((!strcmp(f, "ljust") || !strcmp(f, "rjust") ||
+	     !strcmp(f, "center")) &&
+	    nargs >= 1 && nargs <= 2 && e->a[1]->ty->kind == TY_INT &&
+	    (nargs < 2 || e->a[2]->ty->kind == TY_STR))
+		return ty_basic(TY_STR);
 	if ((!strcmp(f, "find") || !strcmp(f, "index")) && nargs >= 1 &&
 	    nargs <= 3 && str1 &&
 	    (nargs < 2 || e->a[2]->ty->kind == TY_INT) &&

@@ -214,6 +214,30 @@ def index_in(s: str, sub: str, start: int) -> int:
     return t.index(sub, start) + t.find(sub, 1, start)
 
 
+def padded(cells: list[str], width: int) -> list[str]:
+    out = []
+    for c in cells:
+        out.append(c.ljust(width) + "|" + c.rjust(width, ".") + "|" +
+                   c.center(width) + "|" + c.center(width + 1, "\u00e9"))
+    return out
+
+
+def pad_fill(s: str, width: int, fill: str) -> str:
+    return s.center(width, fill)
+
+
+def word_lines(lines: list[str]) -> dict[str, list[int]]:
+    """A dict of lists built by d[k] = [] then d[k].append(i)."""
+    index = {}
+    for no, line in enumerate(lines):
+        for word in line.split():
+            if word not in index:
+                index[word] = []
+            if not index[word] or index[word][-1] != no:
+                index[word].append(no)
+    return index
+
+
 INPUTS = {
     "vowel_classes": [
         ("",), ("hello World xyz",), ("\u0130stanbul \u00df \u1e9e",),
@@ -335,4 +359,12 @@ INPUTS = {
     "index_in": [("a.b.c", ".", 2), ("abc", "z", 0), ("abc", ".", 9),
                  ("\u00e9.\u00e9", "\u00e9", 1), ("abc", "", 4),
                  ("abc", "", 5)],
+    "padded": [([], 3), (["a", "bc", "d\u00e9f", ""], 4),
+               (["abcdef"], 3), (["x", "yy"], 0), (["x"], -2),
+               (["\U0001f600"], 6), (["ab", "abc"], 5)],
+    "pad_fill": [("ab", 7, "*"), ("ab", 6, "*"), ("abc", 6, "-"),
+                 ("abc", 7, "-"), ("", 3, "\u00e9"), ("x", 4, "ab"),
+                 ("x", 4, ""), ("xyz", 2, "ab")],
+    "word_lines": [([],), (["a b a", "", "b c", "c c a"],),
+                   (["caf\u00e9 na\u00efve", "na\u00efve"],)],
 }
