@@ -1274,22 +1274,23 @@ pub mod o {
     }
 
     #[inline]
-    pub unsafe fn setattr_c(o: O, name: P, v: O, c: *mut AC) -> R<()> {
+    pub unsafe fn setattr_c<A: Opnd>(o: A, name: P, v: O, c: *mut AC) -> R<()> {
+        let o = o.ptr();
         let cache = &mut *c;
-        let tp = ffi::Py_TYPE(o.p());
+        let tp = ffi::Py_TYPE(o);
         if let (true, Some(c)) = (ATTR_FAST, cache.find(tp)) {
             if c.off > 0 {
-                let slot = (o.p() as *mut u8).offset(c.off) as *mut P;
+                let slot = (o as *mut u8).offset(c.off) as *mut P;
                 let old = *slot;
                 *slot = v.into_raw();
                 ffi::Py_XDECREF(old);
                 return Ok(());
             }
-            let vals = inline_values(o.p());
+            let vals = inline_values(o);
             if vals.is_null() {
                 // a dict that already holds the name: its value replaced
                 // (the keys do not change)
-                let d = managed_dict(o.p());
+                let d = managed_dict(o);
                 if !d.is_null() && !ffi::PyDict_GetItemWithError(d, name).is_null() {
                     if ffi::PyDict_SetItem(d, name, v.p()) < 0 { return Err(X); }
                     return Ok(());
@@ -1317,8 +1318,8 @@ pub mod o {
             }
         }
         let vp = v.p();
-        if ffi::PyObject_SetAttr(o.p(), name, vp) < 0 { return Err(X); }
-        if ATTR_FAST { attr_fill(o.p(), name, vp, cache, true); }
+        if ffi::PyObject_SetAttr(o, name, vp) < 0 { return Err(X); }
+        if ATTR_FAST { attr_fill(o, name, vp, cache, true); }
         Ok(())
     }
 
@@ -1484,6 +1485,38 @@ pub mod o {
             }
         }
         None
+    }
+
+    /// An operand taken as it is (an O, consumed) or borrowed (a P: a
+    /// plain local's object or a constant, no reference taken; emitted
+    /// only where nothing can rebind the local before the operation
+    /// returns, oemit.c: borrowable).
+    pub trait Opnd { fn ptr(&self) -> P; }
+    impl Opnd for O { #[inline(always)] fn ptr(&self) -> P { self.p() } }
+    impl Opnd for P { #[inline(always)] fn ptr(&self) -> P { *self } }
+
+    /// getitem with borrowed operands (Opnd).
+    #[inline]
+    pub unsafe fn getitem_x<A: Opnd, B: Opnd>(o: A, k: B) -> R<O> {
+        if let Some(i) = crate::rt::small_int(k.ptr()) {
+            if let Some(v) = getitem_int(o.ptr(), i) { return Ok(v); }
+        }
+        O::own(ffi::PyObject_GetItem(o.ptr(), k.ptr()))
+    }
+    /// getitem_v with a borrowed container.
+    #[inline]
+    pub unsafe fn getitem_vx<A: Opnd>(o: A, k: V) -> R<O> {
+        if let V::I(i) = k {
+            if let Some(v) = getitem_int(o.ptr(), i) { return Ok(v); }
+        }
+        let kb = vbox(k)?;
+        O::own(ffi::PyObject_GetItem(o.ptr(), kb.p()))
+    }
+    /// cmp_bool with borrowed operands (Opnd).
+    #[inline]
+    pub unsafe fn cmp_bool_x<A: Opnd, B: Opnd>(a: A, b: B, op: u32) -> R<bool> {
+        if let Some(r) = cmp_fast(a.ptr(), b.ptr(), op) { return Ok(r); }
+        cmp_bool(O::borrow(a.ptr()), O::borrow(b.ptr()), op)
     }
 
     #[inline]

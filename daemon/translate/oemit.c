@@ -1416,6 +1416,93 @@ static int aug_apply(struct oem *em, struct ostmt *st, int cur)
 		      cur, v);
 }
 
+/* A local an operation may borrow (o::Opnd: no reference taken): a plain
+ * local of this function, boxed; only this function's own code could
+ * rebind it, and none runs between the load and the operation when the
+ * operands after it are simple (below). */
+static bool borrowable(struct oem *em, const struct onode *n)
+{
+	return n->kind == ON_NAME && n->sym.kind == SYM_LOCAL &&
+	       !is_num(em, &n->sym);
+}
+
+/* Evaluating n cannot rebind a local of this function: no walrus, no
+ * call of a nested function (a walrus or an assignment is this
+ * function's code; other code reaches only cells). */
+static bool is_simple(const struct onode *n)
+{
+	switch (n->kind) {
+	case ON_CONST:
+	case ON_NAME:
+		return true;
+	case ON_ATTR:
+	case ON_UNOP:
+		return is_simple(n->a[0]);
+	case ON_SUBSCR:
+	case ON_BINOP:
+		return is_simple(n->a[0]) && is_simple(n->a[1]);
+	default:
+		return false;
+	}
+}
+
+/* A borrowable local's object (or a constant's) as an o::P temporary. */
+static int load_b(struct oem *em, struct onode *n)
+{
+	if (n->kind == ON_CONST) {
+		int t = tmp(em);
+		emit_line(em->e, "let t%d: o::P = K[%d];", t, n->k);
+		return t;
+	}
+	return emit_q(em, &n->pos, "o::%s(&%s, K[%d])",
+		      n->sym.in_comp ? "ldp_outer" : "ldp",
+		      var_r(em, n->sym.var), n->sym.name);
+}
+
+/* The operands of a two-operand operation, each borrowed where it can be
+ * (*bx, *by), evaluated left to right. */
+static void operands_b(struct oem *em, struct onode *x, struct onode *y,
+		       int *tx, int *ty, bool *bx, bool *by)
+{
+	*bx = borrowable(em, x) && is_simple(y);
+	*by = borrowable(em, y) || y->kind == ON_CONST;
+	*tx = *bx ? load_b(em, x) : ex(em, x);
+	*ty = *by ? load_b(em, y) : ex(em, y);
+}
+
+/* o[k]: o[lo:hi] without a slice object, an unboxed index, and the
+ * container and index borrowed where they can be. */
+static int ex_subscr(struct oem *em, struct onode *n)
+{
+	struct onode *sl = n->a[1];
+	int o, k;
+	bool bo, bk;
+
+	if (sl->kind == ON_SLICE && !sl->a[2]) {
+		/* o[lo:hi]: no slice object for a str, list or tuple */
+		char los[24] = "None", his[24] = "None";
+		int lo, hi;
+		o = ex(em, n->a[0]);
+		lo = sl->a[0] ? ex(em, sl->a[0]) : -1;
+		hi = sl->a[1] ? ex(em, sl->a[1]) : -1;
+		if (lo >= 0)
+			snprintf(los, sizeof(los), "Some(t%d)", lo);
+		if (hi >= 0)
+			snprintf(his, sizeof(his), "Some(t%d)", hi);
+		return emit_q(em, &n->pos, "o::getslice(t%d, %s, %s)", o, los,
+			      his);
+	}
+	if (is_vexpr(em, sl)) {
+		bo = borrowable(em, n->a[0]) && is_simple(sl);
+		o = bo ? load_b(em, n->a[0]) : ex(em, n->a[0]);
+		return emit_q(em, &n->pos, "o::getitem_v%s(t%d, t%d)",
+			      bo ? "x" : "", o, ex_v(em, sl));
+	}
+	operands_b(em, n->a[0], sl, &o, &k, &bo, &bk);
+	return emit_q(em, &n->pos, "o::getitem%s(t%d, t%d)",
+		      bo || bk ? "_x" : "", o, k);
+}
+
 static int ex(struct oem *em, struct onode *n)
 {
 	switch (n->kind) {
@@ -1428,15 +1515,8 @@ static int ex(struct oem *em, struct onode *n)
 		return load_name(em, n);
 	case ON_ATTR: {
 		/* a local's attribute: the object borrowed from the variable */
-		bool local = n->a[0]->kind == ON_NAME &&
-			     n->a[0]->sym.kind == SYM_LOCAL &&
-			     !is_num(em, &n->a[0]->sym);
-		int o = local ? emit_q(em, &n->a[0]->pos, "o::%s(&%s, K[%d])",
-				       n->a[0]->sym.in_comp ? "ldp_outer"
-							    : "ldp",
-				       var_r(em, n->a[0]->sym.var),
-				       n->a[0]->sym.name)
-			      : ex(em, n->a[0]);
+		bool local = borrowable(em, n->a[0]);
+		int o = local ? load_b(em, n->a[0]) : ex(em, n->a[0]);
 		int t = tmp(em);
 		emit_open(em->e, "let t%d = {", t);
 		emit_line(em->e, "static mut AC: o::AC = o::AC::NEW;");
@@ -1448,27 +1528,8 @@ static int ex(struct oem *em, struct onode *n)
 		emit_close(em->e, ";");
 		return t;
 	}
-	case ON_SUBSCR: {
-		int o = ex(em, n->a[0]);
-		struct onode *sl = n->a[1];
-		if (sl->kind == ON_SLICE && !sl->a[2]) {
-			/* o[lo:hi]: no slice object for a str, list or tuple */
-			int lo = sl->a[0] ? ex(em, sl->a[0]) : -1;
-			int hi = sl->a[1] ? ex(em, sl->a[1]) : -1;
-			char los[24] = "None", his[24] = "None";
-			if (lo >= 0)
-				snprintf(los, sizeof(los), "Some(t%d)", lo);
-			if (hi >= 0)
-				snprintf(his, sizeof(his), "Some(t%d)", hi);
-			return emit_q(em, &n->pos, "o::getslice(t%d, %s, %s)",
-				      o, los, his);
-		}
-		if (is_vexpr(em, n->a[1]))
-			return emit_q(em, &n->pos, "o::getitem_v(t%d, t%d)", o,
-				      ex_v(em, n->a[1]));
-		return emit_q(em, &n->pos, "o::getitem(t%d, t%d)", o,
-			      ex(em, n->a[1]));
-	}
+	case ON_SUBSCR:
+		return ex_subscr(em, n);
 	case ON_SLICE: {
 		struct buf b = BUF_INIT;
 		int r;
@@ -1583,12 +1644,19 @@ static int cond(struct oem *em, struct onode *n)
 		/* i < n with i an unboxed local: no int made to compare */
 		bool v = n->cmp[0] >= 1 && n->cmp[0] <= 6 &&
 			 (is_vexpr(em, n->a[0]) || is_vexpr(em, n->a[1]));
-		int x = v ? ex_v(em, n->a[0]) : ex(em, n->a[0]);
-		int y = v ? ex_v(em, n->a[1]) : ex(em, n->a[1]);
+		int x, y;
+		bool bx = false, by = false;
+		if (v) {
+			x = ex_v(em, n->a[0]);
+			y = ex_v(em, n->a[1]);
+		} else {
+			operands_b(em, n->a[0], n->a[1], &x, &y, &bx, &by);
+		}
 		emit_line(em->e,
 			  "let b%d = q!(cx, 'x%d, %s, o::%s(t%d, t%d, %d));", b,
 			  err_top(em), tbs(em, &n->pos),
-			  v ? "vcmp_bool" : "cmp_bool", x, y, n->cmp[0]);
+			  v ? "vcmp_bool" : bx || by ? "cmp_bool_x" : "cmp_bool",
+			  x, y, n->cmp[0]);
 		return b;
 	}
 	{
@@ -1634,7 +1702,9 @@ static void store(struct oem *em, struct onode *t, int val)
 		store_name(em, t, val);
 		return;
 	case ON_ATTR: {
-		int o = ex(em, t->a[0]);
+		/* the value is made: nothing runs before the store */
+		int o = borrowable(em, t->a[0]) ? load_b(em, t->a[0])
+						 : ex(em, t->a[0]);
 		emit_open(em->e, "{");
 		emit_line(em->e, "static mut AC: o::AC = o::AC::NEW;");
 		emit_qs(em, &t->pos,
@@ -2186,13 +2256,17 @@ static void st_aug(struct oem *em, struct ostmt *st)
 
 	emit_open(em->e, "{");
 	if (t->kind == ON_ATTR) {
-		int o = ex(em, t->a[0]);
+		/* obj borrowed when the value cannot rebind it */
+		bool b = borrowable(em, t->a[0]) && is_simple(st->value);
+		int o = b ? load_b(em, t->a[0]) : ex(em, t->a[0]);
 		int cur, r;
 		emit_line(em->e, "static mut AG: o::AC = o::AC::NEW;");
 		emit_line(em->e, "static mut AS: o::AC = o::AC::NEW;");
 		cur = emit_q(em, &t->pos,
-			     "o::getattr_c(t%d.clone(), K[%d], "
-			     "std::ptr::addr_of_mut!(AG))",
+			     b ? "o::getattr_cb(t%d, K[%d], "
+				 "std::ptr::addr_of_mut!(AG))"
+			       : "o::getattr_c(t%d.clone(), K[%d], "
+				 "std::ptr::addr_of_mut!(AG))",
 			     o, t->name);
 		r = aug_apply(em, st, cur);
 		emit_qs(em, &t->pos,
