@@ -1780,23 +1780,38 @@ pub mod o {
         v.is_null()
     }
 
+    /// method_c of a borrowed object (a plain local's, oemit.c
+    /// borrowable): self, when the method binds, is that pointer.
+    #[inline]
+    pub unsafe fn method_cx(obj: P, name: P, c: *mut MC) -> R<(O, P)> {
+        let (m, bound) = method_p(obj, name, &mut *c)?;
+        Ok((m, if bound { obj } else { null_mut() }))
+    }
+
     #[inline]
     pub unsafe fn method_c(obj: O, name: P, c: *mut MC) -> R<(O, Option<O>)> {
-        let c = &mut *c;
-        let tp = ffi::Py_TYPE(obj.p());
+        let (m, bound) = method_p(obj.p(), name, &mut *c)?;
+        Ok((m, if bound { Some(obj) } else { None }))
+    }
+
+    /// The look-up of method_c: the function, and whether obj binds to it
+    /// as self.
+    #[inline(always)]
+    unsafe fn method_p(obj: P, name: P, c: &mut MC) -> R<(O, bool)> {
+        let tp = ffi::Py_TYPE(obj);
         if tp == std::ptr::addr_of_mut!(ffi::PyModule_Type) {
             // math.sqrt(x): the module's function, no self
-            let v = module_hit(obj.p(), &c.md);
-            if !v.is_null() { return Ok((O::borrow(v), None)); }
-            let r = method(obj.clone(), name)?;
-            if r.1.is_none() { module_fill(obj.p(), name, r.0.p(), &mut c.md); }
-            return Ok(r);
+            let v = module_hit(obj, &c.md);
+            if !v.is_null() { return Ok((O::borrow(v), false)); }
+            let r = method(O::borrow(obj), name)?;
+            if r.1.is_none() { module_fill(obj, name, r.0.p(), &mut c.md); }
+            return Ok((r.0, r.1.is_some()));
         }
         if ATTR_FAST {
             let ver = (*tp).tp_version_tag;
             for e in c.e.iter_mut() {
                 if e.tp != tp || e.ver != ver { continue; }
-                let o = obj.p();
+                let o = obj;
                 let d = if (*tp).tp_flags & MANAGED_DICT != 0 { managed_dict(o) } else { null_mut() };
                 let free = if !d.is_null() {
                     // a dict made (pickled, copied, asked for): the name
@@ -1816,11 +1831,11 @@ pub mod o {
                 } else {
                     (*tp).tp_dictoffset == 0
                 };
-                if free { return Ok((O::borrow(e.m), Some(obj))); }
+                if free { return Ok((O::borrow(e.m), true)); }
                 break;
             }
         }
-        let r = method(obj, name)?;
+        let r = method(O::borrow(obj), name)?;
         if ATTR_FAST && r.1.is_some() {
             let o = r.1.as_ref().unwrap().p();
             let flags = (*tp).tp_flags;
@@ -1833,7 +1848,75 @@ pub mod o {
             }
             ffi::PyErr_Clear();
         }
-        Ok(r)
+        Ok((r.0, r.1.is_some()))
+    }
+
+    /// The vectorcall array of a call whose arguments are owned (args) or
+    /// borrowed (b: non-null where borrowed, oemit.c borrowable), from
+    /// index `from` on.
+    #[inline(always)]
+    unsafe fn fill_args<const N: usize>(args: &[Option<O>; N], b: &[P; N], from: usize) -> [P; N] {
+        let mut a: [P; N] = [null_mut(); N];
+        for i in from..N {
+            a[i] = if !b[i].is_null() { b[i] } else { args[i].as_ref().map_or(null_mut(), |o| o.p()) };
+        }
+        a
+    }
+
+    /// The null pointer of an owned argument's place in a call's borrowed
+    /// arguments (call_x).
+    pub const NP: P = null_mut();
+    /// The self of a method call: owned (method_c) or borrowed (method_cx).
+    pub trait Slf { fn sp(&self) -> P; }
+    impl Slf for Option<O> { #[inline(always)] fn sp(&self) -> P { self.as_ref().map_or(null_mut(), |o| o.p()) } }
+    impl Slf for P { #[inline(always)] fn sp(&self) -> P { *self } }
+
+    /// call_method with borrowed arguments (b) and self (method_cx).
+    #[inline]
+    pub unsafe fn call_method_x<const N: usize, S: Slf>(m: (O, S), args: [Option<O>; N], b: [P; N], kwnames: P) -> R<O> {
+        let (f, keep) = m;
+        let slf = keep.sp();
+        let mut a = fill_args(&args, &b, 2);
+        if N == 3 && kwnames.is_null() && f.p() == LIST_APPEND && !slf.is_null()
+            && ffi::PyList_CheckExact(slf) != 0 {
+            if ffi::PyList_Append(slf, a[2]) < 0 { return Err(X); }
+            return Ok(none());
+        }
+        let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        a[1] = slf;
+        let r = if !slf.is_null() {
+            vcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+        } else {
+            vcall(f.p(), a.as_ptr().add(2), (N - 2 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+        };
+        drop(args);
+        drop(keep);
+        O::own(r)
+    }
+
+    /// call (and callk, kwnames non-null) with borrowed arguments (b).
+    #[inline]
+    pub unsafe fn call_x<const N: usize>(f: O, args: [Option<O>; N], b: [P; N], kwnames: P) -> R<O> {
+        let mut a = fill_args(&args, &b, 1);
+        let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        if nkw == 0 {
+            if N == 2 && f.p() == BUILTIN_LEN {
+                let n = size_of_exact(a[1]);
+                if n >= 0 { return int_obj(n as i64); }
+            } else if N == 3 && f.p() == BUILTIN_ISINSTANCE
+                && ffi::Py_TYPE(a[1]) as P == a[2] {
+                return Ok(boolean(true));
+            }
+        }
+        let r = if ffi::Py_TYPE(f.p()) == std::ptr::addr_of_mut!(ffi::PyType_Type) {
+            construct(f.p(), a.as_mut_ptr(), N - 1 - nkw, kwnames)
+        } else if nkw == 0 {
+            vcall(f.p(), a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut())
+        } else {
+            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+        };
+        drop(args);
+        O::own(r)
     }
 
     /// CALL after LOAD_METHOD: args[0] and args[1] are free slots (self

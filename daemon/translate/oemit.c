@@ -232,6 +232,11 @@ static int ex_call_plain(struct oem *em, struct onode *n);
 static int consumer_of(const struct oem *em, const struct onode *n);
 static int ex_consume(struct oem *em, struct onode *n, int which);
 static int ex_method_call(struct oem *em, struct onode *n, int obj);
+static int ex_method_call_b(struct oem *em, struct onode *n, int obj,
+			    bool bo);
+static bool borrowable(struct oem *em, const struct onode *n);
+static bool is_simple(const struct onode *n);
+static int load_b(struct oem *em, struct onode *n);
 static int cond(struct oem *em, struct onode *n);
 static void store(struct oem *em, struct onode *target, int val);
 static void block(struct oem *em, struct oblock *b);
@@ -277,6 +282,57 @@ static int load_name(struct oem *em, struct onode *n)
 		emit_close(em->e, ";");
 		return tmp(em);
 	}
+}
+
+/* Whether every argument of n from i on is simple (cannot rebind a
+ * local). */
+static bool args_simple_from(const struct onode *n, size_t i)
+{
+	for (; i < n->nargs; i++)
+		if (!is_simple(n->args[i].v))
+			return false;
+	return true;
+}
+
+/* The arguments of a call without stars, left to right, into ts; bor[i]
+ * when argument i is borrowed (a constant, or a plain local no later
+ * argument can rebind: the callee cannot). Whether any is. */
+static bool call_args(struct oem *em, struct onode *n, int *ts, bool *bor)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n->nargs; i++) {
+		struct onode *v = n->args[i].v;
+		bor[i] = v->kind == ON_CONST ||
+			 (borrowable(em, v) && args_simple_from(n, i + 1));
+		ts[i] = bor[i] ? load_b(em, v) : ex(em, v);
+		any |= bor[i];
+	}
+	return any;
+}
+
+/* The owned and borrowed argument arrays of call_x / call_method_x after
+ * `free` free slots. */
+static void arg_arrays(struct buf *own, struct buf *bb, const int *ts,
+		       const bool *bor, size_t n, int free)
+{
+	buf_adds(own, "[");
+	buf_adds(bb, "[");
+	for (int i = 0; i < free; i++) {
+		buf_adds(own, i ? ", None" : "None");
+		buf_adds(bb, i ? ", o::NP" : "o::NP");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (bor[i]) {
+			buf_adds(own, ", None");
+			buf_addf(bb, ", t%d", ts[i]);
+		} else {
+			buf_addf(own, ", Some(t%d)", ts[i]);
+			buf_adds(bb, ", o::NP");
+		}
+	}
+	buf_adds(own, "]");
+	buf_adds(bb, "]");
 }
 
 /* [None, Some(t1), ...] for vectorcall (slot 0 free). */
@@ -479,14 +535,38 @@ static int ex_call_plain(struct oem *em, struct onode *n)
 		if (which >= 0)
 			return ex_consume(em, n, which);
 	}
-	if (simple && callee->kind == ON_ATTR)
-		return ex_method_call(em, n, ex(em, callee->a[0]));
+	if (simple && callee->kind == ON_ATTR) {
+		bool bo = borrowable(em, callee->a[0]) &&
+			  args_simple_from(n, 0);
+		return ex_method_call_b(em, n,
+					bo ? load_b(em, callee->a[0])
+					   : ex(em, callee->a[0]),
+					bo);
+	}
 	ts = xcalloc(n->nargs + 2, sizeof(int));
 	{
 		int f = ex(em, callee);
 		if (simple) {
-			for (size_t i = 0; i < n->nargs; i++)
-				ts[i] = ex(em, n->args[i].v);
+			bool *bor = xcalloc(n->nargs + 1, sizeof(bool));
+			if (call_args(em, n, ts, bor)) {
+				struct buf bb = BUF_INIT;
+				arg_arrays(&b, &bb, ts, bor, n->nargs, 1);
+				if (nkw)
+					r = emit_q(em, &n->pos,
+						   "o::call_x(t%d, %s, %s, "
+						   "K[%d])",
+						   f, b.data, bb.data,
+						   kwnames_const(em, n, nkw));
+				else
+					r = emit_q(em, &n->pos,
+						   "o::call_x(t%d, %s, %s, "
+						   "o::NP)",
+						   f, b.data, bb.data);
+				buf_release(&bb);
+				free(bor);
+				goto out;
+			}
+			free(bor);
 			arg_array(&b, ts, n->nargs);
 			if (!nkw) {
 				r = emit_q(em, &n->pos, "o::call(t%d, %s)", f,
@@ -560,23 +640,50 @@ out:
  * the arguments run, no bound method made), then the call. */
 static int ex_method_call(struct oem *em, struct onode *n, int obj)
 {
+	return ex_method_call_b(em, n, obj, false);
+}
+
+/* The same with obj borrowed (bo: an o::P of a plain local; the caller
+ * checked that no argument can rebind it), and arguments borrowed where
+ * they can be (call_args). */
+static int ex_method_call_b(struct oem *em, struct onode *n, int obj,
+			    bool bo)
+{
 	struct onode *callee = n->a[0];
 	struct buf b = BUF_INIT;
 	size_t nkw = 0;
 	int *ts = xcalloc(n->nargs + 1, sizeof(int));
+	bool *bor = xcalloc(n->nargs + 1, sizeof(bool));
 	int m = tmp(em), r;
+	bool any;
 
 	emit_open(em->e, "let t%d = {", m);
 	emit_line(em->e, "static mut MC: o::MC = o::MC::NEW;");
 	emit_line(em->e,
-		  "q!(cx, 'x%d, %s, o::method_c(t%d, K[%d], "
+		  "q!(cx, 'x%d, %s, o::method_c%s(t%d, K[%d], "
 		  "std::ptr::addr_of_mut!(MC)))",
-		  err_top(em), tbs(em, &callee->pos), obj, callee->name);
+		  err_top(em), tbs(em, &callee->pos), bo ? "x" : "", obj,
+		  callee->name);
 	emit_close(em->e, ";");
-	for (size_t i = 0; i < n->nargs; i++) {
-		ts[i] = ex(em, n->args[i].v);
+	any = call_args(em, n, ts, bor);
+	for (size_t i = 0; i < n->nargs; i++)
 		nkw += n->args[i].kind == OARG_KW;
+	if (bo || any) {
+		struct buf bb = BUF_INIT;
+		char kw[32] = "o::NP";
+		if (nkw)
+			snprintf(kw, sizeof(kw), "K[%d]",
+				 kwnames_const(em, n, nkw));
+		arg_arrays(&b, &bb, ts, bor, n->nargs, 2);
+		r = emit_q(em, &n->pos, "o::call_method_x(t%d, %s, %s, %s)", m,
+			   b.data, bb.data, kw);
+		buf_release(&bb);
+		free(ts);
+		free(bor);
+		buf_release(&b);
+		return r;
 	}
+	free(bor);
 	buf_adds(&b, "[None, None");
 	for (size_t i = 0; i < n->nargs; i++)
 		buf_addf(&b, ", Some(t%d)", ts[i]);

@@ -61,6 +61,54 @@ class Mortal:
     def __del__(self):
         EVENTS.append(("del", self.name))
 
+    def say(self, what, end="."):
+        EVENTS.append(("say", self.name, what, end))
+        return self.name + end
+
+
+def take(a, b, *, tag=""):
+    EVENTS.append(("take", a.name, b, tag))
+    return a.name
+
+
+def mortal_arg(n):
+    m = Mortal("old")
+    r = take(m, (m := Mortal("new")).name)
+    EVENTS.append(("after", r))
+    return r
+
+
+def mortal_kwarg(n):
+    m = Mortal("old")
+    r = take(m, 1, tag=(m := Mortal("new")).name)
+    EVENTS.append(("after", r))
+    return r
+
+
+def mortal_method(n):
+    m = Mortal("old")
+    r = m.say((m := Mortal("new")).name)
+    EVENTS.append(("after", r))
+    return r
+
+
+def mortal_method_kw(n):
+    m = Mortal("old")
+    r = m.say("x", end=(m := Mortal("new")).name)
+    EVENTS.append(("after", r))
+    return r
+
+
+def mortal_calls(n):
+    """Locals passed where nothing rebinds them (borrowed)."""
+    m = Mortal("one")
+    k = Mortal("two")
+    out = [take(m, k.name), take(k, n, tag="t"), m.say(n), m.say(n, end="!"),
+           k.say(m.name), len(EVENTS) > 0]
+    m = None
+    EVENTS.append(("rebound",))
+    return out
+
 
 def mortal_index(n):
     m = Mortal("old")
@@ -136,7 +184,9 @@ def set_attrs(obj, v):
 
 def scenario_mortal():
     del EVENTS[:]
-    out = [mortal_index(1), mortal_compare(2), mortal_aug(3)]
+    out = [mortal_index(1), mortal_compare(2), mortal_aug(3), mortal_arg(4),
+           mortal_kwarg(5), mortal_method(6), mortal_method_kw(7),
+           mortal_calls(8)]
     return out, list(EVENTS)
 
 
