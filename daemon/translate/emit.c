@@ -3158,6 +3158,22 @@ static void emit_assign(struct fe *f, struct st *s)
 		emit_str_case_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
 		emit_str_index_into(f, s->targets[0], s->value);
+	} else if (s->shape == SHAPE_STR_SLICE_INTO) {
+		buf_addf(&b, "%s.slice_into(&mut %s, ", strix(f, s->value->a[0]),
+			 var_of(f, s->targets[0])->rname);
+		for (int i = 1; i < 4; i++) {
+			struct ex *x = s->value->a[i];
+			if (i > 1)
+				buf_adds(&b, ", ");
+			if (!x) {
+				buf_adds(&b, "None");
+				continue;
+			}
+			buf_adds(&b, "Some(");
+			ex_i64(f, &b, x);
+			buf_addch(&b, ')');
+		}
+		emit_line(f->e, "%s)?;", b.data);
 	} else if (s->shape == SHAPE_TUPLE_INTO) {
 		emit_tuple_into(f, s->targets[0], s->value);
 	} else if (s->ntargets == 1 && s->targets[0]->kind == EX_NAME &&

@@ -926,6 +926,7 @@ static void dump_st_plan(struct buf *b, const struct st *s)
 	    [SHAPE_OUT_NEW] = " out_new",
 	    [SHAPE_STR_APPEND] = " str_append",
 	    [SHAPE_STR_INDEX_INTO] = " str_index_into",
+	    [SHAPE_STR_SLICE_INTO] = " str_slice_into",
 	    [SHAPE_STR_CASE_INTO] = " str_case_into",
 	    [SHAPE_TUPLE_INTO] = " tuple_into",
 	    [SHAPE_JAM] = " jam",

@@ -193,6 +193,7 @@ enum st_shape {
 	SHAPE_OUT_NEW,	      /* out = [] of the function's rt::PyOut */
 	SHAPE_STR_APPEND,     /* s = s + t, s += t on a str: push_str */
 	SHAPE_STR_INDEX_INTO, /* c = s[i] on strs: into c's buffer */
+	SHAPE_STR_SLICE_INTO, /* w = s[i:j] of a str with an rt::StrIx */
 	SHAPE_STR_CASE_INTO,  /* t = s.lower() / s.upper(): into t's buffer */
 	SHAPE_TUPLE_INTO,     /* t = (a[i], b[j]) of strs: clone_from */
 	SHAPE_JAM,	      /* for: two rows side by side (emit_jam) */

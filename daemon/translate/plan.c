@@ -632,6 +632,24 @@ static bool var_is_ref(const struct var *v)
 	return v->is_param && !ty_is_copy(v->ty) && !v->is_rebound;
 }
 
+/* w = s[i:j] (any step) of a str with an rt::StrIx into a str variable:
+ * cut into w's buffer (the bounds evaluated first). */
+static bool str_slice_into_ok(const struct ir_fn *fn, const struct ex *target,
+			      const struct ex *v)
+{
+	if (target->kind != EX_NAME ||
+	    fn->vars[target->var].ty->kind != TY_STR ||
+	    var_is_ref(&fn->vars[target->var]) || v->kind != EX_SLICE ||
+	    v->a[0]->kind != EX_NAME || v->a[0]->var == target->var ||
+	    !fn->vars[v->a[0]->var].is_strix)
+		return false;
+	for (int i = 1; i < 4; i++)
+		if (v->a[i] && (ex_has_comp(v->a[i]) ||
+				ex_mentions(v->a[i], target->var)))
+			return false;
+	return true;
+}
+
 /* t = s.lower() / s.upper() on str variables: reuse t's buffer. */
 static bool str_case_into_ok(const struct ir_fn *fn, const struct ex *target,
 			     const struct ex *v)
@@ -697,6 +715,8 @@ static enum st_shape assign_shape(const struct ir_fn *fn, struct st *s)
 		return SHAPE_STR_APPEND;
 	if (str_index_into_ok(fn, t, v))
 		return SHAPE_STR_INDEX_INTO;
+	if (str_slice_into_ok(fn, t, v))
+		return SHAPE_STR_SLICE_INTO;
 	if (str_case_into_ok(fn, t, v))
 		return SHAPE_STR_CASE_INTO;
 	if (tuple_into(fn, t, v))
@@ -1778,6 +1798,11 @@ static void chk_assign(struct pchk *p, struct st *s)
 		return;
 	case SHAPE_STR_INDEX_INTO:
 		chk_own(p, v->a[1]);
+		return;
+	case SHAPE_STR_SLICE_INTO:
+		for (int i = 1; i < 4; i++)
+			if (v->a[i])
+				chk_own(p, v->a[i]);
 		return;
 	case SHAPE_STR_CASE_INTO:
 		chk_own(p, v->a[0]);

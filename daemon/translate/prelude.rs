@@ -604,6 +604,27 @@ pub mod rt {
                 }
             }
         }
+        /// out = s[lo:hi:step], keeping out's buffer (the bounds are
+        /// evaluated before out is touched).
+        pub fn slice_into(&self, out: &mut String, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<()> {
+            match &self.chars {
+                None => {
+                    let (start, _, st, n) = slice_indices(self.s.len(), lo, hi, step)?;
+                    out.clear();
+                    if st == 1 { out.push_str(&self.s[start as usize..start as usize + n]); return Ok(()); }
+                    let b = self.s.as_bytes();
+                    let mut i = start;
+                    for _ in 0..n { out.push(b[i as usize] as char); i += st; }
+                }
+                Some(c) => {
+                    let (start, _, st, n) = slice_indices(c.len(), lo, hi, step)?;
+                    out.clear();
+                    let mut i = start;
+                    for _ in 0..n { out.push(c[i as usize]); i += st; }
+                }
+            }
+            Ok(())
+        }
         /// s[lo:hi:step] as a new Python str straight from the code
         /// points (no String in between); of one or no character it is
         /// CPython's own shared str, as slicing gives in Python. Only a

@@ -238,6 +238,22 @@ def word_lines(lines: list[str]) -> dict[str, list[int]]:
     return index
 
 
+def cut_words(s: str, k: int) -> list[str]:
+    """w = s[i:j] into w's buffer (StrIx slice_into), steps and negatives."""
+    out = []
+    w = "start"
+    for i in range(len(s)):
+        w = s[i:i + k]
+        out.append(w)
+        w = s[-i::k] if k else s[i:]
+        out.append(w + "|")
+        w = s[i:-1:-1]
+        out.append(w)
+    w = s[k:]
+    out.append(w)
+    return out
+
+
 INPUTS = {
     "vowel_classes": [
         ("",), ("hello World xyz",), ("\u0130stanbul \u00df \u1e9e",),
@@ -367,4 +383,7 @@ INPUTS = {
                  ("x", 4, ""), ("xyz", 2, "ab")],
     "word_lines": [([],), (["a b a", "", "b c", "c c a"],),
                    (["caf\u00e9 na\u00efve", "na\u00efve"],)],
+    "cut_words": [("", 2), ("abc", 1), ("h\u00e9llo w\u00f6rld", 3),
+                  ("abcdef", -2), ("\U0001f600ab", 2), ("abc", 0),
+                  ("xyz", 9)],
 }
