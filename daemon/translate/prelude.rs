@@ -1137,6 +1137,72 @@ pub mod rt {
             }
         });
         INT_LAYOUT.store(if ok { layout } else { 0 }, std::sync::atomic::Ordering::Relaxed);
+        if ok { unsafe { init_new_in_place(py, layout); } }
+    }
+    // ---- result items made in place ----
+    // The floats and ints of a result list (rt::ToPy) are made without the
+    // calls' generic paths: a float as PyFloat_FromDouble makes one when
+    // its free list is empty, an int of one 30-bit digit beyond the cached
+    // small ints as PyLong_FromLongLong makes it on 3.11 (_PyLong_New(1)):
+    // memory from PyObject_Malloc, reference count 1, the type (a static
+    // type: no reference taken), the value. Only on a 3.11 whose type
+    // objects give that layout (init_ints); the calls otherwise.
+    static NEW_IN_PLACE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    #[inline(always)]
+    pub unsafe fn float_new(v: f64) -> *mut ffi::PyObject {
+        if !NEW_IN_PLACE.load(std::sync::atomic::Ordering::Relaxed) { return ffi::PyFloat_FromDouble(v); }
+        let p = ffi::PyObject_Malloc(24) as *mut u8;
+        if p.is_null() { return ffi::PyErr_NoMemory(); }
+        *(p as *mut isize) = 1;
+        *(p as *mut *mut ffi::PyTypeObject).add(1) = std::ptr::addr_of_mut!(ffi::PyFloat_Type);
+        *(p.add(16) as *mut f64) = v;
+        p as *mut ffi::PyObject
+    }
+    #[inline(always)]
+    pub unsafe fn int_new(v: i64) -> *mut ffi::PyObject {
+        if (v > 256 || v < -5) && v.unsigned_abs() < 1 << 30
+            && NEW_IN_PLACE.load(std::sync::atomic::Ordering::Relaxed) {
+            let p = ffi::PyObject_Malloc(28) as *mut u8;
+            if p.is_null() { return ffi::PyErr_NoMemory(); }
+            *(p as *mut isize) = 1;
+            *(p as *mut *mut ffi::PyTypeObject).add(1) = std::ptr::addr_of_mut!(ffi::PyLong_Type);
+            *(p.add(16) as *mut isize) = if v < 0 { -1 } else { 1 };
+            *(p.add(24) as *mut u32) = v.unsigned_abs() as u32;
+            return p as *mut ffi::PyObject;
+        }
+        ffi::PyLong_FromLongLong(v)
+    }
+    /// Whether float_new and int_new may make objects in place: 3.11's
+    /// ints (ob_size and 30-bit digits, passed init_ints' test), and the
+    /// sizes the type objects give (a debug build's header is larger);
+    /// then objects made so must read back and compare equal to the
+    /// interpreter's own.
+    unsafe fn init_new_in_place(py: Python<'_>, layout: u8) -> bool {
+        let ft = std::ptr::addr_of_mut!(ffi::PyFloat_Type);
+        let lt = std::ptr::addr_of_mut!(ffi::PyLong_Type);
+        if layout != INT_SIZE || py.version_info() < (3, 11) || py.version_info() >= (3, 12)
+            || (*ft).tp_basicsize != 24 || (*lt).tp_basicsize != 24 || (*lt).tp_itemsize != 4 {
+            return false;
+        }
+        NEW_IN_PLACE.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut ok = true;
+        for x in [257i64, -6, 1 << 29, (1 << 30) - 1, -(1 << 30) + 1, 123456789] {
+            let (a, b) = (int_new(x), ffi::PyLong_FromLongLong(x));
+            ok &= !a.is_null() && !b.is_null() && ffi::PyLong_CheckExact(a) != 0
+                && ffi::PyObject_RichCompareBool(a, b, ffi::Py_EQ) == 1
+                && ffi::PyObject_Hash(a) == ffi::PyObject_Hash(b)
+                && ffi::PyLong_AsLongLong(a) == x;
+            for o in [a, b] { if !o.is_null() { ffi::Py_DECREF(o); } }
+        }
+        for x in [0.0f64, -0.0, 1.5, -2.25e300, f64::INFINITY] {
+            let a = float_new(x);
+            ok &= !a.is_null() && ffi::PyFloat_CheckExact(a) != 0
+                && ffi::PyFloat_AsDouble(a).to_bits() == x.to_bits();
+            if !a.is_null() { ffi::Py_DECREF(a); }
+        }
+        if !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); ok = false; }
+        NEW_IN_PLACE.store(ok, std::sync::atomic::Ordering::Relaxed);
+        ok
     }
     impl Ext for i64 {
         #[inline]
@@ -1338,10 +1404,10 @@ pub mod rt {
         unsafe fn to_py(self) -> *mut ffi::PyObject;
     }
     impl ToPy for f64 {
-        #[inline(always)] unsafe fn to_py(self) -> *mut ffi::PyObject { ffi::PyFloat_FromDouble(self) }
+        #[inline(always)] unsafe fn to_py(self) -> *mut ffi::PyObject { float_new(self) }
     }
     impl ToPy for i64 {
-        #[inline(always)] unsafe fn to_py(self) -> *mut ffi::PyObject { ffi::PyLong_FromLongLong(self) }
+        #[inline(always)] unsafe fn to_py(self) -> *mut ffi::PyObject { int_new(self) }
     }
     impl ToPy for bool {
         #[inline(always)]

@@ -206,6 +206,34 @@ def test_str_items_shared_as_python(path, name, index, workdir):
             assert got[i] is want[i], f"{name}: item {i} {want[i]!r}"
 
 
+def test_result_numbers_are_plain_objects(workdir):
+    """The ints and floats of a result list are made in place (prelude.rs
+    int_new, float_new): each must be what CPython makes, to the size,
+    the reference count, the hash and tracemalloc's record of it."""
+    import gc
+    import tracemalloc
+    _, pkg, orig, _ = build_module(HERE / "result_building.py", workdir)
+    xs = [1000, -7, 2 ** 29, -(2 ** 31), 5, 2 ** 40, -300, 250]
+    fs = [0.5, -0.0, 1e300, float("inf"), 3.0]
+    tracemalloc.start()
+    try:
+        for name, args in (("cumsum", (xs,)),
+                           ("diff", (fs,)), ("scale", (fs, 2.0))):
+            want = getattr(orig, name)(*args)
+            got = getattr(pkg, name)(*args)
+            assert same(want, got), name
+            for w, g in zip(want, got):
+                assert sys.getsizeof(g) == sys.getsizeof(w), (name, g)
+                assert sys.getrefcount(g) == sys.getrefcount(w), (name, g)
+                assert hash(g) == hash(w)
+                assert not gc.is_tracked(g)
+                assert (tracemalloc.get_object_traceback(g) is None) == \
+                    (tracemalloc.get_object_traceback(w) is None), (name, g)
+            del want, got
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_report(path, workdir):
     report, pkg, orig, warnings = build_module(path, workdir)
