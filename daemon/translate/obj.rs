@@ -70,6 +70,7 @@ pub mod o {
     static mut S_BUILTINS: P = null_mut();
     static mut S_CLASS: P = null_mut();
     static mut LIST_APPEND: P = null_mut();
+    static mut DICT_GET: P = null_mut();
     static mut S_INIT: P = null_mut();
     /// The interpreter's one-character strs of U+0000..U+00FF (what
     /// PyUnicode_FromOrdinal and s[i] return for them), or nulls.
@@ -129,6 +130,10 @@ pub mod o {
             let d = ffi::PyObject_GetAttrString(t, c"append".as_ptr());
             if d.is_null() { return Err(X); }
             LIST_APPEND = d;
+            let t = std::ptr::addr_of_mut!(ffi::PyDict_Type) as P;
+            let g = ffi::PyObject_GetAttrString(t, c"get".as_ptr());
+            if g.is_null() { return Err(X); }
+            DICT_GET = g;
         }
         ATTR_FAST = attr_selftest();
         RANGE_FAST = range_selftest();
@@ -1877,10 +1882,20 @@ pub mod o {
         let (f, keep) = m;
         let slf = keep.sp();
         let mut a = fill_args(&args, &b, 2);
+        // list.append(x) on a list: what PRECALL_NO_KW_LIST_APPEND does
         if N == 3 && kwnames.is_null() && f.p() == LIST_APPEND && !slf.is_null()
             && ffi::PyList_CheckExact(slf) != 0 {
             if ffi::PyList_Append(slf, a[2]) < 0 { return Err(X); }
             return Ok(none());
+        }
+        // d.get(k[, default]) of dict's own get: dict_get's look-up (the
+        // key hashed, errors raised) without the descriptor's call
+        if (N == 3 || N == 4) && kwnames.is_null() && f.p() == DICT_GET && !slf.is_null()
+            && ffi::PyDict_Check(slf) != 0 {
+            let v = ffi::PyDict_GetItemWithError(slf, a[2]);
+            if !v.is_null() { return Ok(O::borrow(v)); }
+            if !ffi::PyErr_Occurred().is_null() { return Err(X); }
+            return Ok(if N == 4 { O::borrow(a[3]) } else { none() });
         }
         let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
         a[1] = slf;
@@ -1923,29 +1938,8 @@ pub mod o {
     /// goes in args[1]); the last nkw entries are keyword values named by
     /// kwnames (or null).
     #[inline]
-    pub unsafe fn call_method<const N: usize>(m: (O, Option<O>), mut args: [Option<O>; N], kwnames: P) -> R<O> {
-        let (f, slf) = m;
-        // list.append(x) on a list: what PRECALL_NO_KW_LIST_APPEND does
-        if N == 3 && kwnames.is_null() && f.p() == LIST_APPEND {
-            if let (Some(l), Some(x)) = (&slf, &args[2]) {
-                if ffi::PyList_CheckExact(l.p()) != 0 {
-                    if ffi::PyList_Append(l.p(), x.p()) < 0 { return Err(X); }
-                    return Ok(none());
-                }
-            }
-        }
-        let bound = slf.is_some();
-        args[1] = slf;
-        let mut a: [P; N] = [null_mut(); N];
-        for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
-        let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
-        let r = if bound {
-            vcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
-        } else {
-            vcall(f.p(), a.as_ptr().add(2), (N - 2 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
-        };
-        drop(args);
-        O::own(r)
+    pub unsafe fn call_method<const N: usize>(m: (O, Option<O>), args: [Option<O>; N], kwnames: P) -> R<O> {
+        call_method_x(m, args, [null_mut(); N], kwnames)
     }
 
     /// _PyObject_FunctionStr: "mod.f()" for messages about a callable.
