@@ -209,7 +209,7 @@ def test_str_items_shared_as_python(path, name, index, workdir):
 def test_result_numbers_are_plain_objects(workdir):
     """The ints and floats of a result list are made in place (prelude.rs
     int_new, float_new): each must be what CPython makes, to the size,
-    the reference count, the hash and tracemalloc's record of it."""
+    the reference count and the hash, and traced by tracemalloc."""
     import gc
     import tracemalloc
     _, pkg, orig, _ = build_module(HERE / "result_building.py", workdir)
@@ -227,8 +227,12 @@ def test_result_numbers_are_plain_objects(workdir):
                 assert sys.getrefcount(g) == sys.getrefcount(w), (name, g)
                 assert hash(g) == hash(w)
                 assert not gc.is_tracked(g)
-                assert (tracemalloc.get_object_traceback(g) is None) == \
-                    (tracemalloc.get_object_traceback(w) is None), (name, g)
+                # made from PyObject_Malloc, which tracemalloc traces (a
+                # float CPython takes from its free list may predate the
+                # tracing; the cached small ints always do)
+                if not (type(g) is int and -5 <= g <= 256):
+                    assert tracemalloc.get_object_traceback(g) is not None, \
+                        (name, g)
             del want, got
     finally:
         tracemalloc.stop()
