@@ -126,6 +126,29 @@ static const char *strix(struct fe *f, const struct ex *x)
 
 static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
 
+/* An optional int operand as Rust's Option<i64>: None when absent. */
+static void opt_i64(struct fe *f, struct buf *b, struct ex *x)
+{
+	if (!x) {
+		buf_adds(b, "None");
+		return;
+	}
+	buf_adds(b, "Some(");
+	ex_i64(f, b, x);
+	buf_addch(b, ')');
+}
+
+/* The bounds of a slice x (a[1..3]) as three Option<i64>, a comma before
+ * each when `after` (they follow another argument). */
+static void slice_bounds(struct fe *f, struct buf *b, struct ex *x, bool after)
+{
+	for (int i = 1; i < 4; i++) {
+		if (after || i > 1)
+			buf_adds(b, ", ");
+		opt_i64(f, b, x->a[i]);
+	}
+}
+
 /* s[i] of a str with an rt::StrIx (an EX_INDEX): the Rust char. */
 static void strix_char(struct fe *f, struct buf *b, struct ex *x)
 {
@@ -1758,13 +1781,8 @@ static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 		}
 		ex_str(f, b, e->a[1]);
 		for (size_t i = 2; i < 4; i++) {
-			if (i >= e->n) {
-				buf_adds(b, ", None");
-				continue;
-			}
-			buf_adds(b, ", Some(");
-			ex_i64(f, b, e->a[i]);
-			buf_addch(b, ')');
+			buf_adds(b, ", ");
+			opt_i64(f, b, i < e->n ? e->a[i] : NULL);
 		}
 		buf_adds(b, m[0] == 'i' ? ", true)?" : ", false)?");
 		return;
@@ -2187,24 +2205,14 @@ static void print_slice_as(struct fe *f, struct buf *b, struct ex *x,
 {
 	const char *sx = x->a[0]->ty->kind == TY_STR ? strix(f, x->a[0]) : NULL;
 
-	if (sx)
+	if (sx) {
 		buf_addf(b, "%s.%s(", sx, meth);
-	else
+	} else {
 		buf_adds(b, x->a[0]->ty->kind == TY_STR ? "rt::sslice("
 							  : "rt::slice(");
-	if (!sx)
 		ex_ref(f, b, x->a[0]);
-	for (int i = 1; i < 4; i++) {
-		if (i > 1 || !sx)
-			buf_adds(b, ", ");
-		if (!x->a[i]) {
-			buf_adds(b, "None");
-			continue;
-		}
-		buf_adds(b, "Some(");
-		ex_i64(f, b, x->a[i]);
-		buf_addch(b, ')');
 	}
+	slice_bounds(f, b, x, !sx);
 	buf_adds(b, ")?");
 }
 
@@ -3159,20 +3167,9 @@ static void emit_assign(struct fe *f, struct st *s)
 	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
 		emit_str_index_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_STR_SLICE_INTO) {
-		buf_addf(&b, "%s.slice_into(&mut %s, ", strix(f, s->value->a[0]),
+		buf_addf(&b, "%s.slice_into(&mut %s", strix(f, s->value->a[0]),
 			 var_of(f, s->targets[0])->rname);
-		for (int i = 1; i < 4; i++) {
-			struct ex *x = s->value->a[i];
-			if (i > 1)
-				buf_adds(&b, ", ");
-			if (!x) {
-				buf_adds(&b, "None");
-				continue;
-			}
-			buf_adds(&b, "Some(");
-			ex_i64(f, &b, x);
-			buf_addch(&b, ')');
-		}
+		slice_bounds(f, &b, s->value, true);
 		emit_line(f->e, "%s)?;", b.data);
 	} else if (s->shape == SHAPE_TUPLE_INTO) {
 		emit_tuple_into(f, s->targets[0], s->value);

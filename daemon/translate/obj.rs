@@ -1610,26 +1610,7 @@ pub mod o {
     /// (PY_VECTORCALL_ARGUMENTS_OFFSET), the arguments follow.
     #[inline]
     pub unsafe fn call<const N: usize>(f: O, args: [Option<O>; N]) -> R<O> {
-        if N == 2 && f.p() == BUILTIN_LEN {
-            if let Some(x) = &args[1] {
-                let n = size_of_exact(x.p());
-                if n >= 0 { return int_obj(n as i64); }
-            }
-        } else if N == 3 && f.p() == BUILTIN_ISINSTANCE {
-            if let (Some(x), Some(c)) = (&args[1], &args[2]) {
-                // object_recursive_isinstance's first test
-                if ffi::Py_TYPE(x.p()) as P == c.p() { return Ok(boolean(true)); }
-            }
-        }
-        let mut a: [P; N] = [null_mut(); N];
-        for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
-        let r = if ffi::Py_TYPE(f.p()) == std::ptr::addr_of_mut!(ffi::PyType_Type) {
-            construct(f.p(), a.as_mut_ptr(), N - 1, null_mut())
-        } else {
-            vcall(f.p(), a.as_ptr().add(1), (N - 1) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, null_mut())
-        };
-        drop(args);
-        O::own(r)
+        call_x(f, args, [null_mut(); N], null_mut())
     }
 
     /// A vectorcall; one of our native functions is entered directly
@@ -1680,16 +1661,7 @@ pub mod o {
     /// named by the kwnames tuple.
     #[inline]
     pub unsafe fn callk<const N: usize>(f: O, args: [Option<O>; N], kwnames: P) -> R<O> {
-        let mut a: [P; N] = [null_mut(); N];
-        for i in 1..N { a[i] = args[i].as_ref().map_or(null_mut(), |o| o.p()); }
-        let nkw = ffi::PyTuple_GET_SIZE(kwnames) as usize;
-        let r = if ffi::Py_TYPE(f.p()) == std::ptr::addr_of_mut!(ffi::PyType_Type) {
-            construct(f.p(), a.as_mut_ptr(), N - 1 - nkw, kwnames)
-        } else {
-            ffi::PyObject_Vectorcall(f.p(), a.as_ptr().add(1), (N - 1 - nkw) | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
-        };
-        drop(args);
-        O::own(r)
+        call_x(f, args, [null_mut(); N], kwnames)
     }
 
     /// obj.name(args...) where evaluating the arguments cannot change

@@ -585,24 +585,9 @@ pub mod rt {
         /// s[lo:hi:step] from the code point index (sslice decodes the
         /// whole str for each slice).
         pub fn slice(&self, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<String> {
-            match &self.chars {
-                None => {
-                    let (start, _, st, n) = slice_indices(self.s.len(), lo, hi, step)?;
-                    if st == 1 { return Ok(self.s[start as usize..start as usize + n].to_string()); }
-                    let b = self.s.as_bytes();
-                    let mut out = String::with_capacity(n);
-                    let mut i = start;
-                    for _ in 0..n { out.push(b[i as usize] as char); i += st; }
-                    Ok(out)
-                }
-                Some(c) => {
-                    let (start, _, st, n) = slice_indices(c.len(), lo, hi, step)?;
-                    let mut out = String::with_capacity(n);
-                    let mut i = start;
-                    for _ in 0..n { out.push(c[i as usize]); i += st; }
-                    Ok(out)
-                }
-            }
+            let mut out = String::new();
+            self.slice_into(&mut out, lo, hi, step)?;
+            Ok(out)
         }
         /// out = s[lo:hi:step], keeping out's buffer (the bounds are
         /// evaluated before out is touched).
@@ -611,6 +596,7 @@ pub mod rt {
                 None => {
                     let (start, _, st, n) = slice_indices(self.s.len(), lo, hi, step)?;
                     out.clear();
+                    out.try_reserve(n).map_err(|_| Deopt)?;
                     if st == 1 { out.push_str(&self.s[start as usize..start as usize + n]); return Ok(()); }
                     let b = self.s.as_bytes();
                     let mut i = start;
@@ -619,6 +605,7 @@ pub mod rt {
                 Some(c) => {
                     let (start, _, st, n) = slice_indices(c.len(), lo, hi, step)?;
                     out.clear();
+                    out.try_reserve(n).map_err(|_| Deopt)?;
                     let mut i = start;
                     for _ in 0..n { out.push(c[i as usize]); i += st; }
                 }
@@ -1550,30 +1537,23 @@ pub mod rt {
         #[inline(always)]
         unsafe fn to_py(self) -> *mut ffi::PyObject { str_to_py(&self) }
     }
-    impl<A: ToPy> ToPy for (A,) {
-        unsafe fn to_py(self) -> *mut ffi::PyObject {
-            match obj_of(self.0) {
-                Ok(a) => tuple_raw([a]),
-                _ => std::ptr::null_mut(),
+    /// A tuple of native values: its items made left to right, then the
+    /// tuple (null when one fails; the others are released).
+    macro_rules! tuple_to_py {
+        ($($t:ident $i:tt),+) => {
+            impl<$($t: ToPy),+> ToPy for ($($t,)+) {
+                unsafe fn to_py(self) -> *mut ffi::PyObject {
+                    match ($(obj_of(self.$i),)+) {
+                        ($(Ok($t),)+) => tuple_raw([$($t),+]),
+                        _ => std::ptr::null_mut(),
+                    }
+                }
             }
-        }
+        };
     }
-    impl<A: ToPy, B: ToPy> ToPy for (A, B) {
-        unsafe fn to_py(self) -> *mut ffi::PyObject {
-            match (obj_of(self.0), obj_of(self.1)) {
-                (Ok(a), Ok(b)) => tuple_raw([a, b]),
-                _ => std::ptr::null_mut(),
-            }
-        }
-    }
-    impl<A: ToPy, B: ToPy, C: ToPy> ToPy for (A, B, C) {
-        unsafe fn to_py(self) -> *mut ffi::PyObject {
-            match (obj_of(self.0), obj_of(self.1), obj_of(self.2)) {
-                (Ok(a), Ok(b), Ok(c)) => tuple_raw([a, b, c]),
-                _ => std::ptr::null_mut(),
-            }
-        }
-    }
+    tuple_to_py!(A 0);
+    tuple_to_py!(A 0, B 1);
+    tuple_to_py!(A 0, B 1, C 2);
     /// A str as a new Python str: what PyUnicode_DecodeUTF8 gives, so the
     /// empty str and one-character Latin-1 strs are CPython's own shared
     /// objects, as a slice of that length is in Python.
