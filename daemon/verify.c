@@ -19,6 +19,18 @@
 #include "log.h"
 #include "pipeline.h"
 
+/*
+ * A function whose every profiled call was too big to keep as a sample
+ * (a method of an object that holds the whole program's million objects)
+ * gets one in the verify stage: the harness runs the workload once more,
+ * probed for those functions only (profile.py --capture-json), keeps the
+ * arguments of their first calls up to this many bytes pickled each, and
+ * stops the workload once it has them. The profile stage cannot afford
+ * it (its time stays within a few times the program's own): this costs a
+ * run of the workload up to those calls and a pickle of each.
+ */
+#define CAPTURE_BYTES (128 << 20)
+
 static const char *str_or(json_t *o, const char *key, const char *dflt)
 {
 	const char *v = json_string_value(json_object_get(o, key));
@@ -39,11 +51,16 @@ static char *failure_reason(json_t *f, const struct fn_result *rf)
 			       "generated inputs)");
 	if (!json_is_object(ff) && !rf->samples && rf->oversized &&
 	    !rf->unpicklable)
-		return xstrdup(
+		return xasprintf(
 		    "no call was captured to check it on: the arguments of "
 		    "every sampled call were larger than the profile's "
-		    "per-function sample budget (16 MB pickled); it stays in "
-		    "Python");
+		    "per-function sample budget (16 MB pickled), and those "
+		    "of its first call larger than the verify stage's "
+		    "capture budget (%d MB)%s; it stays in Python",
+		    CAPTURE_BYTES >> 20,
+		    json_integer_value(json_object_get(f, "captured")) < 0
+			? " or the capture run failed (see the job log)"
+			: "");
 	if (!json_is_object(ff) &&
 	    json_integer_value(json_object_get(f, "skipped_inputs")) > 0 &&
 	    !json_integer_value(json_object_get(f, "unloadable_samples")))
@@ -427,15 +444,47 @@ static double profiled_call_time(struct job_run *r, const char *q)
 	return n > 0 && cum > 0 && isfinite(cum) ? cum / (double)n : 0.0;
 }
 
+/* Wall seconds of the profiled workload's run (0 when unknown). */
+static double profiled_wall_time(struct job_run *r)
+{
+	double t = json_number_value(json_object_get(
+	    json_object_get(r->ps->profile, "workload"), "wall_time"));
+
+	return isfinite(t) && t > 0 ? t : 0.0;
+}
+
+/* The capture run's workload options, as the profile stage gave them
+ * (profile.py's --entry / --entry-cmd-json), as a JSON list. */
+static char *capture_workload_args(struct job_run *r)
+{
+	json_t *a = json_array();
+	json_t *entry = json_object_get(r->request, "entry");
+	json_t *cmd = json_object_get(r->request, "entry_cmd");
+	char *out;
+
+	if (json_is_string(entry)) {
+		json_array_append_new(a, json_string("--entry"));
+		json_array_append(a, entry);
+	} else if (cmd) {
+		char *text = json_dumps(cmd, JSON_COMPACT);
+		json_array_append_new(a, json_string("--entry-cmd-json"));
+		json_array_append_new(a, json_string(text));
+		free(text);
+	}
+	out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return out;
+}
+
 static void verify_run(struct job_run *r, void *arg)
 {
 	struct pipeline_state *ps = r->ps;
 	struct err err = ERR_INIT;
 	char *harness = NULL, *site = NULL, *samples = NULL, *out = NULL;
-	char *fns = NULL;
+	char *fns = NULL, *capture_harness = NULL, *capture_args = NULL;
 	json_t *list = json_array();
 	double call_secs = 0.0;
-	size_t i;
+	size_t i, ncapture = 0;
 
 	(void)arg;
 	if (harness_write("verify.py", r->work_dir, &harness, &err) < 0) {
@@ -452,16 +501,35 @@ static void verify_run(struct job_run *r, void *arg)
 			continue;
 		double call_time = profiled_call_time(r, f->name);
 		call_secs += fmin(60.0, 12.0 * call_time);
-		json_array_append_new(list, json_pack("{s:s, s:n, s:f}",
-						      "qualname", f->name,
-						      "signature", "call_time",
-						      call_time));
+		/* every profiled call too big to keep: capture one */
+		bool capture = r->ps->profile && !f->samples && f->calls &&
+			       f->oversized;
+		ncapture += capture;
+		json_array_append_new(
+		    list, json_pack("{s:s, s:n, s:f, s:b}", "qualname",
+				    f->name, "signature", "call_time",
+				    call_time, "capture", capture));
+	}
+	if (ncapture) {
+		if (harness_write("profile.py", r->work_dir, &capture_harness,
+				  &err) < 0) {
+			job_stage_done(r, STAGE_FAILED, err_msg(&err));
+			goto done;
+		}
+		capture_args = capture_workload_args(r);
+		/* the workload up to the calls, and each capture pickled and
+		 * checked on both sides */
+		call_secs += 60.0 + 3.0 * profiled_wall_time(r) +
+			     20.0 * (double)ncapture;
 	}
 	fns = json_dumps(list, JSON_COMPACT);
 	site = xasprintf("%s/site", r->work_dir);
 	samples = xasprintf("%s/samples.pkl", r->work_dir);
 	out = xasprintf("%s/verify.json", r->work_dir);
 	{
+		char capture_bytes[24];
+		snprintf(capture_bytes, sizeof(capture_bytes), "%d",
+			 CAPTURE_BYTES);
 		const char *args[] = {ps->python,
 				      harness,
 				      "--source",
@@ -476,10 +544,25 @@ static void verify_run(struct job_run *r, void *arg)
 				      fns,
 				      "--out",
 				      out,
+				      capture_harness ? "--capture-harness"
+						      : NULL,
+				      capture_harness,
+				      "--capture-args-json",
+				      capture_args,
+				      "--capture-bytes",
+				      capture_bytes,
 				      NULL};
-		job_progress(r, 30,
-			     "comparing Python and Rust on the captured "
-			     "and generated inputs");
+		if (ncapture)
+			job_progress(r, 30,
+				     "capturing the first calls of %zu "
+				     "function%s whose arguments were too "
+				     "big for the profile's samples, then "
+				     "comparing Python and Rust",
+				     ncapture, ncapture == 1 ? "" : "s");
+		else
+			job_progress(r, 30,
+				     "comparing Python and Rust on the "
+				     "captured and generated inputs");
 		const struct job_child child = {
 		    .args = args,
 		    .cwd = ps->src_dir,
@@ -491,6 +574,8 @@ static void verify_run(struct job_run *r, void *arg)
 done:
 	json_decref(list);
 	free(fns);
+	free(capture_harness);
+	free(capture_args);
 	free(harness);
 	free(site);
 	free(samples);

@@ -1462,11 +1462,21 @@ MIN_SAMPLES = 4
 
 
 def pickle_capped(value, limit, inline=False):
-    """pickle.dumps(value), or raise SampleTooBig past limit bytes."""
+    """pickle.dumps(value), or raise SampleTooBig past limit bytes.
+
+    The collector is off meanwhile: pickling a graph of a million objects
+    allocates enough (the memo) to run it again and again over the
+    program's every object (4.3 s with it, 2.1 s without, for 51 MB)."""
     out = CappedWriter(limit)
     pickler = SamplePickler(out, protocol=PICKLE_PROTOCOL)
     pickler.inline = inline
-    pickler.dump(value)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        pickler.dump(value)
+    finally:
+        if was_enabled:
+            gc.enable()
     return out.getvalue()
 
 
@@ -2624,7 +2634,7 @@ def probes_run(workload, recorder, tree, source_real):
         workload.run_once(state["func"])
 
     try:
-        run_guarded(body)
+        recorder.exit_info = run_guarded(body)
     finally:
         if saved_bootstrap is not None:
             threading.Thread._bootstrap_inner = saved_bootstrap
@@ -2638,6 +2648,112 @@ def probes_run(workload, recorder, tree, source_real):
         recorder.running = False
     recorder.finish()
     return True
+
+
+class CaptureRecorder(ProbeRecorder):
+    """The verify stage's capture run (--capture-json): samples of the
+    named functions only, their first max_samples calls each, under
+    limits the profile's run 2 cannot afford (a method of an object that
+    holds a million others pickles to 51 MB).  No types are recorded and
+    no other function is sampled.  Once every named function holds its
+    samples or has given up (one oversized or unpicklable call), the
+    samples are written and the process ends (finish_early): the rest of
+    the workload is not needed."""
+
+    def __init__(self, wanted, on_done, *args, **kwargs):
+        ProbeRecorder.__init__(self, *args, **kwargs)
+        self.wanted = set(wanted)
+        self.on_done = on_done
+        self.targets = [rec for rec in self.recs
+                        if rec.entry["qualname"] in self.wanted]
+        for k, rec in enumerate(self.slots):
+            if rec.entry["qualname"] not in self.wanted:
+                rec.given_up = True
+            # no size estimate first: the capped pickler decides (the
+            # walk's estimate of a graph of shared objects is far over
+            # its pickle, 5 GB for 51 MB)
+            rec.unsized = UNSIZED_GIVE_UP
+            self._install(k, rec, 0)
+        self.live[:] = self.schedules
+
+    def _sample(self, rec, info, values, n, key, point=True):
+        if rec.slots and 8 * rec.bytes > self.max_bytes:
+            # one call as big is enough: each costs seconds to pickle,
+            # and to load and compare on both sides of the check
+            rec.given_up = True
+        if rec.given_up:
+            if all(r.given_up for r in self.targets):
+                self.on_done(self)
+            return
+        before = (len(rec.slots), rec.oversized, rec.unpicklable)
+        ProbeRecorder._sample(self, rec, info, values, n, key, point)
+        if (rec.oversized, rec.unpicklable) != before[1:] or \
+                len(rec.slots) >= self.max_samples:
+            rec.given_up = True
+        if all(r.given_up for r in self.targets):
+            self.on_done(self)
+
+    def _thin(self, rec):
+        # the first calls are kept: nothing is thinned
+        return False
+
+
+def capture_report(recorder, started, exit_code=None, exception=None):
+    """The capture run's OUT.json document."""
+    funcs = {}
+    for rec in recorder.targets:
+        q = rec.entry["qualname"]
+        f = funcs.setdefault(q, {"samples": 0, "oversized": 0,
+                                 "unpicklable": 0, "sample_bytes": 0})
+        f["samples"] += len(rec.slots)
+        f["oversized"] += rec.oversized
+        f["unpicklable"] += rec.unpicklable
+        f["sample_bytes"] += rec.bytes
+    return {"capture": funcs, "exit_code": exit_code,
+            "exception": exception,
+            "seconds": time.perf_counter() - started}
+
+
+def capture_run(args, workload, tree, table, source_real):
+    """--capture-json: run the workload once, probed, taking only the
+    named functions' samples (CaptureRecorder); write SAMPLES.pkl and
+    OUT.json.  The program's stdout goes to /dev/null (verify reads
+    this process's)."""
+    try:
+        wanted = json.loads(args.capture_json)
+    except ValueError as exc:
+        raise HarnessError("--capture-json is not JSON: %s" % exc)
+    if not isinstance(wanted, list) or not all(
+            isinstance(q, str) for q in wanted):
+        raise HarnessError("--capture-json must be a list of qualnames")
+    started = time.perf_counter()
+
+    def write(recorder, report):
+        write_atomic(args.samples, collect_samples(recorder))
+        write_atomic(args.out, json.dumps(report, indent=1).encode())
+
+    def done(recorder):
+        # everything wanted is here: the rest of the workload is not
+        try:
+            write(recorder, capture_report(recorder, started))
+        except BaseException as exc:
+            sys.__stderr__.write("rustify profile harness: %s\n" % exc)
+            os._exit(2)
+        os._exit(0)
+
+    recorder = CaptureRecorder(wanted, done, source_real, table,
+                               args.max_samples, args.max_sample_bytes, 0,
+                               args.max_total_bytes)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sys.stdout.flush()
+        os.dup2(devnull, 1)
+    finally:
+        os.close(devnull)
+    if not probes_run(workload, recorder, tree, source_real):
+        raise HarnessError("the source could not be instrumented")
+    exit_code, exception = recorder.exit_info
+    write(recorder, capture_report(recorder, started, exit_code, exception))
 
 
 def collect_samples(recorder):
@@ -2748,6 +2864,9 @@ def parse_args(argv):
     # (where no sampler thread can start, or when asked)
     parser.add_argument("--timing-by", choices=("sampler", "cprofile"),
                         default="sampler")
+    # the verify stage's capture run (CaptureRecorder): a JSON list of
+    # qualnames whose first --max-samples calls are all it records
+    parser.add_argument("--capture-json", metavar="JSON")
     args = parser.parse_args(argv)
     if args.iterations < 1:
         parser.error("--iterations must be at least 1")
@@ -2784,6 +2903,9 @@ def run(args):
     _SOURCE[0] = source
     source_real = os.path.realpath(source)
     workload = Workload(args, source)
+    if args.capture_json is not None:
+        capture_run(args, workload, tree, table, source_real)
+        return
     if workload.kind == "main" and not has_main_block(tree) and \
             not has_toplevel_code(tree):
         info = {"kind": "none", "iterations": 0, "exit_code": None,

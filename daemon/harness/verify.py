@@ -14,6 +14,8 @@ Command line::
         --out OUT.json [--repeat-budget 1.0] [--call-timeout 2.0]
         [--check-budget 3.0]
         [--memory-headroom-mb 2048]
+        [--capture-harness PROFILE.py --capture-args-json '["--entry",
+            "mod:main"]' --capture-bytes 134217728]
 
 The two sides.  The original source is imported as a module named
 "_rustify_original_STEM" (so its __main__ block does not run) with its
@@ -86,6 +88,23 @@ size plus --memory-headroom-mb (0: no cap), so that huge edge values fail
 with MemoryError.  A call that raises SystemExit is an outcome like any
 other exception; KeyboardInterrupt stops the harness.
 
+Captured calls: a spec with "capture": true and no loadable sample (every
+call the profile sampled was over its size budget: a method of an object
+that holds the program's million objects) gets samples here.  With
+--capture-harness (profile.py), the harness runs the workload once more in
+a child (the profile's options --capture-args-json: --entry or
+--entry-cmd-json), probed for those functions only (profile.py
+--capture-json), which pickles the arguments of each one's first
+CAPTURE_CALLS calls (more than one only while they took under an eighth
+of --capture-bytes; none over it) and ends the workload once it has them.
+They are checked as captured samples are, but not timed (loading and
+freeing their copies takes seconds, and instances loaded from a pickle
+keep their attributes in a __dict__, so that a method runs slower on
+them than in the program: the whole-workload check times them, in the
+program).  The result of such a function has "captured": the number of
+calls captured (-1: the capture run failed; its stderr is in the job
+log).
+
 Module state: both sides' data globals carry over from one call to the
 next, as in a program.  When they differ before a call (after a failure,
 or an input the original timed out on), they are not compared on that
@@ -99,13 +118,17 @@ Time: comparing both sides walks the arguments' object graphs (for
 identity and mutation) on every input, which on a method of an object
 that holds the whole program's data costs a tenth of a second or more.
 Past --check-budget seconds on one function, once at least
-MIN_BUDGET_INPUTS inputs are checked, its remaining inputs are left out
-(counted in "inputs_left"), so that every function gets checked before
-the daemon's time runs out.
+MIN_BUDGET_INPUTS inputs are checked (or one that alone took longer
+than the budget), its remaining inputs are left out (counted in
+"inputs_left"), so that every function gets checked before the daemon's
+time runs out.  The collector is off while the harness labels and
+compares (GcOff), not while the functions run.
 
 Speed: rounds over the captured samples, each calling both functions once
 per sample (on fresh copies, GC off, output discarded), at least 5 rounds
-and more while the function's --repeat-budget seconds last; time per call
+(MIN_BIG_ROUNDS when the first alone took longer than the budget: the
+copies of a graph of a million objects take seconds to load) and more
+while the function's --repeat-budget seconds last; time per call
 is the median round time divided by the number of samples.
 
 OUT.json (written to a temporary file, then renamed)::
@@ -138,7 +161,8 @@ OUT.json (written to a temporary file, then renamed)::
                         sample is timed, in every round, but those a
                         side ran past its timeout on in the check),
                     "timed_signatures": ["(int, float)", ...] (the
-                        timed calls' argument types, at most 8)}]}
+                        timed calls' argument types, at most 8),
+                    "captured": int (specs with "capture" only)}]}
 
 verified is true when at least one input was checked and none failed.
 "import": the package (or the original) failed to import; "missing": the
@@ -164,6 +188,7 @@ import pickle
 import reprlib
 import signal
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -176,6 +201,7 @@ sys.path[:] = [p for p in sys.path
 
 REPR_LIMIT = 500
 MIN_ROUNDS = 5
+MIN_BIG_ROUNDS = 3
 MAX_ROUNDS = 1000
 MAX_VALUES_PER_PARAM = 40
 MAX_TIMEOUTS = 3
@@ -190,6 +216,10 @@ ACCEL_SLACK = 3.0
 CALL_TIME_SLACK = 3.0
 MAX_CALL_TIMEOUT = 60.0
 MIN_BUDGET_INPUTS = 3
+# Objects a timed call may leave behind before the collector runs.
+GC_CALL_OBJECTS = 20000
+# Calls of each function the capture run keeps (see "Captured calls").
+CAPTURE_CALLS = 2
 PICKLE_PROTOCOL = 4
 # Objects walked per side and call to label shared objects (identity),
 # and the part of them one module global may take.
@@ -1564,9 +1594,18 @@ class Side:
         self.snapshot = {}
 
     def unpickle(self, blob):
-        """A fresh copy of a pickled input, with this side's classes."""
-        return SampleUnpickler(io.BytesIO(blob), self.classes,
-                               self.aliases).load()
+        """A fresh copy of a pickled input, with this side's classes.
+
+        The collector is off meanwhile: loading a million objects with
+        it on ran it over and over (8.9 s, against 0.8 s without)."""
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return SampleUnpickler(io.BytesIO(blob), self.classes,
+                                   self.aliases).load()
+        finally:
+            if was_enabled:
+                gc.enable()
 
     def data_globals(self):
         """{name: value} of the module's data globals, in name order."""
@@ -1649,12 +1688,38 @@ class Outcome:
             return "raises " + type(self.exc).__name__
 
 
+class GcOff:
+    """The collector off for the harness's own work on a call's objects
+    (labelling, comparing: dicts and tuples by the million on a program
+    of a million objects, each batch of them running the collector over
+    everything again: 18 s to compare two such graphs, 7 s without).
+    The calls themselves run with it as the program left it."""
+
+    def __enter__(self):
+        self.was = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.was:
+            gc.enable()
+        return False
+
+
 def run_call(side, target, blob, timeout, with_globals):
-    """Call target on a fresh copy of the input, observing everything."""
+    """Call target on a fresh copy of the input, observing everything.
+
+    The copy is frozen (gc.freeze, undone by Checker.check) before the
+    call: the collector's passes during the call do not walk it, as
+    they do not walk what a program built long before it calls (a young
+    collection that moved a copy of a million objects cost more than the
+    call, and made the full collection that frees it 6 times slower)."""
     args, kwargs = side.unpickle(blob)
-    before = side.data_globals() if with_globals else {}
-    roots = target.labels(args, kwargs) + global_roots(before)
-    origins = Origins(roots)
+    gc.freeze()
+    with GcOff():
+        before = side.data_globals() if with_globals else {}
+        roots = target.labels(args, kwargs) + global_roots(before)
+        origins = Origins(roots)
     out = Outcome()
     out.args, out.kwargs, out.value, out.exc = args, kwargs, None, None
     output = Output()
@@ -1680,9 +1745,11 @@ def run_call(side, target, blob, timeout, with_globals):
     if out.status == "timeout":
         out.identity = []
         return out
-    after = target.labels(args, kwargs) + global_roots(out.globals or {}) + (
-        [("result", out.value)] if out.status == "ok" else [])
-    out.identity = identity_entries(after, origins)
+    with GcOff():
+        after = target.labels(args, kwargs) + global_roots(
+            out.globals or {}) + (
+            [("result", out.value)] if out.status == "ok" else [])
+        out.identity = identity_entries(after, origins)
     return out
 
 
@@ -1804,6 +1871,14 @@ class Checker:
         """
         if self.in_sync is None:
             self.sync_globals()
+        try:
+            return self._check(blob, timeouts)
+        finally:
+            # run_call froze each copy (see there): back to the
+            # collector, which frees them once unreachable
+            gc.unfreeze()
+
+    def _check(self, blob, timeouts):
         with_globals = self.in_sync
         self.timeout_used = timeouts[1]
         seeds = RandomStates()
@@ -1819,7 +1894,8 @@ class Checker:
         self.timeout_used = max(timeouts[1], ACCEL_SLACK * expected.seconds)
         got = run_call(self.accel, self.t_accel, blob, self.timeout_used,
                        with_globals)
-        failure = self.difference(expected, got, with_globals)
+        with GcOff():
+            failure = self.difference(expected, got, with_globals)
         if failure is None:
             return None
         kind, detail, path, exp_text, got_text = failure
@@ -1938,6 +2014,15 @@ def time_function(orig, accel, t_orig, t_accel, blobs, budget,
     gc_was_enabled = gc.isenabled()
     clock = time.perf_counter_ns
     pairs = ((orig, t_orig), (accel, t_accel))
+    # The collector is off while the rounds run, and runs after a call
+    # that left more than GC_CALL_OBJECTS objects, over the rounds' own
+    # objects only (what lives now is frozen): with it on, the copies of
+    # an object graph of a million objects each round left behind
+    # (cyclic: particles and their cells) made it walk everything again
+    # and again, 75 % of the harness's time.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     try:
         with Redirect(None):
             for blob in blobs:  # warm-up
@@ -1953,9 +2038,19 @@ def time_function(orig, accel, t_orig, t_accel, blobs, budget,
                         raise
                     except BaseException:
                         pass
+                    args = kwargs = None
+                    if gc.get_count()[0] > GC_CALL_OBJECTS:
+                        gc.collect()
             rounds = 0
-            while rounds < MIN_ROUNDS or (time.perf_counter() < deadline
+            # a round that alone takes the budget (a method of a graph of
+            # a million objects: each copy takes a second to load) makes
+            # MIN_BIG_ROUNDS enough
+            min_rounds = MIN_ROUNDS
+            started = time.perf_counter()
+            while rounds < min_rounds or (time.perf_counter() < deadline
                                           and rounds < MAX_ROUNDS):
+                if rounds == 1 and time.perf_counter() - started > budget:
+                    min_rounds = MIN_BIG_ROUNDS
                 totals = [0, 0]
                 for blob in blobs:
                     for i, (side, target) in enumerate(pairs):
@@ -1969,13 +2064,15 @@ def time_function(orig, accel, t_orig, t_accel, blobs, budget,
                         except BaseException:
                             pass
                         elapsed = clock() - start
-                        if gc_was_enabled:
-                            gc.enable()
                         totals[i] += elapsed
+                        args = kwargs = None
+                        if gc.get_count()[0] > GC_CALL_OBJECTS:
+                            gc.collect()
                 times_o.append(totals[0])
                 times_a.append(totals[1])
                 rounds += 1
     finally:
+        gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
     n = len(blobs)
@@ -2086,7 +2183,10 @@ def verify_function(spec, orig, accel, samples, args):
             own.append(sample)
     generated = []
     if func is not None:
-        for inp in generated_inputs(params, types_, own):
+        # not from a capture: inputs made from one are copies of a
+        # graph as big (the signature's own values are made still)
+        for inp in generated_inputs(
+                params, types_, [] if spec.get("captured_here") else own):
             try:
                 blob = pickle.dumps(inp, protocol=PICKLE_PROTOCOL)
                 orig.unpickle(blob)
@@ -2106,11 +2206,17 @@ def verify_function(spec, orig, accel, samples, args):
     # check (the timing rounds have no timeout)
     call_limit = call_timeout_for(spec, args.call_timeout)
     timeable = []
+    last_input = time.perf_counter()
     for source, group in (("samples_checked", blobs),
                           ("generated_checked", generated)):
         for blob in group:
-            if result["checked_inputs"] >= MIN_BUDGET_INPUTS and \
-                    time.perf_counter() > deadline:
+            now = time.perf_counter()
+            # past the budget: at least MIN_BUDGET_INPUTS inputs, or
+            # one when that one alone took longer than the budget
+            if now > deadline and (
+                    result["checked_inputs"] >= MIN_BUDGET_INPUTS or (
+                        result["checked_inputs"] >= 1
+                        and now - last_input > args.check_budget)):
                 result["inputs_left"] += 1
                 if group is blobs:
                     timeable.append(blob)
@@ -2120,6 +2226,7 @@ def verify_function(spec, orig, accel, samples, args):
             limit = call_limit
             if timeouts >= MAX_TIMEOUTS:
                 limit = min(limit, SHORT_TIMEOUT)
+            last_input = time.perf_counter()
             with guard:
                 outcome = checker.check(blob, (limit, call_limit))
             if outcome == "skip":
@@ -2140,6 +2247,13 @@ def verify_function(spec, orig, accel, samples, args):
     result["verified"] = (result["checked_inputs"] > 0
                           and result["failures"] == 0)
     info = {}
+    if spec.get("captured_here"):
+        # a capture's copies take seconds to load and free, and time
+        # it unlike the program's own objects (loaded instances have a
+        # __dict__ where the program's keep their values inline: 0.8 s
+        # against 0.36 s for World.move): the whole-workload check times
+        # it, in the program
+        timeable = []
     t_o, t_a = time_function(orig, accel, t_orig, t_accel, timeable,
                              args.repeat_budget, info)
     result["speedup_range"] = info["range"]
@@ -2213,6 +2327,9 @@ def run(args):
         return {"functions": [empty_result(s["qualname"], failure)
                               for s in specs]}
     samples = load_samples(args.samples, original, stem)
+    captured = capture_samples(args, specs, source, stem, samples)
+    for spec in specs:
+        spec["captured_here"] = captured.get(spec["qualname"], 0) > 0
     try:
         package = importlib.import_module(args.module)
     except BaseException as exc:
@@ -2226,11 +2343,72 @@ def run(args):
     results = []
     for spec in specs:
         results.append(verify_function(spec, orig, accel, samples, args))
+        if spec.get("capture"):
+            results[-1]["captured"] = captured.get(spec["qualname"], -1)
         # what is known so far, for a run the daemon stops at its time
         # limit ("complete": false)
         write_atomic(args.out, json.dumps(
             {"functions": results, "complete": False}, indent=1).encode())
     return {"functions": results, "complete": True}
+
+
+def capture_samples(args, specs, source, stem, samples):
+    """Run the capture (the module docstring's "Captured calls") for the
+    specs marked "capture" that have no sample; add what it took to
+    samples.  Returns {qualname: samples captured}; a qualname is
+    missing when the run failed."""
+    wanted = [s["qualname"] for s in specs if s.get("capture")
+              and not samples.get(s["qualname"])]
+    if not wanted or not args.capture_harness:
+        return {}
+    try:
+        workload = json.loads(args.capture_args_json or "[]")
+    except ValueError as exc:
+        raise HarnessError("--capture-args-json is not JSON: %s" % exc)
+    if not isinstance(workload, list) or not all(
+            isinstance(a, str) for a in workload):
+        raise HarnessError("--capture-args-json must be a list of strings")
+    folder = tempfile.mkdtemp(prefix="capture-",
+                              dir=os.path.dirname(os.path.abspath(args.out)))
+    out = os.path.join(folder, "capture.json")
+    pkl = os.path.join(folder, "capture.pkl")
+    cmd = [sys.executable, args.capture_harness, "--source", source,
+           "--name", stem, "--out", out, "--samples", pkl,
+           "--capture-json", json.dumps(wanted),
+           "--max-samples", str(CAPTURE_CALLS),
+           "--max-sample-bytes", str(args.capture_bytes),
+           "--max-total-bytes", str(args.capture_bytes * len(wanted))
+           ] + workload
+    found = {}
+    try:
+        # the workload's output is its own business: the child sends
+        # its stdout to /dev/null, its stderr (tracebacks) to the log
+        rc = subprocess.call(cmd, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL)
+        if rc != 0:
+            sys.__stderr__.write(
+                "rustify verify harness: the capture run exited %d\n" % rc)
+            return {}
+        with open(pkl, "rb") as f:
+            blobs = pickle.load(f)
+        for q in wanted:
+            got = blobs.get(q) or []
+            found[q] = len(got)
+            if got:
+                samples[q] = list(got)
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
+        sys.__stderr__.write("rustify verify harness: capture: %s\n" % exc)
+    finally:
+        for name in (out, pkl):
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
+    return found
 
 
 def write_atomic(path, data):
@@ -2263,6 +2441,9 @@ def parse_args(argv):
     parser.add_argument("--check-budget", type=float, default=3.0)
     parser.add_argument("--call-timeout", type=float, default=2.0)
     parser.add_argument("--memory-headroom-mb", type=float, default=2048)
+    parser.add_argument("--capture-harness")
+    parser.add_argument("--capture-args-json")
+    parser.add_argument("--capture-bytes", type=int, default=128 << 20)
     args = parser.parse_args(argv)
     if not (args.repeat_budget >= 0 and args.call_timeout > 0
             and math.isfinite(args.call_timeout)):
@@ -2288,4 +2469,10 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # OUT.json is written: no teardown (freeing the copies of a program
+    # of a million objects the checks leave behind took longer than
+    # checking them)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
