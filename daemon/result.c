@@ -18,6 +18,7 @@ void result_fn_init(struct fn_result *f, const char *name)
 	f->speedup_high = NAN;
 	f->time_original_ns = -1;
 	f->time_accelerated_ns = -1;
+	f->captured_calls = -1;
 }
 
 void result_fn_release(struct fn_result *f)
@@ -87,6 +88,9 @@ json_t *result_fn_to_json(const struct fn_result *f)
 				    json_string(f->verified_within));
 	json_object_set_new(o, "checked_inputs",
 			    json_integer(f->checked_inputs));
+	if (f->captured_calls >= 0)
+		json_object_set_new(o, "captured_calls",
+				    json_integer(f->captured_calls));
 	json_object_set_new(o, "speedup", num_or_null(f->speedup));
 	if (f->has_timing) {
 		json_object_set_new(
@@ -157,6 +161,10 @@ void result_fn_take_outcome(struct fn_result *f, json_t *e)
 						 e, "signature")));
 	f->checked_inputs =
 	    json_integer_value(json_object_get(e, "checked_inputs"));
+	f->captured_calls =
+	    json_is_integer(json_object_get(e, "captured_calls"))
+		? json_integer_value(json_object_get(e, "captured_calls"))
+		: -1;
 	f->has_timing = json_object_get(e, "timed_inputs") != NULL;
 	result_fn_take_timing(f, e);
 	json_decref(f->verify_failure);

@@ -28,6 +28,9 @@ struct fn_result {
 	bool is_verified;
 	char *verified_within; /* a nested def checked with its enclosing */
 	json_int_t checked_inputs;
+	/* calls verify captured itself (every profiled call was over the
+	 * sample budget); -1: it did not try */
+	json_int_t captured_calls;
 	bool has_timing; /* verify timed it: the fields below are set */
 	double speedup;	 /* NAN: not measured */
 	double speedup_low, speedup_high; /* NAN: no interval */

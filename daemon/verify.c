@@ -141,6 +141,10 @@ static void apply_verdict(struct fn_result *rf, json_t *f)
 	rf->is_verified = ok;
 	rf->checked_inputs =
 	    json_integer_value(json_object_get(f, "checked_inputs"));
+	if (json_is_integer(json_object_get(f, "captured"))) {
+		json_int_t n = json_integer_value(json_object_get(f, "captured"));
+		rf->captured_calls = n > 0 ? n : 0;
+	}
 	rf->has_timing = true;
 	result_fn_take_timing(rf, f);
 	if (ok) {
