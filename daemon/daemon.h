@@ -36,6 +36,8 @@ struct daemon_config {
 	size_t max_source;	/* bytes of a source file */
 	size_t max_log_lines; /* per job, beyond which lines are counted only */
 	size_t max_watch_dirs; /* watched directories over all watches */
+	/* bytes one call verify captures may pickle to (verify.c) */
+	size_t capture_max_bytes;
 	bool is_background;
 	bool is_default_socket; /* neither --socket nor $RUSTIFY_SOCKET */
 	int log_level;

@@ -57,6 +57,10 @@ static void usage(FILE *f)
 	    "                        (default STATE_DIR/cargo-target)\n"
 	    "  --max-watch-dirs N    directories watched at once, over all\n"
 	    "                        watches (default 4096)\n"
+	    "  --capture-max-bytes N largest pickled call the verify stage\n"
+	    "                        captures for a function whose profiled\n"
+	    "                        calls were all too big to keep (default\n"
+	    "                        134217728)\n"
 	    "  --version, --help\n");
 }
 
@@ -124,6 +128,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		O_LINES,
 		O_TARGET,
 		O_WDIRS,
+		O_CAPTURE,
 		O_VERSION,
 		O_HELP
 	};
@@ -144,6 +149,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 	    {"max-log-lines", required_argument, NULL, O_LINES},
 	    {"cargo-target-dir", required_argument, NULL, O_TARGET},
 	    {"max-watch-dirs", required_argument, NULL, O_WDIRS},
+	    {"capture-max-bytes", required_argument, NULL, O_CAPTURE},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
@@ -230,6 +236,11 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		case O_WDIRS:
 			if (parse_size("--max-watch-dirs", optarg, 1,
 				       &cfg->max_watch_dirs))
+				return 2;
+			break;
+		case O_CAPTURE:
+			if (parse_size("--capture-max-bytes", optarg, 1,
+				       &cfg->capture_max_bytes))
 				return 2;
 			break;
 		case O_VERSION:
@@ -341,6 +352,7 @@ static void config_defaults(struct daemon_config *cfg)
 	cfg->max_source = 8u << 20;
 	cfg->max_log_lines = 5000;
 	cfg->max_watch_dirs = WATCH_MAX_DIRS_DEFAULT;
+	cfg->capture_max_bytes = 128u << 20;
 	cfg->log_level = LOG_INFO;
 }
 

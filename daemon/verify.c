@@ -27,9 +27,9 @@
  * arguments of their first calls up to this many bytes pickled each, and
  * stops the workload once it has them. The profile stage cannot afford
  * it (its time stays within a few times the program's own): this costs a
- * run of the workload up to those calls and a pickle of each.
+ * run of the workload up to those calls and a pickle of each. The
+ * bytes one call may pickle to: rustifyd --capture-max-bytes (128 MB).
  */
-#define CAPTURE_BYTES (128 << 20)
 
 static const char *str_or(json_t *o, const char *key, const char *dflt)
 {
@@ -39,7 +39,8 @@ static const char *str_or(json_t *o, const char *key, const char *dflt)
 }
 
 /* Why a translated function that did not verify stays in Python. */
-static char *failure_reason(json_t *f, const struct fn_result *rf)
+static char *failure_reason(json_t *f, const struct fn_result *rf,
+			    size_t capture_max)
 {
 	json_t *ff = json_object_get(f, "first_failure");
 
@@ -56,8 +57,9 @@ static char *failure_reason(json_t *f, const struct fn_result *rf)
 		    "every sampled call were larger than the profile's "
 		    "per-function sample budget (16 MB pickled), and those "
 		    "of its first call larger than the verify stage's "
-		    "capture budget (%d MB)%s; it stays in Python",
-		    CAPTURE_BYTES >> 20,
+		    "capture budget (%zu bytes, rustifyd "
+		    "--capture-max-bytes)%s; it stays in Python",
+		    capture_max,
 		    json_integer_value(json_object_get(f, "captured")) < 0
 			? " or the capture run failed (see the job log)"
 			: "");
@@ -133,7 +135,8 @@ static char *slow_reason(json_t *f, bool *unclear)
 }
 
 /* The harness's verdict on one function, into a result entry. */
-static void apply_verdict(struct fn_result *rf, json_t *f)
+static void apply_verdict(struct fn_result *rf, json_t *f,
+			  size_t capture_max)
 {
 	bool ok = json_is_true(json_object_get(f, "verified"));
 	char *why;
@@ -164,7 +167,7 @@ static void apply_verdict(struct fn_result *rf, json_t *f)
 		free(why);
 		return;
 	}
-	why = failure_reason(f, rf);
+	why = failure_reason(f, rf, capture_max);
 	result_fn_set(&rf->reason, why);
 	free(why);
 	if (json_is_object(json_object_get(f, "first_failure"))) {
@@ -293,7 +296,8 @@ static void apply_verdicts(struct job_run *r, json_t *doc, size_t *nall,
 		*nok += json_is_true(json_object_get(f, "verified"));
 		for (k = 0; k < r->ps->nfns; k++)
 			if (!strcmp(r->ps->fns[k].name, q))
-				apply_verdict(&r->ps->fns[k], f);
+				apply_verdict(&r->ps->fns[k], f,
+					      r->d->cfg.capture_max_bytes);
 	}
 }
 
@@ -532,8 +536,8 @@ static void verify_run(struct job_run *r, void *arg)
 	out = xasprintf("%s/verify.json", r->work_dir);
 	{
 		char capture_bytes[24];
-		snprintf(capture_bytes, sizeof(capture_bytes), "%d",
-			 CAPTURE_BYTES);
+		snprintf(capture_bytes, sizeof(capture_bytes), "%zu",
+			 r->d->cfg.capture_max_bytes);
 		const char *args[] = {ps->python,
 				      harness,
 				      "--source",

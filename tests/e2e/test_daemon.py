@@ -160,7 +160,8 @@ def test_socket_path_too_long(daemons):
 
 def test_usage_errors_exit_2(daemons):
     for args in (["--jobs", "0"], ["--max-message", "abc"], ["--bogus"],
-                 ["--grace", "-1"], ["stray"]):
+                 ["--grace", "-1"], ["--capture-max-bytes", "0"],
+                 ["--capture-max-bytes", "12MB"], ["stray"]):
         d = daemons.new(args, start=False)
         d.start(wait=False)
         assert d.wait_exit() == 2, (args, d.log())

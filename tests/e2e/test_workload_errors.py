@@ -90,15 +90,33 @@ if __name__ == "__main__":
 
 
 def test_a_function_whose_arguments_are_too_big_to_capture_says_so(
-        conn, tmpdir_short):
+        daemons, tmpdir_short):
     # Store.total's self holds 2.5 million tuples: more than the profile's
-    # 16 MB per-function sample budget, so no call is captured to check
-    # it on, and the reason says that (not "could not be pickled").
+    # 16 MB per-function sample budget, and than the verify stage's
+    # capture budget on this daemon (1 MB), so no call is captured to
+    # check it on, and the reason says that (not "could not be pickled").
+    d = daemons.new(["--capture-max-bytes", "1048576"])
+    conn = d.connect()
     src = write(tmpdir_short, "huge.py", HUGE_ARGS)
     res = run(conn, {"file": src, "functions": ["Store.total"],
                      "measure_budget": 0})
     assert res["state"] == "done", res
     f = [x for x in res["functions"] if x["name"] == "Store.total"][0]
     assert f["translated"] and not f["verified"], f
+    assert f["captured_calls"] == 0, f
     assert "larger than the profile's per-function sample budget" in \
         f["reason"], f
+    assert "capture budget (1048576 bytes" in f["reason"], f
+
+
+def test_the_same_function_is_captured_under_the_default_budget(
+        conn, tmpdir_short):
+    # the daemon's default capture budget (128 MB) takes its first call:
+    # checked on it, the method is verified
+    src = write(tmpdir_short, "huge.py", HUGE_ARGS)
+    res = run(conn, {"file": src, "functions": ["Store.total"],
+                     "measure_budget": 0})
+    assert res["state"] == "done", res
+    f = [x for x in res["functions"] if x["name"] == "Store.total"][0]
+    assert f["translated"] and f["verified"], f
+    assert f["captured_calls"] == 1 and f["checked_inputs"] >= 1, f
