@@ -19,18 +19,6 @@
 #include "log.h"
 #include "pipeline.h"
 
-/*
- * A function whose every profiled call was too big to keep as a sample
- * (a method of an object that holds the whole program's million objects)
- * gets one in the verify stage: the harness runs the workload once more,
- * probed for those functions only (profile.py --capture-json), keeps the
- * arguments of their first calls up to this many bytes pickled each, and
- * stops the workload once it has them. The profile stage cannot afford
- * it (its time stays within a few times the program's own): this costs a
- * run of the workload up to those calls and a pickle of each. The
- * bytes one call may pickle to: rustifyd --capture-max-bytes (128 MB).
- */
-
 static const char *str_or(json_t *o, const char *key, const char *dflt)
 {
 	const char *v = json_string_value(json_object_get(o, key));
@@ -145,7 +133,8 @@ static void apply_verdict(struct fn_result *rf, json_t *f,
 	rf->checked_inputs =
 	    json_integer_value(json_object_get(f, "checked_inputs"));
 	if (json_is_integer(json_object_get(f, "captured"))) {
-		json_int_t n = json_integer_value(json_object_get(f, "captured"));
+		json_int_t n =
+		    json_integer_value(json_object_get(f, "captured"));
 		rf->captured_calls = n > 0 ? n : 0;
 	}
 	rf->has_timing = true;
@@ -461,8 +450,20 @@ static double profiled_wall_time(struct job_run *r)
 	return isfinite(t) && t > 0 ? t : 0.0;
 }
 
-/* The capture run's workload options, as the profile stage gave them
- * (profile.py's --entry / --entry-cmd-json), as a JSON list. */
+/*
+ * A function whose every profiled call was too big to keep as a sample
+ * (a method of an object that holds the whole program's million objects)
+ * gets samples in the verify stage: the harness runs the workload once
+ * more, probed for those functions only (profile.py --capture-json),
+ * keeps the arguments of their first calls up to rustifyd
+ * --capture-max-bytes (128 MB) pickled each, and stops the workload once
+ * it has them. The profile stage cannot afford it (its time stays within
+ * a few times the program's own): this costs a run of the workload up to
+ * those calls and a pickle of each.
+ *
+ * The capture run's workload options, as the profile stage gave them
+ * (profile.py's --entry / --entry-cmd-json), as a JSON list.
+ */
 static char *capture_workload_args(struct job_run *r)
 {
 	json_t *a = json_array();

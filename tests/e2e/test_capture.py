@@ -77,3 +77,20 @@ def test_methods_of_a_big_object_are_captured_and_verified(conn,
                        text=True, cwd=tmpdir_short)
     assert (a.returncode, a.stdout, a.stderr) == (
         b.returncode, b.stdout, b.stderr)
+
+
+def test_capture_runs_the_entry_the_job_names(conn, tmpdir_short):
+    # no main block: the workload is --entry's function, and the capture
+    # run calls it as the profile did
+    body = LEDGER.split('if __name__ == "__main__":')[0]
+    src = write(tmpdir_short, "ledger_entry.py", body + '''
+def run():
+    led = Ledger(2400000)
+    led.apply(1.5)
+    return led.balance()
+''')
+    res = run(conn, {"file": src, "functions": ["Ledger.balance"],
+                     "entry": "ledger_entry:run", "measure_budget": 0})
+    assert res["state"] == "done", res
+    f = fn(res, "Ledger.balance")
+    assert f["captured_calls"] == 1 and f["verified"] is True, f
