@@ -492,7 +492,7 @@ static void verify_run(struct job_run *r, void *arg)
 	char *harness = NULL, *site = NULL, *samples = NULL, *out = NULL;
 	char *fns = NULL, *capture_harness = NULL, *capture_args = NULL;
 	json_t *list = json_array();
-	double call_secs = 0.0;
+	double call_secs = 0.0, capture_secs = 0.0;
 	size_t i, ncapture = 0;
 
 	(void)arg;
@@ -526,19 +526,21 @@ static void verify_run(struct job_run *r, void *arg)
 			goto done;
 		}
 		capture_args = capture_workload_args(r);
-		/* the workload up to the calls, and each capture pickled and
-		 * checked on both sides */
-		call_secs += 60.0 + 3.0 * profiled_wall_time(r) +
-			     20.0 * (double)ncapture;
+		/* the workload up to the calls (stopped past that), and each
+		 * capture pickled and checked on both sides */
+		capture_secs = 60.0 + 3.0 * profiled_wall_time(r);
+		call_secs += capture_secs + 20.0 * (double)ncapture;
 	}
 	fns = json_dumps(list, JSON_COMPACT);
 	site = xasprintf("%s/site", r->work_dir);
 	samples = xasprintf("%s/samples.pkl", r->work_dir);
 	out = xasprintf("%s/verify.json", r->work_dir);
 	{
-		char capture_bytes[24];
+		char capture_bytes[24], capture_timeout[32];
 		snprintf(capture_bytes, sizeof(capture_bytes), "%zu",
 			 r->d->cfg.capture_max_bytes);
+		snprintf(capture_timeout, sizeof(capture_timeout), "%.0f",
+			 capture_secs);
 		const char *args[] = {ps->python,
 				      harness,
 				      "--source",
@@ -560,6 +562,8 @@ static void verify_run(struct job_run *r, void *arg)
 				      capture_args,
 				      "--capture-bytes",
 				      capture_bytes,
+				      "--capture-timeout",
+				      capture_timeout,
 				      NULL};
 		if (ncapture)
 			job_progress(r, 30,

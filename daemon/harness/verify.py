@@ -15,7 +15,8 @@ Command line::
         [--check-budget 3.0]
         [--memory-headroom-mb 2048]
         [--capture-harness PROFILE.py --capture-args-json '["--entry",
-            "mod:main"]' --capture-bytes 134217728]
+            "mod:main"]' --capture-bytes 134217728
+            --capture-timeout 300]
 
 The two sides.  The original source is imported as a module named
 "_rustify_original_STEM" (so its __main__ block does not run) with its
@@ -96,7 +97,8 @@ a child (the profile's options --capture-args-json: --entry or
 --entry-cmd-json), probed for those functions only (profile.py
 --capture-json), which pickles the arguments of each one's first
 CAPTURE_CALLS calls (more than one only while they took under an eighth
-of --capture-bytes; none over it) and ends the workload once it has them.
+of --capture-bytes; none over it; the run is stopped past
+--capture-timeout seconds) and ends the workload once it has them.
 They are checked as captured samples are, but not timed (loading and
 freeing their copies takes seconds, and instances loaded from a pickle
 keep their attributes in a __dict__, so that a method runs slower on
@@ -2383,8 +2385,15 @@ def capture_samples(args, specs, source, stem, samples):
     try:
         # the workload's output is its own business: the child sends
         # its stdout to /dev/null, its stderr (tracebacks) to the log
-        rc = subprocess.call(cmd, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL)
+        try:
+            rc = subprocess.call(cmd, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL,
+                                 timeout=args.capture_timeout)
+        except subprocess.TimeoutExpired:
+            sys.__stderr__.write(
+                "rustify verify harness: the capture run took longer than "
+                "%g s and was stopped\n" % args.capture_timeout)
+            return {}
         if rc != 0:
             sys.__stderr__.write(
                 "rustify verify harness: the capture run exited %d\n" % rc)
@@ -2444,6 +2453,7 @@ def parse_args(argv):
     parser.add_argument("--capture-harness")
     parser.add_argument("--capture-args-json")
     parser.add_argument("--capture-bytes", type=int, default=128 << 20)
+    parser.add_argument("--capture-timeout", type=float, default=300.0)
     args = parser.parse_args(argv)
     if not (args.repeat_budget >= 0 and args.call_timeout > 0
             and math.isfinite(args.call_timeout)):

@@ -90,7 +90,7 @@ def package(tmp, name, patch=""):
 
 
 def verify(prog, pkg_dir, module, names, capture_bytes=1 << 20,
-           harness=PROFILE, workload=()):
+           harness=PROFILE, workload=(), capture_timeout=120):
     tmp, src = prog
     out = tmp / ("v-%s.json" % module)
     functions = [{"qualname": n, "signature": None, "capture": True}
@@ -102,7 +102,8 @@ def verify(prog, pkg_dir, module, names, capture_bytes=1 << 20,
          "--repeat-budget", "0.02", "--call-timeout", "5",
          "--capture-harness", str(harness),
          "--capture-args-json", json.dumps(list(workload)),
-         "--capture-bytes", str(capture_bytes)],
+         "--capture-bytes", str(capture_bytes),
+         "--capture-timeout", str(capture_timeout)],
         cwd=str(tmp), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     # the workload's output is not the harness's
@@ -208,3 +209,15 @@ def test_a_failed_capture_run_is_reported(prog, tmp_path):
     assert r["captured"] == -1
     assert r["verified"] is False and r["checked_inputs"] == 0
     assert "capture run exited 3" in err
+
+
+def test_a_capture_run_that_does_not_end_is_stopped(prog, tmp_path):
+    tmp, _ = prog
+    hangs = tmp_path / "hangs.py"
+    hangs.write_text("import time\ntime.sleep(600)\n")
+    pkg = package(tmp, "store_hangs")
+    got, err = verify(prog, pkg, "store_hangs", ["Store.scale"],
+                      harness=hangs, capture_timeout=1)
+    r = got["Store.scale"]
+    assert r["captured"] == -1 and r["verified"] is False
+    assert "took longer than 1 s and was stopped" in err
