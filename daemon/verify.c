@@ -38,6 +38,24 @@ static char *failure_reason(json_t *f, const struct fn_result *rf,
 			       "it stays in Python until verified (annotate "
 			       "every parameter to have it checked on "
 			       "generated inputs)");
+	const char *missed = str_or(f, "capture_missed", "");
+	if (!json_is_object(ff) && !rf->samples && rf->oversized &&
+	    !strcmp(missed, "unpicklable"))
+		return xstrdup(
+		    "no call was captured to check it on: the arguments of "
+		    "every sampled call were larger than the profile's "
+		    "per-function sample budget (16 MB pickled), and those "
+		    "of its first call, captured in the verify stage, could "
+		    "not be pickled (open files, sockets, generators, locks, "
+		    "...); it stays in Python");
+	if (!json_is_object(ff) && !rf->samples && rf->oversized &&
+	    !strcmp(missed, "not called"))
+		return xstrdup(
+		    "no call was captured to check it on: the arguments of "
+		    "every sampled call were larger than the profile's "
+		    "per-function sample budget (16 MB pickled), and the "
+		    "verify stage's run of the workload ended without "
+		    "calling it; it stays in Python");
 	if (!json_is_object(ff) && !rf->samples && rf->oversized &&
 	    !rf->unpicklable)
 		return xasprintf(

@@ -105,7 +105,9 @@ keep their attributes in a __dict__, so that a method runs slower on
 them than in the program: the whole-workload check times them, in the
 program).  The result of such a function has "captured": the number of
 calls captured (-1: the capture run failed; its stderr is in the job
-log).
+log), and with none, "capture_missed": "oversized" (over
+--capture-bytes), "unpicklable" or "not called" (the run ended before
+its first call).
 
 Module state: both sides' data globals carry over from one call to the
 next, as in a program.  When they differ before a call (after a failure,
@@ -164,7 +166,8 @@ OUT.json (written to a temporary file, then renamed)::
                         side ran past its timeout on in the check),
                     "timed_signatures": ["(int, float)", ...] (the
                         timed calls' argument types, at most 8),
-                    "captured": int (specs with "capture" only)}]}
+                    "captured": int (specs with "capture" only),
+                    "capture_missed": str (none captured: why)}]}
 
 verified is true when at least one input was checked and none failed.
 "import": the package (or the original) failed to import; "missing": the
@@ -2329,7 +2332,7 @@ def run(args):
         return {"functions": [empty_result(s["qualname"], failure)
                               for s in specs]}
     samples = load_samples(args.samples, original, stem)
-    captured = capture_samples(args, specs, source, stem, samples)
+    captured, missed = capture_samples(args, specs, source, stem, samples)
     for spec in specs:
         spec["captured_here"] = captured.get(spec["qualname"], 0) > 0
     try:
@@ -2346,7 +2349,10 @@ def run(args):
     for spec in specs:
         results.append(verify_function(spec, orig, accel, samples, args))
         if spec.get("capture"):
-            results[-1]["captured"] = captured.get(spec["qualname"], -1)
+            q = spec["qualname"]
+            results[-1]["captured"] = captured.get(q, -1)
+            if q in missed:
+                results[-1]["capture_missed"] = missed[q]
         # what is known so far, for a run the daemon stops at its time
         # limit ("complete": false)
         write_atomic(args.out, json.dumps(
@@ -2357,12 +2363,13 @@ def run(args):
 def capture_samples(args, specs, source, stem, samples):
     """Run the capture (the module docstring's "Captured calls") for the
     specs marked "capture" that have no sample; add what it took to
-    samples.  Returns {qualname: samples captured}; a qualname is
-    missing when the run failed."""
+    samples.  Returns ({qualname: samples captured}, {qualname: why none
+    was: "oversized", "unpicklable", "not called"}); a qualname is
+    missing from both when the run failed."""
     wanted = [s["qualname"] for s in specs if s.get("capture")
               and not samples.get(s["qualname"])]
     if not wanted or not args.capture_harness:
-        return {}
+        return {}, {}
     try:
         workload = json.loads(args.capture_args_json or "[]")
     except ValueError as exc:
@@ -2381,7 +2388,7 @@ def capture_samples(args, specs, source, stem, samples):
            "--max-sample-bytes", str(args.capture_bytes),
            "--max-total-bytes", str(args.capture_bytes * len(wanted))
            ] + workload
-    found = {}
+    found, missed = {}, {}
     try:
         # the workload's output is its own business: the child sends
         # its stdout to /dev/null, its stderr (tracebacks) to the log
@@ -2393,18 +2400,25 @@ def capture_samples(args, specs, source, stem, samples):
             sys.__stderr__.write(
                 "rustify verify harness: the capture run took longer than "
                 "%g s and was stopped\n" % args.capture_timeout)
-            return {}
+            return {}, {}
         if rc != 0:
             sys.__stderr__.write(
                 "rustify verify harness: the capture run exited %d\n" % rc)
-            return {}
+            return {}, {}
         with open(pkl, "rb") as f:
             blobs = pickle.load(f)
+        with open(out, "rb") as f:
+            report = json.loads(f.read().decode()).get("capture") or {}
         for q in wanted:
             got = blobs.get(q) or []
             found[q] = len(got)
             if got:
                 samples[q] = list(got)
+            else:
+                why = report.get(q) or {}
+                missed[q] = (
+                    "unpicklable" if why.get("unpicklable") else
+                    "oversized" if why.get("oversized") else "not called")
     except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
         sys.__stderr__.write("rustify verify harness: capture: %s\n" % exc)
     finally:
@@ -2417,7 +2431,7 @@ def capture_samples(args, specs, source, stem, samples):
             os.rmdir(folder)
         except OSError:
             pass
-    return found
+    return found, missed
 
 
 def write_atomic(path, data):

@@ -41,7 +41,18 @@ class Store:
         self.log.append(k)
 
 
+def guarded(lock, n):
+    with lock:
+        return n + 1
+
+
+def never(x):
+    return x
+
+
 def main():
+    import threading
+    guarded(threading.Lock(), 1)
     s = Store(4000)
     for k in (2.0, 3.0, 4.0):
         s.scale(k)
@@ -193,9 +204,21 @@ def test_calls_over_the_capture_budget_stay_unchecked(prog):
     got, _ = verify(prog, pkg, "store_small", ["Store.scale"],
                     capture_bytes=3000)
     r = got["Store.scale"]
-    assert r["captured"] == 0
+    assert r["captured"] == 0 and r["capture_missed"] == "oversized"
     assert r["verified"] is False and r["checked_inputs"] == 0
     assert r["first_failure"] is None
+
+
+def test_why_no_call_was_captured(prog):
+    tmp, _ = prog
+    pkg = package(tmp, "store_why")
+    got, _ = verify(prog, pkg, "store_why", ["guarded", "never"])
+    assert got["guarded"]["captured"] == 0
+    assert got["guarded"]["capture_missed"] == "unpicklable"
+    assert got["never"]["captured"] == 0
+    assert got["never"]["capture_missed"] == "not called"
+    for r in got.values():
+        assert r["verified"] is False and r["checked_inputs"] == 0
 
 
 def test_a_failed_capture_run_is_reported(prog, tmp_path):
