@@ -133,7 +133,10 @@ per sample (on fresh copies, GC off, output discarded), at least 5 rounds
 (MIN_BIG_ROUNDS when the first alone took longer than the budget: the
 copies of a graph of a million objects take seconds to load) and more
 while the function's --repeat-budget seconds last; time per call
-is the median round time divided by the number of samples.
+is the median round time divided by the number of samples.  Each copy
+is made before the last one is freed (what the call allocates then
+finds freed memory, as in a running program), and the collector runs
+between calls once GC_CALL_OBJECTS objects were made.
 
 OUT.json (written to a temporary file, then renamed)::
 
