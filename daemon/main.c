@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,49 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 	return 0;
 }
 
+/* The options that take a size (parse_size) or seconds (parse_seconds),
+ * and where in the configuration each goes. */
+struct num_opt {
+	const char *name; /* the long option's */
+	size_t min;	  /* the least size; 0: seconds, a double */
+	size_t offset;	  /* of the field in struct daemon_config */
+};
+
+#define CFG_AT(field) offsetof(struct daemon_config, field)
+static const struct num_opt num_opts[] = {
+    {"max-message", 64, CFG_AT(max_message)},
+    {"max-connections", 1, CFG_AT(max_connections)},
+    {"max-outbuf", 1024, CFG_AT(max_outbuf)},
+    {"max-queue", 1, CFG_AT(max_queue)},
+    {"max-source", 1, CFG_AT(max_source)},
+    {"max-log-lines", 1, CFG_AT(max_log_lines)},
+    {"max-watch-dirs", 1, CFG_AT(max_watch_dirs)},
+    {"capture-max-bytes", 1, CFG_AT(capture_max_bytes)},
+    {"grace", 0, CFG_AT(grace)},
+    {"profile-timeout", 0, CFG_AT(profile_timeout)},
+    {"build-timeout", 0, CFG_AT(build_timeout)},
+};
+#undef CFG_AT
+
+/* A num_opts option's value into cfg; -1 (said on stderr) when bad. */
+static int parse_num_opt(const char *name, const char *v,
+			 struct daemon_config *cfg)
+{
+	for (size_t i = 0; i < sizeof(num_opts) / sizeof(num_opts[0]); i++) {
+		const struct num_opt *o = &num_opts[i];
+		char flag[64];
+		char *at = (char *)cfg + o->offset;
+
+		if (strcmp(o->name, name))
+			continue;
+		snprintf(flag, sizeof(flag), "--%s", o->name);
+		if (o->min)
+			return parse_size(flag, v, o->min, (size_t *)at);
+		return parse_seconds(flag, v, (double *)at);
+	}
+	return -1;
+}
+
 static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 {
 	enum {
@@ -117,18 +161,8 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 		O_BG,
 		O_LOG,
 		O_JOBS,
-		O_MSG,
-		O_CONNS,
-		O_OUTBUF,
-		O_QUEUE,
-		O_GRACE,
-		O_PTIME,
-		O_BTIME,
-		O_SRC,
-		O_LINES,
+		O_NUM, /* one of num_opts */
 		O_TARGET,
-		O_WDIRS,
-		O_CAPTURE,
 		O_VERSION,
 		O_HELP
 	};
@@ -138,26 +172,26 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 	    {"background", no_argument, NULL, O_BG},
 	    {"log-level", required_argument, NULL, O_LOG},
 	    {"jobs", required_argument, NULL, O_JOBS},
-	    {"max-message", required_argument, NULL, O_MSG},
-	    {"max-connections", required_argument, NULL, O_CONNS},
-	    {"max-outbuf", required_argument, NULL, O_OUTBUF},
-	    {"max-queue", required_argument, NULL, O_QUEUE},
-	    {"grace", required_argument, NULL, O_GRACE},
-	    {"profile-timeout", required_argument, NULL, O_PTIME},
-	    {"build-timeout", required_argument, NULL, O_BTIME},
-	    {"max-source", required_argument, NULL, O_SRC},
-	    {"max-log-lines", required_argument, NULL, O_LINES},
+	    {"max-message", required_argument, NULL, O_NUM},
+	    {"max-connections", required_argument, NULL, O_NUM},
+	    {"max-outbuf", required_argument, NULL, O_NUM},
+	    {"max-queue", required_argument, NULL, O_NUM},
+	    {"grace", required_argument, NULL, O_NUM},
+	    {"profile-timeout", required_argument, NULL, O_NUM},
+	    {"build-timeout", required_argument, NULL, O_NUM},
+	    {"max-source", required_argument, NULL, O_NUM},
+	    {"max-log-lines", required_argument, NULL, O_NUM},
 	    {"cargo-target-dir", required_argument, NULL, O_TARGET},
-	    {"max-watch-dirs", required_argument, NULL, O_WDIRS},
-	    {"capture-max-bytes", required_argument, NULL, O_CAPTURE},
+	    {"max-watch-dirs", required_argument, NULL, O_NUM},
+	    {"capture-max-bytes", required_argument, NULL, O_NUM},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
 	size_t n;
-	int c;
+	int c, at = 0;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, &at)) != -1) {
 		switch (c) {
 		case O_SOCKET:
 			free(cfg->socket_path);
@@ -185,63 +219,13 @@ static int parse_args(int argc, char **argv, struct daemon_config *cfg)
 				return 2;
 			cfg->jobs = (unsigned)(n > 64 ? 64 : n);
 			break;
-		case O_MSG:
-			if (parse_size("--max-message", optarg, 64,
-				       &cfg->max_message))
-				return 2;
-			break;
-		case O_CONNS:
-			if (parse_size("--max-connections", optarg, 1,
-				       &cfg->max_connections))
-				return 2;
-			break;
-		case O_OUTBUF:
-			if (parse_size("--max-outbuf", optarg, 1024,
-				       &cfg->max_outbuf))
-				return 2;
-			break;
-		case O_QUEUE:
-			if (parse_size("--max-queue", optarg, 1,
-				       &cfg->max_queue))
-				return 2;
-			break;
-		case O_GRACE:
-			if (parse_seconds("--grace", optarg, &cfg->grace))
-				return 2;
-			break;
-		case O_PTIME:
-			if (parse_seconds("--profile-timeout", optarg,
-					  &cfg->profile_timeout))
-				return 2;
-			break;
-		case O_BTIME:
-			if (parse_seconds("--build-timeout", optarg,
-					  &cfg->build_timeout))
-				return 2;
-			break;
-		case O_SRC:
-			if (parse_size("--max-source", optarg, 1,
-				       &cfg->max_source))
-				return 2;
-			break;
-		case O_LINES:
-			if (parse_size("--max-log-lines", optarg, 1,
-				       &cfg->max_log_lines))
+		case O_NUM:
+			if (parse_num_opt(opts[at].name, optarg, cfg))
 				return 2;
 			break;
 		case O_TARGET:
 			free(cfg->cargo_target);
 			cfg->cargo_target = xstrdup(optarg);
-			break;
-		case O_WDIRS:
-			if (parse_size("--max-watch-dirs", optarg, 1,
-				       &cfg->max_watch_dirs))
-				return 2;
-			break;
-		case O_CAPTURE:
-			if (parse_size("--capture-max-bytes", optarg, 1,
-				       &cfg->capture_max_bytes))
-				return 2;
 			break;
 		case O_VERSION:
 			printf("rustifyd %s (protocol %d)\n", RUSTIFY_VERSION,
