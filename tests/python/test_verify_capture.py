@@ -17,7 +17,7 @@ import types
 
 import pytest
 
-from test_verify_exactness import PACKAGE_INIT
+from test_verify_exactness import write_package
 from test_verify_harness import HARNESS, PROFILE, PYTHON
 
 SOURCE = '''\
@@ -92,12 +92,7 @@ def prog(tmp_path_factory):
 
 
 def package(tmp, name, patch=""):
-    folder = tmp / name
-    pkg = folder / name
-    pkg.mkdir(parents=True)
-    (pkg / "_original.py").write_text(SOURCE)
-    (pkg / "__init__.py").write_text(PACKAGE_INIT % patch)
-    return folder
+    return write_package(tmp / name, name, patch, SOURCE)
 
 
 def verify(prog, pkg_dir, module, names, capture_bytes=1 << 20,

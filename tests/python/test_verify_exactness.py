@@ -353,11 +353,11 @@ for _name in dir(_original):
 '''
 
 
-def write_package(folder, name, patch=""):
+def write_package(folder, name, patch="", source=SOURCE):
     """An accelerated package laid out as the object tier lays it out."""
     pkg = folder / name
     pkg.mkdir(parents=True)
-    (pkg / "_original.py").write_text(SOURCE)
+    (pkg / "_original.py").write_text(source)
     (pkg / "__init__.py").write_text(PACKAGE_INIT % patch)
     return folder
 
