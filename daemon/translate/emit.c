@@ -126,6 +126,18 @@ static const char *strix(struct fe *f, const struct ex *x)
 
 static void ex_i64(struct fe *f, struct buf *b, struct ex *x);
 
+/* The variable of x when x names a str local kept as a char or a span
+ * (plan_str_locals), else NULL. */
+static struct var *str_local(struct fe *f, const struct ex *x, bool span)
+{
+	struct var *v;
+
+	if (x->kind != EX_NAME || x->unwrap)
+		return NULL;
+	v = &f->fn->vars[x->var];
+	return (span ? v->is_span : v->is_char) ? v : NULL;
+}
+
 /* An optional int operand as Rust's Option<i64>: None when absent. */
 static void opt_i64(struct fe *f, struct buf *b, struct ex *x)
 {
@@ -157,23 +169,32 @@ static void strix_char(struct fe *f, struct buf *b, struct ex *x)
 	buf_adds(b, ")?");
 }
 
-/* The code point of a str literal of exactly one, or -1. */
-static long one_char_lit(const struct ex *x)
+/* The distinct code points of a str literal as a match pattern:
+ * 'a' | 'b'. */
+static void add_char_alts(struct buf *b, const struct ex *lit)
 {
-	const unsigned char *s = (const unsigned char *)x->sval;
-	static const unsigned char lead_mask[] = {0x7F, 0x1F, 0x0F, 0x07};
-	size_t len;
-	long cp;
+	long *seen = xcalloc(lit->slen + 1, sizeof(*seen));
+	size_t n = 0;
 
-	if (x->kind != EX_STR || x->slen == 0 || x->slen > 4)
-		return -1;
-	len = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
-	if (len != x->slen)
-		return -1;
-	cp = s[0] & lead_mask[len - 1];
-	for (size_t i = 1; i < len; i++)
-		cp = (cp << 6) | (s[i] & 0x3F);
-	return cp;
+	for (size_t i = 0; i < lit->slen;) {
+		const unsigned char *p = (const unsigned char *)lit->sval + i;
+		size_t len = p[0] < 0x80   ? 1
+			     : p[0] < 0xE0 ? 2
+			     : p[0] < 0xF0 ? 3
+					   : 4;
+		struct ex one = {.kind = EX_STR, .sval = (char *)p, .slen = len};
+		long cp = ex_one_char(&one);
+		size_t k = 0;
+
+		while (k < n && seen[k] != cp)
+			k++;
+		if (k == n) {
+			buf_addf(b, "%s'\\u{%lx}'", n ? " | " : "", cp);
+			seen[n++] = cp;
+		}
+		i += len;
+	}
+	free(seen);
 }
 
 /* s[i] == "c" (either way round), s[i] with an rt::StrIx: compares
@@ -183,20 +204,32 @@ static bool emit_char_cmp(struct fe *f, struct buf *b, struct ex *e)
 	struct ex *x = e->a[0], *y = e->a[1];
 	int op = e->cmp[0];
 
+	if (e->n == 2 && (op == CMP_IN || op == CMP_NOTIN) &&
+	    x->kind == EX_INDEX && x->a[0]->ty->kind == TY_STR &&
+	    strix(f, x->a[0]) && y->kind == EX_STR && y->slen &&
+	    !ex_has_surrogate(y)) {
+		/* s[i] in "+-": one code point among the literal's */
+		buf_addf(b, "%smatches!(", op == CMP_NOTIN ? "!" : "");
+		strix_char(f, b, x);
+		buf_adds(b, ", ");
+		add_char_alts(b, y);
+		buf_addch(b, ')');
+		return true;
+	}
 	if (e->n != 2 || (op != CMP_EQ && op != CMP_NE))
 		return false;
-	if (one_char_lit(x) >= 0) {
+	if (ex_one_char(x) >= 0) {
 		struct ex *t = x;
 		x = y;
 		y = t;
 	}
-	if (one_char_lit(y) < 0 || x->kind != EX_INDEX ||
+	if (ex_one_char(y) < 0 || x->kind != EX_INDEX ||
 	    x->a[0]->ty->kind != TY_STR || !strix(f, x->a[0]))
 		return false;
 	buf_addch(b, '(');
 	strix_char(f, b, x);
 	buf_addf(b, " %s '\\u{%lx}')", op == CMP_EQ ? "==" : "!=",
-		 one_char_lit(y));
+		 ex_one_char(y));
 	return true;
 }
 
@@ -740,17 +773,6 @@ static void lit_match(struct buf *b, const char *neg, const struct side *l,
 	buf_addch(b, ')');
 }
 
-/* A str literal holding a code point no Rust char can (a lone
- * surrogate, ED A0..BF in the decoded text). */
-static bool has_surrogate(const struct ex *lit)
-{
-	const unsigned char *s = (const unsigned char *)lit->sval;
-
-	for (size_t i = 0; i + 1 < lit->slen; i++)
-		if (s[i] == 0xED && s[i + 1] >= 0xA0)
-			return true;
-	return false;
-}
 
 /* x in "literal": a one-character x is a match! on the literal's code
  * points (a substring search per test was most of a character-count
@@ -772,7 +794,7 @@ static void str_in_lit(struct buf *b, const char *neg, const struct side *l,
 		struct ex one = {.kind = EX_STR,
 				 .sval = (char *)s + i,
 				 .slen = len};
-		long cp = one_char_lit(&one);
+		long cp = ex_one_char(&one);
 		bool dup = false;
 		i += len;
 		for (size_t k = 0; k < nseen && !dup; k++)
@@ -817,7 +839,7 @@ static void cmp_in(struct buf *b, int op, const struct side *l,
 	case TY_STR:
 		if (r->x->kind == EX_STR && l->x->kind != EX_STR &&
 		    r->x->slen > 1 && r->x->slen <= 512 &&
-		    !has_surrogate(r->x)) {
+		    !ex_has_surrogate(r->x)) {
 			str_in_lit(b, neg, l, r->x);
 			return;
 		}
@@ -989,6 +1011,105 @@ static char *str_of(struct fe *f, struct ex *x, bool ref)
 	return s;
 }
 
+/* A str literal a slice can be compared with by code points. */
+static bool plain_str_lit(const struct ex *x)
+{
+	return x->kind == EX_STR && !ex_has_surrogate(x);
+}
+
+/* s[i:j] == "lit" (either way round), s[i:j] in ("==", "!=") of a str
+ * with an rt::StrIx: compares code points where they are, no str made
+ * for the slice. */
+static bool emit_slice_cmp(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *x = e->a[0], *y = e->a[1];
+	int op = e->cmp[0];
+	bool in = op == CMP_IN || op == CMP_NOTIN;
+
+	if (e->n != 2 || !(in || op == CMP_EQ || op == CMP_NE))
+		return false;
+	if (!in && plain_str_lit(x)) {
+		struct ex *t = x;
+		x = y;
+		y = t;
+	}
+	if (x->kind != EX_SLICE || x->a[3] || x->a[0]->ty->kind != TY_STR ||
+	    !strix(f, x->a[0]))
+		return false;
+	if (in) {
+		if (y->kind != EX_TUPLE && y->kind != EX_LIST &&
+		    y->kind != EX_SET)
+			return false;
+		for (size_t i = 0; i < y->n; i++)
+			if (!plain_str_lit(y->a[i]))
+				return false;
+	} else if (!plain_str_lit(y)) {
+		return false;
+	}
+	buf_addf(b, "%s%s.slice_%s(",
+		 op == CMP_NE || op == CMP_NOTIN ? "!" : "", strix(f, x->a[0]),
+		 in ? "in" : "eq");
+	opt_i64(f, b, x->a[1]);
+	buf_adds(b, ", ");
+	opt_i64(f, b, x->a[2]);
+	if (in) {
+		buf_adds(b, ", &[");
+		for (size_t i = 0; i < y->n; i++) {
+			if (i)
+				buf_adds(b, ", ");
+			add_str_lit(b, y->a[i]->sval, y->a[i]->slen);
+		}
+		buf_adds(b, "])?");
+	} else {
+		buf_adds(b, ", ");
+		add_str_lit(b, y->sval, y->slen);
+		buf_adds(b, ")?");
+	}
+	return true;
+}
+
+/* A test of a str local kept as a char or a span (plan_str_locals:
+ * local_test_ok): c == "x", c in "+-", w == "if", w in ("if", "fn"). */
+static bool emit_local_cmp(struct fe *f, struct buf *b, struct ex *e)
+{
+	struct ex *x = e->a[0], *y = e->a[1];
+	int op = e->cmp[0];
+	bool neg = op == CMP_NE || op == CMP_NOTIN;
+	struct var *v;
+
+	if (e->n != 2)
+		return false;
+	if ((op == CMP_EQ || op == CMP_NE) && !str_local(f, x, false) &&
+	    !str_local(f, x, true)) {
+		x = e->a[1];
+		y = e->a[0];
+	}
+	if ((v = str_local(f, x, false))) {
+		buf_addf(b, "%smatches!(%s, ", neg ? "!" : "", v->rname);
+		add_char_alts(b, y);
+		buf_addch(b, ')');
+		return true;
+	}
+	if (!(v = str_local(f, x, true)))
+		return false;
+	if (op == CMP_EQ || op == CMP_NE) {
+		buf_addf(b, "%s%s.span_eq(%s, ", neg ? "!" : "",
+			 f->sx[v->span_src], v->rname);
+		add_str_lit(b, y->sval, y->slen);
+	} else {
+		buf_addf(b, "%s%s.span_in(%s, &[", neg ? "!" : "",
+			 f->sx[v->span_src], v->rname);
+		for (size_t i = 0; i < y->n; i++) {
+			if (i)
+				buf_adds(b, ", ");
+			add_str_lit(b, y->a[i]->sval, y->a[i]->slen);
+		}
+		buf_addch(b, ']');
+	}
+	buf_addch(b, ')');
+	return true;
+}
+
 /* A comparison chain. Chains evaluate each middle operand once, and an
  * operand only when every comparison before it held, as Python does
  * (a < b < f() does not call f when a < b is false):
@@ -997,7 +1118,8 @@ static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct side prev = {0};
 
-	if (emit_char_cmp(f, b, e))
+	if (emit_local_cmp(f, b, e) || emit_char_cmp(f, b, e) ||
+	    emit_slice_cmp(f, b, e))
 		return;
 	if (e->n == 2) {
 		/* the right operand's text first, borrowed then owned (the
@@ -1190,7 +1312,9 @@ static void print_len(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct ex *a0 = e->a[0];
 
-	if (a0->ty->kind == TY_STR && strix(f, a0)) {
+	if (str_local(f, a0, true)) {
+		buf_addf(b, "%s.len()", str_local(f, a0, true)->rname);
+	} else if (a0->ty->kind == TY_STR && strix(f, a0)) {
 		buf_addf(b, "%s.len()", strix(f, a0));
 	} else if (a0->ty->kind == TY_STR) {
 		buf_adds(b, "rt::slen(");
@@ -1628,6 +1752,20 @@ static void ex_py_item(struct fe *f, struct buf *b, struct ex *x)
 			return;
 		}
 		break;
+	case EX_NAME:
+		if (str_local(f, x, false)) {
+			/* CPython's own str of a Latin-1 code point, as s[i] */
+			buf_addf(b, "rt::obj_char(%s)?",
+				 str_local(f, x, false)->rname);
+			return;
+		}
+		if (str_local(f, x, true)) {
+			struct var *v = str_local(f, x, true);
+			buf_addf(b, "%s.span_obj(%s)?", f->sx[v->span_src],
+				 v->rname);
+			return;
+		}
+		break;
 	default:
 		break;
 	}
@@ -1737,6 +1875,11 @@ static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 	const char *m = e->sval;
 	bool q = NAME_IN(m, fallible);
 
+	if (e->n == 1 && str_local(f, r, false)) {
+		/* c.isalpha() of a char local (plan_str_locals) */
+		buf_addf(b, "rt::c_%s(%s)", m, str_local(f, r, false)->rname);
+		return;
+	}
 	if (e->n == 1 && !strncmp(m, "is", 2) && NAME_IN(m, fallible) &&
 	    r->kind == EX_INDEX && strix(f, r->a[0])) {
 		/* s[i].isalpha(): one code point, no str made */
@@ -1848,6 +1991,10 @@ static void emit_call_fn(struct fe *f, struct buf *b, struct ex *e)
 			buf_adds(b, ", ");
 		if (ty_is_copy(pv->ty)) {
 			ex_own_as(f, b, a, pv->ty);
+		} else if (pv->is_inplace) {
+			buf_adds(b, "&rt::StrIx::new(");
+			ex_str(f, b, a);
+			buf_addch(b, ')');
 		} else if (pv->is_mutated && !pv->is_rebound) {
 			ex_mut(f, b, a);
 		} else if (ex_is_empty_display(a)) {
@@ -2603,7 +2750,10 @@ static void emit_str_index_into(struct fe *f, struct ex *target, struct ex *v)
 	ex_i64(f, &b, v->a[1]);
 	emit_line(f->e, "let %s = %s;", k, b.data);
 	buf_reset(&b);
-	if (strix(f, v->a[0])) {
+	if (tv->is_char) {
+		emit_line(f->e, "%s = %s.at(%s)?;", tv->rname,
+			  strix(f, v->a[0]), k);
+	} else if (strix(f, v->a[0])) {
 		emit_line(f->e, "%s.get_into(&mut %s, %s)?;", strix(f, v->a[0]),
 			  tv->rname, k);
 	} else {
@@ -3166,6 +3316,15 @@ static void emit_assign(struct fe *f, struct st *s)
 		emit_str_case_into(f, s->targets[0], s->value);
 	} else if (s->shape == SHAPE_STR_INDEX_INTO) {
 		emit_str_index_into(f, s->targets[0], s->value);
+	} else if (s->shape == SHAPE_STR_SLICE_INTO &&
+		   var_of(f, s->targets[0])->is_span) {
+		/* only its span: the str is made where it escapes */
+		buf_addf(&b, "%s = %s.span(", var_of(f, s->targets[0])->rname,
+			 strix(f, s->value->a[0]));
+		opt_i64(f, &b, s->value->a[1]);
+		buf_adds(&b, ", ");
+		opt_i64(f, &b, s->value->a[2]);
+		emit_line(f->e, "%s)?;", b.data);
 	} else if (s->shape == SHAPE_STR_SLICE_INTO) {
 		buf_addf(&b, "%s.slice_into(&mut %s", strix(f, s->value->a[0]),
 			 var_of(f, s->targets[0])->rname);
@@ -3682,7 +3841,9 @@ static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 		struct var *v = &fn->vars[fn->params[i].var];
 		if (i)
 			buf_adds(sig, ", ");
-		if (v->is_view) {
+		if (v->is_inplace) {
+			buf_addf(sig, "%s: &rt::StrIx<'_>", v->rname);
+		} else if (v->is_view) {
 			buf_addf(sig, "%s: &V%zu", v->rname, i);
 			buf_addf(gen, "%sV%zu: rt::View<%s>%s",
 				 gen->len ? ", " : "<", i, rty(v->ty->sub[0]),
@@ -3748,6 +3909,11 @@ static void emit_prologue(struct fe *f)
 		char *sx;
 		if (!v->is_strix)
 			continue;
+		if (v->is_inplace) {
+			/* the argument's own StrIx (emit_entry) */
+			f->sx[fn->params[i].var] = v->rname;
+			continue;
+		}
 		/* str indexing is by code point: know once whether the
 		 * parameter is ASCII (bytes are code points) */
 		sx = f->sx[fn->params[i].var] = tmpname(f, "sx");
@@ -3769,6 +3935,15 @@ static void emit_locals(struct fe *f)
 		if ((int)i == fn->out_var) {
 			emit_line(f->e, "let mut %s = rt::PyOut::<%s>::new();",
 				  v->rname, out_item_rty(v->ty->sub[0]));
+			continue;
+		}
+		if (v->is_char) {
+			emit_line(f->e, "let mut %s: char = '\\0';", v->rname);
+			continue;
+		}
+		if (v->is_span) {
+			emit_line(f->e, "let mut %s = rt::Span::default();",
+				  v->rname);
 			continue;
 		}
 		buf_reset(&b);
@@ -3836,7 +4011,11 @@ void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		buf_addf(&pat, "%sSome(%s%s)", i ? ", " : "",
 			 v->is_mutated && !v->is_rebound ? "mut " : "",
 			 v->rname);
-		if (v->is_view) {
+		if (v->is_inplace) {
+			/* read in its own storage: no default (plan_strix) */
+			buf_addf(&vals, "%srt::StrIx::arg(&p[%zu])",
+				 i ? ", " : "", i);
+		} else if (v->is_view) {
 			/* read in place: no default (plan_views) */
 			buf_addf(&vals, "%srt::ListView::<%s>::new(&p[%zu])",
 				 i ? ", " : "", rty(v->ty->sub[0]), i);

@@ -640,6 +640,37 @@ bool ex_any(const struct ex *x, bool (*pred)(const struct ex *, const void *),
 	return false;
 }
 
+/* The code point of a str literal of exactly one, or -1. */
+long ex_one_char(const struct ex *x)
+{
+	const unsigned char *s = (const unsigned char *)x->sval;
+	static const unsigned char lead_mask[] = {0x7F, 0x1F, 0x0F, 0x07};
+	size_t len;
+	long cp;
+
+	if (x->kind != EX_STR || x->slen == 0 || x->slen > 4)
+		return -1;
+	len = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+	if (len != x->slen)
+		return -1;
+	cp = s[0] & lead_mask[len - 1];
+	for (size_t i = 1; i < len; i++)
+		cp = (cp << 6) | (s[i] & 0x3F);
+	return cp;
+}
+
+/* A str literal holding a code point no Rust char can (a lone
+ * surrogate, ED A0..BF in the decoded text). */
+bool ex_has_surrogate(const struct ex *lit)
+{
+	const unsigned char *s = (const unsigned char *)lit->sval;
+
+	for (size_t i = 0; i + 1 < lit->slen; i++)
+		if (s[i] == 0xED && s[i + 1] >= 0xA0)
+			return true;
+	return false;
+}
+
 static bool is_name_of(const struct ex *x, const void *v)
 {
 	return x->kind == EX_NAME && x->var == *(const int *)v;

@@ -239,6 +239,15 @@ struct var {
 	/* plan: (plan.c; emit.c reads them) */
 	bool is_view;  /* list parameter read in place (rt::ListView) */
 	bool is_strix; /* str parameter indexed through an rt::StrIx */
+	bool is_inplace; /* is_strix and read only through it: the typed
+			  * function takes the StrIx of the argument's
+			  * own storage (rt::StrIx::from_obj) */
+	bool is_char; /* str local only ever s[i] of a StrIx's str, read only
+		       * as one code point: a Rust char (plan_str_locals) */
+	bool is_span; /* str local only ever s[i:j] of one StrIx's str (var
+		       * span_src), read only by comparisons with literals,
+		       * len() and as a result item: an rt::Span into it */
+	int span_src;
 };
 
 struct param {
@@ -383,6 +392,10 @@ bool ex_is_var(const struct ex *x, int var);
 bool ex_any(const struct ex *x, bool (*pred)(const struct ex *, const void *),
 	    const void *ctx);
 bool ex_mentions(const struct ex *x, int var);
+/* The code point of a str literal of exactly one, or -1. */
+long ex_one_char(const struct ex *x);
+/* A str literal holding a lone surrogate (no Rust char or &str can). */
+bool ex_has_surrogate(const struct ex *lit);
 /* A comprehension among x's operands (not inside another one's clauses). */
 bool ex_has_comp(const struct ex *x);
 /* [], {}, list(), dict(), set(): they take the type their context wants. */

@@ -206,12 +206,65 @@ static bool block_indexes(const struct block *blk, int var)
 	return false;
 }
 
+/* Whether x reads var other than as s[i], s[i:j], len(s) or
+ * s.find(...)/s.index(...): the uses an rt::StrIx answers alone. */
+static bool ex_other_use(const struct ex *x, int var)
+{
+	size_t from = 0;
+
+	if (!x)
+		return false;
+	if (ex_is_var(x, var))
+		return true;
+	if (x->n >= 1 && ex_is_var(x->a[0], var) &&
+	    (x->kind == EX_INDEX || x->kind == EX_SLICE ||
+	     ex_is_call(x, "len") ||
+	     (x->kind == EX_METHOD &&
+	      (!strcmp(x->sval, "find") || !strcmp(x->sval, "index")))))
+		from = 1;
+	for (size_t i = from; i < x->n; i++)
+		if (ex_other_use(x->a[i], var))
+			return true;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_other_use(c->target, var) || ex_other_use(c->iter, var))
+			return true;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (ex_other_use(c->conds[k], var))
+				return true;
+	}
+	return false;
+}
+
+static bool block_other_use(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (ex_other_use(s->targets[k], var))
+				return true;
+		if (ex_other_use(s->value, var) ||
+		    ex_other_use(s->cond, var) ||
+		    ex_other_use(s->target, var) ||
+		    ex_other_use(s->iter, var) ||
+		    block_other_use(&s->body, var) ||
+		    block_other_use(&s->orelse, var))
+			return true;
+	}
+	return false;
+}
+
 static void plan_strix(struct ir_fn *fn)
 {
 	for (size_t i = 0; i < fn->nparams; i++) {
-		struct var *v = &fn->vars[fn->params[i].var];
+		int var = fn->params[i].var;
+		struct var *v = &fn->vars[var];
 		v->is_strix = v->ty->kind == TY_STR && !v->is_rebound &&
-			      block_indexes(&fn->body, fn->params[i].var);
+			      block_indexes(&fn->body, var);
+		/* only read through its StrIx: the argument is read in its
+		 * own storage, never copied to UTF-8 */
+		v->is_inplace = v->is_strix && !fn->params[i].def &&
+				!block_other_use(&fn->body, var);
 	}
 }
 
@@ -2075,6 +2128,178 @@ static int plan_check_fn(struct ir_module *m, struct ir_fn *fn)
 
 /* Every decision for one function; out_var reads which other functions
  * are translated (their calls want a native Vec). */
+/* ---- str locals cut from a StrIx ----
+ * c = s[i] and w = s[i:j] of a str with an rt::StrIx make a str each
+ * time; a local that is only ever bound so and only read by tests (c ==
+ * "x", c.isdigit(), w in ("if", "else"), len(w)) or as an item of the
+ * result list is kept as the code point (a Rust char) or the span (start
+ * and length in the StrIx), and its str is made only when it escapes
+ * into the result. */
+
+static bool is_char_test(const char *m)
+{
+	static const char *const tests[] = {"isdigit", "isalpha", "isalnum",
+					    "isspace"};
+	for (size_t i = 0; i < sizeof(tests) / sizeof(*tests); i++)
+		if (!strcmp(m, tests[i]))
+			return true;
+	return false;
+}
+
+static bool plain_lits(const struct ex *x)
+{
+	if (x->kind != EX_TUPLE && x->kind != EX_LIST && x->kind != EX_SET)
+		return false;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->a[i]->kind != EX_STR || ex_has_surrogate(x->a[i]))
+			return false;
+	return true;
+}
+
+/* A comparison of var (how 'c': a char, 's': a span) the local answers. */
+static bool local_test_ok(const struct ex *x, int var, char how)
+{
+	const struct ex *l = x->a[0], *r = x->a[1];
+	int op = x->cmp[0];
+
+	if (op == CMP_EQ || op == CMP_NE) {
+		if (ex_is_var(r, var)) {
+			r = l;
+			l = x->a[1];
+		}
+		if (!ex_is_var(l, var) || r->kind != EX_STR ||
+		    ex_has_surrogate(r))
+			return false;
+		return how == 's' || ex_one_char(r) >= 0;
+	}
+	if ((op == CMP_IN || op == CMP_NOTIN) && ex_is_var(l, var))
+		return how == 's' ? plain_lits(r)
+				  : r->kind == EX_STR && r->slen &&
+					!ex_has_surrogate(r);
+	return false;
+}
+
+/* Whether every read of var in x is one the local answers; item: x is
+ * (part of) an item appended to the function's result list of objects. */
+static bool local_uses_ok(const struct ir_fn *fn, const struct ex *x,
+			  int var, char how, bool item)
+{
+	if (!x)
+		return true;
+	if (ex_is_var(x, var))
+		return item;
+	if (item && x->kind == EX_TUPLE) {
+		for (size_t i = 0; i < x->n; i++)
+			if (!local_uses_ok(fn, x->a[i], var, how, true))
+				return false;
+		return true;
+	}
+	if (item && x->kind == EX_IFEXP)
+		return local_uses_ok(fn, x->a[0], var, how, true) &&
+		       local_uses_ok(fn, x->a[1], var, how, false) &&
+		       local_uses_ok(fn, x->a[2], var, how, true);
+	if (fn->out_var >= 0 && is_append_of(x, fn->out_var) &&
+	    (fn->vars[fn->out_var].ty->sub[0]->kind == TY_STR ||
+	     fn->vars[fn->out_var].ty->sub[0]->kind == TY_TUPLE))
+		return local_uses_ok(fn, x->a[1], var, how, true);
+	if (x->kind == EX_CMP && x->n == 2 &&
+	    (ex_is_var(x->a[0], var) || ex_is_var(x->a[1], var)))
+		return local_test_ok(x, var, how);
+	if (how == 'c' && x->kind == EX_METHOD && x->n == 1 &&
+	    ex_is_var(x->a[0], var))
+		return is_char_test(x->sval);
+	if (how == 's' && ex_is_call(x, "len") && x->n == 1 &&
+	    ex_is_var(x->a[0], var))
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (!local_uses_ok(fn, x->a[i], var, how, false))
+			return false;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (ex_mentions(c->target, var) ||
+		    !local_uses_ok(fn, c->iter, var, how, false))
+			return false;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (!local_uses_ok(fn, c->conds[k], var, how, false))
+				return false;
+	}
+	return true;
+}
+
+/* A binding `var = s[i]` ('c') or `var = s[lo:hi]` ('s') of a str with
+ * an rt::StrIx, printed by its SHAPE_STR_*_INTO; *src gets s. */
+static bool local_bind_ok(const struct ir_fn *fn, const struct st *s,
+			  int var, char how, int *src)
+{
+	const struct ex *v = s->value;
+
+	if (s->kind != ST_ASSIGN || s->ntargets != 1 ||
+	    !ex_is_var(s->targets[0], var) ||
+	    s->shape != (how == 'c' ? SHAPE_STR_INDEX_INTO
+				    : SHAPE_STR_SLICE_INTO) ||
+	    v->kind != (how == 'c' ? EX_INDEX : EX_SLICE) ||
+	    (how == 's' && v->a[3]) || v->a[0]->kind != EX_NAME ||
+	    !fn->vars[v->a[0]->var].is_strix)
+		return false;
+	if (*src >= 0 && *src != v->a[0]->var)
+		return false;
+	*src = v->a[0]->var;
+	return true;
+}
+
+static bool local_block_ok(const struct ir_fn *fn, const struct block *blk,
+			   int var, char how, int *src)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		if (s->kind == ST_ASSIGN && s->ntargets >= 1 &&
+		    ex_mentions(s->targets[0], var)) {
+			if (!local_bind_ok(fn, s, var, how, src))
+				return false;
+			/* the binding's index or bounds */
+			for (size_t k = 1; k < s->value->n; k++)
+				if (!local_uses_ok(fn, s->value->a[k], var,
+						   how, false))
+					return false;
+		} else {
+			for (size_t k = 0; k < s->ntargets; k++)
+				if (ex_mentions(s->targets[k], var))
+					return false;
+			if (ex_mentions(s->target, var) ||
+			    !local_uses_ok(fn, s->value, var, how, false))
+				return false;
+		}
+		if (!local_uses_ok(fn, s->cond, var, how, false) ||
+		    !local_uses_ok(fn, s->iter, var, how, false) ||
+		    !local_block_ok(fn, &s->body, var, how, src) ||
+		    !local_block_ok(fn, &s->orelse, var, how, src))
+			return false;
+	}
+	return true;
+}
+
+static void plan_str_locals(struct ir_fn *fn)
+{
+	for (size_t i = 0; i < fn->nvars; i++) {
+		struct var *v = &fn->vars[i];
+		int src = -1;
+		if (v->is_param || v->is_comp || v->ty->kind != TY_STR ||
+		    (int)i == fn->out_var)
+			continue;
+		if (local_block_ok(fn, &fn->body, (int)i, 'c', &src) &&
+		    src >= 0) {
+			v->is_char = true;
+			continue;
+		}
+		src = -1;
+		if (local_block_ok(fn, &fn->body, (int)i, 's', &src) &&
+		    src >= 0) {
+			v->is_span = true;
+			v->span_src = src;
+		}
+	}
+}
+
 static void plan_fn(struct ir_module *m, struct ir_fn *fn)
 {
 	fn->out_var = plan_out_var(m, fn);
@@ -2083,6 +2308,7 @@ static void plan_fn(struct ir_module *m, struct ir_fn *fn)
 	fn->has_ticks = block_loops(&fn->body);
 	fn->detach = plan_detach(fn);
 	plan_block(fn, &fn->body, 0);
+	plan_str_locals(fn);
 }
 
 /* A function kept in Python makes its callers stay too (types.c's

@@ -562,28 +562,71 @@ pub mod rt {
         out.push_str(&c);
         Ok(())
     }
-    /// Code point indexing of a str that does not change: whether it is
-    /// ASCII (then bytes are code points) is found once, not per access.
-    pub struct StrIx<'a> { s: &'a str, chars: Option<Vec<char>> }
+    /// The code points of a str that does not change, read where they
+    /// are: a Python str argument in its own PEP 393 storage (1, 2 or 4
+    /// bytes per code point; ASCII bytes are also UTF-8), a Rust str as
+    /// its bytes when ASCII, else decoded once into code points.
+    #[derive(Clone, Copy)]
+    enum Units<'a> { Ascii(&'a [u8]), L1(&'a [u8]), U2(&'a [u16]), U4(&'a [u32]) }
+    pub struct StrIx<'a> { u: Units<'a>, _own: Vec<u32> }
+    /// A code point as a Rust char: a lone surrogate (a Python str may
+    /// hold one, a Rust char may not) re-runs Python.
+    #[inline(always)]
+    fn cp_char(u: u32) -> R<char> { char::from_u32(u).ok_or(Deopt) }
     impl<'a> StrIx<'a> {
         pub fn new(s: &'a str) -> Self {
-            StrIx { s, chars: if s.is_ascii() { None } else { Some(s.chars().collect()) } }
+            if s.is_ascii() { return StrIx { u: Units::Ascii(s.as_bytes()), _own: Vec::new() }; }
+            let own: Vec<u32> = s.chars().map(|c| c as u32).collect();
+            // SAFETY: the slice points into `_own`'s heap buffer, which
+            // lives (unmoved, unchanged) as long as the StrIx.
+            let u = Units::U4(unsafe { std::slice::from_raw_parts(own.as_ptr(), own.len()) });
+            StrIx { u, _own: own }
+        }
+        /// A str argument read in place (its storage, no copy); None
+        /// for anything but an exact str, so the caller falls back.
+        /// # Safety
+        /// `o` must be a valid object pointer that outlives the StrIx,
+        /// and the GIL held.
+        pub unsafe fn from_obj(o: *mut ffi::PyObject) -> Option<StrIx<'a>> {
+            if ffi::PyUnicode_CheckExact(o) == 0 { return None; }
+            if ffi::PyUnicode_READY(o) != 0 { ffi::PyErr_Clear(); return None; }
+            let n = ffi::PyUnicode_GET_LENGTH(o) as usize;
+            let d = ffi::PyUnicode_DATA(o);
+            let u = match ffi::PyUnicode_KIND(o) {
+                1 if ffi::PyUnicode_IS_ASCII(o) != 0 => Units::Ascii(std::slice::from_raw_parts(d as *const u8, n)),
+                1 => Units::L1(std::slice::from_raw_parts(d as *const u8, n)),
+                2 => Units::U2(std::slice::from_raw_parts(d as *const u16, n)),
+                _ => Units::U4(std::slice::from_raw_parts(d as *const u32, n)),
+            };
+            Some(StrIx { u, _own: Vec::new() })
+        }
+        /// One argument slot read in place (rt::arg for an in-place str).
+        pub fn arg(slot: &'a Option<Bound<'_, PyAny>>) -> Option<StrIx<'a>> {
+            match slot { Some(o) => unsafe { StrIx::from_obj(o.as_ptr()) }, None => None }
         }
         #[inline]
-        pub fn len(&self) -> i64 {
-            match &self.chars { None => self.s.len() as i64, Some(c) => c.len() as i64 }
+        fn n(&self) -> usize {
+            match self.u { Units::Ascii(b) | Units::L1(b) => b.len(), Units::U2(w) => w.len(), Units::U4(c) => c.len() }
         }
+        /// The code point at k (k < n).
+        #[inline(always)]
+        fn cp(&self, k: usize) -> u32 {
+            match self.u { Units::Ascii(b) | Units::L1(b) => b[k] as u32, Units::U2(w) => w[k] as u32, Units::U4(c) => c[k] }
+        }
+        #[inline]
+        pub fn len(&self) -> i64 { self.n() as i64 }
         #[inline]
         pub fn at(&self, i: i64) -> R<char> {
-            match &self.chars {
-                None => Ok(self.s.as_bytes()[ix(self.s.len(), i)?] as char),
-                Some(c) => Ok(c[ix(c.len(), i)?]),
+            match self.u {
+                Units::Ascii(b) => Ok(b[ix(b.len(), i)?] as char),
+                Units::L1(b) => Ok(b[ix(b.len(), i)?] as char),
+                Units::U2(w) => cp_char(w[ix(w.len(), i)?] as u32),
+                Units::U4(c) => cp_char(c[ix(c.len(), i)?]),
             }
         }
         #[inline]
         pub fn get(&self, i: i64) -> R<String> { Ok(self.at(i)?.to_string()) }
-        /// s[lo:hi:step] from the code point index (sslice decodes the
-        /// whole str for each slice).
+        /// s[lo:hi:step] as a String.
         pub fn slice(&self, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<String> {
             let mut out = String::new();
             self.slice_into(&mut out, lo, hi, step)?;
@@ -592,57 +635,93 @@ pub mod rt {
         /// out = s[lo:hi:step], keeping out's buffer (the bounds are
         /// evaluated before out is touched).
         pub fn slice_into(&self, out: &mut String, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<()> {
-            match &self.chars {
-                None => {
-                    let (start, _, st, n) = slice_indices(self.s.len(), lo, hi, step)?;
-                    out.clear();
-                    out.try_reserve(n).map_err(|_| Deopt)?;
-                    if st == 1 { out.push_str(&self.s[start as usize..start as usize + n]); return Ok(()); }
-                    let b = self.s.as_bytes();
-                    let mut i = start;
-                    for _ in 0..n { out.push(b[i as usize] as char); i += st; }
-                }
-                Some(c) => {
-                    let (start, _, st, n) = slice_indices(c.len(), lo, hi, step)?;
-                    out.clear();
-                    out.try_reserve(n).map_err(|_| Deopt)?;
-                    let mut i = start;
-                    for _ in 0..n { out.push(c[i as usize]); i += st; }
+            let (start, _, st, n) = slice_indices(self.n(), lo, hi, step)?;
+            out.clear();
+            out.try_reserve(n).map_err(|_| Deopt)?;
+            if let Units::Ascii(b) = self.u {
+                if st == 1 {
+                    // SAFETY: ASCII bytes are UTF-8
+                    out.push_str(unsafe { std::str::from_utf8_unchecked(&b[start as usize..start as usize + n]) });
+                    return Ok(());
                 }
             }
+            let mut i = start;
+            for _ in 0..n { out.push(cp_char(self.cp(i as usize))?); i += st; }
             Ok(())
+        }
+        /// The span of s[lo:hi] (step 1): a str local kept as where it
+        /// is in s (plan.c: plan_str_locals).
+        #[inline]
+        pub fn span(&self, lo: Option<i64>, hi: Option<i64>) -> R<Span> {
+            let (start, _, _, n) = slice_indices(self.n(), lo, hi, None)?;
+            Ok(Span { start: start as usize, n })
+        }
+        /// s[w] == lit by code points, no str made.
+        #[inline]
+        pub fn span_eq(&self, w: Span, lit: &str) -> bool {
+            if let Units::Ascii(b) = self.u { return &b[w.start..w.start + w.n] == lit.as_bytes(); }
+            let (mut k, end) = (w.start, w.start + w.n);
+            for c in lit.chars() {
+                if k == end || self.cp(k) != c as u32 { return false; }
+                k += 1;
+            }
+            k == end
+        }
+        #[inline]
+        pub fn span_in(&self, w: Span, lits: &[&str]) -> bool { lits.iter().any(|l| self.span_eq(w, l)) }
+        /// s[w] as a new Python str (as slice_obj).
+        pub fn span_obj(&self, w: Span) -> R<Obj> {
+            let s = w.start;
+            match self.u {
+                Units::Ascii(b) | Units::L1(b) => obj_kind(1, b[s..].as_ptr(), w.n),
+                Units::U2(u) => obj_kind(2, u[s..].as_ptr() as *const u8, w.n),
+                Units::U4(c) => obj_kind(4, c[s..].as_ptr() as *const u8, w.n),
+            }
+        }
+        /// s[lo:hi] (step 1) == lit, no str made.
+        #[inline]
+        pub fn slice_eq(&self, lo: Option<i64>, hi: Option<i64>, lit: &str) -> R<bool> {
+            Ok(self.span_eq(self.span(lo, hi)?, lit))
+        }
+        /// s[lo:hi] in (lits...), no str made.
+        #[inline]
+        pub fn slice_in(&self, lo: Option<i64>, hi: Option<i64>, lits: &[&str]) -> R<bool> {
+            Ok(self.span_in(self.span(lo, hi)?, lits))
         }
         /// s[lo:hi:step] as a new Python str straight from the code
         /// points (no String in between); of one or no character it is
         /// CPython's own shared str, as slicing gives in Python. Only a
         /// result-list item is made this way (emit.c: ex_py_item).
         pub fn slice_obj(&self, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<Obj> {
-            let p = match &self.chars {
-                None => {
-                    let (start, _, st, n) = slice_indices(self.s.len(), lo, hi, step)?;
-                    if st != 1 { return obj_str(&self.slice(lo, hi, step)?); }
-                    return obj_str(&self.s[start as usize..start as usize + n]);
-                }
-                Some(c) => {
-                    let (start, _, st, n) = slice_indices(c.len(), lo, hi, step)?;
-                    if st != 1 { return obj_str(&self.slice(lo, hi, step)?); }
-                    unsafe {
-                        ffi::PyUnicode_FromKindAndData(4, c[start as usize..].as_ptr() as *const std::ffi::c_void,
-                                                       n as ffi::Py_ssize_t)
+            let (start, _, st, n) = slice_indices(self.n(), lo, hi, step)?;
+            if st != 1 {
+                // CPython's general case: a new str of the widest code
+                // point, even of one character (not its shared one)
+                if n == 0 { return obj_kind(1, b"".as_ptr(), 0); }
+                let at = |k: usize| self.cp((start + k as i64 * st) as usize);
+                let max = (0..n).map(at).max().unwrap_or(0);
+                unsafe {
+                    let o = ffi::PyUnicode_New(n as ffi::Py_ssize_t, max);
+                    if o.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                    let d = ffi::PyUnicode_DATA(o);
+                    match ffi::PyUnicode_KIND(o) {
+                        1 => for k in 0..n { *(d as *mut u8).add(k) = at(k) as u8; },
+                        2 => for k in 0..n { *(d as *mut u16).add(k) = at(k) as u16; },
+                        _ => for k in 0..n { *(d as *mut u32).add(k) = at(k); },
                     }
+                    return Ok(Obj(o));
                 }
-            };
-            if p.is_null() {
-                unsafe { ffi::PyErr_Clear() };
-                return Err(Deopt);
             }
-            Ok(Obj(p))
+            self.span_obj(Span { start: start as usize, n })
         }
         /// str.find / str.index (rt::find_in) on the code points.
         pub fn find(&self, sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
-            match &self.chars {
-                None => find_ascii(self.s, sub, lo, hi, index),
-                Some(c) => find_chars(c, sub, lo, hi, index),
+            match self.u {
+                // SAFETY: ASCII bytes are UTF-8
+                Units::Ascii(b) => find_ascii(unsafe { std::str::from_utf8_unchecked(b) }, sub, lo, hi, index),
+                Units::L1(b) => find_units(b, sub, lo, hi, index),
+                Units::U2(w) => find_units(w, sub, lo, hi, index),
+                Units::U4(c) => find_units(c, sub, lo, hi, index),
             }
         }
         #[inline]
@@ -652,6 +731,35 @@ pub mod rt {
             out.push(c);
             Ok(())
         }
+    }
+    /// Where a str local cut from a StrIx lies in it: code points
+    /// start..start + n.
+    #[derive(Clone, Copy, Default)]
+    pub struct Span { start: usize, n: usize }
+    impl Span {
+        #[inline]
+        pub fn len(&self) -> i64 { self.n as i64 }
+    }
+    /// The str of one code point, CPython's shared one for Latin-1 (as
+    /// s[i] gives).
+    pub fn obj_char(c: char) -> R<Obj> {
+        let o = unsafe { ffi::PyUnicode_FromOrdinal(c as i32) };
+        if o.is_null() {
+            unsafe { ffi::PyErr_Clear() };
+            return Err(Deopt);
+        }
+        Ok(Obj(o))
+    }
+    /// A new str of n code points of the given PEP 393 kind at p
+    /// (CPython narrows it, and gives its shared one-character and
+    /// empty strs).
+    fn obj_kind(kind: i32, p: *const u8, n: usize) -> R<Obj> {
+        let o = unsafe { ffi::PyUnicode_FromKindAndData(kind, p as *const std::ffi::c_void, n as ffi::Py_ssize_t) };
+        if o.is_null() {
+            unsafe { ffi::PyErr_Clear() };
+            return Err(Deopt);
+        }
+        Ok(Obj(o))
     }
     pub fn sslice(s: &str, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> R<String> {
         let cs: Vec<char> = s.chars().collect();
@@ -785,13 +893,14 @@ pub mod rt {
             None => found(-1, index),
         }
     }
-    /// s.find(sub, lo, hi) over the code points of s.
-    fn find_chars(cs: &[char], sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
+    /// s.find(sub, lo, hi) over the code points of s (of any width).
+    fn find_units<T: Copy + Into<u32>>(cs: &[T], sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
         let (start, end) = find_bounds(cs.len(), lo, hi);
-        let want: Vec<char> = sub.chars().collect();
+        let want: Vec<u32> = sub.chars().map(|c| c as u32).collect();
         if end - start < want.len() as i64 { return found(-1, index); }
         if want.is_empty() { return Ok(start); }
-        match cs[start as usize..end as usize].windows(want.len()).position(|w| w == &want[..]) {
+        match cs[start as usize..end as usize].windows(want.len())
+            .position(|w| w.iter().zip(&want).all(|(a, b)| (*a).into() == *b)) {
             Some(i) => Ok(start + i as i64),
             None => found(-1, index),
         }
@@ -800,8 +909,8 @@ pub mod rt {
     /// re-runs Python, which raises the ValueError).
     pub fn find_in(s: &str, sub: &str, lo: Option<i64>, hi: Option<i64>, index: bool) -> R<i64> {
         if s.is_ascii() { return find_ascii(s, sub, lo, hi, index); }
-        let cs: Vec<char> = s.chars().collect();
-        find_chars(&cs, sub, lo, hi, index)
+        let cs: Vec<u32> = s.chars().map(|c| c as u32).collect();
+        find_units(&cs, sub, lo, hi, index)
     }
     pub fn scount(s: &str, sub: &str) -> R<i64> { if sub.is_empty() { return Err(Deopt); } Ok(s.matches(sub).count() as i64) }
     /// str.isX(): non-empty and every code point X (ASCII by its bytes).

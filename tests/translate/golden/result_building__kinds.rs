@@ -1,43 +1,42 @@
 // line 176: def kinds
-fn kinds(src: &String) -> rt::R<rt::PyOut<rt::Obj>> {
+fn kinds(src: &rt::StrIx<'_>) -> rt::R<rt::PyOut<rt::Obj>> {
     let mut __ticks = rt::Ticks::new();
-    let __sx1 = rt::StrIx::new(src.as_str());
     let mut out = rt::PyOut::<rt::Obj>::new();
     let mut i: i64 = 0;
-    let mut c: String = String::new();
+    let mut c: char = '\0';
     let mut j: i64 = 0;
     // line 177
     out = rt::PyOut::new();
     // line 178
     i = 0;
     // line 179
-    while (i < __sx1.len()) {
+    while (i < src.len()) {
         __ticks.tick()?;
         // line 180
-        let __k2 = i;
-        __sx1.get_into(&mut c, __k2)?;
+        let __k1 = i;
+        c = src.at(__k1)?;
         // line 181
-        if rt::isdigit(&c)? {
+        if rt::c_isdigit(c) {
             // line 182
             j = i;
             // line 183
-            while ((j < __sx1.len()) && rt::c_isdigit(__sx1.at(j)?)) {
+            while ((j < src.len()) && rt::c_isdigit(src.at(j)?)) {
                 __ticks.tick()?;
                 // line 184
                 j = rt::add_i(j, 1)?;
             }
             // line 185
-            { let __a3 = rt::tuple_of([rt::lit(&__L0, "number")?, __sx1.slice_obj(Some(i), Some(j), None)?, ])?; out.push(__a3)? };
+            { let __a2 = rt::tuple_of([rt::lit(&__L0, "number")?, src.slice_obj(Some(i), Some(j), None)?, ])?; out.push(__a2)? };
             // line 186
             i = j;
         } else {
             // line 187
-            if ((&c).as_str() == " ") {
+            if matches!(c, '\u{20}') {
                 // line 188
                 i = rt::add_i(i, 1)?;
             } else {
                 // line 190
-                { let __a4 = rt::tuple_of([(if (match (&c).as_str() { __n => { let mut __i = __n.chars(); match (__i.next(), __i.next()) { (Some(__c), None) => matches!(__c, '\u{2b}' | '\u{2d}' | '\u{2a}' | '\u{2f}'), _ => "+-*/".contains(__n) } } }) { rt::lit(&__L1, "op")? } else { rt::lit(&__L2, "other char")? }), rt::obj_str((&c).as_str())?, ])?; out.push(__a4)? };
+                { let __a3 = rt::tuple_of([(if matches!(c, '\u{2b}' | '\u{2d}' | '\u{2a}' | '\u{2f}') { rt::lit(&__L1, "op")? } else { rt::lit(&__L2, "other char")? }), rt::obj_char(c)?, ])?; out.push(__a3)? };
                 // line 191
                 i = rt::add_i(i, 1)?;
             }

@@ -1,7 +1,6 @@
 // line 110: def csv_split
-fn csv_split(line: &String, sep: &String) -> rt::R<rt::PyOut<rt::Obj>> {
+fn csv_split(line: &rt::StrIx<'_>, sep: &String) -> rt::R<rt::PyOut<rt::Obj>> {
     let mut __ticks = rt::Ticks::new();
-    let __sx1 = rt::StrIx::new(line.as_str());
     let mut fields = rt::PyOut::<rt::Obj>::new();
     let mut field: String = String::new();
     let mut in_quotes: bool = false;
@@ -17,19 +16,19 @@ fn csv_split(line: &String, sep: &String) -> rt::R<rt::PyOut<rt::Obj>> {
     // line 114
     i = 0;
     // line 115
-    n = __sx1.len();
+    n = line.len();
     // line 116
     while (i < n) {
         __ticks.tick()?;
         // line 117
-        let __k2 = i;
-        __sx1.get_into(&mut c, __k2)?;
+        let __k1 = i;
+        line.get_into(&mut c, __k1)?;
         // line 118
         if in_quotes {
             // line 119
             if ((&c).as_str() == "\"") {
                 // line 120
-                if ((rt::add_i(i, 1)? < n) && (__sx1.at(rt::add_i(i, 1)?)? == '\u{22}')) {
+                if ((rt::add_i(i, 1)? < n) && (line.at(rt::add_i(i, 1)?)? == '\u{22}')) {
                     // line 121
                     field.push_str("\"");
                     // line 122
@@ -51,7 +50,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<rt::PyOut<rt::Obj>> {
                 // line 129
                 if ((&c).as_str() == (&*sep).as_str()) {
                     // line 130
-                    { let __a3 = rt::obj_str((&field).as_str())?; fields.push(__a3)? };
+                    { let __a2 = rt::obj_str((&field).as_str())?; fields.push(__a2)? };
                     // line 131
                     rt::set_str(&mut field, "");
                 } else {
@@ -64,7 +63,7 @@ fn csv_split(line: &String, sep: &String) -> rt::R<rt::PyOut<rt::Obj>> {
         i = rt::add_i(i, 1)?;
     }
     // line 135
-    { let __a4 = rt::obj_str((&field).as_str())?; fields.push(__a4)? };
+    { let __a3 = rt::obj_str((&field).as_str())?; fields.push(__a3)? };
     // line 136
     return Ok(fields);
     Err(rt::Deopt) // not reached: Python returns above

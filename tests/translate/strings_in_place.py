@@ -1,0 +1,151 @@
+"""Strs read in place: a str argument that is only indexed, sliced,
+measured and searched is read in its own PEP 393 storage (1, 2 or 4 bytes
+a code point; a lone surrogate, which no Rust char holds, re-runs Python);
+c = s[i] kept as a char and w = s[i:j] as a span while only tests and the
+result read them; s[i:j] compared with literals without making the str.
+Every input here is one way that could drift from Python: each storage
+width, astral and surrogate code points, negative and out-of-range
+bounds, empty text, a str subclass."""
+
+
+class S(str):
+    def __getitem__(self, i):
+        return "?"
+
+
+KEYWORDS = {"if", "else", "while", "return", "let", "fn", "für"}
+
+
+def scan(src: str) -> list[tuple[str, str]]:
+    """A tokenizer: char and span locals, a slice compared in place."""
+    toks = []
+    i = 0
+    n = len(src)
+    while i < n:
+        c = src[i]
+        if c.isspace():
+            i += 1
+        elif c.isalpha() or c == "_":
+            j = i + 1
+            while j < n and (src[j].isalnum() or src[j] == "_"):
+                j += 1
+            word = src[i:j]
+            toks.append(("kw" if word in KEYWORDS else "name", word))
+            i = j
+        elif c.isdigit():
+            j = i + 1
+            while j < n and src[j].isdigit():
+                j += 1
+            toks.append(("num", src[i:j]))
+            i = j
+        elif src[i:i + 2] in ("==", "->", "≤=", "\U0001f600!"):
+            toks.append(("op2", src[i:i + 2]))
+            i += 2
+        elif c in "+-*/·€":
+            toks.append(("op", c))
+            i += 1
+        else:
+            toks.append(("other", c))
+            i += 1
+    return toks
+
+
+def spans(s: str, k: int) -> list[str]:
+    """w = s[a:b] with negative and out-of-range bounds, len(w), tests."""
+    out = []
+    for i in range(-3, len(s) + 3):
+        w = s[i:i + k]
+        if w == "ab" or w != "é\U0001f600" and len(w) == k:
+            out.append(w)
+        w = s[-i:]
+        if w in ["", "z", "xyz", "\u0100\u0101"]:
+            out.append(w)
+        elif len(w) > 2:
+            out.append(w)
+    return out
+
+
+def char_tests(s: str) -> list[str]:
+    """c = s[i] against literals of each width, as items, negative i."""
+    out = []
+    for i in range(-len(s), len(s)):
+        c = s[i]
+        if c == "é" or c == "\u0100" or c == "\U0001f600":
+            out.append(c)
+        elif c in "aé\u0101\U0001f601" or not c.isalnum():
+            out.append(c)
+        elif c != "x" and c.isdigit():
+            out.append(c)
+    return out
+
+
+def slice_tests(s: str, i: int) -> list[bool]:
+    return [s[i:i + 2] == "ab", "é\U0001f600" == s[i:i + 2],
+            s[i:] != "", s[i:i + 3] in ("abc", "\u0100\u0101\u0102"),
+            s[-i:] not in {"z", "yz"}, s[:i] == s[:i]]
+
+
+def positions(s: str, sub: str, start: int) -> list[int]:
+    """find/index with bounds on the argument's own storage."""
+    return [s.find(sub), s.find(sub, start), s.find(sub, -start, -1),
+            s.index(sub, start, len(s)) if sub in s[start:] else -2]
+
+
+def ends(s: str) -> list[str]:
+    return [s[0], s[-1], s[1:], s[::2], s[::-1], s[len(s) // 2:]]
+
+
+def stepped(s: str) -> list[str]:
+    """Result items cut with steps: CPython makes a new str even of one
+    character there, where s[i:i + 1] is its shared one."""
+    out = []
+    for i in range(len(s)):
+        out.append(s[i:i + 1])
+        out.append(s[i::2])
+        out.append(s[i::-3])
+    out.append(s[::-1])
+    return out
+
+
+def count_ops(s: str) -> int:
+    n = 0
+    for i in range(len(s)):
+        if s[i] in "+-+" or s[i:i + 2] == "**" or s[i] not in "abc":
+            n += 1
+    return n
+
+
+def caller(t: str) -> int:
+    """A native call of an in-place function with a str of its own."""
+    return count_ops(t.lower()) + count_ops(t + "+")
+
+
+def with_default(s: str = "a+b") -> int:
+    return len(s) + count_ops(s)
+
+
+TEXTS = ["", "x", "let x_1 = 42 + y",
+         "if a == b -> c * 3 ** 2 / d",
+         "fn \u00e1rea(r) -> 3 \u00b7 r \u20ac 5 f\u00fcr \u00e9l",
+         "\u0100\u0101\u0102 \u2264= \u0100 ab \u0101",
+         "\U0001f600! \U0001f601 smile_1 == 9\U0001f600",
+         "ab\udc80 1", "  \t\n ", "__init__ 007 \u0660\u0661 \u00b2"]
+
+INPUTS = {
+    "scan": [(t,) for t in TEXTS] + [("\u00e9" * 300 + " if 12 " * 200,),
+                                    (S("a b"),), (None,), (12,)],
+    "spans": [(t, k) for t in TEXTS for k in (0, 2, 3)],
+    "char_tests": [(t,) for t in TEXTS] + [("aéĀā😀😁x5",)],
+    "slice_tests": [(t, i) for t in ["abc", "é\U0001f600b", "\u0100\u0101\u0102z",
+                                     "", "xyz"] for i in (0, 1, -2, 7)],
+    "positions": [("abcabc", "c", 2), ("\u00e9t\u00e9 \u00e9t\u00e9", "\u00e9t", 1),
+                  ("\u0100b\u0100b", "b", -1), ("\U0001f600a\U0001f600a", "a", 2),
+                  ("abc", "", 5), ("abc", "zz", 0), ("a\udc80a", "a", 1)],
+    "ends": [(t,) for t in TEXTS if t] + [("",)],
+    "stepped": [(t,) for t in TEXTS],
+    "count_ops": [(t,) for t in TEXTS],
+    "caller": [(t,) for t in TEXTS[:7]],
+    "with_default": [(), ("x**2+1",), ("\u00e9+",)],
+}
+
+SHARING = ["scan", "spans", "char_tests", "stepped"]
