@@ -2691,6 +2691,13 @@ static void ex_cond(struct fe *f, struct buf *b, struct ex *x)
 /* A str operand as &str: literals stay literals (no String made). */
 static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 {
+	if (str_local(f, x, false)) {
+		/* a char local as a str (plan_str_locals lets only
+		 * c.lower() / c.upper() into t or onto w need it) */
+		buf_addf(b, "(&*%s.encode_utf8(&mut [0u8; 4]))",
+			 str_local(f, x, false)->rname);
+		return;
+	}
 	if (x->kind == EX_STR) {
 		add_str_lit(b, x->sval, x->slen);
 		return;
@@ -2861,6 +2868,7 @@ struct loop_head {
 	char *v;
 	size_t short_at;
 	const char *into; /* a str loop's target, its buffer reused: bound */
+	bool into_char;	  /* into is a char local (plan_str_locals) */
 };
 
 /* for v in lo..hi, a short innermost one counted at once, or rt::range. */
@@ -2995,15 +3003,23 @@ static void head_str(struct fe *f, struct loop_head *h, struct ex *src)
 	char *s = tmpname(f, "s"), *c = tmpname(f, "c");
 	struct buf b = BUF_INIT;
 
-	if (live_name(f, src, h->body)) {
+	if (strix(f, src)) {
+		/* the code points where they are (a str does not change) */
+		char *k = tmpname(f, "k");
+		emit_open(f->e, "for %s in 0..%s.count() {", k, strix(f, src));
+		emit_line(f->e, "let %s = %s.nth(%s)?;", c, strix(f, src), k);
+	} else if (live_name(f, src, h->body)) {
 		ex_ref(f, &b, src);
 		emit_line(f->e, "let %s: &str = (%s).as_str();", s, b.data);
 	} else {
 		ex_own(f, &b, src);
 		emit_line(f->e, "let %s = %s;", s, b.data);
 	}
-	emit_open(f->e, "for %s in %s.chars() {", c, s);
-	if (h->into)
+	if (!strix(f, src))
+		emit_open(f->e, "for %s in %s.chars() {", c, s);
+	if (h->into_char)
+		emit_line(f->e, "%s = %s;", h->into, c);
+	else if (h->into)
 		emit_line(f->e, "rt::set_char(&mut %s, %s);", h->into, c);
 	else
 		emit_line(f->e, "let %s = %s.to_string();", h->v, c);
@@ -3107,7 +3123,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 {
 	struct emitter *e = f->e;
 	struct loop_head h = {loop, loop ? &loop->body : NULL, tmpname(f, "v"),
-			      SIZE_MAX, NULL};
+			      SIZE_MAX, NULL, false};
 	struct buf b = BUF_INIT;
 	char *enum_n = NULL;
 	size_t tick;
@@ -3122,8 +3138,10 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 	}
 	if (!enum_n && iter->ty->kind == TY_STR && target->kind == EX_NAME &&
 	    var_of(f, target)->ty->kind == TY_STR &&
-	    !var_is_ref(var_of(f, target)) && !ex_mentions(iter, target->var))
+	    !var_is_ref(var_of(f, target)) && !ex_mentions(iter, target->var)) {
 		h.into = var_of(f, target)->rname;
+		h.into_char = var_of(f, target)->is_char;
+	}
 	emit_loop_head(f, &h, enum_n ? iter->a[0] : iter);
 	if (enum_n) {
 		char *w = tmpname(f, "v");

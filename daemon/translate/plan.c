@@ -236,17 +236,46 @@ static bool ex_other_use(const struct ex *x, int var)
 	return false;
 }
 
+/* for c in s / for i, c in enumerate(s): s iterated by a loop. */
+static bool iterates(const struct st *s, int var)
+{
+	const struct ex *it = s->iter;
+
+	if (s->kind != ST_FOR)
+		return false;
+	if (ex_is_call(it, "enumerate") && it->n >= 1)
+		it = it->a[0];
+	return ex_is_var(it, var);
+}
+
+static bool block_iterates(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++)
+		if (iterates(blk->v[i], var) ||
+		    block_iterates(&blk->v[i]->body, var) ||
+		    block_iterates(&blk->v[i]->orelse, var))
+			return true;
+	return false;
+}
+
 static bool block_other_use(const struct block *blk, int var)
 {
 	for (size_t i = 0; i < blk->n; i++) {
 		const struct st *s = blk->v[i];
+		if (iterates(s, var)) {
+			const struct ex *it = s->iter;
+			for (size_t k = 1; k < it->n; k++)
+				if (ex_other_use(it->a[k], var))
+					return true;
+		} else if (ex_other_use(s->iter, var)) {
+			return true;
+		}
 		for (size_t k = 0; k < s->ntargets; k++)
 			if (ex_other_use(s->targets[k], var))
 				return true;
 		if (ex_other_use(s->value, var) ||
 		    ex_other_use(s->cond, var) ||
 		    ex_other_use(s->target, var) ||
-		    ex_other_use(s->iter, var) ||
 		    block_other_use(&s->body, var) ||
 		    block_other_use(&s->orelse, var))
 			return true;
@@ -259,12 +288,16 @@ static void plan_strix(struct ir_fn *fn)
 	for (size_t i = 0; i < fn->nparams; i++) {
 		int var = fn->params[i].var;
 		struct var *v = &fn->vars[var];
+		/* only read through a StrIx (indexed, sliced, measured,
+		 * searched, iterated): the argument is read in its own
+		 * storage, never copied to UTF-8 */
+		bool only = v->ty->kind == TY_STR && !v->is_rebound &&
+			    !fn->params[i].def &&
+			    !block_other_use(&fn->body, var);
 		v->is_strix = v->ty->kind == TY_STR && !v->is_rebound &&
-			      block_indexes(&fn->body, var);
-		/* only read through its StrIx: the argument is read in its
-		 * own storage, never copied to UTF-8 */
-		v->is_inplace = v->is_strix && !fn->params[i].def &&
-				!block_other_use(&fn->body, var);
+			      (block_indexes(&fn->body, var) ||
+			       (only && block_iterates(&fn->body, var)));
+		v->is_inplace = v->is_strix && only;
 	}
 }
 
@@ -2252,7 +2285,14 @@ static bool local_block_ok(const struct ir_fn *fn, const struct block *blk,
 {
 	for (size_t i = 0; i < blk->n; i++) {
 		const struct st *s = blk->v[i];
-		if (s->kind == ST_ASSIGN && s->ntargets >= 1 &&
+		if (how == 'c' && s->kind == ST_FOR && ex_is_var(s->target, var) &&
+		    s->iter->ty->kind == TY_STR) {
+			/* for c in s: one code point each time round */
+			if (*src < 0)
+				*src = s->iter->kind == EX_NAME ? s->iter->var : 0;
+			if (!local_uses_ok(fn, s->iter, var, how, false))
+				return false;
+		} else if (s->kind == ST_ASSIGN && s->ntargets >= 1 &&
 		    ex_mentions(s->targets[0], var)) {
 			if (!local_bind_ok(fn, s, var, how, src))
 				return false;
@@ -2262,11 +2302,22 @@ static bool local_block_ok(const struct ir_fn *fn, const struct block *blk,
 						   how, false))
 					return false;
 		} else {
+			const struct ex *v = s->value;
+			/* t = c.lower() into t's buffer, w += c.upper() onto
+			 * w: the char as a str of its own (emit.c: ex_str) */
+			bool cased = how == 'c' &&
+				     (s->shape == SHAPE_STR_CASE_INTO ||
+				      s->shape == SHAPE_STR_APPEND) &&
+				     v && v->kind == EX_METHOD && v->n == 1 &&
+				     ex_is_var(v->a[0], var) &&
+				     (!strcmp(v->sval, "lower") ||
+				      !strcmp(v->sval, "upper"));
 			for (size_t k = 0; k < s->ntargets; k++)
 				if (ex_mentions(s->targets[k], var))
 					return false;
 			if (ex_mentions(s->target, var) ||
-			    !local_uses_ok(fn, s->value, var, how, false))
+			    (!cased &&
+			     !local_uses_ok(fn, s->value, var, how, false)))
 				return false;
 		}
 		if (!local_uses_ok(fn, s->cond, var, how, false) ||

@@ -615,6 +615,14 @@ pub mod rt {
         }
         #[inline]
         pub fn len(&self) -> i64 { self.n() as i64 }
+        /// How many code points (for c in s).
+        #[inline]
+        pub fn count(&self) -> usize { self.n() }
+        /// The k-th code point, k < count() (for c in s).
+        #[inline(always)]
+        pub fn nth(&self, k: usize) -> R<char> {
+            match self.u { Units::Ascii(b) | Units::L1(b) => Ok(b[k] as char), _ => cp_char(self.cp(k)) }
+        }
         #[inline]
         pub fn at(&self, i: i64) -> R<char> {
             match self.u {

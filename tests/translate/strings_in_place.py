@@ -107,6 +107,55 @@ def stepped(s: str) -> list[str]:
     return out
 
 
+def words(text: str) -> dict[str, int]:
+    """for ch in text in place; ch a char lowered onto word."""
+    counts = {}
+    word = ""
+    for ch in text:
+        if ch.isalpha():
+            word += ch.lower()
+        elif word:
+            counts[word] = counts.get(word, 0) + 1
+            word = ""
+    if word:
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def classes(text: str) -> list[int]:
+    """low = ch.upper() into low's buffer; ch tested and kept."""
+    n = [0, 0, 0, 0]
+    for ch in text:
+        low = ch.upper()
+        if low in "AEIOUÉİ" or ch == "ß":
+            n[0] += 1
+        elif ch.isalpha():
+            n[1] += 1
+        elif ch.isdigit() or ch in "😀":
+            n[2] += 1
+        else:
+            n[3] += 1
+    return n
+
+
+def marks(text: str, keep: str) -> list[tuple[int, str]]:
+    """enumerate(text) in place, the char an item of the result."""
+    out = []
+    for i, ch in enumerate(text, 1):
+        if ch in keep:
+            out.append((i, ch))
+    return out
+
+
+def loop_and_split(text: str) -> int:
+    """text also split: not read in place, still iterated."""
+    n = 0
+    for ch in text:
+        if ch == " ":
+            n += 1
+    return n + len(text.split())
+
+
 def count_ops(s: str) -> int:
     n = 0
     for i in range(len(s)):
@@ -143,9 +192,13 @@ INPUTS = {
                   ("abc", "", 5), ("abc", "zz", 0), ("a\udc80a", "a", 1)],
     "ends": [(t,) for t in TEXTS if t] + [("",)],
     "stepped": [(t,) for t in TEXTS],
+    "words": [(t,) for t in TEXTS] + [("Straße naïve STRASSE İi " * 50,)],
+    "classes": [(t,) for t in TEXTS] + [("ßŉﬁ İ",)],
+    "marks": [(t, k) for t in TEXTS for k in ("", " _", "é😀ā")],
+    "loop_and_split": [(t,) for t in TEXTS],
     "count_ops": [(t,) for t in TEXTS],
     "caller": [(t,) for t in TEXTS[:7]],
     "with_default": [(), ("x**2+1",), ("\u00e9+",)],
 }
 
-SHARING = ["scan", "spans", "char_tests", "stepped"]
+SHARING = ["scan", "spans", "char_tests", "stepped", "marks"]
