@@ -3028,6 +3028,17 @@ static void head_str(struct fe *f, struct loop_head *h, struct ex *src)
 
 /* The list a loop reads: by its name, live (Python's list iterator
  * re-checks the length every step), or a copy. */
+/* xs[i][j] / d[k] of a parameter held by reference: not changed in
+ * place (plan) and not rebound. */
+static bool index_root_is_arg(struct fe *f, const struct ex *l)
+{
+	while (l->kind == EX_INDEX)
+		l = l->a[0];
+	return l->kind == EX_NAME && !l->unwrap &&
+	       var_is_ref(var_of(f, l)) && !var_of(f, l)->is_mutated &&
+	       !var_of(f, l)->is_view;
+}
+
 static char *list_source(struct fe *f, struct loop_head *h, struct ex *l)
 {
 	struct buf b = BUF_INIT;
@@ -3045,6 +3056,11 @@ static char *list_source(struct fe *f, struct loop_head *h, struct ex *l)
 	ln = tmpname(f, "l");
 	if (l->kind != EX_INDEX) {
 		ex_own(f, &b, l);
+		emit_line(f->e, "let %s = %s;", ln, b.data);
+	} else if (index_root_is_arg(f, l)) {
+		/* an item of an argument the function neither changes nor
+		 * rebinds: read where it is (macros[t] not copied each time) */
+		ex_ref(f, &b, l);
 		emit_line(f->e, "let %s = %s;", ln, b.data);
 	} else {
 		ex_ref(f, &b, l);

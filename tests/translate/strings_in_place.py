@@ -156,6 +156,27 @@ def loop_and_split(text: str) -> int:
     return n + len(text.split())
 
 
+def expand(tokens: list[str], macros: dict[str, list[str]]) -> list[str]:
+    """for u in macros[t]: the argument's item read where it is."""
+    out = []
+    for t in tokens:
+        if t in macros:
+            for u in macros[t]:
+                out.append(u + t)
+        else:
+            out.append(t)
+    return out
+
+
+def row_lengths(rows: list[list[str]], i: int) -> list[int]:
+    out = []
+    for w in rows[i]:
+        out.append(len(w))
+    for w in reversed(rows[-1]):
+        out.append(-len(w))
+    return out
+
+
 def count_ops(s: str) -> int:
     n = 0
     for i in range(len(s)):
@@ -196,6 +217,11 @@ INPUTS = {
     "classes": [(t,) for t in TEXTS] + [("ßŉﬁ İ",)],
     "marks": [(t, k) for t in TEXTS for k in ("", " _", "é😀ā")],
     "loop_and_split": [(t,) for t in TEXTS],
+    "expand": [([], {}), (["a", "b", "a"], {"a": ["x", "é"], "c": []}),
+               (["k"] * 50, {"k": ["v"] * 20}), (["a"], {"a": ["x", 1]}),
+               (["a"], {"a": "xy"}), (["😀"], {"😀": []})],
+    "row_lengths": [([["ab", "é"], ["x"]], 0), ([["a"]], -1),
+                    ([["a"]], 3), ([[], []], 1), ([["a", 2]], 0)],
     "count_ops": [(t,) for t in TEXTS],
     "caller": [(t,) for t in TEXTS[:7]],
     "with_default": [(), ("x**2+1",), ("\u00e9+",)],
