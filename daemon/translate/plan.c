@@ -2172,7 +2172,7 @@ static int plan_check_fn(struct ir_module *m, struct ir_fn *fn)
 static bool is_char_test(const char *m)
 {
 	static const char *const tests[] = {"isdigit", "isalpha", "isalnum",
-					    "isspace"};
+					    "isspace", "isupper", "islower"};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(*tests); i++)
 		if (!strcmp(m, tests[i]))
 			return true;

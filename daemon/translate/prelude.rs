@@ -798,6 +798,9 @@ pub mod rt {
             pub fn _PyUnicode_IsDigit(ch: u32) -> c_int;
             pub fn _PyUnicode_IsNumeric(ch: u32) -> c_int;
             pub fn _PyUnicode_IsWhitespace(ch: u32) -> c_int;
+            pub fn _PyUnicode_IsUppercase(ch: u32) -> c_int;
+            pub fn _PyUnicode_IsLowercase(ch: u32) -> c_int;
+            pub fn _PyUnicode_IsTitlecase(ch: u32) -> c_int;
             pub fn _PyUnicode_ToLowerFull(ch: u32, res: *mut u32) -> c_int;
             pub fn _PyUnicode_ToUpperFull(ch: u32, res: *mut u32) -> c_int;
         }
@@ -807,6 +810,9 @@ pub mod rt {
     fn u_ws(c: char) -> bool { if (c as u32) < 128 { py_ws(c) } else { unsafe { ucd::_PyUnicode_IsWhitespace(c as u32) != 0 } } }
     #[inline] fn u_alpha(c: char) -> bool { unsafe { ucd::_PyUnicode_IsAlpha(c as u32) != 0 } }
     #[inline] fn u_digit(c: char) -> bool { unsafe { ucd::_PyUnicode_IsDigit(c as u32) != 0 } }
+    #[inline] fn u_upper(c: char) -> bool { unsafe { ucd::_PyUnicode_IsUppercase(c as u32) != 0 } }
+    #[inline] fn u_lower(c: char) -> bool { unsafe { ucd::_PyUnicode_IsLowercase(c as u32) != 0 } }
+    #[inline] fn u_title(c: char) -> bool { unsafe { ucd::_PyUnicode_IsTitlecase(c as u32) != 0 } }
     /// Py_UNICODE_ISALNUM
     #[inline]
     fn u_alnum(c: char) -> bool {
@@ -932,10 +938,33 @@ pub mod rt {
     #[inline] pub fn c_isalpha(c: char) -> bool { if c.is_ascii() { c.is_ascii_alphabetic() } else { u_alpha(c) } }
     #[inline] pub fn c_isalnum(c: char) -> bool { if c.is_ascii() { c.is_ascii_alphanumeric() } else { u_alnum(c) } }
     #[inline] pub fn c_isspace(c: char) -> bool { if c.is_ascii() { py_ws(c) } else { u_ws(c) } }
+    #[inline] pub fn c_isupper(c: char) -> bool { if c.is_ascii() { c.is_ascii_uppercase() } else { u_upper(c) } }
+    #[inline] pub fn c_islower(c: char) -> bool { if c.is_ascii() { c.is_ascii_lowercase() } else { u_lower(c) } }
     pub fn isdigit(s: &str) -> R<bool> { pred(s, u8::is_ascii_digit, u_digit) }
     pub fn isalpha(s: &str) -> R<bool> { pred(s, u8::is_ascii_alphabetic, u_alpha) }
     pub fn isalnum(s: &str) -> R<bool> { pred(s, u8::is_ascii_alphanumeric, u_alnum) }
     pub fn isspace(s: &str) -> R<bool> { pred(s, |b| py_ws(*b as char), u_ws) }
+    /// str.isupper() / str.islower() (CPython's unicode_isupper_impl):
+    /// some cased code point, all cased ones of the case (title case
+    /// counts against both).
+    fn cased(s: &str, upper: bool) -> bool {
+        if s.is_ascii() {
+            let b = s.as_bytes();
+            return if upper { b.iter().any(u8::is_ascii_uppercase) && !b.iter().any(u8::is_ascii_lowercase) }
+                   else { b.iter().any(u8::is_ascii_lowercase) && !b.iter().any(u8::is_ascii_uppercase) };
+        }
+        let mut it = s.chars();
+        if let (Some(c), None) = (it.next(), it.next()) { return if upper { u_upper(c) } else { u_lower(c) }; }
+        let mut seen = false;
+        for c in s.chars() {
+            let (same, other) = if upper { (u_upper(c), u_lower(c)) } else { (u_lower(c), u_upper(c)) };
+            if other || u_title(c) { return false; }
+            seen |= same;
+        }
+        seen
+    }
+    pub fn isupper(s: &str) -> R<bool> { Ok(cased(s, true)) }
+    pub fn islower(s: &str) -> R<bool> { Ok(cased(s, false)) }
     pub fn join(sep: &str, parts: &[String]) -> String { parts.join(sep) }
     pub fn int_s(s: &str) -> R<i64> {
         if !s.is_ascii() || s.contains('_') { return Err(Deopt); }

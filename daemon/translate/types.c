@@ -1316,7 +1316,8 @@ static struct ty *tx_str_method(struct tctx *c, struct ex *e)
 	    e->a[2]->ty->kind == TY_STR)
 		return ty_basic(TY_STR);
 	if ((!strcmp(f, "isdigit") || !strcmp(f, "isalpha") ||
-	     !strcmp(f, "isspace") || !strcmp(f, "isalnum")) &&
+	     !strcmp(f, "isspace") || !strcmp(f, "isalnum") ||
+	     !strcmp(f, "isupper") || !strcmp(f, "islower")) &&
 	    nargs == 0)
 		return ty_basic(TY_BOOL);
 	if (!strcmp(f, "join") && nargs == 1)

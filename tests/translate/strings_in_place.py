@@ -177,6 +177,33 @@ def row_lengths(rows: list[list[str]], i: int) -> list[int]:
     return out
 
 
+def shapes(words: list[str]) -> dict[str, int]:
+    """isupper/islower of chars and of whole strs (title case, no cased
+    code point, one code point)."""
+    counts = {}
+    for w in words:
+        shape = "U" if w.isupper() else "L" if w.islower() else "-"
+        for ch in w:
+            if ch.isupper():
+                shape += "X"
+            elif ch.islower():
+                shape += "x"
+            else:
+                shape += "_"
+        counts[shape] = counts.get(shape, 0) + 1
+    return counts
+
+
+def upper_runs(s: str) -> list[str]:
+    out = []
+    i = 0
+    while i < len(s):
+        if s[i].isupper() and not s[i].islower():
+            out.append(s[i])
+        i += 1
+    return out
+
+
 def count_ops(s: str) -> int:
     n = 0
     for i in range(len(s)):
@@ -222,6 +249,10 @@ INPUTS = {
                (["a"], {"a": "xy"}), (["😀"], {"😀": []})],
     "row_lengths": [([["ab", "é"], ["x"]], 0), ([["a"]], -1),
                     ([["a"]], 3), ([[], []], 1), ([["a", 2]], 0)],
+    "shapes": [([],), (["", "A", "a", "1", "AB1", "ab1", "Ab", "\u01c5", "\u01c5A",
+                 "\u01c4\u01c6", "\u00dfSS", "\u03a9\u03c9", "\u2160", "\u2170x",
+                 "\U0001d400", "123", "_"],), (TEXTS,)],
+    "upper_runs": [(t,) for t in TEXTS] + [("\u01c5\u01c4\u01c6\u2160\U0001d400Z",)],
     "count_ops": [(t,) for t in TEXTS],
     "caller": [(t,) for t in TEXTS[:7]],
     "with_default": [(), ("x**2+1",), ("\u00e9+",)],
