@@ -4033,6 +4033,28 @@ static bool ty_to_py(const struct ty *t)
 		t->sub[0]->kind == TY_BOOL);
 }
 
+/* Immutable values: what a dict's version tag covers (DictCache). */
+static bool ty_is_value(const struct ty *t)
+{
+	if (t->kind == TY_STR)
+		return true;
+	if (t->kind == TY_TUPLE || t->kind == TY_OPT) {
+		for (size_t i = 0; i < t->n; i++)
+			if (!ty_is_value(t->sub[i]))
+				return false;
+		return true;
+	}
+	return ty_is_copy(t);
+}
+
+/* A dict parameter converted once per state of the argument
+ * (rt::DictCache): immutable keys and values, read only. */
+static bool dict_cached(const struct var *v, const struct param *p)
+{
+	return v->ty->kind == TY_DICT && !v->is_mutated && !p->def &&
+	       ty_is_value(v->ty->sub[0]) && ty_is_value(v->ty->sub[1]);
+}
+
 void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 {
 	struct buf names = BUF_INIT, pat = BUF_INIT, vals = BUF_INIT,
@@ -4050,6 +4072,9 @@ void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			/* read in its own storage: no default (plan_strix) */
 			buf_addf(&vals, "%srt::StrIx::arg(&p[%zu])",
 				 i ? ", " : "", i);
+		} else if (dict_cached(v, p)) {
+			buf_addf(&vals, "%s__DC%zu.arg(&p[%zu])", i ? ", " : "",
+				 i, i);
 		} else if (v->is_view) {
 			/* read in place: no default (plan_views) */
 			buf_addf(&vals, "%srt::ListView::<%s>::new(&p[%zu])",
@@ -4090,6 +4115,14 @@ void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	    "kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {",
 	    fn->index);
 	emit_line(e, "let py = m.py();");
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct var *v = &fn->vars[fn->params[i].var];
+		if (dict_cached(v, &fn->params[i]))
+			emit_line(e,
+				  "static __DC%zu: rt::DictCache<%s, %s> = "
+				  "rt::DictCache::new();",
+				  i, rty(v->ty->sub[0]), rty(v->ty->sub[1]));
+	}
 	emit_open(e, "if let Some(p) = rt::bind(args, kwargs, [%s]) {",
 		  names.data);
 	if (fn->nparams)

@@ -1396,6 +1396,31 @@ pub mod rt {
             Some(d)
         }
     }
+    /// A dict argument of immutable keys and values, converted once per
+    /// state of the dict: CPython 3.11 gives a dict a new, never reused
+    /// version tag (ma_version_tag) at its creation and at every change,
+    /// so the same object at the same tag holds the same items, and a
+    /// table passed call after call is not converted each time. One per
+    /// parameter of a typed function; the last conversion is kept.
+    pub struct DictCache<K, V> { last: std::sync::Mutex<Option<(usize, u64, std::sync::Arc<IndexMap<K, V>>)>> }
+    impl<K: Ext + Hash + Eq, V: Ext> DictCache<K, V> {
+        pub const fn new() -> Self { DictCache { last: std::sync::Mutex::new(None) } }
+        pub fn arg(&self, slot: &Option<Bound<'_, PyAny>>) -> Option<std::sync::Arc<IndexMap<K, V>>> {
+            let o = slot.as_ref()?.as_ptr();
+            unsafe {
+                if ffi::PyDict_CheckExact(o) == 0 { return None; }
+                let tag = (*(o as *mut ffi::PyDictObject)).ma_version_tag;
+                if let Ok(g) = self.last.lock() {
+                    if let Some((p, t, m)) = &*g {
+                        if *p == o as usize && *t == tag { return Some(m.clone()); }
+                    }
+                }
+                let m = std::sync::Arc::new(<IndexMap<K, V> as Ext>::ext(o)?);
+                if let Ok(mut g) = self.last.lock() { *g = Some((o as usize, tag, m.clone())); }
+                Some(m)
+            }
+        }
+    }
     macro_rules! ext_tuple {
         ($n:expr; $($i:tt $t:ident),+) => {
             impl<$($t: Ext),+> Ext for ($($t,)+) {

@@ -204,6 +204,22 @@ def upper_runs(s: str) -> list[str]:
     return out
 
 
+def lookup_total(words: list[str], table: dict[str, int]) -> int:
+    """A lookup table passed call after call (rt::DictCache)."""
+    total = 0
+    for w in words:
+        total += table.get(w, -1)
+    return total
+
+
+def labels(codes: list[int], names: dict[int, tuple[str, float]]) -> list[str]:
+    out = []
+    for c in codes:
+        if c in names:
+            out.append(names[c][0])
+    return out
+
+
 def count_ops(s: str) -> int:
     n = 0
     for i in range(len(s)):
@@ -253,6 +269,11 @@ INPUTS = {
                  "\u01c4\u01c6", "\u00dfSS", "\u03a9\u03c9", "\u2160", "\u2170x",
                  "\U0001d400", "123", "_"],), (TEXTS,)],
     "upper_runs": [(t,) for t in TEXTS] + [("\u01c5\u01c4\u01c6\u2160\U0001d400Z",)],
+    "lookup_total": [([], {}), (["a", "b", "a", "z"], {"a": 1, "b": 2}),
+                     (["a"], {"a": 2 ** 70}), (["a"], {"a": True}),
+                     (["a"], {"a": 1, 2: 3})],
+    "labels": [([1, 2, 1], {1: ("x", 0.5), 3: ("y", -0.0)}),
+               ([1], {1: ("x", 1)}), ([], {})],
     "count_ops": [(t,) for t in TEXTS],
     "caller": [(t,) for t in TEXTS[:7]],
     "with_default": [(), ("x**2+1",), ("\u00e9+",)],

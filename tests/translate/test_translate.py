@@ -260,6 +260,54 @@ def test_report(path, workdir):
     assert set(fallback) <= names
 
 
+def test_dict_argument_converted_once_per_state(workdir):
+    """A dict argument of immutable items is converted once per state of
+    the dict (its version tag): every change between calls, a dict freed
+    and another made (perhaps at the same address), a value turned into
+    one the typed code cannot hold, must still give Python's answer."""
+    _, pkg, orig, _ = build_module(HERE / "strings_in_place.py", workdir)
+    words = ["a", "b", "c", "a"]
+    table = {"a": 1, "b": 2}
+
+    def check():
+        assert pkg.lookup_total(words, table) == \
+            orig.lookup_total(words, table)
+
+    check()
+    check()
+    table["a"] = 10
+    check()
+    table["c"] = 5
+    check()
+    del table["b"]
+    check()
+    table.pop("a")
+    table["a"] = 10
+    check()
+    table.clear()
+    check()
+    for i in range(50):
+        table = {"a": i, "c": -i}
+        check()
+        del table
+        table = {"a": 2 * i}
+        check()
+    table = {"a": 1}
+    check()
+    table["a"] = 2 ** 70
+    check()
+    table["a"] = 3
+    check()
+    table.update({"b": 7})
+    check()
+    table |= {"a": 0}
+    check()
+    table.setdefault("z", 9)
+    check()
+    counts = pkg._native._rustify_call_counts()["lookup_total"]
+    assert counts[0] > 0, counts  # most calls ran natively
+
+
 GOLDEN = HERE / "golden"
 
 
