@@ -308,6 +308,37 @@ def test_dict_argument_converted_once_per_state(workdir):
     assert counts[0] > 0, counts  # most calls ran natively
 
 
+ALPHABET = (list("aZ_09 .+-*/=<>!\"\t\n") +
+            ["\u00e9", "\u00df", "\u00b7", "\u0130", "\u01c5", "\u0101",
+             "\u2264", "\u20ac", "\u0660", "\u2160", "\U0001f600",
+             "\U0001d400", "\udc80", "if", "fn", "\u00e9l", "ab", "xyz",
+             "**", "==", "->", "\u2264=", "\U0001f600!"])
+
+
+def test_strings_in_place_random_texts(workdir):
+    """The str functions of strings_in_place.py on 400 random texts mixing
+    every storage width (ASCII, Latin-1, 2 and 4 bytes, a lone
+    surrogate): each must give Python's value, type or exception."""
+    import random
+    _, pkg, orig, _ = build_module(HERE / "strings_in_place.py", workdir)
+    rng = random.Random(2026)
+    calls = [("scan", ()), ("char_tests", ()), ("ends", ()),
+             ("count_ops", ()), ("words", ()), ("classes", ()),
+             ("upper_runs", ()), ("stepped", ()), ("spans", (2,)),
+             ("spans", (0,)), ("slice_tests", (1,)), ("slice_tests", (-2,)),
+             ("positions", ("ab", 1)), ("marks", (" \u00e9",)),
+             ("caller", ())]
+    for _ in range(400):
+        text = "".join(rng.choice(ALPHABET)
+                       for _ in range(rng.choice([0, 1, 3, 12, 40])))
+        for name, extra in calls:
+            args = (text,) + extra
+            want = run(getattr(orig, name), args)
+            got = run(getattr(pkg, name), args)
+            assert want[0] == got[0] and same(want[1], got[1]), \
+                f"{name}{args!r}: python {want[:2]}, rust {got[:2]}"
+
+
 GOLDEN = HERE / "golden"
 
 
