@@ -1752,6 +1752,16 @@ static void ex_py_item(struct fe *f, struct buf *b, struct ex *x)
 			return;
 		}
 		break;
+	case EX_INDEX:
+		if (x->a[0]->ty->kind == TY_STR && strix(f, x->a[0])) {
+			/* s[i]: CPython's own str of a Latin-1 code point */
+			buf_adds(b, "rt::obj_char(");
+			strix_char(f, b, x);
+			buf_addch(b, ')');
+			buf_adds(b, "?");
+			return;
+		}
+		break;
 	case EX_NAME:
 		if (str_local(f, x, false)) {
 			/* CPython's own str of a Latin-1 code point, as s[i] */

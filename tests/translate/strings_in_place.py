@@ -279,4 +279,4 @@ INPUTS = {
     "with_default": [(), ("x**2+1",), ("\u00e9+",)],
 }
 
-SHARING = ["scan", "spans", "char_tests", "stepped", "marks"]
+SHARING = ["scan", "spans", "char_tests", "stepped", "marks", "upper_runs"]
