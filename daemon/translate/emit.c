@@ -1880,7 +1880,8 @@ static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 	static const char *const fallible[] = {"split",	  "lower",   "upper",
 					       "replace", "isdigit", "isalpha",
 					       "isalnum", "isspace", "count",
-					       "isupper", "islower"};
+					       "isupper", "islower", "capitalize",
+					       "partition", "rpartition"};
 	static const char *const strips[] = {"strip", "lstrip", "rstrip"};
 	struct ex *r = e->a[0];
 	const char *m = e->sval;

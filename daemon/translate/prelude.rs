@@ -803,6 +803,7 @@ pub mod rt {
             pub fn _PyUnicode_IsTitlecase(ch: u32) -> c_int;
             pub fn _PyUnicode_ToLowerFull(ch: u32, res: *mut u32) -> c_int;
             pub fn _PyUnicode_ToUpperFull(ch: u32, res: *mut u32) -> c_int;
+            pub fn _PyUnicode_ToTitleFull(ch: u32, res: *mut u32) -> c_int;
         }
     }
     /// Py_UNICODE_ISSPACE: the split()/strip() whitespace.
@@ -858,6 +859,42 @@ pub mod rt {
                 out.push(char::from_u32(u).unwrap_or('\u{fffd}'));
             }
         }
+    }
+    /// str.capitalize() (3.8+): the first code point in title case, the
+    /// rest lower case (a capital sigma, whose lower case depends on its
+    /// neighbours, re-runs).
+    pub fn capitalize(s: &str) -> R<String> {
+        let mut it = s.chars();
+        let first = match it.next() { None => return Ok(String::new()), Some(c) => c };
+        let rest = it.as_str();
+        let mut out = String::with_capacity(s.len());
+        if s.is_ascii() {
+            out.push(first.to_ascii_uppercase());
+            out.push_str(rest);
+            out[1..].make_ascii_lowercase();
+            return Ok(out);
+        }
+        if rest.contains('\u{3a3}') { return Err(Deopt); }
+        let mut one = [0u8; 4];
+        case_full_into(&mut out, first.encode_utf8(&mut one), ucd::_PyUnicode_ToTitleFull);
+        case_full_into(&mut out, rest, ucd::_PyUnicode_ToLowerFull);
+        Ok(out)
+    }
+    /// str.partition / str.rpartition (an empty separator re-runs Python,
+    /// which raises ValueError).
+    pub fn partition(s: &str, sep: &str) -> R<(String, String, String)> {
+        if sep.is_empty() { return Err(Deopt); }
+        Ok(match s.find(sep) {
+            Some(i) => (s[..i].to_string(), sep.to_string(), s[i + sep.len()..].to_string()),
+            None => (s.to_string(), String::new(), String::new()),
+        })
+    }
+    pub fn rpartition(s: &str, sep: &str) -> R<(String, String, String)> {
+        if sep.is_empty() { return Err(Deopt); }
+        Ok(match s.rfind(sep) {
+            Some(i) => (s[..i].to_string(), sep.to_string(), s[i + sep.len()..].to_string()),
+            None => (String::new(), String::new(), s.to_string()),
+        })
     }
     pub fn replace(s: &str, a: &str, b: &str) -> R<String> { if a.is_empty() { return Err(Deopt); } Ok(s.replace(a, b)) }
     pub fn find(s: &str, sub: &str) -> i64 {

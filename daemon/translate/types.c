@@ -1263,7 +1263,7 @@ static struct ty *tx_dict_method(struct tctx *c, struct ex *e, struct ty *rt)
 static bool str_to_str(const struct ex *e)
 {
 	static const char *to_str[] = {"strip", "lstrip", "rstrip", "lower",
-				       "upper"};
+				       "upper", "capitalize"};
 	size_t nargs = e->n - 1;
 
 	for (size_t i = 0; i < sizeof(to_str) / sizeof(*to_str); i++)
@@ -1300,6 +1300,13 @@ static struct ty *tx_str_method(struct tctx *c, struct ex *e)
 	if ((!strcmp(f, "startswith") || !strcmp(f, "endswith")) &&
 	    nargs == 1 && str1)
 		return ty_basic(TY_BOOL);
+	if ((!strcmp(f, "partition") || !strcmp(f, "rpartition")) &&
+	    nargs == 1 && str1) {
+		struct ty *t = ty_new(c->a, TY_TUPLE, 3);
+		for (size_t i = 0; i < 3; i++)
+			t->sub[i] = ty_basic(TY_STR);
+		return t;
+	}
 	if (!strcmp(f, "count") && nargs == 1 && str1)
 		return ty_basic(TY_INT);
 	if ((!strcmp(f, "ljust") || !strcmp(f, "rjust") ||

@@ -220,6 +220,20 @@ def labels(codes: list[int], names: dict[int, tuple[str, float]]) -> list[str]:
     return out
 
 
+def cap_words(name: str) -> str:
+    words = [w.capitalize() for w in name.replace("_", " ").split()]
+    return " ".join(words) + "|" + name.capitalize()
+
+
+def split_kv(line: str, sep: str) -> list[tuple[str, str, str]]:
+    out = []
+    for part in line.split(";"):
+        key, mid, value = part.partition(sep)
+        out.append((key.strip(), mid, value.strip()))
+        out.append(part.rpartition(sep))
+    return out
+
+
 def count_ops(s: str) -> int:
     n = 0
     for i in range(len(s)):
@@ -274,6 +288,13 @@ INPUTS = {
                      (["a"], {"a": 1, 2: 3})],
     "labels": [([1, 2, 1], {1: ("x", 0.5), 3: ("y", -0.0)}),
                ([1], {1: ("x", 1)}), ([], {})],
+    "cap_words": [("",), ("a",), ("ada_lovelace",), ("ÉDITH piaf",),
+                  ("\u00df x",), ("\u01c6a \u0149b",), ("1abc AbC",),
+                  ("\u03a3\u03a3 x",), ("x\u03a3",), ("\U0001d400A",),
+                  ("i\u0307 \u0130X",), ("  ",)],
+    "split_kv": [("a=1; b = 2;c", "="), ("", "="), ("==x=", "="),
+                 ("k::v::w; ::", "::"), ("\u00e9=\u00e8;\U0001f600=1", "="),
+                 ("a=1", ""), ("abc", "abc")],
     "count_ops": [(t,) for t in TEXTS],
     "caller": [(t,) for t in TEXTS[:7]],
     "with_default": [(), ("x**2+1",), ("\u00e9+",)],

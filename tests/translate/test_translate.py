@@ -312,6 +312,7 @@ ALPHABET = (list("aZ_09 .+-*/=<>!\"\t\n") +
             ["\u00e9", "\u00df", "\u00b7", "\u0130", "\u01c5", "\u0101",
              "\u2264", "\u20ac", "\u0660", "\u2160", "\U0001f600",
              "\U0001d400", "\udc80", "if", "fn", "\u00e9l", "ab", "xyz",
+             "\u03a3", "\u01c6", "\u0149", "_", ";", "=",
              "**", "==", "->", "\u2264=", "\U0001f600!"])
 
 
@@ -327,7 +328,8 @@ def test_strings_in_place_random_texts(workdir):
              ("upper_runs", ()), ("stepped", ()), ("spans", (2,)),
              ("spans", (0,)), ("slice_tests", (1,)), ("slice_tests", (-2,)),
              ("positions", ("ab", 1)), ("marks", (" \u00e9",)),
-             ("caller", ())]
+             ("caller", ()), ("cap_words", ()), ("split_kv", ("=",)),
+             ("split_kv", ("ab",))]
     for _ in range(400):
         text = "".join(rng.choice(ALPHABET)
                        for _ in range(rng.choice([0, 1, 3, 12, 40])))
