@@ -138,6 +138,15 @@ static struct var *str_local(struct fe *f, const struct ex *x, bool span)
 	return (span ? v->is_span : v->is_char) ? v : NULL;
 }
 
+/* The variable of x when x names a str local kept as a list item where
+ * it is (plan_str_locals: an rt::SRef), else NULL. */
+static struct var *str_sref(struct fe *f, const struct ex *x)
+{
+	if (x->kind != EX_NAME || x->unwrap || !f->fn->vars[x->var].is_sref)
+		return NULL;
+	return &f->fn->vars[x->var];
+}
+
 /* An optional int operand as Rust's Option<i64>: None when absent. */
 static void opt_i64(struct fe *f, struct buf *b, struct ex *x)
 {
@@ -1080,9 +1089,29 @@ static bool emit_local_cmp(struct fe *f, struct buf *b, struct ex *e)
 	if (e->n != 2)
 		return false;
 	if ((op == CMP_EQ || op == CMP_NE) && !str_local(f, x, false) &&
-	    !str_local(f, x, true)) {
+	    !str_local(f, x, true) && !str_sref(f, x)) {
 		x = e->a[1];
 		y = e->a[0];
+	}
+	if ((v = str_sref(f, x))) {
+		if (op == CMP_EQ || op == CMP_NE) {
+			buf_addf(b, "(%s.as_str() %s ", v->rname,
+				 neg ? "!=" : "==");
+			add_str_lit(b, y->sval, y->slen);
+			buf_addch(b, ')');
+			return true;
+		}
+		if (y->kind == EX_NAME)
+			return false; /* t in d: contains_key(t.as_str()) */
+		buf_addf(b, "%smatches!(%s.as_str(), ", neg ? "!" : "",
+			 v->rname);
+		for (size_t i = 0; i < y->n; i++) {
+			if (i)
+				buf_adds(b, " | ");
+			add_str_lit(b, y->a[i]->sval, y->a[i]->slen);
+		}
+		buf_addch(b, ')');
+		return true;
 	}
 	if ((v = str_local(f, x, false))) {
 		buf_addf(b, "%smatches!(%s, ", neg ? "!" : "", v->rname);
@@ -1312,7 +1341,9 @@ static void print_len(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct ex *a0 = e->a[0];
 
-	if (str_local(f, a0, true)) {
+	if (str_sref(f, a0)) {
+		buf_addf(b, "rt::slen(%s.as_str())", str_sref(f, a0)->rname);
+	} else if (str_local(f, a0, true)) {
 		buf_addf(b, "%s.len()", str_local(f, a0, true)->rname);
 	} else if (a0->ty->kind == TY_STR && strix(f, a0)) {
 		buf_addf(b, "%s.len()", strix(f, a0));
@@ -1773,6 +1804,11 @@ static void ex_py_item(struct fe *f, struct buf *b, struct ex *x)
 			struct var *v = str_local(f, x, true);
 			buf_addf(b, "%s.span_obj(%s)?", f->sx[v->span_src],
 				 v->rname);
+			return;
+		}
+		if (str_sref(f, x)) {
+			/* the list's own item, as Python appends it */
+			buf_addf(b, "%s.obj()?", str_sref(f, x)->rname);
 			return;
 		}
 		break;
@@ -2526,6 +2562,11 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 {
 	if (x->kind == EX_NAME) {
 		struct var *v = var_of(f, x);
+		if (v->is_sref && !x->unwrap) {
+			/* d[t], t in d, d.get(t): looked up by its &str */
+			buf_addf(b, "%s.as_str()", v->rname);
+			return;
+		}
 		if (x->unwrap)
 			buf_addf(b, "%s.as_ref().ok_or(rt::Deopt)?", v->rname);
 		else if (var_is_ref(v))
@@ -2881,6 +2922,7 @@ struct loop_head {
 	size_t short_at;
 	const char *into; /* a str loop's target, its buffer reused: bound */
 	bool into_char;	  /* into is a char local (plan_str_locals) */
+	bool sref;	  /* the target is an rt::SRef (plan_str_locals) */
 };
 
 /* for v in lo..hi, a short innermost one counted at once, or rt::range. */
@@ -3101,7 +3143,9 @@ static void head_list(struct fe *f, struct loop_head *h, struct ex *src)
 	}
 	emit_line(e, "let mut %s = 0usize;", i);
 	emit_open(e, "while %s < %s.len() {", i, ln);
-	if (is_view(f, l))
+	if (is_view(f, l) && h->sref)
+		emit_line(e, "let %s = %s.at_sref_k(%s)?;", h->v, ln, i);
+	else if (is_view(f, l))
 		emit_line(e, "let %s = %s.at_k(%s)?;", h->v, ln, i);
 	else
 		emit_line(e, "let %s = %s[%s]%s;", h->v, ln, i, clone);
@@ -3151,7 +3195,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 {
 	struct emitter *e = f->e;
 	struct loop_head h = {loop, loop ? &loop->body : NULL, tmpname(f, "v"),
-			      SIZE_MAX, NULL, false};
+			      SIZE_MAX, NULL, false, false};
 	struct buf b = BUF_INIT;
 	char *enum_n = NULL;
 	size_t tick;
@@ -3170,6 +3214,7 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		h.into = var_of(f, target)->rname;
 		h.into_char = var_of(f, target)->is_char;
 	}
+	h.sref = !enum_n && str_sref(f, target);
 	emit_loop_head(f, &h, enum_n ? iter->a[0] : iter);
 	if (enum_n) {
 		char *w = tmpname(f, "v");
@@ -3989,6 +4034,11 @@ static void emit_locals(struct fe *f)
 		}
 		if (v->is_span) {
 			emit_line(f->e, "let mut %s = rt::Span::default();",
+				  v->rname);
+			continue;
+		}
+		if (v->is_sref) {
+			emit_line(f->e, "let mut %s = rt::SRef::EMPTY;",
 				  v->rname);
 			continue;
 		}

@@ -248,6 +248,10 @@ struct var {
 		       * span_src), read only by comparisons with literals,
 		       * len() and as a result item: an rt::Span into it */
 	int span_src;
+	bool is_sref; /* str local only ever `for t in words` of a list[str]
+		       * read in place, read only by tests, dict look-ups,
+		       * len() and as a result item: an rt::SRef (the item
+		       * itself and its UTF-8) */
 };
 
 struct param {

@@ -2189,8 +2189,17 @@ static bool plain_lits(const struct ex *x)
 	return true;
 }
 
-/* A comparison of var (how 'c': a char, 's': a span) the local answers. */
-static bool local_test_ok(const struct ex *x, int var, char how)
+/* A str-keyed dict held natively (d[t], t in d, d.get(t)). */
+static bool str_dict(const struct ir_fn *fn, const struct ex *d)
+{
+	return d->kind == EX_NAME && !d->unwrap && d->ty->kind == TY_DICT &&
+	       d->ty->sub[0]->kind == TY_STR && !fn->vars[d->var].is_view;
+}
+
+/* A comparison of var (how 'c': a char, 's': a span, 'r': a list item
+ * kept where it is) the local answers. */
+static bool local_test_ok(const struct ir_fn *fn, const struct ex *x,
+			  int var, char how)
 {
 	const struct ex *l = x->a[0], *r = x->a[1];
 	int op = x->cmp[0];
@@ -2203,12 +2212,13 @@ static bool local_test_ok(const struct ex *x, int var, char how)
 		if (!ex_is_var(l, var) || r->kind != EX_STR ||
 		    ex_has_surrogate(r))
 			return false;
-		return how == 's' || ex_one_char(r) >= 0;
+		return how != 'c' || ex_one_char(r) >= 0;
 	}
 	if ((op == CMP_IN || op == CMP_NOTIN) && ex_is_var(l, var))
-		return how == 's' ? plain_lits(r)
-				  : r->kind == EX_STR && r->slen &&
-					!ex_has_surrogate(r);
+		return how == 'c' ? r->kind == EX_STR && r->slen &&
+					!ex_has_surrogate(r)
+				  : plain_lits(r) ||
+					(how == 'r' && str_dict(fn, r));
 	return false;
 }
 
@@ -2237,13 +2247,20 @@ static bool local_uses_ok(const struct ir_fn *fn, const struct ex *x,
 		return local_uses_ok(fn, x->a[1], var, how, true);
 	if (x->kind == EX_CMP && x->n == 2 &&
 	    (ex_is_var(x->a[0], var) || ex_is_var(x->a[1], var)))
-		return local_test_ok(x, var, how);
+		return local_test_ok(fn, x, var, how);
 	if (how == 'c' && x->kind == EX_METHOD && x->n == 1 &&
 	    ex_is_var(x->a[0], var))
 		return is_char_test(x->sval);
-	if (how == 's' && ex_is_call(x, "len") && x->n == 1 &&
+	if (how != 'c' && ex_is_call(x, "len") && x->n == 1 &&
 	    ex_is_var(x->a[0], var))
 		return true;
+	if (how == 'r' && x->n >= 2 && ex_is_var(x->a[1], var) &&
+	    str_dict(fn, x->a[0]) &&
+	    (x->kind == EX_INDEX ||
+	     (x->kind == EX_METHOD && !strcmp(x->sval, "get") && x->n <= 3)))
+		/* d[t], d.get(t[, default]) */
+		return local_uses_ok(fn, x->n == 3 ? x->a[2] : NULL, var, how,
+				     false);
 	for (size_t i = 0; i < x->n; i++)
 		if (!local_uses_ok(fn, x->a[i], var, how, false))
 			return false;
@@ -2266,6 +2283,8 @@ static bool local_bind_ok(const struct ir_fn *fn, const struct st *s,
 {
 	const struct ex *v = s->value;
 
+	if (how == 'r') /* bound by its loop only */
+		return false;
 	if (s->kind != ST_ASSIGN || s->ntargets != 1 ||
 	    !ex_is_var(s->targets[0], var) ||
 	    s->shape != (how == 'c' ? SHAPE_STR_INDEX_INTO
@@ -2285,8 +2304,18 @@ static bool local_block_ok(const struct ir_fn *fn, const struct block *blk,
 {
 	for (size_t i = 0; i < blk->n; i++) {
 		const struct st *s = blk->v[i];
-		if (how == 'c' && s->kind == ST_FOR && ex_is_var(s->target, var) &&
-		    s->iter->ty->kind == TY_STR) {
+		if (how == 'r' && s->kind == ST_FOR &&
+		    ex_is_var(s->target, var)) {
+			/* for t in words: a list[str] argument read in place */
+			const struct ex *it = s->iter;
+			if (it->kind != EX_NAME || it->unwrap ||
+			    !fn->vars[it->var].is_view ||
+			    it->ty->sub[0]->kind != TY_STR)
+				return false;
+			*src = it->var;
+		} else if (how == 'c' && s->kind == ST_FOR &&
+			   ex_is_var(s->target, var) &&
+			   s->iter->ty->kind == TY_STR) {
 			/* for c in s: one code point each time round */
 			if (*src < 0)
 				*src = s->iter->kind == EX_NAME ? s->iter->var : 0;
@@ -2347,7 +2376,12 @@ static void plan_str_locals(struct ir_fn *fn)
 		    src >= 0) {
 			v->is_span = true;
 			v->span_src = src;
+			continue;
 		}
+		src = -1;
+		if (local_block_ok(fn, &fn->body, (int)i, 'r', &src) &&
+		    src >= 0)
+			v->is_sref = true;
 	}
 }
 

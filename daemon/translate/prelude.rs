@@ -531,9 +531,9 @@ pub mod rt {
     }
 
     // ---- dicts and sets (insertion ordered, as Python's) ----
-    pub fn dget<'a, K: Hash + Eq, V>(d: &'a IndexMap<K, V>, k: &K) -> R<&'a V> { d.get(k).ok_or(Deopt) }
+    pub fn dget<'a, K: Hash + Eq, V, Q: ?Sized + Hash + indexmap::Equivalent<K>>(d: &'a IndexMap<K, V>, k: &Q) -> R<&'a V> { d.get(k).ok_or(Deopt) }
     pub fn dget_mut<'a, K: Hash + Eq, V>(d: &'a mut IndexMap<K, V>, k: &K) -> R<&'a mut V> { d.get_mut(k).ok_or(Deopt) }
-    pub fn dget_or<K: Hash + Eq, V: Clone>(d: &IndexMap<K, V>, k: &K, dflt: V) -> V {
+    pub fn dget_or<K: Hash + Eq, V: Clone, Q: ?Sized + Hash + indexmap::Equivalent<K>>(d: &IndexMap<K, V>, k: &Q, dflt: V) -> V {
         match d.get(k) { Some(v) => v.clone(), None => dflt }
     }
     pub fn setdefault<K: Hash + Eq, V: Clone>(d: &mut IndexMap<K, V>, k: K, v: V) -> V { d.entry(k).or_insert(v).clone() }
@@ -1522,11 +1522,62 @@ pub mod rt {
     /// the UTF-8 CPython keeps in a list's str object (made once per
     /// str and cached there; the list is only read, so its items live as
     /// long as the view).
-    pub trait StrView { fn at_str(&self, i: i64) -> R<&str>; }
+    pub trait StrView {
+        fn at_str(&self, i: i64) -> R<&str>;
+        /// The k-th item as an rt::SRef (for t in words, plan_str_locals).
+        fn at_sref_k(&self, k: usize) -> R<SRef>;
+    }
     impl StrView for Vec<String> {
         #[inline] fn at_str(&self, i: i64) -> R<&str> { Ok(self[ix(Vec::len(self), i)?].as_str()) }
+        #[inline]
+        fn at_sref_k(&self, k: usize) -> R<SRef> {
+            let s = self.get(k).ok_or(Deopt)?;
+            Ok(SRef { o: std::ptr::null_mut(), p: s.as_ptr(), n: s.len() })
+        }
+    }
+    /// A str item of a list argument kept where it is (a local only ever
+    /// bound by `for t in words` and read by tests, dict look-ups, len()
+    /// and as a result item): the item itself (a strong reference, so
+    /// nothing the loop runs can free it) and its UTF-8 (CPython's own,
+    /// cached in the str), or a native caller's String (no object).
+    pub struct SRef { o: *mut ffi::PyObject, p: *const u8, n: usize }
+    impl SRef {
+        pub const EMPTY: SRef = SRef { o: std::ptr::null_mut(), p: b"".as_ptr(), n: 0 };
+        #[inline(always)]
+        pub fn as_str(&self) -> &str { unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.p, self.n)) } }
+        /// As a result item: the very object the list holds (as Python's
+        /// append of it), or a new str of a native caller's String.
+        #[inline]
+        pub fn obj(&self) -> R<Obj> {
+            if self.o.is_null() { return obj_str(self.as_str()); }
+            unsafe { ffi::Py_INCREF(self.o) };
+            Ok(Obj(self.o))
+        }
+    }
+    impl Drop for SRef {
+        #[inline]
+        fn drop(&mut self) { if !self.o.is_null() { unsafe { ffi::Py_DECREF(self.o) } } }
+    }
+    impl ListView<'_, String> {
+        /// The item at k as an SRef (exact str, its UTF-8 made once and
+        /// cached by CPython; a lone surrogate re-runs Python).
+        #[inline]
+        fn sref_at(&self, k: usize) -> R<SRef> {
+            if k >= self.len() { return Err(Deopt); }
+            unsafe {
+                let o = ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t);
+                if ffi::PyUnicode_CheckExact(o) == 0 { return Err(Deopt); }
+                let mut n: ffi::Py_ssize_t = 0;
+                let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
+                if p.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                ffi::Py_INCREF(o);
+                Ok(SRef { o, p: p as *const u8, n: n as usize })
+            }
+        }
     }
     impl StrView for ListView<'_, String> {
+        #[inline(always)]
+        fn at_sref_k(&self, k: usize) -> R<SRef> { self.sref_at(k) }
         #[inline(always)]
         fn at_str(&self, i: i64) -> R<&str> {
             let k = ix(self.len(), i)?;

@@ -234,6 +234,26 @@ def split_kv(line: str, sep: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def pick_known(words: list[str], table: dict[str, int]) -> list[str]:
+    """for w in words: each item kept where it is (tests, look-ups, len,
+    and appended itself)."""
+    out = []
+    for w in words:
+        if w in table and table[w] > 0 or w == "always" or w in ("x", "\u00e9"):
+            out.append(w)
+        elif len(w) > 3 and table.get(w, -1) < 0 and w not in table:
+            out.append(w)
+    return out
+
+
+def tally(words: list[str], weights: dict[str, float]) -> float:
+    total = 0.0
+    for w in words:
+        if w != "":
+            total += weights.get(w, 0.5) * len(w)
+    return total
+
+
 def count_ops(s: str) -> int:
     n = 0
     for i in range(len(s)):
@@ -295,6 +315,14 @@ INPUTS = {
     "split_kv": [("a=1; b = 2;c", "="), ("", "="), ("==x=", "="),
                  ("k::v::w; ::", "::"), ("\u00e9=\u00e8;\U0001f600=1", "="),
                  ("a=1", ""), ("abc", "abc")],
+    "pick_known": [([], {}), (["a", "x", "always", "long_word", "\u00e9", "b"],
+                                {"a": 1, "b": 0, "long_word": -3}),
+                   (["\u00e9t\u00e9", "\U0001f600\U0001f600\U0001f600\U0001f600", "\udc80"],
+                    {"\u00e9t\u00e9": 2}),
+                   (["a", 1], {"a": 1}), ([S("always")], {}),
+                   (["k"] * 100, {"k": 1})],
+    "tally": [([], {}), (["ab", "", "\u00e9\u00e9\u00e9"], {"ab": 2.5}),
+              (["a"], {"a": float("nan")}), (["a", None], {})],
     "count_ops": [(t,) for t in TEXTS],
     "caller": [(t,) for t in TEXTS[:7]],
     "with_default": [(), ("x**2+1",), ("\u00e9+",)],

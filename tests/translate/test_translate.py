@@ -308,6 +308,22 @@ def test_dict_argument_converted_once_per_state(workdir):
     assert counts[0] > 0, counts  # most calls ran natively
 
 
+def test_list_items_kept_where_they_are(workdir):
+    """Items of a list[str] argument appended to the result are the very
+    objects of the list, as Python appends them (rt::SRef)."""
+    _, pkg, orig, _ = build_module(HERE / "strings_in_place.py", workdir)
+    words = ["always", "".join(["x"]), "long" + "er", "\u00e9" * 3, "zz"]
+    table = {"longer": -1}
+    want = orig.pick_known(words, table)
+    got = pkg.pick_known(words, table)
+    assert got == want
+    ids = [id(w) for w in words]
+    assert [ids.index(id(g)) for g in got] == \
+        [ids.index(id(w)) for w in want]
+    counts = pkg._native._rustify_call_counts()["pick_known"]
+    assert counts[0] > 0, counts
+
+
 ALPHABET = (list("aZ_09 .+-*/=<>!\"\t\n") +
             ["\u00e9", "\u00df", "\u00b7", "\u0130", "\u01c5", "\u0101",
              "\u2264", "\u20ac", "\u0660", "\u2160", "\U0001f600",
