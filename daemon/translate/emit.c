@@ -191,7 +191,8 @@ static void add_char_alts(struct buf *b, const struct ex *lit)
 			     : p[0] < 0xE0 ? 2
 			     : p[0] < 0xF0 ? 3
 					   : 4;
-		struct ex one = {.kind = EX_STR, .sval = (char *)p, .slen = len};
+		struct ex one = {
+		    .kind = EX_STR, .sval = (char *)p, .slen = len};
 		long cp = ex_one_char(&one);
 		size_t k = 0;
 
@@ -237,8 +238,8 @@ static bool emit_char_cmp(struct fe *f, struct buf *b, struct ex *e)
 		return false;
 	buf_addch(b, '(');
 	strix_char(f, b, x);
-	buf_addf(b, " %s '\\u{%lx}')", op == CMP_EQ ? "==" : "!=",
-		 ex_one_char(y));
+	buf_addf(b, " %s '\\u{%lx}')",
+		 op == CMP_EQ ? "==" : "!=", ex_one_char(y));
 	return true;
 }
 
@@ -781,7 +782,6 @@ static void lit_match(struct buf *b, const char *neg, const struct side *l,
 	}
 	buf_addch(b, ')');
 }
-
 
 /* x in "literal": a one-character x is a match! on the literal's code
  * points (a substring search per test was most of a character-count
@@ -1913,11 +1913,10 @@ static void emit_query(struct fe *f, struct buf *b, struct ex *e)
 
 static void emit_str_method(struct fe *f, struct buf *b, struct ex *e)
 {
-	static const char *const fallible[] = {"split",	  "lower",   "upper",
-					       "replace", "isdigit", "isalpha",
-					       "isalnum", "isspace", "count",
-					       "isupper", "islower", "capitalize",
-					       "partition", "rpartition"};
+	static const char *const fallible[] = {
+	    "split",   "lower",	     "upper",	  "replace",   "isdigit",
+	    "isalpha", "isalnum",    "isspace",	  "count",     "isupper",
+	    "islower", "capitalize", "partition", "rpartition"};
 	static const char *const strips[] = {"strip", "lstrip", "rstrip"};
 	struct ex *r = e->a[0];
 	const char *m = e->sval;
@@ -3088,9 +3087,8 @@ static bool index_root_is_arg(struct fe *f, const struct ex *l)
 {
 	while (l->kind == EX_INDEX)
 		l = l->a[0];
-	return l->kind == EX_NAME && !l->unwrap &&
-	       var_is_ref(var_of(f, l)) && !var_of(f, l)->is_mutated &&
-	       !var_of(f, l)->is_view;
+	return l->kind == EX_NAME && !l->unwrap && var_is_ref(var_of(f, l)) &&
+	       !var_of(f, l)->is_mutated && !var_of(f, l)->is_view;
 }
 
 static char *list_source(struct fe *f, struct loop_head *h, struct ex *l)
@@ -3194,8 +3192,13 @@ static void emit_for(struct fe *f, struct ex *target, struct ex *iter,
 		     const struct st *loop, body_fn inner, void *ctx)
 {
 	struct emitter *e = f->e;
-	struct loop_head h = {loop, loop ? &loop->body : NULL, tmpname(f, "v"),
-			      SIZE_MAX, NULL, false, false};
+	struct loop_head h = {loop,
+			      loop ? &loop->body : NULL,
+			      tmpname(f, "v"),
+			      SIZE_MAX,
+			      NULL,
+			      false,
+			      false};
 	struct buf b = BUF_INIT;
 	char *enum_n = NULL;
 	size_t tick;

@@ -242,11 +242,11 @@ struct var {
 	bool is_inplace; /* is_strix and read only through it: the typed
 			  * function takes the StrIx of the argument's
 			  * own storage (rt::StrIx::from_obj) */
-	bool is_char; /* str local only ever s[i] of a StrIx's str, read only
-		       * as one code point: a Rust char (plan_str_locals) */
-	bool is_span; /* str local only ever s[i:j] of one StrIx's str (var
-		       * span_src), read only by comparisons with literals,
-		       * len() and as a result item: an rt::Span into it */
+	bool is_char;	 /* str local only ever s[i] of a StrIx's str, read only
+			  * as one code point: a Rust char (plan_str_locals) */
+	bool is_span;	 /* str local only ever s[i:j] of one StrIx's str (var
+			  * span_src), read only by comparisons with literals,
+			  * len() and as a result item: an rt::Span into it */
 	int span_src;
 	bool is_sref; /* str local only ever `for t in words` of a list[str]
 		       * read in place, read only by tests, dict look-ups,

@@ -273,8 +273,7 @@ static bool block_other_use(const struct block *blk, int var)
 		for (size_t k = 0; k < s->ntargets; k++)
 			if (ex_other_use(s->targets[k], var))
 				return true;
-		if (ex_other_use(s->value, var) ||
-		    ex_other_use(s->cond, var) ||
+		if (ex_other_use(s->value, var) || ex_other_use(s->cond, var) ||
 		    ex_other_use(s->target, var) ||
 		    block_other_use(&s->body, var) ||
 		    block_other_use(&s->orelse, var))
@@ -2198,8 +2197,8 @@ static bool str_dict(const struct ir_fn *fn, const struct ex *d)
 
 /* A comparison of var (how 'c': a char, 's': a span, 'r': a list item
  * kept where it is) the local answers. */
-static bool local_test_ok(const struct ir_fn *fn, const struct ex *x,
-			  int var, char how)
+static bool local_test_ok(const struct ir_fn *fn, const struct ex *x, int var,
+			  char how)
 {
 	const struct ex *l = x->a[0], *r = x->a[1];
 	int op = x->cmp[0];
@@ -2215,17 +2214,17 @@ static bool local_test_ok(const struct ir_fn *fn, const struct ex *x,
 		return how != 'c' || ex_one_char(r) >= 0;
 	}
 	if ((op == CMP_IN || op == CMP_NOTIN) && ex_is_var(l, var))
-		return how == 'c' ? r->kind == EX_STR && r->slen &&
-					!ex_has_surrogate(r)
-				  : plain_lits(r) ||
-					(how == 'r' && str_dict(fn, r));
+		return how == 'c'
+			   ? r->kind == EX_STR && r->slen &&
+				 !ex_has_surrogate(r)
+			   : plain_lits(r) || (how == 'r' && str_dict(fn, r));
 	return false;
 }
 
 /* Whether every read of var in x is one the local answers; item: x is
  * (part of) an item appended to the function's result list of objects. */
-static bool local_uses_ok(const struct ir_fn *fn, const struct ex *x,
-			  int var, char how, bool item)
+static bool local_uses_ok(const struct ir_fn *fn, const struct ex *x, int var,
+			  char how, bool item)
 {
 	if (!x)
 		return true;
@@ -2278,8 +2277,8 @@ static bool local_uses_ok(const struct ir_fn *fn, const struct ex *x,
 
 /* A binding `var = s[i]` ('c') or `var = s[lo:hi]` ('s') of a str with
  * an rt::StrIx, printed by its SHAPE_STR_*_INTO; *src gets s. */
-static bool local_bind_ok(const struct ir_fn *fn, const struct st *s,
-			  int var, char how, int *src)
+static bool local_bind_ok(const struct ir_fn *fn, const struct st *s, int var,
+			  char how, int *src)
 {
 	const struct ex *v = s->value;
 
@@ -2287,8 +2286,8 @@ static bool local_bind_ok(const struct ir_fn *fn, const struct st *s,
 		return false;
 	if (s->kind != ST_ASSIGN || s->ntargets != 1 ||
 	    !ex_is_var(s->targets[0], var) ||
-	    s->shape != (how == 'c' ? SHAPE_STR_INDEX_INTO
-				    : SHAPE_STR_SLICE_INTO) ||
+	    s->shape !=
+		(how == 'c' ? SHAPE_STR_INDEX_INTO : SHAPE_STR_SLICE_INTO) ||
 	    v->kind != (how == 'c' ? EX_INDEX : EX_SLICE) ||
 	    (how == 's' && v->a[3]) || v->a[0]->kind != EX_NAME ||
 	    !fn->vars[v->a[0]->var].is_strix)
@@ -2318,17 +2317,18 @@ static bool local_block_ok(const struct ir_fn *fn, const struct block *blk,
 			   s->iter->ty->kind == TY_STR) {
 			/* for c in s: one code point each time round */
 			if (*src < 0)
-				*src = s->iter->kind == EX_NAME ? s->iter->var : 0;
+				*src =
+				    s->iter->kind == EX_NAME ? s->iter->var : 0;
 			if (!local_uses_ok(fn, s->iter, var, how, false))
 				return false;
 		} else if (s->kind == ST_ASSIGN && s->ntargets >= 1 &&
-		    ex_mentions(s->targets[0], var)) {
+			   ex_mentions(s->targets[0], var)) {
 			if (!local_bind_ok(fn, s, var, how, src))
 				return false;
 			/* the binding's index or bounds */
 			for (size_t k = 1; k < s->value->n; k++)
-				if (!local_uses_ok(fn, s->value->a[k], var,
-						   how, false))
+				if (!local_uses_ok(fn, s->value->a[k], var, how,
+						   false))
 					return false;
 		} else {
 			const struct ex *v = s->value;

@@ -1262,8 +1262,8 @@ static struct ty *tx_dict_method(struct tctx *c, struct ex *e, struct ty *rt)
 /* strip(), lstrip(), rstrip() (with chars or none), lower(), upper() */
 static bool str_to_str(const struct ex *e)
 {
-	static const char *to_str[] = {"strip", "lstrip", "rstrip", "lower",
-				       "upper", "capitalize"};
+	static const char *to_str[] = {"strip", "lstrip", "rstrip",
+				       "lower", "upper",  "capitalize"};
 	size_t nargs = e->n - 1;
 
 	for (size_t i = 0; i < sizeof(to_str) / sizeof(*to_str); i++)
