@@ -1020,6 +1020,17 @@ static char *str_of(struct fe *f, struct ex *x, bool ref)
 	return s;
 }
 
+/* The str literals of a display (x in ("a", "b")), sep between them. */
+static void add_str_lits(struct buf *b, const struct ex *items,
+			 const char *sep)
+{
+	for (size_t i = 0; i < items->n; i++) {
+		if (i)
+			buf_adds(b, sep);
+		add_str_lit(b, items->a[i]->sval, items->a[i]->slen);
+	}
+}
+
 /* A str literal a slice can be compared with by code points. */
 static bool plain_str_lit(const struct ex *x)
 {
@@ -1063,11 +1074,7 @@ static bool emit_slice_cmp(struct fe *f, struct buf *b, struct ex *e)
 	opt_i64(f, b, x->a[2]);
 	if (in) {
 		buf_adds(b, ", &[");
-		for (size_t i = 0; i < y->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			add_str_lit(b, y->a[i]->sval, y->a[i]->slen);
-		}
+		add_str_lits(b, y, ", ");
 		buf_adds(b, "])?");
 	} else {
 		buf_adds(b, ", ");
@@ -1105,11 +1112,7 @@ static bool emit_local_cmp(struct fe *f, struct buf *b, struct ex *e)
 			return false; /* t in d: contains_key(t.as_str()) */
 		buf_addf(b, "%smatches!(%s.as_str(), ", neg ? "!" : "",
 			 v->rname);
-		for (size_t i = 0; i < y->n; i++) {
-			if (i)
-				buf_adds(b, " | ");
-			add_str_lit(b, y->a[i]->sval, y->a[i]->slen);
-		}
+		add_str_lits(b, y, " | ");
 		buf_addch(b, ')');
 		return true;
 	}
@@ -1128,11 +1131,7 @@ static bool emit_local_cmp(struct fe *f, struct buf *b, struct ex *e)
 	} else {
 		buf_addf(b, "%s%s.span_in(%s, &[", neg ? "!" : "",
 			 f->sx[v->span_src], v->rname);
-		for (size_t i = 0; i < y->n; i++) {
-			if (i)
-				buf_adds(b, ", ");
-			add_str_lit(b, y->a[i]->sval, y->a[i]->slen);
-		}
+		add_str_lits(b, y, ", ");
 		buf_addch(b, ']');
 	}
 	buf_addch(b, ')');
