@@ -1559,10 +1559,11 @@ pub mod rt {
         fn drop(&mut self) { if !self.o.is_null() { unsafe { ffi::Py_DECREF(self.o) } } }
     }
     impl ListView<'_, String> {
-        /// The item at k as an SRef (exact str, its UTF-8 made once and
-        /// cached by CPython; a lone surrogate re-runs Python).
-        #[inline]
-        fn sref_at(&self, k: usize) -> R<SRef> {
+        /// The str item at k (0 <= k) and CPython's UTF-8 of it (made once
+        /// and cached in the str); anything but an exact str, or a lone
+        /// surrogate, re-runs Python.
+        #[inline(always)]
+        fn item_utf8(&self, k: usize) -> R<(*mut ffi::PyObject, *const u8, usize)> {
             if k >= self.len() { return Err(Deopt); }
             unsafe {
                 let o = ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t);
@@ -1570,25 +1571,21 @@ pub mod rt {
                 let mut n: ffi::Py_ssize_t = 0;
                 let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
                 if p.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
-                ffi::Py_INCREF(o);
-                Ok(SRef { o, p: p as *const u8, n: n as usize })
+                Ok((o, p as *const u8, n as usize))
             }
         }
     }
     impl StrView for ListView<'_, String> {
         #[inline(always)]
-        fn at_sref_k(&self, k: usize) -> R<SRef> { self.sref_at(k) }
+        fn at_sref_k(&self, k: usize) -> R<SRef> {
+            let (o, p, n) = self.item_utf8(k)?;
+            unsafe { ffi::Py_INCREF(o) };
+            Ok(SRef { o, p, n })
+        }
         #[inline(always)]
         fn at_str(&self, i: i64) -> R<&str> {
-            let k = ix(self.len(), i)?;
-            unsafe {
-                let o = ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t);
-                if ffi::PyUnicode_CheckExact(o) == 0 { return Err(Deopt); }
-                let mut n: ffi::Py_ssize_t = 0;
-                let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
-                if p.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
-                Ok(std::str::from_utf8_unchecked(std::slice::from_raw_parts(p as *const u8, n as usize)))
-            }
+            let (_, p, n) = self.item_utf8(ix(self.len(), i)?)?;
+            Ok(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n)) })
         }
     }
     /// d[k] at the index `k in d` just found (emit.c print_if): the
