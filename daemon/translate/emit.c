@@ -1021,8 +1021,7 @@ static char *str_of(struct fe *f, struct ex *x, bool ref)
 }
 
 /* The str literals of a display (x in ("a", "b")), sep between them. */
-static void add_str_lits(struct buf *b, const struct ex *items,
-			 const char *sep)
+static void add_str_lits(struct buf *b, const struct ex *items, const char *sep)
 {
 	for (size_t i = 0; i < items->n; i++) {
 		if (i)

@@ -881,21 +881,18 @@ pub mod rt {
         Ok(out)
     }
     /// str.partition / str.rpartition (an empty separator re-runs Python,
-    /// which raises ValueError).
-    pub fn partition(s: &str, sep: &str) -> R<(String, String, String)> {
+    /// which raises ValueError): around the first (last) sep, or the
+    /// whole str first (last) and two empty ones.
+    fn part3(s: &str, sep: &str, at: Option<usize>, last: bool) -> R<(String, String, String)> {
         if sep.is_empty() { return Err(Deopt); }
-        Ok(match s.find(sep) {
+        Ok(match at {
             Some(i) => (s[..i].to_string(), sep.to_string(), s[i + sep.len()..].to_string()),
+            None if last => (String::new(), String::new(), s.to_string()),
             None => (s.to_string(), String::new(), String::new()),
         })
     }
-    pub fn rpartition(s: &str, sep: &str) -> R<(String, String, String)> {
-        if sep.is_empty() { return Err(Deopt); }
-        Ok(match s.rfind(sep) {
-            Some(i) => (s[..i].to_string(), sep.to_string(), s[i + sep.len()..].to_string()),
-            None => (String::new(), String::new(), s.to_string()),
-        })
-    }
+    pub fn partition(s: &str, sep: &str) -> R<(String, String, String)> { part3(s, sep, s.find(sep), false) }
+    pub fn rpartition(s: &str, sep: &str) -> R<(String, String, String)> { part3(s, sep, s.rfind(sep), true) }
     pub fn replace(s: &str, a: &str, b: &str) -> R<String> { if a.is_empty() { return Err(Deopt); } Ok(s.replace(a, b)) }
     pub fn find(s: &str, sub: &str) -> i64 {
         match s.find(sub) { Some(b) => s[..b].chars().count() as i64, None => -1 }
