@@ -1231,9 +1231,26 @@ pub mod o {
     #[inline]
     pub unsafe fn getattr_c(o: O, name: P, c: *mut AC) -> R<O> { getattr_cb(o.p(), name, c) }
 
-    /// getattr_c of a borrowed object (a local variable's, ldp).
-    #[inline]
+    /// getattr_c of a borrowed object (a local variable's, ldp). The
+    /// site's latest type with the value in the instance's inline values
+    /// (the common case: one class per site, no instance dict) is read
+    /// here, inlined at the site; every other case in getattr_cb_rest.
+    #[inline(always)]
     pub unsafe fn getattr_cb(o: P, name: P, c: *mut AC) -> R<O> {
+        let e = &(*c).e[0];
+        let tp = ffi::Py_TYPE(o);
+        if ATTR_FAST && e.tp == tp && e.ver == (*tp).tp_version_tag && e.ix >= 0 {
+            let vals = inline_values(o);
+            if !vals.is_null() {
+                let v = *vals.offset(e.ix);
+                if !v.is_null() { return Ok(O::borrow(v)); }
+            }
+        }
+        getattr_cb_rest(o, name, c)
+    }
+
+    #[inline(never)]
+    unsafe fn getattr_cb_rest(o: P, name: P, c: *mut AC) -> R<O> {
         let c = &mut *c;
         let tp = ffi::Py_TYPE(o);
         if let (true, Some(c)) = (ATTR_FAST, c.find(tp)) {
@@ -1326,6 +1343,35 @@ pub mod o {
         if ffi::PyObject_SetAttr(o, name, vp) < 0 { return Err(X); }
         if ATTR_FAST { attr_fill(o, name, vp, cache, true); }
         Ok(())
+    }
+
+    /// o.name = v for an arithmetic result v (self.x = self.x + dx,
+    /// a.vx -= dx * bm). An unboxed float stored over a float the
+    /// instance holds the only reference to overwrites that float's
+    /// value: the old object could only be told from a new one by a
+    /// reference to it, and there is none (as float_into reuses an
+    /// operand). Anything else is boxed and stored by setattr_c.
+    #[inline]
+    pub unsafe fn setattr_v<A: Opnd>(o: A, name: P, v: V, c: *mut AC) -> R<()> {
+        let o = o.ptr();
+        if let (V::F(f), true) = (&v, ATTR_FAST) {
+            if let Some(e) = (*c).find(ffi::Py_TYPE(o)) {
+                let slot = if e.off > 0 {
+                    (o as *mut u8).offset(e.off) as *mut P
+                } else {
+                    let vals = inline_values(o);
+                    if vals.is_null() || e.ix < 0 { null_mut() } else { vals.offset(e.ix) }
+                };
+                if !slot.is_null() {
+                    let old = *slot;
+                    if !old.is_null() && ffi::PyFloat_CheckExact(old) != 0 && ffi::Py_REFCNT(old) == 1 {
+                        (*(old as *mut ffi::PyFloatObject)).ob_fval = *f;
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        setattr_c(o, name, vbox(v)?, c)
     }
 
     /// The inline-values layout as this interpreter has it: a class with

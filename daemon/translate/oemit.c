@@ -1506,18 +1506,27 @@ static int ex_v(struct oem *em, struct onode *n)
 	return v;
 }
 
+/* cur op= value as a V (o::V, unboxed) when value is itself an
+ * arithmetic expression, else -1 and nothing emitted. */
+static int aug_v(struct oem *em, struct ostmt *st, int cur)
+{
+	int v;
+
+	if (!num_op(st->value) || !arith_op(st->op))
+		return -1;
+	v = ex_v(em, st->value);
+	return emit_q(em, &st->pos, "o::%s(o::V::O(t%d), t%d)",
+		      vop_fn(st->op, true), cur, v);
+}
+
 /* cur op= value, evaluated after cur: unboxed when value is itself an
  * arithmetic expression. */
 static int aug_apply(struct oem *em, struct ostmt *st, int cur)
 {
-	int v, r;
+	int v = aug_v(em, st, cur);
 
-	if (num_op(st->value) && arith_op(st->op)) {
-		v = ex_v(em, st->value);
-		r = emit_q(em, &st->pos, "o::%s(o::V::O(t%d), t%d)",
-			   vop_fn(st->op, true), cur, v);
-		return emit_q(em, &st->pos, "o::vbox(t%d)", r);
-	}
+	if (v >= 0)
+		return emit_q(em, &st->pos, "o::vbox(t%d)", v);
 	v = ex(em, st->value);
 	return emit_q(em, &st->pos, "o::%s(t%d, t%d)", binop_fn(st->op, true),
 		      cur, v);
@@ -1802,25 +1811,29 @@ static void store_name(struct oem *em, struct onode *t, int val)
 	}
 }
 
+/* t.name = val by fn (setattr_c: val an object; setattr_v: an o::V) */
+static void store_attr(struct oem *em, struct onode *t, int val, const char *fn)
+{
+	/* the value is made: nothing runs before the store */
+	int o = borrowable(em, t->a[0]) ? load_b(em, t->a[0]) : ex(em, t->a[0]);
+
+	emit_open(em->e, "{");
+	emit_line(em->e, "static mut AC: o::AC = o::AC::NEW;");
+	emit_qs(em, &t->pos,
+		"o::%s(t%d, K[%d], t%d, std::ptr::addr_of_mut!(AC))", fn, o,
+		t->name, val);
+	emit_close(em->e, NULL);
+}
+
 static void store(struct oem *em, struct onode *t, int val)
 {
 	switch (t->kind) {
 	case ON_NAME:
 		store_name(em, t, val);
 		return;
-	case ON_ATTR: {
-		/* the value is made: nothing runs before the store */
-		int o = borrowable(em, t->a[0]) ? load_b(em, t->a[0])
-						 : ex(em, t->a[0]);
-		emit_open(em->e, "{");
-		emit_line(em->e, "static mut AC: o::AC = o::AC::NEW;");
-		emit_qs(em, &t->pos,
-			"o::setattr_c(t%d, K[%d], t%d, "
-			"std::ptr::addr_of_mut!(AC))",
-			o, t->name, val);
-		emit_close(em->e, NULL);
+	case ON_ATTR:
+		store_attr(em, t, val, "setattr_c");
 		return;
-	}
 	case ON_SUBSCR: {
 		int o = ex(em, t->a[0]);
 		int k = ex(em, t->a[1]);
@@ -2343,6 +2356,13 @@ static void st_assign(struct oem *em, struct ostmt *st)
 		emit_close(em->e, NULL);
 		return;
 	}
+	if (st->ntargets == 1 && t->kind == ON_ATTR && num_op(val)) {
+		/* o.name = arithmetic: stored unboxed (setattr_v) */
+		v = ex_v(em, val);
+		store_attr(em, t, v, "setattr_v");
+		emit_close(em->e, NULL);
+		return;
+	}
 	v = ex(em, st->value);
 	for (size_t i = 0; i < st->ntargets; i++) {
 		int u = v;
@@ -2366,7 +2386,9 @@ static void st_aug(struct oem *em, struct ostmt *st)
 		/* obj borrowed when the value cannot rebind it */
 		bool b = borrowable(em, t->a[0]) && is_simple(st->value);
 		int o = b ? load_b(em, t->a[0]) : ex(em, t->a[0]);
+		const char *fn = "setattr_v";
 		int cur, r;
+
 		emit_line(em->e, "static mut AG: o::AC = o::AC::NEW;");
 		emit_line(em->e, "static mut AS: o::AC = o::AC::NEW;");
 		cur = emit_q(em, &t->pos,
@@ -2375,11 +2397,16 @@ static void st_aug(struct oem *em, struct ostmt *st)
 			       : "o::getattr_c(t%d.clone(), K[%d], "
 				 "std::ptr::addr_of_mut!(AG))",
 			     o, t->name);
-		r = aug_apply(em, st, cur);
+		/* an unboxed result is stored by setattr_v (a float may
+		 * overwrite the one it replaces) */
+		r = aug_v(em, st, cur);
+		if (r < 0) {
+			r = aug_apply(em, st, cur);
+			fn = "setattr_c";
+		}
 		emit_qs(em, &t->pos,
-			"o::setattr_c(t%d, K[%d], t%d, "
-			"std::ptr::addr_of_mut!(AS))",
-			o, t->name, r);
+			"o::%s(t%d, K[%d], t%d, std::ptr::addr_of_mut!(AS))",
+			fn, o, t->name, r);
 	} else if (t->kind == ON_SUBSCR) {
 		int o = ex(em, t->a[0]);
 		int k = ex(em, t->a[1]);
