@@ -3515,4 +3515,130 @@ pub mod o {
         if TICKS & 0x3fff == 0 && ffi::PyErr_CheckSignals() < 0 { return Err(X); }
         Ok(())
     }
+    /// The back edge of a loop holding attributes in registers (below):
+    /// true when the signals are due, checked by tick_check once the
+    /// registers are written back.
+    #[inline(always)]
+    pub unsafe fn tick_due() -> bool {
+        TICKS = TICKS.wrapping_add(1);
+        TICKS & 0x3fff == 0
+    }
+    #[inline]
+    pub unsafe fn tick_check() -> R<()> {
+        if ffi::PyErr_CheckSignals() < 0 { return Err(X); }
+        Ok(())
+    }
+
+    // ---- float attributes held in registers across a loop ----
+    // A for loop over a range whose body is arithmetic on numbers in
+    // locals and on float attributes of one local object (self.x +=
+    // self.vx * dt; oemit.c hoist_plan) runs no Python code: every
+    // operand is an exact int or float, checked when the loop starts
+    // (hoist_slot, hg_o, hg_v). There it keeps those attributes in f64
+    // registers and writes the stored ones back (hoist_put) when it ends,
+    // raises, or stops for the signals; nothing can read the attribute
+    // in between. Otherwise the loop runs as written.
+
+    /// The loop's iterator counts without running Python code.
+    #[inline]
+    pub fn it_counts(it: &It) -> bool { matches!(it, It::Range(..)) }
+
+    /// Where o.name is held (an inline value or a __slots__ member) when
+    /// the type's version leaves it to the instance (as getattr_cb), it
+    /// is an exact float and stores go to the same place; None otherwise.
+    /// The cache is filled without running Python code.
+    pub unsafe fn hoist_slot(o: P, name: P, c: *mut AC) -> Option<*mut P> {
+        if !ATTR_FAST { return None; }
+        let c = &mut *c;
+        let tp = ffi::Py_TYPE(o);
+        let e = match c.find(tp) {
+            Some(e) => e,
+            None => {
+                hoist_fill(o, name, c)?;
+                c.find(tp)?
+            }
+        };
+        let s = if e.off > 0 {
+            (o as *mut u8).offset(e.off) as *mut P
+        } else {
+            let vals = inline_values(o);
+            if vals.is_null() || e.ix < 0 { return None; }
+            vals.offset(e.ix)
+        };
+        let v = *s;
+        if v.is_null() || ffi::PyFloat_CheckExact(v) == 0 { return None; }
+        Some(s)
+    }
+
+    #[cold]
+    unsafe fn hoist_fill(o: P, name: P, c: &mut AC) -> Option<()> {
+        let tp = ffi::Py_TYPE(o);
+        if (*tp).tp_setattro.map(|f| f as usize) != Some(ffi::PyObject_GenericSetAttr as ffi::setattrofunc as usize) {
+            return None;
+        }
+        let d = _PyType_Lookup(tp, name);
+        let value = if !d.is_null() {
+            if ffi::Py_TYPE(d) != std::ptr::addr_of_mut!(ffi::PyMemberDescr_Type) { return None; }
+            let m = (*(d as *mut ffi::PyMemberDescrObject)).d_member;
+            if (*m).offset <= 0 { return None; }
+            *((o as *mut u8).offset((*m).offset) as *mut P)
+        } else {
+            if (*tp).tp_flags & MANAGED_DICT == 0 { return None; }
+            let vals = inline_values(o);
+            let ix = shared_key_index((*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys, name);
+            if vals.is_null() || ix < 0 { return None; }
+            *vals.offset(ix)
+        };
+        if value.is_null() { return None; }
+        attr_fill(o, name, value, c, false);
+        Some(())
+    }
+
+    /// The float in a slot hoist_slot found.
+    #[inline(always)]
+    pub unsafe fn slot_f(s: *mut P) -> f64 { ffi::PyFloat_AS_DOUBLE(*s) }
+
+    /// The register stored back: the float the slot holds takes the value
+    /// when nothing else holds it (setattr_v), else a new float.
+    #[inline]
+    pub unsafe fn hoist_put(s: *mut P, f: f64) -> R<()> {
+        let old = *s;
+        if ffi::Py_REFCNT(old) == 1 && ffi::PyFloat_CheckExact(old) != 0 {
+            (*(old as *mut ffi::PyFloatObject)).ob_fval = f;
+            return Ok(());
+        }
+        *s = float_obj(f)?.into_raw();
+        ffi::Py_DECREF(old);
+        Ok(())
+    }
+
+    /// A local the loop reads before it assigns it: bound to an exact
+    /// float (or, unless float, an exact int).
+    #[inline]
+    pub unsafe fn hg_o(v: &Option<O>, float: bool) -> bool {
+        match v { Some(o) => exact_num(o.p(), float), None => false }
+    }
+    #[inline]
+    pub unsafe fn hg_v(v: &Option<V>, float: bool) -> bool {
+        match v {
+            Some(V::F(_)) => true,
+            Some(V::I(_)) => !float,
+            Some(V::O(o)) => exact_num(o.p(), float),
+            None => false,
+        }
+    }
+    #[inline(always)]
+    unsafe fn exact_num(p: P, float: bool) -> bool {
+        ffi::PyFloat_CheckExact(p) != 0 || (!float && ffi::PyLong_CheckExact(p) != 0)
+    }
+
+    /// A float-typed result (hoist_plan's typing) as its f64.
+    #[inline(always)]
+    pub unsafe fn vf(v: V) -> f64 {
+        match v {
+            V::F(f) => f,
+            V::O(o) => { debug_assert!(ffi::PyFloat_CheckExact(o.p()) != 0); ffi::PyFloat_AS_DOUBLE(o.p()) }
+            V::I(i) => i as f64,
+        }
+    }
 }

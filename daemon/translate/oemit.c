@@ -12,6 +12,7 @@
  * contexts that run their cleanup on the way out, as CPython's exception
  * table does. Nothing here refuses: olower.c decided what runs natively.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct oem {
 	size_t nerrs, caperrs;
 	bool *always_bound; /* per var: a parameter never unbound */
 	bool *num; /* per var: an unboxed local (Option<o::V>, mark_nums) */
+	struct hoist *hoist; /* the loop body being emitted with registers */
 	/* inlined comprehensions around the code being emitted, outermost
 	 * first: their traceback entries come with an error inside them */
 	struct ocomp_at {
@@ -244,6 +246,32 @@ static void block(struct oem *em, struct oblock *b);
 static const char *var_r(struct oem *em, int var)
 {
 	return em->fn->vars[var].rname;
+}
+
+/* A for loop run with float attributes of one local object in
+ * registers (hoist_plan; obj.rs "float attributes held in registers"). */
+struct hoist {
+	int id;	    /* h<id>_<k>: the registers, d<id>_<k>: stored */
+	int recv;   /* the object's variable */
+	int *names; /* the attributes (name constants), k = index */
+	size_t n;
+	/* per var: read by the body before it assigns it (guarded when the
+	 * loop starts), and whether it holds a float there */
+	bool *guard, *isfloat;
+};
+
+/* The register of n (recv.name) in the body being emitted, or -1. */
+static int hoist_reg(const struct oem *em, const struct onode *n)
+{
+	const struct hoist *h = em->hoist;
+
+	if (!h || n->kind != ON_ATTR || n->a[0]->kind != ON_NAME ||
+	    n->a[0]->sym.kind != SYM_LOCAL || n->a[0]->sym.var != h->recv)
+		return -1;
+	for (size_t k = 0; k < h->n; k++)
+		if (h->names[k] == n->name)
+			return (int)k;
+	return -1;
 }
 
 /* A plain local held unboxed (o::V). */
@@ -1488,8 +1516,14 @@ static bool is_vexpr(const struct oem *em, const struct onode *n)
  * anything else is evaluated as usual and wrapped. */
 static int ex_v(struct oem *em, struct onode *n)
 {
-	int a, b, t, v;
+	int a, b, t, v, k = hoist_reg(em, n);
 
+	if (k >= 0) {
+		v = tmp(em);
+		emit_line(em->e, "let t%d = o::V::F(h%d_%d);", v, em->hoist->id,
+			  k);
+		return v;
+	}
 	if (num_op(n)) {
 		a = ex_v(em, n->a[0]);
 		b = ex_v(em, n->a[1]);
@@ -1632,6 +1666,11 @@ static int ex(struct oem *em, struct onode *n)
 	case ON_ATTR: {
 		/* a local's attribute: the object borrowed from the variable */
 		bool local = borrowable(em, n->a[0]);
+		int k = hoist_reg(em, n);
+
+		if (k >= 0)
+			return emit_q(em, &n->pos, "o::vbox(o::V::F(h%d_%d))",
+				      em->hoist->id, k);
 		int o = local ? load_b(em, n->a[0]) : ex(em, n->a[0]);
 		int t = tmp(em);
 		emit_open(em->e, "let t%d = {", t);
@@ -2251,14 +2290,320 @@ static void st_loop_body(struct oem *em, int id, struct oblock *body)
 	ctx_pop(em);
 }
 
+/* ---- float attributes in registers across a loop ---- */
+
+/* A literal's kind: 1 an int, 2 a float, 0 anything else (a str, a
+ * complex, True, None). */
+static int lit_kind(const struct oconst *c)
+{
+	const char *t = c->text;
+	bool frac = false;
+
+	if (c->kind != OK_EVAL || !t || !*t || strpbrk(t, "jJ"))
+		return 0;
+	if (t[0] == '0' && t[1] && strchr("xXoObB", t[1]))
+		return 1;
+	if (!isdigit((unsigned char)t[0]) && t[0] != '.')
+		return 0;
+	for (; *t; t++) {
+		if (*t == '.' || *t == 'e' || *t == 'E' ||
+		    ((*t == '+' || *t == '-') &&
+		     (t[-1] == 'e' || t[-1] == 'E')))
+			frac = true;
+		else if (!isdigit((unsigned char)*t) && *t != '_')
+			return 0;
+	}
+	return frac ? 2 : 1;
+}
+
+/* A fast local of this function (no cell, not a comprehension's). */
+static bool plain_local(const struct oem *em, const struct onode *n)
+{
+	return n->kind == ON_NAME && n->sym.kind == SYM_LOCAL &&
+	       !n->sym.in_comp && !em->fn->vars[n->sym.var].is_cell &&
+	       !em->fn->vars[n->sym.var].is_comp;
+}
+
+struct hscan {
+	const struct oem *em;
+	struct hoist *h;
+	bool *assigned; /* per var: assigned earlier in the body */
+	bool *inbody;	/* per var: assigned somewhere in the body */
+	bool ok, stores;
+};
+
+/* n is recv.name for the loop's one object: the register's index. */
+static int hs_attr(struct hscan *sc, const struct onode *n)
+{
+	struct hoist *h = sc->h;
+	size_t k;
+
+	if (!plain_local(sc->em, n->a[0]) ||
+	    (h->recv >= 0 && n->a[0]->sym.var != h->recv)) {
+		sc->ok = false;
+		return -1;
+	}
+	h->recv = n->a[0]->sym.var;
+	for (k = 0; k < h->n; k++)
+		if (h->names[k] == n->name)
+			return (int)k;
+	h->names = xrealloc(h->names, (h->n + 1) * sizeof(int));
+	h->names[h->n] = n->name;
+	return (int)h->n++;
+}
+
+/* e is arithmetic (+ - * / % //, unary + -) of numeric literals, locals
+ * and the object's attributes; an attribute only as an operand (a plain
+ * copy would share its object). */
+static void hs_expr(struct hscan *sc, const struct onode *e, bool operand)
+{
+	switch (e->kind) {
+	case ON_CONST:
+		if (!lit_kind(&sc->em->m->consts[e->k]))
+			sc->ok = false;
+		return;
+	case ON_NAME:
+		if (!plain_local(sc->em, e) || e->sym.var == sc->h->recv)
+			sc->ok = false;
+		else if (!sc->assigned[e->sym.var])
+			sc->h->guard[e->sym.var] = true;
+		return;
+	case ON_ATTR:
+		if (!operand)
+			sc->ok = false;
+		else
+			hs_attr(sc, e);
+		return;
+	case ON_BINOP:
+		if (!arith_op(e->op)) {
+			sc->ok = false;
+			return;
+		}
+		hs_expr(sc, e->a[0], true);
+		hs_expr(sc, e->a[1], true);
+		return;
+	case ON_UNOP:
+		if (e->op != '-' && e->op != '+')
+			sc->ok = false;
+		else
+			hs_expr(sc, e->a[0], true);
+		return;
+	default:
+		sc->ok = false;
+	}
+}
+
+/* e is a float whenever the loop's guards hold. */
+static bool hs_float(const struct hscan *sc, const struct onode *e)
+{
+	switch (e->kind) {
+	case ON_CONST:
+		return lit_kind(&sc->em->m->consts[e->k]) == 2;
+	case ON_NAME:
+		return sc->inbody[e->sym.var] && sc->h->isfloat[e->sym.var];
+	case ON_ATTR:
+		return true;
+	case ON_BINOP:
+		return e->op == OP_DIV || hs_float(sc, e->a[0]) ||
+		       hs_float(sc, e->a[1]);
+	case ON_UNOP:
+		return hs_float(sc, e->a[0]);
+	default:
+		return false;
+	}
+}
+
+static void hoist_release(struct hoist *h)
+{
+	free(h->names);
+	free(h->guard);
+	free(h->isfloat);
+}
+
+/* Whether st (for x in ...) may run with the float attributes of one
+ * local object in registers: its body only assigns locals and that
+ * object's attributes with arithmetic of numbers (so no Python code can
+ * run in it once its operands are exact ints and floats: the guards),
+ * and stores at least one attribute, always a float. No break,
+ * continue, return, call, subscript or other object: anything that
+ * could see the attribute or stop the loop half way keeps it as written.
+ * The typing of locals (isfloat) is a fixpoint over their assignments. */
+static bool hoist_plan(struct oem *em, struct ostmt *st, struct hoist *h)
+{
+	size_t nv = em->fn->nvars + 1;
+	struct hscan sc = {
+	    em,	  h,	xcalloc(nv, sizeof(bool)), xcalloc(nv, sizeof(bool)),
+	    true, false};
+	struct oblock *b = &st->body;
+	bool changed = true;
+
+	memset(h, 0, sizeof(*h));
+	h->recv = -1;
+	h->guard = xcalloc(nv, sizeof(bool));
+	h->isfloat = xcalloc(nv, sizeof(bool));
+	if (st->orelse.n || !plain_local(em, st->target))
+		sc.ok = false;
+	else
+		sc.assigned[st->target->sym.var] =
+		    sc.inbody[st->target->sym.var] = true;
+	for (size_t i = 0; sc.ok && i < b->n; i++) {
+		struct ostmt *s = b->v[i];
+		struct onode *t = s->kind == OS_ASSIGN && s->ntargets == 1
+				      ? s->targets[0]
+				  : s->kind == OS_AUG ? s->target
+						      : NULL;
+		if (s->kind == OS_PASS)
+			continue;
+		if (!t || (s->kind == OS_AUG && !arith_op(s->op))) {
+			sc.ok = false;
+		} else if (t->kind == ON_ATTR) {
+			/* stored as a number: an arithmetic value */
+			if (s->kind == OS_ASSIGN && !num_op(s->value))
+				sc.ok = false;
+			hs_attr(&sc, t);
+			hs_expr(&sc, s->value, s->kind == OS_AUG);
+			sc.stores = true;
+		} else if (plain_local(em, t)) {
+			if (s->kind == OS_AUG && !sc.assigned[t->sym.var])
+				h->guard[t->sym.var] = true;
+			hs_expr(&sc, s->value, s->kind == OS_AUG);
+			sc.assigned[t->sym.var] = sc.inbody[t->sym.var] = true;
+		} else {
+			sc.ok = false;
+		}
+	}
+	if (sc.ok && (h->recv < 0 || sc.inbody[h->recv] || em->num[h->recv] ||
+		      !sc.stores))
+		sc.ok = false;
+	/* the locals' typing: float until an assignment says otherwise */
+	for (size_t v = 0; sc.ok && v < nv; v++)
+		h->isfloat[v] = sc.inbody[v] && (int)v != st->target->sym.var;
+	while (sc.ok && changed) {
+		changed = false;
+		for (size_t i = 0; i < b->n; i++) {
+			struct ostmt *s = b->v[i];
+			struct onode *t = s->kind == OS_PASS  ? NULL
+					  : s->kind == OS_AUG ? s->target
+							      : s->targets[0];
+			bool f;
+			if (!t || t->kind != ON_NAME)
+				continue;
+			f = hs_float(&sc, s->value) ||
+			    (s->kind == OS_AUG &&
+			     (s->op == OP_DIV || h->isfloat[t->sym.var]));
+			if (!f && h->isfloat[t->sym.var]) {
+				h->isfloat[t->sym.var] = false;
+				changed = true;
+			}
+		}
+	}
+	/* every attribute stored is a float */
+	for (size_t i = 0; sc.ok && i < b->n; i++) {
+		struct ostmt *s = b->v[i];
+		if (s->kind == OS_ASSIGN && s->targets[0]->kind == ON_ATTR &&
+		    !hs_float(&sc, s->value))
+			sc.ok = false;
+	}
+	free(sc.assigned);
+	free(sc.inbody);
+	if (!sc.ok)
+		hoist_release(h);
+	else
+		h->id = lab(em);
+	return sc.ok;
+}
+
+/* The loop of st with h's registers, before the loop as written (which
+ * takes over from the same iterator, ended or not): while the guards hold
+ * the registers are read and stored instead of the attributes, and
+ * written back where the loop ends, raises or stops for the signals (then
+ * the guards are checked again). */
+static void hoist_loop(struct oem *em, struct ostmt *st, struct hoist *h,
+		       int it)
+{
+	int id = h->id, outer = err_top(em), e = lab(em), v;
+
+	emit_open(em->e, "{");
+	for (size_t k = 0; k < h->n; k++)
+		emit_line(em->e, "static mut H%zu: o::AC = o::AC::NEW;", k);
+	emit_open(em->e, "'h%d: loop {", id);
+	emit_line(em->e, "if !o::it_counts(&t%d) { break 'h%d; }", it, id);
+	emit_line(em->e,
+		  "let Some(r%d) = %s.as_ref().map(|o| o.p()) else "
+		  "{ break 'h%d; };",
+		  id, var_r(em, h->recv), id);
+	for (size_t k = 0; k < h->n; k++)
+		emit_line(em->e,
+			  "let Some(s%d_%zu) = o::hoist_slot(r%d, K[%d], "
+			  "std::ptr::addr_of_mut!(H%zu)) else { break 'h%d; };",
+			  id, k, id, h->names[k], k, id);
+	for (size_t i = 0; i < em->fn->nvars; i++)
+		if (h->guard[i])
+			emit_line(em->e,
+				  "if !o::hg_%s(&%s, %s) { break 'h%d; }",
+				  em->num[i] ? "v" : "o", var_r(em, (int)i),
+				  h->isfloat[i] ? "true" : "false", id);
+	for (size_t k = 0; k < h->n; k++)
+		emit_line(em->e,
+			  "let mut h%d_%zu = o::slot_f(s%d_%zu); "
+			  "let mut d%d_%zu = false;",
+			  id, k, id, k, id, k);
+	emit_line(em->e, "let mut due%d = false;", id);
+	emit_open(em->e, "'x%d: {", e);
+	err_push(em, e);
+	emit_open(em->e, "'f%d: loop {", id);
+	emit_line(em->e, "if o::tick_due() { due%d = true; break 'f%d; }", id,
+		  id);
+	v = tmp(em);
+	emit_line(em->e,
+		  "let t%d = match o::next_l(&t%d) { Ok(Some(v)) => v, "
+		  "Ok(None) => break 'f%d, Err(_) => { o::tb(cx, %s); "
+		  "break 'x%d; } };",
+		  v, it, id, tbs(em, &st->value->pos), e);
+	store(em, st->target, v);
+	em->hoist = h;
+	block(em, &st->body);
+	em->hoist = NULL;
+	emit_close(em->e, NULL);
+	err_pop(em);
+	for (size_t k = 0; k < h->n; k++) {
+		emit_open(em->e, "if d%d_%zu {", id, k);
+		emit_qs(em, &st->pos, "o::hoist_put(s%d_%zu, h%d_%zu)", id, k,
+			id, k);
+		emit_close(em->e, NULL);
+	}
+	emit_open(em->e, "if due%d {", id);
+	emit_qs(em, &st->pos, "o::tick_check()");
+	emit_line(em->e, "continue 'h%d;", id);
+	emit_close(em->e, NULL);
+	emit_line(em->e, "break 'h%d;", id);
+	emit_close(em->e, NULL);
+	/* raised in the body: the registers stored, the exception kept */
+	emit_line(em->e, "let ex%d = o::fetch();", id);
+	for (size_t k = 0; k < h->n; k++)
+		emit_line(
+		    em->e,
+		    "if d%d_%zu { let _ = o::hoist_put(s%d_%zu, h%d_%zu); }",
+		    id, k, id, k, id, k);
+	emit_line(em->e, "o::restore(ex%d);", id);
+	emit_line(em->e, "break 'x%d;", outer);
+	emit_close(em->e, NULL);
+	emit_close(em->e, NULL);
+}
+
 static void st_for(struct oem *em, struct ostmt *st)
 {
 	int id = lab(em), it, v;
+	struct hoist h;
 
 	emit_open(em->e, "{");
 	{
 		int src = ex(em, st->value);
 		it = emit_q(em, &st->value->pos, "o::iter_l(t%d)", src);
+	}
+	if (!em->hoist && hoist_plan(em, st, &h)) {
+		hoist_loop(em, st, &h, it);
+		hoist_release(&h);
 	}
 	emit_open(em->e, "'b%d: {", id);
 	emit_open(em->e, "'l%d: loop {", id);
@@ -2331,9 +2676,17 @@ static void st_expr(struct oem *em, struct ostmt *st)
 static void st_assign(struct oem *em, struct ostmt *st)
 {
 	struct onode *t = st->targets[0], *val = st->value;
-	int v;
+	int v, k;
 
 	emit_open(em->e, "{");
+	if (st->ntargets == 1 && (k = hoist_reg(em, t)) >= 0) {
+		/* a register of the loop (hoist_loop): a float by its plan */
+		v = ex_v(em, val);
+		emit_line(em->e, "h%d_%d = o::vf(t%d); d%d_%d = true;",
+			  em->hoist->id, k, v, em->hoist->id, k);
+		emit_close(em->e, NULL);
+		return;
+	}
 	if (st->ntargets == 1 && (t->kind == ON_TUPLE || t->kind == ON_LIST) &&
 	    val->kind == ON_TUPLE && val->n == t->n && !has_star(t) &&
 	    !has_star(val)) {
@@ -2380,9 +2733,17 @@ static void st_assign(struct oem *em, struct ostmt *st)
 static void st_aug(struct oem *em, struct ostmt *st)
 {
 	struct onode *t = st->target;
+	int hk = hoist_reg(em, t);
 
 	emit_open(em->e, "{");
-	if (t->kind == ON_ATTR) {
+	if (hk >= 0) {
+		/* a register of the loop (hoist_loop) */
+		int v = ex_v(em, st->value);
+		int r = emit_q(em, &st->pos, "o::%s(o::V::F(h%d_%d), t%d)",
+			       vop_fn(st->op, true), em->hoist->id, hk, v);
+		emit_line(em->e, "h%d_%d = o::vf(t%d); d%d_%d = true;",
+			  em->hoist->id, hk, r, em->hoist->id, hk);
+	} else if (t->kind == ON_ATTR) {
 		/* obj borrowed when the value cannot rebind it */
 		bool b = borrowable(em, t->a[0]) && is_simple(st->value);
 		int o = b ? load_b(em, t->a[0]) : ex(em, t->a[0]);
