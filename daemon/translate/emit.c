@@ -249,6 +249,28 @@ static bool is_view(struct fe *f, const struct ex *x)
 	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
+/* A dict parameter read in place (plan_dictviews, rt::DictView). */
+static bool is_dview(struct fe *f, const struct ex *x)
+{
+	return x->kind == EX_NAME && var_of(f, x)->is_dictview;
+}
+
+static void ex_ref(struct fe *f, struct buf *b, struct ex *x);
+
+/* `rt::DictRead::<m>(d, key` of a dict read in place: an rt::SRef key
+ * as itself (its str object is the key), any other str by reference. */
+static void dview_call(struct fe *f, struct buf *b, const char *m, struct ex *d,
+		       struct ex *k)
+{
+	struct var *v = str_sref(f, k);
+
+	buf_addf(b, "rt::DictRead::%s(%s, ", m, var_of(f, d)->rname);
+	if (v)
+		buf_addf(b, "&%s", v->rname);
+	else
+		ex_ref(f, b, k);
+}
+
 static void ex_mut(struct fe *f, struct buf *b, struct ex *x);
 
 /* The loop's trip count as "lo, hi" for rt::room (plan.c knows it is
@@ -1145,6 +1167,13 @@ static void emit_cmp(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct side prev = {0};
 
+	if (e->n == 2 && (e->cmp[0] == CMP_IN || e->cmp[0] == CMP_NOTIN) &&
+	    is_dview(f, e->a[1])) {
+		buf_adds(b, e->cmp[0] == CMP_NOTIN ? "!" : "");
+		dview_call(f, b, "d_has", e->a[1], e->a[0]);
+		buf_adds(b, ")?");
+		return;
+	}
 	if (emit_local_cmp(f, b, e) || emit_char_cmp(f, b, e) ||
 	    emit_slice_cmp(f, b, e))
 		return;
@@ -1339,7 +1368,10 @@ static void print_len(struct fe *f, struct buf *b, struct ex *e)
 {
 	struct ex *a0 = e->a[0];
 
-	if (str_sref(f, a0)) {
+	if (is_dview(f, a0)) {
+		buf_addf(b, "(rt::DictRead::d_len(%s) as i64)",
+			 var_of(f, a0)->rname);
+	} else if (str_sref(f, a0)) {
 		buf_addf(b, "rt::slen(%s.as_str())", str_sref(f, a0)->rname);
 	} else if (str_local(f, a0, true)) {
 		buf_addf(b, "%s.len()", str_local(f, a0, true)->rname);
@@ -1886,6 +1918,13 @@ static void emit_query(struct fe *f, struct buf *b, struct ex *e)
 	if (!strcmp(m, "copy")) {
 		ex_recv(f, b, r);
 		buf_adds(b, ".clone()");
+		return;
+	}
+	if (!strcmp(m, "get") && is_dview(f, r)) {
+		dview_call(f, b, "d_get_or", r, e->a[1]);
+		buf_adds(b, ", ");
+		ex_own_as(f, b, e->a[2], rt->sub[1]);
+		buf_adds(b, ")?");
 		return;
 	}
 	if (!strcmp(m, "get"))
@@ -2591,6 +2630,11 @@ static void ex_ref(struct fe *f, struct buf *b, struct ex *x)
 			buf_adds(b, ")?");
 			return;
 		}
+		if (is_dview(f, x->a[0])) {
+			dview_call(f, b, "d_get", x->a[0], x->a[1]);
+			buf_adds(b, ")?");
+			return;
+		}
 		if (ot->kind == TY_DICT && x->ix) {
 			buf_adds(b, "rt::ix_ref(");
 			ex_ref(f, b, x->a[0]);
@@ -2750,6 +2794,10 @@ static void ex_str(struct fe *f, struct buf *b, struct ex *x)
 	}
 	if (x->kind == EX_STR) {
 		add_str_lit(b, x->sval, x->slen);
+		return;
+	}
+	if (str_sref(f, x)) {
+		buf_addf(b, "%s.as_str()", str_sref(f, x)->rname);
 		return;
 	}
 	buf_addch(b, '(');
@@ -3935,6 +3983,10 @@ static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 			buf_adds(sig, ", ");
 		if (v->is_inplace) {
 			buf_addf(sig, "%s: &rt::StrIx<'_>", v->rname);
+		} else if (v->is_dictview) {
+			buf_addf(sig, "%s: &D%zu", v->rname, i);
+			buf_addf(gen, "%sD%zu: rt::DictRead<%s>",
+				 gen->len ? ", " : "<", i, rty(v->ty->sub[1]));
 		} else if (v->is_view) {
 			buf_addf(sig, "%s: &V%zu", v->rname, i);
 			buf_addf(gen, "%sV%zu: rt::View<%s>%s",
@@ -4095,20 +4147,6 @@ static bool ty_to_py(const struct ty *t)
 		t->sub[0]->kind == TY_BOOL);
 }
 
-/* Immutable values: what a dict's version tag covers (DictCache). */
-static bool ty_is_value(const struct ty *t)
-{
-	if (t->kind == TY_STR)
-		return true;
-	if (t->kind == TY_TUPLE || t->kind == TY_OPT) {
-		for (size_t i = 0; i < t->n; i++)
-			if (!ty_is_value(t->sub[i]))
-				return false;
-		return true;
-	}
-	return ty_is_copy(t);
-}
-
 /* A dict parameter converted once per state of the argument
  * (rt::DictCache): immutable keys and values, read only. */
 static bool dict_cached(const struct var *v, const struct param *p)
@@ -4134,6 +4172,10 @@ void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 			/* read in its own storage: no default (plan_strix) */
 			buf_addf(&vals, "%srt::StrIx::arg(&p[%zu])",
 				 i ? ", " : "", i);
+		} else if (v->is_dictview) {
+			/* read in place: no default (plan_dictviews) */
+			buf_addf(&vals, "%srt::DictView::<%s>::new(&p[%zu])",
+				 i ? ", " : "", rty(v->ty->sub[1]), i);
 		} else if (dict_cached(v, p)) {
 			buf_addf(&vals, "%s__DC%zu.arg(&p[%zu])", i ? ", " : "",
 				 i, i);

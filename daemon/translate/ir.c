@@ -157,6 +157,21 @@ bool ty_is_container(const struct ty *t)
 	return t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET;
 }
 
+/* Immutable values: what a dict's version tag covers (rt::DictCache;
+ * other dicts are read in place, plan_dictviews). */
+bool ty_is_value(const struct ty *t)
+{
+	if (t->kind == TY_STR)
+		return true;
+	if (t->kind == TY_TUPLE || t->kind == TY_OPT) {
+		for (size_t i = 0; i < t->n; i++)
+			if (!ty_is_value(t->sub[i]))
+				return false;
+		return true;
+	}
+	return ty_is_copy(t);
+}
+
 bool ty_is_copy(const struct ty *t)
 {
 	switch (t->kind) {
@@ -987,6 +1002,13 @@ static void dump_fn_plan(struct buf *b, const struct ir_fn *fn)
 		buf_addf(b, " out=%s", fn->vars[fn->out_var].name);
 	for (size_t i = 0; i < fn->nparams; i++)
 		if (fn->vars[fn->params[i].var].is_view) {
+			buf_addf(b, "%s%s", sep,
+				 fn->vars[fn->params[i].var].name);
+			sep = ",";
+		}
+	sep = " dictview=";
+	for (size_t i = 0; i < fn->nparams; i++)
+		if (fn->vars[fn->params[i].var].is_dictview) {
 			buf_addf(b, "%s%s", sep,
 				 fn->vars[fn->params[i].var].name);
 			sep = ",";

@@ -65,6 +65,7 @@ bool ty_equal(const struct ty *x, const struct ty *y);
 bool ty_is_complete(const struct ty *t);
 bool ty_is_container(const struct ty *t);
 bool ty_is_copy(const struct ty *t);
+bool ty_is_value(const struct ty *t);
 bool ty_is_hashable(const struct ty *t);
 /* Python spelling: list[float], tuple[int, str], dict[str, int]. */
 void ty_format(struct buf *b, const struct ty *t);
@@ -238,6 +239,8 @@ struct var {
 	bool is_comp;	 /* comprehension variable */
 	/* plan: (plan.c; emit.c reads them) */
 	bool is_view;	 /* list parameter read in place (rt::ListView) */
+	bool is_dictview; /* dict parameter with str keys read in place
+			   * (rt::DictView, plan_dictviews) */
 	bool is_strix;	 /* str parameter indexed through an rt::StrIx */
 	bool is_inplace; /* is_strix and read only through it: the typed
 			  * function takes the StrIx of the argument's

@@ -2593,11 +2593,13 @@ pub mod o {
         pub counts: &'static Counts,
     }
 
-    /// A function's call counters, changed under the GIL only.
-    pub struct Counts(std::cell::UnsafeCell<[u64; 2]>);
+    /// A function's call counters, changed under the GIL only: [native,
+    /// fallback, typed re-runs] (the last: calls whose typed code gave up
+    /// and re-ran on the object body, _rustify_typed_reruns).
+    pub struct Counts(std::cell::UnsafeCell<[u64; 3]>);
     unsafe impl Sync for Counts {}
     impl Counts {
-        pub const NEW: Counts = Counts(std::cell::UnsafeCell::new([0, 0]));
+        pub const NEW: Counts = Counts(std::cell::UnsafeCell::new([0, 0, 0]));
         #[inline(always)]
         unsafe fn add(&self, fallback: bool) { (*self.0.get())[fallback as usize] += 1; }
     }
@@ -3101,6 +3103,7 @@ pub mod o {
             t.fell_back.set(saved.2);
             redo
         });
+        if redo { (*(*f.spec).counts.0.get())[2] += 1; }
         let (n, d) = (f.tcalls.get() + 1, f.tredo.get() + redo as u32);
         if n >= TYPED_WINDOW {
             if d * 2 > n { f.tskip.set(TYPED_SKIP); }
@@ -3143,6 +3146,34 @@ pub mod o {
                 return null_mut();
             }
             ffi::Py_DECREF(t);
+        }
+        d
+    }
+
+    /// _rustify_typed_reruns(): {qualname: n} of the calls whose typed
+    /// code gave up part way (a value of another type, an int past 64
+    /// bits) and re-ran on the object body, since import.
+    unsafe extern "C" fn py_reruns(_m: P, _args: *mut P, nargs: ffi::Py_ssize_t) -> P {
+        if nargs != 0 {
+            raise_str(ffi::PyExc_TypeError, "_rustify_typed_reruns() takes no arguments");
+            return null_mut();
+        }
+        let d = ffi::PyDict_New();
+        if d.is_null() { return null_mut(); }
+        let specs: &[&Spec] = *std::ptr::addr_of!(SPECS);
+        for &s in specs.iter() {
+            let n = (*s.counts.0.get())[2];
+            let k = ffi::PyUnicode_FromStringAndSize(s.qualname.as_ptr() as *const _, s.qualname.len() as ffi::Py_ssize_t);
+            let old = if k.is_null() { null_mut() } else { ffi::PyDict_GetItemWithError(d, k) };
+            let v = ffi::PyLong_FromUnsignedLongLong(n + if old.is_null() { 0 } else { ffi::PyLong_AsUnsignedLongLong(old) });
+            if k.is_null() || v.is_null() || ffi::PyDict_SetItem(d, k, v) < 0 {
+                ffi::Py_XDECREF(k);
+                ffi::Py_XDECREF(v);
+                ffi::Py_DECREF(d);
+                return null_mut();
+            }
+            ffi::Py_DECREF(k);
+            ffi::Py_DECREF(v);
         }
         d
     }
@@ -3493,6 +3524,15 @@ pub mod o {
         };
         let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(CDEF), m, null_mut()))?;
         if ffi::PyObject_SetAttrString(m, c"_rustify_call_counts".as_ptr(), f.p()) < 0 { return Err(X); }
+        static mut RDEF: ffi::PyMethodDef = ffi::PyMethodDef::zeroed();
+        RDEF = ffi::PyMethodDef {
+            ml_name: c"_rustify_typed_reruns".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: py_reruns },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: null_mut(),
+        };
+        let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(RDEF), m, null_mut()))?;
+        if ffi::PyObject_SetAttrString(m, c"_rustify_typed_reruns".as_ptr(), f.p()) < 0 { return Err(X); }
         let ty = NFN_TYPE as P;
         if ffi::PyObject_SetAttrString(m, c"native_function".as_ptr(), ty) < 0 { return Err(X); }
         // which layout-dependent fast paths passed their self-tests

@@ -175,6 +175,84 @@ static void plan_views(struct ir_fn *fn)
 	}
 }
 
+/* ---- dicts read in place ----
+ * A dict parameter with str keys and values that are not all immutable
+ * (lists: no rt::DictCache for them) that the function only looks up
+ * (k in d, k not in d, d[k], d.get(k[, v]), len(d)) is read where it is
+ * (rt::DictView): never converted, each value converted when read. The
+ * native function is generic over rt::DictRead, so calls between
+ * translated functions still pass native maps. */
+
+static bool dview_ex_ok(const struct ex *x, int var)
+{
+	if (!x)
+		return true;
+	if (ex_is_var(x, var))
+		return false;
+	if (x->kind == EX_CMP && x->n == 2 && ex_is_var(x->a[1], var) &&
+	    (x->cmp[0] == CMP_IN || x->cmp[0] == CMP_NOTIN))
+		return x->a[0]->ty->kind == TY_STR && dview_ex_ok(x->a[0], var);
+	if (ex_is_call(x, "len") && x->n == 1 && ex_is_var(x->a[0], var))
+		return true;
+	if ((x->kind == EX_INDEX ||
+	     (ex_is_method(x, "get") && (x->n == 2 || x->n == 3))) &&
+	    ex_is_var(x->a[0], var)) {
+		for (size_t i = 1; i < x->n; i++)
+			if (!dview_ex_ok(x->a[i], var))
+				return false;
+		return x->a[1]->ty->kind == TY_STR;
+	}
+	for (size_t i = 0; i < x->n; i++)
+		if (!dview_ex_ok(x->a[i], var))
+			return false;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (!dview_ex_ok(c->iter, var) || !dview_ex_ok(c->target, var))
+			return false;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (!dview_ex_ok(c->conds[k], var))
+				return false;
+	}
+	return true;
+}
+
+static bool dview_block_ok(const struct block *blk, int var)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (!dview_ex_ok(s->targets[k], var))
+				return false;
+		if (!dview_ex_ok(s->value, var) || !dview_ex_ok(s->cond, var) ||
+		    !dview_ex_ok(s->target, var) || !dview_ex_ok(s->iter, var))
+			return false;
+		if (!dview_block_ok(&s->body, var) ||
+		    !dview_block_ok(&s->orelse, var))
+			return false;
+	}
+	return true;
+}
+
+static void plan_dictviews(struct ir_fn *fn)
+{
+	bool any_mut = false;
+
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct var *v = &fn->vars[fn->params[i].var];
+		if (v->is_mutated && !v->is_rebound)
+			any_mut = true;
+	}
+	for (size_t i = 0; i < fn->nparams; i++) {
+		struct param *p = &fn->params[i];
+		struct var *v = &fn->vars[p->var];
+		v->is_dictview = !any_mut && !p->def && !v->is_mutated &&
+				 !v->is_rebound && v->ty->kind == TY_DICT &&
+				 v->ty->sub[0]->kind == TY_STR &&
+				 !ty_is_value(v->ty->sub[1]) &&
+				 dview_block_ok(&fn->body, p->var);
+	}
+}
+
 /* ---- str index views ----
  * str indexing is by code point: a str parameter that is indexed (or
  * measured) gets an rt::StrIx that knows once whether it is ASCII (then
@@ -462,7 +540,8 @@ static bool fn_reaches(const struct ir_fn *fn, enum reach what, int depth)
 static bool plan_detach(const struct ir_fn *fn)
 {
 	for (size_t i = 0; i < fn->nparams; i++)
-		if (fn->vars[fn->params[i].var].is_view)
+		if (fn->vars[fn->params[i].var].is_view ||
+		    fn->vars[fn->params[i].var].is_dictview)
 			return false;
 	return fn_reaches(fn, REACH_LOOP, 0) &&
 	       !fn_reaches(fn, REACH_RECURSION, 0) && fn->out_var < 0;
@@ -850,7 +929,7 @@ static struct ex *key_use(const struct ir_fn *fn, const struct st *s)
 	d = c->a[1];
 	if (k->kind != EX_NAME || d->kind != EX_NAME || k->var == d->var ||
 	    d->ty->kind != TY_DICT || !ty_equal(k->ty, d->ty->sub[0]) ||
-	    k->unwrap || d->unwrap)
+	    k->unwrap || d->unwrap || fn->vars[d->var].is_dictview)
 		return NULL;
 	present = c->cmp[0] == CMP_IN ? &s->body : &s->orelse;
 	if (!present->n)
@@ -2253,6 +2332,15 @@ static bool local_uses_ok(const struct ir_fn *fn, const struct ex *x, int var,
 	if (how != 'c' && ex_is_call(x, "len") && x->n == 1 &&
 	    ex_is_var(x->a[0], var))
 		return true;
+	if (how == 'r' && x->kind == EX_BINOP && x->op == OP_ADD &&
+	    x->ty->kind == TY_STR) {
+		/* u + t: read as a &str (ex_str) */
+		for (int i = 0; i < 2; i++)
+			if (!ex_is_var(x->a[i], var) &&
+			    !local_uses_ok(fn, x->a[i], var, how, false))
+				return false;
+		return true;
+	}
 	if (how == 'r' && x->n >= 2 && ex_is_var(x->a[1], var) &&
 	    str_dict(fn, x->a[0]) &&
 	    (x->kind == EX_INDEX ||
@@ -2389,6 +2477,7 @@ static void plan_fn(struct ir_module *m, struct ir_fn *fn)
 {
 	fn->out_var = plan_out_var(m, fn);
 	plan_views(fn);
+	plan_dictviews(fn);
 	plan_strix(fn);
 	fn->has_ticks = block_loops(&fn->body);
 	fn->detach = plan_detach(fn);

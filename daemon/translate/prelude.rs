@@ -1455,6 +1455,113 @@ pub mod rt {
             }
         }
     }
+    /// Read access to a dict with str keys (k in d, d[k], d.get(k[, v]),
+    /// len(d)): a native map (calls between translated functions) or a
+    /// DictView of the argument.
+    pub trait DictRead<V> {
+        fn d_len(&self) -> usize;
+        fn d_has<Q: PyKey + ?Sized>(&self, k: &Q) -> R<bool>;
+        /// d[k]; a missing key re-runs Python (its KeyError).
+        fn d_get<Q: PyKey + ?Sized>(&self, k: &Q) -> R<&V>;
+        fn d_get_or<Q: PyKey + ?Sized>(&self, k: &Q, dflt: V) -> R<V>;
+    }
+    /// A str key of a look-up: its text, and the str object when there
+    /// is one already (a list's item, rt::SRef).
+    pub trait PyKey {
+        fn key_str(&self) -> &str;
+        fn key_obj(&self) -> *mut ffi::PyObject { std::ptr::null_mut() }
+    }
+    impl PyKey for str { #[inline(always)] fn key_str(&self) -> &str { self } }
+    impl PyKey for String { #[inline(always)] fn key_str(&self) -> &str { self.as_str() } }
+    impl PyKey for SRef {
+        #[inline(always)] fn key_str(&self) -> &str { self.as_str() }
+        #[inline(always)] fn key_obj(&self) -> *mut ffi::PyObject { self.o }
+    }
+    impl<V: Clone> DictRead<V> for IndexMap<String, V> {
+        #[inline] fn d_len(&self) -> usize { self.len() }
+        #[inline] fn d_has<Q: PyKey + ?Sized>(&self, k: &Q) -> R<bool> { Ok(self.contains_key(k.key_str())) }
+        #[inline] fn d_get<Q: PyKey + ?Sized>(&self, k: &Q) -> R<&V> { self.get(k.key_str()).ok_or(Deopt) }
+        #[inline]
+        fn d_get_or<Q: PyKey + ?Sized>(&self, k: &Q, dflt: V) -> R<V> {
+            Ok(match self.get(k.key_str()) { Some(v) => v.clone(), None => dflt })
+        }
+    }
+    /// A dict argument with str keys read where it is, never converted
+    /// (plan.c plan_dictviews): each look-up is CPython's own, with the
+    /// key's str object (a new one for a native String), and only the
+    /// values the function reads are converted, each once per call (kept
+    /// here with a reference to the value, so a signal handler that
+    /// changes the dict cannot free it under the function). Its keys
+    /// are exact strs (checked when it is made, once per state of the
+    /// dict: its version tag), so a look-up runs no Python code; a value
+    /// of another type than the function's re-runs Python (which is
+    /// exact: the typed function has no effect until it returns).
+    pub struct DictView<'a, V> {
+        o: *mut ffi::PyObject,
+        memo: std::cell::UnsafeCell<std::collections::HashMap<usize, Box<V>, FastHash>>,
+        _p: std::marker::PhantomData<&'a ()>,
+    }
+    static STR_KEYED: std::sync::Mutex<(usize, u64)> = std::sync::Mutex::new((0, 0));
+    impl<'a, V: Ext + Clone> DictView<'a, V> {
+        pub fn new(slot: &'a Option<Bound<'_, PyAny>>) -> Option<Self> {
+            let o = slot.as_ref()?.as_ptr();
+            unsafe {
+                if ffi::PyDict_CheckExact(o) == 0 { return None; }
+                let tag = (*(o as *mut ffi::PyDictObject)).ma_version_tag;
+                let known = STR_KEYED.lock().map(|g| *g == (o as usize, tag)).unwrap_or(false);
+                if !known {
+                    let (mut pos, mut k, mut v) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+                    while ffi::PyDict_Next(o, &mut pos, &mut k, &mut v) != 0 {
+                        if ffi::PyUnicode_CheckExact(k) == 0 { return None; }
+                    }
+                    if let Ok(mut g) = STR_KEYED.lock() { *g = (o as usize, tag); }
+                }
+                Some(DictView { o, memo: std::cell::UnsafeCell::new(Default::default()), _p: std::marker::PhantomData })
+            }
+        }
+        /// The value at k (borrowed from the dict), or null.
+        fn lookup<Q: PyKey + ?Sized>(&self, k: &Q) -> R<*mut ffi::PyObject> {
+            unsafe {
+                let mut key = k.key_obj();
+                let made = key.is_null();
+                if made {
+                    key = str_to_py(k.key_str());
+                    if key.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                }
+                let v = ffi::PyDict_GetItemWithError(self.o, key);
+                if made { ffi::Py_DECREF(key); }
+                if v.is_null() && !ffi::PyErr_Occurred().is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+                Ok(v)
+            }
+        }
+    }
+    impl<V: Ext + Clone> DictRead<V> for DictView<'_, V> {
+        #[inline] fn d_len(&self) -> usize { unsafe { ffi::PyDict_Size(self.o) as usize } }
+        #[inline] fn d_has<Q: PyKey + ?Sized>(&self, k: &Q) -> R<bool> { Ok(!self.lookup(k)?.is_null()) }
+        fn d_get<Q: PyKey + ?Sized>(&self, k: &Q) -> R<&V> {
+            let v = self.lookup(k)?;
+            if v.is_null() { return Err(Deopt); }
+            // the memo only grows while the view lives and each value is
+            // boxed: a reference handed out stays valid
+            let memo = unsafe { &mut *self.memo.get() };
+            if let Some(b) = memo.get(&(v as usize)) { return Ok(unsafe { &*(&**b as *const V) }); }
+            let b = Box::new(unsafe { V::ext(v) }.ok_or(Deopt)?);
+            unsafe { ffi::Py_INCREF(v) };
+            let r = &*b as *const V;
+            memo.insert(v as usize, b);
+            Ok(unsafe { &*r })
+        }
+        fn d_get_or<Q: PyKey + ?Sized>(&self, k: &Q, dflt: V) -> R<V> {
+            let v = self.lookup(k)?;
+            if v.is_null() { return Ok(dflt); }
+            unsafe { V::ext(v) }.ok_or(Deopt)
+        }
+    }
+    impl<V> Drop for DictView<'_, V> {
+        fn drop(&mut self) {
+            for (&v, _) in self.memo.get_mut().iter() { unsafe { ffi::Py_DECREF(v as *mut ffi::PyObject) } }
+        }
+    }
     macro_rules! ext_tuple {
         ($n:expr; $($i:tt $t:ident),+) => {
             impl<$($t: Ext),+> Ext for ($($t,)+) {

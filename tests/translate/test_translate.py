@@ -260,6 +260,47 @@ def test_report(path, workdir):
     assert set(fallback) <= names
 
 
+def test_dict_read_in_place(workdir):
+    """A dict[str, list[...]] argument is read where it is: values the
+    function never reads may be anything (a conversion of the whole dict
+    would give up on them), values it reads are checked when read, keys
+    must all be exact strs (checked once per state of the dict), and a
+    list changed in place between calls (the dict's version unchanged)
+    is read afresh."""
+    _, pkg, orig, _ = build_module(HERE / "dicts_in_place.py", workdir)
+    counts = pkg._native._rustify_call_counts
+    reruns = pkg._native._rustify_typed_reruns
+
+    def check(tokens, macros, typed):
+        before = counts()["expand"], reruns()["expand"]
+        assert pkg.expand(tokens, macros) == orig.expand(tokens, macros)
+        after = counts()["expand"], reruns()["expand"]
+        assert after[0][0] == before[0][0] + 1, (before, after)  # native
+        assert after[1] == before[1] + (0 if typed else 1), (before, after)
+
+    big = {"w%d" % i: ["v%d" % i] for i in range(20000)}
+    big["odd"] = ("never", "read")
+    big["num"] = [1, 2]
+    check(["w1", "w19999", "zz", "w1"], big, True)
+    check(["num"], big, False)  # a value read of another type
+    big[7] = ["x"]
+    check(["w1"], big, False)  # a key that is not a str
+    del big[7]
+    check(["w1"], big, True)
+    big[orig.S("w2")] = ["s"]  # the value replaced, the key kept
+    check(["w2"], big, True)
+    big[orig.S("new")] = ["s"]  # a key that is not an exact str
+    check(["new", "w2"], big, False)
+    del big["new"]
+    check(["w2"], big, True)
+    big["w3"].append("more")  # the dict's version does not change
+    check(["w3", "w3"], big, True)
+    big["w3"][0] = 5
+    check(["w3"], big, False)
+    big["w3"][0] = "back"
+    check(["w3"], big, True)
+
+
 def test_dict_argument_converted_once_per_state(workdir):
     """A dict argument of immutable items is converted once per state of
     the dict (its version tag): every change between calls, a dict freed
