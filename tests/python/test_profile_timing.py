@@ -63,8 +63,10 @@ def test_hot_function_has_the_largest_share(tmp_path, timing_by):
         # builtins' time is their callers' (cProfile's is their own)
         assert total > 0.9
         # a sample every 0.2 ms or so (the sampler thread gets the GIL
-        # at the switch interval, 0.2 ms while it samples)
-        assert report["sampling"]["time_samples"] > 100
+        # at the switch interval, 0.2 ms while it samples): about 400 in
+        # this program's 80 ms alone, 99 once on a loaded machine; a
+        # sampler at a tenth of that rate would give fewer than 50
+        assert report["sampling"]["time_samples"] > 50
         # wall time close to the program's own (cProfile's is not)
         assert report["workload"]["wall_time"] < 2.0
 
