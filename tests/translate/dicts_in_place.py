@@ -10,6 +10,11 @@ class S(str):
     pass
 
 
+class D(dict):
+    def __getitem__(self, k):
+        return ["over:" + k]
+
+
 def expand(tokens: list[str], macros: dict[str, list[str]]) -> list[str]:
     out = []
     for t in tokens:
@@ -66,7 +71,7 @@ INPUTS = {
                (["a", "b"], {S("a"): ["x"]}), (["a"], {"a": [S("s")]}),
                (["a\udc80"], {"a\udc80": ["y"]}), (["a"], {"a": ["\udc80"]}),
                (["w5", "w2999", "zz"], BIG), (["a"], {"a": ["x"], "b": 7}),
-               (["a", 3], {"a": ["x"]})],
+               (["a", 3], {"a": ["x"]}), (["a", "b"], D(a=["x"]))],
     "score": [([], {}), (["a", "b", "c"], {"a": [1, 2], "b": []}),
               (["a"], {"a": [2 ** 70]}), (["a"], {"a": [True, 1]}),
               (["a"], {"a": [1.5]}), (["a", "a"], {"a": [-3], "b": "no"}),

@@ -226,3 +226,9 @@ def scenario_unbound_and_reused_locals():
     except UnboundLocalError as ex:
         err = str(ex)
     return e, s, i, err
+
+
+def scenario_exception_traceback():
+    b = Body(1.0, 0.0, 0.0)
+    b.blow(6, 3)
+    return b.x
