@@ -147,6 +147,16 @@ pub mod o {
             CONSUMERS[i] = ffi::PyObject_GetAttrString(b.p(), n.as_ptr());
             if CONSUMERS[i].is_null() { return Err(X); }
         }
+        // math.sqrt, for loops holding attributes in registers (none
+        // when math cannot be imported)
+        let m = ffi::PyImport_ImportModule(c"math".as_ptr());
+        if m.is_null() {
+            ffi::PyErr_Clear();
+        } else {
+            MATH_SQRT = ffi::PyObject_GetAttrString(m, c"sqrt".as_ptr());
+            if MATH_SQRT.is_null() { ffi::PyErr_Clear(); }
+            ffi::Py_DECREF(m);
+        }
         BUILTIN_LEN = O::own(ffi::PyObject_GetAttrString(b.p(), c"len".as_ptr()))?.into_raw();
         BUILTIN_ISINSTANCE = O::own(ffi::PyObject_GetAttrString(b.p(), c"isinstance".as_ptr()))?.into_raw();
         init_nfn_type()
@@ -3670,6 +3680,40 @@ pub mod o {
     #[inline(always)]
     unsafe fn exact_num(p: P, float: bool) -> bool {
         ffi::PyFloat_CheckExact(p) != 0 || (!float && ffi::PyLong_CheckExact(p) != 0)
+    }
+
+    static mut MATH_SQRT: P = null_mut();
+
+    /// The loop's `M.sqrt` (M a global name, hoist_plan) is math's own
+    /// sqrt: M found in the module's globals or the builtins and a module
+    /// whose dict holds that function. Dict look-ups by str only: no
+    /// Python code runs, and nothing in the loop can rebind either.
+    pub unsafe fn hoist_math_sqrt(cx: &NFn, m: P, f: P) -> bool {
+        if MATH_SQRT.is_null() || ffi::PyDict_CheckExact(cx.globals) == 0 { return false; }
+        let mut v = ffi::PyDict_GetItemWithError(cx.globals, m);
+        if v.is_null() && ffi::PyErr_Occurred().is_null() && ffi::PyDict_CheckExact(cx.builtins) != 0 {
+            v = ffi::PyDict_GetItemWithError(cx.builtins, m);
+        }
+        if v.is_null() || ffi::PyModule_CheckExact(v) == 0 {
+            ffi::PyErr_Clear();
+            return false;
+        }
+        let d = ffi::PyModule_GetDict(v);
+        let s = if d.is_null() { null_mut() } else { ffi::PyDict_GetItemWithError(d, f) };
+        ffi::PyErr_Clear();
+        s == MATH_SQRT
+    }
+
+    /// math.sqrt of a number (the guard above holds): a float that is
+    /// not negative here, anything else (an int, a negative float and
+    /// its ValueError) by math.sqrt itself.
+    #[inline(always)]
+    pub unsafe fn vsqrt(v: V) -> R<V> {
+        if let Some(f) = v_float(&v) {
+            if !(f < 0.0) { return Ok(V::F(f.sqrt())); }
+        }
+        let o = vbox(v)?;
+        Ok(V::O(O::own(ffi::PyObject_CallOneArg(MATH_SQRT, o.p()))?))
     }
 
     /// A float-typed result (hoist_plan's typing) as its f64.

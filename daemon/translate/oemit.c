@@ -255,6 +255,9 @@ struct hoist {
 	int recv;   /* the object's variable */
 	int *names; /* the attributes (name constants), k = index */
 	size_t n;
+	int *sqrts; /* M of the M.sqrt(x) calls (name constants) */
+	size_t nsqrts;
+	int sqrt_k; /* the name constant "sqrt" */
 	/* per var: read by the body before it assigns it (guarded when the
 	 * loop starts), and whether it holds a float there */
 	bool *guard, *isfloat;
@@ -272,6 +275,23 @@ static int hoist_reg(const struct oem *em, const struct onode *n)
 		if (h->names[k] == n->name)
 			return (int)k;
 	return -1;
+}
+
+/* n is M.sqrt(x) of a global M (math's, checked when a loop holding
+ * registers starts): the node of x, else NULL. */
+static struct onode *sqrt_arg(const struct omod *m, const struct onode *n)
+{
+	const struct onode *c = n->kind == ON_CALL ? n->a[0] : NULL;
+	const struct oconst *k;
+
+	if (!c || c->kind != ON_ATTR || c->a[0]->kind != ON_NAME ||
+	    c->a[0]->sym.kind != SYM_GLOBAL || n->nargs != 1 ||
+	    n->args[0].kind != OARG_POS)
+		return NULL;
+	k = &m->consts[c->name];
+	if (k->kind != OK_NAME || k->len != 4 || memcmp(k->text, "sqrt", 4))
+		return NULL;
+	return n->args[0].v;
 }
 
 /* A plain local held unboxed (o::V). */
@@ -1524,6 +1544,10 @@ static int ex_v(struct oem *em, struct onode *n)
 			  k);
 		return v;
 	}
+	if (em->hoist && sqrt_arg(em->m, n)) {
+		a = ex_v(em, sqrt_arg(em->m, n));
+		return emit_q(em, &n->pos, "o::vsqrt(t%d)", a);
+	}
 	if (num_op(n)) {
 		a = ex_v(em, n->a[0]);
 		b = ex_v(em, n->a[1]);
@@ -1731,6 +1755,8 @@ static int ex(struct oem *em, struct onode *n)
 	case ON_IFEXP:
 		return ex_ifexp(em, n);
 	case ON_CALL:
+		if (em->hoist && sqrt_arg(em->m, n))
+			return emit_q(em, &n->pos, "o::vbox(t%d)", ex_v(em, n));
 		return ex_call(em, n);
 	case ON_TUPLE:
 	case ON_LIST:
@@ -2352,9 +2378,19 @@ static int hs_attr(struct hscan *sc, const struct onode *n)
 	return (int)h->n++;
 }
 
-/* e is arithmetic (+ - * / % //, unary + -) of numeric literals, locals
- * and the object's attributes; an attribute only as an operand (a plain
- * copy would share its object). */
+/* M of an M.sqrt(x) in the loop, once. */
+static void hs_sqrt(struct hoist *h, int m)
+{
+	for (size_t i = 0; i < h->nsqrts; i++)
+		if (h->sqrts[i] == m)
+			return;
+	h->sqrts = xrealloc(h->sqrts, (h->nsqrts + 1) * sizeof(int));
+	h->sqrts[h->nsqrts++] = m;
+}
+
+/* e is arithmetic (+ - * / % //, unary + -, math.sqrt) of numeric
+ * literals, locals and the object's attributes; an attribute only as an
+ * operand (a plain copy would share its object). */
 static void hs_expr(struct hscan *sc, const struct onode *e, bool operand)
 {
 	switch (e->kind) {
@@ -2388,6 +2424,15 @@ static void hs_expr(struct hscan *sc, const struct onode *e, bool operand)
 		else
 			hs_expr(sc, e->a[0], true);
 		return;
+	case ON_CALL:
+		if (!sqrt_arg(sc->em->m, e)) {
+			sc->ok = false;
+			return;
+		}
+		hs_sqrt(sc->h, e->a[0]->a[0]->sym.name);
+		sc->h->sqrt_k = e->a[0]->name;
+		hs_expr(sc, sqrt_arg(sc->em->m, e), true);
+		return;
 	default:
 		sc->ok = false;
 	}
@@ -2408,6 +2453,8 @@ static bool hs_float(const struct hscan *sc, const struct onode *e)
 		       hs_float(sc, e->a[1]);
 	case ON_UNOP:
 		return hs_float(sc, e->a[0]);
+	case ON_CALL:
+		return true; /* math.sqrt */
 	default:
 		return false;
 	}
@@ -2416,6 +2463,7 @@ static bool hs_float(const struct hscan *sc, const struct onode *e)
 static void hoist_release(struct hoist *h)
 {
 	free(h->names);
+	free(h->sqrts);
 	free(h->guard);
 	free(h->isfloat);
 }
@@ -2537,6 +2585,11 @@ static void hoist_loop(struct oem *em, struct ostmt *st, struct hoist *h,
 			  "let Some(s%d_%zu) = o::hoist_slot(r%d, K[%d], "
 			  "std::ptr::addr_of_mut!(H%zu)) else { break 'h%d; };",
 			  id, k, id, h->names[k], k, id);
+	for (size_t i = 0; i < h->nsqrts; i++)
+		emit_line(em->e,
+			  "if !o::hoist_math_sqrt(cx, K[%d], K[%d]) "
+			  "{ break 'h%d; }",
+			  h->sqrts[i], h->sqrt_k, id);
 	for (size_t i = 0; i < em->fn->nvars; i++)
 		if (h->guard[i])
 			emit_line(em->e,

@@ -6,6 +6,8 @@ properties, __setattr__, __slots__, an instance dict, a shared float,
 more iterations than one signal check), the attributes, locals, results,
 exceptions and identities must be CPython's."""
 
+import math
+import types
 from fractions import Fraction
 
 LOG = []
@@ -58,6 +60,43 @@ class Body:
         for i in range(n):
             self.x += other.x * 0.5
         return self.x
+
+
+class Sat:
+    def __init__(self, x, y, vx, vy):
+        self.x, self.y, self.vx, self.vy = x, y, vx, vy
+
+    def orbit(self, steps, dt, gm):
+        for _ in range(steps):
+            r = math.sqrt(self.x * self.x + self.y * self.y)
+            a = -gm / (r * r * r)
+            self.vx += a * self.x * dt
+            self.vy += a * self.y * dt
+            self.x += self.vx * dt
+            self.y += self.vy * dt
+        return self.x, self.y
+
+    def fall(self, n):
+        for _ in range(n):
+            self.y -= 1.0
+            self.x += math.sqrt(self.y)
+        return self.x
+
+    def roots(self, n, shift):
+        for i in range(n):
+            self.x += math.sqrt(i - shift) + math.sqrt(self.y)
+        return self.x
+
+
+class FakeMath:
+    def sqrt(self, v):
+        LOG.append(("sqrt", v))
+        return 2.0
+
+
+def fake_sqrt(v):
+    LOG.append(("fake", v))
+    return 3.0
 
 
 class Slotted:
@@ -232,3 +271,56 @@ def scenario_exception_traceback():
     b = Body(1.0, 0.0, 0.0)
     b.blow(6, 3)
     return b.x
+
+
+def scenario_sqrt_in_the_loop():
+    s = Sat(1.0, 0.0, 0.0, 1.0)
+    r1 = s.orbit(30000, 0.001, 1.0)
+    q = Sat(0.0, 4.0, 0.0, 0.0)
+    r2 = q.roots(5, 0)
+    w = Sat(0.0, -0.0, 0.0, 0.0)
+    r3 = w.roots(3, 0)
+    return r1, s.vx, s.vy, r2, repr(r3)
+
+
+def scenario_sqrt_domain_error_half_way():
+    q = Sat(0.0, 1.0, 0.0, 0.0)
+    try:
+        q.roots(10, 4 - 10)
+        q.roots(10, 3)
+    except ValueError as e:
+        err = str(e)
+    f = Sat(0.0, 3.0, 0.0, 0.0)
+    try:
+        f.fall(10)
+    except ValueError as e:
+        err3 = (str(e), f.x, f.y)
+    big = Sat(0.0, 1.0, 0.0, 0.0)
+    try:
+        big.roots(3, -(10 ** 400))
+    except OverflowError as e:
+        err2 = str(e)
+    return err, q.x, err2, big.x, err3, Sat(0.0, 3.0, 0.0, 0.0).fall(3)
+
+
+def scenario_sqrt_rebound():
+    global math
+    del LOG[:]
+    saved = math
+    out = []
+    mod = types.ModuleType("math")
+    mod.sqrt = fake_sqrt
+    try:
+        for m in (FakeMath(), mod):
+            math = m
+            out.append(Sat(0.0, 9.0, 0.0, 0.0).roots(3, 0))
+    finally:
+        math = saved
+    real = math.sqrt
+    math.sqrt = fake_sqrt
+    try:
+        out.append(Sat(0.0, 4.0, 0.0, 0.0).roots(2, 0))
+    finally:
+        math.sqrt = real
+    out.append(Sat(0.0, 4.0, 0.0, 0.0).roots(2, 0))
+    return out, list(LOG)
