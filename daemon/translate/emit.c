@@ -249,6 +249,15 @@ static bool is_view(struct fe *f, const struct ex *x)
 	return x->kind == EX_NAME && var_of(f, x)->is_view;
 }
 
+/* A list of strs of a dict read in place, d[k]: read where it is
+ * (rt::StrItems). */
+static bool dview_items(struct fe *f, const struct ex *l)
+{
+	return l->kind == EX_INDEX && l->a[0]->kind == EX_NAME &&
+	       var_of(f, l->a[0])->is_dictview && l->ty->kind == TY_LIST &&
+	       l->ty->sub[0]->kind == TY_STR;
+}
+
 /* A dict parameter read in place (plan_dictviews, rt::DictView). */
 static bool is_dview(struct fe *f, const struct ex *x)
 {
@@ -264,7 +273,9 @@ static void dview_call(struct fe *f, struct buf *b, const char *m, struct ex *d,
 {
 	struct var *v = str_sref(f, k);
 
-	buf_addf(b, "rt::DictRead::%s(%s, ", m, var_of(f, d)->rname);
+	buf_addf(b, "rt::%s::%s(%s, ",
+		 strcmp(m, "d_items") ? "DictRead" : "DictStrLists", m,
+		 var_of(f, d)->rname);
 	if (v)
 		buf_addf(b, "&%s", v->rname);
 	else
@@ -3174,8 +3185,19 @@ static void head_list(struct fe *f, struct loop_head *h, struct ex *src)
 	struct emitter *e = f->e;
 	bool rev = ex_is_call(src, "reversed");
 	struct ex *l = rev ? src->a[0] : src;
-	char *i = tmpname(f, "i"), *ln = list_source(f, h, l);
+	char *i = tmpname(f, "i"), *ln;
 	const char *clone = ty_is_copy(l->ty->sub[0]) ? "" : ".clone()";
+	bool items = !rev && dview_items(f, l);
+
+	if (items) {
+		struct buf b = BUF_INIT;
+		ln = tmpname(f, "l");
+		dview_call(f, &b, "d_items", l->a[0], l->a[1]);
+		emit_line(e, "let %s = %s)?;", ln, b.data);
+		buf_release(&b);
+	} else {
+		ln = list_source(f, h, l);
+	}
 
 	if (rev) {
 		emit_line(e, "let mut %s = %s.len();", i, ln);
@@ -3187,9 +3209,9 @@ static void head_list(struct fe *f, struct loop_head *h, struct ex *src)
 	}
 	emit_line(e, "let mut %s = 0usize;", i);
 	emit_open(e, "while %s < %s.len() {", i, ln);
-	if (is_view(f, l) && h->sref)
+	if ((items || is_view(f, l)) && h->sref)
 		emit_line(e, "let %s = %s.at_sref_k(%s)?;", h->v, ln, i);
-	else if (is_view(f, l))
+	else if (items || is_view(f, l))
 		emit_line(e, "let %s = %s.at_k(%s)?;", h->v, ln, i);
 	else
 		emit_line(e, "let %s = %s[%s]%s;", h->v, ln, i, clone);
@@ -3984,9 +4006,14 @@ static void add_params(struct fe *f, struct buf *sig, struct buf *gen)
 		if (v->is_inplace) {
 			buf_addf(sig, "%s: &rt::StrIx<'_>", v->rname);
 		} else if (v->is_dictview) {
+			const struct ty *vt = v->ty->sub[1];
 			buf_addf(sig, "%s: &D%zu", v->rname, i);
-			buf_addf(gen, "%sD%zu: rt::DictRead<%s>",
-				 gen->len ? ", " : "<", i, rty(v->ty->sub[1]));
+			buf_addf(gen, "%sD%zu: rt::DictRead<%s>%s",
+				 gen->len ? ", " : "<", i, rty(vt),
+				 vt->kind == TY_LIST &&
+					 vt->sub[0]->kind == TY_STR
+				     ? " + rt::DictStrLists"
+				     : "");
 		} else if (v->is_view) {
 			buf_addf(sig, "%s: &V%zu", v->rname, i);
 			buf_addf(gen, "%sV%zu: rt::View<%s>%s",

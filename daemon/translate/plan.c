@@ -2393,13 +2393,23 @@ static bool local_block_ok(const struct ir_fn *fn, const struct block *blk,
 		const struct st *s = blk->v[i];
 		if (how == 'r' && s->kind == ST_FOR &&
 		    ex_is_var(s->target, var)) {
-			/* for t in words: a list[str] argument read in place */
+			/* for t in words: a list[str] argument read in place;
+			 * for t in d[k]: a list of strs of a dict argument
+			 * read in place (rt::StrItems) */
 			const struct ex *it = s->iter;
-			if (it->kind != EX_NAME || it->unwrap ||
-			    !fn->vars[it->var].is_view ||
-			    it->ty->sub[0]->kind != TY_STR)
+			if (it->kind == EX_INDEX && it->a[0]->kind == EX_NAME &&
+			    fn->vars[it->a[0]->var].is_dictview &&
+			    it->ty->kind == TY_LIST &&
+			    it->ty->sub[0]->kind == TY_STR &&
+			    !ex_mentions(it->a[1], var)) {
+				*src = it->a[0]->var;
+			} else if (it->kind != EX_NAME || it->unwrap ||
+				   !fn->vars[it->var].is_view ||
+				   it->ty->sub[0]->kind != TY_STR) {
 				return false;
-			*src = it->var;
+			} else {
+				*src = it->var;
+			}
 		} else if (how == 'c' && s->kind == ST_FOR &&
 			   ex_is_var(s->target, var) &&
 			   s->iter->ty->kind == TY_STR) {

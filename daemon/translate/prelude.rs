@@ -1502,11 +1502,47 @@ pub mod rt {
         _p: std::marker::PhantomData<&'a ()>,
     }
     static STR_KEYED: std::sync::Mutex<(usize, u64)> = std::sync::Mutex::new((0, 0));
+    /// The kind byte of a dict's keys object (CPython 3.11's dk_kind,
+    /// after dk_refcnt and two size bytes): 1 (unicode) or 2 (split) only
+    /// when every key is an exact str (insertdict turns the table general
+    /// at the first other key). Whether this interpreter has that layout
+    /// is tested once on two dicts; 0: not yet, 1: yes, 2: no.
+    static KEYS_KIND: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+    unsafe fn keys_kind(o: *mut ffi::PyObject) -> u8 {
+        *(((*(o as *mut ffi::PyDictObject)).ma_keys as *const u8).add(10))
+    }
+    /// Some(true): every key of o is an exact str; Some(false): perhaps
+    /// not; None: the layout is not known.
+    unsafe fn str_keys_by_kind(o: *mut ffi::PyObject) -> Option<bool> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if KEYS_KIND.load(Relaxed) == 0 {
+            let ok = (|| {
+                let a = ffi::PyDict_New();
+                let b = ffi::PyDict_New();
+                let k = str_to_py("k");
+                let i = ffi::PyLong_FromLong(3);
+                let r = !a.is_null() && !b.is_null() && !k.is_null() && !i.is_null()
+                    && ffi::PyDict_SetItem(a, k, i) == 0 && ffi::PyDict_SetItem(b, i, k) == 0
+                    && keys_kind(a) == 1 && keys_kind(b) == 0;
+                for p in [a, b, k, i] { if !p.is_null() { ffi::Py_DECREF(p); } }
+                ffi::PyErr_Clear();
+                r
+            })();
+            KEYS_KIND.store(if ok && !py_3_12() { 1 } else { 2 }, Relaxed);
+        }
+        if KEYS_KIND.load(Relaxed) != 1 { return None; }
+        Some(matches!(keys_kind(o), 1 | 2))
+    }
     impl<'a, V: Ext + Clone> DictView<'a, V> {
         pub fn new(slot: &'a Option<Bound<'_, PyAny>>) -> Option<Self> {
             let o = slot.as_ref()?.as_ptr();
             unsafe {
                 if ffi::PyDict_CheckExact(o) == 0 { return None; }
+                // a general table may still hold only strs (one that held
+                // another key once): then the scan below, once per state
+                if str_keys_by_kind(o) == Some(true) {
+                    return Some(DictView { o, memo: std::cell::UnsafeCell::new(Default::default()), _p: std::marker::PhantomData });
+                }
                 let tag = (*(o as *mut ffi::PyDictObject)).ma_version_tag;
                 let known = STR_KEYED.lock().map(|g| *g == (o as usize, tag)).unwrap_or(false);
                 if !known {
@@ -1662,21 +1698,92 @@ pub mod rt {
         #[inline]
         fn drop(&mut self) { if !self.o.is_null() { unsafe { ffi::Py_DECREF(self.o) } } }
     }
+    /// The str item at k (0 <= k) of a list and CPython's UTF-8 of it
+    /// (made once and cached in the str); anything but an exact str, or a
+    /// lone surrogate, re-runs Python.
+    #[inline(always)]
+    unsafe fn list_item_utf8(l: *mut ffi::PyObject, k: usize) -> R<(*mut ffi::PyObject, *const u8, usize)> {
+        if k >= ffi::PyList_GET_SIZE(l) as usize { return Err(Deopt); }
+        let o = ffi::PyList_GET_ITEM(l, k as ffi::Py_ssize_t);
+        if ffi::PyUnicode_CheckExact(o) == 0 { return Err(Deopt); }
+        let mut n: ffi::Py_ssize_t = 0;
+        let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
+        if p.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
+        Ok((o, p as *const u8, n as usize))
+    }
     impl ListView<'_, String> {
-        /// The str item at k (0 <= k) and CPython's UTF-8 of it (made once
-        /// and cached in the str); anything but an exact str, or a lone
-        /// surrogate, re-runs Python.
         #[inline(always)]
-        fn item_utf8(&self, k: usize) -> R<(*mut ffi::PyObject, *const u8, usize)> {
-            if k >= self.len() { return Err(Deopt); }
-            unsafe {
-                let o = ffi::PyList_GET_ITEM(self.o, k as ffi::Py_ssize_t);
-                if ffi::PyUnicode_CheckExact(o) == 0 { return Err(Deopt); }
-                let mut n: ffi::Py_ssize_t = 0;
-                let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
-                if p.is_null() { ffi::PyErr_Clear(); return Err(Deopt); }
-                Ok((o, p as *const u8, n as usize))
+        fn item_utf8(&self, k: usize) -> R<(*mut ffi::PyObject, *const u8, usize)> { unsafe { list_item_utf8(self.o, k) } }
+    }
+    /// The list of strs at d[k] of a dict with str keys (for u in d[k]):
+    /// a native map's Vec, or the argument's own list read where it is
+    /// (its items checked as they are read; a strong reference held, so a
+    /// signal handler changing the dict cannot free it under the loop).
+    pub enum StrItems<'a> { Vec(&'a Vec<String>), Py(*mut ffi::PyObject) }
+    impl Drop for StrItems<'_> {
+        fn drop(&mut self) { if let StrItems::Py(o) = self { unsafe { ffi::Py_DECREF(*o) } } }
+    }
+    // inherent methods too: the generated code calls them on the
+    // concrete type, where the traits are not in scope
+    impl StrItems<'_> {
+        #[inline(always)] pub fn len(&self) -> usize { View::len(self) }
+        #[inline(always)] pub fn at_k(&self, k: usize) -> R<String> { View::at_k(self, k) }
+        #[inline(always)] pub fn at_sref_k(&self, k: usize) -> R<SRef> { StrView::at_sref_k(self, k) }
+    }
+    impl View<String> for StrItems<'_> {
+        #[inline]
+        fn len(&self) -> usize {
+            match self { StrItems::Vec(v) => v.len(), StrItems::Py(o) => unsafe { ffi::PyList_GET_SIZE(*o) as usize } }
+        }
+        #[inline] fn at(&self, i: i64) -> R<String> { self.at_k(ix(self.len(), i)?) }
+        #[inline]
+        fn at_k(&self, k: usize) -> R<String> {
+            match self {
+                StrItems::Vec(v) => v.get(k).cloned().ok_or(Deopt),
+                StrItems::Py(o) => {
+                    let (_, p, n) = unsafe { list_item_utf8(*o, k)? };
+                    Ok(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n)) }.to_string())
+                }
             }
+        }
+    }
+    impl StrView for StrItems<'_> {
+        #[inline]
+        fn at_str(&self, i: i64) -> R<&str> {
+            match self {
+                StrItems::Vec(v) => v.at_str(i),
+                StrItems::Py(o) => {
+                    let (_, p, n) = unsafe { list_item_utf8(*o, ix(self.len(), i)?)? };
+                    Ok(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n)) })
+                }
+            }
+        }
+        #[inline]
+        fn at_sref_k(&self, k: usize) -> R<SRef> {
+            match self {
+                StrItems::Vec(v) => v.at_sref_k(k),
+                StrItems::Py(o) => {
+                    let (o, p, n) = unsafe { list_item_utf8(*o, k)? };
+                    unsafe { ffi::Py_INCREF(o) };
+                    Ok(SRef { o, p, n })
+                }
+            }
+        }
+    }
+    /// d[k] as StrItems, for a dict of lists of strs.
+    pub trait DictStrLists {
+        fn d_items<Q: PyKey + ?Sized>(&self, k: &Q) -> R<StrItems<'_>>;
+    }
+    impl DictStrLists for IndexMap<String, Vec<String>> {
+        #[inline]
+        fn d_items<Q: PyKey + ?Sized>(&self, k: &Q) -> R<StrItems<'_>> { self.get(k.key_str()).map(StrItems::Vec).ok_or(Deopt) }
+    }
+    impl DictStrLists for DictView<'_, Vec<String>> {
+        fn d_items<Q: PyKey + ?Sized>(&self, k: &Q) -> R<StrItems<'_>> {
+            let v = self.lookup(k)?;
+            if v.is_null() || unsafe { ffi::PyList_CheckExact(v) } == 0 { return Err(Deopt); }
+            unsafe { ffi::Py_INCREF(v) };
+            Ok(StrItems::Py(v))
         }
     }
     impl StrView for ListView<'_, String> {

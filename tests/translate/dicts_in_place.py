@@ -26,6 +26,16 @@ def expand(tokens: list[str], macros: dict[str, list[str]]) -> list[str]:
     return out
 
 
+def synonyms_of(words: list[str], table: dict[str, list[str]]) -> list[str]:
+    """Called only from Python: the result holds the lists' own items."""
+    out = []
+    for w in words:
+        if w in table:
+            for s in table[w]:
+                out.append(s)
+    return out
+
+
 def score(words: list[str], table: dict[str, list[int]]) -> int:
     total = len(table)
     for w in words:
@@ -72,6 +82,9 @@ INPUTS = {
                (["a\udc80"], {"a\udc80": ["y"]}), (["a"], {"a": ["\udc80"]}),
                (["w5", "w2999", "zz"], BIG), (["a"], {"a": ["x"], "b": 7}),
                (["a", 3], {"a": ["x"]}), (["a", "b"], D(a=["x"]))],
+    "synonyms_of": [([], {}), (["a", "b", "a"], {"a": ["x", "é"], "b": []}),
+                    (["a"], {"a": ["x", 1]}), (["a"], {"a": ["\udc80"]}),
+                    (["a"], {"a": "xy"}), (["w9", "q"], BIG)],
     "score": [([], {}), (["a", "b", "c"], {"a": [1, 2], "b": []}),
               (["a"], {"a": [2 ** 70]}), (["a"], {"a": [True, 1]}),
               (["a"], {"a": [1.5]}), (["a", "a"], {"a": [-3], "b": "no"}),

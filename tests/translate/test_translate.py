@@ -299,6 +299,14 @@ def test_dict_read_in_place(workdir):
     check(["w3"], big, False)
     big["w3"][0] = "back"
     check(["w3"], big, True)
+    # the lists' own items, as Python's append of them gives
+    table = {"a": ["x" * 3, "é" * 2], "b": ["y" * 4]}
+    before = reruns()["synonyms_of"]
+    r = pkg.synonyms_of(["a", "b", "a"], table)
+    assert r == orig.synonyms_of(["a", "b", "a"], table)
+    assert r[0] is table["a"][0] and r[2] is table["b"][0] and \
+        r[3] is table["a"][0], r
+    assert reruns()["synonyms_of"] == before
 
 
 def test_dict_argument_converted_once_per_state(workdir):
