@@ -1382,6 +1382,11 @@ static void print_len(struct fe *f, struct buf *b, struct ex *e)
 	if (is_dview(f, a0)) {
 		buf_addf(b, "(rt::DictRead::d_len(%s) as i64)",
 			 var_of(f, a0)->rname);
+	} else if (dview_items(f, a0)) {
+		/* len(d[k]): the list's size, its items not read */
+		buf_addch(b, '(');
+		dview_call(f, b, "d_items", a0->a[0], a0->a[1]);
+		buf_adds(b, ")?.len() as i64)");
 	} else if (str_sref(f, a0)) {
 		buf_addf(b, "rt::slen(%s.as_str())", str_sref(f, a0)->rname);
 	} else if (str_local(f, a0, true)) {
