@@ -3126,6 +3126,29 @@ pub mod o {
         r
     }
 
+    /// {qualname: value} over the module's functions; value(counts, the
+    /// value so far or null) sums two specs of one qualname (a function
+    /// defined twice). A new reference, or null with an exception set.
+    unsafe fn counts_dict(value: unsafe fn(&[u64; 3], P) -> P) -> P {
+        let d = ffi::PyDict_New();
+        if d.is_null() { return null_mut(); }
+        let specs: &[&Spec] = *std::ptr::addr_of!(SPECS);
+        for &s in specs.iter() {
+            let k = ffi::PyUnicode_FromStringAndSize(s.qualname.as_ptr() as *const _, s.qualname.len() as ffi::Py_ssize_t);
+            let old = if k.is_null() { null_mut() } else { ffi::PyDict_GetItemWithError(d, k) };
+            let v = if k.is_null() || !ffi::PyErr_Occurred().is_null() { null_mut() } else { value(&*s.counts.0.get(), old) };
+            if v.is_null() || ffi::PyDict_SetItem(d, k, v) < 0 {
+                ffi::Py_XDECREF(k);
+                ffi::Py_XDECREF(v);
+                ffi::Py_DECREF(d);
+                return null_mut();
+            }
+            ffi::Py_DECREF(k);
+            ffi::Py_DECREF(v);
+        }
+        d
+    }
+
     /// _rustify_call_counts(): {qualname: (native, fallback)} of the
     /// calls that entered each function from Python since import (what
     /// the whole-workload check reports).
@@ -3134,30 +3157,15 @@ pub mod o {
             raise_str(ffi::PyExc_TypeError, "_rustify_call_counts() takes no arguments");
             return null_mut();
         }
-        let d = ffi::PyDict_New();
-        if d.is_null() { return null_mut(); }
-        let specs: &[&Spec] = *std::ptr::addr_of!(SPECS);
-        for &s in specs.iter() {
-            let c = *s.counts.0.get();
-            let q = match O::own(ffi::PyUnicode_FromStringAndSize(s.qualname.as_ptr() as *const _, s.qualname.len() as ffi::Py_ssize_t)) {
-                Ok(q) => q, Err(_) => { ffi::Py_DECREF(d); return null_mut(); }
-            };
-            // two specs of one qualname (redefinitions): summed
+        unsafe fn value(c: &[u64; 3], old: P) -> P {
             let (mut n0, mut n1) = (c[0], c[1]);
-            let old = ffi::PyDict_GetItemWithError(d, q.p());
             if !old.is_null() {
                 n0 += ffi::PyLong_AsUnsignedLongLong(ffi::PyTuple_GET_ITEM(old, 0));
                 n1 += ffi::PyLong_AsUnsignedLongLong(ffi::PyTuple_GET_ITEM(old, 1));
             }
-            let t = ffi::Py_BuildValue(c"(KK)".as_ptr(), n0 as std::ffi::c_ulonglong, n1 as std::ffi::c_ulonglong);
-            if t.is_null() || ffi::PyDict_SetItem(d, q.p(), t) < 0 {
-                ffi::Py_XDECREF(t);
-                ffi::Py_DECREF(d);
-                return null_mut();
-            }
-            ffi::Py_DECREF(t);
+            ffi::Py_BuildValue(c"(KK)".as_ptr(), n0 as std::ffi::c_ulonglong, n1 as std::ffi::c_ulonglong)
         }
-        d
+        counts_dict(value)
     }
 
     /// _rustify_typed_reruns(): {qualname: n} of the calls whose typed
@@ -3168,24 +3176,10 @@ pub mod o {
             raise_str(ffi::PyExc_TypeError, "_rustify_typed_reruns() takes no arguments");
             return null_mut();
         }
-        let d = ffi::PyDict_New();
-        if d.is_null() { return null_mut(); }
-        let specs: &[&Spec] = *std::ptr::addr_of!(SPECS);
-        for &s in specs.iter() {
-            let n = (*s.counts.0.get())[2];
-            let k = ffi::PyUnicode_FromStringAndSize(s.qualname.as_ptr() as *const _, s.qualname.len() as ffi::Py_ssize_t);
-            let old = if k.is_null() { null_mut() } else { ffi::PyDict_GetItemWithError(d, k) };
-            let v = ffi::PyLong_FromUnsignedLongLong(n + if old.is_null() { 0 } else { ffi::PyLong_AsUnsignedLongLong(old) });
-            if k.is_null() || v.is_null() || ffi::PyDict_SetItem(d, k, v) < 0 {
-                ffi::Py_XDECREF(k);
-                ffi::Py_XDECREF(v);
-                ffi::Py_DECREF(d);
-                return null_mut();
-            }
-            ffi::Py_DECREF(k);
-            ffi::Py_DECREF(v);
+        unsafe fn value(c: &[u64; 3], old: P) -> P {
+            ffi::PyLong_FromUnsignedLongLong(c[2] + if old.is_null() { 0 } else { ffi::PyLong_AsUnsignedLongLong(old) })
         }
-        d
+        counts_dict(value)
     }
 
     /// CPython's argument binding (positional, keyword, *args, **kwargs,

@@ -36,67 +36,91 @@
  * instead of two and no allocation. The native function is generic over
  * rt::View, so calls between translated functions still pass Vecs. */
 
-static bool view_ex_ok(const struct ex *x, int var);
+/* Which reads of a parameter a plan allows. at(x) answers for x as a
+ * whole (1 allowed, 0 not) or leaves it to its parts (-1); iter(it)
+ * answers for the iterable of a for loop or a comprehension. */
+struct uses {
+	int (*at)(const struct ex *x, int var, const struct uses *u);
+	bool (*iter)(const struct ex *it, int var, const struct uses *u);
+};
 
-static bool view_iter_ok(const struct ex *it, int var)
+static bool uses_ex_ok(const struct ex *x, int var, const struct uses *u)
+{
+	int r;
+
+	if (!x)
+		return true;
+	if ((r = u->at(x, var, u)) >= 0)
+		return r;
+	for (size_t i = 0; i < x->n; i++)
+		if (!uses_ex_ok(x->a[i], var, u))
+			return false;
+	for (size_t i = 0; i < x->ncomp; i++) {
+		const struct ir_comp *c = x->comp[i];
+		if (!u->iter(c->iter, var, u) || !uses_ex_ok(c->target, var, u))
+			return false;
+		for (size_t k = 0; k < c->nconds; k++)
+			if (!uses_ex_ok(c->conds[k], var, u))
+				return false;
+	}
+	return true;
+}
+
+static bool uses_block_ok(const struct block *blk, int var,
+			  const struct uses *u)
+{
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct st *s = blk->v[i];
+		for (size_t k = 0; k < s->ntargets; k++)
+			if (!uses_ex_ok(s->targets[k], var, u))
+				return false;
+		if (!uses_ex_ok(s->value, var, u) ||
+		    !uses_ex_ok(s->cond, var, u) ||
+		    !uses_ex_ok(s->target, var, u))
+			return false;
+		if (s->kind == ST_FOR ? !u->iter(s->iter, var, u)
+				      : !uses_ex_ok(s->iter, var, u))
+			return false;
+		if (!uses_block_ok(&s->body, var, u) ||
+		    !uses_block_ok(&s->orelse, var, u))
+			return false;
+	}
+	return true;
+}
+
+static bool view_iter_ok(const struct ex *it, int var, const struct uses *u)
 {
 	if (ex_is_var(it, var))
 		return true;
 	if (ex_is_call(it, "enumerate") && it->n >= 1 &&
 	    ex_is_var(it->a[0], var))
-		return it->n < 2 || view_ex_ok(it->a[1], var);
+		return it->n < 2 || uses_ex_ok(it->a[1], var, u);
 	if (ex_is_call(it, "zip")) {
 		for (size_t i = 0; i < it->n; i++)
 			if (!ex_is_var(it->a[i], var) &&
-			    !view_ex_ok(it->a[i], var))
+			    !uses_ex_ok(it->a[i], var, u))
 				return false;
 		return true;
 	}
-	return view_ex_ok(it, var);
+	return uses_ex_ok(it, var, u);
 }
 
-static bool view_ex_ok(const struct ex *x, int var)
+static int view_at(const struct ex *x, int var, const struct uses *u)
 {
-	if (!x)
-		return true;
 	if (ex_is_var(x, var))
-		return false;
+		return 0;
 	if (ex_is_call(x, "len") && x->n == 1 && ex_is_var(x->a[0], var))
-		return true;
+		return 1;
 	if (x->kind == EX_INDEX && ex_is_var(x->a[0], var))
-		return view_ex_ok(x->a[1], var);
-	for (size_t i = 0; i < x->n; i++)
-		if (!view_ex_ok(x->a[i], var))
-			return false;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (!view_iter_ok(c->iter, var) || !view_ex_ok(c->target, var))
-			return false;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (!view_ex_ok(c->conds[k], var))
-				return false;
-	}
-	return true;
+		return uses_ex_ok(x->a[1], var, u);
+	return -1;
 }
+
+static const struct uses view_uses = {view_at, view_iter_ok};
 
 static bool view_block_ok(const struct block *blk, int var)
 {
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (!view_ex_ok(s->targets[k], var))
-				return false;
-		if (!view_ex_ok(s->value, var) || !view_ex_ok(s->cond, var) ||
-		    !view_ex_ok(s->target, var))
-			return false;
-		if (s->kind == ST_FOR ? !view_iter_ok(s->iter, var)
-				      : !view_ex_ok(s->iter, var))
-			return false;
-		if (!view_block_ok(&s->body, var) ||
-		    !view_block_ok(&s->orelse, var))
-			return false;
-	}
-	return true;
+	return uses_block_ok(blk, var, &view_uses);
 }
 
 static int max_depth(int a, int b)
@@ -183,55 +207,28 @@ static void plan_views(struct ir_fn *fn)
  * native function is generic over rt::DictRead, so calls between
  * translated functions still pass native maps. */
 
-static bool dview_ex_ok(const struct ex *x, int var)
+static int dview_at(const struct ex *x, int var, const struct uses *u)
 {
-	if (!x)
-		return true;
 	if (ex_is_var(x, var))
-		return false;
+		return 0;
 	if (x->kind == EX_CMP && x->n == 2 && ex_is_var(x->a[1], var) &&
 	    (x->cmp[0] == CMP_IN || x->cmp[0] == CMP_NOTIN))
-		return x->a[0]->ty->kind == TY_STR && dview_ex_ok(x->a[0], var);
+		return x->a[0]->ty->kind == TY_STR &&
+		       uses_ex_ok(x->a[0], var, u);
 	if (ex_is_call(x, "len") && x->n == 1 && ex_is_var(x->a[0], var))
-		return true;
+		return 1;
 	if ((x->kind == EX_INDEX ||
 	     (ex_is_method(x, "get") && (x->n == 2 || x->n == 3))) &&
 	    ex_is_var(x->a[0], var)) {
 		for (size_t i = 1; i < x->n; i++)
-			if (!dview_ex_ok(x->a[i], var))
-				return false;
+			if (!uses_ex_ok(x->a[i], var, u))
+				return 0;
 		return x->a[1]->ty->kind == TY_STR;
 	}
-	for (size_t i = 0; i < x->n; i++)
-		if (!dview_ex_ok(x->a[i], var))
-			return false;
-	for (size_t i = 0; i < x->ncomp; i++) {
-		const struct ir_comp *c = x->comp[i];
-		if (!dview_ex_ok(c->iter, var) || !dview_ex_ok(c->target, var))
-			return false;
-		for (size_t k = 0; k < c->nconds; k++)
-			if (!dview_ex_ok(c->conds[k], var))
-				return false;
-	}
-	return true;
+	return -1;
 }
 
-static bool dview_block_ok(const struct block *blk, int var)
-{
-	for (size_t i = 0; i < blk->n; i++) {
-		const struct st *s = blk->v[i];
-		for (size_t k = 0; k < s->ntargets; k++)
-			if (!dview_ex_ok(s->targets[k], var))
-				return false;
-		if (!dview_ex_ok(s->value, var) || !dview_ex_ok(s->cond, var) ||
-		    !dview_ex_ok(s->target, var) || !dview_ex_ok(s->iter, var))
-			return false;
-		if (!dview_block_ok(&s->body, var) ||
-		    !dview_block_ok(&s->orelse, var))
-			return false;
-	}
-	return true;
-}
+static const struct uses dview_uses = {dview_at, uses_ex_ok};
 
 static void plan_dictviews(struct ir_fn *fn)
 {
@@ -249,7 +246,7 @@ static void plan_dictviews(struct ir_fn *fn)
 				 !v->is_rebound && v->ty->kind == TY_DICT &&
 				 v->ty->sub[0]->kind == TY_STR &&
 				 !ty_is_value(v->ty->sub[1]) &&
-				 dview_block_ok(&fn->body, p->var);
+				 uses_block_ok(&fn->body, p->var, &dview_uses);
 	}
 }
 
