@@ -992,34 +992,43 @@ static void dump_st_plan(struct buf *b, const struct st *s)
 		buf_addch(b, ']');
 }
 
+static bool is_view(const struct var *v)
+{
+	return v->is_view;
+}
+static bool is_dictview(const struct var *v)
+{
+	return v->is_dictview;
+}
+static bool is_strix(const struct var *v)
+{
+	return v->is_strix;
+}
+
+/* " label=a,b": the parameters pred holds for, or nothing. */
+static void dump_params(struct buf *b, const struct ir_fn *fn,
+			const char *label, bool (*pred)(const struct var *))
+{
+	const char *sep = label;
+
+	for (size_t i = 0; i < fn->nparams; i++) {
+		const struct var *v = &fn->vars[fn->params[i].var];
+		if (pred(v)) {
+			buf_addf(b, "%s%s", sep, v->name);
+			sep = ",";
+		}
+	}
+}
+
 /* A translated function's plan (plan.c) for the whole function. */
 static void dump_fn_plan(struct buf *b, const struct ir_fn *fn)
 {
-	const char *sep = " view=";
-
 	buf_adds(b, "  plan:");
 	if (fn->out_var >= 0)
 		buf_addf(b, " out=%s", fn->vars[fn->out_var].name);
-	for (size_t i = 0; i < fn->nparams; i++)
-		if (fn->vars[fn->params[i].var].is_view) {
-			buf_addf(b, "%s%s", sep,
-				 fn->vars[fn->params[i].var].name);
-			sep = ",";
-		}
-	sep = " dictview=";
-	for (size_t i = 0; i < fn->nparams; i++)
-		if (fn->vars[fn->params[i].var].is_dictview) {
-			buf_addf(b, "%s%s", sep,
-				 fn->vars[fn->params[i].var].name);
-			sep = ",";
-		}
-	sep = " strix=";
-	for (size_t i = 0; i < fn->nparams; i++)
-		if (fn->vars[fn->params[i].var].is_strix) {
-			buf_addf(b, "%s%s", sep,
-				 fn->vars[fn->params[i].var].name);
-			sep = ",";
-		}
+	dump_params(b, fn, " view=", is_view);
+	dump_params(b, fn, " dictview=", is_dictview);
+	dump_params(b, fn, " strix=", is_strix);
 	if (fn->detach)
 		buf_adds(b, " detach");
 	if (fn->has_ticks)

@@ -172,17 +172,24 @@ static int block_use_depth(const struct block *blk, int var, int depth)
 	return d;
 }
 
+/* Whether the function changes an argument in place (then write-back
+ * needs every argument a native copy: none is read in place). */
+static bool args_changed(const struct ir_fn *fn)
+{
+	for (size_t i = 0; i < fn->nparams; i++) {
+		const struct var *v = &fn->vars[fn->params[i].var];
+		if (v->is_mutated && !v->is_rebound)
+			return true;
+	}
+	return false;
+}
+
 /* Marks the parameters read in place. None when an argument is changed
  * in place (write-back needs every argument a native copy). */
 static void plan_views(struct ir_fn *fn)
 {
-	bool any_mut = false;
+	bool any_mut = args_changed(fn);
 
-	for (size_t i = 0; i < fn->nparams; i++) {
-		struct var *v = &fn->vars[fn->params[i].var];
-		if (v->is_mutated && !v->is_rebound)
-			any_mut = true;
-	}
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct param *p = &fn->params[i];
 		struct var *v = &fn->vars[p->var];
@@ -232,13 +239,8 @@ static const struct uses dview_uses = {dview_at, uses_ex_ok};
 
 static void plan_dictviews(struct ir_fn *fn)
 {
-	bool any_mut = false;
+	bool any_mut = args_changed(fn);
 
-	for (size_t i = 0; i < fn->nparams; i++) {
-		struct var *v = &fn->vars[fn->params[i].var];
-		if (v->is_mutated && !v->is_rebound)
-			any_mut = true;
-	}
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct param *p = &fn->params[i];
 		struct var *v = &fn->vars[p->var];
