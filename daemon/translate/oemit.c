@@ -248,8 +248,8 @@ static const char *var_r(struct oem *em, int var)
 	return em->fn->vars[var].rname;
 }
 
-/* A for loop run with float attributes of one local object in
- * registers (hoist_plan; obj.rs "float attributes held in registers"). */
+/* A loop run with float attributes of one local object in registers
+ * (hoist_plan; obj.rs "float attributes held in registers"). */
 struct hoist {
 	int id;	    /* h<id>_<k>: the registers, d<id>_<k>: stored */
 	int recv;   /* the object's variable */
@@ -2438,6 +2438,18 @@ static void hs_expr(struct hscan *sc, const struct onode *e, bool operand)
 	}
 }
 
+/* A while loop's test: one comparison (< <= > >= == !=) of operands as
+ * hs_expr allows them (numbers compared run no Python code). */
+static void hs_test(struct hscan *sc, const struct onode *c)
+{
+	if (c->kind != ON_CMP || c->n != 2 || c->cmp[0] < 1 || c->cmp[0] > 6) {
+		sc->ok = false;
+		return;
+	}
+	hs_expr(sc, c->a[0], true);
+	hs_expr(sc, c->a[1], true);
+}
+
 /* e is a float whenever the loop's guards hold. */
 static bool hs_float(const struct hscan *sc, const struct onode *e)
 {
@@ -2468,8 +2480,8 @@ static void hoist_release(struct hoist *h)
 	free(h->isfloat);
 }
 
-/* Whether st (for x in ...) may run with the float attributes of one
- * local object in registers: its body only assigns locals and that
+/* Whether st (for x in ..., or while a < b) may run with the float
+ * attributes of one local object in registers: its body only assigns locals and that
  * object's attributes with arithmetic of numbers (so no Python code can
  * run in it once its operands are exact ints and floats: the guards),
  * and stores at least one attribute, always a float. No break,
@@ -2489,7 +2501,12 @@ static bool hoist_plan(struct oem *em, struct ostmt *st, struct hoist *h)
 	h->recv = -1;
 	h->guard = xcalloc(nv, sizeof(bool));
 	h->isfloat = xcalloc(nv, sizeof(bool));
-	if (st->orelse.n || !plain_local(em, st->target))
+	if (st->orelse.n)
+		sc.ok = false;
+	else if (st->kind == OS_WHILE)
+		/* while a < b: a comparison of numbers, evaluated first */
+		hs_test(&sc, st->value);
+	else if (!plain_local(em, st->target))
 		sc.ok = false;
 	else
 		sc.assigned[st->target->sym.var] =
@@ -2525,7 +2542,8 @@ static bool hoist_plan(struct oem *em, struct ostmt *st, struct hoist *h)
 		sc.ok = false;
 	/* the locals' typing: float until an assignment says otherwise */
 	for (size_t v = 0; sc.ok && v < nv; v++)
-		h->isfloat[v] = sc.inbody[v] && (int)v != st->target->sym.var;
+		h->isfloat[v] = sc.inbody[v] && (st->kind == OS_WHILE ||
+						 (int)v != st->target->sym.var);
 	while (sc.ok && changed) {
 		changed = false;
 		for (size_t i = 0; i < b->n; i++) {
@@ -2575,7 +2593,9 @@ static void hoist_loop(struct oem *em, struct ostmt *st, struct hoist *h,
 	for (size_t k = 0; k < h->n; k++)
 		emit_line(em->e, "static mut H%zu: o::AC = o::AC::NEW;", k);
 	emit_open(em->e, "'h%d: loop {", id);
-	emit_line(em->e, "if !o::it_counts(&t%d) { break 'h%d; }", it, id);
+	if (it >= 0)
+		emit_line(em->e, "if !o::it_counts(&t%d) { break 'h%d; }", it,
+			  id);
 	emit_line(em->e,
 		  "let Some(r%d) = %s.as_ref().map(|o| o.p()) else "
 		  "{ break 'h%d; };",
@@ -2607,14 +2627,21 @@ static void hoist_loop(struct oem *em, struct ostmt *st, struct hoist *h,
 	emit_open(em->e, "'f%d: loop {", id);
 	emit_line(em->e, "if o::tick_due() { due%d = true; break 'f%d; }", id,
 		  id);
-	v = tmp(em);
-	emit_line(em->e,
-		  "let t%d = match o::next_l(&t%d) { Ok(Some(v)) => v, "
-		  "Ok(None) => break 'f%d, Err(_) => { o::tb(cx, %s); "
-		  "break 'x%d; } };",
-		  v, it, id, tbs(em, &st->value->pos), e);
-	store(em, st->target, v);
 	em->hoist = h;
+	if (it < 0) {
+		/* while: the test (numbers: the loop as written, evaluating
+		 * it once more after this one ends, finds it false too) */
+		v = cond(em, st->value);
+		emit_line(em->e, "if !b%d { break 'f%d; }", v, id);
+	} else {
+		v = tmp(em);
+		emit_line(em->e,
+			  "let t%d = match o::next_l(&t%d) { Ok(Some(v)) => v, "
+			  "Ok(None) => break 'f%d, Err(_) => { o::tb(cx, %s); "
+			  "break 'x%d; } };",
+			  v, it, id, tbs(em, &st->value->pos), e);
+		store(em, st->target, v);
+	}
 	block(em, &st->body);
 	em->hoist = NULL;
 	emit_close(em->e, NULL);
@@ -2679,7 +2706,12 @@ static void st_for(struct oem *em, struct ostmt *st)
 static void st_while(struct oem *em, struct ostmt *st)
 {
 	int id = lab(em);
+	struct hoist h;
 
+	if (!em->hoist && hoist_plan(em, st, &h)) {
+		hoist_loop(em, st, &h, -1);
+		hoist_release(&h);
+	}
 	emit_open(em->e, "'b%d: {", id);
 	emit_open(em->e, "'l%d: loop {", id);
 	emit_qs(em, &st->pos, "o::tick()");

@@ -76,6 +76,21 @@ class Sat:
             self.y += self.vy * dt
         return self.x, self.y
 
+    def until(self, t_end, dt):
+        t = 0.0
+        while t < t_end:
+            self.vx -= self.x * dt
+            self.x += self.vx * dt
+            t += dt
+        return t
+
+    def until_int(self, n):
+        i = 0
+        while i != n:
+            self.x = self.x * 0.5 + 1.0
+            i += 1
+        return i
+
     def fall(self, n):
         for _ in range(n):
             self.y -= 1.0
@@ -324,3 +339,20 @@ def scenario_sqrt_rebound():
         math.sqrt = real
     out.append(Sat(0.0, 4.0, 0.0, 0.0).roots(2, 0))
     return out, list(LOG)
+
+
+def scenario_while_loops():
+    s = Sat(1.0, 0.0, 0.0, 0.0)
+    t = s.until(30.0, 0.001)
+    r1 = (t, s.x, s.vx)
+    q = Sat(2.0, 0.0, 0.0, 0.0)
+    r2 = (q.until(0.0, 0.5), q.x, q.vx, q.until_int(0), q.until_int(50000), q.x)
+    w = Sat(1, 0.0, 0.0, 0.0)
+    r3 = (w.until_int(3), w.x, type(w.x).__name__)
+    z = Sat(0.0, 0.0, 0.0, 0.0)
+    r4 = z.until(float("nan"), 0.5), z.until(2, 1), z.x
+    try:
+        Sat(0.0, 0.0, 0.0, 0.0).until(1.0, "x")
+    except TypeError as e:
+        r5 = str(e)
+    return r1, r2, r3, r4, r5
