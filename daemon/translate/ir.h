@@ -238,10 +238,10 @@ struct var {
 	bool is_rebound; /* assigned after entry (params) */
 	bool is_comp;	 /* comprehension variable */
 	/* plan: (plan.c; emit.c reads them) */
-	bool is_view;	 /* list parameter read in place (rt::ListView) */
+	bool is_view;	  /* list parameter read in place (rt::ListView) */
 	bool is_dictview; /* dict parameter with str keys read in place
 			   * (rt::DictView, plan_dictviews) */
-	bool is_strix;	 /* str parameter indexed through an rt::StrIx */
+	bool is_strix;	  /* str parameter indexed through an rt::StrIx */
 	bool is_inplace; /* is_strix and read only through it: the typed
 			  * function takes the StrIx of the argument's
 			  * own storage (rt::StrIx::from_obj) */

@@ -2481,13 +2481,14 @@ static void hoist_release(struct hoist *h)
 }
 
 /* Whether st (for x in ..., or while a < b) may run with the float
- * attributes of one local object in registers: its body only assigns locals and that
- * object's attributes with arithmetic of numbers (so no Python code can
- * run in it once its operands are exact ints and floats: the guards),
- * and stores at least one attribute, always a float. No break,
- * continue, return, call, subscript or other object: anything that
- * could see the attribute or stop the loop half way keeps it as written.
- * The typing of locals (isfloat) is a fixpoint over their assignments. */
+ * attributes of one local object in registers: its body only assigns
+ * locals and that object's attributes with arithmetic of numbers (so no
+ * Python code can run in it once its operands are exact ints and
+ * floats: the guards), and stores at least one attribute, always a
+ * float. No break, continue, return, call (but math.sqrt), subscript or
+ * other object: anything that could see the attribute or stop the loop
+ * half way keeps it as written. The typing of locals (isfloat) is a
+ * fixpoint over their assignments. */
 static bool hoist_plan(struct oem *em, struct ostmt *st, struct hoist *h)
 {
 	size_t nv = em->fn->nvars + 1;
