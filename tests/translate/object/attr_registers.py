@@ -7,6 +7,7 @@ more iterations than one signal check), the attributes, locals, results,
 exceptions and identities must be CPython's."""
 
 import math
+import signal
 import types
 from fractions import Fraction
 
@@ -75,6 +76,12 @@ class Sat:
             self.x += self.vx * dt
             self.y += self.vy * dt
         return self.x, self.y
+
+    def count_up(self, n):
+        for _ in range(n):
+            self.x += 1.0
+            self.vx += 2.0
+        return self.x
 
     def until(self, t_end, dt):
         t = 0.0
@@ -356,3 +363,29 @@ def scenario_while_loops():
     except TypeError as e:
         r5 = str(e)
     return r1, r2, r3, r4, r5
+
+
+class Stop(Exception):
+    pass
+
+
+def _stop(signum, frame):
+    raise Stop()
+
+
+def scenario_interrupted_by_a_signal():
+    """A signal handler raising in the middle of a loop holding registers:
+    what was stored before the signal check is in the attributes."""
+    s = Sat(0.0, 0.0, 0.0, 0.0)
+    old = signal.signal(signal.SIGALRM, _stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        try:
+            s.count_up(10 ** 12)
+            stopped = False
+        except Stop:
+            stopped = True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    return stopped, s.x > 0, s.vx == 2 * s.x, s.x == int(s.x)
