@@ -3510,26 +3510,33 @@ pub mod o {
             if f.is_null() { return Err(X); }
             (*std::ptr::addr_of_mut!(TYPED)).push((t, f));
         }
-        // the module's own functions (their method defs live as long as
-        // the functions made of them: static)
-        type Fast = unsafe extern "C" fn(P, *mut P, ffi::Py_ssize_t) -> P;
-        static mut DEFS: [ffi::PyMethodDef; 3] = [ffi::PyMethodDef::zeroed(); 3];
-        let fns: [(&std::ffi::CStr, Fast); 3] = [
-            (c"_rustify_wrap", py_wrap),
-            (c"_rustify_call_counts", py_counts),
-            (c"_rustify_typed_reruns", py_reruns),
-        ];
-        for (k, (name, f)) in fns.into_iter().enumerate() {
-            let def = std::ptr::addr_of_mut!(DEFS[k]);
-            *def = ffi::PyMethodDef {
-                ml_name: name.as_ptr(),
-                ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: f },
-                ml_flags: ffi::METH_FASTCALL,
-                ml_doc: null_mut(),
-            };
-            let o = O::own(ffi::PyCFunction_NewEx(def, m, null_mut()))?;
-            if ffi::PyObject_SetAttrString(m, name.as_ptr(), o.p()) < 0 { return Err(X); }
-        }
+        static mut DEF: ffi::PyMethodDef = ffi::PyMethodDef::zeroed();
+        DEF = ffi::PyMethodDef {
+            ml_name: c"_rustify_wrap".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: py_wrap },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: null_mut(),
+        };
+        let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(DEF), m, null_mut()))?;
+        if ffi::PyObject_SetAttrString(m, c"_rustify_wrap".as_ptr(), f.p()) < 0 { return Err(X); }
+        static mut CDEF: ffi::PyMethodDef = ffi::PyMethodDef::zeroed();
+        CDEF = ffi::PyMethodDef {
+            ml_name: c"_rustify_call_counts".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: py_counts },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: null_mut(),
+        };
+        let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(CDEF), m, null_mut()))?;
+        if ffi::PyObject_SetAttrString(m, c"_rustify_call_counts".as_ptr(), f.p()) < 0 { return Err(X); }
+        static mut RDEF: ffi::PyMethodDef = ffi::PyMethodDef::zeroed();
+        RDEF = ffi::PyMethodDef {
+            ml_name: c"_rustify_typed_reruns".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: py_reruns },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: null_mut(),
+        };
+        let f = O::own(ffi::PyCFunction_NewEx(std::ptr::addr_of_mut!(RDEF), m, null_mut()))?;
+        if ffi::PyObject_SetAttrString(m, c"_rustify_typed_reruns".as_ptr(), f.p()) < 0 { return Err(X); }
         let ty = NFN_TYPE as P;
         if ffi::PyObject_SetAttrString(m, c"native_function".as_ptr(), ty) < 0 { return Err(X); }
         // which layout-dependent fast paths passed their self-tests
