@@ -746,8 +746,94 @@ pub mod o {
         float_obj(v)
     }
 
+    // ---- operators of the module's classes ----
+    // a + b where a and b are instances of one class whose __add__ is a
+    // native function of ours (a vector class's dunders): CPython's
+    // binary_op1 calls the type's one slot (b's type is a's, so there is
+    // no reflected try), slot_nb_add looks __add__ up on the type and
+    // calls it with (a, b). Here the look-up is cached by the type's
+    // version tag (valid only while Py_TPFLAGS_VALID_VERSION_TAG holds;
+    // rebinding a dunder on the class or a base changes it, as it
+    // changes the slot) and the native function is entered directly. A
+    // heap type's slot is the generic slot_nb_* exactly when the name
+    // resolves to a descriptor that is not the slot's own wrapper, as
+    // ours is. NotImplemented back raises binop_type_error's TypeError;
+    // a class whose + or * could fall back on a sequence slot
+    // (sq_concat, sq_repeat) or that defines the in-place dunder (for
+    // += and the like) takes the ordinary path.
+    pub const NB_ADD: usize = 0;
+    pub const NB_SUB: usize = 1;
+    pub const NB_MUL: usize = 2;
+    pub const NB_TRUEDIV: usize = 3;
+    const NB_N: usize = 4;
+    const NB_NAMES: [&CStr; NB_N] = [c"__add__", c"__sub__", c"__mul__", c"__truediv__"];
+    const NB_OPS: [&str; NB_N] = ["+", "-", "*", "/"];
+    #[derive(Clone, Copy)]
+    struct NBE { tp: *mut ffi::PyTypeObject, ver: u32, f: P }
+    static mut NB_CACHE: [[NBE; 2]; NB_N] = [[NBE { tp: null_mut(), ver: 0, f: null_mut() }; 2]; NB_N];
+    static mut NB_INTERNED: [P; NB_N] = [null_mut(); NB_N];
+
+    /// a OP b (inplace: a OP= b) for NB_ADD..NB_TRUEDIV, slow: what
+    /// PyNumber_* computes, the native dunder entered directly when the
+    /// operands allow it (above).
+    #[inline(always)]
+    unsafe fn nb_binop(a: P, b: P, op: usize, inplace: bool, f: unsafe extern "C" fn(P, P) -> P) -> P {
+        let tp = ffi::Py_TYPE(a);
+        if ATTR_FAST && tp == ffi::Py_TYPE(b) && (*tp).tp_flags & ffi::Py_TPFLAGS_HEAPTYPE != 0 {
+            let ix = inplace as usize;
+            let e = NB_CACHE[op][ix];
+            let m = if e.tp == tp && e.ver == (*tp).tp_version_tag { e.f } else { nb_fill(tp, op, inplace) };
+            if !m.is_null() { return nb_native_call(a, b, m, op, inplace); }
+        }
+        f(a, b)
+    }
+
+    #[cold]
+    #[inline(never)]
+    unsafe fn nb_fill(tp: *mut ffi::PyTypeObject, op: usize, inplace: bool) -> P {
+        let flags = (*tp).tp_flags;
+        if flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG == 0 || (*tp).tp_version_tag == 0 { return null_mut(); }
+        let nb = (*tp).tp_as_number;
+        if nb.is_null() { return null_mut(); }
+        let (slot, islot) = match op {
+            NB_ADD => ((*nb).nb_add.is_some(), (*nb).nb_inplace_add.is_some()),
+            NB_SUB => ((*nb).nb_subtract.is_some(), (*nb).nb_inplace_subtract.is_some()),
+            NB_MUL => ((*nb).nb_multiply.is_some(), (*nb).nb_inplace_multiply.is_some()),
+            _ => ((*nb).nb_true_divide.is_some(), (*nb).nb_inplace_true_divide.is_some()),
+        };
+        if !slot || (inplace && islot) { return null_mut(); }
+        let sq = (*tp).tp_as_sequence;
+        if !sq.is_null() && (op == NB_ADD && ((*sq).sq_concat.is_some() || (*sq).sq_inplace_concat.is_some())
+            || op == NB_MUL && ((*sq).sq_repeat.is_some() || (*sq).sq_inplace_repeat.is_some())) {
+            return null_mut();
+        }
+        if NB_INTERNED[op].is_null() { NB_INTERNED[op] = intern(NB_NAMES[op]); }
+        let m = _PyType_Lookup(tp, NB_INTERNED[op]);
+        if m.is_null() || ffi::Py_TYPE(m) != NFN_TYPE { return null_mut(); }
+        NB_CACHE[op][inplace as usize] = NBE { tp, ver: (*tp).tp_version_tag, f: m };
+        m
+    }
+
+    /// The native dunder m called as slot_nb_* calls it (the function
+    /// held for the call: it may rebind the class's dunder).
+    #[inline(never)]
+    unsafe fn nb_native_call(a: P, b: P, m: P, op: usize, inplace: bool) -> P {
+        ffi::Py_INCREF(m);
+        let args = [a, b];
+        let r = nfn_vectorcall(m, args.as_ptr(), 2, null_mut());
+        ffi::Py_DECREF(m);
+        if r == ffi::Py_NotImplemented() {
+            ffi::Py_DECREF(r);
+            let msg = format!("unsupported operand type(s) for {}{}: '{}' and '{}'",
+                              NB_OPS[op], if inplace { "=" } else { "" }, type_name(a), type_name(b));
+            raise_str(ffi::PyExc_TypeError, &msg);
+            return null_mut();
+        }
+        r
+    }
+
     macro_rules! arith {
-        ($name:ident, $iname:ident, $f:ident, $fi:ident, $checked:ident, $op:tt) => {
+        ($name:ident, $iname:ident, $f:ident, $fi:ident, $checked:ident, $op:tt, $nb:ident) => {
             #[inline]
             pub unsafe fn $name(a: O, b: O) -> R<O> {
                 if let Some((x, y)) = ints(a.p(), b.p()) {
@@ -755,7 +841,7 @@ pub mod o {
                 } else if let Some((x, y)) = floats(a.p(), b.p()) {
                     return float_into(a, b, x $op y);
                 }
-                O::own(ffi::$f(a.p(), b.p()))
+                O::own(nb_binop(a.p(), b.p(), $nb, false, ffi::$f))
             }
             #[inline]
             pub unsafe fn $iname(a: O, b: O) -> R<O> {
@@ -764,13 +850,13 @@ pub mod o {
                 } else if let Some((x, y)) = floats(a.p(), b.p()) {
                     return float_into(a, b, x $op y);
                 }
-                O::own(ffi::$fi(a.p(), b.p()))
+                O::own(nb_binop(a.p(), b.p(), $nb, true, ffi::$fi))
             }
         };
     }
-    arith!(add, iadd, PyNumber_Add, PyNumber_InPlaceAdd, checked_add, +);
-    arith!(sub, isub, PyNumber_Subtract, PyNumber_InPlaceSubtract, checked_sub, -);
-    arith!(mul, imul, PyNumber_Multiply, PyNumber_InPlaceMultiply, checked_mul, *);
+    arith!(add, iadd, PyNumber_Add, PyNumber_InPlaceAdd, checked_add, +, NB_ADD);
+    arith!(sub, isub, PyNumber_Subtract, PyNumber_InPlaceSubtract, checked_sub, -, NB_SUB);
+    arith!(mul, imul, PyNumber_Multiply, PyNumber_InPlaceMultiply, checked_mul, *, NB_MUL);
 
     // ---- unboxed temporaries ----
     // The intermediate results of an arithmetic expression (dx*dx + dy*dy)
@@ -841,7 +927,7 @@ pub mod o {
         match v { V::O(o) => Ok(o), V::F(f) => float_obj(f), V::I(i) => int_obj(i) }
     }
     macro_rules! varith {
-        ($name:ident, $iname:ident, $f:ident, $fi:ident, $checked:ident, $op:tt) => {
+        ($name:ident, $iname:ident, $f:ident, $fi:ident, $checked:ident, $op:tt, $nb:ident) => {
             #[inline(always)]
             pub unsafe fn $name(a: V, b: V) -> R<V> {
                 if let (Some(x), Some(y)) = (v_int(&a), v_int(&b)) {
@@ -850,7 +936,7 @@ pub mod o {
                     return Ok(V::F(x $op y));
                 }
                 let (a, b) = (vbox(a)?, vbox(b)?);
-                Ok(V::O(O::own(ffi::$f(a.p(), b.p()))?))
+                Ok(V::O(O::own(nb_binop(a.p(), b.p(), $nb, false, ffi::$f))?))
             }
             #[inline(always)]
             pub unsafe fn $iname(a: V, b: V) -> R<V> {
@@ -860,13 +946,13 @@ pub mod o {
                     return Ok(V::F(x $op y));
                 }
                 let (a, b) = (vbox(a)?, vbox(b)?);
-                Ok(V::O(O::own(ffi::$fi(a.p(), b.p()))?))
+                Ok(V::O(O::own(nb_binop(a.p(), b.p(), $nb, true, ffi::$fi))?))
             }
         };
     }
-    varith!(vadd, viadd, PyNumber_Add, PyNumber_InPlaceAdd, checked_add, +);
-    varith!(vsub, visub, PyNumber_Subtract, PyNumber_InPlaceSubtract, checked_sub, -);
-    varith!(vmul, vimul, PyNumber_Multiply, PyNumber_InPlaceMultiply, checked_mul, *);
+    varith!(vadd, viadd, PyNumber_Add, PyNumber_InPlaceAdd, checked_add, +, NB_ADD);
+    varith!(vsub, visub, PyNumber_Subtract, PyNumber_InPlaceSubtract, checked_sub, -, NB_SUB);
+    varith!(vmul, vimul, PyNumber_Multiply, PyNumber_InPlaceMultiply, checked_mul, *, NB_MUL);
     #[inline(always)]
     unsafe fn v_truediv(a: &V, b: &V) -> Option<f64> {
         if let (Some(x), Some(y)) = (v_int(a), v_int(b)) {
@@ -880,13 +966,13 @@ pub mod o {
     pub unsafe fn vtruediv(a: V, b: V) -> R<V> {
         if let Some(v) = v_truediv(&a, &b) { return Ok(V::F(v)); }
         let (a, b) = (vbox(a)?, vbox(b)?);
-        Ok(V::O(O::own(ffi::PyNumber_TrueDivide(a.p(), b.p()))?))
+        Ok(V::O(O::own(nb_binop(a.p(), b.p(), NB_TRUEDIV, false, ffi::PyNumber_TrueDivide))?))
     }
     #[inline(always)]
     pub unsafe fn vitruediv(a: V, b: V) -> R<V> {
         if let Some(v) = v_truediv(&a, &b) { return Ok(V::F(v)); }
         let (a, b) = (vbox(a)?, vbox(b)?);
-        Ok(V::O(O::own(ffi::PyNumber_InPlaceTrueDivide(a.p(), b.p()))?))
+        Ok(V::O(O::own(nb_binop(a.p(), b.p(), NB_TRUEDIV, true, ffi::PyNumber_InPlaceTrueDivide))?))
     }
 
     /// a % b as int_mod / float_rem answer, for two ints (floor
@@ -960,12 +1046,12 @@ pub mod o {
     #[inline]
     pub unsafe fn truediv(a: O, b: O) -> R<O> {
         if let Some(v) = truediv_fast(a.p(), b.p()) { return float_into(a, b, v); }
-        O::own(ffi::PyNumber_TrueDivide(a.p(), b.p()))
+        O::own(nb_binop(a.p(), b.p(), NB_TRUEDIV, false, ffi::PyNumber_TrueDivide))
     }
     #[inline]
     pub unsafe fn itruediv(a: O, b: O) -> R<O> {
         if let Some(v) = truediv_fast(a.p(), b.p()) { return float_into(a, b, v); }
-        O::own(ffi::PyNumber_InPlaceTrueDivide(a.p(), b.p()))
+        O::own(nb_binop(a.p(), b.p(), NB_TRUEDIV, true, ffi::PyNumber_InPlaceTrueDivide))
     }
     #[inline]
     unsafe fn floordiv_fast(a: P, b: P) -> Option<i64> {
@@ -1243,17 +1329,24 @@ pub mod o {
 
     /// getattr_c of a borrowed object (a local variable's, ldp). The
     /// site's latest type with the value in the instance's inline values
-    /// (the common case: one class per site, no instance dict) is read
-    /// here, inlined at the site; every other case in getattr_cb_rest.
+    /// or in a __slots__ member (the common case: one class per site, no
+    /// instance dict) is read here, inlined at the site; every other case
+    /// in getattr_cb_rest.
     #[inline(always)]
     pub unsafe fn getattr_cb(o: P, name: P, c: *mut AC) -> R<O> {
         let e = &(*c).e[0];
         let tp = ffi::Py_TYPE(o);
-        if ATTR_FAST && e.tp == tp && e.ver == (*tp).tp_version_tag && e.ix >= 0 {
-            let vals = inline_values(o);
-            if !vals.is_null() {
-                let v = *vals.offset(e.ix);
+        if ATTR_FAST && e.tp == tp && e.ver == (*tp).tp_version_tag {
+            if e.off > 0 {
+                // a __slots__ member (LOAD_ATTR_SLOT)
+                let v = *((o as *mut u8).offset(e.off) as *mut P);
                 if !v.is_null() { return Ok(O::borrow(v)); }
+            } else if e.ix >= 0 {
+                let vals = inline_values(o);
+                if !vals.is_null() {
+                    let v = *vals.offset(e.ix);
+                    if !v.is_null() { return Ok(O::borrow(v)); }
+                }
             }
         }
         getattr_cb_rest(o, name, c)
@@ -3018,27 +3111,43 @@ pub mod o {
         if DEPTH >= MAX_DEPTH {
             return original(f, args, nargsf, kwnames);
         }
+        let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
+        let simple = !spec.varargs && !spec.varkw && spec.nkwonly == 0;
+        if !(simple && nargs == spec.npos && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0)) {
+            return nfn_bind_call(f, body, args, nargsf, kwnames);
+        }
+        let counted = PY_MINOR == 11;
+        if counted && ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return null_mut(); }
+        DEPTH += 1;
+        spec.counts.add(false);
+        let r = body(f, args);
+        DEPTH -= 1;
+        if counted { ffi::Py_LeaveRecursiveCall(); }
+        r
+    }
+
+    /// nfn_vectorcall of a call whose arguments need binding (keywords,
+    /// defaults, *args, **kwargs, keyword-only parameters): out of line,
+    /// so that the common call (positional arguments, one per parameter)
+    /// pays for none of it.
+    #[inline(never)]
+    unsafe fn nfn_bind_call(f: &NFn, body: unsafe fn(&NFn, *const P) -> P, args: *const P, nargsf: usize, kwnames: P) -> P {
+        let spec = &*f.spec;
         let counted = PY_MINOR == 11;
         if counted && ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return null_mut(); }
         DEPTH += 1;
         let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let nparams = spec.params.len();
-        let simple = !spec.varargs && !spec.varkw && spec.nkwonly == 0;
-        let r = if simple && nargs == spec.npos && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0) {
+        // the slots on the stack for up to 8 parameters
+        let mut small: [P; 8] = [null_mut(); 8];
+        let mut big: Vec<P> = Vec::new();
+        let slots: &mut [P] = if nparams <= 8 { &mut small[..nparams] } else { big.resize(nparams, null_mut()); &mut big[..] };
+        let mut owned: Vec<O> = Vec::new();
+        let r = if bind(f, spec, args, nargs, kwnames, slots, &mut owned) {
             spec.counts.add(false);
-            body(f, args)
+            body(f, slots.as_ptr())
         } else {
-            // the slots on the stack for up to 8 parameters
-            let mut small: [P; 8] = [null_mut(); 8];
-            let mut big: Vec<P> = Vec::new();
-            let slots: &mut [P] = if nparams <= 8 { &mut small[..nparams] } else { big.resize(nparams, null_mut()); &mut big[..] };
-            let mut owned: Vec<O> = Vec::new();
-            if bind(f, spec, args, nargs, kwnames, slots, &mut owned) {
-                spec.counts.add(false);
-                body(f, slots.as_ptr())
-            } else {
-                original(f, args, nargsf, kwnames)
-            }
+            original(f, args, nargsf, kwnames)
         };
         DEPTH -= 1;
         if counted { ffi::Py_LeaveRecursiveCall(); }
