@@ -775,8 +775,9 @@ pub mod o {
 
     /// a OP b (inplace: a OP= b) for NB_ADD..NB_TRUEDIV, slow: what
     /// PyNumber_* computes, the native dunder entered directly when the
-    /// operands allow it (above).
-    #[inline(always)]
+    /// operands allow it (above). Out of line: the sites inline only
+    /// their int and float paths.
+    #[inline(never)]
     unsafe fn nb_binop(a: P, b: P, op: usize, inplace: bool, f: unsafe extern "C" fn(P, P) -> P) -> P {
         let tp = ffi::Py_TYPE(a);
         if ATTR_FAST && tp == ffi::Py_TYPE(b) && (*tp).tp_flags & ffi::Py_TPFLAGS_HEAPTYPE != 0 {
@@ -1337,16 +1338,16 @@ pub mod o {
         let e = &(*c).e[0];
         let tp = ffi::Py_TYPE(o);
         if ATTR_FAST && e.tp == tp && e.ver == (*tp).tp_version_tag {
-            if e.off > 0 {
-                // a __slots__ member (LOAD_ATTR_SLOT)
-                let v = *((o as *mut u8).offset(e.off) as *mut P);
-                if !v.is_null() { return Ok(O::borrow(v)); }
-            } else if e.ix >= 0 {
+            if e.ix >= 0 {
                 let vals = inline_values(o);
                 if !vals.is_null() {
                     let v = *vals.offset(e.ix);
                     if !v.is_null() { return Ok(O::borrow(v)); }
                 }
+            } else if e.off > 0 {
+                // a __slots__ member (LOAD_ATTR_SLOT)
+                let v = *((o as *mut u8).offset(e.off) as *mut P);
+                if !v.is_null() { return Ok(O::borrow(v)); }
             }
         }
         getattr_cb_rest(o, name, c)
@@ -3817,6 +3818,16 @@ pub mod o {
         }
         let o = vbox(v)?;
         Ok(V::O(O::own(ffi::PyObject_CallOneArg(MATH_SQRT, o.p()))?))
+    }
+
+    /// M.sqrt(x) after M.sqrt was looked up (method_c): math's own sqrt
+    /// of a float or of an operation's unboxed result computed here, as
+    /// vsqrt; any other callable (math rebound, sqrt patched) is called.
+    #[inline(always)]
+    pub unsafe fn msqrt(m: (O, Option<O>), x: V) -> R<V> {
+        if m.1.is_none() && m.0.p() == MATH_SQRT { return vsqrt(x); }
+        let o = vbox(x)?;
+        Ok(V::O(call_method_x(m, [None, None, Some(o)], [null_mut(); 3], null_mut())?))
     }
 
     /// A float-typed result (hoist_plan's typing) as its f64.

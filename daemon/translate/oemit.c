@@ -1531,6 +1531,26 @@ static bool is_vexpr(const struct oem *em, const struct onode *n)
 	return num_op(n) || (n->kind == ON_NAME && is_num(em, &n->sym));
 }
 
+/* M.sqrt(x) outside a loop holding registers, as an o::V: M and its
+ * sqrt looked up as any method call's (in CPython's order: M, M.sqrt,
+ * then x), then math's own sqrt of a float computed here (o::msqrt), any
+ * other callable called. */
+static int ex_sqrt_v(struct oem *em, struct onode *n)
+{
+	struct onode *callee = n->a[0];
+	int obj = ex(em, callee->a[0]), m = tmp(em), a;
+
+	emit_open(em->e, "let t%d = {", m);
+	emit_line(em->e, "static mut MC: o::MC = o::MC::NEW;");
+	emit_line(em->e,
+		  "q!(cx, 'x%d, %s, o::method_c(t%d, K[%d], "
+		  "std::ptr::addr_of_mut!(MC)))",
+		  err_top(em), tbs(em, &callee->pos), obj, callee->name);
+	emit_close(em->e, ";");
+	a = ex_v(em, sqrt_arg(em->m, n));
+	return emit_q(em, &n->pos, "o::msqrt(t%d, t%d)", m, a);
+}
+
 /* An operand of + - * / as an o::V temporary: nested + - * / compute
  * unboxed, in CPython's order (left operand, right operand, operation);
  * anything else is evaluated as usual and wrapped. */
@@ -1548,6 +1568,8 @@ static int ex_v(struct oem *em, struct onode *n)
 		a = ex_v(em, sqrt_arg(em->m, n));
 		return emit_q(em, &n->pos, "o::vsqrt(t%d)", a);
 	}
+	if (sqrt_arg(em->m, n))
+		return ex_sqrt_v(em, n);
 	if (num_op(n)) {
 		a = ex_v(em, n->a[0]);
 		b = ex_v(em, n->a[1]);
@@ -1755,7 +1777,7 @@ static int ex(struct oem *em, struct onode *n)
 	case ON_IFEXP:
 		return ex_ifexp(em, n);
 	case ON_CALL:
-		if (em->hoist && sqrt_arg(em->m, n))
+		if (sqrt_arg(em->m, n))
 			return emit_q(em, &n->pos, "o::vbox(t%d)", ex_v(em, n));
 		return ex_call(em, n);
 	case ON_TUPLE:
