@@ -51,6 +51,8 @@ pub mod o {
         static mut PyTraceBack_Type: ffi::PyTypeObject;
         fn PyUnicode_InternFromString(s: *const c_char) -> P;
         fn _PySet_NextEntry(set: P, pos: *mut isize, key: *mut P, hash: *mut isize) -> c_int;
+        fn _PyThreadState_UncheckedGet() -> *mut ffi::PyThreadState;
+        fn _Py_CheckRecursiveCall(ts: *mut ffi::PyThreadState, w: *const c_char) -> c_int;
     }
 
     // ---- interpreter facts read at import ----
@@ -98,6 +100,7 @@ pub mod o {
         let vi = O::own(ffi::PyObject_GetAttrString(sys.p(), c"version_info".as_ptr()))?;
         let minor = O::own(ffi::PySequence_GetItem(vi.p(), 1))?;
         PY_MINOR = ffi::PyLong_AsLong(minor.p()) as u32;
+        rec_selftest();
         let flags = O::own(ffi::PyObject_GetAttrString(sys.p(), c"flags".as_ptr()))?;
         let opt = O::own(ffi::PyObject_GetAttrString(flags.p(), c"optimize".as_ptr()))?;
         ASSERTS = ffi::PyLong_AsLong(opt.p()) == 0;
@@ -2734,6 +2737,12 @@ pub mod o {
         tcalls: std::cell::Cell<u32>,
         tredo: std::cell::Cell<u32>,
         tskip: std::cell::Cell<u32>,
+        /// The number of positional arguments a call passes when the
+        /// object body takes them as they come (no typed code, no
+        /// *args, **kwargs or keyword-only parameters), else -1; and the
+        /// body: what nfn_vectorcall checks first.
+        fast: isize,
+        body: Option<unsafe fn(&NFn, *const P) -> P>,
     }
     const TYPED_WINDOW: u32 = 32;
     const TYPED_SKIP: u32 = 1024;
@@ -3093,6 +3102,26 @@ pub mod o {
     /// nothing has happened yet, so Python gives the exact answer.
     unsafe extern "C" fn nfn_vectorcall(callable: P, args: *const P, nargsf: usize, kwnames: P) -> P {
         let f = &*(callable as *const NFn);
+        // the common call: the object body, positional arguments one per
+        // parameter, the function's __code__ its own, depth to spare
+        if f.fast == ffi::PyVectorcall_NARGS(nargsf)
+            && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0)
+            && (*(f.func as *mut ffi::PyFunctionObject)).func_code == f.code
+            && DEPTH < MAX_DEPTH {
+            let Ok(rem) = rec_enter() else { return null_mut() };
+            DEPTH += 1;
+            (*f.spec).counts.add(false);
+            let r = (f.body.unwrap_unchecked())(f, args);
+            DEPTH -= 1;
+            rec_leave(rem);
+            return r;
+        }
+        nfn_vectorcall_slow(f, args, nargsf, kwnames)
+    }
+
+    /// Every other call of nfn_vectorcall.
+    #[inline(never)]
+    unsafe fn nfn_vectorcall_slow(f: &NFn, args: *const P, nargsf: usize, kwnames: P) -> P {
         let spec = &*f.spec;
         if !f.typed.is_null() {
             return typed_call(f, args, nargsf, kwnames);
@@ -3112,19 +3141,8 @@ pub mod o {
         if DEPTH >= MAX_DEPTH {
             return original(f, args, nargsf, kwnames);
         }
-        let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
-        let simple = !spec.varargs && !spec.varkw && spec.nkwonly == 0;
-        if !(simple && nargs == spec.npos && (kwnames.is_null() || ffi::PyTuple_GET_SIZE(kwnames) == 0)) {
-            return nfn_bind_call(f, body, args, nargsf, kwnames);
-        }
-        let counted = PY_MINOR == 11;
-        if counted && ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return null_mut(); }
-        DEPTH += 1;
-        spec.counts.add(false);
-        let r = body(f, args);
-        DEPTH -= 1;
-        if counted { ffi::Py_LeaveRecursiveCall(); }
-        r
+        // (a plain call took the fast path above)
+        nfn_bind_call(f, body, args, nargsf, kwnames)
     }
 
     /// nfn_vectorcall of a call whose arguments need binding (keywords,
@@ -3134,8 +3152,7 @@ pub mod o {
     #[inline(never)]
     unsafe fn nfn_bind_call(f: &NFn, body: unsafe fn(&NFn, *const P) -> P, args: *const P, nargsf: usize, kwnames: P) -> P {
         let spec = &*f.spec;
-        let counted = PY_MINOR == 11;
-        if counted && ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return null_mut(); }
+        let Ok(rem) = rec_enter() else { return null_mut() };
         DEPTH += 1;
         let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let nparams = spec.params.len();
@@ -3151,8 +3168,62 @@ pub mod o {
             original(f, args, nargsf, kwnames)
         };
         DEPTH -= 1;
-        if counted { ffi::Py_LeaveRecursiveCall(); }
+        rec_leave(rem);
         r
+    }
+
+    /// How a native call counts against the recursion limit: 0 not at
+    /// all (3.12 on: C calls are not Python frames there), 1 by
+    /// Py_EnterRecursiveCall and Py_LeaveRecursiveCall (3.11, where each
+    /// call from C counts as a frame does), 2 as 3.11 inlines those two
+    /// (_Py_EnterRecursiveCallTstate: the thread state's
+    /// recursion_remaining taken down, _Py_CheckRecursiveCall when it
+    /// runs out), once rec_selftest found the field where
+    /// cpython/pystate.h puts it.
+    static mut REC_MODE: u8 = 0;
+    /// PyThreadState.recursion_remaining in 3.11 (after prev, next,
+    /// interp, _initialized and _static).
+    const REC_OFF: usize = 32;
+    static mut REC_NONE: c_int = 0;
+
+    unsafe fn rec_selftest() {
+        REC_MODE = if PY_MINOR == 11 { 1 } else { 0 };
+        if REC_MODE == 0 { return; }
+        let ts = _PyThreadState_UncheckedGet();
+        if ts.is_null() || ts != ffi::PyThreadState_Get() { return; }
+        let rem = (ts as *mut u8).add(REC_OFF) as *mut c_int;
+        let before = *rem;
+        if ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { ffi::PyErr_Clear(); return; }
+        let inside = *rem;
+        ffi::Py_LeaveRecursiveCall();
+        if inside == before - 1 && *rem == before { REC_MODE = 2; }
+    }
+
+    /// A native call entered (REC_MODE): Err when RecursionError was
+    /// raised; else what rec_leave takes.
+    #[inline(always)]
+    unsafe fn rec_enter() -> Result<*mut c_int, ()> {
+        match REC_MODE {
+            2 => {
+                let ts = _PyThreadState_UncheckedGet();
+                let rem = (ts as *mut u8).add(REC_OFF) as *mut c_int;
+                let r = *rem;
+                *rem = r - 1;
+                if r <= 0 && _Py_CheckRecursiveCall(ts, c"".as_ptr()) != 0 { return Err(()); }
+                Ok(rem)
+            }
+            1 => {
+                if ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return Err(()); }
+                Ok(null_mut())
+            }
+            _ => Ok(std::ptr::addr_of_mut!(REC_NONE)),
+        }
+    }
+
+    /// The native call returns (the same thread: its count given back).
+    #[inline(always)]
+    unsafe fn rec_leave(rem: *mut c_int) {
+        if rem.is_null() { ffi::Py_LeaveRecursiveCall(); } else { *rem = (*rem).wrapping_add(1); }
     }
 
     /// The original Python function runs the call (counted).
@@ -3542,6 +3613,12 @@ pub mod o {
         n.tcalls = std::cell::Cell::new(0);
         n.tredo = std::cell::Cell::new(0);
         n.tskip = std::cell::Cell::new(0);
+        n.body = spec.f;
+        n.fast = if typed.is_null() && spec.f.is_some() && !spec.varargs && !spec.varkw && spec.nkwonly == 0 {
+            spec.npos as isize
+        } else {
+            -1
+        };
         Ok(O(NonNull::new_unchecked(o as P)))
     }
 
@@ -3650,9 +3727,10 @@ pub mod o {
         let ty = NFN_TYPE as P;
         if ffi::PyObject_SetAttrString(m, c"native_function".as_ptr(), ty) < 0 { return Err(X); }
         // which layout-dependent fast paths passed their self-tests
-        let fast = O::own(ffi::Py_BuildValue(c"{s:O,s:O}".as_ptr(),
+        let fast = O::own(ffi::Py_BuildValue(c"{s:O,s:O,s:O}".as_ptr(),
             c"dict_versions".as_ptr(), if DICT_VERSIONS { ffi::Py_True() } else { ffi::Py_False() },
-            c"inline_attributes".as_ptr(), if ATTR_FAST { ffi::Py_True() } else { ffi::Py_False() }))?;
+            c"inline_attributes".as_ptr(), if ATTR_FAST { ffi::Py_True() } else { ffi::Py_False() },
+            c"recursion_inline".as_ptr(), if REC_MODE == 2 { ffi::Py_True() } else { ffi::Py_False() }))?;
         if ffi::PyObject_SetAttrString(m, c"_rustify_fast_paths".as_ptr(), fast.p()) < 0 { return Err(X); }
         Ok(())
     }

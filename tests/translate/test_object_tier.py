@@ -110,4 +110,5 @@ def test_everything_translates(path, workdir):
     if sys.version_info[:2] == (3, 11):
         # the layout-dependent fast paths passed their self-tests here
         assert pkg._native._rustify_fast_paths == {
-            "dict_versions": True, "inline_attributes": True}
+            "dict_versions": True, "inline_attributes": True,
+            "recursion_inline": True}

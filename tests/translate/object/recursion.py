@@ -4,6 +4,9 @@ native stack budget goes on in Python, and MemoryError and
 KeyboardInterrupt keep their Python behaviour."""
 import sys
 
+# a probe of the recursion budget that Python itself runs
+EXPECT_PYTHON = {"py_budget": "_getframe"}
+
 
 def depth(n):
     if n == 0:
@@ -46,11 +49,13 @@ def scenario_runaway():
 
 def scenario_limit_exact():
     # the deepest depth() that fits under a lowered limit is the same
+    # (a range wide enough that the answer falls inside it whatever the
+    # frames this scenario runs under: pytest's or a script's)
     old = sys.getrecursionlimit()
-    sys.setrecursionlimit(200)
+    sys.setrecursionlimit(400)
     try:
         best = 0
-        for n in range(150, 200):
+        for n in range(0, 400):
             try:
                 depth(n)
                 best = n
@@ -66,5 +71,34 @@ def scenario_deep_beyond_budget():
     sys.setrecursionlimit(5000)
     try:
         return depth(3000)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def py_budget(n=0):
+    sys._getframe()
+    try:
+        return py_budget(n + 1)
+    except RecursionError:
+        return n
+
+
+def scenario_no_drift():
+    # native calls give back exactly what they take from the thread's
+    # recursion budget: returning, raising, and running away into
+    # RecursionError (Python's own probe reaches the same depth after)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(300)
+    try:
+        before = py_budget()
+        for _ in range(50):
+            depth(100)
+        try:
+            runaway(0)
+        except RecursionError:
+            pass
+        chain(40).height()
+        after = py_budget()
+        return before == after, after - before
     finally:
         sys.setrecursionlimit(old)
