@@ -836,6 +836,100 @@ pub mod o {
         r
     }
 
+    // ---- iter(), len() and `in` of the module's classes ----
+    // for x in obj, len(obj) and x in obj where obj's class has a native
+    // __iter__, __len__ or __contains__: PyObject_GetIter, PyObject_Size
+    // and PySequence_Contains call the type's slot (slot_tp_iter,
+    // slot_sq_length, slot_sq_contains), which looks the dunder up and
+    // calls it with obj; here the look-up is cached by the type's version
+    // (as nb_binop's) and the native function entered directly, its
+    // result checked and converted as those slots and their callers do.
+    const DU_ITER: usize = 0;
+    const DU_LEN: usize = 1;
+    const DU_CONTAINS: usize = 2;
+    const DU_N: usize = 3;
+    const DU_NAMES: [&CStr; DU_N] = [c"__iter__", c"__len__", c"__contains__"];
+    static mut DU_CACHE: [NBE; DU_N] = [NBE { tp: null_mut(), ver: 0, f: null_mut() }; DU_N];
+    static mut DU_INTERNED: [P; DU_N] = [null_mut(); DU_N];
+
+    /// The native dunder `which` of o's class, or null (borrowed: the
+    /// class holds it while its version holds).
+    #[inline(always)]
+    unsafe fn dunder(o: P, which: usize) -> P {
+        let tp = ffi::Py_TYPE(o);
+        if !ATTR_FAST || (*tp).tp_flags & ffi::Py_TPFLAGS_HEAPTYPE == 0 { return null_mut(); }
+        let e = DU_CACHE[which];
+        if e.tp == tp && e.ver == (*tp).tp_version_tag { return e.f; }
+        du_fill(tp, which)
+    }
+
+    #[cold]
+    #[inline(never)]
+    unsafe fn du_fill(tp: *mut ffi::PyTypeObject, which: usize) -> P {
+        if (*tp).tp_flags & ffi::Py_TPFLAGS_VALID_VERSION_TAG == 0 || (*tp).tp_version_tag == 0 { return null_mut(); }
+        let sq = (*tp).tp_as_sequence;
+        let slot = match which {
+            DU_ITER => (*tp).tp_iter.is_some(),
+            DU_LEN => !sq.is_null() && (*sq).sq_length.is_some(),
+            _ => !sq.is_null() && (*sq).sq_contains.is_some(),
+        };
+        if !slot { return null_mut(); }
+        if DU_INTERNED[which].is_null() { DU_INTERNED[which] = intern(DU_NAMES[which]); }
+        let m = _PyType_Lookup(tp, DU_INTERNED[which]);
+        if m.is_null() || ffi::Py_TYPE(m) != NFN_TYPE { return null_mut(); }
+        DU_CACHE[which] = NBE { tp, ver: (*tp).tp_version_tag, f: m };
+        m
+    }
+
+    /// The native dunder m called with args (held for the call).
+    #[inline(always)]
+    unsafe fn du_call(m: P, args: &[P]) -> P {
+        ffi::Py_INCREF(m);
+        let r = nfn_vectorcall(m, args.as_ptr(), args.len(), null_mut());
+        ffi::Py_DECREF(m);
+        r
+    }
+
+    /// iter(o) by o's native __iter__ (PyObject_GetIter's check of what
+    /// it returns).
+    #[inline(never)]
+    unsafe fn iter_native(o: P, m: P) -> R<O> {
+        let r = O::own(du_call(m, &[o]))?;
+        if ffi::PyIter_Check(r.p()) == 0 {
+            let msg = format!("iter() returned non-iterator of type '{}'", type_name(r.p()));
+            return Err(raise_str(ffi::PyExc_TypeError, &msg));
+        }
+        Ok(r)
+    }
+
+    /// len(o) by o's native __len__: slot_sq_length's conversion (an
+    /// index, not negative, within Py_ssize_t), then builtin len's int.
+    #[inline(never)]
+    unsafe fn len_native(o: P, m: P) -> R<O> {
+        let r = O::own(du_call(m, &[o]))?;
+        let i = O::own(ffi::PyNumber_Index(r.p()))?;
+        if ffi::Py_SIZE(i.p()) < 0 {
+            return Err(raise_str(ffi::PyExc_ValueError, "__len__() should return >= 0"));
+        }
+        let n = ffi::PyNumber_AsSsize_t(i.p(), ffi::PyExc_OverflowError);
+        if n == -1 && !ffi::PyErr_Occurred().is_null() { return Err(X); }
+        O::own(ffi::PyLong_FromSsize_t(n))
+    }
+
+    /// x in o (PySequence_Contains(o, x)): 1, 0, or -1 with the exception
+    /// set; o's native __contains__ entered directly (slot_sq_contains:
+    /// the truth of its result).
+    #[inline]
+    unsafe fn contains(o: P, x: P) -> c_int {
+        let m = dunder(o, DU_CONTAINS);
+        if m.is_null() { return ffi::PySequence_Contains(o, x); }
+        let r = du_call(m, &[o, x]);
+        if r.is_null() { return -1; }
+        let t = ffi::PyObject_IsTrue(r);
+        ffi::Py_DECREF(r);
+        t
+    }
+
     macro_rules! arith {
         ($name:ident, $iname:ident, $f:ident, $fi:ident, $checked:ident, $op:tt, $nb:ident) => {
             #[inline]
@@ -1106,7 +1200,7 @@ pub mod o {
             5 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_EQ)),
             6 => O::own(ffi::PyObject_RichCompare(a.p(), b.p(), ffi::Py_NE)),
             7 | 8 => {
-                let r = ffi::PySequence_Contains(b.p(), a.p());
+                let r = contains(b.p(), a.p());
                 if r < 0 { return Err(X); }
                 Ok(boolean((r == 1) == (op == 7)))
             }
@@ -1213,7 +1307,7 @@ pub mod o {
             9 => Ok(a.p() == b.p()),
             10 => Ok(a.p() != b.p()),
             7 | 8 => {
-                let r = ffi::PySequence_Contains(b.p(), a.p());
+                let r = contains(b.p(), a.p());
                 if r < 0 { return Err(X); }
                 Ok((r == 1) == (op == 7))
             }
@@ -2043,6 +2137,8 @@ pub mod o {
             if N == 2 && f.p() == BUILTIN_LEN {
                 let n = size_of_exact(a[1]);
                 if n >= 0 { return int_obj(n as i64); }
+                let m = dunder(a[1], DU_LEN);
+                if !m.is_null() { return len_native(a[1], m); }
             } else if N == 3 && f.p() == BUILTIN_ISINSTANCE
                 && ffi::Py_TYPE(a[1]) as P == a[2] {
                 return Ok(boolean(true));
@@ -2186,7 +2282,12 @@ pub mod o {
 
     // ---- iteration, unpacking ----
 
-    #[inline] pub unsafe fn iter(o: O) -> R<O> { O::own(ffi::PyObject_GetIter(o.p())) }
+    #[inline]
+    pub unsafe fn iter(o: O) -> R<O> {
+        let m = dunder(o.p(), DU_ITER);
+        if !m.is_null() { return iter_native(o.p(), m); }
+        O::own(ffi::PyObject_GetIter(o.p()))
+    }
 
     /// The iterator of a for loop or a comprehension's clause (never
     /// seen by Python code): an exact list or tuple is walked by index
