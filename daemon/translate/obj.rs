@@ -4009,6 +4009,15 @@ pub mod o {
         Ok(V::O(call_method_x(m, [None, None, Some(o)], [null_mut(); 3], null_mut())?))
     }
 
+    /// sqrt(x) of a global name sqrt (from math import sqrt): as msqrt
+    /// when the name holds math's own sqrt, else the call.
+    #[inline(always)]
+    pub unsafe fn fsqrt(f: O, x: V) -> R<V> {
+        if f.p() == MATH_SQRT { return vsqrt(x); }
+        let o = vbox(x)?;
+        Ok(V::O(call_x(f, [None, Some(o)], [null_mut(); 2], null_mut())?))
+    }
+
     /// A float-typed result (hoist_plan's typing) as its f64.
     #[inline(always)]
     pub unsafe fn vf(v: V) -> f64 {

@@ -294,6 +294,24 @@ static struct onode *sqrt_arg(const struct omod *m, const struct onode *n)
 	return n->args[0].v;
 }
 
+/* n is sqrt(x) of a global named sqrt (from math import sqrt): the node
+ * of x, else NULL. Which function the name holds is checked when the
+ * call runs (o::fsqrt). */
+static struct onode *sqrt_name_arg(const struct omod *m,
+				   const struct onode *n)
+{
+	const struct onode *c = n->kind == ON_CALL ? n->a[0] : NULL;
+	const struct oconst *k;
+
+	if (!c || c->kind != ON_NAME || c->sym.kind != SYM_GLOBAL ||
+	    n->nargs != 1 || n->args[0].kind != OARG_POS)
+		return NULL;
+	k = &m->consts[c->sym.name];
+	if (k->kind != OK_NAME || k->len != 4 || memcmp(k->text, "sqrt", 4))
+		return NULL;
+	return n->args[0].v;
+}
+
 /* A plain local held unboxed (o::V). */
 static bool is_num(const struct oem *em, const struct osym *y)
 {
@@ -1570,6 +1588,12 @@ static int ex_v(struct oem *em, struct onode *n)
 	}
 	if (sqrt_arg(em->m, n))
 		return ex_sqrt_v(em, n);
+	if (sqrt_name_arg(em->m, n)) {
+		/* CPython's order: the name, then x, then the call */
+		int f = load_name(em, n->a[0]);
+		a = ex_v(em, sqrt_name_arg(em->m, n));
+		return emit_q(em, &n->pos, "o::fsqrt(t%d, t%d)", f, a);
+	}
 	if (num_op(n)) {
 		a = ex_v(em, n->a[0]);
 		b = ex_v(em, n->a[1]);
@@ -1777,7 +1801,7 @@ static int ex(struct oem *em, struct onode *n)
 	case ON_IFEXP:
 		return ex_ifexp(em, n);
 	case ON_CALL:
-		if (sqrt_arg(em->m, n))
+		if (sqrt_arg(em->m, n) || sqrt_name_arg(em->m, n))
 			return emit_q(em, &n->pos, "o::vbox(t%d)", ex_v(em, n));
 		return ex_call(em, n);
 	case ON_TUPLE:

@@ -8,6 +8,7 @@ patched (and the argument it receives: an int stays an int), math
 missing from the globals, and the order M, M.sqrt, then the argument."""
 
 import math
+from math import sqrt
 
 
 class Point:
@@ -177,3 +178,46 @@ def scenario_order():
     finally:
         math = saved
     return r, log
+
+
+def bare(a, b):
+    return sqrt(a * a + b * b)
+
+
+def bare_root(x):
+    return sqrt(x) * 1.0
+
+
+def rebinding_arg(x):
+    global sqrt
+    sqrt = fake_sqrt
+    return x + 0.0
+
+
+def scenario_bare_name():
+    global sqrt
+    out = [repr(bare(3.0, 4.0)), repr(bare(3, 4)), repr(bare(1e300, 1e300)),
+           repr(bare_root(2.25)), repr(bare_root(10 ** 20)),
+           repr(bare_root(float("nan"))), repr(bare_root(-0.0))]
+    out.append(safe(bare_root, "x"))
+    try:
+        bare_root(-2.0)
+    except ValueError as e:
+        out.append(str(e))
+    real = sqrt
+    del seen[:]
+    try:
+        # the name is read before the argument rebinds it
+        out.append(repr(sqrt(rebinding_arg(4.0))))
+        out.append(safe(bare_root, 9.0))
+        sqrt = lambda v: ("lambda", v)
+        out.append(bare(1.5, 2.0))
+        del sqrt
+        try:
+            bare(1.0, 1.0)
+        except NameError as e:
+            out.append(str(e))
+    finally:
+        sqrt = real
+    out.append(repr(bare(6.0, 8.0)))
+    return out, list(seen)
