@@ -91,6 +91,10 @@ pub mod o {
     /// without the call (CPython 3.11's PRECALL_NO_KW_LEN and _ISINSTANCE).
     static mut BUILTIN_LEN: P = null_mut();
     static mut BUILTIN_ISINSTANCE: P = null_mut();
+    /// builtins.hash as at import: hash(x) is builtin_hash's own body
+    /// (PyObject_Hash, then the int), without the call (counted against
+    /// the recursion limit as the interpreter counts a C call).
+    static mut BUILTIN_HASH: P = null_mut();
 
     unsafe fn intern(s: &CStr) -> P { PyUnicode_InternFromString(s.as_ptr()) }
 
@@ -162,6 +166,7 @@ pub mod o {
         }
         BUILTIN_LEN = O::own(ffi::PyObject_GetAttrString(b.p(), c"len".as_ptr()))?.into_raw();
         BUILTIN_ISINSTANCE = O::own(ffi::PyObject_GetAttrString(b.p(), c"isinstance".as_ptr()))?.into_raw();
+        BUILTIN_HASH = O::own(ffi::PyObject_GetAttrString(b.p(), c"hash".as_ptr()))?.into_raw();
         init_nfn_type()
     }
 
@@ -1782,7 +1787,24 @@ pub mod o {
     }
     #[inline]
     pub unsafe fn setitem(o: O, k: O, v: O) -> R<()> {
-        if ffi::PyObject_SetItem(o.p(), k.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
+        // list[i] = v with an int index in range: the item replaced, the
+        // old one released after (list_ass_item; CPython 3.11's
+        // STORE_SUBSCR_LIST_INT)
+        let p = o.p();
+        if ffi::PyList_CheckExact(p) != 0 {
+            if let Some(i) = crate::rt::small_int(k.p()) {
+                let n = ffi::PyList_GET_SIZE(p) as i64;
+                let j = if i < 0 { i + n } else { i };
+                if j >= 0 && j < n {
+                    let slot = (*(p as *mut ffi::PyListObject)).ob_item.offset(j as isize);
+                    let old = *slot;
+                    *slot = v.into_raw();
+                    ffi::Py_DECREF(old);
+                    return Ok(());
+                }
+            }
+        }
+        if ffi::PyObject_SetItem(p, k.p(), v.p()) < 0 { Err(X) } else { Ok(()) }
     }
     #[inline]
     pub unsafe fn delitem(o: O, k: O) -> R<()> {
@@ -2139,6 +2161,14 @@ pub mod o {
                 if n >= 0 { return int_obj(n as i64); }
                 let m = dunder(a[1], DU_LEN);
                 if !m.is_null() { return len_native(a[1], m); }
+            } else if N == 2 && f.p() == BUILTIN_HASH {
+                // (counted as the interpreter counts a call of a C
+                // function: RecursionError where it would come)
+                let Ok(rem) = rec_enter_w(c" while calling a Python object") else { return Err(X) };
+                let h = ffi::PyObject_Hash(a[1]);
+                rec_leave(rem);
+                if h == -1 { return Err(X); }
+                return O::own(ffi::PyLong_FromSsize_t(h));
             } else if N == 3 && f.p() == BUILTIN_ISINSTANCE
                 && ffi::Py_TYPE(a[1]) as P == a[2] {
                 return Ok(boolean(true));
@@ -3303,18 +3333,22 @@ pub mod o {
     /// A native call entered (REC_MODE): Err when RecursionError was
     /// raised; else what rec_leave takes.
     #[inline(always)]
-    unsafe fn rec_enter() -> Result<*mut c_int, ()> {
+    unsafe fn rec_enter() -> Result<*mut c_int, ()> { rec_enter_w(c"") }
+
+    /// rec_enter with the text RecursionError's message ends with.
+    #[inline(always)]
+    unsafe fn rec_enter_w(w: &CStr) -> Result<*mut c_int, ()> {
         match REC_MODE {
             2 => {
                 let ts = _PyThreadState_UncheckedGet();
                 let rem = (ts as *mut u8).add(REC_OFF) as *mut c_int;
                 let r = *rem;
                 *rem = r - 1;
-                if r <= 0 && _Py_CheckRecursiveCall(ts, c"".as_ptr()) != 0 { return Err(()); }
+                if r <= 0 && _Py_CheckRecursiveCall(ts, w.as_ptr()) != 0 { return Err(()); }
                 Ok(rem)
             }
             1 => {
-                if ffi::Py_EnterRecursiveCall(c"".as_ptr()) != 0 { return Err(()); }
+                if ffi::Py_EnterRecursiveCall(w.as_ptr()) != 0 { return Err(()); }
                 Ok(null_mut())
             }
             _ => Ok(std::ptr::addr_of_mut!(REC_NONE)),
