@@ -297,8 +297,7 @@ static struct onode *sqrt_arg(const struct omod *m, const struct onode *n)
 /* n is sqrt(x) of a global named sqrt (from math import sqrt): the node
  * of x, else NULL. Which function the name holds is checked when the
  * call runs (o::fsqrt). */
-static struct onode *sqrt_name_arg(const struct omod *m,
-				   const struct onode *n)
+static struct onode *sqrt_name_arg(const struct omod *m, const struct onode *n)
 {
 	const struct onode *c = n->kind == ON_CALL ? n->a[0] : NULL;
 	const struct oconst *k;
