@@ -346,6 +346,18 @@ const char *emit_fn_rname(const struct ir_fn *fn)
 	return fn->rname;
 }
 
+/* The name fn is printed under: its Rust name, or for its second,
+ * Python-facing form (plan_py_form) that name + "_py". */
+static const char *def_rname(const struct ir_fn *fn)
+{
+	if (!fn->py_form)
+		return emit_fn_rname(fn);
+	if (!fn->rname_py)
+		((struct ir_fn *)fn)->rname_py =
+		    xasprintf("%s_py", emit_fn_rname(fn));
+	return fn->rname_py;
+}
+
 static void ex_own(struct fe *f, struct buf *b, struct ex *x);
 static void ex_ref(struct fe *f, struct buf *b, struct ex *x);
 static void ex_mut(struct fe *f, struct buf *b, struct ex *x);
@@ -4148,10 +4160,10 @@ void emit_fn(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 	emit_line(e, "// line %d: def %s", fn->line, fn->name);
 	if (fn->out_var >= 0)
 		emit_open(e, "fn %s%s(%s) -> rt::R<rt::PyOut<%s>> {",
-			  emit_fn_rname(fn), gen.data, sig.data,
+			  def_rname(fn), gen.data, sig.data,
 			  out_item_rty(fn->ret->sub[0]));
 	else
-		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", emit_fn_rname(fn),
+		emit_open(e, "fn %s%s(%s) -> rt::R<%s> {", def_rname(fn),
 			  gen.data, sig.data, rty(fn->ret));
 	emit_prologue(&f);
 	emit_locals(&f);
@@ -4267,10 +4279,10 @@ void emit_entry(struct emitter *e, struct ir_module *m, struct ir_fn *fn)
 		emit_open(e, "if rt::distinct(&[%s]) {", slots.data);
 	/* an rt::PyOut holds Python objects: the GIL stays held */
 	if (fn->detach)
-		emit_line(e, "let r = py.detach(|| %s(%s));", emit_fn_rname(fn),
+		emit_line(e, "let r = py.detach(|| %s(%s));", def_rname(fn),
 			  call.data);
 	else
-		emit_line(e, "let r = %s(%s);", emit_fn_rname(fn), call.data);
+		emit_line(e, "let r = %s(%s);", def_rname(fn), call.data);
 	emit_open(e, "if let Ok(v) = r {");
 	for (size_t i = 0; i < fn->nparams; i++) {
 		struct var *v = &fn->vars[fn->params[i].var];

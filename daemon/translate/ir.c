@@ -459,6 +459,7 @@ void ir_module_release(struct ir_module *m)
 	for (size_t i = 0; i < m->nfns; i++) {
 		free(m->fns[i]->reason);
 		free(m->fns[i]->rname);
+		free(m->fns[i]->rname_py);
 	}
 	arena_release(&m->arena);
 	memset(m, 0, sizeof(*m));

@@ -312,6 +312,11 @@ struct ir_fn {
 	int out_var;	/* the local built as an rt::PyOut result, or -1 */
 	bool has_ticks; /* loops: counts signal-check ticks (rt::Ticks) */
 	bool detach;	/* the entry point releases the GIL around the call */
+	/* planned and printed a second time for its entry point (<name>_py,
+	 * plan_py_form): its result built as Python objects, where the
+	 * first form returns what its typed callers use natively */
+	bool py_form;
+	char *rname_py; /* emit.c: malloc'd "<rust name>_py" */
 };
 
 /* Records a dependency once (lower.c). */
@@ -449,6 +454,13 @@ void types_check_calls(struct ir_module *m);
  * a caller of a function that stays in Python stays too (fixpoint with
  * types_check_calls). Afterwards emit_fn prints every is_ok function. */
 void plan_module(struct ir_module *m);
+
+/* plan.c: fn, called natively by other translated functions (which want
+ * its native result), planned again as if none did, for its entry
+ * point: true when that plan differs (an rt::PyOut result) and emit.c
+ * prints it (emit_fn again, as <name>_py, and emit_entry calls it); else
+ * false, the plan as it was. Called after every function was printed. */
+bool plan_py_form(struct ir_module *m, struct ir_fn *fn);
 
 /* emit.c: a printer of planned functions (it cannot refuse). */
 struct emitter {

@@ -475,7 +475,7 @@ static int plan_out_var(const struct ir_module *m, const struct ir_fn *fn)
 	if (fn->ret->kind != TY_LIST || fn->is_recursive ||
 	    !is_out_item(fn->ret->sub[0]))
 		return -1;
-	for (size_t i = 0; i < m->nfns; i++)
+	for (size_t i = 0; i < m->nfns && !fn->py_form; i++)
 		if (m->fns[i]->is_ok && block_calls_fn(&m->fns[i]->body, fn))
 			return -1;
 	for (size_t i = 0; i < fn->nvars; i++) {
@@ -2520,4 +2520,28 @@ void plan_module(struct ir_module *m)
 	for (size_t i = 0; i < m->nfns; i++)
 		if (m->fns[i]->is_ok)
 			plan_fn(m, m->fns[i]);
+}
+
+bool plan_py_form(struct ir_module *m, struct ir_fn *fn)
+{
+	bool called = false;
+
+	if (!fn->is_ok || fn->py_form)
+		return false;
+	for (size_t i = 0; i < m->nfns && !called; i++)
+		called = m->fns[i]->is_ok &&
+			 block_calls_fn(&m->fns[i]->body, fn);
+	if (!called)
+		return false; /* its one plan is already this one */
+	fn->py_form = true;
+	plan_fn(m, fn);
+	if (fn->out_var >= 0 && plan_check_fn(m, fn) == 0)
+		return true;
+	/* the same as before, or not printable: the first form serves */
+	free(fn->reason);
+	fn->reason = NULL;
+	fn->is_ok = true;
+	fn->py_form = false;
+	plan_fn(m, fn);
+	return false;
 }

@@ -531,6 +531,13 @@ static void emit_lib(struct buf *lib, struct ir_module *m, struct omod *om,
 		emit_fn(&e, m, m->fns[i]);
 		emit_line(&e, "%s", "");
 	}
+	/* an entry point's own form where typed callers use another */
+	for (size_t i = 0; i < cs->nfns; i++) {
+		if (!plan_py_form(m, cs->fns[i]))
+			continue;
+		emit_fn(&e, m, cs->fns[i]);
+		emit_line(&e, "%s", "");
+	}
 	for (size_t i = 0; i < cs->nfns; i++) {
 		emit_entry(&e, m, cs->fns[i]);
 		emit_line(&e, "%s", "");

@@ -307,6 +307,18 @@ def test_dict_read_in_place(workdir):
     assert r[0] is table["a"][0] and r[2] is table["b"][0] and \
         r[3] is table["a"][0], r
     assert reruns()["synonyms_of"] == before
+    # expand is also called natively, by caller, which takes its result
+    # as a native list: its entry point still has its own form (plan.c
+    # plan_py_form), whose result holds the argument's own objects
+    toks = ["a", "z" * 3]
+    before = counts()["expand"], reruns()["expand"]
+    r = pkg.expand(toks, table)
+    assert r == orig.expand(toks, table)
+    assert r[0] is table["a"][0] and r[1] is table["a"][1] and \
+        r[2] is toks[1], r
+    assert counts()["expand"][0] == before[0][0] + 1
+    assert reruns()["expand"] == before[1]
+    assert pkg.caller(7) == orig.caller(7)
 
 
 def test_dict_argument_converted_once_per_state(workdir):
