@@ -2529,8 +2529,8 @@ bool plan_py_form(struct ir_module *m, struct ir_fn *fn)
 	if (!fn->is_ok || fn->py_form)
 		return false;
 	for (size_t i = 0; i < m->nfns && !called; i++)
-		called = m->fns[i]->is_ok &&
-			 block_calls_fn(&m->fns[i]->body, fn);
+		called =
+		    m->fns[i]->is_ok && block_calls_fn(&m->fns[i]->body, fn);
 	if (!called)
 		return false; /* its one plan is already this one */
 	fn->py_form = true;
