@@ -816,10 +816,19 @@ pub mod o {
             || op == NB_MUL && ((*sq).sq_repeat.is_some() || (*sq).sq_inplace_repeat.is_some())) {
             return null_mut();
         }
-        if NB_INTERNED[op].is_null() { NB_INTERNED[op] = intern(NB_NAMES[op]); }
-        let m = _PyType_Lookup(tp, NB_INTERNED[op]);
+        type_native(tp, &mut *std::ptr::addr_of_mut!(NB_INTERNED[op]), NB_NAMES[op],
+                    &mut *std::ptr::addr_of_mut!(NB_CACHE[op][inplace as usize]))
+    }
+
+    /// The native function a class's name resolves to (the name interned
+    /// once into *name), cached in *e with the class's version; null when
+    /// it resolves to anything else. The caller checked the version tag
+    /// is valid.
+    unsafe fn type_native(tp: *mut ffi::PyTypeObject, name: &mut P, cname: &CStr, e: &mut NBE) -> P {
+        if name.is_null() { *name = intern(cname); }
+        let m = _PyType_Lookup(tp, *name);
         if m.is_null() || ffi::Py_TYPE(m) != NFN_TYPE { return null_mut(); }
-        NB_CACHE[op][inplace as usize] = NBE { tp, ver: (*tp).tp_version_tag, f: m };
+        *e = NBE { tp, ver: (*tp).tp_version_tag, f: m };
         m
     }
 
@@ -879,11 +888,8 @@ pub mod o {
             _ => !sq.is_null() && (*sq).sq_contains.is_some(),
         };
         if !slot { return null_mut(); }
-        if DU_INTERNED[which].is_null() { DU_INTERNED[which] = intern(DU_NAMES[which]); }
-        let m = _PyType_Lookup(tp, DU_INTERNED[which]);
-        if m.is_null() || ffi::Py_TYPE(m) != NFN_TYPE { return null_mut(); }
-        DU_CACHE[which] = NBE { tp, ver: (*tp).tp_version_tag, f: m };
-        m
+        type_native(tp, &mut *std::ptr::addr_of_mut!(DU_INTERNED[which]), DU_NAMES[which],
+                    &mut *std::ptr::addr_of_mut!(DU_CACHE[which]))
     }
 
     /// The native dunder m called with args (held for the call).
