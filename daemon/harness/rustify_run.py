@@ -30,8 +30,9 @@ keep_stack_depth) and raises the limit by exactly that much
 (sys.getrecursionlimit() then reads that much higher than under python).
 """
 
-# Only what the interpreter has loaded already: the swaps (ast, hashlib,
-# json, importlib's finders) are imported when something is accelerated.
+# Only what the interpreter has loaded already: the swaps (and through
+# them, ast and json when the manifest's cache does not apply) are
+# imported when something is accelerated.
 import os
 import sys
 
@@ -145,14 +146,19 @@ def main(argv=None):
     runner = None
     if may_accelerate(data):
         swaps = _import_swaps(here)
-        try:
-            by_source = swaps.load_manifest(manifest)
-        except (OSError, ValueError, AttributeError, TypeError) as exc:
-            sys.stderr.write("rustify_run: ignoring bad manifest %s: %s\n"
-                             % (manifest, exc))
-            by_source = {}
+        cached = swaps.load_cache(manifest, data)
+        if cached is not None:
+            by_source, codes = cached
+        else:
+            codes = None
+            try:
+                by_source = swaps.load_manifest(manifest, data)
+            except (OSError, ValueError, AttributeError, TypeError) as exc:
+                sys.stderr.write("rustify_run: ignoring bad manifest "
+                                 "%s: %s\n" % (manifest, exc))
+                by_source = {}
         if by_source:
-            runner = swaps.Runner(by_source)
+            runner = swaps.Runner(by_source, codes)
             swaps.install_finder(runner)
     script_dir = os.path.dirname(os.path.realpath(script))
     if sys.path and os.path.realpath(sys.path[0] or os.curdir) != here:

@@ -48,26 +48,45 @@ the original stays.  While a package is being imported, manifest sources
 it imports are loaded unchanged (so a shim that imports the original module
 gets originals).  Transformed modules are never written to __pycache__.
 Set RUSTIFY_RUN_DEBUG=1 to get one stderr line per swap decision.
+
+Cache: rustifyd (at delivery, and the measure stage for each manifest it
+times) runs `python rustify_run_swap.py --write-cache MANIFEST`, which
+writes DIR/__pycache__/rustify.json.<cache tag>.swaps (marshal): the
+parsed manifest and each manifest source compiled with its swaps, with
+the source's bytes. A run then reads that instead of importing json and
+ast and parsing the script, when the cache was made for the manifest's
+exact bytes, this interpreter's magic number and optimization level,
+and, per module, the source's exact bytes under the same file name;
+anything else (an edited script, a script run through another path, a
+cache of another Python, a missing or damaged cache) falls back to
+parsing as above, with the same result. RUSTIFY_RUN_DEBUG=1 ignores the
+cache. Nothing is written at run time.
 """
 
-import ast
+# Imported at start-up: only what the interpreter has loaded already and
+# marshal (builtin). ast, json and sha256 are imported where they are
+# needed: a run whose modules come from the cache needs none of them.
 import importlib
-import importlib.abc
 import importlib.machinery
-import json
+import marshal
 import os
 import sys
 
+# The compiled-swaps cache (see "Cache" above): its layout's version.
+CACHE_VERSION = 1
 
-try:
-    # the builtin module: hashlib would load OpenSSL first (3 ms of
-    # every run of a program with something accelerated)
-    from _sha256 import sha256 as _sha256
-except ImportError:
+
+def _sha256(data):
     try:
-        from _sha2 import sha256 as _sha256
+        # the builtin module: hashlib would load OpenSSL first (3 ms of
+        # every run of a program with something accelerated)
+        from _sha256 import sha256
     except ImportError:
-        from hashlib import sha256 as _sha256
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data)
 
 
 def _debug(message):
@@ -113,11 +132,15 @@ def _module_name(path):
     return stem
 
 
-def load_manifest(path):
-    """Read the manifest; returns {realpath(source): module entry} of the
-    modules with an accelerated function."""
-    with open(path, "rb") as f:
-        manifest = json.loads(f.read().decode("utf-8"))
+def load_manifest(path, data=None):
+    """Read the manifest (data: its bytes, when read already); returns
+    {realpath(source): module entry} of the modules with an accelerated
+    function."""
+    import json
+    if data is None:
+        with open(path, "rb") as f:
+            data = f.read()
+    manifest = json.loads(data.decode("utf-8"))
     by_source = {}
     for entry in manifest.get("modules", []):
         source = entry.get("source")
@@ -139,6 +162,86 @@ def load_manifest(path):
     return by_source
 
 
+def cache_path(manifest):
+    """Where the compiled-swaps cache of a manifest lives (None when this
+    interpreter has no bytecode tag): __pycache__ beside the manifest,
+    named after it and the interpreter, like a .pyc."""
+    tag = sys.implementation.cache_tag
+    if tag is None:
+        return None
+    manifest = os.path.abspath(manifest)
+    return os.path.join(os.path.dirname(manifest), "__pycache__",
+                        "%s.%s.swaps" % (os.path.basename(manifest), tag))
+
+
+def _cache_key(manifest_data):
+    """What a cache must have been made for: its layout, this
+    interpreter's bytecode (magic number, optimization level) and the
+    manifest's exact bytes."""
+    magic = getattr(sys.modules.get("_frozen_importlib_external"),
+                    "MAGIC_NUMBER", None)
+    return (CACHE_VERSION, magic, sys.flags.optimize, manifest_data)
+
+
+def load_cache(manifest, manifest_data):
+    """(by_source, codes) from the manifest's cache when it was made for
+    these manifest bytes and this interpreter, else None. codes:
+    {realpath(source): (source bytes, placeholder, swaps, code)}."""
+    if os.environ.get("RUSTIFY_RUN_DEBUG"):
+        return None     # the swap decisions are printed as they are made
+    path = cache_path(manifest)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            blob = f.read()
+        key, by_source, codes = marshal.loads(blob)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if key != _cache_key(manifest_data):
+        return None
+    return by_source, codes
+
+
+def write_cache(manifest):
+    """Compile each manifest source with its swaps as the runner would,
+    and write them with the parsed manifest to the manifest's cache (the
+    runner then imports neither json nor ast, and parses no source that
+    is unchanged). Written to a temporary file renamed into place: a
+    reader sees the old cache or the new one. Returns the cache's path,
+    or None when this interpreter has no bytecode tag."""
+    path = cache_path(manifest)
+    if path is None:
+        return None
+    with open(manifest, "rb") as f:
+        data = f.read()
+    by_source = load_manifest(manifest, data)
+    runner = Runner(by_source)
+    codes = {}
+    for source, entry in by_source.items():
+        try:
+            with open(source, "rb") as f:
+                text = f.read()
+            code, swaps = runner.compile_swaps(text, source, entry)
+        except (OSError, SyntaxError, ValueError):
+            continue    # the runner will say so, if it runs it
+        codes[source] = (text, runner.placeholder, tuple(swaps), code)
+    blob = marshal.dumps((_cache_key(data), by_source, codes))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    try:
+        with open(tmp, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
 class _Swap:
     """What a transformed module's code calls: <constant>.swap(...)."""
 
@@ -150,22 +253,30 @@ class _Swap:
 
 def _replace_const(code, placeholder, value):
     """code with every co_consts entry equal to placeholder (and in
-    nested code objects) replaced by value."""
+    nested code objects) replaced by value; code objects that hold none
+    are kept as they are."""
     consts = []
+    changed = False
     for c in code.co_consts:
         if type(c) is str and c == placeholder:
             c = value
+            changed = True
         elif type(c) is type(code):
-            c = _replace_const(c, placeholder, value)
+            new = _replace_const(c, placeholder, value)
+            changed = changed or new is not c
+            c = new
         consts.append(c)
-    return code.replace(co_consts=tuple(consts))
+    return code.replace(co_consts=tuple(consts)) if changed else code
 
 
 class Runner:
     """Holds the manifest and performs the source transformation."""
 
-    def __init__(self, by_source):
+    def __init__(self, by_source, codes=None):
         self.by_source = by_source
+        # realpath(source) -> (source bytes, placeholder, swaps, code):
+        # the cache's compiled modules (load_cache)
+        self.codes = codes or {}
         self.importing_packages = 0
         self.packages = {}
         # (module name, qualname) -> the function or class the module
@@ -187,7 +298,23 @@ class Runner:
 
     def transform(self, data, path, entry, swap):
         """Compile source bytes, adding swaps for unchanged functions;
-        swap is the function they call."""
+        swap is the function they call. The cache's code when it was
+        compiled from these very bytes under this very file name."""
+        cached = self.codes.get(path)
+        if cached is not None and cached[0] == data:
+            _, placeholder, swaps, code = cached
+            swaps = list(swaps)
+        else:
+            placeholder = self.placeholder
+            code, swaps = self.compile_swaps(data, path, entry)
+        if swaps:
+            code = _replace_const(code, placeholder, _Swap(swap))
+        return code, swaps
+
+    def compile_swaps(self, data, path, entry):
+        """(code, swaps) of source bytes with the swap statements added,
+        each calling self.placeholder's swap (transform replaces it)."""
+        import ast
         tree = ast.parse(data, filename=path)
         starts = line_starts(data)
         swaps = []
@@ -231,16 +358,14 @@ class Runner:
         tree.body = visit(tree.body)
         # the swaps carry their locations (_swap_stmt): no walk of the
         # whole tree (ast.fix_missing_locations took 2 ms of a run)
-        code = compile(tree, path, "exec", dont_inherit=True)
-        if swaps:
-            code = _replace_const(code, self.placeholder, _Swap(swap))
-        return code, swaps
+        return compile(tree, path, "exec", dont_inherit=True), swaps
 
     @staticmethod
     def _methods(data, starts, cls, prefix, wanted, path):
         """Qualnames of the methods of a class (and of the classes nested
         in it) that are accelerated and unchanged since the build: every
         def of such a qualname must hash as built."""
+        import ast
         defs = {}
 
         def walk(node, prefix):
@@ -267,6 +392,7 @@ class Runner:
     def _swap_stmt(self, node, allowed=None):
         """`name = <placeholder>.swap("name", name[, allowed])` placed
         after node (allowed: the method qualnames a class may get)."""
+        import ast
         loc = {"lineno": node.end_lineno, "col_offset": node.col_offset,
                "end_lineno": node.end_lineno,
                "end_col_offset": node.end_col_offset}
@@ -344,8 +470,10 @@ class SwapLoader(importlib.machinery.SourceFileLoader):
         return code
 
 
-class SwapFinder(importlib.abc.MetaPathFinder):
-    """Finds manifest sources first and gives them a SwapLoader."""
+class SwapFinder:
+    """Finds manifest sources first and gives them a SwapLoader (a meta
+    path finder needs only find_spec: importlib.abc's base class would
+    cost an import on every run)."""
 
     def __init__(self, runner):
         self.runner = runner
@@ -369,3 +497,23 @@ def install_finder(runner):
     """Puts a meta path finder first that loads manifest sources with
     their swaps."""
     sys.meta_path.insert(0, SwapFinder(runner))
+
+
+def main(argv):
+    """python rustify_run_swap.py --write-cache MANIFEST: write the
+    manifest's cache; exit status 0, or 2 with a message."""
+    if len(argv) != 2 or argv[0] != "--write-cache":
+        sys.stderr.write("usage: python rustify_run_swap.py "
+                         "--write-cache MANIFEST\n")
+        return 2
+    try:
+        write_cache(argv[1])
+    except (OSError, ValueError) as exc:
+        sys.stderr.write("rustify_run_swap: no cache for %s: %s\n"
+                         % (argv[1], exc))
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

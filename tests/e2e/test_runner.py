@@ -136,6 +136,104 @@ def test_runner_swaps_and_stays_invisible(conn, tmpdir_short):
     assert (plain.stderr, fast.stderr) == ("function\n", "native_function\n")
 
 
+def imported(src, out=None):
+    """(stdout, stderr without -X importtime's lines, the names of the
+    modules imported) of one run."""
+    env = dict(os.environ)
+    argv = [sys.executable, "-X", "importtime", src]
+    if out is not None:
+        env["PYTHONPATH"] = out
+        argv[3:3] = ["-m", "rustify_run"]
+    p = subprocess.run(argv, capture_output=True, text=True, env=env,
+                       cwd=os.path.dirname(src))
+    assert p.returncode == 0, p.stderr
+    names, rest = set(), []
+    for line in p.stderr.splitlines(True):
+        if line.startswith("import time:"):
+            names.add(line.rsplit("|", 1)[1].strip())
+        else:
+            rest.append(line)
+    return p.stdout, "".join(rest), names
+
+
+def test_runner_cache(conn, tmpdir_short):
+    """The delivery writes the runner's cache (the manifest parsed, the
+    script compiled with its swaps): a run imports neither ast nor json
+    and gives the same output with the same functions native; an edited
+    script, an edited manifest or a damaged cache fall back to parsing,
+    with the same result; an edited function stays Python either way."""
+    src = write(tmpdir_short, "prog.py", PROG)
+    out = os.path.join(tmpdir_short, "out")
+    res = run(conn, {"file": src, "output": out,
+                     "functions": ["dot", "Acc.add_all"],
+                     "measure_budget": 0})
+    assert res["state"] == "done", res
+    cache = os.path.join(out, "__pycache__", "rustify.json.%s.swaps"
+                         % sys.implementation.cache_tag)
+    assert os.path.isfile(cache)
+    plain_out, plain_err, plain_mods = imported(src)
+    assert plain_err == "function function\n"
+    fast_out, fast_err, fast_mods = imported(src, out)
+    assert fast_out == plain_out
+    assert fast_err == "native_function native_function\n"
+    added = fast_mods - plain_mods
+    assert "rustify_run_swap" in added and "prog_rs._native" in added
+    assert not added & {"ast", "json", "_sha256", "hashlib"}, added
+
+    # a damaged cache, then none: parsed as before, the same result
+    with open(cache, "r+b") as f:
+        f.write(b"\0garbage")
+    for damage in ("garbage", "removed"):
+        if damage == "removed":
+            os.unlink(cache)
+        o, e, mods = imported(src, out)
+        assert (o, e) == (fast_out, fast_err), damage
+        assert "ast" in mods - plain_mods, damage
+
+    # the cache made again (as a delivery does), then the manifest
+    # edited by hand (dot no longer accelerated): the cache is not used
+    swap = os.path.join(out, "rustify_run_swap.py")
+    man_path = os.path.join(out, "rustify.json")
+    subprocess.run([sys.executable, swap, "--write-cache", man_path],
+                   check=True)
+    assert imported(src, out)[:2] == (fast_out, fast_err)
+    man = json.load(open(man_path))
+    for f in man["modules"][0]["functions"]:
+        if f["qualname"] == "dot":
+            f["accelerated"] = False
+    with open(man_path, "w") as f:
+        json.dump(man, f)
+    o, e, mods = imported(src, out)
+    assert (o, e) == (fast_out, "function native_function\n")
+    assert "ast" in mods - plain_mods
+
+    # the script edited (dot's body): dot stays Python, Acc's method
+    # is still swapped, with or without a cache of the new manifest
+    subprocess.run([sys.executable, swap, "--write-cache", man_path],
+                   check=True)
+    for f in man["modules"][0]["functions"]:
+        f["accelerated"] = True
+    with open(man_path, "w") as f:
+        json.dump(man, f)
+    subprocess.run([sys.executable, swap, "--write-cache", man_path],
+                   check=True)
+    with open(src) as f:
+        text = f.read()
+    with open(src, "w") as f:
+        f.write(text.replace("total = 0.0", "total = 0.0  # edited"))
+    o, e, mods = imported(src, out)
+    assert (o, e) == (fast_out, "function native_function\n")
+    assert "ast" in mods - plain_mods
+    # bad arguments: a clear message, status 2
+    bad = subprocess.run([sys.executable, swap, "--write-cache",
+                          os.path.join(out, "missing.json")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "no cache" in bad.stderr, bad.stderr
+    bad = subprocess.run([sys.executable, swap], capture_output=True,
+                         text=True)
+    assert bad.returncode == 2 and "usage" in bad.stderr, bad.stderr
+
+
 def test_runner_imports_nothing_when_nothing_is_accelerated(
         conn, tmpdir_short):
     """Nothing accelerated (the only selected function is a generator):
