@@ -290,8 +290,8 @@ static void compiled_done(struct job_run *r, int64_t status, int sig,
 		 * merged, with the sources compiled with their swaps) */
 		char *swap = xasprintf("%s/rustify_run_swap.py", out);
 		char *man = xasprintf("%s/rustify.json", out);
-		const char *args[] = {r->ps->python, swap, "--write-cache",
-				      man, NULL};
+		const char *args[] = {r->ps->python, swap, "--write-cache", man,
+				      NULL};
 		const struct job_child child = {.args = args,
 						.cwd = r->work_dir,
 						.timeout = 120,
