@@ -132,6 +132,7 @@ pub mod o {
         }
         EMPTY_TUPLE = O::own(ffi::PyTuple_New(0))?.into_raw();
         DICT_VERSIONS = dict_versions_selftest();
+        DICT_ENTRIES = dict_entries_selftest();
         {
             let t = std::ptr::addr_of_mut!(ffi::PyList_Type) as P;
             let d = ffi::PyObject_GetAttrString(t, c"append".as_ptr());
@@ -403,17 +404,57 @@ pub mod o {
         let f = ffi::PyFrame_New(ffi::PyThreadState_Get(), code as *mut ffi::PyCodeObject, cx.globals, null_mut());
         if f.is_null() { ffi::PyErr_Clear(); ffi::PyErr_Restore(t, v, tb); return; }
         let lasti = lasti_in(code, at);
-        let args = [if tb.is_null() { ffi::Py_None() } else { tb }, f as P,
-                    ffi::PyLong_FromLongLong(lasti), ffi::PyLong_FromLong(at.0 as _)];
-        let ty = std::ptr::addr_of_mut!(PyTraceBack_Type) as P;
-        let newtb = ffi::PyObject_Vectorcall(ty, args.as_ptr(), 4, null_mut());
-        ffi::Py_DECREF(args[2]);
-        ffi::Py_DECREF(args[3]);
+        let newtb = tb_entry(tb, f as P, lasti, at.0 as i64);
         ffi::Py_DECREF(f as P);
         if newtb.is_null() { ffi::PyErr_Clear(); ffi::PyErr_Restore(t, v, tb); return; }
         ffi::Py_XDECREF(tb);
         ffi::PyErr_Restore(t, v, newtb);
     }
+
+    /// A traceback entry (next, frame, lasti, lineno): a new reference,
+    /// or null with an error set. As traceback.__new__ makes it; once one
+    /// made so has been seen to hold its fields where
+    /// cpython/traceback.h's PyTracebackObject puts them (tb_next,
+    /// tb_frame, then the int tb_lasti and tb_lineno), the object is made
+    /// as tb_create_raw makes it: allocated, the fields set, tracked,
+    /// without the call's argument tuple and int objects.
+    unsafe fn tb_entry(next: P, frame: P, lasti: i64, line: i64) -> P {
+        let ty = std::ptr::addr_of_mut!(PyTraceBack_Type);
+        if TB_DIRECT == 2 && lasti == lasti as c_int as i64 && line == line as c_int as i64 {
+            let o = ffi::PyType_GenericAlloc(ty, 0);
+            if o.is_null() { return o; }
+            let f = o as *mut u8;
+            if !next.is_null() { ffi::Py_INCREF(next); }
+            *(f.add(16) as *mut P) = next;
+            ffi::Py_INCREF(frame);
+            *(f.add(24) as *mut P) = frame;
+            *(f.add(32) as *mut c_int) = lasti as c_int;
+            *(f.add(36) as *mut c_int) = line as c_int;
+            return o;
+        }
+        let (l, n) = (ffi::PyLong_FromLongLong(lasti), ffi::PyLong_FromLongLong(line));
+        if l.is_null() || n.is_null() {
+            ffi::Py_XDECREF(l);
+            ffi::Py_XDECREF(n);
+            return null_mut();
+        }
+        let args = [if next.is_null() { ffi::Py_None() } else { next }, frame, l, n];
+        let o = ffi::PyObject_Vectorcall(ty as P, args.as_ptr(), 4, null_mut());
+        ffi::Py_DECREF(l);
+        ffi::Py_DECREF(n);
+        if TB_DIRECT == 0 && !o.is_null() {
+            let f = o as *const u8;
+            TB_DIRECT = if ffi::Py_TYPE(o) == ty && (*ty).tp_basicsize == 40
+                && (*ty).tp_alloc.map(|a| a as usize) == Some(ffi::PyType_GenericAlloc as ffi::allocfunc as usize)
+                && *(f.add(16) as *const P) == next && *(f.add(24) as *const P) == frame
+                && *(f.add(32) as *const c_int) as i64 == lasti
+                && *(f.add(36) as *const c_int) as i64 == line { 2 } else { 1 };
+        }
+        o
+    }
+    /// tb_entry's way: 0 not known yet, 1 through traceback.__new__, 2
+    /// made in place.
+    static mut TB_DIRECT: u8 = 0;
 
     unsafe fn tb_at(cx: &NFn, at: (u32, u32, u32, u32)) {
         let line = at.0;
@@ -428,12 +469,7 @@ pub mod o {
             cx.frame.set(frame);
         }
         let lasti = lasti_for(cx, at);
-        let args = [if tb.is_null() { ffi::Py_None() } else { tb }, frame,
-                    ffi::PyLong_FromLong(lasti as _), ffi::PyLong_FromLong(line as i64 as _)];
-        let ty = std::ptr::addr_of_mut!(PyTraceBack_Type) as P;
-        let newtb = ffi::PyObject_Vectorcall(ty, args.as_ptr(), 4, null_mut());
-        ffi::Py_DECREF(args[2]);
-        ffi::Py_DECREF(args[3]);
+        let newtb = tb_entry(tb, frame, lasti, line as i64);
         if newtb.is_null() {
             ffi::PyErr_Clear();
             ffi::PyErr_Restore(t, v, tb);
@@ -448,6 +484,19 @@ pub mod o {
     /// is one), so that tracebacks print the line without pointing at a
     /// part of it the native code may not have failed in. -1 when none.
     unsafe fn lasti_for(cx: &NFn, at: (u32, u32, u32, u32)) -> i64 {
+        // the last few positions asked, before the dict (whose key is an
+        // int object made for each look-up); the code is the function's
+        // own for as long as it lives
+        let h = (at.0 as usize).wrapping_mul(31) ^ (at.1 as usize).wrapping_mul(7) ^ at.2 as usize ^ at.3 as usize;
+        let slot = &cx.lasti[h % cx.lasti.len()];
+        let (k, v, ok) = slot.get();
+        if ok && k == at { return v; }
+        let v = lasti_dict(cx, at);
+        slot.set((at, v, true));
+        v
+    }
+
+    unsafe fn lasti_dict(cx: &NFn, at: (u32, u32, u32, u32)) -> i64 {
         let line = at.0;
         let key = ffi::PyLong_FromLongLong(((at.0 as i64) << 42) ^ ((at.1 as i64) << 28) ^ ((at.2 as i64) << 14) ^ at.3 as i64);
         if key.is_null() { ffi::PyErr_Clear(); return -1; }
@@ -624,11 +673,71 @@ pub mod o {
 
     /// A LOAD_GLOBAL site's cache: the value found, valid while neither
     /// the globals nor the builtins dict has changed (PEP 509 version
-    /// tags, read in place when the layout passed its self-test; with any
-    /// write to either dict the name is looked up again).
-    pub struct GC { g: P, gv: u64, b: P, bv: u64, v: P }
-    impl GC { pub const NEW: GC = GC { g: null_mut(), gv: 0, b: null_mut(), bv: 0, v: null_mut() }; }
+    /// tags, read in place when the layout passed its self-test). A name
+    /// found in the globals also keeps where its entry is (keys, ix):
+    /// a write to any global (a counter `global N; N += 1`) changes the
+    /// version but not the entry, which is then read again in place, as
+    /// CPython's LOAD_GLOBAL_MODULE does by its keys' version.
+    pub struct GC { g: P, gv: u64, b: P, bv: u64, v: P, keys: P, ix: usize }
+    impl GC { pub const NEW: GC = GC { g: null_mut(), gv: 0, b: null_mut(), bv: 0, v: null_mut(), keys: null_mut(), ix: 0 }; }
     static mut DICT_VERSIONS: bool = false;
+    /// Whether a str-keyed dict's entries are read in place (GC.keys):
+    /// the layout of cpython/dictobject.h and dict-common.h (3.11, 3.12:
+    /// ma_keys at 32; in the keys, dk_log2_index_bytes at 9, dk_kind at
+    /// 10, dk_nentries at 24, the indices at 32, then the entries, a
+    /// key and a value each) passed dict_entries_selftest.
+    static mut DICT_ENTRIES: bool = false;
+    const DICT_KEYS_UNICODE: u8 = 1;
+
+    #[inline(always)]
+    unsafe fn dict_keys(d: P) -> P { *((d as *const u8).add(32) as *const P) }
+
+    /// The (key, value) of entry ix of a str-keyed dict's keys, or None
+    /// (another kind of keys, or past the entries). A deleted entry has
+    /// a null key and value; an entry is never reused for another key
+    /// while the keys object lives.
+    #[inline(always)]
+    unsafe fn dict_entry(keys: P, ix: usize) -> Option<(P, P)> {
+        let k = keys as *const u8;
+        if *k.add(10) != DICT_KEYS_UNICODE || ix as isize >= *(k.add(24) as *const isize) { return None; }
+        let e = k.add(32 + (1usize << *k.add(9))).add(16 * ix) as *const P;
+        Some((*e, *e.add(1)))
+    }
+
+    /// Where name's entry is among a str-keyed dict's entries (the very
+    /// object name: interned names, as the module's code uses them).
+    unsafe fn dict_entry_of(d: P, name: P) -> Option<usize> {
+        let keys = dict_keys(d);
+        let n = *((keys as *const u8).add(24) as *const isize);
+        if n > 4096 { return None; }
+        (0..n as usize).find(|&ix| matches!(dict_entry(keys, ix), Some((k, v)) if k == name && !v.is_null()))
+    }
+
+    unsafe fn dict_entries_selftest() -> bool {
+        if !DICT_VERSIONS { return false; }
+        let d = ffi::PyDict_New();
+        if d.is_null() { ffi::PyErr_Clear(); return false; }
+        let a = ffi::PyUnicode_InternFromString(c"rustify_selftest_a".as_ptr());
+        let b = ffi::PyUnicode_InternFromString(c"rustify_selftest_b".as_ptr());
+        let ok = !a.is_null() && !b.is_null()
+            && ffi::PyDict_SetItem(d, a, b) == 0 && ffi::PyDict_SetItem(d, b, a) == 0
+            && ffi::PyDict_GetItem(d, a) == b && {
+                let keys = dict_keys(d);
+                let before = dict_entry(keys, 0) == Some((a, b)) && dict_entry(keys, 1) == Some((b, a))
+                    && dict_entry(keys, 2).is_none();
+                before && ffi::PyDict_SetItem(d, a, a) == 0 && dict_keys(d) == keys
+                    && dict_entry(keys, 0) == Some((a, a))
+                    && ffi::PyDict_DelItem(d, a) == 0 && dict_keys(d) == keys
+                    && dict_entry(keys, 0) == Some((null_mut(), null_mut()))
+                    && dict_entry(keys, 1) == Some((b, a))
+                    && dict_entry_of(d, b) == Some(1) && dict_entry_of(d, a).is_none()
+            };
+        ffi::Py_XDECREF(a);
+        ffi::Py_XDECREF(b);
+        ffi::Py_DECREF(d);
+        ffi::PyErr_Clear();
+        ok
+    }
 
     #[inline(always)]
     unsafe fn dict_version(d: P) -> u64 { *((d as *const u8).add(24) as *const u64) }
@@ -660,6 +769,19 @@ pub mod o {
             && dict_version(g) == c.gv && dict_version(b) == c.bv {
             return Ok(O::borrow(c.v));
         }
+        // the globals changed (or the builtins): a name of the globals
+        // whose entry still holds it reads its value there
+        if DICT_ENTRIES && c.g == g && !c.keys.is_null() && dict_keys(g) == c.keys {
+            if let Some((k, v)) = dict_entry(c.keys, c.ix) {
+                if k == name && !v.is_null() {
+                    c.v = v;
+                    c.gv = dict_version(g);
+                    c.b = b;
+                    c.bv = dict_version(b);
+                    return Ok(O::borrow(v));
+                }
+            }
+        }
         let v = ld_global(cx, name)?;
         if DICT_VERSIONS && ffi::PyDict_CheckExact(b) != 0 && ffi::PyDict_CheckExact(g) != 0 {
             c.g = g;
@@ -667,6 +789,15 @@ pub mod o {
             c.gv = dict_version(g);
             c.bv = dict_version(b);
             c.v = v.p();
+            c.keys = null_mut();
+            if DICT_ENTRIES {
+                if let Some(ix) = dict_entry_of(g, name) {
+                    if dict_entry(dict_keys(g), ix).map(|e| e.1) == Some(v.p()) {
+                        c.keys = dict_keys(g);
+                        c.ix = ix;
+                    }
+                }
+            }
         }
         Ok(v)
     }
@@ -2860,6 +2991,11 @@ pub mod o {
         pub nested: P,
         pub frame: std::cell::Cell<P>,
         tbcache: std::cell::Cell<P>,
+        /// The keyword-only parameters' names, interned (bind's look-up
+        /// of their defaults), made on the first call that needs them.
+        kwo: std::cell::Cell<P>,
+        /// lasti_for's last answers: (position, lasti, filled).
+        lasti: [std::cell::Cell<((u32, u32, u32, u32), i64, bool)>; 4],
         typed: P,
         weaklist: P,
         spec: *const Spec,
@@ -3173,6 +3309,8 @@ pub mod o {
         ffi::Py_XDECREF(old);
         let old = (*f).tbcache.replace(null_mut());
         ffi::Py_XDECREF(old);
+        let old = (*f).kwo.replace(null_mut());
+        ffi::Py_XDECREF(old);
         (*f).globals = null_mut();
         (*f).closure = null_mut();
         if !(*f).guards.is_null() {
@@ -3297,7 +3435,7 @@ pub mod o {
         let mut small: [P; 8] = [null_mut(); 8];
         let mut big: Vec<P> = Vec::new();
         let slots: &mut [P] = if nparams <= 8 { &mut small[..nparams] } else { big.resize(nparams, null_mut()); &mut big[..] };
-        let mut owned: Vec<O> = Vec::new();
+        let mut owned = Keep::new();
         let r = if bind(f, spec, args, nargs, kwnames, slots, &mut owned) {
             spec.counts.add(false);
             body(f, slots.as_ptr())
@@ -3507,7 +3645,7 @@ pub mod o {
     /// CPython's argument binding (positional, keyword, *args, **kwargs,
     /// defaults). false on anything the original should report.
     unsafe fn bind(f: &NFn, spec: &Spec, args: *const P, nargs: usize, kwnames: P,
-                   slots: &mut [P], owned: &mut Vec<O>) -> bool {
+                   slots: &mut [P], owned: &mut Keep) -> bool {
         let npos = spec.npos;
         if nargs > npos && !spec.varargs { return false; }
         for i in 0..nargs.min(npos) { slots[i] = *args.add(i); }
@@ -3578,14 +3716,54 @@ pub mod o {
             for i in npos..npos + spec.nkwonly {
                 if !slots[i].is_null() { continue; }
                 if kd.is_null() || ffi::PyDict_Check(kd) == 0 { return false; }
-                let cname = std::ffi::CString::new(spec.params[i]).unwrap();
-                let d = ffi::PyDict_GetItemString(kd, cname.as_ptr());
-                if d.is_null() { return false; }
+                let Some(name) = kwonly_name(f, spec, i - npos) else { return false };
+                let d = ffi::PyDict_GetItemWithError(kd, name);
+                if d.is_null() { ffi::PyErr_Clear(); return false; }
                 owned.push(O::borrow(d));
                 slots[i] = d;
             }
         }
         true
+    }
+
+    /// The name of keyword-only parameter j, interned (as the code's
+    /// own names are, which CPython looks __kwdefaults__ up by).
+    unsafe fn kwonly_name(f: &NFn, spec: &Spec, j: usize) -> Option<P> {
+        let mut t = f.kwo.get();
+        if t.is_null() {
+            t = ffi::PyTuple_New(spec.nkwonly as isize);
+            if t.is_null() { ffi::PyErr_Clear(); return None; }
+            for k in 0..spec.nkwonly {
+                let s = spec.params[spec.npos + k];
+                let mut u = ffi::PyUnicode_FromStringAndSize(s.as_ptr() as *const c_char, s.len() as isize);
+                if u.is_null() { ffi::PyErr_Clear(); ffi::Py_DECREF(t); return None; }
+                ffi::PyUnicode_InternInPlace(&mut u);
+                ffi::PyTuple_SET_ITEM(t, k as isize, u);
+            }
+            f.kwo.set(t);
+        }
+        Some(ffi::PyTuple_GET_ITEM(t, j as isize))
+    }
+
+    /// The references a bound call keeps until it returns (its *args
+    /// tuple, **kwargs dict, keyword-only defaults): up to eight without
+    /// a heap allocation.
+    struct Keep { a: [P; 8], n: usize, more: Vec<O> }
+    impl Keep {
+        fn new() -> Keep { Keep { a: [null_mut(); 8], n: 0, more: Vec::new() } }
+        fn push(&mut self, o: O) {
+            if self.n < self.a.len() {
+                self.a[self.n] = o.into_raw();
+                self.n += 1;
+            } else {
+                self.more.push(o);
+            }
+        }
+    }
+    impl Drop for Keep {
+        fn drop(&mut self) {
+            for &p in &self.a[..self.n] { unsafe { ffi::Py_DECREF(p) } }
+        }
     }
 
     /// The code objects a native function creates (its lambdas, defs,
@@ -3745,6 +3923,8 @@ pub mod o {
         n.nested = nested;
         n.frame = std::cell::Cell::new(null_mut());
         n.tbcache = std::cell::Cell::new(null_mut());
+        n.kwo = std::cell::Cell::new(null_mut());
+        n.lasti = Default::default();
         if !typed.is_null() { ffi::Py_INCREF(typed); }
         n.typed = typed;
         n.weaklist = null_mut();
@@ -3868,10 +4048,11 @@ pub mod o {
         let ty = NFN_TYPE as P;
         if ffi::PyObject_SetAttrString(m, c"native_function".as_ptr(), ty) < 0 { return Err(X); }
         // which layout-dependent fast paths passed their self-tests
-        let fast = O::own(ffi::Py_BuildValue(c"{s:O,s:O,s:O}".as_ptr(),
+        let fast = O::own(ffi::Py_BuildValue(c"{s:O,s:O,s:O,s:O}".as_ptr(),
             c"dict_versions".as_ptr(), if DICT_VERSIONS { ffi::Py_True() } else { ffi::Py_False() },
             c"inline_attributes".as_ptr(), if ATTR_FAST { ffi::Py_True() } else { ffi::Py_False() },
-            c"recursion_inline".as_ptr(), if REC_MODE == 2 { ffi::Py_True() } else { ffi::Py_False() }))?;
+            c"recursion_inline".as_ptr(), if REC_MODE == 2 { ffi::Py_True() } else { ffi::Py_False() },
+            c"global_entries".as_ptr(), if DICT_ENTRIES { ffi::Py_True() } else { ffi::Py_False() }))?;
         if ffi::PyObject_SetAttrString(m, c"_rustify_fast_paths".as_ptr(), fast.p()) < 0 { return Err(X); }
         Ok(())
     }

@@ -111,4 +111,4 @@ def test_everything_translates(path, workdir):
         # the layout-dependent fast paths passed their self-tests here
         assert pkg._native._rustify_fast_paths == {
             "dict_versions": True, "inline_attributes": True,
-            "recursion_inline": True}
+            "recursion_inline": True, "global_entries": True}
