@@ -1471,8 +1471,14 @@ pub mod o {
     /// holding it (-1: not a slot).
     /// One type's entry of an attribute site's cache.
     #[derive(Clone, Copy)]
-    pub struct ACE { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize }
-    const ACE0: ACE = ACE { tp: null_mut(), ver: 0, ix: -1, off: -1 };
+    /// cv: a class attribute that is no descriptor (a constant, a table
+    /// on the class: self.OPS), the answer for an instance that does not
+    /// hold the name itself; kix, keys, nent: the name's index in the
+    /// class's shared keys (-1: none) while those keys hold nent names.
+    pub struct ACE { tp: *mut ffi::PyTypeObject, ver: u32, ix: isize, off: isize,
+                     cv: P, kix: isize, keys: *mut c_void, nent: isize }
+    const ACE0: ACE = ACE { tp: null_mut(), ver: 0, ix: -1, off: -1,
+                            cv: null_mut(), kix: -1, keys: null_mut(), nent: -1 };
     /// Up to ACN types per site, the latest filled first: a method of a
     /// base class reads self.x of each subclass's instances (CPython
     /// 3.11's sites hold one type; ours went to the generic look-up and
@@ -1538,8 +1544,16 @@ pub mod o {
                 let m = (*(d as *mut ffi::PyMemberDescrObject)).d_member;
                 if (*m).type_code == ffi::Py_T_OBJECT_EX && (*m).flags & ffi::Py_READONLY == 0
                     && (*m).offset > 0 && *((o as *mut u8).offset((*m).offset) as *mut P) == value {
-                    c.put(ACE { tp, ver: (*tp).tp_version_tag, ix: -1, off: (*m).offset });
+                    c.put(ACE { off: (*m).offset, tp, ver: (*tp).tp_version_tag, ..ACE0 });
                 }
+            } else if !store && (*ffi::Py_TYPE(d)).tp_descr_get.is_none() && d == value {
+                // a plain class attribute, the instance not holding the
+                // name: PyObject_GenericGetAttr's answer while the class
+                // is unchanged and the instance still lacks it
+                let keys = if flags & MANAGED_DICT != 0 { (*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys } else { null_mut() };
+                let e = ACE { cv: d, kix: shared_key_index(keys, name), keys, nent: key_count(keys),
+                              tp, ver: (*tp).tp_version_tag, ..ACE0 };
+                if lacks(o, name, tp, &e) { c.put(e); }
             }
             return;
         }
@@ -1556,7 +1570,24 @@ pub mod o {
         } else if ix < 0 || *vals.offset(ix) != value {
             return;
         }
-        c.put(ACE { tp, ver: (*tp).tp_version_tag, ix, off: -1 });
+        c.put(ACE { ix, tp, ver: (*tp).tp_version_tag, ..ACE0 });
+    }
+
+    /// Whether an instance holds no attribute name of its own, for a
+    /// cache entry of its type (e.cv): no instance dict at all, or its
+    /// inline values without it (its index in the shared keys, known
+    /// while they hold as many names), or its dict without it.
+    #[inline(always)]
+    unsafe fn lacks(o: P, name: P, tp: *mut ffi::PyTypeObject, e: &ACE) -> bool {
+        if (*tp).tp_flags & MANAGED_DICT == 0 { return (*tp).tp_dictoffset == 0; }
+        let vals = inline_values(o);
+        if vals.is_null() {
+            let d = managed_dict(o);
+            return d.is_null() || dict_lacks(d, name);
+        }
+        let keys = (*(tp as *mut ffi::PyHeapTypeObject)).ht_cached_keys;
+        let kix = if keys == e.keys && key_count(keys) == e.nent { e.kix } else { shared_key_index(keys, name) };
+        kix < 0 || (*vals.offset(kix)).is_null()
     }
 
     /// The dict of an instance of a class with a managed dict, once it
@@ -1594,9 +1625,9 @@ pub mod o {
 
     #[inline(never)]
     unsafe fn getattr_cb_rest(o: P, name: P, c: *mut AC) -> R<O> {
-        let c = &mut *c;
+        let cache = &mut *c;
         let tp = ffi::Py_TYPE(o);
-        if let (true, Some(c)) = (ATTR_FAST, c.find(tp)) {
+        if let (true, Some(c)) = (ATTR_FAST, cache.find(tp)) {
             // the type (same version: no attribute of that name on it or
             // its bases) leaves the name to the instance: its inline
             // values, or its dict (CPython's LOAD_ATTR_INSTANCE_VALUE and
@@ -1605,6 +1636,10 @@ pub mod o {
                 let v = *((o as *mut u8).offset(c.off) as *mut P);
                 if !v.is_null() { return Ok(O::borrow(v)); }
                 return O::own(ffi::PyObject_GetAttr(o, name));
+            }
+            if !c.cv.is_null() {
+                if lacks(o, name, tp, &c) { return Ok(O::borrow(c.cv)); }
+                return getattr_fill(o, name, cache);
             }
             let vals = inline_values(o);
             if !vals.is_null() {
@@ -1621,7 +1656,7 @@ pub mod o {
                 }
             }
         }
-        getattr_fill(o, name, c)
+        getattr_fill(o, name, cache)
     }
 
     #[inline(never)]
