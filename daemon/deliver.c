@@ -255,18 +255,29 @@ static void deliver_finish(struct job_run *r)
 	buf_release(&msg);
 }
 
+/* A delivery child that failed: one line in the job's log (what failed,
+ * and what that costs), the delivery goes on. */
+static void log_child_failure(struct job_run *r, const char *what,
+			      const char *cost, int64_t status, int sig,
+			      bool timed_out)
+{
+	char *line = xasprintf("%s failed (status %lld, signal %d%s): %s", what,
+			       (long long)status, sig,
+			       timed_out ? ", timed out" : "", cost);
+
+	job_log(r, "daemon", line, strlen(line));
+	free(line);
+}
+
 static void swaps_done(struct job_run *r, int64_t status, int sig,
 		       bool timed_out)
 {
-	if (timed_out || sig || status != 0) {
-		char *line = xasprintf("the runner's cache of the manifest "
-				       "was not written (status %lld, signal "
-				       "%d%s): runs parse the script",
-				       (long long)status, sig,
-				       timed_out ? ", timed out" : "");
-		job_log(r, "daemon", line, strlen(line));
-		free(line);
-	}
+	if (timed_out || sig || status != 0)
+		log_child_failure(r,
+				  "writing the runner's cache of the "
+				  "manifest",
+				  "runs parse the script", status, sig,
+				  timed_out);
 	deliver_finish(r);
 }
 
@@ -276,15 +287,10 @@ static void compiled_done(struct job_run *r, int64_t status, int sig,
 	const char *out =
 	    json_string_value(json_object_get(r->result, "output"));
 
-	if (timed_out || sig || status != 0) {
-		char *line = xasprintf("compileall of the delivered Python "
-				       "files failed (status %lld, signal "
-				       "%d%s): they compile on import",
-				       (long long)status, sig,
-				       timed_out ? ", timed out" : "");
-		job_log(r, "daemon", line, strlen(line));
-		free(line);
-	}
+	if (timed_out || sig || status != 0)
+		log_child_failure(r, "compileall of the delivered Python files",
+				  "they compile on import", status, sig,
+				  timed_out);
 	{
 		/* the runner's cache of DIR/rustify.json (the manifest as
 		 * merged, with the sources compiled with their swaps) */

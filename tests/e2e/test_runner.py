@@ -96,9 +96,11 @@ def run_program(src, out=None, debug=False):
                           cwd=os.path.dirname(src))
 
 
-def test_runner_swaps_and_stays_invisible(conn, tmpdir_short):
-    src = write(tmpdir_short, "prog.py", PROG)
-    out = os.path.join(tmpdir_short, "out")
+def deliver_prog(conn, tmpdir):
+    """PROG delivered with dot and Acc.add_all accelerated: (its path,
+    the output dir, the job's result)."""
+    src = write(tmpdir, "prog.py", PROG)
+    out = os.path.join(tmpdir, "out")
     # (no whole-workload check: this program's work is a few
     # milliseconds next to the runner's start-up, so that check could
     # keep either function in Python on a noisy machine; tests/e2e/
@@ -107,6 +109,11 @@ def test_runner_swaps_and_stays_invisible(conn, tmpdir_short):
                      "functions": ["dot", "Acc.add_all"],
                      "measure_budget": 0})
     assert res["state"] == "done", res
+    return src, out, res
+
+
+def test_runner_swaps_and_stays_invisible(conn, tmpdir_short):
+    src, out, res = deliver_prog(conn, tmpdir_short)
     man = json.load(open(os.path.join(out, "rustify.json")))
     accelerated = {f["qualname"] for f in man["modules"][0]["functions"]
                    if f["accelerated"]}
@@ -162,12 +169,7 @@ def test_runner_cache(conn, tmpdir_short):
     and gives the same output with the same functions native; an edited
     script, an edited manifest or a damaged cache fall back to parsing,
     with the same result; an edited function stays Python either way."""
-    src = write(tmpdir_short, "prog.py", PROG)
-    out = os.path.join(tmpdir_short, "out")
-    res = run(conn, {"file": src, "output": out,
-                     "functions": ["dot", "Acc.add_all"],
-                     "measure_budget": 0})
-    assert res["state"] == "done", res
+    src, out, _ = deliver_prog(conn, tmpdir_short)
     cache = os.path.join(out, "__pycache__", "rustify.json.%s.swaps"
                          % sys.implementation.cache_tag)
     assert os.path.isfile(cache)
