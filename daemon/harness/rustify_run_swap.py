@@ -227,10 +227,18 @@ def write_cache(manifest):
             continue    # the runner will say so, if it runs it
         codes[source] = (text, runner.placeholder, tuple(swaps), code)
     blob = marshal.dumps((_cache_key(data), by_source, codes))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    folder = os.path.dirname(path)
+    # nothing in the output dir is followed through a symlink (README
+    # "Output"): a linked __pycache__ gets no cache; a link where the
+    # cache goes is replaced by the rename, not written through
+    if os.path.islink(folder):
+        raise OSError("%s is a symlink" % folder)
+    os.makedirs(folder, exist_ok=True)
     tmp = "%s.%d.tmp" % (path, os.getpid())
     try:
-        with open(tmp, "wb") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                     | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as f:
             f.write(blob)
         os.replace(tmp, path)
     except BaseException:

@@ -226,6 +226,28 @@ def test_runner_cache(conn, tmpdir_short):
     o, e, mods = imported(src, out)
     assert (o, e) == (fast_out, "function native_function\n")
     assert "ast" in mods - plain_mods
+    # a symlinked __pycache__ is not written through; a link where the
+    # cache goes is replaced, its target untouched
+    elsewhere = os.path.join(tmpdir_short, "elsewhere")
+    os.mkdir(elsewhere)
+    pycache = os.path.dirname(cache)
+    os.rename(pycache, pycache + ".real")
+    os.symlink(elsewhere, pycache)
+    bad = subprocess.run([sys.executable, swap, "--write-cache", man_path],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "symlink" in bad.stderr, bad.stderr
+    assert os.listdir(elsewhere) == []
+    os.unlink(pycache)
+    os.rename(pycache + ".real", pycache)
+    target = os.path.join(elsewhere, "target")
+    with open(target, "wb") as f:
+        f.write(b"untouched")
+    os.unlink(cache)
+    os.symlink(target, cache)
+    subprocess.run([sys.executable, swap, "--write-cache", man_path],
+                   check=True)
+    assert not os.path.islink(cache)
+    assert open(target, "rb").read() == b"untouched"
     # bad arguments: a clear message, status 2
     bad = subprocess.run([sys.executable, swap, "--write-cache",
                           os.path.join(out, "missing.json")],
