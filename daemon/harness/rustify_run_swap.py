@@ -516,7 +516,8 @@ def main(argv):
         return 2
     try:
         write_cache(argv[1])
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
+        # (as the runner takes a bad manifest: a message, no traceback)
         sys.stderr.write("rustify_run_swap: no cache for %s: %s\n"
                          % (argv[1], exc))
         return 2

@@ -256,6 +256,15 @@ def test_runner_cache(conn, tmpdir_short):
     bad = subprocess.run([sys.executable, swap], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "usage" in bad.stderr, bad.stderr
+    for text in (b"{not json", b"\xff\xfe binary", b'{"modules": 7}',
+                 b'{"modules": [{"source": 1, "functions": 2}]}'):
+        junk = os.path.join(tmpdir_short, "junk.json")
+        with open(junk, "wb") as f:
+            f.write(text)
+        bad = subprocess.run([sys.executable, swap, "--write-cache", junk],
+                             capture_output=True, text=True)
+        assert bad.returncode in (0, 2) and "Traceback" not in bad.stderr, \
+            (text, bad.stderr)
 
 
 def test_runner_imports_nothing_when_nothing_is_accelerated(
