@@ -49,17 +49,17 @@
 /* The drop-in runner's files, from the embedded harnesses; the swaps
  * first, so that a new rustify_run.py never finds an old one. */
 enum { NRUNNER_FILES = 2 };
-static const char *const runner_files[NRUNNER_FILES] = {
-    "rustify_run_swap.py", "rustify_run.py"};
+static const char *const runner_files[NRUNNER_FILES] = {"rustify_run_swap.py",
+							"rustify_run.py"};
 
 struct deliver_work {
 	char *output;
 	char *module;
 	char *package_from; /* built package (site/) or the dry run's */
 	char *crate_from;
-	char *wheel_from; /* NULL for a dry run */
+	char *wheel_from;	      /* NULL for a dry run */
 	char *runners[NRUNNER_FILES]; /* runner_files to copy, or NULL */
-	char *source;	  /* python-only: the source text, else NULL */
+	char *source; /* python-only: the source text, else NULL */
 	size_t source_len;
 	char *python_dir; /* python-only: where the package is made */
 	json_t *entry;	  /* this module's manifest entry */
@@ -138,8 +138,8 @@ static void deliver_work(void *arg)
 	if (w->source) {
 		if ((w->rc = python_only_write(w)) < 0)
 			goto fail;
-		if ((w->rc = fs_place_tree_at(w->package_from, outfd,
-					      w->module, &w->err)) < 0)
+		if ((w->rc = fs_place_tree_at(w->package_from, outfd, w->module,
+					      &w->err)) < 0)
 			goto fail;
 		python_only_drop_crate(outfd, w->module);
 		fs_remove_tree(w->python_dir);
@@ -168,10 +168,9 @@ static void deliver_work(void *arg)
 	}
 runner:
 	for (size_t i = 0; i < NRUNNER_FILES; i++) {
-		if (w->runners[i] &&
-		    (w->rc = fs_copy_file_at(w->runners[i], outfd,
-					     runner_files[i], 0644, &w->err)) <
-			0)
+		if (w->runners[i] && (w->rc = fs_copy_file_at(
+					  w->runners[i], outfd, runner_files[i],
+					  0644, &w->err)) < 0)
 			goto fail;
 	}
 	w->rc = manifest_merge_at(outfd, w->entry, &w->err);
@@ -230,9 +229,8 @@ static void deliver_finish(struct job_run *r)
 
 	if (wheel && json_is_true(json_object_get(r->request, "install"))) {
 		const char *args[] = {
-		    ps->python, "-m",	     "pip",
-		    "install",	"--no-deps", "--force-reinstall",
-		    "-q",	wheel,	     NULL};
+		    ps->python,		 "-m", "pip", "install", "--no-deps",
+		    "--force-reinstall", "-q", wheel, NULL};
 		job_progress(r, 60, "pip install %s", wheel);
 		const struct job_child child = {.args = args,
 						.cwd = r->work_dir,
@@ -327,8 +325,9 @@ static void deliver_after(struct job_run *r, void *arg)
 	{
 		/* DIR's own files (-l: not crate/), and the package's */
 		char *pkg = xasprintf("%s/%s", w->output, w->module);
-		const char *args[] = {ps->python, "-m", "compileall", "-q",
-				      "-l",	  w->output, pkg, NULL};
+		const char *args[] = {ps->python, "-m", "compileall",
+				      "-q",	  "-l", w->output,
+				      pkg,	  NULL};
 		const struct job_child child = {.args = args,
 						.cwd = r->work_dir,
 						.timeout = 120,
@@ -359,8 +358,7 @@ void stage_deliver(struct job_run *r)
 		memcpy(w->source, ps->src.text, ps->src.len);
 		w->source_len = ps->src.len;
 		w->python_dir = xasprintf("%s/python", r->work_dir);
-		w->package_from =
-		    xasprintf("%s/%s", w->python_dir, ps->module);
+		w->package_from = xasprintf("%s/%s", w->python_dir, ps->module);
 	} else {
 		w->package_from =
 		    r->is_dry_run || !wheel
